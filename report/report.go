@@ -1,0 +1,131 @@
+package report
+
+import (
+	"sort"
+	"time"
+)
+
+// Severity of a finding.
+const (
+	SeverityError   = "error"
+	SeverityWarning = "warning"
+	SeverityInfo    = "info"
+)
+
+// Report is one annual report as read from its source document.
+type Report struct {
+	File        string             `json:"file"`
+	Agency      string             `json:"agency"`
+	County      string             `json:"county"`
+	Year        int                `json:"year"`
+	Edition     string             `json:"edition"`
+	Format      string             `json:"format,omitempty"`
+	PublishedOn string             `json:"published_on,omitempty"`
+	Synthetic   bool               `json:"synthetic,omitempty"`
+	SHA256      string             `json:"sha256,omitempty"`
+	Cells       map[string]float64 `json:"cells"`
+	Findings    []Finding          `json:"findings"`
+	// Sources says where each cell stands in the document (issue: provenance).
+	Sources map[string]Source `json:"sources,omitempty"`
+	// Narrative holds figures stated in the prose, used by rule 6.
+	Narrative []NarrativeFigure `json:"-"`
+}
+
+// Source is the place of a cell in its document.
+type Source struct {
+	Line  int    `json:"line,omitempty"`
+	Page  int    `json:"page,omitempty"`
+	Table int    `json:"table,omitempty"`
+	Row   int    `json:"row,omitempty"`
+	Col   int    `json:"col,omitempty"`
+	Raw   string `json:"raw"`
+	// Note records a choice the reader made (a blank read as zero, a glued
+	// row split by the accounting rules) and the readings it rejected.
+	Note string `json:"note,omitempty"`
+}
+
+// Finding is a broken rule or a problem met while reading.
+type Finding struct {
+	Rule     string   `json:"rule"`
+	Severity string   `json:"severity"`
+	Cells    []string `json:"cells"`
+	Message  string   `json:"message"`
+}
+
+// NarrativeFigure is a number stated in the report's prose that a table cell
+// (or a sum of cells) should equal.
+type NarrativeFigure struct {
+	Text  string   // the sentence fragment as printed
+	Line  int      // line in the source text
+	Value float64  // the number stated
+	Cells []string // codes whose value (any of them) should match
+}
+
+// New returns an empty report for a file.
+func New(file string) *Report {
+	return &Report{File: file, Cells: map[string]float64{}, Findings: []Finding{}}
+}
+
+// Set records a cell with its source.
+func (r *Report) Set(code string, v float64, src Source) {
+	r.Cells[code] = v
+	if r.Sources == nil {
+		r.Sources = map[string]Source{}
+	}
+	r.Sources[code] = src
+}
+
+// Has tells whether a cell is present.
+func (r *Report) Has(code string) bool {
+	_, ok := r.Cells[code]
+	return ok
+}
+
+// AddFinding appends a finding.
+func (r *Report) AddFinding(rule, severity, msg string, cells ...string) {
+	if cells == nil {
+		cells = []string{}
+	}
+	r.Findings = append(r.Findings, Finding{Rule: rule, Severity: severity, Cells: cells, Message: msg})
+}
+
+// HasErrors tells whether any finding has severity error.
+func (r *Report) HasErrors() bool {
+	for _, f := range r.Findings {
+		if f.Severity == SeverityError {
+			return true
+		}
+	}
+	return false
+}
+
+// Codes returns the report's cell codes in catalogue order.
+func (r *Report) Codes() []string {
+	order := map[string]int{}
+	for i, d := range catalogue {
+		order[d.Code] = i
+	}
+	codes := make([]string, 0, len(r.Cells))
+	for c := range r.Cells {
+		codes = append(codes, c)
+	}
+	sort.Slice(codes, func(i, j int) bool {
+		oi, iok := order[codes[i]]
+		oj, jok := order[codes[j]]
+		if iok != jok {
+			return iok
+		}
+		if oi != oj {
+			return oi < oj
+		}
+		return codes[i] < codes[j]
+	})
+	return codes
+}
+
+// Stored is a report as kept in the database.
+type Stored struct {
+	ID         int64     `json:"id"`
+	IngestedAt time.Time `json:"ingested_at"`
+	Report
+}

@@ -1,0 +1,200 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// Rule identifiers used in findings.
+const (
+	RuleBalance    = "rule1_balance"    // new + carried_over = total + carry_forward
+	RuleResults    = "rule2_results"    // total = sum of the outcome rows
+	RuleApplicants = "rule3_applicants" // total column = sum of applicant columns
+	RuleReview     = "rule4_review"     // table 4 group total = sum of outcomes
+	RuleCrossYear  = "rule5_cross_year" // carried over = last year's carry forward
+	RuleNarrative  = "rule6_narrative"  // prose figures agree with the tables
+	RuleMissing    = "parse_missing"    // a table or rows absent from the source
+	RuleAmbiguous  = "parse_ambiguous"  // a reading the parser could not settle
+	RuleNoData     = "parse_no_data"    // a table printed without any number
+)
+
+// RuleLabels gives each rule its Chinese name, for people.
+var RuleLabels = map[string]string{
+	RuleBalance:    "规则1：新收+上年结转＝办理总计+结转下年",
+	RuleResults:    "规则2：办理结果各项之和＝总计",
+	RuleApplicants: "规则3：各类申请人之和＝总计列",
+	RuleReview:     "规则4：复议诉讼各项之和＝总计",
+	RuleCrossYear:  "规则5：本年上年结转＝上年结转下年",
+	RuleNarrative:  "规则6：正文数字与表格一致",
+	RuleMissing:    "表格缺失或不完整",
+	RuleAmbiguous:  "数字粘连无法唯一拆分",
+	RuleNoData:     "表格无数据",
+}
+
+// SeverityLabels gives each severity its Chinese name.
+var SeverityLabels = map[string]string{
+	SeverityError: "错误", SeverityWarning: "警告", SeverityInfo: "提示",
+}
+
+const eps = 1e-6
+
+func near(a, b float64) bool { return math.Abs(a-b) < eps }
+
+func fmtNum(v float64) string {
+	if v == math.Trunc(v) {
+		return fmt.Sprintf("%.0f", v)
+	}
+	return fmt.Sprintf("%g", v)
+}
+
+// Derive adds the derived 2021 subtotal t3.other.<col> where all three
+// sub-rows of （六）其他处理 are present and the row itself is not.
+func Derive(r *Report) {
+	if r.Edition != Edition2021 {
+		return
+	}
+	for _, col := range T3Columns {
+		code := "t3.other." + col
+		if r.Has(code) {
+			continue
+		}
+		sum, ok := 0.0, true
+		for _, sub := range T3OtherSubRows {
+			v, has := r.Cells["t3."+sub+"."+col]
+			if !has {
+				ok = false
+				break
+			}
+			sum += v
+		}
+		if ok {
+			r.Cells[code] = sum
+		}
+	}
+}
+
+// Check applies accounting rules 1–4 and 6 to a report and appends a
+// finding per broken identity. A rule is checked only where every cell it
+// needs is present.
+func Check(r *Report) {
+	val := func(code string) (float64, bool) { v, ok := r.Cells[code]; return v, ok }
+	all := func(codes []string) (float64, bool) {
+		s := 0.0
+		for _, c := range codes {
+			v, ok := val(c)
+			if !ok {
+				return 0, false
+			}
+			s += v
+		}
+		return s, true
+	}
+	resultRows := T3ResultRows(r.Edition)
+	if r.Edition == Edition2021 && !r.Has("t3.other.overdue_correction.total") && r.Has("t3.other.total") {
+		// A 2021 report printed with the single 2019 row.
+		resultRows = T3ResultRows(Edition2019)
+	}
+	for _, col := range T3Columns {
+		codes := []string{"t3.new." + col, "t3.carried_over." + col, "t3.total." + col, "t3.carry_forward." + col}
+		if _, ok := all(codes); ok {
+			in := r.Cells[codes[0]] + r.Cells[codes[1]]
+			out := r.Cells[codes[2]] + r.Cells[codes[3]]
+			if !near(in, out) {
+				r.AddFinding(RuleBalance, SeverityError, fmt.Sprintf("表三%s列：新收%s＋上年结转%s＝%s，但总计%s＋结转下年%s＝%s",
+					T3ColumnLabels[col], fmtNum(r.Cells[codes[0]]), fmtNum(r.Cells[codes[1]]), fmtNum(in),
+					fmtNum(r.Cells[codes[2]]), fmtNum(r.Cells[codes[3]]), fmtNum(out)), codes...)
+			}
+		}
+		var parts []string
+		for _, row := range resultRows {
+			parts = append(parts, "t3."+row+"."+col)
+		}
+		if sum, ok := all(parts); ok {
+			if tot, ok := val("t3.total." + col); ok && !near(sum, tot) {
+				r.AddFinding(RuleResults, SeverityError, fmt.Sprintf("表三%s列：办理结果各项之和为%s，但（七）总计为%s",
+					T3ColumnLabels[col], fmtNum(sum), fmtNum(tot)), append(parts, "t3.total."+col)...)
+			}
+		}
+	}
+	rows := []string{}
+	for _, row := range T3Rows {
+		rows = append(rows, row.Code)
+	}
+	for _, row := range rows {
+		if row == "other" && r.Edition == Edition2021 {
+			continue // derived; its sub-rows are checked
+		}
+		var parts []string
+		for _, col := range T3Columns[:6] {
+			parts = append(parts, "t3."+row+"."+col)
+		}
+		sum, ok := all(parts)
+		tot, tok := val("t3." + row + ".total")
+		if ok && tok && !near(sum, tot) {
+			r.AddFinding(RuleApplicants, SeverityError, fmt.Sprintf("表三“%s”行：各类申请人之和为%s，但总计列为%s",
+				rowLabel(row), fmtNum(sum), fmtNum(tot)), append(parts, "t3."+row+".total")...)
+		}
+	}
+	for _, g := range T4Groups {
+		var parts []string
+		for _, o := range T4Outcomes[:4] {
+			parts = append(parts, "t4."+g+"."+o)
+		}
+		sum, ok := all(parts)
+		tot, tok := val("t4." + g + ".total")
+		if ok && tok && !near(sum, tot) {
+			r.AddFinding(RuleReview, SeverityError, fmt.Sprintf("表四%s：维持＋纠正＋其他＋尚未审结＝%s，但总计为%s",
+				t4GroupLabels[g], fmtNum(sum), fmtNum(tot)), append(parts, "t4."+g+".total")...)
+		}
+	}
+	for _, n := range r.Narrative {
+		matched, known := false, false
+		var got []string
+		for _, c := range n.Cells {
+			v, ok := cellOrSum(r, c)
+			if !ok {
+				continue
+			}
+			known = true
+			got = append(got, fmtNum(v))
+			if near(v, n.Value) {
+				matched = true
+			}
+		}
+		if known && !matched {
+			r.AddFinding(RuleNarrative, SeverityWarning, fmt.Sprintf("正文第%d行“%s”称%s，表格为%s",
+				n.Line, n.Text, fmtNum(n.Value), strings.Join(got, "或")), cellList(n.Cells)...)
+		}
+	}
+}
+
+// cellOrSum reads a code, or a sum written "a+b".
+func cellOrSum(r *Report, code string) (float64, bool) {
+	s := 0.0
+	for _, c := range strings.Split(code, "+") {
+		v, ok := r.Cells[c]
+		if !ok {
+			return 0, false
+		}
+		s += v
+	}
+	return s, true
+}
+
+func cellList(codes []string) []string {
+	var out []string
+	for _, c := range codes {
+		out = append(out, strings.Split(c, "+")...)
+	}
+	return out
+}
+
+func rowLabel(code string) string {
+	for _, r := range T3Rows {
+		if r.Code == code {
+			return r.Label
+		}
+	}
+	return code
+}
