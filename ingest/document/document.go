@@ -1,0 +1,291 @@
+// Package document turns the bytes of a report file (plain text, an HTML
+// page, a .docx, an .xlsx workbook or a PDF) into UTF-8 text that the
+// report parser reads, keeping for every line where it came from.
+//
+// Tables are rendered one grid row per line, each cell followed by " |".
+// A cell covered by another cell's rowspan/colspan is not repeated, but the
+// grid is expanded so that Origin.Cols gives the true grid columns.
+package document
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"nianbao/report"
+)
+
+// Document is a report's source after its format has been read.
+type Document struct {
+	Name        string   // file name as given
+	Format      string   // "text", "html", "docx", "xlsx", "pdf"
+	Text        string   // UTF-8 text; tables rendered one grid row per line, each cell followed by " |"
+	PublishedOn string   // "YYYY-MM-DD" when the document shows a publication date (发布日期/发布时间/成文日期), else ""
+	Origins     []Origin // Origins[i] describes line i+1 of Text (may be nil for plain text)
+	// Reports is set only for county summary workbooks: ready reports (Text empty).
+	Reports []*report.Report
+}
+
+// Origin says where a line of Text came from.
+type Origin struct {
+	Page  int   // PDF page (1-based), 0 if not paged
+	Table int   // index of the table in the document (1-based), 0 for prose
+	Row   int   // grid row in that table (1-based)
+	Cols  []int // grid column (1-based) of each " |"-closed cell on the line, in order
+}
+
+// Formats a Document can have.
+const (
+	FormatText = "text"
+	FormatHTML = "html"
+	FormatDOCX = "docx"
+	FormatXLSX = "xlsx"
+	FormatPDF  = "pdf"
+)
+
+// Errors for inputs that cannot be read. Each names what to do about it.
+var (
+	ErrLegacyOffice = errors.New("旧版 Office 二进制文件（.doc/.xls/.wps）无法直接读取：请用 Word/WPS/Excel “另存为” .docx/.xlsx，或运行 libreoffice --headless --convert-to docx 文件名（表格用 --convert-to xlsx）")
+	ErrCorruptZip   = errors.New("文件不是完整的 zip 压缩包（.docx/.xlsx 已损坏或下载不完整），请重新下载或用 Word/WPS 打开后另存")
+	ErrNoTextLayer  = errors.New("PDF 没有文字层（多为扫描图片），请先做 OCR 文字识别（如 ocrmypdf --language chi_sim）再导入")
+	ErrNoPdftotext  = errors.New("找不到 pdftotext，无法读取 PDF：请安装 poppler-utils（apt-get install poppler-utils）")
+	ErrUnsupported  = errors.New("不支持的文件格式（可读取 .txt/.md、.html、.docx、.xlsx、.pdf）")
+)
+
+var (
+	magicPDF = []byte("%PDF-")
+	magicOLE = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
+	magicZip = []byte("PK\x03\x04")
+)
+
+// Read reads a report file. The format is chosen from the magic bytes
+// first and the file extension second.
+func Read(name string, data []byte) (*Document, error) {
+	ext := strings.ToLower(filepath.Ext(name))
+	var (
+		doc *Document
+		err error
+	)
+	switch {
+	case bytes.HasPrefix(data, magicPDF) || (ext == ".pdf" && bytes.Contains(headOf(data, 1024), magicPDF)):
+		doc, err = readPDF(data)
+	case bytes.HasPrefix(data, magicOLE):
+		err = ErrLegacyOffice
+	case bytes.HasPrefix(data, magicZip) || bytes.HasPrefix(data, []byte("PK\x05\x06")):
+		doc, err = readZip(data, ext)
+	case ext == ".docx" || ext == ".xlsx" || ext == ".xlsm":
+		err = ErrCorruptZip
+	case ext == ".doc" || ext == ".xls" || ext == ".wps" || ext == ".et":
+		err = ErrLegacyOffice
+	case ext == ".pdf":
+		err = fmt.Errorf("文件扩展名为 .pdf 但内容不是 PDF: %w", ErrUnsupported)
+	default:
+		doc, err = readTextual(data, ext)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("document.Read %s: %w", name, err)
+	}
+	doc.Name = name
+	for _, r := range doc.Reports {
+		r.File = name
+	}
+	if doc.PublishedOn == "" && doc.Text != "" {
+		doc.PublishedOn = FindPublishedOn(doc.Text)
+	}
+	return doc, nil
+}
+
+func headOf(b []byte, n int) []byte {
+	if len(b) > n {
+		return b[:n]
+	}
+	return b
+}
+
+// readTextual decodes text and decides between a plain text and an HTML page.
+func readTextual(data []byte, ext string) (*Document, error) {
+	text, err := Decode(data)
+	if err != nil {
+		return nil, err
+	}
+	switch ext {
+	case ".html", ".htm", ".shtml", ".xhtml", ".mht", ".jsp", ".php", ".asp", ".aspx":
+		return readHTML(text)
+	case ".txt", ".md", ".csv", ".text", "":
+	default:
+		if strings.ContainsRune(text, 0) {
+			return nil, ErrUnsupported
+		}
+	}
+	if looksLikeHTML(text) {
+		return readHTML(text)
+	}
+	if strings.ContainsRune(text, 0) {
+		return nil, ErrUnsupported
+	}
+	return &Document{Format: FormatText, Text: text}, nil
+}
+
+func looksLikeHTML(text string) bool {
+	head := strings.ToLower(strings.TrimSpace(text[:min(len(text), 2048)]))
+	return strings.HasPrefix(head, "<!doctype html") || strings.HasPrefix(head, "<html") ||
+		(strings.HasPrefix(head, "<") && (strings.Contains(head, "<body") || strings.Contains(head, "<table") || strings.Contains(head, "<head")))
+}
+
+var pubDateRe = regexp.MustCompile(`(发布日期|发布时间|成文日期|发文日期|印发日期|公开日期)\s*[：:]?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})`)
+
+// FindPublishedOn returns the first publication date the text states
+// (发布日期：2023-01-15, 发布时间:2023年01月15日, 成文日期 …) as YYYY-MM-DD, or "".
+func FindPublishedOn(text string) string {
+	m := pubDateRe.FindStringSubmatch(text)
+	if m == nil {
+		return ""
+	}
+	return normDate(m[2], m[3], m[4])
+}
+
+func normDate(y, m, d string) string {
+	var mi, di int
+	fmt.Sscan(m, &mi)
+	fmt.Sscan(d, &di)
+	if mi < 1 || mi > 12 || di < 1 || di > 31 {
+		return ""
+	}
+	return fmt.Sprintf("%s-%02d-%02d", y, mi, di)
+}
+
+// builder accumulates lines of text with their origins.
+type builder struct {
+	lines   []string
+	origins []Origin
+}
+
+func (b *builder) add(line string, o Origin) {
+	b.lines = append(b.lines, line)
+	b.origins = append(b.origins, o)
+}
+
+func (b *builder) text() string {
+	if len(b.lines) == 0 {
+		return ""
+	}
+	return strings.Join(b.lines, "\n") + "\n"
+}
+
+// gridCell is a cell placed on the expanded grid of a table.
+type gridCell struct {
+	Row, Col int // 1-based position of the cell's top-left corner
+	Text     string
+}
+
+// addGrid renders placed cells one grid row per line: the cells starting in
+// a row, in column order, each followed by " |". Rows without a starting
+// cell give no line.
+func (b *builder) addGrid(cells []gridCell, table, page int) {
+	byRow := map[int][]gridCell{}
+	maxRow := 0
+	for _, c := range cells {
+		byRow[c.Row] = append(byRow[c.Row], c)
+		maxRow = max(maxRow, c.Row)
+	}
+	for r := 1; r <= maxRow; r++ {
+		row := byRow[r]
+		if len(row) == 0 {
+			continue
+		}
+		sortCells(row)
+		var sb strings.Builder
+		cols := make([]int, 0, len(row))
+		for i, c := range row {
+			if i > 0 {
+				sb.WriteByte(' ')
+			}
+			if c.Text != "" {
+				// A bar inside a cell would read as a cell boundary.
+				sb.WriteString(strings.ReplaceAll(c.Text, "|", "｜"))
+				sb.WriteString(" |")
+			} else {
+				sb.WriteByte('|')
+			}
+			cols = append(cols, c.Col)
+		}
+		b.add(sb.String(), Origin{Page: page, Table: table, Row: r, Cols: cols})
+	}
+}
+
+func sortCells(row []gridCell) {
+	for i := 1; i < len(row); i++ {
+		for j := i; j > 0 && row[j].Col < row[j-1].Col; j-- {
+			row[j], row[j-1] = row[j-1], row[j]
+		}
+	}
+}
+
+// placer expands rowspans and colspans into grid positions, the way a
+// browser lays out an HTML table.
+type placer struct {
+	taken map[[2]int]bool
+}
+
+// place puts a cell of the given span at the first free column of row r
+// and returns that column.
+func (p *placer) place(r, span, rowspan int) int {
+	if p.taken == nil {
+		p.taken = map[[2]int]bool{}
+	}
+	c := 1
+	for p.taken[[2]int{r, c}] {
+		c++
+	}
+	for dr := 0; dr < max(rowspan, 1); dr++ {
+		for dc := 0; dc < max(span, 1); dc++ {
+			p.taken[[2]int{r + dr, c + dc}] = true
+		}
+	}
+	return c
+}
+
+// joinText collapses whitespace and joins pieces of one cell or paragraph.
+// A whitespace run between two CJK characters is dropped (a label split by
+// a line break or a layout space is one label); elsewhere it becomes one
+// space.
+func joinText(s string) string {
+	var sb strings.Builder
+	pendingSpace := false
+	var last rune
+	for _, r := range s {
+		if isSpace(r) {
+			if sb.Len() > 0 {
+				pendingSpace = true
+			}
+			continue
+		}
+		if pendingSpace {
+			if !(isCJK(last) && isCJK(r)) {
+				sb.WriteByte(' ')
+			}
+			pendingSpace = false
+		}
+		sb.WriteRune(r)
+		last = r
+	}
+	return sb.String()
+}
+
+func isSpace(r rune) bool {
+	switch r {
+	case ' ', '\t', '\n', '\r', '\f', '\v', 0x85, 0xA0, 0x3000, 0x200B, 0xFEFF:
+		return true
+	}
+	return r >= 0x2000 && r <= 0x200A
+}
+
+// isCJK reports Han characters and full-width CJK punctuation.
+func isCJK(r rune) bool {
+	return (r >= 0x4E00 && r <= 0x9FFF) || (r >= 0x3400 && r <= 0x4DBF) ||
+		(r >= 0x3000 && r <= 0x303F) || (r >= 0xFF01 && r <= 0xFF0F) ||
+		(r >= 0xFF1A && r <= 0xFF20) || r == 0x201C || r == 0x201D
+}

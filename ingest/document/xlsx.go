@@ -1,0 +1,368 @@
+package document
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"nianbao/report"
+)
+
+// readXLSX reads a workbook. A sheet with a summary header row (agency,
+// year and cell-code columns) gives one report per row; otherwise every
+// sheet is rendered as a grid laid out like the official tables.
+func readXLSX(data []byte) (*Document, error) {
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("excelize: %w (%w)", err, ErrCorruptZip)
+	}
+	defer f.Close()
+	type sheetRows struct {
+		name string
+		rows [][]string
+	}
+	var sheets []sheetRows
+	var reports []*report.Report
+	for _, name := range f.GetSheetList() {
+		rows, err := f.GetRows(name, excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, fmt.Errorf("sheet %s: %w", name, err)
+		}
+		sheets = append(sheets, sheetRows{name, rows})
+		if hdr, at, ok := findSummaryHeader(rows); ok {
+			reports = append(reports, summaryReports(name, rows, hdr, at)...)
+		}
+	}
+	if len(reports) > 0 {
+		return &Document{Format: FormatXLSX, Reports: reports}, nil
+	}
+	var b builder
+	table := 0
+	for _, s := range sheets {
+		merges, err := f.GetMergeCells(s.name, true)
+		if err != nil {
+			return nil, fmt.Errorf("sheet %s merges: %w", s.name, err)
+		}
+		cells := sheetGrid(s.rows, merges)
+		if len(cells) == 0 {
+			continue
+		}
+		table++
+		b.addGrid(cells, table, 0)
+	}
+	return &Document{Format: FormatXLSX, Text: b.text(), Origins: b.origins}, nil
+}
+
+// sheetGrid places a sheet's used range on a grid: a merged range keeps its
+// value in the top-left cell only, and rows with no value give no cells.
+func sheetGrid(rows [][]string, merges []excelize.MergeCell) []gridCell {
+	covered := map[[2]int]bool{}
+	maxCol := 0
+	for _, r := range rows {
+		maxCol = max(maxCol, len(r))
+	}
+	for _, m := range merges {
+		c1, r1, err1 := excelize.CellNameToCoordinates(m.GetStartAxis())
+		c2, r2, err2 := excelize.CellNameToCoordinates(m.GetEndAxis())
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		for r := r1; r <= r2; r++ {
+			for c := c1; c <= c2; c++ {
+				if r != r1 || c != c1 {
+					covered[[2]int{r, c}] = true
+				}
+			}
+		}
+		if r1 <= len(rows) {
+			maxCol = max(maxCol, c2)
+		}
+	}
+	var cells []gridCell
+	for i, r := range rows {
+		var row []gridCell
+		empty := true
+		for c := 1; c <= maxCol; c++ {
+			if covered[[2]int{i + 1, c}] {
+				continue
+			}
+			v := ""
+			if c <= len(r) {
+				v = joinText(r[c-1])
+			}
+			if v != "" {
+				empty = false
+			}
+			row = append(row, gridCell{Row: i + 1, Col: c, Text: v})
+		}
+		if !empty {
+			cells = append(cells, row...)
+		}
+	}
+	return cells
+}
+
+// Summary workbook columns other than cell codes.
+const (
+	colAgency    = "agency"
+	colCounty    = "county"
+	colYear      = "year"
+	colEdition   = "edition"
+	colPublished = "published_on"
+)
+
+var summaryMetaHeaders = map[string]string{
+	"机关": colAgency, "机关名称": colAgency, "agency": colAgency, "单位": colAgency, "单位名称": colAgency, "行政机关": colAgency,
+	"县": colCounty, "区县": colCounty, "县（区）": colCounty, "县(区)": colCounty, "县区": colCounty, "county": colCounty, "县（市、区）": colCounty,
+	"年度": colYear, "年份": colYear, "year": colYear, "报告年度": colYear,
+	"版本": colEdition, "edition": colEdition, "模板版本": colEdition,
+	"发布日期": colPublished, "published_on": colPublished,
+}
+
+// Template headers for the meta columns, in order.
+var summaryMetaTitles = []struct{ key, title string }{
+	{colAgency, "机关"}, {colCounty, "县（区）"}, {colYear, "年度"}, {colEdition, "版本"},
+}
+
+var labelToCode = func() map[string]string {
+	m := map[string]string{}
+	for _, d := range report.Cells() {
+		m[headerKey(d.Label)] = d.Code
+		m[headerKey(d.Code)] = d.Code
+	}
+	return m
+}()
+
+func headerKey(s string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	var sb strings.Builder
+	for _, r := range s {
+		if isSpace(r) || r == '·' {
+			continue
+		}
+		sb.WriteRune(r)
+	}
+	return sb.String()
+}
+
+// summaryHeader maps a column index (0-based) to a meta key or a cell code.
+type summaryHeader struct {
+	meta  map[int]string
+	codes map[int]string
+}
+
+// findSummaryHeader looks in a sheet's first rows for a header naming the
+// agency and at least one cell code.
+func findSummaryHeader(rows [][]string) (summaryHeader, int, bool) {
+	for i, row := range rows[:min(len(rows), 10)] {
+		h := summaryHeader{meta: map[int]string{}, codes: map[int]string{}}
+		for j, v := range row {
+			k := headerKey(v)
+			if k == "" {
+				continue
+			}
+			if m, ok := summaryMetaHeaders[k]; ok {
+				h.meta[j] = m
+			} else if code, ok := labelToCode[k]; ok {
+				h.codes[j] = code
+			}
+		}
+		hasAgency := false
+		for _, m := range h.meta {
+			hasAgency = hasAgency || m == colAgency
+		}
+		if hasAgency && len(h.codes) > 0 {
+			return h, i, true
+		}
+	}
+	return summaryHeader{}, 0, false
+}
+
+var (
+	fourDigits = regexp.MustCompile(`\d{4}`)
+	zeroWords  = map[string]bool{"—": true, "-": true, "－": true, "/": true, "／": true, "无": true, "——": true}
+)
+
+// summaryReports reads the rows below the header: one report per row that
+// names an agency.
+func summaryReports(sheet string, rows [][]string, h summaryHeader, at int) []*report.Report {
+	var out []*report.Report
+	for i := at + 1; i < len(rows); i++ {
+		row := rows[i]
+		get := func(j int) string {
+			if j < len(row) {
+				return strings.TrimSpace(row[j])
+			}
+			return ""
+		}
+		r := report.New("")
+		r.Format = FormatXLSX
+		edition := ""
+		for j, m := range h.meta {
+			v := get(j)
+			switch m {
+			case colAgency:
+				r.Agency = v
+			case colCounty:
+				r.County = v
+			case colYear:
+				if y := fourDigits.FindString(v); y != "" {
+					r.Year, _ = strconv.Atoi(y)
+				}
+			case colEdition:
+				edition = fourDigits.FindString(v)
+			case colPublished:
+				if d := looseDate.FindStringSubmatch(v); d != nil {
+					r.PublishedOn = normDate(d[1], d[2], d[3])
+				}
+			}
+		}
+		if r.Agency == "" {
+			continue
+		}
+		switch {
+		case edition == report.Edition2019 || edition == report.Edition2021:
+			r.Edition = edition
+		case r.Year > 0 && r.Year < 2021:
+			r.Edition = report.Edition2019
+		default:
+			r.Edition = report.Edition2021
+		}
+		for j := 0; j < len(row); j++ {
+			code, ok := h.codes[j]
+			if !ok {
+				continue
+			}
+			raw := get(j)
+			if raw == "" {
+				continue
+			}
+			cell, _ := excelize.CoordinatesToCellName(j+1, i+1)
+			src := report.Source{Row: i + 1, Col: j + 1, Raw: raw}
+			if zeroWords[raw] {
+				src.Note = "“" + raw + "”按 0 计"
+				r.Set(code, 0, src)
+				continue
+			}
+			v, err := strconv.ParseFloat(strings.ReplaceAll(raw, ",", ""), 64)
+			if err != nil {
+				r.AddFinding(report.RuleAmbiguous, report.SeverityError,
+					fmt.Sprintf("工作表“%s”单元格 %s 的值“%s”不是数字，未读取", sheet, cell, raw), code)
+				continue
+			}
+			r.Set(code, v, src)
+		}
+		report.Derive(r)
+		report.Check(r)
+		out = append(out, r)
+	}
+	return out
+}
+
+// SummaryCodes lists the cell codes of a summary workbook for an edition
+// ("2021", "2019", or "all" for both): every printed cell, in catalogue
+// order. The 2021 subtotal t3.other.* is derived, so it is left out there.
+func SummaryCodes(edition string) ([]string, error) {
+	if edition != report.Edition2019 && edition != report.Edition2021 && edition != "all" {
+		return nil, fmt.Errorf("summary template: unknown edition %q (want 2021, 2019 or all)", edition)
+	}
+	var codes []string
+	for _, d := range report.Cells() {
+		in := edition == "all"
+		for _, e := range d.Editions {
+			in = in || e == edition
+		}
+		if !in || (d.Derived && edition == report.Edition2021) {
+			continue
+		}
+		codes = append(codes, d.Code)
+	}
+	return codes, nil
+}
+
+// WriteSummaryTemplate writes an empty county summary workbook: sheet 汇总
+// with Chinese headers (机关, 县（区）, 年度, 版本, then one column per cell)
+// and sheet 说明 giving each column's code and label.
+func WriteSummaryTemplate(w io.Writer, edition string) error {
+	codes, err := SummaryCodes(edition)
+	if err != nil {
+		return err
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	const data, help = "汇总", "说明"
+	if err := f.SetSheetName("Sheet1", data); err != nil {
+		return fmt.Errorf("summary template: %w", err)
+	}
+	if _, err := f.NewSheet(help); err != nil {
+		return fmt.Errorf("summary template: %w", err)
+	}
+	header := make([]any, 0, len(codes)+len(summaryMetaTitles))
+	for _, m := range summaryMetaTitles {
+		header = append(header, m.title)
+	}
+	for _, c := range codes {
+		header = append(header, report.Label(c))
+	}
+	if err := f.SetSheetRow(data, "A1", &header); err != nil {
+		return fmt.Errorf("summary template header: %w", err)
+	}
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	if err != nil {
+		return fmt.Errorf("summary template style: %w", err)
+	}
+	last, _ := excelize.CoordinatesToCellName(len(header), 1)
+	if err := f.SetCellStyle(data, "A1", last, bold); err != nil {
+		return fmt.Errorf("summary template style: %w", err)
+	}
+	lastCol, _ := excelize.ColumnNumberToName(len(header))
+	if err := f.SetColWidth(data, "A", lastCol, 16); err != nil {
+		return fmt.Errorf("summary template width: %w", err)
+	}
+	if err := f.SetColWidth(data, "A", "A", 28); err != nil {
+		return fmt.Errorf("summary template width: %w", err)
+	}
+	if err := f.SetPanes(data, &excelize.Panes{Freeze: true, XSplit: 1, YSplit: 1, TopLeftCell: "B2", ActivePane: "bottomRight"}); err != nil {
+		return fmt.Errorf("summary template panes: %w", err)
+	}
+	rows := [][]any{
+		{"列", "代码", "名称", "说明"},
+		{"A", "agency", "机关", "机关全称，如：劳动镇人民政府（必填，每个机关每个年度一行）"},
+		{"B", "county", "县（区）", "所属县（区），如：乐至县"},
+		{"C", "year", "年度", "报告年度，如：2023"},
+		{"D", "edition", "版本", "表格模板版本：2021（2021年及以后）或 2019（2019、2020年）；留空按年度判断"},
+	}
+	for i, c := range codes {
+		col, _ := excelize.ColumnNumberToName(len(summaryMetaTitles) + i + 1)
+		d, _ := report.Lookup(c)
+		note := "填数字；空白表示未填报，不按 0 计"
+		if len(d.Editions) == 1 {
+			note = d.Editions[0] + " 版专有。" + note
+		}
+		rows = append(rows, []any{col, c, d.Label, note})
+	}
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow(help, cell, &r); err != nil {
+			return fmt.Errorf("summary template help: %w", err)
+		}
+	}
+	if err := f.SetColWidth(help, "C", "C", 60); err != nil {
+		return fmt.Errorf("summary template width: %w", err)
+	}
+	if err := f.SetColWidth(help, "B", "B", 40); err != nil {
+		return fmt.Errorf("summary template width: %w", err)
+	}
+	if err := f.SetColWidth(help, "D", "D", 50); err != nil {
+		return fmt.Errorf("summary template width: %w", err)
+	}
+	if _, err := f.WriteTo(w); err != nil {
+		return fmt.Errorf("summary template write: %w", err)
+	}
+	return nil
+}
