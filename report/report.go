@@ -129,3 +129,7 @@ type Stored struct {
 	IngestedAt time.Time `json:"ingested_at"`
 	Report
 }
+
+// SyntheticMarker is printed in every report the generator makes; a report
+// whose text carries it is stored as synthetic so pages can say 示例数据.
+const SyntheticMarker = "【示例数据】本报告由 Nianbao 生成器虚构，不代表任何真实机关。"

@@ -1,0 +1,74 @@
+package ingest
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// fold maps characters that vary between copies of the same report to one
+// form: full-width ASCII, odd dashes and spaces, and the traditional
+// characters that occur in the tables' labels (some copies of reports are
+// converted to traditional characters). Every rune maps to one rune, so
+// offsets into the folded text keep their line numbers.
+var fold = func() map[rune]rune {
+	m := map[rune]rune{
+		'\u3000': ' ', '\u00a0': ' ', '\t': ' ', '\u2002': ' ', '\u2003': ' ', '\u2009': ' ', '\u200b': ' ', '\ufeff': ' ',
+		'（': '(', '）': ')', '｜': '|', '│': '|', '丨': '|', '／': '/', '．': '.', '，': ',', '：': ':', '；': ';',
+		'－': '-', '−': '-', '–': '-', '﹣': '-', '＋': '+', '？': '?', '、': '、',
+		'〔': '(', '〕': ')', '【': '[', '】': ']', '％': '%',
+	}
+	for r := '０'; r <= '９'; r++ {
+		m[r] = '0' + (r - '０')
+	}
+	for r := 'Ａ'; r <= 'Ｚ'; r++ {
+		m[r] = 'A' + (r - 'Ａ')
+	}
+	for r := 'ａ'; r <= 'ｚ'; r++ {
+		m[r] = 'a' + (r - 'ａ')
+	}
+	// Traditional → simplified, limited to characters of the report's
+	// vocabulary (labels, headings, narrative keywords).
+	pairs := "規规範范檔档條条項项與与務务處处罰罚強强制制業业費费許许證证開开發发廢废現现數数據据" +
+		"總总計计結结轉转辦办請请讓让應应關关機机構构會会組组織织團团體体國国"+
+		"護护權权內内過过資资訊讯詢询執执卷卷醫医舉举報报訴诉複复議议審审決决維维" +
+		"持持糾纠號号與与採采購购額额萬万為为於于鎮镇鄉乡區区縣县華华隊队禁禁止止" +
+		"險险穩稳經经濟济產产場场設设導导覽览聯联繫系專专營营災灾難难項项們们這这" +
+		"個个時时間间書书當当後后從从單单準准則则類类屬属態态徵征勞劳歸归" +
+		"論论術术對对員员學学標标辭辞涉涉償偿補补責责證证題题億亿達达實实際际" +
+		"絡络網网頁页傳传帶带將将務务隨随紀纪錄录續续線线點点擊击認认錯错誤误" +
+		"畫划劃划統统賬账戶户歷历屆届韓韩陽阳鳳凤龍龙魚鱼廣广東东蘭兰"
+	rs := []rune(pairs)
+	for i := 0; i+1 < len(rs); i += 2 {
+		m[rs[i]] = rs[i+1]
+	}
+	return m
+}()
+
+// pinyinNote matches the simplified-form annotations some traditional
+// copies carry after characters, such as 數(shù).
+var pinyinNote = regexp.MustCompile(`\((?:[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6})\)`)
+
+// normalize folds text for matching. The result has the same lines as the
+// input (no newline is added or removed); pinyin notes are blanked with
+// spaces of the same rune count so columns stay meaningful.
+func normalize(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r", "\n")
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if f, ok := fold[r]; ok {
+			r = f
+		}
+		if r == utf8.RuneError {
+			r = ' '
+		}
+		b.WriteRune(r)
+	}
+	out := b.String()
+	if strings.Contains(out, "(") {
+		out = pinyinNote.ReplaceAllStringFunc(out, func(m string) string { return "" })
+	}
+	return out
+}

@@ -1,0 +1,527 @@
+// Package ingest reads annual reports: it finds tables 2–4 in a report's
+// text, gives every number its cell code, checks the accounting rules, and
+// loads reports into the store.
+package ingest
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"nianbao/report"
+)
+
+// Meta is what the caller knows about a report; non-zero fields override
+// what the parser infers from the text.
+type Meta struct {
+	Agency      string
+	County      string
+	Year        int
+	Edition     string
+	PublishedOn string
+	Format      string
+}
+
+// text is a report's text prepared for reading: folded for matching, with
+// a map back to the bytes as printed.
+type text struct {
+	raw   string
+	norm  string
+	back  []int // back[i] = offset in raw of byte i of norm
+	lines []int // offsets in norm where lines start
+	pages []int // offsets in norm of form feeds (PDF page breaks)
+}
+
+func prepare(raw string) *text {
+	raw = strings.ReplaceAll(raw, "\r\n", "\n")
+	raw = strings.ReplaceAll(raw, "\r", "\n")
+	t := &text{raw: raw}
+	var b strings.Builder
+	b.Grow(len(raw))
+	t.back = make([]int, 0, len(raw)+1)
+	for i, r := range raw {
+		if f, ok := fold[r]; ok {
+			r = f
+		}
+		if r == '\ufffd' {
+			r = ' '
+		}
+		n := b.Len()
+		b.WriteRune(r)
+		for j := n; j < b.Len(); j++ {
+			t.back = append(t.back, i)
+		}
+	}
+	t.back = append(t.back, len(raw))
+	norm := []byte(b.String())
+	// Blank pinyin notes (數(shù)) and page numbers of PDF text in place, so
+	// offsets keep pointing at the same bytes.
+	for _, m := range pinyinNote.FindAllIndex(norm, -1) {
+		for i := m[0]; i < m[1]; i++ {
+			norm[i] = ' '
+		}
+	}
+	for _, m := range pageNumber.FindAllSubmatchIndex(norm, -1) {
+		for i := m[2]; i < m[3]; i++ {
+			norm[i] = ' '
+		}
+	}
+	t.norm = string(norm)
+	t.lines = []int{0}
+	for i := 0; i < len(t.norm); i++ {
+		switch t.norm[i] {
+		case '\n':
+			t.lines = append(t.lines, i+1)
+		case '\f':
+			t.pages = append(t.pages, i)
+		}
+	}
+	return t
+}
+
+// pageNumber matches a page number alone on its line: "- 3 -", "第3页", "3/5".
+var pageNumber = regexp.MustCompile(`(?m)^([ \t]*(?:[-—][ \t]*[0-9]{1,3}[ \t]*[-—]|第[ \t]*[0-9]{1,3}[ \t]*页(?:[ \t]*[,，]?[ \t]*共[ \t]*[0-9]{1,3}[ \t]*页)?|[0-9]{1,3}[ \t]*/[ \t]*[0-9]{1,3})[ \t]*)$`)
+
+func (t *text) lineOf(off int) int { return sort.Search(len(t.lines), func(i int) bool { return t.lines[i] > off }) }
+
+func (t *text) pageOf(off int) int {
+	if len(t.pages) == 0 {
+		return 0
+	}
+	return sort.SearchInts(t.pages, off) + 1
+}
+
+func (t *text) rawOf(a, b int) string { return strings.TrimSpace(t.raw[t.back[a]:t.back[b]]) }
+
+// ParseText reads one report from its text.
+func ParseText(name, content string, meta Meta) (*report.Report, error) {
+	if strings.TrimSpace(content) == "" {
+		return nil, fmt.Errorf("%s: the document is empty", name)
+	}
+	t := prepare(content)
+	r := report.New(name)
+	r.Format = "text"
+	p := &parser{t: t, r: r}
+	p.readMeta()
+	p.applyMeta(meta)
+	p.readTables()
+	if meta.Edition != "" {
+		r.Edition = meta.Edition
+	}
+	p.readNarrative()
+	report.Derive(r)
+	report.Check(r)
+	return r, nil
+}
+
+type parser struct {
+	t *text
+	r *report.Report
+}
+
+func (p *parser) applyMeta(m Meta) {
+	if m.Agency != "" {
+		p.r.Agency = m.Agency
+	}
+	if m.County != "" {
+		p.r.County = m.County
+	}
+	if m.Year != 0 {
+		p.r.Year = m.Year
+	}
+	if m.PublishedOn != "" {
+		p.r.PublishedOn = m.PublishedOn
+	}
+	if m.Format != "" {
+		p.r.Format = m.Format
+	}
+}
+
+// span is a stretch of the folded text [a, b).
+type span struct{ a, b int }
+
+// sections finds where tables 2, 3 and 4 stand, by their headings, falling
+// back on their first row labels when a heading is missing.
+func (p *parser) sections() (t2, t3, t4 span) {
+	s := p.t.norm
+	end := len(s)
+	h2 := headingAt(s, headT2, 0)
+	h3 := headingAt(s, headT3, max(h2, 0))
+	if h3 < 0 {
+		if m := kw("本年新收").FindStringIndex(s); m != nil {
+			h3 = m[0]
+		}
+	}
+	from4 := max(h3, 0)
+	h4 := headingAt(s, headT4, from4)
+	h5 := headingAt(s, headT5, max(h4, from4))
+	t4End := end
+	if h5 >= 0 {
+		t4End = h5
+	}
+	t3End := t4End
+	if h4 >= 0 {
+		t3End = h4
+	}
+	t2End := t3End
+	if h3 >= 0 {
+		t2End = h3
+	}
+	if h2 < 0 {
+		// No heading: table 2 starts at its first column header or label.
+		if m := regexp.MustCompile(`第二十条|信息内容`).FindStringIndex(s[:t2End]); m != nil {
+			h2 = m[0]
+		}
+	}
+	t2, t3, t4 = span{-1, -1}, span{-1, -1}, span{-1, -1}
+	if h2 >= 0 && h2 < t2End {
+		t2 = span{h2, t2End}
+	}
+	if h3 >= 0 {
+		t3 = span{h3, t3End}
+	}
+	if h4 >= 0 {
+		t4 = span{h4, t4End}
+	}
+	return
+}
+
+// headingAt finds the first match of re at or after from that stands at the
+// start of a line (after an optional numeral such as 二、 or (三)), so that
+// the same words in the narrative are not taken for a heading. Text with
+// no line breaks at all (a pasted page) accepts any match.
+func headingAt(s string, re *regexp.Regexp, from int) int {
+	if from < 0 {
+		from = 0
+	}
+	oneLine := !strings.Contains(s, "\n")
+	for _, m := range re.FindAllStringIndex(s[from:], -1) {
+		a := from + m[0]
+		if oneLine || atLineStart(s, a) {
+			return a
+		}
+	}
+	return -1
+}
+
+var headingPrefix = regexp.MustCompile(`(?:^|\n)[ \t|#*]*(?:[一二三四五六七八九十]{1,2}[ \t]*[、.,]?|\([一二三四五六七八九十]{1,2}\)|[0-9][ \t]*[.、])?[ \t]*$`)
+
+func atLineStart(s string, a int) bool {
+	lo := max(0, a-24)
+	return headingPrefix.MatchString(s[lo:a])
+}
+
+// label is a row label found in the text.
+type label struct {
+	row  int // index in the template
+	a, b int // its extent in the folded text
+}
+
+// findLabels returns the longest run of labels in template order, so that a
+// word repeated in a header or a wrapped label cannot push rows out.
+func findLabels(t *text, sp span, tmpl []rowDef) []label {
+	var cands []label
+	for i, row := range tmpl {
+		for _, m := range row.key.FindAllStringIndex(t.norm[sp.a:sp.b], -1) {
+			a, b := sp.a+m[0], sp.a+m[1]
+			if !cellStart(t.norm, a) {
+				continue
+			}
+			if row.bare && !cellEnd(t.norm, b) {
+				continue
+			}
+			cands = append(cands, label{row: i, a: a, b: b})
+		}
+	}
+	sort.Slice(cands, func(i, j int) bool { return cands[i].a < cands[j].a })
+	n := len(cands)
+	best := make([]int, n)
+	prev := make([]int, n)
+	for i := range cands {
+		best[i], prev[i] = 1, -1
+		for j := 0; j < i; j++ {
+			if cands[j].row < cands[i].row && cands[j].b <= cands[i].a && best[j]+1 > best[i] {
+				best[i], prev[i] = best[j]+1, j
+			}
+		}
+	}
+	end := -1
+	for i := range cands {
+		if end < 0 || best[i] > best[end] {
+			end = i
+		}
+	}
+	var out []label
+	for i := end; i >= 0; i = prev[i] {
+		out = append(out, cands[i])
+	}
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out
+}
+
+// cellStart tells whether a label may begin at a: at the start of the text,
+// a line or a cell, or after white space, not inside a sentence.
+func cellStart(s string, a int) bool {
+	if a == 0 {
+		return true
+	}
+	switch c := s[a-1]; c {
+	case '\n', '|', ' ', '\t', '\f':
+		return true
+	}
+	r := lastRune(s[:a])
+	return r == '、' // a label glued to the numbering of its group
+}
+
+func cellEnd(s string, b int) bool {
+	for _, r := range s[b:] {
+		switch {
+		case r == ' ' || r == '\t':
+			continue
+		case r == '|' || r == '\n' || r == '\f':
+			return true
+		case unicode.Is(unicode.Han, r) || r == '(':
+			return false
+		default:
+			return true
+		}
+	}
+	return true
+}
+
+func lastRune(s string) rune {
+	for i := len(s) - 1; i >= 0; i-- {
+		if s[i] < 0x80 || s[i] >= 0xC0 {
+			r := []rune(s[i:])
+			if len(r) > 0 {
+				return r[0]
+			}
+		}
+	}
+	return 0
+}
+
+// extendLabel moves a label's end over the rest of its words (a wrapped
+// label, a note in brackets) up to the first cell boundary or number.
+func extendLabel(s string, b, limit int) int {
+	i := b
+	for i < limit {
+		c := s[i]
+		if c == '|' || c == '\n' || c == '\f' {
+			return i
+		}
+		if c >= '0' && c <= '9' {
+			return i
+		}
+		if c == ' ' || c == '\t' {
+			// Two spaces separate a PDF label from its numbers.
+			if i+1 < limit && (s[i+1] == ' ' || s[i+1] == '\t') {
+				return i
+			}
+		}
+		i++
+	}
+	return i
+}
+
+// cell is one cell read from a row's region.
+type cell struct {
+	a, b  int
+	kind  int
+	val   float64
+	zero  string // how a zero was written, when not "0"
+	text  string
+	glued bool // digits right after the label with no separator
+}
+
+const (
+	kindValue = iota
+	kindEmpty
+	kindText
+)
+
+var (
+	numberRe = regexp.MustCompile(`^[?]*[ \t]*([+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?)[ \t]*(万元|元|件|个|条|项|次|宗|家)?$`)
+	zeroRe   = regexp.MustCompile(`^[?]*[ \t]*(/|-{1,2}|—{1,2}|无|空|——)$`)
+)
+
+func classify(s string) (kind int, v float64, zero string) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return kindEmpty, 0, ""
+	}
+	if m := numberRe.FindStringSubmatch(s); m != nil {
+		f, err := strconv.ParseFloat(strings.ReplaceAll(m[1], ",", ""), 64)
+		if err == nil {
+			return kindValue, f, ""
+		}
+	}
+	if zeroRe.MatchString(s) {
+		return kindValue, 0, s
+	}
+	return kindText, 0, ""
+}
+
+// layout of a table's text, decided once per table.
+type layout int
+
+const (
+	layoutSpaces layout = iota // PDF text: cells separated by spaces
+	layoutPipes                // cells closed by "|"
+	layoutBlank                // a cell a line, blank lines between cells
+)
+
+func detectLayout(s string) layout {
+	if strings.Count(s, "|") >= 6 {
+		return layoutPipes
+	}
+	// Count gaps between non-blank lines.
+	lines := strings.Split(s, "\n")
+	gaps, wide, run := 0, 0, 0
+	seen := false
+	for _, l := range lines {
+		if strings.TrimSpace(l) == "" {
+			run++
+			continue
+		}
+		if seen {
+			gaps++
+			if run >= 1 {
+				wide++
+			}
+		}
+		seen, run = true, 0
+	}
+	if gaps >= 4 && wide*10 >= gaps*6 {
+		return layoutBlank
+	}
+	return layoutSpaces
+}
+
+// cells reads the cells of a row's region [a, b).
+func (p *parser) cells(lay layout, a, b int, labelEnd int) []cell {
+	s := p.t.norm
+	atEOF := strings.TrimSpace(s[b:]) == ""
+	var out []cell
+	add := func(ca, cb int, allowMulti bool) {
+		seg := s[ca:cb]
+		trim := strings.TrimSpace(seg)
+		if trim == "" {
+			out = append(out, cell{a: ca, b: cb, kind: kindEmpty})
+			return
+		}
+		if k, v, z := classify(trim); k != kindText {
+			off := ca + strings.Index(seg, trim)
+			out = append(out, cell{a: off, b: off + len(trim), kind: k, val: v, zero: z, glued: off == labelEnd})
+			return
+		}
+		if allowMulti {
+			fields := fieldsIndex(seg)
+			allNum := len(fields) > 1
+			for _, f := range fields {
+				if k, _, _ := classify(seg[f[0]:f[1]]); k == kindText {
+					allNum = false
+				}
+			}
+			if allNum {
+				for _, f := range fields {
+					k, v, z := classify(seg[f[0]:f[1]])
+					out = append(out, cell{a: ca + f[0], b: ca + f[1], kind: k, val: v, zero: z})
+				}
+				return
+			}
+		}
+		out = append(out, cell{a: ca, b: cb, kind: kindText, text: trim})
+	}
+	switch lay {
+	case layoutPipes:
+		start, first := a, true
+		for i := a; i < b; i++ {
+			if s[i] != '|' {
+				continue
+			}
+			seg := s[start:i]
+			if first {
+				first = false
+				// The first "|" closes the label's own cell, unless a
+				// number stands before it.
+				if k, _, _ := classify(seg); k != kindValue {
+					start = i + 1
+					continue
+				}
+			}
+			add(start, i, true)
+			start = i + 1
+		}
+		if tail := strings.TrimSpace(s[start:b]); tail != "" && !(atEOF) {
+			if k, _, _ := classify(tail); k == kindValue {
+				add(start, b, true)
+			}
+		}
+	default:
+		lineStart := a
+		prevEnd := labelEnd // end of the last thing seen (label or cell)
+		for lineStart < b {
+			lineEnd := strings.IndexByte(s[lineStart:b], '\n')
+			if lineEnd < 0 {
+				lineEnd = b
+			} else {
+				lineEnd += lineStart
+			}
+			line := s[lineStart:lineEnd]
+			fields := fieldsIndex(line)
+			if len(fields) > 0 && lay == layoutBlank {
+				// In a blank-line layout each extra line break is an
+				// empty cell: "\n\n" separates two cells.
+				gap := strings.Count(s[prevEnd:lineStart+fields[0][0]], "\n")
+				for k := 2; k < gap; k++ {
+					out = append(out, cell{a: lineStart, b: lineStart, kind: kindEmpty})
+				}
+			}
+			lastLine := lineEnd >= b && atEOF
+			for fi, f := range fields {
+				if lastLine && fi == len(fields)-1 {
+					break // may be cut short
+				}
+				add(lineStart+f[0], lineStart+f[1], false)
+			}
+			if len(fields) > 0 {
+				prevEnd = lineStart + fields[len(fields)-1][1]
+			}
+			lineStart = lineEnd + 1
+		}
+		if lay == layoutBlank && !atEOF {
+			gap := strings.Count(s[prevEnd:b], "\n")
+			for k := 2; k < gap; k++ {
+				out = append(out, cell{a: b, b: b, kind: kindEmpty})
+			}
+		}
+	}
+	return out
+}
+
+func fieldsIndex(s string) [][2]int {
+	var out [][2]int
+	start := -1
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		space := c == ' ' || c == '\t' || c == '\n' || c == '\f'
+		if space {
+			if start >= 0 {
+				out = append(out, [2]int{start, i})
+				start = -1
+			}
+		} else if start < 0 {
+			start = i
+		}
+	}
+	if start >= 0 {
+		out = append(out, [2]int{start, len(s)})
+	}
+	return out
+}

@@ -1,0 +1,322 @@
+package ingest
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"nianbao/report"
+)
+
+// readTables finds tables 2–4 and records their cells.
+func (p *parser) readTables() {
+	t2, t3, t4 := p.sections()
+	s := p.t.norm
+	ed := ""
+	if t2.a >= 0 {
+		n19 := len(edition2019Words.FindAllStringIndex(s[t2.a:t2.b], -1))
+		n21 := len(edition2021Words.FindAllStringIndex(s[t2.a:t2.b], -1))
+		switch {
+		case n19 > n21:
+			ed = report.Edition2019
+		case n21 > 0:
+			ed = report.Edition2021
+		}
+	}
+	if ed == "" && t3.a >= 0 && kw("逾期不补正", "未按收费通知").MatchString(s[t3.a:t3.b]) {
+		ed = report.Edition2021
+	}
+	if ed == "" {
+		ed = report.Edition2021
+		if p.r.Year != 0 && p.r.Year < 2021 {
+			ed = report.Edition2019
+		}
+	}
+	p.r.Edition = ed
+
+	found := map[int]bool{}
+	if t2.a >= 0 {
+		found[2] = p.readRows(2, t2, t2Template(ed))
+	}
+	if t3.a >= 0 {
+		found[3] = p.readRows(3, t3, t3Template)
+	}
+	if t4.a >= 0 {
+		found[4] = p.readTable4(t4)
+	}
+	var missing []string
+	for _, n := range []int{2, 3, 4} {
+		if !found[n] {
+			missing = append(missing, "表"+"二三四"[3*(n-2):3*(n-1)])
+		}
+	}
+	if len(missing) > 0 {
+		p.r.AddFinding(report.RuleMissing, report.SeverityWarning,
+			fmt.Sprintf("未能读到%s的数字（原文缺少该表、表格为图片或文本被截断）", strings.Join(missing, "、")))
+	}
+}
+
+// readRows reads a table laid out as labelled rows (tables 2 and 3). It
+// reports whether any number was read.
+func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
+	s := p.t.norm
+	labels := findLabels(p.t, sp, tmpl)
+	if len(labels) == 0 {
+		return false
+	}
+	lay := detectLayout(s[labels[0].a:sp.b])
+	hasSubRows := false
+	for _, l := range labels {
+		if strings.HasPrefix(tmpl[l.row].code, "other.") {
+			hasSubRows = true
+		}
+	}
+	cols := t3Cols
+	if table == 3 {
+		cols = p.t3ColumnOrder(sp, labels[0].a)
+	}
+	type rowCells struct {
+		l    label
+		vals []cell
+	}
+	var rows []rowCells
+	anyValue := false
+	for i, l := range labels {
+		def := tmpl[l.row]
+		if def.group || (def.code == "other" && hasSubRows) {
+			continue
+		}
+		end := sp.b
+		if i+1 < len(labels) {
+			end = labels[i+1].a
+		}
+		var vals []cell
+		for _, c := range p.cells(lay, l.b, end, l.b) {
+			if c.kind != kindText {
+				vals = append(vals, c)
+				if c.kind == kindValue {
+					anyValue = true
+				}
+			}
+		}
+		rows = append(rows, rowCells{l, vals})
+	}
+	if !anyValue {
+		// Labels without a single number: the table was published empty.
+		p.r.AddFinding(report.RuleNoData, report.SeverityWarning,
+			fmt.Sprintf("表%s只有表头和行名，没有任何数字（第%d行起）", "二三四"[3*(table-2):3*(table-1)], p.t.lineOf(labels[0].a)))
+		return true
+	}
+	for ri, rc := range rows {
+		def := tmpl[rc.l.row]
+		width := len(def.cols)
+		rowCols := def.cols
+		if table == 3 {
+			rowCols = cols
+		}
+		vals := rc.vals
+		name := strings.TrimSpace(s[rc.l.a:rc.l.b])
+		line := p.t.lineOf(rc.l.a)
+		if len(vals) < width && len(vals) > 0 && vals[0].glued && vals[0].kind == kindValue {
+			p.splitGlued(table, ri+1, def, rowCols, vals[0], name, line)
+			continue
+		}
+		if len(vals) > width {
+			vals = vals[:width]
+		}
+		cut := len(vals) < width
+		if cut && lay == layoutSpaces && len(vals) > 0 && width > 1 {
+			// Space-separated text loses blank cells, so the positions of
+			// the numbers that remain are unknown.
+			p.r.AddFinding(report.RuleAmbiguous, report.SeverityWarning,
+				fmt.Sprintf("第%d行“%s”只有%d个数字，应有%d个，无法确定各数字所在列，未读取", line, name, len(vals), width), codes(table, def.code, rowCols)...)
+			continue
+		}
+		for ci, c := range vals {
+			code := fmt.Sprintf("t%d.%s.%s", table, def.code, rowCols[ci])
+			src := p.source(c, table, ri+1, ci+1)
+			switch {
+			case c.kind == kindEmpty:
+				src.Note = "空白单元格按0计"
+			case c.zero != "":
+				src.Note = "“" + c.zero + "”按0计"
+			}
+			p.r.Set(code, c.val, src)
+		}
+		if cut {
+			p.r.AddFinding(report.RuleMissing, report.SeverityWarning,
+				fmt.Sprintf("第%d行“%s”只读到%d个数字，应有%d个（表格被截断）", line, name, len(vals), width), codes(table, def.code, rowCols[len(vals):])...)
+		}
+	}
+	return true
+}
+
+func codes(table int, row string, cols []string) []string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = fmt.Sprintf("t%d.%s.%s", table, row, c)
+	}
+	return out
+}
+
+func (p *parser) source(c cell, table, row, col int) report.Source {
+	src := report.Source{Line: p.t.lineOf(c.a), Page: p.t.pageOf(c.a), Table: table, Row: row, Col: col}
+	if c.b > c.a {
+		src.Raw = p.t.rawOf(c.a, c.b)
+	}
+	return src
+}
+
+// t3ColumnOrder reads the applicant columns' order from table 3's header:
+// some reports put 总计 first. The official order is the default.
+func (p *parser) t3ColumnOrder(sp span, firstLabel int) []string {
+	head := p.t.norm[sp.a:firstLabel]
+	tot := strings.Index(head, "总计")
+	nat := strings.Index(head, "自然人")
+	if tot >= 0 && nat >= 0 && tot < nat {
+		return append([]string{"total"}, t3Cols[:6]...)
+	}
+	return t3Cols
+}
+
+// splitGlued reads a row whose numbers were printed with no separator
+// (规章000). Every split into the row's width is tried; the accounting
+// rules of table 3 rows (total = sum of applicants) narrow them down. When
+// more than one split remains, the row is left unread and a finding lists
+// the readings.
+func (p *parser) splitGlued(table, row int, def rowDef, cols []string, c cell, name string, line int) {
+	digits := p.t.norm[c.a:c.b]
+	width := len(cols)
+	var splits [][]float64
+	var walk func(rest string, acc []float64)
+	walk = func(rest string, acc []float64) {
+		if len(acc) == width {
+			if rest == "" {
+				splits = append(splits, append([]float64(nil), acc...))
+			}
+			return
+		}
+		for n := 1; n <= len(rest)-(width-len(acc)-1); n++ {
+			part := rest[:n]
+			if len(part) > 1 && part[0] == '0' {
+				break
+			}
+			v, _ := strconv.ParseFloat(part, 64)
+			walk(rest[n:], append(acc, v))
+		}
+	}
+	if strings.IndexFunc(digits, func(r rune) bool { return r < '0' || r > '9' }) < 0 {
+		walk(digits, nil)
+	}
+	all := len(splits)
+	if table == 3 && width == 7 {
+		var ok [][]float64
+		for _, sp := range splits {
+			sum := 0.0
+			for _, v := range sp[:6] {
+				sum += v
+			}
+			if sum == sp[6] {
+				ok = append(ok, sp)
+			}
+		}
+		if len(ok) > 0 {
+			splits = ok
+		}
+	}
+	cellCodes := codes(table, def.code, cols)
+	if len(splits) != 1 {
+		var alts []string
+		for i, sp := range splits {
+			if i == 6 {
+				alts = append(alts, "…")
+				break
+			}
+			alts = append(alts, fmtSplit(sp))
+		}
+		p.r.AddFinding(report.RuleAmbiguous, report.SeverityWarning,
+			fmt.Sprintf("第%d行“%s”的数字粘连为“%s”，有%d种拆分（%s），未读取", line, name, digits, len(splits), strings.Join(alts, "；")), cellCodes...)
+		return
+	}
+	note := ""
+	if all > 1 || len(digits) > width {
+		note = fmt.Sprintf("数字粘连“%s”按行宽%d拆分为%s", digits, width, fmtSplit(splits[0]))
+		if all > 1 {
+			note += fmt.Sprintf("（共%d种拆分，按勾稽关系排除其余）", all)
+		}
+	}
+	for i, v := range splits[0] {
+		src := p.source(c, table, row, i+1)
+		src.Note = note
+		p.r.Set(cellCodes[i], v, src)
+	}
+}
+
+func fmtSplit(v []float64) string {
+	parts := make([]string, len(v))
+	for i, x := range v {
+		parts[i] = strconv.FormatFloat(x, 'f', -1, 64)
+	}
+	return strings.Join(parts, "/")
+}
+
+// t4Header matches the words of table 4's header cells.
+var t4Words = []string{"维持", "纠正", "审结", "总计", "结果", "复议", "诉讼", "起诉"}
+
+// readTable4 reads the fifteen numbers of table 4 in printed order: they
+// follow the header (or, in a transposed table, the group labels), so the
+// numbers of the section are read in order and the padding of empty header
+// cells before the first number is skipped.
+func (p *parser) readTable4(sp span) bool {
+	s := p.t.norm
+	// Skip the heading line itself.
+	start := sp.a
+	if nl := strings.IndexByte(s[sp.a:sp.b], '\n'); nl >= 0 {
+		start = sp.a + nl
+	}
+	lay := detectLayout(s[start:sp.b])
+	var vals []cell
+	for _, c := range p.cells(lay, start, sp.b, -1) {
+		switch c.kind {
+		case kindValue:
+			vals = append(vals, c)
+		case kindEmpty:
+			if len(vals) > 0 && lay == layoutPipes {
+				vals = append(vals, c)
+			}
+		}
+		if len(vals) == 15 {
+			break
+		}
+	}
+	// Trailing empties are padding, not zeros.
+	for len(vals) > 0 && vals[len(vals)-1].kind == kindEmpty {
+		vals = vals[:len(vals)-1]
+	}
+	if len(vals) == 0 {
+		return false
+	}
+	i := 0
+	for gi, g := range report.T4Groups {
+		for oi, o := range report.T4Outcomes {
+			if i >= len(vals) {
+				break
+			}
+			src := p.source(vals[i], 4, gi+1, oi+1)
+			if vals[i].kind == kindEmpty {
+				src.Note = "空白单元格按0计"
+			}
+			p.r.Set("t4."+g+"."+o, vals[i].val, src)
+			i++
+		}
+	}
+	if len(vals) < 15 {
+		var miss []string
+		for k := len(vals); k < 15; k++ {
+			miss = append(miss, "t4."+report.T4Groups[k/5]+"."+report.T4Outcomes[k%5])
+		}
+		p.r.AddFinding(report.RuleMissing, report.SeverityWarning,
+			fmt.Sprintf("表四只读到%d个数字，应有15个", len(vals)), miss...)
+	}
+	return true
+}

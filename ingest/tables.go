@@ -1,0 +1,117 @@
+package ingest
+
+import (
+	"regexp"
+	"strings"
+
+	"nianbao/report"
+)
+
+// rowDef is a row of a table template: the pattern of its label and the
+// codes of its value columns. A group row (三、本年度办理结果, （三）不予公开)
+// has no values; it only ends the region of the row before it.
+type rowDef struct {
+	code  string
+	key   *regexp.Regexp
+	cols  []string
+	group bool
+	// bare labels must be followed by a cell boundary, not by more words.
+	bare bool
+}
+
+// prefix is the optional numbering in front of a row label: 一、 (一) 1.
+const prefix = `(?:[一二三四五六七八九十]{1,2}[ \t]*[、.,]|\([ \t]*[一二三四五六七八九十]{1,2}[ \t]*\)|[0-9]{1,2}[ \t]*[.、,])?[ \t]*`
+
+func key(p string) *regexp.Regexp { return regexp.MustCompile(prefix + "(?:" + p + ")") }
+
+// kw builds a label pattern from alternative words, each allowed stray
+// spaces between its characters.
+func kw(words ...string) *regexp.Regexp {
+	alts := make([]string, len(words))
+	for i, w := range words {
+		alts[i] = sp(w)
+	}
+	return key(strings.Join(alts, "|"))
+}
+
+// sp allows stray spaces between the characters of a label (规 章).
+func sp(word string) string {
+	rs := []rune(word)
+	parts := make([]string, len(rs))
+	for i, r := range rs {
+		parts[i] = regexp.QuoteMeta(string(r))
+	}
+	return strings.Join(parts, `[ \t]*`)
+}
+
+var (
+	t3Cols = report.T3Columns
+
+	t3Template = []rowDef{
+		{code: "new", key: kw("本年新收"), cols: t3Cols},
+		{code: "carried_over", key: kw("上年结转"), cols: t3Cols},
+		{code: "results", key: kw("本年度办理结果"), group: true},
+		{code: "granted", key: kw("予以公开"), cols: t3Cols},
+		{code: "partial", key: kw("部分公开"), cols: t3Cols},
+		{code: "denied", key: kw("不予公开"), group: true},
+		{code: "denied.state_secret", key: key(sp("属于国家秘密") + `|` + sp("国家秘密")), cols: t3Cols},
+		{code: "denied.law_prohibited", key: kw("其他法律", "法律行政法规", "行政法规禁止", "行政止公开"), cols: t3Cols},
+		{code: "denied.security_stability", key: kw("危及", "三安全一稳定"), cols: t3Cols},
+		{code: "denied.third_party", key: key(sp("保护第三方") + `|第三方合法权益`), cols: t3Cols},
+		{code: "denied.internal_affairs", key: key(`(?:属于)?三类内(?:部|容)事务|内部事务信息`), cols: t3Cols},
+		{code: "denied.process_info", key: key(`(?:属于)?四类过程性|过程性信息`), cols: t3Cols},
+		{code: "denied.enforcement_file", key: key(`(?:属于)?行政执法案卷`), cols: t3Cols},
+		{code: "denied.inquiry", key: key(`(?:属于)?行政查询事项`), cols: t3Cols},
+		{code: "unavailable", key: kw("无法提供"), group: true},
+		{code: "unavailable.not_held", key: kw("本机关不掌握", "不掌握相关"), cols: t3Cols},
+		{code: "unavailable.needs_creation", key: kw("没有现成信息", "需要另行制作"), cols: t3Cols},
+		{code: "unavailable.unclear", key: kw("补正后申请", "申请内容仍不明确"), cols: t3Cols},
+		{code: "not_processed", key: kw("不予处理"), group: true},
+		{code: "not_processed.petition", key: kw("信访举报投诉"), cols: t3Cols},
+		{code: "not_processed.duplicate", key: kw("重复申请"), cols: t3Cols},
+		{code: "not_processed.publication", key: kw("要求提供公开出版物", "公开出版物"), cols: t3Cols},
+		{code: "not_processed.excessive", key: kw("无正当理由大量反复", "大量反复申请"), cols: t3Cols},
+		{code: "not_processed.confirmation", key: kw("要求行政机关确认", "重新出具"), cols: t3Cols},
+		// In the 2021 edition a group; in the 2019 edition (and some 2021
+		// reports) the single row "other".
+		{code: "other", key: kw("其他处理"), cols: t3Cols},
+		{code: "other.overdue_correction", key: kw("申请人无正当理由逾期不补正", "逾期不补正"), cols: t3Cols},
+		{code: "other.unpaid_fee", key: kw("申请人逾期未按收费通知", "未按收费通知", "缴纳费用"), cols: t3Cols},
+		// "3.其他": the label must not run on into other words (其他处理, 其他情形).
+		{code: "other.other", key: regexp.MustCompile(`[3][ \t]*[.、,]?[ \t]*其[ \t]*他`), cols: t3Cols, bare: true},
+		{code: "total", key: kw("总计"), cols: t3Cols},
+		{code: "carry_forward", key: key(`结转下年度?|转下年度|下年度继续办理`), cols: t3Cols},
+	}
+
+	t2Keys = map[string]*regexp.Regexp{
+		"regulations":    kw("规章"),
+		"normative_docs": key(`(?:行政)?规范性(?:文件|档案|檔案)`),
+		"licensing":      kw("行政许可"),
+		"other_services": kw("其他对外管理服务事项", "其他对外管理"),
+		"penalty":        kw("行政处罚"),
+		"enforcement":    kw("行政强制"),
+		"fees":           kw("行政事业性收费", "事业性收费"),
+		"procurement":    kw("政府集中采购"),
+	}
+)
+
+// t2Template builds table 2's template for an edition.
+func t2Template(edition string) []rowDef {
+	var rows []rowDef
+	for _, r := range report.T2Rows[edition] {
+		rows = append(rows, rowDef{code: r.Code, key: t2Keys[r.Code], cols: r.Columns})
+	}
+	return rows
+}
+
+// Headings of sections 二 to 五: each table starts at its heading.
+var (
+	headT2 = regexp.MustCompile(`主动公开政府信息情况|主动公开政府信息`)
+	headT3 = regexp.MustCompile(`收到和处理政府信息公开申请情况|收到和处理政府信息公开申请`)
+	headT4 = regexp.MustCompile(`政府信息公开行政复议[、,]?\s*行政诉讼情况|行政复议[、,]?\s*行政诉讼情况`)
+	headT5 = regexp.MustCompile(`存在的主要问题及改进情况|存在的主要问题|其他需要报告的事项`)
+
+	// Words that show the 2019 or the 2021 template of table 2.
+	edition2019Words = regexp.MustCompile(`本年新制作|本年新公开|对外公开总数|上一年项目数|本年增\s*[/\\]|本年度增|政府集中采购|其他对外管理服务事项|采购总金额`)
+	edition2021Words = regexp.MustCompile(`本年制发|本年废止|现行有效|本年处理决定|本年收费金额|本年发件`)
+)
