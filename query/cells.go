@@ -1,0 +1,127 @@
+package query
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"nianbao/report"
+)
+
+// Group is the part every grouped row shares.
+type Group struct {
+	// Group is the agency, county, year or edition of the row, or 合计.
+	Group string `json:"group"`
+	// County accompanies an agency (group_by=agency); empty otherwise.
+	County string `json:"county,omitempty"`
+	// Reports is the number of reports in the group.
+	Reports int `json:"reports"`
+}
+
+// CellsRow is one group with the sum of each requested code. A code no
+// report of the group prints is null.
+type CellsRow struct {
+	Group
+	Values map[string]*float64 `json:"values"`
+}
+
+// CellsResult is the answer of Cells.
+type CellsResult struct {
+	GroupBy GroupBy           `json:"group_by"`
+	Codes   []string          `json:"codes"`
+	Labels  map[string]string `json:"labels"`
+	Rows    []CellsRow        `json:"rows"`
+}
+
+// UnknownCodes is the InputError of a code or prefix not in the catalogue;
+// Valid lists every known code.
+func UnknownCodes(unknown []string) *InputError {
+	valid := make([]string, 0, len(report.Cells()))
+	for _, d := range report.Cells() {
+		valid = append(valid, d.Code)
+	}
+	return &InputError{
+		Field: "codes",
+		Message: fmt.Sprintf("未知的单元格代码：%s。代码形如 t3.new.total，也可用前缀如 t3.denied.*；全部 %d 个可用代码见 valid", strings.Join(unknown, "、"),
+			len(valid)),
+		Valid: valid,
+	}
+}
+
+// ExpandCodes resolves codes and prefixes ("t3.denied.*") to catalogue
+// codes, or returns an InputError naming the unknown ones.
+func ExpandCodes(patterns []string) ([]string, error) {
+	codes, unknown := report.ExpandCodes(patterns)
+	if len(unknown) > 0 {
+		return nil, UnknownCodes(unknown)
+	}
+	if len(codes) == 0 {
+		return nil, &InputError{Field: "codes", Message: "请用 codes 指定至少一个单元格代码，例如 codes=t3.new.total,t3.denied.*"}
+	}
+	return codes, nil
+}
+
+// groups lists the groups of a filter and grouping with their report counts.
+func (s *Service) groups(ctx context.Context, f Filter, g GroupBy) ([]Group, error) {
+	rows, err := s.query(ctx, "Groups", f, g, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Group
+	for rows.Next() {
+		var gr Group
+		if err := rows.Scan(&gr.Group, &gr.County, &gr.Reports); err != nil {
+			return nil, fmt.Errorf("groups: %w", err)
+		}
+		out = append(out, gr)
+	}
+	return out, rows.Err()
+}
+
+// Cells sums each code per group. Codes may be prefixes ending in "*";
+// an unknown code gives an InputError listing the valid ones. With
+// GroupNone the result has one row (none when no report matches).
+func (s *Service) Cells(ctx context.Context, codes []string, f Filter, g GroupBy) (CellsResult, error) {
+	expanded, err := ExpandCodes(codes)
+	if err != nil {
+		return CellsResult{}, err
+	}
+	f.Limit, f.Offset = 0, 0
+	key := fmt.Sprintf("Cells|%s|%s|%s", strings.Join(expanded, ","), f.key(), g)
+	return cached(s, key, func() (CellsResult, error) {
+		res := CellsResult{GroupBy: g, Codes: expanded, Labels: map[string]string{}, Rows: []CellsRow{}}
+		for _, c := range expanded {
+			res.Labels[c] = report.Label(c)
+		}
+		groups, err := s.groups(ctx, f, g)
+		if err != nil {
+			return res, err
+		}
+		index := map[[2]string]int{}
+		for i, gr := range groups {
+			row := CellsRow{Group: gr, Values: make(map[string]*float64, len(expanded))}
+			for _, c := range expanded {
+				row.Values[c] = nil
+			}
+			res.Rows = append(res.Rows, row)
+			index[[2]string{gr.Group, gr.County}] = i
+		}
+		rows, err := s.query(ctx, "Cells", f, g, expanded)
+		if err != nil {
+			return res, err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var grp, county, code string
+			var v float64
+			if err := rows.Scan(&grp, &county, &code, &v); err != nil {
+				return res, fmt.Errorf("cells: %w", err)
+			}
+			if i, ok := index[[2]string{grp, county}]; ok {
+				res.Rows[i].Values[code] = ptr(v)
+			}
+		}
+		return res, rows.Err()
+	})
+}

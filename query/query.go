@@ -1,0 +1,323 @@
+// Package query is the read side of Nianbao. A Service answers the
+// questions the API and the dashboards ask of the store: the list of
+// reports, one report, sums of cells, and the named statistics of
+// docs/metrics.md (applications, outcomes, reviews, proactive, compare,
+// findings).
+//
+// Every aggregate runs SQL kept in query/sql/<Method>.sql. Filters, the
+// grouping column and code lists reach that SQL only through build, which
+// keeps the SQL text and its arguments together; nothing a user types is
+// ever formatted into SQL.
+//
+// Results are plain Go values shared through an in-memory cache that the
+// store empties after every write: callers must not modify them.
+package query
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"nianbao/store"
+)
+
+//go:embed sql/*.sql
+var sqlFiles embed.FS
+
+// ErrNotFound is returned when a report does not exist (it is store.ErrNotFound).
+var ErrNotFound = store.ErrNotFound
+
+// Service runs the read queries. It is safe for concurrent use.
+type Service struct {
+	st *store.Store
+	db *sql.DB
+
+	mu    sync.Mutex
+	gen   uint64
+	cache map[string]any
+}
+
+// New returns a Service reading st. Its cache is dropped whenever st commits
+// a write.
+func New(st *store.Store) *Service {
+	s := &Service{st: st, db: st.DB(), cache: map[string]any{}}
+	st.OnChange(s.Invalidate)
+	return s
+}
+
+// Invalidate drops every cached result.
+func (s *Service) Invalidate() {
+	s.mu.Lock()
+	s.gen++
+	s.cache = map[string]any{}
+	s.mu.Unlock()
+}
+
+// Generation counts the writes seen since the Service started; it changes
+// whenever cached results may have.
+func (s *Service) Generation() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.gen
+}
+
+// Ping tells whether the database answers.
+func (s *Service) Ping(ctx context.Context) error {
+	var one int
+	if err := s.db.QueryRowContext(ctx, `SELECT 1`).Scan(&one); err != nil {
+		return fmt.Errorf("ping database: %w", err)
+	}
+	return nil
+}
+
+// cached returns the value stored under key, or computes and keeps it. A
+// value computed while a write committed is returned but not kept.
+func cached[T any](s *Service, key string, compute func() (T, error)) (T, error) {
+	s.mu.Lock()
+	if v, ok := s.cache[key]; ok {
+		s.mu.Unlock()
+		return v.(T), nil
+	}
+	gen := s.gen
+	s.mu.Unlock()
+	v, err := compute()
+	if err != nil {
+		return v, err
+	}
+	s.mu.Lock()
+	if s.gen == gen {
+		s.cache[key] = v
+	}
+	s.mu.Unlock()
+	return v, nil
+}
+
+// Filter selects reports. Zero fields select everything.
+type Filter struct {
+	Year    int    // report year, 0 for all
+	County  string // exact county name
+	Agency  string // exact agency name
+	Edition string // "2019" or "2021"
+	// HasFindings keeps reports with (true) or without (false) findings.
+	HasFindings *bool
+	// Limit and Offset page Reports; Limit 0 means DefaultLimit.
+	Limit  int
+	Offset int
+}
+
+// DefaultLimit and MaxLimit bound the page size of Reports.
+const (
+	DefaultLimit = 100
+	MaxLimit     = 1000
+)
+
+func (f Filter) key() string {
+	hf := "-"
+	if f.HasFindings != nil {
+		hf = fmt.Sprint(*f.HasFindings)
+	}
+	return fmt.Sprintf("y=%d|c=%q|a=%q|e=%q|f=%s|l=%d|o=%d", f.Year, f.County, f.Agency, f.Edition, hf, f.Limit, f.Offset)
+}
+
+// clause renders the filter as a condition on the reports table aliased r.
+func (f Filter) clause() (string, []any) {
+	conds := []string{"TRUE"}
+	var args []any
+	add := func(cond string, arg any) {
+		conds = append(conds, cond)
+		args = append(args, arg)
+	}
+	if f.Year != 0 {
+		add("r.year = ?", f.Year)
+	}
+	if f.County != "" {
+		add("r.county = ?", f.County)
+	}
+	if f.Agency != "" {
+		add("r.agency = ?", f.Agency)
+	}
+	if f.Edition != "" {
+		add("r.edition = ?", f.Edition)
+	}
+	if f.HasFindings != nil {
+		add("EXISTS (SELECT 1 FROM findings hf WHERE hf.report_id = r.id) = ?", *f.HasFindings)
+	}
+	return "(" + strings.Join(conds, " AND ") + ")", args
+}
+
+// GroupBy names the column results are grouped by.
+type GroupBy string
+
+// The groupings every statistic accepts. GroupAgency groups by county and
+// agency together: the same town name occurs in several counties.
+const (
+	GroupNone    GroupBy = ""
+	GroupAgency  GroupBy = "agency"
+	GroupCounty  GroupBy = "county"
+	GroupYear    GroupBy = "year"
+	GroupEdition GroupBy = "edition"
+)
+
+// AllGroupings lists the accepted group_by values (GroupNone aside).
+var AllGroupings = []GroupBy{GroupAgency, GroupCounty, GroupYear, GroupEdition}
+
+// GroupLabels gives each grouping its Chinese column header.
+var GroupLabels = map[GroupBy]string{
+	GroupNone: "范围", GroupAgency: "机关", GroupCounty: "县（市、区）", GroupYear: "年度", GroupEdition: "格式版本",
+}
+
+// AllGroupLabel is the group name of the single row when nothing is grouped.
+const AllGroupLabel = "合计"
+
+// ParseGroupBy checks a group_by value ("" or "none" for no grouping).
+func ParseGroupBy(s string) (GroupBy, error) {
+	switch g := GroupBy(strings.TrimSpace(s)); g {
+	case GroupNone, "none", "all":
+		return GroupNone, nil
+	case GroupAgency, GroupCounty, GroupYear, GroupEdition:
+		return g, nil
+	}
+	return "", &InputError{Field: "group_by", Message: fmt.Sprintf("未知的分组 %q，可用：agency、county、year、edition 或留空", s)}
+}
+
+// groupExprs are the SQL expressions of each grouping: the group name and
+// the county shown beside an agency.
+func (g GroupBy) exprs() (grp, county string) {
+	switch g {
+	case GroupAgency:
+		return "r.agency", "r.county"
+	case GroupCounty:
+		return "r.county", "''"
+	case GroupYear:
+		return "CAST(r.year AS VARCHAR)", "''"
+	case GroupEdition:
+		return "r.edition", "''"
+	}
+	return "'" + AllGroupLabel + "'", "''"
+}
+
+// InputError is a request the data cannot answer as asked: an unknown code,
+// group or metric. The API answers it with 400.
+type InputError struct {
+	Field   string
+	Message string
+	// Valid lists the accepted values when there are a fixed number of them.
+	Valid []string
+}
+
+func (e *InputError) Error() string { return e.Message }
+
+// IsInputError tells whether err is (or wraps) an InputError.
+func IsInputError(err error) bool {
+	var ie *InputError
+	return errors.As(err, &ie)
+}
+
+// fragment is a piece of SQL with its arguments.
+type fragment struct {
+	text string
+	args []any
+}
+
+// stmt is a statement ready to run: its text and arguments in order.
+type stmt struct {
+	text string
+	args []any
+}
+
+// build loads query/sql/<name>.sql and replaces its markers, in the order
+// they appear, by fixed SQL: /*filter*/ by the filter's condition,
+// /*group*/ and /*group_county*/ by the grouping expressions, /*codes*/ by
+// one placeholder per code, /*limit*/ by LIMIT ? OFFSET ?. Arguments follow
+// the markers' order, so text and arguments cannot drift apart.
+func build(name string, f Filter, g GroupBy, codes []string) (stmt, error) {
+	body, err := sqlFiles.ReadFile("sql/" + name + ".sql")
+	if err != nil {
+		return stmt{}, fmt.Errorf("query %s: %w", name, err)
+	}
+	grp, county := g.exprs()
+	cond, cargs := f.clause()
+	marks := map[string]fragment{
+		"filter":       {cond, cargs},
+		"group":        {grp, nil},
+		"group_county": {county, nil},
+	}
+	if codes != nil {
+		ph := strings.TrimSuffix(strings.Repeat("?, ", len(codes)), ", ")
+		if ph == "" {
+			ph = "NULL"
+		}
+		args := make([]any, len(codes))
+		for i, c := range codes {
+			args[i] = c
+		}
+		marks["codes"] = fragment{ph, args}
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	marks["limit"] = fragment{"LIMIT ? OFFSET ?", []any{limit, max(f.Offset, 0)}}
+
+	text := string(body)
+	var out strings.Builder
+	var args []any
+	for {
+		i := strings.Index(text, "/*")
+		if i < 0 {
+			out.WriteString(text)
+			break
+		}
+		j := strings.Index(text[i:], "*/")
+		if j < 0 {
+			return stmt{}, fmt.Errorf("query %s: unclosed comment", name)
+		}
+		mark := text[i+2 : i+j]
+		frag, ok := marks[mark]
+		out.WriteString(text[:i])
+		if ok {
+			out.WriteString(frag.text)
+			args = append(args, frag.args...)
+		} else {
+			out.WriteString(text[i : i+j+2]) // an ordinary comment
+		}
+		text = text[i+j+2:]
+	}
+	return stmt{out.String(), args}, nil
+}
+
+// query runs a statement built by build.
+func (s *Service) query(ctx context.Context, name string, f Filter, g GroupBy, codes []string) (*sql.Rows, error) {
+	st, err := build(name, f, g, codes)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, st.text, st.args...)
+	if err != nil {
+		return nil, fmt.Errorf("query %s: %w", name, err)
+	}
+	return rows, nil
+}
+
+// share is num/den, or nil when den is 0: a share of nothing is unknown,
+// not zero and never NaN.
+func share(num, den float64) *float64 {
+	if den == 0 {
+		return nil
+	}
+	v := num / den
+	return &v
+}
+
+func ptr(v float64) *float64 { return &v }
+
+func nullable(n sql.NullFloat64) *float64 {
+	if !n.Valid {
+		return nil
+	}
+	return ptr(n.Float64)
+}

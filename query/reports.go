@@ -1,0 +1,106 @@
+package query
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"nianbao/report"
+	"nianbao/store"
+)
+
+// ReportSummary is one line of the report list.
+type ReportSummary struct {
+	ID          int64     `json:"id"`
+	Agency      string    `json:"agency"`
+	County      string    `json:"county"`
+	Year        int       `json:"year"`
+	Edition     string    `json:"edition"`
+	Format      string    `json:"format"`
+	SourceFile  string    `json:"source_file"`
+	PublishedOn string    `json:"published_on"`
+	Synthetic   bool      `json:"synthetic"`
+	IngestedAt  time.Time `json:"ingested_at"`
+	Errors      int       `json:"errors"`
+	Warnings    int       `json:"warnings"`
+	Infos       int       `json:"infos"`
+}
+
+// ReportList is a page of reports and the number the filter selects.
+type ReportList struct {
+	Total   int             `json:"total"`
+	Limit   int             `json:"limit"`
+	Offset  int             `json:"offset"`
+	Reports []ReportSummary `json:"reports"`
+}
+
+// Reports lists the reports the filter selects, newest year first, paged by
+// f.Limit (default 100, at most 1000) and f.Offset.
+func (s *Service) Reports(ctx context.Context, f Filter) (ReportList, error) {
+	if f.Limit <= 0 {
+		f.Limit = DefaultLimit
+	}
+	if f.Limit > MaxLimit {
+		f.Limit = MaxLimit
+	}
+	f.Offset = max(f.Offset, 0)
+	return cached(s, "Reports|"+f.key(), func() (ReportList, error) {
+		out := ReportList{Limit: f.Limit, Offset: f.Offset, Reports: []ReportSummary{}}
+		st, err := build("Reports.count", f, GroupNone, nil)
+		if err != nil {
+			return out, err
+		}
+		if err := s.db.QueryRowContext(ctx, st.text, st.args...).Scan(&out.Total); err != nil {
+			return out, fmt.Errorf("count reports: %w", err)
+		}
+		rows, err := s.query(ctx, "Reports", f, GroupNone, nil)
+		if err != nil {
+			return out, err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var r ReportSummary
+			if err := rows.Scan(&r.ID, &r.Agency, &r.County, &r.Year, &r.Edition, &r.Format, &r.SourceFile,
+				&r.PublishedOn, &r.Synthetic, &r.IngestedAt, &r.Errors, &r.Warnings, &r.Infos); err != nil {
+				return out, fmt.Errorf("list reports: %w", err)
+			}
+			out.Reports = append(out.Reports, r)
+		}
+		return out, rows.Err()
+	})
+}
+
+// ReportOptions chooses what Report adds to the stored report.
+type ReportOptions struct {
+	Labels  bool // add the Chinese label of every cell
+	Sources bool // keep where each cell stands in its document
+}
+
+// ReportDetail is one stored report with its findings and replaced
+// versions, and optionally cell labels and sources.
+type ReportDetail struct {
+	*store.Full
+	Labels map[string]string `json:"labels,omitempty"`
+}
+
+// Report reads one report. It returns an error wrapping ErrNotFound when
+// no report has that id.
+func (s *Service) Report(ctx context.Context, id int64, opts ReportOptions) (*ReportDetail, error) {
+	return cached(s, fmt.Sprintf("Report|%d|%v|%v", id, opts.Labels, opts.Sources), func() (*ReportDetail, error) {
+		full, err := s.st.Get(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		d := &ReportDetail{Full: full}
+		if !opts.Sources {
+			d.Sources = nil
+		}
+		if opts.Labels {
+			d.Labels = make(map[string]string, len(d.Cells))
+			for code := range d.Cells {
+				d.Labels[code] = report.Label(code)
+			}
+		}
+		return d, nil
+	})
+}
