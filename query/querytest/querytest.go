@@ -44,7 +44,7 @@ func Reports() []*report.Report {
 		"t3.new.total": 10, "t3.new.natural": 8, "t3.new.commercial": 2,
 		"t3.carried_over.total": 2, "t3.granted.total": 5, "t3.partial.total": 1,
 		"t3.denied.third_party.total": 2, "t3.unavailable.not_held.total": 1,
-		"t3.not_processed.duplicate.total": 0,
+		"t3.not_processed.duplicate.total":  0,
 		"t3.other.overdue_correction.total": 1, "t3.other.unpaid_fee.total": 0, "t3.other.other.total": 0,
 		"t3.total.total": 10, "t3.carry_forward.total": 2,
 		"t4.reconsideration.upheld": 1, "t4.reconsideration.corrected": 1, "t4.reconsideration.other": 0,
