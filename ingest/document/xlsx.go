@@ -48,24 +48,24 @@ func readXLSX(data []byte) (*Document, error) {
 		if err != nil {
 			return nil, fmt.Errorf("sheet %s merges: %w", s.name, err)
 		}
-		cells := sheetGrid(s.rows, merges)
-		if len(cells) == 0 {
-			continue
+		for _, cells := range sheetGrid(s.rows, merges) {
+			table++
+			b.addGrid(cells, table, 0)
 		}
-		table++
-		b.addGrid(cells, table, 0)
 	}
 	return &Document{Format: FormatXLSX, Text: b.text(), Origins: b.origins}, nil
 }
 
-// sheetGrid places a sheet's used range on a grid: a merged range keeps its
-// value in the top-left cell only, and rows with no value give no cells.
-func sheetGrid(rows [][]string, merges []excelize.MergeCell) []gridCell {
+// sheetGrid places a sheet's used range on grids: a merged range keeps
+// its value in the top-left cell only. Rows with no value and no merged
+// cell split the sheet into blocks, each its own table as wide as its
+// widest row (a sheet holding tables 2, 3 and 4 would otherwise pad every
+// row of table 2 to the width of table 4). Rows whose cells are all empty
+// give no line.
+func sheetGrid(rows [][]string, merges []excelize.MergeCell) [][]gridCell {
 	covered := map[[2]int]bool{}
-	maxCol := 0
-	for _, r := range rows {
-		maxCol = max(maxCol, len(r))
-	}
+	inMerge := map[int]bool{} // rows touched by a merged range
+	mergeEnd := map[int]int{} // top row of a merge -> its last column
 	for _, m := range merges {
 		c1, r1, err1 := excelize.CellNameToCoordinates(m.GetStartAxis())
 		c2, r2, err2 := excelize.CellNameToCoordinates(m.GetEndAxis())
@@ -73,38 +73,69 @@ func sheetGrid(rows [][]string, merges []excelize.MergeCell) []gridCell {
 			continue
 		}
 		for r := r1; r <= r2; r++ {
+			inMerge[r] = true
 			for c := c1; c <= c2; c++ {
 				if r != r1 || c != c1 {
 					covered[[2]int{r, c}] = true
 				}
 			}
 		}
-		if r1 <= len(rows) {
-			maxCol = max(maxCol, c2)
-		}
+		mergeEnd[r1] = max(mergeEnd[r1], c2)
 	}
-	var cells []gridCell
-	for i, r := range rows {
-		var row []gridCell
-		empty := true
-		for c := 1; c <= maxCol; c++ {
-			if covered[[2]int{i + 1, c}] {
-				continue
-			}
-			v := ""
-			if c <= len(r) {
-				v = joinText(r[c-1])
-			}
-			if v != "" {
-				empty = false
-			}
-			row = append(row, gridCell{Row: i + 1, Col: c, Text: v})
+	value := func(r, c int) string {
+		if r <= len(rows) && c <= len(rows[r-1]) {
+			return joinText(rows[r-1][c-1])
 		}
-		if !empty {
-			cells = append(cells, row...)
-		}
+		return ""
 	}
-	return cells
+	lastValue := func(r int) int {
+		last := 0
+		if r <= len(rows) {
+			for c := range rows[r-1] {
+				if value(r, c+1) != "" {
+					last = c + 1
+				}
+			}
+		}
+		return last
+	}
+	var blocks [][]gridCell
+	maxRow := len(rows)
+	for r := range inMerge {
+		maxRow = max(maxRow, r)
+	}
+	for r := 1; r <= maxRow; {
+		if lastValue(r) == 0 && !inMerge[r] {
+			r++
+			continue
+		}
+		end, width := r, 0
+		for end <= maxRow && (lastValue(end) > 0 || inMerge[end]) {
+			width = max(width, lastValue(end), mergeEnd[end])
+			end++
+		}
+		var block []gridCell
+		for i := r; i < end; i++ {
+			var row []gridCell
+			empty := true
+			for c := 1; c <= width; c++ {
+				if covered[[2]int{i, c}] {
+					continue
+				}
+				v := value(i, c)
+				empty = empty && v == ""
+				row = append(row, gridCell{Row: i, Col: c, Text: v})
+			}
+			if !empty {
+				block = append(block, row...)
+			}
+		}
+		if len(block) > 0 {
+			blocks = append(blocks, block)
+		}
+		r = end
+	}
+	return blocks
 }
 
 // Summary workbook columns other than cell codes.
