@@ -133,9 +133,6 @@ func (p *parser) setAgency(name string) {
 			// A county-level government reports for itself.
 			county = c
 			name = c + rest
-			if strings.HasPrefix(name, name[:m[2]]) {
-				name = name[m[2]:]
-			}
 		case len([]rune(rest)) >= 2:
 			county, name = c, rest
 		}

@@ -30,7 +30,7 @@ var fold = func() map[rune]rune {
 	// Traditional → simplified, limited to characters of the report's
 	// vocabulary (labels, headings, narrative keywords).
 	pairs := "規规範范檔档條条項项與与務务處处罰罚強强制制業业費费許许證证開开發发廢废現现數数據据" +
-		"總总計计結结轉转辦办請请讓让應应關关機机構构會会組组織织團团體体國国"+
+		"總总計计結结轉转辦办請请讓让應应關关機机構构會会組组織织團团體体國国" +
 		"護护權权內内過过資资訊讯詢询執执卷卷醫医舉举報报訴诉複复議议審审決决維维" +
 		"持持糾纠號号與与採采購购額额萬万為为於于鎮镇鄉乡區区縣县華华隊队禁禁止止" +
 		"險险穩稳經经濟济產产場场設设導导覽览聯联繫系專专營营災灾難难項项們们這这" +

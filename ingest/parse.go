@@ -85,7 +85,9 @@ func prepare(raw string) *text {
 // pageNumber matches a page number alone on its line: "- 3 -", "第3页", "3/5".
 var pageNumber = regexp.MustCompile(`(?m)^([ \t]*(?:[-—][ \t]*[0-9]{1,3}[ \t]*[-—]|第[ \t]*[0-9]{1,3}[ \t]*页(?:[ \t]*[,，]?[ \t]*共[ \t]*[0-9]{1,3}[ \t]*页)?|[0-9]{1,3}[ \t]*/[ \t]*[0-9]{1,3})[ \t]*)$`)
 
-func (t *text) lineOf(off int) int { return sort.Search(len(t.lines), func(i int) bool { return t.lines[i] > off }) }
+func (t *text) lineOf(off int) int {
+	return sort.Search(len(t.lines), func(i int) bool { return t.lines[i] > off })
+}
 
 func (t *text) pageOf(off int) int {
 	if len(t.pages) == 0 {
@@ -238,13 +240,21 @@ func findLabels(t *text, sp span, tmpl []rowDef) []label {
 	}
 	sort.Slice(cands, func(i, j int) bool { return cands[i].a < cands[j].a })
 	n := len(cands)
+	// A bare 总计 is also a column header; a numbered one (（七）总计) is
+	// surely the row. Weights make a chain prefer the surer labels.
+	weight := func(c label) int {
+		if tmpl[c.row].code == "total" && !strings.Contains(t.norm[c.a:c.b], "七") {
+			return 1
+		}
+		return 2
+	}
 	best := make([]int, n)
 	prev := make([]int, n)
 	for i := range cands {
-		best[i], prev[i] = 1, -1
+		best[i], prev[i] = weight(cands[i]), -1
 		for j := 0; j < i; j++ {
-			if cands[j].row < cands[i].row && cands[j].b <= cands[i].a && best[j]+1 > best[i] {
-				best[i], prev[i] = best[j]+1, j
+			if cands[j].row < cands[i].row && cands[j].b <= cands[i].a && best[j]+weight(cands[i]) > best[i] {
+				best[i], prev[i] = best[j]+weight(cands[i]), j
 			}
 		}
 	}
@@ -274,8 +284,7 @@ func cellStart(s string, a int) bool {
 	case '\n', '|', ' ', '\t', '\f':
 		return true
 	}
-	r := lastRune(s[:a])
-	return r == '、' // a label glued to the numbering of its group
+	return false
 }
 
 func cellEnd(s string, b int) bool {
@@ -292,41 +301,6 @@ func cellEnd(s string, b int) bool {
 		}
 	}
 	return true
-}
-
-func lastRune(s string) rune {
-	for i := len(s) - 1; i >= 0; i-- {
-		if s[i] < 0x80 || s[i] >= 0xC0 {
-			r := []rune(s[i:])
-			if len(r) > 0 {
-				return r[0]
-			}
-		}
-	}
-	return 0
-}
-
-// extendLabel moves a label's end over the rest of its words (a wrapped
-// label, a note in brackets) up to the first cell boundary or number.
-func extendLabel(s string, b, limit int) int {
-	i := b
-	for i < limit {
-		c := s[i]
-		if c == '|' || c == '\n' || c == '\f' {
-			return i
-		}
-		if c >= '0' && c <= '9' {
-			return i
-		}
-		if c == ' ' || c == '\t' {
-			// Two spaces separate a PDF label from its numbers.
-			if i+1 < limit && (s[i+1] == ' ' || s[i+1] == '\t') {
-				return i
-			}
-		}
-		i++
-	}
-	return i
 }
 
 // cell is one cell read from a row's region.
@@ -446,6 +420,11 @@ func (p *parser) cells(lay layout, a, b int, labelEnd int) []cell {
 				continue
 			}
 			seg := s[start:i]
+			if padding(s, i) {
+				// A line of nothing but bars pads a merged cell.
+				start = i + 1
+				continue
+			}
 			if first {
 				first = false
 				// The first "|" closes the label's own cell, unless a
@@ -503,6 +482,20 @@ func (p *parser) cells(lay layout, a, b int, labelEnd int) []cell {
 		}
 	}
 	return out
+}
+
+// padding tells whether the bar at i stands on a line holding only four or
+// more bars: the trace of merged cells, not a row of empty cells.
+func padding(s string, i int) bool {
+	a := strings.LastIndexByte(s[:i], '\n') + 1
+	b := strings.IndexByte(s[i:], '\n')
+	if b < 0 {
+		b = len(s)
+	} else {
+		b += i
+	}
+	line := strings.TrimSpace(s[a:b])
+	return len(line) >= 4 && strings.Trim(line, "| ") == ""
 }
 
 func fieldsIndex(s string) [][2]int {

@@ -64,7 +64,7 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 	if len(labels) == 0 {
 		return false
 	}
-	lay := detectLayout(s[labels[0].a:sp.b])
+	lay := detectLayout(s[sp.a:sp.b])
 	hasSubRows := false
 	for _, l := range labels {
 		if strings.HasPrefix(tmpl[l.row].code, "other.") {
@@ -77,6 +77,7 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 	}
 	type rowCells struct {
 		l    label
+		end  int
 		vals []cell
 	}
 	var rows []rowCells
@@ -99,7 +100,7 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 				}
 			}
 		}
-		rows = append(rows, rowCells{l, vals})
+		rows = append(rows, rowCells{l, end, vals})
 	}
 	if !anyValue {
 		// Labels without a single number: the table was published empty.
@@ -125,6 +126,14 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 			vals = vals[:width]
 		}
 		cut := len(vals) < width
+		atEOF := strings.TrimSpace(s[rc.end:]) == ""
+		if cut && !atEOF && lay == layoutPipes && len(vals) > 0 {
+			// Bars fix positions; a row short of cells mid-table has merged
+			// cells, and which column its numbers belong to is unknown.
+			p.r.AddFinding(report.RuleAmbiguous, report.SeverityWarning,
+				fmt.Sprintf("第%d行“%s”只有%d个单元格，应有%d个（单元格合并），无法确定各数字所在列，未读取", line, name, len(vals), width), codes(table, def.code, rowCols)...)
+			continue
+		}
 		if cut && lay == layoutSpaces && len(vals) > 0 && width > 1 {
 			// Space-separated text loses blank cells, so the positions of
 			// the numbers that remain are unknown.

@@ -85,12 +85,12 @@ var (
 
 	t2Keys = map[string]*regexp.Regexp{
 		"regulations":    kw("规章"),
-		"normative_docs": key(`(?:行政)?规范性(?:文件|档案|檔案)`),
+		"normative_docs": kw("行政规范性文件", "规范性文件", "行政规范性档案", "规范性档案"),
 		"licensing":      kw("行政许可"),
 		"other_services": kw("其他对外管理服务事项", "其他对外管理"),
 		"penalty":        kw("行政处罚"),
 		"enforcement":    kw("行政强制"),
-		"fees":           kw("行政事业性收费", "事业性收费"),
+		"fees":           kw("行政事业性收费", "事业性收费", "行政事业型收费"),
 		"procurement":    kw("政府集中采购"),
 	}
 )

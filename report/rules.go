@@ -157,7 +157,9 @@ func Check(r *Report) {
 				continue
 			}
 			known = true
-			got = append(got, fmtNum(v))
+			if len(got) == 0 || got[len(got)-1] != fmtNum(v) {
+				got = append(got, fmtNum(v))
+			}
 			if near(v, n.Value) {
 				matched = true
 			}

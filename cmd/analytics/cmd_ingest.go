@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-isatty"
+
+	"nianbao/ingest"
+	"nianbao/store"
+)
+
+func init() {
+	register(command{name: "ingest", summary: "parse reports (files and folders) and load them into DuckDB", run: runIngest})
+}
+
+func runIngest(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("ingest", "ingest [--db FILE] [--agency A] [--county C] [--year Y] PATH...", stderr)
+	db := fs.String("db", "", "DuckDB file (default $ANALYTICS_DB or "+defaultDB+")")
+	var m metaFlags
+	m.register(fs)
+	paths, err := parseInterleaved(fs, args)
+	if err != nil {
+		return 2
+	}
+	if len(paths) == 0 {
+		fs.Usage()
+		return 2
+	}
+	st, err := store.Open(dbPath(*db))
+	if err != nil {
+		fmt.Fprintf(stderr, "analytics ingest: %v\n", err)
+		return 1
+	}
+	defer st.Close()
+	start := time.Now()
+	sum, err := ingest.IngestPaths(context.Background(), st, paths, m.meta(), progressBar(stderr))
+	if err != nil {
+		if errors.Is(err, store.ErrLocked) {
+			fmt.Fprintf(stderr, "analytics ingest: %v\n", err)
+		} else {
+			fmt.Fprintf(stderr, "analytics ingest: %v\n", err)
+		}
+		return 1
+	}
+	slog.New(slog.NewTextHandler(stderr, nil)).Info("ingest done", "db", st.Path(), "files", sum.Read+sum.Failed, "seconds", time.Since(start).Seconds())
+	sum.WriteSummary(stdout)
+	if sum.Failed > 0 {
+		return 1
+	}
+	return 0
+}
+
+// progressBar draws a bar on stderr when it is a terminal, nothing otherwise.
+func progressBar(w io.Writer) ingest.Progress {
+	f, ok := w.(*os.File)
+	if !ok || !isatty.IsTerminal(f.Fd()) {
+		return nil
+	}
+	return func(done, total int, path string) {
+		const width = 30
+		n := done * width / max(total, 1)
+		fmt.Fprintf(w, "\r[%s%s] %d/%d %-40.40s", strings.Repeat("#", n), strings.Repeat(" ", width-n), done, total, filepath.Base(path))
+		if done == total {
+			fmt.Fprintln(w)
+		}
+	}
+}

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"nianbao/ingest"
+	"nianbao/report"
+)
+
+func init() {
+	register(command{name: "parse", summary: "read reports and print their cells and findings as JSON lines", run: runParse})
+}
+
+// parsed is one line of `analytics parse` output.
+type parsed struct {
+	File        string                   `json:"file"`
+	Agency      string                   `json:"agency,omitempty"`
+	County      string                   `json:"county,omitempty"`
+	Year        int                      `json:"year,omitempty"`
+	Edition     string                   `json:"edition,omitempty"`
+	Format      string                   `json:"format,omitempty"`
+	PublishedOn string                   `json:"published_on,omitempty"`
+	Synthetic   bool                     `json:"synthetic,omitempty"`
+	SHA256      string                   `json:"sha256,omitempty"`
+	Cells       map[string]float64       `json:"cells,omitempty"`
+	Findings    []report.Finding         `json:"findings,omitempty"`
+	Sources     map[string]report.Source `json:"sources,omitempty"`
+	Error       string                   `json:"error,omitempty"`
+}
+
+func runParse(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("parse", "parse [--agency A] [--county C] [--year Y] [--edition E] [--sources] FILE...", stderr)
+	var m metaFlags
+	m.register(fs)
+	sources := fs.Bool("sources", false, "include where each cell stands in its document")
+	files, err := parseInterleaved(fs, args)
+	if err != nil {
+		return 2
+	}
+	if len(files) == 0 {
+		fs.Usage()
+		return 2
+	}
+	paths, err := ingest.CollectFiles(files)
+	if err != nil {
+		fmt.Fprintf(stderr, "analytics parse: %v\n", err)
+		return 1
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetEscapeHTML(false)
+	code := 0
+	for _, res := range ingest.ParseAll(paths, m.meta()) {
+		if res.Err != nil {
+			fmt.Fprintf(stderr, "analytics parse: %v\n", res.Err)
+			enc.Encode(parsed{File: res.Path, Error: res.Err.Error()})
+			code = 1
+			continue
+		}
+		for _, r := range res.Reports {
+			out := parsed{File: r.File, Agency: r.Agency, County: r.County, Year: r.Year, Edition: r.Edition,
+				Format: r.Format, PublishedOn: r.PublishedOn, Synthetic: r.Synthetic, SHA256: r.SHA256,
+				Cells: r.Cells, Findings: r.Findings}
+			if out.Cells == nil {
+				out.Cells = map[string]float64{}
+			}
+			if out.Findings == nil {
+				out.Findings = []report.Finding{}
+			}
+			if *sources {
+				out.Sources = r.Sources
+			}
+			enc.Encode(out)
+		}
+	}
+	return code
+}
