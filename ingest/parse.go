@@ -120,8 +120,9 @@ func ParseText(name, content string, meta Meta) (*report.Report, error) {
 }
 
 type parser struct {
-	t *text
-	r *report.Report
+	t  *text
+	r  *report.Report
+	md *bool // cached markdown()
 }
 
 func (p *parser) applyMeta(m Meta) {
@@ -414,14 +415,17 @@ func (p *parser) cells(lay layout, a, b int, labelEnd int) []cell {
 	}
 	switch lay {
 	case layoutPipes:
+		md := p.markdown()
 		start, first := a, true
 		for i := a; i < b; i++ {
 			if s[i] != '|' {
 				continue
 			}
 			seg := s[start:i]
-			if padding(s, i) {
-				// A line of nothing but bars pads a merged cell.
+			if padding(s, i) || (md && strings.TrimSpace(seg) == "" && strings.Contains(seg, "\n")) {
+				// A line of nothing but bars pads a merged cell; in a
+				// markdown table the bars closing one line and opening the
+				// next hold no cell between them.
 				start = i + 1
 				continue
 			}
@@ -482,6 +486,28 @@ func (p *parser) cells(lay layout, a, b int, labelEnd int) []cell {
 		}
 	}
 	return out
+}
+
+// markdown tells whether the text's tables are markdown-like, every row a
+// line that opens and closes with a bar.
+func (p *parser) markdown() bool {
+	if p.md != nil {
+		return *p.md
+	}
+	rows, closed := 0, 0
+	for _, l := range strings.Split(p.t.norm, "\n") {
+		l = strings.TrimSpace(l)
+		if strings.Count(l, "|") < 3 || strings.Trim(l, "| ") == "" {
+			continue
+		}
+		rows++
+		if strings.HasPrefix(l, "|") && strings.HasSuffix(l, "|") {
+			closed++
+		}
+	}
+	md := rows >= 3 && closed*10 >= rows*7
+	p.md = &md
+	return md
 }
 
 // padding tells whether the bar at i stands on a line holding only four or
