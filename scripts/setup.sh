@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what Nianbao needs beyond Go: pdftotext (poppler-utils) for PDF
+# reports, Chromium and a CJK font for the browser tests and screenshots,
+# and ECharts 5 from npm, served by the binary (county intranets are offline).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+need=()
+command -v pdftotext >/dev/null || need+=(poppler-utils)
+command -v chromium >/dev/null || need+=(chromium)
+fc-list 2>/dev/null | grep -qi "wenquanyi\|wqy" || need+=(fonts-wqy-microhei)
+if [ ${#need[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+if [ ! -f dashboards/assets/vendor/echarts.min.js ]; then
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm install --silent --no-audit --no-fund echarts@5 >/dev/null)
+  mkdir -p dashboards/assets/vendor
+  cp "$tmp/node_modules/echarts/dist/echarts.min.js" dashboards/assets/vendor/
+  rm -rf "$tmp"
+fi
+go mod download
