@@ -12,8 +12,8 @@ func TestPDFPageNumbers(t *testing.T) {
 		"表四\n 1 1 0 0 2\n4\n\f" +
 		"  第 5 页，共 5 页\n结尾\n\f"
 	doc := pdfText(out)
-	want := []string{"标题", "正文一", "", "规章 0 0 0", "行政许可 3", "行政处罚 4119", "行政强制 3", "表四", " 1 1 0 0 2", "结尾"}
-	wantPages := []int{1, 1, 1, 2, 2, 3, 3, 4, 4, 5}
+	want := []string{"标题", "正文一", "规章 0 0 0", "行政许可 3", "行政处罚 4119", "行政强制 3", "表四", " 1 1 0 0 2", "结尾"}
+	wantPages := []int{1, 1, 2, 2, 3, 3, 4, 4, 5}
 	if got := doc.Text; got != joinLines(want) {
 		t.Errorf("text = %q, want %q", got, joinLines(want))
 	}
