@@ -1,0 +1,246 @@
+package dashboards
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"nianbao/query"
+)
+
+// Bounds of a comparison.
+const (
+	minCompare = 2
+	maxCompare = 6
+)
+
+const medianLabel = "全县中位数"
+
+type compareView struct {
+	County   string
+	Year     int
+	Years    []int
+	Choices  []townChoice
+	Problem  string
+	Sections []section
+}
+
+type townChoice struct {
+	Name    string
+	Checked bool
+}
+
+func (h *handler) compare(c *gin.Context) {
+	s, ok := h.readScope(c)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	reports, err := listReports(ctx, h.q, query.Filter{County: s.County, Year: s.Year})
+	if err != nil {
+		h.fail(c, http.StatusInternalServerError, errQuery.Error(), err)
+		return
+	}
+	yearGroups, err := groupNames(ctx, h.q, query.Filter{County: s.County}, query.GroupYear)
+	if err != nil {
+		h.fail(c, http.StatusInternalServerError, errQuery.Error(), err)
+		return
+	}
+	v := compareView{County: s.County, Year: s.Year}
+	for _, g := range yearGroups {
+		if n, err := strconv.Atoi(g.Group); err == nil {
+			v.Years = append(v.Years, n)
+		}
+	}
+	sort.Sort(sort.Reverse(sort.IntSlice(v.Years)))
+	towns := sortedTowns(reports)
+	known := map[string]bool{}
+	for _, t := range towns {
+		known[t] = true
+	}
+	var picked []string
+	var unknown []string
+	seen := map[string]bool{}
+	for _, t := range c.QueryArray("town") {
+		t = strings.TrimSpace(t)
+		if t == "" || seen[t] {
+			continue
+		}
+		seen[t] = true
+		if known[t] {
+			picked = append(picked, t)
+		} else {
+			unknown = append(unknown, t)
+		}
+	}
+	for _, t := range towns {
+		v.Choices = append(v.Choices, townChoice{Name: t, Checked: seen[t]})
+	}
+	synthetic := false
+	for _, r := range reports {
+		synthetic = synthetic || (seen[r.Agency] && r.Synthetic)
+	}
+	switch {
+	case len(towns) < minCompare:
+		v.Problem = fmt.Sprintf("%s %d年只有 %d 份报告，无法对比。", s.County, s.Year, len(towns))
+	case len(unknown) > 0:
+		v.Problem = fmt.Sprintf("%s %d年没有这些机关的报告：%s。请在上面重新勾选。", s.County, s.Year, strings.Join(unknown, "、"))
+	case len(picked) == 0:
+		v.Problem = fmt.Sprintf("请在上面勾选 %d 至 %d 个乡镇，然后点“对比”。", minCompare, maxCompare)
+	case len(picked) < minCompare || len(picked) > maxCompare:
+		v.Problem = fmt.Sprintf("已选 %d 个乡镇；请选 %d 至 %d 个。", len(picked), minCompare, maxCompare)
+	default:
+		secs, syn, err := h.compareData(c, s, picked, towns)
+		if err != nil {
+			h.fail(c, http.StatusInternalServerError, errQuery.Error(), err)
+			return
+		}
+		v.Sections = secs
+		synthetic = synthetic || syn
+	}
+	title := fmt.Sprintf("%s %d年 乡镇对比", s.County, s.Year)
+	if len(picked) > 0 && v.Problem == "" {
+		title += "：" + strings.Join(picked, "、")
+	}
+	h.render(c, http.StatusOK, "compare", page{
+		Title: title, Heading: fmt.Sprintf("%s %d年 乡镇对比", s.County, s.Year),
+		Lead:      "所选乡镇并列在同一张图上，另列全县各机关的中位数作参照。",
+		Synthetic: synthetic, Charts: v.Problem == "", Nav: navFor(s.County, s.Year), Data: v,
+	})
+}
+
+func (h *handler) compareData(c *gin.Context, s scope, picked, towns []string) ([]section, bool, error) {
+	ctx := c.Request.Context()
+	cells, err := townCells(ctx, h.q, s.County, s.Year)
+	if err != nil {
+		return nil, false, err
+	}
+	prefix := fmt.Sprintf("%s%d年对比", s.County, s.Year)
+	links := make([]string, 0, len(picked))
+	for _, t := range picked {
+		links = append(links, townURL(t, s.County))
+	}
+	// One series per picked town and one for the county median, over the
+	// given categories; value(town cells, i) gives category i.
+	build := func(cats []string, value func(values, int) *float64) []series {
+		var ss []series
+		for _, t := range picked {
+			sr := series{Name: t}
+			for i := range cats {
+				sr.Values = append(sr.Values, value(cells[t], i))
+			}
+			ss = append(ss, sr)
+		}
+		med := series{Name: medianLabel}
+		for i := range cats {
+			var all []*float64
+			for _, t := range towns {
+				all = append(all, value(cells[t], i))
+			}
+			med.Values = append(med.Values, median(all))
+		}
+		return append(ss, med)
+	}
+	// Transposed table: a row per town (and the median), a column per category.
+	table := func(corner string, cats []string, ss []series, unit string) tableView {
+		t := tableView{Corner: corner, Head: cats}
+		for i, sr := range ss {
+			row := tableRow{Label: sr.Name, Sum: sr.Name == medianLabel}
+			if i < len(links) {
+				row.Link = links[i]
+			}
+			for _, p := range sr.Values {
+				row.Cells = append(row.Cells, numCell(p, unit))
+			}
+			t.Rows = append(t.Rows, row)
+		}
+		return t
+	}
+
+	keyCats := []string{"本年新收申请", "上年结转", "办理结果总计", "结转下年"}
+	keyCodes := []string{"t3.new.total", "t3.carried_over.total", "t3.total.total", "t3.carry_forward.total"}
+	key := build(keyCats, func(v values, i int) *float64 { return v.get(keyCodes[i]) })
+	keyChart := chartSpec{id: "cmp-key", title: "申请数量", saveName: prefix + "申请数量", categories: keyCats, series: key, yName: "件"}.build()
+	keyChart.Table = table("机关", keyCats, key, "")
+
+	mixCats := make([]string, len(mixCategories))
+	for i, m := range mixCategories {
+		mixCats[i] = m.Label
+	}
+	mixCount := build(mixCats, func(v values, i int) *float64 { return v.mix()[i] })
+	countChart := chartSpec{id: "cmp-mix-count", title: "办理结果（件）", saveName: prefix + "办理结果件数", categories: mixCats, series: mixCount, yName: "件"}.build()
+	countChart.Table = table("机关", mixCats, mixCount, "")
+	mixShare := build(mixCats, func(v values, i int) *float64 { return shares(v.mix())[i] })
+	shareChart := chartSpec{id: "cmp-mix-share", title: "办理结果构成（%）", saveName: prefix + "办理结果构成", categories: mixCats, series: mixShare, unit: "%"}.build()
+	shareChart.Caption = "比例＝该项件数÷六类办理结果之和；中位数逐项计算，各项之和不一定为100%。"
+	shareChart.Table = table("机关", mixCats, mixShare, "%")
+
+	revCats := make([]string, len(reviewGroups))
+	for i, g := range reviewGroups {
+		revCats[i] = g.Label
+	}
+	rev := build(revCats, func(v values, i int) *float64 { return v.get("t4." + reviewGroups[i].Code + ".total") })
+	revChart := chartSpec{id: "cmp-review", title: "行政复议和行政诉讼（总计）", saveName: prefix + "复议诉讼", categories: revCats, series: rev, yName: "件"}.build()
+	revChart.Table = table("机关", revCats, rev, "")
+
+	// New applications over the years, with the county median of each year.
+	yearsRes, err := groupNames(ctx, h.q, query.Filter{County: s.County}, query.GroupYear)
+	if err != nil {
+		return nil, false, err
+	}
+	var yearLabels []string
+	trend := make([]series, len(picked)+1)
+	for i, t := range picked {
+		trend[i].Name = t
+	}
+	trend[len(picked)].Name = medianLabel
+	// The trend shows the picked towns' other years too.
+	all, err := listReports(ctx, h.q, query.Filter{County: s.County})
+	if err != nil {
+		return nil, false, err
+	}
+	isPicked := map[string]bool{}
+	for _, t := range picked {
+		isPicked[t] = true
+	}
+	synthetic := false
+	for _, r := range all {
+		synthetic = synthetic || (isPicked[r.Agency] && r.Synthetic)
+	}
+	sort.Slice(yearsRes, func(i, j int) bool { return yearsRes[i].Group < yearsRes[j].Group })
+	for _, g := range yearsRes {
+		y, err := strconv.Atoi(g.Group)
+		if err != nil {
+			continue
+		}
+		yc, err := townCells(ctx, h.q, s.County, y)
+		if err != nil {
+			return nil, false, err
+		}
+		yearLabels = append(yearLabels, g.Group+"年")
+		var all []*float64
+		for _, v := range yc {
+			all = append(all, v.get("t3.new.total"))
+		}
+		for i, t := range picked {
+			var p *float64
+			if v, ok := yc[t]; ok {
+				p = v.get("t3.new.total")
+			}
+			trend[i].Values = append(trend[i].Values, p)
+		}
+		trend[len(picked)].Values = append(trend[len(picked)].Values, median(all))
+	}
+	trendChart := chartSpec{id: "cmp-trend", title: "历年本年新收申请", saveName: prefix + "历年新收申请", categories: yearLabels, series: trend, kind: "line", yName: "件"}.build()
+	trendChart.Table = table("机关", yearLabels, trend, "")
+
+	return []section{
+		{Heading: "依申请公开", Charts: []chartView{keyChart, countChart, shareChart}},
+		{Heading: "行政复议和行政诉讼", Charts: []chartView{revChart}},
+		{Heading: "历年趋势", Note: "某年没有报告的乡镇在该年留空。", Charts: []chartView{trendChart}},
+	}, synthetic, nil
+}

@@ -1,0 +1,255 @@
+package dashboards
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"nianbao/query"
+	"nianbao/report"
+)
+
+type townView struct {
+	Agency, County string
+	Choices        []countyChoice
+	Charts         []chartView
+	Years          []townYear
+}
+
+type countyChoice struct{ County, Link string }
+
+type townYear struct {
+	Year         int
+	EditionLabel string
+	File, SHA256 string
+	PublishedOn  string
+	Synthetic    bool
+	Findings     []findingView
+	T2           []tableView
+	T3, T4       tableView
+}
+
+type findingView struct {
+	Agency, Link, Rule, Severity, SeverityCode, Message string
+}
+
+func (h *handler) town(c *gin.Context) {
+	agency := strings.TrimSpace(c.Query("agency"))
+	county := strings.TrimSpace(c.Query("county"))
+	if agency == "" {
+		h.fail(c, http.StatusBadRequest, "请先选择一个机关（乡镇、街道）。", nil)
+		return
+	}
+	ctx := c.Request.Context()
+	reports, err := listReports(ctx, h.q, query.Filter{Agency: agency, County: county})
+	if err != nil {
+		h.fail(c, http.StatusInternalServerError, errQuery.Error(), err)
+		return
+	}
+	if len(reports) == 0 {
+		msg := fmt.Sprintf("没有“%s”的报告。", agency)
+		if county != "" {
+			msg = fmt.Sprintf("%s没有“%s”的报告。", county, agency)
+		}
+		h.fail(c, http.StatusNotFound, msg, nil)
+		return
+	}
+	v := townView{Agency: agency, County: county}
+	counties := map[string]bool{}
+	for _, r := range reports {
+		counties[r.County] = true
+	}
+	if county == "" && len(counties) > 1 {
+		for cty := range counties {
+			v.Choices = append(v.Choices, countyChoice{County: cty, Link: townURL(agency, cty)})
+		}
+		sort.Slice(v.Choices, func(i, j int) bool { return v.Choices[i].County < v.Choices[j].County })
+		h.render(c, http.StatusOK, "town", page{Title: agency + " 历年报告", Heading: agency + " 历年报告", Data: v})
+		return
+	}
+	if county == "" {
+		county = reports[0].County
+		v.County = county
+	}
+	synthetic, err := h.townData(ctx, &v, reports)
+	if err != nil {
+		h.fail(c, http.StatusInternalServerError, errQuery.Error(), err)
+		return
+	}
+	first, last := reports[0].Year, reports[0].Year
+	for _, r := range reports {
+		first, last = min(first, r.Year), max(last, r.Year)
+	}
+	span := fmt.Sprintf("%d年", first)
+	if last != first {
+		span = fmt.Sprintf("%d—%d年", first, last)
+	}
+	h.render(c, http.StatusOK, "town", page{
+		Title:     fmt.Sprintf("%s %s %s 机关档案", county, agency, span),
+		Heading:   fmt.Sprintf("%s %s %s政府信息公开工作年度报告", county, agency, span),
+		Lead:      "表二至表四按官方格式排列；标红的单元格违反了核对规则，鼠标停留（手机上长按）可看说明。",
+		Synthetic: synthetic, Charts: true, Nav: navFor(county, last), Data: v,
+	})
+}
+
+func (h *handler) townData(ctx context.Context, v *townView, reports []query.ReportSummary) (bool, error) {
+	sort.Slice(reports, func(i, j int) bool { return reports[i].Year < reports[j].Year })
+	synthetic := false
+	var years []string
+	trend := []series{{Name: "本年新收申请"}, {Name: "予以公开"}, {Name: "办理结果总计"}, {Name: "结转下年"}}
+	review := []series{{Name: "行政复议"}, {Name: "行政诉讼"}}
+	problems := []series{{Name: severityLabel("error")}, {Name: severityLabel("warning")}, {Name: severityLabel("info")}}
+	for _, r := range reports {
+		d, err := h.q.Report(ctx, r.ID, query.ReportOptions{})
+		if err != nil {
+			return false, err
+		}
+		synthetic = synthetic || d.Synthetic
+		flags := cellFlags(d.Findings)
+		ty := townYear{
+			Year: d.Year, EditionLabel: editionLabel(d.Edition), File: d.File, SHA256: d.SHA256,
+			PublishedOn: d.PublishedOn, Synthetic: d.Synthetic,
+			T2: table2(d.Edition, d.Cells, flags), T3: table3(d.Edition, d.Cells, flags), T4: table4(d.Cells, flags),
+		}
+		for _, fd := range d.Findings {
+			ty.Findings = append(ty.Findings, findingView{Rule: ruleLabel(fd.Rule), Severity: severityLabel(fd.Severity), SeverityCode: fd.Severity, Message: fd.Message})
+		}
+		v.Years = append(v.Years, ty)
+		cells := values{}
+		for code, val := range d.Cells {
+			cells[code] = f(val)
+		}
+		years = append(years, strconv.Itoa(d.Year)+"年")
+		trend[0].Values = append(trend[0].Values, cells.get("t3.new.total"))
+		trend[1].Values = append(trend[1].Values, cells.get("t3.granted.total"))
+		trend[2].Values = append(trend[2].Values, cells.get("t3.total.total"))
+		trend[3].Values = append(trend[3].Values, cells.get("t3.carry_forward.total"))
+		review[0].Values = append(review[0].Values, cells.get("t4.reconsideration.total"))
+		review[1].Values = append(review[1].Values, cells.sum("t4.litigation_direct.total", "t4.litigation_after.total"))
+		problems[0].Values = append(problems[0].Values, f(float64(r.Errors)))
+		problems[1].Values = append(problems[1].Values, f(float64(r.Warnings)))
+		problems[2].Values = append(problems[2].Values, f(float64(r.Infos)))
+	}
+	name := v.County + v.Agency
+	t := chartSpec{id: "town-trend", title: "历年申请办理", saveName: name + "历年申请办理", categories: years, series: trend, kind: "line", yName: "件"}.build()
+	t.Table = seriesTable("年度", years, trend, "", nil)
+	rv := chartSpec{id: "town-review", title: "历年行政复议和行政诉讼（总计）", saveName: name + "历年复议诉讼", categories: years, series: review, yName: "件"}.build()
+	rv.Table = seriesTable("年度", years, review, "", nil)
+	pr := chartSpec{id: "town-findings", title: "历年报告发现的问题（条）", saveName: name + "历年报告问题", categories: years, series: problems, stack: true, yName: "条"}.build()
+	if allZero(problems) {
+		pr = chartView{ID: "town-findings", Title: "历年报告发现的问题", Empty: "历年报告均未发现问题。"}
+	}
+	pr.Table = seriesTable("年度", years, problems, "", nil)
+	v.Charts = []chartView{t, rv, pr}
+	return synthetic, nil
+}
+
+func editionLabel(ed string) string {
+	switch ed {
+	case report.Edition2021:
+		return "2021年版格式"
+	case report.Edition2019:
+		return "2019年版格式"
+	}
+	return ed + "格式"
+}
+
+// cellFlags maps each cell code to the messages of the findings naming it.
+func cellFlags(fs []report.Finding) map[string]string {
+	out := map[string]string{}
+	for _, fd := range fs {
+		for _, code := range fd.Cells {
+			msg := ruleLabel(fd.Rule) + "：" + fd.Message
+			if old, ok := out[code]; ok {
+				out[code] = old + "\n" + msg
+			} else {
+				out[code] = msg
+			}
+		}
+	}
+	return out
+}
+
+func cell(cells map[string]float64, flags map[string]string, code string) cellView {
+	v, ok := cells[code]
+	cv := cellView{Text: "—", NA: true}
+	if ok {
+		cv = cellView{Text: formatNum(v)}
+	}
+	cv.Flag = flags[code]
+	return cv
+}
+
+// table2 lays out table 2 as printed: one block per set of columns.
+func table2(edition string, cells map[string]float64, flags map[string]string) []tableView {
+	var out []tableView
+	for _, r := range report.T2Rows[edition] {
+		head := make([]string, len(r.Columns))
+		for i, col := range r.Columns {
+			head[i] = afterDot(report.Label("t2." + r.Code + "." + col))
+		}
+		if n := len(out); n == 0 || strings.Join(out[n-1].Head, "|") != strings.Join(head, "|") {
+			out = append(out, tableView{Corner: "信息内容", Head: head})
+		}
+		row := tableRow{Label: r.Label}
+		for _, col := range r.Columns {
+			row.Cells = append(row.Cells, cell(cells, flags, "t2."+r.Code+"."+col))
+		}
+		out[len(out)-1].Rows = append(out[len(out)-1].Rows, row)
+	}
+	return out
+}
+
+// table3 lays out table 3: its rows in printed order, the 2019 edition with
+// the single row 其他处理, the 2021 edition with its three sub-rows.
+func table3(edition string, cells map[string]float64, flags map[string]string) tableView {
+	t := tableView{Corner: "申请人情况 → / 办理情况 ↓"}
+	for _, col := range report.T3Columns {
+		t.Head = append(t.Head, report.T3ColumnLabels[col])
+	}
+	for _, r := range report.T3Rows {
+		sub := strings.HasPrefix(r.Code, "other.")
+		if (edition == report.Edition2021 && r.Code == "other") || (edition != report.Edition2021 && sub) {
+			continue
+		}
+		row := tableRow{Label: r.Label, Sum: r.Code == "total"}
+		for _, col := range report.T3Columns {
+			row.Cells = append(row.Cells, cell(cells, flags, "t3."+r.Code+"."+col))
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t
+}
+
+// table4 lays out table 4 with a row per group and a column per outcome
+// (the printed table puts the fifteen cells in one row, too wide for a phone).
+func table4(cells map[string]float64, flags map[string]string) tableView {
+	t := tableView{Corner: "类别"}
+	for _, o := range report.T4Outcomes {
+		t.Head = append(t.Head, outcomeLabel(o))
+	}
+	for _, g := range reviewGroups {
+		row := tableRow{Label: g.Label}
+		for _, o := range report.T4Outcomes {
+			row.Cells = append(row.Cells, cell(cells, flags, "t4."+g.Code+"."+o))
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t
+}
+
+func allZero(ss []series) bool {
+	for _, s := range ss {
+		for _, v := range s.Values {
+			if v != nil && *v != 0 {
+				return false
+			}
+		}
+	}
+	return true
+}
