@@ -1,0 +1,108 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"nianbao/internal/corpus"
+	"nianbao/store"
+)
+
+func TestParseCommand(t *testing.T) {
+	var out, errOut bytes.Buffer
+	code := run([]string{"parse", "testdata/broken.txt", "testdata/corrupt.docx"}, &out, &errOut)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1 (one file unreadable); stderr %s", code, errOut.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("got %d lines, want 2:\n%s", len(lines), out.String())
+	}
+	var r parsed
+	if err := json.Unmarshal([]byte(lines[0]), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Agency != "青石镇" || r.County != "示范县" || r.Year != 2022 {
+		t.Errorf("meta %q %q %d", r.Agency, r.County, r.Year)
+	}
+	if r.Cells["t3.new.total"] != 4 || r.Cells["t3.total.total"] != 4 || r.Cells["t4.reconsideration.total"] != 2 {
+		t.Errorf("cells %v", r.Cells)
+	}
+	if _, ok := r.Cells["t3.denied.state_secret.total"]; ok {
+		t.Error("a row absent from the source was given a value")
+	}
+	rules := map[string]bool{}
+	for _, f := range r.Findings {
+		rules[f.Rule] = true
+	}
+	for _, want := range []string{"rule3_applicants", "rule4_review", "rule6_narrative", "rule1_balance"} {
+		if !rules[want] {
+			t.Errorf("finding %s missing: %+v", want, r.Findings)
+		}
+	}
+	var bad parsed
+	json.Unmarshal([]byte(lines[1]), &bad)
+	if bad.Error == "" || !strings.Contains(errOut.String(), "corrupt.docx") {
+		t.Errorf("unreadable file: object %+v, stderr %q", bad, errOut.String())
+	}
+}
+
+func TestParseFlagsOverride(t *testing.T) {
+	var out bytes.Buffer
+	run([]string{"parse", "testdata/broken.txt", "--agency", "某镇", "--county", "某县", "--year", "2021"}, &out, &bytes.Buffer{})
+	var r parsed
+	json.Unmarshal(out.Bytes(), &r)
+	if r.Agency != "某镇" || r.County != "某县" || r.Year != 2021 {
+		t.Errorf("flags not applied: %+v", r)
+	}
+}
+
+func TestValidateExitCodes(t *testing.T) {
+	var out bytes.Buffer
+	if code := run([]string{"validate", "testdata/broken.txt"}, &out, &bytes.Buffer{}); code != 2 {
+		t.Errorf("validate on a broken report: exit %d, want 2", code)
+	}
+	for _, want := range []string{"规则3", "错误", "（七）总计"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("validate output lacks %q:\n%s", want, out.String())
+		}
+	}
+	seed := filepath.Join(corpus.Dir(t, "seed"), "laodong-2022.txt")
+	out.Reset()
+	if code := run([]string{"validate", seed}, &out, &bytes.Buffer{}); code != 0 {
+		t.Errorf("validate on the seed: exit %d, want 0\n%s", code, out.String())
+	}
+}
+
+func TestIngestTwiceKeepsOneCopy(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "n.duckdb")
+	for i := 0; i < 2; i++ {
+		var out, errOut bytes.Buffer
+		code := run([]string{"ingest", "--db", db, "testdata/broken.txt", "testdata/corrupt.docx"}, &out, &errOut)
+		if code != 1 {
+			t.Fatalf("run %d: exit %d, want 1 (one file failed)", i, code)
+		}
+		want := "入库 stored 1"
+		if !strings.Contains(out.String(), want) || !strings.Contains(out.String(), "失败 failed 1") {
+			t.Fatalf("run %d summary:\n%s", i, out.String())
+		}
+		if i == 1 && !strings.Contains(out.String(), "替换 replaced 1") {
+			t.Errorf("second run did not replace:\n%s", out.String())
+		}
+	}
+	st, err := store.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var reports, history, findings int
+	st.DB().QueryRow(`SELECT count(*) FROM reports`).Scan(&reports)
+	st.DB().QueryRow(`SELECT count(*) FROM report_history`).Scan(&history)
+	st.DB().QueryRow(`SELECT count(*) FROM findings`).Scan(&findings)
+	if reports != 1 || history != 1 || findings == 0 {
+		t.Errorf("reports %d, history %d, findings %d; want 1, 1, >0", reports, history, findings)
+	}
+}
