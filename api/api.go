@@ -1,0 +1,371 @@
+// Package api serves Nianbao's JSON API under /api/v1. Reads are public;
+// uploading and deleting reports need a bearer token. Every route is
+// registered in routes, so the whole API reads in one screen; handlers
+// decode the request, call the query service or the store, and answer
+// through the helpers of respond.go.
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"nianbao/query"
+	"nianbao/report"
+	"nianbao/store"
+)
+
+// Parser turns an uploaded file into reports (ingest.ParseBytes behind a
+// small interface, so tests can pass a fake).
+type Parser interface {
+	Parse(ctx context.Context, name string, data []byte) ([]*report.Report, error)
+}
+
+// ParserFunc adapts a function to Parser.
+type ParserFunc func(ctx context.Context, name string, data []byte) ([]*report.Report, error)
+
+// Parse calls f.
+func (f ParserFunc) Parse(ctx context.Context, name string, data []byte) ([]*report.Report, error) {
+	return f(ctx, name, data)
+}
+
+// DefaultMaxUpload is the largest accepted upload: 20 MB.
+const DefaultMaxUpload = 20 << 20
+
+// Options configure the API.
+type Options struct {
+	// Tokens maps each accepted bearer token to the name recorded as who
+	// made the change. No tokens: writes are refused.
+	Tokens map[string]string
+	// Parser reads uploads; nil answers POST /reports with 501.
+	Parser Parser
+	// MaxUpload bounds an upload in bytes; 0 means DefaultMaxUpload.
+	MaxUpload int64
+	// Logger receives server errors and writes; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+type handler struct {
+	q    *query.Service
+	st   *store.Store
+	opts Options
+	log  *slog.Logger
+}
+
+// New returns a Gin engine serving the API. Callers may add routes to it
+// (the dashboards mount themselves this way).
+func New(q *query.Service, st *store.Store, opts Options) *gin.Engine {
+	if opts.MaxUpload <= 0 {
+		opts.MaxUpload = DefaultMaxUpload
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	h := &handler{q: q, st: st, opts: opts, log: opts.Logger}
+	r := gin.New()
+	r.Use(h.recover)
+	r.MaxMultipartMemory = 8 << 20
+	routes(r, h)
+	return r
+}
+
+// routes lists every route of the API.
+func routes(r *gin.Engine, h *handler) {
+	v1 := r.Group("/api/v1")
+	v1.GET("/health", h.health)
+	v1.GET("/openapi.json", h.openapi)
+	v1.GET("/codes", h.codes)
+	v1.GET("/metrics", h.metrics)
+	v1.GET("/reports", h.listReports)
+	v1.GET("/reports/:id", h.getReport)
+	v1.POST("/reports", h.auth, h.uploadReport)
+	v1.DELETE("/reports/:id", h.auth, h.deleteReport)
+	v1.GET("/cells", h.cells)
+	v1.GET("/stats/applications", h.applications)
+	v1.GET("/stats/outcomes", h.outcomes)
+	v1.GET("/stats/reviews", h.reviews)
+	v1.GET("/stats/proactive", h.proactive)
+	v1.GET("/stats/compare", h.compare)
+	v1.GET("/stats/findings", h.findings)
+	r.GET("/openapi.json", h.openapi)
+	r.NoRoute(func(c *gin.Context) {
+		h.fail(c, http.StatusNotFound, "not_found", "没有这个地址："+c.Request.URL.Path)
+	})
+}
+
+func (h *handler) recover(c *gin.Context) {
+	defer func() {
+		if v := recover(); v != nil {
+			h.log.Error("panic", "path", c.Request.URL.Path, "panic", v)
+			h.fail(c, http.StatusInternalServerError, "internal", "服务器内部错误")
+			c.Abort()
+		}
+	}()
+	c.Next()
+}
+
+func (h *handler) health(c *gin.Context) {
+	if err := h.q.Ping(c.Request.Context()); err != nil {
+		h.log.Error("health", "err", err)
+		h.fail(c, http.StatusServiceUnavailable, "internal", "数据库没有响应")
+		return
+	}
+	h.answer(c, gin.H{"status": "ok"})
+}
+
+func (h *handler) codes(c *gin.Context) {
+	h.answer(c, gin.H{"codes": report.Cells()})
+}
+
+func (h *handler) metrics(c *gin.Context) {
+	h.answer(c, gin.H{"metrics": query.Metrics()})
+}
+
+// params are the filter, grouping and format of a read request.
+type params struct {
+	f      query.Filter
+	g      query.GroupBy
+	format string
+}
+
+// parseParams reads year, county, agency, edition, has_findings, limit,
+// offset, group_by and format.
+func parseParams(c *gin.Context) (params, error) {
+	var p params
+	bad := func(field, msg string) error { return &query.InputError{Field: field, Message: msg} }
+	atoi := func(name string, min int) (int, error) {
+		s := strings.TrimSpace(c.Query(name))
+		if s == "" {
+			return 0, nil
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil || n < min {
+			return 0, bad(name, fmt.Sprintf("参数 %s 应为不小于 %d 的整数，收到 %q", name, min, s))
+		}
+		return n, nil
+	}
+	var err error
+	if p.f.Year, err = atoi("year", 1); err != nil {
+		return p, err
+	}
+	if p.f.Limit, err = atoi("limit", 0); err != nil {
+		return p, err
+	}
+	if p.f.Offset, err = atoi("offset", 0); err != nil {
+		return p, err
+	}
+	p.f.County = strings.TrimSpace(c.Query("county"))
+	p.f.Agency = strings.TrimSpace(c.Query("agency"))
+	switch e := strings.TrimSpace(c.Query("edition")); e {
+	case "", report.Edition2019, report.Edition2021:
+		p.f.Edition = e
+	default:
+		return p, bad("edition", fmt.Sprintf("参数 edition 应为 2019 或 2021，收到 %q", e))
+	}
+	switch v := strings.TrimSpace(c.Query("has_findings")); v {
+	case "":
+	case "1", "true", "yes":
+		t := true
+		p.f.HasFindings = &t
+	case "0", "false", "no":
+		f := false
+		p.f.HasFindings = &f
+	default:
+		return p, bad("has_findings", fmt.Sprintf("参数 has_findings 应为 true 或 false，收到 %q", v))
+	}
+	if p.g, err = query.ParseGroupBy(c.Query("group_by")); err != nil {
+		return p, err
+	}
+	switch f := strings.TrimSpace(c.Query("format")); f {
+	case "", "json":
+		p.format = "json"
+	case "csv", "xlsx":
+		p.format = f
+	default:
+		return p, bad("format", fmt.Sprintf("参数 format 应为 json、csv 或 xlsx，收到 %q", f))
+	}
+	return p, nil
+}
+
+// tabler is a result that can be exported.
+type tabler interface{ Tables() []query.Table }
+
+// read runs a read handler: parse the parameters, call get, answer.
+func (h *handler) read(c *gin.Context, name string, get func(ctx context.Context, p params) (tabler, error)) {
+	p, err := parseParams(c)
+	if err != nil {
+		h.error(c, err)
+		return
+	}
+	res, err := get(c.Request.Context(), p)
+	if err != nil {
+		h.error(c, err)
+		return
+	}
+	h.export(c, p.format, name, res)
+}
+
+func (h *handler) listReports(c *gin.Context) {
+	h.read(c, "reports", func(ctx context.Context, p params) (tabler, error) { return h.q.Reports(ctx, p.f) })
+}
+
+func (h *handler) cells(c *gin.Context) {
+	h.read(c, "cells", func(ctx context.Context, p params) (tabler, error) {
+		return h.q.Cells(ctx, strings.Split(c.Query("codes"), ","), p.f, p.g)
+	})
+}
+
+func (h *handler) applications(c *gin.Context) {
+	h.read(c, "applications", func(ctx context.Context, p params) (tabler, error) { return h.q.Applications(ctx, p.f, p.g) })
+}
+
+func (h *handler) outcomes(c *gin.Context) {
+	h.read(c, "outcomes", func(ctx context.Context, p params) (tabler, error) { return h.q.Outcomes(ctx, p.f, p.g) })
+}
+
+func (h *handler) reviews(c *gin.Context) {
+	h.read(c, "reviews", func(ctx context.Context, p params) (tabler, error) { return h.q.Reviews(ctx, p.f, p.g) })
+}
+
+func (h *handler) proactive(c *gin.Context) {
+	h.read(c, "proactive", func(ctx context.Context, p params) (tabler, error) { return h.q.Proactive(ctx, p.f, p.g) })
+}
+
+func (h *handler) compare(c *gin.Context) {
+	h.read(c, "compare", func(ctx context.Context, p params) (tabler, error) {
+		metric := c.DefaultQuery("metric", "outcomes.disclosure_rate")
+		return h.q.Compare(ctx, p.f.County, p.f.Year, metric)
+	})
+}
+
+func (h *handler) findings(c *gin.Context) {
+	h.read(c, "findings", func(ctx context.Context, p params) (tabler, error) { return h.q.Findings(ctx, p.f, p.g) })
+}
+
+func reportID(c *gin.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, &query.InputError{Field: "id", Message: fmt.Sprintf("报告编号应为正整数，收到 %q", c.Param("id"))}
+	}
+	return id, nil
+}
+
+func flag(c *gin.Context, name string) bool {
+	switch c.Query(name) {
+	case "1", "true", "yes", "zh":
+		return true
+	}
+	return false
+}
+
+func (h *handler) getReport(c *gin.Context) {
+	id, err := reportID(c)
+	if err != nil {
+		h.error(c, err)
+		return
+	}
+	p, err := parseParams(c)
+	if err != nil {
+		h.error(c, err)
+		return
+	}
+	d, err := h.q.Report(c.Request.Context(), id, query.ReportOptions{Labels: c.Query("labels") == "zh", Sources: flag(c, "sources")})
+	if err != nil {
+		h.error(c, err)
+		return
+	}
+	h.export(c, p.format, fmt.Sprintf("report-%d", id), d)
+}
+
+func (h *handler) deleteReport(c *gin.Context) {
+	id, err := reportID(c)
+	if err != nil {
+		h.error(c, err)
+		return
+	}
+	if err := h.st.Delete(c.Request.Context(), id); err != nil {
+		h.error(c, err)
+		return
+	}
+	h.log.Info("report deleted", "id", id, "by", c.GetString("who"))
+	c.Status(http.StatusNoContent)
+}
+
+// Uploaded is one report stored by POST /reports.
+type Uploaded struct {
+	ID       int64          `json:"id"`
+	Replaced bool           `json:"replaced"`
+	Previous int64          `json:"previous_id,omitempty"`
+	Report   *report.Report `json:"report"`
+}
+
+func (h *handler) uploadReport(c *gin.Context) {
+	if h.opts.Parser == nil {
+		h.fail(c, http.StatusNotImplemented, "internal", "本服务器未配置报告解析器，无法上传")
+		return
+	}
+	if c.Request.ContentLength > h.opts.MaxUpload {
+		h.tooLarge(c)
+		return
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, h.opts.MaxUpload)
+	fh, err := c.FormFile("file")
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			h.tooLarge(c)
+			return
+		}
+		h.fail(c, http.StatusBadRequest, "bad_request", "请用 multipart/form-data 上传，文件放在字段 file 中")
+		return
+	}
+	if fh.Size > h.opts.MaxUpload {
+		h.tooLarge(c)
+		return
+	}
+	f, err := fh.Open()
+	if err != nil {
+		h.error(c, fmt.Errorf("open upload: %w", err))
+		return
+	}
+	data, err := io.ReadAll(f)
+	f.Close()
+	if err != nil {
+		h.error(c, fmt.Errorf("read upload: %w", err))
+		return
+	}
+	ctx := c.Request.Context()
+	reports, err := h.opts.Parser.Parse(ctx, fh.Filename, data)
+	if err != nil {
+		h.fail(c, http.StatusUnprocessableEntity, "unreadable", fmt.Sprintf("无法读取 %s：%v", fh.Filename, err))
+		return
+	}
+	if len(reports) == 0 {
+		h.fail(c, http.StatusUnprocessableEntity, "unreadable", fmt.Sprintf("在 %s 中没有找到年度报告", fh.Filename))
+		return
+	}
+	who := c.GetString("who")
+	out := []Uploaded{}
+	for _, r := range reports {
+		res, err := h.st.Save(ctx, r)
+		if err != nil {
+			h.error(c, err)
+			return
+		}
+		h.log.Info("report uploaded", "id", res.ID, "agency", r.Agency, "county", r.County, "year", r.Year,
+			"file", fh.Filename, "replaced", res.Replaced, "findings", len(r.Findings), "by", who)
+		out = append(out, Uploaded{ID: res.ID, Replaced: res.Replaced, Previous: res.Previous, Report: r})
+	}
+	c.JSON(http.StatusCreated, gin.H{"uploaded_by": who, "reports": out})
+}
+
+func (h *handler) tooLarge(c *gin.Context) {
+	h.fail(c, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("文件超过上传上限 %d MB", h.opts.MaxUpload>>20))
+}
