@@ -304,6 +304,24 @@ func cellEnd(s string, b int) bool {
 	return true
 }
 
+// extendLabel moves a label's end over the rest of its words (数量, a note
+// in brackets) up to a cell boundary or the first digit, so that numbers
+// glued to a label (规章000) are seen as its first cell.
+func extendLabel(s string, b, limit int) int {
+	i := b
+	for i < limit {
+		c := s[i]
+		switch {
+		case c == '|' || c == '\n' || c == '\f' || (c >= '0' && c <= '9'):
+			return i
+		case (c == ' ' || c == '\t') && i+1 < limit && (s[i+1] == ' ' || s[i+1] == '\t'):
+			return i // two spaces part a PDF label from its numbers
+		}
+		i++
+	}
+	return i
+}
+
 // cell is one cell read from a row's region.
 type cell struct {
 	a, b  int

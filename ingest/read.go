@@ -92,7 +92,8 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 			end = labels[i+1].a
 		}
 		var vals []cell
-		for _, c := range p.cells(lay, l.b, end, l.b) {
+		lb := extendLabel(s, l.b, end)
+		for _, c := range p.cells(lay, lb, end, lb) {
 			if c.kind != kindText {
 				vals = append(vals, c)
 				if c.kind == kindValue {

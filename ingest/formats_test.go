@@ -1,0 +1,233 @@
+package ingest_test
+
+import (
+	"fmt"
+	"maps"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"nianbao/generate"
+	"nianbao/ingest"
+	"nianbao/ingest/document"
+	"nianbao/report"
+)
+
+// formatTruths picks from a generated corpus one report of each edition
+// that keeps every accounting rule.
+func formatTruths(t *testing.T) []*report.Report {
+	t.Helper()
+	var out []*report.Report
+	seen := map[string]bool{}
+	for _, r := range generate.Corpus(generate.Options{Seed: 7, Towns: []int{3}, FirstYear: 2019, LastYear: 2023}) {
+		if generate.BrokenRule(r) != "" || seen[r.Edition] || r.Edition != generate.Edition(r.Year) {
+			continue
+		}
+		seen[r.Edition] = true
+		out = append(out, r)
+	}
+	if len(out) != 2 {
+		t.Fatalf("corpus gave %d sound reports of distinct editions, want 2", len(out))
+	}
+	return out
+}
+
+// wantCells is the truth as the parser should give it, with the derived
+// 2021 subtotal t3.other.*.
+func wantCells(truth *report.Report) map[string]float64 {
+	r := report.New(truth.File)
+	r.Edition = truth.Edition
+	maps.Copy(r.Cells, truth.Cells)
+	report.Derive(r)
+	return r.Cells
+}
+
+func diffCells(want, got map[string]float64) []string {
+	var out []string
+	for c, w := range want {
+		g, ok := got[c]
+		switch {
+		case !ok:
+			out = append(out, fmt.Sprintf("%s missing (want %v)", c, w))
+		case g != w:
+			out = append(out, fmt.Sprintf("%s = %v, want %v", c, g, w))
+		}
+	}
+	for c, g := range got {
+		if _, ok := want[c]; !ok {
+			out = append(out, fmt.Sprintf("%s = %v not in truth", c, g))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Every format the generator renders, read by document.Read and parsed by
+// ingest.ParseDocument, gives back every cell exactly.
+func TestFormatsRoundTrip(t *testing.T) {
+	_, chromiumErr := exec.LookPath("chromium")
+	formats := []struct {
+		name   string
+		ext    string
+		render func(*report.Report) ([]byte, error)
+	}{
+		{"html", ".html", func(r *report.Report) ([]byte, error) { return generate.RenderHTML(r, false), nil }},
+		{"html-gbk", ".html", func(r *report.Report) ([]byte, error) { return generate.RenderHTML(r, true), nil }},
+		{"docx", ".docx", generate.RenderDOCX},
+		{"xlsx", ".xlsx", generate.RenderXLSX},
+		{"pdf", ".pdf", generate.RenderPDF},
+	}
+	for _, truth := range formatTruths(t) {
+		for _, f := range formats {
+			t.Run(f.name+"/"+truth.Edition, func(t *testing.T) {
+				if f.name == "pdf" && chromiumErr != nil {
+					t.Skip("chromium not installed (scripts/setup.sh installs it)")
+				}
+				data, err := f.render(truth)
+				if err != nil {
+					t.Fatal(err)
+				}
+				name := fmt.Sprintf("%d%s", truth.Year, f.ext)
+				doc, err := document.Read(name, data)
+				if err != nil {
+					t.Fatal(err)
+				}
+				reports, err := ingest.ParseDocument(doc, ingest.Meta{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(reports) != 1 {
+					t.Fatalf("%d reports, want 1", len(reports))
+				}
+				got := reports[0]
+				if got.Year != truth.Year || got.Edition != truth.Edition {
+					t.Errorf("year %d edition %q, want %d %q", got.Year, got.Edition, truth.Year, truth.Edition)
+				}
+				if !got.Synthetic {
+					t.Error("report carrying the synthetic marker not marked Synthetic")
+				}
+				if d := diffCells(wantCells(truth), got.Cells); len(d) > 0 {
+					t.Errorf("%d cells differ:\n%s\ntext:\n%s", len(d), strings.Join(d, "\n"), doc.Text)
+				}
+				if len(got.Findings) != 0 {
+					t.Errorf("findings on a sound report: %+v", got.Findings)
+				}
+			})
+		}
+	}
+}
+
+// hzqTruth builds the figures of peer/MANIFEST.md for the two 洪泽区 PDFs.
+// Both print （六）其他处理 as one row, and only the 自然人 column of table 3
+// holds anything but zeros.
+func hzqTruth(t2 []float64, t3 map[string]float64, t4 []float64) map[string]float64 {
+	cells := map[string]float64{}
+	for i, code := range []string{
+		"t2.regulations.issued", "t2.regulations.abolished", "t2.regulations.in_force",
+		"t2.normative_docs.issued", "t2.normative_docs.abolished", "t2.normative_docs.in_force",
+		"t2.licensing.decisions", "t2.penalty.decisions", "t2.enforcement.decisions", "t2.fees.amount",
+	} {
+		cells[code] = t2[i]
+	}
+	for _, row := range report.T3Rows {
+		if strings.HasPrefix(row.Code, "other.") {
+			continue
+		}
+		for _, col := range report.T3Columns {
+			v := 0.0
+			if col == "natural" || col == "total" {
+				v = t3[row.Code]
+			}
+			cells["t3."+row.Code+"."+col] = v
+		}
+	}
+	i := 0
+	for _, g := range report.T4Groups {
+		for _, o := range report.T4Outcomes {
+			cells["t4."+g+"."+o] = t4[i]
+			i++
+		}
+	}
+	return cells
+}
+
+func TestRealPDFsAgainstManifest(t *testing.T) {
+	peer := filepath.Join(sharedCorpus(t), "peer")
+	cases := []struct {
+		file  string
+		year  int
+		cells map[string]float64
+	}{
+		{"hzq2023_working.pdf", 2023, hzqTruth(
+			[]float64{0, 0, 0, 0, 5, 5, 550, 4119, 195, 7730.28},
+			map[string]float64{
+				"new": 21, "granted": 0, "partial": 4,
+				"denied.state_secret": 1, "denied.process_info": 1, "denied.enforcement_file": 1,
+				"unavailable.not_held": 10, "unavailable.needs_creation": 3,
+				"not_processed.petition": 1, "total": 21,
+			},
+			[]float64{10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0})},
+		{"hzq2024_working.pdf", 2024, hzqTruth(
+			[]float64{0, 0, 0, 3, 0, 8, 9487, 2776, 84, 7545},
+			map[string]float64{
+				"new": 95, "granted": 50, "partial": 9,
+				"denied.security_stability": 1, "denied.process_info": 1, "denied.enforcement_file": 1,
+				"unavailable.not_held": 31, "unavailable.needs_creation": 1,
+				"not_processed.petition": 1, "total": 95,
+			},
+			[]float64{1, 1, 0, 0, 2, 1, 0, 0, 0, 1, 2, 0, 1, 0, 3})},
+	}
+	for _, c := range cases {
+		t.Run(c.file, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join(peer, c.file))
+			if err != nil {
+				t.Skipf("corpus file missing: %v", err)
+			}
+			doc, err := document.Read(c.file, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			reports, err := ingest.ParseDocument(doc, ingest.Meta{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(reports) != 1 {
+				t.Fatalf("%d reports, want 1", len(reports))
+			}
+			r := reports[0]
+			if r.Year != c.year || r.Edition != report.Edition2021 || r.Format != "pdf" {
+				t.Errorf("year %d edition %q format %q, want %d 2021 pdf", r.Year, r.Edition, r.Format, c.year)
+			}
+			if d := diffCells(c.cells, r.Cells); len(d) > 0 {
+				t.Errorf("%d cells differ from MANIFEST.md:\n%s", len(d), strings.Join(d, "\n"))
+			}
+		})
+	}
+}
+
+// sharedCorpus finds ../shared/corpus next to the repository root.
+func sharedCorpus(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Skip("no go.mod above the test directory")
+		}
+		dir = parent
+	}
+	corpus := filepath.Join(filepath.Dir(dir), "shared", "corpus")
+	if _, err := os.Stat(corpus); err != nil {
+		t.Skipf("shared corpus not found at %s: %v", corpus, err)
+	}
+	return corpus
+}

@@ -1,0 +1,105 @@
+package ingest
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"nianbao/internal/corpus"
+	"nianbao/report"
+)
+
+func parseFixture(t *testing.T, name string) *report.Report {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := ParseText(name, string(b), Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestGluedDigits(t *testing.T) {
+	r := parseFixture(t, "glued.txt")
+	want := map[string]float64{
+		"t2.regulations.issued": 0, "t2.regulations.abolished": 0, "t2.regulations.in_force": 0,
+		"t2.licensing.decisions": 12,
+		"t3.new.natural": 12, "t3.new.commercial": 0, "t3.new.total": 12,
+		"t3.carried_over.natural": 0, "t3.carried_over.total": 0,
+	}
+	for code, v := range want {
+		if got, ok := r.Cells[code]; !ok || got != v {
+			t.Errorf("%s = %v (present %v), want %v", code, got, ok, v)
+		}
+	}
+	// 120000012 splits seven ways only once the row total must equal the
+	// sum of the applicants: the cell says so and names the choice.
+	note := r.Sources["t3.new.natural"].Note
+	if !strings.Contains(note, "120000012") || !strings.Contains(note, "12/0/0/0/0/0/12") || !strings.Contains(note, "种拆分") {
+		t.Errorf("glued split note = %q", note)
+	}
+	// 1203 in a row of three: 12/0/3 or 1/20/3 — left unread, with a finding.
+	if _, ok := r.Cells["t2.normative_docs.issued"]; ok {
+		t.Error("an ambiguous glued row was guessed")
+	}
+	found := false
+	for _, f := range r.Findings {
+		if f.Rule == report.RuleAmbiguous && strings.Contains(f.Message, "1203") && strings.Contains(f.Message, "12/0/3") && strings.Contains(f.Message, "1/20/3") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no ambiguity finding naming both readings: %+v", r.Findings)
+	}
+}
+
+func TestSourcesOfSeed(t *testing.T) {
+	path := filepath.Join(corpus.Dir(t, "seed"), "laodong-2022.txt")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := ParseText("seed", string(b), Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(b), "\n")
+	label := -1
+	for i, l := range lines {
+		if strings.HasPrefix(l, "一、本年新收") {
+			label = i + 1
+			break
+		}
+	}
+	src := r.Sources["t3.new.natural"]
+	if src.Line != label+1 || src.Raw != "0" || src.Table != 3 || src.Col != 1 {
+		t.Errorf("source of t3.new.natural = %+v; want line %d, raw 0, table 3, col 1", src, label+1)
+	}
+	if got := r.Sources["t3.new.total"]; got.Line != label+7 || got.Col != 7 {
+		t.Errorf("source of t3.new.total = %+v; want line %d col 7", got, label+7)
+	}
+}
+
+func TestBlankAndSlashCellsReadAsZeroWithNote(t *testing.T) {
+	text := "三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量 | 2 | / | — | 无 |  | 0 | ２ |\n四、政府信息公开行政复议、行政诉讼情况\n"
+	r, err := ParseText("x", text, Meta{Year: 2022, Agency: "某镇"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []float64{2, 0, 0, 0, 0, 0, 2}
+	for i, col := range report.T3Columns {
+		if got := r.Cells["t3.new."+col]; got != want[i] {
+			t.Errorf("t3.new.%s = %v, want %v", col, got, want[i])
+		}
+	}
+	if r.Sources["t3.new.commercial"].Note == "" || r.Sources["t3.new.legal"].Note == "" {
+		t.Errorf("zero readings carry no note: %+v", r.Sources)
+	}
+	if raw := r.Sources["t3.new.total"].Raw; raw != "２" {
+		t.Errorf("raw text of a full-width digit = %q, want ２", raw)
+	}
+}
