@@ -28,7 +28,7 @@ func TestGluedDigits(t *testing.T) {
 	want := map[string]float64{
 		"t2.regulations.issued": 0, "t2.regulations.abolished": 0, "t2.regulations.in_force": 0,
 		"t2.licensing.decisions": 12,
-		"t3.new.natural": 12, "t3.new.commercial": 0, "t3.new.total": 12,
+		"t3.new.natural":         12, "t3.new.commercial": 0, "t3.new.total": 12,
 		"t3.carried_over.natural": 0, "t3.carried_over.total": 0,
 	}
 	for code, v := range want {
