@@ -444,7 +444,13 @@ func breakReport(r *report.Report, rng *rand.Rand, k int) {
 		r.Cells["t3.granted.natural"]++
 		r.Cells["t3.granted.total"]++
 	case report.RuleNarrative:
-		v := r.Cells["t3.new.total"] + float64(1+rng.IntN(3))
+		// Off by one to three, and never by exactly the applications
+		// carried over (new + carried over is a reading the prose allows).
+		k := float64(1 + rng.IntN(3))
+		if k == r.Cells["t3.carried_over.total"] {
+			k++
+		}
+		v := r.Cells["t3.new.total"] + k
 		r.Narrative[0].Value = v
 		r.Narrative[0].Text = fmt.Sprintf("全年共收到政府信息公开申请%s件", fmtNum(v))
 	}

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"nianbao/generate"
+)
+
+func init() {
+	register(command{name: "generate", summary: "write a synthetic corpus of reports (示例数据) with its truth.json", run: runGenerate})
+}
+
+func runGenerate(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("generate", "generate --seed N --out DIR [--counties 1] [--towns 16] [--years 2019-2024] [--layouts all]", stderr)
+	seed := fs.Uint64("seed", 1, "seed; the same seed writes the same bytes")
+	out := fs.String("out", "", "directory to write <county>/<year>/<agency>.txt and truth.json into (required)")
+	counties := fs.Int("counties", 1, fmt.Sprintf("number of counties (names taken in order from %s)", strings.Join(generate.CountyNames, "、")))
+	towns := fs.String("towns", "16", "towns per county: one number for all, or one per county (16,6)")
+	years := fs.String("years", "2019-2024", "report years: a range (2019-2024) or one year")
+	layouts := fs.String("layouts", "all", "text layouts to rotate, comma-separated, or all: "+layoutNames())
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	opts, lays, err := generateOptions(*seed, *counties, *towns, *years, *layouts)
+	if err == nil && *out == "" {
+		err = errors.New("--out is required")
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "analytics generate: %v\n", err)
+		fs.Usage()
+		return 2
+	}
+	truth, err := generate.WriteCorpus(*out, opts, lays)
+	if err != nil {
+		fmt.Fprintf(stderr, "analytics generate: %v\n", err)
+		return 1
+	}
+	broken := 0
+	for _, t := range truth {
+		if t.BrokenRule != "" {
+			broken++
+		}
+	}
+	fmt.Fprintf(stdout, "wrote %d reports (%d break a rule on purpose) and truth.json to %s\n", len(truth), broken, *out)
+	return 0
+}
+
+func layoutNames() string {
+	var names []string
+	for _, l := range generate.Layouts() {
+		names = append(names, string(l))
+	}
+	return strings.Join(names, ",")
+}
+
+// generateOptions turns the flags of generate into options.
+func generateOptions(seed uint64, counties int, towns, years, layouts string) (generate.Options, []generate.Layout, error) {
+	opts := generate.Options{Seed: seed}
+	if counties < 1 || counties > len(generate.CountyNames) {
+		return opts, nil, fmt.Errorf("--counties %d: want 1 to %d", counties, len(generate.CountyNames))
+	}
+	opts.Counties = generate.CountyNames[:counties]
+	for _, s := range strings.Split(towns, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 || n > 200 {
+			return opts, nil, fmt.Errorf("--towns %q: want numbers from 1 to 200", towns)
+		}
+		opts.Towns = append(opts.Towns, n)
+	}
+	first, last, isRange := strings.Cut(years, "-")
+	if !isRange {
+		last = first
+	}
+	var err1, err2 error
+	opts.FirstYear, err1 = strconv.Atoi(strings.TrimSpace(first))
+	opts.LastYear, err2 = strconv.Atoi(strings.TrimSpace(last))
+	if err1 != nil || err2 != nil || opts.FirstYear < 2008 || opts.LastYear > 2100 || opts.FirstYear > opts.LastYear {
+		return opts, nil, fmt.Errorf("--years %q: want a year or a range such as 2019-2024", years)
+	}
+	if layouts == "" || layouts == "all" {
+		return opts, generate.Layouts(), nil
+	}
+	var lays []generate.Layout
+	for _, name := range strings.Split(layouts, ",") {
+		l, err := generate.ParseLayout(strings.TrimSpace(name))
+		if err != nil {
+			return opts, nil, fmt.Errorf("--layouts: %w (known: %s)", err, layoutNames())
+		}
+		lays = append(lays, l)
+	}
+	return opts, lays, nil
+}
