@@ -105,6 +105,7 @@ func TestReadExact(t *testing.T) {
 				{"2.其他法律行政法规禁止公开 | |", tbl(1, 3, 3, 4)},
 				{"（七）总计 | 3 |", tbl(1, 4, 2, 4)},
 				{"四、结转下年度继续办理 0", prose},
+				{"文本框", prose}, // once: mc:Fallback repeats mc:Choice
 			},
 		},
 		{

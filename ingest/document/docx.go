@@ -133,7 +133,7 @@ func (r *docxReader) flow(n *xnode) {
 				continue
 			}
 			r.table(c)
-		case "sectPr", "tblPr", "tcPr", "trPr":
+		case "sectPr", "tblPr", "tcPr", "trPr", "Fallback":
 		default:
 			r.flow(c)
 		}
@@ -161,7 +161,8 @@ func paraText(p *xnode) string {
 				sb.WriteString(c.text)
 			case "tab", "br", "cr":
 				sb.WriteByte(' ')
-			case "del", "pPr", "rPr", "instrText":
+			case "del", "pPr", "rPr", "instrText", "Fallback":
+				// Fallback repeats an mc:Choice (a text box for old readers).
 			default:
 				walk(c)
 			}
