@@ -176,7 +176,7 @@ func makeTowns(opts Options) []*town {
 			if t.big {
 				t.licensingScale = 400 + rng.Float64()*1500
 			}
-			if rng.IntN(6) == 0 {
+			if rng.IntN(4) == 0 {
 				t.oldTemplateYear = 2021 + rng.IntN(2)
 			}
 			t.normInForce = float64(rng.IntN(6))

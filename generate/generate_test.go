@@ -354,3 +354,39 @@ func TestDocumentsRotateLayouts(t *testing.T) {
 		}
 	}
 }
+
+// sampleFolderOptions are the options of the command that
+// data/sample/README.md gives to regenerate the sample.
+func sampleFolderOptions() Options {
+	return Options{Seed: 2024, Counties: []string{"示范县", "样例县"}, Towns: []int{16, 6}, FirstYear: 2019, LastYear: 2024}
+}
+
+func TestSampleUpToDate(t *testing.T) {
+	dir := filepath.Join("..", "data", "sample")
+	if _, err := os.Stat(filepath.Join(dir, "truth.json")); err != nil {
+		t.Skipf("no sample corpus at %s: %v", dir, err)
+	}
+	readme, err := os.ReadFile(filepath.Join(dir, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "generate --seed 2024 --out data/sample --counties 2 --towns 16,6 --years 2019-2024") {
+		t.Error("README.md no longer gives the command this test checks")
+	}
+	fresh := t.TempDir()
+	truth, err := WriteCorpus(fresh, sampleFolderOptions(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := []string{"truth.json"}
+	for _, e := range truth {
+		names = append(names, e.File)
+	}
+	for _, name := range names {
+		want, _ := os.ReadFile(filepath.Join(fresh, filepath.FromSlash(name)))
+		got, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("data/sample/%s is not what the generator makes now; regenerate it with the command in data/sample/README.md", name)
+		}
+	}
+}
