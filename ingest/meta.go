@@ -23,6 +23,8 @@ var (
 	yearComma  = regexp.MustCompile(`(20[0-9]{2})\s*年\s*(?:度)?\s*[,，]\s*([\p{Han}]{2,20}?(?:镇|乡|街道|人民政府|局))`)
 	countyTown = regexp.MustCompile(`([\p{Han}]{1,5}?(?:县|区|市|旗))([\p{Han}]{1,6}?(?:镇|乡|街道))`)
 	synthetic  = regexp.MustCompile(`示例数据`)
+	// 二〇二二年: years written in Chinese numerals.
+	hanYear = regexp.MustCompile(`二[〇零○O0][一二三四五六七八九〇零○O0]{2}\s*年`)
 )
 
 // readMeta infers agency, county and year from the title and the opening
@@ -33,6 +35,7 @@ func (p *parser) readMeta() {
 	if len(head) > 6000 {
 		head = head[:6000]
 	}
+	head = hanYear.ReplaceAllStringFunc(head, hanYearDigits)
 	lines := strings.Split(head, "\n")
 	r := p.r
 	if strings.Contains(p.t.raw, report.SyntheticMarker) || (synthetic.MatchString(head) && strings.Contains(head, "Nianbao")) {
@@ -102,10 +105,28 @@ func (p *parser) readMeta() {
 	}
 }
 
+func hanYearDigits(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if i := strings.IndexRune("〇一二三四五六七八九", r); i >= 0 {
+			b.WriteByte(byte('0' + len([]rune("〇一二三四五六七八九"[:i]))))
+			continue
+		}
+		switch r {
+		case '零', '○', 'O', '0':
+			b.WriteByte('0')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
 // cleanOrg keeps an agency name from the text before a title's year.
 func cleanOrg(s string) string {
 	s = strings.TrimSpace(strings.Trim(s, "#*|-_ \t"))
 	s = strings.TrimPrefix(s, "关于")
+	s = strings.TrimSuffix(s, "关于")
 	s = strings.TrimSpace(s)
 	if !orgName.MatchString(s) {
 		return ""

@@ -42,9 +42,16 @@ func prepare(raw string) *text {
 	var b strings.Builder
 	b.Grow(len(raw))
 	t.back = make([]int, 0, len(raw)+1)
+	tab := ' '
+	if tabbed(raw) {
+		tab = '|'
+	}
 	for i, r := range raw {
 		if f, ok := fold[r]; ok {
 			r = f
+		}
+		if r == '\t' {
+			r = tab
 		}
 		if r == '\ufffd' {
 			r = ' '
@@ -80,6 +87,19 @@ func prepare(raw string) *text {
 		}
 	}
 	return t
+}
+
+// tabbed tells whether tables were pasted tab-separated (from a
+// spreadsheet): then a tab separates cells like a bar, and an empty cell
+// keeps its position.
+func tabbed(raw string) bool {
+	n := 0
+	for _, l := range strings.Split(raw, "\n") {
+		if strings.Count(strings.TrimLeft(l, "\t "), "\t") >= 2 {
+			n++
+		}
+	}
+	return n >= 5
 }
 
 // pageNumber matches a page number alone on its line: "- 3 -", "第3页", "3/5".

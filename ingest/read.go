@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"nianbao/report"
 )
@@ -262,6 +263,25 @@ func (p *parser) splitGlued(table, row int, def rowDef, cols []string, c cell, n
 	}
 }
 
+func (p *parser) lineText(off int) string {
+	s := p.t.norm
+	a := strings.LastIndexByte(s[:off], '\n') + 1
+	b := strings.IndexByte(s[off:], '\n')
+	if b < 0 {
+		return s[a:]
+	}
+	return s[a : off+b]
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
+}
+
 func fmtSplit(v []float64) string {
 	parts := make([]string, len(v))
 	for i, x := range v {
@@ -287,6 +307,11 @@ func (p *parser) readTable4(sp span) bool {
 	lay := detectLayout(s[start:sp.b])
 	var vals []cell
 	for _, c := range p.cells(lay, start, sp.b, -1) {
+		if lay != layoutPipes && c.kind == kindValue && hasHan(p.lineText(c.a)) {
+			// Without bars, table 4's numbers stand on lines of their own;
+			// a number in a sentence (收到行政复议申请2件) is prose.
+			continue
+		}
 		switch c.kind {
 		case kindValue:
 			vals = append(vals, c)
@@ -305,6 +330,11 @@ func (p *parser) readTable4(sp span) bool {
 	}
 	if len(vals) == 0 {
 		return false
+	}
+	if len(vals) < 15 && strings.TrimSpace(s[sp.b:]) != "" {
+		p.r.AddFinding(report.RuleAmbiguous, report.SeverityWarning,
+			fmt.Sprintf("表四（第%d行起）只有%d个数字，应有15个，无法确定各数字所在位置，未读取", p.t.lineOf(sp.a), len(vals)))
+		return true
 	}
 	i := 0
 	for gi, g := range report.T4Groups {

@@ -20,7 +20,7 @@ type rowDef struct {
 }
 
 // prefix is the optional numbering in front of a row label: 一、 (一) 1.
-const prefix = `(?:[一二三四五六七八九十]{1,2}[ \t]*[、.,]|\([ \t]*[一二三四五六七八九十]{1,2}[ \t]*\)|[0-9]{1,2}[ \t]*[.、,])?[ \t]*`
+const prefix = `(?:[一二三四五六七八九十]{1,2}[ \t]*[、.,]|\([ \t]*[一二三四五六七八九十]{1,2}[ \t]*\)|[0-9]{1,2}[ \t]*[.、,]|\([ \t]*[0-9]{1,2}[ \t]*\)|[①②③④⑤⑥⑦⑧⑨⑩])?[ \t]*`
 
 func key(p string) *regexp.Regexp { return regexp.MustCompile(prefix + "(?:" + p + ")") }
 
@@ -108,7 +108,7 @@ func t2Template(edition string) []rowDef {
 var (
 	headT2 = regexp.MustCompile(`主动公开政府信息情况|主动公开政府信息`)
 	headT3 = regexp.MustCompile(`收到和处理政府信息公开申请情况|收到和处理政府信息公开申请`)
-	headT4 = regexp.MustCompile(`政府信息公开行政复议[、,]?\s*行政诉讼情况|行政复议[、,]?\s*行政诉讼情况`)
+	headT4 = regexp.MustCompile(`政府信息公开行政复议[、,]?\s*行政诉讼情况|行政复议[、,]?\s*行政诉讼情况|行政复议[、,和及]?\s*(?:提起)?行政诉讼的?情况`)
 	headT5 = regexp.MustCompile(`存在的主要问题及改进情况|存在的主要问题|其他需要报告的事项`)
 
 	// Words that show the 2019 or the 2021 template of table 2.
