@@ -351,6 +351,13 @@ func (h *handler) uploadReport(c *gin.Context) {
 		h.fail(c, http.StatusUnprocessableEntity, "unreadable", fmt.Sprintf("在 %s 中没有找到年度报告", fh.Filename))
 		return
 	}
+	for _, r := range reports {
+		if r.Agency == "" || r.Year == 0 {
+			h.fail(c, http.StatusUnprocessableEntity, "unreadable",
+				fmt.Sprintf("读到了 %s，但无法判断是哪个机关哪一年的报告（机关 %q，年度 %d）", fh.Filename, r.Agency, r.Year))
+			return
+		}
+	}
 	who := c.GetString("who")
 	out := []Uploaded{}
 	for _, r := range reports {

@@ -1,0 +1,161 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"nianbao/api"
+	"nianbao/dashboards"
+	"nianbao/ingest"
+	"nianbao/query"
+	"nianbao/report"
+	"nianbao/store"
+)
+
+func init() {
+	register(command{name: "serve", summary: "serve the JSON API and the dashboards", run: runServe})
+}
+
+const (
+	defaultAddr   = "127.0.0.1:8080"
+	defaultSample = "data/sample"
+)
+
+// serveConfig is everything serve needs; flags and environment fill it.
+type serveConfig struct {
+	db        string
+	addr      string
+	tokenFile string
+	sample    string
+	maxUpload int64
+}
+
+func runServe(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("serve", "serve [--db FILE] [--addr HOST:PORT] [--token-file F] [--sample DIR]", stderr)
+	var cfg serveConfig
+	fs.StringVar(&cfg.db, "db", "", "DuckDB file (default $ANALYTICS_DB or "+defaultDB+"); built from --sample when missing")
+	fs.StringVar(&cfg.addr, "addr", "", "listen address (default $ANALYTICS_ADDR or "+defaultAddr+")")
+	fs.StringVar(&cfg.tokenFile, "token-file", "", "file of name:token lines allowed to upload and delete (also $ANALYTICS_TOKEN, recorded as \"ANALYTICS_TOKEN\")")
+	fs.StringVar(&cfg.sample, "sample", defaultSample, "reports ingested when the database file does not exist yet")
+	mb := fs.Int("max-upload-mb", api.DefaultMaxUpload>>20, "largest accepted upload, in MB")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return 2
+	}
+	cfg.db = dbPath(cfg.db)
+	if cfg.addr == "" {
+		cfg.addr = os.Getenv("ANALYTICS_ADDR")
+	}
+	if cfg.addr == "" {
+		cfg.addr = defaultAddr
+	}
+	cfg.maxUpload = int64(*mb) << 20
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	slog.SetDefault(log)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := serve(ctx, cfg, log, nil); err != nil {
+		fmt.Fprintf(stderr, "analytics serve: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// serve opens (or builds) the database and answers HTTP on cfg.addr until
+// ctx ends. When ready is not nil it receives the listening address.
+func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- string) error {
+	tokens := map[string]string{}
+	if cfg.tokenFile != "" {
+		t, err := api.LoadTokens(cfg.tokenFile)
+		if err != nil {
+			return err
+		}
+		tokens = t
+	}
+	if tok := os.Getenv("ANALYTICS_TOKEN"); tok != "" {
+		tokens[tok] = "ANALYTICS_TOKEN"
+	}
+	if len(tokens) == 0 {
+		log.Warn("no token configured: uploads and deletions are refused (set ANALYTICS_TOKEN or --token-file)")
+	}
+	_, statErr := os.Stat(cfg.db)
+	fresh := errors.Is(statErr, os.ErrNotExist)
+	st, err := store.Open(cfg.db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if fresh {
+		if err := buildFromSample(ctx, st, cfg.sample, log); err != nil {
+			return err
+		}
+	}
+	handler := newServer(st, api.Options{Tokens: tokens, Parser: uploadParser{}, MaxUpload: cfg.maxUpload, Logger: log}, log)
+
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	log.Info("serving", "addr", "http://"+ln.Addr().String(), "db", st.Path(), "api", "/api/v1", "dashboards", "/dashboards/")
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	log.Info("shutting down")
+	return srv.Shutdown(shut)
+}
+
+// newServer wires the API and the dashboards on one engine.
+func newServer(st *store.Store, opts api.Options, log *slog.Logger) http.Handler {
+	gin.SetMode(gin.ReleaseMode)
+	q := query.New(st)
+	r := api.New(q, st, opts)
+	dashboards.Mount(r, q)
+	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/dashboards/") })
+	return r
+}
+
+// buildFromSample fills a new database with the sample reports.
+func buildFromSample(ctx context.Context, st *store.Store, dir string, log *slog.Logger) error {
+	if _, err := os.Stat(dir); err != nil {
+		log.Warn("new empty database: no sample reports to load", "sample", dir, "err", err)
+		return nil
+	}
+	log.Info("new database: ingesting sample reports", "db", st.Path(), "sample", dir)
+	sum, err := ingest.IngestPaths(ctx, st, []string{dir}, ingest.Meta{}, nil)
+	if err != nil {
+		return fmt.Errorf("ingest %s: %w", dir, err)
+	}
+	log.Info("sample loaded", "stored", sum.Stored, "replaced", sum.Replaced, "failed", sum.Failed)
+	return nil
+}
+
+// uploadParser reads uploads with the ingest package.
+type uploadParser struct{}
+
+func (uploadParser) Parse(_ context.Context, name string, data []byte) ([]*report.Report, error) {
+	return ingest.ParseBytes(name, data, ingest.Meta{})
+}
