@@ -67,8 +67,11 @@ type chartSpec struct {
 	unit                string // "%" for shares
 	yName               string
 	tall                bool
-	horizontal          bool
+	colors              []string // palette override, e.g. severities
 }
+
+// severityColors give 错误, 警告, 提示 red, amber and blue from ECharts' palette.
+var severityColors = []string{"#ee6666", "#fac858", "#73c0de"}
 
 // build turns a spec into a chartView with go-echarts. The option is
 // marshalled with encoding/json (which escapes <, > and &) rather than
@@ -89,6 +92,9 @@ func (s chartSpec) build() chartView {
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(len(s.series) > 1), Type: "scroll", Bottom: "0"}),
 		charts.WithGridOpts(opts.Grid{Left: "8", Right: "16", Top: "48", Bottom: "40", ContainLabel: opts.Bool(true)}),
+	}
+	if len(s.colors) > 0 {
+		global = append(global, charts.WithColorsOpts(s.colors))
 	}
 	catAxis := opts.XAxis{Type: "category", AxisLabel: &opts.AxisLabel{Interval: "0", Rotate: rotation(s.categories), HideOverlap: opts.Bool(false)}}
 	valAxis := opts.YAxis{Type: "value", Name: s.yName, MinInterval: 1}

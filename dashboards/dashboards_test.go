@@ -16,6 +16,7 @@ import (
 	"nianbao/query"
 	"nianbao/query/querytest"
 	"nianbao/report"
+	"nianbao/store"
 )
 
 // evil is an agency name taken from an uploaded document that tries to run
@@ -34,6 +35,13 @@ const evilMessage = `<img src=x onerror=alert(2)>`
 //	evil 2022: new 7, granted 7, total 7; one rule2 error naming t3.total.total.
 func fixture(tb testing.TB) *gin.Engine {
 	tb.Helper()
+	e, _ := fixtureStore(tb)
+	return e
+}
+
+// fixtureStore is fixture with its store, for tests that add reports.
+func fixtureStore(tb testing.TB) (*gin.Engine, *store.Store) {
+	tb.Helper()
 	st, _ := querytest.Seed(tb)
 	r := report.New("evil-2022.txt")
 	r.Agency, r.County, r.Year, r.Edition = evil, "乐至县", 2022, report.Edition2021
@@ -48,7 +56,7 @@ func fixture(tb testing.TB) *gin.Engine {
 	gin.SetMode(gin.TestMode)
 	e := gin.New()
 	Mount(e, query.New(st), WithLogger(testLogger(tb)))
-	return e
+	return e, st
 }
 
 // testLogger sends the server's log to the test's log.
@@ -58,7 +66,10 @@ func testLogger(tb testing.TB) *slog.Logger {
 
 type tbWriter struct{ tb testing.TB }
 
-func (w tbWriter) Write(p []byte) (int, error) { w.tb.Log(strings.TrimSpace(string(p))); return len(p), nil }
+func (w tbWriter) Write(p []byte) (int, error) {
+	w.tb.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
 
 func get(tb testing.TB, e http.Handler, path string) (int, string, http.Header) {
 	tb.Helper()

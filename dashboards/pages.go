@@ -244,7 +244,7 @@ func (h *handler) countyData(ctx context.Context, s scope) (countyView, bool, er
 
 	// Findings per town.
 	fc := findingsByTown(reports, towns)
-	findings := chartSpec{id: "findings-per-town", title: "各乡镇报告发现的问题（条）", saveName: prefix + "报告问题", categories: towns, series: fc, stack: true, yName: "条"}.build()
+	findings := chartSpec{id: "findings-per-town", title: "各乡镇报告发现的问题（条）", saveName: prefix + "报告问题", categories: towns, series: fc, stack: true, yName: "条", colors: severityColors}.build()
 	if allZero(fc) {
 		findings = chartView{ID: "findings-per-town", Title: "各乡镇报告发现的问题", Empty: emptyFindings(len(towns))}
 	}

@@ -101,7 +101,7 @@ func (h *handler) quality(c *gin.Context) {
 		}
 		bySev = append(bySev, sr)
 	}
-	ruleChart := chartSpec{id: "q-by-rule", title: "按规则统计的问题（条）", saveName: prefix + "问题按规则", categories: ruleNames, series: bySev, stack: true, yName: "条", tall: true}.build()
+	ruleChart := chartSpec{id: "q-by-rule", title: "按规则统计的问题（条）", saveName: prefix + "问题按规则", categories: ruleNames, series: bySev, stack: true, yName: "条", tall: true, colors: severityColors}.build()
 	ruleChart.Table = seriesTable("规则", ruleNames, bySev, "", nil)
 	if v.Total == 0 {
 		ruleChart = chartView{ID: "q-by-rule", Title: "按规则统计的问题", Empty: emptyFindings(len(reports))}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -135,12 +136,14 @@ func (h *handler) townData(ctx context.Context, v *townView, reports []query.Rep
 		problems[1].Values = append(problems[1].Values, f(float64(r.Warnings)))
 		problems[2].Values = append(problems[2].Values, f(float64(r.Infos)))
 	}
+	// Latest report first; the charts run from the earliest year.
+	slices.Reverse(v.Years)
 	name := v.County + v.Agency
 	t := chartSpec{id: "town-trend", title: "历年申请办理", saveName: name + "历年申请办理", categories: years, series: trend, kind: "line", yName: "件"}.build()
 	t.Table = seriesTable("年度", years, trend, "", nil)
 	rv := chartSpec{id: "town-review", title: "历年行政复议和行政诉讼（总计）", saveName: name + "历年复议诉讼", categories: years, series: review, yName: "件"}.build()
 	rv.Table = seriesTable("年度", years, review, "", nil)
-	pr := chartSpec{id: "town-findings", title: "历年报告发现的问题（条）", saveName: name + "历年报告问题", categories: years, series: problems, stack: true, yName: "条"}.build()
+	pr := chartSpec{id: "town-findings", title: "历年报告发现的问题（条）", saveName: name + "历年报告问题", categories: years, series: problems, stack: true, yName: "条", colors: severityColors}.build()
 	if allZero(problems) {
 		pr = chartView{ID: "town-findings", Title: "历年报告发现的问题", Empty: "历年报告均未发现问题。"}
 	}

@@ -394,8 +394,9 @@ func (p *Page) Eval(ctx context.Context, expr string, out any) error {
 	return nil
 }
 
-// Screenshot returns a PNG of the whole page.
-func (p *Page) Screenshot(ctx context.Context) ([]byte, error) {
+// Screenshot returns a PNG of the page from its top, at most maxHeight CSS
+// pixels tall (0 for the whole page).
+func (p *Page) Screenshot(ctx context.Context, maxHeight float64) ([]byte, error) {
 	var m struct {
 		CSSContentSize struct {
 			Width  float64 `json:"width"`
@@ -404,6 +405,9 @@ func (p *Page) Screenshot(ctx context.Context) ([]byte, error) {
 	}
 	if err := p.Call(ctx, "Page.getLayoutMetrics", nil, &m); err != nil {
 		return nil, err
+	}
+	if maxHeight > 0 {
+		m.CSSContentSize.Height = min(m.CSSContentSize.Height, maxHeight)
 	}
 	var r struct {
 		Data string `json:"data"`
