@@ -140,11 +140,29 @@ var pubDateRe = regexp.MustCompile(`(发布日期|发布时间|成文日期|发�
 // FindPublishedOn returns the first publication date the text states
 // (发布日期：2023-01-15, 发布时间:2023年01月15日, 成文日期 …) as YYYY-MM-DD, or "".
 func FindPublishedOn(text string) string {
-	m := pubDateRe.FindStringSubmatch(text)
-	if m == nil {
-		return ""
+	// The regexp runs only near a 日期/时间 keyword: over a whole report it
+	// would cost more than reading the report.
+	best := ""
+	bestAt := len(text)
+	for _, kw := range []string{"日期", "时间"} {
+		for from := 0; from < bestAt; {
+			i := strings.Index(text[from:], kw)
+			if i < 0 {
+				break
+			}
+			i += from
+			lo := max(0, i-len("发布"))
+			hi := min(len(text), i+80)
+			if m := pubDateRe.FindStringSubmatchIndex(text[lo:hi]); m != nil && lo+m[0] < bestAt {
+				if d := normDate(text[lo+m[4]:lo+m[5]], text[lo+m[6]:lo+m[7]], text[lo+m[8]:lo+m[9]]); d != "" {
+					best, bestAt = d, lo+m[0]
+					break
+				}
+			}
+			from = i + len(kw)
+		}
 	}
-	return normDate(m[2], m[3], m[4])
+	return best
 }
 
 func normDate(y, m, d string) string {

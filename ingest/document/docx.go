@@ -58,7 +58,7 @@ func parseXML(r io.Reader) (*xnode, error) {
 	root := &xnode{name: "#root"}
 	stack := []*xnode{root}
 	for {
-		tok, err := dec.Token()
+		tok, err := dec.RawToken() // local names suffice; skips namespace work
 		if err == io.EOF {
 			break
 		}
