@@ -23,6 +23,7 @@ var (
 	yearComma  = regexp.MustCompile(`(20[0-9]{2})\s*年\s*(?:度)?\s*[,，]\s*([\p{Han}]{2,20}?(?:镇|乡|街道|人民政府|局))`)
 	countyTown = regexp.MustCompile(`([\p{Han}]{1,5}?(?:县|区|市|旗))([\p{Han}]{1,6}?(?:镇|乡|街道))`)
 	synthetic  = regexp.MustCompile(`示例数据`)
+	preparedBy = regexp.MustCompile(`本报告由([\p{Han}]{2,30}?)(?:根据|依据|按照|编制)`)
 	// 二〇二二年: years written in Chinese numerals.
 	hanYear = regexp.MustCompile(`二[〇零○O0][一二三四五六七八九〇零○O0]{2}\s*年`)
 )
@@ -90,7 +91,7 @@ func (p *parser) readMeta() {
 		}
 	}
 	if r.Agency == "" {
-		if m := regexp.MustCompile(`本报告由([\p{Han}]{2,30}?)(?:根据|依据|按照|编制)`).FindStringSubmatch(compact); m != nil {
+		if m := preparedBy.FindStringSubmatch(compact); m != nil {
 			p.setAgency(strings.TrimSuffix(m[1], "办公室"))
 		}
 	}

@@ -140,9 +140,10 @@ func ParseText(name, content string, meta Meta) (*report.Report, error) {
 }
 
 type parser struct {
-	t  *text
-	r  *report.Report
-	md *bool // cached markdown()
+	t    *text
+	r    *report.Report
+	md   *bool  // cached markdown()
+	secs []span // cached sections()
 }
 
 func (p *parser) applyMeta(m Meta) {
@@ -169,12 +170,16 @@ type span struct{ a, b int }
 // sections finds where tables 2, 3 and 4 stand, by their headings, falling
 // back on their first row labels when a heading is missing.
 func (p *parser) sections() (t2, t3, t4 span) {
+	if p.secs != nil {
+		return p.secs[0], p.secs[1], p.secs[2]
+	}
+	defer func() { p.secs = []span{t2, t3, t4} }()
 	s := p.t.norm
 	end := len(s)
 	h2 := headingAt(s, headT2, 0)
 	h3 := headingAt(s, headT3, max(h2, 0))
 	if h3 < 0 {
-		if m := kw("本年新收").FindStringIndex(s); m != nil {
+		if m := firstRowKey.FindStringIndex(s); m != nil {
 			h3 = m[0]
 		}
 	}
@@ -195,7 +200,7 @@ func (p *parser) sections() (t2, t3, t4 span) {
 	}
 	if h2 < 0 {
 		// No heading: table 2 starts at its first column header or label.
-		if m := regexp.MustCompile(`第二十条|信息内容`).FindStringIndex(s[:t2End]); m != nil {
+		if m := t2Start.FindStringIndex(s[:t2End]); m != nil {
 			h2 = m[0]
 		}
 	}
@@ -250,6 +255,9 @@ func findLabels(t *text, sp span, tmpl []rowDef) []label {
 	for i, row := range tmpl {
 		for _, m := range row.key.FindAllStringIndex(t.norm[sp.a:sp.b], -1) {
 			a, b := sp.a+m[0], sp.a+m[1]
+			if pm := prefixBefore.FindStringIndex(t.norm[max(sp.a, a-16):a]); pm != nil {
+				a = max(sp.a, a-16) + pm[0]
+			}
 			if !cellStart(t.norm, a) {
 				continue
 			}

@@ -24,7 +24,7 @@ func (p *parser) readTables() {
 			ed = report.Edition2021
 		}
 	}
-	if ed == "" && t3.a >= 0 && kw("逾期不补正", "未按收费通知").MatchString(s[t3.a:t3.b]) {
+	if ed == "" && t3.a >= 0 && t3SubRowKey.MatchString(s[t3.a:t3.b]) {
 		ed = report.Edition2021
 	}
 	if ed == "" {

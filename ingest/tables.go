@@ -19,10 +19,14 @@ type rowDef struct {
 	bare bool
 }
 
-// prefix is the optional numbering in front of a row label: 一、 (一) 1.
-const prefix = `(?:[一二三四五六七八九十]{1,2}[ \t]*[、.,]|\([ \t]*[一二三四五六七八九十]{1,2}[ \t]*\)|[0-9]{1,2}[ \t]*[.、,]|\([ \t]*[0-9]{1,2}[ \t]*\)|[①②③④⑤⑥⑦⑧⑨⑩])?[ \t]*`
+// A row label may carry numbering in front: 一、 (一) 1. (1) ①.
 
-func key(p string) *regexp.Regexp { return regexp.MustCompile(prefix + "(?:" + p + ")") }
+// key compiles a label's words. The numbering in front of a label is found
+// apart (prefixBefore): an optional prefix would let every position start
+// a match and make the search slow.
+func key(p string) *regexp.Regexp { return regexp.MustCompile(p) }
+
+var prefixBefore = regexp.MustCompile(`(?:[一二三四五六七八九十]{1,2}[ \t]*[、.,]|\([ \t]*[一二三四五六七八九十]{1,2}[ \t]*\)|[0-9]{1,2}[ \t]*[.、,]|\([ \t]*[0-9]{1,2}[ \t]*\)|[①②③④⑤⑥⑦⑧⑨⑩])[ \t]*$`)
 
 // kw builds a label pattern from alternative words, each allowed stray
 // spaces between its characters.
@@ -110,6 +114,10 @@ var (
 	headT3 = regexp.MustCompile(`收到和处理政府信息公开申请情况|收到和处理政府信息公开申请`)
 	headT4 = regexp.MustCompile(`政府信息公开行政复议[、,]?\s*行政诉讼情况|行政复议[、,]?\s*行政诉讼情况|行政复议[、,和及]?\s*(?:提起)?行政诉讼的?情况`)
 	headT5 = regexp.MustCompile(`存在的主要问题及改进情况|存在的主要问题|其他需要报告的事项`)
+
+	firstRowKey = kw("本年新收")
+	t2Start     = regexp.MustCompile(`第二十条|信息内容`)
+	t3SubRowKey = kw("逾期不补正", "未按收费通知")
 
 	// Words that show the 2019 or the 2021 template of table 2.
 	edition2019Words = regexp.MustCompile(`本年新制作|本年新公开|对外公开总数|上一年项目数|本年增\s*[/\\]|本年度增|政府集中采购|其他对外管理服务事项|采购总金额`)
