@@ -255,10 +255,14 @@ func findLabels(t *text, sp span, tmpl []rowDef) []label {
 	for i, row := range tmpl {
 		for _, m := range row.key.FindAllStringIndex(t.norm[sp.a:sp.b], -1) {
 			a, b := sp.a+m[0], sp.a+m[1]
+			numbered := false
 			if pm := prefixBefore.FindStringIndex(t.norm[max(sp.a, a-16):a]); pm != nil {
 				a = max(sp.a, a-16) + pm[0]
+				numbered = true
 			}
-			if !cellStart(t.norm, a) {
+			// A numbered label may follow its group's label with no
+			// separator (三、本年度办理结果(一)予以公开); a bare one may not.
+			if !numbered && !cellStart(t.norm, a) {
 				continue
 			}
 			if row.bare && !cellEnd(t.norm, b) {

@@ -121,7 +121,18 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 		name := strings.TrimSpace(s[rc.l.a:rc.l.b])
 		line := p.t.lineOf(rc.l.a)
 		if len(vals) < width && len(vals) > 0 && vals[0].glued && vals[0].kind == kindValue {
-			p.splitGlued(table, ri+1, def, rowCols, vals[0], name, line)
+			var keep func([]float64) bool
+			if table == 3 {
+				keep = rowSums
+			}
+			cellCodes := codes(table, def.code, rowCols)
+			if nums, note, ok := p.splitGlued(vals[0], width, keep, name, line, cellCodes); ok {
+				for i, v := range nums {
+					src := p.source(vals[0], table, ri+1, i+1)
+					src.Note = note
+					p.r.Set(cellCodes[i], v, src)
+				}
+			}
 			continue
 		}
 		if len(vals) > width {
@@ -190,55 +201,89 @@ func (p *parser) t3ColumnOrder(sp span, firstLabel int) []string {
 	return t3Cols
 }
 
-// splitGlued reads a row whose numbers were printed with no separator
-// (规章000). Every split into the row's width is tried; the accounting
-// rules of table 3 rows (total = sum of applicants) narrow them down. When
-// more than one split remains, the row is left unread and a finding lists
-// the readings.
-func (p *parser) splitGlued(table, row int, def rowDef, cols []string, c cell, name string, line int) {
-	digits := p.t.norm[c.a:c.b]
-	width := len(cols)
-	var splits [][]float64
+// splits lists every way to cut a run of digits into width numbers (no
+// number but 0 itself starts with 0).
+func splits(digits string, width int) [][]float64 {
+	var out [][]float64
+	if strings.IndexFunc(digits, func(r rune) bool { return (r < '0' || r > '9') && r != '-' }) >= 0 {
+		return nil
+	}
 	var walk func(rest string, acc []float64)
 	walk = func(rest string, acc []float64) {
+		if len(out) > 5000 {
+			return
+		}
 		if len(acc) == width {
 			if rest == "" {
-				splits = append(splits, append([]float64(nil), acc...))
+				out = append(out, append([]float64(nil), acc...))
 			}
 			return
 		}
 		for n := 1; n <= len(rest)-(width-len(acc)-1); n++ {
 			part := rest[:n]
-			if len(part) > 1 && part[0] == '0' {
+			// A 2019 本年增/减 may be negative: a part may open with "-".
+			num := strings.TrimPrefix(part, "-")
+			if num == "" || strings.Contains(num, "-") {
+				if strings.Contains(num, "-") {
+					break
+				}
+				continue
+			}
+			if len(num) > 1 && num[0] == '0' {
 				break
 			}
 			v, _ := strconv.ParseFloat(part, 64)
 			walk(rest[n:], append(acc, v))
 		}
 	}
-	if strings.IndexFunc(digits, func(r rune) bool { return r < '0' || r > '9' }) < 0 {
-		walk(digits, nil)
+	walk(digits, nil)
+	return out
+}
+
+// rowSums keeps the splits of a table-3 row whose total equals the sum of
+// its applicant columns (rule 3).
+func rowSums(sp []float64) bool {
+	sum := 0.0
+	for _, v := range sp[:len(sp)-1] {
+		sum += v
 	}
-	all := len(splits)
-	if table == 3 && width == 7 {
+	return sum == sp[len(sp)-1]
+}
+
+// groupSums keeps the splits of table 4 whose every group total equals
+// the sum of its outcomes (rule 4).
+func groupSums(sp []float64) bool {
+	for g := 0; g+5 <= len(sp); g += 5 {
+		if !rowSums(sp[g : g+5]) {
+			return false
+		}
+	}
+	return true
+}
+
+// splitGlued reads numbers printed with no separator (规章000): every split
+// into the row's width is tried, and the accounting rules narrow them down
+// where they apply. When more than one split remains, nothing is read and a
+// finding lists the readings. It returns the chosen numbers and the note
+// that explains the choice.
+func (p *parser) splitGlued(c cell, width int, keep func([]float64) bool, name string, line int, cellCodes []string) ([]float64, string, bool) {
+	digits := p.t.norm[c.a:c.b]
+	all := splits(digits, width)
+	cands := all
+	if keep != nil {
 		var ok [][]float64
-		for _, sp := range splits {
-			sum := 0.0
-			for _, v := range sp[:6] {
-				sum += v
-			}
-			if sum == sp[6] {
+		for _, sp := range all {
+			if keep(sp) {
 				ok = append(ok, sp)
 			}
 		}
 		if len(ok) > 0 {
-			splits = ok
+			cands = ok
 		}
 	}
-	cellCodes := codes(table, def.code, cols)
-	if len(splits) != 1 {
+	if len(cands) != 1 {
 		var alts []string
-		for i, sp := range splits {
+		for i, sp := range cands {
 			if i == 6 {
 				alts = append(alts, "…")
 				break
@@ -246,21 +291,17 @@ func (p *parser) splitGlued(table, row int, def rowDef, cols []string, c cell, n
 			alts = append(alts, fmtSplit(sp))
 		}
 		p.r.AddFinding(report.RuleAmbiguous, report.SeverityWarning,
-			fmt.Sprintf("第%d行“%s”的数字粘连为“%s”，有%d种拆分（%s），未读取", line, name, digits, len(splits), strings.Join(alts, "；")), cellCodes...)
-		return
+			fmt.Sprintf("第%d行“%s”的数字粘连为“%s”，有%d种拆分（%s），未读取", line, name, digits, len(cands), strings.Join(alts, "；")), cellCodes...)
+		return nil, "", false
 	}
 	note := ""
-	if all > 1 || len(digits) > width {
-		note = fmt.Sprintf("数字粘连“%s”按行宽%d拆分为%s", digits, width, fmtSplit(splits[0]))
-		if all > 1 {
-			note += fmt.Sprintf("（共%d种拆分，按勾稽关系排除其余）", all)
+	if len(all) > 1 || len(digits) > width {
+		note = fmt.Sprintf("数字粘连“%s”按%d列拆分为%s", digits, width, fmtSplit(cands[0]))
+		if len(all) > 1 {
+			note += fmt.Sprintf("（共%d种拆分，按勾稽关系排除其余）", len(all))
 		}
 	}
-	for i, v := range splits[0] {
-		src := p.source(c, table, row, i+1)
-		src.Note = note
-		p.r.Set(cellCodes[i], v, src)
-	}
+	return cands[0], note, true
 }
 
 func (p *parser) lineText(off int) string {
@@ -305,8 +346,14 @@ func (p *parser) readTable4(sp span) bool {
 		start = sp.a + nl
 	}
 	lay := detectLayout(s[start:sp.b])
+	if lay == layoutPipes {
+		if vals := p.table4Row(start, sp.b); vals != nil {
+			p.setTable4(vals)
+			return true
+		}
+	}
 	var vals []cell
-	for _, c := range p.cells(lay, start, sp.b, -1) {
+	for _, c := range p.cells(lay, start, sp.b, start) {
 		if lay != layoutPipes && c.kind == kindValue && hasHan(p.lineText(c.a)) {
 			// Without bars, table 4's numbers stand on lines of their own;
 			// a number in a sentence (收到行政复议申请2件) is prose.
@@ -324,18 +371,85 @@ func (p *parser) readTable4(sp span) bool {
 			break
 		}
 	}
-	// Trailing empties are padding, not zeros.
-	for len(vals) > 0 && vals[len(vals)-1].kind == kindEmpty {
+	// Short of fifteen, trailing empties are padding, not zeros.
+	for len(vals) > 0 && len(vals) < 15 && vals[len(vals)-1].kind == kindEmpty {
 		vals = vals[:len(vals)-1]
 	}
 	if len(vals) == 0 {
 		return false
+	}
+	var t4codes []string
+	for _, g := range report.T4Groups {
+		for _, o := range report.T4Outcomes {
+			t4codes = append(t4codes, "t4."+g+"."+o)
+		}
+	}
+	if len(vals) == 1 && len(p.t.norm[vals[0].a:vals[0].b]) >= 15 {
+		// The fifteen numbers glued together.
+		if nums, note, ok := p.splitGlued(vals[0], 15, groupSums, "表四", p.t.lineOf(vals[0].a), t4codes); ok {
+			for i, v := range nums {
+				src := p.source(vals[0], 4, i/5+1, i%5+1)
+				src.Note = note
+				p.r.Set(t4codes[i], v, src)
+			}
+		}
+		return true
 	}
 	if len(vals) < 15 && strings.TrimSpace(s[sp.b:]) != "" {
 		p.r.AddFinding(report.RuleAmbiguous, report.SeverityWarning,
 			fmt.Sprintf("表四（第%d行起）只有%d个数字，应有15个，无法确定各数字所在位置，未读取", p.t.lineOf(sp.a), len(vals)))
 		return true
 	}
+	p.setTable4(vals)
+	return true
+}
+
+// table4Row finds table 4 printed as one line of fifteen cells, numbers or
+// blanks, so that blank cells keep their places even at the start.
+func (p *parser) table4Row(a, b int) []cell {
+	s := p.t.norm
+	for ls := a; ls < b; {
+		le := strings.IndexByte(s[ls:b], '\n')
+		if le < 0 {
+			le = b
+		} else {
+			le += ls
+		}
+		if strings.Count(s[ls:le], "|") >= 14 && !hasHan(s[ls:le]) {
+			var vals []cell
+			seg := ls
+			for i := ls; i <= le; i++ {
+				if i < le && s[i] != '|' {
+					continue
+				}
+				k, v, z := classify(s[seg:i])
+				if !(i == le && k == kindEmpty) {
+					vals = append(vals, cell{a: seg, b: i, kind: k, val: v, zero: z})
+				}
+				seg = i + 1
+			}
+			for len(vals) > 15 && vals[len(vals)-1].kind == kindEmpty {
+				vals = vals[:len(vals)-1]
+			}
+			if len(vals) == 15 {
+				for i := range vals {
+					if vals[i].kind == kindValue {
+						// Point at the number itself, not the cell's spaces.
+						raw := s[vals[i].a:vals[i].b]
+						off := strings.Index(raw, strings.TrimSpace(raw))
+						vals[i].a, vals[i].b = vals[i].a+off, vals[i].a+off+len(strings.TrimSpace(raw))
+					}
+				}
+				return vals
+			}
+		}
+		ls = le + 1
+	}
+	return nil
+}
+
+// setTable4 records table 4's numbers in printed order.
+func (p *parser) setTable4(vals []cell) {
 	i := 0
 	for gi, g := range report.T4Groups {
 		for oi, o := range report.T4Outcomes {
@@ -358,5 +472,4 @@ func (p *parser) readTable4(sp span) bool {
 		p.r.AddFinding(report.RuleMissing, report.SeverityWarning,
 			fmt.Sprintf("表四只读到%d个数字，应有15个", len(vals)), miss...)
 	}
-	return true
 }
