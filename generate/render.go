@@ -33,7 +33,9 @@ const (
 	// wrapped with the numbers after the wrap, table 4 as one line of 15.
 	LayoutPDF Layout = "e-pdf-text"
 	// LayoutEmptyZeros (g): a row a line like (c), zeros written as an
-	// empty cell, "/", "—" or "无" (one choice per report).
+	// empty cell, "/", "—" or "无" (one choice per report). A table of
+	// zeros only, in a report that writes zeros as empty cells, gets 无 in
+	// the last cell of each row, so that it does not read as unfilled.
 	LayoutEmptyZeros Layout = "g-empty-zeros"
 	// LayoutFullWidth (h): like (a), numbers in full-width digits with
 	// thousands separators ("１,２３４") and decimals ("１２.５").
@@ -196,13 +198,31 @@ func (c cell) str(num func(float64) string) string {
 	return c.text
 }
 
+// allZero tells whether a table holds no number but zeros.
+func allZero(t table) bool {
+	for _, rw := range t.rows {
+		for _, c := range rw.cells {
+			if c.num && c.v != 0 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 func renderTable(t table, layout Layout, r *report.Report) []string {
 	num := numFormat(layout, r)
+	// A table of blank cells only cannot be told from one left unfilled;
+	// writers of such tables put 无 in the last cell of each row.
+	blankTable := layout == LayoutEmptyZeros && ZeroToken(r) == "" && allZero(t)
 	var out []string
 	for i, rw := range t.rows {
 		var cs []string
 		for _, c := range rw.cells {
 			cs = append(cs, c.str(num))
+		}
+		if blankTable && !rw.head {
+			cs[len(cs)-1] = "无"
 		}
 		switch layout {
 		case LayoutCellBars:
