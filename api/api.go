@@ -342,7 +342,7 @@ func (h *handler) uploadReport(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	reports, err := h.opts.Parser.Parse(ctx, fh.Filename, data)
+	reports, err := h.parse(ctx, fh.Filename, data)
 	if err != nil {
 		h.fail(c, http.StatusUnprocessableEntity, "unreadable", fmt.Sprintf("无法读取 %s：%v", fh.Filename, err))
 		return
@@ -371,6 +371,18 @@ func (h *handler) uploadReport(c *gin.Context) {
 		out = append(out, Uploaded{ID: res.ID, Replaced: res.Replaced, Previous: res.Previous, Report: r})
 	}
 	c.JSON(http.StatusCreated, gin.H{"uploaded_by": who, "reports": out})
+}
+
+// parse runs the parser, turning a panic on strange bytes into an
+// unreadable file (logged as the parser bug it is) rather than a 500.
+func (h *handler) parse(ctx context.Context, name string, data []byte) (reports []*report.Report, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			h.log.Error("parser panic", "file", name, "panic", v)
+			reports, err = nil, fmt.Errorf("解析器无法处理此文件（%v）", v)
+		}
+	}()
+	return h.opts.Parser.Parse(ctx, name, data)
 }
 
 func (h *handler) tooLarge(c *gin.Context) {

@@ -39,6 +39,10 @@ func fakeParser(_ context.Context, name string, data []byte) ([]*report.Report, 
 	var year int
 	var nw float64
 	parts := strings.Split(strings.TrimSpace(string(data)), ",")
+	if string(data) == "panic" {
+		var m map[string]int
+		m["x"]++ // a parser bug
+	}
 	if len(parts) != 4 {
 		return nil, errors.New("不是年度报告")
 	}
@@ -385,6 +389,7 @@ func TestWrites(t *testing.T) {
 		{"upload", upload(t, "a.txt", []byte("石湍镇,乐至县,2022,7"), "Bearer "+token), 201, "", 5},
 		{"upload again replaces", upload(t, "a2.txt", []byte("石湍镇,乐至县,2022,8"), "Bearer "+token), 201, "", 5},
 		{"unreadable", upload(t, "b.txt", []byte("hello"), "Bearer "+token), 422, "unreadable", 5},
+		{"parser panic", upload(t, "p.txt", []byte("panic"), "Bearer "+token), 422, "unreadable", 5},
 		{"too large", upload(t, "c.txt", bytes.Repeat([]byte("x"), 2<<10), "Bearer "+token), 413, "too_large", 5},
 		{"no file field", httptest.NewRequest(http.MethodPost, "/api/v1/reports", strings.NewReader("x")), 401, "unauthorized", 5},
 		{"delete without token", httptest.NewRequest(http.MethodDelete, "/api/v1/reports/1", nil), 401, "unauthorized", 5},
