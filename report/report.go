@@ -2,6 +2,7 @@ package report
 
 import (
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -50,7 +51,14 @@ type Finding struct {
 	Severity string   `json:"severity"`
 	Cells    []string `json:"cells"`
 	Message  string   `json:"message"`
+	// Review is a person's decision on the finding: confirmed or dismissed.
+	Review        string `json:"review,omitempty"`
+	ReviewComment string `json:"review_comment,omitempty"`
+	Reviewer      string `json:"reviewer,omitempty"`
 }
+
+// Key identifies a finding across re-ingests of the same report.
+func (f Finding) Key() string { return f.Rule + "|" + strings.Join(f.Cells, ",") }
 
 // NarrativeFigure is a number stated in the report's prose that a table cell
 // (or a sum of cells) should equal.

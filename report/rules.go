@@ -78,6 +78,16 @@ func Derive(r *Report) {
 // finding per broken identity. A rule is checked only where every cell it
 // needs is present.
 func Check(r *Report) {
+	CheckIdentities(r)
+	checkNarrative(r)
+}
+
+// IdentityRules are the rules computed from the cells alone (1–4); they are
+// computed again when a person corrects a cell.
+var IdentityRules = []string{RuleBalance, RuleResults, RuleApplicants, RuleReview}
+
+// CheckIdentities applies rules 1–4.
+func CheckIdentities(r *Report) {
 	val := func(code string) (float64, bool) { v, ok := r.Cells[code]; return v, ok }
 	all := func(codes []string) (float64, bool) {
 		s := 0.0
@@ -148,6 +158,9 @@ func Check(r *Report) {
 				t4GroupLabels[g], fmtNum(sum), fmtNum(tot)), append(parts, "t4."+g+".total")...)
 		}
 	}
+}
+
+func checkNarrative(r *Report) {
 	for _, n := range r.Narrative {
 		matched, known := false, false
 		var got []string

@@ -36,6 +36,11 @@ type SaveResult struct {
 	ID       int64
 	Replaced bool  // an earlier version of the same agency, county and year existed
 	Previous int64 // its id
+	// Corrected counts the stored corrections laid over the new version;
+	// Orphaned lists the cells whose corrections no longer apply because
+	// the document now reads differently there.
+	Corrected int
+	Orphaned  []string
 }
 
 // Save stores a report in one transaction, replacing any stored report of
@@ -84,6 +89,18 @@ func (s *Store) save(ctx context.Context, r *report.Report) (res SaveResult, err
 	case errors.Is(e, sql.ErrNoRows):
 	default:
 		return res, e
+	}
+	// Lay people's corrections over the new version, on a copy so the
+	// caller's report stays as parsed.
+	cp := *r
+	cp.Cells = make(map[string]float64, len(r.Cells))
+	for k, v := range r.Cells {
+		cp.Cells[k] = v
+	}
+	cp.Findings = append([]report.Finding(nil), r.Findings...)
+	r = &cp
+	if res.Orphaned, res.Corrected, err = applyCorrections(ctx, conn, r, now); err != nil {
+		return res, err
 	}
 	var published any
 	if r.PublishedOn != "" {
@@ -177,7 +194,10 @@ func deleteReport(ctx context.Context, c execer, id int64) error {
 }
 
 // Delete removes a report with its cells and findings.
-func (s *Store) Delete(ctx context.Context, id int64) error {
+func (s *Store) Delete(ctx context.Context, id int64) error { return s.DeleteAs(ctx, id, "") }
+
+// DeleteAs removes a report and records who did it in the audit log.
+func (s *Store) DeleteAs(ctx context.Context, id int64, author string) error {
 	s.write.Lock()
 	defer s.write.Unlock()
 	tx, err := s.db.BeginTx(ctx, nil)
@@ -193,9 +213,21 @@ func (s *Store) Delete(ctx context.Context, id int64) error {
 		tx.Rollback()
 		return fmt.Errorf("report %d: %w", id, ErrNotFound)
 	}
+	who, err := s.identity(ctx, tx, id)
+	if err != nil {
+		tx.Rollback()
+		return err
+	}
 	if err := deleteReport(ctx, tx, id); err != nil {
 		tx.Rollback()
 		return fmt.Errorf("delete report %d: %w", id, err)
+	}
+	if author == "" {
+		author = "cli"
+	}
+	if _, err := tx.ExecContext(ctx, sqlInsertAudit, time.Now().UTC(), author, "delete", who.agency, who.county, who.year, fmt.Sprintf("report %d", id), "", "", ""); err != nil {
+		tx.Rollback()
+		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return err
@@ -212,10 +244,12 @@ type HistoryEntry struct {
 	ReplacedAt time.Time `json:"replaced_at"`
 }
 
-// Full is a stored report with its replaced versions.
+// Full is a stored report with its replaced versions and the corrections
+// people made to it.
 type Full struct {
 	report.Stored
-	History []HistoryEntry `json:"replaced_versions"`
+	History     []HistoryEntry `json:"replaced_versions"`
+	Corrections []Correction   `json:"corrections"`
 }
 
 // Get reads one report with its cells, sources, findings and history.
@@ -281,6 +315,28 @@ func (s *Store) Get(ctx context.Context, id int64) (*Full, error) {
 		r.Findings = append(r.Findings, fd)
 	}
 	rows.Close()
+	reviews := map[string][3]string{}
+	rows, err = s.db.QueryContext(ctx, sqlReviewsOf, r.Agency, r.County, r.Year)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var key, state, comment, author string
+		if err := rows.Scan(&key, &state, &comment, &author); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		reviews[key] = [3]string{state, comment, author}
+	}
+	rows.Close()
+	for i, fd := range r.Findings {
+		if v, ok := reviews[fd.Key()]; ok {
+			r.Findings[i].Review, r.Findings[i].ReviewComment, r.Findings[i].Reviewer = v[0], v[1], v[2]
+		}
+	}
+	if f.Corrections, err = s.Corrections(ctx, id); err != nil {
+		return nil, err
+	}
 	rows, err = s.db.QueryContext(ctx, sqlGetHistory, r.Agency, r.County, r.Year)
 	if err != nil {
 		return nil, err

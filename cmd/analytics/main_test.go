@@ -106,3 +106,26 @@ func TestIngestTwiceKeepsOneCopy(t *testing.T) {
 		t.Errorf("reports %d, history %d, findings %d; want 1, 1, >0", reports, history, findings)
 	}
 }
+
+func TestCorrectAndAuditCommands(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "n.duckdb")
+	run([]string{"ingest", "--db", db, "testdata/broken.txt"}, &bytes.Buffer{}, &bytes.Buffer{})
+	var out, errOut bytes.Buffer
+	if code := run([]string{"correct", "--db", db, "1", "t3.total.total", "3"}, &out, &errOut); code != 1 || !strings.Contains(errOut.String(), "reason") {
+		t.Fatalf("correction without reason: exit %d, %s", code, errOut.String())
+	}
+	errOut.Reset()
+	code := run([]string{"correct", "--db", db, "--reason", "总计笔误", "--author", "张三", "1", "t3.total.total", "3"}, &out, &errOut)
+	if code != 0 || !strings.Contains(out.String(), "解析值 4 → 更正值 3") {
+		t.Fatalf("exit %d\n%s%s", code, out.String(), errOut.String())
+	}
+	out.Reset()
+	if code := run([]string{"audit", "--db", db}, &out, &errOut); code != 0 {
+		t.Fatalf("audit exit %d", code)
+	}
+	for _, want := range []string{"张三", "更正", "t3.total.total", "总计笔误"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("audit lacks %q:\n%s", want, out.String())
+		}
+	}
+}
