@@ -35,7 +35,7 @@ const (
 	// LayoutEmptyZeros (g): a row a line like (c), zeros written as an
 	// empty cell, "/", "—" or "无" (one choice per report). A table of
 	// zeros only, in a report that writes zeros as empty cells, gets 无 in
-	// the last cell of each row, so that it does not read as unfilled.
+	// its 总计 cells, so that it does not read as unfilled.
 	LayoutEmptyZeros Layout = "g-empty-zeros"
 	// LayoutFullWidth (h): like (a), numbers in full-width digits with
 	// thousands separators ("１,２３４") and decimals ("１２.５").
@@ -213,7 +213,8 @@ func allZero(t table) bool {
 func renderTable(t table, layout Layout, r *report.Report) []string {
 	num := numFormat(layout, r)
 	// A table of blank cells only cannot be told from one left unfilled;
-	// writers of such tables put 无 in the last cell of each row.
+	// writers of such tables put 无 in the 总计 cells (the last cell of
+	// each row; each group's total in table 4).
 	blankTable := layout == LayoutEmptyZeros && ZeroToken(r) == "" && allZero(t)
 	var out []string
 	for i, rw := range t.rows {
@@ -223,6 +224,9 @@ func renderTable(t table, layout Layout, r *report.Report) []string {
 		}
 		if blankTable && !rw.head {
 			cs[len(cs)-1] = "无"
+			if t.width == 15 { // table 4: each group's 总计
+				cs[4], cs[9] = "无", "无"
+			}
 		}
 		switch layout {
 		case LayoutCellBars:
