@@ -87,6 +87,9 @@ func routes(r *gin.Engine, h *handler) {
 	v1.GET("/reports/:id", h.getReport)
 	v1.POST("/reports", h.auth, h.uploadReport)
 	v1.DELETE("/reports/:id", h.auth, h.deleteReport)
+	v1.PUT("/reports/:id/cells/:code", h.auth, h.correctCell)
+	v1.PUT("/reports/:id/findings/:index/review", h.auth, h.reviewFinding)
+	v1.GET("/audit", h.audit)
 	v1.GET("/cells", h.cells)
 	v1.GET("/stats/applications", h.applications)
 	v1.GET("/stats/outcomes", h.outcomes)
@@ -180,6 +183,7 @@ func parseParams(c *gin.Context) (params, error) {
 	default:
 		return p, bad("has_findings", fmt.Sprintf("参数 has_findings 应为 true 或 false，收到 %q", v))
 	}
+	p.f.Dismissed = flag(c, "dismissed")
 	if p.g, err = query.ParseGroupBy(c.Query("group_by")); err != nil {
 		return p, err
 	}
@@ -290,7 +294,7 @@ func (h *handler) deleteReport(c *gin.Context) {
 		h.error(c, err)
 		return
 	}
-	if err := h.st.Delete(c.Request.Context(), id); err != nil {
+	if err := h.st.DeleteAs(c.Request.Context(), id, c.GetString("who")); err != nil {
 		h.error(c, err)
 		return
 	}

@@ -372,7 +372,10 @@ const (
 
 var (
 	numberRe = regexp.MustCompile(`^[?]*[ \t]*([+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?)[ \t]*(万元|元|件|个|条|项|次|宗|家)?$`)
-	zeroRe   = regexp.MustCompile(`^[?]*[ \t]*(/|-{1,2}|—{1,2}|无|空|——)$`)
+	// gluedSigned is a run of numbers glued with a negative one among them
+	// (行政处罚7-32: 7, -3, 2).
+	gluedSigned = regexp.MustCompile(`^[0-9]+(?:-[0-9]+)+$`)
+	zeroRe      = regexp.MustCompile(`^[?]*[ \t]*(/|-{1,2}|—{1,2}|无|空|——)$`)
 )
 
 func classify(s string) (kind int, v float64, zero string) {
@@ -461,7 +464,9 @@ func (p *parser) cells(lay layout, a, b int, labelEnd int) []cell {
 				return
 			}
 		}
-		out = append(out, cell{a: ca, b: cb, kind: kindText, text: trim})
+		off := ca + strings.Index(seg, trim)
+		out = append(out, cell{a: off, b: off + len(trim), kind: kindText, text: trim,
+			glued: off == labelEnd && gluedSigned.MatchString(trim)})
 	}
 	switch lay {
 	case layoutPipes:

@@ -95,9 +95,9 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 		var vals []cell
 		lb := extendLabel(s, l.b, end)
 		for _, c := range p.cells(lay, lb, end, lb) {
-			if c.kind != kindText {
+			if c.kind != kindText || c.glued {
 				vals = append(vals, c)
-				if c.kind == kindValue {
+				if c.kind == kindValue || c.glued {
 					anyValue = true
 				}
 			}
@@ -120,7 +120,7 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 		vals := rc.vals
 		name := strings.TrimSpace(s[rc.l.a:rc.l.b])
 		line := p.t.lineOf(rc.l.a)
-		if len(vals) < width && len(vals) > 0 && vals[0].glued && vals[0].kind == kindValue {
+		if len(vals) < width && len(vals) > 0 && vals[0].glued {
 			var keep func([]float64) bool
 			if table == 3 {
 				keep = rowSums
@@ -155,6 +155,9 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 			continue
 		}
 		for ci, c := range vals {
+			if c.kind == kindText {
+				continue // glued digits in a full row: not a number
+			}
 			code := fmt.Sprintf("t%d.%s.%s", table, def.code, rowCols[ci])
 			src := p.source(c, table, ri+1, ci+1)
 			switch {
@@ -314,6 +317,17 @@ func (p *parser) lineText(off int) string {
 	return s[a : off+b]
 }
 
+// hasText tells whether a bar-separated line holds a cell that is neither
+// a number nor a way of writing zero (a header, a label).
+func hasText(line string) bool {
+	for _, seg := range strings.Split(line, "|") {
+		if k, _, _ := classify(seg); k == kindText {
+			return true
+		}
+	}
+	return false
+}
+
 func hasHan(s string) bool {
 	for _, r := range s {
 		if unicode.Is(unicode.Han, r) {
@@ -415,7 +429,7 @@ func (p *parser) table4Row(a, b int) []cell {
 		} else {
 			le += ls
 		}
-		if strings.Count(s[ls:le], "|") >= 14 && !hasHan(s[ls:le]) {
+		if strings.Count(s[ls:le], "|") >= 14 && !hasText(s[ls:le]) {
 			var vals []cell
 			seg := ls
 			for i := ls; i <= le; i++ {

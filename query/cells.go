@@ -2,7 +2,9 @@ package query
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"nianbao/report"
@@ -31,6 +33,39 @@ type CellsResult struct {
 	Codes   []string          `json:"codes"`
 	Labels  map[string]string `json:"labels"`
 	Rows    []CellsRow        `json:"rows"`
+}
+
+// MarshalJSON writes each row flat as well — the group under its own name
+// (agency, county, year, edition) and every code at the top level, as in
+// {"agency": "劳动镇", "t3.new.total": 10} — beside the nested "values",
+// so a client may read either shape.
+func (r CellsResult) MarshalJSON() ([]byte, error) {
+	rows := make([]map[string]any, len(r.Rows))
+	for i, row := range r.Rows {
+		m := map[string]any{"group": row.Group.Group, "reports": row.Reports, "values": row.Values}
+		if row.County != "" {
+			m["county"] = row.County
+		}
+		if r.GroupBy != GroupNone {
+			m[string(r.GroupBy)] = row.Group.Group
+		}
+		if r.GroupBy == GroupYear {
+			if y, err := strconv.Atoi(row.Group.Group); err == nil {
+				m["year"] = y
+			}
+		}
+		for code, v := range row.Values {
+			m[code] = v
+		}
+		rows[i] = m
+	}
+	type plain struct {
+		GroupBy GroupBy           `json:"group_by"`
+		Codes   []string          `json:"codes"`
+		Labels  map[string]string `json:"labels"`
+		Rows    []map[string]any  `json:"rows"`
+	}
+	return json.Marshal(plain{r.GroupBy, r.Codes, r.Labels, rows})
 }
 
 // UnknownCodes is the InputError of a code or prefix not in the catalogue;

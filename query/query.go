@@ -104,6 +104,9 @@ type Filter struct {
 	Edition string // "2019" or "2021"
 	// HasFindings keeps reports with (true) or without (false) findings.
 	HasFindings *bool
+	// Dismissed counts findings an assessor dismissed; by default they are
+	// left out of every count.
+	Dismissed bool
 	// Limit and Offset page Reports; Limit 0 means DefaultLimit.
 	Limit  int
 	Offset int
@@ -120,7 +123,7 @@ func (f Filter) key() string {
 	if f.HasFindings != nil {
 		hf = fmt.Sprint(*f.HasFindings)
 	}
-	return fmt.Sprintf("y=%d|c=%q|a=%q|e=%q|f=%s|l=%d|o=%d", f.Year, f.County, f.Agency, f.Edition, hf, f.Limit, f.Offset)
+	return fmt.Sprintf("y=%d|c=%q|a=%q|e=%q|f=%s|d=%v|l=%d|o=%d", f.Year, f.County, f.Agency, f.Edition, hf, f.Dismissed, f.Limit, f.Offset)
 }
 
 // clause renders the filter as a condition on the reports table aliased r.
@@ -144,9 +147,18 @@ func (f Filter) clause() (string, []any) {
 		add("r.edition = ?", f.Edition)
 	}
 	if f.HasFindings != nil {
-		add("EXISTS (SELECT 1 FROM findings hf WHERE hf.report_id = r.id) = ?", *f.HasFindings)
+		add("EXISTS (SELECT 1 FROM "+f.findings()+" hf WHERE hf.report_id = r.id) = ?", *f.HasFindings)
 	}
 	return "(" + strings.Join(conds, " AND ") + ")", args
+}
+
+// findings is the relation of findings the filter counts: all of them, or
+// those not dismissed by a review (see store migration 002).
+func (f Filter) findings() string {
+	if f.Dismissed {
+		return "findings_reviewed"
+	}
+	return "(SELECT * FROM findings_reviewed WHERE review <> 'dismissed')"
 }
 
 // GroupBy names the column results are grouped by.
@@ -231,7 +243,8 @@ type stmt struct {
 
 // build loads query/sql/<name>.sql and replaces its markers, in the order
 // they appear, by fixed SQL: /*filter*/ by the filter's condition,
-// /*group*/ and /*group_county*/ by the grouping expressions, /*codes*/ by
+// /*group*/ and /*group_county*/ by the grouping expressions, /*findings*/
+// by the findings counted (dismissed ones left out unless asked), /*codes*/ by
 // one placeholder per code, /*limit*/ by LIMIT ? OFFSET ?. Arguments follow
 // the markers' order, so text and arguments cannot drift apart.
 func build(name string, f Filter, g GroupBy, codes []string) (stmt, error) {
@@ -245,6 +258,7 @@ func build(name string, f Filter, g GroupBy, codes []string) (stmt, error) {
 		"filter":       {cond, cargs},
 		"group":        {grp, nil},
 		"group_county": {county, nil},
+		"findings":     {f.findings(), nil},
 	}
 	if codes != nil {
 		ph := strings.TrimSuffix(strings.Repeat("?, ", len(codes)), ", ")

@@ -6,7 +6,7 @@ SELECT r.id, r.agency, r.county, r.year, r.edition, r.format, r.source_file,
        count(f.rule) FILTER (WHERE f.severity = 'warning') AS warnings,
        count(f.rule) FILTER (WHERE f.severity = 'info')    AS infos
 FROM reports r
-LEFT JOIN findings f ON f.report_id = r.id
+LEFT JOIN /*findings*/ f ON f.report_id = r.id
 WHERE /*filter*/
 GROUP BY r.id, r.agency, r.county, r.year, r.edition, r.format, r.source_file,
          r.published_on, r.synthetic, r.ingested_at
