@@ -38,6 +38,7 @@ type serveConfig struct {
 	addr      string
 	tokenFile string
 	sample    string
+	assets    string
 	maxUpload int64
 }
 
@@ -48,6 +49,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.addr, "addr", "", "listen address (default $ANALYTICS_ADDR or "+defaultAddr+")")
 	fs.StringVar(&cfg.tokenFile, "token-file", "", "file of name:token lines allowed to upload and delete (also $ANALYTICS_TOKEN, recorded as \"ANALYTICS_TOKEN\")")
 	fs.StringVar(&cfg.sample, "sample", defaultSample, "reports ingested when the database file does not exist yet")
+	fs.StringVar(&cfg.assets, "assets", "", "folder holding vendor/echarts.min.js (default $ANALYTICS_ASSETS, else dashboards/assets)")
 	mb := fs.Int("max-upload-mb", api.DefaultMaxUpload>>20, "largest accepted upload, in MB")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -104,7 +106,8 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 			return err
 		}
 	}
-	handler := newServer(st, api.Options{Tokens: tokens, Parser: uploadParser{}, MaxUpload: cfg.maxUpload, Logger: log}, log)
+	handler := newServer(st, api.Options{Tokens: tokens, Parser: uploadParser{}, MaxUpload: cfg.maxUpload, Logger: log}, log,
+		dashboards.WithAssetsDir(cfg.assets), dashboards.WithLogger(log))
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
@@ -129,11 +132,11 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 }
 
 // newServer wires the API and the dashboards on one engine.
-func newServer(st *store.Store, opts api.Options, log *slog.Logger) http.Handler {
+func newServer(st *store.Store, opts api.Options, log *slog.Logger, dash ...dashboards.Option) http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	q := query.New(st)
 	r := api.New(q, st, opts)
-	dashboards.Mount(r, q)
+	dashboards.Mount(r, q, dash...)
 	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/dashboards/") })
 	return r
 }
