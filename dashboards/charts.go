@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -56,6 +57,42 @@ type cellView struct {
 	Text string
 	Flag string
 	NA   bool
+	// Source says where the number stands in the document; Doubt marks a
+	// reading the parser had to choose; Corrected holds a person's change.
+	Source    string
+	Doubt     bool
+	Corrected string
+}
+
+// Class gives the cell's marks: a finding, no value, a doubtful reading, a
+// correction.
+func (c cellView) Class() string {
+	var cls []string
+	switch {
+	case c.Flag != "":
+		cls = append(cls, "flag")
+	case c.NA:
+		cls = append(cls, "na")
+	}
+	if c.Doubt {
+		cls = append(cls, "doubt")
+	}
+	if c.Corrected != "" {
+		cls = append(cls, "corrected")
+	}
+	return strings.Join(cls, " ")
+}
+
+// Title is the cell's tooltip: its findings, its place in the source, its
+// reading note and any correction.
+func (c cellView) Title() string {
+	var parts []string
+	for _, p := range []string{c.Flag, c.Corrected, c.Source} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, "\n")
 }
 
 type chartSpec struct {

@@ -231,3 +231,57 @@ func TestMedianAndShares(t *testing.T) {
 		t.Errorf("shares(1,2,nil) = %v %v %v", *sh[0], *sh[1], sh[2])
 	}
 }
+
+// TestTownShowsProvenanceAndCorrections: an assessor goes from a number to
+// its place in the source, and sees a correction with its reason and author.
+func TestTownShowsProvenanceAndCorrections(t *testing.T) {
+	e, st := fixtureStore(t)
+	ctx := context.Background()
+	r := report.New("glued-2023.txt")
+	r.Agency, r.County, r.Year, r.Edition = "石湍镇", "乐至县", 2023, report.Edition2021
+	r.Set("t2.regulations.issued", 1, report.Source{Line: 12, Page: 2, Table: 2, Row: 1, Col: 1, Raw: "120", Note: "数字粘连“120”按3列拆分为1/2/0"})
+	r.Set("t3.new.total", 9, report.Source{Line: 40, Raw: "９"})
+	saved, err := st.Save(ctx, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Correct(ctx, saved.ID, "t3.new.total", 6, "原文总计笔误", "王审核"); err != nil {
+		t.Fatal(err)
+	}
+	code, body, _ := get(t, e, "/dashboards/town?agency=%E7%9F%B3%E6%B9%8D%E9%95%87&county=%E4%B9%90%E8%87%B3%E5%8E%BF")
+	if code != 200 {
+		t.Fatalf("status %d", code)
+	}
+	for _, want := range []string{
+		"原文第2页、第12行、表2第1行第1列：“120”（数字粘连“120”按3列拆分为1/2/0）",
+		`class="doubt"`,
+		"已更正：解析值 9 → 6（原文总计笔误，王审核",
+		"corrected",
+		"原文第40行：“９”",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("town page lacks %q", want)
+		}
+	}
+}
+
+func TestQualityLeavesDismissedOut(t *testing.T) {
+	e, st := fixtureStore(t)
+	ctx := context.Background()
+	var id int64
+	if err := st.DB().QueryRow(`SELECT id FROM reports WHERE agency = ?`, evil).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.ReviewFinding(ctx, id, 0, "dismissed", "已核实为口径差异", "李评估"); err != nil {
+		t.Fatal(err)
+	}
+	path := "/dashboards/quality?county=%E4%B9%90%E8%87%B3%E5%8E%BF&year=2022"
+	_, body, _ := get(t, e, path)
+	if strings.Contains(body, "已驳回：已核实为口径差异") {
+		t.Error("a dismissed finding is listed by default")
+	}
+	_, body, _ = get(t, e, path+"&dismissed=1")
+	if !strings.Contains(body, "已驳回：已核实为口径差异（李评估）") {
+		t.Error("with dismissed=1 the dismissed finding and its review are not shown")
+	}
+}

@@ -3,6 +3,7 @@ package dashboards
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"sort"
 
 	"github.com/gin-gonic/gin"
@@ -13,8 +14,12 @@ import (
 
 type qualityView struct {
 	Reports, WithFindings, Total, Errors int
-	Charts                               []chartView
-	Items                                []findingView
+	// ShowDismissed counts findings an assessor dismissed; Toggle links to
+	// the page with the other choice.
+	ShowDismissed bool
+	Toggle        string
+	Charts        []chartView
+	Items         []findingView
 }
 
 // ruleOrder lists the rules in the order of report.RuleLabels' codes.
@@ -31,13 +36,19 @@ func (h *handler) quality(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	reports, err := listReports(ctx, h.q, query.Filter{County: s.County, Year: s.Year})
+	showDismissed := c.Query("dismissed") == "1"
+	reports, err := listReports(ctx, h.q, query.Filter{County: s.County, Year: s.Year, Dismissed: showDismissed})
 	if err != nil {
 		h.fail(c, http.StatusInternalServerError, errQuery.Error(), err)
 		return
 	}
 	sort.Slice(reports, func(i, j int) bool { return reports[i].Agency < reports[j].Agency })
-	v := qualityView{Reports: len(reports)}
+	v := qualityView{Reports: len(reports), ShowDismissed: showDismissed}
+	toggle := url.Values{"county": {s.County}, "year": {fmt.Sprint(s.Year)}}
+	if !showDismissed {
+		toggle.Set("dismissed", "1")
+	}
+	v.Toggle = "/dashboards/quality?" + toggle.Encode()
 	synthetic := false
 	// count[rule][severity] and per town.
 	byRule := map[string]map[string]int{}
@@ -57,6 +68,9 @@ func (h *handler) quality(c *gin.Context) {
 			return
 		}
 		for _, fd := range d.Findings {
+			if fd.Review == "dismissed" && !showDismissed {
+				continue
+			}
 			if byRule[fd.Rule] == nil {
 				byRule[fd.Rule] = map[string]int{}
 			}
@@ -69,6 +83,7 @@ func (h *handler) quality(c *gin.Context) {
 			v.Items = append(v.Items, findingView{
 				Agency: r.Agency, Link: townURL(r.Agency, s.County) + fmt.Sprintf("#y%d", r.Year),
 				Rule: ruleLabel(fd.Rule), Severity: severityLabel(fd.Severity), SeverityCode: fd.Severity, Message: fd.Message,
+				Review: reviewLabel(fd.Review, fd.ReviewComment, fd.Reviewer),
 			})
 		}
 	}
@@ -133,6 +148,21 @@ func (h *handler) quality(c *gin.Context) {
 		Lead:      "报告违反核对规则（如新收＋上年结转≠办理总计＋结转下年）或读取时遇到的问题。报告不会因问题被丢弃。",
 		Synthetic: synthetic, Charts: v.Total > 0, Nav: navFor(s.County, s.Year), Data: v,
 	})
+}
+
+// reviewLabel says what an assessor decided on a finding.
+func reviewLabel(state, comment, who string) string {
+	name := map[string]string{"confirmed": "已确认", "dismissed": "已驳回"}[state]
+	if name == "" {
+		return "待复核"
+	}
+	if comment != "" {
+		name += "：" + comment
+	}
+	if who != "" {
+		name += "（" + who + "）"
+	}
+	return name
 }
 
 func emptyFindings(reports int) string {

@@ -36,7 +36,7 @@ type townYear struct {
 }
 
 type findingView struct {
-	Agency, Link, Rule, Severity, SeverityCode, Message string
+	Agency, Link, Rule, Severity, SeverityCode, Message, Review string
 }
 
 func (h *handler) town(c *gin.Context) {
@@ -106,19 +106,31 @@ func (h *handler) townData(ctx context.Context, v *townView, reports []query.Rep
 	review := []series{{Name: "行政复议"}, {Name: "行政诉讼"}}
 	problems := []series{{Name: severityLabel("error")}, {Name: severityLabel("warning")}, {Name: severityLabel("info")}}
 	for _, r := range reports {
-		d, err := h.q.Report(ctx, r.ID, query.ReportOptions{})
+		d, err := h.q.Report(ctx, r.ID, query.ReportOptions{Sources: true})
 		if err != nil {
 			return false, err
 		}
 		synthetic = synthetic || d.Synthetic
-		flags := cellFlags(d.Findings)
+		flags := &cellInfo{cells: d.Cells, flags: cellFlags(d.Findings), sources: d.Sources, corrections: map[string]string{}}
+		for _, c := range d.Corrections {
+			parsed := "原文无此单元格"
+			if c.ParsedValue != nil {
+				parsed = "解析值 " + formatNum(*c.ParsedValue)
+			}
+			if c.Orphaned {
+				flags.corrections[c.Code] = fmt.Sprintf("曾更正为 %s（%s，%s），重新导入后原文已变化，更正不再适用", formatNum(c.Value), c.Reason, c.Author)
+			} else {
+				flags.corrections[c.Code] = fmt.Sprintf("已更正：%s → %s（%s，%s，%s）", parsed, formatNum(c.Value), c.Reason, c.Author, c.CreatedAt.Format("2006-01-02"))
+			}
+		}
 		ty := townYear{
 			Year: d.Year, EditionLabel: editionLabel(d.Edition), File: d.File, SHA256: d.SHA256,
 			PublishedOn: d.PublishedOn, Synthetic: d.Synthetic,
-			T2: table2(d.Edition, d.Cells, flags), T3: table3(d.Edition, d.Cells, flags), T4: table4(d.Cells, flags),
+			T2: table2(d.Edition, flags), T3: table3(d.Edition, flags), T4: table4(flags),
 		}
 		for _, fd := range d.Findings {
-			ty.Findings = append(ty.Findings, findingView{Rule: ruleLabel(fd.Rule), Severity: severityLabel(fd.Severity), SeverityCode: fd.Severity, Message: fd.Message})
+			ty.Findings = append(ty.Findings, findingView{Rule: ruleLabel(fd.Rule), Severity: severityLabel(fd.Severity), SeverityCode: fd.Severity, Message: fd.Message,
+				Review: reviewLabel(fd.Review, fd.ReviewComment, fd.Reviewer)})
 		}
 		v.Years = append(v.Years, ty)
 		cells := values{}
@@ -178,18 +190,58 @@ func cellFlags(fs []report.Finding) map[string]string {
 	return out
 }
 
-func cell(cells map[string]float64, flags map[string]string, code string) cellView {
-	v, ok := cells[code]
+// cellInfo is what the tables of one report show about each cell.
+type cellInfo struct {
+	cells       map[string]float64
+	flags       map[string]string
+	sources     map[string]report.Source
+	corrections map[string]string
+}
+
+func cell(in *cellInfo, code string) cellView {
+	v, ok := in.cells[code]
 	cv := cellView{Text: "—", NA: true}
 	if ok {
 		cv = cellView{Text: formatNum(v)}
 	}
-	cv.Flag = flags[code]
+	cv.Flag = in.flags[code]
+	cv.Corrected = in.corrections[code]
+	if src, ok := in.sources[code]; ok {
+		cv.Source = sourceText(src)
+		cv.Doubt = src.Note != "" && !strings.HasPrefix(src.Note, "空白") && !strings.HasSuffix(src.Note, "按0计")
+	}
 	return cv
 }
 
+// sourceText tells where a number stands in its document, for the tooltip.
+func sourceText(s report.Source) string {
+	var where []string
+	if s.Page > 0 {
+		where = append(where, fmt.Sprintf("第%d页", s.Page))
+	}
+	if s.Line > 0 {
+		where = append(where, fmt.Sprintf("第%d行", s.Line))
+	}
+	if s.Table > 0 && s.Row > 0 {
+		where = append(where, fmt.Sprintf("表%d第%d行", s.Table, s.Row))
+		if s.Col > 0 {
+			where[len(where)-1] += fmt.Sprintf("第%d列", s.Col)
+		}
+	}
+	out := "原文" + strings.Join(where, "、")
+	if s.Raw != "" {
+		out += "：“" + s.Raw + "”"
+	} else {
+		out += "：空白"
+	}
+	if s.Note != "" {
+		out += "（" + s.Note + "）"
+	}
+	return out
+}
+
 // table2 lays out table 2 as printed: one block per set of columns.
-func table2(edition string, cells map[string]float64, flags map[string]string) []tableView {
+func table2(edition string, in *cellInfo) []tableView {
 	var out []tableView
 	for _, r := range report.T2Rows[edition] {
 		head := make([]string, len(r.Columns))
@@ -201,7 +253,7 @@ func table2(edition string, cells map[string]float64, flags map[string]string) [
 		}
 		row := tableRow{Label: r.Label}
 		for _, col := range r.Columns {
-			row.Cells = append(row.Cells, cell(cells, flags, "t2."+r.Code+"."+col))
+			row.Cells = append(row.Cells, cell(in, "t2."+r.Code+"."+col))
 		}
 		out[len(out)-1].Rows = append(out[len(out)-1].Rows, row)
 	}
@@ -210,7 +262,7 @@ func table2(edition string, cells map[string]float64, flags map[string]string) [
 
 // table3 lays out table 3: its rows in printed order, the 2019 edition with
 // the single row 其他处理, the 2021 edition with its three sub-rows.
-func table3(edition string, cells map[string]float64, flags map[string]string) tableView {
+func table3(edition string, in *cellInfo) tableView {
 	t := tableView{Corner: "申请人情况 → / 办理情况 ↓"}
 	for _, col := range report.T3Columns {
 		t.Head = append(t.Head, report.T3ColumnLabels[col])
@@ -222,7 +274,7 @@ func table3(edition string, cells map[string]float64, flags map[string]string) t
 		}
 		row := tableRow{Label: r.Label, Sum: r.Code == "total"}
 		for _, col := range report.T3Columns {
-			row.Cells = append(row.Cells, cell(cells, flags, "t3."+r.Code+"."+col))
+			row.Cells = append(row.Cells, cell(in, "t3."+r.Code+"."+col))
 		}
 		t.Rows = append(t.Rows, row)
 	}
@@ -231,7 +283,7 @@ func table3(edition string, cells map[string]float64, flags map[string]string) t
 
 // table4 lays out table 4 with a row per group and a column per outcome
 // (the printed table puts the fifteen cells in one row, too wide for a phone).
-func table4(cells map[string]float64, flags map[string]string) tableView {
+func table4(in *cellInfo) tableView {
 	t := tableView{Corner: "类别"}
 	for _, o := range report.T4Outcomes {
 		t.Head = append(t.Head, outcomeLabel(o))
@@ -239,7 +291,7 @@ func table4(cells map[string]float64, flags map[string]string) tableView {
 	for _, g := range reviewGroups {
 		row := tableRow{Label: g.Label}
 		for _, o := range report.T4Outcomes {
-			row.Cells = append(row.Cells, cell(cells, flags, "t4."+g.Code+"."+o))
+			row.Cells = append(row.Cells, cell(in, "t4."+g.Code+"."+o))
 		}
 		t.Rows = append(t.Rows, row)
 	}
