@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -115,6 +116,7 @@ func TestFormatsRoundTrip(t *testing.T) {
 				if len(got.Findings) != 0 {
 					t.Errorf("findings on a sound report: %+v", got.Findings)
 				}
+				checkProvenance(t, f.name, truth, got)
 			})
 		}
 	}
@@ -246,4 +248,30 @@ func sharedCorpus(t *testing.T) string {
 		t.Skipf("shared corpus not found at %s: %v", corpus, err)
 	}
 	return corpus
+}
+
+// checkProvenance: every format tells where a cell stands — grid formats
+// the table and grid row and column, PDF the page and line — and the raw
+// text as printed.
+func checkProvenance(t *testing.T, format string, truth, got *report.Report) {
+	t.Helper()
+	nat, tot := got.Sources["t3.new.natural"], got.Sources["t3.new.total"]
+	for code, src := range map[string]report.Source{"t3.new.natural": nat, "t3.new.total": tot} {
+		if want := strconv.FormatFloat(truth.Cells[code], 'f', -1, 64); strings.ReplaceAll(src.Raw, ",", "") != want {
+			t.Errorf("%s: raw text of %s = %q, want %q", format, code, src.Raw, want)
+		}
+		if src.Line <= 0 {
+			t.Errorf("%s: %s has no line: %+v", format, code, src)
+		}
+	}
+	switch format {
+	case "pdf":
+		if nat.Page < 1 || tot.Page < 1 {
+			t.Errorf("pdf: no page: %+v %+v", nat, tot)
+		}
+	default:
+		if nat.Table < 1 || nat.Row < 1 || nat.Col < 1 || tot.Row != nat.Row || tot.Col-nat.Col != 6 {
+			t.Errorf("%s: grid places of t3.new.natural %+v and t3.new.total %+v: want one grid row, six columns apart", format, nat, tot)
+		}
+	}
 }

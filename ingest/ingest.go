@@ -47,6 +47,9 @@ func ParseDocument(doc *document.Document, meta Meta) ([]*report.Report, error) 
 
 // applyOrigins turns text lines back into the places of the original
 // document: the PDF page, or the table and grid cell of HTML, DOCX, XLSX.
+// For plain text, Table/Row/Col stay the official table (2–4) and the row
+// and column within it; for grid formats they become the document's table
+// number and the grid row and column (1-based, merged cells expanded).
 func applyOrigins(r *report.Report, origins []document.Origin) {
 	if len(origins) == 0 {
 		return
@@ -60,8 +63,11 @@ func applyOrigins(r *report.Report, origins []document.Origin) {
 			src.Page = o.Page
 		}
 		if o.Table > 0 {
-			src.Table, src.Row = o.Table, o.Row
-			src.Col = 0
+			// A grid document: the place is the table and grid cell.
+			src.Table, src.Row, src.Col = o.Table, o.Row, 0
+			if src.Cell < len(o.Cols) {
+				src.Col = o.Cols[src.Cell]
+			}
 		}
 		r.Sources[code] = src
 	}

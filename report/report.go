@@ -43,6 +43,9 @@ type Source struct {
 	// Note records a choice the reader made (a blank read as zero, a glued
 	// row split by the accounting rules) and the readings it rejected.
 	Note string `json:"note,omitempty"`
+	// Cell is the index (from 0) of the bar-closed cell on its line of the
+	// reader's text; a grid reader maps it back to the grid column.
+	Cell int `json:"-"`
 }
 
 // Finding is a broken rule or a problem met while reading.
