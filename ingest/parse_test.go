@@ -103,3 +103,39 @@ func TestBlankAndSlashCellsReadAsZeroWithNote(t *testing.T) {
 		t.Errorf("raw text of a full-width digit = %q, want ２", raw)
 	}
 }
+
+func TestTotalColumnFirst(t *testing.T) {
+	r := parseFixture(t, "total-first.txt")
+	want := map[string]float64{"t3.new.total": 5, "t3.new.natural": 3, "t3.new.commercial": 2, "t3.new.other_org": 0, "t3.total.total": 6, "t3.carried_over.natural": 1}
+	for code, v := range want {
+		if got, ok := r.Cells[code]; !ok || got != v {
+			t.Errorf("%s = %v (present %v), want %v", code, got, ok, v)
+		}
+	}
+	for _, f := range r.Findings {
+		if f.Rule == report.RuleApplicants {
+			t.Errorf("rule 3 broken: columns read in the wrong order: %s", f.Message)
+		}
+	}
+}
+
+func TestProseTable2(t *testing.T) {
+	text := "某局2023年政府信息公开工作年度报告\n二、主动公开政府信息情况\n2023年，我局规章、行政规范性文件的制发数、废止数、现行有效数均为0；全年行政处罚决定12件，无行政许可事项。\n三、收到和处理政府信息公开申请情况\n"
+	r, err := ParseText("prose", text, Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]float64{"t2.regulations.issued": 0, "t2.regulations.abolished": 0, "t2.regulations.in_force": 0,
+		"t2.normative_docs.issued": 0, "t2.normative_docs.in_force": 0, "t2.penalty.decisions": 12}
+	for code, v := range want {
+		if got, ok := r.Cells[code]; !ok || got != v {
+			t.Errorf("%s = %v (present %v), want %v", code, got, ok, v)
+		}
+	}
+	if _, ok := r.Cells["t2.licensing.decisions"]; ok {
+		t.Error("无行政许可事项 read as a number; it is not stated as one")
+	}
+	if !strings.Contains(r.Sources["t2.penalty.decisions"].Note, "文字叙述") {
+		t.Errorf("prose reading not noted: %+v", r.Sources["t2.penalty.decisions"])
+	}
+}

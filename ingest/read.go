@@ -38,6 +38,10 @@ func (p *parser) readTables() {
 	found := map[int]bool{}
 	if t2.a >= 0 {
 		found[2] = p.readRows(2, t2, t2Template(ed))
+		if !found[2] {
+			p.readProseTable2(t2)
+			found[2] = p.r.Has("t2.regulations.issued") || p.r.Has("t2.normative_docs.issued") || p.r.Has("t2.penalty.decisions")
+		}
 	}
 	if t3.a >= 0 {
 		found[3] = p.readRows(3, t3, t3Template)
@@ -110,6 +114,22 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 			fmt.Sprintf("表%s只有表头和行名，没有任何数字（第%d行起）", "二三四"[3*(table-2):3*(table-1)], p.t.lineOf(labels[0].a)))
 		return true
 	}
+	if table == 3 {
+		// The header suggested an order; the rows' own sums (rule 3) have
+		// the last word when they clearly favour the other one.
+		var full [][]cell
+		for _, rc := range rows {
+			if len(rc.vals) >= 7 {
+				full = append(full, rc.vals[:7])
+			}
+		}
+		if alt := otherOrder(cols); sumsHold(full, alt) > sumsHold(full, cols)+1 {
+			cols = alt
+			p.r.AddFinding(report.RuleAmbiguous, report.SeverityInfo,
+				"表三“总计”列的位置按各行数字的勾稽关系确定（表头所示列序与数字不符）", "t3.new.total")
+		}
+	}
+	merged := false // a row of the table had merged cells
 	for ri, rc := range rows {
 		def := tmpl[rc.l.row]
 		width := len(def.cols)
@@ -140,9 +160,10 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 		}
 		cut := len(vals) < width
 		atEOF := strings.TrimSpace(s[rc.end:]) == ""
-		if cut && !atEOF && lay == layoutPipes && len(vals) > 0 {
+		if cut && lay == layoutPipes && len(vals) > 0 && (!atEOF || merged) {
 			// Bars fix positions; a row short of cells mid-table has merged
 			// cells, and which column its numbers belong to is unknown.
+			merged = true
 			p.r.AddFinding(report.RuleAmbiguous, report.SeverityWarning,
 				fmt.Sprintf("第%d行“%s”只有%d个单元格，应有%d个（单元格合并），无法确定各数字所在列，未读取", line, name, len(vals), width), codes(table, def.code, rowCols)...)
 			continue
@@ -194,6 +215,37 @@ func (p *parser) source(c cell, table, row, col int) report.Source {
 	return src
 }
 
+// totalFirst is table 3's columns when 总计 is printed first.
+var totalFirst = append([]string{"total"}, t3Cols[:6]...)
+
+func otherOrder(cols []string) []string {
+	if cols[0] == "total" {
+		return t3Cols
+	}
+	return totalFirst
+}
+
+// sumsHold counts the rows whose total column equals the sum of the
+// applicant columns when read in the order cols.
+func sumsHold(rows [][]cell, cols []string) int {
+	n := 0
+	for _, vals := range rows {
+		sum, total, nonzero := 0.0, 0.0, false
+		for i, c := range vals {
+			if cols[i] == "total" {
+				total = c.val
+			} else {
+				sum += c.val
+			}
+			nonzero = nonzero || c.val != 0
+		}
+		if nonzero && sum == total {
+			n++
+		}
+	}
+	return n
+}
+
 // t3ColumnOrder reads the applicant columns' order from table 3's header:
 // some reports put 总计 first. The official order is the default.
 func (p *parser) t3ColumnOrder(sp span, firstLabel int) []string {
@@ -201,7 +253,7 @@ func (p *parser) t3ColumnOrder(sp span, firstLabel int) []string {
 	tot := strings.Index(head, "总计")
 	nat := strings.Index(head, "自然人")
 	if tot >= 0 && nat >= 0 && tot < nat {
-		return append([]string{"total"}, t3Cols[:6]...)
+		return totalFirst
 	}
 	return t3Cols
 }
