@@ -186,6 +186,8 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 				src.Note = "空白单元格按0计"
 			case c.zero != "":
 				src.Note = "“" + c.zero + "”按0计"
+			case lay == layoutSpaces && src.Line != line:
+				src.Note = fmt.Sprintf("数字不在行名所在的第%d行（行名换行），按位置归入该行", line)
 			}
 			p.r.Set(code, c.val, src)
 		}
@@ -355,7 +357,18 @@ func (p *parser) splitGlued(c cell, width int, keep func([]float64) bool, name s
 	if len(all) > 1 || len(digits) > width {
 		note = fmt.Sprintf("数字粘连“%s”按%d列拆分为%s", digits, width, fmtSplit(cands[0]))
 		if len(all) > 1 {
-			note += fmt.Sprintf("（共%d种拆分，按勾稽关系排除其余）", len(all))
+			var rejected []string
+			for _, sp := range all {
+				if fmtSplit(sp) == fmtSplit(cands[0]) {
+					continue
+				}
+				if len(rejected) == 5 {
+					rejected = append(rejected, "…")
+					break
+				}
+				rejected = append(rejected, fmtSplit(sp))
+			}
+			note += fmt.Sprintf("（共%d种拆分，按勾稽关系排除：%s）", len(all), strings.Join(rejected, "；"))
 		}
 	}
 	return cands[0], note, true

@@ -111,9 +111,9 @@ func CheckIdentities(r *Report) {
 			in := r.Cells[codes[0]] + r.Cells[codes[1]]
 			out := r.Cells[codes[2]] + r.Cells[codes[3]]
 			if !near(in, out) {
-				r.AddFinding(RuleBalance, SeverityError, fmt.Sprintf("表三%s列：新收%s＋上年结转%s＝%s，但总计%s＋结转下年%s＝%s",
-					T3ColumnLabels[col], fmtNum(r.Cells[codes[0]]), fmtNum(r.Cells[codes[1]]), fmtNum(in),
-					fmtNum(r.Cells[codes[2]]), fmtNum(r.Cells[codes[3]]), fmtNum(out)), codes...)
+				r.AddFinding(RuleBalance, SeverityError, fmt.Sprintf("表三%s列：新收%s%s＋上年结转%s＝%s，但总计%s%s＋结转下年%s＝%s",
+					T3ColumnLabels[col], fmtNum(r.Cells[codes[0]]), r.place(codes[0]), fmtNum(r.Cells[codes[1]]), fmtNum(in),
+					fmtNum(r.Cells[codes[2]]), r.place(codes[2]), fmtNum(r.Cells[codes[3]]), fmtNum(out)), codes...)
 			}
 		}
 		var parts []string
@@ -122,8 +122,8 @@ func CheckIdentities(r *Report) {
 		}
 		if sum, ok := all(parts); ok {
 			if tot, ok := val("t3.total." + col); ok && !near(sum, tot) {
-				r.AddFinding(RuleResults, SeverityError, fmt.Sprintf("表三%s列：办理结果各项之和为%s，但（七）总计为%s",
-					T3ColumnLabels[col], fmtNum(sum), fmtNum(tot)), append(parts, "t3.total."+col)...)
+				r.AddFinding(RuleResults, SeverityError, fmt.Sprintf("表三%s列：办理结果各项之和为%s，但（七）总计为%s%s",
+					T3ColumnLabels[col], fmtNum(sum), fmtNum(tot), r.place("t3.total."+col)), append(parts, "t3.total."+col)...)
 			}
 		}
 	}
@@ -142,8 +142,8 @@ func CheckIdentities(r *Report) {
 		sum, ok := all(parts)
 		tot, tok := val("t3." + row + ".total")
 		if ok && tok && !near(sum, tot) {
-			r.AddFinding(RuleApplicants, SeverityError, fmt.Sprintf("表三“%s”行：各类申请人之和为%s，但总计列为%s",
-				rowLabel(row), fmtNum(sum), fmtNum(tot)), append(parts, "t3."+row+".total")...)
+			r.AddFinding(RuleApplicants, SeverityError, fmt.Sprintf("表三“%s”行：各类申请人之和为%s，但总计列为%s%s",
+				rowLabel(row), fmtNum(sum), fmtNum(tot), r.place("t3."+row+".total")), append(parts, "t3."+row+".total")...)
 		}
 	}
 	for _, g := range T4Groups {
@@ -154,8 +154,8 @@ func CheckIdentities(r *Report) {
 		sum, ok := all(parts)
 		tot, tok := val("t4." + g + ".total")
 		if ok && tok && !near(sum, tot) {
-			r.AddFinding(RuleReview, SeverityError, fmt.Sprintf("表四%s：维持＋纠正＋其他＋尚未审结＝%s，但总计为%s",
-				t4GroupLabels[g], fmtNum(sum), fmtNum(tot)), append(parts, "t4."+g+".total")...)
+			r.AddFinding(RuleReview, SeverityError, fmt.Sprintf("表四%s：维持＋纠正＋其他＋尚未审结＝%s，但总计为%s%s",
+				t4GroupLabels[g], fmtNum(sum), fmtNum(tot), r.place("t4."+g+".total")), append(parts, "t4."+g+".total")...)
 		}
 	}
 }
@@ -182,6 +182,19 @@ func checkNarrative(r *Report) {
 				n.Line, n.Text, fmtNum(n.Value), strings.Join(got, "或")), cellList(n.Cells)...)
 		}
 	}
+}
+
+// place cites where a cell stands in its document, "（原文第3页第212行）",
+// or nothing when the reader did not record it.
+func (r *Report) place(code string) string {
+	src, ok := r.Sources[code]
+	if !ok || src.Line <= 0 {
+		return ""
+	}
+	if src.Page > 0 {
+		return fmt.Sprintf("（原文第%d页第%d行）", src.Page, src.Line)
+	}
+	return fmt.Sprintf("（原文第%d行）", src.Line)
 }
 
 // cellOrSum reads a code, or a sum written "a+b".

@@ -37,6 +37,10 @@ func TestParseCommand(t *testing.T) {
 	rules := map[string]bool{}
 	for _, f := range r.Findings {
 		rules[f.Rule] = true
+		// The total of the （七）总计 row stands on line 11 of the file.
+		if f.Rule == "rule3_applicants" && !strings.Contains(f.Message, "（原文第11行）") {
+			t.Errorf("finding does not cite its place: %s", f.Message)
+		}
 	}
 	for _, want := range []string{"rule3_applicants", "rule4_review", "rule6_narrative", "rule1_balance"} {
 		if !rules[want] {
