@@ -275,3 +275,36 @@ func checkProvenance(t *testing.T, format string, truth, got *report.Report) {
 		}
 	}
 }
+
+// BenchmarkParseFormat measures reading and parsing one report per format,
+// from the bytes of the file to its cells.
+func BenchmarkParseFormat(b *testing.B) {
+	truth := generate.Corpus(generate.Options{Seed: 7, Towns: []int{1}, FirstYear: 2022, LastYear: 2022})[0]
+	pdf, pdfErr := generate.RenderPDF(truth)
+	docx, _ := generate.RenderDOCX(truth)
+	xlsx, _ := generate.RenderXLSX(truth)
+	files := []struct {
+		name string
+		data []byte
+		err  error
+	}{
+		{"report.txt", generate.Render(truth, generate.Layouts()[0]), nil},
+		{"report.html", generate.RenderHTML(truth, true), nil},
+		{"report.docx", docx, nil},
+		{"report.xlsx", xlsx, nil},
+		{"report.pdf", pdf, pdfErr},
+	}
+	for _, f := range files {
+		b.Run(strings.TrimPrefix(filepath.Ext(f.name), "."), func(b *testing.B) {
+			if f.err != nil {
+				b.Skip(f.err)
+			}
+			for i := 0; i < b.N; i++ {
+				reports, err := ingest.ParseBytes(f.name, f.data, ingest.Meta{})
+				if err != nil || len(reports[0].Cells) < 150 {
+					b.Fatalf("%v %d", err, len(reports[0].Cells))
+				}
+			}
+		})
+	}
+}
