@@ -71,7 +71,7 @@ func TestCorrectionsReviewsAudit(t *testing.T) {
 		for _, r := range at(decode(t, s.get(url)), "reports").([]any) {
 			m := r.(map[string]any)
 			if m["id"] == float64(id) {
-				n = m["errors"].(float64) + m["warnings"].(float64)
+				n = m["findings"].(float64)
 			}
 		}
 		return n

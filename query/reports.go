@@ -21,9 +21,12 @@ type ReportSummary struct {
 	PublishedOn string    `json:"published_on"`
 	Synthetic   bool      `json:"synthetic"`
 	IngestedAt  time.Time `json:"ingested_at"`
-	Errors      int       `json:"errors"`
-	Warnings    int       `json:"warnings"`
-	Infos       int       `json:"infos"`
+	// Findings counts all findings (dismissed ones left out unless the
+	// filter asks for them); Errors, Warnings and Infos split it by severity.
+	Findings int `json:"findings"`
+	Errors   int `json:"errors"`
+	Warnings int `json:"warnings"`
+	Infos    int `json:"infos"`
 }
 
 // ReportList is a page of reports and the number the filter selects.
@@ -64,6 +67,7 @@ func (s *Service) Reports(ctx context.Context, f Filter) (ReportList, error) {
 				&r.PublishedOn, &r.Synthetic, &r.IngestedAt, &r.Errors, &r.Warnings, &r.Infos); err != nil {
 				return out, fmt.Errorf("list reports: %w", err)
 			}
+			r.Findings = r.Errors + r.Warnings + r.Infos
 			out.Reports = append(out.Reports, r)
 		}
 		return out, rows.Err()
