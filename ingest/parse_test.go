@@ -139,3 +139,27 @@ func TestProseTable2(t *testing.T) {
 		t.Errorf("prose reading not noted: %+v", r.Sources["t2.penalty.decisions"])
 	}
 }
+
+// TestPDFBlankCellsByColumn: PDF text drops blank cells, but the columns'
+// places stay: a row's numbers go under the columns they line up with.
+func TestPDFBlankCellsByColumn(t *testing.T) {
+	r := parseFixture(t, "pdf-blanks.txt")
+	want := map[string]float64{
+		"t3.carried_over.natural": 2, "t3.carried_over.commercial": 0, "t3.carried_over.other_org": 0, "t3.carried_over.total": 2,
+		"t3.granted.natural": 9, "t3.granted.commercial": 1, "t3.granted.research": 0, "t3.granted.total": 10,
+		"t3.partial.natural": 1, "t3.partial.total": 1, "t3.carry_forward.total": 0, "t3.total.total": 15,
+	}
+	for code, v := range want {
+		if got, ok := r.Cells[code]; !ok || got != v {
+			t.Errorf("%s = %v (present %v), want %v", code, got, ok, v)
+		}
+	}
+	if n := r.Sources["t3.granted.research"].Note; !strings.Contains(n, "空白") {
+		t.Errorf("blank PDF cell not noted: %q", n)
+	}
+	for _, f := range r.Findings {
+		if f.Severity == report.SeverityError {
+			t.Errorf("unexpected finding: %s", f.Message)
+		}
+	}
+}

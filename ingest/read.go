@@ -2,9 +2,11 @@ package ingest
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"nianbao/report"
 )
@@ -79,11 +81,6 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 	cols := t3Cols
 	if table == 3 {
 		cols = p.t3ColumnOrder(sp, labels[0].a)
-	}
-	type rowCells struct {
-		l    label
-		end  int
-		vals []cell
 	}
 	var rows []rowCells
 	anyValue := false
@@ -169,8 +166,23 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 			continue
 		}
 		if cut && lay == layoutSpaces && len(vals) > 0 && width > 1 {
-			// Space-separated text loses blank cells, so the positions of
-			// the numbers that remain are unknown.
+			// Space-separated text loses blank cells. PDF text keeps the
+			// columns' places, though: the full rows of the table tell
+			// where each column ends.
+			if placed, ok := p.placeByColumns(vals, columnEnds(p, rows2cells(rows), width)); ok {
+				for ci, c := range placed {
+					code := fmt.Sprintf("t%d.%s.%s", table, def.code, rowCols[ci])
+					if c == nil {
+						p.r.Set(code, 0, report.Source{Line: line, Page: p.t.pageOf(rc.l.a), Table: table, Row: ri + 1, Col: ci + 1,
+							Note: "PDF文本中该列空白，按各列位置推断，按0计"})
+						continue
+					}
+					src := p.source(*c, table, ri+1, ci+1)
+					src.Note = "本行有空白单元格，按各列在PDF文本中的位置归列"
+					p.r.Set(code, c.val, src)
+				}
+				continue
+			}
 			p.r.AddFinding(report.RuleAmbiguous, report.SeverityWarning,
 				fmt.Sprintf("第%d行“%s”只有%d个数字，应有%d个，无法确定各数字所在列，未读取", line, name, len(vals), width), codes(table, def.code, rowCols)...)
 			continue
@@ -215,6 +227,94 @@ func (p *parser) source(c cell, table, row, col int) report.Source {
 		src.Raw = p.t.rawOf(c.a, c.b)
 	}
 	return src
+}
+
+// rowCells is a row label with the cells read after it.
+type rowCells struct {
+	l    label
+	end  int
+	vals []cell
+}
+
+func rows2cells(rows []rowCells) [][]cell {
+	out := make([][]cell, len(rows))
+	for i, r := range rows {
+		out[i] = r.vals
+	}
+	return out
+}
+
+// columnEnds finds where each of a table's width columns ends on its line
+// (in characters from the line start), from the rows that print all their
+// numbers on one line. It returns nil when no such row exists.
+func columnEnds(p *parser, rows [][]cell, width int) []int {
+	var samples [][]int
+	for _, vals := range rows {
+		if len(vals) != width {
+			continue
+		}
+		ends := make([]int, width)
+		line := p.t.lineOf(vals[0].a)
+		for i, c := range vals {
+			if c.kind != kindValue || p.t.lineOf(c.a) != line {
+				ends = nil
+				break
+			}
+			ends[i] = p.column(c.b)
+		}
+		if ends != nil {
+			samples = append(samples, ends)
+		}
+	}
+	if len(samples) == 0 {
+		return nil
+	}
+	out := make([]int, width)
+	for i := range out {
+		col := make([]int, len(samples))
+		for j, s := range samples {
+			col[j] = s[i]
+		}
+		sort.Ints(col)
+		out[i] = col[len(col)/2]
+	}
+	return out
+}
+
+// column is the character position of offset off on its line.
+func (p *parser) column(off int) int {
+	ls := strings.LastIndexByte(p.t.norm[:off], '\n') + 1
+	return utf8.RuneCountInString(p.t.norm[ls:off])
+}
+
+// placeByColumns puts the numbers of a row with blank cells under the
+// columns whose ends they line up with (within two characters). It fails
+// when the numbers are not on one line or one does not line up.
+func (p *parser) placeByColumns(vals []cell, ends []int) ([]*cell, bool) {
+	if ends == nil {
+		return nil, false
+	}
+	placed := make([]*cell, len(ends))
+	line := p.t.lineOf(vals[0].a)
+	next := 0
+	for i := range vals {
+		c := vals[i]
+		if c.kind != kindValue || p.t.lineOf(c.a) != line {
+			return nil, false
+		}
+		end := p.column(c.b)
+		found := false
+		for k := next; k < len(ends); k++ {
+			if d := end - ends[k]; d >= -2 && d <= 2 {
+				placed[k], next, found = &vals[i], k+1, true
+				break
+			}
+		}
+		if !found {
+			return nil, false
+		}
+	}
+	return placed, true
 }
 
 // totalFirst is table 3's columns when 总计 is printed first.
