@@ -16,14 +16,16 @@ var (
 	// 统计期限为2022年1月1日至…
 	periodYear = regexp.MustCompile(`(?:^|[^0-9])(20[0-9]{2})\s*年\s*1\s*月\s*1\s*日`)
 	// 2022年,劳动镇…
-	anyYear    = regexp.MustCompile(`(?:^|[^0-9])(20[0-9]{2})\s*年`)
-	orgSuffix  = `(?:人民政府办公室|人民政府|街道办事处|办事处|街道|镇|乡|局|委员会|办公室|管委会|中心|委|办)`
-	countyName = regexp.MustCompile(`^(?:[\p{Han}]{2,6}?[省])?(?:[\p{Han}]{1,6}?[市州盟])?([\p{Han}]{1,6}?(?:自治县|县|区|市|旗))`)
-	orgName    = regexp.MustCompile(`[\p{Han}]{2,24}?` + orgSuffix + `$`)
-	yearComma  = regexp.MustCompile(`(20[0-9]{2})\s*年\s*(?:度)?\s*[,，]\s*([\p{Han}]{2,20}?(?:镇|乡|街道|人民政府|局))`)
-	countyTown = regexp.MustCompile(`([\p{Han}]{1,5}?(?:县|区|市|旗))([\p{Han}]{1,6}?(?:镇|乡|街道))`)
-	synthetic  = regexp.MustCompile(`示例数据`)
-	preparedBy = regexp.MustCompile(`本报告由([\p{Han}]{2,30}?)(?:根据|依据|按照|编制)`)
+	anyYear = regexp.MustCompile(`(?:^|[^0-9])(20[0-9]{2})\s*年`)
+	// 2022年度 / 2022年，我镇…
+	yearOpening = regexp.MustCompile(`(?:^|[^0-9])(20[0-9]{2})\s*年(?:度|\s*[,，]|以来)`)
+	orgSuffix   = `(?:人民政府办公室|人民政府|街道办事处|办事处|街道|镇|乡|局|委员会|办公室|管委会|中心|委|办)`
+	countyName  = regexp.MustCompile(`^(?:[\p{Han}]{2,6}?[省])?(?:[\p{Han}]{1,6}?[市州盟])?([\p{Han}]{1,6}?(?:自治县|县|区|市|旗))`)
+	orgName     = regexp.MustCompile(`[\p{Han}]{2,24}?` + orgSuffix + `$`)
+	yearComma   = regexp.MustCompile(`(20[0-9]{2})\s*年\s*(?:度)?\s*[,，]\s*([\p{Han}]{2,20}?(?:镇|乡|街道|人民政府|局))`)
+	countyTown  = regexp.MustCompile(`([\p{Han}]{1,5}?(?:县|区|市|旗))([\p{Han}]{1,6}?(?:镇|乡|街道))`)
+	synthetic   = regexp.MustCompile(`示例数据`)
+	preparedBy  = regexp.MustCompile(`本报告由([\p{Han}]{2,30}?)(?:根据|依据|按照|编制)`)
 	// 二〇二二年: years written in Chinese numerals.
 	hanYear = regexp.MustCompile(`二[〇零○O0][一二三四五六七八九〇零○O0]{2}\s*年`)
 )
@@ -77,10 +79,14 @@ func (p *parser) readMeta() {
 		p.setAgency(org)
 		break
 	}
-	if r.Year == 0 {
-		if m := periodYear.FindStringSubmatch(head); m != nil {
-			r.Year, _ = strconv.Atoi(m[1])
-		} else if m := anyYear.FindStringSubmatch(head); m != nil {
+	// Without a title, the statistics period, then a year the narrative
+	// opens with (2022年度 / 2022年，), then any year; a page's publication
+	// date (2024年01月15日) is the year after and comes last.
+	for _, re := range []*regexp.Regexp{periodYear, yearOpening, anyYear} {
+		if r.Year != 0 {
+			break
+		}
+		if m := re.FindStringSubmatch(head); m != nil {
 			r.Year, _ = strconv.Atoi(m[1])
 		}
 	}
