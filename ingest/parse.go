@@ -402,6 +402,7 @@ const (
 	layoutSpaces layout = iota // PDF text: cells separated by spaces
 	layoutPipes                // cells closed by "|"
 	layoutBlank                // a cell a line, blank lines between cells
+	layoutLines                // a cell a line, no blank lines: a blank line is an empty cell
 )
 
 func detectLayout(s string) layout {
@@ -427,6 +428,26 @@ func detectLayout(s string) layout {
 	}
 	if gaps >= 4 && wide*10 >= gaps*6 {
 		return layoutBlank
+	}
+	// A cell a line: the lines that hold numbers hold one each.
+	numLines, single := 0, 0
+	for _, l := range lines {
+		f := strings.Fields(l)
+		hasNum := false
+		for _, x := range f {
+			if k, _, _ := classify(x); k == kindValue {
+				hasNum = true
+			}
+		}
+		if hasNum {
+			numLines++
+			if len(f) == 1 {
+				single++
+			}
+		}
+	}
+	if numLines >= 6 && single*10 >= numLines*8 {
+		return layoutLines
 	}
 	return layoutSpaces
 }
@@ -513,11 +534,12 @@ func (p *parser) cells(lay layout, a, b int, labelEnd int) []cell {
 			}
 			line := s[lineStart:lineEnd]
 			fields := fieldsIndex(line)
-			if len(fields) > 0 && lay == layoutBlank {
+			if len(fields) > 0 && (lay == layoutBlank || lay == layoutLines) {
 				// In a blank-line layout each extra line break is an
-				// empty cell: "\n\n" separates two cells.
+				// empty cell: "\n\n" separates two cells (in a cell-a-line
+				// layout, "\n" does).
 				gap := strings.Count(s[prevEnd:lineStart+fields[0][0]], "\n")
-				for k := 2; k < gap; k++ {
+				for k := baseGap(lay); k < gap; k++ {
 					out = append(out, cell{a: lineStart, b: lineStart, kind: kindEmpty})
 				}
 			}
@@ -533,9 +555,9 @@ func (p *parser) cells(lay layout, a, b int, labelEnd int) []cell {
 			}
 			lineStart = lineEnd + 1
 		}
-		if lay == layoutBlank && !atEOF {
+		if (lay == layoutBlank || lay == layoutLines) && !atEOF {
 			gap := strings.Count(s[prevEnd:b], "\n")
-			for k := 2; k < gap; k++ {
+			for k := baseGap(lay); k < gap; k++ {
 				out = append(out, cell{a: b, b: b, kind: kindEmpty})
 			}
 		}
@@ -563,6 +585,14 @@ func (p *parser) markdown() bool {
 	md := rows >= 3 && closed*10 >= rows*7
 	p.md = &md
 	return md
+}
+
+// baseGap is the number of line breaks between two cells of a layout.
+func baseGap(lay layout) int {
+	if lay == layoutBlank {
+		return 2
+	}
+	return 1
 }
 
 // padding tells whether the bar at i stands on a line holding only four or

@@ -163,3 +163,18 @@ func TestPDFBlankCellsByColumn(t *testing.T) {
 		}
 	}
 }
+
+// TestCellPerLineBlankLines: a cell a line with no separators; an empty
+// line is an empty cell.
+func TestCellPerLineBlankLines(t *testing.T) {
+	r := parseFixture(t, "cell-lines-blanks.txt")
+	want := map[string]float64{"t3.new.natural": 3, "t3.new.commercial": 0, "t3.new.other_org": 0, "t3.new.total": 3, "t3.total.total": 3}
+	for code, v := range want {
+		if got, ok := r.Cells[code]; !ok || got != v {
+			t.Errorf("%s = %v (present %v), want %v", code, got, ok, v)
+		}
+	}
+	if n := r.Sources["t3.new.legal"].Note; n == "" {
+		t.Error("an empty line read as 0 carries no note")
+	}
+}
