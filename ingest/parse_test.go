@@ -178,3 +178,36 @@ func TestCellPerLineBlankLines(t *testing.T) {
 		t.Error("an empty line read as 0 carries no note")
 	}
 }
+
+// TestTraditionalCopy: copies of reports converted to traditional
+// characters read as their originals (the seed, converted character by
+// character with the reader's own table, read back to the same cells).
+func TestTraditionalCopy(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(corpus.Dir(t, "seed"), "laodong-2022.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	toTrad := map[rune]rune{}
+	for trad, simp := range fold {
+		if trad > 0x2e80 && simp > 0x2e80 {
+			toTrad[simp] = trad
+		}
+	}
+	trad := strings.Map(func(r rune) rune {
+		if t, ok := toTrad[r]; ok {
+			return t
+		}
+		return r
+	}, string(b))
+	if trad == string(b) {
+		t.Fatal("conversion changed nothing")
+	}
+	want, _ := ParseText("seed", string(b), Meta{})
+	got, err := ParseText("seed-trad", trad, Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Cells) != len(want.Cells) || got.Year != want.Year || got.Edition != want.Edition {
+		t.Fatalf("traditional copy: %d cells, year %d, edition %s; want %d, %d, %s", len(got.Cells), got.Year, got.Edition, len(want.Cells), want.Year, want.Edition)
+	}
+}
