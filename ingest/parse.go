@@ -249,8 +249,10 @@ type label struct {
 }
 
 // findLabels returns the longest run of labels in template order, so that a
-// word repeated in a header or a wrapped label cannot push rows out.
-func findLabels(t *text, sp span, tmpl []rowDef) []label {
+// word repeated in a header or a wrapped label cannot push rows out. With
+// anyOrder (table 2, whose rows messy conversions print in any order and
+// whose labels are all distinct) each row's first label is taken instead.
+func findLabels(t *text, sp span, tmpl []rowDef, anyOrder bool) []label {
 	var cands []label
 	for i, row := range tmpl {
 		for _, m := range row.key.FindAllStringIndex(t.norm[sp.a:sp.b], -1) {
@@ -272,6 +274,19 @@ func findLabels(t *text, sp span, tmpl []rowDef) []label {
 		}
 	}
 	sort.Slice(cands, func(i, j int) bool { return cands[i].a < cands[j].a })
+	if anyOrder {
+		var out []label
+		taken := map[int]bool{}
+		end := -1
+		for _, c := range cands {
+			if !taken[c.row] && c.a >= end {
+				taken[c.row] = true
+				out = append(out, c)
+				end = c.b
+			}
+		}
+		return out
+	}
 	n := len(cands)
 	// A bare 总计 is also a column header; a numbered one (（七）总计) is
 	// surely the row. Weights make a chain prefer the surer labels.
@@ -489,8 +504,29 @@ func (p *parser) cells(lay layout, a, b int, labelEnd int) []cell {
 		out = append(out, cell{a: off, b: off + len(trim), kind: kindText, text: trim,
 			glued: off == labelEnd && gluedSigned.MatchString(trim)})
 	}
+	// addLines adds a bar-closed cell; when it spans lines holding several
+	// things (a number, then a heading), each line is a cell of its own.
+	addLines := func(ca, cb int) {
+		seg := s[ca:cb]
+		if strings.Count(strings.TrimSpace(seg), "\n") == 0 {
+			add(ca, cb, true)
+			return
+		}
+		off := ca
+		for _, l := range strings.SplitAfter(seg, "\n") {
+			if strings.TrimSpace(l) != "" {
+				add(off, off+len(l), true)
+			}
+			off += len(l)
+		}
+	}
 	switch lay {
 	case layoutPipes:
+		if !strings.Contains(s[a:b], "|") {
+			// A stretch of the table printed without bars (a conversion
+			// mixing layouts): read it as space-separated text.
+			return p.cells(layoutSpaces, a, b, labelEnd)
+		}
 		md := p.markdown()
 		start, first := a, true
 		for i := a; i < b; i++ {
@@ -508,18 +544,19 @@ func (p *parser) cells(lay layout, a, b int, labelEnd int) []cell {
 			if first {
 				first = false
 				// The first "|" closes the label's own cell, unless a
-				// number stands before it.
-				if k, _, _ := classify(seg); k != kindValue {
+				// number stands before it (on the label's line or the next:
+				// "行政许可 97" above a table that has bars).
+				if k, _, _ := classify(firstLine(seg)); k != kindValue {
 					start = i + 1
 					continue
 				}
 			}
-			add(start, i, true)
+			addLines(start, i)
 			start = i + 1
 		}
 		if tail := strings.TrimSpace(s[start:b]); tail != "" && !(atEOF) {
-			if k, _, _ := classify(tail); k == kindValue {
-				add(start, b, true)
+			if k, _, _ := classify(firstLine(s[start:b])); k == kindValue {
+				addLines(start, b)
 			}
 		}
 	default:
@@ -585,6 +622,16 @@ func (p *parser) markdown() bool {
 	md := rows >= 3 && closed*10 >= rows*7
 	p.md = &md
 	return md
+}
+
+// firstLine is the first non-blank line of s.
+func firstLine(s string) string {
+	for _, l := range strings.Split(s, "\n") {
+		if strings.TrimSpace(l) != "" {
+			return l
+		}
+	}
+	return ""
 }
 
 // baseGap is the number of line breaks between two cells of a layout.

@@ -67,7 +67,7 @@ func (p *parser) readTables() {
 // reports whether any number was read.
 func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 	s := p.t.norm
-	labels := findLabels(p.t, sp, tmpl)
+	labels := findLabels(p.t, sp, tmpl, table == 2)
 	if len(labels) == 0 {
 		return false
 	}
@@ -203,7 +203,11 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 			}
 			p.r.Set(code, c.val, src)
 		}
-		if cut {
+		switch {
+		case cut && len(vals) == 0:
+			p.r.AddFinding(report.RuleMissing, report.SeverityWarning,
+				fmt.Sprintf("第%d行“%s”后没有读到数字（原文缺数或表格错位）", line, name), codes(table, def.code, rowCols)...)
+		case cut:
 			p.r.AddFinding(report.RuleMissing, report.SeverityWarning,
 				fmt.Sprintf("第%d行“%s”只读到%d个数字，应有%d个（表格被截断）", line, name, len(vals), width), codes(table, def.code, rowCols[len(vals):])...)
 		}
