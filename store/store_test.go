@@ -3,7 +3,11 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"nianbao/report"
@@ -79,5 +83,35 @@ func TestLockedFileGivesSentence(t *testing.T) {
 	err := friendly("x.duckdb", errors.New(`IO Error: Could not set lock on file "x.duckdb": Conflicting lock is held`))
 	if !errors.Is(err, ErrLocked) {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// TestLockedByAnotherProcess opens a database here and asks a second
+// process (this test binary again) to open it: DuckDB refuses, and the
+// second process gets the plain sentence, not a lock trace.
+func TestLockedByAnotherProcess(t *testing.T) {
+	if path := os.Getenv("NIANBAO_LOCK_CHILD"); path != "" {
+		_, err := Open(path)
+		if errors.Is(err, ErrLocked) {
+			fmt.Print("LOCKED: ", err)
+			return
+		}
+		fmt.Print("NOT LOCKED: ", err)
+		return
+	}
+	path := filepath.Join(t.TempDir(), "held.duckdb")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestLockedByAnotherProcess$")
+	cmd.Env = append(os.Environ(), "NIANBAO_LOCK_CHILD="+path)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "LOCKED: ") || strings.Contains(string(out), "NOT LOCKED") || !strings.Contains(string(out), "analytics serve") {
+		t.Fatalf("second process did not get the sentence:\n%s", out)
 	}
 }
