@@ -365,7 +365,7 @@ func (h *handler) uploadReport(c *gin.Context) {
 	who := c.GetString("who")
 	out := []Uploaded{}
 	for _, r := range reports {
-		res, err := h.st.Save(ctx, r)
+		res, err := h.st.SaveAs(ctx, r, c.GetString("who"))
 		if err != nil {
 			h.error(c, err)
 			return

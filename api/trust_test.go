@@ -90,3 +90,14 @@ func TestCorrectionsReviewsAudit(t *testing.T) {
 		t.Errorf("audit = %v", entries)
 	}
 }
+
+func TestUploadIsAudited(t *testing.T) {
+	s := newServer(t)
+	if w := s.do(upload(t, "a.txt", []byte("石湍镇,乐至县,2022,7"), "Bearer "+token)); w.Code != 201 {
+		t.Fatalf("upload: %d %s", w.Code, w.Body.String())
+	}
+	entries := at(decode(t, s.get("/api/v1/audit")), "entries").([]any)
+	if len(entries) != 1 || at(entries[0], "action") != "upload" || at(entries[0], "author") != "县政务公开办" || at(entries[0], "target") != "a.txt" {
+		t.Fatalf("audit after upload = %v", entries)
+	}
+}

@@ -46,9 +46,15 @@ type SaveResult struct {
 // Save stores a report in one transaction, replacing any stored report of
 // the same agency, county and year (whose hash and time go to history).
 func (s *Store) Save(ctx context.Context, r *report.Report) (SaveResult, error) {
+	return s.SaveAs(ctx, r, "")
+}
+
+// SaveAs is Save by a named person (an upload through the API): the upload
+// is recorded in the audit log with the file's name and hash.
+func (s *Store) SaveAs(ctx context.Context, r *report.Report, author string) (SaveResult, error) {
 	s.write.Lock()
 	defer s.write.Unlock()
-	res, err := s.save(ctx, r)
+	res, err := s.save(ctx, r, author)
 	if err != nil {
 		return res, fmt.Errorf("store %s: %w", r.File, err)
 	}
@@ -56,7 +62,7 @@ func (s *Store) Save(ctx context.Context, r *report.Report) (SaveResult, error) 
 	return res, nil
 }
 
-func (s *Store) save(ctx context.Context, r *report.Report) (res SaveResult, err error) {
+func (s *Store) save(ctx context.Context, r *report.Report, author string) (res SaveResult, err error) {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return res, err
@@ -119,6 +125,15 @@ func (s *Store) save(ctx context.Context, r *report.Report) (res SaveResult, err
 	})
 	if err != nil {
 		return res, err
+	}
+	if author != "" {
+		old := ""
+		if res.Replaced {
+			old = oldHash
+		}
+		if _, err = conn.ExecContext(ctx, sqlInsertAudit, now, author, "upload", r.Agency, r.County, r.Year, r.File, old, r.SHA256, ""); err != nil {
+			return res, err
+		}
 	}
 	_, err = conn.ExecContext(ctx, "COMMIT")
 	return res, err

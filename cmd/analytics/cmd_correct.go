@@ -79,7 +79,7 @@ func runAudit(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "analytics audit: %v\n", err)
 		return 1
 	}
-	actions := map[string]string{"correct": "更正", "review": "复核", "orphan": "更正失效", "delete": "删除"}
+	actions := map[string]string{"upload": "上传", "correct": "更正", "review": "复核", "orphan": "更正失效", "delete": "删除"}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "序号\t时间\t操作人\t操作\t机关\t县区\t年度\t对象\t原值\t新值\t说明")
 	for _, e := range entries {
