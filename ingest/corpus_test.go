@@ -55,6 +55,7 @@ func TestSeedExact(t *testing.T) {
 
 type truthEntry struct {
 	File    string             `json:"file"`
+	Agency  *string            `json:"agency"`
 	Year    int                `json:"year"`
 	Edition string             `json:"edition"`
 	Cells   map[string]float64 `json:"cells"`
@@ -74,6 +75,7 @@ func TestExcerpts(t *testing.T) {
 		t.Fatal(err)
 	}
 	total, exact, missing := 0, 0, 0
+	agencies, named := 0, 0
 	for _, e := range truth {
 		reports, err := ingest.ParseFile(filepath.Join(dir, e.File), ingest.Meta{})
 		if err != nil {
@@ -83,6 +85,17 @@ func TestExcerpts(t *testing.T) {
 		r := reports[0]
 		if r.Year != e.Year || r.Edition != e.Edition {
 			t.Errorf("%s: year/edition %d/%s, want %d/%s", e.File, r.Year, r.Edition, e.Year, e.Edition)
+		}
+		if e.Agency != nil {
+			named++
+			// The truth gives the name as printed (乐至县回澜镇人民政府); the
+			// reader splits off the county and shortens a town's name.
+			want := shortName(fold(*e.Agency))
+			if r.Agency != "" && strings.HasSuffix(want, shortName(r.Agency)) && strings.Contains(want+r.County, r.County) {
+				agencies++
+			} else {
+				t.Logf("%s: agency %q county %q; printed %q", e.File, r.Agency, r.County, *e.Agency)
+			}
 		}
 		for code, want := range e.Cells {
 			total++
@@ -104,6 +117,12 @@ func TestExcerpts(t *testing.T) {
 		}
 	}
 	t.Logf("excerpts: %d of %d cells exact, %d not read", exact, total, missing)
+	t.Logf("excerpts: agency found in %d of %d that name it", agencies, named)
+	// 海城镇 (named only mid-sentence) and 句容市住房和城鄉建設局 (only as a
+	// website's owner) are not found; every other named agency is.
+	if agencies < named-2 {
+		t.Errorf("agency found in %d of %d excerpts that name it; want at least %d", agencies, named, named-2)
+	}
 	if missing > 0 {
 		t.Errorf("%d cells not read", missing)
 	}
@@ -202,4 +221,17 @@ func TestPeerReports(t *testing.T) {
 			}
 		})
 	}
+}
+
+func fold(s string) string {
+	return strings.NewReplacer("區", "区", "鎮", "镇", "辦", "办", "處", "处", "鄉", "乡", "設", "设").Replace(s)
+}
+
+func shortName(s string) string {
+	for _, suf := range []string{"人民政府", "办事处"} {
+		if base := strings.TrimSuffix(s, suf); base != s && (strings.HasSuffix(base, "镇") || strings.HasSuffix(base, "乡") || strings.HasSuffix(base, "街道")) {
+			return base
+		}
+	}
+	return s
 }

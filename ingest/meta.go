@@ -4,13 +4,14 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"nianbao/report"
 )
 
 var (
 	// 劳动镇人民政府2022年政府信息公开工作年度报告; 关于2021年度政府信息公开工作的年度报告
-	titleYear = regexp.MustCompile(`(?:^|[^0-9])(20[0-9]{2})\s*年\s*度?\s*(?:的)?\s*(?:政府|政务)?信息公开`)
+	titleYear = regexp.MustCompile(`(?:^|[^0-9])(20[0-9]{2})\s*年\s*度?\s*(?:的)?\s*[\p{Han}()]{0,24}?(?:政府|政务)?信息公开`)
 	// 政府信息公开工作年度报告(2020年度)
 	titleYearAfter = regexp.MustCompile(`信息公开工作年度报告\s*\(\s*(20[0-9]{2})\s*年?度?\s*\)`)
 	// 统计期限为2022年1月1日至…
@@ -21,11 +22,16 @@ var (
 	yearOpening = regexp.MustCompile(`(?:^|[^0-9])(20[0-9]{2})\s*年(?:度|\s*[,，]|以来)`)
 	orgSuffix   = `(?:人民政府办公室|人民政府|街道办事处|办事处|街道|镇|乡|局|委员会|办公室|管委会|中心|委|办)`
 	countyName  = regexp.MustCompile(`^(?:[\p{Han}]{2,6}?[省])?(?:[\p{Han}]{1,6}?[市州盟])?([\p{Han}]{1,6}?(?:自治县|县|区|市|旗))`)
-	orgName     = regexp.MustCompile(`[\p{Han}]{2,24}?` + orgSuffix + `$`)
-	yearComma   = regexp.MustCompile(`(20[0-9]{2})\s*年\s*(?:度)?\s*[,，]\s*([\p{Han}]{2,20}?(?:镇|乡|街道|人民政府|局))`)
+	orgName     = regexp.MustCompile(`[\p{Han}]{1,24}?(?:` + orgSuffix + `|县|区|市|旗)$`)
+	yearComma   = regexp.MustCompile(`(20[0-9]{2})\s*年\s*(?:度|以来)?\s*[,，]\s*([\p{Han}]{2,24}?(?:镇|乡|街道|人民政府|局|办公室|委员会|管委会))`)
 	countyTown  = regexp.MustCompile(`([\p{Han}]{1,5}?(?:县|区|市|旗))([\p{Han}]{1,6}?(?:镇|乡|街道))`)
-	synthetic   = regexp.MustCompile(`示例数据`)
-	preparedBy  = regexp.MustCompile(`本报告由([\p{Han}]{2,30}?)(?:根据|依据|按照|编制)`)
+	// leadWords are words a sentence puts before a county's name (请与遂溪县…).
+	leadWords = "请与在于对由和及向将把为从的了是据经按"
+	synthetic = regexp.MustCompile(`示例数据`)
+	// bareSuffix is a name that is only an organisation word (镇人民政府 of
+	// 胡市镇人民政府 after 胡市 was taken for a city).
+	bareSuffix = regexp.MustCompile(`^` + orgSuffix + `+$`)
+	preparedBy = regexp.MustCompile(`(?:本报告|年报)?由([\p{Han}]{2,30}?)(?:根据|依据|按照|负责编制|编制)`)
 	// 二〇二二年: years written in Chinese numerals.
 	hanYear = regexp.MustCompile(`二[〇零○O0][一二三四五六七八九〇零○O0]{2}\s*年`)
 )
@@ -62,11 +68,15 @@ func (p *parser) readMeta() {
 			}
 			continue
 		}
-		if !strings.Contains(l[m[1]:], "报告") && !strings.Contains(l, "报告") {
-			continue
+		if !strings.Contains(l, "报告") && !strings.Contains(l, "年报") && utf8.RuneCountInString(l) > 40 {
+			continue // a sentence of the narrative, not a title
 		}
 		r.Year, _ = strconv.Atoi(l[m[2]:m[3]])
 		org := cleanOrg(l[:m[2]])
+		if org == "" {
+			// The agency after the year: 2022年度螅镇政府信息公开工作年度报告.
+			org = cleanOrg(orgAfterYear(l[m[3]:]))
+		}
 		if org == "" && i > 0 {
 			// The agency on the line above the title, as PDFs print it.
 			for j := i - 1; j >= 0 && j >= i-3; j-- {
@@ -101,15 +111,39 @@ func (p *parser) readMeta() {
 			p.setAgency(strings.TrimSuffix(m[1], "办公室"))
 		}
 	}
-	if r.County == "" && r.Agency != "" {
-		// The narrative often names the county before the town (乐至县劳动镇).
-		for _, m := range countyTown.FindAllStringSubmatch(compact, -1) {
-			if m[2] == r.Agency || strings.HasPrefix(r.Agency, m[2]) {
-				r.County = m[1]
+	if r.Agency == "" {
+		// A title line with no year: the agency on a line of its own above
+		// it (盐边县新九镇人民政府 / 关于2021年度政府信息公开工作的年度报告).
+		for i, l := range lines {
+			if i > 40 {
+				break
+			}
+			if org := cleanOrg(strings.TrimSpace(l)); org != "" && len([]rune(org)) <= 24 {
+				p.setAgency(org)
 				break
 			}
 		}
 	}
+	if r.County == "" && r.Agency != "" {
+		// The narrative often names the county before the town (乐至县劳动镇).
+		for _, m := range countyTown.FindAllStringSubmatch(compact, -1) {
+			if m[2] == r.Agency || strings.HasPrefix(r.Agency, m[2]) {
+				r.County = shortCounty(strings.TrimLeft(m[1], leadWords))
+				break
+			}
+		}
+	}
+}
+
+// shortCounty keeps the county of a match that ran on into the words before
+// it (现公开锡山区 → 锡山区): county names are two or three characters and
+// their 县/区/市.
+func shortCounty(c string) string {
+	rs := []rune(c)
+	if len(rs) > 4 {
+		return string(rs[len(rs)-3:])
+	}
+	return c
 }
 
 func hanYearDigits(s string) string {
@@ -129,14 +163,36 @@ func hanYearDigits(s string) string {
 	return b.String()
 }
 
+// orgAfterYear takes the words between a title's year and 信息公开:
+// 螅镇 of "2022年度螅镇政府信息公开…", 青龙镇 of "青龙镇政府(机关)信息公开".
+func orgAfterYear(s string) string {
+	s = strings.TrimLeft(s, "年度的 ")
+	i := strings.Index(s, "信息公开")
+	if i < 0 {
+		return ""
+	}
+	s = strings.TrimSpace(s[:i])
+	s = strings.TrimSuffix(s, "(机关)")
+	s = strings.TrimSuffix(s, "政务")
+	if strings.HasSuffix(s, "政府") && !strings.HasSuffix(s, "人民政府") {
+		s = strings.TrimSuffix(s, "政府")
+	}
+	return s
+}
+
+// orgLead matches what stands before an agency's name in a sentence that
+// names the report: 现将北坡镇2022年…, 编制万源市玉带乡2024年…, 标题: 中埠镇….
+var orgLead = regexp.MustCompile(`^.*(?:现将|现公布|现公开|现予公布|现发布|特发布|公布|编制|发布|关于|标题|根据.*规定|[,，。:;、《》()\[\]“”"])`)
+
 // cleanOrg keeps an agency name from the text before a title's year.
 func cleanOrg(s string) string {
 	s = strings.TrimSpace(strings.Trim(s, "#*|-_ \t"))
+	s = orgLead.ReplaceAllString(s, "")
 	s = strings.TrimPrefix(s, "关于")
 	s = strings.TrimSuffix(s, "关于")
 	s = strings.TrimSpace(s)
-	if !orgName.MatchString(s) {
-		return ""
+	if !orgName.MatchString(s) || strings.HasPrefix(s, "我") || strings.HasPrefix(s, "本") {
+		return "" // 我办, 本局: the report naming itself
 	}
 	if strings.ContainsAny(s, ",。;:") {
 		return ""
@@ -149,19 +205,24 @@ func cleanOrg(s string) string {
 // form: 劳动镇人民政府 → 劳动镇, 蛇口街道办事处 → 蛇口街道.
 func (p *parser) setAgency(name string) {
 	name = strings.TrimSpace(name)
-	if name == "" {
+	if name == "" || strings.HasPrefix(name, "我") || strings.HasPrefix(name, "本") {
 		return
 	}
 	county := ""
 	if m := countyName.FindStringSubmatchIndex(name); m != nil {
 		rest := name[m[1]:]
 		c := name[m[2]:m[3]]
+		// 洪山区人民政府珞南街道办事处: the district's government named
+		// before the street office.
+		if r := strings.TrimPrefix(rest, "人民政府"); r != rest && orgName.MatchString(r) && len([]rune(r)) > 2 {
+			rest = r
+		}
 		switch {
 		case rest == "" || rest == "人民政府" || strings.HasPrefix(rest, "人民政府办公室"):
 			// A county-level government reports for itself.
 			county = c
 			name = c + rest
-		case len([]rune(rest)) >= 2:
+		case len([]rune(rest)) >= 2 && !bareSuffix.MatchString(rest):
 			county, name = c, rest
 		}
 	}

@@ -390,7 +390,7 @@ var (
 	// gluedSigned is a run of numbers glued with a negative one among them
 	// (行政处罚7-32: 7, -3, 2).
 	gluedSigned = regexp.MustCompile(`^[0-9]+(?:-[0-9]+)+$`)
-	zeroRe      = regexp.MustCompile(`^[?]*[ \t]*(/|-{1,2}|—{1,2}|无|空|——)$`)
+	zeroRe      = regexp.MustCompile(`^[?]*[ \t]*(/|-{1,2}|—{1,2}|无|空|零|——)$`)
 )
 
 func classify(s string) (kind int, v float64, zero string) {
