@@ -355,6 +355,26 @@ func (h *handler) uploadReport(c *gin.Context) {
 		h.fail(c, http.StatusUnprocessableEntity, "unreadable", fmt.Sprintf("在 %s 中没有找到年度报告", fh.Filename))
 		return
 	}
+	// Form fields agency, county and year override what the text says, as
+	// the CLI's flags do (a report that never names itself: 我局…).
+	year := 0
+	if y := strings.TrimSpace(c.PostForm("year")); y != "" {
+		if year, err = strconv.Atoi(y); err != nil || year < 1990 || year > 2100 {
+			h.error(c, &query.InputError{Field: "year", Message: fmt.Sprintf("表单字段 year 应为年份，收到 %q", y)})
+			return
+		}
+	}
+	for _, r := range reports {
+		if v := strings.TrimSpace(c.PostForm("agency")); v != "" {
+			r.Agency = v
+		}
+		if v := strings.TrimSpace(c.PostForm("county")); v != "" {
+			r.County = v
+		}
+		if year != 0 {
+			r.Year = year
+		}
+	}
 	for _, r := range reports {
 		if r.Agency == "" || r.Year == 0 {
 			h.fail(c, http.StatusUnprocessableEntity, "unreadable",

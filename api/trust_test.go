@@ -1,7 +1,9 @@
 package api_test
 
 import (
+	"bytes"
 	"fmt"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -99,5 +101,27 @@ func TestUploadIsAudited(t *testing.T) {
 	entries := at(decode(t, s.get("/api/v1/audit")), "entries").([]any)
 	if len(entries) != 1 || at(entries[0], "action") != "upload" || at(entries[0], "author") != "县政务公开办" || at(entries[0], "target") != "a.txt" {
 		t.Fatalf("audit after upload = %v", entries)
+	}
+}
+
+func TestUploadFormOverridesMeta(t *testing.T) {
+	s := newServer(t)
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile("file", "wo-ju.txt")
+	fw.Write([]byte("石湍镇,乐至县,2022,7"))
+	mw.WriteField("agency", "城关镇")
+	mw.WriteField("year", "2023")
+	mw.Close()
+	req := httptest.NewRequest(http.MethodPost, "/api/v1/reports", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+token)
+	w := s.do(req)
+	if w.Code != 201 {
+		t.Fatalf("upload: %d %s", w.Code, w.Body.String())
+	}
+	d := decode(t, w)
+	if at(d, "reports", 0, "report", "agency") != "城关镇" || at(d, "reports", 0, "report", "year") != 2023.0 || at(d, "reports", 0, "report", "county") != "乐至县" {
+		t.Errorf("overrides not applied: %v", at(d, "reports", 0, "report"))
 	}
 }
