@@ -2,8 +2,6 @@ package ingest
 
 import (
 	"regexp"
-	"strings"
-	"unicode/utf8"
 )
 
 // fold maps characters that vary between copies of the same report to one
@@ -47,27 +45,3 @@ var fold = func() map[rune]rune {
 // pinyinNote matches the simplified-form annotations some traditional
 // copies carry after characters, such as 數(shù).
 var pinyinNote = regexp.MustCompile(`\((?:[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6})\)`)
-
-// normalize folds text for matching. The result has the same lines as the
-// input (no newline is added or removed); pinyin notes are blanked with
-// spaces of the same rune count so columns stay meaningful.
-func normalize(s string) string {
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	s = strings.ReplaceAll(s, "\r", "\n")
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		if f, ok := fold[r]; ok {
-			r = f
-		}
-		if r == utf8.RuneError {
-			r = ' '
-		}
-		b.WriteRune(r)
-	}
-	out := b.String()
-	if strings.Contains(out, "(") {
-		out = pinyinNote.ReplaceAllStringFunc(out, func(m string) string { return "" })
-	}
-	return out
-}

@@ -516,9 +516,6 @@ func fmtSplit(v []float64) string {
 	return strings.Join(parts, "/")
 }
 
-// t4Header matches the words of table 4's header cells.
-var t4Words = []string{"维持", "纠正", "审结", "总计", "结果", "复议", "诉讼", "起诉"}
-
 // readTable4 reads the fifteen numbers of table 4 in printed order: they
 // follow the header (or, in a transposed table, the group labels), so the
 // numbers of the section are read in order and the padding of empty header

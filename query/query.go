@@ -328,10 +328,3 @@ func share(num, den float64) *float64 {
 }
 
 func ptr(v float64) *float64 { return &v }
-
-func nullable(n sql.NullFloat64) *float64 {
-	if !n.Valid {
-		return nil
-	}
-	return ptr(n.Float64)
-}

@@ -16,18 +16,23 @@ func init() {
 // parsed is one line of `analytics parse` output.
 type parsed struct {
 	File        string                   `json:"file"`
-	Agency      string                   `json:"agency,omitempty"`
-	County      string                   `json:"county,omitempty"`
-	Year        int                      `json:"year,omitempty"`
-	Edition     string                   `json:"edition,omitempty"`
+	Agency      string                   `json:"agency"`
+	County      string                   `json:"county"`
+	Year        int                      `json:"year"`
+	Edition     string                   `json:"edition"`
 	Format      string                   `json:"format,omitempty"`
 	PublishedOn string                   `json:"published_on,omitempty"`
 	Synthetic   bool                     `json:"synthetic,omitempty"`
 	SHA256      string                   `json:"sha256,omitempty"`
-	Cells       map[string]float64       `json:"cells,omitempty"`
-	Findings    []report.Finding         `json:"findings,omitempty"`
+	Cells       map[string]float64       `json:"cells"`
+	Findings    []report.Finding         `json:"findings"`
 	Sources     map[string]report.Source `json:"sources,omitempty"`
-	Error       string                   `json:"error,omitempty"`
+}
+
+// unreadable is the line of a file that could not be read at all.
+type unreadable struct {
+	File  string `json:"file"`
+	Error string `json:"error"`
 }
 
 func runParse(args []string, stdout, stderr io.Writer) int {
@@ -54,7 +59,7 @@ func runParse(args []string, stdout, stderr io.Writer) int {
 	for _, res := range ingest.ParseAll(paths, m.meta()) {
 		if res.Err != nil {
 			fmt.Fprintf(stderr, "analytics parse: %v\n", res.Err)
-			enc.Encode(parsed{File: res.Path, Error: res.Err.Error()})
+			enc.Encode(unreadable{File: res.Path, Error: res.Err.Error()})
 			code = 1
 			continue
 		}

@@ -47,7 +47,7 @@ func TestParseCommand(t *testing.T) {
 			t.Errorf("finding %s missing: %+v", want, r.Findings)
 		}
 	}
-	var bad parsed
+	var bad unreadable
 	json.Unmarshal([]byte(lines[1]), &bad)
 	if bad.Error == "" || !strings.Contains(errOut.String(), "corrupt.docx") {
 		t.Errorf("unreadable file: object %+v, stderr %q", bad, errOut.String())

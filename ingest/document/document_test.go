@@ -268,20 +268,6 @@ func corpusDir(t testing.TB) string {
 
 var spaces = regexp.MustCompile(`\s+`)
 
-// findLine returns the first line (whitespace collapsed) starting with
-// prefix, and its origin.
-func findLine(t *testing.T, doc *document.Document, prefix string) (string, document.Origin) {
-	t.Helper()
-	for i, l := range lines(doc.Text) {
-		l = strings.TrimSpace(spaces.ReplaceAllString(l, " "))
-		if strings.HasPrefix(l, prefix) {
-			return l, doc.Origins[i]
-		}
-	}
-	t.Fatalf("no line starts with %q", prefix)
-	return "", document.Origin{}
-}
-
 func TestRealPDFs(t *testing.T) {
 	peer := filepath.Join(corpusDir(t), "peer")
 	cases := []struct {
