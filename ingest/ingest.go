@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -184,8 +185,7 @@ func ParseAll(paths []string, meta Meta) []Result {
 						m = mergeManifest(m, e)
 					}
 				}
-				reports, err := ParseFile(p, m)
-				results[i] = Result{Path: p, Reports: reports, Err: err}
+				results[i] = parseOne(p, m)
 			}
 		}()
 	}
@@ -195,6 +195,20 @@ func ParseAll(paths []string, meta Meta) []Result {
 	close(jobs)
 	wg.Wait()
 	return results
+}
+
+// parseOne reads one file; a reader bug on strange bytes becomes that
+// file's error instead of stopping every other file.
+func parseOne(path string, m Meta) (res Result) {
+	res.Path = path
+	defer func() {
+		if v := recover(); v != nil {
+			slog.Error("reader failed", "file", path, "panic", v)
+			res.Reports, res.Err = nil, fmt.Errorf("%s: the reader failed on this document (%v); please report it with the file", path, v)
+		}
+	}()
+	res.Reports, res.Err = ParseFile(path, m)
+	return res
 }
 
 // mergeManifest lets the manifest fill what the flags did not set.

@@ -371,9 +371,15 @@ func splits(digits string, width int) [][]float64 {
 	if strings.IndexFunc(digits, func(r rune) bool { return (r < '0' || r > '9') && r != '-' }) >= 0 {
 		return nil
 	}
+	// A cell holds at most eight digits (and a sign): longer runs are not
+	// a row of numbers, and the bound keeps the search small.
+	const maxDigits = 9
+	if len(digits) > width*maxDigits {
+		return nil
+	}
 	var walk func(rest string, acc []float64)
 	walk = func(rest string, acc []float64) {
-		if len(out) > 5000 {
+		if len(out) > 5000 || len(rest) > (width-len(acc))*maxDigits {
 			return
 		}
 		if len(acc) == width {
@@ -382,7 +388,7 @@ func splits(digits string, width int) [][]float64 {
 			}
 			return
 		}
-		for n := 1; n <= len(rest)-(width-len(acc)-1); n++ {
+		for n := 1; n <= min(len(rest)-(width-len(acc)-1), maxDigits); n++ {
 			part := rest[:n]
 			// A 2019 本年增/减 may be negative: a part may open with "-".
 			num := strings.TrimPrefix(part, "-")
