@@ -377,6 +377,8 @@ type cell struct {
 	zero  string // how a zero was written, when not "0"
 	text  string
 	glued bool // digits right after the label with no separator
+	// shifted marks numbers printed above their row's label (PDF text).
+	shifted bool
 }
 
 const (

@@ -211,3 +211,18 @@ func TestTraditionalCopy(t *testing.T) {
 		t.Fatalf("traditional copy: %d cells, year %d, edition %s; want %d, %d, %s", len(got.Cells), got.Year, got.Edition, len(want.Cells), want.Year, want.Edition)
 	}
 }
+
+// TestPDFNumbersAboveLabel: pdftotext may print a tall row's numbers on the
+// line above its label; they belong to that row, not the one before.
+func TestPDFNumbersAboveLabel(t *testing.T) {
+	r := parseFixture(t, "pdf-numbers-above.txt")
+	want := map[string]float64{"t3.granted.natural": 9, "t3.granted.total": 10, "t3.partial.natural": 3, "t3.partial.total": 3, "t3.total.total": 15}
+	for code, v := range want {
+		if got, ok := r.Cells[code]; !ok || got != v {
+			t.Errorf("%s = %v (present %v), want %v", code, got, ok, v)
+		}
+	}
+	if !strings.Contains(r.Sources["t3.partial.natural"].Note, "上方") {
+		t.Errorf("moved numbers not noted: %+v", r.Sources["t3.partial.natural"])
+	}
+}

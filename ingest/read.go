@@ -111,6 +111,9 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 			fmt.Sprintf("表%s只有表头和行名，没有任何数字（第%d行起）", "二三四"[3*(table-2):3*(table-1)], p.t.lineOf(labels[0].a)))
 		return true
 	}
+	if lay == layoutSpaces {
+		shiftEarlyNumbers(p, rows, tmpl)
+	}
 	if table == 3 {
 		// The header suggested an order; the rows' own sums (rule 3) have
 		// the last word when they clearly favour the other one.
@@ -198,6 +201,8 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 				src.Note = "空白单元格按0计"
 			case c.zero != "":
 				src.Note = "“" + c.zero + "”按0计"
+			case c.shifted:
+				src.Note = fmt.Sprintf("数字印在行名（第%d行）的上方，按行名位置归入该行", line)
 			case lay == layoutSpaces && src.Line != line:
 				src.Note = fmt.Sprintf("数字不在行名所在的第%d行（行名换行），按位置归入该行", line)
 			}
@@ -238,6 +243,29 @@ type rowCells struct {
 	l    label
 	end  int
 	vals []cell
+}
+
+// shiftEarlyNumbers mends PDF text that prints a tall row's numbers on the
+// line above its label (vertically centred): the row before then holds two
+// rows of numbers and this one none. The second full line of numbers moves
+// down, noted on each cell.
+func shiftEarlyNumbers(p *parser, rows []rowCells, tmpl []rowDef) {
+	for i := 0; i+1 < len(rows); i++ {
+		width := len(tmpl[rows[i].l.row].cols)
+		next := rows[i+1]
+		if width < 2 || len(rows[i].vals) != 2*width || len(next.vals) != 0 || len(tmpl[next.l.row].cols) != width {
+			continue
+		}
+		moved := rows[i].vals[width:]
+		if p.t.lineOf(moved[0].a) != p.t.lineOf(moved[width-1].a) || p.t.lineOf(moved[0].a) == p.t.lineOf(rows[i].vals[0].a) {
+			continue // the second set is not one line of its own
+		}
+		for k := range moved {
+			moved[k].shifted = true
+		}
+		rows[i+1].vals = moved
+		rows[i].vals = rows[i].vals[:width]
+	}
 }
 
 func rows2cells(rows []rowCells) [][]cell {
