@@ -179,12 +179,24 @@ func (p *parser) sections() (t2, t3, t4 span) {
 	h2 := headingAt(s, headT2, 0)
 	h3 := headingAt(s, headT3, max(h2, 0))
 	if h3 < 0 {
-		if m := firstRowKey.FindStringIndex(s); m != nil {
-			h3 = m[0]
+		// No heading: table 3 starts at its first row label.
+		for _, m := range firstRowKey.FindAllStringIndex(s, -1) {
+			a := m[0]
+			if pm := prefixBefore.FindStringIndex(s[max(0, a-16):a]); pm != nil {
+				a = max(0, a-16) + pm[0]
+			}
+			if cellStart(s, a) {
+				h3 = a
+				break
+			}
 		}
 	}
 	from4 := max(h3, 0)
 	h4 := headingAt(s, headT4, from4)
+	if h4 < 0 && h3 >= 0 {
+		// No heading: table 4 starts at its first header cell.
+		h4 = headingAt(s, t4Start, from4)
+	}
 	h5 := headingAt(s, headT5, max(h4, from4))
 	t4End := end
 	if h5 >= 0 {
@@ -202,6 +214,8 @@ func (p *parser) sections() (t2, t3, t4 span) {
 		// No heading: table 2 starts at its first column header or label.
 		if m := t2Start.FindStringIndex(s[:t2End]); m != nil {
 			h2 = m[0]
+		} else if a := headingAt(s[:t2End], t2FirstRow, 0); a >= 0 {
+			h2 = a
 		}
 	}
 	t2, t3, t4 = span{-1, -1}, span{-1, -1}, span{-1, -1}

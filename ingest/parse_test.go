@@ -226,3 +226,19 @@ func TestPDFNumbersAboveLabel(t *testing.T) {
 		t.Errorf("moved numbers not noted: %+v", r.Sources["t3.partial.natural"])
 	}
 }
+
+// TestTablesWithoutHeadings: tables pasted without their section headings
+// are found by their first row labels and header cells.
+func TestTablesWithoutHeadings(t *testing.T) {
+	r := parseFixture(t, "no-headings.txt")
+	want := map[string]float64{"t2.normative_docs.in_force": 3, "t2.licensing.decisions": 5, "t2.fees.amount": 0.5,
+		"t3.new.total": 2, "t3.total.total": 2, "t4.reconsideration.upheld": 1, "t4.reconsideration.total": 1, "t4.litigation_after.total": 0}
+	for code, v := range want {
+		if got, ok := r.Cells[code]; !ok || got != v {
+			t.Errorf("%s = %v (present %v), want %v", code, got, ok, v)
+		}
+	}
+	if r.Edition != "2021" || r.Year != 2022 {
+		t.Errorf("edition %s year %d", r.Edition, r.Year)
+	}
+}

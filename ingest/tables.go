@@ -117,6 +117,8 @@ var (
 
 	firstRowKey = kw("本年新收")
 	t2Start     = regexp.MustCompile(`第二十条|信息内容`)
+	t2FirstRow  = regexp.MustCompile(`规[ \t]*章`)
+	t4Start     = regexp.MustCompile(`行政复议`)
 	t3SubRowKey = kw("逾期不补正", "未按收费通知")
 
 	// Words that show the 2019 or the 2021 template of table 2.
