@@ -3,6 +3,7 @@ package ingest_test
 import (
 	"fmt"
 	"maps"
+	"nianbao/internal/corpus"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -157,7 +158,7 @@ func hzqTruth(t2 []float64, t3 map[string]float64, t4 []float64) map[string]floa
 }
 
 func TestRealPDFsAgainstManifest(t *testing.T) {
-	peer := filepath.Join(sharedCorpus(t), "peer")
+	peer := corpus.Dir(t, "peer")
 	cases := []struct {
 		file     string
 		year     int
@@ -224,30 +225,6 @@ func TestRealPDFsAgainstManifest(t *testing.T) {
 			}
 		})
 	}
-}
-
-// sharedCorpus finds ../shared/corpus next to the repository root.
-func sharedCorpus(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	corpus := filepath.Join(filepath.Dir(dir), "shared", "corpus")
-	if _, err := os.Stat(corpus); err != nil {
-		t.Skipf("shared corpus not found at %s: %v", corpus, err)
-	}
-	return corpus
 }
 
 // checkProvenance: every format tells where a cell stands — grid formats

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"io/fs"
+	"nianbao/internal/corpus"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -242,34 +243,10 @@ func TestReadErrors(t *testing.T) {
 	}
 }
 
-// corpusDir finds ../shared/corpus next to the repository root.
-func corpusDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	corpus := filepath.Join(filepath.Dir(dir), "shared", "corpus")
-	if _, err := os.Stat(corpus); err != nil {
-		t.Skipf("shared corpus not found at %s: %v", corpus, err)
-	}
-	return corpus
-}
-
 var spaces = regexp.MustCompile(`\s+`)
 
 func TestRealPDFs(t *testing.T) {
-	peer := filepath.Join(corpusDir(t), "peer")
+	peer := corpus.Dir(t, "peer")
 	cases := []struct {
 		file  string
 		lines map[string]int // line (whitespace collapsed) -> page
