@@ -3,7 +3,6 @@ package ingest_test
 import (
 	"fmt"
 	"maps"
-	"nianbao/internal/corpus"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 	"nianbao/generate"
 	"nianbao/ingest"
 	"nianbao/ingest/document"
+	"nianbao/internal/corpus"
 	"nianbao/report"
 )
 

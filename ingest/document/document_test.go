@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"errors"
 	"io/fs"
-	"nianbao/internal/corpus"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -16,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"nianbao/ingest/document"
+	"nianbao/internal/corpus"
 	"nianbao/report"
 )
 
