@@ -93,18 +93,7 @@ func TestFormatsRoundTrip(t *testing.T) {
 					t.Fatal(err)
 				}
 				name := fmt.Sprintf("%d%s", truth.Year, f.ext)
-				doc, err := document.Read(name, data)
-				if err != nil {
-					t.Fatal(err)
-				}
-				reports, err := ingest.ParseDocument(doc, ingest.Meta{})
-				if err != nil {
-					t.Fatal(err)
-				}
-				if len(reports) != 1 {
-					t.Fatalf("%d reports, want 1", len(reports))
-				}
-				got := reports[0]
+				got, doc := readOne(t, name, data)
 				if got.Year != truth.Year || got.Edition != truth.Edition {
 					t.Errorf("year %d edition %q, want %d %q", got.Year, got.Edition, truth.Year, truth.Edition)
 				}
@@ -197,18 +186,7 @@ func TestRealPDFsAgainstManifest(t *testing.T) {
 			if err != nil {
 				t.Skipf("corpus file missing: %v", err)
 			}
-			doc, err := document.Read(c.file, data)
-			if err != nil {
-				t.Fatal(err)
-			}
-			reports, err := ingest.ParseDocument(doc, ingest.Meta{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(reports) != 1 {
-				t.Fatalf("%d reports, want 1", len(reports))
-			}
-			r := reports[0]
+			r, _ := readOne(t, c.file, data)
 			if r.Year != c.year || r.Edition != report.Edition2021 || r.Format != "pdf" {
 				t.Errorf("year %d edition %q format %q, want %d 2021 pdf", r.Year, r.Edition, r.Format, c.year)
 			}
@@ -284,4 +262,21 @@ func BenchmarkParseFormat(b *testing.B) {
 			}
 		})
 	}
+}
+
+// readOne reads a document's bytes into its one report, as ingest does.
+func readOne(t *testing.T, name string, data []byte) (*report.Report, *document.Document) {
+	t.Helper()
+	doc, err := document.Read(name, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reports, err := ingest.ParseDocument(doc, ingest.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reports) != 1 {
+		t.Fatalf("%d reports, want 1", len(reports))
+	}
+	return reports[0], doc
 }
