@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"nianbao/generate"
-	"nianbao/ingest"
+	"nianbao/parse"
 	"nianbao/report"
 )
 
@@ -54,15 +54,15 @@ func cellDiff(want, got map[string]float64) (diff, codes []string) {
 	return diff, codes
 }
 
-// parse reads a rendered report, turning a parser panic into an error so
+// readBack reads a rendered report, turning a parser panic into an error so
 // one bad reading does not hide the others.
-func parse(name string, text []byte) (r *report.Report, err error) {
+func readBack(name string, text []byte) (r *report.Report, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("parser panicked: %v", p)
 		}
 	}()
-	return ingest.ParseText(name, string(text), ingest.Meta{})
+	return parse.Text(name, string(text), parse.Meta{})
 }
 
 func TestRoundTrip(t *testing.T) {
@@ -72,7 +72,7 @@ func TestRoundTrip(t *testing.T) {
 				name := fmt.Sprintf("seed%d/%s/%s/%d", seed, layout, truth.Agency, truth.Year)
 				t.Run(name, func(t *testing.T) {
 					text := generate.Render(truth, layout)
-					got, err := parse(truth.File, text)
+					got, err := readBack(truth.File, text)
 					if err != nil {
 						t.Fatalf("parse: %v", err)
 					}

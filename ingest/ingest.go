@@ -17,9 +17,13 @@ import (
 	"sync"
 
 	"nianbao/ingest/document"
+	"nianbao/parse"
 	"nianbao/report"
 	"nianbao/store"
 )
+
+// Meta is what the caller knows about a report (see parse.Meta).
+type Meta = parse.Meta
 
 // ParseDocument reads the reports of a document already decoded by the
 // document package: one for a report, several for a county workbook.
@@ -32,7 +36,7 @@ func ParseDocument(doc *document.Document, meta Meta) ([]*report.Report, error) 
 		}
 		return doc.Reports, nil
 	}
-	r, err := ParseText(doc.Name, doc.Text, meta)
+	r, err := parse.Text(doc.Name, doc.Text, meta)
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package ingest
+package parse
 
 import (
 	"os"
@@ -19,7 +19,7 @@ func FuzzParseText(f *testing.F) {
 	}
 	f.Add("三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量1-2-3\n四、政府信息公开行政复议、行政诉讼情况\n| | |\n")
 	f.Fuzz(func(t *testing.T, text string) {
-		r, err := ParseText("fuzz", text, Meta{})
+		r, err := Text("fuzz", text, Meta{})
 		if err == nil && r == nil {
 			t.Fatal("no report and no error")
 		}

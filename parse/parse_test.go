@@ -1,4 +1,4 @@
-package ingest
+package parse
 
 import (
 	"os"
@@ -16,7 +16,7 @@ func parseFixture(t *testing.T, name string) *report.Report {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := ParseText(name, string(b), Meta{})
+	r, err := Text(name, string(b), Meta{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func TestSourcesOfSeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := ParseText("seed", string(b), Meta{})
+	r, err := Text("seed", string(b), Meta{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func TestSourcesOfSeed(t *testing.T) {
 
 func TestBlankAndSlashCellsReadAsZeroWithNote(t *testing.T) {
 	text := "三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量 | 2 | / | — | 无 |  | 0 | ２ |\n四、政府信息公开行政复议、行政诉讼情况\n"
-	r, err := ParseText("x", text, Meta{Year: 2022, Agency: "某镇"})
+	r, err := Text("x", text, Meta{Year: 2022, Agency: "某镇"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +121,7 @@ func TestTotalColumnFirst(t *testing.T) {
 
 func TestProseTable2(t *testing.T) {
 	text := "某局2023年政府信息公开工作年度报告\n二、主动公开政府信息情况\n2023年，我局规章、行政规范性文件的制发数、废止数、现行有效数均为0；全年行政处罚决定12件，无行政许可事项。\n三、收到和处理政府信息公开申请情况\n"
-	r, err := ParseText("prose", text, Meta{})
+	r, err := Text("prose", text, Meta{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,8 +202,8 @@ func TestTraditionalCopy(t *testing.T) {
 	if trad == string(b) {
 		t.Fatal("conversion changed nothing")
 	}
-	want, _ := ParseText("seed", string(b), Meta{})
-	got, err := ParseText("seed-trad", trad, Meta{})
+	want, _ := Text("seed", string(b), Meta{})
+	got, err := Text("seed-trad", trad, Meta{})
 	if err != nil {
 		t.Fatal(err)
 	}

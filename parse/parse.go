@@ -1,7 +1,8 @@
-// Package ingest reads annual reports: it finds tables 2–4 in a report's
-// text, gives every number its cell code, checks the accounting rules, and
-// loads reports into the store.
-package ingest
+// Package parse reads one annual report from its text: it finds tables 2–4,
+// gives every number its cell code, records where each number stood and
+// how it was read, and checks the accounting rules. It is pure Go and knows
+// nothing of files or the store (package ingest is the pipeline around it).
+package parse
 
 import (
 	"fmt"
@@ -118,8 +119,8 @@ func (t *text) pageOf(off int) int {
 
 func (t *text) rawOf(a, b int) string { return strings.TrimSpace(t.raw[t.back[a]:t.back[b]]) }
 
-// ParseText reads one report from its text.
-func ParseText(name, content string, meta Meta) (*report.Report, error) {
+// Text reads one report from its text.
+func Text(name, content string, meta Meta) (*report.Report, error) {
 	if strings.TrimSpace(content) == "" {
 		return nil, fmt.Errorf("%s: the document is empty", name)
 	}
