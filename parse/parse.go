@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"nianbao/report"
 )
@@ -279,7 +280,7 @@ func findLabels(t *text, sp span, tmpl []rowDef, anyOrder bool) []label {
 			}
 			// A numbered label may follow its group's label with no
 			// separator (三、本年度办理结果(一)予以公开); a bare one may not.
-			if !numbered && !cellStart(t.norm, a) {
+			if !numbered && !labelStart(t.norm, a) {
 				continue
 			}
 			if row.bare && !cellEnd(t.norm, b) {
@@ -350,6 +351,28 @@ func cellStart(s string, a int) bool {
 	return false
 }
 
+// labelStart tells whether a label may begin at a: where a cell may start,
+// or, in text whose cells run together with nothing between them (a page
+// saved as one line), right after the previous row's numbers or the last
+// word of the table's header (…现行有效件数规章000行政规范性文件…).
+func labelStart(s string, a int) bool {
+	if cellStart(s, a) {
+		return true
+	}
+	if c := s[a-1]; (c >= '0' && c <= '9') || c == ')' || c == ']' {
+		return true
+	}
+	for _, w := range headerEnds {
+		if strings.HasSuffix(s[:a], w) {
+			return true
+		}
+	}
+	return false
+}
+
+// headerEnds are the words a header cell of tables 2–4 ends with.
+var headerEnds = []string{"件数", "数量", "金额", "万元", "内容", "情况", "总计", "审结", "。", ";", ":"}
+
 func cellEnd(s string, b int) bool {
 	for _, r := range s[b:] {
 		switch {
@@ -378,10 +401,45 @@ func extendLabel(s string, b, limit int) int {
 			return i
 		case (c == ' ' || c == '\t') && i+1 < limit && (s[i+1] == ' ' || s[i+1] == '\t'):
 			return i // two spaces part a PDF label from its numbers
+		case (c == ' ' || c == '\t') && zeroAhead(s[i+1:limit]):
+			return i // a zero written as a word or a dash: "规章 / / 3"
 		}
 		i++
 	}
 	return i
+}
+
+// leadingNumber gives the length of a run of digits that opens s and is
+// followed at once by words that are neither a unit (件, 万元) nor part of a
+// date or a numbering (年, 月, 日, 号, 1.其他): such a run is a cell glued to
+// the text after it. It returns 0 when s does not open so.
+func leadingNumber(s string) int {
+	i := 0
+	for i < len(s) && (s[i] >= '0' && s[i] <= '9' || (s[i] == '.' && i > 0 && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9')) {
+		i++
+	}
+	if i == 0 || i == len(s) {
+		return 0
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	if !unicode.Is(unicode.Han, r) || strings.ContainsRune("年月日号件个条项次宗家元万亿人余多", r) {
+		return 0
+	}
+	return i
+}
+
+// zeroAhead tells whether s opens with a whole token that writes a zero
+// (/, —, -, 无, 空) rather than with more words of a label.
+func zeroAhead(s string) bool {
+	end := strings.IndexAny(s, " \t\n\f|")
+	if end < 0 {
+		end = len(s)
+	}
+	if end == 0 {
+		return false
+	}
+	k, _, z := classify(s[:end])
+	return k == kindValue && z != ""
 }
 
 // cell is one cell read from a row's region.
@@ -500,6 +558,17 @@ func (p *parser) cells(lay layout, a, b int, labelEnd int) []cell {
 			off := ca + strings.Index(seg, trim)
 			out = append(out, cell{a: off, b: off + len(trim), kind: k, val: v, zero: z, glued: off == labelEnd})
 			return
+		}
+		if n := leadingNumber(trim); n > 0 {
+			// A number glued to the words after it (0第二十条第(八)项…, a
+			// page saved as one line): the number is this row's cell, the
+			// words are the next header or label.
+			off := ca + strings.Index(seg, trim)
+			if k, v, z := classify(trim[:n]); k == kindValue {
+				out = append(out, cell{a: off, b: off + n, kind: k, val: v, zero: z, glued: off == labelEnd})
+				out = append(out, cell{a: off + n, b: off + len(trim), kind: kindText, text: trim[n:]})
+				return
+			}
 		}
 		if allowMulti {
 			fields := fieldsIndex(seg)

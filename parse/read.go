@@ -281,6 +281,18 @@ func rows2cells(rows []rowCells) [][]cell {
 // numbers on one line. It returns nil when no such row exists.
 func columnEnds(p *parser, rows [][]cell, width int) []int {
 	var samples [][]int
+	lines := map[int]bool{}
+	for _, vals := range rows {
+		if len(vals) > 0 {
+			// Two rows on one line (a page saved as one line) say nothing
+			// about where a column stands.
+			l := p.t.lineOf(vals[0].a)
+			if lines[l] {
+				return nil
+			}
+			lines[l] = true
+		}
+	}
 	for _, vals := range rows {
 		if len(vals) != width {
 			continue
@@ -533,6 +545,17 @@ func hasText(line string) bool {
 	return false
 }
 
+// proseLine tells whether a line holds words other than numbers and the
+// ways of writing zero (无, 空, /): a sentence, not a row of cells.
+func proseLine(s string) bool {
+	for _, f := range strings.Fields(strings.ReplaceAll(s, "|", " ")) {
+		if k, _, _ := classify(f); k == kindText && hasHan(f) {
+			return true
+		}
+	}
+	return false
+}
+
 func hasHan(s string) bool {
 	for _, r := range s {
 		if unicode.Is(unicode.Han, r) {
@@ -570,7 +593,7 @@ func (p *parser) readTable4(sp span) bool {
 	}
 	var vals []cell
 	for _, c := range p.cells(lay, start, sp.b, start) {
-		if lay != layoutPipes && c.kind == kindValue && hasHan(p.lineText(c.a)) {
+		if lay != layoutPipes && c.kind == kindValue && proseLine(p.lineText(c.a)) {
 			// Without bars, table 4's numbers stand on lines of their own;
 			// a number in a sentence (收到行政复议申请2件) is prose.
 			continue

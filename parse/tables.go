@@ -19,14 +19,17 @@ type rowDef struct {
 	bare bool
 }
 
-// A row label may carry numbering in front: 一、 (一) 1. (1) ①.
+// A row label may carry numbering in front: 一、 (一) 1. (1) ①. Arabic
+// numbering is one digit (no group of table 3 has ten rows), so that in
+// glued text the previous row's last digit is not taken for it
+// (…00000002.其他法律: the row before ends in 0, this one is 2.).
 
 // key compiles a label's words. The numbering in front of a label is found
 // apart (prefixBefore): an optional prefix would let every position start
 // a match and make the search slow.
 func key(p string) *regexp.Regexp { return regexp.MustCompile(p) }
 
-var prefixBefore = regexp.MustCompile(`(?:[一二三四五六七八九十]{1,2}[ \t]*[、.,]|\([ \t]*[一二三四五六七八九十]{1,2}[ \t]*\)|[0-9]{1,2}[ \t]*[.、,]|\([ \t]*[0-9]{1,2}[ \t]*\)|[①②③④⑤⑥⑦⑧⑨⑩])[ \t]*$`)
+var prefixBefore = regexp.MustCompile(`(?:[一二三四五六七八九十]{1,2}[ \t]*[、.,]|\([ \t]*[一二三四五六七八九十]{1,2}[ \t]*\)|[0-9][ \t]*[.、,]|\([ \t]*[0-9][ \t]*\)|[①②③④⑤⑥⑦⑧⑨⑩])[ \t]*$`)
 
 // kw builds a label pattern from alternative words, each allowed stray
 // spaces between its characters.
