@@ -5,6 +5,7 @@
 package parse
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
 	"sort"
@@ -78,17 +79,76 @@ func prepare(raw string) *text {
 			norm[i] = ' '
 		}
 	}
+	norm, t.back = dropRunningHeads(norm, t.back)
 	t.norm = string(norm)
+	// Lines are counted in the raw text, so that a line dropped from the
+	// folded text does not shift the line numbers cited to people.
 	t.lines = []int{0}
-	for i := 0; i < len(t.norm); i++ {
-		switch t.norm[i] {
-		case '\n':
+	for i := 0; i < len(raw); i++ {
+		if raw[i] == '\n' {
 			t.lines = append(t.lines, i+1)
-		case '\f':
+		}
+	}
+	for i := 0; i < len(t.norm); i++ {
+		if t.norm[i] == '\f' {
 			t.pages = append(t.pages, i)
 		}
 	}
 	return t
+}
+
+// dropRunningHeads removes from the folded text the running heads of a
+// paged document: the first line of a page (after a form feed) that repeats
+// the document's first line or another page's first line. Between the rows
+// of a table they would otherwise be read as a cell or an empty line. The
+// form feed itself stays (it gives the page); back keeps the map to the
+// raw bytes.
+func dropRunningHeads(norm []byte, back []int) ([]byte, []int) {
+	if bytes.IndexByte(norm, '\f') < 0 {
+		return norm, back
+	}
+	type head struct{ a, b int } // the line after a form feed, with its newline
+	var heads []head
+	count := map[string]int{}
+	first := ""
+	if nl := bytes.IndexByte(norm, '\n'); nl > 0 {
+		first = strings.TrimSpace(string(norm[:nl]))
+	}
+	for i, c := range norm {
+		if c != '\f' {
+			continue
+		}
+		a := i + 1
+		b := bytes.IndexByte(norm[a:], '\n')
+		if b < 0 {
+			continue
+		}
+		b += a + 1
+		line := strings.TrimSpace(string(norm[a:b]))
+		if line == "" {
+			continue
+		}
+		heads = append(heads, head{a, b})
+		count[line]++
+	}
+	var out []byte
+	var outBack []int
+	prev := 0
+	for _, h := range heads {
+		line := strings.TrimSpace(string(norm[h.a:h.b]))
+		if count[line] < 2 && line != first {
+			continue
+		}
+		out = append(out, norm[prev:h.a]...)
+		outBack = append(outBack, back[prev:h.a]...)
+		prev = h.b
+	}
+	if prev == 0 {
+		return norm, back
+	}
+	out = append(out, norm[prev:]...)
+	outBack = append(outBack, back[prev:]...)
+	return out, outBack
 }
 
 // tabbed tells whether tables were pasted tab-separated (from a
@@ -108,7 +168,11 @@ func tabbed(raw string) bool {
 var pageNumber = regexp.MustCompile(`(?m)^([ \t]*(?:[-—][ \t]*[0-9]{1,3}[ \t]*[-—]|第[ \t]*[0-9]{1,3}[ \t]*页(?:[ \t]*[,，]?[ \t]*共[ \t]*[0-9]{1,3}[ \t]*页)?|[0-9]{1,3}[ \t]*/[ \t]*[0-9]{1,3})[ \t]*)$`)
 
 func (t *text) lineOf(off int) int {
-	return sort.Search(len(t.lines), func(i int) bool { return t.lines[i] > off })
+	if off >= len(t.back) {
+		off = len(t.back) - 1
+	}
+	raw := t.back[max(off, 0)]
+	return sort.Search(len(t.lines), func(i int) bool { return t.lines[i] > raw })
 }
 
 func (t *text) pageOf(off int) int {
@@ -661,7 +725,13 @@ func (p *parser) cells(lay layout, a, b int, labelEnd int) []cell {
 				// In a blank-line layout each extra line break is an
 				// empty cell: "\n\n" separates two cells (in a cell-a-line
 				// layout, "\n" does).
-				gap := strings.Count(s[prevEnd:lineStart+fields[0][0]], "\n")
+				stretch := s[prevEnd : lineStart+fields[0][0]]
+				gap := strings.Count(stretch, "\n")
+				if strings.ContainsRune(stretch, '\f') {
+					// A page break (with its page number and running head
+					// gone) is never an empty cell.
+					gap = 0
+				}
 				for k := baseGap(lay); k < gap; k++ {
 					out = append(out, cell{a: lineStart, b: lineStart, kind: kindEmpty})
 				}

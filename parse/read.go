@@ -591,8 +591,12 @@ func (p *parser) readTable4(sp span) bool {
 			return true
 		}
 	}
+	all := p.cells(lay, start, sp.b, start)
+	if run, ok := p.table4Run(all); ok {
+		return run
+	}
 	var vals []cell
-	for _, c := range p.cells(lay, start, sp.b, start) {
+	for _, c := range all {
 		if lay != layoutPipes && c.kind == kindValue && proseLine(p.lineText(c.a)) {
 			// Without bars, table 4's numbers stand on lines of their own;
 			// a number in a sentence (收到行政复议申请2件) is prose.
@@ -641,6 +645,106 @@ func (p *parser) readTable4(sp span) bool {
 	}
 	p.setTable4(vals)
 	return true
+}
+
+// table4Run reads table 4 from text whose lines say nothing (a page saved
+// as one line): after the header's last word stand fifteen numbers in a
+// row, or one run of digits glued to the header (…尚未审结总计000000000000000
+// 五、…) that the rule of table 4 splits. Numbers inside words
+// (收到行政复议申请2件) never belong to such a run.
+func (p *parser) table4Run(cells []cell) (bool, bool) {
+	if strings.Contains(strings.TrimSpace(p.t.norm), "\n") && p.lineCount(cells) > 1 {
+		return false, false
+	}
+	var cs []cell
+	for _, c := range cells {
+		if c.kind != kindText {
+			cs = append(cs, c)
+			continue
+		}
+		cs = append(cs, p.splitDigitRuns(c)...)
+	}
+	for i := 0; i < len(cs); i++ {
+		if cs[i].kind != kindValue || (i > 0 && cs[i-1].kind == kindValue) {
+			continue
+		}
+		j := i
+		for j < len(cs) && cs[j].kind == kindValue {
+			j++
+		}
+		switch {
+		case j-i == 15:
+			p.setTable4(cs[i:j])
+			return true, true
+		case j-i == 1 && cs[i].b-cs[i].a >= 15 && allDigits(p.t.norm[cs[i].a:cs[i].b]):
+			var t4codes []string
+			for c := range report.T4Codes() {
+				t4codes = append(t4codes, string(c))
+			}
+			if nums, note, ok := p.splitGlued(cs[i], 15, groupSums, "表四", p.t.lineOf(cs[i].a), t4codes); ok {
+				for k, v := range nums {
+					src := p.source(cs[i], 4, k/5+1, k%5+1)
+					src.Note = note
+					p.r.Set(t4codes[k], v, src)
+				}
+			}
+			return true, true
+		}
+	}
+	return false, false
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// lineCount is the number of lines the cells stand on.
+func (p *parser) lineCount(cells []cell) int {
+	seen := map[int]bool{}
+	for _, c := range cells {
+		seen[p.t.lineOf(c.a)] = true
+	}
+	return len(seen)
+}
+
+// splitDigitRuns cuts a word with digits run into it (总计000000000000000五)
+// into its words and its numbers; a number followed by a unit or a date
+// word (2件, 2022年) stays part of the words.
+func (p *parser) splitDigitRuns(c cell) []cell {
+	s := p.t.norm
+	var out []cell
+	i, textStart := c.a, c.a
+	for i < c.b {
+		if s[i] < '0' || s[i] > '9' {
+			i++
+			continue
+		}
+		j := i
+		for j < c.b && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		r, _ := utf8.DecodeRuneInString(s[j:c.b])
+		unit := j < c.b && (strings.ContainsRune("年月日号件个条项次宗家元万亿人余多.、", r) || r == ')')
+		if unit {
+			i = j
+			continue
+		}
+		if i > textStart {
+			out = append(out, cell{a: textStart, b: i, kind: kindText, text: s[textStart:i]})
+		}
+		v, _ := strconv.ParseFloat(s[i:j], 64)
+		out = append(out, cell{a: i, b: j, kind: kindValue, val: v, glued: true})
+		i, textStart = j, j
+	}
+	if textStart < c.b {
+		out = append(out, cell{a: textStart, b: c.b, kind: kindText, text: s[textStart:c.b]})
+	}
+	return out
 }
 
 // table4Row finds table 4 printed as one line of fifteen cells, numbers or
