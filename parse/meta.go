@@ -55,7 +55,7 @@ func (p *parser) readMeta() {
 		if i > 40 {
 			break
 		}
-		l = strings.TrimSpace(strings.Trim(l, "#*|"))
+		l = stripFurniture(strings.TrimSpace(strings.Trim(l, "#*|")))
 		m := titleYear.FindStringSubmatchIndex(l)
 		if m == nil {
 			if m2 := titleYearAfter.FindStringSubmatch(l); m2 != nil && r.Year == 0 {
@@ -102,6 +102,12 @@ func (p *parser) readMeta() {
 	}
 	compact := strings.NewReplacer("\n", "", " ", "", "\f", "").Replace(head)
 	if r.Agency == "" {
+		// The page's own byline: 发布机构：… / 信息来源：….
+		if m := bylineOrg.FindStringSubmatch(compact); m != nil {
+			p.setAgency(m[1])
+		}
+	}
+	if r.Agency == "" {
 		if m := yearComma.FindStringSubmatch(compact); m != nil {
 			p.setAgency(m[2])
 		}
@@ -124,6 +130,26 @@ func (p *parser) readMeta() {
 			}
 		}
 	}
+	if r.Agency == "" {
+		// The subject of the narrative's first sentence (2024年,在县委、县
+		// 政府的坚强领导下,海城镇以…), or the agency's website (在句容市住房
+		// 和城乡建设局官网上).
+		for _, re := range []*regexp.Regexp{sentenceSubject, websiteOf} {
+			if m := re.FindStringSubmatch(compact); m != nil {
+				if name := afterFragment(m[1]); plausibleAgency(name) && selfMatches(compact, name) {
+					p.setAgency(name)
+					break
+				}
+			}
+		}
+	}
+	if r.Agency == "" {
+		// A signature at the end: the agency alone on one of the last lines,
+		// above or beside the date.
+		if org := signature(p.t.norm); org != "" {
+			p.setAgency(org)
+		}
+	}
 	if r.County == "" && r.Agency != "" {
 		// The narrative often names the county before the town (乐至县劳动镇).
 		for _, m := range countyTown.FindAllStringSubmatch(compact, -1) {
@@ -134,6 +160,83 @@ func (p *parser) readMeta() {
 		}
 	}
 }
+
+var (
+	// 发布机构：乐至县劳动镇人民政府; 信息来源：…; 来源：…
+	bylineOrg = regexp.MustCompile(`(?:发布机构|发文机关|发布单位|信息来源|来源|编制单位)[:：]([\p{Han}]{2,30}?` + orgSuffix + `)(?:[^\p{Han}]|发布|时间|日期|作者|浏览|点击|字号|$)`)
+	// 2024年,在县委、县政府的坚强领导下,海城镇以…
+	sentenceSubject = regexp.MustCompile(`20[0-9]{2}年度?[,，](?:[^。;]{0,40}?下[,，])?([\p{Han}]{2,24}?(?:镇|乡|街道|局|委员会|办公室|管委会|人民政府))(?:以|坚持|认真|严格|紧紧|围绕|积极|始终|深入|按照|根据|持续|全面|进一步|高度|扎实|紧扣|聚焦|不断|切实)`)
+	// 在句容市住房和城乡建设局官网上
+	websiteOf = regexp.MustCompile(`([\p{Han}]{2,24}?(?:镇|乡|街道|局|委员会|管委会|人民政府))(?:官网|官方网站|门户网站|政府网站|网站)`)
+	// furniture that stands before a title on its line: a page number
+	// (第2页 -, - 2 -), a breadcrumb (当前位置：首页 > …).
+	furniture = regexp.MustCompile(`^(?:第\s*[0-9]+\s*页\s*[-—]*|[-—]\s*[0-9]+\s*[-—]|[0-9]+\s*/\s*[0-9]+|当前位置[:：].*?>\s*[^>]*?(?:\s|$))\s*`)
+	// words a sentence fragment has and an agency's name has not.
+	fragmentWords = regexp.MustCompile(`在|的|下|我|本|关心|指导|领导|按照|根据|认真|进一步|年度|报告|情况|以来`)
+)
+
+// afterFragment keeps what follows the last word that opens a name inside
+// a sentence (在句容市住房和城乡建设局 → 句容市住房和城乡建设局).
+func afterFragment(s string) string {
+	cut := 0
+	for i, r := range s {
+		if strings.ContainsRune("在的下了对由向将把从我本", r) {
+			cut = i + utf8.RuneLen(r)
+		}
+	}
+	return s[cut:]
+}
+
+var selfRef = regexp.MustCompile(`我(局|镇|乡|街道|委|办|区|县|市|中心|处)`)
+
+// selfMatches tells whether a name found in the narrative is of the kind
+// the report calls itself: a report that says 我局 is a bureau's, and the
+// county government's website it names (略阳县人民政府网站) is not its own.
+func selfMatches(text, name string) bool {
+	m := selfRef.FindStringSubmatch(text)
+	if m == nil {
+		return true
+	}
+	if m[1] == "区" || m[1] == "县" || m[1] == "市" {
+		return strings.HasSuffix(name, m[1]) || strings.HasSuffix(name, m[1]+"人民政府")
+	}
+	return strings.HasSuffix(name, m[1]) || (m[1] == "委" && strings.HasSuffix(name, "委员会")) || (m[1] == "办" && strings.HasSuffix(name, "办公室"))
+}
+
+// stripFurniture removes page furniture from the start of a line.
+func stripFurniture(l string) string {
+	return strings.TrimSpace(furniture.ReplaceAllString(l, ""))
+}
+
+// plausibleAgency tells whether a name can be an agency's: short, ending in
+// an organisation's word, and holding none of the words of a sentence
+// (在上级部门的关心指导下我局 is never an agency).
+func plausibleAgency(name string) bool {
+	n := utf8.RuneCountInString(name)
+	if n < 2 || n > 32 || fragmentWords.MatchString(name) {
+		return false
+	}
+	return orgName.MatchString(name)
+}
+
+// signature finds the agency signing the report: a line of its own among
+// the last lines of the text, an organisation's name and nothing else
+// (a date may stand on the same line or the next).
+func signature(s string) string {
+	lines := strings.Split(strings.TrimRight(s, " \n\f"), "\n")
+	for i := len(lines) - 1; i >= 0 && i >= len(lines)-6; i-- {
+		l := strings.TrimSpace(dateTail.ReplaceAllString(lines[i], ""))
+		if l == "" {
+			continue
+		}
+		if org := cleanOrg(l); org != "" && org == l && plausibleAgency(org) {
+			return org
+		}
+	}
+	return ""
+}
+
+var dateTail = regexp.MustCompile(`\s*20[0-9]{2}\s*年\s*[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日\s*$`)
 
 // shortCounty keeps the county of a match that ran on into the words before
 // it (现公开锡山区 → 锡山区): county names are two or three characters and
@@ -205,8 +308,18 @@ func cleanOrg(s string) string {
 // form: 劳动镇人民政府 → 劳动镇, 蛇口街道办事处 → 蛇口街道.
 func (p *parser) setAgency(name string) {
 	name = strings.TrimSpace(name)
-	if name == "" || strings.HasPrefix(name, "我") || strings.HasPrefix(name, "本") {
+	if name == "" || !plausibleAgency(name) {
 		return
+	}
+	// A name printed twice with its lines run together (示范县云石镇人民政府
+	// 云石镇2022年…): the second is the title's own.
+	for _, suf := range []string{"人民政府", "办事处"} {
+		if i := strings.Index(name, suf); i > 0 && i+len(suf) < len(name) {
+			first, second := name[:i], name[i+len(suf):]
+			if strings.HasSuffix(first, second) {
+				name = first + suf
+			}
+		}
 	}
 	county := ""
 	if m := countyName.FindStringSubmatchIndex(name); m != nil {

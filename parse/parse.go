@@ -195,6 +195,10 @@ func Text(name, content string, meta Meta) (*report.Report, error) {
 	p := &parser{t: t, r: r}
 	p.readMeta()
 	p.applyMeta(meta)
+	if r.Agency == "" {
+		r.AddFinding(report.RuleNoAgency, report.SeverityInfo,
+			"未能从原文确定报告机关：标题、发布机构、正文和落款都没有写明机关名称，请在导入时指定机关")
+	}
 	p.readTables()
 	if meta.Edition != "" {
 		r.Edition = meta.Edition
