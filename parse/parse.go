@@ -214,6 +214,8 @@ type parser struct {
 	r    *report.Report
 	md   *bool  // cached markdown()
 	secs []span // cached sections()
+	// subtotals holds the 小计 column of an 8-column table 3, by row.
+	subtotals map[string]subtotal
 }
 
 func (p *parser) applyMeta(m Meta) {
@@ -520,6 +522,9 @@ type cell struct {
 	glued bool // digits right after the label with no separator
 	// shifted marks numbers printed above their row's label (PDF text).
 	shifted bool
+	// afterText marks a cell that follows words (a label or a header the
+	// row template does not know) rather than another cell.
+	afterText bool
 }
 
 const (

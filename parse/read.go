@@ -82,39 +82,48 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 	if table == 3 {
 		cols = p.t3ColumnOrder(sp, labels[0].a)
 	}
-	var rows []rowCells
+	var rows, groups []rowCells
 	anyValue := false
 	for i, l := range labels {
 		def := tmpl[l.row]
-		if def.group || (def.code == "other" && hasSubRows) {
-			continue
-		}
 		end := sp.b
 		if i+1 < len(labels) {
 			end = labels[i+1].a
 		}
 		var vals []cell
 		lb := extendLabel(s, l.b, end)
+		afterText := false
 		for _, c := range p.cells(lay, lb, end, lb) {
 			if c.kind != kindText || c.glued {
+				c.afterText = afterText
 				vals = append(vals, c)
-				if c.kind == kindValue || c.glued {
-					anyValue = true
-				}
 			}
+			afterText = c.kind == kindText && !c.glued
+		}
+		if def.group || (def.code == "other" && hasSubRows) {
+			// A group's own numbers, when printed, are its 小计 (a check).
+			groups = append(groups, rowCells{l, end, vals})
+			continue
+		}
+		for _, c := range vals {
+			anyValue = anyValue || c.kind == kindValue || c.glued
 		}
 		rows = append(rows, rowCells{l, end, vals})
 	}
 	if !anyValue {
 		// Labels without a single number: the table was published empty.
-		p.r.AddFinding(report.RuleNoData, report.SeverityWarning,
+		p.flag(report.RuleNoData, report.SeverityWarning,
 			fmt.Sprintf("表%s只有表头和行名，没有任何数字（第%d行起）", "二三四"[3*(table-2):3*(table-1)], p.t.lineOf(labels[0].a)))
 		return true
 	}
 	if lay == layoutSpaces {
 		shiftEarlyNumbers(p, rows, tmpl)
 	}
-	if table == 3 {
+	eight := table == 3 && p.eightColumns(sp, labels[0].a, rows)
+	if eight {
+		cols = t3EightCols
+	}
+	if table == 3 && !eight {
 		// The header suggested an order; the rows' own sums (rule 3) have
 		// the last word when they clearly favour the other one.
 		var full [][]cell
@@ -125,18 +134,18 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 		}
 		if alt := otherOrder(cols); sumsHold(full, alt) > sumsHold(full, cols)+1 {
 			cols = alt
-			p.r.AddFinding(report.RuleAmbiguous, report.SeverityInfo,
+			p.flag(report.RuleAmbiguous, report.SeverityInfo,
 				"表三“总计”列的位置按各行数字的勾稽关系确定（表头所示列序与数字不符）", "t3.new.total")
 		}
 	}
 	merged := false // a row of the table had merged cells
 	for ri, rc := range rows {
 		def := tmpl[rc.l.row]
-		width := len(def.cols)
 		rowCols := def.cols
 		if table == 3 {
 			rowCols = cols
 		}
+		width := len(rowCols)
 		vals := rc.vals
 		name := strings.TrimSpace(s[rc.l.a:rc.l.b])
 		line := p.t.lineOf(rc.l.a)
@@ -144,19 +153,33 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 			var keep func([]float64) bool
 			if table == 3 {
 				keep = rowSums
+				if eight {
+					keep = eightSums
+				}
 			}
 			cellCodes := codes(table, def.code, rowCols)
 			if nums, note, ok := p.splitGlued(vals[0], width, keep, name, line, cellCodes); ok {
 				for i, v := range nums {
 					src := p.source(vals[0], table, ri+1, i+1)
 					src.Note = note
-					p.r.Set(cellCodes[i], v, src)
+					p.put(cellCodes[i], v, src)
 				}
 			}
 			continue
 		}
-		if len(vals) > width {
+		for len(vals) > width && vals[len(vals)-1].kind == kindEmpty {
+			vals = vals[:len(vals)-1] // empty cells padding the row
+		}
+		if len(vals) > width && restIsOtherRow(vals[width:]) {
+			// The row's numbers end where words start again: what follows
+			// is a row this template does not know (其他主动公开文件).
 			vals = vals[:width]
+		}
+		if len(vals) > width {
+			// More numbers than columns: which ones belong is not known.
+			p.flag(report.RuleAmbiguous, report.SeverityWarning,
+				fmt.Sprintf("第%d行“%s”有%d个数字，应有%d个，无法确定各数字所在列，未读取", line, name, len(vals), width), codes(table, def.code, rowCols)...)
+			continue
 		}
 		cut := len(vals) < width
 		atEOF := strings.TrimSpace(s[rc.end:]) == ""
@@ -164,7 +187,7 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 			// Bars fix positions; a row short of cells mid-table has merged
 			// cells, and which column its numbers belong to is unknown.
 			merged = true
-			p.r.AddFinding(report.RuleAmbiguous, report.SeverityWarning,
+			p.flag(report.RuleAmbiguous, report.SeverityWarning,
 				fmt.Sprintf("第%d行“%s”只有%d个单元格，应有%d个（单元格合并），无法确定各数字所在列，未读取", line, name, len(vals), width), codes(table, def.code, rowCols)...)
 			continue
 		}
@@ -176,17 +199,17 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 				for ci, c := range placed {
 					code := fmt.Sprintf("t%d.%s.%s", table, def.code, rowCols[ci])
 					if c == nil {
-						p.r.Set(code, 0, report.Source{Line: line, Page: p.t.pageOf(rc.l.a), Table: table, Row: ri + 1, Col: ci + 1,
+						p.put(code, 0, report.Source{Line: line, Page: p.t.pageOf(rc.l.a), Table: table, Row: ri + 1, Col: ci + 1,
 							Note: "PDF文本中该列空白，按各列位置推断，按0计"})
 						continue
 					}
 					src := p.source(*c, table, ri+1, ci+1)
 					src.Note = "本行有空白单元格，按各列在PDF文本中的位置归列"
-					p.r.Set(code, c.val, src)
+					p.put(code, c.val, src)
 				}
 				continue
 			}
-			p.r.AddFinding(report.RuleAmbiguous, report.SeverityWarning,
+			p.flag(report.RuleAmbiguous, report.SeverityWarning,
 				fmt.Sprintf("第%d行“%s”只有%d个数字，应有%d个，无法确定各数字所在列，未读取", line, name, len(vals), width), codes(table, def.code, rowCols)...)
 			continue
 		}
@@ -206,15 +229,32 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 			case lay == layoutSpaces && src.Line != line:
 				src.Note = fmt.Sprintf("数字不在行名所在的第%d行（行名换行），按位置归入该行", line)
 			}
-			p.r.Set(code, c.val, src)
+			p.put(code, c.val, src)
 		}
 		switch {
 		case cut && len(vals) == 0:
-			p.r.AddFinding(report.RuleMissing, report.SeverityWarning,
+			p.flag(report.RuleMissing, report.SeverityWarning,
 				fmt.Sprintf("第%d行“%s”后没有读到数字（原文缺数或表格错位）", line, name), codes(table, def.code, rowCols)...)
 		case cut:
-			p.r.AddFinding(report.RuleMissing, report.SeverityWarning,
+			p.flag(report.RuleMissing, report.SeverityWarning,
 				fmt.Sprintf("第%d行“%s”只读到%d个数字，应有%d个（表格被截断）", line, name, len(vals), width), codes(table, def.code, rowCols[len(vals):])...)
+		}
+	}
+	if eight {
+		p.checkSubtotals(groups, lay)
+	}
+	return true
+}
+
+// restIsOtherRow tells whether the cells beyond a row's width belong to
+// another row: empty cells padding this one, then words before any number.
+func restIsOtherRow(rest []cell) bool {
+	for _, c := range rest {
+		if c.afterText {
+			return true
+		}
+		if c.kind != kindEmpty {
+			return false
 		}
 	}
 	return true
@@ -226,6 +266,31 @@ func codes(table int, row string, cols []string) []string {
 		out[i] = fmt.Sprintf("t%d.%s.%s", table, row, c)
 	}
 	return out
+}
+
+// flag adds a finding on the cells of codes that are cells (the 小计
+// column of the 8-column table is a check, not a cell).
+func (p *parser) flag(rule, severity, msg string, codes ...string) {
+	var cells []string
+	for _, c := range codes {
+		if !strings.HasSuffix(c, "."+subtotalCol) {
+			cells = append(cells, c)
+		}
+	}
+	p.r.AddFinding(rule, severity, msg, cells...)
+}
+
+// put records a cell read from the text; a 小计 column value is kept
+// apart for the checks of the 8-column table.
+func (p *parser) put(code string, v float64, src report.Source) {
+	if row, ok := strings.CutSuffix(code, "."+subtotalCol); ok {
+		if p.subtotals == nil {
+			p.subtotals = map[string]subtotal{}
+		}
+		p.subtotals[strings.TrimPrefix(row, "t3.")] = subtotal{v, src}
+		return
+	}
+	p.r.Set(code, v, src)
 }
 
 func (p *parser) source(c cell, table, row, col int) report.Source {
