@@ -36,6 +36,7 @@ func ParseDocument(doc *document.Document, meta Meta) ([]*report.Report, error) 
 		}
 		return doc.Reports, nil
 	}
+	meta.Grid = gridLines(doc.Origins)
 	r, err := parse.Text(doc.Name, doc.Text, meta)
 	if err != nil {
 		return nil, err
@@ -48,6 +49,21 @@ func ParseDocument(doc *document.Document, meta Meta) ([]*report.Report, error) 
 	}
 	applyOrigins(r, doc.Origins)
 	return []*report.Report{r}, nil
+}
+
+// gridLines hands the parser the true grid columns of each line of a grid
+// document, so that rows shortened by merged cells are placed by them.
+func gridLines(origins []document.Origin) []parse.GridLine {
+	var out []parse.GridLine
+	grid := false
+	for _, o := range origins {
+		out = append(out, parse.GridLine{Table: o.Table, Cols: o.Cols})
+		grid = grid || o.Table > 0
+	}
+	if !grid {
+		return nil
+	}
+	return out
 }
 
 // applyOrigins turns text lines back into the places of the original

@@ -26,6 +26,9 @@ type Meta struct {
 	Edition     string
 	PublishedOn string
 	Format      string
+	// Grid, for text printed from a grid document, gives each line's grid
+	// table and the grid column of each of its "|"-closed cells.
+	Grid []GridLine
 }
 
 // text is a report's text prepared for reading: folded for matching, with
@@ -192,7 +195,7 @@ func Text(name, content string, meta Meta) (*report.Report, error) {
 	t := prepare(content)
 	r := report.New(name)
 	r.Format = "text"
-	p := &parser{t: t, r: r}
+	p := &parser{t: t, r: r, grid: meta.Grid}
 	p.readMeta()
 	p.applyMeta(meta)
 	if r.Agency == "" {
@@ -214,6 +217,9 @@ type parser struct {
 	r    *report.Report
 	md   *bool  // cached markdown()
 	secs []span // cached sections()
+	// grid gives each line's grid columns for documents read from a grid.
+	grid   []GridLine
+	widths map[int]int // cached gridWidth
 	// subtotals holds the 小计 column of an 8-column table 3, by row.
 	subtotals map[string]subtotal
 }

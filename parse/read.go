@@ -183,6 +183,12 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 		}
 		cut := len(vals) < width
 		atEOF := strings.TrimSpace(s[rc.end:]) == ""
+		if len(vals) != width && lay == layoutPipes && len(p.grid) > 0 {
+			if placed, why, ok := p.placeByGrid(vals, width); ok {
+				p.setGridRow(placed, why, table, ri+1, def, rowCols, line, name)
+				continue
+			}
+		}
 		if cut && lay == layoutPipes && len(vals) > 0 && (!atEOF || merged) {
 			// Bars fix positions; a row short of cells mid-table has merged
 			// cells, and which column its numbers belong to is unknown.
