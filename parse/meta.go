@@ -315,7 +315,7 @@ func (p *parser) setAgency(name string) {
 	// 云石镇2022年…): the second is the title's own.
 	for _, suf := range []string{"人民政府", "办事处"} {
 		if i := strings.Index(name, suf); i > 0 && i+len(suf) < len(name) {
-			first, second := name[:i], name[i+len(suf):]
+			first, second := name[:i], strings.TrimSpace(name[i+len(suf):])
 			if strings.HasSuffix(first, second) {
 				name = first + suf
 			}

@@ -51,15 +51,26 @@ func (p *parser) readTables() {
 	if t4.a >= 0 {
 		found[4] = p.readTable4(t4)
 	}
-	var missing []string
+	var missing, cells []string
 	for _, n := range []int{2, 3, 4} {
-		if !found[n] {
-			missing = append(missing, "表"+"二三四"[3*(n-2):3*(n-1)])
+		if found[n] {
+			continue
+		}
+		missing = append(missing, "表"+"二三四"[3*(n-2):3*(n-1)])
+		seq := report.T4Codes()
+		switch n {
+		case 2:
+			seq = report.T2Codes(ed)
+		case 3:
+			seq = report.T3Codes(ed)
+		}
+		for c := range seq {
+			cells = append(cells, string(c))
 		}
 	}
 	if len(missing) > 0 {
 		p.r.AddFinding(report.RuleMissing, report.SeverityWarning,
-			fmt.Sprintf("未能读到%s的数字（原文缺少该表、表格为图片或文本被截断）", strings.Join(missing, "、")))
+			fmt.Sprintf("未能读到%s的数字（原文缺少该表、表格为图片或文本被截断）", strings.Join(missing, "、")), cells...)
 	}
 }
 
@@ -249,7 +260,53 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 	if eight {
 		p.checkSubtotals(groups, lay)
 	}
+	p.flagAbsentRows(table, tmpl, labels, hasSubRows, cols)
 	return true
+}
+
+// flagAbsentRows adds a finding for the rows of the template whose label
+// was not found at all, so that their cells are flagged, not silently
+// missing (a label the vocabulary does not know, or text cut short).
+func (p *parser) flagAbsentRows(table int, tmpl []rowDef, labels []label, hasSubRows bool, cols []string) {
+	found := map[int]bool{}
+	for _, l := range labels {
+		found[l.row] = true
+	}
+	var names, cells []string
+	for i, def := range tmpl {
+		if def.group || found[i] {
+			continue
+		}
+		if table == 3 {
+			// (六)其他处理 is one row (2019, and 2021 reports that keep it
+			// whole) or three sub-rows: either form is complete.
+			otherFound := false
+			for j, d := range tmpl {
+				otherFound = otherFound || (d.code == "other" && found[j])
+			}
+			if def.code == "other" && (hasSubRows || p.r.Edition == report.Edition2021) {
+				continue
+			}
+			if strings.HasPrefix(def.code, "other.") && !hasSubRows && (otherFound || p.r.Edition != report.Edition2021) {
+				continue
+			}
+		}
+		names = append(names, def.code)
+		rowCols := def.cols
+		if table == 3 {
+			rowCols = cols
+		}
+		for _, c := range codes(table, def.code, rowCols) {
+			if !strings.HasSuffix(c, "."+subtotalCol) {
+				cells = append(cells, c)
+			}
+		}
+	}
+	if len(names) == 0 {
+		return
+	}
+	p.r.AddFinding(report.RuleMissing, report.SeverityWarning,
+		fmt.Sprintf("表%s中没有找到%d行的行名（原文缺少这些行、行名写法不同或文本被截断），其数字未读取", "二三四"[3*(table-2):3*(table-1)], len(names)), cells...)
 }
 
 // restIsOtherRow tells whether the cells beyond a row's width belong to
@@ -711,7 +768,7 @@ func (p *parser) readTable4(sp span) bool {
 	}
 	if len(vals) < 15 && strings.TrimSpace(s[sp.b:]) != "" {
 		p.r.AddFinding(report.RuleAmbiguous, report.SeverityWarning,
-			fmt.Sprintf("表四（第%d行起）只有%d个数字，应有15个，无法确定各数字所在位置，未读取", p.t.lineOf(sp.a), len(vals)))
+			fmt.Sprintf("表四（第%d行起）只有%d个数字，应有15个，无法确定各数字所在位置，未读取", p.t.lineOf(sp.a), len(vals)), t4Codes()...)
 		return true
 	}
 	p.setTable4(vals)
@@ -772,6 +829,14 @@ func allDigits(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+func t4Codes() []string {
+	var out []string
+	for c := range report.T4Codes() {
+		out = append(out, string(c))
+	}
+	return out
 }
 
 // lineCount is the number of lines the cells stand on.

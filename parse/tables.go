@@ -3,6 +3,7 @@ package parse
 import (
 	"regexp"
 	"strings"
+	"unicode"
 
 	"nianbao/report"
 )
@@ -27,7 +28,28 @@ type rowDef struct {
 // key compiles a label's words. The numbering in front of a label is found
 // apart (prefixBefore): an optional prefix would let every position start
 // a match and make the search slow.
-func key(p string) *regexp.Regexp { return regexp.MustCompile(p) }
+func key(p string) *regexp.Regexp { return regexp.MustCompile(loose(p)) }
+
+// loose lets a line break or spaces stand between any two Chinese
+// characters of a pattern: PDF text wraps a long label (or a heading) over
+// two or three lines anywhere (一、本年\n新收政府\n信息公开\n申请数量 3 0 …),
+// and stray spaces split words (规 章).
+func loose(pattern string) string {
+	var b strings.Builder
+	prevHan := false
+	for _, r := range pattern {
+		han := unicode.Is(unicode.Han, r)
+		if han && prevHan {
+			b.WriteString(gap)
+		}
+		b.WriteRune(r)
+		prevHan = han
+	}
+	return b.String()
+}
+
+// gap is what may stand between two characters of a label.
+const gap = `[ \t\n\f]*`
 
 var prefixBefore = regexp.MustCompile(`(?:[一二三四五六七八九十]{1,2}[ \t]*[、.,]|\([ \t]*[一二三四五六七八九十]{1,2}[ \t]*\)|[0-9][ \t]*[.、,]|\([ \t]*[0-9][ \t]*\)|[①②③④⑤⑥⑦⑧⑨⑩])[ \t]*$`)
 
@@ -38,7 +60,7 @@ func kw(words ...string) *regexp.Regexp {
 	for i, w := range words {
 		alts[i] = sp(w)
 	}
-	return key(strings.Join(alts, "|"))
+	return regexp.MustCompile(strings.Join(alts, "|"))
 }
 
 // sp allows stray spaces between the characters of a label (规 章).
@@ -48,7 +70,7 @@ func sp(word string) string {
 	for i, r := range rs {
 		parts[i] = regexp.QuoteMeta(string(r))
 	}
-	return strings.Join(parts, `[ \t]*`)
+	return strings.Join(parts, gap)
 }
 
 var (
@@ -61,14 +83,14 @@ var (
 		{code: "granted", key: kw("予以公开"), cols: t3Cols},
 		{code: "partial", key: kw("部分公开"), cols: t3Cols},
 		{code: "denied", key: kw("不予公开"), group: true},
-		{code: "denied.state_secret", key: key(sp("属于国家秘密") + `|` + sp("国家秘密")), cols: t3Cols},
+		{code: "denied.state_secret", key: kw("属于国家秘密", "国家秘密"), cols: t3Cols},
 		{code: "denied.law_prohibited", key: kw("其他法律", "法律行政法规", "行政法规禁止", "行政止公开"), cols: t3Cols},
 		{code: "denied.security_stability", key: kw("危及", "三安全一稳定"), cols: t3Cols},
-		{code: "denied.third_party", key: key(sp("保护第三方") + `|第三方合法权益`), cols: t3Cols},
-		{code: "denied.internal_affairs", key: key(`(?:属于)?三类内(?:部|容)事务|内部事务信息`), cols: t3Cols},
-		{code: "denied.process_info", key: key(`(?:属于)?四类过程性|过程性信息`), cols: t3Cols},
-		{code: "denied.enforcement_file", key: key(`(?:属于)?行政执法案卷`), cols: t3Cols},
-		{code: "denied.inquiry", key: key(`(?:属于)?行政查询事项`), cols: t3Cols},
+		{code: "denied.third_party", key: kw("保护第三方", "第三方合法权益"), cols: t3Cols},
+		{code: "denied.internal_affairs", key: kw("属于三类内部事务", "属于三类内容事务", "三类内部事务", "三类内容事务", "内部事务信息"), cols: t3Cols},
+		{code: "denied.process_info", key: kw("属于四类过程性", "四类过程性", "过程性信息"), cols: t3Cols},
+		{code: "denied.enforcement_file", key: kw("属于行政执法案卷", "行政执法案卷"), cols: t3Cols},
+		{code: "denied.inquiry", key: kw("属于行政查询事项", "行政查询事项"), cols: t3Cols},
 		{code: "unavailable", key: kw("无法提供"), group: true},
 		{code: "unavailable.not_held", key: kw("本机关不掌握", "不掌握相关"), cols: t3Cols},
 		{code: "unavailable.needs_creation", key: kw("没有现成信息", "需要另行制作"), cols: t3Cols},
@@ -87,7 +109,7 @@ var (
 		// "3.其他": the label must not run on into other words (其他处理, 其他情形).
 		{code: "other.other", key: regexp.MustCompile(`[3][ \t]*[.、,]?[ \t]*其[ \t]*他`), cols: t3Cols, bare: true},
 		{code: "total", key: kw("总计"), cols: t3Cols},
-		{code: "carry_forward", key: key(`结转下年度?|转下年度|下年度继续办理`), cols: t3Cols},
+		{code: "carry_forward", key: kw("结转下年度", "结转下年", "转下年度", "下年度继续办理"), cols: t3Cols},
 	}
 
 	t2Keys = map[string]*regexp.Regexp{
@@ -113,10 +135,10 @@ func t2Template(edition string) []rowDef {
 
 // Headings of sections 二 to 五: each table starts at its heading.
 var (
-	headT2 = regexp.MustCompile(`主动公开政府信息情况|主动公开政府信息`)
-	headT3 = regexp.MustCompile(`收到和处理政府信息公开申请情况|收到和处理政府信息公开申请`)
-	headT4 = regexp.MustCompile(`政府信息公开行政复议[、,]?\s*行政诉讼情况|行政复议[、,]?\s*行政诉讼情况|行政复议[、,和及]?\s*(?:提起)?行政诉讼的?情况`)
-	headT5 = regexp.MustCompile(`存在的主要问题及改进情况|存在的主要问题|其他需要报告的事项`)
+	headT2 = regexp.MustCompile(loose(`主动公开政府信息情况|主动公开政府信息`))
+	headT3 = regexp.MustCompile(loose(`收到和处理政府信息公开申请情况|收到和处理政府信息公开申请`))
+	headT4 = regexp.MustCompile(loose(`政府信息公开行政复议[、,]?\s*行政诉讼情况|行政复议[、,]?\s*行政诉讼情况|行政复议[、,和及]?\s*(?:提起)?行政诉讼的?情况`))
+	headT5 = regexp.MustCompile(loose(`存在的主要问题及改进情况|存在的主要问题|其他需要报告的事项`))
 
 	firstRowKey = kw("本年新收")
 	t2Start     = regexp.MustCompile(`第二十条|信息内容`)
