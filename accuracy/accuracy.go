@@ -12,7 +12,8 @@
 // for sources, and is not a warning. A missing cell is also flagged by a
 // finding of parse_missing, parse_ambiguous or parse_no_data that names no
 // cell (a table-level finding), when its message names the cell's table or
-// no table at all.
+// no table at all; and the derived 2021 subtotal t3.other.<col>, when
+// missing, is flagged by the findings that name its sub-rows.
 package accuracy
 
 import (
@@ -161,6 +162,14 @@ func Compare(r *report.Report, t Truth) Score {
 			c.Got, c.Class = &got, Silent
 			s.Silent++
 		default:
+			if d, ok := report.Lookup(code); ok && d.Derived && t.Edition != report.Edition2019 {
+				// The 2021 subtotal t3.other.<col> is computed from its
+				// sub-rows: it is flagged when they are.
+				col := report.Code(code).Column()
+				for _, sub := range report.T3OtherSubRows {
+					c.Flags = append(c.Flags, named[string(report.T3(sub, col))]...)
+				}
+			}
 			for _, f := range tableLevel {
 				if namesTable(f.Message, report.Code(code).Table()) {
 					c.Flags = append(c.Flags, f.Message)

@@ -110,3 +110,14 @@ func TestCountsAdd(t *testing.T) {
 		t.Errorf("sum %+v", c)
 	}
 }
+
+// A missing 2021 subtotal t3.other.<col> is flagged by findings on its sub-rows.
+func TestDerivedMissingFlaggedBySubRows(t *testing.T) {
+	truth := Truth{Edition: "2021", Cells: map[string]float64{"t3.other.natural": 1, "t3.other.total": 1}}
+	r := report.New("x")
+	r.AddFinding(report.RuleAmbiguous, report.SeverityWarning, "粘连", "t3.other.unpaid_fee.natural")
+	s := Compare(r, truth)
+	if s.Classes["t3.other.natural"] != MissingFlagged || s.Classes["t3.other.total"] != MissingUnflagged {
+		t.Errorf("classes %v; want natural flagged by its sub-row, total unflagged", s.Classes)
+	}
+}
