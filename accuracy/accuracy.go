@@ -117,8 +117,8 @@ type Score struct {
 	County  Field `json:"county,omitempty"`
 	Year    Field `json:"year,omitempty"`
 	Edition Field `json:"edition,omitempty"`
-	// Cells lists every truth cell that is not exact, in code order.
-	Cells []Cell `json:"cells,omitempty"`
+	// Details lists every truth cell that is not exact, in code order.
+	Details []Cell `json:"details,omitempty"`
 	// Extra lists the cells read that the truth does not hold.
 	ExtraCells []string `json:"extra_cells,omitempty"`
 	// Classes gives the class of every truth cell.
@@ -185,7 +185,7 @@ func Compare(r *report.Report, t Truth) Score {
 		}
 		s.Classes[code] = c.Class
 		if c.Class != Exact {
-			s.Cells = append(s.Cells, c)
+			s.Details = append(s.Details, c)
 		}
 	}
 	for _, code := range r.Codes() {

@@ -1,14 +1,14 @@
 package perturb
 
 import (
-	"fmt"
+	"math/rand/v2"
 	"os"
 	"strconv"
 	"strings"
 	"testing"
-
-	"nianbao/accuracy"
 )
+
+func newRand(seed uint64, i int) *rand.Rand { return rand.New(rand.NewPCG(seed, uint64(i))) }
 
 // suiteN is the number of cases of TestPerturbations: PERTURB_N, or a
 // dozen per perturbation.
@@ -56,6 +56,55 @@ func TestPerturbations(t *testing.T) {
 	}
 }
 
-var _ = fmt.Sprint
-var _ = strings.Join
-var _ accuracy.Class
+// Each perturbation changes the text it claims to change.
+func TestTransforms(t *testing.T) {
+	truths := corpus(3, 40, 4)
+	for _, p := range All() {
+		t.Run(p.Name, func(t *testing.T) {
+			made := 0
+			for i, truth := range truths[:6] {
+				rng := newRand(3, i)
+				c, ok := p.make(truth, rng)
+				if !ok {
+					continue
+				}
+				made++
+				if c.Perturbation != p.Name || c.File == "" {
+					t.Errorf("case %q file %q", c.Perturbation, c.File)
+				}
+				if c.Data != nil {
+					continue
+				}
+				for _, want := range markers[p.Name] {
+					if !strings.Contains(c.Text, want) {
+						t.Errorf("%s %d: text lacks %q", truth.Agency, truth.Year, want)
+					}
+				}
+				if strings.HasPrefix(p.Name, "join-") && strings.Count(strings.TrimRight(c.Text, "\n"), "\n") != 0 {
+					t.Errorf("joined text has %d line breaks", strings.Count(c.Text, "\n"))
+				}
+				for code := range c.Undetermined {
+					if _, ok := c.Want()[code]; !ok {
+						t.Errorf("undetermined %s is no truth cell", code)
+					}
+				}
+			}
+			if made == 0 {
+				t.Error("no case made from six reports")
+			}
+		})
+	}
+}
+
+// markers are strings a perturbation's text must hold.
+var markers = map[string][]string{
+	"furniture":   {"当前位置：首页 >", "字号：大 中 小", "网站标识码", "ICP备", "技术支持"},
+	"crawler":     {"标题: ", "发布时间: ", "原文链接: https://", "--------------------"},
+	"full-width":  {"０"},
+	"traditional": {"數量", "總計"},
+	"tabs":        {"\t"},
+	"eight-pipe":  {"| 小计 |"},
+	"eight-pdf":   {"小计 "},
+	"wrapped":     {"自\n然\n人"},
+	"page-breaks": {"年政府信息公开工作年度报告"},
+}

@@ -52,7 +52,7 @@ func Score(c *Case) Result {
 	r, err := Read(c)
 	t := accuracy.Truth{File: c.File, Agency: &c.Truth.Agency, County: c.Truth.County, Year: c.Truth.Year, Edition: c.Truth.Edition, Cells: c.Want()}
 	res := Result{Case: c, Report: r, Err: err, Score: accuracy.Compare(r, t)}
-	for _, cell := range res.Score.Cells {
+	for _, cell := range res.Score.Details {
 		_, undetermined := c.Undetermined[cell.Code]
 		switch {
 		case cell.Class == accuracy.Exact:
@@ -125,7 +125,11 @@ func Run(opts Options) (*Report, error) {
 	}
 	truths := corpus(opts.Seed, opts.N, len(ps))
 	jobs := make(chan int)
-	results := make([]*Result, opts.N)
+	type done struct {
+		i   int
+		res Result
+	}
+	results := make(chan done)
 	var wg sync.WaitGroup
 	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
 		wg.Add(1)
@@ -143,18 +147,20 @@ func Run(opts Options) (*Report, error) {
 					if !ok {
 						continue
 					}
-					res := Score(c)
-					results[i] = &res
+					results <- done{i, Score(c)}
 					break
 				}
 			}
 		}()
 	}
-	for i := 0; i < opts.N; i++ {
-		jobs <- i
-	}
-	close(jobs)
-	wg.Wait()
+	go func() {
+		for i := 0; i < opts.N; i++ {
+			jobs <- i
+		}
+		close(jobs)
+		wg.Wait()
+		close(results)
+	}()
 	rep := &Report{Examples: map[string][]Result{}, Total: Tally{Name: "总计"}}
 	byName := map[string]*Tally{}
 	for _, p := range ps {
@@ -163,25 +169,42 @@ func Run(opts Options) (*Report, error) {
 	for i := range rep.Tallies {
 		byName[rep.Tallies[i].Name] = &rep.Tallies[i]
 	}
-	for _, res := range results {
-		if res == nil {
+	// Results are tallied as they come; only the worst few per
+	// perturbation are kept (silent cells first, then failing cells, then
+	// the case number, so that a run is the same on any machine).
+	type kept struct {
+		i   int
+		res Result
+	}
+	keep := map[string][]kept{}
+	worse := func(a, b kept) bool {
+		if a.res.Score.Silent != b.res.Score.Silent {
+			return a.res.Score.Silent > b.res.Score.Silent
+		}
+		if len(a.res.Failures) != len(b.res.Failures) {
+			return len(a.res.Failures) > len(b.res.Failures)
+		}
+		return a.i < b.i
+	}
+	for d := range results {
+		res := d.res
+		t := byName[res.Case.Perturbation]
+		t.Add(res)
+		rep.Total.Add(res)
+		if opts.Examples <= 0 || (len(res.Failures) == 0 && res.Err == nil) {
 			continue
 		}
-		t := byName[res.Case.Perturbation]
-		t.Add(*res)
-		rep.Total.Add(*res)
-		if (len(res.Failures) > 0 || res.Err != nil) && len(rep.Examples[t.Name]) < opts.Examples {
-			rep.Examples[t.Name] = append(rep.Examples[t.Name], *res)
+		k := append(keep[t.Name], kept{d.i, res})
+		sort.SliceStable(k, func(a, b int) bool { return worse(k[a], k[b]) })
+		if len(k) > opts.Examples {
+			k = k[:opts.Examples]
 		}
+		keep[t.Name] = k
 	}
-	for _, ex := range rep.Examples {
-		// Worst first: silent cells, then failing cells.
-		sort.SliceStable(ex, func(a, b int) bool {
-			if ex[a].Score.Silent != ex[b].Score.Silent {
-				return ex[a].Score.Silent > ex[b].Score.Silent
-			}
-			return len(ex[a].Failures) > len(ex[b].Failures)
-		})
+	for name, k := range keep {
+		for _, e := range k {
+			rep.Examples[name] = append(rep.Examples[name], e.res)
+		}
 	}
 	return rep, nil
 }
