@@ -160,8 +160,8 @@ func TestScoreSimpleTruthAndText(t *testing.T) {
 	}
 
 	for _, args := range [][]string{
-		{"score", dir},                          // no truth
-		{"score", "--truth", truthPath},         // no file
+		{"score", dir},                  // no truth
+		{"score", "--truth", truthPath}, // no file
 		{"score", "--truth", "/nonexistent.json", dir},
 		{"score", "--truth", filepath.Join(dir, "青石.txt"), dir}, // not JSON
 	} {
