@@ -108,3 +108,23 @@ var markers = map[string][]string{
 	"wrapped":     {"自\n然\n人"},
 	"page-breaks": {"年政府信息公开工作年度报告"},
 }
+
+func TestLabelSlots(t *testing.T) {
+	cases := []struct {
+		labels []string
+		slots  int
+		want   string
+	}{
+		{[]string{"一、本年新收政府信息公开申请数量"}, 3, "一、本年新收政府信息公开申请数量||"},
+		{[]string{"三、本年度办理结果", "(一)予以公开"}, 3, "三、本年度办理结果|(一)予以公开|"},
+		{[]string{"(二)部分公开"}, 3, "|(二)部分公开|"},
+		{[]string{"(三)不予公开", "1.属于国家秘密"}, 3, "|(三)不予公开|1.属于国家秘密"},
+		{[]string{"2.重复申请"}, 3, "||2.重复申请"},
+		{[]string{"规章"}, 1, "规章"},
+	}
+	for _, c := range cases {
+		if got := strings.Join(labelSlots(c.labels, c.slots), "|"); got != c.want {
+			t.Errorf("labelSlots(%v, %d) = %q, want %q", c.labels, c.slots, got, c.want)
+		}
+	}
+}

@@ -366,7 +366,12 @@ func tabs(truth *report.Report, rng *rand.Rand) (*Case, bool) {
 		if g.Head {
 			return []string{strings.Join(append(append([]string(nil), g.Labels...), make([]string, max(g.Pad, 0))...), "\t")}
 		}
-		slots := g.Width - len(g.Values) - max(g.Pad, 0)
+		// Table 3's labels stand in three merged columns before the
+		// numbers; elsewhere a merged value cell leaves empties after it.
+		slots, pad := len(g.Labels), max(g.Pad, 0)
+		if g.Table == 3 {
+			slots, pad = g.Width-len(g.Values), 0
+		}
 		cells := labelSlots(g.Labels, slots)
 		for _, v := range g.Values {
 			s := num(v)
@@ -375,7 +380,7 @@ func tabs(truth *report.Report, rng *rand.Rand) (*Case, bool) {
 			}
 			cells = append(cells, s)
 		}
-		cells = append(cells, make([]string, max(g.Pad, 0))...)
+		cells = append(cells, make([]string, pad)...)
 		return []string{strings.Join(cells, "\t")}
 	})
 	if blank {
@@ -390,6 +395,8 @@ func tabs(truth *report.Report, rng *rand.Rand) (*Case, bool) {
 func labelSlots(labels []string, slots int) []string {
 	out := make([]string, max(slots, len(labels)))
 	switch {
+	case len(labels) == 2 && len(out) == 3 && strings.HasPrefix(labels[0], "("):
+		copy(out[1:], labels) // (三)不予公开 | 1.属于国家秘密, under 三、本年度办理结果
 	case len(labels) >= 2 || len(out) == 1:
 		copy(out, labels)
 	case len(labels) == 1 && len(out) == 3:
