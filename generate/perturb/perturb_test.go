@@ -10,8 +10,8 @@ import (
 
 func newRand(seed uint64, i int) *rand.Rand { return rand.New(rand.NewPCG(seed, uint64(i))) }
 
-// suiteN is the number of cases of TestPerturbations: PERTURB_N, or a
-// dozen per perturbation.
+// suiteN is the number of cases of TestPerturbations: PERTURB_N, or
+// twenty per perturbation.
 func suiteN(t *testing.T) int {
 	if s := os.Getenv("PERTURB_N"); s != "" {
 		n, err := strconv.Atoi(s)
@@ -20,7 +20,7 @@ func suiteN(t *testing.T) int {
 		}
 		return n
 	}
-	return 12 * len(All())
+	return 20 * len(All())
 }
 
 // TestPerturbations reads every perturbation of a seeded sample and holds
