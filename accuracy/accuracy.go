@@ -81,10 +81,14 @@ type Counts struct {
 	Silent           int `json:"silent"`
 	Extra            int `json:"extra"`
 	// Metadata: scored and right, per field.
-	AgencyScored, AgencyRight   int
-	CountyScored, CountyRight   int
-	YearScored, YearRight       int
-	EditionScored, EditionRight int
+	AgencyScored  int `json:"agency_scored"`
+	AgencyRight   int `json:"agency_right"`
+	CountyScored  int `json:"county_scored"`
+	CountyRight   int `json:"county_right"`
+	YearScored    int `json:"year_scored"`
+	YearRight     int `json:"year_right"`
+	EditionScored int `json:"edition_scored"`
+	EditionRight  int `json:"edition_right"`
 }
 
 // Missing is every missing cell, flagged or not.

@@ -66,14 +66,16 @@ func Score(c *Case) Result {
 
 // Tally sums the results of one perturbation.
 type Tally struct {
-	Name  string
-	Cases int
+	Name  string `json:"name"`
+	Cases int    `json:"cases"`
 	accuracy.Counts
 	// Undetermined counts the truth cells the text no longer determines.
-	Undetermined int
+	Undetermined int `json:"undetermined"`
 	// Failing counts the cells that miss the target; FailingCases the
 	// cases with at least one; Errors the cases the parser refused.
-	Failing, FailingCases, Errors int
+	Failing      int `json:"failing"`
+	FailingCases int `json:"failing_cases"`
+	Errors       int `json:"errors"`
 }
 
 // Add counts one result.
