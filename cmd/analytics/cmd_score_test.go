@@ -171,6 +171,22 @@ func TestScoreSimpleTruthAndText(t *testing.T) {
 	}
 }
 
+// A file that cannot be read is scored all missing, and the exit is 1.
+func TestScoreUnreadableFile(t *testing.T) {
+	truth, _ := json.Marshal([]map[string]any{{"file": "corrupt.docx", "cells": map[string]float64{"t3.new.total": 3}}})
+	truthPath := filepath.Join(t.TempDir(), "truth.json")
+	os.WriteFile(truthPath, truth, 0o644)
+	var out, errOut bytes.Buffer
+	code := run([]string{"score", "--json", "--truth", truthPath, "testdata/corrupt.docx"}, &out, &errOut)
+	if code != 1 || !strings.Contains(errOut.String(), "corrupt.docx") {
+		t.Fatalf("exit %d, stderr %q; want 1 naming the file", code, errOut.String())
+	}
+	var got scoreOutput
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil || got.Total.MissingUnflagged != 1 {
+		t.Errorf("scores %+v (%v); want the one cell missing", got.Total, err)
+	}
+}
+
 func TestDisplayWidth(t *testing.T) {
 	for s, want := range map[string]int{"abc": 3, "文件": 4, "缺失(有提示)": 12, "０１": 4, "": 0} {
 		if got := displayWidth(s); got != want {
