@@ -76,6 +76,12 @@ func ZeroToken(r *report.Report) string {
 // Render writes a report as text in a layout (an unknown layout is
 // rendered as LayoutCellPipe).
 func Render(r *report.Report, layout Layout) []byte {
+	return render(r, layout, table3(r))
+}
+
+// render writes a report with a given table 3 (the official one, or a
+// variant such as the eight-column template of eight_column.go).
+func render(r *report.Report, layout Layout, t3 table) []byte {
 	var b bytes.Buffer
 	p := narrative(r)
 	w := &writer{buf: &b}
@@ -99,7 +105,7 @@ func Render(r *report.Report, layout Layout) []byte {
 		t     table
 	}{
 		{"二、主动公开政府信息情况", table2(r)},
-		{"三、收到和处理政府信息公开申请情况", table3(r)},
+		{"三、收到和处理政府信息公开申请情况", t3},
 		{"四、政府信息公开行政复议、行政诉讼情况", table4(r)},
 	}
 	for _, tb := range tables {
