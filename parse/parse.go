@@ -220,6 +220,10 @@ type parser struct {
 	// grid gives each line's grid columns for documents read from a grid.
 	grid   []GridLine
 	widths map[int]int // cached gridWidth
+	// deferGlued and pending keep table 3's glued rows with several
+	// readings until the whole table is read.
+	deferGlued bool
+	pending    []pendingRow
 	// subtotals holds the 小计 column of an 8-column table 3, by row.
 	subtotals map[string]subtotal
 }
@@ -331,8 +335,14 @@ var headingPrefix = regexp.MustCompile(`(?:^|\n)[ \t|#*]*(?:[一二三四五六�
 
 func atLineStart(s string, a int) bool {
 	lo := max(0, a-24)
-	return headingPrefix.MatchString(s[lo:a])
+	return headingPrefix.MatchString(s[lo:a]) || numberedHeading.MatchString(s[lo:a])
 }
+
+// numberedHeading is a section's numeral standing right before its heading
+// anywhere in a line (…情况。二、主动公开政府信息情况…): a page saved as one
+// line keeps the numerals though it lost the line breaks. Prose never puts
+// "二、" before these words.
+var numberedHeading = regexp.MustCompile(`[二三四五六][ \t]*[、.][ \t]*$`)
 
 // label is a row label found in the text.
 type label struct {

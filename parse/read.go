@@ -92,6 +92,8 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 	cols := t3Cols
 	if table == 3 {
 		cols = p.t3ColumnOrder(sp, labels[0].a)
+		p.deferGlued, p.pending = true, nil
+		defer func() { p.deferGlued = false }()
 	}
 	var rows, groups []rowCells
 	anyValue := false
@@ -256,6 +258,9 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 			p.flag(report.RuleMissing, report.SeverityWarning,
 				fmt.Sprintf("第%d行“%s”只读到%d个数字，应有%d个（表格被截断）", line, name, len(vals), width), codes(table, def.code, rowCols[len(vals):])...)
 		}
+	}
+	if table == 3 {
+		p.resolveJointly(rows2map(p, tmpl, rows), table)
 	}
 	if eight {
 		p.checkSubtotals(groups, lay)
@@ -617,6 +622,12 @@ func (p *parser) splitGlued(c cell, width int, keep func([]float64) bool, name s
 		if len(ok) > 0 {
 			cands = ok
 		}
+	}
+	if len(cands) > 1 && p.deferGlued {
+		// Table 3: the row's readings may be settled by the columns'
+		// rules across the rows (resolveJointly).
+		p.pending = append(p.pending, pendingRow{cands: cands, all: len(all), digits: digits, name: name, line: line, codes: cellCodes, c: c})
+		return nil, "", false
 	}
 	if len(cands) != 1 {
 		var alts []string
