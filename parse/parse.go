@@ -495,6 +495,12 @@ func extendLabel(s string, b, limit int) int {
 	return i
 }
 
+// gluedAt tells whether a cell at off is glued to its row's label: it
+// starts where the label ends, with no space between (规章000, not 规章 0).
+func gluedAt(s string, off, labelEnd int) bool {
+	return off == labelEnd && off > 0 && s[off-1] != ' ' && s[off-1] != '\t' && s[off-1] != '\n'
+}
+
 // leadingNumber gives the length of a run of digits that opens s and is
 // followed at once by words that are neither a unit (件, 万元) nor part of a
 // date or a numbering (年, 月, 日, 号, 1.其他): such a run is a cell glued to
@@ -541,6 +547,9 @@ type cell struct {
 	// afterText marks a cell that follows words (a label or a header the
 	// row template does not know) rather than another cell.
 	afterText bool
+	// joined marks glued digits whose run a stray space cut (a..b spans
+	// the space).
+	joined bool
 }
 
 const (
@@ -645,7 +654,7 @@ func (p *parser) cells(lay layout, a, b int, labelEnd int) []cell {
 		}
 		if k, v, z := classify(trim); k != kindText {
 			off := ca + strings.Index(seg, trim)
-			out = append(out, cell{a: off, b: off + len(trim), kind: k, val: v, zero: z, glued: off == labelEnd})
+			out = append(out, cell{a: off, b: off + len(trim), kind: k, val: v, zero: z, glued: gluedAt(s, off, labelEnd)})
 			return
 		}
 		if n := leadingNumber(trim); n > 0 {
@@ -654,7 +663,7 @@ func (p *parser) cells(lay layout, a, b int, labelEnd int) []cell {
 			// words are the next header or label.
 			off := ca + strings.Index(seg, trim)
 			if k, v, z := classify(trim[:n]); k == kindValue {
-				out = append(out, cell{a: off, b: off + n, kind: k, val: v, zero: z, glued: off == labelEnd})
+				out = append(out, cell{a: off, b: off + n, kind: k, val: v, zero: z, glued: gluedAt(s, off, labelEnd)})
 				out = append(out, cell{a: off + n, b: off + len(trim), kind: kindText, text: trim[n:]})
 				return
 			}
@@ -677,7 +686,7 @@ func (p *parser) cells(lay layout, a, b int, labelEnd int) []cell {
 		}
 		off := ca + strings.Index(seg, trim)
 		out = append(out, cell{a: off, b: off + len(trim), kind: kindText, text: trim,
-			glued: off == labelEnd && gluedSigned.MatchString(trim)})
+			glued: gluedAt(s, off, labelEnd) && gluedSigned.MatchString(trim)})
 	}
 	// addLines adds a bar-closed cell; when it spans lines holding several
 	// things (a number, then a heading), each line is a cell of its own.

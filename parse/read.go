@@ -2,6 +2,7 @@ package parse
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -105,13 +106,19 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 		}
 		var vals []cell
 		lb := extendLabel(s, l.b, end)
-		afterText := false
+		afterText, broken := false, ""
 		for _, c := range p.cells(lay, lb, end, lb) {
 			if c.kind != kindText || c.glued {
 				c.afterText = afterText
 				vals = append(vals, c)
 			}
 			afterText = c.kind == kindText && !c.glued
+			if afterText && broken == "" && (len(vals) == 0 || !vals[len(vals)-1].afterText) && startsNumeric(c.text) {
+				broken = c.text // 7- of 行政处罚7- 12: a number torn apart
+			}
+		}
+		if broken != "" && !def.group {
+			vals = append(vals, cell{kind: kindText, text: broken, a: -1})
 		}
 		if def.group || (def.code == "other" && hasSubRows) {
 			// A group's own numbers, when printed, are its 小计 (a check).
@@ -162,7 +169,15 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 		vals := rc.vals
 		name := strings.TrimSpace(s[rc.l.a:rc.l.b])
 		line := p.t.lineOf(rc.l.a)
+		if n := len(vals); n > 0 && vals[n-1].a == -1 {
+			// A token that opens like a number but is none (7-, 1-2-):
+			// the row's numbers cannot be told apart safely.
+			p.flag(report.RuleAmbiguous, report.SeverityWarning,
+				fmt.Sprintf("第%d行“%s”中有无法识别的数字“%s”，未读取", line, name, vals[n-1].text), codes(table, def.code, rowCols)...)
+			continue
+		}
 		if len(vals) < width && len(vals) > 0 && vals[0].glued {
+			vals = p.joinStraySpaces(vals)
 			var keep func([]float64) bool
 			if table == 3 {
 				keep = rowSums
@@ -314,6 +329,33 @@ func (p *parser) flagAbsentRows(table int, tmpl []rowDef, labels []label, hasSub
 		fmt.Sprintf("表%s中没有找到%d行的行名（原文缺少这些行、行名写法不同或文本被截断），其数字未读取", "二三四"[3*(table-2):3*(table-1)], len(names)), cells...)
 }
 
+// joinStraySpaces joins a glued row's digit runs that a stray space cut
+// (一、本年新收…19200012 2): the digits are one run to split, since a space
+// inside glued digits may or may not be a cell boundary and every split of
+// the whole run covers both. It keeps the first cell alone when a later one
+// is not plain digits or follows words.
+func (p *parser) joinStraySpaces(vals []cell) []cell {
+	if len(vals) < 2 {
+		return vals
+	}
+	for i, c := range vals {
+		if c.afterText || c.kind == kindEmpty || c.zero != "" || (i > 0 && !allDigits(p.t.norm[c.a:c.b])) {
+			return vals
+		}
+	}
+	first := vals[0]
+	first.b = vals[len(vals)-1].b
+	first.joined = true
+	return []cell{first}
+}
+
+// startsNumeric tells whether a word opens with a digit or a sign, as a
+// number torn by a stray space does (7- of 7- 12).
+func startsNumeric(w string) bool {
+	digit := func(i int) bool { return i < len(w) && w[i] >= '0' && w[i] <= '9' }
+	return digit(0) || ((w != "" && (w[0] == '-' || w[0] == '+' || w[0] == '.')) && digit(1))
+}
+
 // restIsOtherRow tells whether the cells beyond a row's width belong to
 // another row: empty cells padding this one, then words before any number.
 func restIsOtherRow(rest []cell) bool {
@@ -414,6 +456,8 @@ func rows2cells(rows []rowCells) [][]cell {
 // numbers on one line. It returns nil when no such row exists.
 func columnEnds(p *parser, rows [][]cell, width int) []int {
 	var samples [][]int
+	var starts []int
+	wide := 0
 	lines := map[int]bool{}
 	for _, vals := range rows {
 		if len(vals) > 0 {
@@ -441,10 +485,34 @@ func columnEnds(p *parser, rows [][]cell, width int) []int {
 		}
 		if ends != nil {
 			samples = append(samples, ends)
+			// What stands before the first number: wide gaps (pdftotext
+			// pads columns) or words of different lengths that the
+			// numbers still line up after.
+			ls := strings.LastIndexByte(p.t.norm[:vals[0].a], '\n') + 1
+			before := strings.TrimRight(p.t.norm[ls:vals[0].a], " \t")
+			starts = append(starts, utf8.RuneCountInString(before))
+			if vals[0].a-(ls+len(before)) >= 2 {
+				wide++
+			}
 		}
 	}
-	if len(samples) == 0 {
+	if len(samples) >= 2 && wide < len(samples) && slices.Max(starts)-slices.Min(starts) < 2 {
+		// Single spaces after labels of one length: the numbers' places
+		// follow the text, not columns (a row "行政许可 13 12" with a blank
+		// would line up with "行政许可 16 2 20" by chance).
 		return nil
+	}
+	if len(samples) < 2 {
+		return nil // one row is no evidence of columns
+	}
+	for i := 0; i < width; i++ {
+		lo, hi := samples[0][i], samples[0][i]
+		for _, sm := range samples {
+			lo, hi = min(lo, sm[i]), max(hi, sm[i])
+		}
+		if hi-lo > 4 {
+			return nil // the rows do not line up: no columns in this text
+		}
 	}
 	out := make([]int, width)
 	for i := range out {
@@ -609,7 +677,7 @@ func groupSums(sp []float64) bool {
 // finding lists the readings. It returns the chosen numbers and the note
 // that explains the choice.
 func (p *parser) splitGlued(c cell, width int, keep func([]float64) bool, name string, line int, cellCodes []string) ([]float64, string, bool) {
-	digits := p.t.norm[c.a:c.b]
+	digits := strings.NewReplacer(" ", "", "\t", "").Replace(p.t.norm[c.a:c.b])
 	all := splits(digits, width)
 	cands := all
 	if keep != nil {
