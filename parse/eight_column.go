@@ -31,12 +31,20 @@ func (p *parser) eightColumns(sp span, firstLabel int, rows []rowCells) bool {
 	if strings.Contains(p.t.norm[sp.a:firstLabel], "小计") {
 		return true
 	}
+	if len(p.grid) > 0 {
+		return false // a grid's header says it, and it did not
+	}
 	seven, eight := 0, 0
 	for _, rc := range rows {
-		n := 0
+		n, first := 0, -1
 		for i, c := range rc.vals {
 			if c.kind == kindValue {
-				n = i + 1 // trailing empty cells pad a row, they are no column
+				// Empty cells before the first number and after the last
+				// pad the row (merged label columns, trailing bars).
+				if first < 0 {
+					first = i
+				}
+				n = i - first + 1
 			}
 		}
 		switch n {

@@ -66,7 +66,8 @@ type gridPlace struct {
 // 0 (counts are never negative, so a 0 sum means 0 parts) and refused
 // otherwise (those columns stay unread, with why); a column no cell starts in (covered by a rowspan from the row
 // above) stays unread. It fails when the row is not one grid line.
-func (p *parser) placeByGrid(vals []cell, width int) (placed []gridPlace, why string, ok bool) {
+func (p *parser) placeByGrid(vals []cell, rowCols []string) (placed []gridPlace, why string, ok bool) {
+	width := len(rowCols)
 	if len(p.grid) == 0 || len(vals) == 0 {
 		return nil, "", false
 	}
@@ -76,7 +77,7 @@ func (p *parser) placeByGrid(vals []cell, width int) (placed []gridPlace, why st
 	}
 	g := p.grid[line-1]
 	w := p.gridWidth(g.Table)
-	first := w - width + 1 // grid column of the first value column
+	index := p.valueIndex(g.Table, rowCols, w)
 	placed = make([]gridPlace, width)
 	for i := range vals {
 		c := &vals[i]
@@ -88,28 +89,151 @@ func (p *parser) placeByGrid(vals []cell, width int) (placed []gridPlace, why st
 			return nil, "", false
 		}
 		col := g.Cols[idx]
-		span := w + 1 - col
+		span := 1
 		if idx+1 < len(g.Cols) {
 			span = g.Cols[idx+1] - col
+		} else if col < w {
+			span = w + 1 - col
 		}
-		if col < first || span < 1 || col+span-1 > w {
-			return nil, "", false
+		var ks []int
+		for gc := col; gc < col+span; gc++ {
+			if k, in := index[gc]; in {
+				ks = append(ks, k)
+			}
 		}
-		if span == 1 {
-			placed[col-first] = gridPlace{c: c}
-			continue
-		}
-		if c.kind == kindValue && c.val != 0 {
+		switch {
+		case len(ks) == 0 && c.kind == kindEmpty:
+			continue // an empty label column (a merged label's padding)
+		case len(ks) == 0:
+			return nil, "", false // a number outside the value columns
+		case len(ks) == 1:
+			placed[ks[0]] = gridPlace{c: c}
+		case c.kind == kindValue && c.val != 0:
 			// The columns under a merged number stay unread (flagged);
 			// the row's other columns are still known.
-			why = fmt.Sprintf("数字%s所在的合并单元格跨%d列，无法分到各列", num(c.val), span)
-			continue
-		}
-		for k := 0; k < span; k++ {
-			placed[col-first+k] = gridPlace{c: c, note: fmt.Sprintf("合并单元格跨%d列，值为0，各列按0计", span)}
+			why = fmt.Sprintf("数字%s所在的合并单元格跨%d列，无法分到各列", num(c.val), len(ks))
+		default:
+			for _, k := range ks {
+				placed[k] = gridPlace{c: c, note: fmt.Sprintf("合并单元格跨%d列，值为0，各列按0计", len(ks))}
+			}
 		}
 	}
 	return placed, why, true
+}
+
+// valueIndex says which value column each grid column of a grid table is.
+// Two readings are tried: the header's own cells (自然人 … 总计, for table
+// 3) and the table's last columns; the one under which more of the table's
+// numbers fall in a value column wins — a header cell spanning too far
+// and rows whose trailing empty cells were dropped each mislead one of
+// them.
+func (p *parser) valueIndex(table int, rowCols []string, w int) map[int]int {
+	width := len(rowCols)
+	last := map[int]int{}
+	for k := range width {
+		last[w-width+1+k] = k
+	}
+	hc := p.headerCols(table)
+	if hc == nil || width < 7 {
+		return last
+	}
+	byHeader := map[int]int{}
+	for k, col := range rowCols {
+		gc, found := hc[col]
+		if !found {
+			return last
+		}
+		byHeader[gc] = k
+	}
+	score := func(index map[int]int) int {
+		n := 0
+		for i, g := range p.grid {
+			if g.Table != table {
+				continue
+			}
+			for k, text := range p.lineCells(i + 1) {
+				if k < len(g.Cols) {
+					if kind, _, _ := classify(text); kind == kindValue {
+						if _, in := index[g.Cols[k]]; in {
+							n++
+						} else {
+							n--
+						}
+					}
+				}
+			}
+		}
+		return n
+	}
+	if score(byHeader) > score(last) {
+		return byHeader
+	}
+	return last
+}
+
+// headerWords name table 3's columns as its header cells print them.
+var headerWords = map[string]string{
+	"自然人": "natural", "商业企业": "commercial", "科研机构": "research", "社会公益组织": "social",
+	"法律服务机构": "legal", "其他": "other_org", "小计": subtotalCol, "总计": "total",
+}
+
+// headerCols finds table 3's header cells in a grid table: the grid column
+// of each applicant column by its own words. It returns nil when the grid
+// table holds no such header.
+func (p *parser) headerCols(table int) map[string]int {
+	if hc, ok := p.headers[table]; ok {
+		return hc
+	}
+	hc := map[string]int{}
+	for i, g := range p.grid {
+		if g.Table != table {
+			continue
+		}
+		for k, text := range p.lineCells(i + 1) {
+			if k >= len(g.Cols) {
+				break
+			}
+			word := strings.NewReplacer(" ", "", "\n", "").Replace(text)
+			if col, ok := headerWords[word]; ok {
+				if _, seen := hc[col]; !seen {
+					hc[col] = g.Cols[k]
+				}
+			}
+		}
+	}
+	if len(hc) < 7 {
+		hc = nil
+	}
+	if p.headers == nil {
+		p.headers = map[int]map[string]int{}
+	}
+	p.headers[table] = hc
+	return hc
+}
+
+// lineCells gives the texts of the "|"-closed cells of a line (1-based,
+// numbered as in the raw text) of the folded text.
+func (p *parser) lineCells(line int) []string {
+	if p.normLines == nil {
+		p.normLines = map[int]int{}
+		for o := 0; o <= len(p.t.norm); {
+			p.normLines[p.t.lineOf(o)] = o
+			nl := strings.IndexByte(p.t.norm[o:], '\n')
+			if nl < 0 {
+				break
+			}
+			o += nl + 1
+		}
+	}
+	o, ok := p.normLines[line]
+	if !ok {
+		return nil
+	}
+	end := strings.IndexByte(p.t.norm[o:], '\n')
+	if end < 0 {
+		end = len(p.t.norm) - o
+	}
+	return strings.Split(p.t.norm[o:o+end], "|")
 }
 
 // cellIndex is the index of the "|"-closed cell that holds offset off.
@@ -148,4 +272,31 @@ func (p *parser) setGridRow(placed []gridPlace, why string, table, row int, def 
 		p.flag(report.RuleAmbiguous, report.SeverityWarning,
 			fmt.Sprintf("第%d行“%s”：%s，这%d列未读取", line, name, why, len(uncovered)), uncovered...)
 	}
+}
+
+// tabGrid reads the grid of text pasted from a spreadsheet: a tab between
+// cells, empty cells kept, so the n-th cell of a line stands in column n.
+// Lines with tabs in a run make one table. The label columns a merged
+// label leaves empty (数量\t\t\t7…) then no longer shift the numbers.
+func tabGrid(raw string) []GridLine {
+	lines := strings.Split(raw, "\n")
+	out := make([]GridLine, len(lines))
+	table, inTable := 0, false
+	for i, l := range lines {
+		if !strings.Contains(l, "\t") {
+			inTable = false
+			continue
+		}
+		if !inTable {
+			table++
+			inTable = true
+		}
+		n := strings.Count(l, "\t") + 1
+		cols := make([]int, n)
+		for k := range cols {
+			cols[k] = k + 1
+		}
+		out[i] = GridLine{Table: table, Cols: cols}
+	}
+	return out
 }

@@ -39,6 +39,8 @@ type text struct {
 	back  []int // back[i] = offset in raw of byte i of norm
 	lines []int // offsets in norm where lines start
 	pages []int // offsets in norm of form feeds (PDF page breaks)
+	// tabbed: tables pasted from a spreadsheet, a tab between cells.
+	tabbed bool
 }
 
 func prepare(raw string) *text {
@@ -51,6 +53,7 @@ func prepare(raw string) *text {
 	tab := ' '
 	if tabbed(raw) {
 		tab = '|'
+		t.tabbed = true
 	}
 	for i, r := range raw {
 		if f, ok := fold[r]; ok {
@@ -196,6 +199,9 @@ func Text(name, content string, meta Meta) (*report.Report, error) {
 	r := report.New(name)
 	r.Format = "text"
 	p := &parser{t: t, r: r, grid: meta.Grid}
+	if p.grid == nil && t.tabbed {
+		p.grid = tabGrid(t.raw)
+	}
 	p.readMeta()
 	p.applyMeta(meta)
 	if r.Agency == "" {
@@ -220,6 +226,10 @@ type parser struct {
 	// grid gives each line's grid columns for documents read from a grid.
 	grid   []GridLine
 	widths map[int]int // cached gridWidth
+	// headers caches headerCols; normLines maps raw line numbers to the
+	// folded text's line starts.
+	headers   map[int]map[string]int
+	normLines map[int]int
 	// deferGlued and pending keep table 3's glued rows with several
 	// readings until the whole table is read.
 	deferGlued bool

@@ -195,6 +195,13 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 			}
 			continue
 		}
+		if lay == layoutPipes && len(p.grid) > 0 {
+			// A grid document: each cell's true column places it.
+			if placed, why, ok := p.placeByGrid(vals, rowCols); ok {
+				p.setGridRow(placed, why, table, ri+1, def, rowCols, line, name)
+				continue
+			}
+		}
 		for len(vals) > width && vals[len(vals)-1].kind == kindEmpty {
 			vals = vals[:len(vals)-1] // empty cells padding the row
 		}
@@ -211,12 +218,6 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 		}
 		cut := len(vals) < width
 		atEOF := strings.TrimSpace(s[rc.end:]) == ""
-		if len(vals) != width && lay == layoutPipes && len(p.grid) > 0 {
-			if placed, why, ok := p.placeByGrid(vals, width); ok {
-				p.setGridRow(placed, why, table, ri+1, def, rowCols, line, name)
-				continue
-			}
-		}
 		if cut && lay == layoutPipes && len(vals) > 0 && (!atEOF || merged) {
 			// Bars fix positions; a row short of cells mid-table has merged
 			// cells, and which column its numbers belong to is unknown.
