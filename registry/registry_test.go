@@ -174,7 +174,7 @@ func TestImportUnits(t *testing.T) {
 	}
 	for _, c := range []struct{ q, level, short string }{
 		{"乐至县教育局", "县级部门", "教体局"}, // old name, alias
-		{"科委", "县级部门", "科委"},         // short name within county
+		{"科委", "县级部门", "科委"},      // short name within county
 		{"乐至县经济开发区管委会", "其他", "经济开发区管委会"},
 	} {
 		m := r.Resolve(Query{Name: c.q, County: "乐至县"})
