@@ -162,48 +162,62 @@ type resolved struct {
 	registered             bool
 }
 
-// resolveAgency finds (or, for an agency the registry lacks, creates as
-// unregistered) the agency of a report. A synthetic report's agency is
-// never matched to a real place: it is a 示例数据 agency of its own.
-func (s *Store) resolveAgency(ctx context.Context, q queryer, name, county, code string, synthetic bool) (resolved, error) {
+// identify tells which agency a report is for without writing anything:
+// the registry entry, or the unregistered agency (with its stable id) a
+// person will map. A synthetic report's agency is never matched to a real
+// place: it is a 示例数据 agency of its own.
+func (s *Store) identify(ctx context.Context, name, county, code string, synthetic bool) (p registry.Place, registered bool, reason string, err error) {
+	if synthetic {
+		p = registry.Place{Name: name, Short: registry.Short(name), Level: registry.GuessLevel(name), County: county, Source: "synthetic"}
+		p.ID = registry.UnitID("s", county, p.Short)
+		return p, false, "示例数据", nil
+	}
 	reg, err := s.Registry(ctx)
+	if err != nil {
+		return p, false, "", err
+	}
+	m := reg.Resolve(registry.Query{Code: code, Name: name, County: county})
+	if m.Place != nil {
+		return *m.Place, true, "", nil
+	}
+	p = registry.Place{Name: name, Short: registry.Short(name), Level: registry.GuessLevel(name), Source: "ingest"}
+	if c := m.County; c != nil {
+		p.CountyCode, p.County, p.CityCode, p.City, p.ProvinceCode, p.Province = c.Code, c.Name, c.CityCode, c.City, c.ProvinceCode, c.Province
+		p.ID = registry.UnitID("x", c.Code, p.Short)
+	} else {
+		p.County = strings.TrimSpace(county)
+		p.ID = registry.UnitID("x", p.County, p.Short)
+	}
+	return p, false, m.Reason, nil
+}
+
+// ResolveAgency tells the id of the agency a report would be stored under,
+// and whether it is a registry entry (for batch checks before storing).
+func (s *Store) ResolveAgency(ctx context.Context, name, county, code string, synthetic bool) (string, bool, error) {
+	p, ok, _, err := s.identify(ctx, name, county, code, synthetic)
+	return p.ID, ok, err
+}
+
+// resolveAgency is identify, writing the agency row when it is new.
+func (s *Store) resolveAgency(ctx context.Context, q queryer, name, county, code string, synthetic bool) (resolved, error) {
+	p, registered, reason, err := s.identify(ctx, name, county, code, synthetic)
 	if err != nil {
 		return resolved{}, err
 	}
-	if !synthetic {
-		m := reg.Resolve(registry.Query{Code: code, Name: name, County: county})
-		if m.Place != nil {
-			return resolved{id: m.Place.ID, county: m.Place.County, countyCode: m.Place.CountyCode, registered: true}, nil
-		}
-		if m.County != nil {
-			county = m.County.Name
-		}
-		p := registry.Place{Name: name, Short: registry.Short(name), Level: registry.GuessLevel(name), Source: "ingest"}
-		if m.County != nil {
-			c := m.County
-			p.CountyCode, p.County, p.CityCode, p.City, p.ProvinceCode, p.Province = c.Code, c.Name, c.CityCode, c.City, c.ProvinceCode, c.Province
-			p.ID = registry.UnitID("x", c.Code, p.Short)
-		} else {
-			p.County = county
-			p.ID = registry.UnitID("x", county, p.Short)
-		}
-		err := s.insertAgency(ctx, q, p, false, m.Reason)
-		return resolved{id: p.ID, county: p.County, countyCode: p.CountyCode}, err
-	}
-	p := registry.Place{Name: name, Short: registry.Short(name), Level: registry.GuessLevel(name), County: county, Source: "synthetic"}
-	p.ID = registry.UnitID("s", county, p.Short)
-	if err := s.insertAgency(ctx, q, p, false, "示例数据"); err != nil {
-		return resolved{}, err
-	}
-	// The synthetic county itself, so the county page has an entry.
-	if county != "" {
-		c := registry.Place{Name: county, Short: county, Level: registry.County, County: county, Source: "synthetic"}
-		c.ID = registry.UnitID("s", county, county)
-		if err := s.insertAgency(ctx, q, c, false, "示例数据"); err != nil {
+	if !registered {
+		if err := s.insertAgency(ctx, q, p, false, reason); err != nil {
 			return resolved{}, err
 		}
+		if synthetic && county != "" {
+			// The synthetic county itself, so the county page has an entry.
+			c := registry.Place{Name: county, Short: county, Level: registry.County, County: county, Source: "synthetic"}
+			c.ID = registry.UnitID("s", county, county)
+			if err := s.insertAgency(ctx, q, c, false, "示例数据"); err != nil {
+				return resolved{}, err
+			}
+		}
 	}
-	return resolved{id: p.ID, county: county}, nil
+	return resolved{id: p.ID, county: p.County, countyCode: p.CountyCode, registered: registered}, nil
 }
 
 func (s *Store) insertAgency(ctx context.Context, q queryer, p registry.Place, registered bool, reason string) error {
