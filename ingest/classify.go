@@ -71,13 +71,14 @@ func Classify(name, text string, r *report.Report) (Kind, string) {
 	if k, why := ByName(name); k != "" {
 		return k, why
 	}
+	text = traditional.Replace(text)
 	flat := strings.Map(func(c rune) rune {
 		if unicode.IsSpace(c) || c == '\u3000' || c == '#' || c == '*' {
 			return -1
 		}
 		return c
 	}, text)
-	title := firstLines(text, 3)
+	title := titleOf(text)
 	sections := 0
 	for _, h := range headings {
 		if strings.Contains(flat, h) {
@@ -112,18 +113,26 @@ func Classify(name, text string, r *report.Report) (Kind, string) {
 	return KindAnnual2021, ""
 }
 
-// firstLines joins the first n non-empty lines without spaces.
-func firstLines(text string, n int) string {
-	var b strings.Builder
+// titleOf is the first non-empty line without spaces, cut to 80
+// characters: a title, not a paragraph that happens to come first.
+func titleOf(text string) string {
 	for _, line := range strings.Split(text, "\n") {
-		line = strings.TrimSpace(strings.Trim(strings.TrimSpace(line), "#*|"))
+		line = strings.ReplaceAll(strings.TrimSpace(strings.Trim(strings.TrimSpace(line), "#*|")), " ", "")
 		if line == "" {
 			continue
 		}
-		b.WriteString(strings.ReplaceAll(line, " ", ""))
-		if n--; n == 0 {
-			break
+		if r := []rune(line); len(r) > 80 {
+			line = string(r[:80])
 		}
+		return line
 	}
-	return b.String()
+	return ""
 }
+
+// traditional folds the traditional characters of the words the
+// classifier looks for (Hong Kong–style and 繁体 republished reports).
+var traditional = strings.NewReplacer(
+	"報", "报", "開", "开", "況", "况", "總", "总", "動", "动", "請", "请", "處", "处", "議", "议",
+	"訟", "讼", "題", "题", "項", "项", "關", "关", "務", "务", "辦", "办", "區", "区", "縣", "县",
+	"鎮", "镇", "鄉", "乡", "條", "条", "讀", "读", "復", "复", "訴", "诉", "結", "结",
+)
