@@ -93,6 +93,7 @@ func TestResolve(t *testing.T) {
 		{"street office", Query{Name: "天池街道办事处", County: "乐至县"}, "512022001", "name", "乐至县"},
 		{"OCR slip alias", Query{Name: "沐阳县人民政府"}, "321322", "alias", "沭阳县"},
 		{"county government", Query{Name: "沭阳县人民政府", County: "沭阳县"}, "321322", "county", "沭阳县"},
+		{"OCR slip in both", Query{Name: "沐阳县人民政府", County: "沐阳县"}, "321322", "county", "沭阳县"},
 		{"not in county", Query{Name: "劳动镇", County: "沭阳县"}, "", "", "沭阳县"},
 		{"城关镇 without county is not guessed", Query{Name: "城关镇人民政府"}, "", "", ""},
 	}

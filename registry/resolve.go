@@ -85,7 +85,7 @@ func (r *Registry) Resolve(q Query) Match {
 	if county != nil {
 		full := name
 		name = stripPrefixes(name, county)
-		if name == "" || name == county.Short || name == county.Name {
+		if name == "" || name == county.Short || name == county.Name || containsPlace(r.byName[name], county) {
 			m.Place, m.By = county, "county"
 			return m
 		}
