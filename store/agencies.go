@@ -195,7 +195,14 @@ func (s *Store) identify(ctx context.Context, name, county, code string, synthet
 // and whether it is a registry entry (for batch checks before storing).
 func (s *Store) ResolveAgency(ctx context.Context, name, county, code string, synthetic bool) (string, bool, error) {
 	p, ok, _, err := s.identify(ctx, name, county, code, synthetic)
-	return p.ID, ok, err
+	if err != nil {
+		return "", false, err
+	}
+	id, _, err := followMerge(ctx, s.db, p.ID)
+	if id != p.ID {
+		ok = true
+	}
+	return id, ok, err
 }
 
 // resolveAgency is identify, writing the agency row when it is new.
@@ -217,7 +224,19 @@ func (s *Store) resolveAgency(ctx context.Context, q queryer, name, county, code
 			}
 		}
 	}
-	return resolved{id: p.ID, county: p.County, countyCode: p.CountyCode, registered: registered}, nil
+	r := resolved{id: p.ID, county: p.County, countyCode: p.CountyCode, registered: registered}
+	// An agency a person merged into another lands on that one.
+	id, county, err := followMerge(ctx, q, p.ID)
+	if err != nil {
+		return r, err
+	}
+	if id != p.ID {
+		r.id, r.registered = id, true
+		if county != "" {
+			r.county = county
+		}
+	}
+	return r, nil
 }
 
 func (s *Store) insertAgency(ctx context.Context, q queryer, p registry.Place, registered bool, reason string) error {

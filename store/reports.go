@@ -406,6 +406,12 @@ func (s *Store) Delete(ctx context.Context, id int64) error { return s.DeleteAs(
 
 // DeleteAs removes a report and records who did it in the audit log.
 func (s *Store) DeleteAs(ctx context.Context, id int64, author string) error {
+	return s.DeleteWithReason(ctx, id, author, "")
+}
+
+// DeleteWithReason removes a report's current rows, recording who and why.
+// Its versions stay in report_versions: a deletion loses no document.
+func (s *Store) DeleteWithReason(ctx context.Context, id int64, author, reason string) error {
 	s.write.Lock()
 	defer s.write.Unlock()
 	tx, err := s.db.BeginTx(ctx, nil)
@@ -433,7 +439,7 @@ func (s *Store) DeleteAs(ctx context.Context, id int64, author string) error {
 	if author == "" {
 		author = "cli"
 	}
-	if _, err := tx.ExecContext(ctx, sqlInsertAudit, time.Now().UTC(), author, "delete", who.agency, who.county, who.year, fmt.Sprintf("report %d", id), "", "", ""); err != nil {
+	if _, err := tx.ExecContext(ctx, sqlInsertAudit, time.Now().UTC(), author, "delete", who.agency, who.county, who.year, fmt.Sprintf("report %d", id), "", "", reason); err != nil {
 		tx.Rollback()
 		return err
 	}
