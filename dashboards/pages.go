@@ -147,6 +147,7 @@ type countyView struct {
 	Reports, Towns         int
 	CompareURL, QualityURL string
 	Sections               []section
+	Filing                 *filingView // who has not reported (nil: no registry list)
 }
 
 func (h *handler) county(c *gin.Context) {
@@ -257,6 +258,7 @@ func (h *handler) countyData(ctx context.Context, s scope) (countyView, bool, er
 		{Heading: "历年趋势", Note: "全县各机关报告数字之和；各年报告份数不同时请留意。", Charts: []chartView{trendChart}},
 		{Heading: "报告质量", Charts: []chartView{findings}},
 	}
+	v.Filing = h.filingData(ctx, s.County, s.Year)
 	return v, synthetic, nil
 }
 

@@ -107,7 +107,7 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 		}
 	}
 	handler := newServer(st, api.Options{Tokens: tokens, Parser: uploadParser{}, MaxUpload: cfg.maxUpload, Logger: log}, log,
-		dashboards.WithAssetsDir(cfg.assets), dashboards.WithLogger(log))
+		dashboards.WithAssetsDir(cfg.assets), dashboards.WithLogger(log), dashboards.WithFiling(dashboards.StoreFiling(st)))
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
