@@ -178,6 +178,10 @@ func parseParams(c *gin.Context) (params, error) {
 	}
 	p.f.County = strings.TrimSpace(c.Query("county"))
 	p.f.Agency = strings.TrimSpace(c.Query("agency"))
+	p.f.Province = strings.TrimSpace(c.Query("province"))
+	p.f.City = strings.TrimSpace(c.Query("city"))
+	p.f.AgencyID = strings.TrimSpace(c.Query("agency_id"))
+	p.f.Level = strings.TrimSpace(c.Query("level"))
 	switch e := strings.TrimSpace(c.Query("edition")); e {
 	case "", report.Edition2019, report.Edition2021:
 		p.f.Edition = e
