@@ -91,6 +91,31 @@ func ParseBytes(name string, data []byte, meta Meta) ([]*report.Report, error) {
 	return out, nil
 }
 
+// ErrNotReport is a document that is not an annual report (notes, a
+// manifest, a JSON dump, a 年报解读): it may not replace any report.
+var ErrNotReport = errors.New("不是年度报告")
+
+// ParseUpload reads an uploaded file's reports, refusing a document that
+// is not a report (the API answers 422 with the reason) so an upload can
+// never put a notes file in a report's place.
+func ParseUpload(name string, data []byte, meta Meta) ([]*report.Report, error) {
+	if k, why := ByName(name); k != "" {
+		return nil, fmt.Errorf("%w：%s", ErrNotReport, why)
+	}
+	read, err := ReadBytes(name, data, meta)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*report.Report, 0, len(read))
+	for _, p := range read {
+		if !p.Kind.Storable() {
+			return nil, fmt.Errorf("%w：%s（%s）", ErrNotReport, p.Kind.Label(), p.Why)
+		}
+		out = append(out, p.Report)
+	}
+	return out, nil
+}
+
 // Parsed is a report read from a document with what the document is.
 type Parsed struct {
 	Report *report.Report

@@ -2,6 +2,7 @@ package ingest_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -151,5 +152,22 @@ func TestBatchConflict(t *testing.T) {
 	}
 	if sum.Stored != 1 || len(sum.Conflicts) != 1 || len(sum.Held) != 1 || !strings.Contains(sum.Conflicts[0], "a.txt") {
 		t.Fatalf("conflict: %+v", sum)
+	}
+}
+
+func TestParseUploadRefusesNonReports(t *testing.T) {
+	dir := mixedFolder(t)
+	for _, name := range []string{"说明.md", "notes.json", "解读.txt"} {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ingest.ParseUpload(name, b, ingest.Meta{}); !errors.Is(err, ingest.ErrNotReport) {
+			t.Errorf("%s: %v, want ErrNotReport", name, err)
+		}
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "laodong-2022.txt"))
+	if rs, err := ingest.ParseUpload("laodong-2022.txt", b, ingest.Meta{}); err != nil || len(rs) != 1 || len(rs[0].Cells) < 150 {
+		t.Fatalf("the seed: %v", err)
 	}
 }

@@ -160,5 +160,5 @@ func buildFromSample(ctx context.Context, st *store.Store, dir string, log *slog
 type uploadParser struct{}
 
 func (uploadParser) Parse(_ context.Context, name string, data []byte) ([]*report.Report, error) {
-	return ingest.ParseBytes(name, data, ingest.Meta{})
+	return ingest.ParseUpload(name, data, ingest.Meta{})
 }
