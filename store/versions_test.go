@@ -207,3 +207,35 @@ func TestSameNameTownsTwoReports(t *testing.T) {
 }
 
 func queryOf(name, county string) registry.Query { return registry.Query{Name: name, County: county} }
+
+// A report stored before versions existed (agency_id and current_version
+// NULL, no version rows) keeps its id and its document as version 0 when a
+// new version arrives.
+func TestLegacyReportBecomesVersionZero(t *testing.T) {
+	ctx := context.Background()
+	s := openMem(t)
+	first, err := s.Save(ctx, full("劳动镇", "乐至县", 2022, 3, "old"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`DELETE FROM report_versions`, `DELETE FROM version_cells`, `UPDATE reports SET agency_id = NULL, current_version = NULL`} {
+		if _, err := s.DB().Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := s.Save(ctx, full("劳动镇", "乐至县", 2022, 4, "new"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.ID != first.ID || res.Version != 1 || !res.Current || res.AgencyID != "512022110" {
+		t.Fatalf("after the legacy row: %+v", res)
+	}
+	vs, err := s.Versions(ctx, first.ID)
+	if err != nil || len(vs) != 2 || vs[0].Version != 0 || vs[0].SHA256 != "old" || !vs[1].Current {
+		t.Fatalf("versions: %+v %v", vs, err)
+	}
+	d, err := s.Diff(ctx, first.ID, 0, 1)
+	if err != nil || len(d) == 0 || *d[0].A != 3 {
+		t.Fatalf("diff 0→1: %+v %v", d, err)
+	}
+}
