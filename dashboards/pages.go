@@ -148,6 +148,7 @@ type countyView struct {
 	CompareURL, QualityURL string
 	Sections               []section
 	Filing                 *filingView // who has not reported (nil: no registry list)
+	Departments            int         // reports of the county government and departments, not charted
 }
 
 func (h *handler) county(c *gin.Context) {
@@ -171,10 +172,17 @@ func (h *handler) county(c *gin.Context) {
 
 func (h *handler) countyData(ctx context.Context, s scope) (countyView, bool, error) {
 	v := countyView{CompareURL: compareURL(s.County, s.Year), QualityURL: qualityURL(s.County, s.Year)}
-	reports, err := listReports(ctx, h.q, query.Filter{County: s.County, Year: s.Year})
+	// The town charts leave out the county government and its departments
+	// (issue 10: they were charted as 乡镇); the page says how many.
+	reports, err := listReports(ctx, h.q, query.Filter{County: s.County, Year: s.Year, Level: query.LevelNoDepartments})
 	if err != nil {
 		return v, false, err
 	}
+	every, err := listReports(ctx, h.q, query.Filter{County: s.County, Year: s.Year})
+	if err != nil {
+		return v, false, err
+	}
+	v.Departments = len(every) - len(reports)
 	cells, err := townCells(ctx, h.q, s.County, s.Year)
 	if err != nil {
 		return v, false, err

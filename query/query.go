@@ -164,7 +164,10 @@ func (f Filter) clause() (string, []any) {
 	if f.AgencyID != "" {
 		add("r.agency_id = ?", f.AgencyID)
 	}
-	if levels := LevelSet(f.Level); len(levels) > 0 {
+	if f.Level == LevelNoDepartments {
+		conds = append(conds, "(r.agency_id IS NULL OR r.agency_id NOT IN (SELECT id FROM agencies WHERE list_contains(?::VARCHAR[], level)))")
+		args = append(args, "["+strings.Join(governmentLevels, ", ")+"]")
+	} else if levels := LevelSet(f.Level); len(levels) > 0 {
 		add("r.agency_id IN (SELECT id FROM agencies WHERE list_contains(?::VARCHAR[], level))", "["+strings.Join(levels, ", ")+"]")
 	}
 	if f.Agency != "" {
@@ -188,6 +191,13 @@ func isCode(s string) bool {
 	}
 	return s != ""
 }
+
+// LevelNoDepartments selects every report but those of county or city
+// governments and their departments: what a page of towns charts, keeping
+// agencies the registry could not place.
+const LevelNoDepartments = "no_departments"
+
+var governmentLevels = []string{"省级", "市级", "县级政府", "县级部门", "市级部门"}
 
 // LevelSet expands a level filter to the registry levels it selects:
 // "towns" the town-level ones, "departments" county and city departments,

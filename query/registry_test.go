@@ -6,6 +6,7 @@ import (
 
 	"nianbao/query"
 	"nianbao/query/querytest"
+	"nianbao/report"
 )
 
 // TestHierarchyFilters: the seeded reports are 劳动镇 2022 and 2021 and
@@ -60,6 +61,35 @@ func TestHierarchyFilters(t *testing.T) {
 			if got[k] != n {
 				t.Errorf("group by %s: %v, want %v", g, got, want)
 			}
+		}
+	}
+}
+
+// A county government and its bureaus are not towns: no_departments leaves
+// them out and keeps agencies the registry could not place.
+func TestNoDepartmentsFilter(t *testing.T) {
+	st, _ := querytest.Seed(t)
+	ctx := context.Background()
+	for _, r := range querytest.Reports()[:1] {
+		gov := *r
+		gov.Agency, gov.SHA256, gov.Cells = "乐至县人民政府", "gov", map[string]float64{"t3.new.total": 1}
+		bureau := gov
+		bureau.Agency, bureau.SHA256 = "乐至县教育局", "bureau"
+		for _, x := range []*report.Report{&gov, &bureau} {
+			if _, err := st.Save(ctx, x); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	q := query.New(st)
+	all, _ := q.Reports(ctx, query.Filter{County: "乐至县", Year: 2022})
+	towns, _ := q.Reports(ctx, query.Filter{County: "乐至县", Year: 2022, Level: query.LevelNoDepartments})
+	if len(all.Reports) != 4 || len(towns.Reports) != 2 {
+		t.Fatalf("乐至县 2022: %d reports, %d without the government and bureau; want 4 and 2", len(all.Reports), len(towns.Reports))
+	}
+	for _, r := range towns.Reports {
+		if r.Agency == "乐至县人民政府" || r.Agency == "乐至县教育局" {
+			t.Errorf("%s kept", r.Agency)
 		}
 	}
 }

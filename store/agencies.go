@@ -354,3 +354,62 @@ func nullStr(s string) any {
 	}
 	return s
 }
+
+const (
+	sqlLegacyCount   = `SELECT count(*) FROM reports WHERE agency_id IS NULL`
+	sqlLegacyReports = `SELECT id, agency, county, year, synthetic FROM reports WHERE agency_id IS NULL ORDER BY id`
+	sqlHeldBy        = `SELECT count(*) FROM reports WHERE agency_id = ? AND year = ?`
+)
+
+// backfillAgencies gives the reports of a database made before the
+// registry their agency ids, so filters, filing and links work on it at
+// once. A report whose agency and year another report already holds (two
+// spellings of one town) keeps no id until a person merges or fixes it.
+func (s *Store) backfillAgencies(ctx context.Context) error {
+	var n int
+	if err := s.db.QueryRowContext(ctx, sqlLegacyCount).Scan(&n); err != nil || n == 0 {
+		return err
+	}
+	s.write.Lock()
+	defer s.write.Unlock()
+	if err := s.ensureRegistry(ctx); err != nil {
+		return err
+	}
+	type legacy struct {
+		id             int64
+		agency, county string
+		year           int
+		synthetic      bool
+	}
+	rows, err := s.db.QueryContext(ctx, sqlLegacyReports)
+	if err != nil {
+		return err
+	}
+	var list []legacy
+	for rows.Next() {
+		var l legacy
+		if err := rows.Scan(&l.id, &l.agency, &l.county, &l.year, &l.synthetic); err != nil {
+			rows.Close()
+			return err
+		}
+		list = append(list, l)
+	}
+	rows.Close()
+	for _, l := range list {
+		ag, err := s.resolveAgency(ctx, s.db, l.agency, l.county, "", l.synthetic)
+		if err != nil {
+			return err
+		}
+		var held int
+		if err := s.db.QueryRowContext(ctx, sqlHeldBy, ag.id, l.year).Scan(&held); err != nil {
+			return err
+		}
+		if held > 0 {
+			continue
+		}
+		if _, err := s.db.ExecContext(ctx, sqlSetAgencyID, ag.id, l.id); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -71,6 +71,10 @@ func Open(path string) (*Store, error) {
 		db.Close()
 		return nil, friendly(path, err)
 	}
+	if err := s.backfillAgencies(context.Background()); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: place reports in the registry: %w", path, err)
+	}
 	return s, nil
 }
 

@@ -223,6 +223,15 @@ func TestLegacyReportBecomesVersionZero(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Opening such a database places its reports in the registry.
+	if err := s.backfillAgencies(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var agencyID string
+	s.DB().QueryRow(`SELECT agency_id FROM reports WHERE id = ?`, first.ID).Scan(&agencyID)
+	if agencyID != "512022110" {
+		t.Fatalf("backfilled agency id %q", agencyID)
+	}
 	res, err := s.Save(ctx, full("劳动镇", "乐至县", 2022, 4, "new"))
 	if err != nil {
 		t.Fatal(err)
