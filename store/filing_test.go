@@ -137,6 +137,21 @@ func TestMetadataChangeAuditedAndMerge(t *testing.T) {
 	if err != nil || again.ID != res.ID {
 		t.Fatalf("re-ingest with county: %+v %v", again, err)
 	}
+	// Issue 10: a county-less report corrected by ingesting again with the
+	// county is the same report, not a second copy.
+	lone, err := s.Save(ctx, full("城关镇人民政府", "", 2019, 1, "c1"))
+	if err != nil || lone.Registered {
+		t.Fatalf("county-less 2019: %+v %v", lone, err)
+	}
+	fixed, err := s.Save(ctx, full("城关镇人民政府", county, 2019, 1, "c2"))
+	if err != nil || fixed.ID != lone.ID || !fixed.Registered || fixed.Version != 2 {
+		t.Fatalf("county given on re-ingest: %+v (first %d) %v", fixed, lone.ID, err)
+	}
+	var n int
+	s.DB().QueryRow(`SELECT count(*) FROM reports WHERE year = 2019`).Scan(&n)
+	if n != 1 {
+		t.Fatalf("%d reports for 城关镇 2019", n)
+	}
 	// Two unregistered names of one body: merged, the alias moves.
 	x, _ := s.Save(ctx, full("乐至县科委", "乐至县", 2021, 1, "k1"))
 	y, _ := s.Save(ctx, full("乐至县科学技术委员会", "乐至县", 2022, 1, "k2"))

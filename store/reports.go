@@ -11,6 +11,7 @@ import (
 
 	"github.com/duckdb/duckdb-go/v2"
 
+	"nianbao/registry"
 	"nianbao/report"
 )
 
@@ -187,6 +188,13 @@ func (s *Store) save(ctx context.Context, r *report.Report, opt SaveOptions) (re
 	case e != nil:
 		return res, e
 	}
+	if !found && ag.county != "" {
+		// Correcting the county by ingesting again: a county-less report
+		// (待归属) of this name and year becomes this agency's report.
+		if found, err = s.adopt(ctx, conn, r, ag, &cur, opt.Author, now); err != nil {
+			return res, err
+		}
+	}
 	kind := opt.Kind
 	if kind == "" {
 		kind = "report"
@@ -277,6 +285,53 @@ func (s *Store) save(ctx context.Context, r *report.Report, opt SaveOptions) (re
 	}
 	_, err = conn.ExecContext(ctx, "COMMIT")
 	return res, err
+}
+
+const (
+	sqlOrphanCandidates = `SELECT r.id FROM reports r JOIN agencies a ON a.id = r.agency_id
+WHERE r.year = ? AND r.county = '' AND NOT a.registered AND a.county = '' AND a.short_name = ?`
+	sqlAdopt = `UPDATE reports SET agency_id = ?, county = ? WHERE id = ?`
+)
+
+// adopt moves the one county-less report of r's short name and year, if
+// there is exactly one, to r's agency now that its county is known; the
+// move is audited. Two candidates are left for a person (never guessed).
+func (s *Store) adopt(ctx context.Context, conn *sql.Conn, r *report.Report, ag resolved, cur *current, author string, now time.Time) (bool, error) {
+	rows, err := conn.QueryContext(ctx, sqlOrphanCandidates, r.Year, registry.Short(r.Agency))
+	if err != nil {
+		return false, err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return false, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if len(ids) != 1 {
+		return false, nil
+	}
+	var old current
+	if err := conn.QueryRowContext(ctx, sqlIdentity, ids[0]).Scan(&old.agency, &old.county, new(int), new(string)); err != nil {
+		return false, err
+	}
+	if _, err := conn.ExecContext(ctx, sqlAdopt, ag.id, ag.county, ids[0]); err != nil {
+		return false, err
+	}
+	for _, q := range []string{sqlMoveCorr, sqlMoveReviews} {
+		if _, err := conn.ExecContext(ctx, q, old.agency, ag.county, r.Year, old.agency, old.county, r.Year); err != nil {
+			return false, err
+		}
+	}
+	if _, err := conn.ExecContext(ctx, sqlInsertAudit, now, auditAuthor(author), "meta", old.agency, ag.county, r.Year,
+		fmt.Sprintf("report %d", ids[0]), "待归属", ag.county+" ("+ag.id+")", "重新导入时写明了所属县（区）"); err != nil {
+		return false, err
+	}
+	err = conn.QueryRowContext(ctx, sqlFindByAgency, ag.id, r.Year).Scan(&cur.id, &cur.agency, &cur.county, &cur.file, &cur.hash, &cur.ingested, &cur.version, &cur.cells, &cur.t3, &cur.t4)
+	return err == nil, err
 }
 
 const sqlCountActive = `SELECT count(*) FROM corrections WHERE agency = ? AND county = ? AND year = ? AND NOT orphaned AND NOT superseded`
