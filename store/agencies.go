@@ -410,6 +410,17 @@ func (s *Store) backfillAgencies(ctx context.Context) error {
 		if _, err := s.db.ExecContext(ctx, sqlSetAgencyID, ag.id, l.id); err != nil {
 			return err
 		}
+		if l.county == "" && ag.county != "" {
+			// The registry knows the county: the report no longer shows blank.
+			if _, err := s.db.ExecContext(ctx, sqlAdopt, ag.id, ag.county, l.id); err != nil {
+				return err
+			}
+			for _, q := range []string{sqlMoveCorr, sqlMoveReviews} {
+				if _, err := s.db.ExecContext(ctx, q, l.agency, ag.county, l.year, l.agency, l.county, l.year); err != nil {
+					return err
+				}
+			}
+		}
 	}
 	return nil
 }
