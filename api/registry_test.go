@@ -128,7 +128,46 @@ func TestVersionsFilingMetaRoutes(t *testing.T) {
 			}
 		}
 	}
-	w := s.get("/api/v1/audit")
+	// 天池镇 is not in the registry (it has 天池街道): a person merges it.
+	req := send("GET", "/api/v1/agencies?unregistered=1&reported=1", "", "")
+	w := s.do(req)
+	s.validate(req, w)
+	var tianchi string
+	for _, a := range at(decode(t, w), "agencies").([]any) {
+		if m := a.(map[string]any); m["name"] == "天池镇" {
+			tianchi = m["id"].(string)
+		}
+	}
+	if tianchi == "" {
+		t.Fatalf("天池镇 not listed as unregistered: %s", w.Body.String())
+	}
+	for _, st := range []struct {
+		req    *http.Request
+		status int
+	}{
+		{send("POST", "/api/v1/agencies/"+tianchi+"/merge", `{"into":"512022001"}`, auth), 400},
+		{send("POST", "/api/v1/agencies/"+tianchi+"/merge", `{"into":"512022001","reason":"天池镇已改设天池街道"}`, ""), 401},
+		{send("POST", "/api/v1/agencies/"+tianchi+"/merge", `{"into":"512022001","reason":"天池镇已改设天池街道"}`, auth), 200},
+		{send("POST", "/api/v1/agencies/nothing/merge", `{"into":"512022001","reason":"x"}`, auth), 404},
+	} {
+		w := s.do(st.req)
+		if w.Code != st.status {
+			t.Fatalf("%s %s: status %d, want %d: %s", st.req.Method, st.req.URL, w.Code, st.status, w.Body.String())
+		}
+		s.validate(st.req, w)
+	}
+	f := decode(t, s.get("/api/v1/filing?county=乐至县&year=2022"))
+	for _, a := range at(f, "agencies").([]any) {
+		if m := a.(map[string]any); m["agency_id"] == "512022001" && m["status"] != "filed" {
+			t.Errorf("天池街道 after the merge: %v", m)
+		}
+	}
+	// The filing list as a spreadsheet, with Chinese headers.
+	w = s.get("/api/v1/filing?county=乐至县&year=2022&format=csv")
+	if w.Code != 200 || !strings.Contains(w.Body.String(), "未收录") || !strings.Contains(w.Body.String(), "单位编号") {
+		t.Errorf("filing csv: %d %.200s", w.Code, w.Body.String())
+	}
+	w = s.get("/api/v1/audit")
 	var actions []string
 	for _, e := range at(decode(t, w), "entries").([]any) {
 		actions = append(actions, e.(map[string]any)["action"].(string))
