@@ -97,6 +97,18 @@ func routes(r *gin.Engine, h *handler) {
 	v1.GET("/stats/proactive", h.proactive)
 	v1.GET("/stats/compare", h.compare)
 	v1.GET("/stats/findings", h.findings)
+	// Issue 10: the registry, report versions, metadata fixes, filing.
+	v1.GET("/registry", h.registryInfo)
+	v1.GET("/reports/:id/versions", h.listVersions)
+	v1.POST("/reports/:id/versions/:version/restore", h.auth, h.restoreVersion)
+	v1.GET("/reports/:id/diff", h.diffVersions)
+	v1.PATCH("/reports/:id", h.auth, h.updateMeta)
+	v1.GET("/agencies", h.listAgencies)
+	v1.GET("/agencies/:id", h.getAgency)
+	v1.POST("/agencies/:id/merge", h.auth, h.mergeAgency)
+	v1.GET("/unassigned", h.unassigned)
+	v1.GET("/filing", h.filing)
+	v1.PUT("/filing/:agency/:year", h.auth, h.markFiling)
 	r.GET("/openapi.json", h.openapi)
 	r.NoRoute(func(c *gin.Context) {
 		h.fail(c, http.StatusNotFound, "not_found", "没有这个地址："+c.Request.URL.Path)
@@ -166,6 +178,10 @@ func parseParams(c *gin.Context) (params, error) {
 	}
 	p.f.County = strings.TrimSpace(c.Query("county"))
 	p.f.Agency = strings.TrimSpace(c.Query("agency"))
+	p.f.Province = strings.TrimSpace(c.Query("province"))
+	p.f.City = strings.TrimSpace(c.Query("city"))
+	p.f.AgencyID = strings.TrimSpace(c.Query("agency_id"))
+	p.f.Level = strings.TrimSpace(c.Query("level"))
 	switch e := strings.TrimSpace(c.Query("edition")); e {
 	case "", report.Edition2019, report.Edition2021:
 		p.f.Edition = e
@@ -294,7 +310,7 @@ func (h *handler) deleteReport(c *gin.Context) {
 		h.error(c, err)
 		return
 	}
-	if err := h.st.DeleteAs(c.Request.Context(), id, c.GetString("who")); err != nil {
+	if err := h.st.DeleteWithReason(c.Request.Context(), id, c.GetString("who"), c.Query("reason")); err != nil {
 		h.error(c, err)
 		return
 	}
@@ -308,6 +324,12 @@ type Uploaded struct {
 	Replaced bool           `json:"replaced"`
 	Previous int64          `json:"previous_id,omitempty"`
 	Report   *report.Report `json:"report"`
+	// Issue 10: the version this upload became, whether it is current, why
+	// not (a far smaller document: send force=1 to confirm), the agency.
+	Version  int    `json:"version"`
+	Current  bool   `json:"current"`
+	Held     string `json:"held,omitempty"`
+	AgencyID string `json:"agency_id"`
 }
 
 func (h *handler) uploadReport(c *gin.Context) {
@@ -385,14 +407,15 @@ func (h *handler) uploadReport(c *gin.Context) {
 	who := c.GetString("who")
 	out := []Uploaded{}
 	for _, r := range reports {
-		res, err := h.st.SaveAs(ctx, r, c.GetString("who"))
+		res, err := h.st.SaveWith(ctx, r, store.SaveOptions{Author: who, Force: c.PostForm("force") == "1" || c.PostForm("force") == "true"})
 		if err != nil {
 			h.error(c, err)
 			return
 		}
 		h.log.Info("report uploaded", "id", res.ID, "agency", r.Agency, "county", r.County, "year", r.Year,
 			"file", fh.Filename, "replaced", res.Replaced, "findings", len(r.Findings), "by", who)
-		out = append(out, Uploaded{ID: res.ID, Replaced: res.Replaced, Previous: res.Previous, Report: r})
+		out = append(out, Uploaded{ID: res.ID, Replaced: res.Replaced, Previous: res.Previous, Report: r,
+			Version: res.Version, Current: res.Current, Held: res.Held, AgencyID: res.AgencyID})
 	}
 	c.JSON(http.StatusCreated, gin.H{"uploaded_by": who, "reports": out})
 }

@@ -44,6 +44,7 @@ type Option func(*config)
 type config struct {
 	assetsDir string
 	logger    *slog.Logger
+	filing    FilingFunc
 }
 
 // WithAssetsDir sets the directory holding vendor/echarts.min.js. Without
@@ -95,6 +96,7 @@ type handler struct {
 	assetsDir string
 	assetsOK  bool
 	log       *slog.Logger
+	filing    FilingFunc
 }
 
 // pageNames are the templates, each parsed together with the layout.
@@ -116,7 +118,7 @@ func Mount(r *gin.Engine, q *query.Service, opts ...Option) {
 		o(&c)
 	}
 	dir, ok := FindAssets(c.assetsDir)
-	h := &handler{q: q, pages: parsePages(), assetsDir: dir, assetsOK: ok, log: c.logger}
+	h := &handler{q: q, pages: parsePages(), assetsDir: dir, assetsOK: ok, log: c.logger, filing: c.filing}
 	if ok {
 		h.log.Info("dashboards: serving ECharts", "file", filepath.Join(dir, echartsFile))
 	} else {

@@ -147,6 +147,8 @@ type countyView struct {
 	Reports, Towns         int
 	CompareURL, QualityURL string
 	Sections               []section
+	Filing                 *filingView // who has not reported (nil: no registry list)
+	Departments            int         // reports of the county government and departments, not charted
 }
 
 func (h *handler) county(c *gin.Context) {
@@ -170,10 +172,17 @@ func (h *handler) county(c *gin.Context) {
 
 func (h *handler) countyData(ctx context.Context, s scope) (countyView, bool, error) {
 	v := countyView{CompareURL: compareURL(s.County, s.Year), QualityURL: qualityURL(s.County, s.Year)}
-	reports, err := listReports(ctx, h.q, query.Filter{County: s.County, Year: s.Year})
+	// The town charts leave out the county government and its departments
+	// (issue 10: they were charted as 乡镇); the page says how many.
+	reports, err := listReports(ctx, h.q, query.Filter{County: s.County, Year: s.Year, Level: query.LevelNoDepartments})
 	if err != nil {
 		return v, false, err
 	}
+	every, err := listReports(ctx, h.q, query.Filter{County: s.County, Year: s.Year})
+	if err != nil {
+		return v, false, err
+	}
+	v.Departments = len(every) - len(reports)
 	cells, err := townCells(ctx, h.q, s.County, s.Year)
 	if err != nil {
 		return v, false, err
@@ -257,6 +266,7 @@ func (h *handler) countyData(ctx context.Context, s scope) (countyView, bool, er
 		{Heading: "历年趋势", Note: "全县各机关报告数字之和；各年报告份数不同时请留意。", Charts: []chartView{trendChart}},
 		{Heading: "报告质量", Charts: []chartView{findings}},
 	}
+	v.Filing = h.filingData(ctx, s.County, s.Year)
 	return v, synthetic, nil
 }
 

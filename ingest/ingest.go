@@ -96,6 +96,51 @@ func applyOrigins(r *report.Report, origins []document.Origin) {
 
 // ParseBytes reads the reports in a file's bytes, whatever its format.
 func ParseBytes(name string, data []byte, meta Meta) ([]*report.Report, error) {
+	read, err := ReadBytes(name, data, meta)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*report.Report, len(read))
+	for i, p := range read {
+		out[i] = p.Report
+	}
+	return out, nil
+}
+
+// ErrNotReport is a document that is not an annual report (notes, a
+// manifest, a JSON dump, a 年报解读): it may not replace any report.
+var ErrNotReport = errors.New("不是年度报告")
+
+// ParseUpload reads an uploaded file's reports, refusing a document that
+// is not a report (the API answers 422 with the reason) so an upload can
+// never put a notes file in a report's place.
+func ParseUpload(name string, data []byte, meta Meta) ([]*report.Report, error) {
+	if k, why := ByName(name); k != "" {
+		return nil, fmt.Errorf("%w：%s", ErrNotReport, why)
+	}
+	read, err := ReadBytes(name, data, meta)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*report.Report, 0, len(read))
+	for _, p := range read {
+		if !p.Kind.Storable() {
+			return nil, fmt.Errorf("%w：%s（%s）", ErrNotReport, p.Kind.Label(), p.Why)
+		}
+		out = append(out, p.Report)
+	}
+	return out, nil
+}
+
+// Parsed is a report read from a document with what the document is.
+type Parsed struct {
+	Report *report.Report
+	Kind   Kind
+	Why    string // why it is (or is not) a report, in Chinese
+}
+
+// ReadBytes reads and classifies the reports in a file's bytes.
+func ReadBytes(name string, data []byte, meta Meta) ([]Parsed, error) {
 	doc, err := document.Read(name, data)
 	if err != nil {
 		return nil, err
@@ -105,27 +150,51 @@ func ParseBytes(name string, data []byte, meta Meta) ([]*report.Report, error) {
 		return nil, err
 	}
 	sum := sha256.Sum256(data)
-	for _, r := range reports {
+	out := make([]Parsed, len(reports))
+	for i, r := range reports {
 		r.SHA256 = hex.EncodeToString(sum[:])
 		r.File = name
+		out[i].Report = r
+		if len(doc.Reports) > 0 {
+			// A county summary workbook: rows laid out as the tables.
+			out[i].Kind = KindAnnual2021
+			if r.Edition == report.Edition2019 {
+				out[i].Kind = KindAnnual2019
+			}
+			continue
+		}
+		out[i].Kind, out[i].Why = Classify(name, doc.Text, r)
 	}
-	return reports, nil
+	return out, nil
 }
 
 // ParseFile reads a file from disk.
 func ParseFile(path string, meta Meta) ([]*report.Report, error) {
+	read, err := ReadFile(path, meta)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*report.Report, len(read))
+	for i, p := range read {
+		out[i] = p.Report
+	}
+	return out, nil
+}
+
+// ReadFile reads and classifies a file from disk.
+func ReadFile(path string, meta Meta) ([]Parsed, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	reports, err := ParseBytes(filepath.Base(path), data, meta)
+	read, err := ReadBytes(filepath.Base(path), data, meta)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	for _, r := range reports {
-		r.File = path
+	for _, p := range read {
+		p.Report.File = path
 	}
-	return reports, nil
+	return read, nil
 }
 
 // CollectFiles expands folders recursively into the report files they hold,
@@ -170,7 +239,15 @@ func CollectFiles(paths []string) ([]string, error) {
 type Result struct {
 	Path    string
 	Reports []*report.Report
-	Err     error
+	// Kinds[i] is what the document of Reports[i] is, Why[i] why.
+	Kinds []Kind
+	Why   []string
+	// Skipped says why the file was not read at all (its type is never a
+	// report); Reports is then empty and Err nil.
+	Skipped string
+	// DivisionCode is the GB/T 2260 code the folder's manifest gives.
+	DivisionCode string
+	Err          error
 }
 
 // ParseAll reads files on all cores, applying a folder's manifest.csv where
@@ -200,12 +277,15 @@ func ParseAll(paths []string, meta Meta) []Result {
 			for i := range jobs {
 				p := paths[i]
 				m := meta
+				code := ""
 				if mf, ok := manifestFor(filepath.Dir(p)); ok {
 					if e, ok := mf.Lookup(filepath.Base(p)); ok {
 						m = mergeManifest(m, e)
+						code = e.DivisionCode
 					}
 				}
 				results[i] = parseOne(p, m)
+				results[i].DivisionCode = code
 			}
 		}()
 	}
@@ -227,7 +307,20 @@ func parseOne(path string, m Meta) (res Result) {
 			res.Reports, res.Err = nil, fmt.Errorf("%s: the reader failed on this document (%v); please report it with the file", path, v)
 		}
 	}()
-	res.Reports, res.Err = ParseFile(path, m)
+	if k, why := ByName(path); k != "" {
+		res.Kinds, res.Skipped = []Kind{k}, why
+		return res
+	}
+	read, err := ReadFile(path, m)
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	for _, p := range read {
+		res.Reports = append(res.Reports, p.Report)
+		res.Kinds = append(res.Kinds, p.Kind)
+		res.Why = append(res.Why, p.Why)
+	}
 	return res
 }
 
@@ -254,12 +347,33 @@ var ErrNoKey = errors.New("cannot tell which agency and year the report is for")
 
 // Summary counts what an ingest did.
 type Summary struct {
-	Read     int            `json:"read"`
-	Stored   int            `json:"stored"`
-	Replaced int            `json:"replaced"`
-	Failed   int            `json:"failed"`
-	ByRule   map[string]int `json:"findings_by_rule"`
-	Failures []string       `json:"failures,omitempty"`
+	Read      int            `json:"read"`
+	Stored    int            `json:"stored"`
+	Replaced  int            `json:"replaced"`
+	Unchanged int            `json:"unchanged"`
+	Failed    int            `json:"failed"`
+	ByRule    map[string]int `json:"findings_by_rule"`
+	Failures  []string       `json:"failures,omitempty"`
+	// Skipped are files that are not reports (notes, manifests, JSON,
+	// 年报解读), each with the reason: nothing of theirs was stored.
+	Skipped []string `json:"skipped,omitempty"`
+	// Held are versions stored but not made current, with the reason.
+	Held []string `json:"held,omitempty"`
+	// Conflicts are files of this batch claiming an agency and year that
+	// an earlier file of the batch already claimed.
+	Conflicts []string `json:"conflicts,omitempty"`
+	// Unregistered are agencies the registry does not hold (or cannot tell
+	// apart without a county), listed for a person to map.
+	Unregistered []string `json:"unregistered,omitempty"`
+}
+
+// Options say how to ingest.
+type Options struct {
+	// Author is recorded in the audit log for every stored version.
+	Author string
+	// Force makes a version current even when it is far smaller than the
+	// current one or conflicts with another file of the batch.
+	Force bool
 }
 
 // Progress receives a tick per file handled.
@@ -268,12 +382,23 @@ type Progress func(done, total int, path string)
 // IngestPaths parses every report under paths and stores each one in its
 // own transaction. A file that cannot be read is reported and skipped.
 func IngestPaths(ctx context.Context, st *store.Store, paths []string, meta Meta, progress Progress) (Summary, error) {
+	return IngestPathsWith(ctx, st, paths, meta, Options{}, progress)
+}
+
+// IngestPathsWith is IngestPaths with options: each document is classified
+// first (non-reports are skipped with a line saying so), each report is
+// stored as a version of its agency and year, and a version that would
+// shrink the current report, or that a second file of the batch claims, is
+// kept but not made current without Force.
+func IngestPathsWith(ctx context.Context, st *store.Store, paths []string, meta Meta, opt Options, progress Progress) (Summary, error) {
 	sum := Summary{ByRule: map[string]int{}}
 	files, err := CollectFiles(paths)
 	if err != nil {
 		return sum, err
 	}
 	results := ParseAll(files, meta)
+	claimed := map[string]string{} // agency id|year → file that claimed it
+	unreg := map[string]bool{}
 	for i, res := range results {
 		if err := ctx.Err(); err != nil {
 			return sum, err
@@ -281,25 +406,66 @@ func IngestPaths(ctx context.Context, st *store.Store, paths []string, meta Meta
 		if progress != nil {
 			progress(i+1, len(results), res.Path)
 		}
+		if res.Skipped != "" {
+			sum.Skipped = append(sum.Skipped, fmt.Sprintf("%s: %s（%s），已跳过", res.Path, res.Skipped, KindNotReport.Label()))
+			continue
+		}
 		if res.Err != nil {
 			sum.Failed++
 			sum.Failures = append(sum.Failures, res.Err.Error())
 			continue
 		}
 		sum.Read++
-		for _, r := range res.Reports {
+		for j, r := range res.Reports {
+			kind := KindAnnual2021
+			if j < len(res.Kinds) {
+				kind = res.Kinds[j]
+			}
+			if !kind.Storable() {
+				why := ""
+				if j < len(res.Why) {
+					why = res.Why[j]
+				}
+				sum.Skipped = append(sum.Skipped, fmt.Sprintf("%s: %s（%s），已跳过", res.Path, kind.Label(), why))
+				continue
+			}
 			if r.Agency == "" || r.Year == 0 {
 				sum.Failed++
 				sum.Failures = append(sum.Failures, fmt.Sprintf("%s: %v (agency %q, year %d); pass --agency/--year or list it in manifest.csv", res.Path, ErrNoKey, r.Agency, r.Year))
 				continue
 			}
-			saved, err := st.Save(ctx, r)
+			so := store.SaveOptions{Author: opt.Author, Force: opt.Force, DivisionCode: res.DivisionCode, Kind: string(kind)}
+			id, registered, err := st.ResolveAgency(ctx, r.Agency, r.County, res.DivisionCode, r.Synthetic)
+			if err != nil {
+				return sum, err
+			}
+			key := fmt.Sprintf("%s|%d", id, r.Year)
+			if first, ok := claimed[key]; ok {
+				msg := fmt.Sprintf("%s 与 %s 都是 %s %d 年的报告", res.Path, first, r.Agency, r.Year)
+				sum.Conflicts = append(sum.Conflicts, msg)
+				so.Hold = "同一批次的冲突：" + msg
+			} else {
+				claimed[key] = res.Path
+			}
+			if !registered && !r.Synthetic && !unreg[id] {
+				unreg[id] = true
+				sum.Unregistered = append(sum.Unregistered, fmt.Sprintf("%s（%s，县：%s）", r.Agency, id, orDash(r.County)))
+			}
+			saved, err := st.SaveWith(ctx, r, so)
 			if err != nil {
 				if errors.Is(err, store.ErrLocked) {
 					return sum, err
 				}
 				sum.Failed++
 				sum.Failures = append(sum.Failures, err.Error())
+				continue
+			}
+			switch {
+			case saved.Unchanged:
+				sum.Unchanged++
+				continue
+			case !saved.Current:
+				sum.Held = append(sum.Held, fmt.Sprintf("%s: 已存为报告 %d 的第 %d 版，但未设为当前版本：%s（确认无误请加 --force 重新导入，或在页面上恢复该版本）", res.Path, saved.ID, saved.Version, saved.Held))
 				continue
 			}
 			sum.Stored++
@@ -314,9 +480,17 @@ func IngestPaths(ctx context.Context, st *store.Store, paths []string, meta Meta
 	return sum, nil
 }
 
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
 // WriteSummary prints a summary for people.
 func (s Summary) WriteSummary(w io.Writer) {
-	fmt.Fprintf(w, "读取 read %d, 入库 stored %d, 替换 replaced %d, 失败 failed %d\n", s.Read, s.Stored, s.Replaced, s.Failed)
+	fmt.Fprintf(w, "读取 read %d, 入库 stored %d, 替换 replaced %d, 未变 unchanged %d, 暂缓 held %d, 跳过 skipped %d, 失败 failed %d\n",
+		s.Read, s.Stored, s.Replaced, s.Unchanged, len(s.Held), len(s.Skipped), s.Failed)
 	rules := make([]string, 0, len(s.ByRule))
 	for r := range s.ByRule {
 		rules = append(rules, r)
@@ -324,6 +498,21 @@ func (s Summary) WriteSummary(w io.Writer) {
 	sort.Strings(rules)
 	for _, r := range rules {
 		fmt.Fprintf(w, "  %-18s %4d  %s\n", r, s.ByRule[r], report.RuleLabels[r])
+	}
+	for _, f := range s.Skipped {
+		fmt.Fprintf(w, "  跳过 %s\n", f)
+	}
+	for _, f := range s.Held {
+		fmt.Fprintf(w, "  暂缓 %s\n", f)
+	}
+	for _, f := range s.Conflicts {
+		fmt.Fprintf(w, "  冲突 %s\n", f)
+	}
+	if len(s.Unregistered) > 0 {
+		fmt.Fprintf(w, "  待映射 %d 个单位不在登记册中（analytics registry unresolved 或 GET /api/v1/agencies?unregistered=1）：\n", len(s.Unregistered))
+		for _, u := range s.Unregistered {
+			fmt.Fprintf(w, "    %s\n", u)
+		}
 	}
 	for _, f := range s.Failures {
 		fmt.Fprintf(w, "  失败 %s\n", f)

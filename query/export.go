@@ -13,7 +13,8 @@ func quoteLiteral(s string) string {
 }
 
 // ExportParquet writes every cell with its report's year, county, agency,
-// edition and id to dir as Parquet, partitioned by year and county.
+// edition and id, and the registry's codes, to dir as Parquet,
+// partitioned by year, province and county.
 // Existing files of the same partitions are overwritten.
 func (s *Service) ExportParquet(ctx context.Context, dir string) error {
 	body, err := sqlFiles.ReadFile("sql/ExportParquet.sql")

@@ -102,6 +102,14 @@ type Filter struct {
 	County  string // exact county name
 	Agency  string // exact agency name
 	Edition string // "2019" or "2021"
+	// The registry's hierarchy (issue 10): a province, city or county by
+	// name or GB/T 2260 code, one agency by its id, and a level — "towns"
+	// (乡、镇、街道 and other town-level units), "departments", or one
+	// registry level such as 县级政府.
+	Province string
+	City     string
+	AgencyID string
+	Level    string
 	// HasFindings keeps reports with (true) or without (false) findings.
 	HasFindings *bool
 	// Dismissed counts findings an assessor dismissed; by default they are
@@ -123,7 +131,8 @@ func (f Filter) key() string {
 	if f.HasFindings != nil {
 		hf = fmt.Sprint(*f.HasFindings)
 	}
-	return fmt.Sprintf("y=%d|c=%q|a=%q|e=%q|f=%s|d=%v|l=%d|o=%d", f.Year, f.County, f.Agency, f.Edition, hf, f.Dismissed, f.Limit, f.Offset)
+	return fmt.Sprintf("y=%d|c=%q|a=%q|e=%q|f=%s|d=%v|l=%d|o=%d|p=%q|ci=%q|id=%q|lv=%q", f.Year, f.County, f.Agency, f.Edition, hf, f.Dismissed, f.Limit, f.Offset,
+		f.Province, f.City, f.AgencyID, f.Level)
 }
 
 // clause renders the filter as a condition on the reports table aliased r.
@@ -138,7 +147,28 @@ func (f Filter) clause() (string, []any) {
 		add("r.year = ?", f.Year)
 	}
 	if f.County != "" {
-		add("r.county = ?", f.County)
+		if isCode(f.County) {
+			add("r.agency_id IN (SELECT id FROM agencies WHERE county_code = ?)", f.County)
+		} else {
+			add("r.county = ?", f.County)
+		}
+	}
+	if f.City != "" {
+		conds = append(conds, "r.agency_id IN (SELECT id FROM agencies WHERE city_code = ? OR city = ?)")
+		args = append(args, f.City, f.City)
+	}
+	if f.Province != "" {
+		conds = append(conds, "r.agency_id IN (SELECT id FROM agencies WHERE province_code = ? OR province = ?)")
+		args = append(args, f.Province, f.Province)
+	}
+	if f.AgencyID != "" {
+		add("r.agency_id = ?", f.AgencyID)
+	}
+	if f.Level == LevelNoDepartments {
+		conds = append(conds, "(r.agency_id IS NULL OR r.agency_id NOT IN (SELECT id FROM agencies WHERE list_contains(?::VARCHAR[], level)))")
+		args = append(args, "["+strings.Join(governmentLevels, ", ")+"]")
+	} else if levels := LevelSet(f.Level); len(levels) > 0 {
+		add("r.agency_id IN (SELECT id FROM agencies WHERE list_contains(?::VARCHAR[], level))", "["+strings.Join(levels, ", ")+"]")
 	}
 	if f.Agency != "" {
 		add("r.agency = ?", f.Agency)
@@ -150,6 +180,38 @@ func (f Filter) clause() (string, []any) {
 		add("EXISTS (SELECT 1 FROM "+f.findings()+" hf WHERE hf.report_id = r.id) = ?", *f.HasFindings)
 	}
 	return "(" + strings.Join(conds, " AND ") + ")", args
+}
+
+// isCode tells a GB/T 2260 code (digits only) from a name.
+func isCode(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// LevelNoDepartments selects every report but those of county or city
+// governments and their departments: what a page of towns charts, keeping
+// agencies the registry could not place.
+const LevelNoDepartments = "no_departments"
+
+var governmentLevels = []string{"省级", "市级", "县级政府", "县级部门", "市级部门"}
+
+// LevelSet expands a level filter to the registry levels it selects:
+// "towns" the town-level ones, "departments" county and city departments,
+// anything else itself; "" selects all (nil).
+func LevelSet(level string) []string {
+	switch strings.TrimSpace(level) {
+	case "":
+		return nil
+	case "towns":
+		return []string{"镇", "乡", "街道", "乡级其他"}
+	case "departments":
+		return []string{"县级部门", "市级部门"}
+	}
+	return []string{strings.TrimSpace(level)}
 }
 
 // findings is the relation of findings the filter counts: all of them, or
@@ -172,14 +234,20 @@ const (
 	GroupCounty  GroupBy = "county"
 	GroupYear    GroupBy = "year"
 	GroupEdition GroupBy = "edition"
+	// The registry's hierarchy and levels (issue 10); reports whose agency
+	// the registry does not place group under "".
+	GroupProvince GroupBy = "province"
+	GroupCity     GroupBy = "city"
+	GroupLevel    GroupBy = "level"
 )
 
 // AllGroupings lists the accepted group_by values (GroupNone aside).
-var AllGroupings = []GroupBy{GroupAgency, GroupCounty, GroupYear, GroupEdition}
+var AllGroupings = []GroupBy{GroupAgency, GroupCounty, GroupYear, GroupEdition, GroupProvince, GroupCity, GroupLevel}
 
 // GroupLabels gives each grouping its Chinese column header.
 var GroupLabels = map[GroupBy]string{
 	GroupNone: "范围", GroupAgency: "机关", GroupCounty: "县（市、区）", GroupYear: "年度", GroupEdition: "格式版本",
+	GroupProvince: "省（区、市）", GroupCity: "市（州）", GroupLevel: "层级",
 }
 
 // AllGroupLabel is the group name of the single row when nothing is grouped.
@@ -190,10 +258,10 @@ func ParseGroupBy(s string) (GroupBy, error) {
 	switch g := GroupBy(strings.TrimSpace(s)); g {
 	case GroupNone, "none", "all":
 		return GroupNone, nil
-	case GroupAgency, GroupCounty, GroupYear, GroupEdition:
+	case GroupAgency, GroupCounty, GroupYear, GroupEdition, GroupProvince, GroupCity, GroupLevel:
 		return g, nil
 	}
-	return "", &InputError{Field: "group_by", Message: fmt.Sprintf("未知的分组 %q，可用：agency、county、year、edition 或留空", s)}
+	return "", &InputError{Field: "group_by", Message: fmt.Sprintf("未知的分组 %q，可用：agency、county、year、edition、province、city、level 或留空", s)}
 }
 
 // groupExprs are the SQL expressions of each grouping: the group name and
@@ -208,6 +276,12 @@ func (g GroupBy) exprs() (grp, county string) {
 		return "CAST(r.year AS VARCHAR)", "''"
 	case GroupEdition:
 		return "r.edition", "''"
+	case GroupProvince:
+		return "coalesce((SELECT a.province FROM agencies a WHERE a.id = r.agency_id), '')", "''"
+	case GroupCity:
+		return "coalesce((SELECT a.city FROM agencies a WHERE a.id = r.agency_id), '')", "''"
+	case GroupLevel:
+		return "coalesce((SELECT a.level FROM agencies a WHERE a.id = r.agency_id), '')", "''"
 	}
 	return "'" + AllGroupLabel + "'", "''"
 }

@@ -27,6 +27,11 @@ type ReportSummary struct {
 	Errors   int `json:"errors"`
 	Warnings int `json:"warnings"`
 	Infos    int `json:"infos"`
+	// The agency in the registry: same-name towns of two counties have two
+	// ids (issue 10); the division code is "" for units without one.
+	AgencyID     string `json:"agency_id"`
+	DivisionCode string `json:"division_code,omitempty"`
+	Level        string `json:"level,omitempty"`
 }
 
 // ReportList is a page of reports and the number the filter selects.
@@ -64,7 +69,7 @@ func (s *Service) Reports(ctx context.Context, f Filter) (ReportList, error) {
 		for rows.Next() {
 			var r ReportSummary
 			if err := rows.Scan(&r.ID, &r.Agency, &r.County, &r.Year, &r.Edition, &r.Format, &r.SourceFile,
-				&r.PublishedOn, &r.Synthetic, &r.IngestedAt, &r.Errors, &r.Warnings, &r.Infos); err != nil {
+				&r.PublishedOn, &r.Synthetic, &r.IngestedAt, &r.Errors, &r.Warnings, &r.Infos, &r.AgencyID, &r.DivisionCode, &r.Level); err != nil {
 				return out, fmt.Errorf("list reports: %w", err)
 			}
 			r.Findings = r.Errors + r.Warnings + r.Infos

@@ -38,9 +38,10 @@ func groupVals(g GroupBy, gr Group) []any {
 
 // Tables lays out the report list.
 func (l ReportList) Tables() []Table {
-	t := Table{Title: "年度报告", Columns: []string{"编号", "机关", "县（市、区）", "年度", "格式版本", "文件格式", "来源文件", "发布日期", "示例数据", "错误", "警告", "提示"}}
+	t := Table{Title: "年度报告", Columns: []string{"编号", "机关", "县（市、区）", "年度", "格式版本", "文件格式", "来源文件", "发布日期", "示例数据", "错误", "警告", "提示", "单位编号", "区划代码", "层级"}}
 	for _, r := range l.Reports {
-		t.Rows = append(t.Rows, []any{r.ID, r.Agency, r.County, r.Year, r.Edition, r.Format, r.SourceFile, r.PublishedOn, yesNo(r.Synthetic), r.Errors, r.Warnings, r.Infos})
+		t.Rows = append(t.Rows, []any{r.ID, r.Agency, r.County, r.Year, r.Edition, r.Format, r.SourceFile, r.PublishedOn, yesNo(r.Synthetic), r.Errors, r.Warnings, r.Infos,
+			r.AgencyID, r.DivisionCode, r.Level})
 	}
 	return []Table{t}
 }

@@ -6,22 +6,36 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
 
+	"nianbao/registry"
 	"nianbao/report"
 )
 
 const (
-	sqlFindExisting = `SELECT id, source_file, sha256, ingested_at FROM reports WHERE agency = ? AND county = ? AND year = ?`
-	sqlKeepHistory  = `INSERT INTO report_history (agency, county, year, report_id, source_file, sha256, ingested_at, replaced_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
-	sqlDeleteCells  = `DELETE FROM cells WHERE report_id = ?`
-	sqlDeleteSrc    = `DELETE FROM cell_sources WHERE report_id = ?`
-	sqlDeleteFind   = `DELETE FROM findings WHERE report_id = ?`
-	sqlDeleteReport = `DELETE FROM reports WHERE id = ?`
-	sqlInsertReport = `INSERT INTO reports (agency, county, year, edition, format, source_file, sha256, published_on, synthetic, ingested_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+	sqlFindByAgency = `SELECT id, agency, county, source_file, sha256, ingested_at, coalesce(current_version, 0),
+       (SELECT count(*) FROM cells c WHERE c.report_id = r.id),
+       EXISTS (SELECT 1 FROM cells c WHERE c.report_id = r.id AND c.code LIKE 't3.%'),
+       EXISTS (SELECT 1 FROM cells c WHERE c.report_id = r.id AND c.code LIKE 't4.%')
+FROM reports r WHERE agency_id = ? AND year = ?`
+	sqlFindLegacy = `SELECT id, agency, county, source_file, sha256, ingested_at, coalesce(current_version, 0),
+       (SELECT count(*) FROM cells c WHERE c.report_id = r.id),
+       EXISTS (SELECT 1 FROM cells c WHERE c.report_id = r.id AND c.code LIKE 't3.%'),
+       EXISTS (SELECT 1 FROM cells c WHERE c.report_id = r.id AND c.code LIKE 't4.%')
+FROM reports r WHERE agency_id IS NULL AND agency = ? AND county = ? AND year = ?`
+	sqlMaxVersion    = `SELECT coalesce(max(version), 0) FROM report_versions WHERE report_id = ?`
+	sqlSetAgencyID   = `UPDATE reports SET agency_id = ? WHERE id = ?`
+	sqlUpdateCurrent = `UPDATE reports SET edition = ?, format = ?, source_file = ?, sha256 = ?, published_on = ?, synthetic = ?, ingested_at = ?, current_version = ?, kind = ? WHERE id = ?`
+	sqlKeepHistory   = `INSERT INTO report_history (agency, county, year, report_id, source_file, sha256, ingested_at, replaced_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+	sqlDeleteCells   = `DELETE FROM cells WHERE report_id = ?`
+	sqlDeleteSrc     = `DELETE FROM cell_sources WHERE report_id = ?`
+	sqlDeleteFind    = `DELETE FROM findings WHERE report_id = ?`
+	sqlDeleteReport  = `DELETE FROM reports WHERE id = ?`
+	sqlInsertReport  = `INSERT INTO reports (agency, county, year, edition, format, source_file, sha256, published_on, synthetic, ingested_at, agency_id, kind, current_version)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id`
 	sqlGetReport = `SELECT id, agency, county, year, edition, format, source_file, sha256,
        coalesce(strftime(published_on, '%Y-%m-%d'), ''), synthetic, ingested_at
 FROM reports WHERE id = ?`
@@ -34,8 +48,18 @@ FROM reports WHERE id = ?`
 // SaveResult tells what Save did.
 type SaveResult struct {
 	ID       int64
-	Replaced bool  // an earlier version of the same agency, county and year existed
-	Previous int64 // its id
+	Replaced bool  // an earlier version of the same agency and year was current
+	Previous int64 // the report's id then (the same: ids never change)
+	// AgencyID is the agency the report is stored under; Registered tells
+	// whether it is a registry entry (false: listed for a person to map).
+	AgencyID   string
+	Registered bool
+	// Version is the number of the version this document became; Current
+	// whether it is now the report's current version. Held says why not.
+	Version   int
+	Current   bool
+	Held      string
+	Unchanged bool // the same document as the current version: nothing stored
 	// Corrected counts the stored corrections laid over the new version;
 	// Orphaned lists the cells whose corrections no longer apply because
 	// the document now reads differently there.
@@ -43,26 +67,83 @@ type SaveResult struct {
 	Orphaned  []string
 }
 
-// Save stores a report in one transaction, replacing any stored report of
-// the same agency, county and year (whose hash and time go to history).
+// SaveOptions say how to store a report.
+type SaveOptions struct {
+	Author       string // who, for the audit log ("" records nothing)
+	Force        bool   // make the version current even when it is far smaller
+	DivisionCode string // GB/T 2260 code from a manifest
+	Kind         string // what the classifier called the document
+	// Hold, when set, keeps the version from becoming current with this
+	// reason (a batch conflict) unless Force.
+	Hold string
+}
+
+// Save stores a report in one transaction as a new version of its agency
+// and year (see SaveWith).
 func (s *Store) Save(ctx context.Context, r *report.Report) (SaveResult, error) {
-	return s.SaveAs(ctx, r, "")
+	return s.SaveWith(ctx, r, SaveOptions{})
 }
 
 // SaveAs is Save by a named person (an upload through the API): the upload
 // is recorded in the audit log with the file's name and hash.
 func (s *Store) SaveAs(ctx context.Context, r *report.Report, author string) (SaveResult, error) {
+	return s.SaveWith(ctx, r, SaveOptions{Author: author})
+}
+
+// SaveWith stores a report as a new version of the report of its agency
+// and year. The report keeps its id; the version becomes current unless it
+// is far smaller than the current one (see HoldReason) and Force is unset.
+func (s *Store) SaveWith(ctx context.Context, r *report.Report, opt SaveOptions) (SaveResult, error) {
 	s.write.Lock()
 	defer s.write.Unlock()
-	res, err := s.save(ctx, r, author)
+	if err := s.ensureRegistry(ctx); err != nil {
+		return SaveResult{}, fmt.Errorf("store %s: %w", r.File, err)
+	}
+	res, err := s.save(ctx, r, opt)
 	if err != nil {
 		return res, fmt.Errorf("store %s: %w", r.File, err)
 	}
-	s.changed()
+	if !res.Unchanged {
+		s.changed()
+	}
 	return res, nil
 }
 
-func (s *Store) save(ctx context.Context, r *report.Report, author string) (res SaveResult, err error) {
+// HoldReason tells why a new version should not replace the current one
+// without a person's say: far fewer cells (under half), or no table 3 or 4
+// where the current version has them. "" means it may.
+func HoldReason(oldCells int, oldT3, oldT4 bool, r *report.Report) string {
+	n, t3, t4 := tableStats(r)
+	switch {
+	case oldT3 && !t3:
+		return fmt.Sprintf("新版本没有表三（当前版本有），单元格 %d → %d", oldCells, n)
+	case oldT4 && !t4:
+		return fmt.Sprintf("新版本没有表四（当前版本有），单元格 %d → %d", oldCells, n)
+	case oldCells >= 10 && n*2 < oldCells:
+		return fmt.Sprintf("新版本单元格远少于当前版本：%d → %d", oldCells, n)
+	}
+	return ""
+}
+
+func tableStats(r *report.Report) (n int, t3, t4 bool) {
+	for code := range r.Cells {
+		n++
+		t3 = t3 || strings.HasPrefix(code, "t3.")
+		t4 = t4 || strings.HasPrefix(code, "t4.")
+	}
+	return n, t3, t4
+}
+
+type current struct {
+	id                   int64
+	agency, county, file string
+	hash                 string
+	ingested             time.Time
+	version, cells       int
+	t3, t4               bool
+}
+
+func (s *Store) save(ctx context.Context, r *report.Report, opt SaveOptions) (res SaveResult, err error) {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return res, err
@@ -77,27 +158,7 @@ func (s *Store) save(ctx context.Context, r *report.Report, author string) (res 
 		}
 	}()
 	now := time.Now().UTC()
-	var (
-		oldID     int64
-		oldFile   string
-		oldHash   string
-		oldIngest time.Time
-	)
-	switch e := conn.QueryRowContext(ctx, sqlFindExisting, r.Agency, r.County, r.Year).Scan(&oldID, &oldFile, &oldHash, &oldIngest); {
-	case e == nil:
-		res.Replaced, res.Previous = true, oldID
-		if _, err = conn.ExecContext(ctx, sqlKeepHistory, r.Agency, r.County, r.Year, oldID, oldFile, oldHash, oldIngest, now); err != nil {
-			return res, err
-		}
-		if err = deleteReport(ctx, conn, oldID); err != nil {
-			return res, err
-		}
-	case errors.Is(e, sql.ErrNoRows):
-	default:
-		return res, e
-	}
-	// Lay people's corrections over the new version, on a copy so the
-	// caller's report stays as parsed.
+	// Work on a copy so the caller's report stays as parsed.
 	cp := *r
 	cp.Cells = make(map[string]float64, len(r.Cells))
 	for k, v := range r.Cells {
@@ -105,8 +166,38 @@ func (s *Store) save(ctx context.Context, r *report.Report, author string) (res 
 	}
 	cp.Findings = append([]report.Finding(nil), r.Findings...)
 	r = &cp
-	if res.Orphaned, res.Corrected, err = applyCorrections(ctx, conn, r, now); err != nil {
+	ag, err := s.resolveAgency(ctx, conn, r.Agency, r.County, opt.DivisionCode, r.Synthetic)
+	if err != nil {
 		return res, err
+	}
+	res.AgencyID, res.Registered = ag.id, ag.registered
+	if ag.county != "" {
+		r.County = ag.county // the registry's spelling: 沐阳县 is 沭阳县
+	}
+	var cur current
+	found := true
+	switch e := conn.QueryRowContext(ctx, sqlFindByAgency, ag.id, r.Year).Scan(&cur.id, &cur.agency, &cur.county, &cur.file, &cur.hash, &cur.ingested, &cur.version, &cur.cells, &cur.t3, &cur.t4); {
+	case errors.Is(e, sql.ErrNoRows):
+		// A database from before the registry: the old key.
+		switch e := conn.QueryRowContext(ctx, sqlFindLegacy, r.Agency, r.County, r.Year).Scan(&cur.id, &cur.agency, &cur.county, &cur.file, &cur.hash, &cur.ingested, &cur.version, &cur.cells, &cur.t3, &cur.t4); {
+		case errors.Is(e, sql.ErrNoRows):
+			found = false
+		case e != nil:
+			return res, e
+		}
+	case e != nil:
+		return res, e
+	}
+	if !found && ag.county != "" {
+		// Correcting the county by ingesting again: a county-less report
+		// (待归属) of this name and year becomes this agency's report.
+		if found, err = s.adopt(ctx, conn, r, ag, &cur, opt.Author, now); err != nil {
+			return res, err
+		}
+	}
+	kind := opt.Kind
+	if kind == "" {
+		kind = "report"
 	}
 	var published any
 	if r.PublishedOn != "" {
@@ -116,20 +207,77 @@ func (s *Store) save(ctx context.Context, r *report.Report, author string) (res 
 	if format == "" {
 		format = "text"
 	}
-	if err = conn.QueryRowContext(ctx, sqlInsertReport, r.Agency, r.County, r.Year, r.Edition, format,
-		r.File, r.SHA256, published, r.Synthetic, now).Scan(&res.ID); err != nil {
+	author := opt.Author
+	if !found {
+		if err = conn.QueryRowContext(ctx, sqlInsertReport, r.Agency, r.County, r.Year, r.Edition, format,
+			r.File, r.SHA256, published, r.Synthetic, now, ag.id, kind).Scan(&res.ID); err != nil {
+			return res, err
+		}
+		res.Version, res.Current = 1, true
+	} else {
+		res.ID, res.Previous = cur.id, cur.id
+		if cur.hash == r.SHA256 && cur.version > 0 && !opt.Force && opt.Hold == "" {
+			var same bool
+			if same, err = sameCells(ctx, conn, cur.id, cur.version, r.Cells); err != nil {
+				return res, err
+			}
+			if same {
+				// The same document read the same way: no new version.
+				res.Unchanged, res.Version, res.Current = true, cur.version, true
+				if err = conn.QueryRowContext(ctx, sqlCountActive, cur.agency, cur.county, r.Year).Scan(&res.Corrected); err != nil {
+					return res, err
+				}
+				_, err = conn.ExecContext(ctx, "COMMIT")
+				return res, err
+			}
+		}
+		// Corrections and reviews are keyed by the report's stored names.
+		r.Agency, r.County = cur.agency, cur.county
+		if cur.version == 0 {
+			if err = snapshotLegacy(ctx, conn, cur.id); err != nil {
+				return res, err
+			}
+			if _, err = conn.ExecContext(ctx, sqlSetAgencyID, ag.id, cur.id); err != nil {
+				return res, err
+			}
+		}
+		if err = conn.QueryRowContext(ctx, sqlMaxVersion, cur.id).Scan(&res.Version); err != nil {
+			return res, err
+		}
+		res.Version++
+		res.Held = opt.Hold
+		if res.Held == "" {
+			res.Held = HoldReason(cur.cells, cur.t3, cur.t4, r)
+		}
+		if opt.Force {
+			res.Held = ""
+		}
+		res.Current = res.Held == ""
+	}
+	if err = storeVersion(ctx, conn, res.ID, res.Version, r, kind, format, published, author, res.Held, now); err != nil {
 		return res, err
 	}
-	err = conn.Raw(func(dc any) error {
-		return appendRows(dc.(driver.Conn), res.ID, r)
-	})
-	if err != nil {
+	if !res.Current {
+		if _, err = conn.ExecContext(ctx, sqlInsertAudit, now, auditAuthor(author), "hold", r.Agency, r.County, r.Year,
+			fmt.Sprintf("report %d v%d", res.ID, res.Version), cur.hash, r.SHA256, res.Held); err != nil {
+			return res, err
+		}
+		_, err = conn.ExecContext(ctx, "COMMIT")
+		return res, err
+	}
+	if found {
+		res.Replaced = true
+		if _, err = conn.ExecContext(ctx, sqlKeepHistory, r.Agency, r.County, r.Year, cur.id, cur.file, cur.hash, cur.ingested, now); err != nil {
+			return res, err
+		}
+	}
+	if res.Orphaned, res.Corrected, err = s.makeCurrent(ctx, conn, res.ID, res.Version, r, kind, format, published, found, now); err != nil {
 		return res, err
 	}
 	if author != "" {
 		old := ""
-		if res.Replaced {
-			old = oldHash
+		if found {
+			old = cur.hash
 		}
 		if _, err = conn.ExecContext(ctx, sqlInsertAudit, now, author, "upload", r.Agency, r.County, r.Year, r.File, old, r.SHA256, ""); err != nil {
 			return res, err
@@ -137,6 +285,106 @@ func (s *Store) save(ctx context.Context, r *report.Report, author string) (res 
 	}
 	_, err = conn.ExecContext(ctx, "COMMIT")
 	return res, err
+}
+
+const (
+	sqlOrphanCandidates = `SELECT r.id FROM reports r JOIN agencies a ON a.id = r.agency_id
+WHERE r.year = ? AND r.county = '' AND NOT a.registered AND a.county = '' AND a.short_name = ?`
+	sqlAdopt = `UPDATE reports SET agency_id = ?, county = ? WHERE id = ?`
+)
+
+// adopt moves the one county-less report of r's short name and year, if
+// there is exactly one, to r's agency now that its county is known; the
+// move is audited. Two candidates are left for a person (never guessed).
+func (s *Store) adopt(ctx context.Context, conn *sql.Conn, r *report.Report, ag resolved, cur *current, author string, now time.Time) (bool, error) {
+	rows, err := conn.QueryContext(ctx, sqlOrphanCandidates, r.Year, registry.Short(r.Agency))
+	if err != nil {
+		return false, err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return false, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if len(ids) != 1 {
+		return false, nil
+	}
+	var old current
+	if err := conn.QueryRowContext(ctx, sqlIdentity, ids[0]).Scan(&old.agency, &old.county, new(int), new(string)); err != nil {
+		return false, err
+	}
+	if _, err := conn.ExecContext(ctx, sqlAdopt, ag.id, ag.county, ids[0]); err != nil {
+		return false, err
+	}
+	for _, q := range []string{sqlMoveCorr, sqlMoveReviews} {
+		if _, err := conn.ExecContext(ctx, q, old.agency, ag.county, r.Year, old.agency, old.county, r.Year); err != nil {
+			return false, err
+		}
+	}
+	if _, err := conn.ExecContext(ctx, sqlInsertAudit, now, auditAuthor(author), "meta", old.agency, ag.county, r.Year,
+		fmt.Sprintf("report %d", ids[0]), "待归属", ag.county+" ("+ag.id+")", "重新导入时写明了所属县（区）"); err != nil {
+		return false, err
+	}
+	err = conn.QueryRowContext(ctx, sqlFindByAgency, ag.id, r.Year).Scan(&cur.id, &cur.agency, &cur.county, &cur.file, &cur.hash, &cur.ingested, &cur.version, &cur.cells, &cur.t3, &cur.t4)
+	return err == nil, err
+}
+
+const sqlCountActive = `SELECT count(*) FROM corrections WHERE agency = ? AND county = ? AND year = ? AND NOT orphaned AND NOT superseded`
+
+// sameCells tells whether a stored version holds exactly these cells.
+func sameCells(ctx context.Context, q queryer, id int64, version int, cells map[string]float64) (bool, error) {
+	rows, err := q.QueryContext(ctx, sqlVersionCells, id, version)
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var code string
+		var v float64
+		if err := rows.Scan(&code, &v); err != nil {
+			return false, err
+		}
+		n++
+		if w, ok := cells[code]; !ok || w != v {
+			return false, nil
+		}
+	}
+	return n == len(cells), rows.Err()
+}
+
+func auditAuthor(a string) string {
+	if a == "" {
+		return "ingest"
+	}
+	return a
+}
+
+// makeCurrent lays the corrections over r and writes it as the report's
+// current cells, sources and findings.
+func (s *Store) makeCurrent(ctx context.Context, conn *sql.Conn, id int64, version int, r *report.Report, kind, format string, published any, existed bool, now time.Time) (orphans []string, applied int, err error) {
+	if existed {
+		for _, q := range []string{sqlDeleteCells, sqlDeleteSrc, sqlDeleteFind} {
+			if _, err := conn.ExecContext(ctx, q, id); err != nil {
+				return nil, 0, err
+			}
+		}
+	}
+	if orphans, applied, err = applyCorrections(ctx, conn, r, now); err != nil {
+		return nil, 0, err
+	}
+	if _, err = conn.ExecContext(ctx, sqlUpdateCurrent, r.Edition, format, r.File, r.SHA256, published, r.Synthetic, now, version, kind, id); err != nil {
+		return nil, 0, err
+	}
+	err = conn.Raw(func(dc any) error {
+		return appendRows(dc.(driver.Conn), id, r)
+	})
+	return orphans, applied, err
 }
 
 // appendRows loads cells, sources and findings with DuckDB's Appender.
@@ -213,6 +461,12 @@ func (s *Store) Delete(ctx context.Context, id int64) error { return s.DeleteAs(
 
 // DeleteAs removes a report and records who did it in the audit log.
 func (s *Store) DeleteAs(ctx context.Context, id int64, author string) error {
+	return s.DeleteWithReason(ctx, id, author, "")
+}
+
+// DeleteWithReason removes a report's current rows, recording who and why.
+// Its versions stay in report_versions: a deletion loses no document.
+func (s *Store) DeleteWithReason(ctx context.Context, id int64, author, reason string) error {
 	s.write.Lock()
 	defer s.write.Unlock()
 	tx, err := s.db.BeginTx(ctx, nil)
@@ -240,7 +494,7 @@ func (s *Store) DeleteAs(ctx context.Context, id int64, author string) error {
 	if author == "" {
 		author = "cli"
 	}
-	if _, err := tx.ExecContext(ctx, sqlInsertAudit, time.Now().UTC(), author, "delete", who.agency, who.county, who.year, fmt.Sprintf("report %d", id), "", "", ""); err != nil {
+	if _, err := tx.ExecContext(ctx, sqlInsertAudit, time.Now().UTC(), author, "delete", who.agency, who.county, who.year, fmt.Sprintf("report %d", id), "", "", reason); err != nil {
 		tx.Rollback()
 		return err
 	}

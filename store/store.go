@@ -18,6 +18,8 @@ import (
 	"sync"
 
 	"github.com/duckdb/duckdb-go/v2"
+
+	"nianbao/registry"
 )
 
 //go:embed migrations/*.sql
@@ -38,6 +40,11 @@ type Store struct {
 	write sync.Mutex
 	// onChange is called after every committed write (cache invalidation).
 	onChange []func()
+	// registryLoaded: the agencies table holds the GB/T 2260 places.
+	registryLoaded bool
+	// reg is the registry with this database's units, built on demand.
+	regMu sync.Mutex
+	reg   *registry.Registry
 }
 
 // Open opens (creating if needed) the database at path and applies any
@@ -63,6 +70,10 @@ func Open(path string) (*Store, error) {
 	if err := s.migrate(context.Background()); err != nil {
 		db.Close()
 		return nil, friendly(path, err)
+	}
+	if err := s.backfillAgencies(context.Background()); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: place reports in the registry: %w", path, err)
 	}
 	return s, nil
 }

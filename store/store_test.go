@@ -60,8 +60,10 @@ func TestSaveReplaceKeepsOneCopy(t *testing.T) {
 	if got.Sources["t3.carried_over.total"].Raw != "/" {
 		t.Fatalf("source not kept: %+v", got.Sources)
 	}
-	if _, err := s.Get(ctx, first.ID); !errors.Is(err, ErrNotFound) {
-		t.Fatalf("old version still readable: %v", err)
+	// Issue 10: a report's id never changes; the replaced document is kept
+	// as version 1 (see versions_test.go).
+	if second.ID != first.ID || second.Version != 2 || !second.Current {
+		t.Fatalf("re-ingest gave %+v; want the same id %d, version 2, current", second, first.ID)
 	}
 	// The same town name in another county is another report.
 	other := sample("青石镇", 1)

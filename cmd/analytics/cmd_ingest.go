@@ -22,8 +22,10 @@ func init() {
 }
 
 func runIngest(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("ingest", "ingest [--db FILE] [--agency A] [--county C] [--year Y] PATH...", stderr)
+	fs := newFlagSet("ingest", "ingest [--db FILE] [--agency A] [--county C] [--year Y] [--force] [--author NAME] PATH...", stderr)
 	db := fs.String("db", "", "DuckDB file (default $ANALYTICS_DB or "+defaultDB+")")
+	force := fs.Bool("force", false, "make each version current even when it is far smaller than the stored one or conflicts with another file")
+	author := fs.String("author", os.Getenv("USER"), "who ingests, for the audit log (recorded as cli:NAME)")
 	var m metaFlags
 	m.register(fs)
 	paths, err := parseInterleaved(fs, args)
@@ -41,7 +43,11 @@ func runIngest(args []string, stdout, stderr io.Writer) int {
 	}
 	defer st.Close()
 	start := time.Now()
-	sum, err := ingest.IngestPaths(context.Background(), st, paths, m.meta(), progressBar(stderr))
+	who := "cli"
+	if *author != "" {
+		who = "cli:" + *author
+	}
+	sum, err := ingest.IngestPathsWith(context.Background(), st, paths, m.meta(), ingest.Options{Author: who, Force: *force}, progressBar(stderr))
 	if err != nil {
 		if errors.Is(err, store.ErrLocked) {
 			fmt.Fprintf(stderr, "analytics ingest: %v\n", err)

@@ -107,7 +107,7 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 		}
 	}
 	handler := newServer(st, api.Options{Tokens: tokens, Parser: uploadParser{}, MaxUpload: cfg.maxUpload, Logger: log}, log,
-		dashboards.WithAssetsDir(cfg.assets), dashboards.WithLogger(log))
+		dashboards.WithAssetsDir(cfg.assets), dashboards.WithLogger(log), dashboards.WithFiling(dashboards.StoreFiling(st)))
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
@@ -160,5 +160,5 @@ func buildFromSample(ctx context.Context, st *store.Store, dir string, log *slog
 type uploadParser struct{}
 
 func (uploadParser) Parse(_ context.Context, name string, data []byte) ([]*report.Report, error) {
-	return ingest.ParseBytes(name, data, ingest.Meta{})
+	return ingest.ParseUpload(name, data, ingest.Meta{})
 }

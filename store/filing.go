@@ -1,0 +1,228 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"nianbao/registry"
+)
+
+// Filing states of an agency for a year.
+const (
+	FiledOnTime = "filed"       // 已报送
+	FiledLate   = "late"        // 逾期报送 (published after 31 January of the next year)
+	NotInStore  = "missing"     // 未收录: Nianbao has no report; nobody has checked
+	Unpublished = "unpublished" // 未发布: a person checked the agency's website
+)
+
+// FilingLabels are the states in Chinese.
+var FilingLabels = map[string]string{FiledOnTime: "已报送", FiledLate: "逾期报送", NotInStore: "未收录", Unpublished: "未发布（已核实）"}
+
+// FilingRow is one agency that should have reported.
+type FilingRow struct {
+	AgencyID    string `json:"agency_id"`
+	Code        string `json:"code,omitempty"`
+	Name        string `json:"name"`
+	Level       string `json:"level"`
+	County      string `json:"county"`
+	Status      string `json:"status"`
+	StatusLabel string `json:"status_label"`
+	ReportID    int64  `json:"report_id,omitempty"`
+	PublishedOn string `json:"published_on,omitempty"`
+	Comment     string `json:"comment,omitempty"` // a person's note on 未发布
+}
+
+// Filing is who has and has not reported in a place and year.
+type Filing struct {
+	Scope       string      `json:"scope"` // county | city | province
+	Code        string      `json:"code,omitempty"`
+	Name        string      `json:"name"`
+	Year        int         `json:"year"`
+	Levels      []string    `json:"levels"`
+	Expected    int         `json:"expected"`
+	Filed       int         `json:"filed"` // on time and late
+	Late        int         `json:"late"`
+	Missing     int         `json:"missing"`
+	Unpublished int         `json:"unpublished"`
+	Rate        float64     `json:"filing_rate"` // filed / expected
+	Synthetic   bool        `json:"synthetic,omitempty"`
+	Rows        []FilingRow `json:"agencies"`
+}
+
+// FilingQuery selects the place, year and levels.
+type FilingQuery struct {
+	Place  string // a county, city or province: code or name
+	Year   int
+	Levels []registry.Level // empty: the town levels
+}
+
+// ErrBadPlace is a place the registry does not know or cannot tell apart.
+var ErrBadPlace = errors.New("unknown place")
+
+const (
+	sqlFilingBase = `SELECT a.id, coalesce(a.code, ''), a.name, a.level, a.county, coalesce(r.id, 0),
+       coalesce(strftime(r.published_on, '%Y-%m-%d'), ''), coalesce(m.state, ''), coalesce(m.comment, '')
+FROM agencies a
+LEFT JOIN reports r ON r.agency_id = a.id AND r.year = ?
+LEFT JOIN (SELECT agency_id, year, arg_max(state, created_at) AS state, arg_max(comment, created_at) AS comment
+           FROM filing_marks GROUP BY agency_id, year) m ON m.agency_id = a.id AND m.year = ?
+WHERE a.merged_into IS NULL AND a.id <> ? AND list_contains(?::VARCHAR[], a.level)
+  AND `
+	sqlFilingOrder   = ` ORDER BY a.county_code, coalesce(a.code, 'z'), a.name`
+	sqlInsertMark    = `INSERT INTO filing_marks (agency_id, year, state, comment, author, created_at) VALUES (?, ?, ?, ?, ?, ?)`
+	sqlSyntheticSeat = `SELECT id FROM agencies WHERE source = 'synthetic' AND level = '县级政府' AND name = ?`
+)
+
+// Filing lists the agencies of a place's chosen levels with their filing
+// state for a year, and the filing rate. The registry says who should
+// have reported; an agency with no current report is 未收录 unless a
+// person marked it 未发布.
+func (s *Store) Filing(ctx context.Context, fq FilingQuery) (*Filing, error) {
+	if err := s.EnsureRegistry(ctx); err != nil {
+		return nil, err
+	}
+	if fq.Year < 1990 || fq.Year > 2100 {
+		return nil, fmt.Errorf("year %d: %w", fq.Year, ErrBadPlace)
+	}
+	levels := fq.Levels
+	if len(levels) == 0 {
+		levels = []registry.Level{registry.Town, registry.Township, registry.Street, registry.TownOther}
+	}
+	f := &Filing{Year: fq.Year, Rows: []FilingRow{}}
+	for _, l := range levels {
+		f.Levels = append(f.Levels, string(l))
+	}
+	where, args, err := s.scope(ctx, fq.Place, f)
+	if err != nil {
+		return nil, err
+	}
+	q := sqlFilingBase + where + sqlFilingOrder
+	all := append([]any{fq.Year, fq.Year, f.Code, listLiteral(f.Levels)}, args...)
+	rows, err := s.db.QueryContext(ctx, q, all...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	deadline := fmt.Sprintf("%04d-01-31", fq.Year+1)
+	for rows.Next() {
+		var r FilingRow
+		var mark string
+		if err := rows.Scan(&r.AgencyID, &r.Code, &r.Name, &r.Level, &r.County, &r.ReportID, &r.PublishedOn, &mark, &r.Comment); err != nil {
+			return nil, err
+		}
+		switch {
+		case r.ReportID != 0 && r.PublishedOn != "" && r.PublishedOn > deadline:
+			r.Status = FiledLate
+			f.Filed++
+			f.Late++
+		case r.ReportID != 0:
+			r.Status = FiledOnTime
+			f.Filed++
+		case mark == Unpublished:
+			r.Status = Unpublished
+			f.Unpublished++
+		default:
+			r.Status = NotInStore
+			f.Missing++
+		}
+		if r.ReportID != 0 {
+			r.Comment = ""
+		}
+		r.StatusLabel = FilingLabels[r.Status]
+		f.Rows = append(f.Rows, r)
+	}
+	f.Expected = len(f.Rows)
+	if f.Expected > 0 {
+		f.Rate = float64(f.Filed) / float64(f.Expected)
+	}
+	return f, rows.Err()
+}
+
+// scope turns a place (code or name) into the WHERE clause's last part.
+func (s *Store) scope(ctx context.Context, place string, f *Filing) (string, []any, error) {
+	place = strings.TrimSpace(place)
+	if place == "" {
+		return "", nil, fmt.Errorf("请指定县（区）、市或省：%w", ErrBadPlace)
+	}
+	reg, err := s.Registry(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	var p *registry.Place
+	if x, ok := reg.Get(place); ok {
+		p = x
+	} else {
+		var cands []*registry.Place
+		for _, x := range reg.Named(registry.Short(place)) {
+			if x.Level == registry.County || x.Level == registry.City || x.Level == registry.Province {
+				cands = append(cands, x)
+			}
+		}
+		if len(cands) > 1 {
+			return "", nil, fmt.Errorf("有 %d 个地方名为“%s”，请用区划代码：%w", len(cands), place, ErrBadPlace)
+		}
+		if len(cands) == 1 {
+			p = cands[0]
+		}
+	}
+	if p == nil {
+		// A synthetic county of the sample corpus (示例数据).
+		var id string
+		if err := s.db.QueryRowContext(ctx, sqlSyntheticSeat, place).Scan(&id); err != nil {
+			return "", nil, fmt.Errorf("登记册中没有“%s”：%w", place, ErrBadPlace)
+		}
+		f.Scope, f.Code, f.Name, f.Synthetic = "county", id, place, true
+		return "a.source = 'synthetic' AND a.county = ?", []any{place}, nil
+	}
+	f.Code, f.Name = p.Code, p.Name
+	switch p.Level {
+	case registry.County:
+		f.Scope = "county"
+		return "a.county_code = ?", []any{p.Code}, nil
+	case registry.City:
+		f.Scope = "city"
+		return "a.city_code = ?", []any{p.Code}, nil
+	case registry.Province:
+		f.Scope = "province"
+		return "a.province_code = ?", []any{p.Code}, nil
+	}
+	return "", nil, fmt.Errorf("“%s”是%s，不是县（区）、市或省：%w", place, p.Level, ErrBadPlace)
+}
+
+// MarkFiling records a person's finding that an agency did not publish its
+// report for a year (state "unpublished") or withdraws it (state ""),
+// after checking the agency's website; audited.
+func (s *Store) MarkFiling(ctx context.Context, agencyID string, year int, state, comment, author string) error {
+	if state != Unpublished && state != "" {
+		return fmt.Errorf("state %q: %w", state, ErrBadReview)
+	}
+	if strings.TrimSpace(comment) == "" {
+		return ErrNoReason
+	}
+	a, err := s.GetAgency(ctx, agencyID)
+	if err != nil {
+		return err
+	}
+	s.write.Lock()
+	defer s.write.Unlock()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	now := time.Now().UTC()
+	if _, err := tx.ExecContext(ctx, sqlInsertMark, agencyID, year, state, comment, author, now); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, sqlInsertAudit, now, author, "filing", a.Name, a.County, year, agencyID, "", state, comment); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	s.changed()
+	return nil
+}

@@ -1,0 +1,319 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
+
+	"nianbao/report"
+)
+
+// Version is one ingested document of a report, kept whole.
+type Version struct {
+	Version     int       `json:"version"`
+	Current     bool      `json:"current"`
+	Agency      string    `json:"agency"`
+	County      string    `json:"county"`
+	Edition     string    `json:"edition"`
+	Format      string    `json:"format"`
+	Kind        string    `json:"kind"`
+	SourceFile  string    `json:"source_file"`
+	SHA256      string    `json:"sha256"`
+	PublishedOn string    `json:"published_on,omitempty"`
+	Cells       int       `json:"cells"`
+	HasT3       bool      `json:"has_t3"`
+	HasT4       bool      `json:"has_t4"`
+	Author      string    `json:"author"`
+	Held        string    `json:"held,omitempty"`
+	IngestedAt  time.Time `json:"ingested_at"`
+}
+
+// CellDiff is one cell that differs between two versions (nil: absent).
+type CellDiff struct {
+	Code string   `json:"code"`
+	A    *float64 `json:"a"`
+	B    *float64 `json:"b"`
+}
+
+// ErrBadVersion is asked for a version the report does not have.
+var ErrBadVersion = errors.New("no such version")
+
+const (
+	sqlInsertVersion = `INSERT INTO report_versions (report_id, version, agency, county, edition, format, kind, source_file, sha256, published_on, synthetic, n_cells, has_t3, has_t4, author, held, ingested_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	sqlVersions = `SELECT v.version, v.version = coalesce(r.current_version, -1), v.agency, v.county, v.edition, v.format, v.kind, v.source_file, v.sha256,
+       coalesce(strftime(v.published_on, '%Y-%m-%d'), ''), v.n_cells, v.has_t3, v.has_t4, v.author, coalesce(v.held, ''), v.ingested_at
+FROM report_versions v JOIN reports r ON r.id = v.report_id WHERE v.report_id = ? ORDER BY v.version`
+	sqlVersionRow = `SELECT agency, county, edition, format, kind, source_file, sha256, coalesce(strftime(published_on, '%Y-%m-%d'), ''), synthetic
+FROM report_versions WHERE report_id = ? AND version = ?`
+	sqlVersionCells    = `SELECT code, value FROM version_cells WHERE report_id = ? AND version = ?`
+	sqlVersionSources  = `SELECT code, coalesce(line,0), coalesce(page,0), coalesce(tbl,0), coalesce(grid_row,0), coalesce(grid_col,0), coalesce(raw,''), coalesce(note,'') FROM version_sources WHERE report_id = ? AND version = ?`
+	sqlVersionFindings = `SELECT rule, severity, cells, message FROM version_findings WHERE report_id = ? AND version = ? ORDER BY seq`
+	sqlReportYear      = `SELECT agency, county, year, coalesce(current_version, 0) FROM reports WHERE id = ?`
+	sqlDiff            = `SELECT coalesce(a.code, b.code) AS code, a.value, b.value
+FROM (SELECT code, value FROM version_cells WHERE report_id = ? AND version = ?) a
+FULL OUTER JOIN (SELECT code, value FROM version_cells WHERE report_id = ? AND version = ?) b ON a.code = b.code
+WHERE a.value IS DISTINCT FROM b.value`
+	// A report stored before versions existed: its current rows become
+	// version 0, so replacing it loses nothing.
+	sqlLegacyVersion = `INSERT INTO report_versions (report_id, version, agency, county, edition, format, kind, source_file, sha256, published_on, synthetic, n_cells, has_t3, has_t4, author, held, ingested_at)
+SELECT id, 0, agency, county, edition, format, 'report', source_file, sha256, published_on, synthetic,
+       (SELECT count(*) FROM cells WHERE report_id = r.id),
+       EXISTS (SELECT 1 FROM cells WHERE report_id = r.id AND code LIKE 't3.%'),
+       EXISTS (SELECT 1 FROM cells WHERE report_id = r.id AND code LIKE 't4.%'), 'ingest', NULL, ingested_at
+FROM reports r WHERE id = ?`
+	sqlLegacyCells    = `INSERT INTO version_cells SELECT report_id, 0, code, value FROM cells WHERE report_id = ?`
+	sqlLegacySources  = `INSERT INTO version_sources SELECT report_id, 0, code, line, page, tbl, grid_row, grid_col, raw, note FROM cell_sources WHERE report_id = ?`
+	sqlLegacyFindings = `INSERT INTO version_findings SELECT report_id, 0, seq, rule, severity, cells, message FROM findings WHERE report_id = ?`
+	sqlLegacyPointer  = `UPDATE reports SET current_version = 0 WHERE id = ?`
+)
+
+// snapshotLegacy keeps a pre-version report's current rows as version 0.
+func snapshotLegacy(ctx context.Context, c execer, id int64) error {
+	for _, q := range []string{sqlLegacyVersion, sqlLegacyCells, sqlLegacySources, sqlLegacyFindings, sqlLegacyPointer} {
+		if _, err := c.ExecContext(ctx, q, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// storeVersion writes a document's parsed cells, sources and findings
+// (before any correction) as a version of report id.
+func storeVersion(ctx context.Context, conn *sql.Conn, id int64, version int, r *report.Report, kind, format string, published any, author, held string, now time.Time) error {
+	n, t3, t4 := tableStats(r)
+	if _, err := conn.ExecContext(ctx, sqlInsertVersion, id, version, r.Agency, r.County, r.Edition, format, kind, r.File, r.SHA256, published,
+		r.Synthetic, n, t3, t4, auditAuthor(author), nullStr(held), now); err != nil {
+		return err
+	}
+	return conn.Raw(func(dc any) error {
+		c := dc.(driver.Conn)
+		cells, err := duckdb.NewAppenderFromConn(c, "", "version_cells")
+		if err != nil {
+			return err
+		}
+		for _, code := range r.Codes() {
+			if err := cells.AppendRow(id, int32(version), code, r.Cells[code]); err != nil {
+				cells.Close()
+				return err
+			}
+		}
+		if err := cells.Close(); err != nil {
+			return err
+		}
+		if len(r.Sources) > 0 {
+			src, err := duckdb.NewAppenderFromConn(c, "", "version_sources")
+			if err != nil {
+				return err
+			}
+			for _, code := range r.Codes() {
+				s, ok := r.Sources[code]
+				if !ok {
+					continue
+				}
+				if err := src.AppendRow(id, int32(version), code, int32(s.Line), int32(s.Page), int32(s.Table), int32(s.Row), int32(s.Col), s.Raw, s.Note); err != nil {
+					src.Close()
+					return err
+				}
+			}
+			if err := src.Close(); err != nil {
+				return err
+			}
+		}
+		if len(r.Findings) > 0 {
+			fa, err := duckdb.NewAppenderFromConn(c, "", "version_findings")
+			if err != nil {
+				return err
+			}
+			for i, f := range r.Findings {
+				list := make([]any, len(f.Cells))
+				for j, x := range f.Cells {
+					list[j] = x
+				}
+				if err := fa.AppendRow(id, int32(version), int32(i), f.Rule, f.Severity, list, f.Message); err != nil {
+					fa.Close()
+					return err
+				}
+			}
+			if err := fa.Close(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Versions lists every version of a report, oldest first.
+func (s *Store) Versions(ctx context.Context, id int64) ([]Version, error) {
+	if _, err := s.identity(ctx, s.db, id); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, sqlVersions, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Version{}
+	for rows.Next() {
+		var v Version
+		if err := rows.Scan(&v.Version, &v.Current, &v.Agency, &v.County, &v.Edition, &v.Format, &v.Kind, &v.SourceFile, &v.SHA256,
+			&v.PublishedOn, &v.Cells, &v.HasT3, &v.HasT4, &v.Author, &v.Held, &v.IngestedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// loadVersion reads a version back as a report.
+func loadVersion(ctx context.Context, q queryer, id int64, version int) (*report.Report, string, error) {
+	r := report.New("")
+	var kind string
+	err := q.QueryRowContext(ctx, sqlVersionRow, id, version).Scan(&r.Agency, &r.County, &r.Edition, &r.Format, &kind, &r.File, &r.SHA256, &r.PublishedOn, &r.Synthetic)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, "", fmt.Errorf("report %d version %d: %w", id, version, ErrBadVersion)
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	rows, err := q.QueryContext(ctx, sqlVersionCells, id, version)
+	if err != nil {
+		return nil, "", err
+	}
+	for rows.Next() {
+		var code string
+		var v float64
+		if err := rows.Scan(&code, &v); err != nil {
+			rows.Close()
+			return nil, "", err
+		}
+		r.Cells[code] = v
+	}
+	rows.Close()
+	rows, err = q.QueryContext(ctx, sqlVersionSources, id, version)
+	if err != nil {
+		return nil, "", err
+	}
+	for rows.Next() {
+		var code string
+		var src report.Source
+		if err := rows.Scan(&code, &src.Line, &src.Page, &src.Table, &src.Row, &src.Col, &src.Raw, &src.Note); err != nil {
+			rows.Close()
+			return nil, "", err
+		}
+		if r.Sources == nil {
+			r.Sources = map[string]report.Source{}
+		}
+		r.Sources[code] = src
+	}
+	rows.Close()
+	rows, err = q.QueryContext(ctx, sqlVersionFindings, id, version)
+	if err != nil {
+		return nil, "", err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var f report.Finding
+		var cells duckdb.Composite[[]string]
+		if err := rows.Scan(&f.Rule, &f.Severity, &cells, &f.Message); err != nil {
+			return nil, "", err
+		}
+		f.Cells = cells.Get()
+		if f.Cells == nil {
+			f.Cells = []string{}
+		}
+		r.Findings = append(r.Findings, f)
+	}
+	return r, kind, rows.Err()
+}
+
+// Restore makes an earlier (or held) version the report's current one,
+// with the corrections laid over it again; audited with the reason.
+func (s *Store) Restore(ctx context.Context, id int64, version int, author, reason string) error {
+	s.write.Lock()
+	defer s.write.Unlock()
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err = conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			conn.ExecContext(context.Background(), "ROLLBACK")
+		}
+	}()
+	var agency, county string
+	var year, cur int
+	if err = conn.QueryRowContext(ctx, sqlReportYear, id).Scan(&agency, &county, &year, &cur); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			err = fmt.Errorf("report %d: %w", id, ErrNotFound)
+		}
+		return err
+	}
+	r, kind, err := loadVersion(ctx, conn, id, version)
+	if err != nil {
+		return err
+	}
+	r.Agency, r.County, r.Year = agency, county, year
+	var published any
+	if r.PublishedOn != "" {
+		published = r.PublishedOn
+	}
+	now := time.Now().UTC()
+	if _, _, err = s.makeCurrent(ctx, conn, id, version, r, kind, r.Format, published, true, now); err != nil {
+		return err
+	}
+	if _, err = conn.ExecContext(ctx, sqlInsertAudit, now, author, "restore", agency, county, year,
+		fmt.Sprintf("report %d", id), fmt.Sprintf("v%d", cur), fmt.Sprintf("v%d", version), reason); err != nil {
+		return err
+	}
+	if _, err = conn.ExecContext(ctx, "COMMIT"); err != nil {
+		return err
+	}
+	s.changed()
+	return nil
+}
+
+// Diff compares two versions of a report cell by cell: the cells whose
+// values differ, or that one of them lacks, sorted by code.
+func (s *Store) Diff(ctx context.Context, id int64, a, b int) ([]CellDiff, error) {
+	vs, err := s.Versions(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	have := map[int]bool{}
+	for _, v := range vs {
+		have[v.Version] = true
+	}
+	for _, v := range []int{a, b} {
+		if !have[v] {
+			return nil, fmt.Errorf("report %d version %d: %w", id, v, ErrBadVersion)
+		}
+	}
+	rows, err := s.db.QueryContext(ctx, sqlDiff, id, a, id, b)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []CellDiff{}
+	for rows.Next() {
+		var d CellDiff
+		var x, y sql.NullFloat64
+		if err := rows.Scan(&d.Code, &x, &y); err != nil {
+			return nil, err
+		}
+		d.A, d.B = nullable(x), nullable(y)
+		out = append(out, d)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
+	return out, rows.Err()
+}
