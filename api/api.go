@@ -17,6 +17,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"nianbao/assess"
 	"nianbao/query"
 	"nianbao/report"
 	"nianbao/store"
@@ -389,6 +390,9 @@ func (h *handler) uploadReport(c *gin.Context) {
 		if err != nil {
 			h.error(c, err)
 			return
+		}
+		if err := assess.Saved(ctx, h.st, res.ID, r); err != nil {
+			h.log.Error("assessment checks", "id", res.ID, "err", err)
 		}
 		h.log.Info("report uploaded", "id", res.ID, "agency", r.Agency, "county", r.County, "year", r.Year,
 			"file", fh.Filename, "replaced", res.Replaced, "findings", len(r.Findings), "by", who)

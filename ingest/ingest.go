@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 
+	"nianbao/assess"
 	"nianbao/ingest/document"
 	"nianbao/parse"
 	"nianbao/report"
@@ -46,6 +47,7 @@ func ParseDocument(doc *document.Document, meta Meta) ([]*report.Report, error) 
 	if r.PublishedOn == "" {
 		r.PublishedOn = doc.PublishedOn
 	}
+	r.Text = doc.Text
 	applyOrigins(r, doc.Origins)
 	return []*report.Report{r}, nil
 }
@@ -258,6 +260,16 @@ func IngestPaths(ctx context.Context, st *store.Store, paths []string, meta Meta
 		return sum, err
 	}
 	results := ParseAll(files, meta)
+	// The assessment's cross-report checks run once per county at the end,
+	// over the years stored, rather than once per report.
+	touched := map[string][2]int{}
+	defer func() {
+		for county, years := range touched {
+			if err := assess.RecheckCounty(ctx, st, county, years[0], years[1]+1, assess.DefaultSheet()); err != nil {
+				slog.Error("assessment checks", "county", county, "err", err)
+			}
+		}
+	}()
 	for i, res := range results {
 		if err := ctx.Err(); err != nil {
 			return sum, err
@@ -286,6 +298,15 @@ func IngestPaths(ctx context.Context, st *store.Store, paths []string, meta Meta
 				sum.Failures = append(sum.Failures, err.Error())
 				continue
 			}
+			if err := assess.KeepText(ctx, st, r); err != nil {
+				slog.Error("assessment text", "file", res.Path, "err", err)
+			}
+			y := touched[r.County]
+			if y[0] == 0 || r.Year < y[0] {
+				y[0] = r.Year
+			}
+			y[1] = max(y[1], r.Year)
+			touched[r.County] = y
 			sum.Stored++
 			if saved.Replaced {
 				sum.Replaced++
