@@ -77,7 +77,7 @@ func ZeroToken(r *report.Report) string {
 // rendered as LayoutCellPipe).
 func Render(r *report.Report, layout Layout) []byte {
 	var b bytes.Buffer
-	p := narrative(r)
+	p := proseOf(r)
 	w := &writer{buf: &b}
 	if layout == LayoutBlankLines {
 		w.blank = true

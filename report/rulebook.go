@@ -3,12 +3,12 @@ package report
 // Rules of the cross-report and form checks (package assess computes them;
 // the codes are stored with findings and must never change).
 const (
-	RuleInForce       = "rule5_in_force"   // last in_force + issued − abolished = in_force
-	RuleJump          = "yoy_jump"         // a count jumping far from last year
-	RuleSections      = "form_sections"    // the six sections present and in order
-	RuleTables        = "form_tables"      // tables 2–4 present
-	RuleEdition       = "form_edition"     // the edition matches the year
-	RuleBlank         = "form_blank"       // cells left blank or "/" where a number is required
+	RuleInForce       = "rule5_in_force"     // last in_force + issued − abolished = in_force
+	RuleJump          = "yoy_jump"           // a count jumping far from last year
+	RuleSections      = "form_sections"      // the six sections present and in order
+	RuleTables        = "form_tables"        // tables 2–4 present
+	RuleEdition       = "form_edition"       // the edition matches the year
+	RuleBlank         = "form_blank"         // cells left blank or "/" where a number is required
 	RuleFeeStatement  = "form_fee_statement" // section 六 states the 信息处理费
 	RuleTownRegs      = "value_town_regulations"
 	RuleNegative      = "value_negative"
