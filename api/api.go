@@ -98,6 +98,8 @@ func routes(r *gin.Engine, h *handler) {
 	v1.GET("/stats/proactive", h.proactive)
 	v1.GET("/stats/compare", h.compare)
 	v1.GET("/stats/findings", h.findings)
+	v1.GET("/rules", h.rules)
+	v1.GET("/assessment", h.assessment)
 	r.GET("/openapi.json", h.openapi)
 	r.NoRoute(func(c *gin.Context) {
 		h.fail(c, http.StatusNotFound, "not_found", "没有这个地址："+c.Request.URL.Path)
