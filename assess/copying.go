@@ -1,6 +1,7 @@
 package assess
 
 import (
+	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -25,6 +26,8 @@ var CompareSections = []int{1, 5, 6}
 // punctuation is kept so the passages shown stay readable) and replaces the body's own names with a mark, so a text
 // copied with the name changed is still the same text.
 func normalise(text string, names []string) []rune {
+	// A report copied from last year has its years changed and nothing else.
+	text = yearRe.ReplaceAllString(text, "□年")
 	for _, n := range names {
 		if n != "" {
 			text = strings.ReplaceAll(text, n, "□")
@@ -38,6 +41,8 @@ func normalise(text string, names []string) []rune {
 	}
 	return out
 }
+
+var yearRe = regexp.MustCompile(`(?:19|20)\d\d年`)
 
 // Text is a narrative prepared for comparison.
 type Text struct {

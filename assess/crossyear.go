@@ -3,6 +3,7 @@ package assess
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"nianbao/report"
 )
@@ -16,14 +17,20 @@ func CrossYearFindings(d, prev *Doc, sheet *Sheet) []report.Finding {
 		rl, _ := report.RuleByCode(rule)
 		out = append(out, report.Finding{Rule: rule, Severity: rl.Severity, Cells: cells, Message: msg})
 	}
+	// One finding per report, naming every column that does not carry over:
+	// a single miscount shows in its column and the total column alike.
+	var diffs, cells []string
 	for _, col := range report.T3Columns {
 		now, last := report.T3("carried_over", col), report.T3("carry_forward", col)
 		a, aok := d.Cells[string(now)]
 		b, bok := prev.Cells[string(last)]
 		if aok && bok && !near(a, b) {
-			add(report.RuleCrossYear, fmt.Sprintf("表三%s列：本年“上年结转”为%s，但%d年报告“结转下年度继续办理”为%s。",
-				report.T3ColumnLabels[col], num(a), prev.Year, num(b)), string(now))
+			diffs = append(diffs, fmt.Sprintf("%s列本年为%s、上年为%s", report.T3ColumnLabels[col], num(a), num(b)))
+			cells = append(cells, string(now))
 		}
+	}
+	if len(diffs) > 0 {
+		add(report.RuleCrossYear, fmt.Sprintf("表三本年“上年结转”与%d年报告“结转下年度继续办理”不符：%s。", prev.Year, strings.Join(diffs, "；")), cells...)
 	}
 	if d.Edition == report.Edition2021 && prev.Edition == report.Edition2021 {
 		for _, row := range []string{"regulations", "normative_docs"} {

@@ -85,11 +85,16 @@ func ReportFindings(d *Doc, sheet *Sheet) []report.Finding {
 		}
 	}
 	if d.Level() == LevelTown {
+		var regs, cells []string
 		for _, col := range []string{"issued", "in_force", "made", "published", "total_published"} {
 			code := report.T2("regulations", col)
 			if v := d.Cells[string(code)]; v > 0 {
-				add(report.RuleTownRegs, fmt.Sprintf("乡镇、街道没有规章制定权，但表二%s为%s；多为把规范性文件填入规章栏。", label(code), num(v)), string(code))
+				regs = append(regs, fmt.Sprintf("%s为%s", label(code), num(v)))
+				cells = append(cells, string(code))
 			}
+		}
+		if len(regs) > 0 {
+			add(report.RuleTownRegs, "乡镇、街道没有规章制定权，但表二"+strings.Join(regs, "、")+"；多为把规范性文件填入规章栏。", cells...)
 		}
 		fee := report.T2("fees", "amount")
 		if v, ok := d.Cells[string(fee)]; ok && v >= sheet.FeeYuanThreshold && v == math.Trunc(v) {

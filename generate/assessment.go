@@ -17,18 +17,22 @@ import (
 // random stream, so the rest of the corpus is unchanged.
 
 // copies records, for a report whose prose is copied, the report copied.
+// carried records the reports broken across years.
 var copies = struct {
 	sync.Mutex
-	of map[*report.Report]*report.Report
-}{of: map[*report.Report]*report.Report{}}
+	of      map[*report.Report]*report.Report
+	carried map[*report.Report]bool
+}{of: map[*report.Report]*report.Report{}, carried: map[*report.Report]bool{}}
 
 // AssessmentCase names what was done to a report for the assessment
 // checks: "late", "cross_year", "copy_previous_year", "copy_peer" or "".
 func AssessmentCase(r *report.Report) string {
 	copies.Lock()
-	src := copies.of[r]
+	src, carried := copies.of[r], copies.carried[r]
 	copies.Unlock()
 	switch {
+	case carried:
+		return "cross_year"
 	case src != nil && src.Agency == r.Agency:
 		return "copy_previous_year"
 	case src != nil:
@@ -59,22 +63,38 @@ func perturbForAssessment(out []*report.Report, seed uint64) {
 				r.Cells["t3.new."+col]--
 				r.Cells["t3.carried_over."+col]++
 			}
+			copies.Lock()
+			copies.carried[r] = true
+			copies.Unlock()
 			for j := range r.Narrative {
 				r.Narrative[j].Value = r.Cells["t3.new.total"]
 				r.Narrative[j].Text = fmt.Sprintf("全年共收到政府信息公开申请%s件", fmtNum(r.Narrative[j].Value))
 			}
-		case k < 6:
+		case k < 9 && sameShape(r, prev):
 			markCopy(r, prev)
-		case k < 8:
+		case k >= 9 && k < 13:
 			// Another town of the county, same year, earlier in the corpus.
 			for j := i - 1; j >= 0 && out[j].County == r.County; j-- {
-				if out[j].Year == r.Year && out[j].Agency != r.Agency && copies.of[out[j]] == nil {
+				if out[j].Year == r.Year && out[j].Agency != r.Agency && copies.of[out[j]] == nil && sameShape(r, out[j]) {
 					markCopy(r, out[j])
 					break
 				}
 			}
 		}
 	}
+}
+
+// sameShape tells whether two reports' sentence on applications reads
+// alike (both state received, carried-over and carried-forward figures):
+// the copy keeps its own sentence so its figures match its tables, and a
+// copier would leave the sentence's wording as copied.
+func sameShape(a, b *report.Report) bool {
+	for _, c := range []string{"t3.new.total", "t3.carried_over.total", "t3.carry_forward.total"} {
+		if (a.Cells[c] > 0) != (b.Cells[c] > 0) {
+			return false
+		}
+	}
+	return a.Cells["t3.new.total"] > 0
 }
 
 func markCopy(r, src *report.Report) {
