@@ -70,6 +70,9 @@ func Prepare(sections []Section, names []string) Text {
 	return t
 }
 
+// String is the compared text: boilerplate stripped, names replaced by □.
+func (t Text) String() string { return string(t.runes) }
+
 // Empty tells whether nothing is left to compare.
 func (t Text) Empty() bool { return len(t.shingles) == 0 }
 

@@ -95,6 +95,12 @@ func fromStore(s *store.AssessDoc) *Doc {
 	return d
 }
 
+// Compared is the text of a stored report as the copying check compares it.
+func Compared(d *store.AssessDoc) Text {
+	doc := fromStore(d)
+	return Prepare(doc.Sections, names(doc))
+}
+
 // names are the ways a body names itself, replaced before comparing texts.
 func names(d *Doc) []string {
 	a := strings.TrimSuffix(strings.TrimSuffix(d.Agency, "人民政府"), "办事处")
