@@ -1,5 +1,10 @@
 package report
 
+import (
+	"fmt"
+	"strings"
+)
+
 // Rules of the cross-report and form checks (package assess computes them;
 // the codes are stored with findings and must never change).
 const (
@@ -75,4 +80,21 @@ func RuleByCode(code string) (Rule, bool) {
 		}
 	}
 	return Rule{}, false
+}
+
+// RulesMarkdown renders the rule table as docs/rules.md; a test fails
+// when the file in the repository differs (go test ./report -run
+// TestRulesDoc -update writes it).
+func RulesMarkdown() string {
+	var b strings.Builder
+	b.WriteString("# 检查规则 (rules)\n\n")
+	b.WriteString("Generated from `report.Rules` (report/rulebook.go) by `go test ./report -run TestRulesDoc -update`; do not edit by hand.\n")
+	b.WriteString("The same table answers `GET /api/v1/rules`. A rule's code is stored with its findings and never changes.\n")
+	b.WriteString("The deduction is the default score sheet's (`assess/scoresheet.json` may override it per rule); scope 跨报告 means the rule\n")
+	b.WriteString("compares the report with other stored reports and is computed again whenever either is ingested or corrected.\n\n")
+	b.WriteString("| 代码 code | 名称 | 检查什么、为什么 | 级别 | 默认扣分 | 范围 |\n|---|---|---|---|---|---|\n")
+	for _, r := range Rules {
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s |\n", r.Code, r.Name, r.Checks, SeverityLabels[r.Severity], fmtNum(r.Deduction), r.Scope)
+	}
+	return b.String()
 }
