@@ -11,10 +11,11 @@ type AssessmentMetric struct {
 	Group   string `json:"group"`
 	County  string `json:"county,omitempty"`
 	Reports int    `json:"reports"`
-	// SubstantiveDisclosure (实质公开率) is (予以公开 + 部分公开) ÷ 办理总计.
+	// SubstantiveDisclosure (实质公开率) is Outcomes' substantive_rate:
+	// (予以公开 + 部分公开) ÷ (予以公开 + 部分公开 + 不予公开).
 	SubstantiveDisclosure *float64 `json:"substantive_disclosure_rate"`
-	// ReconsiderationCorrected (复议纠错率) is 复议结果纠正 ÷ 复议已审结
-	// (总计 − 尚未审结).
+	// ReconsiderationCorrected (复议纠错率) is Reviews' reconsideration
+	// correction_rate: 纠正 ÷ (维持 + 纠正 + 其他).
 	ReconsiderationCorrected *float64 `json:"reconsideration_corrected_rate"`
 	// DisputesPer100 is 复议 + 诉讼 (both kinds) per 100 closed applications.
 	DisputesPer100 *float64 `json:"disputes_per_100_closed"`
@@ -30,9 +31,29 @@ type AssessmentMetric struct {
 	Closed  float64 `json:"closed"`
 }
 
-// AssessmentMetrics are the metrics an assessor asks for, per group.
+// AssessmentMetrics are the metrics an assessor asks for, per group. The
+// two rates other statistics already compute are taken from them
+// (Outcomes' 实质公开率, Reviews' 复议纠错率), so each is defined once.
 func (s *Service) AssessmentMetrics(ctx context.Context, f Filter, g GroupBy) ([]AssessmentMetric, error) {
-	return cached(s, "assessment-metrics|"+f.key()+"|"+string(g), func() ([]AssessmentMetric, error) {
+	f.Limit, f.Offset = 0, 0
+	return cached(s, "AssessmentMetrics|"+f.key()+"|"+string(g), func() ([]AssessmentMetric, error) {
+		outcomes, err := s.Outcomes(ctx, f, g)
+		if err != nil {
+			return nil, err
+		}
+		reviews, err := s.Reviews(ctx, f, g)
+		if err != nil {
+			return nil, err
+		}
+		type key struct{ group, county string }
+		substantive := map[key]*float64{}
+		for _, r := range outcomes.Rows {
+			substantive[key{r.Group.Group, r.County}] = r.SubstantiveRate
+		}
+		corrected := map[key]*float64{}
+		for _, r := range reviews.Rows {
+			corrected[key{r.Group.Group, r.County}] = r.Reconsideration.CorrectionRate
+		}
 		rows, err := s.query(ctx, "AssessmentMetrics", f, g, nil)
 		if err != nil {
 			return nil, err
@@ -41,14 +62,13 @@ func (s *Service) AssessmentMetrics(ctx context.Context, f Filter, g GroupBy) ([
 		out := []AssessmentMetric{}
 		for rows.Next() {
 			var m AssessmentMetric
-			var disclosed, procedural, reconCorr, reconTotal, reconPending, disputes, corrections float64
+			var procedural, disputes, corrections float64
 			var ok int
-			if err := rows.Scan(&m.Group, &m.County, &m.Reports, &disclosed, &m.Closed, &procedural, &m.Backlog,
-				&reconCorr, &reconTotal, &reconPending, &disputes, &corrections, &ok); err != nil {
+			if err := rows.Scan(&m.Group, &m.County, &m.Reports, &m.Closed, &procedural, &m.Backlog, &disputes, &corrections, &ok); err != nil {
 				return nil, fmt.Errorf("query AssessmentMetrics: %w", err)
 			}
-			m.SubstantiveDisclosure = share(disclosed, m.Closed)
-			m.ReconsiderationCorrected = share(reconCorr, reconTotal-reconPending)
+			k := key{m.Group, m.County}
+			m.SubstantiveDisclosure, m.ReconsiderationCorrected = substantive[k], corrected[k]
 			m.DisputesPer100 = per100(disputes, m.Closed)
 			m.CorrectionsPer100 = per100(corrections, m.Closed)
 			m.Procedural = share(procedural, m.Closed)

@@ -1,9 +1,10 @@
--- The metrics an assessor asks for (docs/metrics.md, "Assessment metrics"),
--- per group: the sums they are computed from, and how many reports keep
--- every accounting identity (rules 1–4: no such finding left undismissed).
+-- The metrics an assessor asks for that no other statistic computes
+-- (docs/metrics.md, "Assessment metrics"), per group: the sums they come
+-- from, and how many reports keep every accounting identity (rules 1–4:
+-- no such finding left undismissed). 实质公开率 and 复议纠错率 are
+-- Outcomes' and Reviews' own.
 WITH sums AS (
     SELECT r.id,
-           coalesce(sum(c.value) FILTER (WHERE c.code IN ('t3.granted.total', 't3.partial.total')), 0) AS disclosed,
            coalesce(sum(c.value) FILTER (WHERE c.code = 't3.total.total'), 0) AS closed,
            -- 其他处理: the 2019 row, or in 2021 its sub-rows when the row
            -- itself was not stored (never both, which would count twice).
@@ -11,9 +12,6 @@ WITH sums AS (
              + coalesce(sum(c.value) FILTER (WHERE c.code = 't3.other.total'),
                         sum(c.value) FILTER (WHERE c.code IN ('t3.other.overdue_correction.total', 't3.other.unpaid_fee.total', 't3.other.other.total')), 0) AS procedural,
            coalesce(sum(c.value) FILTER (WHERE c.code = 't3.carry_forward.total'), 0) AS backlog,
-           coalesce(sum(c.value) FILTER (WHERE c.code = 't4.reconsideration.corrected'), 0) AS recon_corrected,
-           coalesce(sum(c.value) FILTER (WHERE c.code IN ('t4.reconsideration.total')), 0) AS recon_total,
-           coalesce(sum(c.value) FILTER (WHERE c.code = 't4.reconsideration.pending'), 0) AS recon_pending,
            coalesce(sum(c.value) FILTER (WHERE c.code IN ('t4.reconsideration.total', 't4.litigation_direct.total', 't4.litigation_after.total')), 0) AS disputes,
            coalesce(sum(c.value) FILTER (WHERE c.code IN ('t4.reconsideration.corrected', 't4.litigation_direct.corrected', 't4.litigation_after.corrected')), 0) AS corrections,
            NOT EXISTS (SELECT 1 FROM /*findings*/ f WHERE f.report_id = r.id
@@ -25,9 +23,7 @@ WITH sums AS (
 )
 SELECT /*group*/ AS grp, /*group_county*/ AS grp_county,
        count(*) AS reports,
-       sum(s.disclosed) AS disclosed, sum(s.closed) AS closed, sum(s.procedural) AS procedural,
-       sum(s.backlog) AS backlog, sum(s.recon_corrected) AS recon_corrected,
-       sum(s.recon_total) AS recon_total, sum(s.recon_pending) AS recon_pending,
+       sum(s.closed) AS closed, sum(s.procedural) AS procedural, sum(s.backlog) AS backlog,
        sum(s.disputes) AS disputes, sum(s.corrections) AS corrections,
        count(*) FILTER (WHERE s.identities_ok) AS identities_ok
 FROM sums s
