@@ -297,9 +297,15 @@ func (h *handler) deleteReport(c *gin.Context) {
 		h.error(c, err)
 		return
 	}
+	_, county, year, keyErr := h.st.ReportKey(c.Request.Context(), id)
 	if err := h.st.DeleteAs(c.Request.Context(), id, c.GetString("who")); err != nil {
 		h.error(c, err)
 		return
+	}
+	if keyErr == nil { // the next year's rule 5 and the county's copying change
+		if err := assess.RecheckCounty(c.Request.Context(), h.st, county, year, year+1, assess.DefaultSheet()); err != nil {
+			h.log.Error("assessment checks", "county", county, "err", err)
+		}
 	}
 	h.log.Info("report deleted", "id", id, "by", c.GetString("who"))
 	c.Status(http.StatusNoContent)

@@ -94,6 +94,10 @@ func assessmentPage(h *handler, st *store.Store, c *gin.Context) {
 		h.fail(c, http.StatusInternalServerError, errQuery.Error(), err)
 		return
 	}
+	if a.Bodies == 0 {
+		h.fail(c, http.StatusNotFound, fmt.Sprintf("没有“%s”的报告。", s.County), nil)
+		return
+	}
 	api := url.Values{"county": {s.County}, "year": {fmt.Sprint(s.Year)}}
 	v := assessmentView{County: s.County, Year: s.Year, A: a, FilingRate: pct(a.FilingRate), OnTime: pct(a.OnTimeRate),
 		JSON: "/api/v1/assessment?" + api.Encode()}
