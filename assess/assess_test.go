@@ -1,7 +1,6 @@
 package assess_test
 
 import (
-	"context"
 	"fmt"
 	"maps"
 	"slices"
@@ -330,4 +329,25 @@ func TestSplitSectionsVariants(t *testing.T) {
 	}
 }
 
-var _ = context.Background
+func TestPre2019Layout(t *testing.T) {
+	for _, tc := range []struct {
+		body string
+		want int
+	}{
+		{"政府信息公开情况统计表\n主动公开政府信息数 | 120", 1},
+		{"第二十条第(一)项 规章 0 0 0", 0},
+	} {
+		d := &assess.Doc{Agency: "甲镇", Year: 2023, Edition: report.Edition2021, Cells: map[string]float64{"t2.fees.amount": 0, "t3.new.total": 0, "t4.reconsideration.total": 0},
+			Sections: []assess.Section{{Number: 1}, {Number: 2, Body: tc.body}, {Number: 3}, {Number: 4}, {Number: 5}, {Number: 6, Body: "未收取信息处理费。"}}}
+		n := 0
+		for _, f := range assess.ReportFindings(d, assess.DefaultSheet()) {
+			if f.Rule != report.RuleEdition {
+				t.Errorf("unexpected %s: %s", f.Rule, f.Message)
+			}
+			n++
+		}
+		if n != tc.want {
+			t.Errorf("%q: %d form_edition findings, want %d", tc.body, n, tc.want)
+		}
+	}
+}

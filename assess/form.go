@@ -109,11 +109,23 @@ func ReportFindings(d *Doc, sheet *Sheet) []report.Finding {
 
 var feeStated = regexp.MustCompile(`信息处理费|收费`)
 
+// oldLayout are phrases of the statistics table used before the 2019
+// format notice (政府信息公开情况统计表 with 主动公开政府信息数, 收到申请数).
+var oldLayout = regexp.MustCompile(`政府信息公开情况统计表|主动公开政府信息数|收到申请数|依申请公开信息目录数`)
+
 func sectionFindings(d *Doc) []report.Finding {
 	var out []report.Finding
 	add := func(rule, msg string) {
 		rl, _ := report.RuleByCode(rule)
 		out = append(out, report.Finding{Rule: rule, Severity: rl.Severity, Cells: []string{}, Message: msg})
+	}
+	if d.Year >= 2019 {
+		for _, s := range d.Sections {
+			if m := oldLayout.FindString(s.Body); m != "" {
+				add(report.RuleEdition, fmt.Sprintf("报告使用2019年以前的统计表格式（“%s”），%d年度报告应使用%s年版表格。", m, d.Year, map[bool]string{true: "2021", false: "2019"}[d.Year >= 2021]))
+				break
+			}
+		}
 	}
 	seen := map[int]bool{}
 	last, disorder := 0, ""

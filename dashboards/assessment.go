@@ -13,6 +13,7 @@ import (
 
 	"nianbao/assess"
 	"nianbao/query"
+	"nianbao/report"
 	"nianbao/store"
 )
 
@@ -31,6 +32,15 @@ type assessmentView struct {
 	Deductions         []deductionView
 	Filing             []filingView
 	Copies             []copyView
+	Coverage           []coverageView
+}
+
+// coverageView is a county government's cell against its units' sum.
+type coverageView struct {
+	Agency, Label, Share string
+	Aggregate, UnitsSum  float64
+	Units                int
+	Over                 bool
 }
 
 type levelMean struct {
@@ -133,6 +143,24 @@ func assessmentPage(h *handler, st *store.Store, c *gin.Context) {
 			f.Published, f.Deadline, f.Status, f.StatusCode = t.PublishedOn, t.Deadline, fmt.Sprintf("按时（提前%d天）", -t.DaysLate), "green"
 		}
 		v.Filing = append(v.Filing, f)
+	}
+	for _, ag := range a.Agencies {
+		if ag.Level != assess.LevelCounty || ag.ReportID == 0 {
+			continue
+		}
+		cov, err := st.Coverage(ctx, ag.ReportID)
+		if err != nil {
+			h.fail(c, http.StatusInternalServerError, errQuery.Error(), err)
+			return
+		}
+		for _, cv := range cov {
+			share := "—"
+			if cv.Aggregate != 0 {
+				share = fmt.Sprintf("%.0f%%", cv.UnitsSum/cv.Aggregate*100)
+			}
+			v.Coverage = append(v.Coverage, coverageView{Agency: ag.Agency, Label: report.Label(cv.Code), Share: share,
+				Aggregate: cv.Aggregate, UnitsSum: cv.UnitsSum, Units: cv.Units, Over: cv.UnitsSum > cv.Aggregate})
+		}
 	}
 	sort.SliceStable(v.Filing, func(i, j int) bool { return v.Filing[i].Agency < v.Filing[j].Agency })
 	copies, err := st.CountyCopies(ctx, s.County, s.Year)
