@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"sort"
 	"text/tabwriter"
 
 	"nianbao/assess"
@@ -97,16 +96,13 @@ func runAssess(args []string, stdout, stderr io.Writer) int {
 	}
 	tw.Flush()
 	fmt.Fprintln(stdout, "\n得分分布（机关·年度数）")
-	keys := make([]string, 0, len(bands))
-	for k := range bands {
-		keys = append(keys, k)
-	}
-	sort.Sort(sort.Reverse(sort.StringSlice(keys)))
-	for _, k := range keys {
-		fmt.Fprintf(stdout, "  %s  %d\n", k, bands[k])
+	for _, k := range bandOrder {
+		fmt.Fprintf(stdout, "  %-8s %d\n", k, bands[k])
 	}
 	return 0
 }
+
+var bandOrder = []string{"100", "95–99.9", "90–94.9", "75–89.9", "0–74.9"}
 
 func band(score float64) string {
 	switch {
@@ -119,7 +115,7 @@ func band(score float64) string {
 	case score >= 75:
 		return "75–89.9"
 	}
-	return "00–74.9"
+	return "0–74.9"
 }
 
 func pct(v *float64) string {
