@@ -107,7 +107,7 @@ func ReportFindings(d *Doc, sheet *Sheet) []report.Finding {
 	return out
 }
 
-var feeStated = regexp.MustCompile(`信息处理费|收费`)
+var feeStated = regexp.MustCompile(`处理费|收费|收取.{0,8}费`)
 
 // oldLayout are phrases of the statistics table used before the 2019
 // format notice (政府信息公开情况统计表 with 主动公开政府信息数, 收到申请数).
@@ -130,7 +130,10 @@ func sectionFindings(d *Doc) []report.Finding {
 	seen := map[int]bool{}
 	last, disorder := 0, ""
 	for _, s := range d.Sections {
-		if s.Number == 0 {
+		if s.Number == 0 || seen[s.Number] {
+			// Order is judged on each section's first heading: a report
+			// whose 总体情况 numbers its own parts 一、二、三 (主动公开工作情况,
+			// 申请情况 …) repeats headings without being out of order.
 			continue
 		}
 		if s.Number < last && disorder == "" {
@@ -172,4 +175,23 @@ func num(v float64) string {
 		return fmt.Sprintf("%.0f", v)
 	}
 	return fmt.Sprintf("%g", v)
+}
+
+// Unsaved runs the checks one report can be put to on its own, before it
+// is stored (analytics validate, for a clerk about to publish): form,
+// values that cannot be right, and the deadline when the date is known.
+func Unsaved(r *report.Report, sheet *Sheet) []report.Finding {
+	d := &Doc{Agency: r.Agency, County: r.County, Year: r.Year, Edition: r.Edition, PublishedOn: r.PublishedOn,
+		Cells: r.Cells, Raw: map[string]string{}}
+	for code, s := range r.Sources {
+		d.Raw[code] = s.Raw
+	}
+	if strings.TrimSpace(r.Text) != "" {
+		d.Sections = SplitSections(r.Text)
+	}
+	out := ReportFindings(d, sheet)
+	if _, late, ok, err := Timely(d, sheet); ok && err == nil {
+		out = append(out, late...)
+	}
+	return out
 }
