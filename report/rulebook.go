@@ -70,6 +70,8 @@ var Rules = []Rule{
 	{RuleMissing, "表格缺失或不完整", "解析时找不到某张表或其中若干行。", SeverityWarning, 1, ScopeReport},
 	{RuleAmbiguous, "数字粘连无法唯一拆分", "同一行数字粘在一起，按行宽和勾稽关系仍有多种拆法；系统不猜测，请人工核对。", SeverityWarning, 0, ScopeReport},
 	{RuleNoData, "表格无数据", "表格印出但一个数字也没有。", SeverityWarning, 1, ScopeReport},
+	// Written as text: the constant is the parser's (report/meta_rules.go on main).
+	{"parse_no_agency", "未写明报告机关", "报告正文没有写明发布机关（只称我局、我镇等）；机关名称留空待人工填写，不作猜测。", SeverityInfo, 0, ScopeReport},
 }
 
 // RuleByCode finds a rule of the table.

@@ -37,6 +37,13 @@ func TestRuleTable(t *testing.T) {
 			t.Errorf("rule %s is incomplete: %+v", r.Code, r)
 		}
 	}
+	// Every rule with a label is described in the table (a rule added
+	// elsewhere with only a label fails here).
+	for code := range RuleLabels {
+		if !seen[code] {
+			t.Errorf("rule %s has a label but no row in Rules", code)
+		}
+	}
 	// The stored rule ids of before the table must stay.
 	for _, code := range []string{RuleBalance, RuleResults, RuleApplicants, RuleReview, RuleCrossYear, RuleNarrative, RuleMissing, RuleAmbiguous, RuleNoData} {
 		if !seen[code] {
