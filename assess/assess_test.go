@@ -351,3 +351,22 @@ func TestPre2019Layout(t *testing.T) {
 		}
 	}
 }
+
+func TestLevelOf(t *testing.T) {
+	for _, tc := range []struct{ agency, county, want string }{
+		{"劳动镇", "乐至县", assess.LevelTown},
+		{"劳动镇人民政府", "乐至县", assess.LevelTown},
+		{"梅川街道办事处", "示范县", assess.LevelTown},
+		{"青石乡", "示范县", assess.LevelTown},
+		{"乐至县人民政府", "乐至县", assess.LevelCounty},
+		{"洪泽区人民政府", "洪泽区", assess.LevelCounty},
+		{"示范县", "示范县", assess.LevelCounty},
+		{"示范县人民政府办公室", "示范县", assess.LevelDepartment},
+		{"示范县教育局", "示范县", assess.LevelDepartment},
+		{"科委", "", assess.LevelDepartment},
+	} {
+		if got := assess.LevelOf(tc.agency, tc.county); got != tc.want {
+			t.Errorf("LevelOf(%q, %q) = %s, want %s", tc.agency, tc.county, got, tc.want)
+		}
+	}
+}
