@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 
@@ -51,7 +52,11 @@ func (h *handler) assessment(c *gin.Context) {
 	county := strings.TrimSpace(c.Query("county"))
 	year, err := strconv.Atoi(c.Query("year"))
 	if county == "" || err != nil || year < 1990 || year > 2100 {
-		h.error(c, &query.InputError{Field: "county", Message: "请给出县和年度，例如 ?county=示范县&year=2023"})
+		field := "year"
+		if county == "" {
+			field = "county"
+		}
+		h.error(c, &query.InputError{Field: field, Message: "请给出县和年度，例如 ?county=示范县&year=2023"})
 		return
 	}
 	format := c.Query("format")
@@ -68,7 +73,7 @@ func (h *handler) assessment(c *gin.Context) {
 		return
 	}
 	if a.Bodies == 0 {
-		h.fail(c, 404, "not_found", fmt.Sprintf("Nianbao 中没有%s的报告", county))
+		h.fail(c, http.StatusNotFound, "not_found", fmt.Sprintf("Nianbao 中没有%s的报告", county))
 		return
 	}
 	f := query.Filter{County: county, Year: year}
