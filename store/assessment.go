@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/duckdb/duckdb-go/v2"
 
@@ -16,23 +18,27 @@ import (
 // what they wrote before, so a re-check is idempotent.
 
 const (
-	sqlDeleteNarrative = `DELETE FROM narratives WHERE agency = ? AND county = ? AND year = ?`
-	sqlInsertNarrative = `INSERT INTO narratives (agency, county, year, position, section, body) VALUES (?, ?, ?, ?, ?, ?)`
-	sqlCountyReports   = `SELECT id, agency, county, year, edition, coalesce(strftime(published_on, '%Y-%m-%d'), '') FROM reports WHERE county = ? AND year BETWEEN ? AND ? ORDER BY year, agency`
-	sqlCountyCells     = `SELECT c.report_id, c.code, c.value FROM cells c JOIN reports r ON r.id = c.report_id WHERE r.county = ? AND r.year BETWEEN ? AND ?`
-	sqlCountyRaw       = `SELECT s.report_id, s.code, coalesce(s.raw, '') FROM cell_sources s JOIN reports r ON r.id = s.report_id WHERE r.county = ? AND r.year BETWEEN ? AND ?`
-	sqlCountyNarrative = `SELECT n.agency, n.year, n.section, n.body FROM narratives n WHERE n.county = ? AND n.year BETWEEN ? AND ? ORDER BY n.agency, n.year, n.position`
-	sqlDeleteTimely    = `DELETE FROM assess_timeliness WHERE report_id = ? OR report_id NOT IN (SELECT id FROM reports)`
-	sqlInsertTimely    = `INSERT INTO assess_timeliness (report_id, published_on, deadline, days_late) VALUES (?, ?, ?, ?)`
-	sqlDeleteCopies    = `DELETE FROM assess_copies WHERE report_id = ? OR report_id NOT IN (SELECT id FROM reports)`
-	sqlInsertCopy      = `INSERT INTO assess_copies (report_id, rule, other_report_id, share, passages) VALUES (?, ?, ?, ?, ?)`
-	sqlDeleteCoverage  = `DELETE FROM assess_coverage WHERE report_id = ? OR report_id NOT IN (SELECT id FROM reports)`
-	sqlInsertCoverage  = `INSERT INTO assess_coverage (report_id, code, aggregate, units_sum, units) VALUES (?, ?, ?, ?, ?)`
-	sqlCopiesOf        = `SELECT c.report_id, c.rule, c.other_report_id, o.agency, o.year, c.share, c.passages FROM assess_copies c JOIN reports r ON r.id = c.report_id JOIN reports o ON o.id = c.other_report_id WHERE r.county = ? AND r.year = ? ORDER BY c.share DESC`
-	sqlTimelyOf        = `SELECT t.report_id, strftime(t.published_on, '%Y-%m-%d'), strftime(t.deadline, '%Y-%m-%d'), t.days_late FROM assess_timeliness t JOIN reports r ON r.id = t.report_id WHERE r.county = ? AND r.year = ?`
-	sqlCoverageOf      = `SELECT code, aggregate, units_sum, units FROM assess_coverage WHERE report_id = ? ORDER BY code`
-	sqlCountyBodies    = `SELECT DISTINCT agency FROM reports WHERE county = ? AND year <= ? ORDER BY agency`
-	sqlCountyFindings  = `SELECT f.report_id, f.seq, f.rule, f.severity, f.cells, f.message, f.review FROM findings_reviewed f JOIN reports r ON r.id = f.report_id WHERE r.county = ? AND r.year = ? ORDER BY f.report_id, f.seq`
+	sqlDeleteNarrative      = `DELETE FROM narratives WHERE agency = ? AND county = ? AND year = ?`
+	sqlInsertNarrative      = `INSERT INTO narratives (agency, county, year, position, section, body) VALUES (?, ?, ?, ?, ?, ?)`
+	sqlCountyReports        = `SELECT id, agency, county, year, edition, coalesce(strftime(published_on, '%Y-%m-%d'), '') FROM reports WHERE county = ? AND year BETWEEN ? AND ? ORDER BY year, agency`
+	sqlCountyCells          = `SELECT c.report_id, c.code, c.value FROM cells c JOIN reports r ON r.id = c.report_id WHERE r.county = ? AND r.year BETWEEN ? AND ?`
+	sqlCountyRaw            = `SELECT s.report_id, s.code, coalesce(s.raw, '') FROM cell_sources s JOIN reports r ON r.id = s.report_id WHERE r.county = ? AND r.year BETWEEN ? AND ?`
+	sqlCountyNarrative      = `SELECT n.agency, n.year, n.section, n.body FROM narratives n WHERE n.county = ? AND n.year BETWEEN ? AND ? ORDER BY n.agency, n.year, n.position`
+	sqlDeleteAssessFindings = `DELETE FROM findings WHERE list_contains(?::BIGINT[], report_id) AND list_contains(?::VARCHAR[], rule)`
+	sqlMaxSeqOf             = `SELECT report_id, max(seq) FROM findings WHERE list_contains(?::BIGINT[], report_id) GROUP BY report_id`
+	// The evidence of the reports re-checked goes, and with it that of
+	// reports deleted since (their ids are gone from reports).
+	sqlDeleteTimely   = `DELETE FROM assess_timeliness WHERE list_contains(?::BIGINT[], report_id) OR report_id NOT IN (SELECT id FROM reports)`
+	sqlInsertTimely   = `INSERT INTO assess_timeliness (report_id, published_on, deadline, days_late) VALUES (?, ?, ?, ?)`
+	sqlDeleteCopies   = `DELETE FROM assess_copies WHERE list_contains(?::BIGINT[], report_id) OR report_id NOT IN (SELECT id FROM reports)`
+	sqlInsertCopy     = `INSERT INTO assess_copies (report_id, rule, other_report_id, share, passages) VALUES (?, ?, ?, ?, ?)`
+	sqlDeleteCoverage = `DELETE FROM assess_coverage WHERE list_contains(?::BIGINT[], report_id) OR report_id NOT IN (SELECT id FROM reports)`
+	sqlInsertCoverage = `INSERT INTO assess_coverage (report_id, code, aggregate, units_sum, units) VALUES (?, ?, ?, ?, ?)`
+	sqlCopiesOf       = `SELECT c.report_id, c.rule, c.other_report_id, o.agency, o.year, c.share, c.passages FROM assess_copies c JOIN reports r ON r.id = c.report_id JOIN reports o ON o.id = c.other_report_id WHERE r.county = ? AND r.year = ? ORDER BY c.share DESC`
+	sqlTimelyOf       = `SELECT t.report_id, strftime(t.published_on, '%Y-%m-%d'), strftime(t.deadline, '%Y-%m-%d'), t.days_late FROM assess_timeliness t JOIN reports r ON r.id = t.report_id WHERE r.county = ? AND r.year = ?`
+	sqlCoverageOf     = `SELECT code, aggregate, units_sum, units FROM assess_coverage WHERE report_id = ? ORDER BY code`
+	sqlCountyBodies   = `SELECT DISTINCT agency FROM reports WHERE county = ? AND year <= ? ORDER BY agency`
+	sqlCountyFindings = `SELECT f.report_id, f.seq, f.rule, f.severity, f.cells, f.message, f.review FROM findings_reviewed f JOIN reports r ON r.id = f.report_id WHERE r.county = ? AND r.year = ? ORDER BY f.report_id, f.seq`
 )
 
 // NarrativeSection is one section of a report's text (see assess.Section).
@@ -185,8 +191,12 @@ type AssessResult struct {
 
 // ReplaceAssessment writes the checks' results for the given reports in one
 // transaction: their findings of the given rules are replaced, as are their
-// timeliness, copying evidence and coverage rows.
+// timeliness, copying evidence and coverage rows. Deletions run once for
+// all the reports (a county's re-check writes dozens).
 func (s *Store) ReplaceAssessment(ctx context.Context, rules []string, results map[int64]AssessResult) error {
+	if len(results) == 0 {
+		return nil
+	}
 	s.write.Lock()
 	defer s.write.Unlock()
 	tx, err := s.db.BeginTx(ctx, nil)
@@ -194,22 +204,42 @@ func (s *Store) ReplaceAssessment(ctx context.Context, rules []string, results m
 		return err
 	}
 	defer tx.Rollback()
-	for id, res := range results {
-		if _, err := tx.ExecContext(ctx, sqlDeleteRuleFind, id, listLiteral(rules)); err != nil {
-			return fmt.Errorf("assessment of report %d: %w", id, err)
+	ids := make([]string, 0, len(results))
+	for id := range results {
+		ids = append(ids, strconv.FormatInt(id, 10))
+	}
+	idList := "[" + strings.Join(ids, ", ") + "]"
+	if _, err := tx.ExecContext(ctx, sqlDeleteAssessFindings, idList, listLiteral(rules)); err != nil {
+		return fmt.Errorf("assessment findings: %w", err)
+	}
+	for _, q := range []string{sqlDeleteTimely, sqlDeleteCopies, sqlDeleteCoverage} {
+		if _, err := tx.ExecContext(ctx, q, idList); err != nil {
+			return fmt.Errorf("assessment evidence: %w", err)
 		}
+	}
+	last := map[int64]int{}
+	rows, err := tx.QueryContext(ctx, sqlMaxSeqOf, idList)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id int64
 		var seq int
-		if err := tx.QueryRowContext(ctx, sqlMaxFindingSeq, id).Scan(&seq); err != nil {
+		if err := rows.Scan(&id, &seq); err != nil {
+			rows.Close()
 			return err
+		}
+		last[id] = seq
+	}
+	rows.Close()
+	for id, res := range results {
+		seq, ok := last[id]
+		if !ok {
+			seq = -1
 		}
 		for _, f := range res.Findings {
 			seq++
 			if _, err := tx.ExecContext(ctx, sqlInsertFinding, id, seq, f.Rule, f.Severity, listLiteral(f.Cells), f.Message); err != nil {
-				return fmt.Errorf("assessment of report %d: %w", id, err)
-			}
-		}
-		for _, q := range []string{sqlDeleteTimely, sqlDeleteCopies, sqlDeleteCoverage} {
-			if _, err := tx.ExecContext(ctx, q, id); err != nil {
 				return fmt.Errorf("assessment of report %d: %w", id, err)
 			}
 		}
