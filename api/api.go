@@ -17,6 +17,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"nianbao/assess"
 	"nianbao/query"
 	"nianbao/report"
 	"nianbao/store"
@@ -109,6 +110,8 @@ func routes(r *gin.Engine, h *handler) {
 	v1.GET("/unassigned", h.unassigned)
 	v1.GET("/filing", h.filing)
 	v1.PUT("/filing/:agency/:year", h.auth, h.markFiling)
+	v1.GET("/rules", h.rules)
+	v1.GET("/assessment", h.assessment)
 	r.GET("/openapi.json", h.openapi)
 	r.NoRoute(func(c *gin.Context) {
 		h.fail(c, http.StatusNotFound, "not_found", "没有这个地址："+c.Request.URL.Path)
@@ -310,9 +313,15 @@ func (h *handler) deleteReport(c *gin.Context) {
 		h.error(c, err)
 		return
 	}
+	_, county, year, keyErr := h.st.ReportKey(c.Request.Context(), id)
 	if err := h.st.DeleteWithReason(c.Request.Context(), id, c.GetString("who"), c.Query("reason")); err != nil {
 		h.error(c, err)
 		return
+	}
+	if keyErr == nil { // the next year's rule 5 and the county's copying change
+		if err := assess.RecheckCounty(c.Request.Context(), h.st, county, year, year+1, assess.DefaultSheet()); err != nil {
+			h.log.Error("assessment checks", "county", county, "err", err)
+		}
 	}
 	h.log.Info("report deleted", "id", id, "by", c.GetString("who"))
 	c.Status(http.StatusNoContent)
@@ -411,6 +420,9 @@ func (h *handler) uploadReport(c *gin.Context) {
 		if err != nil {
 			h.error(c, err)
 			return
+		}
+		if err := assess.Saved(ctx, h.st, res.ID, r); err != nil {
+			h.log.Error("assessment checks", "id", res.ID, "err", err)
 		}
 		h.log.Info("report uploaded", "id", res.ID, "agency", r.Agency, "county", r.County, "year", r.Year,
 			"file", fh.Filename, "replaced", res.Replaced, "findings", len(r.Findings), "by", who)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"nianbao/assess"
 	"nianbao/query"
 	"nianbao/store"
 )
@@ -53,6 +54,9 @@ func (h *handler) correctCell(c *gin.Context) {
 	if err != nil {
 		h.trustError(c, err)
 		return
+	}
+	if err := assess.Recheck(c.Request.Context(), h.st, id); err != nil {
+		h.log.Error("assessment checks", "id", id, "err", err)
 	}
 	h.log.Info("cell corrected", "id", id, "code", corr.Code, "by", corr.Author)
 	c.JSON(http.StatusOK, corr)

@@ -105,9 +105,12 @@ func Corpus(opts Options) []*report.Report {
 				breakReport(r, rng, broken)
 				broken++
 			}
-			report.Check(r)
 			out = append(out, r)
 		}
+	}
+	perturbForAssessment(out, opts.Seed)
+	for _, r := range out {
+		report.Check(r)
 	}
 	return out
 }

@@ -113,7 +113,7 @@ func TestCorpusRules(t *testing.T) {
 			broken[rule]++
 		}
 		key := r.County + "/" + r.Agency
-		if p := last[key]; p != nil {
+		if p := last[key]; p != nil && AssessmentCase(r) != "cross_year" {
 			for _, col := range report.T3Columns {
 				if got, want := r.Cells["t3.carried_over."+col], p.Cells["t3.carry_forward."+col]; got != want {
 					t.Errorf("%s: carried_over.%s = %v, last year's carry_forward %v", r.File, col, got, want)

@@ -83,7 +83,7 @@ func Render(r *report.Report, layout Layout) []byte {
 // variant such as the eight-column template of eight_column.go).
 func render(r *report.Report, layout Layout, t3 table) []byte {
 	var b bytes.Buffer
-	p := narrative(r)
+	p := proseOf(r)
 	w := &writer{buf: &b}
 	if layout == LayoutBlankLines {
 		w.blank = true

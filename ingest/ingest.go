@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 
+	"nianbao/assess"
 	"nianbao/ingest/document"
 	"nianbao/parse"
 	"nianbao/report"
@@ -47,6 +48,7 @@ func ParseDocument(doc *document.Document, meta Meta) ([]*report.Report, error) 
 	if r.PublishedOn == "" {
 		r.PublishedOn = doc.PublishedOn
 	}
+	r.Text = doc.Text
 	applyOrigins(r, doc.Origins)
 	return []*report.Report{r}, nil
 }
@@ -399,6 +401,16 @@ func IngestPathsWith(ctx context.Context, st *store.Store, paths []string, meta 
 	results := ParseAll(files, meta)
 	claimed := map[string]string{} // agency id|year → file that claimed it
 	unreg := map[string]bool{}
+	// The assessment's cross-report checks run once per county at the end,
+	// over the years stored, rather than once per report.
+	touched := map[string][2]int{}
+	defer func() {
+		for county, years := range touched {
+			if err := assess.RecheckCounty(ctx, st, county, years[0], years[1]+1, assess.DefaultSheet()); err != nil {
+				slog.Error("assessment checks", "county", county, "err", err)
+			}
+		}
+	}()
 	for i, res := range results {
 		if err := ctx.Err(); err != nil {
 			return sum, err
@@ -468,6 +480,15 @@ func IngestPathsWith(ctx context.Context, st *store.Store, paths []string, meta 
 				sum.Held = append(sum.Held, fmt.Sprintf("%s: 已存为报告 %d 的第 %d 版，但未设为当前版本：%s（确认无误请加 --force 重新导入，或在页面上恢复该版本）", res.Path, saved.ID, saved.Version, saved.Held))
 				continue
 			}
+			if err := assess.KeepText(ctx, st, r); err != nil {
+				slog.Error("assessment text", "file", res.Path, "err", err)
+			}
+			y := touched[r.County]
+			if y[0] == 0 || r.Year < y[0] {
+				y[0] = r.Year
+			}
+			y[1] = max(y[1], r.Year)
+			touched[r.County] = y
 			sum.Stored++
 			if saved.Replaced {
 				sum.Replaced++

@@ -30,6 +30,9 @@ type Report struct {
 	Sources map[string]Source `json:"sources,omitempty"`
 	// Narrative holds figures stated in the prose, used by rule 6.
 	Narrative []NarrativeFigure `json:"-"`
+	// Text is the document's text as read, kept for the checks on the
+	// prose (sections, copying) that package assess stores; not a cell.
+	Text string `json:"-"`
 }
 
 // Source is the place of a cell in its document.

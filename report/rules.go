@@ -19,18 +19,14 @@ const (
 	RuleNoData     = "parse_no_data"    // a table printed without any number
 )
 
-// RuleLabels gives each rule its Chinese name, for people.
-var RuleLabels = map[string]string{
-	RuleBalance:    "规则1：新收+上年结转＝办理总计+结转下年",
-	RuleResults:    "规则2：办理结果各项之和＝总计",
-	RuleApplicants: "规则3：各类申请人之和＝总计列",
-	RuleReview:     "规则4：复议诉讼各项之和＝总计",
-	RuleCrossYear:  "规则5：本年上年结转＝上年结转下年",
-	RuleNarrative:  "规则6：正文数字与表格一致",
-	RuleMissing:    "表格缺失或不完整",
-	RuleAmbiguous:  "数字粘连无法唯一拆分",
-	RuleNoData:     "表格无数据",
-}
+// RuleLabels gives each rule its Chinese name, for people (from Rules).
+var RuleLabels = func() map[string]string {
+	m := make(map[string]string, len(Rules))
+	for _, r := range Rules {
+		m[r.Code] = r.Name
+	}
+	return m
+}()
 
 // SeverityLabels gives each severity its Chinese name.
 var SeverityLabels = map[string]string{

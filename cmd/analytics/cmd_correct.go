@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"text/tabwriter"
 
+	"nianbao/assess"
 	"nianbao/store"
 )
 
@@ -50,6 +51,10 @@ func runCorrect(args []string, stdout, stderr io.Writer) int {
 	defer st.Close()
 	c, err := st.Correct(context.Background(), id, pos[1], value, *reason, *author)
 	if err != nil {
+		fmt.Fprintf(stderr, "analytics correct: %v\n", err)
+		return 1
+	}
+	if err := assess.Recheck(context.Background(), st, id); err != nil {
 		fmt.Fprintf(stderr, "analytics correct: %v\n", err)
 		return 1
 	}

@@ -137,6 +137,7 @@ func newServer(st *store.Store, opts api.Options, log *slog.Logger, dash ...dash
 	q := query.New(st)
 	r := api.New(q, st, opts)
 	dashboards.Mount(r, q, dash...)
+	dashboards.MountAssessment(r, q, st, dash...)
 	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/dashboards/") })
 	return r
 }

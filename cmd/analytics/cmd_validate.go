@@ -6,6 +6,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"nianbao/assess"
 	"nianbao/ingest"
 	"nianbao/report"
 )
@@ -39,6 +40,7 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 			continue
 		}
 		for _, r := range res.Reports {
+			r.Findings = append(r.Findings, assess.Unsaved(r, assess.DefaultSheet())...)
 			fmt.Fprintf(stdout, "文件 %s\n机关 %s　县区 %s　年度 %d　表格版本 %s　读到单元格 %d 个\n", r.File, orDash(r.Agency), orDash(r.County), r.Year, r.Edition, len(r.Cells))
 			if len(r.Findings) == 0 {
 				fmt.Fprintln(stdout, "未发现问题（勾稽关系全部成立）。")

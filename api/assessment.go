@@ -1,0 +1,261 @@
+package api
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/xuri/excelize/v2"
+
+	"nianbao/assess"
+	"nianbao/query"
+	"nianbao/report"
+)
+
+// RulesAnswer is GET /api/v1/rules: every check, from report.Rules, with
+// the deduction of the default score sheet.
+type RulesAnswer struct {
+	Rules []report.Rule `json:"rules"`
+}
+
+// Tables renders the rules for CSV and XLSX.
+func (a RulesAnswer) Tables() []query.Table {
+	t := query.Table{Title: "检查规则", Columns: []string{"代码", "名称", "检查内容及理由", "级别", "默认扣分", "范围"}}
+	for _, r := range a.Rules {
+		t.Rows = append(t.Rows, []any{r.Code, r.Name, r.Checks, report.SeverityLabels[r.Severity], r.Deduction, r.Scope})
+	}
+	return []query.Table{t}
+}
+
+func (h *handler) rules(c *gin.Context) {
+	sheet := assess.DefaultSheet()
+	out := RulesAnswer{Rules: make([]report.Rule, len(report.Rules))}
+	for i, r := range report.Rules {
+		r.Deduction = sheet.Deduction(r.Code)
+		out.Rules[i] = r
+	}
+	h.export(c, c.Query("format"), "检查规则", out)
+}
+
+// AssessmentAnswer is GET /api/v1/assessment: the score sheet of a county's
+// year, with the assessor's metrics per agency and for the county.
+type AssessmentAnswer struct {
+	*assess.Assessment
+	Metrics       []query.AssessmentMetric `json:"metrics"`
+	CountyMetrics *query.AssessmentMetric  `json:"county_metrics"`
+}
+
+func (h *handler) assessment(c *gin.Context) {
+	county := strings.TrimSpace(c.Query("county"))
+	year, err := strconv.Atoi(c.Query("year"))
+	if county == "" || err != nil || year < 1990 || year > 2100 {
+		field := "year"
+		if county == "" {
+			field = "county"
+		}
+		h.error(c, &query.InputError{Field: field, Message: "请给出县和年度，例如 ?county=示范县&year=2023"})
+		return
+	}
+	format := c.Query("format")
+	switch format {
+	case "", "json", "csv", "xlsx":
+	default:
+		h.error(c, &query.InputError{Field: "format", Message: fmt.Sprintf("未知的格式 %q", format), Valid: []string{"json", "csv", "xlsx"}})
+		return
+	}
+	ctx := c.Request.Context()
+	a, err := assess.Assess(ctx, h.st, county, year, assess.DefaultSheet())
+	if err != nil {
+		h.error(c, err)
+		return
+	}
+	if a.Bodies == 0 {
+		h.fail(c, http.StatusNotFound, "not_found", fmt.Sprintf("Nianbao 中没有%s的报告", county))
+		return
+	}
+	f := query.Filter{County: county, Year: year}
+	per, err := h.q.AssessmentMetrics(ctx, f, query.GroupAgency)
+	if err != nil {
+		h.error(c, err)
+		return
+	}
+	all, err := h.q.AssessmentMetrics(ctx, f, query.GroupNone)
+	if err != nil {
+		h.error(c, err)
+		return
+	}
+	out := AssessmentAnswer{Assessment: a, Metrics: per}
+	if len(all) > 0 {
+		out.CountyMetrics = &all[0]
+	}
+	name := fmt.Sprintf("%s%d年度政府信息公开年报评分表", county, year)
+	switch format {
+	case "csv":
+		c.Header("Content-Disposition", disposition(name+".csv"))
+		h.write(c, "text/csv; charset=utf-8", CSV(out.Tables()))
+	case "xlsx":
+		body, err := ScoreSheetXLSX(out)
+		if err != nil {
+			h.error(c, err)
+			return
+		}
+		c.Header("Content-Disposition", disposition(name+".xlsx"))
+		h.write(c, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body)
+	default:
+		h.answer(c, out)
+	}
+}
+
+func pctOf(p *float64) any {
+	if p == nil {
+		return nil
+	}
+	return roundTo(*p*100, 1)
+}
+
+func roundTo(v float64, digits int) float64 {
+	s := strconv.FormatFloat(v, 'f', digits, 64)
+	r, _ := strconv.ParseFloat(s, 64)
+	return r
+}
+
+func orNil[T any](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+// Tables are the score sheet (one row per agency), the deductions and the
+// county's summary, with Chinese headers.
+func (a AssessmentAnswer) Tables() []query.Table {
+	metrics := map[string]query.AssessmentMetric{}
+	for _, m := range a.Metrics {
+		metrics[m.Group] = m
+	}
+	score := query.Table{Title: "评分表", Columns: []string{"排名", "机关", "层级", "是否报送", "是否抽查", "逾期天数", "得分", "评级", "扣分项数", "扣分合计",
+		"实质公开率（%）", "复议纠错率（%）", "每百件办结的复议诉讼数", "每百件办结的纠错数", "程序性办结占比（%）", "结转下年度（件）"}}
+	ded := query.Table{Title: "扣分明细", Columns: []string{"机关", "规则代码", "规则", "扣分", "原因", "报告编号", "问题序号"}}
+	for _, s := range a.Agencies {
+		total := 0.0
+		for _, d := range s.Deductions {
+			total += d.Points
+			var seq any
+			if d.Seq >= 0 {
+				seq = d.Seq
+			}
+			var id any
+			if d.ReportID != 0 {
+				id = d.ReportID
+			}
+			ded.Rows = append(ded.Rows, []any{s.Agency, d.Rule, d.RuleName, d.Points, d.Reason, id, seq})
+		}
+		m := metrics[s.Agency]
+		score.Rows = append(score.Rows, []any{s.Rank, s.Agency, s.LevelLabel, yesNo(s.Filed), yesNo(s.Sampled), orNil(s.DaysLate), s.Score, s.Rating.Label,
+			len(s.Deductions), roundTo(total, 1), pctOf(m.SubstantiveDisclosure), pctOf(m.ReconsiderationCorrected), orRound(m.DisputesPer100),
+			orRound(m.CorrectionsPer100), pctOf(m.Procedural), m.Backlog})
+	}
+	sum := query.Table{Title: "汇总", Columns: []string{"项目", "数值"}}
+	sum.Rows = append(sum.Rows, []any{"评分表", a.Sheet}, []any{"县（市、区）", a.County}, []any{"年度", a.Year},
+		[]any{"应报送机关数", a.Bodies}, []any{"已报送机关数", a.Filed}, []any{"报送率（%）", pctOf(a.FilingRate)},
+		[]any{"按时发布率（%）", pctOf(a.OnTimeRate)})
+	for _, lvl := range []string{assess.LevelCounty, assess.LevelDepartment, assess.LevelTown} {
+		if m, ok := a.LevelMeans[lvl]; ok {
+			sum.Rows = append(sum.Rows, []any{assess.LevelLabels[lvl] + "平均分", m})
+		}
+	}
+	sum.Rows = append(sum.Rows, []any{"综合得分（按层级加权）", orNil(a.Composite)})
+	if m := a.CountyMetrics; m != nil {
+		sum.Rows = append(sum.Rows, []any{"实质公开率（%）", pctOf(m.SubstantiveDisclosure)}, []any{"复议纠错率（%）", pctOf(m.ReconsiderationCorrected)},
+			[]any{"每百件办结的复议诉讼数", orRound(m.DisputesPer100)}, []any{"每百件办结的纠错数", orRound(m.CorrectionsPer100)},
+			[]any{"程序性办结占比（%）", pctOf(m.Procedural)}, []any{"通过全部勾稽关系的报告占比（%）", pctOf(m.IdentitiesKept)},
+			[]any{"结转下年度（件）", m.Backlog})
+	}
+	return []query.Table{score, ded, sum}
+}
+
+func orRound(p *float64) any {
+	if p == nil {
+		return nil
+	}
+	return roundTo(*p, 2)
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "是"
+	}
+	return "否"
+}
+
+// ScoreSheetXLSX is the workbook an office files: the score sheet, the
+// deductions and the summary, headers in bold, widths set for Chinese text.
+func ScoreSheetXLSX(a AssessmentAnswer) ([]byte, error) {
+	f := excelize.NewFile()
+	defer f.Close()
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "center"}})
+	if err != nil {
+		return nil, fmt.Errorf("xlsx style: %w", err)
+	}
+	wrap, err := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	if err != nil {
+		return nil, fmt.Errorf("xlsx style: %w", err)
+	}
+	// Widths in characters, per sheet and column; Chinese characters are
+	// about two wide.
+	widths := map[string][]float64{
+		"评分表":  {6, 24, 12, 9, 9, 9, 8, 14, 9, 9, 12, 12, 14, 14, 14, 12},
+		"扣分明细": {24, 22, 30, 7, 70, 9, 9},
+		"汇总":   {34, 40},
+	}
+	for i, t := range a.Tables() {
+		if i == 0 {
+			if err := f.SetSheetName("Sheet1", t.Title); err != nil {
+				return nil, err
+			}
+		} else if _, err := f.NewSheet(t.Title); err != nil {
+			return nil, err
+		}
+		for j, w := range widths[t.Title] {
+			col, _ := excelize.ColumnNumberToName(j + 1)
+			if err := f.SetColWidth(t.Title, col, col, w); err != nil {
+				return nil, err
+			}
+		}
+		head := make([]any, len(t.Columns))
+		for j, c := range t.Columns {
+			head[j] = c
+		}
+		if err := f.SetSheetRow(t.Title, "A1", &head); err != nil {
+			return nil, err
+		}
+		last, _ := excelize.CoordinatesToCellName(len(t.Columns), 1)
+		if err := f.SetCellStyle(t.Title, "A1", last, bold); err != nil {
+			return nil, err
+		}
+		for r, row := range t.Rows {
+			cell, _ := excelize.CoordinatesToCellName(1, r+2)
+			row := row
+			if err := f.SetSheetRow(t.Title, cell, &row); err != nil {
+				return nil, err
+			}
+		}
+		if len(t.Rows) > 0 {
+			end, _ := excelize.CoordinatesToCellName(len(t.Columns), len(t.Rows)+1)
+			if err := f.SetCellStyle(t.Title, "A2", end, wrap); err != nil {
+				return nil, err
+			}
+		}
+		if err := f.SetPanes(t.Title, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+			return nil, err
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		return nil, fmt.Errorf("xlsx write: %w", err)
+	}
+	return buf.Bytes(), nil
+}

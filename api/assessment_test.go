@@ -1,0 +1,96 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"nianbao/assess"
+	"nianbao/report"
+)
+
+func TestRulesRoute(t *testing.T) {
+	s := newServer(t)
+	req := httptest.NewRequest(http.MethodGet, "/api/v1/rules", nil)
+	w := s.do(req)
+	if w.Code != http.StatusOK {
+		t.Fatalf("status %d: %s", w.Code, w.Body.String())
+	}
+	s.validate(req, w)
+	rules := at(decode(t, w), "rules").([]any)
+	if len(rules) != len(report.Rules) {
+		t.Errorf("%d rules, the table has %d", len(rules), len(report.Rules))
+	}
+}
+
+func TestAssessmentRoute(t *testing.T) {
+	s := newServer(t)
+	if err := assess.RecheckCounty(context.Background(), s.st, "乐至县", 2021, 2022, assess.DefaultSheet()); err != nil {
+		t.Fatal(err)
+	}
+	q := url.Values{"county": {"乐至县"}, "year": {"2022"}}
+	req := httptest.NewRequest(http.MethodGet, "/api/v1/assessment?"+q.Encode(), nil)
+	w := s.do(req)
+	if w.Code != http.StatusOK {
+		t.Fatalf("status %d: %s", w.Code, w.Body.String())
+	}
+	s.validate(req, w)
+	m := decode(t, w)
+	agencies := at(m, "agencies").([]any)
+	// 劳动镇 and 天池镇 filed for 2022; the filing list is every body of the
+	// county seen up to 2022.
+	if len(agencies) != 2 || at(m, "filed").(float64) != 2 {
+		t.Fatalf("agencies %v", agencies)
+	}
+	scores := map[string]float64{}
+	deductions := 0
+	for _, a := range agencies {
+		scores[at(a, "agency").(string)] = at(a, "score").(float64)
+		deductions += len(at(a, "deductions").([]any))
+	}
+
+	q.Set("format", "xlsx")
+	w = s.get("/api/v1/assessment?" + q.Encode())
+	if w.Code != http.StatusOK {
+		t.Fatalf("xlsx status %d: %s", w.Code, w.Body.String())
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(w.Body.Bytes()))
+	if err != nil {
+		t.Fatalf("the score sheet does not open: %v", err)
+	}
+	defer f.Close()
+	if got := f.GetSheetList(); len(got) != 3 || got[0] != "评分表" || got[1] != "扣分明细" || got[2] != "汇总" {
+		t.Fatalf("sheets %v", got)
+	}
+	rows, err := f.GetRows("评分表")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 3 || rows[0][1] != "机关" || rows[0][6] != "得分" {
+		t.Fatalf("score sheet rows %v", rows)
+	}
+	for _, row := range rows[1:] {
+		v, err := strconv.ParseFloat(row[6], 64)
+		if err != nil || v != scores[row[1]] {
+			t.Errorf("%s: score %q in the workbook, %v in the JSON", row[1], row[6], scores[row[1]])
+		}
+	}
+	drows, _ := f.GetRows("扣分明细")
+	if len(drows)-1 != deductions || deductions == 0 {
+		t.Errorf("%d deduction rows, the JSON has %d", len(drows)-1, deductions)
+	}
+	if w, _ := f.GetColWidth("扣分明细", "E"); w < 40 {
+		t.Errorf("the reason column is %v wide", w)
+	}
+
+	w = s.get("/api/v1/assessment?county=" + url.QueryEscape("乐至县"))
+	if w.Code != http.StatusBadRequest {
+		t.Errorf("no year: status %d", w.Code)
+	}
+}

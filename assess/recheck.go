@@ -1,0 +1,214 @@
+// Package assess makes the checks an assessor makes by hand across the
+// reports of a county: rule 5 across years, year-on-year jumps, timeliness
+// against deadlines.json, copying (雷同) between narratives, aggregates
+// against their units, and the form of each report; and it scores a
+// county's bodies with a score sheet (scoresheet.json).
+//
+// Cross-report findings are stored on the report they concern, in the
+// findings table under the rule codes of report.Rules, and computed again
+// by Recheck whenever a report of the county is saved or corrected, so the
+// order reports arrive in does not matter.
+package assess
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"nianbao/report"
+	"nianbao/store"
+)
+
+// OwnRules are the rules whose findings Recheck writes (and replaces).
+var OwnRules = []string{
+	report.RuleCrossYear, report.RuleInForce, report.RuleJump, report.RuleSections, report.RuleTables,
+	report.RuleEdition, report.RuleBlank, report.RuleFeeStatement, report.RuleTownRegs, report.RuleNegative,
+	report.RuleFeeUnit, report.RuleLate, report.RuleCopyPrevious, report.RuleCopyPeer, report.RuleAggregateOver,
+}
+
+// Saved is called once a report has been stored under id: it keeps the
+// report's text sections and re-checks the county around it.
+func Saved(ctx context.Context, st *store.Store, id int64, r *report.Report) error {
+	if err := KeepText(ctx, st, r); err != nil {
+		return err
+	}
+	return Recheck(ctx, st, id)
+}
+
+// KeepText stores the sections of a saved report's text for the checks on
+// prose; a batch ingest calls it per report and RecheckCounty once at the end.
+func KeepText(ctx context.Context, st *store.Store, r *report.Report) error {
+	var secs []store.NarrativeSection
+	if strings.TrimSpace(r.Text) != "" {
+		for _, s := range SplitSections(r.Text) {
+			secs = append(secs, store.NarrativeSection{Number: s.Number, Body: s.Body})
+		}
+	}
+	if err := st.SaveNarrative(ctx, r.Agency, r.County, r.Year, secs); err != nil {
+		return fmt.Errorf("评估检查 %s: %w", r.File, err)
+	}
+	return nil
+}
+
+// Recheck computes the assessment findings again for the reports a change
+// of report id can affect: every report of its county in its year (peers
+// for copying, the aggregate) and in the year after (rule 5, copying from
+// the previous year). It uses the default score sheet's thresholds.
+func Recheck(ctx context.Context, st *store.Store, id int64) error {
+	_, county, year, err := st.ReportKey(ctx, id)
+	if err != nil {
+		return fmt.Errorf("评估检查 报告%d: %w", id, err)
+	}
+	return RecheckCounty(ctx, st, county, year, year+1, DefaultSheet())
+}
+
+// RecheckCounty computes the assessment findings of a county's reports of
+// the years from..to.
+func RecheckCounty(ctx context.Context, st *store.Store, county string, from, to int, sheet *Sheet) error {
+	stored, err := st.CountyDocs(ctx, county, from-1, to)
+	if err != nil {
+		return fmt.Errorf("评估检查 %s: %w", county, err)
+	}
+	docs := make([]*Doc, len(stored))
+	for i, s := range stored {
+		docs[i] = fromStore(s)
+	}
+	results, err := Check(docs, from, to, sheet)
+	if err != nil {
+		return fmt.Errorf("评估检查 %s: %w", county, err)
+	}
+	if err := st.ReplaceAssessment(ctx, OwnRules, results); err != nil {
+		return fmt.Errorf("评估检查 %s: %w", county, err)
+	}
+	return nil
+}
+
+func fromStore(s *store.AssessDoc) *Doc {
+	d := &Doc{ID: s.ID, Agency: s.Agency, County: s.County, Year: s.Year, Edition: s.Edition,
+		PublishedOn: s.PublishedOn, Cells: s.Cells, Raw: s.Raw}
+	if s.Sections != nil {
+		d.Sections = []Section{}
+		for _, sec := range s.Sections {
+			d.Sections = append(d.Sections, Section{Number: sec.Number, Body: sec.Body})
+		}
+	}
+	return d
+}
+
+// Compared is the text of a stored report as the copying check compares it.
+func Compared(d *store.AssessDoc) Text {
+	doc := fromStore(d)
+	return Prepare(doc.Sections, names(doc))
+}
+
+// names are the ways a body names itself, replaced before comparing texts.
+func names(d *Doc) []string {
+	a := strings.TrimSuffix(strings.TrimSuffix(d.Agency, "人民政府"), "办事处")
+	out := []string{d.County + a + "人民政府", d.County + a + "办事处", d.County + a, a + "人民政府", a + "办事处", d.Agency, a, d.County}
+	for _, s := range []string{"街道", "镇", "乡", "局", "委", "办"} {
+		out = append(out, "我"+s)
+	}
+	return out
+}
+
+// Check runs every assessment check on the documents of one county whose
+// year is in from..to (docs may include the year before, for rule 5 and
+// copying) and returns each checked report's result.
+func Check(docs []*Doc, from, to int, sheet *Sheet) (map[int64]store.AssessResult, error) {
+	type key struct {
+		agency string
+		year   int
+	}
+	byKey := map[key]*Doc{}
+	texts := map[int64]Text{}
+	for _, d := range docs {
+		byKey[key{d.Agency, d.Year}] = d
+		if d.Sections != nil {
+			texts[d.ID] = Prepare(d.Sections, names(d))
+		}
+	}
+	results := map[int64]store.AssessResult{}
+	for _, d := range docs {
+		if d.Year < from || d.Year > to {
+			continue
+		}
+		res := store.AssessResult{Findings: ReportFindings(d, sheet)}
+		prev := byKey[key{d.Agency, d.Year - 1}]
+		if prev != nil {
+			res.Findings = append(res.Findings, CrossYearFindings(d, prev, sheet)...)
+		}
+		t, late, ok, err := Timely(d, sheet)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			res.Timely = &store.Timely{ReportID: d.ID, PublishedOn: t.PublishedOn, Deadline: t.Deadline, DaysLate: t.DaysLate}
+			res.Findings = append(res.Findings, late...)
+		}
+		if mine, ok := texts[d.ID]; ok && !mine.Empty() {
+			if prev != nil {
+				if theirs, ok := texts[prev.ID]; ok {
+					if c, f, hit := copied(d, prev, mine, theirs, report.RuleCopyPrevious, sheet); hit {
+						res.Copies = append(res.Copies, c)
+						res.Findings = append(res.Findings, f)
+					}
+				}
+			}
+			var best *Doc
+			bestShare := 0.0
+			for _, o := range docs {
+				if o.ID == d.ID || o.Year != d.Year {
+					continue
+				}
+				theirs, ok := texts[o.ID]
+				if !ok {
+					continue
+				}
+				if s := Jaccard(mine, theirs); s > bestShare {
+					best, bestShare = o, s
+				}
+			}
+			if best != nil {
+				if c, f, hit := copied(d, best, mine, texts[best.ID], report.RuleCopyPeer, sheet); hit {
+					res.Copies = append(res.Copies, c)
+					res.Findings = append(res.Findings, f)
+				}
+			}
+		}
+		if d.Level() == LevelCounty && sheet.AggregateCovers {
+			var units []*Doc
+			for _, o := range docs {
+				if o.Year == d.Year && o.ID != d.ID && o.Level() != LevelCounty {
+					units = append(units, o)
+				}
+			}
+			cov, f := AggregateFindings(d, units)
+			for _, c := range cov {
+				res.Coverage = append(res.Coverage, store.CoverageRow{Code: c.Code, Aggregate: c.Aggregate, UnitsSum: c.UnitsSum, Units: c.Units})
+			}
+			res.Findings = append(res.Findings, f...)
+		}
+		results[d.ID] = res
+	}
+	return results, nil
+}
+
+// copied compares two texts and, above the sheet's threshold, returns the
+// evidence and the finding.
+func copied(d, other *Doc, mine, theirs Text, rule string, sheet *Sheet) (store.Copy, report.Finding, bool) {
+	share := Jaccard(mine, theirs)
+	if share < sheet.CopyThreshold {
+		return store.Copy{}, report.Finding{}, false
+	}
+	rl, _ := report.RuleByCode(rule)
+	what := fmt.Sprintf("本机关%d年报告", other.Year)
+	if rule == report.RuleCopyPeer {
+		what = fmt.Sprintf("%s%d年报告", other.Agency, other.Year)
+	}
+	f := report.Finding{Rule: rule, Severity: rl.Severity, Cells: []string{},
+		Message: fmt.Sprintf("总体情况、存在的问题及改进情况、其他事项三部分去掉规定套话后，与%s共有文字比例为%.0f%%（阈值%.0f%%），疑似照抄。",
+			what, share*100, sheet.CopyThreshold*100)}
+	c := store.Copy{ReportID: d.ID, Rule: rule, OtherID: other.ID, OtherAgency: other.Agency, OtherYear: other.Year,
+		Share: share, Passages: SharedPassages(mine, theirs, 20, 8)}
+	return c, f, true
+}

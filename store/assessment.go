@@ -1,0 +1,402 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/duckdb/duckdb-go/v2"
+
+	"nianbao/report"
+)
+
+// Storage for the assessment checks of package assess. They read a county's
+// reports in bulk (one query per table, not one per report) and write their
+// findings into the findings table under their own rule codes, replacing
+// what they wrote before, so a re-check is idempotent.
+
+const (
+	sqlDeleteNarrative      = `DELETE FROM narratives WHERE agency = ? AND county = ? AND year = ?`
+	sqlInsertNarrative      = `INSERT INTO narratives (agency, county, year, position, section, body) VALUES (?, ?, ?, ?, ?, ?)`
+	sqlCountyReports        = `SELECT id, agency, county, year, edition, coalesce(strftime(published_on, '%Y-%m-%d'), '') FROM reports WHERE county = ? AND year BETWEEN ? AND ? ORDER BY year, agency`
+	sqlCountyCells          = `SELECT c.report_id, c.code, c.value FROM cells c JOIN reports r ON r.id = c.report_id WHERE r.county = ? AND r.year BETWEEN ? AND ?`
+	sqlCountyRaw            = `SELECT s.report_id, s.code, coalesce(s.raw, '') FROM cell_sources s JOIN reports r ON r.id = s.report_id WHERE r.county = ? AND r.year BETWEEN ? AND ?`
+	sqlCountyNarrative      = `SELECT n.agency, n.year, n.section, n.body FROM narratives n WHERE n.county = ? AND n.year BETWEEN ? AND ? ORDER BY n.agency, n.year, n.position`
+	sqlDeleteAssessFindings = `DELETE FROM findings WHERE list_contains(?::BIGINT[], report_id) AND list_contains(?::VARCHAR[], rule)`
+	sqlMaxSeqOf             = `SELECT report_id, max(seq) FROM findings WHERE list_contains(?::BIGINT[], report_id) GROUP BY report_id`
+	// The evidence of the reports re-checked goes, and with it that of
+	// reports deleted since (their ids are gone from reports).
+	sqlDeleteTimely   = `DELETE FROM assess_timeliness WHERE list_contains(?::BIGINT[], report_id) OR report_id NOT IN (SELECT id FROM reports)`
+	sqlInsertTimely   = `INSERT INTO assess_timeliness (report_id, published_on, deadline, days_late) VALUES (?, ?, ?, ?)`
+	sqlDeleteCopies   = `DELETE FROM assess_copies WHERE list_contains(?::BIGINT[], report_id) OR report_id NOT IN (SELECT id FROM reports)`
+	sqlInsertCopy     = `INSERT INTO assess_copies (report_id, rule, other_report_id, share, passages) VALUES (?, ?, ?, ?, ?)`
+	sqlDeleteCoverage = `DELETE FROM assess_coverage WHERE list_contains(?::BIGINT[], report_id) OR report_id NOT IN (SELECT id FROM reports)`
+	sqlInsertCoverage = `INSERT INTO assess_coverage (report_id, code, aggregate, units_sum, units) VALUES (?, ?, ?, ?, ?)`
+	sqlCopiesOf       = `SELECT c.report_id, c.rule, c.other_report_id, o.agency, o.year, c.share, c.passages FROM assess_copies c JOIN reports r ON r.id = c.report_id JOIN reports o ON o.id = c.other_report_id WHERE r.county = ? AND r.year = ? ORDER BY c.share DESC`
+	sqlTimelyOf       = `SELECT t.report_id, strftime(t.published_on, '%Y-%m-%d'), strftime(t.deadline, '%Y-%m-%d'), t.days_late FROM assess_timeliness t JOIN reports r ON r.id = t.report_id WHERE r.county = ? AND r.year = ?`
+	sqlCoverageOf     = `SELECT code, aggregate, units_sum, units FROM assess_coverage WHERE report_id = ? ORDER BY code`
+	sqlCountyBodies   = `SELECT DISTINCT agency FROM reports WHERE county = ? AND year <= ? ORDER BY agency`
+	sqlCountyFindings = `SELECT f.report_id, f.seq, f.rule, f.severity, f.cells, f.message, f.review FROM findings_reviewed f JOIN reports r ON r.id = f.report_id WHERE r.county = ? AND r.year = ? ORDER BY f.report_id, f.seq`
+)
+
+// NarrativeSection is one section of a report's text (see assess.Section).
+type NarrativeSection struct {
+	Number int
+	Body   string
+}
+
+// SaveNarrative replaces the text sections kept for a report's identity.
+// No sections (a report that came without text) removes what was kept.
+func (s *Store) SaveNarrative(ctx context.Context, agency, county string, year int, sections []NarrativeSection) error {
+	s.write.Lock()
+	defer s.write.Unlock()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, sqlDeleteNarrative, agency, county, year); err != nil {
+		return fmt.Errorf("narrative %s %d: %w", agency, year, err)
+	}
+	for i, sec := range sections {
+		if _, err := tx.ExecContext(ctx, sqlInsertNarrative, agency, county, year, i, sec.Number, sec.Body); err != nil {
+			return fmt.Errorf("narrative %s %d: %w", agency, year, err)
+		}
+	}
+	return tx.Commit()
+}
+
+// AssessDoc is a stored report as the assessment checks read it.
+type AssessDoc struct {
+	ID          int64
+	Agency      string
+	County      string
+	Year        int
+	Edition     string
+	PublishedOn string
+	Cells       map[string]float64
+	Raw         map[string]string
+	Sections    []NarrativeSection // nil: no text kept
+}
+
+// CountyDocs reads every report of a county in the years from..to with
+// cells, printed cell text and narrative sections.
+func (s *Store) CountyDocs(ctx context.Context, county string, from, to int) ([]*AssessDoc, error) {
+	rows, err := s.db.QueryContext(ctx, sqlCountyReports, county, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("county %s: %w", county, err)
+	}
+	var docs []*AssessDoc
+	byID := map[int64]*AssessDoc{}
+	type key struct {
+		agency string
+		year   int
+	}
+	byKey := map[key]*AssessDoc{}
+	for rows.Next() {
+		d := &AssessDoc{Cells: map[string]float64{}, Raw: map[string]string{}}
+		if err := rows.Scan(&d.ID, &d.Agency, &d.County, &d.Year, &d.Edition, &d.PublishedOn); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		docs = append(docs, d)
+		byID[d.ID] = d
+		byKey[key{d.Agency, d.Year}] = d
+	}
+	rows.Close()
+	if rows, err = s.db.QueryContext(ctx, sqlCountyCells, county, from, to); err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id int64
+		var code string
+		var v float64
+		if err := rows.Scan(&id, &code, &v); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if d := byID[id]; d != nil {
+			d.Cells[code] = v
+		}
+	}
+	rows.Close()
+	if rows, err = s.db.QueryContext(ctx, sqlCountyRaw, county, from, to); err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id int64
+		var code, raw string
+		if err := rows.Scan(&id, &code, &raw); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if d := byID[id]; d != nil {
+			d.Raw[code] = raw
+		}
+	}
+	rows.Close()
+	if rows, err = s.db.QueryContext(ctx, sqlCountyNarrative, county, from, to); err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k key
+		var sec NarrativeSection
+		if err := rows.Scan(&k.agency, &k.year, &sec.Number, &sec.Body); err != nil {
+			return nil, err
+		}
+		if d := byKey[k]; d != nil {
+			d.Sections = append(d.Sections, sec)
+		}
+	}
+	return docs, rows.Err()
+}
+
+// Copy is a copying (雷同) finding's evidence.
+type Copy struct {
+	ReportID    int64    `json:"report_id"`
+	Rule        string   `json:"rule"`
+	OtherID     int64    `json:"other_report_id"`
+	OtherAgency string   `json:"other_agency"`
+	OtherYear   int      `json:"other_year"`
+	Share       float64  `json:"share"`
+	Passages    []string `json:"passages"`
+}
+
+// Timely is a report's publication date against its deadline.
+type Timely struct {
+	ReportID    int64  `json:"report_id"`
+	PublishedOn string `json:"published_on"`
+	Deadline    string `json:"deadline"`
+	DaysLate    int    `json:"days_late"`
+}
+
+// CoverageRow is an aggregate cell against its units' sum.
+type CoverageRow struct {
+	Code      string
+	Aggregate float64
+	UnitsSum  float64
+	Units     int
+}
+
+// AssessResult is what the checks found for one report.
+type AssessResult struct {
+	Findings []report.Finding
+	Timely   *Timely
+	Copies   []Copy
+	Coverage []CoverageRow
+}
+
+// ReplaceAssessment writes the checks' results for the given reports in one
+// transaction: their findings of the given rules are replaced, as are their
+// timeliness, copying evidence and coverage rows. Deletions run once for
+// all the reports (a county's re-check writes dozens).
+func (s *Store) ReplaceAssessment(ctx context.Context, rules []string, results map[int64]AssessResult) error {
+	if len(results) == 0 {
+		return nil
+	}
+	s.write.Lock()
+	defer s.write.Unlock()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	ids := make([]string, 0, len(results))
+	for id := range results {
+		ids = append(ids, strconv.FormatInt(id, 10))
+	}
+	idList := "[" + strings.Join(ids, ", ") + "]"
+	if _, err := tx.ExecContext(ctx, sqlDeleteAssessFindings, idList, listLiteral(rules)); err != nil {
+		return fmt.Errorf("assessment findings: %w", err)
+	}
+	for _, q := range []string{sqlDeleteTimely, sqlDeleteCopies, sqlDeleteCoverage} {
+		if _, err := tx.ExecContext(ctx, q, idList); err != nil {
+			return fmt.Errorf("assessment evidence: %w", err)
+		}
+	}
+	last := map[int64]int{}
+	rows, err := tx.QueryContext(ctx, sqlMaxSeqOf, idList)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id int64
+		var seq int
+		if err := rows.Scan(&id, &seq); err != nil {
+			rows.Close()
+			return err
+		}
+		last[id] = seq
+	}
+	rows.Close()
+	for id, res := range results {
+		seq, ok := last[id]
+		if !ok {
+			seq = -1
+		}
+		for _, f := range res.Findings {
+			seq++
+			if _, err := tx.ExecContext(ctx, sqlInsertFinding, id, seq, f.Rule, f.Severity, listLiteral(f.Cells), f.Message); err != nil {
+				return fmt.Errorf("assessment of report %d: %w", id, err)
+			}
+		}
+		if t := res.Timely; t != nil {
+			if _, err := tx.ExecContext(ctx, sqlInsertTimely, id, t.PublishedOn, t.Deadline, t.DaysLate); err != nil {
+				return fmt.Errorf("assessment of report %d: %w", id, err)
+			}
+		}
+		for _, c := range res.Copies {
+			passages, err := json.Marshal(c.Passages)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, sqlInsertCopy, id, c.Rule, c.OtherID, c.Share, string(passages)); err != nil {
+				return fmt.Errorf("assessment of report %d: %w", id, err)
+			}
+		}
+		for _, c := range res.Coverage {
+			if _, err := tx.ExecContext(ctx, sqlInsertCoverage, id, c.Code, c.Aggregate, c.UnitsSum, c.Units); err != nil {
+				return fmt.Errorf("assessment of report %d: %w", id, err)
+			}
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	s.changed()
+	return nil
+}
+
+// ReportKey reads a report's identity.
+func (s *Store) ReportKey(ctx context.Context, id int64) (agency, county string, year int, err error) {
+	who, err := s.identity(ctx, s.db, id)
+	return who.agency, who.county, who.year, err
+}
+
+// CountyBodies lists the bodies of a county that have filed any report up
+// to a year: the filing list until the agency registry provides one.
+func (s *Store) CountyBodies(ctx context.Context, county string, year int) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, sqlCountyBodies, county, year)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var a string
+		if err := rows.Scan(&a); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// StoredFinding is a finding with its report and place.
+type StoredFinding struct {
+	ReportID int64
+	Seq      int
+	report.Finding
+}
+
+// CountyFindings reads the findings of a county's reports of a year with
+// their review state.
+func (s *Store) CountyFindings(ctx context.Context, county string, year int) ([]StoredFinding, error) {
+	rows, err := s.db.QueryContext(ctx, sqlCountyFindings, county, year)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []StoredFinding
+	for rows.Next() {
+		var f StoredFinding
+		var cells duckdb.Composite[[]string]
+		if err := rows.Scan(&f.ReportID, &f.Seq, &f.Rule, &f.Severity, &cells, &f.Message, &f.Review); err != nil {
+			return nil, err
+		}
+		f.Cells = cells.Get()
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// CountyCopies reads the copying evidence of a county's reports of a year.
+func (s *Store) CountyCopies(ctx context.Context, county string, year int) ([]Copy, error) {
+	rows, err := s.db.QueryContext(ctx, sqlCopiesOf, county, year)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Copy
+	for rows.Next() {
+		var c Copy
+		var p string
+		if err := rows.Scan(&c.ReportID, &c.Rule, &c.OtherID, &c.OtherAgency, &c.OtherYear, &c.Share, &p); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(p), &c.Passages); err != nil {
+			return nil, fmt.Errorf("copy evidence of report %d: %w", c.ReportID, err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// CountyTimeliness reads the publication dates against deadlines of a
+// county's reports of a year.
+func (s *Store) CountyTimeliness(ctx context.Context, county string, year int) (map[int64]Timely, error) {
+	rows, err := s.db.QueryContext(ctx, sqlTimelyOf, county, year)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]Timely{}
+	for rows.Next() {
+		var t Timely
+		if err := rows.Scan(&t.ReportID, &t.PublishedOn, &t.Deadline, &t.DaysLate); err != nil {
+			return nil, err
+		}
+		out[t.ReportID] = t
+	}
+	return out, rows.Err()
+}
+
+// Coverage reads an aggregate report's cells against its units' sums.
+func (s *Store) Coverage(ctx context.Context, id int64) ([]CoverageRow, error) {
+	rows, err := s.db.QueryContext(ctx, sqlCoverageOf, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []CoverageRow
+	for rows.Next() {
+		var c CoverageRow
+		if err := rows.Scan(&c.Code, &c.Aggregate, &c.UnitsSum, &c.Units); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// CountyYears lists the county and year pairs with stored reports.
+func (s *Store) CountyYears(ctx context.Context) ([][2]any, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT county, year FROM reports ORDER BY county, year`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out [][2]any
+	for rows.Next() {
+		var c string
+		var y int
+		if err := rows.Scan(&c, &y); err != nil {
+			return nil, err
+		}
+		out = append(out, [2]any{c, y})
+	}
+	return out, rows.Err()
+}
