@@ -80,7 +80,13 @@ func applyOrigins(r *report.Report, origins []document.Origin) {
 
 // ParseBytes reads the reports in a file's bytes, whatever its format.
 func ParseBytes(name string, data []byte, meta Meta) ([]*report.Report, error) {
-	doc, err := document.Read(name, data)
+	return ParseBytesContext(context.Background(), name, data, meta)
+}
+
+// ParseBytesContext is ParseBytes under the document limits of the
+// environment, stopping when ctx ends (an upload whose client has gone).
+func ParseBytesContext(ctx context.Context, name string, data []byte, meta Meta) ([]*report.Report, error) {
+	doc, err := document.ReadContext(ctx, name, data, document.DefaultLimits())
 	if err != nil {
 		return nil, err
 	}
@@ -272,6 +278,9 @@ func IngestPaths(ctx context.Context, st *store.Store, paths []string, meta Meta
 		}
 		sum.Read++
 		for _, r := range res.Reports {
+			// Stored and shown to the public: the file's name, not where it
+			// lay on this machine.
+			r.File = filepath.Base(r.File)
 			if r.Agency == "" || r.Year == 0 {
 				sum.Failed++
 				sum.Failures = append(sum.Failures, fmt.Sprintf("%s: %v (agency %q, year %d); pass --agency/--year or list it in manifest.csv", res.Path, ErrNoKey, r.Agency, r.Year))

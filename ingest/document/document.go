@@ -71,6 +71,9 @@ type ReadError struct {
 func (e *ReadError) Error() string { return e.File + ": " + e.Err.Error() }
 func (e *ReadError) Unwrap() error { return e.Err }
 
+// Public is PublicMessage of the cause.
+func (e *ReadError) Public() string { return PublicMessage(e.Err) }
+
 // PublicMessage returns a Chinese sentence about err that can be shown to
 // anyone: the sentence of a known problem (a limit, a legacy format, a
 // scanned PDF …) or a general one, never a library's internals.
