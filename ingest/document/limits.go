@@ -42,7 +42,7 @@ type LimitSpec struct {
 // LimitTable lists every limit once; docs/reliability.md repeats it and
 // TestLimitTableDocumented keeps the two equal.
 var LimitTable = []LimitSpec{
-	{Name: "text_bytes", Env: "NIANBAO_MAX_TEXT_BYTES", Default: 16 << 20, Unit: "字节", What: "解码后的文本大小",
+	{Name: "text_bytes", Env: "NIANBAO_MAX_TEXT_BYTES", Default: 4 << 20, Unit: "字节", What: "解码后的文本大小",
 		field: func(l *Limits) *int64 { return &l.TextBytes }},
 	{Name: "line_bytes", Env: "NIANBAO_MAX_LINE_BYTES", Default: 64 << 10, Unit: "字节", What: "单行长度",
 		field: func(l *Limits) *int64 { return &l.LineBytes }},
