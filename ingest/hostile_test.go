@@ -1,7 +1,12 @@
 package ingest_test
 
 import (
+	"archive/zip"
+	"bytes"
+	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -9,6 +14,7 @@ import (
 
 	"nianbao/ingest"
 	"nianbao/ingest/document"
+	"nianbao/store"
 )
 
 // TestHostileParserInputs feeds the parser, through ingest.ParseBytes,
@@ -85,5 +91,59 @@ func TestHostileParserInputs(t *testing.T) {
 				t.Errorf("allocated %d MB for %d MB of input", alloc>>20, len(data)>>20)
 			}
 		})
+	}
+}
+
+// TestHostileFileInFolder: ingesting a folder where one file is a zip
+// bomb and one a page of huge spans stores the good reports and reports
+// the two others as their own failures, naming them. Stored file names
+// carry no folder.
+func TestHostileFileInFolder(t *testing.T) {
+	dir := t.TempDir()
+	good, err := os.ReadFile(filepath.Join("..", "data", "sample", "样例县", "2023", "凤塘镇.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bomb bytes.Buffer
+	zw := zip.NewWriter(&bomb)
+	w, _ := zw.Create("word/document.xml")
+	chunk := bytes.Repeat([]byte("年"), 1<<16)
+	for n := 0; n < 200<<20; n += len(chunk) {
+		w.Write(chunk)
+	}
+	zw.Close()
+	spans := "<table>" + strings.Repeat(`<tr><td colspan="1000" rowspan="65534">x</td></tr>`, 300) + "</table>"
+	for name, data := range map[string][]byte{"a-good.txt": good, "b-bomb.docx": bomb.Bytes(), "c-spans.html": []byte(spans)} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := store.Open(filepath.Join(t.TempDir(), "h.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	sum, err := ingest.IngestPaths(context.Background(), st, []string{dir}, ingest.Meta{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Stored != 1 || sum.Failed != 2 {
+		t.Fatalf("stored %d, failed %d (%v); want 1 and 2", sum.Stored, sum.Failed, sum.Failures)
+	}
+	for _, want := range []string{"b-bomb.docx", "c-spans.html"} {
+		found := false
+		for _, f := range sum.Failures {
+			found = found || strings.Contains(f, want)
+		}
+		if !found {
+			t.Errorf("no failure names %s: %v", want, sum.Failures)
+		}
+	}
+	var file string
+	if err := st.DB().QueryRow(`SELECT source_file FROM reports`).Scan(&file); err != nil {
+		t.Fatal(err)
+	}
+	if file != "a-good.txt" {
+		t.Errorf("source_file %q, want the file name alone", file)
 	}
 }
