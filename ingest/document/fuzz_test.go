@@ -3,11 +3,13 @@ package document_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"nianbao/ingest/document"
 )
@@ -39,8 +41,15 @@ func fuzzLimits() document.Limits {
 // few inflated MB whatever the input, plus a generous multiple of it.
 func allocBound(data []byte) uint64 { return 160<<20 + 400*uint64(len(data)) }
 
+// fuzzHang is far more than any input under fuzzLimits should take.
+const fuzzHang = 10 * time.Second
+
 func fuzzRead(t *testing.T, name string, data []byte) {
 	lim := fuzzLimits()
+	// An input that takes this long is a hang: crash the worker so that
+	// the fuzzer keeps the input in testdata/fuzz.
+	watchdog := time.AfterFunc(fuzzHang, func() { panic(fmt.Sprintf("reading %d bytes took over %v", len(data), fuzzHang)) })
+	defer watchdog.Stop()
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	doc, err := document.ReadContext(context.Background(), name, data, lim)
