@@ -31,7 +31,9 @@ var declaredCharset = regexp.MustCompile(`(?i)(?:<meta[^>]*charset\s*=\s*["']?|<
 func Decode(data []byte) (string, error) {
 	switch {
 	case bytes.HasPrefix(data, bomUTF8):
-		return string(data[len(bomUTF8):]), nil
+		// The mark says UTF-8; stray bytes after it become U+FFFD (found
+		// by FuzzDecode: invalid UTF-8 was passed on as it came).
+		return strings.ToValidUTF8(string(data[len(bomUTF8):]), "\uFFFD"), nil
 	case bytes.HasPrefix(data, bomUTF16LE):
 		return decodeWith(unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM), data, "UTF-16LE")
 	case bytes.HasPrefix(data, bomUTF16BE):
