@@ -25,6 +25,6 @@ for i in $(seq "$n"); do
   echo "output = /dev/null"
 done >"$dir/urls"
 start=$(date +%s)
-curl -s -Z --parallel-max 4 -K "$dir/urls" -w '%{http_code}\n' | sort | uniq -c | sed 's/^/  HTTP /' 
+curl -s --no-progress-meter -Z --parallel-max 4 -K "$dir/urls" -w '%{http_code}\n' | sort | uniq -c | sed 's/^/  HTTP /' 
 echo "RSS after $n unique-key requests ($(( $(date +%s) - start )) s): $(rss)"
 awk '/VmHWM/ {print "peak RSS (VmHWM): " $2 " kB"}' "/proc/$pid/status"

@@ -42,7 +42,7 @@ func fuzzLimits() document.Limits {
 func allocBound(data []byte) uint64 { return 160<<20 + 400*uint64(len(data)) }
 
 // fuzzHang is far more than any input under fuzzLimits should take.
-const fuzzHang = 10 * time.Second
+const fuzzHang = 30 * time.Second
 
 func fuzzRead(t *testing.T, name string, data []byte) {
 	lim := fuzzLimits()
