@@ -138,7 +138,7 @@ func (e *LimitError) message() string {
 	s := specOf(e.Limit)
 	where := ""
 	if e.Where != "" {
-		where = e.Where + "的"
+		where = e.Where + "："
 	}
 	return fmt.Sprintf("%s%s超过上限 %d %s（可由环境变量 %s 调整），已停止读取此文件", where, s.What, e.Max, s.Unit, s.Env)
 }

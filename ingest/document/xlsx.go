@@ -60,7 +60,7 @@ func readXLSX(rc *readCtx, data []byte) (*Document, error) {
 		if err != nil {
 			var le *LimitError
 			if errors.As(err, &le) {
-				le.Where = "工作表“" + s.name + "”的" + le.Where
+				le.Where = "工作表“" + s.name + "”" + le.Where
 			}
 			return nil, err
 		}
