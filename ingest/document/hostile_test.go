@@ -454,11 +454,17 @@ func genPagesPDF(w io.Writer) error {
 
 // genBombPDF writes a one-page PDF whose content stream inflates to 1 GB:
 // one string shown with Tj.
-func genBombPDF(w io.Writer) error {
+func genBombPDF(w io.Writer) error { return genBombPDFOf(gig)(w) }
+
+func genBombPDFOf(n int64) func(w io.Writer) error {
+	return func(w io.Writer) error { return writeBombPDF(w, n) }
+}
+
+func writeBombPDF(w io.Writer, n int64) error {
 	var z bytes.Buffer
 	zw, _ := zlib.NewWriterLevel(&z, zlib.BestCompression)
 	io.WriteString(zw, "BT /F1 12 Tf 72 720 Td (")
-	if err := repeatTo(zw, "a", gig); err != nil {
+	if err := repeatTo(zw, "a", n); err != nil {
 		return err
 	}
 	io.WriteString(zw, ") Tj ET")

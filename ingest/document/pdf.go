@@ -67,8 +67,13 @@ func readPDF(rc *readCtx, data []byte) (*Document, error) {
 		var exit *exec.ExitError
 		if errors.As(err, &exit) && exit.ProcessState != nil {
 			if ws, ok := exit.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-				// Killed by the kernel at the memory or CPU limit.
-				return nil, fmt.Errorf("pdftotext %v: %s: %w", ws.Signal(), msg, over(rc.lim, "pdf_memory", ""))
+				// Killed by the kernel at the CPU limit, or aborted when an
+				// allocation failed at the memory limit.
+				limit := "pdf_memory"
+				if ws.Signal() == syscall.SIGXCPU {
+					limit = "pdf_timeout"
+				}
+				return nil, fmt.Errorf("pdftotext %v: %s: %w", ws.Signal(), msg, over(rc.lim, limit, ""))
 			}
 		}
 		if strings.Contains(msg, "std::bad_alloc") || strings.Contains(strings.ToLower(msg), "out of memory") {
