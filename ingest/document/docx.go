@@ -106,6 +106,11 @@ func parseXML(r io.Reader, lim Limits) (*xnode, error) {
 			top := stack[len(stack)-1]
 			top.children = append(top.children, n)
 			stack = append(stack, n)
+			if int64(len(stack)) > lim.XMLDepth {
+				// The readers walk the tree recursively: a bound on depth
+				// is a bound on their stacks.
+				return nil, over(lim, "xml_depth", "")
+			}
 		case xml.EndElement:
 			if len(stack) > 1 {
 				n, parent := stack[len(stack)-1], stack[len(stack)-2]

@@ -116,6 +116,7 @@ func hostileCases() []hostileCase {
 		{name: "docx text node of 1 GB", file: "bomb.docx", gen: genBombDOCX, want: "NIANBAO_MAX_ZIP_MEMBER_BYTES"},
 		{name: "docx 8 M empty paragraphs", file: "elements.docx", gen: genManyElementsDOCX(8_000_000), want: "NIANBAO_MAX_"}, // 48 MB: the member limit, or the element limit under a larger one
 		{name: "docx 4 M empty paragraphs", file: "elements4.docx", gen: genManyElementsDOCX(4_000_000), want: "NIANBAO_MAX_XML_ELEMENTS"},
+		{name: "docx elements nested 1 M deep", file: "deep.docx", gen: genDeepDOCX, want: "NIANBAO_MAX_XML_DEPTH"},
 		{name: "docx huge gridSpan", file: "gridspan.docx", gen: genGridSpanDOCX, want: ""},
 		{name: "pdf of a million pages", file: "pages.pdf", gen: genPagesPDF, want: ""},
 		{name: "pdf content inflating to 1 GB", file: "content.pdf", gen: genBombPDF, want: "NIANBAO_"},
@@ -408,6 +409,16 @@ func genManyElementsDOCX(n int64) func(w io.Writer) error {
 			return err
 		})
 	}
+}
+
+func genDeepDOCX(w io.Writer) error {
+	return zipParts(w, nil, "word/document.xml", func(fw io.Writer) error {
+		io.WriteString(fw, docxHead)
+		repeatTo(fw, "<w:sdt>", 1_000_000*7)
+		repeatTo(fw, "</w:sdt>", 1_000_000*8)
+		_, err := io.WriteString(fw, `</w:body></w:document>`)
+		return err
+	})
 }
 
 func genGridSpanDOCX(w io.Writer) error {

@@ -19,6 +19,7 @@ type Limits struct {
 	ZipMemberBytes int64         // one inflated member of a .docx/.xlsx
 	ZipTotalBytes  int64         // all inflated members of a .docx/.xlsx together
 	XMLElements    int64         // elements of word/document.xml
+	XMLDepth       int64         // nesting of those elements
 	GridCells      int64         // rows × columns of one table's grid
 	SheetRows      int64         // rows read from one worksheet
 	Span           int64         // colspan/gridSpan of one cell (rowspans are clamped to the rows left)
@@ -52,6 +53,8 @@ var LimitTable = []LimitSpec{
 		field: func(l *Limits) *int64 { return &l.ZipTotalBytes }},
 	{Name: "xml_elements", Env: "NIANBAO_MAX_XML_ELEMENTS", Default: 1_000_000, Unit: "个", What: "Word 正文的 XML 元素数",
 		field: func(l *Limits) *int64 { return &l.XMLElements }},
+	{Name: "xml_depth", Env: "NIANBAO_MAX_XML_DEPTH", Default: 1000, Unit: "层", What: "Word 正文的 XML 嵌套层数",
+		field: func(l *Limits) *int64 { return &l.XMLDepth }},
 	{Name: "grid_cells", Env: "NIANBAO_MAX_GRID_CELLS", Default: 500_000, Unit: "格", What: "单个表格的网格单元数（行×列）",
 		field: func(l *Limits) *int64 { return &l.GridCells }},
 	{Name: "sheet_rows", Env: "NIANBAO_MAX_SHEET_ROWS", Default: 50_000, Unit: "行", What: "单个工作表的行数",
