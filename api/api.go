@@ -61,14 +61,18 @@ type Options struct {
 	// ParseTimeout bounds the reading of one upload; 0 means
 	// DefaultParseTimeout.
 	ParseTimeout time.Duration
+	// WritesPerMinute bounds the writes (uploads, deletions, corrections,
+	// reviews) of one client address; 0 means no limit.
+	WritesPerMinute int
 }
 
 type handler struct {
-	q     *query.Service
-	st    *store.Store
-	opts  Options
-	log   *slog.Logger
-	slots chan struct{} // one per upload being read
+	q       *query.Service
+	st      *store.Store
+	opts    Options
+	log     *slog.Logger
+	slots   chan struct{} // one per upload being read
+	limiter *writeLimiter // nil: writes are not rate-limited
 }
 
 // New returns a Gin engine serving the API. Callers may add routes to it
@@ -89,7 +93,7 @@ func New(q *query.Service, st *store.Store, opts Options) *gin.Engine {
 	if opts.ParseTimeout <= 0 {
 		opts.ParseTimeout = DefaultParseTimeout
 	}
-	h := &handler{q: q, st: st, opts: opts, log: opts.Logger, slots: newParseSlots(opts.MaxParses)}
+	h := &handler{q: q, st: st, opts: opts, log: opts.Logger, slots: newParseSlots(opts.MaxParses), limiter: newWriteLimiter(opts.WritesPerMinute)}
 	r := gin.New()
 	r.Use(h.recover, h.secure)
 	r.MaxMultipartMemory = 8 << 20

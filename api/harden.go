@@ -41,10 +41,14 @@ const (
 
 // ErrorBody codes added here: busy (503, too many uploads being read).
 
-// secure runs first on every request: nosniff on every answer, and every
-// body but an upload's held to MaxBody (an upload has its own limit).
+// secure runs first on every request: nosniff on every answer, the
+// per-client rate of writes when one is set, and every body but an
+// upload's held to MaxBody (an upload has its own limit).
 func (h *handler) secure(c *gin.Context) {
 	c.Header("X-Content-Type-Options", "nosniff")
+	if !h.limitWrites(c) {
+		return
+	}
 	if c.Request.Body != nil && c.Request.Body != http.NoBody && !(c.Request.Method == http.MethodPost && c.FullPath() == "/api/v1/reports") {
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, h.opts.MaxBody)
 	}

@@ -283,3 +283,37 @@ func TestCacheBoundedUnderUniqueKeys(t *testing.T) {
 		t.Errorf("cache %d entries, %d bytes; bounds %d, %d", cs.Entries, cs.Bytes, query.CacheEntries, query.CacheBytes)
 	}
 }
+
+// TestWriteRateLimit: past its burst a client's writes get 429 with
+// Retry-After (before the token is even checked); its reads and other
+// clients' writes go on.
+func TestWriteRateLimit(t *testing.T) {
+	st, _ := querytest.Seed(t)
+	h := api.New(query.New(st), st, api.Options{WritesPerMinute: 6})
+	del := func(addr string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodDelete, "/api/v1/reports/999", nil)
+		req.RemoteAddr = addr
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		return w
+	}
+	for i := 0; i < 5; i++ { // the burst: max(6/6, 5)
+		if w := del("192.0.2.1:1000"); w.Code != 401 {
+			t.Fatalf("write %d within the burst: %d", i+1, w.Code)
+		}
+	}
+	w := del("192.0.2.1:1001")
+	if w.Code != 429 || w.Header().Get("Retry-After") == "" {
+		t.Errorf("write past the burst: %d, Retry-After %q; want 429 with it", w.Code, w.Header().Get("Retry-After"))
+	}
+	if w := del("192.0.2.2:1000"); w.Code != 401 {
+		t.Errorf("another client's write: %d, want 401", w.Code)
+	}
+	req := httptest.NewRequest(http.MethodGet, "/api/v1/health", nil)
+	req.RemoteAddr = "192.0.2.1:1002"
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != 200 {
+		t.Errorf("a read of the limited client: %d", rec.Code)
+	}
+}

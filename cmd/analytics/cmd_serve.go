@@ -65,6 +65,7 @@ type serveConfig struct {
 	assets    string
 	maxUpload int64
 	maxParses int
+	writeRate int
 
 	// Zero means the default; tests set them short.
 	readHeaderTimeout, readTimeout, writeTimeout, idleTimeout time.Duration
@@ -82,6 +83,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.assets, "assets", "", "folder holding vendor/echarts.min.js (default $ANALYTICS_ASSETS, else dashboards/assets)")
 	mb := fs.Int("max-upload-mb", api.DefaultMaxUpload>>20, "largest accepted upload, in MB")
 	fs.IntVar(&cfg.maxParses, "max-parses", 0, "uploads read at once; the others wait a moment, then get 503 (default: the number of CPUs)")
+	fs.IntVar(&cfg.writeRate, "write-rate", 0, "writes per minute allowed to one client address, 429 past it (default 0: no limit)")
 	memMB := fs.Int("mem-limit-mb", defaultMemLimitMB, "soft memory limit of the server, in MB, when GOMEMLIMIT is not set")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -161,7 +163,7 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 	if parser == nil {
 		parser = uploadParser{}
 	}
-	handler := newServer(st, api.Options{Tokens: tokens, Parser: parser, MaxUpload: cfg.maxUpload, MaxParses: cfg.maxParses, Logger: log}, log,
+	handler := newServer(st, api.Options{Tokens: tokens, Parser: parser, MaxUpload: cfg.maxUpload, MaxParses: cfg.maxParses, WritesPerMinute: cfg.writeRate, Logger: log}, log,
 		dashboards.WithAssetsDir(cfg.assets), dashboards.WithLogger(log))
 
 	ln, err := net.Listen("tcp", cfg.addr)
