@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -51,13 +52,28 @@ type Options struct {
 	MaxUpload int64
 	// Logger receives server errors and writes; nil means slog.Default().
 	Logger *slog.Logger
+	// MaxBody bounds every other request body; 0 means DefaultMaxBody.
+	MaxBody int64
+	// MaxParses bounds the uploads read at once; 0 means GOMAXPROCS.
+	MaxParses int
+	// ParseWait is how long an upload waits for a free parser before a
+	// 503; 0 means DefaultParseWait.
+	ParseWait time.Duration
+	// ParseTimeout bounds the reading of one upload; 0 means
+	// DefaultParseTimeout.
+	ParseTimeout time.Duration
+	// WritesPerMinute bounds the writes (uploads, deletions, corrections,
+	// reviews) of one client address; 0 means no limit.
+	WritesPerMinute int
 }
 
 type handler struct {
-	q    *query.Service
-	st   *store.Store
-	opts Options
-	log  *slog.Logger
+	q       *query.Service
+	st      *store.Store
+	opts    Options
+	log     *slog.Logger
+	slots   chan struct{} // one per upload being read
+	limiter *writeLimiter // nil: writes are not rate-limited
 }
 
 // New returns a Gin engine serving the API. Callers may add routes to it
@@ -69,9 +85,18 @@ func New(q *query.Service, st *store.Store, opts Options) *gin.Engine {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	h := &handler{q: q, st: st, opts: opts, log: opts.Logger}
+	if opts.MaxBody <= 0 {
+		opts.MaxBody = DefaultMaxBody
+	}
+	if opts.ParseWait <= 0 {
+		opts.ParseWait = DefaultParseWait
+	}
+	if opts.ParseTimeout <= 0 {
+		opts.ParseTimeout = DefaultParseTimeout
+	}
+	h := &handler{q: q, st: st, opts: opts, log: opts.Logger, slots: newParseSlots(opts.MaxParses), limiter: newWriteLimiter(opts.WritesPerMinute)}
 	r := gin.New()
-	r.Use(h.recover)
+	r.Use(h.recover, h.secure)
 	r.MaxMultipartMemory = 8 << 20
 	routes(r, h)
 	return r
@@ -114,7 +139,7 @@ func routes(r *gin.Engine, h *handler) {
 	v1.GET("/assessment", h.assessment)
 	r.GET("/openapi.json", h.openapi)
 	r.NoRoute(func(c *gin.Context) {
-		h.fail(c, http.StatusNotFound, "not_found", "没有这个地址："+c.Request.URL.Path)
+		h.fail(c, http.StatusNotFound, "not_found", "没有这个地址："+shortPath(c.Request.URL.Path))
 	})
 }
 
@@ -157,6 +182,9 @@ type params struct {
 // offset, group_by and format.
 func parseParams(c *gin.Context) (params, error) {
 	var p params
+	if err := checkFilters(c); err != nil {
+		return p, err
+	}
 	bad := func(field, msg string) error { return &query.InputError{Field: field, Message: msg} }
 	atoi := func(name string, min int) (int, error) {
 		s := strings.TrimSpace(c.Query(name))
@@ -350,6 +378,11 @@ func (h *handler) uploadReport(c *gin.Context) {
 		h.tooLarge(c)
 		return
 	}
+	// A slow upload may take longer than the server's read and write
+	// timeouts allow other requests: it gets a deadline of its own.
+	rc := http.NewResponseController(c.Writer)
+	rc.SetReadDeadline(time.Now().Add(UploadDeadline))
+	rc.SetWriteDeadline(time.Now().Add(UploadDeadline + h.opts.ParseTimeout + h.opts.ParseWait))
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, h.opts.MaxUpload)
 	fh, err := c.FormFile("file")
 	if err != nil {
@@ -377,9 +410,22 @@ func (h *handler) uploadReport(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	reports, err := h.parse(ctx, fh.Filename, data)
-	if err != nil {
-		h.fail(c, http.StatusUnprocessableEntity, "unreadable", fmt.Sprintf("无法读取 %s：%v", fh.Filename, err))
+	reports, err := h.parseBounded(ctx, fh.Filename, data)
+	switch {
+	case errors.Is(err, errBusy):
+		h.busy(c)
+		return
+	case ctx.Err() != nil:
+		h.log.Info("upload abandoned by its client", "file", fh.Filename, "err", ctx.Err())
+		c.Abort()
+		return
+	case errors.Is(err, context.DeadlineExceeded):
+		h.log.Warn("upload parse timed out", "file", fh.Filename, "timeout", h.opts.ParseTimeout)
+		h.fail(c, http.StatusUnprocessableEntity, "unreadable", fmt.Sprintf("无法读取 %s：读取用时超过上限 %d 秒，已停止", fh.Filename, int(h.opts.ParseTimeout/time.Second)))
+		return
+	case err != nil:
+		h.log.Info("upload unreadable", "file", fh.Filename, "err", err)
+		h.fail(c, http.StatusUnprocessableEntity, "unreadable", fmt.Sprintf("无法读取 %s：%s", fh.Filename, publicMessage(err)))
 		return
 	}
 	if len(reports) == 0 {
@@ -438,12 +484,38 @@ func (h *handler) parse(ctx context.Context, name string, data []byte) (reports 
 	defer func() {
 		if v := recover(); v != nil {
 			h.log.Error("parser panic", "file", name, "panic", v)
-			reports, err = nil, fmt.Errorf("解析器无法处理此文件（%v）", v)
+			reports, err = nil, fmt.Errorf("parser panic: %v", v)
 		}
 	}()
 	return h.opts.Parser.Parse(ctx, name, data)
 }
 
+// UploadDeadline bounds the time a client may take to send an upload.
+const UploadDeadline = 5 * time.Minute
+
+// publicError is an error that carries a sentence fit for anyone
+// (document.ReadError does).
+type publicError interface{ Public() string }
+
+// publicMessage says in Chinese why a file could not be read, without
+// the library details the log keeps.
+func publicMessage(err error) string {
+	var pe publicError
+	if errors.As(err, &pe) {
+		return pe.Public()
+	}
+	return "没有读到年度报告的内容（文件可能已损坏，或不是政府信息公开工作年度报告）"
+}
+
+// shortPath keeps a path fit to be echoed in an answer.
+func shortPath(p string) string {
+	if r := []rune(p); len(r) > 200 {
+		return string(r[:200]) + "…"
+	}
+	return p
+}
+
 func (h *handler) tooLarge(c *gin.Context) {
+	closeIfBody(c)
 	h.fail(c, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("文件超过上传上限 %d MB", h.opts.MaxUpload>>20))
 }

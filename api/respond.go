@@ -36,6 +36,9 @@ type ErrorDetail struct {
 }
 
 func (h *handler) fail(c *gin.Context, status int, code, msg string) {
+	if status == http.StatusUnauthorized || status == http.StatusRequestEntityTooLarge || status == http.StatusServiceUnavailable {
+		closeIfBody(c)
+	}
 	c.AbortWithStatusJSON(status, ErrorBody{ErrorDetail{Code: code, Message: msg}})
 }
 
@@ -119,12 +122,24 @@ func cellText(v any) string {
 	case nil:
 		return ""
 	case string:
-		return x
+		return csvSafe(x)
 	case float64:
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	default:
 		return fmt.Sprint(x)
 	}
+}
+
+// csvSafe keeps Excel from reading a text cell as a formula: a value
+// starting with =, +, -, @, a tab or a carriage return (an agency named
+// "=HYPERLINK(…)" in an uploaded report) gets a leading apostrophe, which
+// Excel shows as text and hides. Numbers are not strings here, so a
+// negative number is never touched.
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
 
 // CSV renders tables as UTF-8 CSV with a byte-order mark, so Excel opens

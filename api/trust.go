@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -13,10 +14,11 @@ import (
 	"nianbao/store"
 )
 
-// CorrectionRequest is the body of PUT /reports/{id}/cells/{code}.
+// CorrectionRequest is the body of PUT /reports/{id}/cells/{code}. The
+// value is kept as written so that it is checked before float64 rounds it.
 type CorrectionRequest struct {
-	Value  *float64 `json:"value"`
-	Reason string   `json:"reason"`
+	Value  *json.Number `json:"value"`
+	Reason string       `json:"reason"`
 }
 
 // ReviewRequest is the body of PUT /reports/{id}/findings/{index}/review.
@@ -46,11 +48,25 @@ func (h *handler) correctCell(c *gin.Context) {
 		return
 	}
 	var req CorrectionRequest
-	if err := c.ShouldBindJSON(&req); err != nil || req.Value == nil {
-		h.error(c, &query.InputError{Field: "value", Message: `请求体应为 JSON：{"value": 数值, "reason": "更正理由"}`})
+	if err := decodeJSON(c, &req); err != nil || req.Value == nil {
+		h.bodyError(c, err, "value", `请求体应为 JSON：{"value": 数值, "reason": "更正理由"}`)
 		return
 	}
-	corr, err := h.st.Correct(c.Request.Context(), id, c.Param("code"), *req.Value, req.Reason, c.GetString("who"))
+	if err := checkText("reason", req.Reason); err != nil {
+		h.error(c, err)
+		return
+	}
+	d, err := h.q.Report(c.Request.Context(), id, query.ReportOptions{})
+	if err != nil {
+		h.error(c, err)
+		return
+	}
+	value, err := checkCorrection(c.Param("code"), d.Edition, req.Value.String())
+	if err != nil {
+		h.error(c, err)
+		return
+	}
+	corr, err := h.st.Correct(c.Request.Context(), id, c.Param("code"), value, req.Reason, c.GetString("who"))
 	if err != nil {
 		h.trustError(c, err)
 		return
@@ -74,11 +90,29 @@ func (h *handler) reviewFinding(c *gin.Context) {
 		return
 	}
 	var req ReviewRequest
-	if err := c.ShouldBindJSON(&req); err != nil {
-		h.error(c, &query.InputError{Field: "state", Message: `请求体应为 JSON：{"state": "confirmed|dismissed", "comment": "说明"}`})
+	if err := decodeJSON(c, &req); err != nil {
+		h.bodyError(c, err, "state", `请求体应为 JSON：{"state": "confirmed|dismissed", "comment": "说明"}`)
+		return
+	}
+	if err := checkText("comment", req.Comment); err != nil {
+		h.error(c, err)
+		return
+	}
+	before, err := h.q.Report(c.Request.Context(), id, query.ReportOptions{})
+	if err != nil {
+		h.error(c, err)
+		return
+	}
+	if index >= len(before.Findings) {
+		h.fail(c, http.StatusNotFound, "not_found", fmt.Sprintf("没有这条问题：报告 %d 第 %d 条（该报告共 %d 条，从 0 起数）", id, index, len(before.Findings)))
 		return
 	}
 	if err := h.st.ReviewFinding(c.Request.Context(), id, index, req.State, req.Comment, c.GetString("who")); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			// The report changed between the two reads.
+			h.fail(c, http.StatusNotFound, "not_found", fmt.Sprintf("没有这条问题：报告 %d 第 %d 条", id, index))
+			return
+		}
 		h.trustError(c, err)
 		return
 	}
@@ -87,7 +121,30 @@ func (h *handler) reviewFinding(c *gin.Context) {
 		h.error(c, err)
 		return
 	}
+	if index >= len(d.Findings) {
+		h.fail(c, http.StatusNotFound, "not_found", fmt.Sprintf("没有这条问题：报告 %d 第 %d 条", id, index))
+		return
+	}
 	c.JSON(http.StatusOK, d.Findings[index])
+}
+
+// decodeJSON reads a JSON body (already held to MaxBody by secure),
+// numbers kept as written.
+func decodeJSON(c *gin.Context, v any) error {
+	dec := json.NewDecoder(c.Request.Body)
+	dec.UseNumber()
+	return dec.Decode(v)
+}
+
+// bodyError answers a body that could not be decoded: 413 when it was
+// over MaxBody, else 400 with the expected shape.
+func (h *handler) bodyError(c *gin.Context, err error, field, shape string) {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		h.fail(c, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("请求体超过上限 %d KB", h.opts.MaxBody>>10))
+		return
+	}
+	h.error(c, &query.InputError{Field: field, Message: shape})
 }
 
 // AuditList is the answer of GET /audit.

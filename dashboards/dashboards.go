@@ -158,7 +158,8 @@ func (h *handler) vendor(c *gin.Context) {
 	path := filepath.Join(h.assetsDir, "vendor", name)
 	if _, err := os.Stat(path); err != nil {
 		h.log.Warn("dashboards: asset missing", "path", path)
-		c.String(http.StatusNotFound, "资源文件缺失：%s。请运行 scripts/setup.sh，或用 --assets / %s 指明资源目录。", path, EnvAssets)
+		// The log has the full path; the public answer only the file name.
+		c.String(http.StatusNotFound, "资源文件缺失：vendor/%s。请运行 scripts/setup.sh，或用 --assets / %s 指明资源目录。", name, EnvAssets)
 		return
 	}
 	c.Header("Cache-Control", "public, max-age=86400")

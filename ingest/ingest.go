@@ -98,7 +98,13 @@ func applyOrigins(r *report.Report, origins []document.Origin) {
 
 // ParseBytes reads the reports in a file's bytes, whatever its format.
 func ParseBytes(name string, data []byte, meta Meta) ([]*report.Report, error) {
-	read, err := ReadBytes(name, data, meta)
+	return ParseBytesContext(context.Background(), name, data, meta)
+}
+
+// ParseBytesContext is ParseBytes under the document limits of the
+// environment, stopping when ctx ends (an upload whose client has gone).
+func ParseBytesContext(ctx context.Context, name string, data []byte, meta Meta) ([]*report.Report, error) {
+	read, err := ReadBytesContext(ctx, name, data, meta)
 	if err != nil {
 		return nil, err
 	}
@@ -116,11 +122,11 @@ var ErrNotReport = errors.New("不是年度报告")
 // ParseUpload reads an uploaded file's reports, refusing a document that
 // is not a report (the API answers 422 with the reason) so an upload can
 // never put a notes file in a report's place.
-func ParseUpload(name string, data []byte, meta Meta) ([]*report.Report, error) {
+func ParseUpload(ctx context.Context, name string, data []byte, meta Meta) ([]*report.Report, error) {
 	if k, why := ByName(name); k != "" {
 		return nil, fmt.Errorf("%w：%s", ErrNotReport, why)
 	}
-	read, err := ReadBytes(name, data, meta)
+	read, err := ReadBytesContext(ctx, name, data, meta)
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +149,13 @@ type Parsed struct {
 
 // ReadBytes reads and classifies the reports in a file's bytes.
 func ReadBytes(name string, data []byte, meta Meta) ([]Parsed, error) {
-	doc, err := document.Read(name, data)
+	return ReadBytesContext(context.Background(), name, data, meta)
+}
+
+// ReadBytesContext is ReadBytes under the document limits of the
+// environment, stopping when ctx ends.
+func ReadBytesContext(ctx context.Context, name string, data []byte, meta Meta) ([]Parsed, error) {
+	doc, err := document.ReadContext(ctx, name, data, document.DefaultLimits())
 	if err != nil {
 		return nil, err
 	}
@@ -441,6 +453,9 @@ func IngestPathsWith(ctx context.Context, st *store.Store, paths []string, meta 
 				sum.Skipped = append(sum.Skipped, fmt.Sprintf("%s: %s（%s），已跳过", res.Path, kind.Label(), why))
 				continue
 			}
+			// Stored and shown to the public: the file's name, not where it
+			// lay on this machine.
+			r.File = filepath.Base(r.File)
 			if r.Agency == "" || r.Year == 0 {
 				sum.Failed++
 				sum.Failures = append(sum.Failures, fmt.Sprintf("%s: %v (agency %q, year %d); pass --agency/--year or list it in manifest.csv", res.Path, ErrNoKey, r.Agency, r.Year))

@@ -162,12 +162,12 @@ func TestParseUploadRefusesNonReports(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := ingest.ParseUpload(name, b, ingest.Meta{}); !errors.Is(err, ingest.ErrNotReport) {
+		if _, err := ingest.ParseUpload(context.Background(), name, b, ingest.Meta{}); !errors.Is(err, ingest.ErrNotReport) {
 			t.Errorf("%s: %v, want ErrNotReport", name, err)
 		}
 	}
 	b, _ := os.ReadFile(filepath.Join(dir, "laodong-2022.txt"))
-	if rs, err := ingest.ParseUpload("laodong-2022.txt", b, ingest.Meta{}); err != nil || len(rs) != 1 || len(rs[0].Cells) < 150 {
+	if rs, err := ingest.ParseUpload(context.Background(), "laodong-2022.txt", b, ingest.Meta{}); err != nil || len(rs) != 1 || len(rs[0].Cells) < 150 {
 		t.Fatalf("the seed: %v", err)
 	}
 }

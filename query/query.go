@@ -10,7 +10,9 @@
 // ever formatted into SQL.
 //
 // Results are plain Go values shared through an in-memory cache that the
-// store empties after every write: callers must not modify them.
+// store empties after every write: callers must not modify them. The
+// cache is bounded (see lru.go): anonymous readers choosing their own
+// filter values cannot grow it past CacheEntries entries or CacheBytes.
 package query
 
 import (
@@ -38,13 +40,13 @@ type Service struct {
 
 	mu    sync.Mutex
 	gen   uint64
-	cache map[string]any
+	cache *lru
 }
 
 // New returns a Service reading st. Its cache is dropped whenever st commits
 // a write.
 func New(st *store.Store) *Service {
-	s := &Service{st: st, db: st.DB(), cache: map[string]any{}}
+	s := &Service{st: st, db: st.DB(), cache: newLRU(CacheEntries, CacheBytes)}
 	st.OnChange(s.Invalidate)
 	return s
 }
@@ -53,7 +55,7 @@ func New(st *store.Store) *Service {
 func (s *Service) Invalidate() {
 	s.mu.Lock()
 	s.gen++
-	s.cache = map[string]any{}
+	s.cache.clear()
 	s.mu.Unlock()
 }
 
@@ -78,7 +80,7 @@ func (s *Service) Ping(ctx context.Context) error {
 // value computed while a write committed is returned but not kept.
 func cached[T any](s *Service, key string, compute func() (T, error)) (T, error) {
 	s.mu.Lock()
-	if v, ok := s.cache[key]; ok {
+	if v, ok := s.cache.get(key); ok {
 		s.mu.Unlock()
 		return v.(T), nil
 	}
@@ -88,9 +90,10 @@ func cached[T any](s *Service, key string, compute func() (T, error)) (T, error)
 	if err != nil {
 		return v, err
 	}
+	size := sizeOf(key, v) // outside the lock: it encodes v
 	s.mu.Lock()
 	if s.gen == gen {
-		s.cache[key] = v
+		s.cache.add(key, v, size)
 	}
 	s.mu.Unlock()
 	return v, nil

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"nianbao/api"
 	"nianbao/dashboards"
 	"nianbao/ingest"
+	"nianbao/ingest/document"
 	"nianbao/query"
 	"nianbao/report"
 	"nianbao/store"
@@ -32,6 +34,28 @@ const (
 	defaultSample = "data/sample"
 )
 
+// The server's timeouts. A request that is not an upload has
+// readTimeout to arrive whole and writeTimeout to be answered; an upload
+// gets api.UploadDeadline to arrive and its parse time on top. A
+// connection idle for idleTimeout is closed; shutdown waits for the
+// requests in flight up to shutdownGrace, longer than any parse.
+const (
+	defaultReadHeaderTimeout = 10 * time.Second
+	defaultReadTimeout       = 30 * time.Second
+	defaultWriteTimeout      = 60 * time.Second
+	defaultIdleTimeout       = 60 * time.Second
+	maxHeaderBytes           = 64 << 10
+	shutdownGrace            = api.DefaultParseTimeout + 15*time.Second
+	// defaultMemLimitMB is the soft memory limit (GOMEMLIMIT) set when the
+	// environment sets none: a backstop under the readers' own limits, so
+	// that the collector works harder before the kernel kills the server.
+	defaultMemLimitMB = 1536
+	// staleTempAge: temporary files of the readers older than this were
+	// left by a killed parse (no parse runs that long) and are removed at
+	// start.
+	staleTempAge = 10 * time.Minute
+)
+
 // serveConfig is everything serve needs; flags and environment fill it.
 type serveConfig struct {
 	db        string
@@ -40,6 +64,13 @@ type serveConfig struct {
 	sample    string
 	assets    string
 	maxUpload int64
+	maxParses int
+	writeRate int
+
+	// Zero means the default; tests set them short.
+	readHeaderTimeout, readTimeout, writeTimeout, idleTimeout time.Duration
+	// parser reads uploads; nil means the ingest package.
+	parser api.Parser
 }
 
 func runServe(args []string, stdout, stderr io.Writer) int {
@@ -51,6 +82,9 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.sample, "sample", defaultSample, "reports ingested when the database file does not exist yet")
 	fs.StringVar(&cfg.assets, "assets", "", "folder holding vendor/echarts.min.js (default $ANALYTICS_ASSETS, else dashboards/assets)")
 	mb := fs.Int("max-upload-mb", api.DefaultMaxUpload>>20, "largest accepted upload, in MB")
+	fs.IntVar(&cfg.maxParses, "max-parses", 0, "uploads read at once; the others wait a moment, then get 503 (default: the number of CPUs)")
+	fs.IntVar(&cfg.writeRate, "write-rate", 0, "writes per minute allowed to one client address, 429 past it (default 0: no limit)")
+	memMB := fs.Int("mem-limit-mb", defaultMemLimitMB, "soft memory limit of the server, in MB, when GOMEMLIMIT is not set")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -68,13 +102,29 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	cfg.maxUpload = int64(*mb) << 20
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	slog.SetDefault(log)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := serve(ctx, cfg, log, nil); err != nil {
+	if os.Getenv("GOMEMLIMIT") == "" && *memMB > 0 {
+		debug.SetMemoryLimit(int64(*memMB) << 20)
+	}
+	if err := serveUntilSignal(cfg, log, nil); err != nil {
 		fmt.Fprintf(stderr, "analytics serve: %v\n", err)
 		return 1
 	}
 	return 0
+}
+
+// serveUntilSignal serves until SIGINT or SIGTERM, then shuts down
+// gracefully: requests in flight (an upload being parsed) are answered.
+func serveUntilSignal(cfg serveConfig, log *slog.Logger, ready chan<- string) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return serve(ctx, cfg, log, ready)
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
 }
 
 // serve opens (or builds) the database and answers HTTP on cfg.addr until
@@ -106,14 +156,29 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 			return err
 		}
 	}
-	handler := newServer(st, api.Options{Tokens: tokens, Parser: uploadParser{}, MaxUpload: cfg.maxUpload, Logger: log}, log,
+	if n, err := document.RemoveStaleTemp("", staleTempAge); err == nil && n > 0 {
+		log.Info("removed temporary files left by a killed parse", "files", n)
+	}
+	parser := cfg.parser
+	if parser == nil {
+		parser = uploadParser{}
+	}
+	handler := newServer(st, api.Options{Tokens: tokens, Parser: parser, MaxUpload: cfg.maxUpload, MaxParses: cfg.maxParses, WritesPerMinute: cfg.writeRate, Logger: log}, log,
 		dashboards.WithAssetsDir(cfg.assets), dashboards.WithLogger(log), dashboards.WithFiling(dashboards.StoreFiling(st)))
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
 	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: orDefault(cfg.readHeaderTimeout, defaultReadHeaderTimeout),
+		ReadTimeout:       orDefault(cfg.readTimeout, defaultReadTimeout),
+		WriteTimeout:      orDefault(cfg.writeTimeout, defaultWriteTimeout),
+		IdleTimeout:       orDefault(cfg.idleTimeout, defaultIdleTimeout),
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
 	log.Info("serving", "addr", "http://"+ln.Addr().String(), "db", st.Path(), "api", "/api/v1", "dashboards", "/dashboards/")
 	if ready != nil {
 		ready <- ln.Addr().String()
@@ -125,10 +190,14 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 		return err
 	case <-ctx.Done():
 	}
-	shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	shut, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
-	log.Info("shutting down")
-	return srv.Shutdown(shut)
+	log.Info("shutting down: answering the requests in flight", "grace", shutdownGrace)
+	if err := srv.Shutdown(shut); err != nil {
+		srv.Close()
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
 }
 
 // newServer wires the API and the dashboards on one engine.
@@ -160,6 +229,6 @@ func buildFromSample(ctx context.Context, st *store.Store, dir string, log *slog
 // uploadParser reads uploads with the ingest package.
 type uploadParser struct{}
 
-func (uploadParser) Parse(_ context.Context, name string, data []byte) ([]*report.Report, error) {
-	return ingest.ParseUpload(name, data, ingest.Meta{})
+func (uploadParser) Parse(ctx context.Context, name string, data []byte) ([]*report.Report, error) {
+	return ingest.ParseUpload(ctx, name, data, ingest.Meta{})
 }

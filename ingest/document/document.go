@@ -9,10 +9,12 @@ package document
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"nianbao/report"
@@ -53,7 +55,43 @@ var (
 	ErrNoTextLayer  = errors.New("PDF 没有文字层（多为扫描图片），请先做 OCR 文字识别（如 ocrmypdf --language chi_sim）再导入")
 	ErrNoPdftotext  = errors.New("找不到 pdftotext，无法读取 PDF：请安装 poppler-utils（apt-get install poppler-utils）")
 	ErrUnsupported  = errors.New("不支持的文件格式（可读取 .txt/.md、.html、.docx、.xlsx、.pdf）")
+	ErrEncrypted    = errors.New("PDF 已加密，请先解除密码保护再导入")
+	ErrPDFFailed    = errors.New("PDF 文字提取失败：文件可能已损坏，请用 PDF 阅读器打开后另存再试")
+	ErrTimeout      = errors.New("读取此文件用时过长，已停止")
 )
+
+// ReadError is the error of Read: the file name and the cause. The cause
+// may carry library details meant for the log; PublicMessage says what a
+// person may be shown.
+type ReadError struct {
+	File string
+	Err  error
+}
+
+func (e *ReadError) Error() string { return e.File + ": " + e.Err.Error() }
+func (e *ReadError) Unwrap() error { return e.Err }
+
+// Public is PublicMessage of the cause.
+func (e *ReadError) Public() string { return PublicMessage(e.Err) }
+
+// PublicMessage returns a Chinese sentence about err that can be shown to
+// anyone: the sentence of a known problem (a limit, a legacy format, a
+// scanned PDF …) or a general one, never a library's internals.
+func PublicMessage(err error) string {
+	var le *LimitError
+	if errors.As(err, &le) {
+		return le.message()
+	}
+	for _, known := range []error{ErrLegacyOffice, ErrCorruptZip, ErrNoTextLayer, ErrNoPdftotext, ErrUnsupported, ErrEncrypted, ErrPDFFailed, ErrTimeout} {
+		if errors.Is(err, known) {
+			return known.Error()
+		}
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return ErrTimeout.Error()
+	}
+	return "文件内容无法读取（可能已损坏，或不是政府信息公开年度报告的文本、网页、Word、Excel 或 PDF 文件）"
+}
 
 var (
 	magicPDF = []byte("%PDF-")
@@ -61,32 +99,29 @@ var (
 	magicZip = []byte("PK\x03\x04")
 )
 
-// Read reads a report file. The format is chosen from the magic bytes
-// first and the file extension second.
+// Read reads a report file with DefaultLimits and no deadline but the
+// limits' own.
 func Read(name string, data []byte) (*Document, error) {
-	ext := strings.ToLower(filepath.Ext(name))
-	var (
-		doc *Document
-		err error
-	)
-	switch {
-	case bytes.HasPrefix(data, magicPDF) || (ext == ".pdf" && bytes.Contains(headOf(data, 1024), magicPDF)):
-		doc, err = readPDF(data)
-	case bytes.HasPrefix(data, magicOLE):
-		err = ErrLegacyOffice
-	case bytes.HasPrefix(data, magicZip) || bytes.HasPrefix(data, []byte("PK\x05\x06")):
-		doc, err = readZip(data, ext)
-	case ext == ".docx" || ext == ".xlsx" || ext == ".xlsm":
-		err = ErrCorruptZip
-	case ext == ".doc" || ext == ".xls" || ext == ".wps" || ext == ".et":
-		err = ErrLegacyOffice
-	case ext == ".pdf":
-		err = fmt.Errorf("文件扩展名为 .pdf 但内容不是 PDF: %w", ErrUnsupported)
-	default:
-		doc, err = readTextual(data, ext)
+	return ReadContext(context.Background(), name, data, DefaultLimits())
+}
+
+// ReadContext reads a report file. The format is chosen from the magic
+// bytes first and the file extension second. The work is bounded by lim
+// (an input over a limit gives a *LimitError) and stops when ctx ends.
+func ReadContext(ctx context.Context, name string, data []byte, lim Limits) (*Document, error) {
+	doc, err := readAny(&readCtx{ctx: ctx, lim: lim}, name, data)
+	if err == nil {
+		err = checkText(doc.Text, lim)
+	}
+	if err == nil {
+		err = ctx.Err()
 	}
 	if err != nil {
-		return nil, fmt.Errorf("document.Read %s: %w", name, err)
+		var le *LimitError
+		if errors.As(err, &le) {
+			le.File = filepath.Base(name)
+		}
+		return nil, &ReadError{File: name, Err: err}
 	}
 	doc.Name = name
 	for _, r := range doc.Reports {
@@ -98,6 +133,57 @@ func Read(name string, data []byte) (*Document, error) {
 	return doc, nil
 }
 
+// readCtx carries what every reader needs: the deadline and the limits.
+type readCtx struct {
+	ctx context.Context
+	lim Limits
+}
+
+// checkText applies the text and line limits to a reader's output, so a
+// format that inflates (a zip member, a table of spans) is held to the
+// same bounds as a text file.
+func checkText(text string, lim Limits) error {
+	if int64(len(text)) > lim.TextBytes {
+		return over(lim, "text_bytes", "")
+	}
+	for n := 1; text != ""; n++ {
+		i := strings.IndexByte(text, '\n')
+		if i < 0 {
+			i = len(text)
+		}
+		if int64(i) > lim.LineBytes {
+			return over(lim, "line_bytes", fmt.Sprintf("第 %d 行", n))
+		}
+		text = text[min(i+1, len(text)):]
+	}
+	return nil
+}
+
+func readAny(rc *readCtx, name string, data []byte) (*Document, error) {
+	ext := strings.ToLower(filepath.Ext(name))
+	var (
+		doc *Document
+		err error
+	)
+	switch {
+	case bytes.HasPrefix(data, magicPDF) || (ext == ".pdf" && bytes.Contains(headOf(data, 1024), magicPDF)):
+		doc, err = readPDF(rc, data)
+	case bytes.HasPrefix(data, magicOLE):
+		err = ErrLegacyOffice
+	case bytes.HasPrefix(data, magicZip) || bytes.HasPrefix(data, []byte("PK\x05\x06")):
+		doc, err = readZip(rc, data, ext)
+	case ext == ".docx" || ext == ".xlsx" || ext == ".xlsm":
+		err = ErrCorruptZip
+	case ext == ".doc" || ext == ".xls" || ext == ".wps" || ext == ".et":
+		err = ErrLegacyOffice
+	case ext == ".pdf":
+		err = fmt.Errorf("文件扩展名为 .pdf 但内容不是 PDF: %w", ErrUnsupported)
+	default:
+		doc, err = readTextual(rc, data, ext)
+	}
+	return doc, err
+}
+
 func headOf(b []byte, n int) []byte {
 	if len(b) > n {
 		return b[:n]
@@ -106,14 +192,17 @@ func headOf(b []byte, n int) []byte {
 }
 
 // readTextual decodes text and decides between a plain text and an HTML page.
-func readTextual(data []byte, ext string) (*Document, error) {
+func readTextual(rc *readCtx, data []byte, ext string) (*Document, error) {
 	text, err := Decode(data)
 	if err != nil {
 		return nil, err
 	}
+	if int64(len(text)) > rc.lim.TextBytes {
+		return nil, over(rc.lim, "text_bytes", "")
+	}
 	switch ext {
 	case ".html", ".htm", ".shtml", ".xhtml", ".mht", ".jsp", ".php", ".asp", ".aspx":
-		return readHTML(text)
+		return readHTML(rc, text)
 	case ".txt", ".md", ".csv", ".text", "":
 	default:
 		if strings.ContainsRune(text, 0) {
@@ -121,7 +210,7 @@ func readTextual(data []byte, ext string) (*Document, error) {
 		}
 	}
 	if looksLikeHTML(text) {
-		return readHTML(text)
+		return readHTML(rc, text)
 	}
 	if strings.ContainsRune(text, 0) {
 		return nil, ErrUnsupported
@@ -234,37 +323,46 @@ func (b *builder) addGrid(cells []gridCell, table, page int) {
 	}
 }
 
+// sortCells orders a row's cells by column (an insertion sort here was
+// quadratic in a row of 50,000 cells).
 func sortCells(row []gridCell) {
-	for i := 1; i < len(row); i++ {
-		for j := i; j > 0 && row[j].Col < row[j-1].Col; j-- {
-			row[j], row[j-1] = row[j-1], row[j]
-		}
-	}
+	slices.SortStableFunc(row, func(a, b gridCell) int { return a.Col - b.Col })
 }
 
 // placer expands rowspans and colspans into grid positions, the way a
-// browser lays out an HTML table.
+// browser lays out an HTML table. Rows must be placed in order. For each
+// grid column it keeps the last row a cell above still covers, and for
+// the current row the first column not yet looked at, so placing a row
+// costs its width and not its width squared; the area a span covers is
+// never stored cell by cell.
 type placer struct {
-	taken map[[2]int]bool
+	busyUntil []int // busyUntil[c-1]: last row covered by a cell placed above in column c
+	row, next int   // current row and its first column not yet taken
 }
 
 // place puts a cell of the given span at the first free column of row r
 // and returns that column.
 func (p *placer) place(r, span, rowspan int) int {
-	if p.taken == nil {
-		p.taken = map[[2]int]bool{}
+	if r != p.row {
+		p.row, p.next = r, 1
 	}
-	c := 1
-	for p.taken[[2]int{r, c}] {
+	c := p.next
+	for c <= len(p.busyUntil) && p.busyUntil[c-1] >= r {
 		c++
 	}
-	for dr := 0; dr < max(rowspan, 1); dr++ {
-		for dc := 0; dc < max(span, 1); dc++ {
-			p.taken[[2]int{r + dr, c + dc}] = true
-		}
+	span, rowspan = max(span, 1), max(rowspan, 1)
+	for len(p.busyUntil) < c+span-1 {
+		p.busyUntil = append(p.busyUntil, 0)
 	}
+	for dc := 0; dc < span; dc++ {
+		p.busyUntil[c-1+dc] = r + rowspan - 1
+	}
+	p.next = c + span
 	return c
 }
+
+// width is the number of grid columns placed so far.
+func (p *placer) width() int { return len(p.busyUntil) }
 
 // joinText collapses whitespace and joins pieces of one cell or paragraph.
 // A whitespace run between two CJK characters is dropped (a label split by

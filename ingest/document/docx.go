@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -12,10 +13,13 @@ import (
 
 // readZip opens an Office Open XML package and reads it as .docx or .xlsx,
 // by its content first and its extension second.
-func readZip(data []byte, ext string) (*Document, error) {
+func readZip(rc *readCtx, data []byte, ext string) (*Document, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return nil, fmt.Errorf("%w (%v)", ErrCorruptZip, err)
+	}
+	if err := checkZipSizes(zr, rc.lim); err != nil {
+		return nil, err
 	}
 	has := func(name string) bool {
 		for _, f := range zr.File {
@@ -27,13 +31,30 @@ func readZip(data []byte, ext string) (*Document, error) {
 	}
 	switch {
 	case has("word/document.xml"):
-		return readDOCX(zr)
+		return readDOCX(rc, zr)
 	case has("xl/workbook.xml"):
-		return readXLSX(data)
+		return readXLSX(rc, data)
 	case ext == ".docx" || ext == ".xlsx":
 		return nil, fmt.Errorf("zip 压缩包中没有 word/document.xml 或 xl/workbook.xml: %w", ErrCorruptZip)
 	}
 	return nil, fmt.Errorf("zip 压缩包不是 .docx 或 .xlsx: %w", ErrUnsupported)
+}
+
+// checkZipSizes refuses a package whose members declare more inflated
+// bytes than the limits allow. archive/zip fails a member that inflates to
+// more than it declares, so the declared sizes bound the real ones.
+func checkZipSizes(zr *zip.Reader, lim Limits) error {
+	var total uint64
+	for _, f := range zr.File {
+		if f.UncompressedSize64 > uint64(lim.ZipMemberBytes) {
+			return over(lim, "zip_member_bytes", "压缩包成员 "+f.Name)
+		}
+		total += f.UncompressedSize64
+		if total > uint64(lim.ZipTotalBytes) {
+			return over(lim, "zip_total_bytes", "")
+		}
+	}
+	return nil
 }
 
 // xnode is an element of word/document.xml, kept with local names only.
@@ -41,7 +62,8 @@ type xnode struct {
 	name     string
 	attrs    map[string]string
 	children []*xnode
-	text     string // character data of w:t
+	text     []byte // character data of w:t, appended (a += on strings was quadratic in the pieces of one node)
+	hasTbl   bool   // a w:tbl is among the descendants (set while parsing: asking each table again was quadratic in nesting)
 }
 
 func (n *xnode) child(name string) *xnode {
@@ -53,10 +75,14 @@ func (n *xnode) child(name string) *xnode {
 	return nil
 }
 
-func parseXML(r io.Reader) (*xnode, error) {
+// parseXML reads an XML part into a tree of at most maxElements elements
+// (each costs a few hundred bytes of tree, so the count bounds memory where
+// the part's size alone would not).
+func parseXML(r io.Reader, lim Limits) (*xnode, error) {
 	dec := xml.NewDecoder(r)
 	root := &xnode{name: "#root"}
 	stack := []*xnode{root}
+	var elements int64
 	for {
 		tok, err := dec.RawToken() // local names suffice; skips namespace work
 		if err == io.EOF {
@@ -67,6 +93,9 @@ func parseXML(r io.Reader) (*xnode, error) {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
+			if elements++; elements > lim.XMLElements {
+				return nil, over(lim, "xml_elements", "")
+			}
 			n := &xnode{name: t.Name.Local}
 			for _, a := range t.Attr {
 				if n.attrs == nil {
@@ -77,38 +106,57 @@ func parseXML(r io.Reader) (*xnode, error) {
 			top := stack[len(stack)-1]
 			top.children = append(top.children, n)
 			stack = append(stack, n)
+			if int64(len(stack)) > lim.XMLDepth {
+				// The readers walk the tree recursively: a bound on depth
+				// is a bound on their stacks.
+				return nil, over(lim, "xml_depth", "")
+			}
 		case xml.EndElement:
 			if len(stack) > 1 {
+				n, parent := stack[len(stack)-1], stack[len(stack)-2]
+				parent.hasTbl = parent.hasTbl || n.hasTbl || n.name == "tbl"
 				stack = stack[:len(stack)-1]
 			}
 		case xml.CharData:
 			top := stack[len(stack)-1]
 			if top.name == "t" {
-				top.text += string(t)
+				top.text = append(top.text, t...)
 			}
 		}
 	}
 	return root, nil
 }
 
-func readDOCX(zr *zip.Reader) (*Document, error) {
+func readDOCX(rc *readCtx, zr *zip.Reader) (*Document, error) {
 	f, err := zr.Open("word/document.xml")
 	if err != nil {
 		return nil, fmt.Errorf("open word/document.xml: %w", err)
 	}
 	defer f.Close()
-	root, err := parseXML(f)
+	root, err := parseXML(f, rc.lim)
 	if err != nil {
+		var le *LimitError
+		if errors.As(err, &le) {
+			return nil, err
+		}
 		return nil, fmt.Errorf("word/document.xml: %w (%w)", err, ErrCorruptZip)
 	}
-	r := &docxReader{}
+	if err := rc.ctx.Err(); err != nil {
+		return nil, err
+	}
+	r := &docxReader{lim: rc.lim}
 	r.flow(root)
+	if r.err != nil {
+		return nil, r.err
+	}
 	return &Document{Format: FormatDOCX, Text: r.b.text(), Origins: r.b.origins}, nil
 }
 
 type docxReader struct {
 	b      builder
 	tables int
+	lim    Limits
+	err    error // the first limit a table went over
 }
 
 // flow reads body-level content: paragraphs, tables, and the containers
@@ -121,7 +169,7 @@ func (r *docxReader) flow(n *xnode) {
 				r.b.add(t, Origin{})
 			}
 		case "tbl":
-			if hasDescendant(c, "tbl") {
+			if c.hasTbl {
 				// A layout table: read its cells as running content.
 				for _, tr := range c.children {
 					for _, tc := range tr.children {
@@ -140,15 +188,6 @@ func (r *docxReader) flow(n *xnode) {
 	}
 }
 
-func hasDescendant(n *xnode, name string) bool {
-	for _, c := range n.children {
-		if c.name == name || hasDescendant(c, name) {
-			return true
-		}
-	}
-	return false
-}
-
 // paraText joins the runs of a paragraph; a tab or a line break counts as
 // a space. Deleted text (w:delText) is not read.
 func paraText(p *xnode) string {
@@ -158,7 +197,7 @@ func paraText(p *xnode) string {
 		for _, c := range n.children {
 			switch c.name {
 			case "t":
-				sb.WriteString(c.text)
+				sb.Write(c.text)
 			case "tab", "br", "cr":
 				sb.WriteByte(' ')
 			case "del", "pPr", "rPr", "instrText", "Fallback":
@@ -187,7 +226,20 @@ func valInt(n *xnode, def int) int {
 // a cell with w:vMerge and no "restart" value continues the cell above and
 // is not repeated.
 func (r *docxReader) table(t *xnode) {
+	if r.err != nil {
+		return
+	}
 	var cells []gridCell
+	rows := 0
+	for _, tr := range t.children {
+		if tr.name == "tr" {
+			rows++
+		}
+	}
+	// As for HTML: the widest row times the rows may not pass GridCells,
+	// and one cell spans at most Span columns.
+	maxWidth := max(int(r.lim.GridCells/int64(max(rows, 1))), 1)
+	maxSpan := int(r.lim.Span)
 	row := 0
 	for _, tr := range t.children {
 		if tr.name != "tr" {
@@ -196,13 +248,17 @@ func (r *docxReader) table(t *xnode) {
 		row++
 		col := 1
 		if pr := tr.child("trPr"); pr != nil {
-			col += valInt(pr.child("gridBefore"), 0)
+			col += min(valInt(pr.child("gridBefore"), 0), maxSpan)
 		}
 		for _, tc := range rowCells(tr) {
+			if col > maxWidth {
+				r.err = over(r.lim, "grid_cells", fmt.Sprintf("第 %d 个表格", r.tables+1))
+				return
+			}
 			span := 1
 			merged := false
 			if pr := tc.child("tcPr"); pr != nil {
-				span = valInt(pr.child("gridSpan"), 1)
+				span = min(valInt(pr.child("gridSpan"), 1), maxSpan)
 				if vm := pr.child("vMerge"); vm != nil && vm.attrs["val"] != "restart" {
 					merged = true
 				}

@@ -38,16 +38,24 @@ type htmlReader struct {
 	b      builder
 	para   strings.Builder
 	tables int
+	lim    Limits
+	err    error // the first limit a table went over
 }
 
-func readHTML(text string) (*Document, error) {
+func readHTML(rc *readCtx, text string) (*Document, error) {
 	root, err := html.Parse(strings.NewReader(text))
 	if err != nil {
 		return nil, fmt.Errorf("html.Parse: %w", err)
 	}
-	r := &htmlReader{}
+	if err := rc.ctx.Err(); err != nil {
+		return nil, err
+	}
+	r := &htmlReader{lim: rc.lim}
 	r.flow(root)
 	r.flush()
+	if r.err != nil {
+		return nil, r.err
+	}
 	doc := &Document{Format: FormatHTML, Text: r.b.text(), Origins: r.b.origins}
 	doc.PublishedOn = FindPublishedOn(doc.Text)
 	if doc.PublishedOn == "" {
@@ -158,16 +166,28 @@ func (r *htmlReader) table(t *html.Node) {
 		}
 	}
 	walk(t)
+	if r.err != nil {
+		return
+	}
 	var (
 		cells []gridCell
 		p     placer
 	)
+	// The grid may hold at most GridCells cells: the width any row reaches
+	// times the number of rows. A rowspan reaches no further than the last
+	// row and a colspan no further than Span, as browsers clamp them.
+	maxWidth := max(int(r.lim.GridCells/int64(max(len(rows), 1))), 1)
+	span := int(r.lim.Span)
 	for i, tr := range rows {
 		for c := tr.FirstChild; c != nil; c = c.NextSibling {
 			if c.Type != html.ElementNode || (c.DataAtom != atom.Td && c.DataAtom != atom.Th) || hidden(c) {
 				continue
 			}
-			col := p.place(i+1, spanAttr(c, "colspan"), spanAttr(c, "rowspan"))
+			col := p.place(i+1, min(spanAttr(c, "colspan"), span), min(spanAttr(c, "rowspan"), len(rows)-i))
+			if p.width() > maxWidth {
+				r.err = over(r.lim, "grid_cells", fmt.Sprintf("第 %d 个表格", r.tables+1))
+				return
+			}
 			cells = append(cells, gridCell{Row: i + 1, Col: col, Text: nodeText(c)})
 		}
 	}
@@ -185,7 +205,7 @@ func spanAttr(n *html.Node, key string) int {
 			if err != nil || v < 1 {
 				return 1
 			}
-			return min(v, 1000)
+			return v
 		}
 	}
 	return 1

@@ -10,21 +10,30 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
-// pdftotextTimeout bounds one pdftotext run; a report is a few pages.
-const pdftotextTimeout = 2 * time.Minute
+// TempPrefix starts the name of every temporary file the readers make, so
+// that a server can remove, when it starts, those a killed parse left.
+const TempPrefix = "nianbao-"
 
 // readPDF runs poppler's pdftotext in layout mode. Pages are split at form
 // feeds, and page-number lines next to a page break are dropped so they do
 // not land inside a table.
-func readPDF(data []byte) (*Document, error) {
+//
+// pdftotext reads at most PDFPages pages, under a deadline (PDFTimeout or
+// ctx, whichever ends first), with its address space limited to PDFMemory
+// and its CPU time to the deadline's seconds (prlimit(1)), in its own
+// process group (killed whole when the deadline passes) and with a death
+// signal, so it dies with the process that started it. Its output is held
+// to TextBytes.
+func readPDF(rc *readCtx, data []byte) (*Document, error) {
 	bin, err := exec.LookPath("pdftotext")
 	if err != nil {
 		return nil, ErrNoPdftotext
 	}
-	tmp, err := os.CreateTemp("", "nianbao-*.pdf")
+	tmp, err := os.CreateTemp("", TempPrefix+"*.pdf")
 	if err != nil {
 		return nil, fmt.Errorf("pdf temp file: %w", err)
 	}
@@ -36,24 +45,86 @@ func readPDF(data []byte) (*Document, error) {
 	if err := tmp.Close(); err != nil {
 		return nil, fmt.Errorf("pdf temp file: %w", err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), pdftotextTimeout)
+	ctx, cancel := context.WithTimeout(rc.ctx, rc.lim.PDFTimeout)
 	defer cancel()
-	var stdout, stderr bytes.Buffer
-	cmd := exec.CommandContext(ctx, bin, "-layout", "-enc", "UTF-8", tmp.Name(), "-")
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
+	stdout := &cappedBuffer{max: rc.lim.TextBytes}
+	var stderr bytes.Buffer
+	cmd := pdftotextCommand(ctx, bin, rc.lim, "-layout", "-enc", "UTF-8", "-l", strconv.FormatInt(rc.lim.PDFPages, 10), tmp.Name(), "-")
+	cmd.Stdout, cmd.Stderr = stdout, &stderr
+	err = cmd.Run()
+	switch {
+	case stdout.over:
+		return nil, over(rc.lim, "text_bytes", "PDF 提取出")
+	case ctx.Err() != nil && rc.ctx.Err() == nil:
+		return nil, over(rc.lim, "pdf_timeout", "")
+	case rc.ctx.Err() != nil:
+		return nil, rc.ctx.Err()
+	case err != nil:
 		msg := strings.TrimSpace(stderr.String())
-		var exit *exec.ExitError
-		if errors.As(err, &exit) && strings.Contains(strings.ToLower(msg), "incorrect password") {
-			return nil, fmt.Errorf("PDF 已加密，请先解除密码保护: pdftotext: %s", msg)
+		if strings.Contains(strings.ToLower(msg), "incorrect password") {
+			return nil, ErrEncrypted
 		}
-		return nil, fmt.Errorf("pdftotext: %w: %s", err, msg)
+		var exit *exec.ExitError
+		if errors.As(err, &exit) && exit.ProcessState != nil {
+			if ws, ok := exit.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+				// Killed by the kernel at the CPU limit, or aborted when an
+				// allocation failed at the memory limit.
+				limit := "pdf_memory"
+				if ws.Signal() == syscall.SIGXCPU {
+					limit = "pdf_timeout"
+				}
+				return nil, fmt.Errorf("pdftotext %v: %s: %w", ws.Signal(), msg, over(rc.lim, limit, ""))
+			}
+		}
+		if strings.Contains(msg, "std::bad_alloc") || strings.Contains(strings.ToLower(msg), "out of memory") {
+			return nil, fmt.Errorf("pdftotext: %s: %w", msg, over(rc.lim, "pdf_memory", ""))
+		}
+		return nil, fmt.Errorf("pdftotext: %v: %s: %w", err, msg, ErrPDFFailed)
 	}
 	doc := pdfText(stdout.String())
 	if strings.TrimSpace(doc.Text) == "" {
 		return nil, ErrNoTextLayer
 	}
 	return doc, nil
+}
+
+// pdftotextCommand builds the bounded pdftotext command: through prlimit
+// when it is installed (util-linux, present on Debian), else through sh's
+// ulimit.
+func pdftotextCommand(ctx context.Context, bin string, lim Limits, args ...string) *exec.Cmd {
+	cpu := max(int64(lim.PDFTimeout/time.Second), 1)
+	var cmd *exec.Cmd
+	if pl, err := exec.LookPath("prlimit"); err == nil {
+		pargs := []string{fmt.Sprintf("--as=%d", lim.PDFMemory), fmt.Sprintf("--cpu=%d", cpu), "--", bin}
+		cmd = exec.CommandContext(ctx, pl, append(pargs, args...)...)
+	} else {
+		script := fmt.Sprintf(`ulimit -v %d -t %d && exec "$0" "$@"`, max(lim.PDFMemory>>10, 1), cpu)
+		cmd = exec.CommandContext(ctx, "sh", append([]string{"-c", script, bin}, args...)...)
+	}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	cmd.Cancel = func() error {
+		// The whole group: prlimit execs pdftotext, sh execs it too, but a
+		// helper they might start must not outlive the deadline either.
+		return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	}
+	cmd.WaitDelay = 2 * time.Second
+	return cmd
+}
+
+// cappedBuffer keeps at most max bytes; a write past that fails, which
+// ends pdftotext on a broken pipe instead of letting its output grow.
+type cappedBuffer struct {
+	bytes.Buffer
+	max  int64
+	over bool
+}
+
+func (b *cappedBuffer) Write(p []byte) (int, error) {
+	if int64(b.Len()+len(p)) > b.max {
+		b.over = true
+		return 0, errors.New("pdftotext output over the limit")
+	}
+	return b.Buffer.Write(p)
 }
 
 var (

@@ -2,6 +2,7 @@ package document
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -16,8 +17,15 @@ import (
 // readXLSX reads a workbook. A sheet with a summary header row (agency,
 // year and cell-code columns) gives one report per row; otherwise every
 // sheet is rendered as a grid laid out like the official tables.
-func readXLSX(data []byte) (*Document, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data))
+func readXLSX(rc *readCtx, data []byte) (*Document, error) {
+	// Every part is inflated in memory (the XML limit equals the total):
+	// a part over excelize's XML limit would otherwise go to a temporary
+	// file, which a killed parse leaves behind. checkZipSizes has already
+	// held the package to the same totals.
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
+		UnzipSizeLimit:    rc.lim.ZipTotalBytes,
+		UnzipXMLSizeLimit: rc.lim.ZipTotalBytes,
+	})
 	if err != nil {
 		return nil, fmt.Errorf("excelize: %w (%w)", err, ErrCorruptZip)
 	}
@@ -29,9 +37,9 @@ func readXLSX(data []byte) (*Document, error) {
 	var sheets []sheetRows
 	var reports []*report.Report
 	for _, name := range f.GetSheetList() {
-		rows, err := f.GetRows(name, excelize.Options{RawCellValue: true})
+		rows, err := sheetRowsOf(rc, f, name)
 		if err != nil {
-			return nil, fmt.Errorf("sheet %s: %w", name, err)
+			return nil, err
 		}
 		sheets = append(sheets, sheetRows{name, rows})
 		if hdr, at, ok := findSummaryHeader(rows); ok {
@@ -48,12 +56,69 @@ func readXLSX(data []byte) (*Document, error) {
 		if err != nil {
 			return nil, fmt.Errorf("sheet %s merges: %w", s.name, err)
 		}
-		for _, cells := range sheetGrid(s.rows, merges) {
+		blocks, err := sheetGrid(s.rows, merges, rc.lim)
+		if err != nil {
+			var le *LimitError
+			if errors.As(err, &le) {
+				le.Where = "工作表“" + s.name + "”" + le.Where
+			}
+			return nil, err
+		}
+		for _, cells := range blocks {
 			table++
 			b.addGrid(cells, table, 0)
 		}
 	}
 	return &Document{Format: FormatXLSX, Text: b.text(), Origins: b.origins}, nil
+}
+
+// sheetRowsOf reads a worksheet's cell values row by row, refusing a sheet
+// of more than SheetRows rows or GridCells cells before they are all held.
+func sheetRowsOf(rc *readCtx, f *excelize.File, name string) ([][]string, error) {
+	it, err := f.Rows(name)
+	if err != nil {
+		return nil, fmt.Errorf("sheet %s: %w", name, err)
+	}
+	defer it.Close()
+	var (
+		rows  [][]string
+		cells int64
+	)
+	for it.Next() {
+		if int64(len(rows)) >= rc.lim.SheetRows {
+			return nil, over(rc.lim, "sheet_rows", "工作表“"+name+"”")
+		}
+		row, err := it.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, fmt.Errorf("sheet %s row %d: %w", name, len(rows)+1, err)
+		}
+		if cells += int64(len(row)); cells > rc.lim.GridCells {
+			return nil, over(rc.lim, "grid_cells", "工作表“"+name+"”")
+		}
+		rows = append(rows, row)
+		if len(rows)%1024 == 0 {
+			if err := rc.ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := it.Error(); err != nil {
+		return nil, fmt.Errorf("sheet %s: %w", name, err)
+	}
+	// GetRows drops trailing empty rows; so does this.
+	for len(rows) > 0 && allEmpty(rows[len(rows)-1]) {
+		rows = rows[:len(rows)-1]
+	}
+	return rows, nil
+}
+
+func allEmpty(row []string) bool {
+	for _, v := range row {
+		if v != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // sheetGrid places a sheet's used range on grids: a merged range keeps
@@ -62,15 +127,38 @@ func readXLSX(data []byte) (*Document, error) {
 // widest row (a sheet holding tables 2, 3 and 4 would otherwise pad every
 // row of table 2 to the width of table 4). Rows whose cells are all empty
 // give no line.
-func sheetGrid(rows [][]string, merges []excelize.MergeCell) [][]gridCell {
+//
+// Merged ranges are clamped to the used range (the rows read and the
+// widest of them): a range over the whole sheet adds no row or column
+// that holds nothing, and the cells it covers are never more than the
+// cells read.
+func sheetGrid(rows [][]string, merges []excelize.MergeCell, lim Limits) ([][]gridCell, error) {
+	var area int64 // cells covered by merges, overlapping ones counted again
 	covered := map[[2]int]bool{}
 	inMerge := map[int]bool{} // rows touched by a merged range
 	mergeEnd := map[int]int{} // top row of a merge -> its last column
+	usedCols := 0
+	for _, row := range rows {
+		usedCols = max(usedCols, len(row))
+	}
 	for _, m := range merges {
 		c1, r1, err1 := excelize.CellNameToCoordinates(m.GetStartAxis())
 		c2, r2, err2 := excelize.CellNameToCoordinates(m.GetEndAxis())
 		if err1 != nil || err2 != nil {
 			continue
+		}
+		if c1 > c2 {
+			c1, c2 = c2, c1
+		}
+		if r1 > r2 {
+			r1, r2 = r2, r1
+		}
+		r2, c2 = min(r2, len(rows)), min(c2, usedCols)
+		if r1 > r2 || c1 > c2 {
+			continue
+		}
+		if area += int64(r2-r1+1) * int64(c2-c1+1); area > lim.GridCells {
+			return nil, over(lim, "grid_cells", "合并单元格")
 		}
 		for r := r1; r <= r2; r++ {
 			inMerge[r] = true
@@ -135,7 +223,7 @@ func sheetGrid(rows [][]string, merges []excelize.MergeCell) [][]gridCell {
 		}
 		r = end
 	}
-	return blocks
+	return blocks, nil
 }
 
 // Summary workbook columns other than cell codes.
