@@ -53,6 +53,24 @@ func ParseDocument(doc *document.Document, meta Meta) ([]*report.Report, error) 
 	return []*report.Report{r}, nil
 }
 
+// TraceFile reads a file and says how its text was read: the splitter and
+// the repair passes of each table (analytics parse --trace).
+func TraceFile(path string, meta Meta) (*parse.Trace, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	doc, err := document.Read(filepath.Base(path), data)
+	if err != nil {
+		return nil, err
+	}
+	if len(doc.Reports) > 0 {
+		return &parse.Trace{Steps: []parse.Step{{Name: "summary-workbook", Detail: "县汇总表，按表头逐行读取"}}}, nil
+	}
+	meta.Grid = gridLines(doc.Origins)
+	return parse.TextTrace(doc.Name, doc.Text, meta)
+}
+
 // gridLines hands the parser the true grid columns of each line of a grid
 // document, so that rows shortened by merged cells are placed by them.
 func gridLines(origins []document.Origin) []parse.GridLine {

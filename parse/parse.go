@@ -28,7 +28,8 @@ type Meta struct {
 	Format      string
 	// Grid, for text printed from a grid document, gives each line's grid
 	// table and the grid column of each of its "|"-closed cells.
-	Grid []GridLine
+	Grid  []GridLine
+	trace *Trace // set by TextTrace
 }
 
 // text is a report's text prepared for reading: folded for matching, with
@@ -40,7 +41,8 @@ type text struct {
 	lines []int // offsets in norm where lines start
 	pages []int // offsets in norm of form feeds (PDF page breaks)
 	// tabbed: tables pasted from a spreadsheet, a tab between cells.
-	tabbed bool
+	tabbed  bool
+	dropped int // running heads dropped
 }
 
 func prepare(raw string) *text {
@@ -85,7 +87,11 @@ func prepare(raw string) *text {
 			norm[i] = ' '
 		}
 	}
+	n0 := len(norm)
 	norm, t.back = dropRunningHeads(norm, t.back)
+	if len(norm) < n0 {
+		t.dropped = strings.Count(string(t.raw), "\f")
+	}
 	t.norm = string(norm)
 	// Lines are counted in the raw text, so that a line dropped from the
 	// folded text does not shift the line numbers cited to people.
@@ -198,9 +204,16 @@ func Text(name, content string, meta Meta) (*report.Report, error) {
 	t := prepare(content)
 	r := report.New(name)
 	r.Format = "text"
-	p := &parser{t: t, r: r, grid: meta.Grid}
+	p := &parser{t: t, r: r, grid: meta.Grid, tr: meta.trace}
 	if p.grid == nil && t.tabbed {
 		p.grid = tabGrid(t.raw)
+		p.step(0, "tabs", "表格按制表符分列")
+	}
+	if len(t.raw) > 0 && !strings.Contains(strings.TrimSpace(t.raw), "\n") {
+		p.step(0, "one-line", "全文只有一行")
+	}
+	if t.dropped > 0 {
+		p.step(0, "running-heads", fmt.Sprintf("去掉%d行页眉", t.dropped))
 	}
 	p.readMeta()
 	p.applyMeta(meta)
@@ -212,6 +225,7 @@ func Text(name, content string, meta Meta) (*report.Report, error) {
 	if meta.Edition != "" {
 		r.Edition = meta.Edition
 	}
+	p.zeroSteps()
 	p.readNarrative()
 	report.Derive(r)
 	report.Check(r)
@@ -234,6 +248,7 @@ type parser struct {
 	// readings until the whole table is read.
 	deferGlued bool
 	pending    []pendingRow
+	tr         *Trace // how the report is read, when asked
 	// subtotals holds the 小计 column of an 8-column table 3, by row.
 	subtotals map[string]subtotal
 }

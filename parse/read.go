@@ -43,6 +43,7 @@ func (p *parser) readTables() {
 		found[2] = p.readRows(2, t2, t2Template(ed))
 		if !found[2] {
 			p.readProseTable2(t2)
+			p.step(2, "prose-table-2", "表二写成文字")
 			found[2] = p.r.Has("t2.regulations.issued") || p.r.Has("t2.normative_docs.issued") || p.r.Has("t2.penalty.decisions")
 		}
 	}
@@ -84,6 +85,12 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 		return false
 	}
 	lay := detectLayout(s[sp.a:sp.b])
+	if len(p.grid) > 0 && lay == layoutPipes {
+		p.step(table, "grid", "按表格真实列位置")
+	} else {
+		p.step(table, lay.String(), "")
+	}
+	p.step(table, "labels", fmt.Sprintf("找到%d个行名", len(labels)))
 	hasSubRows := false
 	for _, l := range labels {
 		if strings.HasPrefix(tmpl[l.row].code, "other.") {
@@ -137,11 +144,14 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 		return true
 	}
 	if lay == layoutSpaces {
-		shiftEarlyNumbers(p, rows, tmpl)
+		if n := shiftEarlyNumbers(p, rows, tmpl); n > 0 {
+			p.step(table, "numbers-above-label", fmt.Sprintf("%d行", n))
+		}
 	}
 	eight := table == 3 && p.eightColumns(sp, labels[0].a, rows)
 	if eight {
 		cols = t3EightCols
+		p.step(table, "eight-column", "小计列与小计行只作核对")
 	}
 	if table == 3 && !eight {
 		// The header suggested an order; the rows' own sums (rule 3) have
@@ -177,7 +187,11 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 			continue
 		}
 		if len(vals) < width && len(vals) > 0 && vals[0].glued {
-			vals = p.joinStraySpaces(vals)
+			if joined := p.joinStraySpaces(vals); len(joined) < len(vals) {
+				p.step(table, "stray-space", "粘连数字中的空格")
+				vals = joined
+			}
+			p.step(table, "glued-split", "")
 			var keep func([]float64) bool
 			if table == 3 {
 				keep = rowSums
@@ -198,6 +212,9 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 		if lay == layoutPipes && len(p.grid) > 0 {
 			// A grid document: each cell's true column places it.
 			if placed, why, ok := p.placeByGrid(vals, rowCols); ok {
+				if len(vals) != width {
+					p.step(table, "grid-merged-cells", "")
+				}
 				p.setGridRow(placed, why, table, ri+1, def, rowCols, line, name)
 				continue
 			}
@@ -231,6 +248,7 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 			// columns' places, though: the full rows of the table tell
 			// where each column ends.
 			if placed, ok := p.placeByColumns(vals, columnEnds(p, rows2cells(rows), width)); ok {
+				p.step(table, "place-by-columns", "PDF空白单元格按列位置")
 				for ci, c := range placed {
 					code := fmt.Sprintf("t%d.%s.%s", table, def.code, rowCols[ci])
 					if c == nil {
@@ -425,7 +443,7 @@ type rowCells struct {
 // line above its label (vertically centred): the row before then holds two
 // rows of numbers and this one none. The second full line of numbers moves
 // down, noted on each cell.
-func shiftEarlyNumbers(p *parser, rows []rowCells, tmpl []rowDef) {
+func shiftEarlyNumbers(p *parser, rows []rowCells, tmpl []rowDef) (n int) {
 	for i := 0; i+1 < len(rows); i++ {
 		width := len(tmpl[rows[i].l.row].cols)
 		next := rows[i+1]
@@ -441,7 +459,9 @@ func shiftEarlyNumbers(p *parser, rows []rowCells, tmpl []rowDef) {
 		}
 		rows[i+1].vals = moved
 		rows[i].vals = rows[i].vals[:width]
+		n++
 	}
+	return n
 }
 
 func rows2cells(rows []rowCells) [][]cell {
@@ -793,6 +813,7 @@ func (p *parser) readTable4(sp span) bool {
 		start = sp.a + nl
 	}
 	lay := detectLayout(s[start:sp.b])
+	p.step(4, lay.String(), "")
 	if lay == layoutPipes {
 		if vals := p.table4Row(start, sp.b); vals != nil {
 			p.setTable4(vals)
@@ -801,6 +822,7 @@ func (p *parser) readTable4(sp span) bool {
 	}
 	all := p.cells(lay, start, sp.b, start)
 	if run, ok := p.table4Run(all); ok {
+		p.step(4, "one-line-table-4", "表头后的15个数")
 		return run
 	}
 	var vals []cell

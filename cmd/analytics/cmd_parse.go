@@ -27,6 +27,9 @@ type parsed struct {
 	Cells       map[string]float64       `json:"cells"`
 	Findings    []report.Finding         `json:"findings"`
 	Sources     map[string]report.Source `json:"sources,omitempty"`
+	// Trace is how the text was read (--trace): per table, the splitter
+	// and the repair passes.
+	Trace string `json:"trace,omitempty"`
 }
 
 // unreadable is the line of a file that could not be read at all.
@@ -36,10 +39,11 @@ type unreadable struct {
 }
 
 func runParse(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("parse", "parse [--agency A] [--county C] [--year Y] [--edition E] [--sources] FILE...", stderr)
+	fs := newFlagSet("parse", "parse [--agency A] [--county C] [--year Y] [--edition E] [--sources] [--trace] FILE...", stderr)
 	var m metaFlags
 	m.register(fs)
 	sources := fs.Bool("sources", false, "include where each cell stands in its document")
+	trace := fs.Bool("trace", false, "say how each table was read: the splitter and the repair passes (also printed to stderr)")
 	files, err := parseInterleaved(fs, args)
 	if err != nil {
 		return 2
@@ -75,6 +79,12 @@ func runParse(args []string, stdout, stderr io.Writer) int {
 			}
 			if *sources {
 				out.Sources = r.Sources
+			}
+			if *trace {
+				if tr, err := ingest.TraceFile(res.Path, m.meta()); err == nil {
+					out.Trace = tr.String()
+					fmt.Fprintf(stderr, "%s\n%s\n", res.Path, out.Trace)
+				}
 			}
 			enc.Encode(out)
 		}
