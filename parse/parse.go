@@ -482,7 +482,7 @@ func labelStart(s string, a int) bool {
 }
 
 // headerEnds are the words a header cell of tables 2–4 ends with.
-var headerEnds = []string{"件数", "数量", "金额", "万元", "内容", "情况", "总计", "审结", "。", ";", ":"}
+var headerEnds = []string{"件数", "数量", "金额", "万元", "内容", "情况", "总计", "审结", "增/减", "增减", "。", ";", ":"}
 
 func cellEnd(s string, b int) bool {
 	for _, r := range s[b:] {
@@ -532,7 +532,7 @@ func gluedAt(s string, off, labelEnd int) bool {
 // the text after it. It returns 0 when s does not open so.
 func leadingNumber(s string) int {
 	i := 0
-	for i < len(s) && (s[i] >= '0' && s[i] <= '9' || (s[i] == '.' && i > 0 && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9')) {
+	for i < len(s) && (s[i] >= '0' && s[i] <= '9' || ((s[i] == '.' || s[i] == '-') && i > 0 && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9')) {
 		i++
 	}
 	if i == 0 || i == len(s) {
@@ -689,6 +689,12 @@ func (p *parser) cells(lay layout, a, b int, labelEnd int) []cell {
 			off := ca + strings.Index(seg, trim)
 			if k, v, z := classify(trim[:n]); k == kindValue {
 				out = append(out, cell{a: off, b: off + n, kind: k, val: v, zero: z, glued: gluedAt(s, off, labelEnd)})
+				out = append(out, cell{a: off + n, b: off + len(trim), kind: kindText, text: trim[n:]})
+				return
+			}
+			if gluedSigned.MatchString(trim[:n]) && gluedAt(s, off, labelEnd) {
+				// 行政强制1-10第二十条…: glued numbers with a negative change.
+				out = append(out, cell{a: off, b: off + n, kind: kindText, text: trim[:n], glued: true})
 				out = append(out, cell{a: off + n, b: off + len(trim), kind: kindText, text: trim[n:]})
 				return
 			}

@@ -630,7 +630,7 @@ func (p *parser) t3ColumnOrder(sp span, firstLabel int) []string {
 // number but 0 itself starts with 0).
 func splits(digits string, width int) [][]float64 {
 	var out [][]float64
-	if strings.IndexFunc(digits, func(r rune) bool { return (r < '0' || r > '9') && r != '-' }) >= 0 {
+	if strings.IndexFunc(digits, func(r rune) bool { return (r < '0' || r > '9') && r != '-' && r != '.' }) >= 0 {
 		return nil
 	}
 	// A cell holds at most eight digits (and a sign): longer runs are not
@@ -652,7 +652,8 @@ func splits(digits string, width int) [][]float64 {
 		}
 		for n := 1; n <= min(len(rest)-(width-len(acc)-1), maxDigits); n++ {
 			part := rest[:n]
-			// A 2019 本年增/减 may be negative: a part may open with "-".
+			// A 2019 本年增/减 may be negative: a part may open with "-";
+			// an amount in 万元 may hold one decimal point inside it.
 			num := strings.TrimPrefix(part, "-")
 			if num == "" || strings.Contains(num, "-") {
 				if strings.Contains(num, "-") {
@@ -660,7 +661,13 @@ func splits(digits string, width int) [][]float64 {
 				}
 				continue
 			}
-			if len(num) > 1 && num[0] == '0' {
+			if num[0] == '.' || strings.Count(num, ".") > 1 {
+				break
+			}
+			if strings.HasSuffix(num, ".") {
+				continue
+			}
+			if len(num) > 1 && num[0] == '0' && num[1] != '.' {
 				break
 			}
 			v, _ := strconv.ParseFloat(part, 64)
