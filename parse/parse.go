@@ -485,7 +485,10 @@ func labelStart(s string, a int) bool {
 var headerEnds = []string{"件数", "数量", "金额", "万元", "内容", "情况", "总计", "审结", "增/减", "增减", "。", ";", ":"}
 
 func cellEnd(s string, b int) bool {
-	for _, r := range s[b:] {
+	for i, r := range s[b:] {
+		if (r == ' ' || r == '\t') && zeroAhead(s[b+i+1:]) {
+			return true // 3.其他 无 无 …: a zero written as a word follows
+		}
 		switch {
 		case r == ' ' || r == '\t':
 			continue
@@ -532,6 +535,9 @@ func gluedAt(s string, off, labelEnd int) bool {
 // the text after it. It returns 0 when s does not open so.
 func leadingNumber(s string) int {
 	i := 0
+	if len(s) > 1 && (s[0] == '-' || s[0] == '+') && s[1] >= '0' && s[1] <= '9' {
+		i = 1 // a signed change (本年增/减 -3)
+	}
 	for i < len(s) && (s[i] >= '0' && s[i] <= '9' || ((s[i] == '.' || s[i] == '-') && i > 0 && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9')) {
 		i++
 	}
@@ -587,7 +593,8 @@ var (
 	numberRe = regexp.MustCompile(`^[?]*[ \t]*([+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?)[ \t]*(万元|元|件|个|条|项|次|宗|家)?$`)
 	// gluedSigned is a run of numbers glued with a negative one among them
 	// (行政处罚7-32: 7, -3, 2).
-	gluedSigned = regexp.MustCompile(`^[0-9]+(?:-[0-9]+)+$`)
+	// A stray space may cut it after the sign (行政处罚1- 10).
+	gluedSigned = regexp.MustCompile(`^[0-9]+(?:-[0-9]+)*-?$`)
 	zeroRe      = regexp.MustCompile(`^[?]*[ \t]*(/|-{1,2}|—{1,2}|无|空|零|——)$`)
 )
 

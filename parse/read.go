@@ -186,7 +186,7 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 				fmt.Sprintf("第%d行“%s”中有无法识别的数字“%s”，未读取", line, name, vals[n-1].text), codes(table, def.code, rowCols)...)
 			continue
 		}
-		if len(vals) < width && len(vals) > 0 && vals[0].glued {
+		if len(vals) > 0 && vals[0].glued && (len(vals) < width || vals[0].kind == kindText) {
 			if joined := p.joinStraySpaces(vals); len(joined) < len(vals) {
 				p.step(table, "stray-space", "粘连数字中的空格")
 				vals = joined
@@ -268,7 +268,11 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 		}
 		for ci, c := range vals {
 			if c.kind == kindText {
-				continue // glued digits in a full row: not a number
+				// Glued digits that are no number (7-3-2 in a full row):
+				// the cell stays unread, and says so.
+				p.flag(report.RuleAmbiguous, report.SeverityWarning,
+					fmt.Sprintf("第%d行“%s”的“%s”不是一个数字，该格未读取", line, name, c.text), fmt.Sprintf("t%d.%s.%s", table, def.code, rowCols[ci]))
+				continue
 			}
 			code := fmt.Sprintf("t%d.%s.%s", table, def.code, rowCols[ci])
 			src := p.source(c, table, ri+1, ci+1)
@@ -358,7 +362,7 @@ func (p *parser) joinStraySpaces(vals []cell) []cell {
 		return vals
 	}
 	for i, c := range vals {
-		if c.afterText || c.kind == kindEmpty || c.zero != "" || (i > 0 && !allDigits(p.t.norm[c.a:c.b])) {
+		if c.afterText || c.kind == kindEmpty || c.zero != "" || (i > 0 && !allDigits(strings.TrimPrefix(p.t.norm[c.a:c.b], "-"))) {
 			return vals
 		}
 	}
