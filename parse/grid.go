@@ -66,7 +66,7 @@ type gridPlace struct {
 // 0 (counts are never negative, so a 0 sum means 0 parts) and refused
 // otherwise (those columns stay unread, with why); a column no cell starts in (covered by a rowspan from the row
 // above) stays unread. It fails when the row is not one grid line.
-func (p *parser) placeByGrid(vals []cell, rowCols []string) (placed []gridPlace, why string, ok bool) {
+func (p *parser) placeByGrid(vals []cell, rowCols []string, labelEnd int) (placed []gridPlace, why string, ok bool) {
 	width := len(rowCols)
 	if len(p.grid) == 0 || len(vals) == 0 {
 		return nil, "", false
@@ -78,14 +78,32 @@ func (p *parser) placeByGrid(vals []cell, rowCols []string) (placed []gridPlace,
 	g := p.grid[line-1]
 	w := p.gridWidth(g.Table)
 	index := p.valueIndex(g.Table, rowCols, w)
+	if width < 7 {
+		// Table 2: its small tables differ in width (三列、一列、两列), so
+		// a row's numbers are the cells right after its label's cell.
+		li := p.cellIndex(max(labelEnd-1, 0))
+		if p.t.lineOf(max(labelEnd-1, 0)) != line || li+1 >= len(g.Cols) {
+			return nil, "", false
+		}
+		index = map[int]int{}
+		for k := range width {
+			index[g.Cols[li+1]+k] = k
+		}
+	}
 	placed = make([]gridPlace, width)
 	for i := range vals {
 		c := &vals[i]
 		if p.t.lineOf(c.a) != line {
+			if c.kind == kindEmpty {
+				continue // the padding cell that opens the next row's line
+			}
 			return nil, "", false
 		}
 		idx := p.cellIndex(c.a)
 		if idx >= len(g.Cols) {
+			if c.kind == kindEmpty {
+				continue // nothing after the row's last cell
+			}
 			return nil, "", false
 		}
 		col := g.Cols[idx]

@@ -57,9 +57,24 @@ func prepare(raw string) *text {
 		tab = '|'
 		t.tabbed = true
 	}
+	lineTabs := false // the current line holds a tab (a spreadsheet row)
 	for i, r := range raw {
 		if f, ok := fold[r]; ok {
 			r = f
+		}
+		if t.tabbed && (i == 0 || raw[i-1] == '\n') {
+			end := strings.IndexByte(raw[i:], '\n')
+			if end < 0 {
+				end = len(raw) - i
+			}
+			lineTabs = strings.Contains(raw[i:i+end], "\t")
+		}
+		if r == '\n' && lineTabs {
+			// A spreadsheet row's last cell ends at the line's end: close
+			// it with a bar as the bar layouts close every cell, so an
+			// empty last cell is kept (规章\t\t\t is four cells).
+			b.WriteByte('|')
+			t.back = append(t.back, i)
 		}
 		if r == '\t' {
 			r = tab

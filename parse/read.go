@@ -211,7 +211,7 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 		}
 		if lay == layoutPipes && len(p.grid) > 0 {
 			// A grid document: each cell's true column places it.
-			if placed, why, ok := p.placeByGrid(vals, rowCols); ok {
+			if placed, why, ok := p.placeByGrid(vals, rowCols, rc.l.b); ok {
 				if len(vals) != width {
 					p.step(table, "grid-merged-cells", "")
 				}
