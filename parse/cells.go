@@ -1,0 +1,397 @@
+package parse
+
+// The splitters: a table's text is cut into cells by the layout it is
+// printed in — bars (pipes, markdown, grid documents and spreadsheet
+// paste), spaces (PDF text), a cell a line, blank lines between cells —
+// decided once per table. Each cell is a number, a zero written as a word
+// or dash, an empty cell or words.
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// gluedAt tells whether a cell at off is glued to its row's label: it
+// starts where the label ends, with no space between (规章000, not 规章 0).
+func gluedAt(s string, off, labelEnd int) bool {
+	return off == labelEnd && off > 0 && s[off-1] != ' ' && s[off-1] != '\t' && s[off-1] != '\n'
+}
+
+// leadingNumber gives the length of a run of digits that opens s and is
+// followed at once by words that are neither a unit (件, 万元) nor part of a
+// date or a numbering (年, 月, 日, 号, 1.其他): such a run is a cell glued to
+// the text after it. It returns 0 when s does not open so.
+func leadingNumber(s string) int {
+	i := 0
+	if len(s) > 1 && (s[0] == '-' || s[0] == '+') && s[1] >= '0' && s[1] <= '9' {
+		i = 1 // a signed change (本年增/减 -3)
+	}
+	for i < len(s) && (s[i] >= '0' && s[i] <= '9' || ((s[i] == '.' || s[i] == '-') && i > 0 && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9')) {
+		i++
+	}
+	if i == 0 || i == len(s) {
+		return 0
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	if !unicode.Is(unicode.Han, r) || strings.ContainsRune("年月日号件个条项次宗家元万亿人余多", r) {
+		return 0
+	}
+	return i
+}
+
+// zeroAhead tells whether s opens with a whole token that writes a zero
+// (/, —, -, 无, 空) rather than with more words of a label.
+func zeroAhead(s string) bool {
+	end := strings.IndexAny(s, " \t\n\f|")
+	if end < 0 {
+		end = len(s)
+	}
+	if end == 0 {
+		return false
+	}
+	k, _, z := classify(s[:end])
+	return k == kindValue && z != ""
+}
+
+// cell is one cell read from a row's region.
+type cell struct {
+	a, b  int
+	kind  int
+	val   float64
+	zero  string // how a zero was written, when not "0"
+	text  string
+	glued bool // digits right after the label with no separator
+	// shifted marks numbers printed above their row's label (PDF text).
+	shifted bool
+	// afterText marks a cell that follows words (a label or a header the
+	// row template does not know) rather than another cell.
+	afterText bool
+	// joined marks glued digits whose run a stray space cut (a..b spans
+	// the space).
+	joined bool
+}
+
+const (
+	kindValue = iota
+	kindEmpty
+	kindText
+)
+
+var (
+	numberRe = regexp.MustCompile(`^[?]*[ \t]*([+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?)[ \t]*(万元|元|件|个|条|项|次|宗|家)?$`)
+	// gluedSigned is a run of numbers glued with a negative one among them
+	// (行政处罚7-32: 7, -3, 2).
+	// A stray space may cut it after the sign (行政处罚1- 10).
+	gluedSigned = regexp.MustCompile(`^[0-9]+(?:-[0-9]+)*-?$`)
+	zeroRe      = regexp.MustCompile(`^[?]*[ \t]*(/|-{1,2}|—{1,2}|无|空|零|——)$`)
+)
+
+func classify(s string) (kind int, v float64, zero string) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return kindEmpty, 0, ""
+	}
+	if m := numberRe.FindStringSubmatch(s); m != nil {
+		f, err := strconv.ParseFloat(strings.ReplaceAll(m[1], ",", ""), 64)
+		if err == nil {
+			return kindValue, f, ""
+		}
+	}
+	if zeroRe.MatchString(s) {
+		return kindValue, 0, s
+	}
+	return kindText, 0, ""
+}
+
+// layout of a table's text, decided once per table.
+type layout int
+
+const (
+	layoutSpaces layout = iota // PDF text: cells separated by spaces
+	layoutPipes                // cells closed by "|"
+	layoutBlank                // a cell a line, blank lines between cells
+	layoutLines                // a cell a line, no blank lines: a blank line is an empty cell
+)
+
+func detectLayout(s string) layout {
+	if strings.Count(s, "|") >= 6 {
+		return layoutPipes
+	}
+	// Count gaps between non-blank lines.
+	lines := strings.Split(s, "\n")
+	gaps, wide, run := 0, 0, 0
+	seen := false
+	for _, l := range lines {
+		if strings.TrimSpace(l) == "" {
+			run++
+			continue
+		}
+		if seen {
+			gaps++
+			if run >= 1 {
+				wide++
+			}
+		}
+		seen, run = true, 0
+	}
+	if gaps >= 4 && wide*10 >= gaps*6 {
+		return layoutBlank
+	}
+	// A cell a line: the lines that hold numbers hold one each.
+	numLines, single := 0, 0
+	for _, l := range lines {
+		f := strings.Fields(l)
+		hasNum := false
+		for _, x := range f {
+			if k, _, _ := classify(x); k == kindValue {
+				hasNum = true
+			}
+		}
+		if hasNum {
+			numLines++
+			if len(f) == 1 {
+				single++
+			}
+		}
+	}
+	if numLines >= 6 && single*10 >= numLines*8 {
+		return layoutLines
+	}
+	return layoutSpaces
+}
+
+// cells reads the cells of a row's region [a, b).
+func (p *parser) cells(lay layout, a, b int, labelEnd int) []cell {
+	s := p.t.norm
+	atEOF := strings.TrimSpace(s[b:]) == ""
+	var out []cell
+	add := func(ca, cb int, allowMulti bool) {
+		seg := s[ca:cb]
+		trim := strings.TrimSpace(seg)
+		if trim == "" {
+			out = append(out, cell{a: ca, b: cb, kind: kindEmpty})
+			return
+		}
+		if k, v, z := classify(trim); k != kindText {
+			off := ca + strings.Index(seg, trim)
+			out = append(out, cell{a: off, b: off + len(trim), kind: k, val: v, zero: z, glued: gluedAt(s, off, labelEnd)})
+			return
+		}
+		if n := leadingNumber(trim); n > 0 {
+			// A number glued to the words after it (0第二十条第(八)项…, a
+			// page saved as one line): the number is this row's cell, the
+			// words are the next header or label.
+			off := ca + strings.Index(seg, trim)
+			if k, v, z := classify(trim[:n]); k == kindValue {
+				out = append(out, cell{a: off, b: off + n, kind: k, val: v, zero: z, glued: gluedAt(s, off, labelEnd)})
+				out = append(out, cell{a: off + n, b: off + len(trim), kind: kindText, text: trim[n:]})
+				return
+			}
+			if gluedSigned.MatchString(trim[:n]) && gluedAt(s, off, labelEnd) {
+				// 行政强制1-10第二十条…: glued numbers with a negative change.
+				out = append(out, cell{a: off, b: off + n, kind: kindText, text: trim[:n], glued: true})
+				out = append(out, cell{a: off + n, b: off + len(trim), kind: kindText, text: trim[n:]})
+				return
+			}
+		}
+		if allowMulti {
+			fields := fieldsIndex(seg)
+			allNum := len(fields) > 1
+			for _, f := range fields {
+				if k, _, _ := classify(seg[f[0]:f[1]]); k == kindText {
+					allNum = false
+				}
+			}
+			if allNum {
+				for _, f := range fields {
+					k, v, z := classify(seg[f[0]:f[1]])
+					out = append(out, cell{a: ca + f[0], b: ca + f[1], kind: k, val: v, zero: z})
+				}
+				return
+			}
+		}
+		off := ca + strings.Index(seg, trim)
+		out = append(out, cell{a: off, b: off + len(trim), kind: kindText, text: trim,
+			glued: gluedAt(s, off, labelEnd) && gluedSigned.MatchString(trim)})
+	}
+	// addLines adds a bar-closed cell; when it spans lines holding several
+	// things (a number, then a heading), each line is a cell of its own.
+	addLines := func(ca, cb int) {
+		seg := s[ca:cb]
+		if strings.Count(strings.TrimSpace(seg), "\n") == 0 {
+			add(ca, cb, true)
+			return
+		}
+		off := ca
+		for _, l := range strings.SplitAfter(seg, "\n") {
+			if strings.TrimSpace(l) != "" {
+				add(off, off+len(l), true)
+			}
+			off += len(l)
+		}
+	}
+	switch lay {
+	case layoutPipes:
+		if !strings.Contains(s[a:b], "|") {
+			// A stretch of the table printed without bars (a conversion
+			// mixing layouts): read it as space-separated text.
+			return p.cells(layoutSpaces, a, b, labelEnd)
+		}
+		md := p.markdown()
+		start, first := a, true
+		for i := a; i < b; i++ {
+			if s[i] != '|' {
+				continue
+			}
+			seg := s[start:i]
+			if padding(s, i) || (md && strings.TrimSpace(seg) == "" && strings.Contains(seg, "\n")) {
+				// A line of nothing but bars pads a merged cell; in a
+				// markdown table the bars closing one line and opening the
+				// next hold no cell between them.
+				start = i + 1
+				continue
+			}
+			if first {
+				first = false
+				// The first "|" closes the label's own cell, unless a
+				// number stands before it (on the label's line or the next:
+				// "行政许可 97" above a table that has bars).
+				if k, _, _ := classify(firstLine(seg)); k != kindValue {
+					start = i + 1
+					continue
+				}
+			}
+			addLines(start, i)
+			start = i + 1
+		}
+		if tail := strings.TrimSpace(s[start:b]); tail != "" && !(atEOF) {
+			if k, _, _ := classify(firstLine(s[start:b])); k == kindValue {
+				addLines(start, b)
+			}
+		}
+	default:
+		lineStart := a
+		prevEnd := labelEnd // end of the last thing seen (label or cell)
+		for lineStart < b {
+			lineEnd := strings.IndexByte(s[lineStart:b], '\n')
+			if lineEnd < 0 {
+				lineEnd = b
+			} else {
+				lineEnd += lineStart
+			}
+			line := s[lineStart:lineEnd]
+			fields := fieldsIndex(line)
+			if len(fields) > 0 && (lay == layoutBlank || lay == layoutLines) {
+				// In a blank-line layout each extra line break is an
+				// empty cell: "\n\n" separates two cells (in a cell-a-line
+				// layout, "\n" does).
+				stretch := s[prevEnd : lineStart+fields[0][0]]
+				gap := strings.Count(stretch, "\n")
+				if strings.ContainsRune(stretch, '\f') {
+					// A page break (with its page number and running head
+					// gone) is never an empty cell.
+					gap = 0
+				}
+				for k := baseGap(lay); k < gap; k++ {
+					out = append(out, cell{a: lineStart, b: lineStart, kind: kindEmpty})
+				}
+			}
+			lastLine := lineEnd >= b && atEOF
+			for fi, f := range fields {
+				if lastLine && fi == len(fields)-1 {
+					break // may be cut short
+				}
+				add(lineStart+f[0], lineStart+f[1], false)
+			}
+			if len(fields) > 0 {
+				prevEnd = lineStart + fields[len(fields)-1][1]
+			}
+			lineStart = lineEnd + 1
+		}
+		if (lay == layoutBlank || lay == layoutLines) && !atEOF {
+			gap := strings.Count(s[prevEnd:b], "\n")
+			for k := baseGap(lay); k < gap; k++ {
+				out = append(out, cell{a: b, b: b, kind: kindEmpty})
+			}
+		}
+	}
+	return out
+}
+
+// markdown tells whether the text's tables are markdown-like, every row a
+// line that opens and closes with a bar.
+func (p *parser) markdown() bool {
+	if p.md != nil {
+		return *p.md
+	}
+	rows, closed := 0, 0
+	for _, l := range strings.Split(p.t.norm, "\n") {
+		l = strings.TrimSpace(l)
+		if strings.Count(l, "|") < 3 || strings.Trim(l, "| ") == "" {
+			continue
+		}
+		rows++
+		if strings.HasPrefix(l, "|") && strings.HasSuffix(l, "|") {
+			closed++
+		}
+	}
+	md := rows >= 3 && closed*10 >= rows*7
+	p.md = &md
+	return md
+}
+
+// firstLine is the first non-blank line of s.
+func firstLine(s string) string {
+	for _, l := range strings.Split(s, "\n") {
+		if strings.TrimSpace(l) != "" {
+			return l
+		}
+	}
+	return ""
+}
+
+// baseGap is the number of line breaks between two cells of a layout.
+func baseGap(lay layout) int {
+	if lay == layoutBlank {
+		return 2
+	}
+	return 1
+}
+
+// padding tells whether the bar at i stands on a line holding only four or
+// more bars: the trace of merged cells, not a row of empty cells.
+func padding(s string, i int) bool {
+	a := strings.LastIndexByte(s[:i], '\n') + 1
+	b := strings.IndexByte(s[i:], '\n')
+	if b < 0 {
+		b = len(s)
+	} else {
+		b += i
+	}
+	line := strings.TrimSpace(s[a:b])
+	return len(line) >= 4 && strings.Trim(line, "| ") == ""
+}
+
+func fieldsIndex(s string) [][2]int {
+	var out [][2]int
+	start := -1
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		space := c == ' ' || c == '\t' || c == '\n' || c == '\f'
+		if space {
+			if start >= 0 {
+				out = append(out, [2]int{start, i})
+				start = -1
+			}
+		} else if start < 0 {
+			start = i
+		}
+	}
+	if start >= 0 {
+		out = append(out, [2]int{start, len(s)})
+	}
+	return out
+}

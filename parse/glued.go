@@ -1,0 +1,178 @@
+package parse
+
+// Glued digits: a row whose numbers run together with nothing between them
+// (规章000, 一、本年新收政府信息公开申请数量310010050 — excerpts 23 and 24, a
+// page saved as one line). Every split into the row's width is tried, the
+// row's own rule narrows them (rule 3 for table 3, rule 4 for table 4),
+// and for table 3 the columns' rules across rows settle the rest
+// (joint.go). More than one reading left: the cells stay unread with a
+// finding listing the readings; the chosen split is noted on each cell.
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"nianbao/report"
+)
+
+// joinStraySpaces joins a glued row's digit runs that a stray space cut
+// (一、本年新收…19200012 2): the digits are one run to split, since a space
+// inside glued digits may or may not be a cell boundary and every split of
+// the whole run covers both. It keeps the first cell alone when a later one
+// is not plain digits or follows words.
+func (p *parser) joinStraySpaces(vals []cell) []cell {
+	if len(vals) < 2 {
+		return vals
+	}
+	for i, c := range vals {
+		if c.afterText || c.kind == kindEmpty || c.zero != "" || (i > 0 && !allDigits(strings.TrimPrefix(p.t.norm[c.a:c.b], "-"))) {
+			return vals
+		}
+	}
+	first := vals[0]
+	first.b = vals[len(vals)-1].b
+	first.joined = true
+	return []cell{first}
+}
+
+// splits lists every way to cut a run of digits into width numbers (no
+// number but 0 itself starts with 0).
+func splits(digits string, width int) [][]float64 {
+	var out [][]float64
+	if strings.IndexFunc(digits, func(r rune) bool { return (r < '0' || r > '9') && r != '-' && r != '.' }) >= 0 {
+		return nil
+	}
+	// A cell holds at most eight digits (and a sign): longer runs are not
+	// a row of numbers, and the bound keeps the search small.
+	const maxDigits = 9
+	if len(digits) > width*maxDigits {
+		return nil
+	}
+	var walk func(rest string, acc []float64)
+	walk = func(rest string, acc []float64) {
+		if len(out) > 5000 || len(rest) > (width-len(acc))*maxDigits {
+			return
+		}
+		if len(acc) == width {
+			if rest == "" {
+				out = append(out, append([]float64(nil), acc...))
+			}
+			return
+		}
+		for n := 1; n <= min(len(rest)-(width-len(acc)-1), maxDigits); n++ {
+			part := rest[:n]
+			// A 2019 本年增/减 may be negative: a part may open with "-";
+			// an amount in 万元 may hold one decimal point inside it.
+			num := strings.TrimPrefix(part, "-")
+			if num == "" || strings.Contains(num, "-") {
+				if strings.Contains(num, "-") {
+					break
+				}
+				continue
+			}
+			if num[0] == '.' || strings.Count(num, ".") > 1 {
+				break
+			}
+			if strings.HasSuffix(num, ".") {
+				continue
+			}
+			if len(num) > 1 && num[0] == '0' && num[1] != '.' {
+				break
+			}
+			v, _ := strconv.ParseFloat(part, 64)
+			walk(rest[n:], append(acc, v))
+		}
+	}
+	walk(digits, nil)
+	return out
+}
+
+// rowSums keeps the splits of a table-3 row whose total equals the sum of
+// its applicant columns (rule 3).
+func rowSums(sp []float64) bool {
+	sum := 0.0
+	for _, v := range sp[:len(sp)-1] {
+		sum += v
+	}
+	return sum == sp[len(sp)-1]
+}
+
+// groupSums keeps the splits of table 4 whose every group total equals
+// the sum of its outcomes (rule 4).
+func groupSums(sp []float64) bool {
+	for g := 0; g+5 <= len(sp); g += 5 {
+		if !rowSums(sp[g : g+5]) {
+			return false
+		}
+	}
+	return true
+}
+
+// splitGlued reads numbers printed with no separator (规章000): every split
+// into the row's width is tried, and the accounting rules narrow them down
+// where they apply. When more than one split remains, nothing is read and a
+// finding lists the readings. It returns the chosen numbers and the note
+// that explains the choice.
+func (p *parser) splitGlued(c cell, width int, keep func([]float64) bool, name string, line int, cellCodes []string) ([]float64, string, bool) {
+	digits := strings.NewReplacer(" ", "", "\t", "").Replace(p.t.norm[c.a:c.b])
+	all := splits(digits, width)
+	cands := all
+	if keep != nil {
+		var ok [][]float64
+		for _, sp := range all {
+			if keep(sp) {
+				ok = append(ok, sp)
+			}
+		}
+		if len(ok) > 0 {
+			cands = ok
+		}
+	}
+	if len(cands) > 1 && p.deferGlued {
+		// Table 3: the row's readings may be settled by the columns'
+		// rules across the rows (resolveJointly).
+		p.pending = append(p.pending, pendingRow{cands: cands, all: len(all), digits: digits, name: name, line: line, codes: cellCodes, c: c})
+		return nil, "", false
+	}
+	if len(cands) != 1 {
+		var alts []string
+		for i, sp := range cands {
+			if i == 6 {
+				alts = append(alts, "…")
+				break
+			}
+			alts = append(alts, fmtSplit(sp))
+		}
+		p.r.AddFinding(report.RuleAmbiguous, report.SeverityWarning,
+			fmt.Sprintf("第%d行“%s”的数字粘连为“%s”，有%d种拆分（%s），未读取", line, name, digits, len(cands), strings.Join(alts, "；")), cellCodes...)
+		return nil, "", false
+	}
+	note := ""
+	if len(all) > 1 || len(digits) > width {
+		note = fmt.Sprintf("数字粘连“%s”按%d列拆分为%s", digits, width, fmtSplit(cands[0]))
+		if len(all) > 1 {
+			var rejected []string
+			for _, sp := range all {
+				if fmtSplit(sp) == fmtSplit(cands[0]) {
+					continue
+				}
+				if len(rejected) == 5 {
+					rejected = append(rejected, "…")
+					break
+				}
+				rejected = append(rejected, fmtSplit(sp))
+			}
+			note += fmt.Sprintf("（共%d种拆分，按勾稽关系排除：%s）", len(all), strings.Join(rejected, "；"))
+		}
+	}
+	return cands[0], note, true
+}
+
+func fmtSplit(v []float64) string {
+	parts := make([]string, len(v))
+	for i, x := range v {
+		parts[i] = strconv.FormatFloat(x, 'f', -1, 64)
+	}
+	return strings.Join(parts, "/")
+}

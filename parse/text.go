@@ -1,0 +1,192 @@
+package parse
+
+// Preparing a report's text: folding (full-width, traditional characters,
+// odd dashes), page furniture blanked or dropped, tabs of a spreadsheet
+// paste turned into cell boundaries, and a map back to the bytes as
+// printed so every cell cites its line.
+
+import (
+	"bytes"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// text is a report's text prepared for reading: folded for matching, with
+// a map back to the bytes as printed.
+type text struct {
+	raw   string
+	norm  string
+	back  []int // back[i] = offset in raw of byte i of norm
+	lines []int // offsets in norm where lines start
+	pages []int // offsets in norm of form feeds (PDF page breaks)
+	// tabbed: tables pasted from a spreadsheet, a tab between cells.
+	tabbed  bool
+	dropped int // running heads dropped
+}
+
+func prepare(raw string) *text {
+	raw = strings.ReplaceAll(raw, "\r\n", "\n")
+	raw = strings.ReplaceAll(raw, "\r", "\n")
+	t := &text{raw: raw}
+	var b strings.Builder
+	b.Grow(len(raw))
+	t.back = make([]int, 0, len(raw)+1)
+	tab := ' '
+	if tabbed(raw) {
+		tab = '|'
+		t.tabbed = true
+	}
+	lineTabs := false // the current line holds a tab (a spreadsheet row)
+	for i, r := range raw {
+		if f, ok := fold[r]; ok {
+			r = f
+		}
+		if t.tabbed && (i == 0 || raw[i-1] == '\n') {
+			end := strings.IndexByte(raw[i:], '\n')
+			if end < 0 {
+				end = len(raw) - i
+			}
+			lineTabs = strings.Contains(raw[i:i+end], "\t")
+		}
+		if r == '\n' && lineTabs {
+			// A spreadsheet row's last cell ends at the line's end: close
+			// it with a bar as the bar layouts close every cell, so an
+			// empty last cell is kept (规章\t\t\t is four cells).
+			b.WriteByte('|')
+			t.back = append(t.back, i)
+		}
+		if r == '\t' {
+			r = tab
+		}
+		if r == '\ufffd' {
+			r = ' '
+		}
+		n := b.Len()
+		b.WriteRune(r)
+		for j := n; j < b.Len(); j++ {
+			t.back = append(t.back, i)
+		}
+	}
+	t.back = append(t.back, len(raw))
+	norm := []byte(b.String())
+	// Blank pinyin notes (數(shù)) and page numbers of PDF text in place, so
+	// offsets keep pointing at the same bytes.
+	for _, m := range pinyinNote.FindAllIndex(norm, -1) {
+		for i := m[0]; i < m[1]; i++ {
+			norm[i] = ' '
+		}
+	}
+	for _, m := range pageNumber.FindAllSubmatchIndex(norm, -1) {
+		for i := m[2]; i < m[3]; i++ {
+			norm[i] = ' '
+		}
+	}
+	n0 := len(norm)
+	norm, t.back = dropRunningHeads(norm, t.back)
+	if len(norm) < n0 {
+		t.dropped = strings.Count(string(t.raw), "\f")
+	}
+	t.norm = string(norm)
+	// Lines are counted in the raw text, so that a line dropped from the
+	// folded text does not shift the line numbers cited to people.
+	t.lines = []int{0}
+	for i := 0; i < len(raw); i++ {
+		if raw[i] == '\n' {
+			t.lines = append(t.lines, i+1)
+		}
+	}
+	for i := 0; i < len(t.norm); i++ {
+		if t.norm[i] == '\f' {
+			t.pages = append(t.pages, i)
+		}
+	}
+	return t
+}
+
+// dropRunningHeads removes from the folded text the running heads of a
+// paged document: the first line of a page (after a form feed) that repeats
+// the document's first line or another page's first line. Between the rows
+// of a table they would otherwise be read as a cell or an empty line. The
+// form feed itself stays (it gives the page); back keeps the map to the
+// raw bytes.
+func dropRunningHeads(norm []byte, back []int) ([]byte, []int) {
+	if bytes.IndexByte(norm, '\f') < 0 {
+		return norm, back
+	}
+	type head struct{ a, b int } // the line after a form feed, with its newline
+	var heads []head
+	count := map[string]int{}
+	first := ""
+	if nl := bytes.IndexByte(norm, '\n'); nl > 0 {
+		first = strings.TrimSpace(string(norm[:nl]))
+	}
+	for i, c := range norm {
+		if c != '\f' {
+			continue
+		}
+		a := i + 1
+		b := bytes.IndexByte(norm[a:], '\n')
+		if b < 0 {
+			continue
+		}
+		b += a + 1
+		line := strings.TrimSpace(string(norm[a:b]))
+		if line == "" {
+			continue
+		}
+		heads = append(heads, head{a, b})
+		count[line]++
+	}
+	var out []byte
+	var outBack []int
+	prev := 0
+	for _, h := range heads {
+		line := strings.TrimSpace(string(norm[h.a:h.b]))
+		if count[line] < 2 && line != first {
+			continue
+		}
+		out = append(out, norm[prev:h.a]...)
+		outBack = append(outBack, back[prev:h.a]...)
+		prev = h.b
+	}
+	if prev == 0 {
+		return norm, back
+	}
+	out = append(out, norm[prev:]...)
+	outBack = append(outBack, back[prev:]...)
+	return out, outBack
+}
+
+// tabbed tells whether tables were pasted tab-separated (from a
+// spreadsheet): then a tab separates cells like a bar, and an empty cell
+// keeps its position.
+func tabbed(raw string) bool {
+	n := 0
+	for _, l := range strings.Split(raw, "\n") {
+		if strings.Count(strings.TrimLeft(l, "\t "), "\t") >= 2 {
+			n++
+		}
+	}
+	return n >= 5
+}
+
+// pageNumber matches a page number alone on its line: "- 3 -", "第3页", "3/5".
+var pageNumber = regexp.MustCompile(`(?m)^([ \t]*(?:[-—][ \t]*[0-9]{1,3}[ \t]*[-—]|第[ \t]*[0-9]{1,3}[ \t]*页(?:[ \t]*[,，]?[ \t]*共[ \t]*[0-9]{1,3}[ \t]*页)?|[0-9]{1,3}[ \t]*/[ \t]*[0-9]{1,3})[ \t]*)$`)
+
+func (t *text) lineOf(off int) int {
+	if off >= len(t.back) {
+		off = len(t.back) - 1
+	}
+	raw := t.back[max(off, 0)]
+	return sort.Search(len(t.lines), func(i int) bool { return t.lines[i] > raw })
+}
+
+func (t *text) pageOf(off int) int {
+	if len(t.pages) == 0 {
+		return 0
+	}
+	return sort.SearchInts(t.pages, off) + 1
+}
+
+func (t *text) rawOf(a, b int) string { return strings.TrimSpace(t.raw[t.back[a]:t.back[b]]) }
