@@ -55,6 +55,9 @@ func (p *parser) readMeta() {
 		if i > 40 {
 			break
 		}
+		if !strings.Contains(l, "信息公开") {
+			continue // no title without these words; spares the regexps
+		}
 		l = stripFurniture(strings.TrimSpace(strings.Trim(l, "#*|")))
 		m := titleYear.FindStringSubmatchIndex(l)
 		if m == nil {
