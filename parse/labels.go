@@ -23,9 +23,10 @@ type label struct {
 // whose labels are all distinct) each row's first label is taken instead.
 func findLabels(t *text, sp span, tmpl []rowDef, anyOrder bool) []label {
 	var cands []label
+	sq := squeeze(t.norm[sp.a:sp.b], sp.a)
 	for i, row := range tmpl {
-		for _, m := range row.key.FindAllStringIndex(t.norm[sp.a:sp.b], -1) {
-			a, b := sp.a+m[0], sp.a+m[1]
+		for _, m := range row.key.findIn(sq, t.norm[sp.a:sp.b], sp.a) {
+			a, b := m[0], m[1]
 			numbered := false
 			if pm := prefixBefore.FindStringIndex(t.norm[max(sp.a, a-16):a]); pm != nil {
 				a = max(sp.a, a-16) + pm[0]

@@ -13,7 +13,7 @@ import (
 // has no values; it only ends the region of the row before it.
 type rowDef struct {
 	code  string
-	key   *regexp.Regexp
+	key   *words
 	cols  []string
 	group bool
 	// bare labels must be followed by a cell boundary, not by more words.
@@ -24,11 +24,6 @@ type rowDef struct {
 // numbering is one digit (no group of table 3 has ten rows), so that in
 // glued text the previous row's last digit is not taken for it
 // (…00000002.其他法律: the row before ends in 0, this one is 2.).
-
-// key compiles a label's words. The numbering in front of a label is found
-// apart (prefixBefore): an optional prefix would let every position start
-// a match and make the search slow.
-func key(p string) *regexp.Regexp { return regexp.MustCompile(loose(p)) }
 
 // loose lets a line break or spaces stand between any two Chinese
 // characters of a pattern: PDF text wraps a long label (or a heading) over
@@ -53,25 +48,6 @@ const gap = `[ \t\n\f]*`
 
 var prefixBefore = regexp.MustCompile(`(?:[一二三四五六七八九十]{1,2}[ \t]*[、.,]|\([ \t]*[一二三四五六七八九十]{1,2}[ \t]*\)|[0-9][ \t]*[.、,]|\([ \t]*[0-9][ \t]*\)|[①②③④⑤⑥⑦⑧⑨⑩])[ \t]*$`)
 
-// kw builds a label pattern from alternative words, each allowed stray
-// spaces between its characters.
-func kw(words ...string) *regexp.Regexp {
-	alts := make([]string, len(words))
-	for i, w := range words {
-		alts[i] = sp(w)
-	}
-	return regexp.MustCompile(strings.Join(alts, "|"))
-}
-
-// sp allows stray spaces between the characters of a label (规 章).
-func sp(word string) string {
-	rs := []rune(word)
-	parts := make([]string, len(rs))
-	for i, r := range rs {
-		parts[i] = regexp.QuoteMeta(string(r))
-	}
-	return strings.Join(parts, gap)
-}
 
 var (
 	t3Cols = report.T3Columns
@@ -107,12 +83,12 @@ var (
 		{code: "other.overdue_correction", key: kw("申请人无正当理由逾期不补正", "逾期不补正"), cols: t3Cols},
 		{code: "other.unpaid_fee", key: kw("申请人逾期未按收费通知", "未按收费通知", "缴纳费用"), cols: t3Cols},
 		// "3.其他": the label must not run on into other words (其他处理, 其他情形).
-		{code: "other.other", key: regexp.MustCompile(`[3][ \t]*[.、,]?[ \t]*其[ \t]*他`), cols: t3Cols, bare: true},
+		{code: "other.other", key: &words{re: regexp.MustCompile(`[3][ \t]*[.、,]?[ \t]*其[ \t]*他`)}, cols: t3Cols, bare: true},
 		{code: "total", key: kw("总计"), cols: t3Cols},
 		{code: "carry_forward", key: kw("结转下年度", "结转下年", "转下年度", "下年度继续办理"), cols: t3Cols},
 	}
 
-	t2Keys = map[string]*regexp.Regexp{
+	t2Keys = map[string]*words{
 		"regulations":    kw("规章"),
 		"normative_docs": kw("行政规范性文件", "规范性文件", "行政规范性档案", "规范性档案"),
 		"licensing":      kw("行政许可"),

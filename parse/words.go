@@ -1,0 +1,104 @@
+package parse
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// A row label's words are matched on the text with its white space taken
+// out, so a label wrapped over lines or split by stray spaces (一、本年\n新收,
+// 规 章) is found by a plain substring search rather than a regular
+// expression allowing a gap between every two characters — the same
+// matches, several times cheaper.
+
+// words is a label pattern of literal alternatives; a pattern that is not
+// literal (3.其他 with its numeral) keeps its regular expression.
+type words struct {
+	alts []string
+	re   *regexp.Regexp
+}
+
+// kw builds a label pattern from alternative words.
+func kw(alts ...string) *words { return &words{alts: alts} }
+
+// key builds a label pattern from a regular expression. The numbering in
+// front of a label is found apart (prefixBefore): an optional prefix would
+// let every position start a match and make the search slow.
+func key(p string) *words { return &words{re: regexp.MustCompile(loose(p))} }
+
+// squeezed is a stretch of text without its white space, with the offset
+// in the text of each of its bytes.
+type squeezed struct {
+	s   string
+	pos []int
+}
+
+func squeeze(s string, base int) squeezed {
+	var b strings.Builder
+	b.Grow(len(s))
+	pos := make([]int, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ' ', '\t', '\n', '\f', '\r':
+			continue
+		}
+		b.WriteByte(s[i])
+		pos = append(pos, base+i)
+	}
+	return squeezed{b.String(), pos}
+}
+
+// findIn returns the matches in the squeezed text as offsets of the
+// original text, leftmost first and not overlapping, an earlier
+// alternative winning at the same place (as a regexp alternation would).
+func (w *words) findIn(sq squeezed, s string, base int) [][2]int {
+	if w.re != nil {
+		var out [][2]int
+		for _, m := range w.re.FindAllStringIndex(s, -1) {
+			out = append(out, [2]int{base + m[0], base + m[1]})
+		}
+		return out
+	}
+	type hit struct{ a, b, alt int }
+	var hits []hit
+	for k, alt := range w.alts {
+		for from := 0; from < len(sq.s); {
+			i := strings.Index(sq.s[from:], alt)
+			if i < 0 {
+				break
+			}
+			i += from
+			hits = append(hits, hit{i, i + len(alt), k})
+			from = i + len(alt)
+		}
+	}
+	sort.Slice(hits, func(i, j int) bool {
+		if hits[i].a != hits[j].a {
+			return hits[i].a < hits[j].a
+		}
+		return hits[i].alt < hits[j].alt
+	})
+	var out [][2]int
+	end := -1
+	for _, h := range hits {
+		if h.a < end {
+			continue
+		}
+		out = append(out, [2]int{sq.pos[h.a], sq.pos[h.b-1] + 1})
+		end = h.b
+	}
+	return out
+}
+
+// FindAllStringIndex finds the pattern in s, as a regexp would.
+func (w *words) FindAllStringIndex(s string, _ int) [][]int {
+	var out [][]int
+	for _, m := range w.findIn(squeeze(s, 0), s, 0) {
+		out = append(out, []int{m[0], m[1]})
+	}
+	return out
+}
+
+// MatchString tells whether the pattern occurs in s.
+func (w *words) MatchString(s string) bool { return len(w.findIn(squeeze(s, 0), s, 0)) > 0 }
