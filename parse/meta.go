@@ -106,8 +106,10 @@ func (p *parser) readMeta() {
 	compact := strings.NewReplacer("\n", "", " ", "", "\f", "").Replace(head)
 	if r.Agency == "" {
 		// The page's own byline: 发布机构：… / 信息来源：….
-		if m := bylineOrg.FindStringSubmatch(compact); m != nil {
-			p.setAgency(m[1])
+		if hasAny(compact, "发布机构", "发文机关", "发布单位", "来源", "编制单位") {
+			if m := bylineOrg.FindStringSubmatch(compact); m != nil {
+				p.setAgency(m[1])
+			}
 		}
 	}
 	if r.Agency == "" {
@@ -155,11 +157,36 @@ func (p *parser) readMeta() {
 	}
 	if r.County == "" && r.Agency != "" {
 		// The narrative often names the county before the town (乐至县劳动镇).
-		for _, m := range countyTown.FindAllStringSubmatch(compact, -1) {
-			if m[2] == r.Agency || strings.HasPrefix(r.Agency, m[2]) {
-				r.County = shortCounty(strings.TrimLeft(m[1], leadWords))
+		// Only the words just before each mention of the town can name its
+		// county: the search looks there, not along the whole text.
+		town := []rune(r.Agency)
+		stem := string(town[:min(len(town), 2)])
+		for from := 0; from < len(compact); {
+			i := strings.Index(compact[from:], stem)
+			if i < 0 {
 				break
 			}
+			i += from
+			lo := max(0, i-8*3)
+			for lo > 0 && !utf8.RuneStart(compact[lo]) {
+				lo--
+			}
+			hi := min(len(compact), i+len(r.Agency)+3)
+			for hi < len(compact) && !utf8.RuneStart(compact[hi]) {
+				hi++
+			}
+			found := false
+			for _, m := range countyTown.FindAllStringSubmatch(compact[lo:hi], -1) {
+				if m[2] == r.Agency || strings.HasPrefix(r.Agency, m[2]) {
+					r.County = shortCounty(strings.TrimLeft(m[1], leadWords))
+					found = true
+					break
+				}
+			}
+			if found {
+				break
+			}
+			from = i + len(stem)
 		}
 	}
 }
@@ -204,6 +231,15 @@ func selfMatches(text, name string) bool {
 		return strings.HasSuffix(name, m[1]) || strings.HasSuffix(name, m[1]+"人民政府")
 	}
 	return strings.HasSuffix(name, m[1]) || (m[1] == "委" && strings.HasSuffix(name, "委员会")) || (m[1] == "办" && strings.HasSuffix(name, "办公室"))
+}
+
+func hasAny(s string, words ...string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // stripFurniture removes page furniture from the start of a line.
