@@ -48,7 +48,6 @@ const gap = `[ \t\n\f]*`
 
 var prefixBefore = regexp.MustCompile(`(?:[一二三四五六七八九十]{1,2}[ \t]*[、.,]|\([ \t]*[一二三四五六七八九十]{1,2}[ \t]*\)|[0-9][ \t]*[.、,]|\([ \t]*[0-9][ \t]*\)|[①②③④⑤⑥⑦⑧⑨⑩])[ \t]*$`)
 
-
 var (
 	t3Cols = report.T3Columns
 
