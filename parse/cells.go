@@ -84,8 +84,9 @@ var (
 	numberRe = regexp.MustCompile(`^[?]*[ \t]*([+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?)[ \t]*(万元|元|件|个|条|项|次|宗|家)?$`)
 	// gluedSigned is a run of numbers glued with a negative one among them
 	// (行政处罚7-32: 7, -3, 2).
-	// A stray space may cut it after the sign (行政处罚1- 10).
-	gluedSigned = regexp.MustCompile(`^[0-9]+(?:-[0-9]+)*-?$`)
+	// A stray space may cut it after the sign or a decimal point
+	// (行政处罚1- 10, 政府集中采购11. 4).
+	gluedSigned = regexp.MustCompile(`^[0-9]+(?:[-.][0-9]+)*[-.]?$`)
 	zeroRe      = regexp.MustCompile(`^[?]*[ \t]*(/|-{1,2}|—{1,2}|无|空|零|——)$`)
 )
 

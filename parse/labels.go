@@ -64,6 +64,9 @@ func findLabels(t *text, sp span, tmpl []rowDef, anyOrder bool) []label {
 		if tmpl[c.row].code == "total" && !strings.Contains(t.norm[c.a:c.b], "七") {
 			return 1
 		}
+		if tmpl[c.row].group {
+			return 1 // a group's heading holds no numbers; its rows do
+		}
 		return 2
 	}
 	best := make([]int, n)

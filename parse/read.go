@@ -164,6 +164,7 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 				"表三“总计”列的位置按各行数字的勾稽关系确定（表头所示列序与数字不符）", "t3.new.total")
 		}
 	}
+	displaced := p.displacedRows(rows, tmpl, cols, table)
 	merged := false // a row of the table had merged cells
 	for ri, rc := range rows {
 		def := tmpl[rc.l.row]
@@ -175,6 +176,9 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 		vals := rc.vals
 		name := strings.TrimSpace(s[rc.l.a:rc.l.b])
 		line := p.t.lineOf(rc.l.a)
+		if displaced[ri] {
+			continue // flagged by displacedRows
+		}
 		if n := len(vals); n > 0 && vals[n-1].a == -1 {
 			// A token that opens like a number but is none (7-, 1-2-):
 			// the row's numbers cannot be told apart safely.
@@ -218,7 +222,7 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 		for len(vals) > width && vals[len(vals)-1].kind == kindEmpty {
 			vals = vals[:len(vals)-1] // empty cells padding the row
 		}
-		if len(vals) > width && restIsOtherRow(vals[width:]) {
+		if len(vals) > width && (restIsOtherRow(vals[width:]) || p.rowOnItsLine(vals, width, rc.l.a)) {
 			// The row's numbers end where words start again: what follows
 			// is a row this template does not know (其他主动公开文件).
 			vals = vals[:width]
@@ -348,11 +352,90 @@ func (p *parser) flagAbsentRows(table int, tmpl []rowDef, labels []label, hasSub
 		fmt.Sprintf("表%s中没有找到%d行的行名（原文缺少这些行、行名写法不同或文本被截断），其数字未读取", "二三四"[3*(table-2):3*(table-1)], len(names)), cells...)
 }
 
+// displacedRows finds labels printed in a block with their numbers in a
+// block after them (PDF conversions: 4.无正当理由… / 5.要求行政机关确认… /
+// 1.申请人逾期不补正… then three rows of numbers, kewei-2024-source.md):
+// the row that holds several rows' numbers and the rows before it that hold
+// none. Which numbers are whose is a guess, so none of them is read and a
+// finding says why.
+func (p *parser) displacedRows(rows []rowCells, tmpl []rowDef, cols []string, table int) map[int]bool {
+	out := map[int]bool{}
+	for i, rc := range rows {
+		width := len(tmpl[rc.l.row].cols)
+		if table == 3 {
+			width = len(cols)
+		}
+		n := 0
+		for _, c := range rc.vals {
+			if c.kind == kindValue {
+				n++
+			}
+		}
+		if width < 2 || n < 2*width || p.rowOnItsLine(rc.vals, width, rc.l.a) {
+			continue
+		}
+		first := i
+		for first > 0 && !out[first-1] && valueCount(rows[first-1].vals) == 0 {
+			first--
+		}
+		if first == i {
+			continue
+		}
+		var names, cells []string
+		for k := first; k <= i; k++ {
+			out[k] = true
+			def := tmpl[rows[k].l.row]
+			names = append(names, strings.TrimSpace(p.t.norm[rows[k].l.a:rows[k].l.b]))
+			rowCols := def.cols
+			if table == 3 {
+				rowCols = cols
+			}
+			cells = append(cells, codes(table, def.code, rowCols)...)
+		}
+		p.flag(report.RuleAmbiguous, report.SeverityWarning,
+			fmt.Sprintf("第%d行起的%d行（%s）行名连排、数字成块排在其后，无法确定各行的数字，未读取", p.t.lineOf(rows[first].l.a), i-first+1, strings.Join(names, "、")), cells...)
+	}
+	return out
+}
+
+func valueCount(vals []cell) int {
+	n := 0
+	for _, c := range vals {
+		if c.kind == kindValue {
+			n++
+		}
+	}
+	return n
+}
+
+// rowOnItsLine tells whether a row's first width cells stand on its
+// label's line and the rest start on a later one: a row a line, followed
+// by a row whose label the text lost (| 0 | 0 | … | under | （一）予以公开 |).
+func (p *parser) rowOnItsLine(vals []cell, width, labelAt int) bool {
+	line := p.t.lineOf(labelAt)
+	for _, c := range vals[:width] {
+		if c.kind == kindValue && p.t.lineOf(c.a) != line {
+			return false
+		}
+	}
+	for _, c := range vals[width:] {
+		if c.kind == kindValue {
+			return p.t.lineOf(c.a) > line
+		}
+	}
+	return true
+}
+
 // startsNumeric tells whether a word opens with a digit or a sign, as a
 // number torn by a stray space does (7- of 7- 12).
 func startsNumeric(w string) bool {
 	digit := func(i int) bool { return i < len(w) && w[i] >= '0' && w[i] <= '9' }
-	return digit(0) || ((w != "" && (w[0] == '-' || w[0] == '+' || w[0] == '.')) && digit(1))
+	if !(digit(0) || ((w != "" && (w[0] == '-' || w[0] == '+' || w[0] == '.')) && digit(1))) {
+		return false
+	}
+	// Only signs, digits and points: a numbered label that lost its row
+	// (1.属于国家秘密 printed out of order) is words, not a torn number.
+	return strings.Trim(w, "0123456789-+.,") == ""
 }
 
 // restIsOtherRow tells whether the cells beyond a row's width belong to
