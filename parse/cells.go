@@ -248,7 +248,7 @@ func (p *parser) cells(lay layout, a, b int, labelEnd int) []cell {
 				continue
 			}
 			seg := s[start:i]
-			if padding(s, i) || (md && strings.TrimSpace(seg) == "" && strings.Contains(seg, "\n")) {
+			if p.padding(i) || (md && strings.TrimSpace(seg) == "" && strings.Contains(seg, "\n")) {
 				// A line of nothing but bars pads a merged cell; in a
 				// markdown table the bars closing one line and opening the
 				// next hold no cell between them.
@@ -364,8 +364,12 @@ func baseGap(lay layout) int {
 
 // padding tells whether the bar at i stands on a line holding only four or
 // more bars: the trace of merged cells, not a row of empty cells.
-func padding(s string, i int) bool {
-	a := strings.LastIndexByte(s[:i], '\n') + 1
+func (p *parser) padding(i int) bool {
+	s := p.t.norm
+	a := p.t.lineStart(i)
+	if v, ok := p.pad[a]; ok {
+		return v // one look per line, not per bar
+	}
 	b := strings.IndexByte(s[i:], '\n')
 	if b < 0 {
 		b = len(s)
@@ -373,7 +377,11 @@ func padding(s string, i int) bool {
 		b += i
 	}
 	line := strings.TrimSpace(s[a:b])
-	return len(line) >= 4 && strings.Trim(line, "| ") == ""
+	if p.pad == nil {
+		p.pad = map[int]bool{}
+	}
+	p.pad[a] = len(line) >= 4 && strings.Trim(line, "| ") == ""
+	return p.pad[a]
 }
 
 func fieldsIndex(s string) [][2]int {

@@ -256,8 +256,7 @@ func (p *parser) lineCells(line int) []string {
 
 // cellIndex is the index of the "|"-closed cell that holds offset off.
 func (p *parser) cellIndex(off int) int {
-	ls := strings.LastIndexByte(p.t.norm[:off], '\n') + 1
-	return strings.Count(p.t.norm[ls:off], "|")
+	return p.t.barsBefore(off)
 }
 
 // setGridRow records a row placed by its grid columns; columns no cell

@@ -69,13 +69,40 @@ func findLabels(t *text, sp span, tmpl []rowDef, anyOrder bool) []label {
 		}
 		return 2
 	}
+	// The chain ending at each candidate, built in one pass: candidates that
+	// end before this one starts are added, as they come, to the best chain
+	// ending in each template row, so each step looks at the rows (about
+	// 30), not at every earlier candidate — linear in the text, where a
+	// page of thousands of repeated labels would otherwise be quadratic.
 	best := make([]int, n)
 	prev := make([]int, n)
+	byEnd := make([]int, n)
+	for i := range byEnd {
+		byEnd[i] = i
+	}
+	sort.SliceStable(byEnd, func(x, y int) bool { return cands[byEnd[x]].b < cands[byEnd[y]].b })
+	rowBest := make([]int, len(tmpl)) // index of the best chain ending in each row, -1 none
+	for r := range rowBest {
+		rowBest[r] = -1
+	}
+	added := 0
 	for i := range cands {
+		for added < n && cands[byEnd[added]].b <= cands[i].a {
+			j := byEnd[added]
+			r := cands[j].row
+			if k := rowBest[r]; k < 0 || best[j] > best[k] || (best[j] == best[k] && j < k) {
+				rowBest[r] = j
+			}
+			added++
+		}
 		best[i], prev[i] = weight(cands[i]), -1
-		for j := 0; j < i; j++ {
-			if cands[j].row < cands[i].row && cands[j].b <= cands[i].a && best[j]+weight(cands[i]) > best[i] {
-				best[i], prev[i] = best[j]+weight(cands[i]), j
+		for r := 0; r < cands[i].row; r++ {
+			j := rowBest[r]
+			if j < 0 {
+				continue
+			}
+			if v := best[j] + weight(cands[i]); v > best[i] || (v == best[i] && prev[i] >= 0 && j < prev[i]) {
+				best[i], prev[i] = v, j
 			}
 		}
 	}

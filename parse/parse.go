@@ -79,7 +79,8 @@ type parser struct {
 	// readings until the whole table is read.
 	deferGlued bool
 	pending    []pendingRow
-	tr         *Trace // how the report is read, when asked
+	tr         *Trace       // how the report is read, when asked
+	pad        map[int]bool // padding(), by line start
 	// subtotals holds the 小计 column of an 8-column table 3, by row.
 	subtotals map[string]subtotal
 }

@@ -85,7 +85,7 @@ func columnEnds(p *parser, rows [][]cell, width int) []int {
 			// What stands before the first number: wide gaps (pdftotext
 			// pads columns) or words of different lengths that the
 			// numbers still line up after.
-			ls := strings.LastIndexByte(p.t.norm[:vals[0].a], '\n') + 1
+			ls := p.t.lineStart(vals[0].a)
 			before := strings.TrimRight(p.t.norm[ls:vals[0].a], " \t")
 			starts = append(starts, utf8.RuneCountInString(before))
 			if vals[0].a-(ls+len(before)) >= 2 {
@@ -125,7 +125,7 @@ func columnEnds(p *parser, rows [][]cell, width int) []int {
 
 // column is the character position of offset off on its line.
 func (p *parser) column(off int) int {
-	ls := strings.LastIndexByte(p.t.norm[:off], '\n') + 1
+	ls := p.t.lineStart(off)
 	return utf8.RuneCountInString(p.t.norm[ls:off])
 }
 

@@ -487,8 +487,7 @@ func (p *parser) put(code string, v float64, src report.Source) {
 
 func (p *parser) source(c cell, table, row, col int) report.Source {
 	src := report.Source{Line: p.t.lineOf(c.a), Page: p.t.pageOf(c.a), Table: table, Row: row, Col: col}
-	ls := strings.LastIndexByte(p.t.norm[:c.a], '\n') + 1
-	src.Cell = strings.Count(p.t.norm[ls:c.a], "|")
+	src.Cell = p.t.barsBefore(c.a)
 	if c.b > c.a {
 		src.Raw = p.t.rawOf(c.a, c.b)
 	}

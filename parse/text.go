@@ -15,11 +15,13 @@ import (
 // text is a report's text prepared for reading: folded for matching, with
 // a map back to the bytes as printed.
 type text struct {
-	raw   string
-	norm  string
-	back  []int // back[i] = offset in raw of byte i of norm
-	lines []int // offsets in norm where lines start
-	pages []int // offsets in norm of form feeds (PDF page breaks)
+	raw       string
+	norm      string
+	back      []int   // back[i] = offset in raw of byte i of norm
+	lines     []int   // offsets in norm where lines start
+	pages     []int   // offsets in norm of form feeds (PDF page breaks)
+	normLines []int   // offsets in norm where lines start
+	bars      []int32 // bars[i]: "|" in norm[:i]
 	// tabbed: tables pasted from a spreadsheet, a tab between cells.
 	tabbed  bool
 	dropped int // running heads dropped
@@ -96,12 +98,33 @@ func prepare(raw string) *text {
 			t.lines = append(t.lines, i+1)
 		}
 	}
+	t.normLines = []int{0}
+	t.bars = make([]int32, len(t.norm)+1)
 	for i := 0; i < len(t.norm); i++ {
-		if t.norm[i] == '\f' {
+		t.bars[i+1] = t.bars[i]
+		switch t.norm[i] {
+		case '\f':
 			t.pages = append(t.pages, i)
+		case '\n':
+			t.normLines = append(t.normLines, i+1)
+		case '|':
+			t.bars[i+1]++
 		}
 	}
 	return t
+}
+
+// lineStart is the offset in the folded text where the line holding off
+// starts; barsBefore counts the bars between it and off. Both answer in
+// logarithmic time, so a page saved as one line is not read in quadratic
+// time.
+func (t *text) lineStart(off int) int {
+	i := sort.Search(len(t.normLines), func(i int) bool { return t.normLines[i] > off })
+	return t.normLines[i-1]
+}
+
+func (t *text) barsBefore(off int) int {
+	return int(t.bars[off] - t.bars[t.lineStart(off)])
 }
 
 // dropRunningHeads removes from the folded text the running heads of a
