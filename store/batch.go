@@ -25,6 +25,11 @@ type writer struct {
 	// noCorrections: the batch found the corrections table empty, so no
 	// report of it has corrections to lay over (the batch adds none).
 	noCorrections bool
+	// agencies and merged, in a batch, are the ids of the agencies not
+	// from GB/T 2260 (unregistered, synthetic, imported) and the ids merged
+	// into another: loaded once, so each report
+	// needs no lookup for them (nil outside a batch: look each time).
+	agencies, merged map[string]bool
 }
 
 func newWriter(conn *sql.Conn, keep bool) *writer {
@@ -145,12 +150,16 @@ type batchState struct {
 	// keys are the agency id|year this batch wrote: their appended rows
 	// must be flushed before a later report of the batch reads them.
 	keys map[string]bool
-	// narratives are the identities whose text this batch appended.
-	narratives map[string]bool
+	// narratives are the identities whose text this batch appended;
+	// stored those whose text was stored before the batch.
+	narratives, stored map[string]bool
 }
 
 const (
 	sqlBatchKeys    = `SELECT agency_id FROM reports WHERE year = ? AND agency_id IS NOT NULL`
+	sqlBatchTexts   = `SELECT DISTINCT agency, county FROM narratives WHERE year = ?`
+	sqlBatchUnreg   = `SELECT id FROM agencies WHERE source <> 'gbt2260'`
+	sqlBatchMerged  = `SELECT id FROM agencies WHERE merged_into IS NOT NULL`
 	sqlBatchLegacy  = `SELECT count(*) FROM reports WHERE agency_id IS NULL`
 	sqlBatchOrphans = `SELECT count(*) FROM reports WHERE county = ''`
 	// Orphaned and superseded corrections are never laid over a report.
@@ -158,7 +167,7 @@ const (
 )
 
 func loadBatchState(ctx context.Context, w *writer, items []BatchItem) (*batchState, error) {
-	b := &batchState{existing: map[string]bool{}, keys: map[string]bool{}, narratives: map[string]bool{}}
+	b := &batchState{existing: map[string]bool{}, keys: map[string]bool{}, narratives: map[string]bool{}, stored: map[string]bool{}}
 	years := map[int]bool{}
 	for _, it := range items {
 		years[it.Report.Year] = true
@@ -181,6 +190,18 @@ func loadBatchState(ctx context.Context, w *writer, items []BatchItem) (*batchSt
 			return nil, err
 		}
 	}
+	for y := range years {
+		if err := scanStrings(ctx, w, sqlBatchTexts, func(v []string) { b.stored[fmt.Sprintf("%s|%s|%d", v[0], v[1], y)] = true }, y); err != nil {
+			return nil, err
+		}
+	}
+	w.agencies, w.merged = map[string]bool{}, map[string]bool{}
+	if err := scanStrings(ctx, w, sqlBatchUnreg, func(v []string) { w.agencies[v[0]] = true }); err != nil {
+		return nil, err
+	}
+	if err := scanStrings(ctx, w, sqlBatchMerged, func(v []string) { w.merged[v[0]] = true }); err != nil {
+		return nil, err
+	}
 	var n int
 	if err := w.QueryRowContext(ctx, sqlBatchLegacy).Scan(&n); err != nil {
 		return nil, err
@@ -195,6 +216,31 @@ func loadBatchState(ctx context.Context, w *writer, items []BatchItem) (*batchSt
 	}
 	w.noCorrections = n == 0
 	return b, nil
+}
+
+// scanStrings calls f with each row of a query of text columns.
+func scanStrings(ctx context.Context, q queryer, query string, f func([]string), args ...any) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return err
+	}
+	vals := make([]string, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+		f(vals)
+	}
+	return rows.Err()
 }
 
 // BatchItem is one report of a batch with how to store it; Narrative, when
@@ -290,10 +336,12 @@ func (s *Store) saveBatch(ctx context.Context, items []BatchItem, res []SaveResu
 					return i, err
 				}
 			}
-			b.narratives[nk] = true
-			if _, err = w.ExecContext(ctx, sqlDeleteNarrative, r.Agency, r.County, r.Year); err != nil {
-				return i, err
+			if b.narratives[nk] || b.stored[nk] {
+				if _, err = w.ExecContext(ctx, sqlDeleteNarrative, r.Agency, r.County, r.Year); err != nil {
+					return i, err
+				}
 			}
+			b.narratives[nk] = true
 			for j, sec := range it.Narrative {
 				if err = w.appendRow("narratives", r.Agency, r.County, int32(r.Year), int32(j), int32(sec.Number), sec.Body); err != nil {
 					return i, err
