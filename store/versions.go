@@ -87,7 +87,22 @@ func snapshotLegacy(ctx context.Context, c execer, id int64) error {
 // (before any correction) as a version of report id.
 func storeVersion(ctx context.Context, w *writer, id int64, version int, r *report.Report, kind, format string, published any, author, held string, now time.Time) error {
 	n, t3, t4 := tableStats(r)
-	if _, err := w.ExecContext(ctx, sqlInsertVersion, id, version, r.Agency, r.County, r.Edition, format, kind, r.File, r.SHA256, published,
+	if w.stmts != nil {
+		// In a batch the version row goes through the Appender too: one
+		// statement less per report.
+		var day any
+		if p, ok := published.(string); ok {
+			d, err := time.Parse("2006-01-02", p)
+			if err != nil {
+				return fmt.Errorf("published_on %q: %w", p, err)
+			}
+			day = d
+		}
+		if err := w.appendRow("report_versions", id, int32(version), r.Agency, r.County, r.Edition, format, kind, r.File, r.SHA256, day,
+			r.Synthetic, int32(n), t3, t4, auditAuthor(author), nullStr(held), now); err != nil {
+			return err
+		}
+	} else if _, err := w.ExecContext(ctx, sqlInsertVersion, id, version, r.Agency, r.County, r.Edition, format, kind, r.File, r.SHA256, published,
 		r.Synthetic, n, t3, t4, auditAuthor(author), nullStr(held), now); err != nil {
 		return err
 	}
