@@ -113,6 +113,10 @@ func National(places []NationalPlace, opts NationalOptions, emit func(NationalDo
 		rng := rand.New(rand.NewPCG(opts.Seed, 0x9e3779b97f4a7c15^uint64(i+1)))
 		t := &town{county: p.County, name: p.Name, body: p.Body, index: i}
 		t.draw(rng, p.Body == "办事处")
+		if !p.Department && !t.big {
+			// Most towns receive a handful of applications a year, or none.
+			t.size *= 0.4
+		}
 		if p.Department {
 			// A department's load: the police and land offices of a city
 			// district receive thousands of applications, a small county's
