@@ -13,6 +13,7 @@ import (
 
 	"nianbao/generate"
 	"nianbao/ingest"
+	"nianbao/registry"
 	"nianbao/store"
 )
 
@@ -131,6 +132,69 @@ func BenchmarkIngestGenerated(b *testing.B) {
 	}
 }
 
+// nationalByFormat writes a sample of the national corpus spread over the
+// country (limit reports) into one folder per format, with the manifests.
+func nationalByFormat(tb testing.TB, limit int) map[string]string {
+	tb.Helper()
+	reg, err := registry.Default()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	root := tb.TempDir()
+	if _, err := generate.WriteNational(root, generate.NationalPlaces(reg, 3), generate.NationalOptions{Seed: 3, Limit: limit}); err != nil {
+		tb.Fatal(err)
+	}
+	dirs := map[string]string{}
+	err = filepath.Walk(root, func(path string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() || info.Name() == "manifest.csv" {
+			return err
+		}
+		format := filepath.Ext(path)[1:]
+		rel, _ := filepath.Rel(root, path)
+		dst := filepath.Join(root+"-"+format, rel)
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		if err := os.Rename(path, dst); err != nil {
+			return err
+		}
+		// The folder's manifest goes along (it names every file, of every
+		// format; ingest only looks up the files it reads).
+		m := filepath.Join(filepath.Dir(path), "manifest.csv")
+		if data, err := os.ReadFile(m); err == nil {
+			os.WriteFile(filepath.Join(filepath.Dir(dst), "manifest.csv"), data, 0o644)
+		}
+		dirs[format] = root + "-" + format
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return dirs
+}
+
+// BenchmarkIngestFormats ingests a national sample one format at a time
+// (text, HTML, Word, Excel; PDF needs a browser to render) and prints each
+// against DuckDB's floor. NIANBAO_BENCH_NATIONAL sets the sample (default 600).
+func BenchmarkIngestFormats(b *testing.B) {
+	limit := 600
+	if n, err := strconv.Atoi(os.Getenv("NIANBAO_BENCH_NATIONAL")); err == nil && n > 0 {
+		limit = n
+	}
+	dirs := nationalByFormat(b, limit)
+	for _, format := range []string{"txt", "html", "docx", "xlsx"} {
+		b.Run(format, func(b *testing.B) {
+			var f ingestFigures
+			for b.Loop() {
+				f = measureIngest(b, dirs[format], ingest.DefaultBatchSize)
+			}
+			b.Log(f)
+			b.ReportMetric(float64(f.Reports)/f.Ingest.Seconds(), "reports/s")
+			b.ReportMetric(f.Ingest.Seconds()/f.Floor.Seconds(), "x_floor")
+		})
+	}
+}
+
 // TestIngestBenchmarkRuns keeps the benchmark's code working in CI on a
 // handful of reports; it asserts what was stored, never a time.
 func TestIngestBenchmarkRuns(t *testing.T) {
@@ -144,4 +208,11 @@ func TestIngestBenchmarkRuns(t *testing.T) {
 		t.Fatalf("stored %d of %d reports, %d cells", f.Reports, len(truth), f.Cells)
 	}
 	t.Log(f)
+	for format, dir := range nationalByFormat(t, 40) {
+		f := measureIngest(t, dir, 4)
+		if f.Reports == 0 || f.Cells == 0 {
+			t.Errorf("%s: stored %d reports, %d cells", format, f.Reports, f.Cells)
+		}
+		t.Log(format, f)
+	}
 }
