@@ -471,6 +471,8 @@ func IngestPathsWith(ctx context.Context, st *store.Store, paths []string, meta 
 	if size <= 0 {
 		size = DefaultBatchSize
 	}
+	// Cancelled on return so the parsing goroutines stop (it runs after
+	// the re-check below: deferred calls run last first).
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	claimed := map[string]string{} // agency id|year → file that claimed it
@@ -480,7 +482,7 @@ func IngestPathsWith(ctx context.Context, st *store.Store, paths []string, meta 
 	touched := map[string][2]int{}
 	defer func() {
 		for county, years := range touched {
-			if err := assess.RecheckCounty(context.WithoutCancel(ctx), st, county, years[0], years[1]+1, assess.DefaultSheet()); err != nil {
+			if err := assess.RecheckCounty(ctx, st, county, years[0], years[1]+1, assess.DefaultSheet()); err != nil {
 				slog.Error("assessment checks", "county", county, "err", err)
 			}
 		}
