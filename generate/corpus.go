@@ -164,32 +164,38 @@ func makeTowns(opts Options) []*town {
 				}
 			}
 			t := &town{county: county, name: name, body: kind.body, index: len(towns)}
-			switch p := rng.IntN(10); {
-			case p == 9:
-				t.size, t.big = 40+rng.Float64()*80, true
-			case p >= 7:
-				t.size = 10 + rng.Float64()*15
-			default:
-				t.size = rng.Float64() * 8
-			}
-			if kind.suffix == "街道" {
-				t.size *= 1.5
-			}
-			t.licensingScale = 5 + rng.Float64()*40
-			if t.big {
-				t.licensingScale = 400 + rng.Float64()*1500
-			}
-			if rng.IntN(4) == 0 {
-				t.oldTemplateYear = 2021 + rng.IntN(2)
-			}
-			t.normInForce = float64(rng.IntN(6))
-			t.normPublished = t.normInForce + float64(rng.IntN(4))
-			t.items = map[string]float64{}
+			t.draw(rng, kind.suffix == "街道")
 			towns = append(towns, t)
 		}
 	}
 	sort.SliceStable(towns, func(i, j int) bool { return towns[i].index < towns[j].index })
 	return towns
+}
+
+// draw gives a town its size and habits; a street office (street) sees
+// more applications than a town of the same draw.
+func (t *town) draw(rng *rand.Rand, street bool) {
+	switch p := rng.IntN(10); {
+	case p == 9:
+		t.size, t.big = 40+rng.Float64()*80, true
+	case p >= 7:
+		t.size = 10 + rng.Float64()*15
+	default:
+		t.size = rng.Float64() * 8
+	}
+	if street {
+		t.size *= 1.5
+	}
+	t.licensingScale = 5 + rng.Float64()*40
+	if t.big {
+		t.licensingScale = 400 + rng.Float64()*1500
+	}
+	if rng.IntN(4) == 0 {
+		t.oldTemplateYear = 2021 + rng.IntN(2)
+	}
+	t.normInForce = float64(rng.IntN(6))
+	t.normPublished = t.normInForce + float64(rng.IntN(4))
+	t.items = map[string]float64{}
 }
 
 // Edition gives the table template of a year: 2019 for 2019–2020, 2021 after.

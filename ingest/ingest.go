@@ -285,7 +285,69 @@ type Result struct {
 // ParseAll reads files on all cores, applying a folder's manifest.csv where
 // there is one, and returns the results in the order of paths.
 func ParseAll(paths []string, meta Meta) []Result {
-	results := make([]Result, len(paths))
+	results := make([]Result, 0, len(paths))
+	for res := range ParseStream(context.Background(), paths, meta, 0) {
+		results = append(results, res)
+	}
+	return results
+}
+
+// ParseStream reads files on all cores and hands the results over in the
+// order of paths as they are ready, holding at most window of them ahead
+// of the reader (0: 64 per core), so memory stays bounded however many
+// files there are. The channel closes after the last file, or soon after
+// ctx ends.
+func ParseStream(ctx context.Context, paths []string, meta Meta, window int) <-chan Result {
+	workers := runtime.GOMAXPROCS(0)
+	if window <= 0 {
+		window = 64 * workers
+	}
+	parse := fileParser(meta)
+	type job struct {
+		path string
+		out  chan Result
+	}
+	jobs := make(chan job)
+	pending := make(chan chan Result, window)
+	for w := 0; w < workers; w++ {
+		go func() {
+			for j := range jobs {
+				j.out <- parse(j.path)
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		defer close(pending)
+		for _, p := range paths {
+			c := make(chan Result, 1)
+			select {
+			case pending <- c:
+			case <-ctx.Done():
+				return
+			}
+			jobs <- job{p, c}
+		}
+	}()
+	out := make(chan Result)
+	go func() {
+		defer close(out)
+		for c := range pending {
+			select {
+			case out <- <-c:
+			case <-ctx.Done():
+				// Drain so the workers can finish.
+				for range pending {
+				}
+				return
+			}
+		}
+	}()
+	return out
+}
+
+// fileParser reads one file with the manifest of its folder applied.
+func fileParser(meta Meta) func(path string) Result {
 	manifests := map[string]*document.Manifest{}
 	var mu sync.Mutex
 	manifestFor := func(dir string) (*document.Manifest, bool) {
@@ -300,33 +362,19 @@ func ParseAll(paths []string, meta Meta) []Result {
 		}
 		return m, m != nil
 	}
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				p := paths[i]
-				m := meta
-				code := ""
-				if mf, ok := manifestFor(filepath.Dir(p)); ok {
-					if e, ok := mf.Lookup(filepath.Base(p)); ok {
-						m = mergeManifest(m, e)
-						code = e.DivisionCode
-					}
-				}
-				results[i] = parseOne(p, m)
-				results[i].DivisionCode = code
+	return func(p string) Result {
+		m := meta
+		code := ""
+		if mf, ok := manifestFor(filepath.Dir(p)); ok {
+			if e, ok := mf.Lookup(filepath.Base(p)); ok {
+				m = mergeManifest(m, e)
+				code = e.DivisionCode
 			}
-		}()
+		}
+		res := parseOne(p, m)
+		res.DivisionCode = code
+		return res
 	}
-	for i := range paths {
-		jobs <- i
-	}
-	close(jobs)
-	wg.Wait()
-	return results
 }
 
 // parseOne reads one file; a reader bug on strange bytes becomes that
@@ -406,13 +454,22 @@ type Options struct {
 	// Force makes a version current even when it is far smaller than the
 	// current one or conflicts with another file of the batch.
 	Force bool
+	// BatchSize is how many reports one transaction holds (0: 256). 1
+	// stores each report in its own transaction (store.SaveWith), the way
+	// an upload is stored.
+	BatchSize int
 }
+
+// DefaultBatchSize is the reports per transaction when Options leave it 0:
+// past a few hundred the gain is small and a batch's rows sit in memory.
+const DefaultBatchSize = 256
 
 // Progress receives a tick per file handled.
 type Progress func(done, total int, path string)
 
-// IngestPaths parses every report under paths and stores each one in its
-// own transaction. A file that cannot be read is reported and skipped.
+// IngestPaths parses every report under paths on all cores and stores
+// them in batches of whole reports, one transaction per batch, through one
+// writer. A file that cannot be read is reported and skipped.
 func IngestPaths(ctx context.Context, st *store.Store, paths []string, meta Meta, progress Progress) (Summary, error) {
 	return IngestPathsWith(ctx, st, paths, meta, Options{}, progress)
 }
@@ -428,7 +485,14 @@ func IngestPathsWith(ctx context.Context, st *store.Store, paths []string, meta 
 	if err != nil {
 		return sum, err
 	}
-	results := ParseAll(files, meta)
+	size := opt.BatchSize
+	if size <= 0 {
+		size = DefaultBatchSize
+	}
+	// Cancelled on return so the parsing goroutines stop (it runs after
+	// the re-check below: deferred calls run last first).
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	claimed := map[string]string{} // agency id|year → file that claimed it
 	unreg := map[string]bool{}
 	// The assessment's cross-report checks run once per county at the end,
@@ -441,12 +505,91 @@ func IngestPathsWith(ctx context.Context, st *store.Store, paths []string, meta 
 			}
 		}
 	}()
-	for i, res := range results {
+	type queued struct {
+		path string
+		item store.BatchItem
+	}
+	var batch []queued
+	// done counts what the store did with one report.
+	done := func(q queued, saved store.SaveResult) {
+		r := q.item.Report
+		switch {
+		case saved.Unchanged:
+			sum.Unchanged++
+			return
+		case !saved.Current:
+			sum.Held = append(sum.Held, fmt.Sprintf("%s: 已存为报告 %d 的第 %d 版，但未设为当前版本：%s（确认无误请加 --force 重新导入，或在页面上恢复该版本）", q.path, saved.ID, saved.Version, saved.Held))
+			return
+		}
+		y := touched[r.County]
+		if y[0] == 0 || r.Year < y[0] {
+			y[0] = r.Year
+		}
+		y[1] = max(y[1], r.Year)
+		touched[r.County] = y
+		sum.Stored++
+		if saved.Replaced {
+			sum.Replaced++
+		}
+		for _, f := range r.Findings {
+			sum.ByRule[f.Rule]++
+		}
+	}
+	flush := func() error {
+		defer func() { batch = batch[:0] }()
+		if len(batch) == 0 {
+			return nil
+		}
+		if size == 1 {
+			// One report per transaction: the path uploads take.
+			for _, q := range batch {
+				saved, err := st.SaveWith(ctx, q.item.Report, q.item.Opt)
+				if err != nil {
+					if errors.Is(err, store.ErrLocked) {
+						return err
+					}
+					sum.Failed++
+					sum.Failures = append(sum.Failures, err.Error())
+					continue
+				}
+				if saved.Current && !saved.Unchanged {
+					if err := assess.KeepText(ctx, st, q.item.Report); err != nil {
+						slog.Error("assessment text", "file", q.path, "err", err)
+					}
+				}
+				done(q, saved)
+			}
+			return nil
+		}
+		items := make([]store.BatchItem, len(batch))
+		for i, q := range batch {
+			items[i] = q.item
+		}
+		saved, errs, err := st.SaveBatch(ctx, items)
+		if err != nil {
+			return err
+		}
+		for i, q := range batch {
+			if errs[i] != nil {
+				if errors.Is(errs[i], store.ErrLocked) {
+					return errs[i]
+				}
+				sum.Failed++
+				sum.Failures = append(sum.Failures, errs[i].Error())
+				continue
+			}
+			done(q, saved[i])
+		}
+		return nil
+	}
+	i := 0
+	for res := range ParseStream(ctx, files, meta, 0) {
+		i++
 		if err := ctx.Err(); err != nil {
 			return sum, err
 		}
 		if progress != nil {
-			progress(i+1, len(results), res.Path)
+			progress(i, len(files), res.Path)
 		}
 		if res.Skipped != "" {
 			sum.Skipped = append(sum.Skipped, fmt.Sprintf("%s: %s（%s），已跳过", res.Path, res.Skipped, KindNotReport.Label()))
@@ -496,42 +639,32 @@ func IngestPathsWith(ctx context.Context, st *store.Store, paths []string, meta 
 				unreg[id] = true
 				sum.Unregistered = append(sum.Unregistered, fmt.Sprintf("%s（%s，县：%s）", r.Agency, id, orDash(r.County)))
 			}
-			saved, err := st.SaveWith(ctx, r, so)
-			if err != nil {
-				if errors.Is(err, store.ErrLocked) {
+			batch = append(batch, queued{path: res.Path, item: store.BatchItem{Report: r, Opt: so, Narrative: narrative(r), KeepText: true}})
+			if len(batch) >= size {
+				if err := flush(); err != nil {
 					return sum, err
 				}
-				sum.Failed++
-				sum.Failures = append(sum.Failures, err.Error())
-				continue
-			}
-			switch {
-			case saved.Unchanged:
-				sum.Unchanged++
-				continue
-			case !saved.Current:
-				sum.Held = append(sum.Held, fmt.Sprintf("%s: 已存为报告 %d 的第 %d 版，但未设为当前版本：%s（确认无误请加 --force 重新导入，或在页面上恢复该版本）", res.Path, saved.ID, saved.Version, saved.Held))
-				continue
-			}
-			if err := assess.KeepText(ctx, st, r); err != nil {
-				slog.Error("assessment text", "file", res.Path, "err", err)
-			}
-			y := touched[r.County]
-			if y[0] == 0 || r.Year < y[0] {
-				y[0] = r.Year
-			}
-			y[1] = max(y[1], r.Year)
-			touched[r.County] = y
-			sum.Stored++
-			if saved.Replaced {
-				sum.Replaced++
-			}
-			for _, f := range r.Findings {
-				sum.ByRule[f.Rule]++
 			}
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		return sum, err
+	}
+	if err := flush(); err != nil {
+		return sum, err
+	}
 	return sum, nil
+}
+
+// narrative is the text sections the assessment keeps (assess.KeepText).
+func narrative(r *report.Report) []store.NarrativeSection {
+	var secs []store.NarrativeSection
+	if strings.TrimSpace(r.Text) != "" {
+		for _, s := range assess.SplitSections(r.Text) {
+			secs = append(secs, store.NarrativeSection{Number: s.Number, Body: s.Body})
+		}
+	}
+	return secs
 }
 
 func orDash(s string) string {

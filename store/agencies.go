@@ -225,6 +225,10 @@ func (s *Store) resolveAgency(ctx context.Context, q queryer, name, county, code
 		}
 	}
 	r := resolved{id: p.ID, county: p.County, countyCode: p.CountyCode, registered: registered}
+	if w, ok := q.(*writer); ok && w.merged != nil && !w.merged[p.ID] {
+		// The batch's list of merged agencies does not hold it.
+		return r, nil
+	}
 	// An agency a person merged into another lands on that one.
 	id, county, err := followMerge(ctx, q, p.ID)
 	if err != nil {
@@ -240,9 +244,17 @@ func (s *Store) resolveAgency(ctx context.Context, q queryer, name, county, code
 }
 
 func (s *Store) insertAgency(ctx context.Context, q queryer, p registry.Place, registered bool, reason string) error {
-	var n int
-	if err := q.QueryRowContext(ctx, sqlAgencyExists, p.ID).Scan(&n); err != nil || n > 0 {
-		return err
+	if w, ok := q.(*writer); ok && w.agencies != nil {
+		// A batch knows which unregistered agencies exist.
+		if w.agencies[p.ID] {
+			return nil
+		}
+		w.agencies[p.ID] = true
+	} else {
+		var n int
+		if err := q.QueryRowContext(ctx, sqlAgencyExists, p.ID).Scan(&n); err != nil || n > 0 {
+			return err
+		}
 	}
 	_, err := q.ExecContext(ctx, sqlInsertAgency, p.ID, nullStr(p.Code), p.Name, p.Short, string(p.Level), p.CountyCode, p.County,
 		p.CityCode, p.City, p.ProvinceCode, p.Province, p.Source, registered, nullStr(reason))

@@ -52,6 +52,11 @@ type NarrativeSection struct {
 func (s *Store) SaveNarrative(ctx context.Context, agency, county string, year int, sections []NarrativeSection) error {
 	s.write.Lock()
 	defer s.write.Unlock()
+	return s.saveNarrative(ctx, agency, county, year, sections)
+}
+
+// saveNarrative is SaveNarrative under the write lock already held.
+func (s *Store) saveNarrative(ctx context.Context, agency, county string, year int, sections []NarrativeSection) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err

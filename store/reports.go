@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 	"strings"
@@ -152,12 +151,26 @@ func (s *Store) save(ctx context.Context, r *report.Report, opt SaveOptions) (re
 	if _, err = conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
 		return res, err
 	}
+	w := newWriter(conn, false)
 	defer func() {
 		if err != nil {
+			w.close()
 			conn.ExecContext(context.Background(), "ROLLBACK")
 		}
 	}()
-	now := time.Now().UTC()
+	if res, err = s.saveIn(ctx, w, r, opt, time.Now().UTC(), nil); err != nil {
+		return res, err
+	}
+	if err = w.close(); err != nil {
+		return res, err
+	}
+	_, err = conn.ExecContext(ctx, "COMMIT")
+	return res, err
+}
+
+// saveIn stores r inside the transaction open on w. b, in a batch, says
+// which lookups cannot find anything (nil: make them all).
+func (s *Store) saveIn(ctx context.Context, conn *writer, r *report.Report, opt SaveOptions, now time.Time, b *batchState) (res SaveResult, err error) {
 	// Work on a copy so the caller's report stays as parsed.
 	cp := *r
 	cp.Cells = make(map[string]float64, len(r.Cells))
@@ -174,25 +187,49 @@ func (s *Store) save(ctx context.Context, r *report.Report, opt SaveOptions) (re
 	if ag.county != "" {
 		r.County = ag.county // the registry's spelling: 沐阳县 is 沭阳县
 	}
+	key := fmt.Sprintf("%s|%d", ag.id, r.Year)
+	if b != nil && (b.keys[key] || b.orphans) {
+		// A report this batch wrote may be read now: its appended rows
+		// must be visible to the lookups below.
+		if err = conn.flush(); err != nil {
+			return res, err
+		}
+	}
 	var cur current
 	found := true
-	switch e := conn.QueryRowContext(ctx, sqlFindByAgency, ag.id, r.Year).Scan(&cur.id, &cur.agency, &cur.county, &cur.file, &cur.hash, &cur.ingested, &cur.version, &cur.cells, &cur.t3, &cur.t4); {
-	case errors.Is(e, sql.ErrNoRows):
+	if b != nil && !b.existing[key] && !b.keys[key] {
+		// The batch's one lookup found no report of this agency and year.
+		found = false
+	} else {
+		switch e := conn.QueryRowContext(ctx, sqlFindByAgency, ag.id, r.Year).Scan(&cur.id, &cur.agency, &cur.county, &cur.file, &cur.hash, &cur.ingested, &cur.version, &cur.cells, &cur.t3, &cur.t4); {
+		case errors.Is(e, sql.ErrNoRows):
+			found = false
+		case e != nil:
+			return res, e
+		}
+	}
+	if !found && (b == nil || b.legacy) {
 		// A database from before the registry: the old key.
 		switch e := conn.QueryRowContext(ctx, sqlFindLegacy, r.Agency, r.County, r.Year).Scan(&cur.id, &cur.agency, &cur.county, &cur.file, &cur.hash, &cur.ingested, &cur.version, &cur.cells, &cur.t3, &cur.t4); {
 		case errors.Is(e, sql.ErrNoRows):
 			found = false
 		case e != nil:
 			return res, e
+		default:
+			found = true
 		}
-	case e != nil:
-		return res, e
 	}
-	if !found && ag.county != "" {
+	if !found && ag.county != "" && (b == nil || b.orphans) {
 		// Correcting the county by ingesting again: a county-less report
 		// (待归属) of this name and year becomes this agency's report.
 		if found, err = s.adopt(ctx, conn, r, ag, &cur, opt.Author, now); err != nil {
 			return res, err
+		}
+	}
+	if b != nil {
+		b.keys[key] = true
+		if r.County == "" {
+			b.orphans = true
 		}
 	}
 	kind := opt.Kind
@@ -224,10 +261,7 @@ func (s *Store) save(ctx context.Context, r *report.Report, opt SaveOptions) (re
 			if same {
 				// The same document read the same way: no new version.
 				res.Unchanged, res.Version, res.Current = true, cur.version, true
-				if err = conn.QueryRowContext(ctx, sqlCountActive, cur.agency, cur.county, r.Year).Scan(&res.Corrected); err != nil {
-					return res, err
-				}
-				_, err = conn.ExecContext(ctx, "COMMIT")
+				err = conn.QueryRowContext(ctx, sqlCountActive, cur.agency, cur.county, r.Year).Scan(&res.Corrected)
 				return res, err
 			}
 		}
@@ -262,8 +296,7 @@ func (s *Store) save(ctx context.Context, r *report.Report, opt SaveOptions) (re
 			fmt.Sprintf("report %d v%d", res.ID, res.Version), cur.hash, r.SHA256, res.Held); err != nil {
 			return res, err
 		}
-		_, err = conn.ExecContext(ctx, "COMMIT")
-		return res, err
+		return res, nil
 	}
 	if found {
 		res.Replaced = true
@@ -283,8 +316,7 @@ func (s *Store) save(ctx context.Context, r *report.Report, opt SaveOptions) (re
 			return res, err
 		}
 	}
-	_, err = conn.ExecContext(ctx, "COMMIT")
-	return res, err
+	return res, nil
 }
 
 const (
@@ -296,7 +328,7 @@ WHERE r.year = ? AND r.county = '' AND NOT a.registered AND a.county = '' AND a.
 // adopt moves the one county-less report of r's short name and year, if
 // there is exactly one, to r's agency now that its county is known; the
 // move is audited. Two candidates are left for a person (never guessed).
-func (s *Store) adopt(ctx context.Context, conn *sql.Conn, r *report.Report, ag resolved, cur *current, author string, now time.Time) (bool, error) {
+func (s *Store) adopt(ctx context.Context, conn *writer, r *report.Report, ag resolved, cur *current, author string, now time.Time) (bool, error) {
 	rows, err := conn.QueryContext(ctx, sqlOrphanCandidates, r.Year, registry.Short(r.Agency))
 	if err != nil {
 		return false, err
@@ -367,7 +399,7 @@ func auditAuthor(a string) string {
 
 // makeCurrent lays the corrections over r and writes it as the report's
 // current cells, sources and findings.
-func (s *Store) makeCurrent(ctx context.Context, conn *sql.Conn, id int64, version int, r *report.Report, kind, format string, published any, existed bool, now time.Time) (orphans []string, applied int, err error) {
+func (s *Store) makeCurrent(ctx context.Context, conn *writer, id int64, version int, r *report.Report, kind, format string, published any, existed bool, now time.Time) (orphans []string, applied int, err error) {
 	if existed {
 		for _, q := range []string{sqlDeleteCells, sqlDeleteSrc, sqlDeleteFind} {
 			if _, err := conn.ExecContext(ctx, q, id); err != nil {
@@ -375,68 +407,42 @@ func (s *Store) makeCurrent(ctx context.Context, conn *sql.Conn, id int64, versi
 			}
 		}
 	}
-	if orphans, applied, err = applyCorrections(ctx, conn, r, now); err != nil {
-		return nil, 0, err
+	if !conn.noCorrections {
+		if orphans, applied, err = applyCorrections(ctx, conn, r, now); err != nil {
+			return nil, 0, err
+		}
 	}
-	if _, err = conn.ExecContext(ctx, sqlUpdateCurrent, r.Edition, format, r.File, r.SHA256, published, r.Synthetic, now, version, kind, id); err != nil {
-		return nil, 0, err
+	if existed {
+		// A new report's row was inserted with these values already.
+		if _, err = conn.ExecContext(ctx, sqlUpdateCurrent, r.Edition, format, r.File, r.SHA256, published, r.Synthetic, now, version, kind, id); err != nil {
+			return nil, 0, err
+		}
 	}
-	err = conn.Raw(func(dc any) error {
-		return appendRows(dc.(driver.Conn), id, r)
-	})
-	return orphans, applied, err
+	return orphans, applied, appendRows(conn, id, r)
 }
 
 // appendRows loads cells, sources and findings with DuckDB's Appender.
-func appendRows(dc driver.Conn, id int64, r *report.Report) error {
-	cells, err := duckdb.NewAppenderFromConn(dc, "", "cells")
-	if err != nil {
-		return err
+func appendRows(w *writer, id int64, r *report.Report) error {
+	for _, code := range r.Codes() {
+		if err := w.appendRow("cells", id, code, r.Cells[code]); err != nil {
+			return err
+		}
 	}
 	for _, code := range r.Codes() {
-		if err := cells.AppendRow(id, code, r.Cells[code]); err != nil {
-			cells.Close()
+		s, ok := r.Sources[code]
+		if !ok {
+			continue
+		}
+		if err := w.appendRow("cell_sources", id, code, int32(s.Line), int32(s.Page), int32(s.Table), int32(s.Row), int32(s.Col), s.Raw, s.Note); err != nil {
 			return err
 		}
 	}
-	if err := cells.Close(); err != nil {
-		return err
-	}
-	if len(r.Sources) > 0 {
-		src, err := duckdb.NewAppenderFromConn(dc, "", "cell_sources")
-		if err != nil {
-			return err
+	for i, f := range r.Findings {
+		cells := make([]any, len(f.Cells))
+		for j, c := range f.Cells {
+			cells[j] = c
 		}
-		for _, code := range r.Codes() {
-			s, ok := r.Sources[code]
-			if !ok {
-				continue
-			}
-			if err := src.AppendRow(id, code, int32(s.Line), int32(s.Page), int32(s.Table), int32(s.Row), int32(s.Col), s.Raw, s.Note); err != nil {
-				src.Close()
-				return err
-			}
-		}
-		if err := src.Close(); err != nil {
-			return err
-		}
-	}
-	if len(r.Findings) > 0 {
-		fa, err := duckdb.NewAppenderFromConn(dc, "", "findings")
-		if err != nil {
-			return err
-		}
-		for i, f := range r.Findings {
-			cells := make([]any, len(f.Cells))
-			for j, c := range f.Cells {
-				cells[j] = c
-			}
-			if err := fa.AppendRow(id, int32(i), f.Rule, f.Severity, cells, f.Message); err != nil {
-				fa.Close()
-				return err
-			}
-		}
-		if err := fa.Close(); err != nil {
+		if err := w.appendRow("findings", id, int32(i), f.Rule, f.Severity, cells, f.Message); err != nil {
 			return err
 		}
 	}

@@ -40,8 +40,10 @@ type Store struct {
 	write sync.Mutex
 	// onChange is called after every committed write (cache invalidation).
 	onChange []func()
-	// registryLoaded: the agencies table holds the GB/T 2260 places.
+	// registryLoaded: the agencies table holds the GB/T 2260 places (a
+	// read-only snapshot is taken as it is).
 	registryLoaded bool
+	readOnly       bool
 	// reg is the registry with this database's units, built on demand.
 	regMu sync.Mutex
 	reg   *registry.Registry

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 	"sort"
@@ -86,67 +85,51 @@ func snapshotLegacy(ctx context.Context, c execer, id int64) error {
 
 // storeVersion writes a document's parsed cells, sources and findings
 // (before any correction) as a version of report id.
-func storeVersion(ctx context.Context, conn *sql.Conn, id int64, version int, r *report.Report, kind, format string, published any, author, held string, now time.Time) error {
+func storeVersion(ctx context.Context, w *writer, id int64, version int, r *report.Report, kind, format string, published any, author, held string, now time.Time) error {
 	n, t3, t4 := tableStats(r)
-	if _, err := conn.ExecContext(ctx, sqlInsertVersion, id, version, r.Agency, r.County, r.Edition, format, kind, r.File, r.SHA256, published,
+	if w.stmts != nil {
+		// In a batch the version row goes through the Appender too: one
+		// statement less per report.
+		var day any
+		if p, ok := published.(string); ok {
+			d, err := time.Parse("2006-01-02", p)
+			if err != nil {
+				return fmt.Errorf("published_on %q: %w", p, err)
+			}
+			day = d
+		}
+		if err := w.appendRow("report_versions", id, int32(version), r.Agency, r.County, r.Edition, format, kind, r.File, r.SHA256, day,
+			r.Synthetic, int32(n), t3, t4, auditAuthor(author), nullStr(held), now); err != nil {
+			return err
+		}
+	} else if _, err := w.ExecContext(ctx, sqlInsertVersion, id, version, r.Agency, r.County, r.Edition, format, kind, r.File, r.SHA256, published,
 		r.Synthetic, n, t3, t4, auditAuthor(author), nullStr(held), now); err != nil {
 		return err
 	}
-	return conn.Raw(func(dc any) error {
-		c := dc.(driver.Conn)
-		cells, err := duckdb.NewAppenderFromConn(c, "", "version_cells")
-		if err != nil {
+	for _, code := range r.Codes() {
+		if err := w.appendRow("version_cells", id, int32(version), code, r.Cells[code]); err != nil {
 			return err
 		}
-		for _, code := range r.Codes() {
-			if err := cells.AppendRow(id, int32(version), code, r.Cells[code]); err != nil {
-				cells.Close()
-				return err
-			}
+	}
+	for _, code := range r.Codes() {
+		s, ok := r.Sources[code]
+		if !ok {
+			continue
 		}
-		if err := cells.Close(); err != nil {
+		if err := w.appendRow("version_sources", id, int32(version), code, int32(s.Line), int32(s.Page), int32(s.Table), int32(s.Row), int32(s.Col), s.Raw, s.Note); err != nil {
 			return err
 		}
-		if len(r.Sources) > 0 {
-			src, err := duckdb.NewAppenderFromConn(c, "", "version_sources")
-			if err != nil {
-				return err
-			}
-			for _, code := range r.Codes() {
-				s, ok := r.Sources[code]
-				if !ok {
-					continue
-				}
-				if err := src.AppendRow(id, int32(version), code, int32(s.Line), int32(s.Page), int32(s.Table), int32(s.Row), int32(s.Col), s.Raw, s.Note); err != nil {
-					src.Close()
-					return err
-				}
-			}
-			if err := src.Close(); err != nil {
-				return err
-			}
+	}
+	for i, f := range r.Findings {
+		list := make([]any, len(f.Cells))
+		for j, x := range f.Cells {
+			list[j] = x
 		}
-		if len(r.Findings) > 0 {
-			fa, err := duckdb.NewAppenderFromConn(c, "", "version_findings")
-			if err != nil {
-				return err
-			}
-			for i, f := range r.Findings {
-				list := make([]any, len(f.Cells))
-				for j, x := range f.Cells {
-					list[j] = x
-				}
-				if err := fa.AppendRow(id, int32(version), int32(i), f.Rule, f.Severity, list, f.Message); err != nil {
-					fa.Close()
-					return err
-				}
-			}
-			if err := fa.Close(); err != nil {
-				return err
-			}
+		if err := w.appendRow("version_findings", id, int32(version), int32(i), f.Rule, f.Severity, list, f.Message); err != nil {
+			return err
 		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // Versions lists every version of a report, oldest first.
@@ -269,7 +252,12 @@ func (s *Store) Restore(ctx context.Context, id int64, version int, author, reas
 		published = r.PublishedOn
 	}
 	now := time.Now().UTC()
-	if _, _, err = s.makeCurrent(ctx, conn, id, version, r, kind, r.Format, published, true, now); err != nil {
+	w := newWriter(conn, false)
+	if _, _, err = s.makeCurrent(ctx, w, id, version, r, kind, r.Format, published, true, now); err != nil {
+		w.close()
+		return err
+	}
+	if err = w.close(); err != nil {
 		return err
 	}
 	if _, err = conn.ExecContext(ctx, sqlInsertAudit, now, author, "restore", agency, county, year,

@@ -66,6 +66,8 @@ type serveConfig struct {
 	maxUpload int64
 	maxParses int
 	writeRate int
+	// readOnly serves a snapshot (a copied database file) and refuses writes.
+	readOnly bool
 
 	// Zero means the default; tests set them short.
 	readHeaderTimeout, readTimeout, writeTimeout, idleTimeout time.Duration
@@ -84,6 +86,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	mb := fs.Int("max-upload-mb", api.DefaultMaxUpload>>20, "largest accepted upload, in MB")
 	fs.IntVar(&cfg.maxParses, "max-parses", 0, "uploads read at once; the others wait a moment, then get 503 (default: the number of CPUs)")
 	fs.IntVar(&cfg.writeRate, "write-rate", 0, "writes per minute allowed to one client address, 429 past it (default 0: no limit)")
+	fs.BoolVar(&cfg.readOnly, "read-only", false, "serve a snapshot (a copied database file) read-only, as a replica behind a load balancer: writes answer 405")
 	memMB := fs.Int("mem-limit-mb", defaultMemLimitMB, "soft memory limit of the server, in MB, when GOMEMLIMIT is not set")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -145,8 +148,14 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 		log.Warn("no token configured: uploads and deletions are refused (set ANALYTICS_TOKEN or --token-file)")
 	}
 	_, statErr := os.Stat(cfg.db)
-	fresh := errors.Is(statErr, os.ErrNotExist)
-	st, err := store.Open(cfg.db)
+	fresh := errors.Is(statErr, os.ErrNotExist) && !cfg.readOnly
+	var st *store.Store
+	var err error
+	if cfg.readOnly {
+		st, err = store.OpenReadOnly(cfg.db)
+	} else {
+		st, err = store.Open(cfg.db)
+	}
 	if err != nil {
 		return err
 	}
@@ -165,6 +174,9 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 	}
 	handler := newServer(st, api.Options{Tokens: tokens, Parser: parser, MaxUpload: cfg.maxUpload, MaxParses: cfg.maxParses, WritesPerMinute: cfg.writeRate, Logger: log}, log,
 		dashboards.WithAssetsDir(cfg.assets), dashboards.WithLogger(log), dashboards.WithFiling(dashboards.StoreFiling(st)))
+	if cfg.readOnly {
+		handler = readOnlyHandler(handler)
+	}
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
@@ -231,4 +243,20 @@ type uploadParser struct{}
 
 func (uploadParser) Parse(ctx context.Context, name string, data []byte) ([]*report.Report, error) {
 	return ingest.ParseUpload(ctx, name, data, ingest.Meta{})
+}
+
+// readOnlyHandler refuses every write of a read-only replica with a
+// sentence telling where writes go, before any handler runs.
+func readOnlyHandler(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			next.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Set("Allow", "GET, HEAD")
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(http.StatusMethodNotAllowed)
+		fmt.Fprint(w, `{"error":"这是只读副本（--read-only），不接受上传、更正或删除；请向主服务器提交 (read-only replica: send writes to the primary server)"}`+"\n")
+	})
 }

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"sync"
+	"time"
+)
+
+func init() {
+	register(command{name: "bench", summary: "load a running server on loopback: requests/s, p50 and p99 (at most 30 s)", run: runBench})
+}
+
+// maxBenchDuration bounds a load run, so a mistyped flag cannot keep a
+// machine shared with others busy.
+const maxBenchDuration = 30 * time.Second
+
+func runBench(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("bench", "bench --url http://127.0.0.1:PORT/PATH [--url …] [--duration 10s] [--concurrency 8]", stderr)
+	var urls multiFlag
+	fs.Var(&urls, "url", "a loopback URL to request (repeat for several; each gets the whole duration)")
+	duration := fs.Duration("duration", 10*time.Second, "how long to load each URL (at most 30s)")
+	conc := fs.Int("concurrency", 8, "requests in flight at once (1–256)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if len(urls) == 0 || *duration <= 0 || *duration > maxBenchDuration || *conc < 1 || *conc > 256 {
+		fmt.Fprintln(stderr, "analytics bench: want --url, --duration up to 30s and --concurrency 1–256")
+		fs.Usage()
+		return 2
+	}
+	fmt.Fprintf(stdout, "%-60s %8s %10s %8s %8s %7s\n", "url", "requests", "req/s", "p50_ms", "p99_ms", "errors")
+	for _, u := range urls {
+		res, err := loadURL(context.Background(), u, *duration, *conc)
+		if err != nil {
+			fmt.Fprintf(stderr, "analytics bench: %v\n", err)
+			return 2
+		}
+		fmt.Fprintf(stdout, "%-60s %8d %10.0f %8.2f %8.2f %7d\n", u, res.Requests, res.PerSecond(), ms(res.P50), ms(res.P99), res.Errors)
+	}
+	return 0
+}
+
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return fmt.Sprint(*m) }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// loadResult is what one bounded load run measured.
+type loadResult struct {
+	Requests, Errors int
+	Elapsed          time.Duration
+	P50, P99         time.Duration
+}
+
+func (r loadResult) PerSecond() float64 { return float64(r.Requests) / r.Elapsed.Seconds() }
+
+// loadURL requests u from conc workers until d has passed, on loopback
+// only; a response other than 200 counts as an error.
+func loadURL(ctx context.Context, u string, d time.Duration, conc int) (loadResult, error) {
+	pu, err := url.Parse(u)
+	if err != nil {
+		return loadResult{}, err
+	}
+	if ip := net.ParseIP(pu.Hostname()); pu.Hostname() != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return loadResult{}, fmt.Errorf("%s: only loopback addresses (127.0.0.0/8, localhost, ::1) may be loaded", u)
+	}
+	ctx, cancel := context.WithTimeout(ctx, min(d, maxBenchDuration))
+	defer cancel()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conc}, Timeout: 10 * time.Second}
+	var mu sync.Mutex
+	var lat []time.Duration
+	errs := 0
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := 0; w < conc; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var mine []time.Duration
+			bad := 0
+			for ctx.Err() == nil {
+				t := time.Now()
+				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+				resp, err := client.Do(req)
+				if err == nil {
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+				}
+				if ctx.Err() != nil {
+					break // cut off by the end of the run: not counted
+				}
+				if err != nil || resp.StatusCode != http.StatusOK {
+					bad++
+					continue
+				}
+				mine = append(mine, time.Since(t))
+			}
+			mu.Lock()
+			lat = append(lat, mine...)
+			errs += bad
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	res := loadResult{Requests: len(lat), Errors: errs, Elapsed: time.Since(start)}
+	if len(lat) > 0 {
+		slices.Sort(lat)
+		res.P50 = lat[len(lat)/2]
+		res.P99 = lat[min(len(lat)-1, len(lat)*99/100)]
+	}
+	return res, nil
+}

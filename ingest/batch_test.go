@@ -1,0 +1,263 @@
+package ingest_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"nianbao/generate"
+	"nianbao/ingest"
+	"nianbao/internal/corpus"
+	"nianbao/store"
+)
+
+// dumpQueries read back everything an ingest writes, leaving out only the
+// clock (ingested_at, replaced_at, audit times) which differs between runs.
+var dumpQueries = map[string]string{
+	"reports":          `SELECT id, agency, county, year, edition, format, source_file, sha256, coalesce(strftime(published_on, '%Y-%m-%d'), ''), synthetic, coalesce(agency_id, ''), kind, coalesce(current_version, -1) FROM reports`,
+	"cells":            `SELECT report_id, code, value FROM cells`,
+	"cell_sources":     `SELECT report_id, code, line, page, tbl, grid_row, grid_col, raw, note FROM cell_sources`,
+	"findings":         `SELECT report_id, seq, rule, severity, cells::VARCHAR, message FROM findings`,
+	"report_versions":  `SELECT report_id, version, agency, county, edition, format, kind, source_file, sha256, synthetic, n_cells, has_t3, has_t4, author, coalesce(held, '') FROM report_versions`,
+	"version_cells":    `SELECT report_id, version, code, value FROM version_cells`,
+	"version_sources":  `SELECT report_id, version, code, line, page, tbl, grid_row, grid_col, raw, note FROM version_sources`,
+	"version_findings": `SELECT report_id, version, seq, rule, severity, cells::VARCHAR, message FROM version_findings`,
+	"report_history":   `SELECT agency, county, year, report_id, source_file, sha256 FROM report_history`,
+	"narratives":       `SELECT agency, county, year, position, section, body FROM narratives`,
+	"audit_log":        `SELECT author, action, agency, county, year, target, coalesce(old_value, ''), coalesce(new_value, ''), coalesce(comment, '') FROM audit_log`,
+	"agencies":         `SELECT id, name, county, registered FROM agencies WHERE NOT registered`,
+}
+
+// dump renders each table as sorted lines.
+func dump(t *testing.T, st *store.Store) map[string][]string {
+	t.Helper()
+	out := map[string][]string{}
+	for table, q := range dumpQueries {
+		rows, err := st.DB().Query(q)
+		if err != nil {
+			t.Fatalf("%s: %v", table, err)
+		}
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			out[table] = append(out[table], fmt.Sprint(vals...))
+		}
+		rows.Close()
+		slices.Sort(out[table])
+	}
+	return out
+}
+
+// versionCorpus writes three rounds of the same agencies and years: the
+// first corpus, the same documents republished (every report replaced),
+// and a round that repeats some files unchanged, cuts some short (held:
+// far smaller) and names one agency and year twice (a batch conflict).
+func versionCorpus(t *testing.T) []string {
+	t.Helper()
+	base := t.TempDir()
+	opts := generate.Options{Counties: generate.CountyNames[:2], Towns: []int{5}, FirstYear: 2022, LastYear: 2024}
+	one, two, three := filepath.Join(base, "one"), filepath.Join(base, "two"), filepath.Join(base, "three")
+	opts.Seed = 1
+	truth, err := generate.WriteCorpus(one, opts, generate.Layouts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range truth {
+		data, err := os.ReadFile(filepath.Join(one, filepath.FromSlash(e.File)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A republished document: other bytes, the same tables.
+		data = append(data, "\n（本报告于年后重新发布。）\n"...)
+		p := filepath.Join(two, filepath.FromSlash(e.File))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		dst := filepath.Join(three, filepath.FromSlash(e.File))
+		switch i % 5 {
+		case 0: // the same document again: unchanged
+		case 1: // only the first lines: far smaller, held
+			data = []byte(strings.Join(strings.SplitN(string(data), "\n", 30)[:29], "\n"))
+		case 2: // the same report under a second name: a batch conflict
+			dup := strings.TrimSuffix(dst, ".txt") + "（重复）.txt"
+			if err := os.MkdirAll(filepath.Dir(dup), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(dup, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		default:
+			continue
+		}
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(dst, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return []string{one, two, three}
+}
+
+// TestBatchedIngestMatchesOneByOne ingests the same rounds of files one
+// report per transaction and in batches (of 7, so batches end mid-county
+// and a conflict can fall inside one), then compares every stored row.
+func TestBatchedIngestMatchesOneByOne(t *testing.T) {
+	rounds := versionCorpus(t)
+	if _, err := os.Stat(filepath.Join("..", "..", "shared", "corpus", "excerpts")); err == nil {
+		// Real reports too: non-reports skipped, unregistered agencies,
+		// reports without a county.
+		rounds = append(rounds, corpus.Dir(t, "excerpts"))
+	}
+	ctx := context.Background()
+	var dumps []map[string][]string
+	var sums []ingest.Summary
+	for _, size := range []int{1, 7} {
+		st, err := store.Open(filepath.Join(t.TempDir(), "t.duckdb"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var total ingest.Summary
+		for _, dir := range rounds {
+			sum, err := ingest.IngestPathsWith(ctx, st, []string{dir}, ingest.Meta{}, ingest.Options{BatchSize: size}, nil)
+			if err != nil {
+				t.Fatalf("batch %d, %s: %v", size, dir, err)
+			}
+			total.Stored += sum.Stored
+			total.Replaced += sum.Replaced
+			total.Unchanged += sum.Unchanged
+			total.Held = append(total.Held, sum.Held...)
+			total.Conflicts = append(total.Conflicts, sum.Conflicts...)
+			total.Failed += sum.Failed
+		}
+		dumps = append(dumps, dump(t, st))
+		sums = append(sums, total)
+		st.Close()
+	}
+	one, batched := sums[0], sums[1]
+	t.Logf("one by one: stored %d, replaced %d, unchanged %d, held %d, conflicts %d, failed %d",
+		one.Stored, one.Replaced, one.Unchanged, len(one.Held), len(one.Conflicts), one.Failed)
+	if one.Replaced == 0 || one.Unchanged == 0 || len(one.Held) == 0 || len(one.Conflicts) == 0 {
+		t.Fatalf("the rounds did not exercise replace, unchanged, held and conflict: %+v", one)
+	}
+	if one.Stored != batched.Stored || one.Replaced != batched.Replaced || one.Unchanged != batched.Unchanged ||
+		len(one.Held) != len(batched.Held) || len(one.Conflicts) != len(batched.Conflicts) || one.Failed != batched.Failed {
+		t.Errorf("summaries differ:\none by one %+v\nbatched    %+v", one, batched)
+	}
+	for table := range dumpQueries {
+		a, b := dumps[0][table], dumps[1][table]
+		if len(a) == 0 && table != "report_history" {
+			t.Errorf("%s: nothing stored", table)
+		}
+		if !slices.Equal(a, b) {
+			for i := 0; i < min(len(a), len(b)); i++ {
+				if a[i] != b[i] {
+					t.Errorf("%s differs (%d vs %d rows); first difference:\none by one %s\nbatched    %s", table, len(a), len(b), a[i], b[i])
+					break
+				}
+			}
+			if len(a) != len(b) {
+				t.Errorf("%s: %d rows one by one, %d batched", table, len(a), len(b))
+			}
+		}
+	}
+}
+
+// TestKillDuringBatchedIngestLeavesWholeReports kills a child process in
+// the middle of a batched ingest and checks that every report it left has
+// all its cells, its version and its text: a batch commits whole or not.
+func TestKillDuringBatchedIngestLeavesWholeReports(t *testing.T) {
+	if os.Getenv("NIANBAO_KILL_CHILD") != "" {
+		st, err := store.Open(os.Getenv("NIANBAO_KILL_DB"))
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(3)
+		}
+		// Small batches so several commit before the kill.
+		_, err = ingest.IngestPathsWith(context.Background(), st, []string{os.Getenv("NIANBAO_KILL_CHILD")}, ingest.Meta{}, ingest.Options{BatchSize: 16}, func(done, total int, path string) {
+			if done == 40 {
+				fmt.Println("ready")
+			}
+		})
+		fmt.Fprintln(os.Stderr, "ingest ended before the kill:", err)
+		os.Exit(4)
+	}
+	dir := t.TempDir()
+	truth, err := generate.WriteCorpus(dir, generate.Options{Seed: 3, Counties: generate.CountyNames[:3], Towns: []int{30}}, generate.Layouts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(t.TempDir(), "kill.duckdb")
+	// Open once so the child does not spend its time on the migrations.
+	st, err := store.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	cmd := exec.Command(os.Args[0], "-test.run", "^TestKillDuringBatchedIngestLeavesWholeReports$")
+	cmd.Env = append(os.Environ(), "NIANBAO_KILL_CHILD="+dir, "NIANBAO_KILL_DB="+db)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 64)
+	deadline := time.AfterFunc(5*time.Minute, func() { cmd.Process.Kill() })
+	n, _ := out.Read(buf)
+	deadline.Stop()
+	if !strings.Contains(string(buf[:n]), "ready") {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("child did not start ingesting: %q", buf[:n])
+	}
+	// Let some batches commit, then kill it without warning.
+	time.Sleep(1500 * time.Millisecond)
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+
+	st, err = store.Open(db)
+	if err != nil {
+		t.Fatalf("database after the kill: %v", err)
+	}
+	defer st.Close()
+	var reports, broken, noText int
+	q := `SELECT count(*),
+       count(*) FILTER (WHERE v.n_cells IS DISTINCT FROM (SELECT count(*) FROM cells c WHERE c.report_id = r.id)
+                           OR v.n_cells IS DISTINCT FROM (SELECT count(*) FROM version_cells c WHERE c.report_id = r.id AND c.version = r.current_version)),
+       count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM narratives n WHERE n.agency = r.agency AND n.year = r.year))
+FROM reports r LEFT JOIN report_versions v ON v.report_id = r.id AND v.version = r.current_version`
+	if err := st.DB().QueryRow(q).Scan(&reports, &broken, &noText); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("killed after %d of %d reports were committed", reports, len(truth))
+	if reports == len(truth) {
+		t.Skip("the ingest finished before the kill; nothing to check on this machine")
+	}
+	if broken > 0 || noText > 0 {
+		t.Errorf("%d of %d reports are not whole (%d without their text)", broken, reports, noText)
+	}
+	if reports%16 != 0 {
+		t.Errorf("%d reports stored: not a whole number of batches of 16", reports)
+	}
+}

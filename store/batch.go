@@ -1,0 +1,359 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
+
+	"nianbao/report"
+)
+
+// writer is the connection one writing transaction runs on. In a batch it
+// prepares each statement once and keeps one Appender per table open
+// across the batch: DuckDB's cost per report was mostly planning the same
+// statements and opening appenders again (see docs/benchmarks.md).
+type writer struct {
+	conn  *sql.Conn
+	stmts map[string]*sql.Stmt // nil: statements are not kept
+	app   map[string]*duckdb.Appender
+	// dirty: appended rows not yet flushed, so not yet seen by queries.
+	dirty bool
+	// noCorrections: the batch found the corrections table empty, so no
+	// report of it has corrections to lay over (the batch adds none).
+	noCorrections bool
+	// agencies and merged, in a batch, are the ids of the agencies not
+	// from GB/T 2260 (unregistered, synthetic, imported) and the ids merged
+	// into another: loaded once, so each report
+	// needs no lookup for them (nil outside a batch: look each time).
+	agencies, merged map[string]bool
+}
+
+func newWriter(conn *sql.Conn, keep bool) *writer {
+	w := &writer{conn: conn, app: map[string]*duckdb.Appender{}}
+	if keep {
+		w.stmts = map[string]*sql.Stmt{}
+	}
+	return w
+}
+
+func (w *writer) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
+	if st, ok := w.stmts[q]; ok {
+		return st, nil
+	}
+	st, err := w.conn.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	w.stmts[q] = st
+	return st, nil
+}
+
+func (w *writer) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if w.stmts == nil {
+		return w.conn.ExecContext(ctx, q, args...)
+	}
+	st, err := w.prepared(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (w *writer) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if w.stmts == nil {
+		return w.conn.QueryContext(ctx, q, args...)
+	}
+	st, err := w.prepared(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+func (w *writer) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	if w.stmts == nil {
+		return w.conn.QueryRowContext(ctx, q, args...)
+	}
+	st, err := w.prepared(ctx, q)
+	if err != nil {
+		// A Row carrying the error: the same query fails again, unprepared.
+		return w.conn.QueryRowContext(ctx, q, args...)
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+// appendRow adds a row to table through its open Appender.
+func (w *writer) appendRow(table string, args ...driver.Value) error {
+	a, ok := w.app[table]
+	if !ok {
+		err := w.conn.Raw(func(dc any) error {
+			var err error
+			a, err = duckdb.NewAppenderFromConn(dc.(driver.Conn), "", table)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		w.app[table] = a
+	}
+	w.dirty = true
+	return a.AppendRow(args...)
+}
+
+// flush makes the appended rows visible to the transaction's queries.
+func (w *writer) flush() error {
+	if !w.dirty {
+		return nil
+	}
+	for table, a := range w.app {
+		if err := a.Flush(); err != nil {
+			return fmt.Errorf("%s: %w", table, err)
+		}
+	}
+	w.dirty = false
+	return nil
+}
+
+// close flushes and closes the appenders and statements; the transaction
+// may commit only after it returned nil.
+func (w *writer) close() error {
+	var first error
+	for table, a := range w.app {
+		if err := a.Close(); err != nil && first == nil {
+			first = fmt.Errorf("%s: %w", table, err)
+		}
+	}
+	w.app = map[string]*duckdb.Appender{}
+	w.dirty = false
+	for _, st := range w.stmts {
+		st.Close()
+	}
+	if w.stmts != nil {
+		w.stmts = map[string]*sql.Stmt{}
+	}
+	return first
+}
+
+// batchState is what one batch knows up front, so each report skips the
+// lookups that cannot find anything.
+type batchState struct {
+	// existing holds agency id|year of the reports stored before the batch.
+	existing map[string]bool
+	// legacy: reports without an agency id exist (a pre-registry database).
+	legacy bool
+	// orphans: county-less reports (待归属) exist, so adopt must look.
+	orphans bool
+	// keys are the agency id|year this batch wrote: their appended rows
+	// must be flushed before a later report of the batch reads them.
+	keys map[string]bool
+	// narratives are the identities whose text this batch appended;
+	// stored those whose text was stored before the batch.
+	narratives, stored map[string]bool
+}
+
+const (
+	sqlBatchKeys    = `SELECT agency_id FROM reports WHERE year = ? AND agency_id IS NOT NULL`
+	sqlBatchTexts   = `SELECT DISTINCT agency, county FROM narratives WHERE year = ?`
+	sqlBatchUnreg   = `SELECT id FROM agencies WHERE source <> 'gbt2260'`
+	sqlBatchMerged  = `SELECT id FROM agencies WHERE merged_into IS NOT NULL`
+	sqlBatchLegacy  = `SELECT count(*) FROM reports WHERE agency_id IS NULL`
+	sqlBatchOrphans = `SELECT count(*) FROM reports WHERE county = ''`
+	// Orphaned and superseded corrections are never laid over a report.
+	sqlBatchCorrections = `SELECT count(*) FROM corrections WHERE NOT orphaned AND NOT superseded`
+)
+
+func loadBatchState(ctx context.Context, w *writer, items []BatchItem) (*batchState, error) {
+	b := &batchState{existing: map[string]bool{}, keys: map[string]bool{}, narratives: map[string]bool{}, stored: map[string]bool{}}
+	years := map[int]bool{}
+	for _, it := range items {
+		years[it.Report.Year] = true
+	}
+	for y := range years {
+		rows, err := w.QueryContext(ctx, sqlBatchKeys, y)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			b.existing[fmt.Sprintf("%s|%d", id, y)] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	for y := range years {
+		if err := scanStrings(ctx, w, sqlBatchTexts, func(v []string) { b.stored[fmt.Sprintf("%s|%s|%d", v[0], v[1], y)] = true }, y); err != nil {
+			return nil, err
+		}
+	}
+	w.agencies, w.merged = map[string]bool{}, map[string]bool{}
+	if err := scanStrings(ctx, w, sqlBatchUnreg, func(v []string) { w.agencies[v[0]] = true }); err != nil {
+		return nil, err
+	}
+	if err := scanStrings(ctx, w, sqlBatchMerged, func(v []string) { w.merged[v[0]] = true }); err != nil {
+		return nil, err
+	}
+	var n int
+	if err := w.QueryRowContext(ctx, sqlBatchLegacy).Scan(&n); err != nil {
+		return nil, err
+	}
+	b.legacy = n > 0
+	if err := w.QueryRowContext(ctx, sqlBatchOrphans).Scan(&n); err != nil {
+		return nil, err
+	}
+	b.orphans = n > 0
+	if err := w.QueryRowContext(ctx, sqlBatchCorrections).Scan(&n); err != nil {
+		return nil, err
+	}
+	w.noCorrections = n == 0
+	return b, nil
+}
+
+// scanStrings calls f with each row of a query of text columns.
+func scanStrings(ctx context.Context, q queryer, query string, f func([]string), args ...any) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return err
+	}
+	vals := make([]string, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+		f(vals)
+	}
+	return rows.Err()
+}
+
+// BatchItem is one report of a batch with how to store it; Narrative, when
+// set, is kept as the report's text sections (assess.KeepText) in the same
+// transaction once the report is current.
+type BatchItem struct {
+	Report    *report.Report
+	Opt       SaveOptions
+	Narrative []NarrativeSection
+	KeepText  bool
+}
+
+// SaveBatch stores many whole reports in one transaction, each exactly as
+// SaveWith would one after the other: versions, holds, corrections and the
+// audit log alike. Either every report of the batch commits or none does,
+// so a crash leaves only whole reports. When one report fails, the batch
+// is rolled back and stored again one report per transaction, so that one
+// bad report costs only itself; errs[i] is then that report's error.
+func (s *Store) SaveBatch(ctx context.Context, items []BatchItem) (res []SaveResult, errs []error, err error) {
+	s.write.Lock()
+	defer s.write.Unlock()
+	if err := s.ensureRegistry(ctx); err != nil {
+		return nil, nil, err
+	}
+	res, errs = make([]SaveResult, len(items)), make([]error, len(items))
+	failed, err := s.saveBatch(ctx, items, res)
+	if err == nil {
+		s.changed()
+		return res, errs, nil
+	}
+	if failed < 0 {
+		return nil, nil, err
+	}
+	// One report failed: store each on its own, as SaveWith does.
+	for i, it := range items {
+		res[i], errs[i] = s.saveOne(ctx, it)
+	}
+	s.changed()
+	return res, errs, nil
+}
+
+// saveOne is SaveWith's work for a batch item, with its narrative.
+func (s *Store) saveOne(ctx context.Context, it BatchItem) (SaveResult, error) {
+	res, err := s.save(ctx, it.Report, it.Opt)
+	if err != nil {
+		return res, fmt.Errorf("store %s: %w", it.Report.File, err)
+	}
+	if it.KeepText && res.Current && !res.Unchanged {
+		if err := s.saveNarrative(ctx, it.Report.Agency, it.Report.County, it.Report.Year, it.Narrative); err != nil {
+			return res, fmt.Errorf("store %s: %w", it.Report.File, err)
+		}
+	}
+	return res, nil
+}
+
+// saveBatch runs the batch's one transaction. failed is the index of the
+// report that failed, or -1 when the batch itself could not run.
+func (s *Store) saveBatch(ctx context.Context, items []BatchItem, res []SaveResult) (failed int, err error) {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return -1, err
+	}
+	defer conn.Close()
+	if _, err = conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		return -1, err
+	}
+	w := newWriter(conn, true)
+	defer func() {
+		if err != nil {
+			w.close()
+			conn.ExecContext(context.Background(), "ROLLBACK")
+		}
+	}()
+	b, err := loadBatchState(ctx, w, items)
+	if err != nil {
+		return -1, err
+	}
+	now := time.Now().UTC()
+	for i, it := range items {
+		if err = ctx.Err(); err != nil {
+			return -1, err
+		}
+		if res[i], err = s.saveIn(ctx, w, it.Report, it.Opt, now, b); err != nil {
+			return i, fmt.Errorf("store %s: %w", it.Report.File, err)
+		}
+		if it.KeepText && res[i].Current && !res[i].Unchanged {
+			r := it.Report
+			nk := fmt.Sprintf("%s|%s|%d", r.Agency, r.County, r.Year)
+			if b.narratives[nk] {
+				// This identity's text appended earlier in the batch must be
+				// visible to the delete.
+				if err = w.flush(); err != nil {
+					return i, err
+				}
+			}
+			if b.narratives[nk] || b.stored[nk] {
+				if _, err = w.ExecContext(ctx, sqlDeleteNarrative, r.Agency, r.County, r.Year); err != nil {
+					return i, err
+				}
+			}
+			b.narratives[nk] = true
+			for j, sec := range it.Narrative {
+				if err = w.appendRow("narratives", r.Agency, r.County, int32(r.Year), int32(j), int32(sec.Number), sec.Body); err != nil {
+					return i, err
+				}
+			}
+		}
+	}
+	if err = w.close(); err != nil {
+		return -1, err
+	}
+	if _, err = conn.ExecContext(ctx, "COMMIT"); err != nil {
+		return -1, err
+	}
+	return -1, nil
+}

@@ -1,0 +1,81 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+// TestSaveBatchSameReportTwice puts two versions of one report, and a
+// third report, in one batch: the second version must see the first as
+// SaveWith one after the other would (its version number, its cells).
+func TestSaveBatchSameReportTwice(t *testing.T) {
+	ctx := context.Background()
+	items := func() []BatchItem {
+		a, b, c := sample("青石镇", 3), sample("青石镇", 5), sample("白沙镇", 7)
+		b.SHA256 = "def"
+		return []BatchItem{{Report: a}, {Report: c}, {Report: b}}
+	}
+	state := func(s *Store) []string {
+		var out []string
+		for _, q := range []string{
+			`SELECT report_id, version, n_cells, coalesce(held, '') FROM report_versions`,
+			`SELECT report_id, code, value FROM cells`,
+			`SELECT report_id, version, code, value FROM version_cells`,
+			`SELECT id, agency, coalesce(current_version, -1) FROM reports`,
+		} {
+			rows, err := s.DB().Query(q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cols, _ := rows.Columns()
+			for rows.Next() {
+				vals := make([]any, len(cols))
+				ptrs := make([]any, len(cols))
+				for i := range vals {
+					ptrs[i] = &vals[i]
+				}
+				rows.Scan(ptrs...)
+				out = append(out, fmt.Sprint(vals...))
+			}
+			rows.Close()
+		}
+		slices.Sort(out)
+		return out
+	}
+	one, err := Open(filepath.Join(t.TempDir(), "one.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer one.Close()
+	var want []SaveResult
+	for _, it := range items() {
+		res, err := one.SaveWith(ctx, it.Report, it.Opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, res)
+	}
+	batched, err := Open(filepath.Join(t.TempDir(), "batch.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer batched.Close()
+	got, errs, err := batched.SaveBatch(ctx, items())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range want {
+		if errs[i] != nil {
+			t.Fatalf("item %d: %v", i, errs[i])
+		}
+		if got[i].ID != want[i].ID || got[i].Version != want[i].Version || got[i].Replaced != want[i].Replaced || got[i].Current != want[i].Current {
+			t.Errorf("item %d: batched %+v, one by one %+v", i, got[i], want[i])
+		}
+	}
+	if a, b := state(one), state(batched); !slices.Equal(a, b) {
+		t.Errorf("stored rows differ:\none by one %v\nbatched    %v", a, b)
+	}
+}
