@@ -85,11 +85,11 @@ func (r CellsResult) Tables() []Table {
 // Tables lays out the applications statistic.
 func (r ApplicationsResult) Tables() []Table {
 	t := Table{Title: "申请情况", Columns: append(groupCols(r.GroupBy), "本年新收", "上年结转", "新收与结转合计", "结转下年",
-		"自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他组织", "上年新收", "较上年增减", "增减率")}
+		"自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他组织", "上年新收", "较上年增减", "增减率", "表三未读取的报告数")}
 	for _, row := range r.Rows {
 		a := row.ByApplicant
 		t.Rows = append(t.Rows, append(groupVals(r.GroupBy, row.Group), row.New, row.CarriedOver, row.Received, row.CarryForward,
-			a.Natural, a.Commercial, a.Research, a.Social, a.Legal, a.OtherOrg, val(row.PreviousNew), val(row.Change), val(row.ChangeRate)))
+			a.Natural, a.Commercial, a.Research, a.Social, a.Legal, a.OtherOrg, val(row.PreviousNew), val(row.Change), val(row.ChangeRate), row.WithoutTable3))
 	}
 	return []Table{t}
 }
@@ -108,7 +108,7 @@ func (r OutcomesResult) Tables() []Table {
 		cols = append(cols, "不予公开："+DeniedReasonLabels[d])
 	}
 	cols = append(cols, "无法提供", "不予处理", "其他处理",
-		"予以公开占比", "部分公开占比", "不予公开占比", "无法提供占比", "不予处理占比", "其他处理占比", "公开率", "实质公开率")
+		"予以公开占比", "部分公开占比", "不予公开占比", "无法提供占比", "不予处理占比", "其他处理占比", "公开率", "实质公开率", "表三未读取的报告数")
 	t := Table{Title: "办理结果", Columns: cols}
 	for _, row := range r.Rows {
 		c, s := row.Counts, row.Shares
@@ -118,7 +118,7 @@ func (r OutcomesResult) Tables() []Table {
 		}
 		vals = append(vals, c.Unavailable, c.NotProcessed, c.Other,
 			val(s.Granted), val(s.Partial), val(s.Denied), val(s.Unavailable), val(s.NotProcessed), val(s.Other),
-			val(row.DisclosureRate), val(row.SubstantiveRate))
+			val(row.DisclosureRate), val(row.SubstantiveRate), row.WithoutTable3)
 		t.Rows = append(t.Rows, vals)
 	}
 	return []Table{t}
@@ -130,12 +130,14 @@ func (r ReviewsResult) Tables() []Table {
 	for _, g := range []string{"行政复议", "行政诉讼（直接起诉）", "行政诉讼（复议后起诉）", "行政诉讼合计"} {
 		cols = append(cols, g+"·维持", g+"·纠正", g+"·其他", g+"·尚未审结", g+"·总计", g+"·纠错率")
 	}
+	cols = append(cols, "表四未读取的报告数")
 	t := Table{Title: "复议诉讼", Columns: cols}
 	for _, row := range r.Rows {
 		vals := groupVals(r.GroupBy, row.Group)
 		for _, c := range []ReviewCounts{row.Reconsideration, row.LitigationDirect, row.LitigationAfter, row.Litigation} {
 			vals = append(vals, c.Upheld, c.Corrected, c.Other, c.Pending, c.Total, val(c.CorrectionRate))
 		}
+		vals = append(vals, row.WithoutTable4)
 		t.Rows = append(t.Rows, vals)
 	}
 	return []Table{t}
