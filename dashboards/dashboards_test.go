@@ -215,20 +215,16 @@ func TestMedianAndShares(t *testing.T) {
 		{[]*float64{f(4), f(1), f(2), f(3)}, f(2.5)},
 	}
 	for _, c := range cases {
-		got := median(c.in)
+		got := medianOf(c.in)
 		if (got == nil) != (c.want == nil) || (got != nil && *got != *c.want) {
-			t.Errorf("median(%v) = %v, want %v", c.in, got, c.want)
+			t.Errorf("medianOf(%v) = %v, want %v", c.in, got, c.want)
 		}
 	}
-	sh := shares([]*float64{f(0), f(0), nil})
-	for i, s := range sh {
-		if s != nil {
-			t.Errorf("share %d of nothing = %v, want nil", i, *s)
-		}
+	if sh := mixShares(nil); len(sh) != len(mixCategories) || sh[0] != nil {
+		t.Errorf("shares without a row = %v, want all nil", sh)
 	}
-	sh = shares([]*float64{f(1), f(2), nil})
-	if *sh[0] != 33.3 || *sh[1] != 66.7 || sh[2] != nil {
-		t.Errorf("shares(1,2,nil) = %v %v %v", *sh[0], *sh[1], sh[2])
+	if p := percent(f(1.0 / 3)); *p != 33.3 {
+		t.Errorf("percent(1/3) = %v", *p)
 	}
 }
 

@@ -3,6 +3,7 @@ package dashboards
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/http"
 	"sort"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"nianbao/query"
+	"nianbao/report"
 )
 
 // scope is the county and year a page is about.
@@ -149,6 +151,8 @@ type countyView struct {
 	Sections               []section
 	Filing                 *filingView // who has not reported (nil: no registry list)
 	Departments            int         // reports of the county government and departments, not charted
+	YearLinks              []yearLink  // the year switcher
+	Unread                 []string    // towns whose table 3 was not read: not in any figure
 }
 
 func (h *handler) county(c *gin.Context) {
@@ -174,7 +178,8 @@ func (h *handler) countyData(ctx context.Context, s scope) (countyView, bool, er
 	v := countyView{CompareURL: compareURL(s.County, s.Year), QualityURL: qualityURL(s.County, s.Year)}
 	// The town charts leave out the county government and its departments
 	// (issue 10: they were charted as 乡镇); the page says how many.
-	reports, err := listReports(ctx, h.q, query.Filter{County: s.County, Year: s.Year, Level: query.LevelNoDepartments})
+	tf := query.Filter{County: s.County, Year: s.Year, Level: query.LevelNoDepartments}
+	reports, err := listReports(ctx, h.q, tf)
 	if err != nil {
 		return v, false, err
 	}
@@ -183,11 +188,7 @@ func (h *handler) countyData(ctx context.Context, s scope) (countyView, bool, er
 		return v, false, err
 	}
 	v.Departments = len(every) - len(reports)
-	cells, err := townCells(ctx, h.q, s.County, s.Year)
-	if err != nil {
-		return v, false, err
-	}
-	trend, err := h.q.Cells(ctx, overviewCodes(), query.Filter{County: s.County}, query.GroupYear)
+	st, err := loadStats(ctx, h.q, tf)
 	if err != nil {
 		return v, false, err
 	}
@@ -196,34 +197,50 @@ func (h *handler) countyData(ctx context.Context, s scope) (countyView, bool, er
 		return v, false, err
 	}
 	synthetic := false
+	years := map[int]bool{}
 	for _, r := range all {
 		synthetic = synthetic || r.Synthetic
+		years[r.Year] = true
 	}
+	for y := range years {
+		v.YearLinks = append(v.YearLinks, yearLink{Year: y, URL: countyURL(s.County, y), Current: y == s.Year})
+	}
+	sort.Slice(v.YearLinks, func(i, j int) bool { return v.YearLinks[i].Year > v.YearLinks[j].Year })
 	towns := sortedTowns(reports)
 	v.Reports, v.Towns = len(reports), len(towns)
+	for _, t := range towns {
+		if st.out[t] == nil {
+			v.Unread = append(v.Unread, t)
+		}
+	}
 	links := make([]string, len(towns))
 	for i, t := range towns {
 		links[i] = townURL(t, s.County)
 	}
 	prefix := fmt.Sprintf("%s%d年", s.County, s.Year)
+	dl := func(stat string) []link { return downloads(stat, tf) }
 
-	// New applications per town.
+	// New applications per town, most first.
+	byNew := append([]string(nil), towns...)
+	sort.SliceStable(byNew, func(i, j int) bool { return valueOr(st.newApps(byNew[i])) > valueOr(st.newApps(byNew[j])) })
+	newLinks := make([]string, len(byNew))
 	newApps := series{Name: "本年新收申请"}
-	for _, t := range towns {
-		newApps.Values = append(newApps.Values, cells[t].get("t3.new.total"))
+	for i, t := range byNew {
+		newApps.Values = append(newApps.Values, st.newApps(t))
+		newLinks[i] = townURL(t, s.County)
 	}
-	apps := chartSpec{id: "new-per-town", title: "各乡镇本年新收申请数量", saveName: prefix + "新收申请", categories: towns, series: []series{newApps}, yName: "件"}.build()
-	apps.Table = seriesTable("机关", towns, []series{newApps}, "", links)
+	apps := chartSpec{id: "new-per-town", title: "各乡镇本年新收申请数量", saveName: prefix + "新收申请", categories: byNew, series: []series{newApps}, yName: "件"}.build()
+	apps.Table = seriesTable("机关", byNew, []series{newApps}, "", newLinks)
+	apps.Downloads = dl("applications")
 
-	// Disclosure mix, counts and shares.
+	// Disclosure mix, counts and shares: query.Outcomes, one definition.
 	counts := make([]series, len(mixCategories))
 	pcts := make([]series, len(mixCategories))
 	for i, m := range mixCategories {
-		counts[i].Name, pcts[i].Name = m.Label, m.Label
+		counts[i].Name, pcts[i].Name = m, m
 	}
 	for _, t := range towns {
-		mc := cells[t].mix()
-		sh := shares(mc)
+		mc, sh := mixCounts(st.out[t]), mixShares(st.out[t])
 		for i := range mixCategories {
 			counts[i].Values = append(counts[i].Values, mc[i])
 			pcts[i].Values = append(pcts[i].Values, sh[i])
@@ -231,25 +248,38 @@ func (h *handler) countyData(ctx context.Context, s scope) (countyView, bool, er
 	}
 	mixCount := chartSpec{id: "mix-count", title: "各乡镇申请办理结果（件）", saveName: prefix + "办理结果件数", categories: towns, series: counts, stack: true, yName: "件", tall: true}.build()
 	mixCount.Table = seriesTable("机关", towns, counts, "", links)
+	mixCount.Downloads = dl("outcomes")
 	mixShare := chartSpec{id: "mix-share", title: "各乡镇申请办理结果构成（%）", saveName: prefix + "办理结果构成", categories: towns, series: pcts, stack: true, unit: "%", tall: true}.build()
-	mixShare.Caption = "比例＝该项件数÷六类办理结果之和；某乡镇没有办理任何申请时比例记为“—”。"
+	mixShare.Caption = "比例＝该项件数÷办理结果总计（表三“总计”行，与接口 /stats/outcomes 相同）；总计为0或表三未读取时记为“—”。报告各项之和与总计不符时（规则2），各项比例之和不等于100%。"
 	mixShare.Table = seriesTable("机关", towns, pcts, "%", links)
+	mixShare.Downloads = dl("outcomes")
 
-	// Review and litigation outcomes, county totals.
-	countyTotal := values{}
-	for _, t := range towns {
-		for code, p := range cells[t] {
-			if p != nil {
-				countyTotal[code] = addp(countyTotal[code], *p)
-			}
-		}
+	// Review and litigation outcomes, the towns' totals.
+	rev, err := h.q.Reviews(ctx, tf, query.GroupNone)
+	if err != nil {
+		return v, false, err
 	}
-	review := reviewChart("review", "行政复议和行政诉讼结果（全县合计）", prefix+"复议诉讼", countyTotal)
+	var revRow *query.ReviewsRow
+	if len(rev.Rows) > 0 {
+		revRow = &rev.Rows[0]
+	}
+	review := reviewChart("review", "行政复议和行政诉讼结果（各乡镇合计）", prefix+"复议诉讼", revRow)
+	review.Downloads = dl("reviews")
+
+	ranking, err := h.rankingTable(ctx, s, tf, towns, st)
+	if err != nil {
+		return v, false, err
+	}
 
 	// Trend over the years.
-	years, trendSeries := trendOf(trend)
-	trendChart := chartSpec{id: "trend", title: s.County + "历年合计", saveName: s.County + "历年合计", categories: years, series: trendSeries, kind: "line", yName: "件"}.build()
-	trendChart.Table = seriesTable("年度", years, trendSeries, "", nil)
+	trendFilter := query.Filter{County: s.County, Level: query.LevelNoDepartments}
+	yearLabels, trendSeries, err := h.trend(ctx, trendFilter)
+	if err != nil {
+		return v, false, err
+	}
+	trendChart := chartSpec{id: "trend", title: s.County + "各乡镇历年合计", saveName: s.County + "历年合计", categories: yearLabels, series: trendSeries, kind: "line", yName: "件"}.build()
+	trendChart.Table = seriesTable("年度", yearLabels, trendSeries, "", nil)
+	trendChart.Downloads = downloads("applications", trendFilter, "group_by", "year")
 
 	// Findings per town.
 	fc := findingsByTown(reports, towns)
@@ -259,79 +289,231 @@ func (h *handler) countyData(ctx context.Context, s scope) (countyView, bool, er
 	}
 	findings.Table = seriesTable("机关", towns, fc, "", links)
 	findings.Caption = "点击机关名称查看其历年报告和问题所在的单元格。"
+	findings.Downloads = dl("findings")
 
 	v.Sections = []section{
+		{Heading: "排名和比率", Note: "点击列名按该列排序；“—”表示没有这个数字（表格未读取或分母为0），不参与排名和中位数。", Charts: []chartView{ranking}},
 		{Heading: "依申请公开", Charts: []chartView{apps, mixCount, mixShare}},
 		{Heading: "行政复议和行政诉讼", Charts: []chartView{review}},
-		{Heading: "历年趋势", Note: "全县各机关报告数字之和；各年报告份数不同时请留意。", Charts: []chartView{trendChart}},
+		{Heading: "历年趋势", Note: "全县各乡镇报告数字之和；各年报告份数不同时请留意。", Charts: []chartView{trendChart}},
 		{Heading: "报告质量", Charts: []chartView{findings}},
 	}
 	v.Filing = h.filingData(ctx, s.County, s.Year)
 	return v, synthetic, nil
 }
 
-func addp(p *float64, v float64) *float64 {
-	if p == nil {
-		return f(v)
-	}
-	return f(*p + v)
+// yearLink is one year of the county page's year switcher.
+type yearLink struct {
+	Year    int
+	URL     string
+	Current bool
 }
 
-// sortedTowns lists the agencies of the reports, by name.
-func sortedTowns(reports []query.ReportSummary) []string {
-	seen := map[string]bool{}
-	var towns []string
-	for _, r := range reports {
-		if !seen[r.Agency] {
-			seen[r.Agency] = true
-			towns = append(towns, r.Agency)
+func valueOr(p *float64) float64 {
+	if p == nil {
+		return math.Inf(-1)
+	}
+	return *p
+}
+
+// rankingTable lays the towns side by side on query's rates, with the
+// change on last year and the county median; it sorts by any column in
+// the browser (app.js).
+func (h *handler) rankingTable(ctx context.Context, s scope, tf query.Filter, towns []string, st agencyStats) (chartView, error) {
+	pro, err := h.q.Proactive(ctx, tf, query.GroupAgency)
+	if err != nil {
+		return chartView{}, err
+	}
+	t2 := map[string]map[string]*float64{}
+	for _, r := range pro.Rows {
+		if r.Edition == report.Edition2021 {
+			t2[r.Group.Group] = r.Values
 		}
 	}
-	sort.Strings(towns)
-	return towns
+	t2Codes := []string{"t2.regulations.issued", "t2.normative_docs.issued", "t2.licensing.decisions", "t2.penalty.decisions"}
+	type col struct {
+		head, unit string
+		value      func(t string) *float64
+	}
+	cols := []col{
+		{"本年新收申请（件）", "", st.newApps},
+		{"较上年增减（件）", "", func(t string) *float64 {
+			if r := st.app[t]; r != nil {
+				return r.Change
+			}
+			return nil
+		}},
+		{"公开率", "%", func(t string) *float64 {
+			if r := st.out[t]; r != nil {
+				return percent(r.DisclosureRate)
+			}
+			return nil
+		}},
+		{"实质公开率", "%", func(t string) *float64 {
+			if r := st.out[t]; r != nil {
+				return percent(r.SubstantiveRate)
+			}
+			return nil
+		}},
+		{"复议纠错率", "%", func(t string) *float64 {
+			if r := st.rev[t]; r != nil {
+				return percent(r.Reconsideration.CorrectionRate)
+			}
+			return nil
+		}},
+		{"每百件办结引发复议诉讼", "", func(t string) *float64 {
+			if m := st.met[t]; m != nil && st.out[t] != nil {
+				return round2(m.DisputesPer100)
+			}
+			return nil
+		}},
+	}
+	for _, c := range t2Codes {
+		cols = append(cols, col{"表二：" + report.Label(c), "", func(t string) *float64 { return t2[t][c] }})
+	}
+	tv := tableView{Corner: "机关", Sortable: true}
+	for _, c := range cols {
+		tv.Head = append(tv.Head, c.head)
+	}
+	ordered := append([]string(nil), towns...)
+	sort.SliceStable(ordered, func(i, j int) bool { return valueOr(st.newApps(ordered[i])) > valueOr(st.newApps(ordered[j])) })
+	for _, t := range ordered {
+		row := tableRow{Label: t, Link: townURL(t, s.County)}
+		for _, c := range cols {
+			row.Cells = append(row.Cells, sortCell(c.value(t), c.unit))
+		}
+		tv.Rows = append(tv.Rows, row)
+	}
+	med := tableRow{Label: "全县中位数", Sum: true}
+	for _, c := range cols {
+		var vals []*float64
+		for _, t := range towns {
+			vals = append(vals, c.value(t))
+		}
+		med.Cells = append(med.Cells, numCell(medianOf(vals), c.unit))
+	}
+	tv.Rows = append(tv.Rows, med)
+	return chartView{ID: "ranking", Title: fmt.Sprintf("各乡镇排名（%d年）", s.Year), Table: tv, NoChart: true,
+		Caption:   "公开率＝(予以公开+部分公开)÷办理总计；实质公开率＝(予以公开+部分公开)÷(予以公开+部分公开+不予公开)；复议纠错率＝纠正÷(维持+纠正+其他)；每百件＝100×(复议+诉讼)÷办理总计。定义见 docs/metrics.md。",
+		Downloads: downloads("outcomes", tf)}, nil
 }
 
-// reviewChart draws table 4 of one set of values: a bar per group and
-// outcome (totals aside).
-func reviewChart(id, title, saveName string, v values) chartView {
+func round2(p *float64) *float64 {
+	if p == nil {
+		return nil
+	}
+	return f(math.Round(*p*100) / 100)
+}
+
+// sortCell is a number cell that carries its value for sorting.
+func sortCell(p *float64, unit string) cellView {
+	c := numCell(p, unit)
+	if p != nil {
+		c.Sort = strconv.FormatFloat(*p, 'f', -1, 64)
+	}
+	return c
+}
+
+// trend sums the key figures per year from query's statistics.
+func (h *handler) trend(ctx context.Context, fl query.Filter) ([]string, []series, error) {
+	app, err := h.q.Applications(ctx, fl, query.GroupYear)
+	if err != nil {
+		return nil, nil, err
+	}
+	out, err := h.q.Outcomes(ctx, fl, query.GroupYear)
+	if err != nil {
+		return nil, nil, err
+	}
+	rev, err := h.q.Reviews(ctx, fl, query.GroupYear)
+	if err != nil {
+		return nil, nil, err
+	}
+	set := map[string]bool{}
+	apps := map[string]*query.ApplicationsRow{}
+	for i := range app.Rows {
+		apps[app.Rows[i].Group.Group] = &app.Rows[i]
+		set[app.Rows[i].Group.Group] = true
+	}
+	outs := map[string]*query.OutcomesRow{}
+	for i := range out.Rows {
+		outs[out.Rows[i].Group.Group] = &out.Rows[i]
+		set[out.Rows[i].Group.Group] = true
+	}
+	revs := map[string]*query.ReviewsRow{}
+	for i := range rev.Rows {
+		revs[rev.Rows[i].Group.Group] = &rev.Rows[i]
+		set[rev.Rows[i].Group.Group] = true
+	}
+	var years []string
+	for y := range set {
+		years = append(years, y)
+	}
+	sort.Strings(years)
+	ss := []series{{Name: "本年新收申请"}, {Name: "予以公开"}, {Name: "办理结果总计"}, {Name: "行政复议"}, {Name: "行政诉讼"}}
+	labels := make([]string, len(years))
+	for i, y := range years {
+		labels[i] = y + "年"
+		var a, g, tot, rc, lt *float64
+		if r := apps[y]; r != nil {
+			a = f(r.New)
+		}
+		if r := outs[y]; r != nil {
+			g, tot = f(r.Counts.Granted), f(r.Total)
+		}
+		if r := revs[y]; r != nil {
+			rc, lt = f(r.Reconsideration.Total), f(r.Litigation.Total)
+		}
+		for j, p := range []*float64{a, g, tot, rc, lt} {
+			ss[j].Values = append(ss[j].Values, p)
+		}
+	}
+	return labels, ss, nil
+}
+
+// reviewChart draws table 4 of one statistics row (query.Reviews): a bar
+// per group and outcome, totals aside. A nil row (table 4 not read
+// anywhere) draws nothing.
+func reviewChart(id, title, saveName string, r *query.ReviewsRow) chartView {
 	outcomes := []string{"upheld", "corrected", "other", "pending"}
 	cats := make([]string, len(reviewGroups))
 	for i, g := range reviewGroups {
 		cats[i] = g.Label
 	}
+	groups := make([]*query.ReviewCounts, len(reviewGroups))
+	if r != nil {
+		groups = []*query.ReviewCounts{&r.Reconsideration, &r.LitigationDirect, &r.LitigationAfter}
+	}
+	pick := func(c *query.ReviewCounts, o string) *float64 {
+		if c == nil {
+			return nil
+		}
+		switch o {
+		case "upheld":
+			return f(c.Upheld)
+		case "corrected":
+			return f(c.Corrected)
+		case "other":
+			return f(c.Other)
+		case "pending":
+			return f(c.Pending)
+		}
+		return f(c.Total)
+	}
 	var ss []series
 	for _, o := range outcomes {
 		s := series{Name: outcomeLabel(o)}
-		for _, g := range reviewGroups {
-			s.Values = append(s.Values, v.get("t4."+g.Code+"."+o))
+		for _, g := range groups {
+			s.Values = append(s.Values, pick(g, o))
 		}
 		ss = append(ss, s)
 	}
 	ch := chartSpec{id: id, title: title, saveName: saveName, categories: cats, series: ss, yName: "件"}.build()
 	total := series{Name: outcomeLabel("total")}
-	for _, g := range reviewGroups {
-		total.Values = append(total.Values, v.get("t4."+g.Code+".total"))
+	for _, g := range groups {
+		total.Values = append(total.Values, pick(g, "total"))
 	}
 	ch.Table = seriesTable("类别", cats, append(ss, total), "", nil)
 	return ch
-}
-
-// trendOf turns a by-year cells result into year labels and the key series.
-func trendOf(res query.CellsResult) ([]string, []series) {
-	rows := append([]query.CellsRow(nil), res.Rows...)
-	sort.Slice(rows, func(i, j int) bool { return rows[i].Group.Group < rows[j].Group.Group })
-	ss := []series{{Name: "本年新收申请"}, {Name: "予以公开"}, {Name: "办理结果总计"}, {Name: "行政复议"}, {Name: "行政诉讼"}}
-	var years []string
-	for _, r := range rows {
-		years = append(years, r.Group.Group+"年")
-		v := values(r.Values)
-		ss[0].Values = append(ss[0].Values, v.get("t3.new.total"))
-		ss[1].Values = append(ss[1].Values, v.get("t3.granted.total"))
-		ss[2].Values = append(ss[2].Values, v.get("t3.total.total"))
-		ss[3].Values = append(ss[3].Values, v.get("t4.reconsideration.total"))
-		ss[4].Values = append(ss[4].Values, v.sum("t4.litigation_direct.total", "t4.litigation_after.total"))
-	}
-	return years, ss
 }
 
 // findingsByTown counts findings per town by severity.
