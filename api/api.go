@@ -260,7 +260,7 @@ func (h *handler) read(c *gin.Context, name string, get func(ctx context.Context
 		h.error(c, err)
 		return
 	}
-	h.export(c, p.format, name, res)
+	h.export(c, p.format, statFileName(p, name), res)
 }
 
 func (h *handler) listReports(c *gin.Context) {
@@ -332,7 +332,7 @@ func (h *handler) getReport(c *gin.Context) {
 		h.error(c, err)
 		return
 	}
-	h.export(c, p.format, fmt.Sprintf("report-%d", id), d)
+	h.export(c, p.format, fmt.Sprintf("%s_%d_%s_年度报告", d.County, d.Year, d.Agency), d)
 }
 
 func (h *handler) deleteReport(c *gin.Context) {

@@ -69,6 +69,9 @@ func downloads(stat string, fl query.Filter, extra ...string) []link {
 	var out []link
 	for _, f := range []string{"csv", "xlsx"} {
 		v.Set("format", f)
+		if f == "xlsx" {
+			v.Del("table") // the workbook holds every table, one per sheet
+		}
 		out = append(out, link{Label: strings.ToUpper(f), URL: "/api/v1/stats/" + stat + "?" + v.Encode()})
 	}
 	return out

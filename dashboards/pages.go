@@ -289,7 +289,7 @@ func (h *handler) countyData(ctx context.Context, s scope) (countyView, bool, er
 	}
 	findings.Table = seriesTable("机关", towns, fc, "", links)
 	findings.Caption = "点击机关名称查看其历年报告和问题所在的单元格。"
-	findings.Downloads = dl("findings")
+	findings.Downloads = downloads("findings", tf, "table", "2") // the by-agency table
 
 	v.Sections = []section{
 		{Heading: "排名和比率", Note: "点击列名按该列排序；“—”表示没有这个数字（表格未读取或分母为0），不参与排名和中位数。", Charts: []chartView{ranking}},

@@ -2,6 +2,7 @@ package query
 
 import (
 	"strconv"
+	"strings"
 
 	"nianbao/report"
 )
@@ -12,6 +13,23 @@ type Table struct {
 	Title   string   `json:"title"`
 	Columns []string `json:"columns"`
 	Rows    [][]any  `json:"rows"`
+	// Percent marks the columns holding shares in [0,1], which a
+	// spreadsheet shows as percentages.
+	Percent []bool `json:"-"`
+}
+
+// IsPercent tells whether column j holds shares.
+func (t Table) IsPercent(j int) bool { return j < len(t.Percent) && t.Percent[j] }
+
+// markShares marks the share columns by their headers: every header of
+// these tables ending in 率 or 占比 is a share (query's rates are all in
+// [0,1]; per-100 figures are named 每百件 and end otherwise).
+func markShares(t Table) Table {
+	t.Percent = make([]bool, len(t.Columns))
+	for j, c := range t.Columns {
+		t.Percent[j] = strings.HasSuffix(c, "率") || strings.HasSuffix(c, "占比")
+	}
+	return t
 }
 
 func val(p *float64) any {
@@ -40,10 +58,19 @@ func groupVals(g GroupBy, gr Group) []any {
 func (l ReportList) Tables() []Table {
 	t := Table{Title: "年度报告", Columns: []string{"编号", "机关", "县（市、区）", "年度", "格式版本", "文件格式", "来源文件", "发布日期", "示例数据", "错误", "警告", "提示", "单位编号", "区划代码", "层级"}}
 	for _, r := range l.Reports {
-		t.Rows = append(t.Rows, []any{r.ID, r.Agency, r.County, r.Year, r.Edition, r.Format, r.SourceFile, r.PublishedOn, yesNo(r.Synthetic), r.Errors, r.Warnings, r.Infos,
+		t.Rows = append(t.Rows, []any{r.ID, r.Agency, r.County, r.Year, editionNumber(r.Edition), r.Format, r.SourceFile, r.PublishedOn, yesNo(r.Synthetic), r.Errors, r.Warnings, r.Infos,
 			r.AgencyID, r.DivisionCode, r.Level})
 	}
 	return []Table{t}
+}
+
+// editionNumber gives 格式版本 as the number it is (2019, 2021), so a
+// spreadsheet filters and sorts it as one; anything else stays text.
+func editionNumber(e string) any {
+	if n, err := strconv.Atoi(e); err == nil {
+		return n
+	}
+	return e
 }
 
 func yesNo(b bool) string {
@@ -91,7 +118,7 @@ func (r ApplicationsResult) Tables() []Table {
 		t.Rows = append(t.Rows, append(groupVals(r.GroupBy, row.Group), row.New, row.CarriedOver, row.Received, row.CarryForward,
 			a.Natural, a.Commercial, a.Research, a.Social, a.Legal, a.OtherOrg, val(row.PreviousNew), val(row.Change), val(row.ChangeRate), row.WithoutTable3))
 	}
-	return []Table{t}
+	return []Table{markShares(t)}
 }
 
 // DeniedReasonLabels gives each ground of 不予公开 its Chinese name.
@@ -121,7 +148,7 @@ func (r OutcomesResult) Tables() []Table {
 			val(row.DisclosureRate), val(row.SubstantiveRate), row.WithoutTable3)
 		t.Rows = append(t.Rows, vals)
 	}
-	return []Table{t}
+	return []Table{markShares(t)}
 }
 
 // Tables lays out the reviews statistic.
@@ -140,7 +167,7 @@ func (r ReviewsResult) Tables() []Table {
 		vals = append(vals, row.WithoutTable4)
 		t.Rows = append(t.Rows, vals)
 	}
-	return []Table{t}
+	return []Table{markShares(t)}
 }
 
 // Tables lays out table 2, one sheet per edition.
@@ -182,6 +209,7 @@ func (r CompareResult) Tables() []Table {
 		t.Rows = append(t.Rows, []any{rank, row.Agency, val(row.Value), val(row.VsMedian), row.ReportID})
 	}
 	t.Rows = append(t.Rows, []any{nil, "中位数", val(r.Median), nil, nil})
+	t.Percent = []bool{false, false, r.Metric.Rate, r.Metric.Rate, false}
 	return []Table{t}
 }
 

@@ -1,0 +1,178 @@
+package api_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"mime"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// textWidth is a header's width in Excel's units, a Chinese character two.
+func textWidth(s string) float64 {
+	w := 0.0
+	for _, r := range s {
+		if r > 0x2e7f {
+			w += 2
+		} else {
+			w++
+		}
+	}
+	return w
+}
+
+// fileName reads the RFC 5987 filename* of a Content-Disposition header.
+func fileName(t *testing.T, header string) string {
+	t.Helper()
+	kind, params, err := mime.ParseMediaType(header)
+	if err != nil || kind != "attachment" {
+		t.Fatalf("Content-Disposition %q: %v", header, err)
+	}
+	// mime decodes filename* into filename.
+	name := params["filename"]
+	if !strings.Contains(header, "filename*=UTF-8''") {
+		t.Fatalf("no filename* in %q", header)
+	}
+	for _, r := range header[:strings.Index(header, "filename*")] {
+		if r > 0x7e {
+			t.Fatalf("raw non-ASCII before filename*: %q", header)
+		}
+	}
+	return name
+}
+
+// TestDownloadsOpenBack opens every kind of download as Excel and a CSV
+// reader would: the Chinese file name with place and year, one table per
+// CSV with its header first, and in the workbook the header frozen, an
+// autofilter, widths that fit the headers, shares as percentages and
+// counts as numbers.
+func TestDownloadsOpenBack(t *testing.T) {
+	s := newServer(t)
+	cases := []struct {
+		url      string
+		file     string // without extension
+		header   []string
+		percent  string // a share column, "" for none
+		number   string // a column of counts stored as numbers
+		csvTable string // title added to the CSV file name, "" for none
+	}{
+		{"/api/v1/stats/outcomes?county=乐至县&year=2022&group_by=agency", "乐至县_2022_办理结果", []string{"县（市、区）", "机关", "报告数", "总计"}, "公开率", "总计", ""},
+		{"/api/v1/stats/applications?county=乐至县&group_by=year", "乐至县_申请情况", []string{"年度", "报告数", "本年新收"}, "增减率", "本年新收", ""},
+		{"/api/v1/stats/reviews?year=2022", "全部_2022_复议诉讼", []string{"范围", "报告数", "行政复议·维持"}, "行政复议·纠错率", "行政复议·总计", ""},
+		{"/api/v1/stats/compare?county=乐至县&year=2022", "乐至县_2022_横向比较", []string{"排名", "机关", "公开率"}, "公开率", "", ""},
+		{"/api/v1/stats/findings?county=乐至县", "乐至县_报告问题", []string{"规则", "规则名称", "级别", "问题数"}, "", "", "按规则"},
+		{"/api/v1/stats/proactive?group_by=edition", "全部_主动公开", []string{"格式版本", "报告数"}, "", "", "主动公开（2021版）"},
+		{"/api/v1/reports?county=乐至县", "乐至县_年度报告", []string{"编号", "机关", "县（市、区）", "年度", "格式版本"}, "", "格式版本", ""},
+		{"/api/v1/audit", "操作记录", []string{"序号", "时间", "操作人", "操作"}, "", "", ""},
+	}
+	for _, c := range cases {
+		sep := "?"
+		if strings.Contains(c.url, "?") {
+			sep = "&"
+		}
+		t.Run("csv "+c.url, func(t *testing.T) {
+			w := s.get(c.url + sep + "format=csv")
+			if w.Code != 200 {
+				t.Fatalf("status %d: %s", w.Code, w.Body)
+			}
+			want := c.file
+			if c.csvTable != "" {
+				want += "_" + c.csvTable
+			}
+			if got := fileName(t, w.Header().Get("Content-Disposition")); got != want+".csv" {
+				t.Errorf("file name %q, want %q", got, want+".csv")
+			}
+			body, ok := bytes.CutPrefix(w.Body.Bytes(), []byte("\ufeff"))
+			if !ok {
+				t.Fatal("no byte-order mark")
+			}
+			rows, err := csv.NewReader(bytes.NewReader(body)).ReadAll() // one table: every record as wide as the header
+			if err != nil {
+				t.Fatalf("not one CSV table: %v", err)
+			}
+			for i, h := range c.header {
+				if rows[0][i] != h {
+					t.Errorf("header %d = %q, want %q (a title above the header?)", i, rows[0][i], h)
+				}
+			}
+		})
+		t.Run("xlsx "+c.url, func(t *testing.T) {
+			w := s.get(c.url + sep + "format=xlsx")
+			if w.Code != 200 {
+				t.Fatalf("status %d: %s", w.Code, w.Body)
+			}
+			if got := fileName(t, w.Header().Get("Content-Disposition")); got != c.file+".xlsx" {
+				t.Errorf("file name %q, want %q", got, c.file+".xlsx")
+			}
+			f, err := excelize.OpenReader(bytes.NewReader(w.Body.Bytes()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			sheet := f.GetSheetList()[0]
+			rows, err := f.GetRows(sheet)
+			if err != nil {
+				t.Fatal(err)
+			}
+			col := map[string]int{}
+			for i, h := range rows[0] {
+				col[h] = i + 1
+			}
+			for i, h := range c.header {
+				if rows[0][i] != h {
+					t.Errorf("header %d = %q, want %q", i, rows[0][i], h)
+				}
+				name, _ := excelize.ColumnNumberToName(i + 1)
+				width, _ := f.GetColWidth(sheet, name)
+				if width < textWidth(h) {
+					t.Errorf("column %s (%s) width %.1f narrower than its header (%.0f)", name, h, width, textWidth(h))
+				}
+			}
+			panes, err := f.GetPanes(sheet)
+			if err != nil || !panes.Freeze || panes.YSplit != 1 {
+				t.Errorf("header not frozen: %+v %v", panes, err)
+			}
+			filtered := false
+			for _, d := range f.GetDefinedName() {
+				filtered = filtered || (d.Name == "_xlnm._FilterDatabase" && d.Scope == sheet)
+			}
+			if !filtered {
+				t.Errorf("no autofilter on %s: %+v", sheet, f.GetDefinedName())
+			}
+			if len(rows) < 2 {
+				if c.percent != "" || c.number != "" {
+					t.Fatalf("no data rows to check formats")
+				}
+				return
+			}
+			if c.percent != "" {
+				cell, _ := excelize.CoordinatesToCellName(col[c.percent], 2)
+				id, _ := f.GetCellStyle(sheet, cell)
+				st, _ := f.GetStyle(id)
+				if st == nil || st.CustomNumFmt == nil || !strings.Contains(*st.CustomNumFmt, "%") {
+					t.Errorf("%s (%s) is not formatted as a percentage: %+v", c.percent, cell, st)
+				}
+				if v, _ := f.GetCellValue(sheet, cell); v != "" && !strings.HasSuffix(v, "%") {
+					t.Errorf("%s shows %q, want a percentage", c.percent, v)
+				}
+			}
+			if c.number != "" {
+				cell, _ := excelize.CoordinatesToCellName(col[c.number], 2)
+				if typ, _ := f.GetCellType(sheet, cell); typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
+					t.Errorf("%s (%s) stored as text", c.number, cell)
+				}
+			}
+		})
+	}
+	// The n-th table of a result as CSV; a table that is not there is a 400.
+	w := s.get("/api/v1/stats/findings?county=" + url.QueryEscape("乐至县") + "&format=csv&table=2")
+	if got := fileName(t, w.Header().Get("Content-Disposition")); got != "乐至县_报告问题_按机关.csv" {
+		t.Errorf("second table file name %q", got)
+	}
+	if w := s.get("/api/v1/stats/findings?format=csv&table=3"); w.Code != 400 {
+		t.Errorf("table=3 of two: status %d", w.Code)
+	}
+}
