@@ -49,6 +49,9 @@
     window.addEventListener("resize", resize);
     window.addEventListener("beforeprint", resize);
     window.addEventListener("afterprint", resize);
+    // Printing to PDF fires no beforeprint; the print media query changes.
+    var printing = window.matchMedia("print");
+    if (printing.addEventListener) { printing.addEventListener("change", resize); }
   }
 
   // Sortable tables: a header button orders the rows by that column's
