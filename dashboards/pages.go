@@ -19,6 +19,25 @@ import (
 type scope struct {
 	County string
 	Year   int
+	// Departments selects the county's departments instead of its towns
+	// (?level=departments): each kind is compared with its own kind.
+	Departments bool
+}
+
+// who names the bodies a county page charts.
+func (s scope) who() string {
+	if s.Departments {
+		return "各部门"
+	}
+	return "各乡镇"
+}
+
+// level is the query level of the bodies a county page charts.
+func (s scope) level() string {
+	if s.Departments {
+		return "departments"
+	}
+	return query.LevelNoDepartments
 }
 
 // readScope reads ?county=&year=. A missing year means the county's latest.
@@ -153,6 +172,8 @@ type countyView struct {
 	Departments            int         // reports of the county government and departments, not charted
 	YearLinks              []yearLink  // the year switcher
 	Unread                 []string    // towns whose table 3 was not read: not in any figure
+	Kind                   string      // 各乡镇 or 各部门
+	LevelLinks             []yearLink  // the towns / departments switch
 }
 
 func (h *handler) county(c *gin.Context) {
@@ -161,15 +182,29 @@ func (h *handler) county(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
+	switch lv := strings.TrimSpace(c.Query("level")); lv {
+	case "", "towns":
+	case "departments":
+		s.Departments = true
+	default:
+		h.fail(c, http.StatusBadRequest, fmt.Sprintf("层级“%s”无法识别：可选 towns（乡镇街道）或 departments（县级部门）。", lv), nil)
+		return
+	}
 	v, synthetic, err := h.countyData(ctx, s)
 	if err != nil {
 		h.fail(c, http.StatusInternalServerError, errQuery.Error(), err)
 		return
 	}
+	if len(v.YearLinks) == 0 && v.Filing == nil {
+		// Neither a report nor a filing list: a misspelt or unknown county
+		// is a 404 that names it, not a page of empty charts.
+		h.fail(c, http.StatusNotFound, fmt.Sprintf("没有“%s”的报告，登记册中也没有这个县（区）。请检查名称，或从首页选择。", s.County), nil)
+		return
+	}
 	h.render(c, http.StatusOK, "county", page{
 		Title:     fmt.Sprintf("%s %d年 县级概览", s.County, s.Year),
 		Heading:   fmt.Sprintf("%s %d年政府信息公开工作年度报告概览", s.County, s.Year),
-		Lead:      "各乡镇（街道）本年新收申请、办理结果、复议诉讼和报告问题；每张图下的表格列出同样的数字。",
+		Lead:      s.who() + "本年新收申请、办理结果、复议诉讼和报告问题的排名和比较；每张图下的表格列出同样的数字，可下载为 CSV 或 Excel。",
 		Synthetic: synthetic, Charts: true, Nav: navFor(s.County, s.Year), Data: v,
 	})
 }
@@ -178,7 +213,7 @@ func (h *handler) countyData(ctx context.Context, s scope) (countyView, bool, er
 	v := countyView{CompareURL: compareURL(s.County, s.Year), QualityURL: qualityURL(s.County, s.Year)}
 	// The town charts leave out the county government and its departments
 	// (issue 10: they were charted as 乡镇); the page says how many.
-	tf := query.Filter{County: s.County, Year: s.Year, Level: query.LevelNoDepartments}
+	tf := query.Filter{County: s.County, Year: s.Year, Level: s.level()}
 	reports, err := listReports(ctx, h.q, tf)
 	if err != nil {
 		return v, false, err
@@ -188,6 +223,9 @@ func (h *handler) countyData(ctx context.Context, s scope) (countyView, bool, er
 		return v, false, err
 	}
 	v.Departments = len(every) - len(reports)
+	v.Kind = s.who()
+	v.LevelLinks = []yearLink{{Label: "乡镇（街道）", URL: countyURL(s.County, s.Year), Current: !s.Departments},
+		{Label: "县级部门", URL: countyURL(s.County, s.Year) + "&level=departments", Current: s.Departments}}
 	st, err := loadStats(ctx, h.q, tf)
 	if err != nil {
 		return v, false, err
@@ -203,7 +241,11 @@ func (h *handler) countyData(ctx context.Context, s scope) (countyView, bool, er
 		years[r.Year] = true
 	}
 	for y := range years {
-		v.YearLinks = append(v.YearLinks, yearLink{Year: y, URL: countyURL(s.County, y), Current: y == s.Year})
+		u := countyURL(s.County, y)
+		if s.Departments {
+			u += "&level=departments"
+		}
+		v.YearLinks = append(v.YearLinks, yearLink{Year: y, Label: strconv.Itoa(y) + "年", URL: u, Current: y == s.Year})
 	}
 	sort.Slice(v.YearLinks, func(i, j int) bool { return v.YearLinks[i].Year > v.YearLinks[j].Year })
 	towns := sortedTowns(reports)
@@ -229,7 +271,7 @@ func (h *handler) countyData(ctx context.Context, s scope) (countyView, bool, er
 		newApps.Values = append(newApps.Values, st.newApps(t))
 		newLinks[i] = townURL(t, s.County)
 	}
-	apps := chartSpec{id: "new-per-town", title: "各乡镇本年新收申请数量", saveName: prefix + "新收申请", categories: byNew, series: []series{newApps}, yName: "件"}.build()
+	apps := chartSpec{id: "new-per-town", title: s.who() + "本年新收申请数量", saveName: prefix + "新收申请", categories: byNew, series: []series{newApps}, yName: "件"}.build()
 	apps.Table = seriesTable("机关", byNew, []series{newApps}, "", newLinks)
 	apps.Downloads = dl("applications")
 
@@ -246,10 +288,10 @@ func (h *handler) countyData(ctx context.Context, s scope) (countyView, bool, er
 			pcts[i].Values = append(pcts[i].Values, sh[i])
 		}
 	}
-	mixCount := chartSpec{id: "mix-count", title: "各乡镇申请办理结果（件）", saveName: prefix + "办理结果件数", categories: towns, series: counts, stack: true, yName: "件", tall: true}.build()
+	mixCount := chartSpec{id: "mix-count", title: s.who() + "申请办理结果（件）", saveName: prefix + "办理结果件数", categories: towns, series: counts, stack: true, yName: "件", tall: true}.build()
 	mixCount.Table = seriesTable("机关", towns, counts, "", links)
 	mixCount.Downloads = dl("outcomes")
-	mixShare := chartSpec{id: "mix-share", title: "各乡镇申请办理结果构成（%）", saveName: prefix + "办理结果构成", categories: towns, series: pcts, stack: true, unit: "%", tall: true}.build()
+	mixShare := chartSpec{id: "mix-share", title: s.who() + "申请办理结果构成（%）", saveName: prefix + "办理结果构成", categories: towns, series: pcts, stack: true, unit: "%", tall: true}.build()
 	mixShare.Caption = "比例＝该项件数÷办理结果总计（表三“总计”行，与接口 /stats/outcomes 相同）；总计为0或表三未读取时记为“—”。报告各项之和与总计不符时（规则2），各项比例之和不等于100%。"
 	mixShare.Table = seriesTable("机关", towns, pcts, "%", links)
 	mixShare.Downloads = dl("outcomes")
@@ -263,7 +305,7 @@ func (h *handler) countyData(ctx context.Context, s scope) (countyView, bool, er
 	if len(rev.Rows) > 0 {
 		revRow = &rev.Rows[0]
 	}
-	review := reviewChart("review", "行政复议和行政诉讼结果（各乡镇合计）", prefix+"复议诉讼", revRow)
+	review := reviewChart("review", "行政复议和行政诉讼结果（" + s.who() + "合计）", prefix+"复议诉讼", revRow)
 	review.Downloads = dl("reviews")
 
 	ranking, err := h.rankingTable(ctx, s, tf, towns, st)
@@ -272,20 +314,20 @@ func (h *handler) countyData(ctx context.Context, s scope) (countyView, bool, er
 	}
 
 	// Trend over the years.
-	trendFilter := query.Filter{County: s.County, Level: query.LevelNoDepartments}
+	trendFilter := query.Filter{County: s.County, Level: s.level()}
 	yearLabels, trendSeries, err := h.trend(ctx, trendFilter)
 	if err != nil {
 		return v, false, err
 	}
-	trendChart := chartSpec{id: "trend", title: s.County + "各乡镇历年合计", saveName: s.County + "历年合计", categories: yearLabels, series: trendSeries, kind: "line", yName: "件"}.build()
+	trendChart := chartSpec{id: "trend", title: s.County + s.who() + "历年合计", saveName: s.County + "历年合计", categories: yearLabels, series: trendSeries, kind: "line", yName: "件"}.build()
 	trendChart.Table = seriesTable("年度", yearLabels, trendSeries, "", nil)
 	trendChart.Downloads = downloads("applications", trendFilter, "group_by", "year")
 
 	// Findings per town.
 	fc := findingsByTown(reports, towns)
-	findings := chartSpec{id: "findings-per-town", title: "各乡镇报告发现的问题（条）", saveName: prefix + "报告问题", categories: towns, series: fc, stack: true, yName: "条", colors: severityColors}.build()
+	findings := chartSpec{id: "findings-per-town", title: s.who() + "报告发现的问题（条）", saveName: prefix + "报告问题", categories: towns, series: fc, stack: true, yName: "条", colors: severityColors}.build()
 	if allZero(fc) {
-		findings = chartView{ID: "findings-per-town", Title: "各乡镇报告发现的问题", Empty: emptyFindings(len(towns))}
+		findings = chartView{ID: "findings-per-town", Title: s.who() + "报告发现的问题", Empty: emptyFindings(len(towns))}
 	}
 	findings.Table = seriesTable("机关", towns, fc, "", links)
 	findings.Caption = "点击机关名称查看其历年报告和问题所在的单元格。"
@@ -295,7 +337,7 @@ func (h *handler) countyData(ctx context.Context, s scope) (countyView, bool, er
 		{Heading: "排名和比率", Note: "点击列名按该列排序；“—”表示没有这个数字（表格未读取或分母为0），不参与排名和中位数。", Charts: []chartView{ranking}},
 		{Heading: "依申请公开", Charts: []chartView{apps, mixCount, mixShare}},
 		{Heading: "行政复议和行政诉讼", Charts: []chartView{review}},
-		{Heading: "历年趋势", Note: "全县各乡镇报告数字之和；各年报告份数不同时请留意。", Charts: []chartView{trendChart}},
+		{Heading: "历年趋势", Note: "全县" + s.who() + "报告数字之和；各年报告份数不同时请留意。", Charts: []chartView{trendChart}},
 		{Heading: "报告质量", Charts: []chartView{findings}},
 	}
 	v.Filing = h.filingData(ctx, s.County, s.Year)
@@ -305,6 +347,7 @@ func (h *handler) countyData(ctx context.Context, s scope) (countyView, bool, er
 // yearLink is one year of the county page's year switcher.
 type yearLink struct {
 	Year    int
+	Label   string
 	URL     string
 	Current bool
 }
@@ -393,7 +436,7 @@ func (h *handler) rankingTable(ctx context.Context, s scope, tf query.Filter, to
 		med.Cells = append(med.Cells, numCell(medianOf(vals), c.unit))
 	}
 	tv.Rows = append(tv.Rows, med)
-	return chartView{ID: "ranking", Title: fmt.Sprintf("各乡镇排名（%d年）", s.Year), Table: tv, NoChart: true,
+	return chartView{ID: "ranking", Title: fmt.Sprintf("%s排名（%d年）", s.who(), s.Year), Table: tv, NoChart: true,
 		Caption:   "公开率＝(予以公开+部分公开)÷办理总计；实质公开率＝(予以公开+部分公开)÷(予以公开+部分公开+不予公开)；复议纠错率＝纠正÷(维持+纠正+其他)；每百件＝100×(复议+诉讼)÷办理总计。定义见 docs/metrics.md。",
 		Downloads: downloads("outcomes", tf)}, nil
 }

@@ -144,7 +144,7 @@ func (h *handler) quality(c *gin.Context) {
 
 	h.render(c, http.StatusOK, "quality", page{
 		Title:     fmt.Sprintf("%s %d年 数据质量", s.County, s.Year),
-		Heading:   fmt.Sprintf("%s %d年年度报告数据质量", s.County, s.Year),
+		Heading:   fmt.Sprintf("%s %d年度政府信息公开工作年度报告：数据质量", s.County, s.Year),
 		Lead:      "报告违反核对规则（如新收＋上年结转≠办理总计＋结转下年）或读取时遇到的问题。报告不会因问题被丢弃。",
 		Synthetic: synthetic, Charts: v.Total > 0, Nav: navFor(s.County, s.Year), Data: v,
 	})
