@@ -305,7 +305,7 @@ func (h *handler) countyData(ctx context.Context, s scope) (countyView, bool, er
 	if len(rev.Rows) > 0 {
 		revRow = &rev.Rows[0]
 	}
-	review := reviewChart("review", "行政复议和行政诉讼结果（" + s.who() + "合计）", prefix+"复议诉讼", revRow)
+	review := reviewChart("review", "行政复议和行政诉讼结果（"+s.who()+"合计）", prefix+"复议诉讼", revRow)
 	review.Downloads = dl("reviews")
 
 	ranking, err := h.rankingTable(ctx, s, tf, towns, st)
