@@ -332,7 +332,19 @@ func (h *handler) getReport(c *gin.Context) {
 		h.error(c, err)
 		return
 	}
-	h.export(c, p.format, fmt.Sprintf("%s_%d_%s_年度报告", d.County, d.Year, d.Agency), d)
+	name := fmt.Sprintf("%s_%d_%s_年度报告", d.County, d.Year, d.Agency)
+	if p.format == "xlsx" && c.Query("layout") != "codes" {
+		// The printed tables 2–4; layout=codes keeps the list of cell codes.
+		body, err := OfficialXLSX(d)
+		if err != nil {
+			h.error(c, err)
+			return
+		}
+		c.Header("Content-Disposition", disposition(name+".xlsx"))
+		h.write(c, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body)
+		return
+	}
+	h.export(c, p.format, name, d)
 }
 
 func (h *handler) deleteReport(c *gin.Context) {

@@ -251,7 +251,7 @@ func TestExports(t *testing.T) {
 		first  []string // first data row, leading cells
 	}{
 		{"/api/v1/reports", []string{"编号", "机关", "县（市、区）", "年度"}, []string{"1", "劳动镇", "乐至县", "2022"}},
-		{"/api/v1/reports/1", []string{"代码", "项目", "数值"}, []string{"t2.regulations.issued", report.Label("t2.regulations.issued"), "2"}},
+		{"/api/v1/reports/1?layout=codes", []string{"代码", "项目", "数值"}, []string{"t2.regulations.issued", report.Label("t2.regulations.issued"), "2"}},
 		{"/api/v1/cells?codes=t3.new.total&group_by=agency", []string{"县（市、区）", "机关", "报告数", report.Label("t3.new.total")}, []string{"乐至县", "劳动镇", "2", "14"}},
 		{"/api/v1/stats/applications?group_by=year", []string{"年度", "报告数", "本年新收"}, []string{"2020", "1", "6"}},
 		{"/api/v1/stats/outcomes?group_by=county", []string{"县（市、区）", "报告数", "总计", "予以公开"}, []string{"乐至县", "3", "14", "9"}},

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"mime"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -174,5 +175,89 @@ func TestDownloadsOpenBack(t *testing.T) {
 	}
 	if w := s.get("/api/v1/stats/findings?format=csv&table=3"); w.Code != 400 {
 		t.Errorf("table=3 of two: status %d", w.Code)
+	}
+}
+
+// TestOfficialLayout opens a single report's workbook: the printed tables
+// 2–4 with their merged headers, values as numbers where the official
+// table puts them, an unprinted cell empty rather than 0.
+func TestOfficialLayout(t *testing.T) {
+	s := newServer(t)
+	w := s.get("/api/v1/reports/" + strconv.FormatInt(s.ids[0], 10) + "?format=xlsx")
+	if w.Code != 200 {
+		t.Fatalf("status %d: %s", w.Code, w.Body)
+	}
+	if got := fileName(t, w.Header().Get("Content-Disposition")); got != "乐至县_2022_劳动镇_年度报告.xlsx" {
+		t.Errorf("file name %q", got)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(w.Body.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got := strings.Join(f.GetSheetList(), ","); got != "表二 主动公开,表三 依申请公开,表四 复议诉讼,问题" {
+		t.Fatalf("sheets %s", got)
+	}
+	merged := func(sheet string) map[string]string {
+		out := map[string]string{}
+		cells, err := f.GetMergeCells(sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range cells {
+			out[m.GetStartAxis()+":"+m.GetEndAxis()] = m.GetCellValue()
+		}
+		return out
+	}
+	m3, m4 := merged("表三 依申请公开"), merged("表四 复议诉讼")
+	for rng, want := range map[string]string{"B2:H2": "申请人情况", "C3:G3": "法人或其他组织", "B3:B4": "自然人", "H3:H4": "总计"} {
+		if m3[rng] != want {
+			t.Errorf("表三 %s = %q, want %q (merged: %v)", rng, m3[rng], want, m3)
+		}
+	}
+	for rng, want := range map[string]string{"A2:E3": "行政复议", "F2:O2": "行政诉讼", "F3:J3": "未经复议直接起诉", "K3:O3": "复议后起诉"} {
+		if m4[rng] != want {
+			t.Errorf("表四 %s = %q, want %q", rng, m4[rng], want)
+		}
+	}
+	cases := []struct {
+		sheet, cell, want string
+		number            bool
+	}{
+		{"表三 依申请公开", "C4", "商业企业", false},
+		{"表三 依申请公开", "A5", "一、本年新收政府信息公开申请数量", false},
+		{"表三 依申请公开", "B5", "8", true},  // t3.new.natural
+		{"表三 依申请公开", "C5", "2", true},  // t3.new.commercial
+		{"表三 依申请公开", "H5", "10", true}, // t3.new.total
+		{"表三 依申请公开", "D5", "", false},  // t3.new.research not printed: empty, not 0
+		{"表三 依申请公开", "A7", "三、本年度办理结果", false},
+		{"表四 复议诉讼", "A4", "结果维持", false},
+		{"表四 复议诉讼", "A5", "1", true}, // reconsideration upheld
+		{"表四 复议诉讼", "E5", "3", true}, // reconsideration total
+		{"表四 复议诉讼", "F5", "2", true}, // direct litigation upheld
+		{"表四 复议诉讼", "K5", "", false},
+		{"表二 主动公开", "A3", "信息内容", false},
+		{"表二 主动公开", "A4", "规章", false},
+		{"表二 主动公开", "B4", "2", true},
+		{"问题", "C3", "表三总计列不平衡", false},
+	}
+	for _, c := range cases {
+		got, err := f.GetCellValue(c.sheet, c.cell)
+		if err != nil || got != c.want {
+			t.Errorf("%s %s = %q (%v), want %q", c.sheet, c.cell, got, err, c.want)
+		}
+		if typ, _ := f.GetCellType(c.sheet, c.cell); c.number && (typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString) {
+			t.Errorf("%s %s stored as text", c.sheet, c.cell)
+		}
+	}
+	// layout=codes keeps the list of codes.
+	w = s.get("/api/v1/reports/" + strconv.FormatInt(s.ids[0], 10) + "?format=xlsx&layout=codes")
+	codes, err := excelize.OpenReader(bytes.NewReader(w.Body.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer codes.Close()
+	if v, _ := codes.GetCellValue(codes.GetSheetList()[0], "A1"); v != "代码" {
+		t.Errorf("layout=codes A1 = %q", v)
 	}
 }
