@@ -140,6 +140,9 @@ func (h *handler) quality(c *gin.Context) {
 	if v.Total == 0 {
 		townChart = chartView{ID: "q-by-town", Title: "各乡镇的问题", Empty: emptyFindings(len(reports))}
 	}
+	qf := query.Filter{County: s.County, Year: s.Year}
+	ruleChart.Downloads = downloads("findings", qf, "table", "1")
+	townChart.Downloads = downloads("findings", qf, "table", "2")
 	v.Charts = []chartView{ruleChart, townChart}
 
 	h.render(c, http.StatusOK, "quality", page{

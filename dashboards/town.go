@@ -33,6 +33,9 @@ type townYear struct {
 	Findings     []findingView
 	T2           []tableView
 	T3, T4       tableView
+	// Downloads are this report as the printed tables (XLSX) and as a
+	// list of cell codes (CSV).
+	Downloads []link
 }
 
 type findingView struct {
@@ -127,6 +130,8 @@ func (h *handler) townData(ctx context.Context, v *townView, reports []query.Rep
 			Year: d.Year, EditionLabel: editionLabel(d.Edition), File: d.File, SHA256: d.SHA256,
 			PublishedOn: d.PublishedOn, Synthetic: d.Synthetic,
 			T2: table2(d.Edition, flags), T3: table3(d.Edition, flags), T4: table4(flags),
+			Downloads: []link{{Label: "表二至表四（Excel，官方表格样式）", URL: fmt.Sprintf("/api/v1/reports/%d?format=xlsx", d.ID)},
+				{Label: "全部单元格（CSV）", URL: fmt.Sprintf("/api/v1/reports/%d?format=csv", d.ID)}},
 		}
 		for _, fd := range d.Findings {
 			ty.Findings = append(ty.Findings, findingView{Rule: ruleLabel(fd.Rule), Severity: severityLabel(fd.Severity), SeverityCode: fd.Severity, Message: fd.Message,
