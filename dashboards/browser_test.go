@@ -202,8 +202,8 @@ func TestBrowser(t *testing.T) {
 			if pg.name == "county" && res.Breaks == 0 {
 				t.Errorf("county print: no page break between sections")
 			}
-			if shots && pg.name == "county" {
-				printScreenshot(t, ctx, pr, "county-print")
+			if shots {
+				printScreenshot(t, ctx, pr, pg.name+"-print")
 			}
 		}
 	})
@@ -248,7 +248,7 @@ func TestBrowser(t *testing.T) {
 				}
 			}
 			checkClean(t, phone, srv.URL)
-			if shots && (pg.name == "county" || pg.name == "town") {
+			if shots {
 				screenshot(t, ctx, phone, pg.name+"-phone")
 			}
 		}

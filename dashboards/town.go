@@ -96,7 +96,7 @@ func (h *handler) town(c *gin.Context) {
 	h.render(c, http.StatusOK, "town", page{
 		Title:     fmt.Sprintf("%s %s %s 机关档案", county, agency, span),
 		Heading:   fmt.Sprintf("%s %s %s政府信息公开工作年度报告", county, agency, span),
-		Lead:      "表二至表四按官方格式排列；标红的单元格违反了核对规则，鼠标停留（手机上长按）可看说明。",
+		Lead:      "表二至表四按官方格式排列；标红的单元格违反了核对规则，点按（或用 Tab 键选中后按回车）可看说明、原文位置和更正记录。",
 		Synthetic: synthetic, Charts: true, Nav: navFor(county, last), Data: v,
 	})
 }
