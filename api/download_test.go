@@ -1,8 +1,11 @@
 package api_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/csv"
+	"encoding/xml"
+	"io"
 	"mime"
 	"net/url"
 	"strconv"
@@ -236,9 +239,11 @@ func TestOfficialLayout(t *testing.T) {
 		{"表四 复议诉讼", "E5", "3", true}, // reconsideration total
 		{"表四 复议诉讼", "F5", "2", true}, // direct litigation upheld
 		{"表四 复议诉讼", "K5", "", false},
-		{"表二 主动公开", "A3", "信息内容", false},
-		{"表二 主动公开", "A4", "规章", false},
-		{"表二 主动公开", "B4", "2", true},
+		{"表二 主动公开", "A2", "信息内容", false},
+		{"表二 主动公开", "A3", "规章", false},
+		{"表二 主动公开", "B3", "2", true},
+		{"表二 主动公开", "A6", "信息内容", false}, // the next block, after a blank line
+		{"表二 主动公开", "A7", "行政许可", false},
 		{"问题", "C3", "表三总计列不平衡", false},
 	}
 	for _, c := range cases {
@@ -259,5 +264,87 @@ func TestOfficialLayout(t *testing.T) {
 	defer codes.Close()
 	if v, _ := codes.GetCellValue(codes.GetSheetList()[0], "A1"); v != "代码" {
 		t.Errorf("layout=codes A1 = %q", v)
+	}
+}
+
+// TestOfficialDOCX opens the Word file of a report: four tables, the
+// merged headers as gridSpan and vMerge, the figures where the XLSX has
+// them.
+func TestOfficialDOCX(t *testing.T) {
+	s := newServer(t)
+	w := s.get("/api/v1/reports/" + strconv.FormatInt(s.ids[0], 10) + "?format=docx")
+	if w.Code != 200 {
+		t.Fatalf("status %d: %s", w.Code, w.Body)
+	}
+	if got := fileName(t, w.Header().Get("Content-Disposition")); got != "乐至县_2022_劳动镇_年度报告.docx" {
+		t.Errorf("file name %q", got)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(w.Body.Bytes()), int64(w.Body.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc []byte
+	for _, f := range zr.File {
+		if f.Name == "word/document.xml" {
+			rc, _ := f.Open()
+			doc, _ = io.ReadAll(rc)
+			rc.Close()
+		}
+	}
+	type tc struct {
+		Span *struct {
+			Val string `xml:"val,attr"`
+		} `xml:"tcPr>gridSpan"`
+		Merge *struct {
+			Val string `xml:"val,attr"`
+		} `xml:"tcPr>vMerge"`
+		Text []string `xml:"p>r>t"`
+	}
+	var parsed struct {
+		Tables []struct {
+			Grid []struct{} `xml:"tblGrid>gridCol"`
+			Rows []struct {
+				Cells []tc `xml:"tc"`
+			} `xml:"tr"`
+		} `xml:"body>tbl"`
+	}
+	if err := xml.Unmarshal(doc, &parsed); err != nil {
+		t.Fatalf("document.xml: %v", err)
+	}
+	if len(parsed.Tables) != 4 {
+		t.Fatalf("%d tables, want 4", len(parsed.Tables))
+	}
+	text := func(c tc) string { return strings.Join(c.Text, "") }
+	t3, t4 := parsed.Tables[1], parsed.Tables[2]
+	// Every row of a table covers its whole grid.
+	for i, tb := range parsed.Tables {
+		for r, row := range tb.Rows {
+			n := 0
+			for _, c := range row.Cells {
+				if c.Span != nil {
+					k, _ := strconv.Atoi(c.Span.Val)
+					n += k
+				} else {
+					n++
+				}
+			}
+			if n != len(tb.Grid) {
+				t.Errorf("table %d row %d covers %d of %d columns", i+1, r+1, n, len(tb.Grid))
+			}
+		}
+	}
+	head := t3.Rows[0].Cells
+	if text(head[1]) != "申请人情况" || head[1].Span == nil || head[1].Span.Val != "7" || head[0].Merge == nil || head[0].Merge.Val != "restart" {
+		t.Errorf("表三 first header row: %+v", head)
+	}
+	if text(t3.Rows[1].Cells[1]) != "自然人" || t3.Rows[2].Cells[1].Merge == nil || t3.Rows[2].Cells[1].Merge.Val != "" {
+		t.Errorf("表三 自然人 does not span two rows: %+v / %+v", t3.Rows[1].Cells[1], t3.Rows[2].Cells[1])
+	}
+	newRow := t3.Rows[3].Cells // 一、本年新收: natural 8, commercial 2, research not printed, total 10
+	if text(newRow[0]) != "一、本年新收政府信息公开申请数量" || text(newRow[1]) != "8" || text(newRow[3]) != "" || text(newRow[7]) != "10" {
+		t.Errorf("表三 new row: %q %q %q %q", text(newRow[0]), text(newRow[1]), text(newRow[3]), text(newRow[7]))
+	}
+	if text(t4.Rows[0].Cells[0]) != "行政复议" || t4.Rows[0].Cells[0].Span.Val != "5" || text(t4.Rows[3].Cells[4]) != "3" {
+		t.Errorf("表四: %q span %v, reconsideration total %q", text(t4.Rows[0].Cells[0]), t4.Rows[0].Cells[0].Span, text(t4.Rows[3].Cells[4]))
 	}
 }

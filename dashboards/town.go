@@ -131,6 +131,7 @@ func (h *handler) townData(ctx context.Context, v *townView, reports []query.Rep
 			PublishedOn: d.PublishedOn, Synthetic: d.Synthetic,
 			T2: table2(d.Edition, flags), T3: table3(d.Edition, flags), T4: table4(flags),
 			Downloads: []link{{Label: "表二至表四（Excel，官方表格样式）", URL: fmt.Sprintf("/api/v1/reports/%d?format=xlsx", d.ID)},
+				{Label: "表二至表四（Word）", URL: fmt.Sprintf("/api/v1/reports/%d?format=docx", d.ID)},
 				{Label: "全部单元格（CSV）", URL: fmt.Sprintf("/api/v1/reports/%d?format=csv", d.ID)}},
 		}
 		for _, fd := range d.Findings {
