@@ -308,7 +308,7 @@ func (h *handler) countyData(ctx context.Context, s scope) (countyView, bool, er
 	review := reviewChart("review", "行政复议和行政诉讼结果（"+s.who()+"合计）", prefix+"复议诉讼", revRow)
 	review.Downloads = dl("reviews")
 
-	ranking, err := h.rankingTable(ctx, s, tf, towns, st)
+	ranking, err := h.rankingTable(ctx, s, tf, towns, st, levelScopes(reports))
 	if err != nil {
 		return v, false, err
 	}
@@ -362,49 +362,39 @@ func valueOr(p *float64) float64 {
 // rankingTable lays the towns side by side on query's rates, with the
 // change on last year and the county median; it sorts by any column in
 // the browser (app.js).
-func (h *handler) rankingTable(ctx context.Context, s scope, tf query.Filter, towns []string, st agencyStats) (chartView, error) {
-	pro, err := h.q.Proactive(ctx, tf, query.GroupAgency)
-	if err != nil {
-		return chartView{}, err
-	}
-	t2 := map[string]map[string]*float64{}
-	for _, r := range pro.Rows {
-		if r.Edition == report.Edition2021 {
-			t2[r.Group.Group] = r.Values
-		}
-	}
+func (h *handler) rankingTable(ctx context.Context, s scope, tf query.Filter, towns []string, st agencyStats, levels []levelScope) (chartView, error) {
 	t2Codes := []string{"t2.regulations.issued", "t2.normative_docs.issued", "t2.licensing.decisions", "t2.penalty.decisions"}
 	type col struct {
 		head, unit string
-		value      func(t string) *float64
+		value      func(st agencyStats, t string) *float64
 	}
 	cols := []col{
-		{"本年新收申请（件）", "", st.newApps},
-		{"较上年增减（件）", "", func(t string) *float64 {
+		{"本年新收申请（件）", "", func(st agencyStats, t string) *float64 { return st.newApps(t) }},
+		{"较上年增减（件）", "", func(st agencyStats, t string) *float64 {
 			if r := st.app[t]; r != nil {
 				return r.Change
 			}
 			return nil
 		}},
-		{"公开率", "%", func(t string) *float64 {
+		{"公开率", "%", func(st agencyStats, t string) *float64 {
 			if r := st.out[t]; r != nil {
 				return percent(r.DisclosureRate)
 			}
 			return nil
 		}},
-		{"实质公开率", "%", func(t string) *float64 {
+		{"实质公开率", "%", func(st agencyStats, t string) *float64 {
 			if r := st.out[t]; r != nil {
 				return percent(r.SubstantiveRate)
 			}
 			return nil
 		}},
-		{"复议纠错率", "%", func(t string) *float64 {
+		{"复议纠错率", "%", func(st agencyStats, t string) *float64 {
 			if r := st.rev[t]; r != nil {
 				return percent(r.Reconsideration.CorrectionRate)
 			}
 			return nil
 		}},
-		{"每百件办结引发复议诉讼", "", func(t string) *float64 {
+		{"每百件办结引发复议诉讼", "", func(st agencyStats, t string) *float64 {
 			if m := st.met[t]; m != nil && st.out[t] != nil {
 				return round2(m.DisputesPer100)
 			}
@@ -412,7 +402,7 @@ func (h *handler) rankingTable(ctx context.Context, s scope, tf query.Filter, to
 		}},
 	}
 	for _, c := range t2Codes {
-		cols = append(cols, col{"表二：" + report.Label(c), "", func(t string) *float64 { return t2[t][c] }})
+		cols = append(cols, col{"表二：" + report.Label(c), "", func(st agencyStats, t string) *float64 { return st.t2[t][c] }})
 	}
 	tv := tableView{Corner: "机关", Sortable: true}
 	for _, c := range cols {
@@ -423,7 +413,7 @@ func (h *handler) rankingTable(ctx context.Context, s scope, tf query.Filter, to
 	for _, t := range ordered {
 		row := tableRow{Label: t, Link: townURL(t, s.County)}
 		for _, c := range cols {
-			row.Cells = append(row.Cells, sortCell(c.value(t), c.unit))
+			row.Cells = append(row.Cells, sortCell(c.value(st, t), c.unit))
 		}
 		tv.Rows = append(tv.Rows, row)
 	}
@@ -431,14 +421,56 @@ func (h *handler) rankingTable(ctx context.Context, s scope, tf query.Filter, to
 	for _, c := range cols {
 		var vals []*float64
 		for _, t := range towns {
-			vals = append(vals, c.value(t))
+			vals = append(vals, c.value(st, t))
 		}
 		med.Cells = append(med.Cells, numCell(medianOf(vals), c.unit))
 	}
 	tv.Rows = append(tv.Rows, med)
+	// Each kind of body is compared with its own kind too: the median of
+	// every body of the same registry level (镇, 乡, 街道 …) in the province.
+	for _, lm := range levels {
+		ls, err := loadStats(ctx, h.q, query.Filter{Province: lm.province, Year: s.Year, Level: lm.level})
+		if err != nil {
+			return chartView{}, err
+		}
+		names := ls.names()
+		row := tableRow{Label: "全省" + lm.level + "中位数", Sum: true}
+		for _, c := range cols {
+			var vals []*float64
+			for _, t := range names {
+				vals = append(vals, c.value(ls, t))
+			}
+			row.Cells = append(row.Cells, numCell(medianOf(vals), c.unit))
+		}
+		tv.Rows = append(tv.Rows, row)
+	}
 	return chartView{ID: "ranking", Title: fmt.Sprintf("%s排名（%d年）", s.who(), s.Year), Table: tv, NoChart: true,
 		Caption:   "公开率＝(予以公开+部分公开)÷办理总计；实质公开率＝(予以公开+部分公开)÷(予以公开+部分公开+不予公开)；复议纠错率＝纠正÷(维持+纠正+其他)；每百件＝100×(复议+诉讼)÷办理总计。定义见 docs/metrics.md。",
 		Downloads: downloads("outcomes", tf)}, nil
+}
+
+// levelScope is one registry level of a county's bodies within its
+// province, for the level's median.
+type levelScope struct{ province, level string }
+
+// levelScopes lists the levels of the registered bodies among the
+// reports, with their province's GB/T 2260 code (the first two digits of
+// the division code). Bodies the registry cannot place have none.
+func levelScopes(reports []query.ReportSummary) []levelScope {
+	seen := map[levelScope]bool{}
+	var out []levelScope
+	for _, r := range reports {
+		if r.Level == "" || len(r.DivisionCode) < 2 {
+			continue
+		}
+		ls := levelScope{province: r.DivisionCode[:2] + "0000", level: r.Level}
+		if !seen[ls] {
+			seen[ls] = true
+			out = append(out, ls)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].level < out[j].level })
+	return out
 }
 
 func round2(p *float64) *float64 {

@@ -198,6 +198,20 @@ func TestPageNumbersEqualAPI(t *testing.T) {
 	if got := pageTable(t, bodies[comparePage], "cmp-key")["上年结转"]["回澜镇"]; got != "3" {
 		t.Errorf("compare 上年结转 of 回澜镇 = %q, want 3", got)
 	}
+	// The level's median: every 镇 of 四川省 (510000) with a 2022 table 3,
+	// as the API lists them with the same filter.
+	lvl := apiRows(t, e, "applications", url.Values{"province": {"510000"}, "year": {"2022"}, "level": {"镇"}})
+	var news []float64
+	for _, r := range lvl {
+		news = append(news, r["new"].(float64))
+	}
+	if len(news) < 2 {
+		t.Fatalf("API level rows %v", lvl)
+	}
+	rank := pageTable(t, bodies[countyPage], "ranking")
+	if got, want := rank["本年新收申请（件）"]["全省镇中位数"], shown(*query.Median(news), false); got != want {
+		t.Errorf("province 镇 median of new applications = %q, want %q (rows %v)", got, want, rank["本年新收申请（件）"])
+	}
 	// The unread town is out of the median: 劳动镇 10, 天池镇 0, 回澜镇 8
 	// (evil 7 too): the median of 10, 0, 8, 7 is 7.5; with 宝林镇 as 0 it would be 7.
 	if got := pageTable(t, bodies[countyPage], "ranking")["本年新收申请（件）"]["全县中位数"]; got != strconv.FormatFloat(7.5, 'f', -1, 64) {

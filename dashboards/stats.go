@@ -9,6 +9,7 @@ import (
 	"golang.org/x/text/language"
 
 	"nianbao/query"
+	"nianbao/report"
 )
 
 // agencyStats are query's named statistics for each agency of one filter
@@ -21,38 +22,81 @@ type agencyStats struct {
 	out map[string]*query.OutcomesRow
 	rev map[string]*query.ReviewsRow
 	met map[string]*query.AssessmentMetric
+	t2  map[string]map[string]*float64 // table 2 (2021 edition) by agency
+}
+
+// names lists the agencies with any statistic.
+func (s agencyStats) names() []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(n string) {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	for n := range s.app {
+		add(n)
+	}
+	for n := range s.out {
+		add(n)
+	}
+	for n := range s.rev {
+		add(n)
+	}
+	for n := range s.t2 {
+		add(n)
+	}
+	return out
 }
 
 func loadStats(ctx context.Context, q *query.Service, f query.Filter) (agencyStats, error) {
 	s := agencyStats{app: map[string]*query.ApplicationsRow{}, out: map[string]*query.OutcomesRow{},
-		rev: map[string]*query.ReviewsRow{}, met: map[string]*query.AssessmentMetric{}}
+		rev: map[string]*query.ReviewsRow{}, met: map[string]*query.AssessmentMetric{}, t2: map[string]map[string]*float64{}}
 	app, err := q.Applications(ctx, f, query.GroupAgency)
 	if err != nil {
 		return s, err
 	}
+	// Within a county an agency is its name; across counties two towns
+	// share a name (城关镇), so the county comes with it.
+	key := func(g query.Group) string {
+		if f.County != "" {
+			return g.Group
+		}
+		return g.County + "/" + g.Group
+	}
 	for i := range app.Rows {
-		s.app[app.Rows[i].Group.Group] = &app.Rows[i]
+		s.app[key(app.Rows[i].Group)] = &app.Rows[i]
 	}
 	out, err := q.Outcomes(ctx, f, query.GroupAgency)
 	if err != nil {
 		return s, err
 	}
 	for i := range out.Rows {
-		s.out[out.Rows[i].Group.Group] = &out.Rows[i]
+		s.out[key(out.Rows[i].Group)] = &out.Rows[i]
 	}
 	rev, err := q.Reviews(ctx, f, query.GroupAgency)
 	if err != nil {
 		return s, err
 	}
 	for i := range rev.Rows {
-		s.rev[rev.Rows[i].Group.Group] = &rev.Rows[i]
+		s.rev[key(rev.Rows[i].Group)] = &rev.Rows[i]
 	}
 	met, err := q.AssessmentMetrics(ctx, f, query.GroupAgency)
 	if err != nil {
 		return s, err
 	}
 	for i := range met {
-		s.met[met[i].Group] = &met[i]
+		s.met[key(query.Group{Group: met[i].Group, County: met[i].County})] = &met[i]
+	}
+	pro, err := q.Proactive(ctx, f, query.GroupAgency)
+	if err != nil {
+		return s, err
+	}
+	for _, r := range pro.Rows {
+		if r.Edition == report.Edition2021 {
+			s.t2[key(r.Group)] = r.Values
+		}
 	}
 	return s, nil
 }
