@@ -129,7 +129,7 @@ func (h *handler) index(c *gin.Context) {
 	for cty := range countyYears {
 		v.Counties = append(v.Counties, cty)
 	}
-	sort.Strings(v.Counties)
+	sortNames(v.Counties)
 	for _, cty := range v.Counties {
 		cl := countyLinks{County: cty}
 		for _, y := range v.Years {
@@ -144,11 +144,19 @@ func (h *handler) index(c *gin.Context) {
 			// An agency name found in one county only needs no county in its link.
 			v.TownLinks[a] = townURL(a, cty)
 		}
-		sort.Strings(g.Agencies)
+		sortNames(g.Agencies)
 		v.Groups = append(v.Groups, g)
 	}
 	if len(v.Counties) > 0 {
+		// Preselect the latest year and a county that has reports for it
+		// (the first in pinyin order among them).
 		v.County, v.Year = v.Counties[0], v.Years[0]
+		for _, cty := range v.Counties {
+			if countyYears[cty][v.Year] {
+				v.County = cty
+				break
+			}
+		}
 	}
 	h.render(c, http.StatusOK, "index", page{
 		Title: "选择县和年度", Heading: "政府信息公开工作年度报告统计",
