@@ -222,3 +222,31 @@ func TestPageNumbersEqualAPI(t *testing.T) {
 		t.Errorf("county median of new applications = %q, want 7.5", got)
 	}
 }
+
+// TestQualityEqualsAPI: the quality page's findings by rule and severity
+// are /stats/findings' for the same county and year.
+func TestQualityEqualsAPI(t *testing.T) {
+	e := parityServer(t)
+	status, body, _ := get(t, e, "/dashboards/quality?county=乐至县&year=2022")
+	if status != 200 {
+		t.Fatalf("quality: %d", status)
+	}
+	tab := pageTable(t, body, "q-by-rule")
+	w := httptest.NewRecorder()
+	e.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/api/v1/stats/findings?"+url.Values{"county": {"乐至县"}, "year": {"2022"}}.Encode(), nil))
+	var res struct {
+		ByRule []struct {
+			Rule, Severity string
+			Findings       int
+		} `json:"by_rule"`
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &res); err != nil || len(res.ByRule) == 0 {
+		t.Fatalf("findings: %v %s", err, w.Body)
+	}
+	for _, rc := range res.ByRule {
+		got := tab[severityLabel(rc.Severity)][ruleLabel(rc.Rule)]
+		if want := strconv.Itoa(rc.Findings); got != want {
+			t.Errorf("%s %s: page %q, API %s", rc.Rule, rc.Severity, got, want)
+		}
+	}
+}

@@ -61,7 +61,6 @@ func (h *handler) quality(c *gin.Context) {
 		if r.Errors+r.Warnings+r.Infos == 0 {
 			continue
 		}
-		v.WithFindings++
 		d, err := h.q.Report(ctx, r.ID, query.ReportOptions{})
 		if err != nil {
 			h.fail(c, http.StatusInternalServerError, errQuery.Error(), err)
@@ -71,21 +70,34 @@ func (h *handler) quality(c *gin.Context) {
 			if fd.Review == "dismissed" && !showDismissed {
 				continue
 			}
-			if byRule[fd.Rule] == nil {
-				byRule[fd.Rule] = map[string]int{}
-			}
-			byRule[fd.Rule][fd.Severity]++
 			byTown[r.Agency][fd.Rule]++
-			v.Total++
-			if fd.Severity == report.SeverityError {
-				v.Errors++
-			}
 			v.Items = append(v.Items, findingView{
 				Agency: r.Agency, Link: townURL(r.Agency, s.County) + fmt.Sprintf("#y%d", r.Year),
 				Rule: ruleLabel(fd.Rule), Severity: severityLabel(fd.Severity), SeverityCode: fd.Severity, Message: fd.Message,
 				Review: reviewLabel(fd.Review, fd.ReviewComment, fd.Reviewer),
 			})
 		}
+	}
+	// The counts by rule and the totals are query's findings statistic
+	// (/stats/findings with the same filter); the per-town breakdown and
+	// the list come from the reports' findings, which no statistic lists.
+	fs, err := h.q.Findings(ctx, query.Filter{County: s.County, Year: s.Year, Dismissed: showDismissed}, query.GroupAgency)
+	if err != nil {
+		h.fail(c, http.StatusInternalServerError, errQuery.Error(), err)
+		return
+	}
+	for _, rc := range fs.ByRule {
+		if byRule[rc.Rule] == nil {
+			byRule[rc.Rule] = map[string]int{}
+		}
+		byRule[rc.Rule][rc.Severity] += rc.Findings
+		v.Total += rc.Findings
+		if rc.Severity == report.SeverityError {
+			v.Errors += rc.Findings
+		}
+	}
+	for _, g := range fs.ByGroup {
+		v.WithFindings += g.WithFindings
 	}
 	// Rules found, in catalogue order, then any unknown ones by code.
 	var rules []string
