@@ -348,3 +348,27 @@ func TestOfficialDOCX(t *testing.T) {
 		t.Errorf("表四: %q span %v, reconsideration total %q", text(t4.Rows[0].Cells[0]), t4.Rows[0].Cells[0].Span, text(t4.Rows[3].Cells[4]))
 	}
 }
+
+// TestAssessmentCSVOneTable: the score sheet's CSV is one table (the
+// deductions and the summary with table=2, 3), each named after it.
+func TestAssessmentCSVOneTable(t *testing.T) {
+	s := newServer(t)
+	for n, title := range map[string]string{"": "评分表", "2": "", "3": ""} {
+		u := "/api/v1/assessment?county=" + url.QueryEscape("乐至县") + "&year=2022&format=csv"
+		if n != "" {
+			u += "&table=" + n
+		}
+		w := s.get(u)
+		if w.Code != 200 {
+			t.Fatalf("%s: %d %s", u, w.Code, w.Body)
+		}
+		name := fileName(t, w.Header().Get("Content-Disposition"))
+		if !strings.HasPrefix(name, "乐至县2022年度政府信息公开年报评分表_") || (title != "" && !strings.Contains(name, title)) {
+			t.Errorf("table %q file name %q", n, name)
+		}
+		body, _ := bytes.CutPrefix(w.Body.Bytes(), []byte("\ufeff"))
+		if _, err := csv.NewReader(bytes.NewReader(body)).ReadAll(); err != nil {
+			t.Errorf("table %q is not one CSV table: %v", n, err)
+		}
+	}
+}
