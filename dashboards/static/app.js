@@ -46,12 +46,20 @@
       charts.push(chart);
     });
     var resize = function () { charts.forEach(function (c) { c.resize(); }); };
+    // Browsers call beforeprint while the page still has its screen width:
+    // draw for the A4 text width (186 mm ≈ 700 px) so a chart fills its box
+    // on paper instead of shrinking into its top part.
+    var forPaper = function () {
+      charts.forEach(function (c) { c.resize({ width: Math.min(700, c.getDom().clientWidth) }); });
+    };
     window.addEventListener("resize", resize);
-    window.addEventListener("beforeprint", resize);
+    window.addEventListener("beforeprint", forPaper);
     window.addEventListener("afterprint", resize);
     // Printing to PDF fires no beforeprint; the print media query changes.
     var printing = window.matchMedia("print");
-    if (printing.addEventListener) { printing.addEventListener("change", resize); }
+    if (printing.addEventListener) {
+      printing.addEventListener("change", function (e) { if (e.matches) { forPaper(); } else { resize(); } });
+    }
   }
 
   // Sortable tables: a header button orders the rows by that column's
