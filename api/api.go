@@ -260,7 +260,7 @@ func (h *handler) read(c *gin.Context, name string, get func(ctx context.Context
 		h.error(c, err)
 		return
 	}
-	h.export(c, p.format, name, res)
+	h.export(c, p.format, statFileName(p, name), res)
 }
 
 func (h *handler) listReports(c *gin.Context) {
@@ -322,17 +322,42 @@ func (h *handler) getReport(c *gin.Context) {
 		h.error(c, err)
 		return
 	}
-	p, err := parseParams(c)
-	if err != nil {
-		h.error(c, err)
-		return
+	docx := c.Query("format") == "docx" // the official layout only a single report has
+	var p params
+	if !docx {
+		if p, err = parseParams(c); err != nil {
+			h.error(c, err)
+			return
+		}
 	}
 	d, err := h.q.Report(c.Request.Context(), id, query.ReportOptions{Labels: c.Query("labels") == "zh", Sources: flag(c, "sources")})
 	if err != nil {
 		h.error(c, err)
 		return
 	}
-	h.export(c, p.format, fmt.Sprintf("report-%d", id), d)
+	name := fmt.Sprintf("%s_%d_%s_年度报告", d.County, d.Year, d.Agency)
+	if docx {
+		body, err := OfficialDOCX(d)
+		if err != nil {
+			h.error(c, err)
+			return
+		}
+		c.Header("Content-Disposition", disposition(name+".docx"))
+		h.write(c, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body)
+		return
+	}
+	if p.format == "xlsx" && c.Query("layout") != "codes" {
+		// The printed tables 2–4; layout=codes keeps the list of cell codes.
+		body, err := OfficialXLSX(d)
+		if err != nil {
+			h.error(c, err)
+			return
+		}
+		c.Header("Content-Disposition", disposition(name+".xlsx"))
+		h.write(c, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body)
+		return
+	}
+	h.export(c, p.format, name, d)
 }
 
 func (h *handler) deleteReport(c *gin.Context) {

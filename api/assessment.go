@@ -94,8 +94,7 @@ func (h *handler) assessment(c *gin.Context) {
 	name := fmt.Sprintf("%s%d年度政府信息公开年报评分表", county, year)
 	switch format {
 	case "csv":
-		c.Header("Content-Disposition", disposition(name+".csv"))
-		h.write(c, "text/csv; charset=utf-8", CSV(out.Tables()))
+		h.export(c, "csv", name, out) // one table per CSV: the score sheet, or table=2, 3
 	case "xlsx":
 		body, err := ScoreSheetXLSX(out)
 		if err != nil {

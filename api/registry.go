@@ -280,7 +280,7 @@ func (h *handler) filing(c *gin.Context) {
 	}
 	switch c.Query("format") {
 	case "csv", "xlsx":
-		h.export(c, c.Query("format"), fmt.Sprintf("filing-%s-%d", f.Name, year), filingTable{f})
+		h.export(c, c.Query("format"), fmt.Sprintf("%s_%d_报送情况", f.Name, year), filingTable{f})
 		return
 	}
 	h.answer(c, f)

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -94,12 +93,28 @@ func (h *handler) write(c *gin.Context, contentType string, body []byte) {
 	c.Data(http.StatusOK, contentType, body)
 }
 
-// export answers res as JSON, CSV or XLSX.
+// export answers res as JSON, CSV or XLSX. name is the file name without
+// extension, in Chinese (statFileName). A CSV holds one table (Excel opens
+// nothing else cleanly): the first, or the n-th with ?table=n; its file
+// name then carries that table's title.
 func (h *handler) export(c *gin.Context, format, name string, res tabler) {
 	switch format {
 	case "csv":
+		tables := res.Tables()
+		i := 0
+		if s := strings.TrimSpace(c.Query("table")); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil || n < 1 || n > len(tables) {
+				h.error(c, &query.InputError{Field: "table", Message: fmt.Sprintf("参数 table 应为 1 至 %d 之间的整数（第几张表），收到 %q", len(tables), s)})
+				return
+			}
+			i = n - 1
+		}
+		if len(tables) > 1 {
+			name += "_" + tables[i].Title
+		}
 		c.Header("Content-Disposition", disposition(name+".csv"))
-		h.write(c, "text/csv; charset=utf-8", CSV(res.Tables()))
+		h.write(c, "text/csv; charset=utf-8", CSV(tables[i:i+1]))
 	case "xlsx":
 		body, err := XLSX(res.Tables())
 		if err != nil {
@@ -113,8 +128,61 @@ func (h *handler) export(c *gin.Context, format, name string, res tabler) {
 	}
 }
 
+// statNames are the Chinese names of the downloads.
+var statNames = map[string]string{
+	"reports": "年度报告", "cells": "单元格汇总", "applications": "申请情况", "outcomes": "办理结果",
+	"reviews": "复议诉讼", "proactive": "主动公开", "compare": "横向比较", "findings": "报告问题",
+	"audit": "操作记录",
+}
+
+// statFileName names a download after what it holds: the place, the year
+// and the statistic, e.g. 乐至县_2023_办理结果 (全部 without a place).
+func statFileName(p params, stat string) string {
+	var parts []string
+	for _, place := range []string{p.f.Province, p.f.City, p.f.County, p.f.Agency} {
+		if place != "" {
+			parts = append(parts, place)
+		}
+	}
+	if len(parts) == 0 {
+		parts = append(parts, "全部")
+	}
+	if p.f.Year != 0 {
+		parts = append(parts, strconv.Itoa(p.f.Year))
+	}
+	name := stat
+	if zh, ok := statNames[stat]; ok {
+		name = zh
+	}
+	return strings.Join(append(parts, name), "_")
+}
+
+// disposition is an attachment header with the Chinese file name as RFC
+// 5987 filename* and an ASCII stand-in as filename for old clients
+// (RFC 6266: filename= carries no raw UTF-8).
 func disposition(file string) string {
-	return fmt.Sprintf(`attachment; filename=%q; filename*=UTF-8''%s`, file, url.PathEscape(file))
+	ascii := strings.Map(func(r rune) rune {
+		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' || r == '%' {
+			return '_'
+		}
+		return r
+	}, file)
+	return fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, ascii, rfc5987(file))
+}
+
+// rfc5987 percent-encodes every byte outside RFC 5987's attr-char.
+func rfc5987(s string) string {
+	const attr = "!#$&+-.^_`|~"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		if ch < 0x80 && (ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || strings.IndexByte(attr, ch) >= 0) {
+			b.WriteByte(ch)
+			continue
+		}
+		fmt.Fprintf(&b, "%%%02X", ch)
+	}
+	return b.String()
 }
 
 func cellText(v any) string {
@@ -143,20 +211,15 @@ func csvSafe(s string) string {
 }
 
 // CSV renders tables as UTF-8 CSV with a byte-order mark, so Excel opens
-// the Chinese headers right. Several tables follow each other, each after
-// a line with its title and separated by a blank line.
+// the Chinese headers right: the header on the first line, then the rows.
+// Callers pass one table (export picks it); several would be written one
+// after the other without titles, which no spreadsheet reads as one.
 func CSV(tables []query.Table) []byte {
 	var buf bytes.Buffer
 	buf.WriteString("\ufeff")
 	w := csv.NewWriter(&buf)
 	w.UseCRLF = true
-	for i, t := range tables {
-		if len(tables) > 1 {
-			if i > 0 {
-				w.Write(nil)
-			}
-			w.Write([]string{t.Title})
-		}
+	for _, t := range tables {
 		w.Write(t.Columns)
 		for _, row := range t.Rows {
 			rec := make([]string, len(row))
@@ -170,11 +233,25 @@ func CSV(tables []query.Table) []byte {
 	return buf.Bytes()
 }
 
-// XLSX renders tables as a workbook, one sheet per table, headers in bold.
+// XLSX renders tables as a workbook an office can work in at once: one
+// sheet per table, a bold header row that stays frozen while scrolling,
+// an autofilter on it, columns as wide as their text, numbers stored as
+// numbers with thousands separators, and shares (query.Table.Percent) as
+// percentages (62.1 % rather than 0.6210526).
 func XLSX(tables []query.Table) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
-	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	head, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"EEF1F5"}},
+		Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}, Border: []excelize.Border{{Type: "bottom", Color: "808080", Style: 1}}})
+	if err != nil {
+		return nil, fmt.Errorf("xlsx style: %w", err)
+	}
+	pctFmt := "0.0%"
+	percent, err := f.NewStyle(&excelize.Style{CustomNumFmt: &pctFmt})
+	if err != nil {
+		return nil, fmt.Errorf("xlsx style: %w", err)
+	}
+	whole, err := f.NewStyle(&excelize.Style{NumFmt: 3}) // #,##0
 	if err != nil {
 		return nil, fmt.Errorf("xlsx style: %w", err)
 	}
@@ -188,25 +265,8 @@ func XLSX(tables []query.Table) ([]byte, error) {
 		} else if _, err := f.NewSheet(name); err != nil {
 			return nil, fmt.Errorf("xlsx sheet: %w", err)
 		}
-		sw, err := f.NewStreamWriter(name)
-		if err != nil {
-			return nil, fmt.Errorf("xlsx sheet: %w", err)
-		}
-		head := make([]any, len(t.Columns))
-		for j, col := range t.Columns {
-			head[j] = excelize.Cell{StyleID: bold, Value: col}
-		}
-		if err := sw.SetRow("A1", head); err != nil {
-			return nil, fmt.Errorf("xlsx header: %w", err)
-		}
-		for r, row := range t.Rows {
-			cell, _ := excelize.CoordinatesToCellName(1, r+2)
-			if err := sw.SetRow(cell, row); err != nil {
-				return nil, fmt.Errorf("xlsx row %d: %w", r+2, err)
-			}
-		}
-		if err := sw.Flush(); err != nil {
-			return nil, fmt.Errorf("xlsx flush: %w", err)
+		if err := writeSheet(f, name, t, head, percent, whole); err != nil {
+			return nil, err
 		}
 	}
 	var buf bytes.Buffer
@@ -214,6 +274,106 @@ func XLSX(tables []query.Table) ([]byte, error) {
 		return nil, fmt.Errorf("xlsx write: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+func writeSheet(f *excelize.File, sheet string, t query.Table, head, percent, whole int) error {
+	if len(t.Columns) == 0 {
+		return nil
+	}
+	widths := make([]float64, len(t.Columns))
+	wholeCol := make([]bool, len(t.Columns))
+	for j, col := range t.Columns {
+		widths[j] = textWidth(col)
+		wholeCol[j] = true
+	}
+	if err := f.SetSheetRow(sheet, "A1", &t.Columns); err != nil {
+		return fmt.Errorf("xlsx header: %w", err)
+	}
+	for r, row := range t.Rows {
+		cell, _ := excelize.CoordinatesToCellName(1, r+2)
+		vals := make([]any, len(row))
+		for j, v := range row {
+			vals[j] = v
+			if j >= len(widths) {
+				continue
+			}
+			switch x := v.(type) {
+			case float64:
+				if x != float64(int64(x)) {
+					wholeCol[j] = false
+				}
+				widths[j] = max(widths[j], textWidth(strconv.FormatFloat(x, 'f', -1, 64))+2)
+			case string:
+				wholeCol[j] = false
+				widths[j] = max(widths[j], textWidth(x))
+			case nil:
+			default:
+				wholeCol[j] = false
+				widths[j] = max(widths[j], textWidth(fmt.Sprint(x)))
+			}
+		}
+		if err := f.SetSheetRow(sheet, cell, &vals); err != nil {
+			return fmt.Errorf("xlsx row %d: %w", r+2, err)
+		}
+	}
+	last, _ := excelize.ColumnNumberToName(len(t.Columns))
+	for j := range t.Columns {
+		col, _ := excelize.ColumnNumberToName(j + 1)
+		w := min(max(widths[j]+2, 6), 60)
+		if err := f.SetColWidth(sheet, col, col, w); err != nil {
+			return fmt.Errorf("xlsx width: %w", err)
+		}
+		style := 0
+		switch {
+		case t.IsPercent(j):
+			style = percent
+		case wholeCol[j] && numericCol(t, j):
+			style = whole
+		}
+		if style != 0 && len(t.Rows) > 0 {
+			end, _ := excelize.CoordinatesToCellName(j+1, len(t.Rows)+1)
+			if err := f.SetCellStyle(sheet, col+"2", end, style); err != nil {
+				return fmt.Errorf("xlsx style: %w", err)
+			}
+		}
+	}
+	if err := f.SetCellStyle(sheet, "A1", last+"1", head); err != nil {
+		return fmt.Errorf("xlsx style: %w", err)
+	}
+	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return fmt.Errorf("xlsx panes: %w", err)
+	}
+	if err := f.AutoFilter(sheet, fmt.Sprintf("A1:%s%d", last, len(t.Rows)+1), nil); err != nil {
+		return fmt.Errorf("xlsx filter: %w", err)
+	}
+	return nil
+}
+
+// numericCol tells whether column j holds float64 figures (counts), not
+// ids or years, which stay without a thousands separator.
+func numericCol(t query.Table, j int) bool {
+	for _, row := range t.Rows {
+		if j < len(row) {
+			if _, ok := row[j].(float64); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// textWidth is the width of s in Excel's character units: a Chinese
+// character takes two.
+func textWidth(s string) float64 {
+	w := 0.0
+	for _, r := range s {
+		if r > 0x2e7f {
+			w += 2
+		} else {
+			w++
+		}
+	}
+	return w
 }
 
 // sheetName makes a valid, unique sheet name (31 characters, none of

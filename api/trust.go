@@ -167,5 +167,10 @@ func (h *handler) audit(c *gin.Context) {
 		h.error(c, err)
 		return
 	}
-	h.answer(c, AuditList{Entries: entries})
+	switch f := c.Query("format"); f {
+	case "", "json", "csv", "xlsx":
+		h.export(c, f, "操作记录", AuditList{Entries: entries})
+	default:
+		h.error(c, &query.InputError{Field: "format", Message: fmt.Sprintf("参数 format 应为 json、csv 或 xlsx，收到 %q", f)})
+	}
 }

@@ -94,6 +94,7 @@ func TestBrowser(t *testing.T) {
 		{"town", townURL("第1镇", "第1县"), 3},
 		{"compare", "/dashboards/compare?" + q(url.Values{"county": {"第1县"}, "year": {"2023"}, "town": {"第1镇", "第2镇", "第3镇"}}), 5},
 		{"quality", "/dashboards/quality?" + q(url.Values{"county": {"第1县"}, "year": {"2023"}}), 2},
+		{"map", "/dashboards/map?year=2022", 1},
 		{"county-xss", "/dashboards/county?" + q(url.Values{"county": {"乐至县"}, "year": {"2022"}}), 6},
 		{"town-xss", townURL(evil, "乐至县"), 2},
 		{"quality-xss", "/dashboards/quality?" + q(url.Values{"county": {"乐至县"}, "year": {"2022"}}), 2},
@@ -126,7 +127,7 @@ func TestBrowser(t *testing.T) {
 
 	t.Run("tooltip escapes names", func(t *testing.T) {
 		desk.Reset()
-		if err := desk.Navigate(ctx, srv.URL+pages[5].path); err != nil {
+		if err := desk.Navigate(ctx, srv.URL+pages[6].path); err != nil {
 			t.Fatal(err)
 		}
 		var tip struct {
@@ -159,28 +160,61 @@ func TestBrowser(t *testing.T) {
 	})
 
 	t.Run("print stylesheet", func(t *testing.T) {
-		if err := desk.Call(ctx, "Emulation.setEmulatedMedia", map[string]any{"media": "print"}, nil); err != nil {
+		// Charts are drawn for the 1280 px screen, then the page is laid out
+		// for print (as Ctrl+P does): no chart box, nor its canvas, may
+		// reach a table, a caption or another chart.
+		pr, err := b.NewPage(ctx, 1280, 900, false)
+		if err != nil {
 			t.Fatal(err)
 		}
-		defer desk.Call(ctx, "Emulation.setEmulatedMedia", map[string]any{"media": ""}, nil)
-		if err := desk.Navigate(ctx, srv.URL+pages[1].path); err != nil {
-			t.Fatal(err)
-		}
-		var hidden bool
-		if err := desk.Eval(ctx, `getComputedStyle(document.querySelector('header.site nav')).display === 'none'`, &hidden); err != nil {
-			t.Fatal(err)
-		}
-		if !hidden {
-			t.Error("navigation is printed")
+		for _, pg := range []browserPage{pages[1], pages[2], pages[3], pages[4], pages[5]} {
+			pr.Reset()
+			if err := pr.Call(ctx, "Emulation.setEmulatedMedia", map[string]any{"media": ""}, nil); err != nil {
+				t.Fatal(err)
+			}
+			if err := pr.Navigate(ctx, srv.URL+pg.path); err != nil {
+				t.Fatal(err)
+			}
+			var states []chartState
+			if err := pr.Eval(ctx, chartsProbe, &states); err != nil {
+				t.Fatal(err)
+			}
+			if err := pr.Call(ctx, "Emulation.setEmulatedMedia", map[string]any{"media": "print"}, nil); err != nil {
+				t.Fatal(err)
+			}
+			var res struct {
+				NavHidden bool     `json:"navHidden"`
+				Overlaps  []string `json:"overlaps"`
+				Boxes     int      `json:"boxes"`
+				Breaks    int      `json:"breaks"`
+			}
+			if err := pr.Eval(ctx, printProbe, &res); err != nil {
+				t.Fatal(err)
+			}
+			if !res.NavHidden {
+				t.Errorf("%s: navigation is printed", pg.name)
+			}
+			if res.Boxes < 2 {
+				t.Errorf("%s: only %d boxes measured", pg.name, res.Boxes)
+			}
+			for _, o := range res.Overlaps {
+				t.Errorf("%s print: %s", pg.name, o)
+			}
+			if pg.name == "county" && res.Breaks == 0 {
+				t.Errorf("county print: no page break between sections")
+			}
+			if shots {
+				printScreenshot(t, ctx, pr, pg.name+"-print")
+			}
 		}
 	})
 
 	t.Run("phone", func(t *testing.T) {
-		phone, err := b.NewPage(ctx, 375, 740, true)
+		phone, err := b.NewPage(ctx, 390, 844, true)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, pg := range pages[:5] {
+		for _, pg := range pages[:6] {
 			phone.Reset()
 			if err := phone.Navigate(ctx, srv.URL+pg.path); err != nil {
 				t.Fatal(err)
@@ -194,19 +228,164 @@ func TestBrowser(t *testing.T) {
 					t.Errorf("%s: chart %s not drawn on a phone: %+v", pg.name, s.ID, s)
 				}
 			}
-			var overflow int
-			if err := phone.Eval(ctx, `document.documentElement.scrollWidth - window.innerWidth`, &overflow); err != nil {
+			var res struct {
+				Overflow int      `json:"overflow"`
+				Clipped  []string `json:"clipped"`
+				Sideways []string `json:"sideways"`
+			}
+			if err := phone.Eval(ctx, phoneProbe, &res); err != nil {
 				t.Fatal(err)
 			}
-			if overflow > 0 {
-				t.Errorf("%s: page is %dpx wider than a phone screen", pg.name, overflow)
+			if res.Overflow > 0 {
+				t.Errorf("%s: page is %dpx wider than a phone screen", pg.name, res.Overflow)
+			}
+			for _, c := range res.Clipped {
+				t.Errorf("%s: text runs off a 390 px screen: %s", pg.name, c)
+			}
+			if pg.name == "county" {
+				// 10 towns: the per-town bar charts lie on their side.
+				if strings.Join(res.Sideways, ",") != "new-per-town,mix-count,mix-share,findings-per-town" {
+					t.Errorf("county on a phone: sideways charts %v", res.Sideways)
+				}
 			}
 			checkClean(t, phone, srv.URL)
-			if shots && pg.name == "county" {
-				screenshot(t, ctx, phone, "county-phone")
+			if shots {
+				screenshot(t, ctx, phone, pg.name+"-phone")
 			}
 		}
 	})
+
+	t.Run("ranking sorts and notes open on tap", func(t *testing.T) {
+		desk.Reset()
+		if err := desk.Navigate(ctx, srv.URL+pages[1].path); err != nil {
+			t.Fatal(err)
+		}
+		var order struct {
+			Before, After []float64
+			Last          string
+		}
+		err := desk.Eval(ctx, `(() => {
+  const table = document.querySelector('#fig-ranking table');
+  const col = [...table.tHead.rows[0].cells].findIndex(th => th.textContent.includes('公开率'));
+  const read = () => [...table.tBodies[0].rows].filter(r => !r.classList.contains('sum')).map(r => parseFloat(r.cells[col].getAttribute('data-v') ?? 'NaN'));
+  const before = read();
+  table.tHead.rows[0].cells[col].querySelector('button').click();
+  const after = read();
+  const rows = table.tBodies[0].rows;
+  return {Before: before, After: after, Last: rows[rows.length - 1].cells[0].textContent};
+})()`, &order)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 1; i < len(order.After); i++ {
+			if order.After[i] > order.After[i-1] {
+				t.Errorf("公开率 not sorted high to low after a click: %v", order.After)
+				break
+			}
+		}
+		if len(order.After) != len(order.Before) || order.Last != "全县中位数" {
+			t.Errorf("sorting lost rows or moved the median: %d→%d, last %q", len(order.Before), len(order.After), order.Last)
+		}
+		desk.Reset()
+		if err := desk.Navigate(ctx, srv.URL+pages[2].path); err != nil {
+			t.Fatal(err)
+		}
+		var note struct {
+			Shown bool
+			Text  string
+		}
+		err = desk.Eval(ctx, `(() => {
+  const td = document.querySelector('td[data-note]');
+  if (!td) return {Shown: false, Text: 'no cell with a note'};
+  td.click();
+  const p = document.getElementById('cell-note');
+  return {Shown: !p.hidden, Text: p.textContent};
+})()`, &note)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !note.Shown || note.Text == "" {
+			t.Errorf("tapping a cell shows no note: %+v", note)
+		}
+		checkClean(t, desk, srv.URL)
+	})
+}
+
+// printProbe lays the page out for print and reports every pair of
+// boxes that overlap: each chart (its box and its canvas) against every
+// table, caption and other chart.
+const printProbe = `new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => {
+  const boxes = [];
+  const name = el => (el.id || el.className || el.tagName) + ' in ' + (el.closest('figure') ? el.closest('figure').id : '?');
+  document.querySelectorAll('.chart').forEach(el => {
+    boxes.push({kind: 'chart', name: name(el), r: el.getBoundingClientRect(), fig: el.closest('figure')});
+    const c = el.querySelector('canvas');
+    if (c) boxes.push({kind: 'chart', name: 'canvas of ' + name(el), r: c.getBoundingClientRect(), fig: el.closest('figure')});
+  });
+  document.querySelectorAll('.table-wrap, figcaption, h2, h3').forEach(el => boxes.push({kind: 'text', name: name(el), r: el.getBoundingClientRect(), fig: el.closest('figure')}));
+  const hit = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+  const overlaps = [];
+  for (const a of boxes) {
+    if (a.kind !== 'chart' || a.r.width === 0) continue;
+    for (const b of boxes) {
+      if (a === b || a.r.width === 0 || b.r.width === 0) continue;
+      if (b.kind === 'chart' && a.fig === b.fig) continue; // a canvas inside its own chart box
+      if (hit(a.r, b.r)) overlaps.push(a.name + ' overlaps ' + b.name);
+    }
+  }
+  const breaks = [...document.querySelectorAll('main > section')].filter(s => ['page', 'always'].includes(getComputedStyle(s).breakBefore)).length;
+  done({navHidden: getComputedStyle(document.querySelector('header.site nav')).display === 'none', overlaps: overlaps.slice(0, 10), boxes: boxes.length, breaks: breaks});
+})))`
+
+// phoneProbe reports how far the page is wider than the screen, text
+// that runs off it (outside a table that scrolls sideways on purpose) and
+// the charts drawn on their side.
+const phoneProbe = `(() => {
+  const w = window.innerWidth;
+  const clipped = [];
+  document.querySelectorAll('main p, main li, main h1, main h2, main h3, main figcaption, main .notice, main label, main td, main th').forEach(el => {
+    if (el.closest('.table-wrap')) {
+      const wrap = el.closest('.table-wrap').getBoundingClientRect();
+      if (wrap.right > w + 1) clipped.push('table box of ' + (el.closest('figure') || {}).id + ' ends at ' + Math.round(wrap.right));
+      return;
+    }
+    const r = el.getBoundingClientRect();
+    if (r.width > 0 && (r.right > w + 1 || r.left < -1)) clipped.push(el.tagName + ' "' + el.textContent.trim().slice(0, 30) + '" ends at ' + Math.round(r.right));
+  });
+  const sideways = [...document.querySelectorAll('.chart[data-sideways]')].map(el => el.id);
+  return {overflow: document.documentElement.scrollWidth - w, clipped: [...new Set(clipped)].slice(0, 10), sideways: sideways};
+})()`
+
+// printScreenshot prints the page to PDF on A4 and keeps its first two
+// pages as one PNG (pdftoppm), so the note shows what paper shows.
+func printScreenshot(t *testing.T, ctx context.Context, p *cdp.Page, name string) {
+	t.Helper()
+	var out struct {
+		Data []byte `json:"data"`
+	}
+	if err := p.Call(ctx, "Page.printToPDF", map[string]any{"paperWidth": 8.27, "paperHeight": 11.69, "preferCSSPageSize": true}, &out); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	pdf := filepath.Join(dir, name+".pdf")
+	if err := os.WriteFile(pdf, out.Data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tool, err := exec.LookPath("pdftoppm")
+	if err != nil {
+		t.Logf("pdftoppm missing: no print screenshot")
+		return
+	}
+	for page := 1; page <= 2; page++ {
+		base := filepath.Join("..", "docs", "screenshots", fmt.Sprintf("%s-%d", name, page))
+		cmd := exec.Command(tool, "-png", "-r", "60", "-f", fmt.Sprint(page), "-l", fmt.Sprint(page), "-singlefile", pdf, base)
+		if b, err := cmd.CombinedOutput(); err != nil {
+			if page > 1 && strings.Contains(string(b), "Wrong page range") {
+				break // a one-page print
+			}
+			t.Fatalf("pdftoppm: %v %s", err, b)
+		}
+	}
 }
 
 // checkClean fails on console errors, dialogs and requests that left the

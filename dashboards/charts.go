@@ -4,11 +4,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
 	"github.com/go-echarts/go-echarts/v2/types"
+
+	"nianbao/query"
 )
 
 // vendorPath is where ECharts is served; go-echarts' AssetsHost points here
@@ -35,13 +39,51 @@ type chartView struct {
 	Empty   string
 	Caption string
 	Table   tableView
+	// NoChart is a figure that is only its table (the ranking).
+	NoChart bool
+	// Downloads are the API exports of the same numbers (CSV, XLSX).
+	Downloads []link
+}
+
+// link is a labelled URL.
+type link struct{ Label, URL string }
+
+// downloads links a figure to the named statistic of the API with the
+// page's filter, as CSV and XLSX: the file holds the very numbers the
+// page shows, computed once by query. extra adds key, value pairs.
+func downloads(stat string, fl query.Filter, extra ...string) []link {
+	v := url.Values{}
+	if fl.County != "" {
+		v.Set("county", fl.County)
+	}
+	if fl.Year != 0 {
+		v.Set("year", strconv.Itoa(fl.Year))
+	}
+	if fl.Level != "" {
+		v.Set("level", fl.Level)
+	}
+	v.Set("group_by", "agency")
+	for i := 0; i+1 < len(extra); i += 2 {
+		v.Set(extra[i], extra[i+1])
+	}
+	var out []link
+	for _, f := range []string{"csv", "xlsx"} {
+		v.Set("format", f)
+		if f == "xlsx" {
+			v.Del("table") // the workbook holds every table, one per sheet
+		}
+		out = append(out, link{Label: strings.ToUpper(f), URL: "/api/v1/stats/" + stat + "?" + v.Encode()})
+	}
+	return out
 }
 
 // tableView is a plain table: header cells, then rows of a label and cells.
 type tableView struct {
-	Corner string
-	Head   []string
-	Rows   []tableRow
+	// Sortable tables sort by a column when its header is clicked.
+	Sortable bool
+	Corner   string
+	Head     []string
+	Rows     []tableRow
 }
 
 type tableRow struct {
@@ -62,6 +104,8 @@ type cellView struct {
 	Source    string
 	Doubt     bool
 	Corrected string
+	// Sort is the plain value a sortable table orders by ("" = none).
+	Sort string
 }
 
 // Class gives the cell's marks: a finding, no value, a doubtful reading, a

@@ -115,7 +115,8 @@ func (h *handler) compare(c *gin.Context) {
 
 func (h *handler) compareData(c *gin.Context, s scope, picked, towns []string) ([]section, bool, error) {
 	ctx := c.Request.Context()
-	cells, err := townCells(ctx, h.q, s.County, s.Year)
+	cf := query.Filter{County: s.County, Year: s.Year}
+	st, err := loadStats(ctx, h.q, cf)
 	if err != nil {
 		return nil, false, err
 	}
@@ -125,13 +126,14 @@ func (h *handler) compareData(c *gin.Context, s scope, picked, towns []string) (
 		links = append(links, townURL(t, s.County))
 	}
 	// One series per picked town and one for the county median, over the
-	// given categories; value(town cells, i) gives category i.
-	build := func(cats []string, value func(values, int) *float64) []series {
+	// given categories; value(town, i) gives category i from query's
+	// statistics (nil when the town's table was not read).
+	build := func(cats []string, value func(string, int) *float64) []series {
 		var ss []series
 		for _, t := range picked {
 			sr := series{Name: t}
 			for i := range cats {
-				sr.Values = append(sr.Values, value(cells[t], i))
+				sr.Values = append(sr.Values, value(t, i))
 			}
 			ss = append(ss, sr)
 		}
@@ -139,9 +141,9 @@ func (h *handler) compareData(c *gin.Context, s scope, picked, towns []string) (
 		for i := range cats {
 			var all []*float64
 			for _, t := range towns {
-				all = append(all, value(cells[t], i))
+				all = append(all, value(t, i))
 			}
-			med.Values = append(med.Values, median(all))
+			med.Values = append(med.Values, medianOf(all))
 		}
 		return append(ss, med)
 	}
@@ -162,30 +164,48 @@ func (h *handler) compareData(c *gin.Context, s scope, picked, towns []string) (
 	}
 
 	keyCats := []string{"本年新收申请", "上年结转", "办理结果总计", "结转下年"}
-	keyCodes := []string{"t3.new.total", "t3.carried_over.total", "t3.total.total", "t3.carry_forward.total"}
-	key := build(keyCats, func(v values, i int) *float64 { return v.get(keyCodes[i]) })
+	key := build(keyCats, func(t string, i int) *float64 {
+		a, o := st.app[t], st.out[t]
+		switch {
+		case i == 2 && o != nil:
+			return f(o.Total)
+		case a == nil || i == 2:
+			return nil
+		case i == 0:
+			return f(a.New)
+		case i == 1:
+			return f(a.CarriedOver)
+		}
+		return f(a.CarryForward)
+	})
 	keyChart := chartSpec{id: "cmp-key", title: "申请数量", saveName: prefix + "申请数量", categories: keyCats, series: key, yName: "件"}.build()
 	keyChart.Table = table("机关", keyCats, key, "")
+	keyChart.Downloads = downloads("applications", cf)
 
-	mixCats := make([]string, len(mixCategories))
-	for i, m := range mixCategories {
-		mixCats[i] = m.Label
-	}
-	mixCount := build(mixCats, func(v values, i int) *float64 { return v.mix()[i] })
-	countChart := chartSpec{id: "cmp-mix-count", title: "办理结果（件）", saveName: prefix + "办理结果件数", categories: mixCats, series: mixCount, yName: "件"}.build()
-	countChart.Table = table("机关", mixCats, mixCount, "")
-	mixShare := build(mixCats, func(v values, i int) *float64 { return shares(v.mix())[i] })
-	shareChart := chartSpec{id: "cmp-mix-share", title: "办理结果构成（%）", saveName: prefix + "办理结果构成", categories: mixCats, series: mixShare, unit: "%"}.build()
-	shareChart.Caption = "比例＝该项件数÷六类办理结果之和；中位数逐项计算，各项之和不一定为100%。"
-	shareChart.Table = table("机关", mixCats, mixShare, "%")
+	mixCount := build(mixCategories, func(t string, i int) *float64 { return mixCounts(st.out[t])[i] })
+	countChart := chartSpec{id: "cmp-mix-count", title: "办理结果（件）", saveName: prefix + "办理结果件数", categories: mixCategories, series: mixCount, yName: "件"}.build()
+	countChart.Table = table("机关", mixCategories, mixCount, "")
+	countChart.Downloads = downloads("outcomes", cf)
+	mixShare := build(mixCategories, func(t string, i int) *float64 { return mixShares(st.out[t])[i] })
+	shareChart := chartSpec{id: "cmp-mix-share", title: "办理结果构成（%）", saveName: prefix + "办理结果构成", categories: mixCategories, series: mixShare, unit: "%"}.build()
+	shareChart.Caption = "比例＝该项件数÷办理结果总计（与接口 /stats/outcomes 相同）；中位数逐项计算，各项之和不一定为100%。"
+	shareChart.Table = table("机关", mixCategories, mixShare, "%")
+	shareChart.Downloads = downloads("outcomes", cf)
 
 	revCats := make([]string, len(reviewGroups))
 	for i, g := range reviewGroups {
 		revCats[i] = g.Label
 	}
-	rev := build(revCats, func(v values, i int) *float64 { return v.get("t4." + reviewGroups[i].Code + ".total") })
+	rev := build(revCats, func(t string, i int) *float64 {
+		r := st.rev[t]
+		if r == nil {
+			return nil
+		}
+		return f([]float64{r.Reconsideration.Total, r.LitigationDirect.Total, r.LitigationAfter.Total}[i])
+	})
 	revChart := chartSpec{id: "cmp-review", title: "行政复议和行政诉讼（总计）", saveName: prefix + "复议诉讼", categories: revCats, series: rev, yName: "件"}.build()
 	revChart.Table = table("机关", revCats, rev, "")
+	revChart.Downloads = downloads("reviews", cf)
 
 	// New applications over the years, with the county median of each year.
 	yearsRes, err := groupNames(ctx, h.q, query.Filter{County: s.County}, query.GroupYear)
@@ -217,30 +237,29 @@ func (h *handler) compareData(c *gin.Context, s scope, picked, towns []string) (
 		if err != nil {
 			continue
 		}
-		yc, err := townCells(ctx, h.q, s.County, y)
+		app, err := h.q.Applications(ctx, query.Filter{County: s.County, Year: y}, query.GroupAgency)
 		if err != nil {
 			return nil, false, err
 		}
+		byTown := map[string]*float64{}
+		var every []*float64
+		for _, r := range app.Rows {
+			byTown[r.Group.Group] = f(r.New)
+			every = append(every, f(r.New))
+		}
 		yearLabels = append(yearLabels, g.Group+"年")
-		var all []*float64
-		for _, v := range yc {
-			all = append(all, v.get("t3.new.total"))
-		}
 		for i, t := range picked {
-			var p *float64
-			if v, ok := yc[t]; ok {
-				p = v.get("t3.new.total")
-			}
-			trend[i].Values = append(trend[i].Values, p)
+			trend[i].Values = append(trend[i].Values, byTown[t])
 		}
-		trend[len(picked)].Values = append(trend[len(picked)].Values, median(all))
+		trend[len(picked)].Values = append(trend[len(picked)].Values, medianOf(every))
 	}
 	trendChart := chartSpec{id: "cmp-trend", title: "历年本年新收申请", saveName: prefix + "历年新收申请", categories: yearLabels, series: trend, kind: "line", yName: "件"}.build()
 	trendChart.Table = table("机关", yearLabels, trend, "")
+	trendChart.Downloads = downloads("applications", query.Filter{County: s.County}, "group_by", "agency")
 
 	return []section{
 		{Heading: "依申请公开", Charts: []chartView{keyChart, countChart, shareChart}},
 		{Heading: "行政复议和行政诉讼", Charts: []chartView{revChart}},
-		{Heading: "历年趋势", Note: "某年没有报告的乡镇在该年留空。", Charts: []chartView{trendChart}},
+		{Heading: "历年趋势", Note: "某年没有报告（或表三未读取）的乡镇在该年留空。", Charts: []chartView{trendChart}},
 	}, synthetic, nil
 }

@@ -100,7 +100,7 @@ type handler struct {
 }
 
 // pageNames are the templates, each parsed together with the layout.
-var pageNames = []string{"index", "county", "town", "compare", "quality", "error"}
+var pageNames = []string{"index", "county", "town", "compare", "quality", "error", "map"}
 
 func parsePages() map[string]*template.Template {
 	pages := map[string]*template.Template{}
@@ -131,6 +131,7 @@ func Mount(r *gin.Engine, q *query.Service, opts ...Option) {
 	r.GET("/dashboards/county", h.county)
 	r.GET("/dashboards/town", h.town)
 	r.GET("/dashboards/compare", h.compare)
+	r.GET("/dashboards/map", h.mapPage)
 	r.GET("/dashboards/quality", h.quality)
 	r.GET("/assets/app.css", h.embedded("static/app.css", "text/css; charset=utf-8"))
 	r.GET("/assets/app.js", h.embedded("static/app.js", "text/javascript; charset=utf-8"))
@@ -172,6 +173,7 @@ type page struct {
 	Synthetic            bool
 	Charts               bool
 	AssetsMissing        bool
+	MapScript            bool // load the province map after ECharts
 	Nav                  *nav
 	Data                 any
 }

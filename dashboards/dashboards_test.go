@@ -104,6 +104,15 @@ func TestPages(t *testing.T) {
 		{"county with no reports that year", "/dashboards/county?county=乐至县&year=2019", 200,
 			[]string{"没有可绘制的数据", "乐至县 2019年", `id="trend"`}, []string{`id="new-per-town"`, `id="mix-share"`}},
 		{"county missing", "/dashboards/county", 400, []string{"请先选择一个县"}, nil},
+		{"map", "/dashboards/map?year=2022", 200, []string{"2022年度 各省公开率", `id="province-map"`, "四川省", `"map":"china"`, `"name":"四川"`, "/assets/vendor/china.js"}, nil},
+		{"map count metric", "/dashboards/map?year=2022&metric=new", 200, []string{"各省本年新收申请", "/api/v1/stats/applications?format=csv&amp;group_by=province&amp;year=2022"}, nil},
+		{"map bad metric", "/dashboards/map?metric=x", 400, []string{"指标“x”无法识别"}, nil},
+		{"county unknown", "/dashboards/county?county=无此县&year=2022", 404, []string{"没有“无此县”的报告"}, []string{`data-option=`}},
+		{"county year switcher and kinds", "/dashboards/county?county=乐至县&year=2022", 200,
+			[]string{`<strong aria-current="page">2022年</strong>`, `href="/dashboards/county?county=%E4%B9%90%E8%87%B3%E5%8E%BF&amp;year=2021"`, "县级部门", "各乡镇排名（2022年）",
+				`/api/v1/stats/outcomes?county=`, "format=xlsx", "format=csv"}, nil},
+		{"county departments", "/dashboards/county?county=乐至县&year=2022&level=departments", 200, []string{"各部门排名", "各部门本年新收申请"}, []string{"各乡镇本年新收申请"}},
+		{"county bad level", "/dashboards/county?county=乐至县&year=2022&level=村", 400, []string{"层级“村”无法识别"}, nil},
 		{"bad year", "/dashboards/county?county=乐至县&year=二零", 400, []string{"无法识别"}, nil},
 		{"synthetic county", "/dashboards/county?county=安岳县&year=2020", 200, []string{"示例数据：本页含有生成器虚构的报告"}, nil},
 		{"town profile", town("劳动镇", "乐至县"), 200,
@@ -124,7 +133,7 @@ func TestPages(t *testing.T) {
 				medianLabel, `value="劳动镇" checked`},
 			nil},
 		{"quality", "/dashboards/quality?county=乐至县&year=2022", 200,
-			[]string{"<title>乐至县 2022年 数据质量", "规则1：新收+上年结转＝办理总计+结转下年", "规则2：办理结果各项之和＝总计", "规则6：正文数字与表格一致",
+			[]string{"<title>乐至县 2022年 数据质量", "乐至县 2022年度政府信息公开工作年度报告：数据质量", "规则1：新收+上年结转＝办理总计+结转下年", "规则2：办理结果各项之和＝总计", "规则6：正文数字与表格一致",
 				`id="q-by-rule"`, `id="q-by-town"`, "3 份报告中，2 份有问题，共 3 条（错误 2 条）",
 				`href="/dashboards/town?agency=%E5%8A%B3%E5%8A%A8%E9%95%87&amp;county=%E4%B9%90%E8%87%B3%E5%8E%BF#y2022"`}, nil},
 		{"quality without findings", "/dashboards/quality?county=乐至县&year=2021", 200, []string{"都没有发现问题"}, []string{`data-option=`}},
@@ -215,20 +224,16 @@ func TestMedianAndShares(t *testing.T) {
 		{[]*float64{f(4), f(1), f(2), f(3)}, f(2.5)},
 	}
 	for _, c := range cases {
-		got := median(c.in)
+		got := medianOf(c.in)
 		if (got == nil) != (c.want == nil) || (got != nil && *got != *c.want) {
-			t.Errorf("median(%v) = %v, want %v", c.in, got, c.want)
+			t.Errorf("medianOf(%v) = %v, want %v", c.in, got, c.want)
 		}
 	}
-	sh := shares([]*float64{f(0), f(0), nil})
-	for i, s := range sh {
-		if s != nil {
-			t.Errorf("share %d of nothing = %v, want nil", i, *s)
-		}
+	if sh := mixShares(nil); len(sh) != len(mixCategories) || sh[0] != nil {
+		t.Errorf("shares without a row = %v, want all nil", sh)
 	}
-	sh = shares([]*float64{f(1), f(2), nil})
-	if *sh[0] != 33.3 || *sh[1] != 66.7 || sh[2] != nil {
-		t.Errorf("shares(1,2,nil) = %v %v %v", *sh[0], *sh[1], sh[2])
+	if p := percent(f(1.0 / 3)); *p != 33.3 {
+		t.Errorf("percent(1/3) = %v", *p)
 	}
 }
 

@@ -3,6 +3,7 @@ package dashboards
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/http"
 	"sort"
 	"strconv"
@@ -11,12 +12,32 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"nianbao/query"
+	"nianbao/report"
 )
 
 // scope is the county and year a page is about.
 type scope struct {
 	County string
 	Year   int
+	// Departments selects the county's departments instead of its towns
+	// (?level=departments): each kind is compared with its own kind.
+	Departments bool
+}
+
+// who names the bodies a county page charts.
+func (s scope) who() string {
+	if s.Departments {
+		return "各部门"
+	}
+	return "各乡镇"
+}
+
+// level is the query level of the bodies a county page charts.
+func (s scope) level() string {
+	if s.Departments {
+		return "departments"
+	}
+	return query.LevelNoDepartments
 }
 
 // readScope reads ?county=&year=. A missing year means the county's latest.
@@ -108,7 +129,7 @@ func (h *handler) index(c *gin.Context) {
 	for cty := range countyYears {
 		v.Counties = append(v.Counties, cty)
 	}
-	sort.Strings(v.Counties)
+	sortNames(v.Counties)
 	for _, cty := range v.Counties {
 		cl := countyLinks{County: cty}
 		for _, y := range v.Years {
@@ -123,11 +144,19 @@ func (h *handler) index(c *gin.Context) {
 			// An agency name found in one county only needs no county in its link.
 			v.TownLinks[a] = townURL(a, cty)
 		}
-		sort.Strings(g.Agencies)
+		sortNames(g.Agencies)
 		v.Groups = append(v.Groups, g)
 	}
 	if len(v.Counties) > 0 {
+		// Preselect the latest year and a county that has reports for it
+		// (the first in pinyin order among them).
 		v.County, v.Year = v.Counties[0], v.Years[0]
+		for _, cty := range v.Counties {
+			if countyYears[cty][v.Year] {
+				v.County = cty
+				break
+			}
+		}
 	}
 	h.render(c, http.StatusOK, "index", page{
 		Title: "选择县和年度", Heading: "政府信息公开工作年度报告统计",
@@ -149,6 +178,10 @@ type countyView struct {
 	Sections               []section
 	Filing                 *filingView // who has not reported (nil: no registry list)
 	Departments            int         // reports of the county government and departments, not charted
+	YearLinks              []yearLink  // the year switcher
+	Unread                 []string    // towns whose table 3 was not read: not in any figure
+	Kind                   string      // 各乡镇 or 各部门
+	LevelLinks             []yearLink  // the towns / departments switch
 }
 
 func (h *handler) county(c *gin.Context) {
@@ -157,15 +190,29 @@ func (h *handler) county(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
+	switch lv := strings.TrimSpace(c.Query("level")); lv {
+	case "", "towns":
+	case "departments":
+		s.Departments = true
+	default:
+		h.fail(c, http.StatusBadRequest, fmt.Sprintf("层级“%s”无法识别：可选 towns（乡镇街道）或 departments（县级部门）。", lv), nil)
+		return
+	}
 	v, synthetic, err := h.countyData(ctx, s)
 	if err != nil {
 		h.fail(c, http.StatusInternalServerError, errQuery.Error(), err)
 		return
 	}
+	if len(v.YearLinks) == 0 && v.Filing == nil {
+		// Neither a report nor a filing list: a misspelt or unknown county
+		// is a 404 that names it, not a page of empty charts.
+		h.fail(c, http.StatusNotFound, fmt.Sprintf("没有“%s”的报告，登记册中也没有这个县（区）。请检查名称，或从首页选择。", s.County), nil)
+		return
+	}
 	h.render(c, http.StatusOK, "county", page{
 		Title:     fmt.Sprintf("%s %d年 县级概览", s.County, s.Year),
 		Heading:   fmt.Sprintf("%s %d年政府信息公开工作年度报告概览", s.County, s.Year),
-		Lead:      "各乡镇（街道）本年新收申请、办理结果、复议诉讼和报告问题；每张图下的表格列出同样的数字。",
+		Lead:      s.who() + "本年新收申请、办理结果、复议诉讼和报告问题的排名和比较；每张图下的表格列出同样的数字，可下载为 CSV 或 Excel。",
 		Synthetic: synthetic, Charts: true, Nav: navFor(s.County, s.Year), Data: v,
 	})
 }
@@ -174,7 +221,8 @@ func (h *handler) countyData(ctx context.Context, s scope) (countyView, bool, er
 	v := countyView{CompareURL: compareURL(s.County, s.Year), QualityURL: qualityURL(s.County, s.Year)}
 	// The town charts leave out the county government and its departments
 	// (issue 10: they were charted as 乡镇); the page says how many.
-	reports, err := listReports(ctx, h.q, query.Filter{County: s.County, Year: s.Year, Level: query.LevelNoDepartments})
+	tf := query.Filter{County: s.County, Year: s.Year, Level: s.level()}
+	reports, err := listReports(ctx, h.q, tf)
 	if err != nil {
 		return v, false, err
 	}
@@ -183,11 +231,10 @@ func (h *handler) countyData(ctx context.Context, s scope) (countyView, bool, er
 		return v, false, err
 	}
 	v.Departments = len(every) - len(reports)
-	cells, err := townCells(ctx, h.q, s.County, s.Year)
-	if err != nil {
-		return v, false, err
-	}
-	trend, err := h.q.Cells(ctx, overviewCodes(), query.Filter{County: s.County}, query.GroupYear)
+	v.Kind = s.who()
+	v.LevelLinks = []yearLink{{Label: "乡镇（街道）", URL: countyURL(s.County, s.Year), Current: !s.Departments},
+		{Label: "县级部门", URL: countyURL(s.County, s.Year) + "&level=departments", Current: s.Departments}}
+	st, err := loadStats(ctx, h.q, tf)
 	if err != nil {
 		return v, false, err
 	}
@@ -196,142 +243,360 @@ func (h *handler) countyData(ctx context.Context, s scope) (countyView, bool, er
 		return v, false, err
 	}
 	synthetic := false
+	years := map[int]bool{}
 	for _, r := range all {
 		synthetic = synthetic || r.Synthetic
+		years[r.Year] = true
 	}
+	for y := range years {
+		u := countyURL(s.County, y)
+		if s.Departments {
+			u += "&level=departments"
+		}
+		v.YearLinks = append(v.YearLinks, yearLink{Year: y, Label: strconv.Itoa(y) + "年", URL: u, Current: y == s.Year})
+	}
+	sort.Slice(v.YearLinks, func(i, j int) bool { return v.YearLinks[i].Year > v.YearLinks[j].Year })
 	towns := sortedTowns(reports)
 	v.Reports, v.Towns = len(reports), len(towns)
+	for _, t := range towns {
+		if st.out[t] == nil {
+			v.Unread = append(v.Unread, t)
+		}
+	}
 	links := make([]string, len(towns))
 	for i, t := range towns {
 		links[i] = townURL(t, s.County)
 	}
 	prefix := fmt.Sprintf("%s%d年", s.County, s.Year)
+	dl := func(stat string) []link { return downloads(stat, tf) }
 
-	// New applications per town.
+	// New applications per town, most first.
+	byNew := append([]string(nil), towns...)
+	sort.SliceStable(byNew, func(i, j int) bool { return valueOr(st.newApps(byNew[i])) > valueOr(st.newApps(byNew[j])) })
+	newLinks := make([]string, len(byNew))
 	newApps := series{Name: "本年新收申请"}
-	for _, t := range towns {
-		newApps.Values = append(newApps.Values, cells[t].get("t3.new.total"))
+	for i, t := range byNew {
+		newApps.Values = append(newApps.Values, st.newApps(t))
+		newLinks[i] = townURL(t, s.County)
 	}
-	apps := chartSpec{id: "new-per-town", title: "各乡镇本年新收申请数量", saveName: prefix + "新收申请", categories: towns, series: []series{newApps}, yName: "件"}.build()
-	apps.Table = seriesTable("机关", towns, []series{newApps}, "", links)
+	apps := chartSpec{id: "new-per-town", title: s.who() + "本年新收申请数量", saveName: prefix + "新收申请", categories: byNew, series: []series{newApps}, yName: "件"}.build()
+	apps.Table = seriesTable("机关", byNew, []series{newApps}, "", newLinks)
+	apps.Downloads = dl("applications")
 
-	// Disclosure mix, counts and shares.
+	// Disclosure mix, counts and shares: query.Outcomes, one definition.
 	counts := make([]series, len(mixCategories))
 	pcts := make([]series, len(mixCategories))
 	for i, m := range mixCategories {
-		counts[i].Name, pcts[i].Name = m.Label, m.Label
+		counts[i].Name, pcts[i].Name = m, m
 	}
 	for _, t := range towns {
-		mc := cells[t].mix()
-		sh := shares(mc)
+		mc, sh := mixCounts(st.out[t]), mixShares(st.out[t])
 		for i := range mixCategories {
 			counts[i].Values = append(counts[i].Values, mc[i])
 			pcts[i].Values = append(pcts[i].Values, sh[i])
 		}
 	}
-	mixCount := chartSpec{id: "mix-count", title: "各乡镇申请办理结果（件）", saveName: prefix + "办理结果件数", categories: towns, series: counts, stack: true, yName: "件", tall: true}.build()
+	mixCount := chartSpec{id: "mix-count", title: s.who() + "申请办理结果（件）", saveName: prefix + "办理结果件数", categories: towns, series: counts, stack: true, yName: "件", tall: true}.build()
 	mixCount.Table = seriesTable("机关", towns, counts, "", links)
-	mixShare := chartSpec{id: "mix-share", title: "各乡镇申请办理结果构成（%）", saveName: prefix + "办理结果构成", categories: towns, series: pcts, stack: true, unit: "%", tall: true}.build()
-	mixShare.Caption = "比例＝该项件数÷六类办理结果之和；某乡镇没有办理任何申请时比例记为“—”。"
+	mixCount.Downloads = dl("outcomes")
+	mixShare := chartSpec{id: "mix-share", title: s.who() + "申请办理结果构成（%）", saveName: prefix + "办理结果构成", categories: towns, series: pcts, stack: true, unit: "%", tall: true}.build()
+	mixShare.Caption = "比例＝该项件数÷办理结果总计（表三“总计”行，与接口 /stats/outcomes 相同）；总计为0或表三未读取时记为“—”。报告各项之和与总计不符时（规则2），各项比例之和不等于100%。"
 	mixShare.Table = seriesTable("机关", towns, pcts, "%", links)
+	mixShare.Downloads = dl("outcomes")
 
-	// Review and litigation outcomes, county totals.
-	countyTotal := values{}
-	for _, t := range towns {
-		for code, p := range cells[t] {
-			if p != nil {
-				countyTotal[code] = addp(countyTotal[code], *p)
-			}
-		}
+	// Review and litigation outcomes, the towns' totals.
+	rev, err := h.q.Reviews(ctx, tf, query.GroupNone)
+	if err != nil {
+		return v, false, err
 	}
-	review := reviewChart("review", "行政复议和行政诉讼结果（全县合计）", prefix+"复议诉讼", countyTotal)
+	var revRow *query.ReviewsRow
+	if len(rev.Rows) > 0 {
+		revRow = &rev.Rows[0]
+	}
+	review := reviewChart("review", "行政复议和行政诉讼结果（"+s.who()+"合计）", prefix+"复议诉讼", revRow)
+	review.Downloads = dl("reviews")
+
+	ranking, err := h.rankingTable(ctx, s, tf, towns, st, levelScopes(reports))
+	if err != nil {
+		return v, false, err
+	}
 
 	// Trend over the years.
-	years, trendSeries := trendOf(trend)
-	trendChart := chartSpec{id: "trend", title: s.County + "历年合计", saveName: s.County + "历年合计", categories: years, series: trendSeries, kind: "line", yName: "件"}.build()
-	trendChart.Table = seriesTable("年度", years, trendSeries, "", nil)
+	trendFilter := query.Filter{County: s.County, Level: s.level()}
+	yearLabels, trendSeries, err := h.trend(ctx, trendFilter)
+	if err != nil {
+		return v, false, err
+	}
+	trendChart := chartSpec{id: "trend", title: s.County + s.who() + "历年合计", saveName: s.County + "历年合计", categories: yearLabels, series: trendSeries, kind: "line", yName: "件"}.build()
+	trendChart.Table = seriesTable("年度", yearLabels, trendSeries, "", nil)
+	trendChart.Downloads = downloads("applications", trendFilter, "group_by", "year")
 
 	// Findings per town.
 	fc := findingsByTown(reports, towns)
-	findings := chartSpec{id: "findings-per-town", title: "各乡镇报告发现的问题（条）", saveName: prefix + "报告问题", categories: towns, series: fc, stack: true, yName: "条", colors: severityColors}.build()
+	findings := chartSpec{id: "findings-per-town", title: s.who() + "报告发现的问题（条）", saveName: prefix + "报告问题", categories: towns, series: fc, stack: true, yName: "条", colors: severityColors}.build()
 	if allZero(fc) {
-		findings = chartView{ID: "findings-per-town", Title: "各乡镇报告发现的问题", Empty: emptyFindings(len(towns))}
+		findings = chartView{ID: "findings-per-town", Title: s.who() + "报告发现的问题", Empty: emptyFindings(len(towns))}
 	}
 	findings.Table = seriesTable("机关", towns, fc, "", links)
 	findings.Caption = "点击机关名称查看其历年报告和问题所在的单元格。"
+	findings.Downloads = downloads("findings", tf, "table", "2") // the by-agency table
 
 	v.Sections = []section{
+		{Heading: "排名和比率", Note: "点击列名按该列排序；“—”表示没有这个数字（表格未读取或分母为0），不参与排名和中位数。", Charts: []chartView{ranking}},
 		{Heading: "依申请公开", Charts: []chartView{apps, mixCount, mixShare}},
 		{Heading: "行政复议和行政诉讼", Charts: []chartView{review}},
-		{Heading: "历年趋势", Note: "全县各机关报告数字之和；各年报告份数不同时请留意。", Charts: []chartView{trendChart}},
+		{Heading: "历年趋势", Note: "全县" + s.who() + "报告数字之和；各年报告份数不同时请留意。", Charts: []chartView{trendChart}},
 		{Heading: "报告质量", Charts: []chartView{findings}},
 	}
 	v.Filing = h.filingData(ctx, s.County, s.Year)
 	return v, synthetic, nil
 }
 
-func addp(p *float64, v float64) *float64 {
-	if p == nil {
-		return f(v)
-	}
-	return f(*p + v)
+// yearLink is one year of the county page's year switcher.
+type yearLink struct {
+	Year    int
+	Label   string
+	URL     string
+	Current bool
 }
 
-// sortedTowns lists the agencies of the reports, by name.
-func sortedTowns(reports []query.ReportSummary) []string {
-	seen := map[string]bool{}
-	var towns []string
+func valueOr(p *float64) float64 {
+	if p == nil {
+		return math.Inf(-1)
+	}
+	return *p
+}
+
+// rankingTable lays the towns side by side on query's rates, with the
+// change on last year and the county median; it sorts by any column in
+// the browser (app.js).
+func (h *handler) rankingTable(ctx context.Context, s scope, tf query.Filter, towns []string, st agencyStats, levels []levelScope) (chartView, error) {
+	t2Codes := []string{"t2.regulations.issued", "t2.normative_docs.issued", "t2.licensing.decisions", "t2.penalty.decisions"}
+	type col struct {
+		head, unit string
+		value      func(st agencyStats, t string) *float64
+	}
+	cols := []col{
+		{"本年新收申请（件）", "", func(st agencyStats, t string) *float64 { return st.newApps(t) }},
+		{"较上年增减（件）", "", func(st agencyStats, t string) *float64 {
+			if r := st.app[t]; r != nil {
+				return r.Change
+			}
+			return nil
+		}},
+		{"公开率", "%", func(st agencyStats, t string) *float64 {
+			if r := st.out[t]; r != nil {
+				return percent(r.DisclosureRate)
+			}
+			return nil
+		}},
+		{"实质公开率", "%", func(st agencyStats, t string) *float64 {
+			if r := st.out[t]; r != nil {
+				return percent(r.SubstantiveRate)
+			}
+			return nil
+		}},
+		{"复议纠错率", "%", func(st agencyStats, t string) *float64 {
+			if r := st.rev[t]; r != nil {
+				return percent(r.Reconsideration.CorrectionRate)
+			}
+			return nil
+		}},
+		{"每百件办结引发复议诉讼", "", func(st agencyStats, t string) *float64 {
+			if m := st.met[t]; m != nil && st.out[t] != nil {
+				return round2(m.DisputesPer100)
+			}
+			return nil
+		}},
+	}
+	for _, c := range t2Codes {
+		cols = append(cols, col{"表二：" + report.Label(c), "", func(st agencyStats, t string) *float64 { return st.t2[t][c] }})
+	}
+	tv := tableView{Corner: "机关", Sortable: true}
+	for _, c := range cols {
+		tv.Head = append(tv.Head, c.head)
+	}
+	ordered := append([]string(nil), towns...)
+	sort.SliceStable(ordered, func(i, j int) bool { return valueOr(st.newApps(ordered[i])) > valueOr(st.newApps(ordered[j])) })
+	for _, t := range ordered {
+		row := tableRow{Label: t, Link: townURL(t, s.County)}
+		for _, c := range cols {
+			row.Cells = append(row.Cells, sortCell(c.value(st, t), c.unit))
+		}
+		tv.Rows = append(tv.Rows, row)
+	}
+	med := tableRow{Label: "全县中位数", Sum: true}
+	for _, c := range cols {
+		var vals []*float64
+		for _, t := range towns {
+			vals = append(vals, c.value(st, t))
+		}
+		med.Cells = append(med.Cells, numCell(medianOf(vals), c.unit))
+	}
+	tv.Rows = append(tv.Rows, med)
+	// Each kind of body is compared with its own kind too: the median of
+	// every body of the same registry level (镇, 乡, 街道 …) in the province.
+	for _, lm := range levels {
+		ls, err := loadStats(ctx, h.q, query.Filter{Province: lm.province, Year: s.Year, Level: lm.level})
+		if err != nil {
+			return chartView{}, err
+		}
+		names := ls.names()
+		row := tableRow{Label: "全省" + lm.level + "中位数", Sum: true}
+		for _, c := range cols {
+			var vals []*float64
+			for _, t := range names {
+				vals = append(vals, c.value(ls, t))
+			}
+			row.Cells = append(row.Cells, numCell(medianOf(vals), c.unit))
+		}
+		tv.Rows = append(tv.Rows, row)
+	}
+	return chartView{ID: "ranking", Title: fmt.Sprintf("%s排名（%d年）", s.who(), s.Year), Table: tv, NoChart: true,
+		Caption:   "公开率＝(予以公开+部分公开)÷办理总计；实质公开率＝(予以公开+部分公开)÷(予以公开+部分公开+不予公开)；复议纠错率＝纠正÷(维持+纠正+其他)；每百件＝100×(复议+诉讼)÷办理总计。定义见 docs/metrics.md。",
+		Downloads: downloads("outcomes", tf)}, nil
+}
+
+// levelScope is one registry level of a county's bodies within its
+// province, for the level's median.
+type levelScope struct{ province, level string }
+
+// levelScopes lists the levels of the registered bodies among the
+// reports, with their province's GB/T 2260 code (the first two digits of
+// the division code). Bodies the registry cannot place have none.
+func levelScopes(reports []query.ReportSummary) []levelScope {
+	seen := map[levelScope]bool{}
+	var out []levelScope
 	for _, r := range reports {
-		if !seen[r.Agency] {
-			seen[r.Agency] = true
-			towns = append(towns, r.Agency)
+		if r.Level == "" || len(r.DivisionCode) < 2 {
+			continue
+		}
+		ls := levelScope{province: r.DivisionCode[:2] + "0000", level: r.Level}
+		if !seen[ls] {
+			seen[ls] = true
+			out = append(out, ls)
 		}
 	}
-	sort.Strings(towns)
-	return towns
+	sort.Slice(out, func(i, j int) bool { return out[i].level < out[j].level })
+	return out
 }
 
-// reviewChart draws table 4 of one set of values: a bar per group and
-// outcome (totals aside).
-func reviewChart(id, title, saveName string, v values) chartView {
+func round2(p *float64) *float64 {
+	if p == nil {
+		return nil
+	}
+	return f(math.Round(*p*100) / 100)
+}
+
+// sortCell is a number cell that carries its value for sorting.
+func sortCell(p *float64, unit string) cellView {
+	c := numCell(p, unit)
+	if p != nil {
+		c.Sort = strconv.FormatFloat(*p, 'f', -1, 64)
+	}
+	return c
+}
+
+// trend sums the key figures per year from query's statistics.
+func (h *handler) trend(ctx context.Context, fl query.Filter) ([]string, []series, error) {
+	app, err := h.q.Applications(ctx, fl, query.GroupYear)
+	if err != nil {
+		return nil, nil, err
+	}
+	out, err := h.q.Outcomes(ctx, fl, query.GroupYear)
+	if err != nil {
+		return nil, nil, err
+	}
+	rev, err := h.q.Reviews(ctx, fl, query.GroupYear)
+	if err != nil {
+		return nil, nil, err
+	}
+	set := map[string]bool{}
+	apps := map[string]*query.ApplicationsRow{}
+	for i := range app.Rows {
+		apps[app.Rows[i].Group.Group] = &app.Rows[i]
+		set[app.Rows[i].Group.Group] = true
+	}
+	outs := map[string]*query.OutcomesRow{}
+	for i := range out.Rows {
+		outs[out.Rows[i].Group.Group] = &out.Rows[i]
+		set[out.Rows[i].Group.Group] = true
+	}
+	revs := map[string]*query.ReviewsRow{}
+	for i := range rev.Rows {
+		revs[rev.Rows[i].Group.Group] = &rev.Rows[i]
+		set[rev.Rows[i].Group.Group] = true
+	}
+	var years []string
+	for y := range set {
+		years = append(years, y)
+	}
+	sort.Strings(years)
+	ss := []series{{Name: "本年新收申请"}, {Name: "予以公开"}, {Name: "办理结果总计"}, {Name: "行政复议"}, {Name: "行政诉讼"}}
+	labels := make([]string, len(years))
+	for i, y := range years {
+		labels[i] = y + "年"
+		var a, g, tot, rc, lt *float64
+		if r := apps[y]; r != nil {
+			a = f(r.New)
+		}
+		if r := outs[y]; r != nil {
+			g, tot = f(r.Counts.Granted), f(r.Total)
+		}
+		if r := revs[y]; r != nil {
+			rc, lt = f(r.Reconsideration.Total), f(r.Litigation.Total)
+		}
+		for j, p := range []*float64{a, g, tot, rc, lt} {
+			ss[j].Values = append(ss[j].Values, p)
+		}
+	}
+	return labels, ss, nil
+}
+
+// reviewChart draws table 4 of one statistics row (query.Reviews): a bar
+// per group and outcome, totals aside. A nil row (table 4 not read
+// anywhere) draws nothing.
+func reviewChart(id, title, saveName string, r *query.ReviewsRow) chartView {
 	outcomes := []string{"upheld", "corrected", "other", "pending"}
 	cats := make([]string, len(reviewGroups))
 	for i, g := range reviewGroups {
 		cats[i] = g.Label
 	}
+	groups := make([]*query.ReviewCounts, len(reviewGroups))
+	if r != nil {
+		groups = []*query.ReviewCounts{&r.Reconsideration, &r.LitigationDirect, &r.LitigationAfter}
+	}
+	pick := func(c *query.ReviewCounts, o string) *float64 {
+		if c == nil {
+			return nil
+		}
+		switch o {
+		case "upheld":
+			return f(c.Upheld)
+		case "corrected":
+			return f(c.Corrected)
+		case "other":
+			return f(c.Other)
+		case "pending":
+			return f(c.Pending)
+		}
+		return f(c.Total)
+	}
 	var ss []series
 	for _, o := range outcomes {
 		s := series{Name: outcomeLabel(o)}
-		for _, g := range reviewGroups {
-			s.Values = append(s.Values, v.get("t4."+g.Code+"."+o))
+		for _, g := range groups {
+			s.Values = append(s.Values, pick(g, o))
 		}
 		ss = append(ss, s)
 	}
 	ch := chartSpec{id: id, title: title, saveName: saveName, categories: cats, series: ss, yName: "件"}.build()
 	total := series{Name: outcomeLabel("total")}
-	for _, g := range reviewGroups {
-		total.Values = append(total.Values, v.get("t4."+g.Code+".total"))
+	for _, g := range groups {
+		total.Values = append(total.Values, pick(g, "total"))
 	}
 	ch.Table = seriesTable("类别", cats, append(ss, total), "", nil)
 	return ch
-}
-
-// trendOf turns a by-year cells result into year labels and the key series.
-func trendOf(res query.CellsResult) ([]string, []series) {
-	rows := append([]query.CellsRow(nil), res.Rows...)
-	sort.Slice(rows, func(i, j int) bool { return rows[i].Group.Group < rows[j].Group.Group })
-	ss := []series{{Name: "本年新收申请"}, {Name: "予以公开"}, {Name: "办理结果总计"}, {Name: "行政复议"}, {Name: "行政诉讼"}}
-	var years []string
-	for _, r := range rows {
-		years = append(years, r.Group.Group+"年")
-		v := values(r.Values)
-		ss[0].Values = append(ss[0].Values, v.get("t3.new.total"))
-		ss[1].Values = append(ss[1].Values, v.get("t3.granted.total"))
-		ss[2].Values = append(ss[2].Values, v.get("t3.total.total"))
-		ss[3].Values = append(ss[3].Values, v.get("t4.reconsideration.total"))
-		ss[4].Values = append(ss[4].Values, v.sum("t4.litigation_direct.total", "t4.litigation_after.total"))
-	}
-	return years, ss
 }
 
 // findingsByTown counts findings per town by severity.

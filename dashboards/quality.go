@@ -61,7 +61,6 @@ func (h *handler) quality(c *gin.Context) {
 		if r.Errors+r.Warnings+r.Infos == 0 {
 			continue
 		}
-		v.WithFindings++
 		d, err := h.q.Report(ctx, r.ID, query.ReportOptions{})
 		if err != nil {
 			h.fail(c, http.StatusInternalServerError, errQuery.Error(), err)
@@ -71,21 +70,34 @@ func (h *handler) quality(c *gin.Context) {
 			if fd.Review == "dismissed" && !showDismissed {
 				continue
 			}
-			if byRule[fd.Rule] == nil {
-				byRule[fd.Rule] = map[string]int{}
-			}
-			byRule[fd.Rule][fd.Severity]++
 			byTown[r.Agency][fd.Rule]++
-			v.Total++
-			if fd.Severity == report.SeverityError {
-				v.Errors++
-			}
 			v.Items = append(v.Items, findingView{
 				Agency: r.Agency, Link: townURL(r.Agency, s.County) + fmt.Sprintf("#y%d", r.Year),
 				Rule: ruleLabel(fd.Rule), Severity: severityLabel(fd.Severity), SeverityCode: fd.Severity, Message: fd.Message,
 				Review: reviewLabel(fd.Review, fd.ReviewComment, fd.Reviewer),
 			})
 		}
+	}
+	// The counts by rule and the totals are query's findings statistic
+	// (/stats/findings with the same filter); the per-town breakdown and
+	// the list come from the reports' findings, which no statistic lists.
+	fs, err := h.q.Findings(ctx, query.Filter{County: s.County, Year: s.Year, Dismissed: showDismissed}, query.GroupAgency)
+	if err != nil {
+		h.fail(c, http.StatusInternalServerError, errQuery.Error(), err)
+		return
+	}
+	for _, rc := range fs.ByRule {
+		if byRule[rc.Rule] == nil {
+			byRule[rc.Rule] = map[string]int{}
+		}
+		byRule[rc.Rule][rc.Severity] += rc.Findings
+		v.Total += rc.Findings
+		if rc.Severity == report.SeverityError {
+			v.Errors += rc.Findings
+		}
+	}
+	for _, g := range fs.ByGroup {
+		v.WithFindings += g.WithFindings
 	}
 	// Rules found, in catalogue order, then any unknown ones by code.
 	var rules []string
@@ -140,11 +152,14 @@ func (h *handler) quality(c *gin.Context) {
 	if v.Total == 0 {
 		townChart = chartView{ID: "q-by-town", Title: "各乡镇的问题", Empty: emptyFindings(len(reports))}
 	}
+	qf := query.Filter{County: s.County, Year: s.Year}
+	ruleChart.Downloads = downloads("findings", qf, "table", "1")
+	townChart.Downloads = downloads("findings", qf, "table", "2")
 	v.Charts = []chartView{ruleChart, townChart}
 
 	h.render(c, http.StatusOK, "quality", page{
 		Title:     fmt.Sprintf("%s %d年 数据质量", s.County, s.Year),
-		Heading:   fmt.Sprintf("%s %d年年度报告数据质量", s.County, s.Year),
+		Heading:   fmt.Sprintf("%s %d年度政府信息公开工作年度报告：数据质量", s.County, s.Year),
 		Lead:      "报告违反核对规则（如新收＋上年结转≠办理总计＋结转下年）或读取时遇到的问题。报告不会因问题被丢弃。",
 		Synthetic: synthetic, Charts: v.Total > 0, Nav: navFor(s.County, s.Year), Data: v,
 	})

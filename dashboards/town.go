@@ -33,6 +33,9 @@ type townYear struct {
 	Findings     []findingView
 	T2           []tableView
 	T3, T4       tableView
+	// Downloads are this report as the printed tables (XLSX) and as a
+	// list of cell codes (CSV).
+	Downloads []link
 }
 
 type findingView struct {
@@ -93,7 +96,7 @@ func (h *handler) town(c *gin.Context) {
 	h.render(c, http.StatusOK, "town", page{
 		Title:     fmt.Sprintf("%s %s %s 机关档案", county, agency, span),
 		Heading:   fmt.Sprintf("%s %s %s政府信息公开工作年度报告", county, agency, span),
-		Lead:      "表二至表四按官方格式排列；标红的单元格违反了核对规则，鼠标停留（手机上长按）可看说明。",
+		Lead:      "表二至表四按官方格式排列；标红的单元格违反了核对规则，点按（或用 Tab 键选中后按回车）可看说明、原文位置和更正记录。",
 		Synthetic: synthetic, Charts: true, Nav: navFor(county, last), Data: v,
 	})
 }
@@ -127,6 +130,9 @@ func (h *handler) townData(ctx context.Context, v *townView, reports []query.Rep
 			Year: d.Year, EditionLabel: editionLabel(d.Edition), File: d.File, SHA256: d.SHA256,
 			PublishedOn: d.PublishedOn, Synthetic: d.Synthetic,
 			T2: table2(d.Edition, flags), T3: table3(d.Edition, flags), T4: table4(flags),
+			Downloads: []link{{Label: "表二至表四（Excel，官方表格样式）", URL: fmt.Sprintf("/api/v1/reports/%d?format=xlsx", d.ID)},
+				{Label: "表二至表四（Word）", URL: fmt.Sprintf("/api/v1/reports/%d?format=docx", d.ID)},
+				{Label: "全部单元格（CSV）", URL: fmt.Sprintf("/api/v1/reports/%d?format=csv", d.ID)}},
 		}
 		for _, fd := range d.Findings {
 			ty.Findings = append(ty.Findings, findingView{Rule: ruleLabel(fd.Rule), Severity: severityLabel(fd.Severity), SeverityCode: fd.Severity, Message: fd.Message,

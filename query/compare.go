@@ -190,7 +190,7 @@ func (s *Service) Compare(ctx context.Context, county string, year int, metric s
 			}
 			res.Rows = append(res.Rows, row)
 		}
-		res.Median = median(present)
+		res.Median = Median(present)
 		for i := range res.Rows {
 			r := &res.Rows[i]
 			if r.Value == nil {
@@ -221,8 +221,9 @@ func (s *Service) Compare(ctx context.Context, county string, year int, metric s
 	})
 }
 
-// median of the values, nil for none.
-func median(vs []float64) *float64 {
+// Median of the values, nil for none. It is the one median of Nianbao:
+// the dashboards' median rows call it too.
+func Median(vs []float64) *float64 {
 	if len(vs) == 0 {
 		return nil
 	}

@@ -26,6 +26,9 @@ type ApplicationsRow struct {
 	Received     float64         `json:"received"` // New + CarriedOver
 	CarryForward float64         `json:"carry_forward"`
 	ByApplicant  ApplicantCounts `json:"by_applicant"`
+	// WithoutTable3 counts the group's reports whose table 3 was not read:
+	// they are not in Reports nor in any sum (not reported is not zero).
+	WithoutTable3 int `json:"without_table3"`
 	// PreviousNew is New of the year before for the same group: with
 	// group_by=year the previous row's year, otherwise (with a year filter)
 	// the same filter one year earlier. Null when that year has no report.
@@ -100,7 +103,7 @@ func (s *Service) applications(ctx context.Context, f Filter, g GroupBy) ([]Appl
 	for rows.Next() {
 		var r ApplicationsRow
 		a := &r.ByApplicant
-		if err := rows.Scan(&r.Group.Group, &r.County, &r.Reports, &r.New, &r.CarriedOver, &r.CarryForward,
+		if err := rows.Scan(&r.Group.Group, &r.County, &r.Reports, &r.WithoutTable3, &r.New, &r.CarriedOver, &r.CarryForward,
 			&a.Natural, &a.Commercial, &a.Research, &a.Social, &a.Legal, &a.OtherOrg); err != nil {
 			return nil, fmt.Errorf("applications: %w", err)
 		}
@@ -142,6 +145,9 @@ type OutcomesRow struct {
 	Total  float64       `json:"total"`
 	Counts OutcomeCounts `json:"counts"`
 	Shares OutcomeShares `json:"shares"`
+	// WithoutTable3 counts the reports left out because their table 3 was
+	// not read.
+	WithoutTable3 int `json:"without_table3"`
 	// DisclosureRate 公开率 = (予以公开+部分公开)/总计.
 	DisclosureRate *float64 `json:"disclosure_rate"`
 	// SubstantiveRate 实质公开率 = (予以公开+部分公开)/(予以公开+部分公开+不予公开).
@@ -169,7 +175,7 @@ func (s *Service) Outcomes(ctx context.Context, f Filter, g GroupBy) (OutcomesRe
 			var r OutcomesRow
 			c := &r.Counts
 			d := make([]float64, len(DeniedReasons))
-			dest := []any{&r.Group.Group, &r.County, &r.Reports, &r.Total, &c.Granted, &c.Partial}
+			dest := []any{&r.Group.Group, &r.County, &r.Reports, &r.WithoutTable3, &r.Total, &c.Granted, &c.Partial}
 			for i := range d {
 				dest = append(dest, &d[i])
 			}
@@ -220,6 +226,9 @@ type ReviewsRow struct {
 	LitigationAfter  ReviewCounts `json:"litigation_after"`
 	// Litigation adds both kinds of litigation.
 	Litigation ReviewCounts `json:"litigation"`
+	// WithoutTable4 counts the reports left out because their table 4 was
+	// not read.
+	WithoutTable4 int `json:"without_table4"`
 }
 
 // ReviewsResult is the answer of Reviews.
@@ -241,7 +250,7 @@ func (s *Service) Reviews(ctx context.Context, f Filter, g GroupBy) (ReviewsResu
 		defer rows.Close()
 		for rows.Next() {
 			var r ReviewsRow
-			dest := []any{&r.Group.Group, &r.County, &r.Reports}
+			dest := []any{&r.Group.Group, &r.County, &r.Reports, &r.WithoutTable4}
 			for _, c := range []*ReviewCounts{&r.Reconsideration, &r.LitigationDirect, &r.LitigationAfter} {
 				dest = append(dest, &c.Upheld, &c.Corrected, &c.Other, &c.Pending, &c.Total)
 			}

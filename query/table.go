@@ -2,6 +2,7 @@ package query
 
 import (
 	"strconv"
+	"strings"
 
 	"nianbao/report"
 )
@@ -12,6 +13,23 @@ type Table struct {
 	Title   string   `json:"title"`
 	Columns []string `json:"columns"`
 	Rows    [][]any  `json:"rows"`
+	// Percent marks the columns holding shares in [0,1], which a
+	// spreadsheet shows as percentages.
+	Percent []bool `json:"-"`
+}
+
+// IsPercent tells whether column j holds shares.
+func (t Table) IsPercent(j int) bool { return j < len(t.Percent) && t.Percent[j] }
+
+// markShares marks the share columns by their headers: every header of
+// these tables ending in 率 or 占比 is a share (query's rates are all in
+// [0,1]; per-100 figures are named 每百件 and end otherwise).
+func markShares(t Table) Table {
+	t.Percent = make([]bool, len(t.Columns))
+	for j, c := range t.Columns {
+		t.Percent[j] = strings.HasSuffix(c, "率") || strings.HasSuffix(c, "占比")
+	}
+	return t
 }
 
 func val(p *float64) any {
@@ -40,10 +58,19 @@ func groupVals(g GroupBy, gr Group) []any {
 func (l ReportList) Tables() []Table {
 	t := Table{Title: "年度报告", Columns: []string{"编号", "机关", "县（市、区）", "年度", "格式版本", "文件格式", "来源文件", "发布日期", "示例数据", "错误", "警告", "提示", "单位编号", "区划代码", "层级"}}
 	for _, r := range l.Reports {
-		t.Rows = append(t.Rows, []any{r.ID, r.Agency, r.County, r.Year, r.Edition, r.Format, r.SourceFile, r.PublishedOn, yesNo(r.Synthetic), r.Errors, r.Warnings, r.Infos,
+		t.Rows = append(t.Rows, []any{r.ID, r.Agency, r.County, r.Year, editionNumber(r.Edition), r.Format, r.SourceFile, r.PublishedOn, yesNo(r.Synthetic), r.Errors, r.Warnings, r.Infos,
 			r.AgencyID, r.DivisionCode, r.Level})
 	}
 	return []Table{t}
+}
+
+// editionNumber gives 格式版本 as the number it is (2019, 2021), so a
+// spreadsheet filters and sorts it as one; anything else stays text.
+func editionNumber(e string) any {
+	if n, err := strconv.Atoi(e); err == nil {
+		return n
+	}
+	return e
 }
 
 func yesNo(b bool) string {
@@ -85,13 +112,13 @@ func (r CellsResult) Tables() []Table {
 // Tables lays out the applications statistic.
 func (r ApplicationsResult) Tables() []Table {
 	t := Table{Title: "申请情况", Columns: append(groupCols(r.GroupBy), "本年新收", "上年结转", "新收与结转合计", "结转下年",
-		"自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他组织", "上年新收", "较上年增减", "增减率")}
+		"自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他组织", "上年新收", "较上年增减", "增减率", "表三未读取的报告数")}
 	for _, row := range r.Rows {
 		a := row.ByApplicant
 		t.Rows = append(t.Rows, append(groupVals(r.GroupBy, row.Group), row.New, row.CarriedOver, row.Received, row.CarryForward,
-			a.Natural, a.Commercial, a.Research, a.Social, a.Legal, a.OtherOrg, val(row.PreviousNew), val(row.Change), val(row.ChangeRate)))
+			a.Natural, a.Commercial, a.Research, a.Social, a.Legal, a.OtherOrg, val(row.PreviousNew), val(row.Change), val(row.ChangeRate), row.WithoutTable3))
 	}
-	return []Table{t}
+	return []Table{markShares(t)}
 }
 
 // DeniedReasonLabels gives each ground of 不予公开 its Chinese name.
@@ -108,7 +135,7 @@ func (r OutcomesResult) Tables() []Table {
 		cols = append(cols, "不予公开："+DeniedReasonLabels[d])
 	}
 	cols = append(cols, "无法提供", "不予处理", "其他处理",
-		"予以公开占比", "部分公开占比", "不予公开占比", "无法提供占比", "不予处理占比", "其他处理占比", "公开率", "实质公开率")
+		"予以公开占比", "部分公开占比", "不予公开占比", "无法提供占比", "不予处理占比", "其他处理占比", "公开率", "实质公开率", "表三未读取的报告数")
 	t := Table{Title: "办理结果", Columns: cols}
 	for _, row := range r.Rows {
 		c, s := row.Counts, row.Shares
@@ -118,10 +145,10 @@ func (r OutcomesResult) Tables() []Table {
 		}
 		vals = append(vals, c.Unavailable, c.NotProcessed, c.Other,
 			val(s.Granted), val(s.Partial), val(s.Denied), val(s.Unavailable), val(s.NotProcessed), val(s.Other),
-			val(row.DisclosureRate), val(row.SubstantiveRate))
+			val(row.DisclosureRate), val(row.SubstantiveRate), row.WithoutTable3)
 		t.Rows = append(t.Rows, vals)
 	}
-	return []Table{t}
+	return []Table{markShares(t)}
 }
 
 // Tables lays out the reviews statistic.
@@ -130,15 +157,17 @@ func (r ReviewsResult) Tables() []Table {
 	for _, g := range []string{"行政复议", "行政诉讼（直接起诉）", "行政诉讼（复议后起诉）", "行政诉讼合计"} {
 		cols = append(cols, g+"·维持", g+"·纠正", g+"·其他", g+"·尚未审结", g+"·总计", g+"·纠错率")
 	}
+	cols = append(cols, "表四未读取的报告数")
 	t := Table{Title: "复议诉讼", Columns: cols}
 	for _, row := range r.Rows {
 		vals := groupVals(r.GroupBy, row.Group)
 		for _, c := range []ReviewCounts{row.Reconsideration, row.LitigationDirect, row.LitigationAfter, row.Litigation} {
 			vals = append(vals, c.Upheld, c.Corrected, c.Other, c.Pending, c.Total, val(c.CorrectionRate))
 		}
+		vals = append(vals, row.WithoutTable4)
 		t.Rows = append(t.Rows, vals)
 	}
-	return []Table{t}
+	return []Table{markShares(t)}
 }
 
 // Tables lays out table 2, one sheet per edition.
@@ -180,6 +209,7 @@ func (r CompareResult) Tables() []Table {
 		t.Rows = append(t.Rows, []any{rank, row.Agency, val(row.Value), val(row.VsMedian), row.ReportID})
 	}
 	t.Rows = append(t.Rows, []any{nil, "中位数", val(r.Median), nil, nil})
+	t.Percent = []bool{false, false, r.Metric.Rate, r.Metric.Rate, false}
 	return []Table{t}
 }
 

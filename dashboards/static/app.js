@@ -7,12 +7,27 @@
   var charts = [];
   window.nianbao = { charts: charts };
 
+  // On a phone a column chart of many categories is a smear: lay it on
+  // its side, one bar per line, and make the box as tall as the bars.
+  var narrow = function () { return window.matchMedia("(max-width: 700px)").matches; };
+  function sideways(option, el) {
+    var x = option.xAxis && option.xAxis[0], y = option.yAxis && option.yAxis[0];
+    if (!narrow() || !x || !y || x.type !== "category" || !x.data || x.data.length <= 8) { return; }
+    if ((option.series || []).some(function (s) { return s.type !== "bar"; })) { return; }
+    var cat = Object.assign({}, x, { inverse: true, axisLabel: { interval: 0, rotate: 0 } });
+    var val = Object.assign({}, y, { name: "" });
+    option.yAxis = [cat];
+    option.xAxis = [val];
+    el.style.height = Math.max(300, x.data.length * 26 * Math.max(1, option.series.length > 3 ? 1.2 : 1) + 110) + "px";
+    el.setAttribute("data-sideways", "1");
+  }
+
   function draw() {
     var boxes = document.querySelectorAll(".chart[data-option]");
     if (!window.echarts) {
       boxes.forEach(function (el) {
         el.classList.add("chart-missing");
-        el.textContent = "图表脚本未能加载（服务器缺少 /assets/vendor/echarts.min.js，请运行 scripts/setup.sh）。下表列出同样的数字。";
+        el.textContent = "图表暂时无法显示。下表列出同样的数字。";
       });
       return;
     }
@@ -25,19 +40,88 @@
           return v === null || v === undefined || v === "-" ? "无（分母为0）" : v + unit;
         };
       }
+      sideways(option, el);
       var chart = echarts.init(el, null, { renderer: "canvas" });
       chart.setOption(option);
       charts.push(chart);
     });
     var resize = function () { charts.forEach(function (c) { c.resize(); }); };
+    // Browsers call beforeprint while the page still has its screen width:
+    // draw for the A4 text width (186 mm ≈ 700 px) so a chart fills its box
+    // on paper instead of shrinking into its top part.
+    var forPaper = function () {
+      charts.forEach(function (c) { c.resize({ width: Math.min(700, c.getDom().clientWidth) }); });
+    };
     window.addEventListener("resize", resize);
-    window.addEventListener("beforeprint", resize);
+    window.addEventListener("beforeprint", forPaper);
     window.addEventListener("afterprint", resize);
+    // Printing to PDF fires no beforeprint; the print media query changes.
+    var printing = window.matchMedia("print");
+    if (printing.addEventListener) {
+      printing.addEventListener("change", function (e) { if (e.matches) { forPaper(); } else { resize(); } });
+    }
   }
 
+  // Sortable tables: a header button orders the rows by that column's
+  // values (data-v); rows without a value and the median row stay last.
+  function sortable() {
+    document.querySelectorAll("table.sortable").forEach(function (table) {
+      var heads = table.querySelectorAll("thead th");
+      heads.forEach(function (th, col) {
+        var btn = th.querySelector("button.sort");
+        if (!btn) { return; }
+        btn.addEventListener("click", function () {
+          var desc = th.getAttribute("aria-sort") !== "descending";
+          heads.forEach(function (h) { if (h.querySelector("button.sort")) { h.setAttribute("aria-sort", "none"); } });
+          th.setAttribute("aria-sort", desc ? "descending" : "ascending");
+          var body = table.tBodies[0];
+          var rows = Array.prototype.slice.call(body.rows);
+          var fixed = rows.filter(function (r) { return r.classList.contains("sum"); });
+          var value = function (r) {
+            var v = r.cells[col].getAttribute("data-v");
+            return v === null ? null : parseFloat(v);
+          };
+          rows = rows.filter(function (r) { return !r.classList.contains("sum"); });
+          rows.sort(function (a, b) {
+            var x = value(a), y = value(b);
+            if (x === null || y === null) { return (x === null) - (y === null); }
+            return desc ? y - x : x - y;
+          });
+          rows.concat(fixed).forEach(function (r) { body.appendChild(r); });
+        });
+      });
+    });
+  }
+
+  // A cell's source, findings and corrections live in its title, which
+  // phones and keyboards cannot reach: a tap or Enter shows them in a panel.
+  function notes() {
+    var panel = document.createElement("aside");
+    panel.id = "cell-note";
+    panel.hidden = true;
+    panel.setAttribute("role", "status");
+    var text = document.createElement("div");
+    var close = document.createElement("button");
+    close.type = "button";
+    close.setAttribute("aria-label", "关闭");
+    close.textContent = "×";
+    close.addEventListener("click", function () { panel.hidden = true; });
+    panel.appendChild(text);
+    panel.appendChild(close);
+    document.body.appendChild(panel);
+    document.querySelectorAll("td[title]").forEach(function (td) {
+      td.setAttribute("data-note", td.getAttribute("title"));
+      td.tabIndex = 0;
+      var show = function () { text.textContent = td.getAttribute("data-note"); panel.hidden = false; };
+      td.addEventListener("click", show);
+      td.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); show(); } });
+    });
+  }
+
+  function start() { draw(); sortable(); notes(); }
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", draw);
+    document.addEventListener("DOMContentLoaded", start);
   } else {
-    draw();
+    start();
   }
 })();

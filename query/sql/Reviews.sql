@@ -1,6 +1,9 @@
--- Table 4 per group: the fifteen cells summed.
+-- Table 4 per group: the fifteen cells summed. A report with no table-4
+-- cell (the table was not read) is left out of reports and counted in
+-- without_table4; a group made only of such reports has no row.
 SELECT /*group*/ AS grp, /*group_county*/ AS grp_county,
-       count(DISTINCT r.id) AS reports,
+       count(DISTINCT r.id) FILTER (WHERE c.code LIKE 't4.%') AS reports,
+       count(DISTINCT r.id) - count(DISTINCT r.id) FILTER (WHERE c.code LIKE 't4.%') AS without_table4,
        coalesce(sum(c.value) FILTER (WHERE c.code = 't4.reconsideration.upheld'), 0),
        coalesce(sum(c.value) FILTER (WHERE c.code = 't4.reconsideration.corrected'), 0),
        coalesce(sum(c.value) FILTER (WHERE c.code = 't4.reconsideration.other'), 0),
@@ -20,4 +23,5 @@ FROM reports r
 LEFT JOIN cells c ON c.report_id = r.id
 WHERE /*filter*/
 GROUP BY grp, grp_county
+HAVING count(DISTINCT r.id) FILTER (WHERE c.code LIKE 't4.%') > 0
 ORDER BY grp_county, grp

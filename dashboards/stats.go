@@ -1,0 +1,185 @@
+package dashboards
+
+import (
+	"context"
+	"math"
+	"sync"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+
+	"nianbao/query"
+	"nianbao/report"
+)
+
+// agencyStats are query's named statistics for each agency of one filter
+// (grouped by agency). The pages read their numbers from here, never from
+// raw cells, so a page and /api/v1/stats/* with the same filter show the
+// same figures (docs/metrics.md). An agency whose table was not read has
+// no row: every figure from that table is nil ("—"), not 0.
+type agencyStats struct {
+	app map[string]*query.ApplicationsRow
+	out map[string]*query.OutcomesRow
+	rev map[string]*query.ReviewsRow
+	met map[string]*query.AssessmentMetric
+	t2  map[string]map[string]*float64 // table 2 (2021 edition) by agency
+}
+
+// names lists the agencies with any statistic.
+func (s agencyStats) names() []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(n string) {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	for n := range s.app {
+		add(n)
+	}
+	for n := range s.out {
+		add(n)
+	}
+	for n := range s.rev {
+		add(n)
+	}
+	for n := range s.t2 {
+		add(n)
+	}
+	return out
+}
+
+func loadStats(ctx context.Context, q *query.Service, f query.Filter) (agencyStats, error) {
+	s := agencyStats{app: map[string]*query.ApplicationsRow{}, out: map[string]*query.OutcomesRow{},
+		rev: map[string]*query.ReviewsRow{}, met: map[string]*query.AssessmentMetric{}, t2: map[string]map[string]*float64{}}
+	app, err := q.Applications(ctx, f, query.GroupAgency)
+	if err != nil {
+		return s, err
+	}
+	// Within a county an agency is its name; across counties two towns
+	// share a name (城关镇), so the county comes with it.
+	key := func(g query.Group) string {
+		if f.County != "" {
+			return g.Group
+		}
+		return g.County + "/" + g.Group
+	}
+	for i := range app.Rows {
+		s.app[key(app.Rows[i].Group)] = &app.Rows[i]
+	}
+	out, err := q.Outcomes(ctx, f, query.GroupAgency)
+	if err != nil {
+		return s, err
+	}
+	for i := range out.Rows {
+		s.out[key(out.Rows[i].Group)] = &out.Rows[i]
+	}
+	rev, err := q.Reviews(ctx, f, query.GroupAgency)
+	if err != nil {
+		return s, err
+	}
+	for i := range rev.Rows {
+		s.rev[key(rev.Rows[i].Group)] = &rev.Rows[i]
+	}
+	met, err := q.AssessmentMetrics(ctx, f, query.GroupAgency)
+	if err != nil {
+		return s, err
+	}
+	for i := range met {
+		s.met[key(query.Group{Group: met[i].Group, County: met[i].County})] = &met[i]
+	}
+	pro, err := q.Proactive(ctx, f, query.GroupAgency)
+	if err != nil {
+		return s, err
+	}
+	for _, r := range pro.Rows {
+		if r.Edition == report.Edition2021 {
+			s.t2[key(r.Group)] = r.Values
+		}
+	}
+	return s, nil
+}
+
+// mixCategories are the six outcomes of table 3 as the pages draw them.
+var mixCategories = []string{"予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理"}
+
+// mixCounts are an outcomes row's six counts; all nil without a row.
+func mixCounts(r *query.OutcomesRow) []*float64 {
+	out := make([]*float64, len(mixCategories))
+	if r == nil {
+		return out
+	}
+	c := r.Counts
+	for i, v := range []float64{c.Granted, c.Partial, c.Denied, c.Unavailable, c.NotProcessed, c.Other} {
+		out[i] = f(v)
+	}
+	return out
+}
+
+// mixShares are the row's shares of 办理总计 in percent (query's
+// definition, count ÷ t3.total.total), rounded to one decimal.
+func mixShares(r *query.OutcomesRow) []*float64 {
+	out := make([]*float64, len(mixCategories))
+	if r == nil {
+		return out
+	}
+	s := r.Shares
+	for i, p := range []*float64{s.Granted, s.Partial, s.Denied, s.Unavailable, s.NotProcessed, s.Other} {
+		out[i] = percent(p)
+	}
+	return out
+}
+
+// percent turns a share in [0,1] into a percentage with one decimal.
+func percent(p *float64) *float64 {
+	if p == nil {
+		return nil
+	}
+	return f(math.Round(*p*1000) / 10)
+}
+
+func (s agencyStats) newApps(agency string) *float64 {
+	if r := s.app[agency]; r != nil {
+		return f(r.New)
+	}
+	return nil
+}
+
+// medianOf is query's median of the present values.
+func medianOf(vals []*float64) *float64 {
+	var xs []float64
+	for _, v := range vals {
+		if v != nil {
+			xs = append(xs, *v)
+		}
+	}
+	return query.Median(xs)
+}
+
+// zhCollator orders Chinese names by pinyin, as a reader looks them up,
+// not by code point.
+var zhCollator = collate.New(language.Chinese)
+
+// sortNames sorts names by pinyin in place.
+func sortNames(names []string) {
+	zhMu.Lock()
+	defer zhMu.Unlock() // a Collator is not safe for concurrent use
+	zhCollator.SortStrings(names)
+}
+
+var zhMu sync.Mutex
+
+// sortedTowns lists the agencies of the reports, by pinyin.
+func sortedTowns(reports []query.ReportSummary) []string {
+	seen := map[string]bool{}
+	var towns []string
+	for _, r := range reports {
+		if !seen[r.Agency] {
+			seen[r.Agency] = true
+			towns = append(towns, r.Agency)
+		}
+	}
+	sortNames(towns)
+	return towns
+}
