@@ -46,6 +46,9 @@ type Options struct {
 	// Tokens maps each accepted bearer token to the name recorded as who
 	// made the change. No tokens: writes are refused.
 	Tokens map[string]string
+	// Users gives a token's role and scope (LoadUsers); a token of
+	// Tokens without an entry here is an admin.
+	Users map[string]User
 	// Parser reads uploads; nil answers POST /reports with 501.
 	Parser Parser
 	// MaxUpload bounds an upload in bytes; 0 means DefaultMaxUpload.
@@ -114,8 +117,10 @@ func routes(r *gin.Engine, h *handler) {
 	v1.POST("/reports", h.auth, h.uploadReport)
 	v1.DELETE("/reports/:id", h.auth, h.deleteReport)
 	v1.PUT("/reports/:id/cells/:code", h.auth, h.correctCell)
+	v1.DELETE("/reports/:id/cells/:code", h.auth, h.undoCorrection) // issue 12: undo a correction
 	v1.PUT("/reports/:id/findings/:index/review", h.auth, h.reviewFinding)
 	v1.GET("/audit", h.audit)
+	v1.GET("/export/parquet", h.exportParquet) // issue 12: analytics export while serving
 	v1.GET("/cells", h.cells)
 	v1.GET("/stats/applications", h.applications)
 	v1.GET("/stats/outcomes", h.outcomes)
@@ -388,10 +393,12 @@ type Uploaded struct {
 	Report   *report.Report `json:"report"`
 	// Issue 10: the version this upload became, whether it is current, why
 	// not (a far smaller document: send force=1 to confirm), the agency.
-	Version  int    `json:"version"`
-	Current  bool   `json:"current"`
-	Held     string `json:"held,omitempty"`
-	AgencyID string `json:"agency_id"`
+	Version int    `json:"version"`
+	Current bool   `json:"current"`
+	Held    string `json:"held,omitempty"`
+	// Unchanged: the same document as the current version, nothing stored.
+	Unchanged bool   `json:"unchanged,omitempty"`
+	AgencyID  string `json:"agency_id"`
 }
 
 func (h *handler) uploadReport(c *gin.Context) {
@@ -448,6 +455,10 @@ func (h *handler) uploadReport(c *gin.Context) {
 		h.log.Warn("upload parse timed out", "file", fh.Filename, "timeout", h.opts.ParseTimeout)
 		h.fail(c, http.StatusUnprocessableEntity, "unreadable", fmt.Sprintf("无法读取 %s：读取用时超过上限 %d 秒，已停止", fh.Filename, int(h.opts.ParseTimeout/time.Second)))
 		return
+	case isNotReport(err):
+		h.log.Info("upload is not a report", "file", fh.Filename, "err", err)
+		h.fail(c, http.StatusUnprocessableEntity, "not_report", fmt.Sprintf("%s 不是年度报告：%s", fh.Filename, publicMessage(err)))
+		return
 	case err != nil:
 		h.log.Info("upload unreadable", "file", fh.Filename, "err", err)
 		h.fail(c, http.StatusUnprocessableEntity, "unreadable", fmt.Sprintf("无法读取 %s：%s", fh.Filename, publicMessage(err)))
@@ -477,6 +488,15 @@ func (h *handler) uploadReport(c *gin.Context) {
 			r.Year = year
 		}
 	}
+	if u, ok := c.Get("user"); ok {
+		// A clerk limited to a county or agency uploads only its reports.
+		for _, r := range reports {
+			if user := u.(User); !user.Covers(r.Agency, r.County) {
+				h.fail(c, http.StatusForbidden, "forbidden", fmt.Sprintf("%s只能上传%s的报告，%s 是%s%s的", user.Name, user.Scope, fh.Filename, r.County, r.Agency))
+				return
+			}
+		}
+	}
 	for _, r := range reports {
 		if r.Agency == "" || r.Year == 0 {
 			h.fail(c, http.StatusUnprocessableEntity, "unreadable",
@@ -485,6 +505,11 @@ func (h *handler) uploadReport(c *gin.Context) {
 		}
 	}
 	who := c.GetString("who")
+	// Issue 12: keep the document itself, so any cell can be opened at
+	// its place; a failure here loses the viewer, not the upload.
+	if _, err := h.st.KeepSource(ctx, fh.Filename, data, reports[0].Text); err != nil {
+		h.log.Error("keep source", "file", fh.Filename, "err", err)
+	}
 	out := []Uploaded{}
 	for _, r := range reports {
 		res, err := h.st.SaveWith(ctx, r, store.SaveOptions{Author: who, Force: c.PostForm("force") == "1" || c.PostForm("force") == "true"})
@@ -498,7 +523,7 @@ func (h *handler) uploadReport(c *gin.Context) {
 		h.log.Info("report uploaded", "id", res.ID, "agency", r.Agency, "county", r.County, "year", r.Year,
 			"file", fh.Filename, "replaced", res.Replaced, "findings", len(r.Findings), "by", who)
 		out = append(out, Uploaded{ID: res.ID, Replaced: res.Replaced, Previous: res.Previous, Report: r,
-			Version: res.Version, Current: res.Current, Held: res.Held, AgencyID: res.AgencyID})
+			Version: res.Version, Current: res.Current, Held: res.Held, AgencyID: res.AgencyID, Unchanged: res.Unchanged})
 	}
 	c.JSON(http.StatusCreated, gin.H{"uploaded_by": who, "reports": out})
 }

@@ -1,40 +1,24 @@
 package api
 
 import (
-	"bufio"
 	"crypto/subtle"
-	"fmt"
 	"net/http"
-	"os"
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"nianbao/query"
 )
 
-// LoadTokens reads a token file: one "name:token" a line; blank lines and
-// lines starting with # are skipped. It returns token → name.
+// LoadTokens reads a token file (see LoadUsers) and returns token → name.
 func LoadTokens(path string) (map[string]string, error) {
-	f, err := os.Open(path)
+	users, err := LoadUsers(path)
 	if err != nil {
-		return nil, fmt.Errorf("token file: %w", err)
+		return nil, err
 	}
-	defer f.Close()
-	tokens := map[string]string{}
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		name, tok, ok := strings.Cut(line, ":")
-		name, tok = strings.TrimSpace(name), strings.TrimSpace(tok)
-		if !ok || name == "" || tok == "" {
-			return nil, fmt.Errorf("token file %s line %d: want name:token", path, n)
-		}
-		tokens[tok] = name
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("token file %s: %w", path, err)
+	tokens := make(map[string]string, len(users))
+	for tok, u := range users {
+		tokens[tok] = u.Name
 	}
 	return tokens, nil
 }
@@ -47,7 +31,16 @@ func (h *handler) auth(c *gin.Context) {
 	if ok && given != "" {
 		for tok, name := range h.opts.Tokens {
 			if subtle.ConstantTimeCompare([]byte(tok), []byte(given)) == 1 {
+				u, ok := h.opts.Users[tok]
+				if !ok {
+					u = User{Name: name, Role: RoleAdmin}
+				}
+				if !h.permit(c, u) {
+					c.Abort()
+					return
+				}
 				c.Set("who", name)
+				c.Set("user", u)
 				c.Next()
 				return
 			}
@@ -56,4 +49,32 @@ func (h *handler) auth(c *gin.Context) {
 	c.Header("WWW-Authenticate", `Bearer realm="nianbao"`)
 	h.fail(c, http.StatusUnauthorized, "unauthorized", "需要有效的令牌：请求头 Authorization: Bearer <令牌>")
 	c.Abort()
+}
+
+// permit answers 403 unless the user's role allows the route, and, for a
+// clerk limited to a county or agency, the report is theirs.
+func (h *handler) permit(c *gin.Context, u User) bool {
+	action := RouteAction(c.Request.Method, c.FullPath())
+	if !u.May(action) {
+		h.fail(c, http.StatusForbidden, "forbidden", u.Refusal(action))
+		return false
+	}
+	if u.Scope == "" || c.Param("id") == "" {
+		return true
+	}
+	id, err := reportID(c)
+	if err != nil {
+		h.error(c, err)
+		return false
+	}
+	d, err := h.q.Report(c.Request.Context(), id, query.ReportOptions{})
+	if err != nil {
+		h.error(c, err)
+		return false
+	}
+	if !u.Covers(d.Agency, d.County) {
+		h.fail(c, http.StatusForbidden, "forbidden", u.Name+"只能修改"+u.Scope+"的报告，这份是"+d.County+d.Agency+"的")
+		return false
+	}
+	return true
 }

@@ -49,7 +49,7 @@ func (h *handler) secure(c *gin.Context) {
 	if !h.limitWrites(c) {
 		return
 	}
-	if c.Request.Body != nil && c.Request.Body != http.NoBody && !(c.Request.Method == http.MethodPost && c.FullPath() == "/api/v1/reports") {
+	if c.Request.Body != nil && c.Request.Body != http.NoBody && !(c.Request.Method == http.MethodPost && c.FullPath() == "/api/v1/reports") && !bodyOwnLimit[c.FullPath()] {
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, h.opts.MaxBody)
 	}
 	c.Next()

@@ -105,7 +105,7 @@ var pageNames = []string{"index", "county", "town", "compare", "quality", "error
 func parsePages() map[string]*template.Template {
 	pages := map[string]*template.Template{}
 	for _, name := range pageNames {
-		pages[name] = template.Must(template.New(name).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html"))
+		pages[name] = template.Must(template.New(name).ParseFS(templateFiles, "templates/layout.html", "templates/work.html", "templates/"+name+".html"))
 	}
 	return pages
 }

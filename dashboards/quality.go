@@ -74,7 +74,8 @@ func (h *handler) quality(c *gin.Context) {
 			v.Items = append(v.Items, findingView{
 				Agency: r.Agency, Link: townURL(r.Agency, s.County) + fmt.Sprintf("#y%d", r.Year),
 				Rule: ruleLabel(fd.Rule), Severity: severityLabel(fd.Severity), SeverityCode: fd.Severity, Message: fd.Message,
-				Review: reviewLabel(fd.Review, fd.ReviewComment, fd.Reviewer),
+				Review:   reviewLabel(fd.Review, fd.ReviewComment, fd.Reviewer),
+				ReportID: r.ID,
 			})
 		}
 	}

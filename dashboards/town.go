@@ -26,6 +26,7 @@ type countyChoice struct{ County, Link string }
 
 type townYear struct {
 	Year         int
+	ReportID     int64 // issue 12: the work page of package web
 	EditionLabel string
 	File, SHA256 string
 	PublishedOn  string
@@ -40,6 +41,7 @@ type townYear struct {
 
 type findingView struct {
 	Agency, Link, Rule, Severity, SeverityCode, Message, Review string
+	ReportID                                                    int64 // issue 12: the work page of package web
 }
 
 func (h *handler) town(c *gin.Context) {
@@ -127,7 +129,8 @@ func (h *handler) townData(ctx context.Context, v *townView, reports []query.Rep
 			}
 		}
 		ty := townYear{
-			Year: d.Year, EditionLabel: editionLabel(d.Edition), File: d.File, SHA256: d.SHA256,
+			ReportID: d.ID,
+			Year:     d.Year, EditionLabel: editionLabel(d.Edition), File: d.File, SHA256: d.SHA256,
 			PublishedOn: d.PublishedOn, Synthetic: d.Synthetic,
 			T2: table2(d.Edition, flags), T3: table3(d.Edition, flags), T4: table4(flags),
 			Downloads: []link{{Label: "表二至表四（Excel，官方表格样式）", URL: fmt.Sprintf("/api/v1/reports/%d?format=xlsx", d.ID)},

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -45,7 +46,7 @@ func runCorrect(args []string, stdout, stderr io.Writer) int {
 	}
 	st, err := store.Open(dbPath(*db))
 	if err != nil {
-		fmt.Fprintf(stderr, "analytics correct: %v\n", err)
+		fmt.Fprintf(stderr, "analytics correct: %s\n", heldAdvice(dbPath(*db), err, fmt.Sprintf("/web/reports/%d#correct", id), fmt.Sprintf("PUT /api/v1/reports/%d/cells/%s {\"value\": %s, \"reason\": \"…\"}", id, pos[1], pos[2])))
 		return 1
 	}
 	defer st.Close()
@@ -73,18 +74,35 @@ func runAudit(args []string, stdout, stderr io.Writer) int {
 	if _, err := parseInterleaved(fs, args); err != nil {
 		return 2
 	}
+	var entries []store.AuditEntry
 	st, err := store.Open(dbPath(*db))
-	if err != nil {
+	switch {
+	case errors.Is(err, store.ErrLocked):
+		// A server holds the database: ask it.
+		base, up := runningServer(dbPath(*db))
+		if !up {
+			fmt.Fprintf(stderr, "analytics audit: %v；服务器地址文件 %s 不存在或服务器没有响应\n", err, addrFile(dbPath(*db)))
+			return 1
+		}
+		var list struct {
+			Entries []store.AuditEntry `json:"entries"`
+		}
+		if err := getJSON(base, fmt.Sprintf("/api/v1/audit?limit=%d", *limit), &list); err != nil {
+			fmt.Fprintf(stderr, "analytics audit: %v\n", err)
+			return 1
+		}
+		entries = list.Entries
+	case err != nil:
 		fmt.Fprintf(stderr, "analytics audit: %v\n", err)
 		return 1
+	default:
+		defer st.Close()
+		if entries, err = st.Audit(context.Background(), *limit); err != nil {
+			fmt.Fprintf(stderr, "analytics audit: %v\n", err)
+			return 1
+		}
 	}
-	defer st.Close()
-	entries, err := st.Audit(context.Background(), *limit)
-	if err != nil {
-		fmt.Fprintf(stderr, "analytics audit: %v\n", err)
-		return 1
-	}
-	actions := map[string]string{"upload": "上传", "correct": "更正", "review": "复核", "orphan": "更正失效", "delete": "删除"}
+	actions := map[string]string{"upload": "上传", "correct": "更正", "undo": "撤销更正", "review": "复核", "orphan": "更正失效", "delete": "删除"}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "序号\t时间\t操作人\t操作\t机关\t县区\t年度\t对象\t原值\t新值\t说明")
 	for _, e := range entries {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -32,6 +33,21 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	st, err := store.Open(path)
+	if errors.Is(err, store.ErrLocked) {
+		// A server holds the database: it writes the files and sends them.
+		base, up := runningServer(path)
+		if !up {
+			fmt.Fprintf(stderr, "analytics export: %v；服务器地址文件 %s 不存在或服务器没有响应\n", err, addrFile(path))
+			return 1
+		}
+		n, err := fetchParquet(base, *dir)
+		if err != nil {
+			fmt.Fprintf(stderr, "analytics export: %v\n", err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "cells written to %s (%d files, from the server at %s)\n", *dir, n, base)
+		return 0
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "analytics export: %v\n", err)
 		return 1

@@ -38,7 +38,7 @@ func runIngest(args []string, stdout, stderr io.Writer) int {
 	}
 	st, err := store.Open(dbPath(*db))
 	if err != nil {
-		fmt.Fprintf(stderr, "analytics ingest: %v\n", err)
+		fmt.Fprintf(stderr, "analytics ingest: %s\n", heldAdvice(dbPath(*db), err, "/web/upload", "POST /api/v1/reports（multipart 字段 file）"))
 		return 1
 	}
 	defer st.Close()
@@ -50,7 +50,7 @@ func runIngest(args []string, stdout, stderr io.Writer) int {
 	sum, err := ingest.IngestPathsWith(context.Background(), st, paths, m.meta(), ingest.Options{Author: who, Force: *force}, progressBar(stderr))
 	if err != nil {
 		if errors.Is(err, store.ErrLocked) {
-			fmt.Fprintf(stderr, "analytics ingest: %v\n", err)
+			fmt.Fprintf(stderr, "analytics ingest: %s\n", heldAdvice(st.Path(), err, "/web/upload", "POST /api/v1/reports（multipart 字段 file）"))
 		} else {
 			fmt.Fprintf(stderr, "analytics ingest: %v\n", err)
 		}

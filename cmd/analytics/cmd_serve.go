@@ -23,6 +23,7 @@ import (
 	"nianbao/query"
 	"nianbao/report"
 	"nianbao/store"
+	"nianbao/web"
 )
 
 func init() {
@@ -68,6 +69,7 @@ type serveConfig struct {
 	writeRate int
 	// readOnly serves a snapshot (a copied database file) and refuses writes.
 	readOnly bool
+	private  bool // reads need a sign-in too
 
 	// Zero means the default; tests set them short.
 	readHeaderTimeout, readTimeout, writeTimeout, idleTimeout time.Duration
@@ -87,6 +89,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&cfg.maxParses, "max-parses", 0, "uploads read at once; the others wait a moment, then get 503 (default: the number of CPUs)")
 	fs.IntVar(&cfg.writeRate, "write-rate", 0, "writes per minute allowed to one client address, 429 past it (default 0: no limit)")
 	fs.BoolVar(&cfg.readOnly, "read-only", false, "serve a snapshot (a copied database file) read-only, as a replica behind a load balancer: writes answer 405")
+	fs.BoolVar(&cfg.private, "private", false, "show nothing but the sign-in page to visitors who are not signed in (the API then needs a bearer token for reads too)")
 	memMB := fs.Int("mem-limit-mb", defaultMemLimitMB, "soft memory limit of the server, in MB, when GOMEMLIMIT is not set")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -134,12 +137,16 @@ func orDefault(d, def time.Duration) time.Duration {
 // ctx ends. When ready is not nil it receives the listening address.
 func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- string) error {
 	tokens := map[string]string{}
+	users := map[string]api.User{}
 	if cfg.tokenFile != "" {
-		t, err := api.LoadTokens(cfg.tokenFile)
+		u, err := api.LoadUsers(cfg.tokenFile)
 		if err != nil {
 			return err
 		}
-		tokens = t
+		users = u
+		for tok, user := range u {
+			tokens[tok] = user.Name
+		}
 	}
 	if tok := os.Getenv("ANALYTICS_TOKEN"); tok != "" {
 		tokens[tok] = "ANALYTICS_TOKEN"
@@ -172,7 +179,7 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 	if parser == nil {
 		parser = uploadParser{}
 	}
-	handler := newServer(st, api.Options{Tokens: tokens, Parser: parser, MaxUpload: cfg.maxUpload, MaxParses: cfg.maxParses, WritesPerMinute: cfg.writeRate, Logger: log}, log,
+	handler := newServerWith(st, api.Options{Tokens: tokens, Users: users, Parser: parser, MaxUpload: cfg.maxUpload, MaxParses: cfg.maxParses, WritesPerMinute: cfg.writeRate, Logger: log}, log, cfg.private,
 		dashboards.WithAssetsDir(cfg.assets), dashboards.WithLogger(log), dashboards.WithFiling(dashboards.StoreFiling(st)))
 	if cfg.readOnly {
 		handler = readOnlyHandler(handler)
@@ -192,6 +199,12 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	log.Info("serving", "addr", "http://"+ln.Addr().String(), "db", st.Path(), "api", "/api/v1", "dashboards", "/dashboards/")
+	// Issue 12: the other commands find the server through this file.
+	removeAddr, err := writeAddr(cfg.db, ln.Addr().String())
+	if err != nil {
+		log.Warn("could not leave the server's address beside the database; read-only commands will not find it", "err", err)
+	}
+	defer removeAddr()
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
@@ -214,12 +227,30 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 
 // newServer wires the API and the dashboards on one engine.
 func newServer(st *store.Store, opts api.Options, log *slog.Logger, dash ...dashboards.Option) http.Handler {
+	return newServerWith(st, opts, log, false, dash...)
+}
+
+// newServerWith is newServer with the working pages of package web; when
+// private, nothing but sign-in is shown to a visitor not signed in.
+func newServerWith(st *store.Store, opts api.Options, log *slog.Logger, private bool, dash ...dashboards.Option) http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	q := query.New(st)
 	r := api.New(q, st, opts)
 	dashboards.Mount(r, q, dash...)
 	dashboards.MountAssessment(r, q, st, dash...)
+	users := map[string]api.User{}
+	for tok, name := range opts.Tokens {
+		u, ok := opts.Users[tok]
+		if !ok {
+			u = api.User{Name: name, Role: api.RoleAdmin}
+		}
+		users[tok] = u
+	}
+	site := web.Mount(r, q, st, web.Options{Users: users, Parser: opts.Parser, Logger: log})
 	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/dashboards/") })
+	if private {
+		return site.Gate(r)
+	}
 	return r
 }
 
@@ -242,7 +273,11 @@ func buildFromSample(ctx context.Context, st *store.Store, dir string, log *slog
 type uploadParser struct{}
 
 func (uploadParser) Parse(ctx context.Context, name string, data []byte) ([]*report.Report, error) {
-	return ingest.ParseUpload(ctx, name, data, ingest.Meta{})
+	reports, err := ingest.ParseUpload(ctx, name, data, ingest.Meta{})
+	if errors.Is(err, ingest.ErrNotReport) {
+		err = api.NotReport{Err: err}
+	}
+	return reports, err
 }
 
 // readOnlyHandler refuses every write of a read-only replica with a

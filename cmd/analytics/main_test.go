@@ -66,8 +66,8 @@ func TestParseFlagsOverride(t *testing.T) {
 
 func TestValidateExitCodes(t *testing.T) {
 	var out bytes.Buffer
-	if code := run([]string{"validate", "testdata/broken.txt"}, &out, &bytes.Buffer{}); code != 2 {
-		t.Errorf("validate on a broken report: exit %d, want 2", code)
+	if code := run([]string{"validate", "testdata/broken.txt"}, &out, &bytes.Buffer{}); code != validateFindings {
+		t.Errorf("validate on a broken report: exit %d, want %d", code, validateFindings)
 	}
 	for _, want := range []string{"规则3", "错误", "（七）总计"} {
 		if !strings.Contains(out.String(), want) {

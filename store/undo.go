@@ -1,0 +1,72 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ErrNoCorrection: the cell has no active correction to undo.
+var ErrNoCorrection = errors.New("no active correction")
+
+// UndoCorrection takes a person's correction off a cell: the cell gets its
+// parsed value back (or none, when the document had none there), rules 1–4
+// are computed again, and the audit log records the undo with its reason.
+// The correction itself is kept, marked superseded, so the history stays whole.
+func (s *Store) UndoCorrection(ctx context.Context, id int64, code, reason, author string) (Correction, error) {
+	reason = strings.TrimSpace(reason)
+	c := Correction{Code: code, Reason: reason, Author: author, CreatedAt: time.Now().UTC()}
+	if reason == "" {
+		return c, ErrNoReason
+	}
+	s.write.Lock()
+	defer s.write.Unlock()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return c, err
+	}
+	defer tx.Rollback()
+	who, err := s.identity(ctx, tx, id)
+	if err != nil {
+		return c, err
+	}
+	var parsed sql.NullFloat64
+	err = tx.QueryRowContext(ctx, sqlActiveCorrection, who.agency, who.county, who.year, code).Scan(&parsed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, fmt.Errorf("report %d cell %s: %w", id, code, ErrNoCorrection)
+	}
+	if err != nil {
+		return c, err
+	}
+	var corrected float64
+	if err := tx.QueryRowContext(ctx, sqlCellValue, id, code).Scan(&corrected); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return c, err
+	}
+	c.ParsedValue = nullable(parsed)
+	if _, err := tx.ExecContext(ctx, sqlSupersede, who.agency, who.county, who.year, code); err != nil {
+		return c, err
+	}
+	if _, err := tx.ExecContext(ctx, sqlDeleteCell, id, code); err != nil {
+		return c, err
+	}
+	if parsed.Valid {
+		c.Value = parsed.Float64
+		if _, err := tx.ExecContext(ctx, sqlInsertCell, id, code, parsed.Float64); err != nil {
+			return c, err
+		}
+	}
+	if err := recheck(ctx, tx, id, who.edition); err != nil {
+		return c, err
+	}
+	if _, err := tx.ExecContext(ctx, sqlInsertAudit, c.CreatedAt, author, "undo", who.agency, who.county, who.year, code, fmtValue(&corrected), fmtValue(c.ParsedValue), reason); err != nil {
+		return c, err
+	}
+	if err := tx.Commit(); err != nil {
+		return c, err
+	}
+	s.changed()
+	return c, nil
+}

@@ -1,0 +1,215 @@
+package web
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/xuri/excelize/v2"
+
+	"nianbao/store"
+)
+
+// auditPageSize is the number of changes on one page of the audit log.
+const auditPageSize = 50
+
+// actionLabels name the audit log's actions in Chinese.
+var actionLabels = map[string]string{
+	"upload": "上传", "correct": "更正", "undo": "撤销更正", "review": "复核", "delete": "删除",
+	"orphan": "更正失效", "restore": "恢复版本", "meta": "修改归属", "merge": "合并机关", "filing": "报送标记",
+}
+
+func actionLabel(a string) string {
+	if l, ok := actionLabels[a]; ok {
+		return l
+	}
+	return a
+}
+
+type auditFilter struct {
+	Author, Action, County, Agency string
+	Year                           int
+}
+
+func (f auditFilter) keep(e store.AuditEntry) bool {
+	return (f.Author == "" || e.Author == f.Author) && (f.Action == "" || e.Action == f.Action) &&
+		(f.County == "" || e.County == f.County) && (f.Agency == "" || strings.Contains(e.Agency, f.Agency)) &&
+		(f.Year == 0 || e.Year == f.Year)
+}
+
+// auditPage lists every human change, newest first, filtered and paged;
+// format=csv or xlsx downloads the filtered list whole.
+func (h *handler) auditPage(c *gin.Context) {
+	f := auditFilter{Author: strings.TrimSpace(c.Query("author")), Action: strings.TrimSpace(c.Query("action")),
+		County: strings.TrimSpace(c.Query("county")), Agency: strings.TrimSpace(c.Query("agency"))}
+	if y := strings.TrimSpace(c.Query("year")); y != "" {
+		n, err := strconv.Atoi(y)
+		if err != nil {
+			h.page(c, http.StatusBadRequest, "message", pageData{Title: "审计日志", Error: fmt.Sprintf("年度应为数字，收到 %q", y)})
+			return
+		}
+		f.Year = n
+	}
+	page := 1
+	if p := c.Query("page"); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 {
+			h.page(c, http.StatusBadRequest, "message", pageData{Title: "审计日志", Error: fmt.Sprintf("页码应为正整数，收到 %q", p)})
+			return
+		}
+		page = n
+	}
+	// The log is read whole: a county's year of human changes is a few
+	// thousand lines at most.
+	all, err := h.st.Audit(c.Request.Context(), 1<<30)
+	if err != nil {
+		h.log.Error("audit page", "err", err)
+		h.page(c, http.StatusInternalServerError, "message", pageData{Title: "审计日志", Error: "读取审计日志出错"})
+		return
+	}
+	authors, actions := map[string]bool{}, map[string]bool{}
+	var kept []store.AuditEntry
+	for i := len(all) - 1; i >= 0; i-- {
+		e := all[i]
+		authors[e.Author], actions[e.Action] = true, true
+		if f.keep(e) {
+			kept = append(kept, e)
+		}
+	}
+	switch c.Query("format") {
+	case "csv":
+		h.auditCSV(c, kept)
+		return
+	case "xlsx":
+		h.auditXLSX(c, kept)
+		return
+	}
+	pages := max(1, (len(kept)+auditPageSize-1)/auditPageSize)
+	if page > pages {
+		page = pages
+	}
+	lo := (page - 1) * auditPageSize
+	hi := min(len(kept), lo+auditPageSize)
+	q := url.Values{}
+	for k, v := range map[string]string{"author": f.Author, "action": f.Action, "county": f.County, "agency": f.Agency} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	if f.Year != 0 {
+		q.Set("year", strconv.Itoa(f.Year))
+	}
+	link := func(extra, val string) string {
+		v := url.Values{}
+		for k, vs := range q {
+			v[k] = vs
+		}
+		v.Set(extra, val)
+		return "/web/audit?" + v.Encode()
+	}
+	type row struct {
+		store.AuditEntry
+		ActionLabel string
+	}
+	rows := make([]row, 0, hi-lo)
+	for _, e := range kept[lo:hi] {
+		rows = append(rows, row{e, actionLabel(e.Action)})
+	}
+	body := map[string]any{"Rows": rows, "F": f, "Total": len(kept), "Page": page, "Pages": pages,
+		"Authors": sortedKeys(authors), "Actions": labelled(actions), "CSV": link("format", "csv"), "XLSX": link("format", "xlsx")}
+	if page > 1 {
+		body["Prev"] = link("page", strconv.Itoa(page-1))
+	}
+	if page < pages {
+		body["Next"] = link("page", strconv.Itoa(page+1))
+	}
+	h.page(c, http.StatusOK, "audit", pageData{Title: "审计日志", Body: body})
+}
+
+var auditHeader = []string{"序号", "时间（北京时间）", "操作人", "操作", "县（区）", "机关", "年度", "对象", "原值", "新值", "说明"}
+
+func auditRecord(e store.AuditEntry) []string {
+	return []string{strconv.FormatInt(e.Seq, 10), e.At.In(shanghai).Format("2006-01-02 15:04:05"), e.Author, actionLabel(e.Action),
+		e.County, e.Agency, strconv.Itoa(e.Year), e.Target, e.OldValue, e.NewValue, e.Comment}
+}
+
+func (h *handler) auditCSV(c *gin.Context, rows []store.AuditEntry) {
+	var b bytes.Buffer
+	b.WriteString("\ufeff") // Excel reads UTF-8 only with the mark
+	w := csv.NewWriter(&b)
+	w.Write(auditHeader)
+	for _, e := range rows {
+		w.Write(auditRecord(e))
+	}
+	w.Flush()
+	c.Header("Content-Disposition", `attachment; filename="audit.csv"; filename*=UTF-8''`+url.PathEscape("审计日志.csv"))
+	c.Data(http.StatusOK, "text/csv; charset=utf-8", b.Bytes())
+}
+
+func (h *handler) auditXLSX(c *gin.Context, rows []store.AuditEntry) {
+	x := excelize.NewFile()
+	defer x.Close()
+	sheet := "审计日志"
+	x.SetSheetName("Sheet1", sheet)
+	sw, err := x.NewStreamWriter(sheet)
+	if err != nil {
+		h.log.Error("audit xlsx", "err", err)
+		c.String(http.StatusInternalServerError, "生成表格出错")
+		return
+	}
+	put := func(n int, rec []string) {
+		vals := make([]any, len(rec))
+		for i, s := range rec {
+			vals[i] = s
+		}
+		if len(rec) > 6 { // the year as a number, so Excel filters it
+			if y, err := strconv.Atoi(rec[6]); err == nil && n > 1 {
+				vals[6] = y
+			}
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, n)
+		sw.SetRow(cell, vals)
+	}
+	put(1, auditHeader)
+	for i, e := range rows {
+		put(i+2, auditRecord(e))
+	}
+	if err := sw.Flush(); err != nil {
+		h.log.Error("audit xlsx", "err", err)
+		c.String(http.StatusInternalServerError, "生成表格出错")
+		return
+	}
+	var b bytes.Buffer
+	if err := x.Write(&b); err != nil {
+		h.log.Error("audit xlsx", "err", err)
+		c.String(http.StatusInternalServerError, "生成表格出错")
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="audit.xlsx"; filename*=UTF-8''`+url.PathEscape("审计日志.xlsx"))
+	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b.Bytes())
+}
+
+type option struct{ Value, Label string }
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func labelled(m map[string]bool) []option {
+	var out []option
+	for _, k := range sortedKeys(m) {
+		out = append(out, option{k, actionLabel(k)})
+	}
+	return out
+}

@@ -1,0 +1,403 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"nianbao/api"
+	"nianbao/query"
+	"nianbao/report"
+	"nianbao/store"
+)
+
+func (h *handler) signinPage(c *gin.Context) {
+	h.page(c, http.StatusOK, "signin", pageData{Title: "登录", Body: gin.H{"Next": c.Query("next")}})
+}
+
+func (h *handler) signin(c *gin.Context) {
+	given := strings.TrimSpace(c.PostForm("token"))
+	next := c.PostForm("next")
+	for tok, u := range h.opts.Users {
+		if given != "" && subtle.ConstantTimeCompare([]byte(tok), []byte(given)) == 1 {
+			ss := h.sessions.start(tok, u)
+			setCookie(c, sessionCookie, ss.id, int(h.sessions.ttl.Seconds()))
+			h.log.Info("signed in", "who", u.Name, "role", u.Role)
+			dest, _ := url.QueryUnescape(safeNext(next))
+			if next == "" {
+				dest = "/web/"
+			}
+			h.sessions.setFlash(ss, fmt.Sprintf("已登录：%s（%s）", u.Name, api.RoleNames[u.Role]))
+			c.Redirect(http.StatusSeeOther, dest)
+			return
+		}
+	}
+	h.page(c, http.StatusUnauthorized, "signin", pageData{Title: "登录", Error: "令牌不对：请核对管理员发给您的令牌（区分大小写）。", Body: gin.H{"Next": next}})
+}
+
+// home is where a person lands after signing in: what they may do here.
+func (h *handler) home(c *gin.Context) {
+	var u api.User
+	if ss := current(c); ss != nil {
+		u = ss.user
+	}
+	h.page(c, http.StatusOK, "home", pageData{Title: "工作台", Body: gin.H{"Upload": u.May(api.ActUpload), "Correct": u.May(api.ActCorrect), "Review": u.May(api.ActReview)}})
+}
+
+func (h *handler) signout(c *gin.Context) {
+	if ss := current(c); ss != nil {
+		h.sessions.end(ss.id)
+		h.log.Info("signed out", "who", ss.user.Name)
+	}
+	setCookie(c, sessionCookie, "", -1)
+	c.Redirect(http.StatusSeeOther, "/web/signin?out=1")
+}
+
+// uploadRow is one file's line of the result table.
+type uploadRow struct {
+	File    string
+	State   string // stored / new_version / held / unchanged / not_report / failed
+	Label   string // the state in Chinese
+	Reason  string
+	ID      int64
+	Agency  string
+	County  string
+	Year    int
+	Version int
+}
+
+// maxBatch bounds one upload form: many files sent without the page's
+// script arrive in one request (the script sends them one by one).
+const maxBatch = 200 << 20
+
+var uploadLabels = map[string]string{
+	"stored": "已入库", "new_version": "已入库（新版本）", "held": "已保存，未设为当前版本", "unchanged": "与当前版本相同",
+	"not_report": "不是年度报告", "failed": "失败",
+}
+
+func (h *handler) uploadPage(c *gin.Context) {
+	h.page(c, http.StatusOK, "upload", pageData{Title: "上传年度报告", Body: gin.H{}})
+}
+
+// upload sends each file to POST /api/v1/reports and tabulates the
+// answers. With partial=1 (the page's script sends the files one by one
+// to show progress) it answers only the table rows.
+func (h *handler) upload(c *gin.Context) {
+	form, err := c.MultipartForm()
+	if err != nil {
+		msg := "没有收到文件：请选择一个或多个报告文件后再上传。"
+		status := http.StatusBadRequest
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			msg, status = fmt.Sprintf("一次上传的文件合计超过 %d MB：请分几次上传。", maxBatch>>20), http.StatusRequestEntityTooLarge
+		}
+		h.page(c, status, "upload", pageData{Title: "上传年度报告", Error: msg, Body: gin.H{}})
+		return
+	}
+	files := form.File["files"]
+	if len(files) == 0 {
+		h.page(c, http.StatusBadRequest, "upload", pageData{Title: "上传年度报告", Error: "没有收到文件：请选择一个或多个报告文件后再上传。", Body: gin.H{}})
+		return
+	}
+	fields := map[string]string{}
+	for _, k := range []string{"agency", "county", "year", "force"} {
+		if v := strings.TrimSpace(c.PostForm(k)); v != "" {
+			fields[k] = v
+		}
+	}
+	var rows []uploadRow
+	for _, fh := range files {
+		rows = append(rows, h.uploadOne(c, fh, fields)...)
+	}
+	body := gin.H{"Rows": rows, "Fields": fields}
+	if c.PostForm("partial") == "1" {
+		var b bytes.Buffer
+		if err := h.pages["upload"].ExecuteTemplate(&b, "rows", body); err != nil {
+			h.log.Error("upload rows", "err", err)
+		}
+		c.Data(http.StatusOK, "text/html; charset=utf-8", b.Bytes())
+		return
+	}
+	h.page(c, http.StatusOK, "upload", pageData{Title: "上传结果", Body: body})
+}
+
+func (h *handler) uploadOne(c *gin.Context, fh *multipart.FileHeader, fields map[string]string) []uploadRow {
+	fail := func(state, reason string) []uploadRow {
+		return []uploadRow{{File: fh.Filename, State: state, Label: uploadLabels[state], Reason: reason}}
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return fail("failed", "读取上传的文件出错")
+	}
+	defer f.Close()
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	part, _ := mw.CreateFormFile("file", fh.Filename)
+	if _, err := io.Copy(part, f); err != nil {
+		return fail("failed", "读取上传的文件出错")
+	}
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
+	mw.Close()
+	rep := h.callAPI(c, http.MethodPost, "/api/v1/reports", mw.FormDataContentType(), &b)
+	if rep.status != http.StatusCreated {
+		var e api.ErrorBody
+		json.Unmarshal(rep.body.Bytes(), &e)
+		msg := e.Error.Message
+		if msg == "" {
+			msg = fmt.Sprintf("服务器答复 %d", rep.status)
+		}
+		if e.Error.Code == "not_report" {
+			return fail("not_report", msg)
+		}
+		return fail("failed", msg)
+	}
+	var ok struct {
+		Reports []api.Uploaded `json:"reports"`
+	}
+	if err := json.Unmarshal(rep.body.Bytes(), &ok); err != nil {
+		return fail("failed", "服务器的答复无法读取")
+	}
+	var rows []uploadRow
+	for _, u := range ok.Reports {
+		r := uploadRow{File: fh.Filename, ID: u.ID, Version: u.Version, State: "stored"}
+		if u.Report != nil {
+			r.Agency, r.County, r.Year = u.Report.Agency, u.Report.County, u.Report.Year
+		}
+		switch {
+		case u.Unchanged:
+			r.State, r.Reason = "unchanged", "与已入库的当前版本是同一份文件，没有存新版本"
+		case !u.Current && u.Held != "":
+			r.State, r.Reason = "held", u.Held+"（确认无误请勾选“强制设为当前版本”后重新上传）"
+		case u.Replaced || u.Version > 1:
+			r.State = "new_version"
+		}
+		r.Label = uploadLabels[r.State]
+		rows = append(rows, r)
+	}
+	return rows
+}
+
+func (h *handler) checkPage(c *gin.Context) {
+	h.page(c, http.StatusOK, "check", pageData{Title: "预检：发布前检查", Body: gin.H{}})
+}
+
+// checked is one report of the 预检 page.
+type checked struct {
+	Report   *report.Report
+	Tables   []grid
+	Findings []shownFinding
+	Verdict  string
+	OK       bool
+}
+
+type shownFinding struct {
+	N        int
+	Index    int
+	Severity string
+	SevCode  string
+	Message  string
+	Cells    []shownCell
+	Review   string
+	Reviewer string
+	Comment  string
+}
+
+type shownCell struct{ Code, Label string }
+
+func showFindings(fs []report.Finding) []shownFinding {
+	out := make([]shownFinding, 0, len(fs))
+	for i, f := range fs {
+		sf := shownFinding{N: i + 1, Index: i, Severity: severityNames[f.Severity], SevCode: f.Severity, Message: f.Message,
+			Review: map[string]string{"confirmed": "已确认", "dismissed": "已驳回"}[f.Review], Reviewer: f.Reviewer, Comment: f.ReviewComment}
+		for _, c := range f.Cells {
+			sf.Cells = append(sf.Cells, shownCell{Code: c, Label: report.Label(c)})
+		}
+		out = append(out, sf)
+	}
+	return out
+}
+
+// check reads pasted text or a dropped file and shows what was read;
+// nothing is stored.
+func (h *handler) check(c *gin.Context) {
+	name, data := "粘贴的文本.txt", []byte(c.PostForm("text"))
+	if fh, err := c.FormFile("file"); err == nil && fh.Size > 0 {
+		f, err := fh.Open()
+		if err == nil {
+			data, err = io.ReadAll(io.LimitReader(f, api.DefaultMaxUpload+1))
+			f.Close()
+		}
+		if err != nil {
+			h.page(c, http.StatusBadRequest, "check", pageData{Title: "预检：发布前检查", Error: "读取上传的文件出错", Body: gin.H{}})
+			return
+		}
+		name = fh.Filename
+	}
+	body := gin.H{"Text": c.PostForm("text"), "File": name}
+	if len(bytes.TrimSpace(data)) == 0 {
+		h.page(c, http.StatusBadRequest, "check", pageData{Title: "预检：发布前检查", Error: "请粘贴报告全文，或选择一个报告文件。", Body: body})
+		return
+	}
+	if len(data) > api.DefaultMaxUpload {
+		h.page(c, http.StatusRequestEntityTooLarge, "check", pageData{Title: "预检：发布前检查", Error: fmt.Sprintf("%s 超过 %d MB，无法预检", name, api.DefaultMaxUpload>>20), Body: body})
+		return
+	}
+	if h.opts.Parser == nil {
+		h.page(c, http.StatusNotImplemented, "check", pageData{Title: "预检：发布前检查", Error: "本服务器未配置报告解析器", Body: body})
+		return
+	}
+	ctx, cancel := context.WithTimeout(c.Request.Context(), api.DefaultParseTimeout)
+	defer cancel()
+	reports, err := h.opts.Parser.Parse(ctx, name, data)
+	if err == nil && len(reports) == 0 {
+		err = errors.New("没有找到年度报告的表格")
+	}
+	if err != nil {
+		msg := err.Error()
+		var pe interface{ Public() string }
+		if errors.As(err, &pe) {
+			msg = pe.Public()
+		}
+		h.page(c, http.StatusUnprocessableEntity, "check", pageData{Title: "预检：发布前检查", Error: "无法读取 " + name + "：" + msg, Body: body})
+		return
+	}
+	var out []checked
+	for _, r := range reports {
+		v, ok := verdict(r.Findings)
+		out = append(out, checked{Report: r, Tables: layout(r.Edition, r.Cells, r.Sources, flagMap(r.Findings), nil, nil),
+			Findings: showFindings(r.Findings), Verdict: v, OK: ok})
+	}
+	body["Results"] = out
+	h.page(c, http.StatusOK, "check", pageData{Title: "预检结果：" + name, Body: body})
+}
+
+// reportPage shows one stored report with its tables, corrections and
+// findings, and the forms the signed-in person may use.
+func (h *handler) reportPage(c *gin.Context) {
+	h.showReport(c, http.StatusOK, "")
+}
+
+func (h *handler) showReport(c *gin.Context, status int, problem string) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		h.page(c, http.StatusBadRequest, "message", pageData{Title: "没有这份报告", Error: "报告编号应为正整数"})
+		return
+	}
+	d, err := h.q.Report(c.Request.Context(), id, query.ReportOptions{Sources: true})
+	if errors.Is(err, store.ErrNotFound) {
+		h.page(c, http.StatusNotFound, "message", pageData{Title: "没有这份报告", Error: fmt.Sprintf("没有编号为 %d 的报告（可能已被删除）", id)})
+		return
+	}
+	if err != nil {
+		h.log.Error("report page", "id", id, "err", err)
+		h.page(c, http.StatusInternalServerError, "message", pageData{Title: "出错了", Error: "读取报告出错"})
+		return
+	}
+	corrected := map[string]bool{}
+	var active []store.Correction
+	for _, k := range d.Corrections {
+		if !k.Orphaned {
+			corrected[k.Code] = true
+			active = append(active, k)
+		}
+	}
+	var codes []shownCell
+	for code := range report.PrintedCodes(d.Edition) {
+		if def, ok := report.Lookup(code.String()); ok && !(def.Derived && d.Edition == report.Edition2021) {
+			codes = append(codes, shownCell{Code: code.String(), Label: def.Label})
+		}
+	}
+	v, ok := verdict(d.Findings)
+	var user api.User
+	if ss := current(c); ss != nil {
+		user = ss.user
+	}
+	open := 0
+	for _, f := range d.Findings {
+		if f.Review != "dismissed" {
+			open++
+		}
+	}
+	body := gin.H{
+		"R": d, "Tables": layout(d.Edition, d.Cells, d.Sources, flagMap(d.Findings), corrected, func(code string, s report.Source) string {
+			return fmt.Sprintf("/web/reports/%d/source?code=%s#line-%d", d.ID, url.QueryEscape(code), s.Line)
+		}),
+		"Findings": showFindings(d.Findings), "Open": open, "Corrections": active, "Codes": codes,
+		"Verdict": v, "OK": ok, "Code": c.PostForm("code"), "Value": c.PostForm("value"), "Reason": c.PostForm("reason"),
+		"MayCorrect": user.May(api.ActCorrect) && user.Covers(d.Agency, d.County), "MayReview": user.May(api.ActReview),
+	}
+	h.page(c, status, "report", pageData{Title: d.County + d.Agency + fmt.Sprintf(" %d 年度报告", d.Year), Error: problem, Body: body})
+}
+
+// write sends a form's change to the API and shows the report again: with
+// the API's Chinese message when refused, with a note when done.
+func (h *handler) write(c *gin.Context, method, path string, payload any, done string, anchor string) {
+	b, _ := json.Marshal(payload)
+	rep := h.callAPI(c, method, path, "application/json", bytes.NewReader(b))
+	if rep.status >= 300 {
+		var e api.ErrorBody
+		json.Unmarshal(rep.body.Bytes(), &e)
+		msg := e.Error.Message
+		if msg == "" {
+			msg = fmt.Sprintf("服务器答复 %d", rep.status)
+		}
+		h.showReport(c, rep.status, msg)
+		return
+	}
+	if ss := current(c); ss != nil {
+		h.sessions.setFlash(ss, done)
+	}
+	c.Redirect(http.StatusSeeOther, "/web/reports/"+c.Param("id")+anchor)
+}
+
+func (h *handler) correct(c *gin.Context) {
+	code := strings.TrimSpace(c.PostForm("code"))
+	value := strings.TrimSpace(c.PostForm("value"))
+	if _, err := strconv.ParseFloat(value, 64); err != nil || code == "" {
+		h.showReport(c, http.StatusBadRequest, fmt.Sprintf("更正值应为数字，收到 %q", value))
+		return
+	}
+	payload := map[string]any{"value": json.Number(value), "reason": c.PostForm("reason")}
+	h.write(c, http.MethodPut, "/api/v1/reports/"+c.Param("id")+"/cells/"+url.PathEscape(code), payload,
+		fmt.Sprintf("已更正 %s 为 %s", report.Label(code), value), "#cell-"+code)
+}
+
+func (h *handler) undo(c *gin.Context) {
+	code := strings.TrimSpace(c.PostForm("code"))
+	h.write(c, http.MethodDelete, "/api/v1/reports/"+c.Param("id")+"/cells/"+url.PathEscape(code), map[string]any{"reason": c.PostForm("reason")},
+		fmt.Sprintf("已撤销 %s 的更正，恢复为原读取值", report.Label(code)), "#cell-"+code)
+}
+
+func (h *handler) review(c *gin.Context) {
+	index := strings.TrimSpace(c.PostForm("index"))
+	if n, err := strconv.Atoi(index); err != nil || n < 0 {
+		h.showReport(c, http.StatusBadRequest, "问题序号不对")
+		return
+	}
+	state := c.PostForm("state")
+	label := map[string]string{"confirmed": "确认", "dismissed": "驳回"}[state]
+	h.write(c, http.MethodPut, "/api/v1/reports/"+c.Param("id")+"/findings/"+index+"/review",
+		map[string]any{"state": state, "comment": c.PostForm("comment")}, "已"+label+"这条问题", "#findings")
+}
+
+// limit bounds a form's body before anything reads it (the CSRF check
+// parses the form).
+func limit(n int64) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, n)
+		c.Next()
+	}
+}

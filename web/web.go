@@ -1,0 +1,217 @@
+// Package web serves the pages on which people change things: sign-in,
+// uploading reports, the 预检 check before publishing, correcting a cell,
+// reviewing a finding and the audit log. Pages are server-rendered forms
+// that work without JavaScript; each write goes through the JSON API of
+// package api in-process, with the bearer token the person signed in with,
+// so that the API's checks, roles and audit log are the only ones there are.
+package web
+
+import (
+	"bytes"
+	"embed"
+	"html/template"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"nianbao/api"
+	"nianbao/query"
+	"nianbao/store"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed static/web.js static/web.css
+var staticFiles embed.FS
+
+// Options configure the pages.
+type Options struct {
+	// Users are the token file's people (token → user).
+	Users map[string]api.User
+	// Parser reads the files of the 预检 page (nothing is stored).
+	Parser api.Parser
+	// SessionTTL is how long a sign-in lasts; 0 means DefaultSessionTTL.
+	SessionTTL time.Duration
+	Logger     *slog.Logger
+}
+
+type handler struct {
+	q        *query.Service
+	st       *store.Store
+	api      http.Handler // the engine the API is on: writes go through it
+	opts     Options
+	log      *slog.Logger
+	sessions *sessions
+	pages    map[string]*template.Template
+}
+
+var pageNames = []string{"home", "signin", "upload", "check", "report", "audit", "message", "source"}
+
+var funcs = template.FuncMap{
+	// base keeps a file's own name: a path on the server is never shown.
+	"base": func(p string) string { return filepath.Base(strings.ReplaceAll(p, "\\", "/")) },
+	"role": func(r string) string { return api.RoleNames[r] },
+	"when": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(shanghai).Format("2006-01-02 15:04")
+	},
+}
+
+// shanghai is China Standard Time; a fixed zone, as the machine may have
+// no time-zone database.
+var shanghai = time.FixedZone("CST", 8*3600)
+
+// Mount registers the pages under /web on r, the engine the API is on.
+func Mount(r *gin.Engine, q *query.Service, st *store.Store, opts Options) *Site {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	h := &handler{q: q, st: st, api: r, opts: opts, log: opts.Logger, sessions: newSessions(opts.SessionTTL), pages: map[string]*template.Template{}}
+	for _, name := range pageNames {
+		h.pages[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html"))
+	}
+	w := r.Group("/web", h.visitor)
+	w.GET("/static/:file", serveStatic)
+	w.GET("/", h.home)
+	w.GET("/signin", h.signinPage)
+	w.POST("/signin", h.checkCSRF, h.signin)
+	w.POST("/signout", h.checkCSRF, h.signout)
+	w.GET("/upload", h.need(api.ActUpload), h.uploadPage)
+	w.POST("/upload", limit(maxBatch), h.need(api.ActUpload), h.checkCSRF, h.upload)
+	w.GET("/check", h.checkPage)
+	w.POST("/check", limit(api.DefaultMaxUpload+1<<20), h.checkCSRF, h.check)
+	w.GET("/reports/:id", h.reportPage)
+	w.POST("/reports/:id/correct", h.need(api.ActCorrect), h.checkCSRF, h.correct)
+	w.POST("/reports/:id/undo", h.need(api.ActCorrect), h.checkCSRF, h.undo)
+	w.POST("/reports/:id/review", h.need(api.ActReview), h.checkCSRF, h.review)
+	w.GET("/audit", h.auditPage)
+	w.GET("/reports/:id/source", h.sourcePage)
+	w.GET("/sources/:sha/page/:page", h.pdfPage)
+	return &Site{h: h}
+}
+
+// Site is the mounted pages.
+type Site struct{ h *handler }
+
+// Gate wraps the whole server when reads are private: everything but the
+// sign-in page, the assets, the health check and calls with a bearer
+// token (the API checks those itself) needs a signed-in session.
+func (s *Site) Gate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.Path
+		open := p == "/web/signin" || strings.HasPrefix(p, "/web/static/") || strings.HasPrefix(p, "/assets/") || p == "/api/v1/health"
+		if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+			_, known := s.h.opts.Users[strings.TrimSpace(tok)]
+			open = open || known
+		}
+		if ck, err := r.Cookie(sessionCookie); err == nil && s.h.sessions.get(ck.Value) != nil {
+			open = true
+		}
+		if open {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if strings.HasPrefix(p, "/api/") {
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+			w.WriteHeader(http.StatusUnauthorized)
+			io.WriteString(w, `{"error":{"code":"unauthorized","message":"本服务器的数据需登录后查看：请求头 Authorization: Bearer <令牌>"}}`)
+			return
+		}
+		http.Redirect(w, r, "/web/signin?next="+safeNext(r.URL.RequestURI()), http.StatusSeeOther)
+	})
+}
+
+func serveStatic(c *gin.Context) {
+	name := c.Param("file")
+	b, err := staticFiles.ReadFile("static/" + name)
+	if err != nil {
+		c.Status(http.StatusNotFound)
+		return
+	}
+	ct := "text/css; charset=utf-8"
+	if strings.HasSuffix(name, ".js") {
+		ct = "text/javascript; charset=utf-8"
+	}
+	c.Header("Cache-Control", "no-cache")
+	c.Data(http.StatusOK, ct, b)
+}
+
+// safeNext keeps a return address on this server.
+func safeNext(p string) string {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
+		p = "/web/"
+	}
+	return url.QueryEscape(p)
+}
+
+// pageData is what the layout needs; Body is the page's own.
+type pageData struct {
+	Title string
+	Error string
+	Flash string
+	User  *api.User
+	CSRF  string
+	Body  any
+}
+
+func (h *handler) page(c *gin.Context, status int, name string, d pageData) {
+	if ss := current(c); ss != nil {
+		u := ss.user
+		d.User = &u
+		if d.Flash == "" {
+			d.Flash = h.sessions.takeFlash(ss)
+		}
+	}
+	d.CSRF = csrfToken(c)
+	var b bytes.Buffer
+	if err := h.pages[name].ExecuteTemplate(&b, "layout", d); err != nil {
+		h.log.Error("page", "page", name, "err", err)
+		c.String(http.StatusInternalServerError, "页面出错")
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.Header("X-Frame-Options", "DENY")
+	c.Data(status, "text/html; charset=utf-8", b.Bytes())
+}
+
+// apiReply is the API's answer to an in-process call.
+type apiReply struct {
+	status int
+	header http.Header
+	body   bytes.Buffer
+}
+
+func (a *apiReply) Header() http.Header         { return a.header }
+func (a *apiReply) Write(b []byte) (int, error) { return a.body.Write(b) }
+func (a *apiReply) WriteHeader(s int) {
+	if a.status == 0 {
+		a.status = s
+	}
+}
+
+// callAPI sends a request to the API as the signed-in person.
+func (h *handler) callAPI(c *gin.Context, method, path, contentType string, body io.Reader) *apiReply {
+	req, _ := http.NewRequestWithContext(api.PassedOn(c.Request.Context()), method, path, body)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if ss := current(c); ss != nil {
+		req.Header.Set("Authorization", "Bearer "+ss.token)
+	}
+	req.RemoteAddr = c.Request.RemoteAddr
+	rep := &apiReply{header: http.Header{}}
+	h.api.ServeHTTP(rep, req)
+	if rep.status == 0 {
+		rep.status = http.StatusOK
+	}
+	return rep
+}
