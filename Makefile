@@ -14,6 +14,7 @@ run: setup build
 test: setup
 	go vet ./...
 	test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1)
+	go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 	go test -count=1 -timeout 25m ./...
 	# Bounded fuzzing (issue 15): one target per run, about a minute in all.
 	go test ./ingest/document -run '^$$' -fuzz '^FuzzReadText$$' -fuzztime 8s -fuzzminimizetime 100x
@@ -23,6 +24,7 @@ test: setup
 	go test ./ingest/document -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 8s -fuzzminimizetime 100x
 	go test ./ingest/document -run '^$$' -fuzz '^FuzzPDFText$$' -fuzztime 8s -fuzzminimizetime 100x
 	go test ./ingest -run '^$$' -fuzz '^FuzzParseBytes$$' -fuzztime 8s -fuzzminimizetime 100x
+	go test ./parse -run '^$$' -fuzz '^FuzzParseText$$' -fuzztime 8s -fuzzminimizetime 100x
 
 bench:
 	go test -run '^$$' -bench . -benchtime 3x ./...

@@ -27,8 +27,6 @@ type Doc struct {
 // Level is the body's level (see LevelOf).
 func (d *Doc) Level() string { return LevelOf(d.Agency, d.County) }
 
-func (d *Doc) has(code report.Code) bool { _, ok := d.Cells[string(code)]; return ok }
-
 // blankRaw are the ways a cell is printed without a number.
 var blankRaw = map[string]bool{"": true, "/": true, "／": true, "—": true, "-": true, "－": true, "——": true, "无": true}
 

@@ -22,11 +22,6 @@ type words struct {
 // kw builds a label pattern from alternative words.
 func kw(alts ...string) *words { return &words{alts: alts} }
 
-// key builds a label pattern from a regular expression. The numbering in
-// front of a label is found apart (prefixBefore): an optional prefix would
-// let every position start a match and make the search slow.
-func key(p string) *words { return &words{re: regexp.MustCompile(loose(p))} }
-
 // squeezed is a stretch of text without its white space, with the offset
 // in the text of each of its bytes.
 type squeezed struct {

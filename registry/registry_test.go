@@ -186,7 +186,8 @@ func TestImportUnits(t *testing.T) {
 	if _, err := ReadUnits(reg, "bad.csv", []byte("name,county\n某局,不存在县\n")); err == nil || !strings.Contains(err.Error(), "第 2 行") {
 		t.Errorf("unknown county: %v", err)
 	}
-	if UnitID("u", "512022", "科委") != UnitID("u", "512022", "科委") || UnitID("u", "512022", "科委") == UnitID("u", "512021", "科委") {
+	first, again := UnitID("u", "512022", "科委"), UnitID("u", "512022", "科委")
+	if first != again || first == UnitID("u", "512021", "科委") {
 		t.Error("unit ids are not stable per county")
 	}
 }

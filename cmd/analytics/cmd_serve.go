@@ -225,13 +225,9 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 	return nil
 }
 
-// newServer wires the API and the dashboards on one engine.
-func newServer(st *store.Store, opts api.Options, log *slog.Logger, dash ...dashboards.Option) http.Handler {
-	return newServerWith(st, opts, log, false, dash...)
-}
-
-// newServerWith is newServer with the working pages of package web; when
-// private, nothing but sign-in is shown to a visitor not signed in.
+// newServerWith wires the API, the dashboards and the working pages of
+// package web on one engine; when private, nothing but sign-in is shown to
+// a visitor not signed in.
 func newServerWith(st *store.Store, opts api.Options, log *slog.Logger, private bool, dash ...dashboards.Option) http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	q := query.New(st)

@@ -250,9 +250,7 @@ func wrapped(truth *report.Report, rng *rand.Rand) (*Case, bool) {
 		if len(g.Labels) == 0 {
 			return []string{nums}
 		}
-		for _, l := range g.Labels[:len(g.Labels)-1] {
-			out = append(out, l)
-		}
+		out = append(out, g.Labels[:len(g.Labels)-1]...)
 		label := g.Labels[len(g.Labels)-1]
 		n := w
 		if k := len([]rune(label)); k > 3*n {
