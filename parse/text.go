@@ -84,6 +84,15 @@ func prepare(raw string) *text {
 			norm[i] = ' '
 		}
 	}
+	// A page number beside a page break whose lines were joined (a PDF's
+	// text saved as one line: … 550 -2- \f 第二十条…) is no cell either.
+	for _, m := range pageNumberAtBreak.FindAllIndex(norm, -1) {
+		for i := m[0]; i < m[1]; i++ {
+			if norm[i] != '\f' {
+				norm[i] = ' '
+			}
+		}
+	}
 	n0 := len(norm)
 	norm, t.back = dropRunningHeads(norm, t.back)
 	if len(norm) < n0 {
@@ -195,6 +204,8 @@ func tabbed(raw string) bool {
 }
 
 // pageNumber matches a page number alone on its line: "- 3 -", "第3页", "3/5".
+var pageNumberAtBreak = regexp.MustCompile(`[-—][ \t]*[0-9]{1,3}[ \t]*[-—][ \t]*\f|\f[ \t]*[-—][ \t]*[0-9]{1,3}[ \t]*[-—]`)
+
 var pageNumber = regexp.MustCompile(`(?m)^([ \t]*(?:[-—][ \t]*[0-9]{1,3}[ \t]*[-—]|第[ \t]*[0-9]{1,3}[ \t]*页(?:[ \t]*[,，]?[ \t]*共[ \t]*[0-9]{1,3}[ \t]*页)?|[0-9]{1,3}[ \t]*/[ \t]*[0-9]{1,3})[ \t]*)$`)
 
 func (t *text) lineOf(off int) int {
