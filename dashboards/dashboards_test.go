@@ -290,3 +290,21 @@ func TestQualityLeavesDismissedOut(t *testing.T) {
 		t.Error("with dismissed=1 the dismissed finding and its review are not shown")
 	}
 }
+
+// TestEmptyIndexPointsToTheBrowser: with no report stored, the entry page
+// sends a visitor to the upload and check pages, not to a command line.
+func TestEmptyIndexPointsToTheBrowser(t *testing.T) {
+	st := querytest.Open(t)
+	gin.SetMode(gin.TestMode)
+	e := gin.New()
+	Mount(e, query.New(st), WithLogger(testLogger(t)))
+	_, body, _ := get(t, e, "/dashboards/")
+	for _, want := range []string{`href="/web/upload"`, `href="/web/check"`, "还没有报告"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("empty entry page lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "analytics ingest") {
+		t.Error("empty entry page tells a web visitor to run a command")
+	}
+}
