@@ -264,7 +264,7 @@ func (p *parser) cellIndex(off int) int {
 func (p *parser) setGridRow(placed []gridPlace, why string, table, row int, def rowDef, rowCols []string, line int, name string) {
 	var uncovered []string
 	for ci, pl := range placed {
-		code := fmt.Sprintf("t%d.%s.%s", table, def.code, rowCols[ci])
+		code := cellCode(table, def.code, rowCols[ci])
 		if pl.c == nil {
 			uncovered = append(uncovered, code)
 			continue

@@ -87,7 +87,7 @@ func (p *parser) readProseTable2(sp span) {
 		}
 		for _, m := range proseDecision.FindAllStringSubmatch(clause, -1) {
 			v, _ := strconv.ParseFloat(m[2], 64)
-			set("t2."+proseDecisionCode[m[1]]+".decisions", v, clause)
+			set(string(report.T2(proseDecisionCode[m[1]], "decisions")), v, clause)
 		}
 	}
 }

@@ -250,7 +250,7 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 			if placed, ok := p.placeByColumns(vals, columnEnds(p, rows2cells(rows), width)); ok {
 				p.step(table, "place-by-columns", "PDF空白单元格按列位置")
 				for ci, c := range placed {
-					code := fmt.Sprintf("t%d.%s.%s", table, def.code, rowCols[ci])
+					code := cellCode(table, def.code, rowCols[ci])
 					if c == nil {
 						p.put(code, 0, report.Source{Line: line, Page: p.t.pageOf(rc.l.a), Table: table, Row: ri + 1, Col: ci + 1,
 							Note: "PDF文本中该列空白，按各列位置推断，按0计"})
@@ -271,10 +271,10 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 				// Glued digits that are no number (7-3-2 in a full row):
 				// the cell stays unread, and says so.
 				p.flag(report.RuleAmbiguous, report.SeverityWarning,
-					fmt.Sprintf("第%d行“%s”的“%s”不是一个数字，该格未读取", line, name, c.text), fmt.Sprintf("t%d.%s.%s", table, def.code, rowCols[ci]))
+					fmt.Sprintf("第%d行“%s”的“%s”不是一个数字，该格未读取", line, name, c.text), cellCode(table, def.code, rowCols[ci]))
 				continue
 			}
-			code := fmt.Sprintf("t%d.%s.%s", table, def.code, rowCols[ci])
+			code := cellCode(table, def.code, rowCols[ci])
 			src := p.source(c, table, ri+1, ci+1)
 			switch {
 			case c.kind == kindEmpty:
@@ -455,9 +455,17 @@ func restIsOtherRow(rest []cell) bool {
 func codes(table int, row string, cols []string) []string {
 	out := make([]string, len(cols))
 	for i, c := range cols {
-		out[i] = fmt.Sprintf("t%d.%s.%s", table, row, c)
+		out[i] = cellCode(table, row, c)
 	}
 	return out
+}
+
+// cellCode is the code of a cell of table 2 or 3 (report.T2, report.T3).
+func cellCode(table int, row, col string) string {
+	if table == 2 {
+		return string(report.T2(row, col))
+	}
+	return string(report.T3(row, col))
 }
 
 // flag adds a finding on the cells of codes that are cells (the 小计

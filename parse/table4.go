@@ -68,7 +68,7 @@ func (p *parser) readTable4(sp span) bool {
 	var t4codes []string
 	for _, g := range report.T4Groups {
 		for _, o := range report.T4Outcomes {
-			t4codes = append(t4codes, "t4."+g+"."+o)
+			t4codes = append(t4codes, string(report.T4(g, o)))
 		}
 	}
 	if len(vals) == 1 && len(p.t.norm[vals[0].a:vals[0].b]) >= 15 {
@@ -255,14 +255,14 @@ func (p *parser) setTable4(vals []cell) {
 			if vals[i].kind == kindEmpty {
 				src.Note = "空白单元格按0计"
 			}
-			p.r.Set("t4."+g+"."+o, vals[i].val, src)
+			p.r.Set(string(report.T4(g, o)), vals[i].val, src)
 			i++
 		}
 	}
 	if len(vals) < 15 {
 		var miss []string
 		for k := len(vals); k < 15; k++ {
-			miss = append(miss, "t4."+report.T4Groups[k/5]+"."+report.T4Outcomes[k%5])
+			miss = append(miss, string(report.T4(report.T4Groups[k/5], report.T4Outcomes[k%5])))
 		}
 		p.r.AddFinding(report.RuleMissing, report.SeverityWarning,
 			fmt.Sprintf("表四只读到%d个数字，应有15个", len(vals)), miss...)
