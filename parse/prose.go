@@ -1,7 +1,6 @@
 package parse
 
 import (
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -65,7 +64,7 @@ func (p *parser) readProseTable2(sp span) {
 				}
 				for _, ms := range proseMeasures {
 					if ms.re.MatchString(head) {
-						set(fmt.Sprintf("t2.%s.%s", s.code, ms.col), v, clause)
+						set(string(report.T2(s.code, ms.col)), v, clause)
 					}
 				}
 			}
@@ -78,7 +77,7 @@ func (p *parser) readProseTable2(sp span) {
 				}
 				for _, ms := range proseMeasures {
 					if ms.re.MatchString(m[2]) {
-						set(fmt.Sprintf("t2.%s.%s", s.code, ms.col), 0, clause)
+						set(string(report.T2(s.code, ms.col)), 0, clause)
 					}
 				}
 				break
