@@ -162,6 +162,9 @@ func dropRunningHeads(norm []byte, back []int) ([]byte, []int) {
 		if b < 0 {
 			continue
 		}
+		if ff := bytes.IndexByte(norm[a:a+b], '\f'); ff >= 0 {
+			continue // another page break on the line: no running head here
+		}
 		b += a + 1
 		line := strings.TrimSpace(string(norm[a:b]))
 		if line == "" {
