@@ -223,20 +223,14 @@ func (s *Store) ReplaceAssessment(ctx context.Context, rules []string, results m
 		}
 	}
 	last := map[int64]int{}
-	rows, err := tx.QueryContext(ctx, sqlMaxSeqOf, idList)
-	if err != nil {
+	var lastID int64
+	var lastSeq int
+	if err := eachRow(ctx, tx, sqlMaxSeqOf, []any{&lastID, &lastSeq}, func() error {
+		last[lastID] = lastSeq
+		return nil
+	}, idList); err != nil {
 		return err
 	}
-	for rows.Next() {
-		var id int64
-		var seq int
-		if err := rows.Scan(&id, &seq); err != nil {
-			rows.Close()
-			return err
-		}
-		last[id] = seq
-	}
-	rows.Close()
 	for id, res := range results {
 		seq, ok := last[id]
 		if !ok {

@@ -218,6 +218,26 @@ func loadBatchState(ctx context.Context, w *writer, items []BatchItem) (*batchSt
 	return b, nil
 }
 
+// eachRow runs a query and, for each row, scans it into dest and calls f;
+// the rows are closed and their error checked, which the loops it replaced
+// did not all do.
+func eachRow(ctx context.Context, q queryer, query string, dest []any, f func() error, args ...any) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		if err := f(); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
 // scanStrings calls f with each row of a query of text columns.
 func scanStrings(ctx context.Context, q queryer, query string, f func([]string), args ...any) error {
 	rows, err := q.QueryContext(ctx, query, args...)

@@ -149,37 +149,23 @@ func (s *Store) MergeAgencies(ctx context.Context, from, into, author, reason st
 	}
 	defer tx.Rollback()
 	years := map[int]int64{}
-	rows, err := tx.QueryContext(ctx, sqlReportsOf, into)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var id int64
-		var y int
-		if err := rows.Scan(&id, &y); err != nil {
-			rows.Close()
-			return err
-		}
+	var id int64
+	var y int
+	if err := eachRow(ctx, tx, sqlReportsOf, []any{&id, &y}, func() error {
 		years[y] = id
-	}
-	rows.Close()
-	rows, err = tx.QueryContext(ctx, sqlReportsOf, from)
-	if err != nil {
+		return nil
+	}, into); err != nil {
 		return err
 	}
 	var clash []string
-	for rows.Next() {
-		var id int64
-		var y int
-		if err := rows.Scan(&id, &y); err != nil {
-			rows.Close()
-			return err
-		}
+	if err := eachRow(ctx, tx, sqlReportsOf, []any{&id, &y}, func() error {
 		if other, ok := years[y]; ok {
 			clash = append(clash, fmt.Sprintf("%d 年（报告 %d 与 %d）", y, id, other))
 		}
+		return nil
+	}, from); err != nil {
+		return err
 	}
-	rows.Close()
 	if len(clash) > 0 {
 		return fmt.Errorf("两个单位都有 %s 的报告，请先处理其中一份：%w", strings.Join(clash, "、"), ErrConflict)
 	}

@@ -168,20 +168,14 @@ func (s *Store) Correct(ctx context.Context, id int64, code string, value float6
 func recheck(ctx context.Context, q queryer, id int64, edition string) error {
 	r := report.New("")
 	r.Edition = edition
-	rows, err := q.QueryContext(ctx, sqlAllCells, id)
-	if err != nil {
+	var code string
+	var v float64
+	if err := eachRow(ctx, q, sqlAllCells, []any{&code, &v}, func() error {
+		r.Cells[code] = v
+		return nil
+	}, id); err != nil {
 		return err
 	}
-	for rows.Next() {
-		var code string
-		var v float64
-		if err := rows.Scan(&code, &v); err != nil {
-			rows.Close()
-			return err
-		}
-		r.Cells[code] = v
-	}
-	rows.Close()
 	report.CheckIdentities(r)
 	if _, err := q.ExecContext(ctx, sqlDeleteRuleFind, id, listLiteral(report.IdentityRules)); err != nil {
 		return err

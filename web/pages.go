@@ -290,20 +290,30 @@ func (h *handler) reportPage(c *gin.Context) {
 	h.showReport(c, http.StatusOK, "")
 }
 
-func (h *handler) showReport(c *gin.Context, status int, problem string) {
+// reportOf reads the report named by the path's id, with its sources, or
+// answers the page saying why it cannot (what names the page in the log).
+func (h *handler) reportOf(c *gin.Context, what string) (int64, *query.ReportDetail, bool) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil || id <= 0 {
 		h.page(c, http.StatusBadRequest, "message", pageData{Title: "没有这份报告", Error: "报告编号应为正整数"})
-		return
+		return 0, nil, false
 	}
 	d, err := h.q.Report(c.Request.Context(), id, query.ReportOptions{Sources: true})
 	if errors.Is(err, store.ErrNotFound) {
 		h.page(c, http.StatusNotFound, "message", pageData{Title: "没有这份报告", Error: fmt.Sprintf("没有编号为 %d 的报告（可能已被删除）", id)})
-		return
+		return 0, nil, false
 	}
 	if err != nil {
-		h.log.Error("report page", "id", id, "err", err)
+		h.log.Error(what, "id", id, "err", err)
 		h.page(c, http.StatusInternalServerError, "message", pageData{Title: "出错了", Error: "读取报告出错"})
+		return 0, nil, false
+	}
+	return id, d, true
+}
+
+func (h *handler) showReport(c *gin.Context, status int, problem string) {
+	_, d, ok := h.reportOf(c, "report page")
+	if !ok {
 		return
 	}
 	corrected := map[string]bool{}

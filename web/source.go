@@ -16,7 +16,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"nianbao/query"
 	"nianbao/report"
 	"nianbao/store"
 )
@@ -31,19 +30,8 @@ type sourceLine struct {
 // was read from highlighted; for a PDF, the cited page as an image beside
 // the text.
 func (h *handler) sourcePage(c *gin.Context) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 {
-		h.page(c, http.StatusBadRequest, "message", pageData{Title: "没有这份报告", Error: "报告编号应为正整数"})
-		return
-	}
-	d, err := h.q.Report(c.Request.Context(), id, query.ReportOptions{Sources: true})
-	if errors.Is(err, store.ErrNotFound) {
-		h.page(c, http.StatusNotFound, "message", pageData{Title: "没有这份报告", Error: fmt.Sprintf("没有编号为 %d 的报告", id)})
-		return
-	}
-	if err != nil {
-		h.log.Error("source page", "id", id, "err", err)
-		h.page(c, http.StatusInternalServerError, "message", pageData{Title: "出错了", Error: "读取报告出错"})
+	id, d, ok := h.reportOf(c, "source page")
+	if !ok {
 		return
 	}
 	title := fmt.Sprintf("原文：%s%s %d 年度报告", d.County, d.Agency, d.Year)
