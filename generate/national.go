@@ -101,14 +101,19 @@ func National(places []NationalPlace, opts NationalOptions, emit func(NationalDo
 		opts.LastYear = 2024
 	}
 	years := opts.LastYear - opts.FirstYear + 1
-	step := 1
+	// With a limit, the places taken are spread evenly over the country:
+	// the k-th of the want places needed is place k·len/want, so a limit
+	// of 200 000 gives 200 000 reports rather than the nearest whole
+	// stride's count.
+	want := len(places)
 	if opts.Limit > 0 && opts.Limit < len(places)*years {
-		step = (len(places)*years + opts.Limit - 1) / opts.Limit
+		want = (opts.Limit + years - 1) / years
 	}
 	layouts := Layouts()
 	seen := map[string]int{}
 	n := 0
-	for i := 0; i < len(places); i += step {
+	for k := 0; k < want; k++ {
+		i := k * len(places) / want
 		p := places[i]
 		rng := rand.New(rand.NewPCG(opts.Seed, 0x9e3779b97f4a7c15^uint64(i+1)))
 		t := &town{county: p.County, name: p.Name, body: p.Body, index: i}
