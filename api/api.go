@@ -142,6 +142,7 @@ func routes(r *gin.Engine, h *handler) {
 	v1.PUT("/filing/:agency/:year", h.auth, h.markFiling)
 	v1.GET("/rules", h.rules)
 	v1.GET("/assessment", h.assessment)
+	v1.GET("/places", h.places) // issue 14: the pickers' search, bounded
 	r.GET("/openapi.json", h.openapi)
 	r.NoRoute(func(c *gin.Context) {
 		h.fail(c, http.StatusNotFound, "not_found", "没有这个地址："+shortPath(c.Request.URL.Path))
