@@ -28,7 +28,7 @@ import (
 //go:embed templates/*.html
 var templateFiles embed.FS
 
-//go:embed static/app.css static/app.js
+//go:embed static/app.css static/app.js static/places.js
 var staticFiles embed.FS
 
 // EnvAssets names the environment variable that may give the assets
@@ -136,6 +136,7 @@ func Mount(r *gin.Engine, q *query.Service, opts ...Option) {
 	r.GET("/dashboards/quality", h.cachePages, h.quality)
 	r.GET("/assets/app.css", h.embedded("static/app.css", "text/css; charset=utf-8"))
 	r.GET("/assets/app.js", h.embedded("static/app.js", "text/javascript; charset=utf-8"))
+	r.GET("/assets/places.js", h.embedded("static/places.js", "text/javascript; charset=utf-8"))
 	r.GET("/assets/vendor/:file", h.vendor)
 }
 
@@ -175,6 +176,7 @@ type page struct {
 	Charts               bool
 	AssetsMissing        bool
 	MapScript            bool // load the province map after ECharts
+	PlacesScript         bool // the pickers' search suggestions (static/places.js)
 	Nav                  *nav
 	Data                 any
 }

@@ -24,6 +24,8 @@ type Place struct {
 	Years    []int  `json:"years"` // newest first
 	Reports  int    `json:"reports"`
 	Counties int    `json:"counties"` // counties below a province or city
+	// Synthetic: some of the county's reports are generated (示例数据).
+	Synthetic bool `json:"synthetic"`
 }
 
 // Unplaced is the name shown for reports the registry does not place in a
@@ -69,7 +71,7 @@ func (s *Service) Counties(ctx context.Context) ([]Place, error) {
 		for rows.Next() {
 			p := Place{Kind: "county"}
 			var years []any
-			if err := rows.Scan(&p.Province, &p.City, &p.County, &years, &p.Reports); err != nil {
+			if err := rows.Scan(&p.Province, &p.City, &p.County, &years, &p.Reports, &p.Synthetic); err != nil {
 				return nil, fmt.Errorf("query Places: %w", err)
 			}
 			p.Name, p.Years, p.Counties = p.County, intList(years), 1
@@ -207,6 +209,7 @@ func rollUp(counties []Place, kind string, keep func(Place) bool) []Place {
 			out = append(out, p)
 		}
 		out[i].Reports += c.Reports
+		out[i].Synthetic = out[i].Synthetic || c.Synthetic
 		out[i].Counties++
 		out[i].Years = mergeYears(out[i].Years, c.Years)
 	}
