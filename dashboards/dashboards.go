@@ -22,6 +22,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"nianbao/internal/respcache"
 	"nianbao/query"
 )
 
@@ -97,7 +98,7 @@ type handler struct {
 	assetsOK  bool
 	log       *slog.Logger
 	filing    FilingFunc
-	cache     *pageCache // rendered pages (pagecache.go); nil: none
+	cache     *respcache.Cache // rendered pages (pagecache.go); nil: none
 }
 
 // pageNames are the templates, each parsed together with the layout.

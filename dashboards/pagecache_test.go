@@ -10,7 +10,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -119,41 +118,5 @@ func TestPageCache(t *testing.T) {
 	w := do("/p?a=1", map[string]string{"If-None-Match": etag})
 	if w.Code != 200 || builds != before+1 || w.Header().Get("ETag") == etag {
 		t.Errorf("after a write: status %d, builds %d→%d, ETag %s (was %s)", w.Code, before, builds, w.Header().Get("ETag"), etag)
-	}
-}
-
-// TestPageCacheBounds: entries, expiry and a newer generation.
-func TestPageCacheBounds(t *testing.T) {
-	pc := newPageCache()
-	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	pc.now = func() time.Time { return now }
-	for i := range pageEntries + 10 {
-		pc.put(&cachedPage{key: fmt.Sprint(i), gen: 1, built: now, body: []byte("x")})
-	}
-	if pc.len() != pageEntries {
-		t.Errorf("%d entries kept, bound %d", pc.len(), pageEntries)
-	}
-	if _, ok := pc.get("0", 1); ok {
-		t.Error("the oldest entry survived the bound")
-	}
-	if _, ok := pc.get(fmt.Sprint(pageEntries+9), 1); !ok {
-		t.Error("the newest entry is gone")
-	}
-	now = now.Add(pageTTL + time.Second)
-	if _, ok := pc.get(fmt.Sprint(pageEntries+9), 1); ok {
-		t.Error("an entry older than pageTTL was served")
-	}
-	pc.put(&cachedPage{key: "k", gen: 1, built: now, body: []byte("x")})
-	if _, ok := pc.get("k", 2); ok || pc.len() != 0 {
-		t.Errorf("a newer generation kept %d entries", pc.len())
-	}
-	pc.put(&cachedPage{key: "late", gen: 1, built: now, body: []byte("x")})
-	if pc.len() != 0 {
-		t.Error("a page built before the last write was kept")
-	}
-	big := &cachedPage{key: "big", gen: 2, built: now, body: make([]byte, pageBytes+1)}
-	pc.put(big)
-	if pc.len() != 0 {
-		t.Error("a page over the byte bound was kept")
 	}
 }
