@@ -275,19 +275,16 @@ func sortPlaces(ps []placeLink) {
 		byName[p.Name] = p
 	}
 	sortNames(names)
-	out := ps[:0]
-	var last *placeLink
+	out := make([]placeLink, 0, len(ps))
+	var last []placeLink
 	for _, n := range names {
-		p := byName[n]
 		if n == query.Unplaced {
-			last = &p
+			last = append(last, byName[n])
 			continue
 		}
-		out = append(out, p)
+		out = append(out, byName[n])
 	}
-	if last != nil {
-		out = append(out, *last)
-	}
+	copy(ps, append(out, last...))
 }
 
 // ---- county overview ----
