@@ -45,6 +45,8 @@ type Service struct {
 	gen    uint64
 	cache  *lru
 	flight singleflight.Group // one computation per missed key (cached)
+	// maxCellValues replaces MaxCellValues when set (tests).
+	maxCellValues int
 }
 
 // New returns a Service reading st. Its cache is dropped whenever st commits
