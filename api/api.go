@@ -19,6 +19,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"nianbao/assess"
+	"nianbao/internal/respcache"
 	"nianbao/query"
 	"nianbao/report"
 	"nianbao/store"
@@ -75,8 +76,9 @@ type handler struct {
 	st      *store.Store
 	opts    Options
 	log     *slog.Logger
-	slots   chan struct{} // one per upload being read
-	limiter *writeLimiter // nil: writes are not rate-limited
+	slots   chan struct{}    // one per upload being read
+	limiter *writeLimiter    // nil: writes are not rate-limited
+	answers *respcache.Cache // finished GET answers (answercache.go)
 }
 
 // New returns a Gin engine serving the API. Callers may add routes to it
@@ -97,7 +99,7 @@ func New(q *query.Service, st *store.Store, opts Options) *gin.Engine {
 	if opts.ParseTimeout <= 0 {
 		opts.ParseTimeout = DefaultParseTimeout
 	}
-	h := &handler{q: q, st: st, opts: opts, log: opts.Logger, slots: newParseSlots(opts.MaxParses), limiter: newWriteLimiter(opts.WritesPerMinute)}
+	h := &handler{q: q, st: st, opts: opts, log: opts.Logger, slots: newParseSlots(opts.MaxParses), limiter: newWriteLimiter(opts.WritesPerMinute), answers: newAnswerCache()}
 	r := gin.New()
 	r.Use(h.recover, h.secure)
 	r.MaxMultipartMemory = 8 << 20
@@ -108,6 +110,7 @@ func New(q *query.Service, st *store.Store, opts Options) *gin.Engine {
 // routes lists every route of the API.
 func routes(r *gin.Engine, h *handler) {
 	v1 := r.Group("/api/v1")
+	v1.Use(h.cacheAnswers) // issue 14: repeated GETs answered from finished bytes
 	v1.GET("/health", h.health)
 	v1.GET("/openapi.json", h.openapi)
 	v1.GET("/codes", h.codes)
@@ -142,6 +145,7 @@ func routes(r *gin.Engine, h *handler) {
 	v1.PUT("/filing/:agency/:year", h.auth, h.markFiling)
 	v1.GET("/rules", h.rules)
 	v1.GET("/assessment", h.assessment)
+	v1.GET("/places", h.places) // issue 14: the pickers' search, bounded
 	r.GET("/openapi.json", h.openapi)
 	r.NoRoute(func(c *gin.Context) {
 		h.fail(c, http.StatusNotFound, "not_found", "没有这个地址："+shortPath(c.Request.URL.Path))

@@ -182,12 +182,47 @@ func (h *handler) listAgencies(c *gin.Context) {
 		h.error(c, &query.InputError{Field: "county", Message: "请指定 county（县区名称或代码），或 unregistered=1 / reported=1：全国登记册有四万多个单位"})
 		return
 	}
+	limit, offset, err := pageParams(c, agencyLimit, maxAgencyLimit)
+	if err != nil {
+		h.error(c, err)
+		return
+	}
 	list, err := h.st.Agencies(c.Request.Context(), f)
 	if err != nil {
 		h.error(c, err)
 		return
 	}
-	h.answer(c, gin.H{"agencies": list})
+	// At national size reported=1 or unregistered=1 match tens of
+	// thousands of agencies: the answer is paged (issue 14).
+	total := len(list)
+	list = list[min(offset, total):min(offset+limit, total)]
+	h.answer(c, gin.H{"agencies": list, "total": total, "limit": limit, "offset": offset})
+}
+
+// Page bounds of /agencies.
+const (
+	agencyLimit    = 1000
+	maxAgencyLimit = 5000
+)
+
+// pageParams reads limit (default def, at most max) and offset.
+func pageParams(c *gin.Context, def, max int) (limit, offset int, err error) {
+	limit = def
+	if s := strings.TrimSpace(c.Query("limit")); s != "" {
+		n, e := strconv.Atoi(s)
+		if e != nil || n < 1 || n > max {
+			return 0, 0, &query.InputError{Field: "limit", Message: fmt.Sprintf("limit 应为 1 至 %d 之间的整数", max)}
+		}
+		limit = n
+	}
+	if s := strings.TrimSpace(c.Query("offset")); s != "" {
+		n, e := strconv.Atoi(s)
+		if e != nil || n < 0 {
+			return 0, 0, &query.InputError{Field: "offset", Message: "offset 应为不小于 0 的整数"}
+		}
+		offset = n
+	}
+	return limit, offset, nil
 }
 
 func (h *handler) getAgency(c *gin.Context) {

@@ -102,6 +102,13 @@ func TestVersionsFilingMetaRoutes(t *testing.T) {
 			return ""
 		}},
 		{"agencies need a filter", send("GET", "/api/v1/agencies", "", ""), 400, nil},
+		{"agencies are paged", send("GET", "/api/v1/agencies?county=乐至县&level=镇&limit=2&offset=1", "", ""), 200, func(m map[string]any) string {
+			if n, total := len(at(m, "agencies").([]any)), at(m, "total").(float64); n != 2 || total < 15 {
+				return fmt.Sprintf("%d agencies of %v, want 2 of at least 15", n, total)
+			}
+			return ""
+		}},
+		{"agencies page over the bound", send("GET", "/api/v1/agencies?county=乐至县&limit=5001", "", ""), 400, nil},
 		{"agency", send("GET", "/api/v1/agencies/512022110", "", ""), 200, func(m map[string]any) string {
 			if at(m, "name") != "劳动镇" || at(m, "reports") != 2.0 { // 2020 (moved from 2022) and 2021
 				return fmt.Sprint(m)

@@ -68,6 +68,9 @@ func (h *handler) answer(c *gin.Context, v any) {
 }
 
 func (h *handler) write(c *gin.Context, contentType string, body []byte) {
+	if h.keepAnswer(c, contentType, body) {
+		return
+	}
 	sum := sha256.Sum256(body)
 	etag := `"` + hex.EncodeToString(sum[:12]) + `"`
 	c.Header("ETag", etag)

@@ -81,8 +81,8 @@ func MountAssessment(r *gin.Engine, q *query.Service, st *store.Store, opts ...O
 		"assessment": template.Must(template.New("assessment").ParseFS(templateFiles, "templates/layout.html", "templates/assessment.html")),
 		"error":      template.Must(template.New("error").ParseFS(templateFiles, "templates/layout.html", "templates/error.html")),
 	}
-	h := &handler{q: q, pages: pages, assetsDir: dir, assetsOK: ok, log: c.logger}
-	r.GET("/dashboards/assessment", func(c *gin.Context) { assessmentPage(h, st, c) })
+	h := &handler{q: q, pages: pages, assetsDir: dir, assetsOK: ok, log: c.logger, cache: newPageCache()}
+	r.GET("/dashboards/assessment", h.cachePages, func(c *gin.Context) { assessmentPage(h, st, c) })
 }
 
 func pct(p *float64) string {

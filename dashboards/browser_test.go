@@ -3,11 +3,13 @@ package dashboards
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +17,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"nianbao/e2e/cdp"
+	"nianbao/query"
 	"nianbao/query/querytest"
 )
 
@@ -124,6 +127,34 @@ func TestBrowser(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("entry page suggests places while typing", func(t *testing.T) {
+		desk.Reset()
+		if err := desk.Navigate(ctx, srv.URL+"/dashboards/"); err != nil {
+			t.Fatal(err)
+		}
+		var got struct {
+			Search []string `json:"search"`
+			Agency []string `json:"agency"`
+		}
+		err := desk.Eval(ctx, `new Promise(done => {
+  const type = (sel, text) => { const el = document.querySelector(sel); el.value = text; el.dispatchEvent(new Event('input')); };
+  type('input[name=q]', '第1');
+  type('input[name=agency]', '第1');
+  const read = id => [...document.getElementById(id).options].map(o => o.value);
+  setTimeout(() => done({search: read('place-list'), agency: read('agency-list')}), 1500);
+})`, &got)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(got.Search, "第1县") || len(got.Search) > 20 {
+			t.Errorf("search suggestions %q: want 第1县 among at most 20", got.Search)
+		}
+		if !slices.Contains(got.Agency, "第1镇") || slices.Contains(got.Agency, "第1县") {
+			t.Errorf("agency suggestions %q: want agencies only, 第1镇 among them", got.Agency)
+		}
+		checkClean(t, desk, srv.URL)
+	})
 
 	t.Run("tooltip escapes names", func(t *testing.T) {
 		desk.Reset()
@@ -443,5 +474,17 @@ func sampleServer(tb testing.TB, n int) *gin.Engine {
 			tb.Fatal(fmt.Errorf("save %s: %w", r.File, err))
 		}
 	}
+	// The entry page's script asks /api/v1/places (package api, which
+	// this package does not mount): a stand-in answering from the same
+	// query, for the browser test of the suggestions.
+	q := query.New(st)
+	e.GET("/api/v1/places", func(c *gin.Context) {
+		res, err := q.Places(c.Request.Context(), query.PlaceQuery{Q: c.Query("q"), Limit: 20})
+		if err != nil {
+			c.JSON(http.StatusBadRequest, gin.H{"error": err.Error()})
+			return
+		}
+		c.JSON(http.StatusOK, res)
+	})
 	return e
 }

@@ -22,13 +22,14 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"nianbao/internal/respcache"
 	"nianbao/query"
 )
 
 //go:embed templates/*.html
 var templateFiles embed.FS
 
-//go:embed static/app.css static/app.js
+//go:embed static/app.css static/app.js static/places.js
 var staticFiles embed.FS
 
 // EnvAssets names the environment variable that may give the assets
@@ -97,6 +98,7 @@ type handler struct {
 	assetsOK  bool
 	log       *slog.Logger
 	filing    FilingFunc
+	cache     *respcache.Cache // rendered pages (pagecache.go); nil: none
 }
 
 // pageNames are the templates, each parsed together with the layout.
@@ -118,7 +120,7 @@ func Mount(r *gin.Engine, q *query.Service, opts ...Option) {
 		o(&c)
 	}
 	dir, ok := FindAssets(c.assetsDir)
-	h := &handler{q: q, pages: parsePages(), assetsDir: dir, assetsOK: ok, log: c.logger, filing: c.filing}
+	h := &handler{q: q, pages: parsePages(), assetsDir: dir, assetsOK: ok, log: c.logger, filing: c.filing, cache: newPageCache()}
 	if ok {
 		h.log.Info("dashboards: serving ECharts", "file", filepath.Join(dir, echartsFile))
 	} else {
@@ -127,14 +129,15 @@ func Mount(r *gin.Engine, q *query.Service, opts ...Option) {
 	}
 
 	r.GET("/dashboards", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/dashboards/") })
-	r.GET("/dashboards/", h.index)
-	r.GET("/dashboards/county", h.county)
-	r.GET("/dashboards/town", h.town)
-	r.GET("/dashboards/compare", h.compare)
-	r.GET("/dashboards/map", h.mapPage)
-	r.GET("/dashboards/quality", h.quality)
+	r.GET("/dashboards/", h.cachePages, h.index)
+	r.GET("/dashboards/county", h.cachePages, h.county)
+	r.GET("/dashboards/town", h.cachePages, h.town)
+	r.GET("/dashboards/compare", h.cachePages, h.compare)
+	r.GET("/dashboards/map", h.cachePages, h.mapPage)
+	r.GET("/dashboards/quality", h.cachePages, h.quality)
 	r.GET("/assets/app.css", h.embedded("static/app.css", "text/css; charset=utf-8"))
 	r.GET("/assets/app.js", h.embedded("static/app.js", "text/javascript; charset=utf-8"))
+	r.GET("/assets/places.js", h.embedded("static/places.js", "text/javascript; charset=utf-8"))
 	r.GET("/assets/vendor/:file", h.vendor)
 }
 
@@ -174,6 +177,7 @@ type page struct {
 	Charts               bool
 	AssetsMissing        bool
 	MapScript            bool // load the province map after ECharts
+	PlacesScript         bool // the pickers' search suggestions (static/places.js)
 	Nav                  *nav
 	Data                 any
 }
@@ -198,6 +202,9 @@ func (h *handler) render(c *gin.Context, status int, name string, p page) {
 	if err := h.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
 		h.log.Error("dashboards: render", "page", name, "err", err)
 		c.String(http.StatusInternalServerError, "页面生成失败，请查看服务器日志。")
+		return
+	}
+	if h.keep(c, status, buf.Bytes()) {
 		return
 	}
 	securityHeaders(c)

@@ -88,9 +88,22 @@ func TestPages(t *testing.T) {
 		want   []string
 		absent []string
 	}{
+		// The entry page browses province → city → county and searches;
+		// it never lists every report.
 		{"entry", "/dashboards/", 200,
-			[]string{`<form class="pick" method="get" action="/dashboards/county">`, `<option value="乐至县" selected>`, `<option value="2022" selected>2022年</option>`,
-				`href="/dashboards/county?county=%E4%B9%90%E8%87%B3%E5%8E%BF&amp;year=2022"`, "劳动镇", "城关镇", "示例数据"}, nil},
+			[]string{`action="/dashboards/" role="search"`, `name="q"`, `href="/dashboards/?province=%E5%9B%9B%E5%B7%9D%E7%9C%81">四川省</a>`,
+				`href="/dashboards/?province=%E6%9C%AA%E5%BD%92%E5%B1%9E">未归属</a>`, "1 个县（区），4 份报告", `<form class="pick" method="get" action="/dashboards/county">`,
+				`<option value="2022" selected>2022年</option>`, `src="/assets/places.js"`, "示例数据"},
+			[]string{"劳动镇", "城关镇"}},
+		// 四川省 has one city: the page goes down to its counties by itself.
+		{"entry, a province", "/dashboards/?province=四川省", 200,
+			[]string{`<a href="/dashboards/">全国</a> › <a href="/dashboards/?province=%E5%9B%9B%E5%B7%9D%E7%9C%81">四川省</a> › <a href="/dashboards/?city=%E8%B5%84%E9%98%B3%E5%B8%82&amp;province=%E5%9B%9B%E5%B7%9D%E7%9C%81">资阳市</a>`,
+				"资阳市的县（市、区）", `href="/dashboards/county?county=%E4%B9%90%E8%87%B3%E5%8E%BF&amp;year=2022"`, `name="county" value="乐至县"`, `<option value="乐至县">`},
+			[]string{"安岳县"}},
+		{"entry, search", "/dashboards/?q=镇", 200,
+			[]string{"“镇”的搜索结果", `href="/dashboards/town?agency=%E5%8A%B3%E5%8A%A8%E9%95%87&amp;county=%E4%B9%90%E8%87%B3%E5%8E%BF">乐至县 劳动镇</a>`, "安岳县 城关镇", "2022、2021年"}, nil},
+		{"entry, search finds nothing", "/dashboards/?q=无此地", 200, []string{"没有名称含“无此地”的县（区）或机关"}, nil},
+		{"entry, search too long", "/dashboards/?q=" + strings.Repeat("镇", 41), 400, []string{"搜索词太长"}, nil},
 		{"county overview", "/dashboards/county?county=乐至县&year=2022", 200,
 			[]string{"<title>乐至县 2022年 县级概览", "<h1>乐至县 2022年政府信息公开工作年度报告概览</h1>",
 				`id="new-per-town"`, `id="mix-count"`, `id="mix-share"`, `id="review"`, `id="trend"`, `id="findings-per-town"`,
@@ -167,7 +180,7 @@ func TestPages(t *testing.T) {
 func TestEscaping(t *testing.T) {
 	e := fixture(t)
 	paths := []string{
-		"/dashboards/",
+		"/dashboards/?q=" + url.QueryEscape(evil),
 		"/dashboards/county?county=乐至县&year=2022",
 		"/dashboards/compare?county=乐至县&year=2022&town=劳动镇&town=" + url.QueryEscape(evil),
 		"/dashboards/quality?county=乐至县&year=2022",

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -75,24 +76,42 @@ func (h *handler) readScope(c *gin.Context) (scope, bool) {
 
 // ---- entry page ----
 
+// The entry page never lists every report: at national size that was
+// 6 MB of HTML. A reader goes down province → city → county by links, or
+// searches by name (a GET form, so it works without JavaScript); a small
+// script (static/places.js) only adds suggestions from /api/v1/places
+// while typing.
+
+// maxChoices bounds the county and agency suggestions written into a
+// page's <datalist>s.
+const maxChoices = 200
+
 type indexView struct {
-	Counties  []string
+	Empty     bool
+	Q         string
+	Crumbs    []crumb
+	Heading   string      // what the list below shows: 各省（区、市）, 资阳市的县（区）…
+	Groups    []placeLink // provinces or cities to go down into
+	Counties  []countyItem
+	Agencies  []agencyItem // search results
+	Total     int
+	Truncated bool
 	Years     []int
 	County    string
 	Year      int
-	Groups    []agencyGroup
-	Links     []countyLinks
-	TownLinks map[string]string
+	Choices   []string // county names for the forms' datalist
 }
 
-type agencyGroup struct {
-	County   string
-	Agencies []string
+type crumb struct{ Label, URL string }
+
+type placeLink struct {
+	Name, URL         string
+	Counties, Reports int
 }
 
-type countyLinks struct {
-	County string
-	Years  []yearLinks
+type countyItem struct {
+	Label, County string
+	Years         []yearLinks
 }
 
 type yearLinks struct {
@@ -100,69 +119,172 @@ type yearLinks struct {
 	Overview, Compare, Quality string
 }
 
+type agencyItem struct {
+	Label, URL string
+	Years      []int
+}
+
+func browseURL(province, city string) string {
+	v := url.Values{}
+	if province != "" {
+		v.Set("province", province)
+	}
+	if city != "" {
+		v.Set("city", city)
+	}
+	if len(v) == 0 {
+		return "/dashboards/"
+	}
+	return "/dashboards/?" + v.Encode()
+}
+
 func (h *handler) index(c *gin.Context) {
 	ctx := c.Request.Context()
-	reports, err := listReports(ctx, h.q, query.Filter{})
+	v := indexView{Q: strings.TrimSpace(c.Query("q"))}
+	province, city := strings.TrimSpace(c.Query("province")), strings.TrimSpace(c.Query("city"))
+	counties, err := h.q.Counties(ctx)
 	if err != nil {
 		h.fail(c, http.StatusInternalServerError, errQuery.Error(), err)
 		return
 	}
-	v := indexView{TownLinks: map[string]string{}}
+	if len(counties) == 0 {
+		h.render(c, http.StatusOK, "index", page{Title: "选择县和年度", Heading: "政府信息公开工作年度报告统计", Data: indexView{Empty: true}})
+		return
+	}
 	years := map[int]bool{}
-	countyYears := map[string]map[int]bool{}
-	agencies := map[string]map[string]bool{}
-	synthetic := false
-	for _, r := range reports {
-		synthetic = synthetic || r.Synthetic
-		years[r.Year] = true
-		if countyYears[r.County] == nil {
-			countyYears[r.County] = map[int]bool{}
-			agencies[r.County] = map[string]bool{}
+	for _, ct := range counties {
+		for _, y := range ct.Years {
+			years[y] = true
 		}
-		countyYears[r.County][r.Year] = true
-		agencies[r.County][r.Agency] = true
 	}
 	for y := range years {
 		v.Years = append(v.Years, y)
 	}
 	sort.Sort(sort.Reverse(sort.IntSlice(v.Years)))
-	for cty := range countyYears {
-		v.Counties = append(v.Counties, cty)
-	}
-	sortNames(v.Counties)
-	for _, cty := range v.Counties {
-		cl := countyLinks{County: cty}
-		for _, y := range v.Years {
-			if countyYears[cty][y] {
-				cl.Years = append(cl.Years, yearLinks{Year: y, Overview: countyURL(cty, y), Compare: compareURL(cty, y), Quality: qualityURL(cty, y)})
+
+	var shown []query.Place
+	if v.Q != "" {
+		res, err := h.q.Places(ctx, query.PlaceQuery{Q: v.Q, Limit: maxChoices})
+		if err != nil {
+			if query.IsInputError(err) {
+				h.fail(c, http.StatusBadRequest, err.Error(), nil)
+				return
+			}
+			h.fail(c, http.StatusInternalServerError, errQuery.Error(), err)
+			return
+		}
+		v.Total, v.Truncated = res.Total, res.Truncated
+		v.Crumbs = []crumb{{"全国", browseURL("", "")}}
+		v.Heading = fmt.Sprintf("“%s”的搜索结果", v.Q)
+		for _, p := range res.Places {
+			if p.Kind == "agency" {
+				v.Agencies = append(v.Agencies, agencyItem{Label: p.Label, URL: townURL(p.Name, p.County), Years: p.Years})
+			} else {
+				shown = append(shown, p)
 			}
 		}
-		v.Links = append(v.Links, cl)
-		g := agencyGroup{County: cty}
-		for a := range agencies[cty] {
-			g.Agencies = append(g.Agencies, a)
-			// An agency name found in one county only needs no county in its link.
-			v.TownLinks[a] = townURL(a, cty)
-		}
-		sortNames(g.Agencies)
-		v.Groups = append(v.Groups, g)
-	}
-	if len(v.Counties) > 0 {
-		// Preselect the latest year and a county that has reports for it
-		// (the first in pinyin order among them).
-		v.County, v.Year = v.Counties[0], v.Years[0]
-		for _, cty := range v.Counties {
-			if countyYears[cty][v.Year] {
-				v.County = cty
-				break
+	} else {
+		// Go down by itself where a level has one place only (a county's
+		// own server, the sample data).
+		v.Crumbs = []crumb{{"全国", browseURL("", "")}}
+		if province == "" {
+			if ps, err := h.q.Places(ctx, query.PlaceQuery{Limit: query.MaxPlaceLimit}); err == nil && len(ps.Places) == 1 {
+				province = ps.Places[0].Name
 			}
 		}
+		if province != "" && city == "" {
+			if cs, err := h.q.Places(ctx, query.PlaceQuery{Province: province, Limit: query.MaxPlaceLimit}); err == nil && len(cs.Places) == 1 {
+				city = cs.Places[0].Name
+			}
+		}
+		if province != "" {
+			v.Crumbs = append(v.Crumbs, crumb{province, browseURL(province, "")})
+		}
+		if city != "" {
+			v.Crumbs = append(v.Crumbs, crumb{city, browseURL(province, city)})
+		}
+		res, err := h.q.Places(ctx, query.PlaceQuery{Province: province, City: city, Limit: query.MaxPlaceLimit})
+		if err != nil {
+			if query.IsInputError(err) {
+				h.fail(c, http.StatusBadRequest, err.Error(), nil)
+				return
+			}
+			h.fail(c, http.StatusInternalServerError, errQuery.Error(), err)
+			return
+		}
+		v.Total, v.Truncated = res.Total, res.Truncated
+		switch {
+		case city != "":
+			v.Heading = city + "的县（市、区）"
+			shown = res.Places
+		case province != "":
+			v.Heading = province + "的市（州）"
+		default:
+			v.Heading = "各省（区、市）"
+		}
+		if city == "" {
+			for _, p := range res.Places {
+				u := browseURL(p.Name, "")
+				if p.Kind == "city" {
+					u = browseURL(province, p.Name)
+				}
+				v.Groups = append(v.Groups, placeLink{Name: p.Name, URL: u, Counties: p.Counties, Reports: p.Reports})
+			}
+			sortPlaces(v.Groups)
+		}
+	}
+	for _, p := range shown {
+		item := countyItem{Label: p.Label, County: p.County}
+		if v.Q == "" {
+			item.Label = p.County
+		}
+		for _, y := range p.Years {
+			item.Years = append(item.Years, yearLinks{Year: y, Overview: countyURL(p.County, y), Compare: compareURL(p.County, y), Quality: qualityURL(p.County, y)})
+		}
+		v.Counties = append(v.Counties, item)
+		if len(v.Choices) < maxChoices {
+			v.Choices = append(v.Choices, p.County)
+		}
+	}
+	// Preselect the latest year and the first county that has it.
+	v.Year = v.Years[0]
+	for _, p := range shown {
+		if len(p.Years) > 0 && p.Years[0] == v.Year {
+			v.County = p.County
+			break
+		}
+	}
+	synthetic := false
+	for _, ct := range counties {
+		synthetic = synthetic || ct.Synthetic
 	}
 	h.render(c, http.StatusOK, "index", page{
 		Title: "选择县和年度", Heading: "政府信息公开工作年度报告统计",
-		Lead:      "选择一个县（区）和年度，查看各乡镇（街道）的申请办理、复议诉讼和数据质量；或查看单个机关历年的报告。",
-		Synthetic: synthetic, Data: v,
+		Lead:      "逐级选择省、市、县（区），或输入名称搜索；再选择年度，查看各乡镇（街道）的申请办理、复议诉讼和数据质量，或查看单个机关历年的报告。",
+		Synthetic: synthetic, Data: v, PlacesScript: true,
 	})
+}
+
+// sortPlaces orders provinces or cities by their names in pinyin, the
+// unplaced group last.
+func sortPlaces(ps []placeLink) {
+	names := make([]string, len(ps))
+	byName := map[string]placeLink{}
+	for i, p := range ps {
+		names[i] = p.Name
+		byName[p.Name] = p
+	}
+	sortNames(names)
+	out := make([]placeLink, 0, len(ps))
+	var last []placeLink
+	for _, n := range names {
+		if n == query.Unplaced {
+			last = append(last, byName[n])
+			continue
+		}
+		out = append(out, byName[n])
+	}
+	copy(ps, append(out, last...))
 }
 
 // ---- county overview ----

@@ -114,6 +114,18 @@ func (s *Service) groups(ctx context.Context, f Filter, g GroupBy) ([]Group, err
 	return out, rows.Err()
 }
 
+// MaxCellValues bounds the groups × codes of one Cells answer: at
+// national size every code by agency would be 40 000 agencies × 226 codes,
+// hundreds of megabytes of JSON built in memory for one anonymous request.
+const MaxCellValues = 250_000
+
+func (s *Service) cellLimit() int {
+	if s.maxCellValues > 0 {
+		return s.maxCellValues
+	}
+	return MaxCellValues
+}
+
 // Cells sums each code per group. Codes may be prefixes ending in "*";
 // an unknown code gives an InputError listing the valid ones. With
 // GroupNone the result has one row (none when no report matches).
@@ -132,6 +144,9 @@ func (s *Service) Cells(ctx context.Context, codes []string, f Filter, g GroupBy
 		groups, err := s.groups(ctx, f, g)
 		if err != nil {
 			return res, err
+		}
+		if n := len(groups) * len(expanded); n > s.cellLimit() {
+			return res, &InputError{Field: "codes", Message: fmt.Sprintf("结果太大：%d 组 × %d 个代码 = %d 个数，上限 %d。请按年度、省、市或县筛选，或少选几个代码", len(groups), len(expanded), n, s.cellLimit())}
 		}
 		index := map[[2]string]int{}
 		for i, gr := range groups {

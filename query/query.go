@@ -21,8 +21,11 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
+
+	"golang.org/x/sync/singleflight"
 
 	"nianbao/store"
 )
@@ -38,9 +41,12 @@ type Service struct {
 	st *store.Store
 	db *sql.DB
 
-	mu    sync.Mutex
-	gen   uint64
-	cache *lru
+	mu     sync.Mutex
+	gen    uint64
+	cache  *lru
+	flight singleflight.Group // one computation per missed key (cached)
+	// maxCellValues replaces MaxCellValues when set (tests).
+	maxCellValues int
 }
 
 // New returns a Service reading st. Its cache is dropped whenever st commits
@@ -78,6 +84,12 @@ func (s *Service) Ping(ctx context.Context) error {
 
 // cached returns the value stored under key, or computes and keeps it. A
 // value computed while a write committed is returned but not kept.
+//
+// Concurrent misses of one key in one generation run the SQL once: right
+// after a write, eight readers asking for the same county page would
+// otherwise run the same scan of every cell eight times over, each with
+// its own DuckDB working memory (about 250 MB for a statistic over every
+// year at 200 000 reports).
 func cached[T any](s *Service, key string, compute func() (T, error)) (T, error) {
 	s.mu.Lock()
 	if v, ok := s.cache.get(key); ok {
@@ -86,17 +98,29 @@ func cached[T any](s *Service, key string, compute func() (T, error)) (T, error)
 	}
 	gen := s.gen
 	s.mu.Unlock()
-	v, err := compute()
+	res, err, _ := s.flight.Do(strconv.FormatUint(gen, 10)+"|"+key, func() (any, error) {
+		v, err := compute()
+		if err != nil {
+			return v, err
+		}
+		size := sizeOf(key, v) // outside the lock: it encodes v
+		s.mu.Lock()
+		if s.gen == gen {
+			s.cache.add(key, v, size)
+		}
+		s.mu.Unlock()
+		return v, nil
+	})
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		// The request that ran the query went away; this one may not have
+		// (if it has, compute fails at once).
+		return compute()
+	}
 	if err != nil {
-		return v, err
+		var zero T
+		return zero, err
 	}
-	size := sizeOf(key, v) // outside the lock: it encodes v
-	s.mu.Lock()
-	if s.gen == gen {
-		s.cache.add(key, v, size)
-	}
-	s.mu.Unlock()
-	return v, nil
+	return res.(T), nil
 }
 
 // Filter selects reports. Zero fields select everything.

@@ -1,0 +1,202 @@
+// Package respcache keeps finished HTTP answers — the bytes, gzipped
+// once, with an ETag — for requests that repeat: the dashboards' pages
+// and the API's JSON. Building either costs far more than sending it
+// (statistics, a template or a JSON encoding, gzip), and at national size
+// a county page is 300 KB of HTML.
+//
+// An entry belongs to one data generation (query.Service.Generation): a
+// newer generation drops every entry at once, so every write the query
+// cache sees makes every cached answer stale, exactly as for that cache.
+// Entries also expire after a time to live, for answers that depend on
+// today's date (a filing becomes overdue), not only on the data.
+package respcache
+
+import (
+	"bytes"
+	"compress/gzip"
+	"container/list"
+	"hash/fnv"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// gzipMin is the body size below which gzip is not worth its header.
+const gzipMin = 1 << 10
+
+// Entry is one finished answer with status 200.
+type Entry struct {
+	key         string
+	gen         uint64
+	built       time.Time
+	contentType string
+	body        []byte
+	gzipped     []byte // nil when the body is small or does not compress
+	etag        string
+}
+
+func (e *Entry) size() int64 { return int64(len(e.key) + len(e.body) + len(e.gzipped) + 128) }
+
+// Body is the answer as built (for tests).
+func (e *Entry) Body() []byte { return e.body }
+
+// Cache is a least-recently-used set of entries bounded by count and
+// bytes: anonymous readers choose the keys (query strings), so without
+// the bounds distinct requests would keep answers forever.
+type Cache struct {
+	maxEntries int
+	maxBytes   int64
+	ttl        time.Duration
+
+	mu    sync.Mutex
+	gen   uint64
+	bytes int64
+	ll    *list.List // front: most recently used; values *Entry
+	items map[string]*list.Element
+	now   func() time.Time
+}
+
+// New returns an empty cache.
+func New(maxEntries int, maxBytes int64, ttl time.Duration) *Cache {
+	return &Cache{maxEntries: maxEntries, maxBytes: maxBytes, ttl: ttl, ll: list.New(), items: map[string]*list.Element{}, now: time.Now}
+}
+
+// SetClock replaces the clock (tests).
+func (c *Cache) SetClock(now func() time.Time) { c.now = now }
+
+// NewEntry encodes an answer for key, built in generation gen: its ETag
+// and, when it pays, its gzipped bytes.
+func (c *Cache) NewEntry(key string, gen uint64, contentType string, body []byte) *Entry {
+	e := &Entry{key: key, gen: gen, built: c.now(), contentType: contentType, body: bytes.Clone(body)}
+	sum := fnv.New64a()
+	sum.Write(e.body)
+	e.etag = `"` + strconv.FormatUint(sum.Sum64(), 36) + `"`
+	if len(e.body) >= gzipMin {
+		var gz bytes.Buffer
+		w, _ := gzip.NewWriterLevel(&gz, gzip.BestSpeed)
+		if _, err := w.Write(e.body); err == nil && w.Close() == nil && gz.Len() < len(e.body) {
+			e.gzipped = gz.Bytes()
+		}
+	}
+	return e
+}
+
+// Get returns the entry under key if it was built in generation gen and
+// has not expired. A newer generation drops every entry.
+func (c *Cache) Get(key string, gen uint64) (*Entry, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.advance(gen)
+	el, ok := c.items[key]
+	if !ok {
+		return nil, false
+	}
+	e := el.Value.(*Entry)
+	if e.gen != gen || c.now().Sub(e.built) > c.ttl {
+		c.remove(el)
+		return nil, false
+	}
+	c.ll.MoveToFront(el)
+	return e, true
+}
+
+// Put keeps e unless the data changed while it was being built.
+func (c *Cache) Put(e *Entry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.advance(e.gen)
+	if e.gen != c.gen || e.size() > c.maxBytes {
+		return
+	}
+	if el, ok := c.items[e.key]; ok {
+		c.remove(el)
+	}
+	c.items[e.key] = c.ll.PushFront(e)
+	c.bytes += e.size()
+	for c.ll.Len() > c.maxEntries || c.bytes > c.maxBytes {
+		c.remove(c.ll.Back())
+	}
+}
+
+// Len is the number of entries held.
+func (c *Cache) Len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.ll.Len()
+}
+
+func (c *Cache) advance(gen uint64) {
+	if gen > c.gen {
+		c.gen = gen
+		c.ll.Init()
+		c.items = map[string]*list.Element{}
+		c.bytes = 0
+	}
+}
+
+func (c *Cache) remove(el *list.Element) {
+	e := el.Value.(*Entry)
+	c.ll.Remove(el)
+	delete(c.items, e.key)
+	c.bytes -= e.size()
+}
+
+// Serve answers r with e: 304 when the client holds the same ETag, gzip
+// when it takes it.
+func (e *Entry) Serve(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("ETag", e.etag)
+	// The data changes with every write: a client may keep the answer
+	// but must ask again, and then gets 304 while nothing changed.
+	h.Set("Cache-Control", "no-cache")
+	h.Set("Vary", "Accept-Encoding")
+	if ETagMatches(r.Header.Get("If-None-Match"), e.etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	h.Set("Content-Type", e.contentType)
+	body := e.body
+	if e.gzipped != nil && AcceptsGzip(r.Header.Get("Accept-Encoding")) {
+		h.Set("Content-Encoding", "gzip")
+		body = e.gzipped
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
+}
+
+// ETagMatches reads an If-None-Match list (weak tags compare equal to
+// strong ones, as RFC 9110 asks for this header).
+func ETagMatches(header, etag string) bool {
+	if header == "" {
+		return false
+	}
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == "*" || t == etag {
+			return true
+		}
+	}
+	return false
+}
+
+// AcceptsGzip reads Accept-Encoding: gzip listed and not refused with q=0.
+func AcceptsGzip(header string) bool {
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if !strings.EqualFold(strings.TrimSpace(name), "gzip") {
+			continue
+		}
+		q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
+		if v, ok := strings.CutPrefix(q, "q="); ok {
+			f, err := strconv.ParseFloat(v, 64)
+			return err != nil || f > 0
+		}
+		return true
+	}
+	return false
+}
