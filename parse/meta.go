@@ -103,7 +103,7 @@ func (p *parser) readMeta() {
 			r.Year, _ = strconv.Atoi(m[1])
 		}
 	}
-	compact := strings.NewReplacer("\n", "", " ", "", "\f", "").Replace(head)
+	compact := compactHead.Replace(head)
 	if r.Agency == "" {
 		// The page's own byline: 发布机构：… / 信息来源：….
 		if hasAny(compact, "发布机构", "发文机关", "发布单位", "来源", "编制单位") {
@@ -397,9 +397,13 @@ func shortTown(name string) string {
 	return name
 }
 
+// compactHead takes the line breaks, spaces and page breaks out of a
+// report's head (one replacer for every report).
+var compactHead = strings.NewReplacer("\n", "", " ", "", "\f", "")
+
 var (
 	// 全年共收到政府信息公开申请16件; 受理政府信息公开申请 17 件
-	appsStated = regexp.MustCompile(`(?:收到|受理|接收|新收|接到)[\p{Han}]{0,12}?申请(?:共|合计)?([0-9]+)件`)
+	appsStated = mustStartRe(`(?:收到|受理|接收|新收|接到)[\p{Han}]{0,12}?申请(?:共|合计)?([0-9]+)件`)
 	appsNone   = regexp.MustCompile(`未(?:收到|受理|接到|接收)[\p{Han}]{0,10}?申请`)
 )
 
@@ -416,7 +420,8 @@ func (p *parser) readNarrative() {
 	}
 	// Join the lines of the narrative: PDF text breaks sentences anywhere.
 	var b strings.Builder
-	var idx []int
+	b.Grow(end)
+	idx := make([]int, 0, end)
 	for i := 0; i < end; i++ {
 		c := s[i]
 		if c == '\n' || c == ' ' || c == '\f' || c == '\t' {

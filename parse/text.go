@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // text is a report's text prepared for reading: folded for matching, with
@@ -41,8 +42,12 @@ func prepare(raw string) *text {
 	}
 	lineTabs := false // the current line holds a tab (a spreadsheet row)
 	for i, r := range raw {
-		if f, ok := fold[r]; ok {
-			r = f
+		// Every folded character is beyond ASCII: most of a report's
+		// bytes skip the map.
+		if r >= utf8.RuneSelf {
+			if f, ok := fold[r]; ok {
+				r = f
+			}
 		}
 		if t.tabbed && (i == 0 || raw[i-1] == '\n') {
 			end := strings.IndexByte(raw[i:], '\n')
@@ -74,22 +79,23 @@ func prepare(raw string) *text {
 	norm := []byte(b.String())
 	// Blank pinyin notes (數(shù)) and page numbers of PDF text in place, so
 	// offsets keep pointing at the same bytes.
-	for _, m := range pinyinNote.FindAllIndex(norm, -1) {
-		for i := m[0]; i < m[1]; i++ {
-			norm[i] = ' '
+	if bytes.IndexByte(norm, '(') >= 0 {
+		for _, m := range pinyinNote.FindAllIndex(norm, -1) {
+			for i := m[0]; i < m[1]; i++ {
+				norm[i] = ' '
+			}
 		}
 	}
-	for _, m := range pageNumber.FindAllSubmatchIndex(norm, -1) {
-		for i := m[2]; i < m[3]; i++ {
-			norm[i] = ' '
-		}
-	}
+	blankPageNumbers(norm)
 	// A page number beside a page break whose lines were joined (a PDF's
 	// text saved as one line: … 550 -2- \f 第二十条…) is no cell either.
-	for _, m := range pageNumberAtBreak.FindAllIndex(norm, -1) {
-		for i := m[0]; i < m[1]; i++ {
-			if norm[i] != '\f' {
-				norm[i] = ' '
+	// Only text with a page break can hold one.
+	if bytes.IndexByte(norm, '\f') >= 0 {
+		for _, m := range pageNumberAtBreak.FindAllIndex(norm, -1) {
+			for i := m[0]; i < m[1]; i++ {
+				if norm[i] != '\f' {
+					norm[i] = ' '
+				}
 			}
 		}
 	}
@@ -198,18 +204,65 @@ func dropRunningHeads(norm []byte, back []int) ([]byte, []int) {
 // keeps its position.
 func tabbed(raw string) bool {
 	n := 0
-	for _, l := range strings.Split(raw, "\n") {
+	// Line by line without splitting the text (no slice of every line).
+	for rest := raw; ; {
+		l, next, more := strings.Cut(rest, "\n")
 		if strings.Count(strings.TrimLeft(l, "\t "), "\t") >= 2 {
 			n++
 		}
+		if !more {
+			break
+		}
+		rest = next
 	}
 	return n >= 5
 }
 
-// pageNumber matches a page number alone on its line: "- 3 -", "第3页", "3/5".
+// pageNumberAtBreak matches a page number beside a form feed.
 var pageNumberAtBreak = regexp.MustCompile(`[-—][ \t]*[0-9]{1,3}[ \t]*[-—][ \t]*\f|\f[ \t]*[-—][ \t]*[0-9]{1,3}[ \t]*[-—]`)
 
-var pageNumber = regexp.MustCompile(`(?m)^([ \t]*(?:[-—][ \t]*[0-9]{1,3}[ \t]*[-—]|第[ \t]*[0-9]{1,3}[ \t]*页(?:[ \t]*[,，]?[ \t]*共[ \t]*[0-9]{1,3}[ \t]*页)?|[0-9]{1,3}[ \t]*/[ \t]*[0-9]{1,3})[ \t]*)$`)
+// pageNumberLine matches a line that is nothing but a page number: "- 3 -",
+// "第3页", "第3页，共5页", "3/5".
+var pageNumberLine = regexp.MustCompile(`^[ \t]*(?:[-—][ \t]*[0-9]{1,3}[ \t]*[-—]|第[ \t]*[0-9]{1,3}[ \t]*页(?:[ \t]*[,，]?[ \t]*共[ \t]*[0-9]{1,3}[ \t]*页)?|[0-9]{1,3}[ \t]*/[ \t]*[0-9]{1,3})[ \t]*$`)
+
+// pageNumberBytes are the bytes a page number line is made of: blanks,
+// digits, - / , and the bytes of — 第 页 共 ，.
+var pageNumberBytes = func() (set [256]bool) {
+	for _, c := range []byte(" \t0123456789-/,—第页共，") {
+		set[c] = true
+	}
+	return
+}()
+
+// blankPageNumbers blanks, in place, every line that is nothing but a page
+// number. A line is handed to the expression only when all its bytes can
+// be part of one and it holds a digit, so the text's other lines (nearly
+// all of them) cost a byte scan.
+func blankPageNumbers(norm []byte) {
+	for a := 0; a < len(norm); {
+		end := bytes.IndexByte(norm[a:], '\n')
+		if end < 0 {
+			end = len(norm)
+		} else {
+			end += a
+		}
+		line := norm[a:end]
+		digit, only := false, true
+		for _, c := range line {
+			if !pageNumberBytes[c] {
+				only = false
+				break
+			}
+			digit = digit || isDigit(c)
+		}
+		if only && digit && pageNumberLine.Match(line) {
+			for i := range line {
+				line[i] = ' '
+			}
+		}
+		a = end + 1
+	}
+}
 
 func (t *text) lineOf(off int) int {
 	if off >= len(t.back) {
