@@ -163,7 +163,8 @@ func detectLayout(s string) layout {
 func (p *parser) cells(lay layout, a, b int, labelEnd int) []cell {
 	s := p.t.norm
 	atEOF := strings.TrimSpace(s[b:]) == ""
-	var out []cell
+	// Room for a row of table 3 (seven cells, eight with 小计).
+	out := make([]cell, 0, 8)
 	add := func(ca, cb int, allowMulti bool) {
 		seg := s[ca:cb]
 		trim := strings.TrimSpace(seg)

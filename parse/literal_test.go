@@ -201,3 +201,19 @@ func FuzzNumberingStart(f *testing.F) {
 		}
 	})
 }
+
+// TestMayHoldHanYear: wherever hanYear matches, the precheck lets it run.
+func TestMayHoldHanYear(t *testing.T) {
+	pieces := []string{"二", "〇", "零", "○", "O", "0", "一", "二三", "年", " ", "x", "三"}
+	rng := rand.New(rand.NewPCG(9, 10))
+	var b strings.Builder
+	for range 100000 {
+		b.Reset()
+		for range rng.IntN(9) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		if s := b.String(); hanYear.MatchString(s) && !mayHoldHanYear(s) {
+			t.Fatalf("mayHoldHanYear(%q) = false, but hanYear matches", s)
+		}
+	}
+}

@@ -6,6 +6,7 @@ package parse
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"strings"
 
@@ -31,6 +32,11 @@ type Meta struct {
 func Text(name, content string, meta Meta) (*report.Report, error) {
 	if strings.TrimSpace(content) == "" {
 		return nil, fmt.Errorf("%s: the document is empty", name)
+	}
+	if len(content) > math.MaxInt32 {
+		// Offsets into the text are kept as int32 (text.go); the readers
+		// refuse texts far smaller (NIANBAO_MAX_TEXT_BYTES, 4 MB).
+		return nil, fmt.Errorf("%s: the text is larger than 2 GB", name)
 	}
 	t := prepare(content)
 	r := report.New(name)

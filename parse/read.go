@@ -107,10 +107,16 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 		if i+1 < len(labels) {
 			end = labels[i+1].a
 		}
-		var vals []cell
 		lb := extendLabel(s, l.b, end)
 		afterText, broken := false, ""
-		for _, c := range p.cells(lay, lb, end, lb) {
+		// The row's values are kept in the cells' own array: each is
+		// copied out before its place can be written.
+		cs := p.cells(lay, lb, end, lb)
+		vals := cs[:0:len(cs)]
+		if len(cs) == 0 {
+			vals = nil
+		}
+		for _, c := range cs {
 			if c.kind != kindText || c.glued {
 				c.afterText = afterText
 				vals = append(vals, c)

@@ -26,20 +26,20 @@ func kw(alts ...string) *words { return &words{alts: alts} }
 // in the text of each of its bytes.
 type squeezed struct {
 	s   string
-	pos []int
+	pos []int32
 }
 
 func squeeze(s string, base int) squeezed {
 	var b strings.Builder
 	b.Grow(len(s))
-	pos := make([]int, 0, len(s))
+	pos := make([]int32, 0, len(s))
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
 		case ' ', '\t', '\n', '\f', '\r':
 			continue
 		}
 		b.WriteByte(s[i])
-		pos = append(pos, base+i)
+		pos = append(pos, int32(base+i))
 	}
 	return squeezed{b.String(), pos}
 }
@@ -80,7 +80,7 @@ func (w *words) findIn(sq squeezed, s string, base int) [][2]int {
 		if h.a < end {
 			continue
 		}
-		out = append(out, [2]int{sq.pos[h.a], sq.pos[h.b-1] + 1})
+		out = append(out, [2]int{int(sq.pos[h.a]), int(sq.pos[h.b-1]) + 1})
 		end = h.b
 	}
 	return out
