@@ -42,9 +42,10 @@ func prepare(raw string) *text {
 	}
 	lineTabs := false // the current line holds a tab (a spreadsheet row)
 	for i, r := range raw {
-		// Every folded character is beyond ASCII: most of a report's
-		// bytes skip the map.
-		if r >= utf8.RuneSelf {
+		// Every folded character is beyond ASCII, and few of a report's
+		// characters are folded: a bit set answers for most of them
+		// before the map is asked.
+		if r >= utf8.RuneSelf && (r >= 1<<16 || foldSet[r>>6]&(1<<(r&63)) != 0) {
 			if f, ok := fold[r]; ok {
 				r = f
 			}
