@@ -361,23 +361,28 @@ func baseGap(lay layout) int {
 // padding tells whether the bar at i stands on a line holding only four or
 // more bars: the trace of merged cells, not a row of empty cells.
 func (p *parser) padding(i int) bool {
+	if i >= p.padLine.a && i < p.padLine.b {
+		return p.padLast // the bars of one line are asked in a row
+	}
 	s := p.t.norm
 	a := p.t.lineStart(i)
-	if v, ok := p.pad[a]; ok {
-		return v // one look per line, not per bar
-	}
 	b := strings.IndexByte(s[i:], '\n')
 	if b < 0 {
 		b = len(s)
 	} else {
 		b += i
 	}
-	line := strings.TrimSpace(s[a:b])
-	if p.pad == nil {
-		p.pad = map[int]bool{}
+	v, ok := p.pad[a]
+	if !ok {
+		line := strings.TrimSpace(s[a:b])
+		if p.pad == nil {
+			p.pad = map[int]bool{}
+		}
+		v = len(line) >= 4 && strings.Trim(line, "| ") == ""
+		p.pad[a] = v // one look per line, not per bar
 	}
-	p.pad[a] = len(line) >= 4 && strings.Trim(line, "| ") == ""
-	return p.pad[a]
+	p.padLine, p.padLast = span{a, b}, v
+	return v
 }
 
 func fieldsIndex(s string) [][2]int {

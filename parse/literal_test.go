@@ -151,6 +151,17 @@ func TestStartReAgrees(t *testing.T) {
 			if fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Fatalf("%s on %q: %v, the expression gives %v", name, s, got, want)
 			}
+			for _, from := range []int{0, len(s) / 3, len(s) / 2} {
+				var got [][]int
+				x.scan(s, from, false, func(m []int) bool { got = append(got, m); return true })
+				var want [][]int
+				for _, m := range x.re.FindAllStringIndex(s[from:], -1) {
+					want = append(want, []int{from + m[0], from + m[1]})
+				}
+				if fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Fatalf("%s.scan(%q, %d): %v, the expression gives %v", name, s, from, got, want)
+				}
+			}
 			if got, want := x.FindAllStringSubmatchIndex(s, -1), x.re.FindAllStringSubmatchIndex(s, -1); fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Fatalf("%s.FindAllStringSubmatchIndex(%q) = %v, the expression gives %v", name, s, got, want)
 			}

@@ -101,6 +101,8 @@ type parser struct {
 	pending    []pendingRow
 	tr         *Trace       // how the report is read, when asked
 	pad        map[int]bool // padding(), by line start
+	padLine    span         // the line padding() last looked at, and its answer
+	padLast    bool
 	// subtotals holds the 小计 column of an 8-column table 3, by row.
 	subtotals map[string]subtotal
 }
@@ -203,18 +205,15 @@ func headingAt(s string, re *startRe, from int) int {
 		from = 0
 	}
 	oneLine := !strings.Contains(s, "\n")
-	for pos := from; pos <= len(s); {
-		m := re.FindStringIndex(s[pos:])
-		if m == nil {
-			break
+	found := -1
+	re.scan(s, from, false, func(m []int) bool {
+		if oneLine || atLineStart(s, m[0]) {
+			found = m[0]
+			return false
 		}
-		a := pos + m[0]
-		if oneLine || atLineStart(s, a) {
-			return a
-		}
-		pos += m[1]
-	}
-	return -1
+		return true
+	})
+	return found
 }
 
 var headingPrefix = regexp.MustCompile(`(?:^|\n)[ \t|#*]*(?:[一二三四五六七八九十]{1,2}[ \t]*[、.,]?|\([一二三四五六七八九十]{1,2}\)|[0-9][ \t]*[.、])?[ \t]*$`)

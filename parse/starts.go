@@ -99,18 +99,47 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// FindStringIndex is regexp's FindStringIndex.
-func (x *startRe) FindStringIndex(s string) []int {
+// scan yields the matches of x in s at or after from, left to right and
+// not overlapping, as FindAllStringIndex finds them (with groups when
+// groups is set), until yield returns false. Where each start string next
+// occurs is kept from one match to the next, so a string that never
+// occurs costs one search, not one a match. None of the patterns matches
+// the empty string, so each search goes on where the last match ended.
+func (x *startRe) scan(s string, from int, groups bool, yield func(m []int) bool) {
 	if x.starts == nil {
-		return x.re.FindStringIndex(s)
+		for i := from; i <= len(s); {
+			var m []int
+			if groups {
+				m = x.re.FindStringSubmatchIndex(s[i:])
+			} else {
+				m = x.re.FindStringIndex(s[i:])
+			}
+			if m == nil {
+				return
+			}
+			for j, v := range m {
+				if v >= 0 {
+					m[j] = v + i
+				}
+			}
+			if !yield(m) {
+				return
+			}
+			i = m[1]
+		}
+		return
 	}
 	// next[k]: where starts[k] next occurs at or after i (-1: nowhere).
 	var buf [12]int
 	next := buf[:0]
 	for _, st := range x.starts {
-		next = append(next, strings.Index(s, st))
+		j := strings.Index(s[from:], st)
+		if j >= 0 {
+			j += from
+		}
+		next = append(next, j)
 	}
-	for i := 0; ; {
+	for i := from; i <= len(s); {
 		c := -1
 		for k, n := range next {
 			if n >= 0 && n < i {
@@ -126,40 +155,54 @@ func (x *startRe) FindStringIndex(s string) []int {
 			}
 		}
 		if c < 0 {
-			return nil
+			return
 		}
-		if m := x.anchored.FindStringIndex(s[c:]); m != nil {
-			return []int{c + m[0], c + m[1]}
+		var m []int
+		if groups {
+			m = x.anchored.FindStringSubmatchIndex(s[c:])
+		} else {
+			m = x.anchored.FindStringIndex(s[c:])
 		}
-		i = c + 1
+		if m == nil {
+			i = c + 1
+			continue
+		}
+		for j, v := range m {
+			if v >= 0 {
+				m[j] = v + c
+			}
+		}
+		if !yield(m) {
+			return
+		}
+		i = m[1]
 	}
 }
 
+// FindStringIndex is regexp's FindStringIndex.
+func (x *startRe) FindStringIndex(s string) []int {
+	if x.starts == nil {
+		return x.re.FindStringIndex(s)
+	}
+	var out []int
+	x.scan(s, 0, false, func(m []int) bool { out = m; return false })
+	return out
+}
+
 // FindAllStringIndex is regexp's FindAllStringIndex (n < 0: every match).
-// None of the patterns matches the empty string, so each search goes on
-// where the last match ended.
 func (x *startRe) FindAllStringIndex(s string, n int) [][]int {
 	if x.starts == nil {
 		return x.re.FindAllStringIndex(s, n)
 	}
 	var out [][]int
-	for from := 0; from <= len(s) && (n < 0 || len(out) < n); {
-		m := x.FindStringIndex(s[from:])
-		if m == nil {
-			break
-		}
-		out = append(out, []int{from + m[0], from + m[1]})
-		from += m[1]
+	if n == 0 {
+		return out
 	}
+	x.scan(s, 0, false, func(m []int) bool {
+		out = append(out, m)
+		return n < 0 || len(out) < n
+	})
 	return out
-}
-
-// MatchString is regexp's MatchString.
-func (x *startRe) MatchString(s string) bool {
-	if x.starts == nil {
-		return x.re.MatchString(s)
-	}
-	return x.FindStringIndex(s) != nil
 }
 
 // FindAllStringSubmatchIndex is regexp's FindAllStringSubmatchIndex
@@ -169,21 +212,20 @@ func (x *startRe) FindAllStringSubmatchIndex(s string, n int) [][]int {
 		return x.re.FindAllStringSubmatchIndex(s, n)
 	}
 	var out [][]int
-	for from := 0; from <= len(s) && (n < 0 || len(out) < n); {
-		m := x.FindStringIndex(s[from:])
-		if m == nil {
-			break
-		}
-		// The groups of the match found: the anchored expression run again
-		// where it starts.
-		sub := x.anchored.FindStringSubmatchIndex(s[from+m[0]:])
-		for i, v := range sub {
-			if v >= 0 {
-				sub[i] = v + from + m[0]
-			}
-		}
-		out = append(out, sub)
-		from += m[1]
+	if n == 0 {
+		return out
 	}
+	x.scan(s, 0, true, func(m []int) bool {
+		out = append(out, m)
+		return n < 0 || len(out) < n
+	})
 	return out
+}
+
+// MatchString is regexp's MatchString.
+func (x *startRe) MatchString(s string) bool {
+	if x.starts == nil {
+		return x.re.MatchString(s)
+	}
+	return x.FindStringIndex(s) != nil
 }

@@ -32,8 +32,9 @@ func prepare(raw string) *text {
 	raw = strings.ReplaceAll(raw, "\r\n", "\n")
 	raw = strings.ReplaceAll(raw, "\r", "\n")
 	t := &text{raw: raw}
-	var b strings.Builder
-	b.Grow(len(raw))
+	// The folded text is built in a byte slice that the blanking below
+	// edits in place: one copy of the text fewer than a Builder.
+	buf := make([]byte, 0, len(raw))
 	t.back = make([]int32, 0, len(raw)+1)
 	tab := ' '
 	if tabbed(raw) {
@@ -61,7 +62,7 @@ func prepare(raw string) *text {
 			// A spreadsheet row's last cell ends at the line's end: close
 			// it with a bar as the bar layouts close every cell, so an
 			// empty last cell is kept (规章\t\t\t is four cells).
-			b.WriteByte('|')
+			buf = append(buf, '|')
 			t.back = append(t.back, int32(i))
 		}
 		if r == '\t' {
@@ -70,14 +71,14 @@ func prepare(raw string) *text {
 		if r == '\ufffd' {
 			r = ' '
 		}
-		n := b.Len()
-		b.WriteRune(r)
-		for j := n; j < b.Len(); j++ {
+		n := len(buf)
+		buf = utf8.AppendRune(buf, r)
+		for j := n; j < len(buf); j++ {
 			t.back = append(t.back, int32(i))
 		}
 	}
 	t.back = append(t.back, int32(len(raw)))
-	norm := []byte(b.String())
+	norm := buf
 	// Blank pinyin notes (數(shù)) and page numbers of PDF text in place, so
 	// offsets keep pointing at the same bytes.
 	if bytes.IndexByte(norm, '(') >= 0 {
