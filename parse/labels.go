@@ -24,6 +24,7 @@ type label struct {
 func findLabels(t *text, sp span, tmpl []rowDef, anyOrder bool) []label {
 	var cands []label
 	sq := squeeze(t.norm[sp.a:sp.b], sp.a)
+	sq.indexFirsts(tmpl)
 	for i, row := range tmpl {
 		for _, m := range row.key.findIn(sq, t.norm[sp.a:sp.b], sp.a) {
 			a, b := m[0], m[1]

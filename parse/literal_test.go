@@ -228,3 +228,50 @@ func TestMayHoldHanYear(t *testing.T) {
 		}
 	}
 }
+
+// refFindIn is words.findIn without the index of first characters: a
+// strings.Index search of the table for each of the label's words.
+func refFindIn(w *words, sq squeezed) [][2]int {
+	sq.at, sq.indexed = nil, nil
+	return w.findIn(sq, "", 0)
+}
+
+// TestFindInIndexAgrees holds the indexed label search to the plain one,
+// for every row label of tables 2 and 3 over the fixtures (as printed,
+// on one line, and with their labels wrapped).
+func TestFindInIndexAgrees(t *testing.T) {
+	tmpls := [][]rowDef{t3Template, t2Template("2019"), t2Template("2021")}
+	files, _ := filepath.Glob(filepath.Join("testdata", "*.txt"))
+	if len(files) == 0 {
+		t.Fatal("no fixtures")
+	}
+	n := 0
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range []string{string(b), strings.ReplaceAll(string(b), "\n", ""), strings.ReplaceAll(string(b), "本年", "本\n年 ")} {
+			for _, tmpl := range tmpls {
+				sq := squeeze(s, 3)
+				sq.indexFirsts(tmpl)
+				if sq.indexed == nil {
+					t.Fatal("the template was not indexed")
+				}
+				for _, row := range tmpl {
+					if row.key.re != nil {
+						continue
+					}
+					got, want := row.key.findIn(sq, s, 3), refFindIn(row.key, sq)
+					if fmt.Sprint(got) != fmt.Sprint(want) {
+						t.Fatalf("%s, words %v: %v, the plain search gives %v", f, row.key.alts, got, want)
+					}
+					n += len(got)
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no label found at all: the comparison proves nothing")
+	}
+}

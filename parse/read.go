@@ -304,7 +304,13 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 		}
 	}
 	if table == 3 {
-		p.resolveJointly(rows2map(p, tmpl, rows), table)
+		if len(p.pending) > 0 {
+			p.resolveJointly(rows2map(p, tmpl, rows), table)
+		} else {
+			// Nothing to settle jointly (resolveJointly would return at
+			// once): the table's rows are not gathered for it.
+			p.pending = nil
+		}
 	}
 	if eight {
 		p.checkSubtotals(groups, lay)
