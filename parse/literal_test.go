@@ -232,7 +232,7 @@ func TestMayHoldHanYear(t *testing.T) {
 // refFindIn is words.findIn without the index of first characters: a
 // strings.Index search of the table for each of the label's words.
 func refFindIn(w *words, sq squeezed) [][2]int {
-	sq.at, sq.indexed = nil, nil
+	sq.at, sq.firsts = nil, nil
 	return w.findIn(sq, "", 0)
 }
 
@@ -255,7 +255,7 @@ func TestFindInIndexAgrees(t *testing.T) {
 			for _, tmpl := range tmpls {
 				sq := squeeze(s, 3)
 				sq.indexFirsts(tmpl)
-				if sq.indexed == nil {
+				if sq.firsts == nil {
 					t.Fatal("the template was not indexed")
 				}
 				for _, row := range tmpl {

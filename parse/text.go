@@ -109,13 +109,14 @@ func prepare(raw string) *text {
 	t.norm = string(norm)
 	// Lines are counted in the raw text, so that a line dropped from the
 	// folded text does not shift the line numbers cited to people.
-	t.lines = []int{0}
+	// Sized by a count of the line breaks (a fast scan), not grown.
+	t.lines = make([]int, 1, strings.Count(raw, "\n")+1)
 	for i := 0; i < len(raw); i++ {
 		if raw[i] == '\n' {
 			t.lines = append(t.lines, i+1)
 		}
 	}
-	t.normLines = []int{0}
+	t.normLines = make([]int, 1, strings.Count(t.norm, "\n")+1)
 	t.bars = make([]int32, len(t.norm)+1)
 	for i := 0; i < len(t.norm); i++ {
 		t.bars[i+1] = t.bars[i]

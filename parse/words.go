@@ -2,6 +2,7 @@ package parse
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -31,34 +32,38 @@ type squeezed struct {
 	// at, when set (indexFirsts), lists where each first character of the
 	// template's words stands in s: each word is then tried where its
 	// first character stands instead of by a scan of the whole table.
-	at      map[rune][]int32
-	indexed *[1 << 16 / 64]uint64 // the characters at lists
+	at     map[rune][]int32
+	firsts []rune // the characters at lists (nil: no index)
 }
 
 // indexFirsts records in sq where each of the first characters of the
 // template's literal words stands; findIn then looks only there. One pass
 // over the table instead of one search of the table per word.
 func (sq *squeezed) indexFirsts(tmpl []rowDef) {
-	want := new([1 << 16 / 64]uint64)
+	var firsts []rune
+	var low [256]bool // a first character's low byte: most runes stop here
 	for _, row := range tmpl {
 		if row.key == nil || row.key.re != nil {
 			continue
 		}
 		for _, alt := range row.key.alts {
 			r, _ := utf8.DecodeRuneInString(alt)
-			if r >= 1<<16 || r == utf8.RuneError {
+			if r == utf8.RuneError {
 				return // not indexed: findIn searches as before
 			}
-			want[r>>6] |= 1 << (r & 63)
+			if !slices.Contains(firsts, r) {
+				firsts = append(firsts, r)
+				low[r&255] = true
+			}
 		}
 	}
 	at := map[rune][]int32{}
 	for i, r := range sq.s {
-		if r < 1<<16 && want[r>>6]&(1<<(r&63)) != 0 {
+		if low[r&255] && slices.Contains(firsts, r) {
 			at[r] = append(at[r], int32(i))
 		}
 	}
-	sq.at, sq.indexed = at, want
+	sq.at, sq.firsts = at, firsts
 }
 
 func squeeze(s string, base int) squeezed {
@@ -90,7 +95,7 @@ func (w *words) findIn(sq squeezed, s string, base int) [][2]int {
 	type hit struct{ a, b, alt int }
 	var hits []hit
 	for k, alt := range w.alts {
-		if first, _ := utf8.DecodeRuneInString(alt); sq.indexed != nil && first < 1<<16 && sq.indexed[first>>6]&(1<<(first&63)) != 0 {
+		if first, _ := utf8.DecodeRuneInString(alt); slices.Contains(sq.firsts, first) {
 			// Every occurrence, left to right and not overlapping, as the
 			// search below finds them.
 			from := 0
