@@ -111,10 +111,13 @@ func prepare(raw string) *text {
 	// folded text does not shift the line numbers cited to people.
 	// Sized by a count of the line breaks (a fast scan), not grown.
 	t.lines = make([]int, 1, strings.Count(raw, "\n")+1)
-	for i := 0; i < len(raw); i++ {
-		if raw[i] == '\n' {
-			t.lines = append(t.lines, i+1)
+	for i := strings.IndexByte(raw, '\n'); i >= 0; {
+		t.lines = append(t.lines, i+1)
+		j := strings.IndexByte(raw[i+1:], '\n')
+		if j < 0 {
+			break
 		}
+		i += 1 + j
 	}
 	t.normLines = make([]int, 1, strings.Count(t.norm, "\n")+1)
 	t.bars = make([]int32, len(t.norm)+1)
@@ -206,6 +209,9 @@ func dropRunningHeads(norm []byte, back []int32) ([]byte, []int32) {
 // spreadsheet): then a tab separates cells like a bar, and an empty cell
 // keeps its position.
 func tabbed(raw string) bool {
+	if strings.IndexByte(raw, '\t') < 0 {
+		return false // most texts hold no tab at all
+	}
 	n := 0
 	// Line by line without splitting the text (no slice of every line).
 	for rest := raw; ; {
