@@ -3,9 +3,12 @@ package parse
 import (
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
+	"nianbao/generate"
 	"nianbao/internal/corpus"
+	"nianbao/registry"
 )
 
 // BenchmarkParse measures text parsing throughput over the 50 excerpts
@@ -37,3 +40,46 @@ func BenchmarkParse(b *testing.B) {
 
 // BenchmarkIngest measures the whole pipeline, files to DuckDB: parse on
 // all cores, then one transaction per report (replacing on re-ingest).
+
+// nationalTexts are the text reports of a national sample (the shape a
+// bulk ingest sees), made once for every run of BenchmarkParseNational.
+var nationalTexts = sync.OnceValues(func() ([]generate.NationalDoc, error) {
+	reg, err := registry.Default()
+	if err != nil {
+		return nil, err
+	}
+	var docs []generate.NationalDoc
+	err = generate.National(generate.NationalPlaces(reg, 1), generate.NationalOptions{Seed: 1, Limit: 1000}, func(d generate.NationalDoc) error {
+		if d.Format == "txt" {
+			docs = append(docs, d)
+		}
+		return nil
+	})
+	return docs, err
+})
+
+// BenchmarkParseNational parses generated national text reports, one
+// report per iteration (cycling over about 600 of them), with the meta a
+// manifest gives, as ingest does: -benchtime 5000x parses 5 000 reports.
+// It prints reports/s and µs/report; CPU per report is best read with
+// GOMAXPROCS=1 /usr/bin/time -f %U on the test binary (docs/benchmarks.md).
+func BenchmarkParseNational(b *testing.B) {
+	docs, err := nationalTexts()
+	if err != nil {
+		b.Fatal(err)
+	}
+	texts := make([]string, len(docs))
+	for i, d := range docs {
+		texts[i] = string(d.Data)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		d := docs[i%len(docs)]
+		if _, err := Text(d.Path, texts[i%len(docs)], Meta{Agency: d.Report.Agency, County: d.Report.County, Year: d.Report.Year}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "reports/s")
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N), "µs/report")
+}

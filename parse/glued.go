@@ -109,13 +109,17 @@ func groupSums(sp []float64) bool {
 	return true
 }
 
+// dropBlanks takes spaces and tabs out of a run of glued digits (built
+// once: a replacer is made on its first use).
+var dropBlanks = strings.NewReplacer(" ", "", "\t", "")
+
 // splitGlued reads numbers printed with no separator (规章000): every split
 // into the row's width is tried, and the accounting rules narrow them down
 // where they apply. When more than one split remains, nothing is read and a
 // finding lists the readings. It returns the chosen numbers and the note
 // that explains the choice.
 func (p *parser) splitGlued(c cell, width int, keep func([]float64) bool, name string, line int, cellCodes []string) ([]float64, string, bool) {
-	digits := strings.NewReplacer(" ", "", "\t", "").Replace(p.t.norm[c.a:c.b])
+	digits := dropBlanks.Replace(p.t.norm[c.a:c.b])
 	all := splits(digits, width)
 	cands := all
 	if keep != nil {

@@ -195,6 +195,10 @@ var headerWords = map[string]string{
 	"法律服务机构": "legal", "其他": "other_org", "小计": subtotalCol, "总计": "total",
 }
 
+// dropSpacesAndBreaks takes spaces and line breaks out of a header cell
+// (built once: a replacer is made on its first use).
+var dropSpacesAndBreaks = strings.NewReplacer(" ", "", "\n", "")
+
 // headerCols finds table 3's header cells in a grid table: the grid column
 // of each applicant column by its own words. It returns nil when the grid
 // table holds no such header.
@@ -211,7 +215,7 @@ func (p *parser) headerCols(table int) map[string]int {
 			if k >= len(g.Cols) {
 				break
 			}
-			word := strings.NewReplacer(" ", "", "\n", "").Replace(text)
+			word := dropSpacesAndBreaks.Replace(text)
 			if col, ok := headerWords[word]; ok {
 				if _, seen := hc[col]; !seen {
 					hc[col] = g.Cols[k]

@@ -41,7 +41,7 @@ func rows2map(p *parser, tmpl []rowDef, rows []rowCells) map[string][]float64 {
 		vec := make([]float64, len(report.T3Columns))
 		ok := true
 		for i, col := range report.T3Columns {
-			v, has := p.r.Cells[string(report.T3(code, col))]
+			v, has := p.r.Cells[cellCode(3, code, col)]
 			ok = ok && has
 			vec[i] = v
 		}

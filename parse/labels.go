@@ -24,12 +24,13 @@ type label struct {
 func findLabels(t *text, sp span, tmpl []rowDef, anyOrder bool) []label {
 	var cands []label
 	sq := squeeze(t.norm[sp.a:sp.b], sp.a)
+	sq.indexFirsts(tmpl)
 	for i, row := range tmpl {
 		for _, m := range row.key.findIn(sq, t.norm[sp.a:sp.b], sp.a) {
 			a, b := m[0], m[1]
 			numbered := false
-			if pm := prefixBefore.FindStringIndex(t.norm[max(sp.a, a-16):a]); pm != nil {
-				a = max(sp.a, a-16) + pm[0]
+			if pm, ok := numberingStart(t.norm[max(sp.a, a-16):a]); ok {
+				a = max(sp.a, a-16) + pm
 				numbered = true
 			}
 			// A numbered label may follow its group's label with no

@@ -44,7 +44,9 @@ func (p *parser) readMeta() {
 	if len(head) > 6000 {
 		head = head[:6000]
 	}
-	head = hanYear.ReplaceAllStringFunc(head, hanYearDigits)
+	if mayHoldHanYear(head) {
+		head = hanYear.ReplaceAllStringFunc(head, hanYearDigits)
+	}
 	lines := strings.Split(head, "\n")
 	r := p.r
 	if strings.Contains(p.t.raw, report.SyntheticMarker) || (synthetic.MatchString(head) && strings.Contains(head, "Nianbao")) {
@@ -103,7 +105,7 @@ func (p *parser) readMeta() {
 			r.Year, _ = strconv.Atoi(m[1])
 		}
 	}
-	compact := strings.NewReplacer("\n", "", " ", "", "\f", "").Replace(head)
+	compact := compactHead.Replace(head)
 	if r.Agency == "" {
 		// The page's own byline: 发布机构：… / 信息来源：….
 		if hasAny(compact, "发布机构", "发文机关", "发布单位", "来源", "编制单位") {
@@ -288,6 +290,24 @@ func shortCounty(c string) string {
 	return c
 }
 
+// mayHoldHanYear tells whether s holds 二 followed by a zero (二〇二三年,
+// 二零二三年), without which hanYear cannot match: most reports print
+// their years in digits, and the replacement is spared.
+func mayHoldHanYear(s string) bool {
+	for i := strings.Index(s, "二"); i >= 0; {
+		r, _ := utf8.DecodeRuneInString(s[i+len("二"):])
+		if strings.ContainsRune("〇零○O0", r) {
+			return true
+		}
+		j := strings.Index(s[i+len("二"):], "二")
+		if j < 0 {
+			break
+		}
+		i += len("二") + j
+	}
+	return false
+}
+
 func hanYearDigits(s string) string {
 	var b strings.Builder
 	for _, r := range s {
@@ -397,9 +417,13 @@ func shortTown(name string) string {
 	return name
 }
 
+// compactHead takes the line breaks, spaces and page breaks out of a
+// report's head (one replacer for every report).
+var compactHead = strings.NewReplacer("\n", "", " ", "", "\f", "")
+
 var (
 	// 全年共收到政府信息公开申请16件; 受理政府信息公开申请 17 件
-	appsStated = regexp.MustCompile(`(?:收到|受理|接收|新收|接到)[\p{Han}]{0,12}?申请(?:共|合计)?([0-9]+)件`)
+	appsStated = mustStartRe(`(?:收到|受理|接收|新收|接到)[\p{Han}]{0,12}?申请(?:共|合计)?([0-9]+)件`)
 	appsNone   = regexp.MustCompile(`未(?:收到|受理|接到|接收)[\p{Han}]{0,10}?申请`)
 )
 
@@ -416,24 +440,25 @@ func (p *parser) readNarrative() {
 	}
 	// Join the lines of the narrative: PDF text breaks sentences anywhere.
 	var b strings.Builder
-	var idx []int
+	b.Grow(end)
+	idx := make([]int32, 0, end)
 	for i := 0; i < end; i++ {
 		c := s[i]
 		if c == '\n' || c == ' ' || c == '\f' || c == '\t' {
 			continue
 		}
 		b.WriteByte(c)
-		idx = append(idx, i)
+		idx = append(idx, int32(i))
 	}
 	joined := b.String()
 	targets := []string{"t3.new.total", "t3.new.total+t3.carried_over.total"}
 	for _, m := range appsStated.FindAllStringSubmatchIndex(joined, -1) {
 		v, _ := strconv.Atoi(joined[m[2]:m[3]])
 		p.r.Narrative = append(p.r.Narrative, report.NarrativeFigure{
-			Text: joined[m[0]:m[1]], Line: p.t.lineOf(idx[m[0]]), Value: float64(v), Cells: targets})
+			Text: joined[m[0]:m[1]], Line: p.t.lineOf(int(idx[m[0]])), Value: float64(v), Cells: targets})
 	}
 	for _, m := range appsNone.FindAllStringIndex(joined, -1) {
 		p.r.Narrative = append(p.r.Narrative, report.NarrativeFigure{
-			Text: joined[m[0]:m[1]], Line: p.t.lineOf(idx[m[0]]), Value: 0, Cells: targets})
+			Text: joined[m[0]:m[1]], Line: p.t.lineOf(int(idx[m[0]])), Value: 0, Cells: targets})
 	}
 }

@@ -42,6 +42,17 @@ var fold = func() map[rune]rune {
 	return m
 }()
 
+// foldSet marks the characters of the basic plane that fold maps: 8 KB
+// that a report's text is looked up in before the map.
+var foldSet = func() (set [1 << 16 / 64]uint64) {
+	for r := range fold {
+		if r < 1<<16 {
+			set[r>>6] |= 1 << (r & 63)
+		}
+	}
+	return
+}()
+
 // pinyinNote matches the simplified-form annotations some traditional
 // copies carry after characters, such as 數(shù).
 var pinyinNote = regexp.MustCompile(`\((?:[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6})\)`)

@@ -6,6 +6,7 @@ package parse
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"strings"
 
@@ -32,9 +33,24 @@ func Text(name, content string, meta Meta) (*report.Report, error) {
 	if strings.TrimSpace(content) == "" {
 		return nil, fmt.Errorf("%s: the document is empty", name)
 	}
+	if len(content) > math.MaxInt32 {
+		// Offsets into the text are kept as int32 (text.go); the readers
+		// refuse texts far smaller (NIANBAO_MAX_TEXT_BYTES, 4 MB).
+		return nil, fmt.Errorf("%s: the text is larger than 2 GB", name)
+	}
 	t := prepare(content)
 	r := report.New(name)
 	r.Format = "text"
+	// Room for every cell of a report from the start: the maps would
+	// otherwise grow four or five times while the tables are read. A
+	// report without cells keeps no sources map (as Report.Set leaves it).
+	r.Cells = make(map[string]float64, cellsPerReport)
+	r.Sources = make(map[string]report.Source, cellsPerReport)
+	defer func() {
+		if len(r.Sources) == 0 {
+			r.Sources = nil
+		}
+	}()
 	p := &parser{t: t, r: r, grid: meta.Grid, tr: meta.trace}
 	if p.grid == nil && t.tabbed {
 		p.grid = tabGrid(t.raw)
@@ -63,6 +79,10 @@ func Text(name, content string, meta Meta) (*report.Report, error) {
 	return r, nil
 }
 
+// cellsPerReport is about the number of cells of a 2021 report with its
+// derived cells (tables 2–4 print about 220).
+const cellsPerReport = 256
+
 type parser struct {
 	t    *text
 	r    *report.Report
@@ -81,6 +101,8 @@ type parser struct {
 	pending    []pendingRow
 	tr         *Trace       // how the report is read, when asked
 	pad        map[int]bool // padding(), by line start
+	padLine    span         // the line padding() last looked at, and its answer
+	padLast    bool
 	// subtotals holds the 小计 column of an 8-column table 3, by row.
 	subtotals map[string]subtotal
 }
@@ -121,8 +143,8 @@ func (p *parser) sections() (t2, t3, t4 span) {
 		// No heading: table 3 starts at its first row label.
 		for _, m := range firstRowKey.FindAllStringIndex(s, -1) {
 			a := m[0]
-			if pm := prefixBefore.FindStringIndex(s[max(0, a-16):a]); pm != nil {
-				a = max(0, a-16) + pm[0]
+			if pm, ok := numberingStart(s[max(0, a-16):a]); ok {
+				a = max(0, a-16) + pm
 			}
 			if cellStart(s, a) {
 				h3 = a
@@ -174,18 +196,24 @@ func (p *parser) sections() (t2, t3, t4 span) {
 // start of a line (after an optional numeral such as 二、 or (三)), so that
 // the same words in the narrative are not taken for a heading. Text with
 // no line breaks at all (a pasted page) accepts any match.
-func headingAt(s string, re *regexp.Regexp, from int) int {
+//
+// The matches are taken one at a time, in the order FindAllStringIndex
+// gives them, so the search stops at the heading instead of going on to
+// the end of the text.
+func headingAt(s string, re *startRe, from int) int {
 	if from < 0 {
 		from = 0
 	}
 	oneLine := !strings.Contains(s, "\n")
-	for _, m := range re.FindAllStringIndex(s[from:], -1) {
-		a := from + m[0]
-		if oneLine || atLineStart(s, a) {
-			return a
+	found := -1
+	re.scan(s, from, false, func(m []int) bool {
+		if oneLine || atLineStart(s, m[0]) {
+			found = m[0]
+			return false
 		}
-	}
-	return -1
+		return true
+	})
+	return found
 }
 
 var headingPrefix = regexp.MustCompile(`(?:^|\n)[ \t|#*]*(?:[一二三四五六七八九十]{1,2}[ \t]*[、.,]?|\([一二三四五六七八九十]{1,2}\)|[0-9][ \t]*[.、])?[ \t]*$`)

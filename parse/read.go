@@ -107,10 +107,16 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 		if i+1 < len(labels) {
 			end = labels[i+1].a
 		}
-		var vals []cell
 		lb := extendLabel(s, l.b, end)
 		afterText, broken := false, ""
-		for _, c := range p.cells(lay, lb, end, lb) {
+		// The row's values are kept in the cells' own array: each is
+		// copied out before its place can be written.
+		cs := p.cells(lay, lb, end, lb)
+		vals := cs[:0:len(cs)]
+		if len(cs) == 0 {
+			vals = nil
+		}
+		for _, c := range cs {
 			if c.kind != kindText || c.glued {
 				c.afterText = afterText
 				vals = append(vals, c)
@@ -298,7 +304,13 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 		}
 	}
 	if table == 3 {
-		p.resolveJointly(rows2map(p, tmpl, rows), table)
+		if len(p.pending) > 0 {
+			p.resolveJointly(rows2map(p, tmpl, rows), table)
+		} else {
+			// Nothing to settle jointly (resolveJointly would return at
+			// once): the table's rows are not gathered for it.
+			p.pending = nil
+		}
 	}
 	if eight {
 		p.checkSubtotals(groups, lay)
@@ -461,12 +473,42 @@ func codes(table int, row string, cols []string) []string {
 }
 
 // cellCode is the code of a cell of table 2 or 3 (report.T2, report.T3).
+// The template's codes are made once (codeTable): a report asks for some
+// four hundred of them.
 func cellCode(table int, row, col string) string {
+	if c, ok := codeTable[cellKey{table, row, col}]; ok {
+		return c
+	}
 	if table == 2 {
 		return string(report.T2(row, col))
 	}
 	return string(report.T3(row, col))
 }
+
+type cellKey struct {
+	table    int
+	row, col string
+}
+
+// codeTable holds the code of every cell of tables 2 (both editions) and
+// 3 (with the 小计 column of the eight-column table), made by report.T2
+// and report.T3; it is only read once built.
+var codeTable = func() map[cellKey]string {
+	m := map[cellKey]string{}
+	for _, rows := range report.T2Rows {
+		for _, r := range rows {
+			for _, col := range r.Columns {
+				m[cellKey{2, r.Code, col}] = string(report.T2(r.Code, col))
+			}
+		}
+	}
+	for _, r := range report.T3Rows {
+		for _, col := range append(append([]string(nil), report.T3Columns...), subtotalCol) {
+			m[cellKey{3, r.Code, col}] = string(report.T3(r.Code, col))
+		}
+	}
+	return m
+}()
 
 // flag adds a finding on the cells of codes that are cells (the 小计
 // column of the 8-column table is a check, not a cell).

@@ -46,7 +46,8 @@ func loose(pattern string) string {
 // gap is what may stand between two characters of a label.
 const gap = `[ \t\n\f]*`
 
-var prefixBefore = regexp.MustCompile(`(?:[一二三四五六七八九十]{1,2}[ \t]*[、.,]|\([ \t]*[一二三四五六七八九十]{1,2}[ \t]*\)|[0-9][ \t]*[.、,]|\([ \t]*[0-9][ \t]*\)|[①②③④⑤⑥⑦⑧⑨⑩])[ \t]*$`)
+// A row's numbering before its label (一、 (三) 1. (2) ①) is found by
+// numberingStart (literal.go).
 
 var (
 	t3Cols = report.T3Columns
@@ -110,18 +111,18 @@ func t2Template(edition string) []rowDef {
 
 // Headings of sections 二 to 五: each table starts at its heading.
 var (
-	headT2 = regexp.MustCompile(loose(`主动公开政府信息情况|主动公开政府信息`))
-	headT3 = regexp.MustCompile(loose(`收到和处理政府信息公开申请情况|收到和处理政府信息公开申请`))
-	headT4 = regexp.MustCompile(loose(`政府信息公开行政复议[、,]?\s*行政诉讼情况|行政复议[、,]?\s*行政诉讼情况|行政复议[、,和及]?\s*(?:提起)?行政诉讼的?情况`))
-	headT5 = regexp.MustCompile(loose(`存在的主要问题及改进情况|存在的主要问题|其他需要报告的事项`))
+	headT2 = mustStartRe(loose(`主动公开政府信息情况|主动公开政府信息`))
+	headT3 = mustStartRe(loose(`收到和处理政府信息公开申请情况|收到和处理政府信息公开申请`))
+	headT4 = mustStartRe(loose(`政府信息公开行政复议[、,]?\s*行政诉讼情况|行政复议[、,]?\s*行政诉讼情况|行政复议[、,和及]?\s*(?:提起)?行政诉讼的?情况`))
+	headT5 = mustStartRe(loose(`存在的主要问题及改进情况|存在的主要问题|其他需要报告的事项`))
 
 	firstRowKey = kw("本年新收")
-	t2Start     = regexp.MustCompile(`第二十条|信息内容`)
-	t2FirstRow  = regexp.MustCompile(`规[ \t]*章`)
-	t4Start     = regexp.MustCompile(`行政复议`)
+	t2Start     = mustStartRe(`第二十条|信息内容`)
+	t2FirstRow  = mustStartRe(`规[ \t]*章`)
+	t4Start     = mustStartRe(`行政复议`)
 	t3SubRowKey = kw("逾期不补正", "未按收费通知")
 
 	// Words that show the 2019 or the 2021 template of table 2.
-	edition2019Words = regexp.MustCompile(`本年新制作|本年新公开|对外公开总数|上一年项目数|本年增\s*[/\\]|本年度增|政府集中采购|其他对外管理服务事项|采购总金额`)
-	edition2021Words = regexp.MustCompile(`本年制发|本年废止|现行有效|本年处理决定|本年收费金额|本年发件`)
+	edition2019Words = mustStartRe(`本年新制作|本年新公开|对外公开总数|上一年项目数|本年增\s*[/\\]|本年度增|政府集中采购|其他对外管理服务事项|采购总金额`)
+	edition2021Words = mustStartRe(`本年制发|本年废止|现行有效|本年处理决定|本年收费金额|本年发件`)
 )

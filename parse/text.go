@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // text is a report's text prepared for reading: folded for matching, with
@@ -17,7 +18,7 @@ import (
 type text struct {
 	raw       string
 	norm      string
-	back      []int   // back[i] = offset in raw of byte i of norm
+	back      []int32 // back[i] = offset in raw of byte i of norm (int32: half the memory of a map as long as the text)
 	lines     []int   // offsets in norm where lines start
 	pages     []int   // offsets in norm of form feeds (PDF page breaks)
 	normLines []int   // offsets in norm where lines start
@@ -31,9 +32,10 @@ func prepare(raw string) *text {
 	raw = strings.ReplaceAll(raw, "\r\n", "\n")
 	raw = strings.ReplaceAll(raw, "\r", "\n")
 	t := &text{raw: raw}
-	var b strings.Builder
-	b.Grow(len(raw))
-	t.back = make([]int, 0, len(raw)+1)
+	// The folded text is built in a byte slice that the blanking below
+	// edits in place: one copy of the text fewer than a Builder.
+	buf := make([]byte, 0, len(raw))
+	t.back = make([]int32, 0, len(raw)+1)
 	tab := ' '
 	if tabbed(raw) {
 		tab = '|'
@@ -41,8 +43,13 @@ func prepare(raw string) *text {
 	}
 	lineTabs := false // the current line holds a tab (a spreadsheet row)
 	for i, r := range raw {
-		if f, ok := fold[r]; ok {
-			r = f
+		// Every folded character is beyond ASCII, and few of a report's
+		// characters are folded: a bit set answers for most of them
+		// before the map is asked.
+		if r >= utf8.RuneSelf && (r >= 1<<16 || foldSet[r>>6]&(1<<(r&63)) != 0) {
+			if f, ok := fold[r]; ok {
+				r = f
+			}
 		}
 		if t.tabbed && (i == 0 || raw[i-1] == '\n') {
 			end := strings.IndexByte(raw[i:], '\n')
@@ -55,8 +62,8 @@ func prepare(raw string) *text {
 			// A spreadsheet row's last cell ends at the line's end: close
 			// it with a bar as the bar layouts close every cell, so an
 			// empty last cell is kept (规章\t\t\t is four cells).
-			b.WriteByte('|')
-			t.back = append(t.back, i)
+			buf = append(buf, '|')
+			t.back = append(t.back, int32(i))
 		}
 		if r == '\t' {
 			r = tab
@@ -64,32 +71,33 @@ func prepare(raw string) *text {
 		if r == '\ufffd' {
 			r = ' '
 		}
-		n := b.Len()
-		b.WriteRune(r)
-		for j := n; j < b.Len(); j++ {
-			t.back = append(t.back, i)
+		n := len(buf)
+		buf = utf8.AppendRune(buf, r)
+		for j := n; j < len(buf); j++ {
+			t.back = append(t.back, int32(i))
 		}
 	}
-	t.back = append(t.back, len(raw))
-	norm := []byte(b.String())
+	t.back = append(t.back, int32(len(raw)))
+	norm := buf
 	// Blank pinyin notes (數(shù)) and page numbers of PDF text in place, so
 	// offsets keep pointing at the same bytes.
-	for _, m := range pinyinNote.FindAllIndex(norm, -1) {
-		for i := m[0]; i < m[1]; i++ {
-			norm[i] = ' '
+	if bytes.IndexByte(norm, '(') >= 0 {
+		for _, m := range pinyinNote.FindAllIndex(norm, -1) {
+			for i := m[0]; i < m[1]; i++ {
+				norm[i] = ' '
+			}
 		}
 	}
-	for _, m := range pageNumber.FindAllSubmatchIndex(norm, -1) {
-		for i := m[2]; i < m[3]; i++ {
-			norm[i] = ' '
-		}
-	}
+	blankPageNumbers(norm)
 	// A page number beside a page break whose lines were joined (a PDF's
 	// text saved as one line: … 550 -2- \f 第二十条…) is no cell either.
-	for _, m := range pageNumberAtBreak.FindAllIndex(norm, -1) {
-		for i := m[0]; i < m[1]; i++ {
-			if norm[i] != '\f' {
-				norm[i] = ' '
+	// Only text with a page break can hold one.
+	if bytes.IndexByte(norm, '\f') >= 0 {
+		for _, m := range pageNumberAtBreak.FindAllIndex(norm, -1) {
+			for i := m[0]; i < m[1]; i++ {
+				if norm[i] != '\f' {
+					norm[i] = ' '
+				}
 			}
 		}
 	}
@@ -101,13 +109,17 @@ func prepare(raw string) *text {
 	t.norm = string(norm)
 	// Lines are counted in the raw text, so that a line dropped from the
 	// folded text does not shift the line numbers cited to people.
-	t.lines = []int{0}
-	for i := 0; i < len(raw); i++ {
-		if raw[i] == '\n' {
-			t.lines = append(t.lines, i+1)
+	// Sized by a count of the line breaks (a fast scan), not grown.
+	t.lines = make([]int, 1, strings.Count(raw, "\n")+1)
+	for i := strings.IndexByte(raw, '\n'); i >= 0; {
+		t.lines = append(t.lines, i+1)
+		j := strings.IndexByte(raw[i+1:], '\n')
+		if j < 0 {
+			break
 		}
+		i += 1 + j
 	}
-	t.normLines = []int{0}
+	t.normLines = make([]int, 1, strings.Count(t.norm, "\n")+1)
 	t.bars = make([]int32, len(t.norm)+1)
 	for i := 0; i < len(t.norm); i++ {
 		t.bars[i+1] = t.bars[i]
@@ -142,7 +154,7 @@ func (t *text) barsBefore(off int) int {
 // of a table they would otherwise be read as a cell or an empty line. The
 // form feed itself stays (it gives the page); back keeps the map to the
 // raw bytes.
-func dropRunningHeads(norm []byte, back []int) ([]byte, []int) {
+func dropRunningHeads(norm []byte, back []int32) ([]byte, []int32) {
 	if bytes.IndexByte(norm, '\f') < 0 {
 		return norm, back
 	}
@@ -174,7 +186,7 @@ func dropRunningHeads(norm []byte, back []int) ([]byte, []int) {
 		count[line]++
 	}
 	var out []byte
-	var outBack []int
+	var outBack []int32
 	prev := 0
 	for _, h := range heads {
 		line := strings.TrimSpace(string(norm[h.a:h.b]))
@@ -197,25 +209,75 @@ func dropRunningHeads(norm []byte, back []int) ([]byte, []int) {
 // spreadsheet): then a tab separates cells like a bar, and an empty cell
 // keeps its position.
 func tabbed(raw string) bool {
+	if strings.IndexByte(raw, '\t') < 0 {
+		return false // most texts hold no tab at all
+	}
 	n := 0
-	for _, l := range strings.Split(raw, "\n") {
+	// Line by line without splitting the text (no slice of every line).
+	for rest := raw; ; {
+		l, next, more := strings.Cut(rest, "\n")
 		if strings.Count(strings.TrimLeft(l, "\t "), "\t") >= 2 {
 			n++
 		}
+		if !more {
+			break
+		}
+		rest = next
 	}
 	return n >= 5
 }
 
-// pageNumber matches a page number alone on its line: "- 3 -", "第3页", "3/5".
+// pageNumberAtBreak matches a page number beside a form feed.
 var pageNumberAtBreak = regexp.MustCompile(`[-—][ \t]*[0-9]{1,3}[ \t]*[-—][ \t]*\f|\f[ \t]*[-—][ \t]*[0-9]{1,3}[ \t]*[-—]`)
 
-var pageNumber = regexp.MustCompile(`(?m)^([ \t]*(?:[-—][ \t]*[0-9]{1,3}[ \t]*[-—]|第[ \t]*[0-9]{1,3}[ \t]*页(?:[ \t]*[,，]?[ \t]*共[ \t]*[0-9]{1,3}[ \t]*页)?|[0-9]{1,3}[ \t]*/[ \t]*[0-9]{1,3})[ \t]*)$`)
+// pageNumberLine matches a line that is nothing but a page number: "- 3 -",
+// "第3页", "第3页，共5页", "3/5".
+var pageNumberLine = regexp.MustCompile(`^[ \t]*(?:[-—][ \t]*[0-9]{1,3}[ \t]*[-—]|第[ \t]*[0-9]{1,3}[ \t]*页(?:[ \t]*[,，]?[ \t]*共[ \t]*[0-9]{1,3}[ \t]*页)?|[0-9]{1,3}[ \t]*/[ \t]*[0-9]{1,3})[ \t]*$`)
+
+// pageNumberBytes are the bytes a page number line is made of: blanks,
+// digits, - / , and the bytes of — 第 页 共 ，.
+var pageNumberBytes = func() (set [256]bool) {
+	for _, c := range []byte(" \t0123456789-/,—第页共，") {
+		set[c] = true
+	}
+	return
+}()
+
+// blankPageNumbers blanks, in place, every line that is nothing but a page
+// number. A line is handed to the expression only when all its bytes can
+// be part of one and it holds a digit, so the text's other lines (nearly
+// all of them) cost a byte scan.
+func blankPageNumbers(norm []byte) {
+	for a := 0; a < len(norm); {
+		end := bytes.IndexByte(norm[a:], '\n')
+		if end < 0 {
+			end = len(norm)
+		} else {
+			end += a
+		}
+		line := norm[a:end]
+		digit, only := false, true
+		for _, c := range line {
+			if !pageNumberBytes[c] {
+				only = false
+				break
+			}
+			digit = digit || isDigit(c)
+		}
+		if only && digit && pageNumberLine.Match(line) {
+			for i := range line {
+				line[i] = ' '
+			}
+		}
+		a = end + 1
+	}
+}
 
 func (t *text) lineOf(off int) int {
 	if off >= len(t.back) {
 		off = len(t.back) - 1
 	}
-	raw := t.back[max(off, 0)]
+	raw := int(t.back[max(off, 0)])
 	return sort.Search(len(t.lines), func(i int) bool { return t.lines[i] > raw })
 }
 

@@ -2,8 +2,10 @@ package parse
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // A row label's words are matched on the text with its white space taken
@@ -26,22 +28,57 @@ func kw(alts ...string) *words { return &words{alts: alts} }
 // in the text of each of its bytes.
 type squeezed struct {
 	s   string
-	pos []int
+	pos []int32
+	// at, when set (indexFirsts), lists where each first character of the
+	// template's words stands in s: each word is then tried where its
+	// first character stands instead of by a scan of the whole table.
+	at     map[rune][]int32
+	firsts []rune // the characters at lists (nil: no index)
+}
+
+// indexFirsts records in sq where each of the first characters of the
+// template's literal words stands; findIn then looks only there. One pass
+// over the table instead of one search of the table per word.
+func (sq *squeezed) indexFirsts(tmpl []rowDef) {
+	var firsts []rune
+	var low [256]bool // a first character's low byte: most runes stop here
+	for _, row := range tmpl {
+		if row.key == nil || row.key.re != nil {
+			continue
+		}
+		for _, alt := range row.key.alts {
+			r, _ := utf8.DecodeRuneInString(alt)
+			if r == utf8.RuneError {
+				return // not indexed: findIn searches as before
+			}
+			if !slices.Contains(firsts, r) {
+				firsts = append(firsts, r)
+				low[r&255] = true
+			}
+		}
+	}
+	at := map[rune][]int32{}
+	for i, r := range sq.s {
+		if low[r&255] && slices.Contains(firsts, r) {
+			at[r] = append(at[r], int32(i))
+		}
+	}
+	sq.at, sq.firsts = at, firsts
 }
 
 func squeeze(s string, base int) squeezed {
 	var b strings.Builder
 	b.Grow(len(s))
-	pos := make([]int, 0, len(s))
+	pos := make([]int32, 0, len(s))
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
 		case ' ', '\t', '\n', '\f', '\r':
 			continue
 		}
 		b.WriteByte(s[i])
-		pos = append(pos, base+i)
+		pos = append(pos, int32(base+i))
 	}
-	return squeezed{b.String(), pos}
+	return squeezed{s: b.String(), pos: pos}
 }
 
 // findIn returns the matches in the squeezed text as offsets of the
@@ -58,6 +95,18 @@ func (w *words) findIn(sq squeezed, s string, base int) [][2]int {
 	type hit struct{ a, b, alt int }
 	var hits []hit
 	for k, alt := range w.alts {
+		if first, _ := utf8.DecodeRuneInString(alt); slices.Contains(sq.firsts, first) {
+			// Every occurrence, left to right and not overlapping, as the
+			// search below finds them.
+			from := 0
+			for _, i := range sq.at[first] {
+				if int(i) >= from && strings.HasPrefix(sq.s[i:], alt) {
+					hits = append(hits, hit{int(i), int(i) + len(alt), k})
+					from = int(i) + len(alt)
+				}
+			}
+			continue
+		}
 		for from := 0; from < len(sq.s); {
 			i := strings.Index(sq.s[from:], alt)
 			if i < 0 {
@@ -80,7 +129,7 @@ func (w *words) findIn(sq squeezed, s string, base int) [][2]int {
 		if h.a < end {
 			continue
 		}
-		out = append(out, [2]int{sq.pos[h.a], sq.pos[h.b-1] + 1})
+		out = append(out, [2]int{int(sq.pos[h.a]), int(sq.pos[h.b-1]) + 1})
 		end = h.b
 	}
 	return out
