@@ -38,9 +38,6 @@ func BenchmarkParse(b *testing.B) {
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "reports/s")
 }
 
-// BenchmarkIngest measures the whole pipeline, files to DuckDB: parse on
-// all cores, then one transaction per report (replacing on re-ingest).
-
 // nationalTexts are the text reports of a national sample (the shape a
 // bulk ingest sees), made once for every run of BenchmarkParseNational.
 var nationalTexts = sync.OnceValues(func() ([]generate.NationalDoc, error) {
