@@ -2,6 +2,8 @@ package parse
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -47,7 +49,9 @@ func (p *parser) zeroSteps() {
 	if p.tr == nil {
 		return
 	}
-	for code, src := range p.r.Sources {
+	// In code order, so that two traces of one document are the same.
+	for _, code := range slices.Sorted(maps.Keys(p.r.Sources)) {
+		src := p.r.Sources[code]
 		switch {
 		case strings.HasPrefix(src.Note, "空白单元格按0计"):
 			p.step(int(code[1]-'0'), "blank-as-zero", "")
