@@ -83,6 +83,23 @@ func RecheckCounty(ctx context.Context, st *store.Store, county string, from, to
 	return nil
 }
 
+// CountySpan is a county and the years of it to check again.
+type CountySpan struct {
+	County   string
+	From, To int
+}
+
+// RecheckCounties is RecheckCounty for many counties at once: the end of a
+// bulk ingest.
+func RecheckCounties(ctx context.Context, st *store.Store, spans []CountySpan, sheet *Sheet) error {
+	for _, c := range spans {
+		if err := RecheckCounty(ctx, st, c.County, c.From, c.To, sheet); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func fromStore(s *store.AssessDoc) *Doc {
 	d := &Doc{ID: s.ID, Agency: s.Agency, County: s.County, Year: s.Year, Edition: s.Edition,
 		PublishedOn: s.PublishedOn, Cells: s.Cells, Raw: s.Raw}
