@@ -145,6 +145,7 @@ func Check(docs []*Doc, from, to int, sheet *Sheet) (map[int64]store.AssessResul
 		}
 	}
 	results := map[int64]store.AssessResult{}
+	pairs := pairShares{}
 	for _, d := range docs {
 		if d.Year < from || d.Year > to {
 			continue
@@ -181,7 +182,13 @@ func Check(docs []*Doc, from, to int, sheet *Sheet) (map[int64]store.AssessResul
 				if !ok {
 					continue
 				}
-				if s := Jaccard(mine, theirs); s > bestShare {
+				// A peer whose share cannot reach the threshold, or beat the
+				// best so far, changes nothing: the best below the threshold
+				// is never reported. Sizes alone tell (jaccardBound).
+				if b := jaccardBound(mine, theirs); b < sheet.CopyThreshold || b <= bestShare {
+					continue
+				}
+				if s := pairs.share(d.ID, o.ID, mine, theirs); s > bestShare {
 					best, bestShare = o, s
 				}
 			}
@@ -208,6 +215,20 @@ func Check(docs []*Doc, from, to int, sheet *Sheet) (map[int64]store.AssessResul
 		results[d.ID] = res
 	}
 	return results, nil
+}
+
+// pairShares keeps each pair's Jaccard share, which is symmetric: a
+// county-year of n texts is compared n(n-1)/2 times, not n(n-1).
+type pairShares map[[2]int64]float64
+
+func (p pairShares) share(a, b int64, ta, tb Text) float64 {
+	k := [2]int64{min(a, b), max(a, b)}
+	if s, ok := p[k]; ok {
+		return s
+	}
+	s := Jaccard(ta, tb)
+	p[k] = s
+	return s
 }
 
 // copied compares two texts and, above the sheet's threshold, returns the
