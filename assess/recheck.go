@@ -12,6 +12,7 @@ package assess
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -83,21 +84,55 @@ func RecheckCounty(ctx context.Context, st *store.Store, county string, from, to
 	return nil
 }
 
-// CountySpan is a county and the years of it to check again.
-type CountySpan struct {
-	County   string
-	From, To int
-}
+// CountySpan is a county and the years of it to check again (From..To).
+type CountySpan = store.CountySpan
 
-// RecheckCounties is RecheckCounty for many counties at once: the end of a
-// bulk ingest.
+// recheckChunk is how many counties one round of RecheckCounties reads and
+// writes together: a handful of queries and one transaction per round,
+// while the round's cells stay a few hundred MB at most.
+const recheckChunk = 64
+
+// RecheckCounties is RecheckCounty for many counties at once, the end of a
+// bulk ingest: per round of counties, their reports are read with four
+// queries in all, checked county by county, and written in one
+// transaction. A county whose check fails is reported in the error; the
+// others are written all the same.
 func RecheckCounties(ctx context.Context, st *store.Store, spans []CountySpan, sheet *Sheet) error {
-	for _, c := range spans {
-		if err := RecheckCounty(ctx, st, c.County, c.From, c.To, sheet); err != nil {
-			return err
+	var errs []error
+	for len(spans) > 0 {
+		n := min(len(spans), recheckChunk)
+		round := spans[:n]
+		spans = spans[n:]
+		read := make([]store.CountySpan, len(round))
+		for i, c := range round {
+			// The year before too: rule 5 and copying look back one year.
+			read[i] = store.CountySpan{County: c.County, From: c.From - 1, To: c.To}
+		}
+		byCounty, err := st.CountiesDocs(ctx, read)
+		if err != nil {
+			return fmt.Errorf("评估检查 %d 个县（区）: %w", len(round), err)
+		}
+		results := map[int64]store.AssessResult{}
+		for _, c := range round {
+			stored := byCounty[c.County]
+			docs := make([]*Doc, len(stored))
+			for i, s := range stored {
+				docs[i] = fromStore(s)
+			}
+			res, err := Check(docs, c.From, c.To, sheet)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("评估检查 %s: %w", c.County, err))
+				continue
+			}
+			for id, r := range res {
+				results[id] = r
+			}
+		}
+		if err := st.ReplaceAssessment(ctx, OwnRules, results); err != nil {
+			return fmt.Errorf("评估检查 %d 个县（区）: %w", len(round), err)
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 func fromStore(s *store.AssessDoc) *Doc {
