@@ -246,7 +246,18 @@ func (s *Store) saveIn(ctx context.Context, conn *writer, r *report.Report, opt 
 	}
 	author := opt.Author
 	if !found {
-		if err = conn.QueryRowContext(ctx, sqlInsertReport, r.Agency, r.County, r.Year, r.Edition, format,
+		if id, ok := conn.newID(); ok {
+			// An id drawn for the batch: the row goes through the Appender.
+			var day any
+			if day, err = dateValue(published); err != nil {
+				return res, err
+			}
+			res.ID = id
+			if err = conn.appendRow("reports", id, r.Agency, r.County, int32(r.Year), r.Edition, format, r.File, r.SHA256, day,
+				r.Synthetic, now, ag.id, int32(1), kind); err != nil {
+				return res, err
+			}
+		} else if err = conn.QueryRowContext(ctx, sqlInsertReport, r.Agency, r.County, r.Year, r.Edition, format,
 			r.File, r.SHA256, published, r.Synthetic, now, ag.id, kind).Scan(&res.ID); err != nil {
 			return res, err
 		}
