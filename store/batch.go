@@ -35,6 +35,61 @@ type writer struct {
 	// reports, in the order they come, so their rows are appended like the
 	// cells (nil: insert each report and take the id it gets).
 	ids []int64
+	// audits are the batch's audit rows not yet written: they go through
+	// the Appender with seq drawn for all of them at once (flushAudits).
+	audits []auditRow
+}
+
+// auditRow is a row of audit_log but its seq.
+type auditRow struct {
+	at                             time.Time
+	author, action, agency, county string
+	year                           int
+	target                         string
+	oldValue, newValue, comment    any
+}
+
+// audit records a row in the audit log: at once outside a batch, queued in
+// one (seq is taken when the queue is written, so the log keeps the order
+// the rows were made in as long as every audit of the batch is queued or
+// the queue is written first; see flushAudits).
+func (w *writer) audit(ctx context.Context, a auditRow) error {
+	if w.stmts != nil {
+		w.audits = append(w.audits, a)
+		return nil
+	}
+	_, err := w.ExecContext(ctx, sqlInsertAudit, a.at, a.author, a.action, a.agency, a.county, a.year, a.target, a.oldValue, a.newValue, a.comment)
+	return err
+}
+
+const sqlDrawAuditSeq = `SELECT nextval('audit_seq') FROM range(?)`
+
+// flushAudits writes the queued audit rows: seqs drawn in one query, rows
+// appended. Called before any statement of the batch writes an audit row
+// itself, and before the batch commits.
+func (w *writer) flushAudits(ctx context.Context) error {
+	if len(w.audits) == 0 {
+		return nil
+	}
+	seqs := make([]int64, 0, len(w.audits))
+	var seq int64
+	if err := eachRow(ctx, w, sqlDrawAuditSeq, []any{&seq}, func() error {
+		seqs = append(seqs, seq)
+		return nil
+	}, len(w.audits)); err != nil {
+		return err
+	}
+	if len(seqs) != len(w.audits) {
+		return fmt.Errorf("audit: %d seqs for %d rows", len(seqs), len(w.audits))
+	}
+	slices.Sort(seqs)
+	for i, a := range w.audits {
+		if err := w.appendRow("audit_log", seqs[i], a.at, a.author, a.action, a.agency, a.county, int32(a.year), a.target, a.oldValue, a.newValue, a.comment); err != nil {
+			return err
+		}
+	}
+	w.audits = w.audits[:0]
+	return nil
 }
 
 // newID hands out the next id drawn for the batch.
@@ -432,6 +487,9 @@ func (s *Store) saveBatch(ctx context.Context, items []BatchItem, res []SaveResu
 				}
 			}
 		}
+	}
+	if err = w.flushAudits(ctx); err != nil {
+		return -1, err
 	}
 	if len(w.ids) > 0 {
 		// Every drawn id is used by a new report; one left over would leave

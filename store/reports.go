@@ -222,6 +222,10 @@ func (s *Store) saveIn(ctx context.Context, conn *writer, r *report.Report, opt 
 	if !found && ag.county != "" && (b == nil || b.orphans) {
 		// Correcting the county by ingesting again: a county-less report
 		// (待归属) of this name and year becomes this agency's report.
+		// Its audit row is written by a statement: the queue goes first.
+		if err = conn.flushAudits(ctx); err != nil {
+			return res, err
+		}
 		if found, err = s.adopt(ctx, conn, r, ag, &cur, opt.Author, now); err != nil {
 			return res, err
 		}
@@ -303,8 +307,8 @@ func (s *Store) saveIn(ctx context.Context, conn *writer, r *report.Report, opt 
 		return res, err
 	}
 	if !res.Current {
-		if _, err = conn.ExecContext(ctx, sqlInsertAudit, now, auditAuthor(author), "hold", r.Agency, r.County, r.Year,
-			fmt.Sprintf("report %d v%d", res.ID, res.Version), cur.hash, r.SHA256, res.Held); err != nil {
+		if err = conn.audit(ctx, auditRow{now, auditAuthor(author), "hold", r.Agency, r.County, r.Year,
+			fmt.Sprintf("report %d v%d", res.ID, res.Version), cur.hash, r.SHA256, res.Held}); err != nil {
 			return res, err
 		}
 		return res, nil
@@ -323,7 +327,7 @@ func (s *Store) saveIn(ctx context.Context, conn *writer, r *report.Report, opt 
 		if found {
 			old = cur.hash
 		}
-		if _, err = conn.ExecContext(ctx, sqlInsertAudit, now, author, "upload", r.Agency, r.County, r.Year, r.File, old, r.SHA256, ""); err != nil {
+		if err = conn.audit(ctx, auditRow{now, author, "upload", r.Agency, r.County, r.Year, r.File, old, r.SHA256, ""}); err != nil {
 			return res, err
 		}
 	}
@@ -419,6 +423,10 @@ func (s *Store) makeCurrent(ctx context.Context, conn *writer, id int64, version
 		}
 	}
 	if !conn.noCorrections {
+		// Orphaned corrections are audited by statements: the queue first.
+		if err = conn.flushAudits(ctx); err != nil {
+			return nil, 0, err
+		}
 		if orphans, applied, err = applyCorrections(ctx, conn, r, now); err != nil {
 			return nil, 0, err
 		}
