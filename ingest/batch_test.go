@@ -31,8 +31,8 @@ var dumpQueries = map[string]string{
 	"report_history":   `SELECT agency, county, year, report_id, source_file, sha256 FROM report_history`,
 	"narratives":       `SELECT agency, county, year, position, section, body FROM narratives`,
 	// The rank keeps the log's order in the comparison (seq itself may skip).
-	"audit_log":        `SELECT rank() OVER (ORDER BY seq), author, action, agency, county, year, target, coalesce(old_value, ''), coalesce(new_value, ''), coalesce(comment, '') FROM audit_log`,
-	"agencies":         `SELECT id, name, county, registered FROM agencies WHERE NOT registered`,
+	"audit_log": `SELECT rank() OVER (ORDER BY seq), author, action, agency, county, year, target, coalesce(old_value, ''), coalesce(new_value, ''), coalesce(comment, '') FROM audit_log`,
+	"agencies":  `SELECT id, name, county, registered FROM agencies WHERE NOT registered`,
 }
 
 // dump renders each table as sorted lines.
