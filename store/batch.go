@@ -38,6 +38,19 @@ type writer struct {
 	// audits are the batch's audit rows not yet written: they go through
 	// the Appender with seq drawn for all of them at once (flushAudits).
 	audits []auditRow
+	// codes are the cell codes of codesOf in the catalogue's order,
+	// computed once for its version rows and its current rows.
+	codesOf *report.Report
+	codes   []string
+}
+
+// codesFor is r.Codes(), kept while r gains no cell (laying corrections
+// over r may add one; none is ever removed).
+func (w *writer) codesFor(r *report.Report) []string {
+	if w.codesOf != r || len(w.codes) != len(r.Cells) {
+		w.codesOf, w.codes = r, r.Codes()
+	}
+	return w.codes
 }
 
 // auditRow is a row of audit_log but its seq.

@@ -442,12 +442,12 @@ func (s *Store) makeCurrent(ctx context.Context, conn *writer, id int64, version
 
 // appendRows loads cells, sources and findings with DuckDB's Appender.
 func appendRows(w *writer, id int64, r *report.Report) error {
-	for _, code := range r.Codes() {
+	for _, code := range w.codesFor(r) {
 		if err := w.appendRow("cells", id, code, r.Cells[code]); err != nil {
 			return err
 		}
 	}
-	for _, code := range r.Codes() {
+	for _, code := range w.codesFor(r) {
 		s, ok := r.Sources[code]
 		if !ok {
 			continue

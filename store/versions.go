@@ -102,12 +102,12 @@ func storeVersion(ctx context.Context, w *writer, id int64, version int, r *repo
 		r.Synthetic, n, t3, t4, auditAuthor(author), nullStr(held), now); err != nil {
 		return err
 	}
-	for _, code := range r.Codes() {
+	for _, code := range w.codesFor(r) {
 		if err := w.appendRow("version_cells", id, int32(version), code, r.Cells[code]); err != nil {
 			return err
 		}
 	}
-	for _, code := range r.Codes() {
+	for _, code := range w.codesFor(r) {
 		s, ok := r.Sources[code]
 		if !ok {
 			continue
