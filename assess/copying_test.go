@@ -1,6 +1,7 @@
 package assess
 
 import (
+	"regexp"
 	"testing"
 )
 
@@ -51,5 +52,22 @@ func TestJaccardPackedMatchesStrings(t *testing.T) {
 				t.Errorf("share %v above its bound %v", want, b)
 			}
 		})
+	}
+}
+
+// TestPlainLookupsMatchRegexps: the word lookups that replaced two regular
+// expressions of the form checks give what the expressions gave.
+func TestPlainLookupsMatchRegexps(t *testing.T) {
+	old := regexp.MustCompile(`政府信息公开情况统计表|主动公开政府信息数|收到申请数|依申请公开信息目录数`)
+	for _, s := range []string{
+		"", "本年度未收取信息处理费。", "本机关未收费。", "收取了复印费", "收取过程中产生的各项工本费用", "收取", "不收取任何费用",
+		"收到申请数12件，主动公开政府信息数30条", "主动公开政府信息数30条，收到申请数12件", "依申请公开信息目录数", "政府信息公开情况统计表（2018）",
+	} {
+		if got, want := statesFee(s), feeStated.MatchString(s); got != want {
+			t.Errorf("statesFee(%q) = %v, the expression says %v", s, got, want)
+		}
+		if got, want := firstOldLayout(s), old.FindString(s); got != want {
+			t.Errorf("firstOldLayout(%q) = %q, the expression says %q", s, got, want)
+		}
 	}
 }
