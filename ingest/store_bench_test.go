@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -130,17 +131,31 @@ func BenchmarkStoreBatch(b *testing.B) {
 		limit = n
 	}
 	national := parsedCorpus(b, nationalByFormat(b, limit)["txt"])
+	// NIANBAO_BENCH_BATCH lists the batch sizes to try (default: ingest's).
+	sizes := []int{ingest.DefaultBatchSize}
+	if v := os.Getenv("NIANBAO_BENCH_BATCH"); v != "" {
+		sizes = nil
+		for _, f := range strings.Split(v, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n < 1 {
+				b.Fatalf("NIANBAO_BENCH_BATCH=%q: want sizes like 256,1024", v)
+			}
+			sizes = append(sizes, n)
+		}
+	}
 	for _, c := range []struct {
 		name   string
 		parsed []ingest.Result
 	}{{"generated", generated}, {"national-txt", national}} {
-		b.Run(c.name, func(b *testing.B) {
-			var f storeFigures
-			for b.Loop() {
-				f = measureStore(b, c.parsed, ingest.DefaultBatchSize)
-			}
-			reportStore(b, f)
-		})
+		for _, size := range sizes {
+			b.Run(fmt.Sprintf("%s/batch=%d", c.name, size), func(b *testing.B) {
+				var f storeFigures
+				for b.Loop() {
+					f = measureStore(b, c.parsed, size)
+				}
+				reportStore(b, f)
+			})
+		}
 	}
 }
 
