@@ -145,6 +145,54 @@ func Jaccard(a, b Text) float64 {
 	return float64(inter) / float64(len(x)+len(y)-inter)
 }
 
+// jaccardIf is Jaccard(a, b) for a caller that only wants shares that keep
+// accepts (keep must hold for a share if it holds for a smaller one, as
+// "at least the threshold and above the best so far" does). It stops the
+// merge as soon as the shingles left cannot bring the common count to the
+// least share keep takes, and then returns exact false with an upper
+// bound on the share; with a threshold of 0.93 most pairs stop within a
+// few percent of their shingles. Otherwise the share is Jaccard's exactly.
+func jaccardIf(a, b Text, keep func(float64) bool) (share float64, exact bool) {
+	n, m := len(a.shingles), len(b.shingles)
+	if n == 0 || m == 0 {
+		return 0, true
+	}
+	ratio := func(k int) float64 { return float64(k) / float64(n+m-k) }
+	// need: the fewest common shingles whose share keep takes.
+	lo, hi := 0, min(n, m)+1
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if keep(ratio(mid)) {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	need := lo
+	if need > min(n, m) {
+		return ratio(min(n, m)), false
+	}
+	inter := 0
+	x, y := a.shingles, b.shingles
+	i, j := 0, 0
+	for i < len(x) && j < len(y) {
+		if inter+min(len(x)-i, len(y)-j) < need {
+			return ratio(need - 1), false
+		}
+		switch {
+		case x[i] == y[j]:
+			inter++
+			i++
+			j++
+		case x[i].less(y[j]):
+			i++
+		default:
+			j++
+		}
+	}
+	return ratio(inter), true
+}
+
 // jaccardBound is the largest Jaccard two sets of these sizes can have:
 // the smaller one wholly inside the larger.
 func jaccardBound(a, b Text) float64 {

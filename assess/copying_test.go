@@ -51,6 +51,18 @@ func TestJaccardPackedMatchesStrings(t *testing.T) {
 			if b := jaccardBound(ta, tb); want > b {
 				t.Errorf("share %v above its bound %v", want, b)
 			}
+			// Stopping early: exact whenever the share is wanted, a true
+			// upper bound when it is not.
+			for _, floor := range []float64{0, 0.1, 0.3, 0.5, want, 0.93, 1} {
+				keep := func(s float64) bool { return s >= floor }
+				got, exact := jaccardIf(ta, tb, keep)
+				switch {
+				case exact && got != want:
+					t.Errorf("floor %v: jaccardIf = %v exact, Jaccard %v", floor, got, want)
+				case !exact && (keep(want) || got < want):
+					t.Errorf("floor %v: jaccardIf stopped at bound %v, Jaccard %v", floor, got, want)
+				}
+			}
 		})
 	}
 }

@@ -219,11 +219,13 @@ func Check(docs []*Doc, from, to int, sheet *Sheet) (map[int64]store.AssessResul
 				}
 				// A peer whose share cannot reach the threshold, or beat the
 				// best so far, changes nothing: the best below the threshold
-				// is never reported. Sizes alone tell (jaccardBound).
-				if b := jaccardBound(mine, theirs); b < sheet.CopyThreshold || b <= bestShare {
+				// is never reported. Sizes alone often tell (jaccardBound),
+				// else the merge stops once it cannot (jaccardIf).
+				keep := func(s float64) bool { return s >= sheet.CopyThreshold && s > bestShare }
+				if !keep(jaccardBound(mine, theirs)) {
 					continue
 				}
-				if s := pairs.share(d.ID, o.ID, mine, theirs); s > bestShare {
+				if s, ok := pairs.share(d.ID, o.ID, mine, theirs, keep); ok {
 					best, bestShare = o, s
 				}
 			}
@@ -252,18 +254,26 @@ func Check(docs []*Doc, from, to int, sheet *Sheet) (map[int64]store.AssessResul
 	return results, nil
 }
 
-// pairShares keeps each pair's Jaccard share, which is symmetric: a
-// county-year of n texts is compared n(n-1)/2 times, not n(n-1).
-type pairShares map[[2]int64]float64
+// pairShares keeps each pair's share, which is symmetric: a county-year
+// of n texts is compared n(n-1)/2 times, not n(n-1). A pair whose merge
+// stopped early keeps the bound it stopped at.
+type pairShares map[[2]int64]pairShare
 
-func (p pairShares) share(a, b int64, ta, tb Text) float64 {
+type pairShare struct {
+	share float64 // exact, or an upper bound when !exact
+	exact bool
+}
+
+// share is the pair's Jaccard share when keep takes it (ok), computed at
+// most once exactly.
+func (p pairShares) share(a, b int64, ta, tb Text, keep func(float64) bool) (float64, bool) {
 	k := [2]int64{min(a, b), max(a, b)}
-	if s, ok := p[k]; ok {
-		return s
+	if c, ok := p[k]; ok && (c.exact || !keep(c.share)) {
+		return c.share, c.exact && keep(c.share)
 	}
-	s := Jaccard(ta, tb)
-	p[k] = s
-	return s
+	s, exact := jaccardIf(ta, tb, keep)
+	p[k] = pairShare{s, exact}
+	return s, exact && keep(s)
 }
 
 // copied compares two texts and, above the sheet's threshold, returns the
