@@ -28,8 +28,8 @@ type storeFigures struct {
 	// DuckDB's threads included) over the same spans: on a shared machine
 	// the wall clock counts the other processes' turns too.
 	StoreCPU, RecheckCPU time.Duration
-	Cells   int
-	Floor   time.Duration
+	Cells                int
+	Floor                time.Duration
 }
 
 func (f storeFigures) String() string {
