@@ -172,8 +172,11 @@ const (
 FROM reports r JOIN s ON r.county = s.county AND r.year BETWEEN s.y0 AND s.y1 ORDER BY r.county, r.year, r.agency, r.id`
 	sqlSpansCells = spansCTE + `SELECT c.report_id, c.code, c.value FROM cells c JOIN reports r ON r.id = c.report_id
 JOIN s ON r.county = s.county AND r.year BETWEEN s.y0 AND s.y1`
+	// Only the printed texts without a digit: the checks read Raw for cells
+	// printed blank (—, /, 无), and a text with a digit is never one. Most
+	// cells print a number, so most rows stay in the database.
 	sqlSpansRaw = spansCTE + `SELECT c.report_id, c.code, coalesce(c.raw, '') FROM cell_sources c JOIN reports r ON r.id = c.report_id
-JOIN s ON r.county = s.county AND r.year BETWEEN s.y0 AND s.y1`
+JOIN s ON r.county = s.county AND r.year BETWEEN s.y0 AND s.y1 WHERE NOT regexp_matches(coalesce(c.raw, ''), '[0-9０-９]')`
 	sqlSpansNarrative = spansCTE + `SELECT n.agency, n.county, n.year, n.section, n.body FROM narratives n
 JOIN s ON n.county = s.county AND n.year BETWEEN s.y0 AND s.y1 ORDER BY n.county, n.agency, n.year, n.position`
 )
@@ -181,7 +184,8 @@ JOIN s ON n.county = s.county AND n.year BETWEEN s.y0 AND s.y1 ORDER BY n.county
 // CountiesDocs is CountyDocs for many counties at once, each over its own
 // years: four queries in all however many counties there are (a bulk
 // ingest re-checks hundreds). The documents come by county, in the order
-// CountyDocs gives them.
+// CountyDocs gives them; their Raw holds only the printed texts without a
+// digit (the only ones the checks look at).
 func (s *Store) CountiesDocs(ctx context.Context, spans []CountySpan) (map[string][]*AssessDoc, error) {
 	counties := make([]string, len(spans))
 	from, to := make([]int32, len(spans)), make([]int32, len(spans))
