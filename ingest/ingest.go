@@ -454,15 +454,19 @@ type Options struct {
 	// Force makes a version current even when it is far smaller than the
 	// current one or conflicts with another file of the batch.
 	Force bool
-	// BatchSize is how many reports one transaction holds (0: 256). 1
+	// BatchSize is how many reports one transaction holds (0: 1024). 1
 	// stores each report in its own transaction (store.SaveWith), the way
 	// an upload is stored.
 	BatchSize int
 }
 
-// DefaultBatchSize is the reports per transaction when Options leave it 0:
-// past a few hundred the gain is small and a batch's rows sit in memory.
-const DefaultBatchSize = 256
+// DefaultBatchSize is the reports per transaction when Options leave it 0.
+// Measured with BenchmarkStoreBatch on 6 012 reports: 2.36 ms of CPU per
+// report (store + re-check) at 256, 2.18 at 1 024, 1.77 at 4 096; but
+// analytics ingest of the same files used 20.6 s of CPU and 623 MB at
+// 1 024 against 20.4 s and 1.12 GB at 4 096, since a batch's reports and
+// rows sit in memory until it commits.
+const DefaultBatchSize = 1024
 
 // Progress receives a tick per file handled.
 type Progress func(done, total int, path string)
