@@ -2,6 +2,7 @@ package assess
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -46,9 +47,27 @@ var yearRe = regexp.MustCompile(`(?:19|20)\d\d年`)
 
 // Text is a narrative prepared for comparison.
 type Text struct {
-	runes    []rune
-	shingles map[string]struct{}
+	runes []rune
+	// shingles are the distinct shingles, packed and sorted, so that two
+	// texts are compared by one merge of integers rather than by hashing
+	// strings (the string sets made the re-check of a large county take
+	// most of a bulk ingest; docs/benchmarks.md).
+	shingles []shingle
 }
+
+// shingle is five characters packed exactly: a rune fits in 21 bits, so
+// the first two go in hi and the last three in lo, and two shingles are
+// equal exactly when their characters are (no hash, no collisions).
+type shingle struct{ hi, lo uint64 }
+
+func pack(rs []rune) shingle {
+	return shingle{
+		hi: uint64(rs[0])<<21 | uint64(rs[1]),
+		lo: uint64(rs[2])<<42 | uint64(rs[3])<<21 | uint64(rs[4]),
+	}
+}
+
+func (a shingle) less(b shingle) bool { return a.hi < b.hi || (a.hi == b.hi && a.lo < b.lo) }
 
 // Prepare strips the boilerplate from the compared sections and shingles
 // what is left. names are the body's own names (agency, county, 我镇).
@@ -63,10 +82,24 @@ func Prepare(sections []Section, names []string) Text {
 		}
 	}
 	rs := normalise(b.String(), names)
-	t := Text{runes: rs, shingles: map[string]struct{}{}}
-	for i := 0; i+ShingleSize <= len(rs); i++ {
-		t.shingles[string(rs[i:i+ShingleSize])] = struct{}{}
+	t := Text{runes: rs}
+	if len(rs) < ShingleSize {
+		return t
 	}
+	sh := make([]shingle, 0, len(rs)-ShingleSize+1)
+	for i := 0; i+ShingleSize <= len(rs); i++ {
+		sh = append(sh, pack(rs[i:i+ShingleSize]))
+	}
+	slices.SortFunc(sh, func(a, b shingle) int {
+		switch {
+		case a.less(b):
+			return -1
+		case b.less(a):
+			return 1
+		}
+		return 0
+	})
+	t.shingles = slices.Compact(sh)
 	return t
 }
 
@@ -76,22 +109,98 @@ func (t Text) String() string { return string(t.runes) }
 // Empty tells whether nothing is left to compare.
 func (t Text) Empty() bool { return len(t.shingles) == 0 }
 
+// has tells whether the text holds the shingle (binary search).
+func (t Text) has(x shingle) bool {
+	_, ok := slices.BinarySearchFunc(t.shingles, x, func(a, b shingle) int {
+		switch {
+		case a.less(b):
+			return -1
+		case b.less(a):
+			return 1
+		}
+		return 0
+	})
+	return ok
+}
+
 // Jaccard is |A∩B| / |A∪B| of two texts' shingles.
 func Jaccard(a, b Text) float64 {
 	if a.Empty() || b.Empty() {
 		return 0
 	}
-	small, large := a.shingles, b.shingles
-	if len(small) > len(large) {
-		small, large = large, small
-	}
 	inter := 0
-	for s := range small {
-		if _, ok := large[s]; ok {
+	x, y := a.shingles, b.shingles
+	for i, j := 0, 0; i < len(x) && j < len(y); {
+		switch {
+		case x[i] == y[j]:
 			inter++
+			i++
+			j++
+		case x[i].less(y[j]):
+			i++
+		default:
+			j++
 		}
 	}
-	return float64(inter) / float64(len(a.shingles)+len(b.shingles)-inter)
+	return float64(inter) / float64(len(x)+len(y)-inter)
+}
+
+// jaccardIf is Jaccard(a, b) for a caller that only wants shares that keep
+// accepts (keep must hold for a share if it holds for a smaller one, as
+// "at least the threshold and above the best so far" does). It stops the
+// merge as soon as the shingles left cannot bring the common count to the
+// least share keep takes, and then returns exact false with an upper
+// bound on the share; with a threshold of 0.93 most pairs stop within a
+// few percent of their shingles. Otherwise the share is Jaccard's exactly.
+func jaccardIf(a, b Text, keep func(float64) bool) (share float64, exact bool) {
+	n, m := len(a.shingles), len(b.shingles)
+	if n == 0 || m == 0 {
+		return 0, true
+	}
+	ratio := func(k int) float64 { return float64(k) / float64(n+m-k) }
+	// need: the fewest common shingles whose share keep takes.
+	lo, hi := 0, min(n, m)+1
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if keep(ratio(mid)) {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	need := lo
+	if need > min(n, m) {
+		return ratio(min(n, m)), false
+	}
+	inter := 0
+	x, y := a.shingles, b.shingles
+	i, j := 0, 0
+	for i < len(x) && j < len(y) {
+		if inter+min(len(x)-i, len(y)-j) < need {
+			return ratio(need - 1), false
+		}
+		switch {
+		case x[i] == y[j]:
+			inter++
+			i++
+			j++
+		case x[i].less(y[j]):
+			i++
+		default:
+			j++
+		}
+	}
+	return ratio(inter), true
+}
+
+// jaccardBound is the largest Jaccard two sets of these sizes can have:
+// the smaller one wholly inside the larger.
+func jaccardBound(a, b Text) float64 {
+	n, m := len(a.shingles), len(b.shingles)
+	if n == 0 || m == 0 {
+		return 0
+	}
+	return float64(min(n, m)) / float64(max(n, m))
 }
 
 // Passage is a run of text two reports share, as it stands in each.
@@ -106,13 +215,13 @@ func SharedPassages(a, b Text, minLen, max int) []string {
 	var runs []string
 	i := 0
 	for i+ShingleSize <= len(a.runes) {
-		if _, ok := b.shingles[string(a.runes[i:i+ShingleSize])]; !ok {
+		if !b.has(pack(a.runes[i : i+ShingleSize])) {
 			i++
 			continue
 		}
 		j := i
 		for j+ShingleSize <= len(a.runes) {
-			if _, ok := b.shingles[string(a.runes[j:j+ShingleSize])]; !ok {
+			if !b.has(pack(a.runes[j : j+ShingleSize])) {
 				break
 			}
 			j++

@@ -12,6 +12,7 @@ package assess
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -83,6 +84,57 @@ func RecheckCounty(ctx context.Context, st *store.Store, county string, from, to
 	return nil
 }
 
+// CountySpan is a county and the years of it to check again (From..To).
+type CountySpan = store.CountySpan
+
+// recheckChunk is how many counties one round of RecheckCounties reads and
+// writes together: a handful of queries and one transaction per round,
+// while the round's cells stay a few hundred MB at most.
+const recheckChunk = 64
+
+// RecheckCounties is RecheckCounty for many counties at once, the end of a
+// bulk ingest: per round of counties, their reports are read with four
+// queries in all, checked county by county, and written in one
+// transaction. A county whose check fails is reported in the error; the
+// others are written all the same.
+func RecheckCounties(ctx context.Context, st *store.Store, spans []CountySpan, sheet *Sheet) error {
+	var errs []error
+	for len(spans) > 0 {
+		n := min(len(spans), recheckChunk)
+		round := spans[:n]
+		spans = spans[n:]
+		read := make([]store.CountySpan, len(round))
+		for i, c := range round {
+			// The year before too: rule 5 and copying look back one year.
+			read[i] = store.CountySpan{County: c.County, From: c.From - 1, To: c.To}
+		}
+		byCounty, err := st.CountiesDocs(ctx, read)
+		if err != nil {
+			return fmt.Errorf("评估检查 %d 个县（区）: %w", len(round), err)
+		}
+		results := map[int64]store.AssessResult{}
+		for _, c := range round {
+			stored := byCounty[c.County]
+			docs := make([]*Doc, len(stored))
+			for i, s := range stored {
+				docs[i] = fromStore(s)
+			}
+			res, err := Check(docs, c.From, c.To, sheet)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("评估检查 %s: %w", c.County, err))
+				continue
+			}
+			for id, r := range res {
+				results[id] = r
+			}
+		}
+		if err := st.ReplaceAssessment(ctx, OwnRules, results); err != nil {
+			return fmt.Errorf("评估检查 %d 个县（区）: %w", len(round), err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
 func fromStore(s *store.AssessDoc) *Doc {
 	d := &Doc{ID: s.ID, Agency: s.Agency, County: s.County, Year: s.Year, Edition: s.Edition,
 		PublishedOn: s.PublishedOn, Cells: s.Cells, Raw: s.Raw}
@@ -128,6 +180,7 @@ func Check(docs []*Doc, from, to int, sheet *Sheet) (map[int64]store.AssessResul
 		}
 	}
 	results := map[int64]store.AssessResult{}
+	pairs := pairShares{}
 	for _, d := range docs {
 		if d.Year < from || d.Year > to {
 			continue
@@ -164,7 +217,15 @@ func Check(docs []*Doc, from, to int, sheet *Sheet) (map[int64]store.AssessResul
 				if !ok {
 					continue
 				}
-				if s := Jaccard(mine, theirs); s > bestShare {
+				// A peer whose share cannot reach the threshold, or beat the
+				// best so far, changes nothing: the best below the threshold
+				// is never reported. Sizes alone often tell (jaccardBound),
+				// else the merge stops once it cannot (jaccardIf).
+				keep := func(s float64) bool { return s >= sheet.CopyThreshold && s > bestShare }
+				if !keep(jaccardBound(mine, theirs)) {
+					continue
+				}
+				if s, ok := pairs.share(d.ID, o.ID, mine, theirs, keep); ok {
 					best, bestShare = o, s
 				}
 			}
@@ -191,6 +252,28 @@ func Check(docs []*Doc, from, to int, sheet *Sheet) (map[int64]store.AssessResul
 		results[d.ID] = res
 	}
 	return results, nil
+}
+
+// pairShares keeps each pair's share, which is symmetric: a county-year
+// of n texts is compared n(n-1)/2 times, not n(n-1). A pair whose merge
+// stopped early keeps the bound it stopped at.
+type pairShares map[[2]int64]pairShare
+
+type pairShare struct {
+	share float64 // exact, or an upper bound when !exact
+	exact bool
+}
+
+// share is the pair's Jaccard share when keep takes it (ok), computed at
+// most once exactly.
+func (p pairShares) share(a, b int64, ta, tb Text, keep func(float64) bool) (float64, bool) {
+	k := [2]int64{min(a, b), max(a, b)}
+	if c, ok := p[k]; ok && (c.exact || !keep(c.share)) {
+		return c.share, c.exact && keep(c.share)
+	}
+	s, exact := jaccardIf(ta, tb, keep)
+	p[k] = pairShare{s, exact}
+	return s, exact && keep(s)
 }
 
 // copied compares two texts and, above the sheet's threshold, returns the

@@ -2,11 +2,14 @@ package assess_test
 
 import (
 	"context"
+	"fmt"
 	"maps"
+	"slices"
 	"testing"
 
 	"nianbao/assess"
 	"nianbao/generate"
+	"nianbao/ingest"
 	"nianbao/report"
 	"nianbao/store"
 )
@@ -147,5 +150,88 @@ func TestRecheckIsIdempotent(t *testing.T) {
 	tl, err := st.CountyTimeliness(ctx, y2.County, y2.Year)
 	if err != nil || tl[id].DaysLate != 30 {
 		t.Errorf("timeliness %+v %v, want 30 days late", tl[id], err)
+	}
+}
+
+// TestRecheckCountiesMatchesOneByOne re-checks the sample's counties all at
+// once (as a bulk ingest ends) and one county at a time (as an upload
+// does), and compares every row the checks write.
+func TestRecheckCountiesMatchesOneByOne(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := ingest.IngestPaths(ctx, st, []string{"../data/sample"}, ingest.Meta{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	dump := func() map[string][]string {
+		out := map[string][]string{}
+		for table, q := range map[string]string{
+			"findings":   `SELECT report_id, seq, rule, severity, cells::VARCHAR, message FROM findings`,
+			"timeliness": `SELECT report_id, published_on, deadline, days_late FROM assess_timeliness`,
+			"copies":     `SELECT report_id, rule, other_report_id, share, passages FROM assess_copies`,
+			"coverage":   `SELECT report_id, code, aggregate, units_sum, units FROM assess_coverage`,
+		} {
+			rows, err := st.DB().Query(q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cols, _ := rows.Columns()
+			for rows.Next() {
+				vals := make([]any, len(cols))
+				ptrs := make([]any, len(cols))
+				for i := range vals {
+					ptrs[i] = &vals[i]
+				}
+				if err := rows.Scan(ptrs...); err != nil {
+					t.Fatal(err)
+				}
+				out[table] = append(out[table], fmt.Sprint(vals...))
+			}
+			rows.Close()
+			slices.Sort(out[table])
+		}
+		return out
+	}
+	years, err := st.CountyYears(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spans := map[string]assess.CountySpan{}
+	for _, cy := range years {
+		c, y := cy[0].(string), cy[1].(int)
+		sp, ok := spans[c]
+		if !ok {
+			sp = assess.CountySpan{County: c, From: y, To: y}
+		}
+		sp.From, sp.To = min(sp.From, y), max(sp.To, y)
+		spans[c] = sp
+	}
+	sheet := assess.DefaultSheet()
+	for _, sp := range spans {
+		if err := assess.RecheckCounty(ctx, st, sp.County, sp.From, sp.To, sheet); err != nil {
+			t.Fatal(err)
+		}
+	}
+	one := dump()
+	if err := assess.RecheckCounties(ctx, st, slices.Collect(maps.Values(spans)), sheet); err != nil {
+		t.Fatal(err)
+	}
+	all := dump()
+	for _, table := range []string{"findings", "timeliness", "copies", "coverage"} {
+		if len(one[table]) == 0 && table != "coverage" { // the sample has no county-level report
+			t.Errorf("%s: the sample wrote nothing to compare", table)
+		}
+		if !slices.Equal(one[table], all[table]) {
+			t.Errorf("%s: %d rows county by county, %d all at once", table, len(one[table]), len(all[table]))
+			for i := 0; i < min(len(one[table]), len(all[table])); i++ {
+				if one[table][i] != all[table][i] {
+					t.Errorf("first difference:\ncounty by county %s\nall at once      %s", one[table][i], all[table][i])
+					break
+				}
+			}
+		}
 	}
 }

@@ -153,7 +153,22 @@ func (s *Store) Registry(ctx context.Context) (*registry.Registry, error) {
 func (s *Store) forgetRegistry() {
 	s.regMu.Lock()
 	s.reg = nil
+	s.merged = nil
 	s.regMu.Unlock()
+}
+
+// isMerged tells whether an agency was merged into another.
+func (s *Store) isMerged(ctx context.Context, id string) (bool, error) {
+	s.regMu.Lock()
+	defer s.regMu.Unlock()
+	if s.merged == nil {
+		m := map[string]bool{}
+		if err := scanStrings(ctx, s.db, sqlBatchMerged, func(v []string) { m[v[0]] = true }); err != nil {
+			return false, err
+		}
+		s.merged = m
+	}
+	return s.merged[id], nil
 }
 
 // resolved is the agency a report is stored under.
@@ -197,6 +212,9 @@ func (s *Store) ResolveAgency(ctx context.Context, name, county, code string, sy
 	p, ok, _, err := s.identify(ctx, name, county, code, synthetic)
 	if err != nil {
 		return "", false, err
+	}
+	if merged, err := s.isMerged(ctx, p.ID); err != nil || !merged {
+		return p.ID, ok, err
 	}
 	id, _, err := followMerge(ctx, s.db, p.ID)
 	if id != p.ID {
@@ -250,6 +268,12 @@ func (s *Store) insertAgency(ctx context.Context, q queryer, p registry.Place, r
 			return nil
 		}
 		w.agencies[p.ID] = true
+		if w.stmts != nil {
+			// In a batch the row goes through the Appender: nothing in the
+			// batch reads a new agency back before a flush (see saveIn).
+			return w.appendRow("agencies", p.ID, nullStr(p.Code), p.Name, p.Short, string(p.Level), p.CountyCode, p.County,
+				p.CityCode, p.City, p.ProvinceCode, p.Province, p.Source, registered, nullStr(reason), nil, time.Now().UTC())
+		}
 	} else {
 		var n int
 		if err := q.QueryRowContext(ctx, sqlAgencyExists, p.ID).Scan(&n); err != nil || n > 0 {

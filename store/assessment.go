@@ -4,8 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
-	"strings"
+	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
 
@@ -24,16 +23,15 @@ const (
 	sqlCountyCells          = `SELECT c.report_id, c.code, c.value FROM cells c JOIN reports r ON r.id = c.report_id WHERE r.county = ? AND r.year BETWEEN ? AND ?`
 	sqlCountyRaw            = `SELECT s.report_id, s.code, coalesce(s.raw, '') FROM cell_sources s JOIN reports r ON r.id = s.report_id WHERE r.county = ? AND r.year BETWEEN ? AND ?`
 	sqlCountyNarrative      = `SELECT n.agency, n.year, n.section, n.body FROM narratives n WHERE n.county = ? AND n.year BETWEEN ? AND ? ORDER BY n.agency, n.year, n.position`
-	sqlDeleteAssessFindings = `DELETE FROM findings WHERE list_contains(?::BIGINT[], report_id) AND list_contains(?::VARCHAR[], rule)`
-	sqlMaxSeqOf             = `SELECT report_id, max(seq) FROM findings WHERE list_contains(?::BIGINT[], report_id) GROUP BY report_id`
+	sqlDeleteAssessFindings = `DELETE FROM findings WHERE report_id IN (SELECT unnest(?::BIGINT[])) AND rule IN (SELECT unnest(?::VARCHAR[]))`
+	sqlMaxSeqOf             = `SELECT report_id, max(seq) FROM findings WHERE report_id IN (SELECT unnest(?::BIGINT[])) GROUP BY report_id`
 	// The evidence of the reports re-checked goes, and with it that of
-	// reports deleted since (their ids are gone from reports).
-	sqlDeleteTimely   = `DELETE FROM assess_timeliness WHERE list_contains(?::BIGINT[], report_id) OR report_id NOT IN (SELECT id FROM reports)`
-	sqlInsertTimely   = `INSERT INTO assess_timeliness (report_id, published_on, deadline, days_late) VALUES (?, ?, ?, ?)`
-	sqlDeleteCopies   = `DELETE FROM assess_copies WHERE list_contains(?::BIGINT[], report_id) OR report_id NOT IN (SELECT id FROM reports)`
-	sqlInsertCopy     = `INSERT INTO assess_copies (report_id, rule, other_report_id, share, passages) VALUES (?, ?, ?, ?, ?)`
-	sqlDeleteCoverage = `DELETE FROM assess_coverage WHERE list_contains(?::BIGINT[], report_id) OR report_id NOT IN (SELECT id FROM reports)`
-	sqlInsertCoverage = `INSERT INTO assess_coverage (report_id, code, aggregate, units_sum, units) VALUES (?, ?, ?, ?, ?)`
+	// reports deleted since (their ids are gone from reports). The ids come
+	// as a list joined by IN, a hash join, not list_contains per row: a bulk
+	// re-check passes thousands.
+	sqlDeleteTimely   = `DELETE FROM assess_timeliness WHERE report_id IN (SELECT unnest(?::BIGINT[])) OR report_id NOT IN (SELECT id FROM reports)`
+	sqlDeleteCopies   = `DELETE FROM assess_copies WHERE report_id IN (SELECT unnest(?::BIGINT[])) OR report_id NOT IN (SELECT id FROM reports)`
+	sqlDeleteCoverage = `DELETE FROM assess_coverage WHERE report_id IN (SELECT unnest(?::BIGINT[])) OR report_id NOT IN (SELECT id FROM reports)`
 	sqlCopiesOf       = `SELECT c.report_id, c.rule, c.other_report_id, o.agency, o.year, c.share, c.passages FROM assess_copies c JOIN reports r ON r.id = c.report_id JOIN reports o ON o.id = c.other_report_id WHERE r.county = ? AND r.year = ? ORDER BY c.share DESC`
 	sqlTimelyOf       = `SELECT t.report_id, strftime(t.published_on, '%Y-%m-%d'), strftime(t.deadline, '%Y-%m-%d'), t.days_late FROM assess_timeliness t JOIN reports r ON r.id = t.report_id WHERE r.county = ? AND r.year = ?`
 	sqlCoverageOf     = `SELECT code, aggregate, units_sum, units FROM assess_coverage WHERE report_id = ? ORDER BY code`
@@ -159,6 +157,104 @@ func (s *Store) CountyDocs(ctx context.Context, county string, from, to int) ([]
 	return docs, rows.Err()
 }
 
+// CountySpan is a county and the years of its reports to read.
+type CountySpan struct {
+	County   string
+	From, To int
+}
+
+// The spans as a table: three lists bound as parameters and unnested.
+const spansCTE = `WITH s AS (SELECT unnest(?::VARCHAR[]) AS county, unnest(?::INTEGER[]) AS y0, unnest(?::INTEGER[]) AS y1)
+`
+
+const (
+	sqlSpansReports = spansCTE + `SELECT r.id, r.agency, r.county, r.year, r.edition, coalesce(strftime(r.published_on, '%Y-%m-%d'), '')
+FROM reports r JOIN s ON r.county = s.county AND r.year BETWEEN s.y0 AND s.y1 ORDER BY r.county, r.year, r.agency, r.id`
+	sqlSpansCells = spansCTE + `SELECT c.report_id, c.code, c.value FROM cells c JOIN reports r ON r.id = c.report_id
+JOIN s ON r.county = s.county AND r.year BETWEEN s.y0 AND s.y1`
+	// Only the printed texts without a digit: the checks read Raw for cells
+	// printed blank (—, /, 无), and a text with a digit is never one. Most
+	// cells print a number, so most rows stay in the database.
+	sqlSpansRaw = spansCTE + `SELECT c.report_id, c.code, coalesce(c.raw, '') FROM cell_sources c JOIN reports r ON r.id = c.report_id
+JOIN s ON r.county = s.county AND r.year BETWEEN s.y0 AND s.y1 WHERE NOT regexp_matches(coalesce(c.raw, ''), '[0-9０-９]')`
+	sqlSpansNarrative = spansCTE + `SELECT n.agency, n.county, n.year, n.section, n.body FROM narratives n
+JOIN s ON n.county = s.county AND n.year BETWEEN s.y0 AND s.y1 ORDER BY n.county, n.agency, n.year, n.position`
+)
+
+// CountiesDocs is CountyDocs for many counties at once, each over its own
+// years: four queries in all however many counties there are (a bulk
+// ingest re-checks hundreds). The documents come by county, in the order
+// CountyDocs gives them; their Raw holds only the printed texts without a
+// digit (the only ones the checks look at).
+func (s *Store) CountiesDocs(ctx context.Context, spans []CountySpan) (map[string][]*AssessDoc, error) {
+	counties := make([]string, len(spans))
+	from, to := make([]int32, len(spans)), make([]int32, len(spans))
+	for i, sp := range spans {
+		counties[i], from[i], to[i] = sp.County, int32(sp.From), int32(sp.To)
+	}
+	args := []any{counties, from, to}
+	out := map[string][]*AssessDoc{}
+	byID := map[int64]*AssessDoc{}
+	type key struct {
+		agency, county string
+		year           int
+	}
+	byKey := map[key]*AssessDoc{}
+	var d *AssessDoc
+	scanDoc := func() error {
+		out[d.County] = append(out[d.County], d)
+		byID[d.ID] = d
+		byKey[key{d.Agency, d.County, d.Year}] = d
+		return nil
+	}
+	rows, err := s.db.QueryContext(ctx, sqlSpansReports, args...)
+	if err != nil {
+		return nil, fmt.Errorf("counties: %w", err)
+	}
+	for rows.Next() {
+		d = &AssessDoc{Cells: map[string]float64{}, Raw: map[string]string{}}
+		if err := rows.Scan(&d.ID, &d.Agency, &d.County, &d.Year, &d.Edition, &d.PublishedOn); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		scanDoc()
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var id int64
+	var code, raw string
+	var v float64
+	if err := eachRow(ctx, s.db, sqlSpansCells, []any{&id, &code, &v}, func() error {
+		if d := byID[id]; d != nil {
+			d.Cells[code] = v
+		}
+		return nil
+	}, args...); err != nil {
+		return nil, err
+	}
+	if err := eachRow(ctx, s.db, sqlSpansRaw, []any{&id, &code, &raw}, func() error {
+		if d := byID[id]; d != nil {
+			d.Raw[code] = raw
+		}
+		return nil
+	}, args...); err != nil {
+		return nil, err
+	}
+	var k key
+	var sec NarrativeSection
+	if err := eachRow(ctx, s.db, sqlSpansNarrative, []any{&k.agency, &k.county, &k.year, &sec.Number, &sec.Body}, func() error {
+		if d := byKey[k]; d != nil {
+			d.Sections = append(d.Sections, sec)
+		}
+		return nil
+	}, args...); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // Copy is a copying (雷同) finding's evidence.
 type Copy struct {
 	ReportID    int64    `json:"report_id"`
@@ -197,38 +293,48 @@ type AssessResult struct {
 // ReplaceAssessment writes the checks' results for the given reports in one
 // transaction: their findings of the given rules are replaced, as are their
 // timeliness, copying evidence and coverage rows. Deletions run once for
-// all the reports (a county's re-check writes dozens).
-func (s *Store) ReplaceAssessment(ctx context.Context, rules []string, results map[int64]AssessResult) error {
+// all the reports and the new rows go through DuckDB's Appender (a bulk
+// re-check writes tens of thousands; one INSERT each was most of its cost).
+func (s *Store) ReplaceAssessment(ctx context.Context, rules []string, results map[int64]AssessResult) (err error) {
 	if len(results) == 0 {
 		return nil
 	}
 	s.write.Lock()
 	defer s.write.Unlock()
-	tx, err := s.db.BeginTx(ctx, nil)
+	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback()
-	ids := make([]string, 0, len(results))
-	for id := range results {
-		ids = append(ids, strconv.FormatInt(id, 10))
+	defer conn.Close()
+	if _, err = conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		return err
 	}
-	idList := "[" + strings.Join(ids, ", ") + "]"
-	if _, err := tx.ExecContext(ctx, sqlDeleteAssessFindings, idList, listLiteral(rules)); err != nil {
+	w := newWriter(conn, false)
+	defer func() {
+		if err != nil {
+			w.close()
+			conn.ExecContext(context.Background(), "ROLLBACK")
+		}
+	}()
+	ids := make([]int64, 0, len(results))
+	for id := range results {
+		ids = append(ids, id)
+	}
+	if _, err = conn.ExecContext(ctx, sqlDeleteAssessFindings, ids, rules); err != nil {
 		return fmt.Errorf("assessment findings: %w", err)
 	}
 	for _, q := range []string{sqlDeleteTimely, sqlDeleteCopies, sqlDeleteCoverage} {
-		if _, err := tx.ExecContext(ctx, q, idList); err != nil {
+		if _, err = conn.ExecContext(ctx, q, ids); err != nil {
 			return fmt.Errorf("assessment evidence: %w", err)
 		}
 	}
 	last := map[int64]int{}
 	var lastID int64
 	var lastSeq int
-	if err := eachRow(ctx, tx, sqlMaxSeqOf, []any{&lastID, &lastSeq}, func() error {
+	if err = eachRow(ctx, conn, sqlMaxSeqOf, []any{&lastID, &lastSeq}, func() error {
 		last[lastID] = lastSeq
 		return nil
-	}, idList); err != nil {
+	}, ids); err != nil {
 		return err
 	}
 	for id, res := range results {
@@ -238,31 +344,45 @@ func (s *Store) ReplaceAssessment(ctx context.Context, rules []string, results m
 		}
 		for _, f := range res.Findings {
 			seq++
-			if _, err := tx.ExecContext(ctx, sqlInsertFinding, id, seq, f.Rule, f.Severity, listLiteral(f.Cells), f.Message); err != nil {
+			cells := make([]any, len(f.Cells))
+			for j, c := range f.Cells {
+				cells[j] = c
+			}
+			if err = w.appendRow("findings", id, int32(seq), f.Rule, f.Severity, cells, f.Message); err != nil {
 				return fmt.Errorf("assessment of report %d: %w", id, err)
 			}
 		}
 		if t := res.Timely; t != nil {
-			if _, err := tx.ExecContext(ctx, sqlInsertTimely, id, t.PublishedOn, t.Deadline, t.DaysLate); err != nil {
+			var pub, due time.Time
+			if pub, err = time.Parse(time.DateOnly, t.PublishedOn); err != nil {
+				return fmt.Errorf("assessment of report %d: %w", id, err)
+			}
+			if due, err = time.Parse(time.DateOnly, t.Deadline); err != nil {
+				return fmt.Errorf("assessment of report %d: %w", id, err)
+			}
+			if err = w.appendRow("assess_timeliness", id, pub, due, int32(t.DaysLate)); err != nil {
 				return fmt.Errorf("assessment of report %d: %w", id, err)
 			}
 		}
 		for _, c := range res.Copies {
-			passages, err := json.Marshal(c.Passages)
-			if err != nil {
+			var passages []byte
+			if passages, err = json.Marshal(c.Passages); err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, sqlInsertCopy, id, c.Rule, c.OtherID, c.Share, string(passages)); err != nil {
+			if err = w.appendRow("assess_copies", id, c.Rule, c.OtherID, c.Share, string(passages)); err != nil {
 				return fmt.Errorf("assessment of report %d: %w", id, err)
 			}
 		}
 		for _, c := range res.Coverage {
-			if _, err := tx.ExecContext(ctx, sqlInsertCoverage, id, c.Code, c.Aggregate, c.UnitsSum, c.Units); err != nil {
+			if err = w.appendRow("assess_coverage", id, c.Code, c.Aggregate, c.UnitsSum, int32(c.Units)); err != nil {
 				return fmt.Errorf("assessment of report %d: %w", id, err)
 			}
 		}
 	}
-	if err := tx.Commit(); err != nil {
+	if err = w.close(); err != nil {
+		return err
+	}
+	if _, err = conn.ExecContext(ctx, "COMMIT"); err != nil {
 		return err
 	}
 	s.changed()

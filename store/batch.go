@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
@@ -30,6 +31,88 @@ type writer struct {
 	// into another: loaded once, so each report
 	// needs no lookup for them (nil outside a batch: look each time).
 	agencies, merged map[string]bool
+	// ids are report ids drawn from report_id_seq for the batch's new
+	// reports, in the order they come, so their rows are appended like the
+	// cells (nil: insert each report and take the id it gets).
+	ids []int64
+	// audits are the batch's audit rows not yet written: they go through
+	// the Appender with seq drawn for all of them at once (flushAudits).
+	audits []auditRow
+	// codes are the cell codes of codesOf in the catalogue's order,
+	// computed once for its version rows and its current rows.
+	codesOf *report.Report
+	codes   []string
+}
+
+// codesFor is r.Codes(), kept while r gains no cell (laying corrections
+// over r may add one; none is ever removed).
+func (w *writer) codesFor(r *report.Report) []string {
+	if w.codesOf != r || len(w.codes) != len(r.Cells) {
+		w.codesOf, w.codes = r, r.Codes()
+	}
+	return w.codes
+}
+
+// auditRow is a row of audit_log but its seq.
+type auditRow struct {
+	at                             time.Time
+	author, action, agency, county string
+	year                           int
+	target                         string
+	oldValue, newValue, comment    any
+}
+
+// audit records a row in the audit log: at once outside a batch, queued in
+// one (seq is taken when the queue is written, so the log keeps the order
+// the rows were made in as long as every audit of the batch is queued or
+// the queue is written first; see flushAudits).
+func (w *writer) audit(ctx context.Context, a auditRow) error {
+	if w.stmts != nil {
+		w.audits = append(w.audits, a)
+		return nil
+	}
+	_, err := w.ExecContext(ctx, sqlInsertAudit, a.at, a.author, a.action, a.agency, a.county, a.year, a.target, a.oldValue, a.newValue, a.comment)
+	return err
+}
+
+const sqlDrawAuditSeq = `SELECT nextval('audit_seq') FROM range(?)`
+
+// flushAudits writes the queued audit rows: seqs drawn in one query, rows
+// appended. Called before any statement of the batch writes an audit row
+// itself, and before the batch commits.
+func (w *writer) flushAudits(ctx context.Context) error {
+	if len(w.audits) == 0 {
+		return nil
+	}
+	seqs := make([]int64, 0, len(w.audits))
+	var seq int64
+	if err := eachRow(ctx, w, sqlDrawAuditSeq, []any{&seq}, func() error {
+		seqs = append(seqs, seq)
+		return nil
+	}, len(w.audits)); err != nil {
+		return err
+	}
+	if len(seqs) != len(w.audits) {
+		return fmt.Errorf("audit: %d seqs for %d rows", len(seqs), len(w.audits))
+	}
+	slices.Sort(seqs)
+	for i, a := range w.audits {
+		if err := w.appendRow("audit_log", seqs[i], a.at, a.author, a.action, a.agency, a.county, int32(a.year), a.target, a.oldValue, a.newValue, a.comment); err != nil {
+			return err
+		}
+	}
+	w.audits = w.audits[:0]
+	return nil
+}
+
+// newID hands out the next id drawn for the batch.
+func (w *writer) newID() (int64, bool) {
+	if len(w.ids) == 0 {
+		return 0, false
+	}
+	id := w.ids[0]
+	w.ids = w.ids[1:]
+	return id, true
 }
 
 func newWriter(conn *sql.Conn, keep bool) *writer {
@@ -218,6 +301,52 @@ func loadBatchState(ctx context.Context, w *writer, items []BatchItem) (*batchSt
 	return b, nil
 }
 
+const sqlDrawIDs = `SELECT nextval('report_id_seq') FROM range(?)`
+
+// drawIDs takes from the sequence, in one query, an id for each report of
+// the batch that will be new: its agency and year neither stored before
+// the batch nor met earlier in it. They are exactly the ids inserting the
+// reports one by one would give. Where that cannot be told up front (a
+// database from before the registry, reports without a county that a
+// report may adopt, an agency merged away), no ids are drawn and each new
+// report is inserted as SaveWith does.
+func (s *Store) drawIDs(ctx context.Context, w *writer, b *batchState, items []BatchItem) error {
+	if b.legacy || b.orphans {
+		return nil
+	}
+	seen := map[string]bool{}
+	n := 0
+	for _, it := range items {
+		r := it.Report
+		p, _, _, err := s.identify(ctx, r.Agency, r.County, it.Opt.DivisionCode, r.Synthetic)
+		if err != nil {
+			return err
+		}
+		if w.merged[p.ID] {
+			return nil
+		}
+		key := fmt.Sprintf("%s|%d", p.ID, r.Year)
+		if !b.existing[key] && !seen[key] {
+			n++
+		}
+		seen[key] = true
+	}
+	if n == 0 {
+		return nil
+	}
+	ids := make([]int64, 0, n)
+	var id int64
+	if err := eachRow(ctx, w, sqlDrawIDs, []any{&id}, func() error {
+		ids = append(ids, id)
+		return nil
+	}, n); err != nil {
+		return err
+	}
+	slices.Sort(ids) // the order nextval gave them
+	w.ids = ids
+	return nil
+}
+
 // eachRow runs a query and, for each row, scans it into dest and calls f;
 // the rows are closed and their error checked, which the loops it replaced
 // did not all do.
@@ -338,6 +467,9 @@ func (s *Store) saveBatch(ctx context.Context, items []BatchItem, res []SaveResu
 	if err != nil {
 		return -1, err
 	}
+	if err = s.drawIDs(ctx, w, b, items); err != nil {
+		return -1, err
+	}
 	now := time.Now().UTC()
 	for i, it := range items {
 		if err = ctx.Err(); err != nil {
@@ -368,6 +500,14 @@ func (s *Store) saveBatch(ctx context.Context, items []BatchItem, res []SaveResu
 				}
 			}
 		}
+	}
+	if err = w.flushAudits(ctx); err != nil {
+		return -1, err
+	}
+	if len(w.ids) > 0 {
+		// Every drawn id is used by a new report; one left over would leave
+		// a gap that storing one by one does not.
+		return -1, fmt.Errorf("batch: %d report ids drawn but not used", len(w.ids))
 	}
 	if err = w.close(); err != nil {
 		return -1, err

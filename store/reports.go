@@ -222,6 +222,10 @@ func (s *Store) saveIn(ctx context.Context, conn *writer, r *report.Report, opt 
 	if !found && ag.county != "" && (b == nil || b.orphans) {
 		// Correcting the county by ingesting again: a county-less report
 		// (待归属) of this name and year becomes this agency's report.
+		// Its audit row is written by a statement: the queue goes first.
+		if err = conn.flushAudits(ctx); err != nil {
+			return res, err
+		}
 		if found, err = s.adopt(ctx, conn, r, ag, &cur, opt.Author, now); err != nil {
 			return res, err
 		}
@@ -246,7 +250,18 @@ func (s *Store) saveIn(ctx context.Context, conn *writer, r *report.Report, opt 
 	}
 	author := opt.Author
 	if !found {
-		if err = conn.QueryRowContext(ctx, sqlInsertReport, r.Agency, r.County, r.Year, r.Edition, format,
+		if id, ok := conn.newID(); ok {
+			// An id drawn for the batch: the row goes through the Appender.
+			var day any
+			if day, err = dateValue(published); err != nil {
+				return res, err
+			}
+			res.ID = id
+			if err = conn.appendRow("reports", id, r.Agency, r.County, int32(r.Year), r.Edition, format, r.File, r.SHA256, day,
+				r.Synthetic, now, ag.id, int32(1), kind); err != nil {
+				return res, err
+			}
+		} else if err = conn.QueryRowContext(ctx, sqlInsertReport, r.Agency, r.County, r.Year, r.Edition, format,
 			r.File, r.SHA256, published, r.Synthetic, now, ag.id, kind).Scan(&res.ID); err != nil {
 			return res, err
 		}
@@ -292,8 +307,8 @@ func (s *Store) saveIn(ctx context.Context, conn *writer, r *report.Report, opt 
 		return res, err
 	}
 	if !res.Current {
-		if _, err = conn.ExecContext(ctx, sqlInsertAudit, now, auditAuthor(author), "hold", r.Agency, r.County, r.Year,
-			fmt.Sprintf("report %d v%d", res.ID, res.Version), cur.hash, r.SHA256, res.Held); err != nil {
+		if err = conn.audit(ctx, auditRow{now, auditAuthor(author), "hold", r.Agency, r.County, r.Year,
+			fmt.Sprintf("report %d v%d", res.ID, res.Version), cur.hash, r.SHA256, res.Held}); err != nil {
 			return res, err
 		}
 		return res, nil
@@ -312,7 +327,7 @@ func (s *Store) saveIn(ctx context.Context, conn *writer, r *report.Report, opt 
 		if found {
 			old = cur.hash
 		}
-		if _, err = conn.ExecContext(ctx, sqlInsertAudit, now, author, "upload", r.Agency, r.County, r.Year, r.File, old, r.SHA256, ""); err != nil {
+		if err = conn.audit(ctx, auditRow{now, author, "upload", r.Agency, r.County, r.Year, r.File, old, r.SHA256, ""}); err != nil {
 			return res, err
 		}
 	}
@@ -408,6 +423,10 @@ func (s *Store) makeCurrent(ctx context.Context, conn *writer, id int64, version
 		}
 	}
 	if !conn.noCorrections {
+		// Orphaned corrections are audited by statements: the queue first.
+		if err = conn.flushAudits(ctx); err != nil {
+			return nil, 0, err
+		}
 		if orphans, applied, err = applyCorrections(ctx, conn, r, now); err != nil {
 			return nil, 0, err
 		}
@@ -423,12 +442,12 @@ func (s *Store) makeCurrent(ctx context.Context, conn *writer, id int64, version
 
 // appendRows loads cells, sources and findings with DuckDB's Appender.
 func appendRows(w *writer, id int64, r *report.Report) error {
-	for _, code := range r.Codes() {
+	for _, code := range w.codesFor(r) {
 		if err := w.appendRow("cells", id, code, r.Cells[code]); err != nil {
 			return err
 		}
 	}
-	for _, code := range r.Codes() {
+	for _, code := range w.codesFor(r) {
 		s, ok := r.Sources[code]
 		if !ok {
 			continue

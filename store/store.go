@@ -47,6 +47,10 @@ type Store struct {
 	// reg is the registry with this database's units, built on demand.
 	regMu sync.Mutex
 	reg   *registry.Registry
+	// merged holds the ids of agencies merged into another, loaded on
+	// demand and forgotten with reg, so resolving an agency asks the
+	// database only for those (ingest resolves every report it reads).
+	merged map[string]bool
 }
 
 // Open opens (creating if needed) the database at path and applies any

@@ -90,13 +90,9 @@ func storeVersion(ctx context.Context, w *writer, id int64, version int, r *repo
 	if w.stmts != nil {
 		// In a batch the version row goes through the Appender too: one
 		// statement less per report.
-		var day any
-		if p, ok := published.(string); ok {
-			d, err := time.Parse("2006-01-02", p)
-			if err != nil {
-				return fmt.Errorf("published_on %q: %w", p, err)
-			}
-			day = d
+		day, err := dateValue(published)
+		if err != nil {
+			return err
 		}
 		if err := w.appendRow("report_versions", id, int32(version), r.Agency, r.County, r.Edition, format, kind, r.File, r.SHA256, day,
 			r.Synthetic, int32(n), t3, t4, auditAuthor(author), nullStr(held), now); err != nil {
@@ -106,12 +102,12 @@ func storeVersion(ctx context.Context, w *writer, id int64, version int, r *repo
 		r.Synthetic, n, t3, t4, auditAuthor(author), nullStr(held), now); err != nil {
 		return err
 	}
-	for _, code := range r.Codes() {
+	for _, code := range w.codesFor(r) {
 		if err := w.appendRow("version_cells", id, int32(version), code, r.Cells[code]); err != nil {
 			return err
 		}
 	}
-	for _, code := range r.Codes() {
+	for _, code := range w.codesFor(r) {
 		s, ok := r.Sources[code]
 		if !ok {
 			continue
@@ -130,6 +126,20 @@ func storeVersion(ctx context.Context, w *writer, id int64, version int, r *repo
 		}
 	}
 	return nil
+}
+
+// dateValue turns a publication date as bound to a statement ("" or nil:
+// none, else YYYY-MM-DD) into what the Appender takes.
+func dateValue(published any) (any, error) {
+	p, ok := published.(string)
+	if !ok {
+		return nil, nil
+	}
+	d, err := time.Parse(time.DateOnly, p)
+	if err != nil {
+		return nil, fmt.Errorf("published_on %q: %w", p, err)
+	}
+	return d, nil
 }
 
 // Versions lists every version of a report, oldest first.
