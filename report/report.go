@@ -82,6 +82,11 @@ func New(file string) *Report {
 
 // Set records a cell with its source.
 func (r *Report) Set(code string, v float64, src Source) {
+	if v == 0 {
+		// "-0" in a change column is zero: kept as -0 it prints as "-0"
+		// in exports and downloads.
+		v = 0
+	}
 	r.Cells[code] = v
 	if r.Sources == nil {
 		r.Sources = map[string]Source{}
