@@ -153,6 +153,9 @@ type CellDef struct {
 var (
 	catalogue []CellDef
 	byCode    = map[string]CellDef{}
+	// order is each code's place in the catalogue, made once: Codes is
+	// called several times per report on every save.
+	order = map[string]int{}
 )
 
 func init() {
@@ -197,6 +200,9 @@ func init() {
 		for _, o := range T4Outcomes {
 			add(CellDef{Code: "t4." + g + "." + o, Table: 4, Label: t4GroupLabels[g] + " · " + t4OutcomeLabels[o], Editions: []string{Edition2019, Edition2021}})
 		}
+	}
+	for i, d := range catalogue {
+		order[d.Code] = i
 	}
 }
 

@@ -120,10 +120,6 @@ func (r *Report) HasErrors() bool {
 
 // Codes returns the report's cell codes in catalogue order.
 func (r *Report) Codes() []string {
-	order := map[string]int{}
-	for i, d := range catalogue {
-		order[d.Code] = i
-	}
 	codes := make([]string, 0, len(r.Cells))
 	for c := range r.Cells {
 		codes = append(codes, c)
