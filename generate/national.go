@@ -72,6 +72,9 @@ type NationalDoc struct {
 	Path   string // <province>/<county code>_<county>/<year>/<name>.<ext>
 	Format string // txt, html, docx or xlsx
 	Data   []byte
+	// CountyCode is the GB/T 2260 code of the place's county, written to
+	// the manifest so that counties of one name stay apart.
+	CountyCode string
 }
 
 // nationalFormat gives a report's format in the proportions published
@@ -149,7 +152,7 @@ func National(places []NationalPlace, opts NationalOptions, emit func(NationalDo
 				breakReport(r, rng, n)
 			}
 			report.Check(r)
-			d := NationalDoc{Report: r, Format: nationalFormat(rng)}
+			d := NationalDoc{Report: r, Format: nationalFormat(rng), CountyCode: p.CountyCode}
 			d.Path = fmt.Sprintf("%s/%s_%s/%d/%s.%s", p.Province, p.CountyCode, p.County, y, name, d.Format)
 			r.File = d.Path
 			var err error
@@ -192,12 +195,12 @@ func WriteNational(dir string, places []NationalPlace, opts NationalOptions) (ma
 				return fmt.Errorf("generate: %w", err)
 			}
 			m = &bytes.Buffer{}
-			m.WriteString("file,agency,county,year\n")
+			m.WriteString("file,agency,county,year,county_code\n")
 			manifests[folder] = m
 			order = append(order, folder)
 		}
 		w := csv.NewWriter(m)
-		w.Write([]string{filepath.Base(path), d.Report.Agency, d.Report.County, strconv.Itoa(d.Report.Year)})
+		w.Write([]string{filepath.Base(path), d.Report.Agency, d.Report.County, strconv.Itoa(d.Report.Year), d.CountyCode})
 		w.Flush()
 		counts[d.Format]++
 		return os.WriteFile(path, d.Data, 0o644)

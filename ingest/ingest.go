@@ -411,6 +411,11 @@ func mergeManifest(m Meta, e document.ManifestEntry) Meta {
 	}
 	if m.County == "" {
 		m.County = e.County
+		if e.CountyCode != "" {
+			// The code, where given, is what the store resolves: it names
+			// one county, and the stored report takes the registry's name.
+			m.County = e.CountyCode
+		}
 	}
 	if m.Year == 0 {
 		m.Year = e.Year

@@ -61,11 +61,11 @@ func nationalPDFs(tb testing.TB, n int) string {
 		}
 		m := manifests[filepath.Dir(path)]
 		if m == nil {
-			m = bytes.NewBufferString("file,agency,county,year\n")
+			m = bytes.NewBufferString("file,agency,county,year,county_code\n")
 			manifests[filepath.Dir(path)] = m
 		}
 		w := csv.NewWriter(m)
-		w.Write([]string{filepath.Base(path), d.Report.Agency, d.Report.County, strconv.Itoa(d.Report.Year)})
+		w.Write([]string{filepath.Base(path), d.Report.Agency, d.Report.County, strconv.Itoa(d.Report.Year), d.CountyCode})
 		w.Flush()
 	}
 	for folder, m := range manifests {

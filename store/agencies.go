@@ -182,14 +182,24 @@ type resolved struct {
 // person will map. A synthetic report's agency is never matched to a real
 // place: it is a 示例数据 agency of its own.
 func (s *Store) identify(ctx context.Context, name, county, code string, synthetic bool) (p registry.Place, registered bool, reason string, err error) {
-	if synthetic {
-		p = registry.Place{Name: name, Short: registry.Short(name), Level: registry.GuessLevel(name), County: county, Source: "synthetic"}
-		p.ID = registry.UnitID("s", county, p.Short)
-		return p, false, "示例数据", nil
-	}
 	reg, err := s.Registry(ctx)
 	if err != nil {
 		return p, false, "", err
+	}
+	if synthetic {
+		p = registry.Place{Name: name, Short: registry.Short(name), Level: registry.GuessLevel(name), County: county, Source: "synthetic"}
+		key := county
+		// A 示例数据 agency set in a real county (the national corpus) is
+		// placed in it — county, city and province — so it is grouped and
+		// picked like any other, and keyed by the county's code so that two
+		// counties of one name stay apart. It is still never the real
+		// office: its id is its own.
+		if c := reg.Resolve(registry.Query{Code: code, County: county}).County; c != nil {
+			p.CountyCode, p.County, p.CityCode, p.City, p.ProvinceCode, p.Province = c.Code, c.Name, c.CityCode, c.City, c.ProvinceCode, c.Province
+			key = c.Code
+		}
+		p.ID = registry.UnitID("s", key, p.Short)
+		return p, false, "示例数据", nil
 	}
 	m := reg.Resolve(registry.Query{Code: code, Name: name, County: county})
 	if m.Place != nil {
@@ -233,8 +243,9 @@ func (s *Store) resolveAgency(ctx context.Context, q queryer, name, county, code
 		if err := s.insertAgency(ctx, q, p, false, reason); err != nil {
 			return resolved{}, err
 		}
-		if synthetic && county != "" {
-			// The synthetic county itself, so the county page has an entry.
+		if synthetic && county != "" && p.CountyCode == "" {
+			// The synthetic county itself, so the county page has an entry
+			// (a real county has its registry entry).
 			c := registry.Place{Name: county, Short: county, Level: registry.County, County: county, Source: "synthetic"}
 			c.ID = registry.UnitID("s", county, county)
 			if err := s.insertAgency(ctx, q, c, false, "示例数据"); err != nil {

@@ -496,6 +496,21 @@ func TestManifest(t *testing.T) {
 	if _, err := document.LoadManifest(bad); err == nil || !strings.Contains(err.Error(), "line 2") {
 		t.Errorf("bad year: err = %v, want one naming line 2", err)
 	}
+	// 区县代码 tells counties of one name apart; anything but six digits is
+	// refused with its line.
+	codes := t.TempDir()
+	if err := os.WriteFile(filepath.Join(codes, "manifest.csv"), []byte("文件,县（区）,区县代码\na.txt,市中区,370402\nb.txt,市中区,37040\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := document.LoadManifest(codes); err == nil || !strings.Contains(err.Error(), "line 3") || !strings.Contains(err.Error(), "37040") {
+		t.Errorf("bad county code: err = %v, want one naming line 3 and the code", err)
+	}
+	if err := os.WriteFile(filepath.Join(codes, "manifest.csv"), []byte("文件,县（区）,区县代码\na.txt,市中区,370402\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := document.LoadManifest(codes); err != nil || len(m.Entries) != 1 || m.Entries[0].CountyCode != "370402" || m.Entries[0].County != "市中区" {
+		t.Errorf("county code: %+v %v", m.Entries, err)
+	}
 }
 
 func TestFindPublishedOn(t *testing.T) {

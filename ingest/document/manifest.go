@@ -19,7 +19,10 @@ type ManifestEntry struct {
 	County       string
 	Year         int // 0 when not given
 	DivisionCode string
-	PublishedOn  string // YYYY-MM-DD, or "" when not given
+	// CountyCode is the GB/T 2260 code of the agency's county: it tells
+	// apart counties of one name (市中区, 朝阳区), which the name cannot.
+	CountyCode  string
+	PublishedOn string // YYYY-MM-DD, or "" when not given
 }
 
 // Manifest holds the entries of a folder's manifest.csv.
@@ -35,12 +38,13 @@ var manifestColumns = map[string]string{
 	"county": "county", "县": "county", "区县": "county", "县（区）": "county",
 	"year": "year", "年度": "year",
 	"division_code": "division_code", "区划代码": "division_code", "行政区划代码": "division_code",
+	"county_code": "county_code", "区县代码": "county_code", "县级区划代码": "county_code",
 	"published_on": "published_on", "发布日期": "published_on",
 }
 
 // LoadManifest reads dir/manifest.csv (UTF-8 or GBK, with a header row
 // naming the columns file, agency, county, year, division_code,
-// published_on; any may be missing but file). A folder without a manifest
+// county_code, published_on; any may be missing but file). A folder without a manifest
 // gives an error wrapping fs.ErrNotExist.
 func LoadManifest(dir string) (Manifest, error) {
 	path := filepath.Join(dir, ManifestFile)
@@ -79,11 +83,14 @@ func LoadManifest(dir string) (Manifest, error) {
 			}
 			return ""
 		}
-		e := ManifestEntry{File: get("file"), Agency: get("agency"), County: get("county"), DivisionCode: get("division_code")}
+		e := ManifestEntry{File: get("file"), Agency: get("agency"), County: get("county"), DivisionCode: get("division_code"), CountyCode: get("county_code")}
 		if e.File == "" {
 			continue
 		}
 		line := n + 2
+		if c := e.CountyCode; c != "" && (len(c) != 6 || strings.Trim(c, "0123456789") != "") {
+			return Manifest{}, fmt.Errorf("manifest %s line %d: county_code %q is not a six-digit GB/T 2260 county code", path, line, c)
+		}
 		if y := get("year"); y != "" {
 			if e.Year, err = strconv.Atoi(y); err != nil {
 				return Manifest{}, fmt.Errorf("manifest %s line %d: year %q is not a number", path, line, y)
