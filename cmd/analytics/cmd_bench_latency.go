@@ -433,7 +433,11 @@ func ratio(a, b time.Duration) string {
 	if b <= 0 {
 		return "—"
 	}
-	return strconv.FormatFloat(float64(a)/float64(b), 'f', 1, 64) + "×"
+	r := float64(a) / float64(b)
+	if r < 1 {
+		return strconv.FormatFloat(r, 'f', 2, 64) + "×" // a warm answer is a small fraction
+	}
+	return strconv.FormatFloat(r, 'f', 1, 64) + "×"
 }
 
 // thousands writes n with a thin space between groups of three digits, as
