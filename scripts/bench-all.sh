@@ -11,6 +11,7 @@
 # Environment:
 #   BENCH_INGEST=0        skip the ingest benchmarks (they take minutes)
 #   BENCH_TOWNS=N         towns per county of the generated ingest corpus (default 16)
+#   NIANBAO_BENCH_NATIONAL=N  reports of the per-format national sample (default 600)
 #   BENCH_CORPUS=DIR      also ingest DIR with the CLI under /usr/bin/time (reports/s, peak RSS)
 #   BENCH_N, BENCH_BUDGET, BENCH_LOAD, BENCH_CONCURRENCY
 #                         passed to bench --latency as --n, --budget, --load, --concurrency
@@ -39,7 +40,7 @@ cp "$db" "$snap"
 	if [ "${BENCH_INGEST:-1}" != 0 ]; then
 		echo "### Ingest against DuckDB's COPY floor"
 		echo
-		echo "    NIANBAO_BENCH_TOWNS=${BENCH_TOWNS:-16} go test ./ingest -run '^\$' -bench 'IngestGenerated/batch=256|IngestFormats' -benchtime 1x -v -timeout 60m"
+		echo "    NIANBAO_BENCH_TOWNS=${BENCH_TOWNS:-16} NIANBAO_BENCH_NATIONAL=${NIANBAO_BENCH_NATIONAL:-600} go test ./ingest -run '^\$' -bench 'IngestGenerated/batch=256|IngestFormats' -benchtime 1x -v -timeout 60m"
 		echo
 		echo '```'
 		NIANBAO_BENCH_TOWNS=${BENCH_TOWNS:-16} go test ./ingest -run '^$' -bench 'IngestGenerated/batch=256|IngestFormats' -benchtime 1x -v -timeout 60m 2>&1 |
