@@ -139,3 +139,46 @@ func TestBenchLatencyNeedsADatabase(t *testing.T) {
 		t.Errorf("missing file: exit %d, %s", code, errOut.String())
 	}
 }
+
+// TestBenchNumbers: the figures of the table — digit groups, percentiles
+// by the load generator's rule, the ratio column.
+func TestBenchNumbers(t *testing.T) {
+	for _, c := range []struct {
+		n    int
+		want string
+	}{{0, "0"}, {999, "999"}, {1000, "1 000"}, {6012, "6 012"}, {204408, "204 408"}, {1234567, "1 234 567"}} {
+		if got := thousands(c.n); got != c.want {
+			t.Errorf("thousands(%d) = %q, want %q", c.n, got, c.want)
+		}
+	}
+	ms := func(v ...int) []time.Duration {
+		out := make([]time.Duration, len(v))
+		for i, x := range v {
+			out[i] = time.Duration(x) * time.Millisecond
+		}
+		return out
+	}
+	for _, c := range []struct {
+		lat      []time.Duration
+		p50, p99 time.Duration
+	}{
+		{nil, 0, 0},
+		{ms(7), 7 * time.Millisecond, 7 * time.Millisecond},
+		{ms(5, 1, 4, 2, 3), 3 * time.Millisecond, 5 * time.Millisecond}, // unsorted in, p99 of few = the slowest
+	} {
+		if p := percentile(c.lat, 0.5); p != c.p50 {
+			t.Errorf("p50 of %v = %v, want %v", c.lat, p, c.p50)
+		}
+		if p := percentile(c.lat, 0.99); p != c.p99 {
+			t.Errorf("p99 of %v = %v, want %v", c.lat, p, c.p99)
+		}
+	}
+	for _, c := range []struct {
+		a, b time.Duration
+		want string
+	}{{30, 10, "3.0×"}, {1, 100, "0.01×"}, {5, 0, "—"}} {
+		if got := ratio(c.a, c.b); got != c.want {
+			t.Errorf("ratio(%v, %v) = %q, want %q", c.a, c.b, got, c.want)
+		}
+	}
+}
