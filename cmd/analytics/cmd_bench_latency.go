@@ -44,9 +44,10 @@ type latencyConfig struct {
 	budget   time.Duration // a phase stops after this once it has minSamples
 	load     time.Duration // load per URL, the whole load phase within maxBenchDuration
 	conc     int
-	county   string // "" picks the county with most reports in the year
-	year     int    // 0 picks the year with most reports
-	argsLine string // the command line, printed with the results
+	timeout  time.Duration // one request; a route over it is reported as failed and skipped
+	county   string        // "" picks the county with most reports in the year
+	year     int           // 0 picks the year with most reports
+	argsLine string        // the command line, printed with the results
 }
 
 // minSamples: a phase over its budget still gets this many requests, so a
@@ -72,6 +73,9 @@ type routeResult struct {
 	bytes            int
 	cold, warm, raw  []time.Duration
 	coldStmtsVarying bool // cold requests did not all run as many statements
+	// failed says why the route could not be measured (a request over
+	// --timeout, an answer other than 200); the other routes still are.
+	failed string
 }
 
 // latencyRoutes are the routes of issue 14's targets for one county and
@@ -133,7 +137,7 @@ func runLatency(ctx context.Context, cfg latencyConfig, stdout, stderr io.Writer
 	go srv.Serve(ln)
 	defer srv.Close()
 	base := "http://" + ln.Addr().String()
-	client := &http.Client{Timeout: 2 * time.Minute}
+	client := &http.Client{Timeout: cfg.timeout}
 
 	var mu sync.Mutex
 	var ran []query.Statement
@@ -156,16 +160,19 @@ func runLatency(ctx context.Context, cfg latencyConfig, stdout, stderr io.Writer
 			return out
 		})
 		if err != nil {
-			return err
+			// One slow or broken route must not cost the figures of the
+			// others: it is reported as failed, and not loaded.
+			res.failed = err.Error()
+			fmt.Fprintf(stderr, "bench: %s failed: %v\n", rt.name, err)
 		}
 		results = append(results, res)
 	}
 	stop()
 
 	var loaded []routeSpec
-	for _, rt := range routes {
-		if rt.load {
-			loaded = append(loaded, rt)
+	for _, r := range results {
+		if r.load && r.failed == "" {
+			loaded = append(loaded, r.routeSpec)
 		}
 	}
 	per := min(cfg.load, maxBenchDuration/time.Duration(max(len(loaded), 1)))
@@ -247,6 +254,9 @@ func measureRoute(ctx context.Context, cfg latencyConfig, client *http.Client, b
 	}
 	db := st.DB()
 	raw := func() error {
+		// Bounded as a request is, so a raw series cannot outlast one.
+		ctx, cancel := context.WithTimeout(ctx, cfg.timeout)
+		defer cancel()
 		for _, s := range res.stmts {
 			rows, err := db.QueryContext(ctx, s.Text, s.Args...)
 			if err != nil {
@@ -369,9 +379,14 @@ func writeLatencyMarkdown(w io.Writer, cfg latencyConfig, f latencyFacts, result
 		"Times in ms; with fewer than 100 requests p99 is the slowest.\n\n")
 	fmt.Fprintln(w, "| route | stmts | n | cold p50 | cold p99 | warm p50 | warm p99 | raw p50 | raw p99 | cold/raw p50 | warm/raw p50 | bytes |")
 	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-	var notes []string
+	var notes, failures []string
 	for _, r := range results {
 		name := r.name
+		if r.failed != "" {
+			failures = append(failures, fmt.Sprintf("%s (%d cold requests done): %s", r.name, len(r.cold), r.failed))
+			fmt.Fprintf(w, "| %s `%s` ² | — | %d | — | — | — | — | — | — | — | — | — |\n", name, readable(r.path), len(r.cold))
+			continue
+		}
 		if r.partial != "" {
 			notes = append(notes, r.name+": "+r.partial)
 			name += " ¹"
@@ -396,6 +411,9 @@ func writeLatencyMarkdown(w io.Writer, cfg latencyConfig, f latencyFacts, result
 		fmt.Fprintf(w, "¹ The raw SQL is the query layer's only: %s.", strings.Join(notes, "; "))
 		fmt.Fprintln(w, " stmts 0 means the route ran no query-layer SQL cold (an answer cached elsewhere, or none needed); * that cold requests ran different numbers of statements.")
 		fmt.Fprintln(w)
+	}
+	if len(failures) > 0 {
+		fmt.Fprintf(w, "² Not measured: %s.\n\n", strings.Join(failures, "; "))
 	}
 	fmt.Fprintf(w, "Under load: %d requests in flight, %s per URL, the cache warm (repeated queries):\n\n", cfg.conc, f.per)
 	fmt.Fprintln(w, "| route | requests | req/s | p50 ms | p99 ms | errors |")

@@ -54,17 +54,7 @@ func TestBenchRefusesOtherHosts(t *testing.T) {
 // was recorded and replayed, the load and RSS lines are there. It counts
 // requests and statements, never a time.
 func TestBenchLatencyTinyN(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "tiny.duckdb")
-	st, err := store.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range querytest.Reports() {
-		if _, err := st.Save(context.Background(), r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	st.Close()
+	path := tinyDB(t)
 
 	var out, errOut bytes.Buffer
 	args := []string{"bench", "--latency", "--db", path, "--n", "2", "--load", "100ms", "--concurrency", "2"}
@@ -180,5 +170,41 @@ func TestBenchNumbers(t *testing.T) {
 		if got := ratio(c.a, c.b); got != c.want {
 			t.Errorf("ratio(%v, %v) = %q, want %q", c.a, c.b, got, c.want)
 		}
+	}
+}
+
+// tinyDB writes the four reports of querytest into a closed database file.
+func tinyDB(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "tiny.duckdb")
+	st, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range querytest.Reports() {
+		if _, err := st.Save(context.Background(), r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
+	return path
+}
+
+// TestBenchLatencyGoesOnPastAFailedRoute: a route over --timeout is
+// reported as not measured, and the run still ends with its tables (here
+// every request times out, so every route fails and none is loaded).
+func TestBenchLatencyGoesOnPastAFailedRoute(t *testing.T) {
+	var out, errOut bytes.Buffer
+	args := []string{"bench", "--latency", "--db", tinyDB(t), "--n", "1", "--timeout", "1ns", "--load", "100ms"}
+	if code := run(args, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	md := out.String()
+	failed := strings.Count(md, "` ² |")
+	if want := len(latencyRoutes("乐至县", 2022)); failed != want {
+		t.Errorf("%d routes reported as failed, want %d:\n%s", failed, want, md)
+	}
+	if !strings.Contains(md, "² Not measured: ") || !strings.Contains(md, "Peak RSS") {
+		t.Errorf("output:\n%s", md)
 	}
 }
