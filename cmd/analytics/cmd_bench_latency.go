@@ -420,7 +420,7 @@ func writeLatencyMarkdown(w io.Writer, cfg latencyConfig, f latencyFacts, result
 	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|")
 	for i, rt := range loaded {
 		l := loads[i]
-		fmt.Fprintf(w, "| %s `%s` | %d | %.0f | %s | %s | %d |\n", rt.name, readable(rt.path), l.Requests, l.PerSecond(), fmtMS(l.P50), fmtMS(l.P99), l.Errors)
+		fmt.Fprintf(w, "| %s `%s` | %s | %s | %s | %s | %d |\n", rt.name, readable(rt.path), thousands(l.Requests), thousands(int(l.PerSecond()+0.5)), fmtMS(l.P50), fmtMS(l.P99), l.Errors)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "Peak RSS of the process (server and bench together, VmHWM): %s MB; resident at the end: %s MB.\n",
