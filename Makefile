@@ -31,3 +31,8 @@ test: setup
 
 bench:
 	go test -run '^$$' -bench . -benchtime 3x ./...
+
+# Issue 14: every measured figure for one database (DB=FILE), as Markdown.
+.PHONY: bench-scale
+bench-scale:
+	bash scripts/bench-all.sh $(DB)

@@ -411,6 +411,7 @@ func (s *Service) query(ctx context.Context, name string, f Filter, g GroupBy, c
 	if err != nil {
 		return nil, err
 	}
+	s.note(name, st)
 	rows, err := s.db.QueryContext(ctx, st.text, st.args...)
 	if err != nil {
 		return nil, fmt.Errorf("query %s: %w", name, err)

@@ -58,6 +58,7 @@ func (s *Service) Reports(ctx context.Context, f Filter) (ReportList, error) {
 		if err != nil {
 			return out, err
 		}
+		s.note("Reports.count", st)
 		if err := s.db.QueryRowContext(ctx, st.text, st.args...).Scan(&out.Total); err != nil {
 			return out, fmt.Errorf("count reports: %w", err)
 		}

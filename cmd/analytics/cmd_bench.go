@@ -23,16 +23,37 @@ func init() {
 const maxBenchDuration = 30 * time.Second
 
 func runBench(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("bench", "bench --url http://127.0.0.1:PORT/PATH [--url …] [--duration 10s] [--concurrency 8]", stderr)
+	fs := newFlagSet("bench", "bench --url http://127.0.0.1:PORT/PATH [--url …] [--duration 10s] [--concurrency 8]\n       analytics bench --latency --db FILE [--n 30] [--budget 20s] [--load 5s] [--timeout 1m] [--concurrency 8] [--county C] [--year Y]", stderr)
 	var urls multiFlag
 	fs.Var(&urls, "url", "a loopback URL to request (repeat for several; each gets the whole duration)")
 	duration := fs.Duration("duration", 10*time.Second, "how long to load each URL (at most 30s)")
 	conc := fs.Int("concurrency", 8, "requests in flight at once (1–256)")
+	latency := fs.Bool("latency", false, "measure a database file instead: every serving route cold, warm and as raw SQL, then under load, as a Markdown table")
+	db := fs.String("db", "", "with --latency: the DuckDB file, opened read-only (copy one that is being written first)")
+	n := fs.Int("n", 30, "with --latency: requests per route for each of cold, warm and raw")
+	budget := fs.Duration("budget", 20*time.Second, "with --latency: a route's cold, warm or raw series stops after this (once it has 3 requests)")
+	load := fs.Duration("load", 5*time.Second, "with --latency: load per URL under concurrency (all URLs together at most 30s)")
+	county := fs.String("county", "", "with --latency: the county of the routes (default: the one with most reports in the year)")
+	year := fs.Int("year", 0, "with --latency: the year of the routes (default: the one with most reports)")
+	timeout := fs.Duration("timeout", time.Minute, "with --latency: the longest one request may take; a route over it is reported as failed")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		return 2
+	}
+	if *latency {
+		if *db == "" || len(urls) > 0 || *n < 1 || *budget <= 0 || *load <= 0 || *timeout <= 0 || *conc < 1 || *conc > 256 {
+			fmt.Fprintln(stderr, "analytics bench --latency: want --db FILE, no --url, --n of at least 1, positive --budget and --load, --concurrency 1–256")
+			fs.Usage()
+			return 2
+		}
+		cfg := latencyConfig{db: *db, n: *n, budget: *budget, load: *load, timeout: *timeout, conc: *conc, county: *county, year: *year, argsLine: shellLine(args)}
+		if err := runLatency(context.Background(), cfg, stdout, stderr); err != nil {
+			fmt.Fprintf(stderr, "analytics bench: %v\n", err)
+			return 1
+		}
+		return 0
 	}
 	if len(urls) == 0 || *duration <= 0 || *duration > maxBenchDuration || *conc < 1 || *conc > 256 {
 		fmt.Fprintln(stderr, "analytics bench: want --url, --duration up to 30s and --concurrency 1–256")

@@ -229,8 +229,13 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 // package web on one engine; when private, nothing but sign-in is shown to
 // a visitor not signed in.
 func newServerWith(st *store.Store, opts api.Options, log *slog.Logger, private bool, dash ...dashboards.Option) http.Handler {
+	return newServerOn(st, query.New(st), opts, log, private, dash...)
+}
+
+// newServerOn is newServerWith over a query service the caller keeps:
+// analytics bench --latency empties its cache between requests.
+func newServerOn(st *store.Store, q *query.Service, opts api.Options, log *slog.Logger, private bool, dash ...dashboards.Option) http.Handler {
 	gin.SetMode(gin.ReleaseMode)
-	q := query.New(st)
 	r := api.New(q, st, opts)
 	dashboards.Mount(r, q, dash...)
 	dashboards.MountAssessment(r, q, st, dash...)
