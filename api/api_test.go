@@ -175,7 +175,7 @@ func TestReadEndpoints(t *testing.T) {
 		{"/api/v1/cells?codes=t3.new.total", 200, []check{{[]any{"rows", 0, "group"}, "合计"}, {[]any{"rows", 0, "values", "t3.new.total"}, 20.0}}},
 		{"/api/v1/cells?codes=t3.new.total&group_by=agency", 200, []check{{[]any{"rows", 0, "group"}, "劳动镇"}, {[]any{"rows", 0, "county"}, "乐至县"},
 			{[]any{"rows", 0, "values", "t3.new.total"}, 14.0}, {[]any{"rows", 2, "values", "t3.new.total"}, 6.0}}},
-		{"/api/v1/cells?codes=t3.new.total&group_by=county", 200, []check{{[]any{"rows", 1, "group"}, "安岳县"}, {[]any{"rows", 1, "values", "t3.new.total"}, 6.0}}},
+		{"/api/v1/cells?codes=t3.new.total&group_by=county", 200, []check{{[]any{"rows", 1, "group"}, "示范县"}, {[]any{"rows", 1, "values", "t3.new.total"}, 6.0}}},
 		{"/api/v1/cells?codes=t3.new.total,t2.regulations.issued&group_by=year", 200, []check{{[]any{"rows", 0, "group"}, "2020"},
 			{[]any{"rows", 0, "values", "t2.regulations.issued"}, nil}, {[]any{"rows", 2, "values", "t3.new.total"}, 10.0}}},
 		{"/api/v1/cells?codes=t3.new.total&group_by=edition", 200, []check{{[]any{"rows", 0, "group"}, "2019"}, {[]any{"rows", 1, "values", "t3.new.total"}, 14.0}}},
@@ -185,7 +185,7 @@ func TestReadEndpoints(t *testing.T) {
 		{"/api/v1/stats/outcomes", 200, []check{{[]any{"rows", 0, "total"}, 20.0}, {[]any{"rows", 0, "disclosure_rate"}, 13.0 / 20}}},
 		{"/api/v1/stats/outcomes?group_by=agency&year=2022", 200, []check{{[]any{"rows", 1, "group"}, "天池镇"}, {[]any{"rows", 1, "disclosure_rate"}, nil},
 			{[]any{"rows", 0, "substantive_rate"}, 6.0 / 8}}},
-		// 安岳县's one report has no table 4: it has no row (not a row of zeros).
+		// 示范县's one report has no table 4: it has no row (not a row of zeros).
 		{"/api/v1/stats/reviews?group_by=county", 200, []check{{[]any{"rows", 0, "reconsideration", "correction_rate"}, 0.5}, {[]any{"rows", 0, "without_table4"}, 1.0}}},
 		{"/api/v1/stats/proactive?group_by=edition", 200, []check{{[]any{"rows", 0, "edition"}, "2019"}, {[]any{"rows", 1, "values", "t2.regulations.issued"}, 3.0}}},
 		{"/api/v1/stats/compare?county=乐至县&year=2022&metric=applications.new", 200, []check{{[]any{"median"}, 5.0}, {[]any{"rows", 0, "rank"}, 1.0},

@@ -33,9 +33,9 @@ func TestPlaces(t *testing.T) {
 		{"provinces", query.PlaceQuery{}, "province:未归属(1)[2020] province:四川省(3)[2022 2021] total=2 truncated=false"},
 		{"cities of a province", query.PlaceQuery{Province: "四川省"}, "city:四川省 资阳市(3)[2022 2021] total=1 truncated=false"},
 		{"counties of a city", query.PlaceQuery{Province: "四川省", City: "资阳市"}, "county:四川省 资阳市 乐至县(3)[2022 2021] total=1 truncated=false"},
-		{"counties the registry does not place", query.PlaceQuery{City: query.Unplaced}, "county:安岳县(1)[2020] total=1 truncated=false"},
+		{"counties the registry does not place", query.PlaceQuery{City: query.Unplaced}, "county:示范县(1)[2020] total=1 truncated=false"},
 		{"search a county by its province", query.PlaceQuery{Q: "四川"}, "county:四川省 资阳市 乐至县(3)[2022 2021] total=1 truncated=false"},
-		{"search agencies, bounded", query.PlaceQuery{Q: "镇", Limit: 2}, "agency:乐至县 劳动镇(2)[2022 2021] agency:安岳县 城关镇(1)[2020] total=3 truncated=true"},
+		{"search agencies, bounded", query.PlaceQuery{Q: "镇", Limit: 2}, "agency:乐至县 劳动镇(2)[2022 2021] agency:示范县 城关镇(1)[2020] total=3 truncated=true"},
 		{"no wildcards", query.PlaceQuery{Q: "%"}, " total=0 truncated=false"},
 	}
 	for _, tc := range cases {

@@ -11,7 +11,7 @@ import (
 
 // TestHierarchyFilters: the seeded reports are 劳动镇 2022 and 2021 and
 // 天池镇 2022 (乐至县, 资阳市, 四川省; 天池镇 is not in the registry but its
-// county is) and a synthetic 城关镇 of 安岳县 2020 (示例数据, no province).
+// county is) and a synthetic 城关镇 of 示范县 2020 (示例数据, no province).
 func TestHierarchyFilters(t *testing.T) {
 	st, _ := querytest.Seed(t)
 	q := query.New(st)

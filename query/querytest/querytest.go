@@ -36,7 +36,7 @@ func build(file, agency, county string, year int, edition string, cells map[stri
 //	天池镇 乐至县 2022 (2021 edition): every table-3 and table-4 total 0.
 //	劳动镇 乐至县 2021 (2021 edition): new 4 (natural 4), granted 4, total 4;
 //	  t2.regulations.issued 1.
-//	城关镇 安岳县 2020 (2019 edition): new 6 (natural 6), granted 3,
+//	城关镇 示范县 2020 (2019 edition): new 6 (natural 6), granted 3,
 //	  denied state_secret 1, other 2, total 6; t2.regulations.made 3,
 //	  t2.procurement.amount 12.5; one warning (rule6_narrative); synthetic.
 func Reports() []*report.Report {
@@ -64,7 +64,7 @@ func Reports() []*report.Report {
 		"t3.new.total": 4, "t3.new.natural": 4, "t3.granted.total": 4, "t3.total.total": 4,
 		"t2.regulations.issued": 1,
 	})
-	d := build("chengguan-2020.txt", "城关镇", "安岳县", 2020, report.Edition2019, map[string]float64{
+	d := build("chengguan-2020.txt", "城关镇", "示范县", 2020, report.Edition2019, map[string]float64{
 		"t3.new.total": 6, "t3.new.natural": 6, "t3.granted.total": 3, "t3.denied.state_secret.total": 1,
 		"t3.other.total": 2, "t3.total.total": 6,
 		"t2.regulations.made": 3, "t2.procurement.amount": 12.5,
