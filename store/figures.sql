@@ -2,7 +2,7 @@
 -- The WHERE marker selects the reports (see figures.go). A report without any
 -- cell still gets its row (has_t3 and has_t4 false, figures NULL).
 -- Columns in the order of report_figures.
-SELECT r.id,
+SELECT r.id AS report_id,
        coalesce(bool_or(c.code LIKE 't3.%'), false),
        coalesce(bool_or(c.code LIKE 't4.%'), false),
        sum(c.value) FILTER (WHERE c.code = 't3.new.total'),
