@@ -56,6 +56,8 @@ func BenchmarkColdStatistics(b *testing.B) {
 		{name: "applications/year-by-county", stat: "Applications", f: Filter{Year: year}, g: GroupCounty},
 		{name: "reviews/all-by-year", stat: "Reviews", g: GroupYear},
 		{name: "assessment/year-by-county", stat: "AssessmentMetrics", f: Filter{Year: year}, g: GroupCounty},
+		{name: "proactive/all-by-year", stat: "Proactive", g: GroupYear},
+		{name: "proactive/county-year-by-agency", stat: "Proactive", f: one, g: GroupAgency},
 		{name: "compare/county-year-disclosure", run: func(ctx context.Context, s *Service) error {
 			_, err := s.Compare(ctx, county, year, "outcomes.disclosure_rate")
 			return err
@@ -125,6 +127,8 @@ func runStat(ctx context.Context, s *Service, stat string, f Filter, g GroupBy) 
 		_, err = s.Reviews(ctx, f, g)
 	case "AssessmentMetrics":
 		_, err = s.AssessmentMetrics(ctx, f, g)
+	case "Proactive":
+		_, err = s.Proactive(ctx, f, g)
 	}
 	return err
 }
