@@ -38,6 +38,7 @@ func BenchmarkColdStatistics(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer st.Close()
+	st0 := st
 	ctx := context.Background()
 	var county string
 	var year int
@@ -72,6 +73,23 @@ func BenchmarkColdStatistics(b *testing.B) {
 		runs = n
 	}
 	before := os.Getenv("NIANBAO_BENCH_BEFORE") == "1"
+	if os.Getenv("NIANBAO_BENCH_EXPLAIN") == "1" {
+		// Where the time goes, operator by operator (DuckDB's profile).
+		for _, c := range cases {
+			if c.stat == "" {
+				continue
+			}
+			st, err := build(c.stat, c.f, c.g, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var kind, plan string
+			if err := st0.DB().QueryRowContext(ctx, "EXPLAIN ANALYZE "+st.text, st.args...).Scan(&kind, &plan); err != nil {
+				b.Fatal(err)
+			}
+			b.Logf("%s:\n%s", c.name, plan)
+		}
+	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
 			for range b.N {
