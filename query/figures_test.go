@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -167,6 +168,7 @@ func compareWithBefore(t *testing.T, db *sql.DB, step string) {
 	// registry subquery) once.
 	groupings := []GroupBy{GroupNone, GroupAgency, GroupYear, GroupProvince}
 	filters := []Filter{{}, {Edition: report.Edition2019}, {Dismissed: true}, {Level: "towns"}}
+	compareCells(t, db, step, groupings, filters)
 	for _, name := range figureStats {
 		before, err := os.ReadFile(filepath.Join("testdata", "before040", name+".sql"))
 		if err != nil {
@@ -195,6 +197,45 @@ func compareWithBefore(t *testing.T, db *sql.DB, step string) {
 					t.Errorf("%s: %s by %q, filter %s: %d rows, want %d; first difference at row %d:\n got %v\nwant %v",
 						step, name, g, f.key(), len(got), len(want), i, at(got, i), at(want, i))
 				}
+			}
+		}
+	}
+}
+
+// compareCells checks that Cells from report_figures (CellsFigures.sql)
+// gives every group and code the sum that Cells.sql gives over cells.
+func compareCells(t *testing.T, db *sql.DB, step string, groupings []GroupBy, filters []Filter) {
+	t.Helper()
+	codes := slices.Sorted(maps.Keys(figureColumn))
+	for _, g := range groupings {
+		for _, f := range filters {
+			old, err := build("Cells", f, g, codes)
+			if err != nil {
+				t.Fatal(err)
+			}
+			now, err := build("CellsFigures", f, g, codes)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := rowsOf(t, db, old)
+			var got [][]any
+			for _, r := range rowsOf(t, db, now) {
+				for j, v := range r[2:] {
+					if v != nil {
+						got = append(got, []any{r[0], r[1], codes[j], v})
+					}
+				}
+			}
+			key := func(r []any) string { return fmt.Sprint(r[0], "|", r[1], "|", r[2]) }
+			cmp := func(a, b []any) int { return strings.Compare(key(a), key(b)) }
+			slices.SortFunc(got, cmp)
+			slices.SortFunc(want, cmp)
+			if len(want) == 0 && f == (Filter{}) {
+				t.Fatalf("%s: Cells by %q answers no row: nothing compared", step, g)
+			}
+			if i, ok := sameRows(got, want); !ok {
+				t.Errorf("%s: Cells by %q, filter %s: %d values, want %d; first difference at %d:\n got %v\nwant %v",
+					step, g, f.key(), len(got), len(want), i, at(got, i), at(want, i))
 			}
 		}
 	}

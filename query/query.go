@@ -376,6 +376,9 @@ func buildText(name, body string, f Filter, g GroupBy, codes []string) (stmt, er
 			args[i] = c
 		}
 		marks["codes"] = fragment{ph, args}
+		if sums, ok := figureSums(codes); ok {
+			marks["figure_sums"] = fragment{sums, nil}
+		}
 	}
 	limit := f.Limit
 	if limit <= 0 {
