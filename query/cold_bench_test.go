@@ -63,6 +63,15 @@ func BenchmarkColdStatistics(b *testing.B) {
 			_, err := s.Compare(ctx, county, year, "outcomes.disclosure_rate")
 			return err
 		}},
+		{name: "reports/county-year", run: func(ctx context.Context, s *Service) error {
+			// Compare's list of towns, with their finding counts.
+			_, err := s.Reports(ctx, Filter{County: county, Year: year, Limit: MaxLimit})
+			return err
+		}},
+		{name: "findings/year-by-county", run: func(ctx context.Context, s *Service) error {
+			_, err := s.Findings(ctx, Filter{Year: year}, GroupCounty)
+			return err
+		}},
 		{name: "cells/t3.new.total-by-county", run: func(ctx context.Context, s *Service) error {
 			_, err := s.Cells(ctx, []string{"t3.new.total"}, Filter{Year: year}, GroupCounty)
 			return err
