@@ -2,6 +2,7 @@ package query
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -157,6 +158,9 @@ func (s *Service) Cells(ctx context.Context, codes []string, f Filter, g GroupBy
 			res.Rows = append(res.Rows, row)
 			index[[2]string{gr.Group, gr.County}] = i
 		}
+		if _, ok := figureSums(expanded); ok {
+			return res, s.cellsFromFigures(ctx, f, g, expanded, index, res.Rows)
+		}
 		rows, err := s.query(ctx, "Cells", f, g, expanded)
 		if err != nil {
 			return res, err
@@ -174,4 +178,35 @@ func (s *Service) Cells(ctx context.Context, codes []string, f Filter, g GroupBy
 		}
 		return res, rows.Err()
 	})
+}
+
+// cellsFromFigures fills out's values from report_figures (CellsFigures.sql)
+// for codes that all have a column there.
+func (s *Service) cellsFromFigures(ctx context.Context, f Filter, g GroupBy, codes []string, index map[[2]string]int, out []CellsRow) error {
+	rows, err := s.query(ctx, "CellsFigures", f, g, codes)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var grp, county string
+	vals := make([]sql.NullFloat64, len(codes))
+	dest := []any{&grp, &county}
+	for i := range vals {
+		dest = append(dest, &vals[i])
+	}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return fmt.Errorf("cells: %w", err)
+		}
+		i, ok := index[[2]string{grp, county}]
+		if !ok {
+			continue
+		}
+		for j, v := range vals {
+			if v.Valid {
+				out[i].Values[codes[j]] = ptr(v.Float64)
+			}
+		}
+	}
+	return rows.Err()
 }

@@ -353,6 +353,11 @@ func build(name string, f Filter, g GroupBy, codes []string) (stmt, error) {
 	if err != nil {
 		return stmt{}, fmt.Errorf("query %s: %w", name, err)
 	}
+	return buildText(name, string(body), f, g, codes)
+}
+
+// buildText is build of SQL already read (tests run earlier SQL through it).
+func buildText(name, body string, f Filter, g GroupBy, codes []string) (stmt, error) {
 	grp, county := g.exprs()
 	cond, cargs := f.clause()
 	marks := map[string]fragment{
@@ -371,6 +376,9 @@ func build(name string, f Filter, g GroupBy, codes []string) (stmt, error) {
 			args[i] = c
 		}
 		marks["codes"] = fragment{ph, args}
+		if sums, ok := figureSums(codes); ok {
+			marks["figure_sums"] = fragment{sums, nil}
+		}
 	}
 	limit := f.Limit
 	if limit <= 0 {
@@ -378,7 +386,7 @@ func build(name string, f Filter, g GroupBy, codes []string) (stmt, error) {
 	}
 	marks["limit"] = fragment{"LIMIT ? OFFSET ?", []any{limit, max(f.Offset, 0)}}
 
-	text := string(body)
+	text := body
 	var out strings.Builder
 	var args []any
 	for {

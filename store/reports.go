@@ -164,6 +164,9 @@ func (s *Store) save(ctx context.Context, r *report.Report, opt SaveOptions) (re
 	if err = w.close(); err != nil {
 		return res, err
 	}
+	if err = refreshFigures(ctx, conn, []int64{res.ID}); err != nil {
+		return res, err
+	}
 	_, err = conn.ExecContext(ctx, "COMMIT")
 	return res, err
 }
@@ -520,6 +523,10 @@ func (s *Store) DeleteWithReason(ctx context.Context, id int64, author, reason s
 		author = "cli"
 	}
 	if _, err := tx.ExecContext(ctx, sqlInsertAudit, time.Now().UTC(), author, "delete", who.agency, who.county, who.year, fmt.Sprintf("report %d", id), "", "", reason); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := refreshFigures(ctx, tx, []int64{id}); err != nil {
 		tx.Rollback()
 		return err
 	}

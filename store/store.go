@@ -81,6 +81,10 @@ func Open(path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open database %s: place reports in the registry: %w", path, err)
 	}
+	if err := s.fillFigures(context.Background()); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: fill report figures: %w", path, err)
+	}
 	return s, nil
 }
 

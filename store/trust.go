@@ -157,6 +157,9 @@ func (s *Store) Correct(ctx context.Context, id int64, code string, value float6
 	if _, err := tx.ExecContext(ctx, sqlInsertAudit, c.CreatedAt, author, "correct", who.agency, who.county, who.year, code, fmtValue(current), fmtValue(&value), c.Reason); err != nil {
 		return c, err
 	}
+	if err := refreshFigures(ctx, tx, []int64{id}); err != nil {
+		return c, err
+	}
 	if err := tx.Commit(); err != nil {
 		return c, err
 	}

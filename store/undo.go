@@ -64,6 +64,9 @@ func (s *Store) UndoCorrection(ctx context.Context, id int64, code, reason, auth
 	if _, err := tx.ExecContext(ctx, sqlInsertAudit, c.CreatedAt, author, "undo", who.agency, who.county, who.year, code, fmtValue(&corrected), fmtValue(c.ParsedValue), reason); err != nil {
 		return c, err
 	}
+	if err := refreshFigures(ctx, tx, []int64{id}); err != nil {
+		return c, err
+	}
 	if err := tx.Commit(); err != nil {
 		return c, err
 	}

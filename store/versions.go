@@ -274,6 +274,9 @@ func (s *Store) Restore(ctx context.Context, id int64, version int, author, reas
 		fmt.Sprintf("report %d", id), fmt.Sprintf("v%d", cur), fmt.Sprintf("v%d", version), reason); err != nil {
 		return err
 	}
+	if err = refreshFigures(ctx, conn, []int64{id}); err != nil {
+		return err
+	}
 	if _, err = conn.ExecContext(ctx, "COMMIT"); err != nil {
 		return err
 	}

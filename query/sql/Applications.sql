@@ -2,22 +2,23 @@
 -- applicant type, and what was carried forward. A report with no table-3
 -- cell (the table was not read) has not reported these figures: it is not
 -- counted in reports but in without_table3, and a group made only of such
--- reports has no row, rather than a row of zeros.
+-- reports has no row, rather than a row of zeros. The figures are the
+-- report's current cells, kept per report in report_figures (migration 040).
 SELECT /*group*/ AS grp, /*group_county*/ AS grp_county,
-       count(DISTINCT r.id) FILTER (WHERE c.code LIKE 't3.%') AS reports,
-       count(DISTINCT r.id) - count(DISTINCT r.id) FILTER (WHERE c.code LIKE 't3.%') AS without_table3,
-       coalesce(sum(c.value) FILTER (WHERE c.code = 't3.new.total'), 0)          AS new_total,
-       coalesce(sum(c.value) FILTER (WHERE c.code = 't3.carried_over.total'), 0) AS carried_over,
-       coalesce(sum(c.value) FILTER (WHERE c.code = 't3.carry_forward.total'), 0) AS carry_forward,
-       coalesce(sum(c.value) FILTER (WHERE c.code = 't3.new.natural'), 0)    AS natural,
-       coalesce(sum(c.value) FILTER (WHERE c.code = 't3.new.commercial'), 0) AS commercial,
-       coalesce(sum(c.value) FILTER (WHERE c.code = 't3.new.research'), 0)   AS research,
-       coalesce(sum(c.value) FILTER (WHERE c.code = 't3.new.social'), 0)     AS social,
-       coalesce(sum(c.value) FILTER (WHERE c.code = 't3.new.legal'), 0)      AS legal,
-       coalesce(sum(c.value) FILTER (WHERE c.code = 't3.new.other_org'), 0)  AS other_org
+       count(*) FILTER (WHERE f.has_t3) AS reports,
+       count(*) FILTER (WHERE NOT f.has_t3) AS without_table3,
+       coalesce(sum(f.t3_new_total), 0)           AS new_total,
+       coalesce(sum(f.t3_carried_over_total), 0)  AS carried_over,
+       coalesce(sum(f.t3_carry_forward_total), 0) AS carry_forward,
+       coalesce(sum(f.t3_new_natural), 0)    AS natural,
+       coalesce(sum(f.t3_new_commercial), 0) AS commercial,
+       coalesce(sum(f.t3_new_research), 0)   AS research,
+       coalesce(sum(f.t3_new_social), 0)     AS social,
+       coalesce(sum(f.t3_new_legal), 0)      AS legal,
+       coalesce(sum(f.t3_new_other_org), 0)  AS other_org
 FROM reports r
-LEFT JOIN cells c ON c.report_id = r.id
+JOIN report_figures f ON f.report_id = r.id
 WHERE /*filter*/
 GROUP BY grp, grp_county
-HAVING count(DISTINCT r.id) FILTER (WHERE c.code LIKE 't3.%') > 0
+HAVING count(*) FILTER (WHERE f.has_t3) > 0
 ORDER BY grp_county, grp

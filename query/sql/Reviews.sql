@@ -1,27 +1,28 @@
 -- Table 4 per group: the fifteen cells summed. A report with no table-4
 -- cell (the table was not read) is left out of reports and counted in
--- without_table4; a group made only of such reports has no row.
+-- without_table4; a group made only of such reports has no row. Figures:
+-- report_figures (migration 040).
 SELECT /*group*/ AS grp, /*group_county*/ AS grp_county,
-       count(DISTINCT r.id) FILTER (WHERE c.code LIKE 't4.%') AS reports,
-       count(DISTINCT r.id) - count(DISTINCT r.id) FILTER (WHERE c.code LIKE 't4.%') AS without_table4,
-       coalesce(sum(c.value) FILTER (WHERE c.code = 't4.reconsideration.upheld'), 0),
-       coalesce(sum(c.value) FILTER (WHERE c.code = 't4.reconsideration.corrected'), 0),
-       coalesce(sum(c.value) FILTER (WHERE c.code = 't4.reconsideration.other'), 0),
-       coalesce(sum(c.value) FILTER (WHERE c.code = 't4.reconsideration.pending'), 0),
-       coalesce(sum(c.value) FILTER (WHERE c.code = 't4.reconsideration.total'), 0),
-       coalesce(sum(c.value) FILTER (WHERE c.code = 't4.litigation_direct.upheld'), 0),
-       coalesce(sum(c.value) FILTER (WHERE c.code = 't4.litigation_direct.corrected'), 0),
-       coalesce(sum(c.value) FILTER (WHERE c.code = 't4.litigation_direct.other'), 0),
-       coalesce(sum(c.value) FILTER (WHERE c.code = 't4.litigation_direct.pending'), 0),
-       coalesce(sum(c.value) FILTER (WHERE c.code = 't4.litigation_direct.total'), 0),
-       coalesce(sum(c.value) FILTER (WHERE c.code = 't4.litigation_after.upheld'), 0),
-       coalesce(sum(c.value) FILTER (WHERE c.code = 't4.litigation_after.corrected'), 0),
-       coalesce(sum(c.value) FILTER (WHERE c.code = 't4.litigation_after.other'), 0),
-       coalesce(sum(c.value) FILTER (WHERE c.code = 't4.litigation_after.pending'), 0),
-       coalesce(sum(c.value) FILTER (WHERE c.code = 't4.litigation_after.total'), 0)
+       count(*) FILTER (WHERE f.has_t4) AS reports,
+       count(*) FILTER (WHERE NOT f.has_t4) AS without_table4,
+       coalesce(sum(f.t4_reconsideration_upheld), 0),
+       coalesce(sum(f.t4_reconsideration_corrected), 0),
+       coalesce(sum(f.t4_reconsideration_other), 0),
+       coalesce(sum(f.t4_reconsideration_pending), 0),
+       coalesce(sum(f.t4_reconsideration_total), 0),
+       coalesce(sum(f.t4_litigation_direct_upheld), 0),
+       coalesce(sum(f.t4_litigation_direct_corrected), 0),
+       coalesce(sum(f.t4_litigation_direct_other), 0),
+       coalesce(sum(f.t4_litigation_direct_pending), 0),
+       coalesce(sum(f.t4_litigation_direct_total), 0),
+       coalesce(sum(f.t4_litigation_after_upheld), 0),
+       coalesce(sum(f.t4_litigation_after_corrected), 0),
+       coalesce(sum(f.t4_litigation_after_other), 0),
+       coalesce(sum(f.t4_litigation_after_pending), 0),
+       coalesce(sum(f.t4_litigation_after_total), 0)
 FROM reports r
-LEFT JOIN cells c ON c.report_id = r.id
+JOIN report_figures f ON f.report_id = r.id
 WHERE /*filter*/
 GROUP BY grp, grp_county
-HAVING count(DISTINCT r.id) FILTER (WHERE c.code LIKE 't4.%') > 0
+HAVING count(*) FILTER (WHERE f.has_t4) > 0
 ORDER BY grp_county, grp
