@@ -31,6 +31,11 @@ func TestRecordGivesTheSQLThatRan(t *testing.T) {
 		{"cells", func() (int, error) {
 			r, err := q.Cells(ctx, []string{"t3.new.total"}, query.Filter{}, query.GroupCounty)
 			return len(r.Rows), err
+		}, []string{"Groups", "CellsFigures"}, 1},
+		// A code with no column of report_figures is read from the cells.
+		{"cells of any code", func() (int, error) {
+			r, err := q.Cells(ctx, []string{"t3.other.total"}, query.Filter{}, query.GroupCounty)
+			return len(r.Rows), err
 		}, []string{"Groups", "Cells"}, 1},
 		// With a year, applications also reads the year before.
 		{"applications", func() (int, error) {
