@@ -79,6 +79,6 @@ SELECT r.id AS report_id,
        sum(c.value) FILTER (WHERE c.code = 't2.procurement.count'),
        sum(c.value) FILTER (WHERE c.code = 't2.procurement.amount')
 FROM reports r
-LEFT JOIN cells c ON c.report_id = r.id
+LEFT JOIN (SELECT report_id, code, value FROM cells WHERE /*cells*/) c ON c.report_id = r.id
 WHERE /*which*/
 GROUP BY r.id
