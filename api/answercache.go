@@ -29,27 +29,17 @@ func newAnswerCache() *respcache.Cache { return respcache.New(answerEntries, ans
 
 const ctxAnswerKey = "nianbao.answerkey"
 
-type answerKey struct {
-	key string
-	gen uint64
-}
-
-// cacheAnswers serves a cached answer or leaves the key for write. The
-// generation is read before the handler runs: an answer built while a
-// write committed is stored under the old generation, which nothing asks
-// for again.
+// cacheAnswers serves a cached answer or leaves the key for keepAnswer.
 func (h *handler) cacheAnswers(c *gin.Context) {
 	if h.answers == nil || c.Request.Method != http.MethodGet || c.GetHeader("Authorization") != "" || c.FullPath() == "/api/v1/health" {
 		return
 	}
-	gen := h.q.Generation()
-	key := c.Request.URL.RequestURI()
-	if e, ok := h.answers.Get(key, gen); ok {
-		e.Serve(c.Writer, c.Request)
+	p, served := h.answers.Lookup(c.Writer, c.Request, h.q.Generation(), nil)
+	if served {
 		c.Abort()
 		return
 	}
-	c.Set(ctxAnswerKey, answerKey{key: key, gen: gen})
+	c.Set(ctxAnswerKey, p)
 }
 
 // keepAnswer stores and writes an answer of a request cacheAnswers let
@@ -61,9 +51,6 @@ func (h *handler) keepAnswer(c *gin.Context, contentType string, body []byte) bo
 	if !ok || c.Writer.Header().Get("Content-Disposition") != "" {
 		return false
 	}
-	k := v.(answerKey)
-	e := h.answers.NewEntry(k.key, k.gen, contentType, body)
-	h.answers.Put(e)
-	e.Serve(c.Writer, c.Request)
+	h.answers.Keep(c.Writer, c.Request, v.(respcache.Pending), contentType, body)
 	return true
 }

@@ -25,28 +25,18 @@ func newPageCache() *respcache.Cache { return respcache.New(pageEntries, pageByt
 // ctxPageKey is where cachePages leaves the key for render to store under.
 const ctxPageKey = "nianbao.pagekey"
 
-type pageKey struct {
-	key string
-	gen uint64
-}
-
 // cachePages answers a GET from the page cache when it can; otherwise it
-// leaves the key for render, which stores the page it builds. The
-// generation is read before the page is built: a write while it is being
-// built leaves it under the old generation, which no request asks for.
+// leaves the key for render, which stores the page it builds.
 func (h *handler) cachePages(c *gin.Context) {
 	if h.cache == nil || c.Request.Method != http.MethodGet {
 		return
 	}
-	gen := h.q.Generation()
-	key := c.Request.URL.RequestURI()
-	if p, ok := h.cache.Get(key, gen); ok {
-		securityHeaders(c)
-		p.Serve(c.Writer, c.Request)
+	p, served := h.cache.Lookup(c.Writer, c.Request, h.q.Generation(), func() { securityHeaders(c) })
+	if served {
 		c.Abort()
 		return
 	}
-	c.Set(ctxPageKey, pageKey{key: key, gen: gen})
+	c.Set(ctxPageKey, p)
 }
 
 // keep stores a page that render built with status 200 and writes it; it
@@ -56,10 +46,7 @@ func (h *handler) keep(c *gin.Context, status int, body []byte) bool {
 	if !ok || status != http.StatusOK {
 		return false
 	}
-	k := v.(pageKey)
-	p := h.cache.NewEntry(k.key, k.gen, "text/html; charset=utf-8", body)
-	h.cache.Put(p)
 	securityHeaders(c)
-	p.Serve(c.Writer, c.Request)
+	h.cache.Keep(c.Writer, c.Request, v.(respcache.Pending), "text/html; charset=utf-8", body)
 	return true
 }

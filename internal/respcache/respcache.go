@@ -200,3 +200,35 @@ func AcceptsGzip(header string) bool {
 	}
 	return false
 }
+
+// Pending is the key and generation under which a request that was not
+// answered from the cache keeps the answer it builds. The generation is
+// the one read before building: an answer built while a write committed
+// is kept under the old generation, which no request asks for again.
+type Pending struct {
+	key string
+	gen uint64
+}
+
+// Lookup answers r from the cache when it holds r's URI for generation
+// gen (served reports true); otherwise it returns the Pending to Keep
+// the built answer under. before runs just before a cached answer is
+// written (for headers the entry does not hold).
+func (c *Cache) Lookup(w http.ResponseWriter, r *http.Request, gen uint64, before func()) (p Pending, served bool) {
+	key := r.URL.RequestURI()
+	if e, ok := c.Get(key, gen); ok {
+		if before != nil {
+			before()
+		}
+		e.Serve(w, r)
+		return Pending{}, true
+	}
+	return Pending{key: key, gen: gen}, false
+}
+
+// Keep stores the answer built for p and writes it to w.
+func (c *Cache) Keep(w http.ResponseWriter, r *http.Request, p Pending, contentType string, body []byte) {
+	e := c.NewEntry(p.key, p.gen, contentType, body)
+	c.Put(e)
+	e.Serve(w, r)
+}
