@@ -13,7 +13,6 @@ import (
 	"nianbao/generate"
 	"nianbao/ingest"
 	"nianbao/registry"
-	"nianbao/store"
 )
 
 // TestNationalCorpusPlacedInItsCounties ingests a national sample and
@@ -48,14 +47,7 @@ func TestNationalCorpusPlacedInItsCounties(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.Open(filepath.Join(t.TempDir(), "n.duckdb"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if err := st.EnsureRegistry(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := registeredStore(t, t.TempDir(), "n.duckdb")
 	sum, err := ingest.IngestPathsWith(ctx, st, []string{dir}, ingest.Meta{}, ingest.Options{}, nil)
 	if err != nil || sum.Failed > 0 || sum.Stored != 60 {
 		t.Fatalf("stored %d of 60, failed %d: %v %v", sum.Stored, sum.Failed, err, sum.Failures)

@@ -33,6 +33,21 @@ func (f ingestFigures) String() string {
 		f.Cells, f.Floor.Seconds(), f.Ingest.Seconds()/f.Floor.Seconds())
 }
 
+// registeredStore opens a fresh database file in dir with the registry
+// loaded, as any database past its first ingest is.
+func registeredStore(tb testing.TB, dir, name string) *store.Store {
+	tb.Helper()
+	st, err := store.Open(filepath.Join(dir, name))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { st.Close() })
+	if err := st.EnsureRegistry(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	return st
+}
+
 // measureIngest ingests dir into a fresh database file (the registry
 // loaded first, as in any database past its first ingest) and then times
 // DuckDB loading the cells it stored from CSV, in the same run.
@@ -47,14 +62,7 @@ func measureIngest(tb testing.TB, dir string, batch int) ingestFigures {
 		return nil
 	})
 	tmp := tb.TempDir()
-	st, err := store.Open(filepath.Join(tmp, "ingest.duckdb"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer st.Close()
-	if err := st.EnsureRegistry(ctx); err != nil {
-		tb.Fatal(err)
-	}
+	st := registeredStore(tb, tmp, "ingest.duckdb")
 	start := time.Now()
 	sum, err := ingest.IngestPathsWith(ctx, st, []string{dir}, ingest.Meta{}, ingest.Options{BatchSize: batch}, nil)
 	f.Ingest = time.Since(start)

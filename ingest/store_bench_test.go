@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -15,7 +14,6 @@ import (
 	"nianbao/assess"
 	"nianbao/generate"
 	"nianbao/ingest"
-	"nianbao/store"
 )
 
 // storeFigures is the store's share of an ingest: the reports already
@@ -65,14 +63,7 @@ func measureStore(tb testing.TB, parsed []ingest.Result, batch int) storeFigures
 	tb.Helper()
 	ctx := context.Background()
 	tmp := tb.TempDir()
-	st, err := store.Open(filepath.Join(tmp, "store.duckdb"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer st.Close()
-	if err := st.EnsureRegistry(ctx); err != nil {
-		tb.Fatal(err)
-	}
+	st := registeredStore(tb, tmp, "store.duckdb")
 	// Resolving an agency the first time builds the registry's index: not
 	// the store's cost per report.
 	if _, _, err := st.ResolveAgency(ctx, "青石镇", "", "", false); err != nil {
