@@ -277,7 +277,8 @@ func signature(s string) string {
 	return ""
 }
 
-var dateTail = regexp.MustCompile(`\s*20[0-9]{2}\s*年\s*[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日\s*$`)
+// dateTail is the signature's date, in any form report.ParseDate reads.
+var dateTail = regexp.MustCompile(`\s*` + report.DatePattern + `\s*$`)
 
 // shortCounty keeps the county of a match that ran on into the words before
 // it (现公开锡山区 → 锡山区): county names are two or three characters and

@@ -224,7 +224,9 @@ func looksLikeHTML(text string) bool {
 		(strings.HasPrefix(head, "<") && (strings.Contains(head, "<body") || strings.Contains(head, "<table") || strings.Contains(head, "<head")))
 }
 
-var pubDateRe = regexp.MustCompile(`(发布日期|发布时间|成文日期|发文日期|印发日期|公开日期)\s*[：:]?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})`)
+// pubDateRe is a publication date after its keyword; the date itself is
+// report.DatePattern, read by report.ParseDate like every other date.
+var pubDateRe = regexp.MustCompile(`(发布日期|发布时间|成文日期|发文日期|印发日期|公开日期)\s*[：:]?\s*(` + report.DatePattern + `)`)
 
 // FindPublishedOn returns the first publication date the text states
 // (发布日期：2023-01-15, 发布时间:2023年01月15日, 成文日期 …) as YYYY-MM-DD, or "".
@@ -243,7 +245,7 @@ func FindPublishedOn(text string) string {
 			lo := max(0, i-len("发布"))
 			hi := min(len(text), i+80)
 			if m := pubDateRe.FindStringSubmatchIndex(text[lo:hi]); m != nil && lo+m[0] < bestAt {
-				if d := normDate(text[lo+m[4]:lo+m[5]], text[lo+m[6]:lo+m[7]], text[lo+m[8]:lo+m[9]]); d != "" {
+				if d, ok := report.ParseDate(text[lo+m[4] : lo+m[5]]); ok {
 					best, bestAt = d, lo+m[0]
 					break
 				}
@@ -252,16 +254,6 @@ func FindPublishedOn(text string) string {
 		}
 	}
 	return best
-}
-
-func normDate(y, m, d string) string {
-	var mi, di int
-	fmt.Sscan(m, &mi)
-	fmt.Sscan(d, &di)
-	if mi < 1 || mi > 12 || di < 1 || di > 31 {
-		return ""
-	}
-	return fmt.Sprintf("%s-%02d-%02d", y, mi, di)
 }
 
 // builder accumulates lines of text with their origins.

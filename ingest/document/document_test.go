@@ -524,6 +524,12 @@ func TestFindPublishedOn(t *testing.T) {
 		"（发布日期 2021.12.31）正文如下":              "2021-12-31",
 		"发布日期：2023-13-01；更正后发布日期：2023-02-01": "2023-02-01",
 		"成文日期：2022年12月30日\n发布时间：2023年1月5日":   "2022-12-30",
+		// Issue 19: a leading 0 was read as octal and 08, 09 lost the date.
+		"发布日期：2023-02-08":  "2023-02-08",
+		"发布时间：2023年01月09日": "2023-01-09",
+		"成文日期：二〇二三年二月八日":   "2023-02-08",
+		"发布日期：２０２３年２月８日":   "2023-02-08",
+		"发布日期：2023-02-30":  "",
 	}
 	for in, want := range cases {
 		if got := document.FindPublishedOn(in); got != want {
@@ -557,5 +563,25 @@ func BenchmarkRead(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestHTMLMetaPublished: a CMS page's meta tag dates, read by the one
+// date reader (08 and 09 are days, not bad octal numbers).
+func TestHTMLMetaPublished(t *testing.T) {
+	for content, want := range map[string]string{
+		"2023-02-08 10:20:00": "2023-02-08",
+		"2023/1/9":            "2023-01-09",
+		"2023年01月09日":         "2023-01-09",
+		"2023-02-30":          "",
+	} {
+		page := `<html><head><meta name="PubDate" content="` + content + `"></head><body><p>某镇人民政府2022年政府信息公开工作年度报告</p></body></html>`
+		doc, err := document.Read("page.html", []byte(page))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if doc.PublishedOn != want {
+			t.Errorf("meta PubDate %q: published_on %q, want %q", content, doc.PublishedOn, want)
+		}
 	}
 }

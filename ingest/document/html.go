@@ -8,6 +8,8 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"nianbao/report"
 )
 
 // Elements whose content is never shown as report text.
@@ -256,8 +258,6 @@ func htmlTitle(root *html.Node) string {
 	return nodeText(ts[0])
 }
 
-var looseDate = regexp.MustCompile(`(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})`)
-
 // metaPublished reads the publication date CMS pages put in meta tags
 // (PubDate, publishdate, firstpublishedtime …).
 func metaPublished(root *html.Node) string {
@@ -275,10 +275,8 @@ func metaPublished(root *html.Node) string {
 		}
 		switch name {
 		case "pubdate", "publishdate", "firstpublishedtime", "articlepublishdate", "article:published_time", "datepublished":
-			if d := looseDate.FindStringSubmatch(content); d != nil {
-				if s := normDate(d[1], d[2], d[3]); s != "" {
-					return s
-				}
+			if d := report.FindDate(content); d != "" {
+				return d
 			}
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"nianbao/report"
 )
 
 // ManifestFile is the name of the manifest a folder of reports may carry.
@@ -97,11 +99,9 @@ func LoadManifest(dir string) (Manifest, error) {
 			}
 		}
 		if p := get("published_on"); p != "" {
-			d := looseDate.FindStringSubmatch(p)
-			if d == nil || normDate(d[1], d[2], d[3]) == "" {
+			if e.PublishedOn = report.FindDate(p); e.PublishedOn == "" {
 				return Manifest{}, fmt.Errorf("manifest %s line %d: published_on %q is not a date (want YYYY-MM-DD)", path, line, p)
 			}
-			e.PublishedOn = normDate(d[1], d[2], d[3])
 		}
 		if _, dup := m.byFile[e.File]; dup {
 			return Manifest{}, fmt.Errorf("manifest %s line %d: file %q listed twice", path, line, e.File)

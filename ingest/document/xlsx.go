@@ -336,9 +336,7 @@ func summaryReports(sheet string, rows [][]string, h summaryHeader, at int) []*r
 			case colEdition:
 				edition = fourDigits.FindString(v)
 			case colPublished:
-				if d := looseDate.FindStringSubmatch(v); d != nil {
-					r.PublishedOn = normDate(d[1], d[2], d[3])
-				}
+				r.PublishedOn = report.FindDate(v)
 			}
 		}
 		if r.Agency == "" {
