@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"nianbao/assess"
 	"nianbao/query"
 	"nianbao/registry"
 	"nianbao/report"
@@ -308,7 +309,7 @@ func (h *handler) filing(c *gin.Context) {
 		h.error(c, err)
 		return
 	}
-	f, err := h.st.Filing(c.Request.Context(), store.FilingQuery{Place: place, Year: year, Levels: levels})
+	f, err := assess.FilingList(c.Request.Context(), h.st, place, year, levels, assess.DefaultSheet())
 	if err != nil {
 		h.registryError(c, err)
 		return

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"nianbao/registry"
 	"nianbao/report"
 )
 
@@ -19,13 +20,22 @@ type Doc struct {
 	Year        int
 	Edition     string
 	PublishedOn string // YYYY-MM-DD or ""
-	Cells       map[string]float64
-	Raw         map[string]string // the cell as printed
-	Sections    []Section
+	// RegistryLevel is the agency's level in the registry; "" for a report
+	// not yet stored, whose level is then guessed from its name.
+	RegistryLevel registry.Level
+	Cells         map[string]float64
+	Raw           map[string]string // the cell as printed
+	Sections      []Section
 }
 
-// Level is the body's level (see LevelOf).
-func (d *Doc) Level() string { return LevelOf(d.Agency, d.County) }
+// Level is the body's level: the registry's, or for a report not placed
+// in it a guess from the name (LevelOf).
+func (d *Doc) Level() string {
+	if d.RegistryLevel != "" {
+		return LevelOfRegistry(d.RegistryLevel)
+	}
+	return LevelOf(d.Agency, d.County)
+}
 
 // blankRaw are the ways a cell is printed without a number.
 var blankRaw = map[string]bool{"": true, "/": true, "／": true, "—": true, "-": true, "－": true, "——": true, "无": true}

@@ -12,9 +12,9 @@ const (
 // LevelLabels names the levels in Chinese.
 var LevelLabels = map[string]string{LevelTown: "乡镇（街道）", LevelDepartment: "县级部门", LevelCounty: "县级政府"}
 
-// LevelOf tells a body's level from its name's suffix. It stands in for the
-// agency registry (branch registry), which will know each body's level;
-// this one function is what to swap when it lands.
+// LevelOf guesses a body's level from its name's suffix. It is only for a
+// body the registry does not know (a report checked before it is stored);
+// a stored report's level is its agency's registry level (LevelOfRegistry).
 func LevelOf(agency, county string) string {
 	a := strings.TrimSpace(agency)
 	a = strings.TrimSuffix(a, "办事处")

@@ -6,6 +6,7 @@ import (
 	"math"
 	"sort"
 
+	"nianbao/registry"
 	"nianbao/report"
 	"nianbao/store"
 )
@@ -24,42 +25,56 @@ type Deduction struct {
 
 // AgencyScore is one body's line of the score sheet.
 type AgencyScore struct {
-	Agency     string      `json:"agency"`
-	Level      string      `json:"level"`
-	LevelLabel string      `json:"level_label"`
-	ReportID   int64       `json:"report_id,omitempty"`
-	Filed      bool        `json:"filed"`
-	Sampled    bool        `json:"sampled"`
-	OnTime     *bool       `json:"on_time"`   // nil: date unknown or not filed
-	DaysLate   *int        `json:"days_late"` // negative: early
-	Score      float64     `json:"score"`
-	Rating     Rating      `json:"rating"`
-	Rank       int         `json:"rank"`
-	Deductions []Deduction `json:"deductions"`
+	AgencyID   string `json:"agency_id,omitempty"`
+	Agency     string `json:"agency"`
+	Level      string `json:"level"`
+	LevelLabel string `json:"level_label"`
+	// LevelGuessed: the registry does not know the body; its level is
+	// guessed from its name's suffix.
+	LevelGuessed bool        `json:"level_guessed,omitempty"`
+	PublishedOn  string      `json:"published_on,omitempty"`
+	Deadline     string      `json:"deadline,omitempty"`
+	ReportID     int64       `json:"report_id,omitempty"`
+	Filed        bool        `json:"filed"`
+	Sampled      bool        `json:"sampled"`
+	OnTime       *bool       `json:"on_time"`   // nil: date unknown or not filed
+	DaysLate     *int        `json:"days_late"` // negative: early
+	Score        float64     `json:"score"`
+	Rating       Rating      `json:"rating"`
+	Rank         int         `json:"rank"`
+	Deductions   []Deduction `json:"deductions"`
 }
 
 // Assessment is a county's score sheet for a year.
 type Assessment struct {
-	County     string             `json:"county"`
-	Year       int                `json:"year"`
-	Sheet      string             `json:"sheet"`
-	Bodies     int                `json:"bodies"`
-	Filed      int                `json:"filed"`
-	FilingRate *float64           `json:"filing_rate"`
-	OnTimeRate *float64           `json:"on_time_rate"`
-	LevelMeans map[string]float64 `json:"level_means"`
-	Composite  *float64           `json:"composite"`
-	Agencies   []AgencyScore      `json:"agencies"`
+	County      string             `json:"county"`
+	Code        string             `json:"code,omitempty"` // GB/T 2260 (or a 示例数据 county's id)
+	Year        int                `json:"year"`
+	Sheet       string             `json:"sheet"`
+	Bodies      int                `json:"bodies"` // = /api/v1/filing's expected for level=all
+	Filed       int                `json:"filed"`
+	Late        int                `json:"late"`        // filed after the deadline
+	Missing     int                `json:"missing"`     // not filed, 未收录
+	Unpublished int                `json:"unpublished"` // not filed, 未发布 as a person checked
+	FilingRate  *float64           `json:"filing_rate"`
+	OnTimeRate  *float64           `json:"on_time_rate"`
+	LevelMeans  map[string]float64 `json:"level_means"`
+	Composite   *float64           `json:"composite"`
+	Agencies    []AgencyScore      `json:"agencies"`
 }
 
 // Filing is what the score sheet knows of one body: whether it filed, and
 // its stored report's findings, timeliness and 纠错 cases.
 type Filing struct {
-	Agency      string
-	ReportID    int64 // 0: not filed
-	Findings    []store.StoredFinding
-	Timely      *store.Timely
-	Corrections float64 // 复议、诉讼 结果纠正, all groups
+	AgencyID     string
+	Agency       string
+	Level        string // assessment level; "" to guess it from the name
+	LevelGuessed bool
+	Unpublished  bool  // not filed, and a person checked the website (未发布)
+	ReportID     int64 // 0: not filed
+	Findings     []store.StoredFinding
+	Timely       *store.Timely
+	Corrections  float64 // 复议、诉讼 结果纠正, all groups
 }
 
 // Score applies a score sheet to a county's bodies. A body that did not
@@ -69,12 +84,23 @@ func Score(county string, year int, bodies []Filing, sheet *Sheet) *Assessment {
 	a := &Assessment{County: county, Year: year, Sheet: sheet.Name, Bodies: len(bodies), LevelMeans: map[string]float64{}, Agencies: []AgencyScore{}}
 	onTime, dated := 0, 0
 	for _, b := range bodies {
-		s := AgencyScore{Agency: b.Agency, Level: LevelOf(b.Agency, county), ReportID: b.ReportID, Filed: b.ReportID != 0, Deductions: []Deduction{}}
+		s := AgencyScore{AgencyID: b.AgencyID, Agency: b.Agency, Level: b.Level, LevelGuessed: b.LevelGuessed, ReportID: b.ReportID, Filed: b.ReportID != 0, Deductions: []Deduction{}}
+		if s.Level == "" {
+			s.Level, s.LevelGuessed = LevelOf(b.Agency, county), true
+		}
+		if b.Timely != nil {
+			s.PublishedOn, s.Deadline = b.Timely.PublishedOn, b.Timely.Deadline
+		}
 		s.LevelLabel = LevelLabels[s.Level]
 		if !s.Filed {
 			s.Deductions = append(s.Deductions, Deduction{Rule: "not_filed", RuleName: "未报送年报", Points: sheet.Base, Seq: -1,
 				Reason: fmt.Sprintf("Nianbao 中没有%s%d年度报告，按未报送计0分。", b.Agency, year)})
 			dated++
+			if b.Unpublished {
+				a.Unpublished++
+			} else {
+				a.Missing++
+			}
 		} else {
 			perRule := map[string]float64{}
 			for _, f := range b.Findings {
@@ -107,6 +133,8 @@ func Score(county string, year int, bodies []Filing, sheet *Sheet) *Assessment {
 				s.DaysLate, s.OnTime = &late, &ok
 				if ok {
 					onTime++
+				} else {
+					a.Late++
 				}
 			}
 		}
@@ -188,48 +216,59 @@ func sample(agencies []AgencyScore, sheet *Sheet) {
 
 func round1(v float64) float64 { return math.Round(v*10) / 10 }
 
-// Assess reads a county's reports of a year from the store and scores them.
-// The filing list is every body of the county with a report in Nianbao up
-// to that year, until the agency registry gives the real list.
+// Assess scores a county's bodies for a year. The bodies are the filing
+// list (FilingList, every level: towns, streets, departments the county
+// imported and the county government itself); a body without a report
+// scores 0 and counts in every average and rate. Timeliness is the list's
+// own (stored published_on against the sheet's deadline), so the
+// assessment and /filing never disagree on who was late. The county is a
+// name or a GB/T 2260 code.
 func Assess(ctx context.Context, st *store.Store, county string, year int, sheet *Sheet) (*Assessment, error) {
-	bodies, err := st.CountyBodies(ctx, county, year)
+	fl, err := FilingList(ctx, st, county, year, registry.Levels, sheet)
 	if err != nil {
 		return nil, fmt.Errorf("评分 %s %d: %w", county, year, err)
 	}
-	docs, err := st.CountyDocs(ctx, county, year, year)
+	if fl.Scope != "county" {
+		return nil, fmt.Errorf("评分 %s %d：“%s”不是县（区），评分按县（区）进行：%w", county, year, fl.Name, store.ErrBadPlace)
+	}
+	var ids []int64
+	for _, r := range fl.Rows {
+		if r.ReportID != 0 {
+			ids = append(ids, r.ReportID)
+		}
+	}
+	findings, err := st.FindingsOf(ctx, ids)
 	if err != nil {
 		return nil, fmt.Errorf("评分 %s %d: %w", county, year, err)
 	}
-	findings, err := st.CountyFindings(ctx, county, year)
+	var corrected []string
+	for _, g := range report.T4Groups {
+		corrected = append(corrected, string(report.T4(g, "corrected")))
+	}
+	cells, err := st.CellsOf(ctx, ids, corrected)
 	if err != nil {
 		return nil, fmt.Errorf("评分 %s %d: %w", county, year, err)
-	}
-	timely, err := st.CountyTimeliness(ctx, county, year)
-	if err != nil {
-		return nil, fmt.Errorf("评分 %s %d: %w", county, year, err)
-	}
-	byAgency := map[string]*store.AssessDoc{}
-	for _, d := range docs {
-		byAgency[d.Agency] = d
 	}
 	byReport := map[int64][]store.StoredFinding{}
 	for _, f := range findings {
 		byReport[f.ReportID] = append(byReport[f.ReportID], f)
 	}
-	var filings []Filing
-	for _, b := range bodies {
-		f := Filing{Agency: b}
-		if d := byAgency[b]; d != nil {
-			f.ReportID = d.ID
-			f.Findings = byReport[d.ID]
-			if t, ok := timely[d.ID]; ok {
-				f.Timely = &t
+	filings := make([]Filing, 0, len(fl.Rows))
+	for _, r := range fl.Rows {
+		f := Filing{AgencyID: r.AgencyID, Agency: r.Name, Level: LevelOfRegistry(registry.Level(r.Level)), LevelGuessed: r.LevelGuessed, ReportID: r.ReportID,
+			Unpublished: r.Status == store.Unpublished}
+		if r.ReportID != 0 {
+			f.Findings = byReport[r.ReportID]
+			if r.DaysLate != nil {
+				f.Timely = &store.Timely{ReportID: r.ReportID, PublishedOn: r.PublishedOn, Deadline: r.Deadline, DaysLate: *r.DaysLate}
 			}
-			for _, g := range report.T4Groups {
-				f.Corrections += d.Cells[string(report.T4(g, "corrected"))]
+			for _, c := range corrected {
+				f.Corrections += cells[r.ReportID][c]
 			}
 		}
 		filings = append(filings, f)
 	}
-	return Score(county, year, filings, sheet), nil
+	a := Score(fl.Name, year, filings, sheet)
+	a.Code = fl.Code
+	return a, nil
 }

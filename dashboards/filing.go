@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"nianbao/assess"
 	"nianbao/store"
 )
 
@@ -14,10 +15,11 @@ type FilingFunc func(ctx context.Context, county string, year int) (*store.Filin
 // WithFiling gives the county page its "who has not reported" list.
 func WithFiling(f FilingFunc) Option { return func(c *config) { c.filing = f } }
 
-// StoreFiling adapts a store to FilingFunc: the town levels of a county.
+// StoreFiling adapts a store to FilingFunc: the town levels of a county,
+// from the one filing list with the default sheet's deadlines.
 func StoreFiling(st *store.Store) FilingFunc {
 	return func(ctx context.Context, county string, year int) (*store.Filing, error) {
-		return st.Filing(ctx, store.FilingQuery{Place: county, Year: year})
+		return assess.FilingList(ctx, st, county, year, nil, assess.DefaultSheet())
 	}
 }
 

@@ -19,7 +19,7 @@ import (
 const (
 	sqlDeleteNarrative      = `DELETE FROM narratives WHERE agency = ? AND county = ? AND year = ?`
 	sqlInsertNarrative      = `INSERT INTO narratives (agency, county, year, position, section, body) VALUES (?, ?, ?, ?, ?, ?)`
-	sqlCountyReports        = `SELECT id, agency, county, year, edition, coalesce(strftime(published_on, '%Y-%m-%d'), '') FROM reports WHERE county = ? AND year BETWEEN ? AND ? ORDER BY year, agency`
+	sqlCountyReports        = `SELECT r.id, r.agency, r.county, r.year, r.edition, coalesce(strftime(r.published_on, '%Y-%m-%d'), ''), coalesce(a.level, '') FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id WHERE r.county = ? AND r.year BETWEEN ? AND ? ORDER BY r.year, r.agency`
 	sqlCountyCells          = `SELECT c.report_id, c.code, c.value FROM cells c JOIN reports r ON r.id = c.report_id WHERE r.county = ? AND r.year BETWEEN ? AND ?`
 	sqlCountyRaw            = `SELECT s.report_id, s.code, coalesce(s.raw, '') FROM cell_sources s JOIN reports r ON r.id = s.report_id WHERE r.county = ? AND r.year BETWEEN ? AND ?`
 	sqlCountyNarrative      = `SELECT n.agency, n.year, n.section, n.body FROM narratives n WHERE n.county = ? AND n.year BETWEEN ? AND ? ORDER BY n.agency, n.year, n.position`
@@ -35,7 +35,8 @@ const (
 	sqlCopiesOf       = `SELECT c.report_id, c.rule, c.other_report_id, o.agency, o.year, c.share, c.passages FROM assess_copies c JOIN reports r ON r.id = c.report_id JOIN reports o ON o.id = c.other_report_id WHERE r.county = ? AND r.year = ? ORDER BY c.share DESC`
 	sqlTimelyOf       = `SELECT t.report_id, strftime(t.published_on, '%Y-%m-%d'), strftime(t.deadline, '%Y-%m-%d'), t.days_late FROM assess_timeliness t JOIN reports r ON r.id = t.report_id WHERE r.county = ? AND r.year = ?`
 	sqlCoverageOf     = `SELECT code, aggregate, units_sum, units FROM assess_coverage WHERE report_id = ? ORDER BY code`
-	sqlCountyBodies   = `SELECT DISTINCT agency FROM reports WHERE county = ? AND year <= ? ORDER BY agency`
+	sqlFindingsOf     = `SELECT f.report_id, f.seq, f.rule, f.severity, f.cells, f.message, f.review FROM findings_reviewed f WHERE f.report_id IN (SELECT unnest(?::BIGINT[])) ORDER BY f.report_id, f.seq`
+	sqlCellsOf        = `SELECT c.report_id, c.code, c.value FROM cells c WHERE c.report_id IN (SELECT unnest(?::BIGINT[])) AND c.code IN (SELECT unnest(?::VARCHAR[]))`
 	sqlCountyFindings = `SELECT f.report_id, f.seq, f.rule, f.severity, f.cells, f.message, f.review FROM findings_reviewed f JOIN reports r ON r.id = f.report_id WHERE r.county = ? AND r.year = ? ORDER BY f.report_id, f.seq`
 )
 
@@ -79,6 +80,7 @@ type AssessDoc struct {
 	Year        int
 	Edition     string
 	PublishedOn string
+	Level       string // the agency's registry level ("" for a report not placed)
 	Cells       map[string]float64
 	Raw         map[string]string
 	Sections    []NarrativeSection // nil: no text kept
@@ -100,7 +102,7 @@ func (s *Store) CountyDocs(ctx context.Context, county string, from, to int) ([]
 	byKey := map[key]*AssessDoc{}
 	for rows.Next() {
 		d := &AssessDoc{Cells: map[string]float64{}, Raw: map[string]string{}}
-		if err := rows.Scan(&d.ID, &d.Agency, &d.County, &d.Year, &d.Edition, &d.PublishedOn); err != nil {
+		if err := rows.Scan(&d.ID, &d.Agency, &d.County, &d.Year, &d.Edition, &d.PublishedOn, &d.Level); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -168,8 +170,8 @@ const spansCTE = `WITH s AS (SELECT unnest(?::VARCHAR[]) AS county, unnest(?::IN
 `
 
 const (
-	sqlSpansReports = spansCTE + `SELECT r.id, r.agency, r.county, r.year, r.edition, coalesce(strftime(r.published_on, '%Y-%m-%d'), '')
-FROM reports r JOIN s ON r.county = s.county AND r.year BETWEEN s.y0 AND s.y1 ORDER BY r.county, r.year, r.agency, r.id`
+	sqlSpansReports = spansCTE + `SELECT r.id, r.agency, r.county, r.year, r.edition, coalesce(strftime(r.published_on, '%Y-%m-%d'), ''), coalesce(a.level, '')
+FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id JOIN s ON r.county = s.county AND r.year BETWEEN s.y0 AND s.y1 ORDER BY r.county, r.year, r.agency, r.id`
 	sqlSpansCells = spansCTE + `SELECT c.report_id, c.code, c.value FROM cells c JOIN reports r ON r.id = c.report_id
 JOIN s ON r.county = s.county AND r.year BETWEEN s.y0 AND s.y1`
 	// Only the printed texts without a digit: the checks read Raw for cells
@@ -213,7 +215,7 @@ func (s *Store) CountiesDocs(ctx context.Context, spans []CountySpan) (map[strin
 	}
 	for rows.Next() {
 		d = &AssessDoc{Cells: map[string]float64{}, Raw: map[string]string{}}
-		if err := rows.Scan(&d.ID, &d.Agency, &d.County, &d.Year, &d.Edition, &d.PublishedOn); err != nil {
+		if err := rows.Scan(&d.ID, &d.Agency, &d.County, &d.Year, &d.Edition, &d.PublishedOn, &d.Level); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -395,25 +397,6 @@ func (s *Store) ReportKey(ctx context.Context, id int64) (agency, county string,
 	return who.agency, who.county, who.year, err
 }
 
-// CountyBodies lists the bodies of a county that have filed any report up
-// to a year: the filing list until the agency registry provides one.
-func (s *Store) CountyBodies(ctx context.Context, county string, year int) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, sqlCountyBodies, county, year)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var a string
-		if err := rows.Scan(&a); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
-}
-
 // StoredFinding is a finding with its report and place.
 type StoredFinding struct {
 	ReportID int64
@@ -440,6 +423,37 @@ func (s *Store) CountyFindings(ctx context.Context, county string, year int) ([]
 		out = append(out, f)
 	}
 	return out, rows.Err()
+}
+
+// FindingsOf reads the findings of the given reports with their review
+// state (the assessment's reports: the filing list's, whatever county
+// string they were stored under).
+func (s *Store) FindingsOf(ctx context.Context, ids []int64) ([]StoredFinding, error) {
+	var out []StoredFinding
+	var f StoredFinding
+	var cells duckdb.Composite[[]string]
+	err := eachRow(ctx, s.db, sqlFindingsOf, []any{&f.ReportID, &f.Seq, &f.Rule, &f.Severity, &cells, &f.Message, &f.Review}, func() error {
+		f.Cells = cells.Get()
+		out = append(out, f)
+		return nil
+	}, ids)
+	return out, err
+}
+
+// CellsOf reads some cells of the given reports: report id → code → value.
+func (s *Store) CellsOf(ctx context.Context, ids []int64, codes []string) (map[int64]map[string]float64, error) {
+	out := map[int64]map[string]float64{}
+	var id int64
+	var code string
+	var v float64
+	err := eachRow(ctx, s.db, sqlCellsOf, []any{&id, &code, &v}, func() error {
+		if out[id] == nil {
+			out[id] = map[string]float64{}
+		}
+		out[id][code] = v
+		return nil
+	}, ids, codes)
+	return out, err
 }
 
 // CountyCopies reads the copying evidence of a county's reports of a year.

@@ -13,7 +13,7 @@ import (
 // Filing states of an agency for a year.
 const (
 	FiledOnTime = "filed"       // 已报送
-	FiledLate   = "late"        // 逾期报送 (published after 31 January of the next year)
+	FiledLate   = "late"        // 逾期报送 (published_on after the deadline of the body's level)
 	NotInStore  = "missing"     // 未收录: Nianbao has no report; nobody has checked
 	Unpublished = "unpublished" // 未发布: a person checked the agency's website
 )
@@ -23,16 +23,21 @@ var FilingLabels = map[string]string{FiledOnTime: "已报送", FiledLate: "逾�
 
 // FilingRow is one agency that should have reported.
 type FilingRow struct {
-	AgencyID    string `json:"agency_id"`
-	Code        string `json:"code,omitempty"`
-	Name        string `json:"name"`
-	Level       string `json:"level"`
-	County      string `json:"county"`
-	Status      string `json:"status"`
-	StatusLabel string `json:"status_label"`
-	ReportID    int64  `json:"report_id,omitempty"`
-	PublishedOn string `json:"published_on,omitempty"`
-	Comment     string `json:"comment,omitempty"` // a person's note on 未发布
+	AgencyID string `json:"agency_id"`
+	Code     string `json:"code,omitempty"`
+	Name     string `json:"name"`
+	Level    string `json:"level"`
+	// LevelGuessed: the agency is not in the registry (nor imported), so
+	// its level is guessed from its name's suffix.
+	LevelGuessed bool   `json:"level_guessed,omitempty"`
+	County       string `json:"county"`
+	Status       string `json:"status"`
+	StatusLabel  string `json:"status_label"`
+	ReportID     int64  `json:"report_id,omitempty"`
+	PublishedOn  string `json:"published_on,omitempty"`
+	Deadline     string `json:"deadline,omitempty"`
+	DaysLate     *int   `json:"days_late,omitempty"` // nil: not filed or date unknown; negative: early
+	Comment      string `json:"comment,omitempty"`   // a person's note on 未发布
 }
 
 // Filing is who has and has not reported in a place and year.
@@ -57,6 +62,25 @@ type FilingQuery struct {
 	Place  string // a county, city or province: code or name
 	Year   int
 	Levels []registry.Level // empty: the town levels
+	// Deadline is the last day a body of a level may publish its report
+	// of the year (the score sheet's deadlines, assess.FilingList); it is
+	// required, so no second copy of the deadlines lives here.
+	Deadline func(level registry.Level, county string, year int) (time.Time, error)
+}
+
+// DaysLate is the one timeliness rule of Nianbao, for /filing and the
+// assessment alike: a report is on time when its stored published_on is on
+// or before the deadline. It gives the days after the deadline (negative:
+// early); ok is false when the date is unknown or unreadable.
+func DaysLate(publishedOn string, deadline time.Time) (days int, ok bool) {
+	if publishedOn == "" {
+		return 0, false
+	}
+	on, err := time.Parse(time.DateOnly, publishedOn)
+	if err != nil {
+		return 0, false
+	}
+	return int(on.Sub(deadline).Hours() / 24), true
 }
 
 // ErrBadPlace is a place the registry does not know or cannot tell apart.
@@ -64,7 +88,8 @@ var ErrBadPlace = errors.New("unknown place")
 
 const (
 	sqlFilingBase = `SELECT a.id, coalesce(a.code, ''), a.name, a.level, a.county, coalesce(r.id, 0),
-       coalesce(strftime(r.published_on, '%Y-%m-%d'), ''), coalesce(m.state, ''), coalesce(m.comment, '')
+       coalesce(strftime(r.published_on, '%Y-%m-%d'), ''), coalesce(m.state, ''), coalesce(m.comment, ''),
+       a.source NOT IN ('gbt2260', 'import')
 FROM agencies a
 LEFT JOIN reports r ON r.agency_id = a.id AND r.year = ?
 LEFT JOIN (SELECT agency_id, year, arg_max(state, created_at) AS state, arg_max(comment, created_at) AS comment
@@ -79,8 +104,14 @@ WHERE a.merged_into IS NULL AND a.id <> ? AND list_contains(?::VARCHAR[], a.leve
 // Filing lists the agencies of a place's chosen levels with their filing
 // state for a year, and the filing rate. The registry says who should
 // have reported; an agency with no current report is 未收录 unless a
-// person marked it 未发布.
+// person marked it 未发布. It is the one list of expected filers: the
+// assessment (assess.Assess) scores exactly these rows. A county's own
+// government is on its list (level 县级政府); a city's or province's own
+// government is not on a list of its counties' bodies.
 func (s *Store) Filing(ctx context.Context, fq FilingQuery) (*Filing, error) {
+	if fq.Deadline == nil {
+		return nil, errors.New("filing: no deadlines given (use assess.FilingList)")
+	}
 	if err := s.EnsureRegistry(ctx); err != nil {
 		return nil, err
 	}
@@ -100,21 +131,33 @@ func (s *Store) Filing(ctx context.Context, fq FilingQuery) (*Filing, error) {
 		return nil, err
 	}
 	q := sqlFilingBase + where + sqlFilingOrder
-	all := append([]any{fq.Year, fq.Year, f.Code, listLiteral(f.Levels)}, args...)
+	self := f.Code // the place's own row, left out but for a county
+	if f.Scope == "county" {
+		self = ""
+	}
+	all := append([]any{fq.Year, fq.Year, self, listLiteral(f.Levels)}, args...)
 	rows, err := s.db.QueryContext(ctx, q, all...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	deadline := fmt.Sprintf("%04d-01-31", fq.Year+1)
 	for rows.Next() {
 		var r FilingRow
 		var mark string
-		if err := rows.Scan(&r.AgencyID, &r.Code, &r.Name, &r.Level, &r.County, &r.ReportID, &r.PublishedOn, &mark, &r.Comment); err != nil {
+		if err := rows.Scan(&r.AgencyID, &r.Code, &r.Name, &r.Level, &r.County, &r.ReportID, &r.PublishedOn, &mark, &r.Comment, &r.LevelGuessed); err != nil {
 			return nil, err
 		}
+		due, err := fq.Deadline(registry.Level(r.Level), r.County, fq.Year)
+		if err != nil {
+			return nil, err
+		}
+		r.Deadline = due.Format(time.DateOnly)
+		late := false
+		if d, ok := DaysLate(r.PublishedOn, due); ok && r.ReportID != 0 {
+			r.DaysLate, late = &d, d > 0
+		}
 		switch {
-		case r.ReportID != 0 && r.PublishedOn != "" && r.PublishedOn > deadline:
+		case r.ReportID != 0 && late:
 			r.Status = FiledLate
 			f.Filed++
 			f.Late++
