@@ -69,14 +69,19 @@ func (h *handler) assessment(c *gin.Context) {
 	ctx := c.Request.Context()
 	a, err := assess.Assess(ctx, h.st, county, year, assess.DefaultSheet())
 	if err != nil {
-		h.error(c, err)
+		h.registryError(c, err)
 		return
 	}
 	if a.Bodies == 0 {
-		h.fail(c, http.StatusNotFound, "not_found", fmt.Sprintf("Nianbao 中没有%s的报告", county))
+		h.fail(c, http.StatusNotFound, "not_found", fmt.Sprintf("登记册中%s没有应报送年报的机关", county))
 		return
 	}
-	f := query.Filter{County: county, Year: year}
+	// The county as the statistics filter it: its code when the registry
+	// has one (a name given may be written differently in reports).
+	f := query.Filter{County: a.County, Year: year}
+	if a.Code != "" && strings.Trim(a.Code, "0123456789") == "" {
+		f.County = a.Code
+	}
 	per, err := h.q.AssessmentMetrics(ctx, f, query.GroupAgency)
 	if err != nil {
 		h.error(c, err)
@@ -91,7 +96,7 @@ func (h *handler) assessment(c *gin.Context) {
 	if len(all) > 0 {
 		out.CountyMetrics = &all[0]
 	}
-	name := fmt.Sprintf("%s%d年度政府信息公开年报评分表", county, year)
+	name := fmt.Sprintf("%s%d年度政府信息公开年报评分表", a.County, year)
 	switch format {
 	case "csv":
 		h.export(c, "csv", name, out) // one table per CSV: the score sheet, or table=2, 3
@@ -159,7 +164,8 @@ func (a AssessmentAnswer) Tables() []query.Table {
 	}
 	sum := query.Table{Title: "汇总", Columns: []string{"项目", "数值"}}
 	sum.Rows = append(sum.Rows, []any{"评分表", a.Sheet}, []any{"县（市、区）", a.County}, []any{"年度", a.Year},
-		[]any{"应报送机关数", a.Bodies}, []any{"已报送机关数", a.Filed}, []any{"报送率（%）", pctOf(a.FilingRate)},
+		[]any{"应报送机关数", a.Bodies}, []any{"已报送机关数", a.Filed}, []any{"逾期报送机关数", a.Late},
+		[]any{"未收录机关数", a.Missing}, []any{"经核实未发布机关数", a.Unpublished}, []any{"报送率（%）", pctOf(a.FilingRate)},
 		[]any{"按时发布率（%）", pctOf(a.OnTimeRate)})
 	for _, lvl := range []string{assess.LevelCounty, assess.LevelDepartment, assess.LevelTown} {
 		if m, ok := a.LevelMeans[lvl]; ok {

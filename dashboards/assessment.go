@@ -1,6 +1,7 @@
 package dashboards
 
 import (
+	"errors"
 	"fmt"
 	"html/template"
 	"log/slog"
@@ -100,14 +101,20 @@ func assessmentPage(h *handler, st *store.Store, c *gin.Context) {
 	ctx := c.Request.Context()
 	sheet := assess.DefaultSheet()
 	a, err := assess.Assess(ctx, st, s.County, s.Year, sheet)
+	if errors.Is(err, store.ErrBadPlace) {
+		h.fail(c, http.StatusNotFound, fmt.Sprintf("无法评分：%v", err), nil)
+		return
+	}
 	if err != nil {
 		h.fail(c, http.StatusInternalServerError, errQuery.Error(), err)
 		return
 	}
 	if a.Bodies == 0 {
-		h.fail(c, http.StatusNotFound, fmt.Sprintf("没有“%s”的报告。", s.County), nil)
+		h.fail(c, http.StatusNotFound, fmt.Sprintf("登记册中“%s”没有应报送年报的机关。", s.County), nil)
 		return
 	}
+	// The county's name as reports store it, when a code was given.
+	s.County = a.County
 	api := url.Values{"county": {s.County}, "year": {fmt.Sprint(s.Year)}}
 	v := assessmentView{County: s.County, Year: s.Year, A: a, FilingRate: pct(a.FilingRate), OnTime: pct(a.OnTimeRate),
 		JSON: "/api/v1/assessment?" + api.Encode()}
@@ -123,24 +130,24 @@ func assessmentPage(h *handler, st *store.Store, c *gin.Context) {
 			v.Levels = append(v.Levels, levelMean{Label: assess.LevelLabels[lvl], Weight: fmt.Sprint(sheet.Levels[lvl]), Mean: m})
 		}
 	}
-	timely, err := st.CountyTimeliness(ctx, s.County, s.Year)
-	if err != nil {
-		h.fail(c, http.StatusInternalServerError, errQuery.Error(), err)
-		return
-	}
 	for _, ag := range a.Agencies {
 		link := townURL(ag.Agency, s.County) + fmt.Sprintf("#y%d", s.Year)
 		for _, d := range ag.Deductions {
 			v.Deductions = append(v.Deductions, deductionView{Agency: ag.Agency, Link: link, Rule: d.RuleName, Reason: d.Reason, Points: d.Points})
 		}
+		// The timeliness is the assessment's own (the filing list's), not
+		// read again: the page shows what was scored.
 		f := assessFilingRow{Agency: ag.Agency, Level: ag.LevelLabel, Published: "—", Deadline: "—", Status: "已报送，发布日期未知", StatusCode: "unknown"}
-		switch t, dated := timely[ag.ReportID]; {
+		if ag.LevelGuessed {
+			f.Level += "（按名称推断）"
+		}
+		switch {
 		case !ag.Filed:
 			f.Status, f.StatusCode = "未报送（计0分）", "red"
-		case dated && t.DaysLate > 0:
-			f.Published, f.Deadline, f.Status, f.StatusCode = t.PublishedOn, t.Deadline, fmt.Sprintf("逾期%d天", t.DaysLate), "yellow"
-		case dated:
-			f.Published, f.Deadline, f.Status, f.StatusCode = t.PublishedOn, t.Deadline, fmt.Sprintf("按时（提前%d天）", -t.DaysLate), "green"
+		case ag.DaysLate != nil && *ag.DaysLate > 0:
+			f.Published, f.Deadline, f.Status, f.StatusCode = ag.PublishedOn, ag.Deadline, fmt.Sprintf("逾期%d天", *ag.DaysLate), "yellow"
+		case ag.DaysLate != nil:
+			f.Published, f.Deadline, f.Status, f.StatusCode = ag.PublishedOn, ag.Deadline, fmt.Sprintf("按时（提前%d天）", -*ag.DaysLate), "green"
 		}
 		v.Filing = append(v.Filing, f)
 	}

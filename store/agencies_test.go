@@ -44,7 +44,7 @@ func TestImportUnitsThenResolveAndFile(t *testing.T) {
 	if err != nil || a.Name != "乐至县教育和体育局" || a.Level != registry.CountyDept || a.Source != "import" {
 		t.Fatalf("agency: %+v %v", a, err)
 	}
-	f, err := s.Filing(ctx, FilingQuery{Place: "乐至县", Year: 2023, Levels: []registry.Level{registry.CountyDept}})
+	f, err := s.Filing(ctx, FilingQuery{Place: "乐至县", Year: 2023, Levels: []registry.Level{registry.CountyDept}, Deadline: testDeadline})
 	if err != nil || f.Expected != 2 || f.Filed != 2 {
 		t.Fatalf("departments filing: %+v %v", f, err)
 	}

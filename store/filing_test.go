@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"nianbao/registry"
 )
@@ -42,7 +43,7 @@ func TestFilingCountyOneTownMissing(t *testing.T) {
 			t.Fatalf("%s stored under %s, want %s", p.Name, res.AgencyID, p.ID)
 		}
 	}
-	f, err := s.Filing(ctx, FilingQuery{Place: "乐至县", Year: 2023})
+	f, err := s.Filing(ctx, FilingQuery{Place: "乐至县", Year: 2023, Deadline: testDeadline})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +61,7 @@ func TestFilingCountyOneTownMissing(t *testing.T) {
 		t.Fatalf("rate %v, want %v", f.Rate, want)
 	}
 	// The year before: nobody reported.
-	f22, _ := s.Filing(ctx, FilingQuery{Place: "512022", Year: 2022})
+	f22, _ := s.Filing(ctx, FilingQuery{Place: "512022", Year: 2022, Deadline: testDeadline})
 	if f22.Filed != 0 || f22.Missing != len(towns) {
 		t.Fatalf("2022: %+v", f22)
 	}
@@ -70,21 +71,21 @@ func TestFilingCountyOneTownMissing(t *testing.T) {
 	if err := s.MarkFiling(ctx, missing.ID, 2023, Unpublished, "2024-04-01 查镇政府网站信息公开专栏，无 2023 年报", "王核查"); err != nil {
 		t.Fatal(err)
 	}
-	f, _ = s.Filing(ctx, FilingQuery{Place: "乐至县", Year: 2023})
+	f, _ = s.Filing(ctx, FilingQuery{Place: "乐至县", Year: 2023, Deadline: testDeadline})
 	if f.Missing != 0 || f.Unpublished != 1 {
 		t.Fatalf("after the mark: missing %d unpublished %d", f.Missing, f.Unpublished)
 	}
 	// Departments only: none imported, none reported.
-	fd, _ := s.Filing(ctx, FilingQuery{Place: "乐至县", Year: 2023, Levels: []registry.Level{registry.CountyDept}})
+	fd, _ := s.Filing(ctx, FilingQuery{Place: "乐至县", Year: 2023, Levels: []registry.Level{registry.CountyDept}, Deadline: testDeadline})
 	if fd.Expected != 0 {
 		t.Fatalf("departments: %+v", fd)
 	}
 	// The city includes the county's towns.
-	fc, err := s.Filing(ctx, FilingQuery{Place: "资阳市", Year: 2023})
+	fc, err := s.Filing(ctx, FilingQuery{Place: "资阳市", Year: 2023, Deadline: testDeadline})
 	if err != nil || fc.Scope != "city" || fc.Filed != len(towns)-1 || fc.Expected <= len(towns) {
 		t.Fatalf("city: %+v %v", fc, err)
 	}
-	if _, err := s.Filing(ctx, FilingQuery{Place: "没有这个县", Year: 2023}); !errors.Is(err, ErrBadPlace) {
+	if _, err := s.Filing(ctx, FilingQuery{Place: "没有这个县", Year: 2023, Deadline: testDeadline}); !errors.Is(err, ErrBadPlace) {
 		t.Fatalf("unknown place: %v", err)
 	}
 	audit, _ := s.Audit(ctx, 0)
@@ -173,5 +174,88 @@ func TestMetadataChangeAuditedAndMerge(t *testing.T) {
 	w, _ := s.Save(ctx, full("乐至县科技局", "乐至县", 2022, 1, "k4"))
 	if err := s.MergeAgencies(ctx, w.AgencyID, y.AgencyID, "王审核", "同一单位"); !errors.Is(err, ErrConflict) {
 		t.Fatalf("merge with a shared year: %v", err)
+	}
+}
+
+// testDeadline is the 条例's rule for the tests of this package (which
+// cannot import assess): a government's own report by 31 March, everyone
+// else's by 31 January of the next year.
+func testDeadline(l registry.Level, _ string, year int) (time.Time, error) {
+	if l == registry.County || l == registry.City || l == registry.Province {
+		return time.Date(year+1, 3, 31, 0, 0, 0, 0, time.UTC), nil
+	}
+	return time.Date(year+1, 1, 31, 0, 0, 0, 0, time.UTC), nil
+}
+
+// TestDaysLateBoundary: the deadline day itself is on time; the day after
+// is one day late; the day before is one day early; no date is unknown.
+func TestDaysLateBoundary(t *testing.T) {
+	due := time.Date(2024, 1, 31, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		pub  string
+		days int
+		ok   bool
+	}{
+		{"2024-01-30", -1, true},
+		{"2024-01-31", 0, true},
+		{"2024-02-01", 1, true},
+		{"2024-02-08", 8, true},
+		{"", 0, false},
+		{"2024-02-30", 0, false},
+	} {
+		d, ok := DaysLate(c.pub, due)
+		if d != c.days || ok != c.ok {
+			t.Errorf("DaysLate(%q) = %d, %v; want %d, %v", c.pub, d, ok, c.days, c.ok)
+		}
+	}
+}
+
+// TestFilingCountyGovernmentListed: with every level, the county's own
+// government is on its list and is judged by its own deadline (31 March),
+// a town by 31 January, on the day before, of and after the deadline.
+func TestFilingCountyGovernmentListed(t *testing.T) {
+	ctx := context.Background()
+	s := openMem(t)
+	reg, err := s.Registry(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	towns := reg.Within("512022", registry.Town, registry.Township, registry.Street, registry.TownOther)
+	dates := []string{"2024-01-30", "2024-01-31", "2024-02-01"}
+	for i, d := range dates {
+		r := full(towns[i].Name+"人民政府", "乐至县", 2023, 1, fmt.Sprintf("t%d", i))
+		r.PublishedOn = d
+		if _, err := s.Save(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gov := full("乐至县人民政府", "乐至县", 2023, 1, "gov")
+	gov.PublishedOn = "2024-03-31"
+	res, err := s.Save(ctx, gov)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.AgencyID != "512022" {
+		t.Fatalf("乐至县人民政府 stored under %s, want the county 512022", res.AgencyID)
+	}
+	f, err := s.Filing(ctx, FilingQuery{Place: "512022", Year: 2023, Levels: registry.Levels, Deadline: testDeadline})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Expected != len(towns)+1 || f.Filed != 4 || f.Late != 1 {
+		t.Fatalf("all levels: expected %d filed %d late %d; want %d, 4, 1", f.Expected, f.Filed, f.Late, len(towns)+1)
+	}
+	status := map[string]string{}
+	for _, r := range f.Rows {
+		status[r.AgencyID] = r.Status
+	}
+	want := map[string]string{"512022": FiledOnTime, towns[0].ID: FiledOnTime, towns[1].ID: FiledOnTime, towns[2].ID: FiledLate}
+	for id, st := range want {
+		if status[id] != st {
+			t.Errorf("%s: %q, want %q", id, status[id], st)
+		}
+	}
+	if _, err := s.Filing(ctx, FilingQuery{Place: "512022", Year: 2023}); err == nil {
+		t.Fatal("a filing list without deadlines was made")
 	}
 }
