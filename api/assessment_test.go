@@ -43,10 +43,36 @@ func TestAssessmentRoute(t *testing.T) {
 	s.validate(req, w)
 	m := decode(t, w)
 	agencies := at(m, "agencies").([]any)
-	// 劳动镇 and 天池镇 filed for 2022; the filing list is every body of the
-	// county seen up to 2022.
-	if len(agencies) != 2 || at(m, "filed").(float64) != 2 {
-		t.Fatalf("agencies %v", agencies)
+	// 劳动镇 and 天池镇 filed for 2022; the bodies assessed are the filing
+	// list of every level (the registry's towns, the county government, and
+	// 天池镇, stored but unregistered, its level guessed).
+	fw := s.get("/api/v1/filing?county=" + url.QueryEscape("乐至县") + "&year=2022&level=all")
+	if fw.Code != http.StatusOK {
+		t.Fatalf("filing status %d: %s", fw.Code, fw.Body.String())
+	}
+	fm := decode(t, fw)
+	if at(m, "bodies") != at(fm, "expected") || at(m, "filed") != at(fm, "filed") || at(m, "filing_rate") != at(fm, "filing_rate") ||
+		at(m, "late") != at(fm, "late") || at(m, "missing") != at(fm, "missing") {
+		t.Fatalf("assessment bodies %v filed %v rate %v late %v missing %v; filing expected %v filed %v rate %v late %v missing %v",
+			at(m, "bodies"), at(m, "filed"), at(m, "filing_rate"), at(m, "late"), at(m, "missing"),
+			at(fm, "expected"), at(fm, "filed"), at(fm, "filing_rate"), at(fm, "late"), at(fm, "missing"))
+	}
+	if len(agencies) != int(at(m, "bodies").(float64)) || at(m, "filed").(float64) != 2 || len(agencies) < 22 {
+		t.Fatalf("%d agencies, bodies %v, filed %v", len(agencies), at(m, "bodies"), at(m, "filed"))
+	}
+	guessed := map[string]bool{}
+	for _, a := range agencies {
+		if g, _ := at(a, "level_guessed").(bool); g {
+			guessed[at(a, "agency").(string)] = true
+		}
+	}
+	if !guessed["天池镇"] || guessed["劳动镇"] || len(guessed) != 1 {
+		t.Errorf("levels guessed for %v; want only the unregistered 天池镇", guessed)
+	}
+	// The county by its GB/T 2260 code is the same assessment.
+	byCode := decode(t, s.get("/api/v1/assessment?county=512022&year=2022"))
+	if at(byCode, "bodies") != at(m, "bodies") || at(byCode, "composite") != at(m, "composite") || at(byCode, "county") != "乐至县" {
+		t.Errorf("by code: bodies %v composite %v county %v", at(byCode, "bodies"), at(byCode, "composite"), at(byCode, "county"))
 	}
 	scores := map[string]float64{}
 	deductions := 0
@@ -72,7 +98,7 @@ func TestAssessmentRoute(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 3 || rows[0][1] != "机关" || rows[0][6] != "得分" {
+	if len(rows) != len(agencies)+1 || rows[0][1] != "机关" || rows[0][6] != "得分" {
 		t.Fatalf("score sheet rows %v", rows)
 	}
 	for _, row := range rows[1:] {
