@@ -301,7 +301,7 @@ func (h *handler) proactive(c *gin.Context) {
 func (h *handler) compare(c *gin.Context) {
 	h.read(c, "compare", func(ctx context.Context, p params) (tabler, error) {
 		metric := c.DefaultQuery("metric", "outcomes.disclosure_rate")
-		return h.q.Compare(ctx, p.f.County, p.f.Year, metric)
+		return h.q.CompareIn(ctx, p.f, metric)
 	})
 }
 

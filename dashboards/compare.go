@@ -94,7 +94,7 @@ func (h *handler) compare(c *gin.Context) {
 	case len(picked) < minCompare || len(picked) > maxCompare:
 		v.Problem = fmt.Sprintf("已选 %d 个乡镇；请选 %d 至 %d 个。", len(picked), minCompare, maxCompare)
 	default:
-		secs, syn, err := h.compareData(c, s, picked, towns)
+		secs, syn, err := h.compareData(c, s, picked)
 		if err != nil {
 			h.fail(c, http.StatusInternalServerError, errQuery.Error(), err)
 			return
@@ -113,7 +113,7 @@ func (h *handler) compare(c *gin.Context) {
 	})
 }
 
-func (h *handler) compareData(c *gin.Context, s scope, picked, towns []string) ([]section, bool, error) {
+func (h *handler) compareData(c *gin.Context, s scope, picked []string) ([]section, bool, error) {
 	ctx := c.Request.Context()
 	cf := query.Filter{County: s.County, Year: s.Year}
 	st, err := loadStats(ctx, h.q, cf)
@@ -125,10 +125,29 @@ func (h *handler) compareData(c *gin.Context, s scope, picked, towns []string) (
 	for _, t := range picked {
 		links = append(links, townURL(t, s.County))
 	}
+	level := strings.TrimSpace(c.Query("level"))
+	// The county median of each category is query's (CompareIn over the
+	// exact values of every agency of the level), never recomputed here
+	// from the rounded figures the page prints; scale turns a share into
+	// a percentage for display.
+	medians := func(y int, metrics []string, scale float64) ([]*float64, error) {
+		out := make([]*float64, len(metrics))
+		for i, m := range metrics {
+			res, err := h.q.CompareIn(ctx, query.Filter{County: s.County, Year: y, Level: level}, m)
+			if err != nil {
+				return nil, err
+			}
+			if res.Median != nil {
+				out[i] = f(*res.Median * scale)
+			}
+		}
+		return out, nil
+	}
 	// One series per picked town and one for the county median, over the
 	// given categories; value(town, i) gives category i from query's
 	// statistics (nil when the town's table was not read).
-	build := func(cats []string, value func(string, int) *float64) []series {
+	var medErr error
+	build := func(cats, metrics []string, scale float64, value func(string, int) *float64) []series {
 		var ss []series
 		for _, t := range picked {
 			sr := series{Name: t}
@@ -138,13 +157,11 @@ func (h *handler) compareData(c *gin.Context, s scope, picked, towns []string) (
 			ss = append(ss, sr)
 		}
 		med := series{Name: medianLabel}
-		for i := range cats {
-			var all []*float64
-			for _, t := range towns {
-				all = append(all, value(t, i))
-			}
-			med.Values = append(med.Values, medianOf(all))
+		vals, err := medians(s.Year, metrics, scale)
+		if err != nil {
+			medErr = err
 		}
+		med.Values = vals
 		return append(ss, med)
 	}
 	// Transposed table: a row per town (and the median), a column per category.
@@ -164,7 +181,7 @@ func (h *handler) compareData(c *gin.Context, s scope, picked, towns []string) (
 	}
 
 	keyCats := []string{"本年新收申请", "上年结转", "办理结果总计", "结转下年"}
-	key := build(keyCats, func(t string, i int) *float64 {
+	key := build(keyCats, []string{"applications.new", "applications.carried_over", "outcomes.total", "applications.carry_forward"}, 1, func(t string, i int) *float64 {
 		a, o := st.app[t], st.out[t]
 		switch {
 		case i == 2 && o != nil:
@@ -182,11 +199,13 @@ func (h *handler) compareData(c *gin.Context, s scope, picked, towns []string) (
 	keyChart.Table = table("机关", keyCats, key, "")
 	keyChart.Downloads = downloads("applications", cf)
 
-	mixCount := build(mixCategories, func(t string, i int) *float64 { return mixCounts(st.out[t])[i] })
+	mixCount := build(mixCategories, []string{"outcomes.granted", "outcomes.partial", "outcomes.denied", "outcomes.unavailable", "outcomes.not_processed", "outcomes.other"}, 1,
+		func(t string, i int) *float64 { return mixCounts(st.out[t])[i] })
 	countChart := chartSpec{id: "cmp-mix-count", title: "办理结果（件）", saveName: prefix + "办理结果件数", categories: mixCategories, series: mixCount, yName: "件"}.build()
 	countChart.Table = table("机关", mixCategories, mixCount, "")
 	countChart.Downloads = downloads("outcomes", cf)
-	mixShare := build(mixCategories, func(t string, i int) *float64 { return mixShares(st.out[t])[i] })
+	mixShare := build(mixCategories, []string{"outcomes.granted_share", "outcomes.partial_share", "outcomes.denied_share", "outcomes.unavailable_share", "outcomes.not_processed_share", "outcomes.other_share"}, 100,
+		func(t string, i int) *float64 { return mixShares(st.out[t])[i] })
 	shareChart := chartSpec{id: "cmp-mix-share", title: "办理结果构成（%）", saveName: prefix + "办理结果构成", categories: mixCategories, series: mixShare, unit: "%"}.build()
 	shareChart.Caption = "比例＝该项件数÷办理结果总计（与接口 /stats/outcomes 相同）；中位数逐项计算，各项之和不一定为100%。"
 	shareChart.Table = table("机关", mixCategories, mixShare, "%")
@@ -196,7 +215,7 @@ func (h *handler) compareData(c *gin.Context, s scope, picked, towns []string) (
 	for i, g := range reviewGroups {
 		revCats[i] = g.Label
 	}
-	rev := build(revCats, func(t string, i int) *float64 {
+	rev := build(revCats, []string{"reviews.reconsideration", "reviews.litigation_direct", "reviews.litigation_after"}, 1, func(t string, i int) *float64 {
 		r := st.rev[t]
 		if r == nil {
 			return nil
@@ -206,6 +225,9 @@ func (h *handler) compareData(c *gin.Context, s scope, picked, towns []string) (
 	revChart := chartSpec{id: "cmp-review", title: "行政复议和行政诉讼（总计）", saveName: prefix + "复议诉讼", categories: revCats, series: rev, yName: "件"}.build()
 	revChart.Table = table("机关", revCats, rev, "")
 	revChart.Downloads = downloads("reviews", cf)
+	if medErr != nil {
+		return nil, false, medErr
+	}
 
 	// New applications over the years, with the county median of each year.
 	yearsRes, err := groupNames(ctx, h.q, query.Filter{County: s.County}, query.GroupYear)
@@ -242,16 +264,18 @@ func (h *handler) compareData(c *gin.Context, s scope, picked, towns []string) (
 			return nil, false, err
 		}
 		byTown := map[string]*float64{}
-		var every []*float64
 		for _, r := range app.Rows {
 			byTown[r.Group.Group] = f(r.New)
-			every = append(every, f(r.New))
+		}
+		med, err := medians(y, []string{"applications.new"}, 1)
+		if err != nil {
+			return nil, false, err
 		}
 		yearLabels = append(yearLabels, g.Group+"年")
 		for i, t := range picked {
 			trend[i].Values = append(trend[i].Values, byTown[t])
 		}
-		trend[len(picked)].Values = append(trend[len(picked)].Values, medianOf(every))
+		trend[len(picked)].Values = append(trend[len(picked)].Values, med[0])
 	}
 	trendChart := chartSpec{id: "cmp-trend", title: "历年本年新收申请", saveName: prefix + "历年新收申请", categories: yearLabels, series: trend, kind: "line", yName: "件"}.build()
 	trendChart.Table = table("机关", yearLabels, trend, "")

@@ -494,45 +494,49 @@ func valueOr(p *float64) float64 {
 // the browser (app.js).
 func (h *handler) rankingTable(ctx context.Context, s scope, tf query.Filter, towns []string, st agencyStats, levels []levelScope) (chartView, error) {
 	t2Codes := []string{"t2.regulations.issued", "t2.normative_docs.issued", "t2.licensing.decisions", "t2.penalty.decisions"}
+	// value is the exact figure; show rounds it for print. The medians
+	// are taken over exact figures and rounded once, like the towns'.
 	type col struct {
 		head, unit string
 		value      func(st agencyStats, t string) *float64
+		show       func(*float64) *float64
 	}
+	same := func(p *float64) *float64 { return p }
 	cols := []col{
-		{"本年新收申请（件）", "", func(st agencyStats, t string) *float64 { return st.newApps(t) }},
+		{"本年新收申请（件）", "", func(st agencyStats, t string) *float64 { return st.newApps(t) }, same},
 		{"较上年增减（件）", "", func(st agencyStats, t string) *float64 {
 			if r := st.app[t]; r != nil {
 				return r.Change
 			}
 			return nil
-		}},
+		}, same},
 		{"公开率", "%", func(st agencyStats, t string) *float64 {
 			if r := st.out[t]; r != nil {
-				return percent(r.DisclosureRate)
+				return r.DisclosureRate
 			}
 			return nil
-		}},
+		}, percent},
 		{"实质公开率", "%", func(st agencyStats, t string) *float64 {
 			if r := st.out[t]; r != nil {
-				return percent(r.SubstantiveRate)
+				return r.SubstantiveRate
 			}
 			return nil
-		}},
+		}, percent},
 		{"复议纠错率", "%", func(st agencyStats, t string) *float64 {
 			if r := st.rev[t]; r != nil {
-				return percent(r.Reconsideration.CorrectionRate)
+				return r.Reconsideration.CorrectionRate
 			}
 			return nil
-		}},
+		}, percent},
 		{"每百件办结引发复议诉讼", "", func(st agencyStats, t string) *float64 {
 			if m := st.met[t]; m != nil && st.out[t] != nil {
-				return round2(m.DisputesPer100)
+				return m.DisputesPer100
 			}
 			return nil
-		}},
+		}, round2},
 	}
 	for _, c := range t2Codes {
-		cols = append(cols, col{"表二：" + report.Label(c), "", func(st agencyStats, t string) *float64 { return st.t2[t][c] }})
+		cols = append(cols, col{"表二：" + report.Label(c), "", func(st agencyStats, t string) *float64 { return st.t2[t][c] }, same})
 	}
 	tv := tableView{Corner: "机关", Sortable: true}
 	for _, c := range cols {
@@ -543,7 +547,7 @@ func (h *handler) rankingTable(ctx context.Context, s scope, tf query.Filter, to
 	for _, t := range ordered {
 		row := tableRow{Label: t, Link: townURL(t, s.County)}
 		for _, c := range cols {
-			row.Cells = append(row.Cells, sortCell(c.value(st, t), c.unit))
+			row.Cells = append(row.Cells, sortCell(c.show(c.value(st, t)), c.unit))
 		}
 		tv.Rows = append(tv.Rows, row)
 	}
@@ -553,7 +557,7 @@ func (h *handler) rankingTable(ctx context.Context, s scope, tf query.Filter, to
 		for _, t := range towns {
 			vals = append(vals, c.value(st, t))
 		}
-		med.Cells = append(med.Cells, numCell(medianOf(vals), c.unit))
+		med.Cells = append(med.Cells, numCell(c.show(medianOf(vals)), c.unit))
 	}
 	tv.Rows = append(tv.Rows, med)
 	// Each kind of body is compared with its own kind too: the median of
@@ -570,7 +574,7 @@ func (h *handler) rankingTable(ctx context.Context, s scope, tf query.Filter, to
 			for _, t := range names {
 				vals = append(vals, c.value(ls, t))
 			}
-			row.Cells = append(row.Cells, numCell(medianOf(vals), c.unit))
+			row.Cells = append(row.Cells, numCell(c.show(medianOf(vals)), c.unit))
 		}
 		tv.Rows = append(tv.Rows, row)
 	}

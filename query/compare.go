@@ -61,15 +61,27 @@ var namedMetrics = []metricDef{
 	{Metric{"applications.received", "新收与上年结转申请数", false}, appVal(func(r *ApplicationsRow) float64 { return r.Received })},
 	{Metric{"applications.carried_over", "上年结转申请数", false}, appVal(func(r *ApplicationsRow) float64 { return r.CarriedOver })},
 	{Metric{"applications.natural", "自然人新收申请数", false}, appVal(func(r *ApplicationsRow) float64 { return r.ByApplicant.Natural })},
+	{Metric{"applications.carry_forward", "结转下年度继续办理数", false}, appVal(func(r *ApplicationsRow) float64 { return r.CarryForward })},
 	{Metric{"outcomes.total", "办理总计", false}, outVal(func(r *OutcomesRow) *float64 { return ptr(r.Total) })},
+	{Metric{"outcomes.granted", "予以公开数", false}, outVal(func(r *OutcomesRow) *float64 { return ptr(r.Counts.Granted) })},
+	{Metric{"outcomes.partial", "部分公开数", false}, outVal(func(r *OutcomesRow) *float64 { return ptr(r.Counts.Partial) })},
+	{Metric{"outcomes.denied", "不予公开数", false}, outVal(func(r *OutcomesRow) *float64 { return ptr(r.Counts.Denied) })},
+	{Metric{"outcomes.unavailable", "无法提供数", false}, outVal(func(r *OutcomesRow) *float64 { return ptr(r.Counts.Unavailable) })},
+	{Metric{"outcomes.not_processed", "不予处理数", false}, outVal(func(r *OutcomesRow) *float64 { return ptr(r.Counts.NotProcessed) })},
+	{Metric{"outcomes.other", "其他处理数", false}, outVal(func(r *OutcomesRow) *float64 { return ptr(r.Counts.Other) })},
 	{Metric{"outcomes.disclosure_rate", "公开率", true}, outVal(func(r *OutcomesRow) *float64 { return r.DisclosureRate })},
 	{Metric{"outcomes.substantive_rate", "实质公开率", true}, outVal(func(r *OutcomesRow) *float64 { return r.SubstantiveRate })},
 	{Metric{"outcomes.granted_share", "予以公开占比", true}, outVal(func(r *OutcomesRow) *float64 { return r.Shares.Granted })},
+	{Metric{"outcomes.partial_share", "部分公开占比", true}, outVal(func(r *OutcomesRow) *float64 { return r.Shares.Partial })},
 	{Metric{"outcomes.denied_share", "不予公开占比", true}, outVal(func(r *OutcomesRow) *float64 { return r.Shares.Denied })},
 	{Metric{"outcomes.unavailable_share", "无法提供占比", true}, outVal(func(r *OutcomesRow) *float64 { return r.Shares.Unavailable })},
+	{Metric{"outcomes.not_processed_share", "不予处理占比", true}, outVal(func(r *OutcomesRow) *float64 { return r.Shares.NotProcessed })},
+	{Metric{"outcomes.other_share", "其他处理占比", true}, outVal(func(r *OutcomesRow) *float64 { return r.Shares.Other })},
 	{Metric{"reviews.reconsideration", "行政复议总数", false}, revVal(func(r *ReviewsRow) *float64 { return ptr(r.Reconsideration.Total) })},
 	{Metric{"reviews.reconsideration_correction_rate", "行政复议纠错率", true}, revVal(func(r *ReviewsRow) *float64 { return r.Reconsideration.CorrectionRate })},
 	{Metric{"reviews.litigation", "行政诉讼总数", false}, revVal(func(r *ReviewsRow) *float64 { return ptr(r.Litigation.Total) })},
+	{Metric{"reviews.litigation_direct", "未经复议直接起诉总数", false}, revVal(func(r *ReviewsRow) *float64 { return ptr(r.LitigationDirect.Total) })},
+	{Metric{"reviews.litigation_after", "复议后起诉总数", false}, revVal(func(r *ReviewsRow) *float64 { return ptr(r.LitigationAfter.Total) })},
 	{Metric{"reviews.litigation_correction_rate", "行政诉讼纠错率", true}, revVal(func(r *ReviewsRow) *float64 { return r.Litigation.CorrectionRate })},
 	{Metric{"reviews.pending", "复议诉讼尚未审结数", false}, revVal(func(r *ReviewsRow) *float64 {
 		return ptr(r.Reconsideration.Pending + r.Litigation.Pending)
@@ -102,6 +114,7 @@ type CompareRow struct {
 type CompareResult struct {
 	County string       `json:"county"`
 	Year   int          `json:"year"`
+	Level  string       `json:"level,omitempty"` // the level= the agencies were chosen by; "" for all
 	Metric Metric       `json:"metric"`
 	Median *float64     `json:"median"`
 	Rows   []CompareRow `json:"rows"`
@@ -111,7 +124,16 @@ type CompareResult struct {
 // Metrics() or a cell code. Rows are ordered by rank, towns without a value
 // last.
 func (s *Service) Compare(ctx context.Context, county string, year int, metric string) (CompareResult, error) {
+	return s.CompareIn(ctx, Filter{County: county, Year: year}, metric)
+}
+
+// CompareIn is Compare over the agencies of a county and year that a
+// filter's level selects (towns against towns, not against departments);
+// the county is a name or a GB/T 2260 code. The median is computed here,
+// once, from the exact values: pages show it, they never recompute it.
+func (s *Service) CompareIn(ctx context.Context, in Filter, metric string) (CompareResult, error) {
 	metric = strings.TrimSpace(metric)
+	county, year := in.County, in.Year
 	if county == "" || year == 0 {
 		return CompareResult{}, &InputError{Field: "county", Message: "比较需要指定县（county）和年度（year）"}
 	}
@@ -131,10 +153,12 @@ func (s *Service) Compare(ctx context.Context, county string, year int, metric s
 			Message: fmt.Sprintf("未知的指标 %q：可用 %s，或任一单元格代码（如 t3.new.total）", metric, strings.Join(valid, "、")),
 			Valid:   valid}
 	}
-	f := Filter{County: county, Year: year}
-	return cached(s, fmt.Sprintf("Compare|%s|%d|%s", county, year, metric), func() (CompareResult, error) {
-		res := CompareResult{County: county, Year: year, Rows: []CompareRow{}}
-		list, err := s.Reports(ctx, Filter{County: county, Year: year, Limit: MaxLimit})
+	f := Filter{County: county, Year: year, Level: in.Level}
+	return cached(s, "Compare|"+f.key()+"|"+metric, func() (CompareResult, error) {
+		res := CompareResult{County: county, Year: year, Level: f.Level, Rows: []CompareRow{}}
+		all := f
+		all.Limit = MaxLimit
+		list, err := s.Reports(ctx, all)
 		if err != nil {
 			return res, err
 		}
