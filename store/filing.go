@@ -184,6 +184,17 @@ func (s *Store) Filing(ctx context.Context, fq FilingQuery) (*Filing, error) {
 	return f, rows.Err()
 }
 
+// PlaceOf resolves a county, city or province given by name or GB/T 2260
+// code as /filing and the assessment do: its scope (county, city,
+// province), code and name. An unknown or ambiguous place is ErrBadPlace.
+func (s *Store) PlaceOf(ctx context.Context, place string) (scope, code, name string, err error) {
+	var f Filing
+	if _, _, err := s.scope(ctx, place, &f); err != nil {
+		return "", "", "", err
+	}
+	return f.Scope, f.Code, f.Name, nil
+}
+
 // scope turns a place (code or name) into the WHERE clause's last part.
 func (s *Store) scope(ctx context.Context, place string, f *Filing) (string, []any, error) {
 	place = strings.TrimSpace(place)

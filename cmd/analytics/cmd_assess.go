@@ -41,6 +41,13 @@ func runAssess(args []string, stdout, stderr io.Writer) int {
 	}
 	defer st.Close()
 	ctx := context.Background()
+	if *county != "" {
+		// A code or another writing of the name: the county as reports
+		// store it, resolved as /filing and the assessment resolve it.
+		if _, _, name, err := st.PlaceOf(ctx, *county); err == nil {
+			*county = name
+		}
+	}
 	pairs, err := st.CountyYears(ctx)
 	if err != nil {
 		fmt.Fprintf(stderr, "analytics assess: %v\n", err)
