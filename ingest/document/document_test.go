@@ -530,6 +530,7 @@ func TestFindPublishedOn(t *testing.T) {
 		"成文日期：二〇二三年二月八日":   "2023-02-08",
 		"发布日期：２０２３年２月８日":   "2023-02-08",
 		"发布日期：2023-02-30":  "",
+		"标题: 海城镇2022年政府信息公开工作年度报告\n发布时间: 2023-01-09\n原文链接: https://www.example.gov.cn/a.html": "2023-01-09",
 	}
 	for in, want := range cases {
 		if got := document.FindPublishedOn(in); got != want {
