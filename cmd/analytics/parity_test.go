@@ -166,13 +166,12 @@ func TestParityNational(t *testing.T) {
 		}
 	}
 	type filed struct {
-		town     bool
-		day      string
-		newApps  float64
-		granted  float64
-		total    float64
-		name     string
-		copyFrom int
+		town    bool
+		day     string
+		newApps float64
+		granted float64
+		total   float64
+		name    string
 	}
 	var got []filed
 	townIdx := 0
