@@ -264,6 +264,16 @@ func (h *handler) read(c *gin.Context, name string, get func(ctx context.Context
 		h.error(c, err)
 		return
 	}
+	// The county is resolved as /filing and /assessment resolve it
+	// (store.PlaceOf): a name two counties share is refused here too,
+	// rather than summing both. A code, or a name the registry does not
+	// know (reports stored under it), is filtered as given.
+	if p.f.County != "" && h.st != nil {
+		if _, _, _, err := h.st.PlaceOf(c.Request.Context(), p.f.County); errors.Is(err, store.ErrAmbiguousPlace) {
+			h.registryError(c, err)
+			return
+		}
+	}
 	res, err := get(c.Request.Context(), p)
 	if err != nil {
 		h.error(c, err)

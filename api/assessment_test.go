@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -118,5 +119,21 @@ func TestAssessmentRoute(t *testing.T) {
 	w = s.get("/api/v1/assessment?county=" + url.QueryEscape("乐至县"))
 	if w.Code != http.StatusBadRequest {
 		t.Errorf("no year: status %d", w.Code)
+	}
+}
+
+// TestCountyResolvedAlike: a county name two counties share (朝阳区, in
+// Beijing and in Changchun) is refused by /stats, /filing and /assessment
+// alike, naming the way out; its GB/T 2260 code is accepted by all three.
+func TestCountyResolvedAlike(t *testing.T) {
+	s := newServer(t)
+	for _, path := range []string{"/api/v1/stats/outcomes", "/api/v1/stats/compare", "/api/v1/filing", "/api/v1/assessment"} {
+		w := s.get(path + "?" + url.Values{"county": {"朝阳区"}, "year": {"2022"}}.Encode())
+		if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "区划代码") {
+			t.Errorf("%s?county=朝阳区: %d %s", path, w.Code, w.Body.String())
+		}
+		if w := s.get(path + "?county=110105&year=2022"); w.Code != http.StatusOK {
+			t.Errorf("%s?county=110105: %d %s", path, w.Code, w.Body.String())
+		}
 	}
 }

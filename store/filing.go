@@ -86,6 +86,10 @@ func DaysLate(publishedOn string, deadline time.Time) (days int, ok bool) {
 // ErrBadPlace is a place the registry does not know or cannot tell apart.
 var ErrBadPlace = errors.New("unknown place")
 
+// ErrAmbiguousPlace is a name several places share (朝阳区): the caller must
+// give the GB/T 2260 code. It is an ErrBadPlace too.
+var ErrAmbiguousPlace = fmt.Errorf("%w: ambiguous", ErrBadPlace)
+
 const (
 	sqlFilingBase = `SELECT a.id, coalesce(a.code, ''), a.name, a.level, a.county, coalesce(r.id, 0),
        coalesce(strftime(r.published_on, '%Y-%m-%d'), ''), coalesce(m.state, ''), coalesce(m.comment, ''),
@@ -216,7 +220,7 @@ func (s *Store) scope(ctx context.Context, place string, f *Filing) (string, []a
 			}
 		}
 		if len(cands) > 1 {
-			return "", nil, fmt.Errorf("有 %d 个地方名为“%s”，请用区划代码：%w", len(cands), place, ErrBadPlace)
+			return "", nil, fmt.Errorf("有 %d 个地方名为“%s”，请用区划代码：%w", len(cands), place, ErrAmbiguousPlace)
 		}
 		if len(cands) == 1 {
 			p = cands[0]
