@@ -370,3 +370,41 @@ func TestLevelOf(t *testing.T) {
 		}
 	}
 }
+
+// TestScoreCountsAndLevels: the counts the assessment shares with /filing
+// (late, missing apart from 未发布), and levels: the registry's when given,
+// guessed from the name (and marked) only when not.
+func TestScoreCountsAndLevels(t *testing.T) {
+	sheet := assess.DefaultSheet()
+	late := &store.Timely{PublishedOn: "2024-02-08", Deadline: "2024-01-31", DaysLate: 8}
+	onDay := &store.Timely{PublishedOn: "2024-01-31", Deadline: "2024-01-31", DaysLate: 0}
+	bodies := []assess.Filing{
+		{AgencyID: "1", Agency: "甲镇", Level: assess.LevelTown, ReportID: 1, Timely: onDay},
+		{AgencyID: "2", Agency: "乙乡", Level: assess.LevelTown, ReportID: 2, Timely: late},
+		// A registry department whose name ends like a town's: the
+		// registry's level stands.
+		{AgencyID: "3", Agency: "城关镇管委会", Level: assess.LevelDepartment},
+		{AgencyID: "4", Agency: "丁镇", Level: assess.LevelTown, Unpublished: true},
+		{AgencyID: "5", Agency: "示范县人民政府", Level: assess.LevelCounty},
+		// Unregistered, no level: guessed from the name.
+		{AgencyID: "x", Agency: "戊街道", ReportID: 6},
+	}
+	a := assess.Score("示范县", 2023, bodies, sheet)
+	if a.Bodies != 6 || a.Filed != 3 || a.Late != 1 || a.Missing != 2 || a.Unpublished != 1 {
+		t.Fatalf("bodies %d filed %d late %d missing %d unpublished %d; want 6 3 1 2 1", a.Bodies, a.Filed, a.Late, a.Missing, a.Unpublished)
+	}
+	// On time: 甲镇 (the deadline day) of 甲镇, 乙乡 and the three not filed.
+	if a.OnTimeRate == nil || *a.OnTimeRate != 1.0/5 {
+		t.Errorf("on-time rate %v, want 1/5", a.OnTimeRate)
+	}
+	for _, s := range a.Agencies {
+		wantLevel, guessed := map[string]string{"甲镇": assess.LevelTown, "乙乡": assess.LevelTown, "城关镇管委会": assess.LevelDepartment,
+			"丁镇": assess.LevelTown, "示范县人民政府": assess.LevelCounty, "戊街道": assess.LevelTown}[s.Agency], s.Agency == "戊街道"
+		if s.Level != wantLevel || s.LevelGuessed != guessed {
+			t.Errorf("%s: level %s guessed %v; want %s %v", s.Agency, s.Level, s.LevelGuessed, wantLevel, guessed)
+		}
+		if s.Agency == "丁镇" && (len(s.Deductions) != 1 || !strings.Contains(s.Deductions[0].Reason, "经核实")) {
+			t.Errorf("丁镇 (未发布): %+v", s.Deductions)
+		}
+	}
+}

@@ -93,8 +93,11 @@ func Score(county string, year int, bodies []Filing, sheet *Sheet) *Assessment {
 		}
 		s.LevelLabel = LevelLabels[s.Level]
 		if !s.Filed {
-			s.Deductions = append(s.Deductions, Deduction{Rule: "not_filed", RuleName: "未报送年报", Points: sheet.Base, Seq: -1,
-				Reason: fmt.Sprintf("Nianbao 中没有%s%d年度报告，按未报送计0分。", b.Agency, year)})
+			reason := fmt.Sprintf("Nianbao 中没有%s%d年度报告，按未报送计0分。", b.Agency, year)
+			if b.Unpublished {
+				reason = fmt.Sprintf("经核实%s未发布%d年度报告，计0分。", b.Agency, year)
+			}
+			s.Deductions = append(s.Deductions, Deduction{Rule: "not_filed", RuleName: "未报送年报", Points: sheet.Base, Seq: -1, Reason: reason})
 			dated++
 			if b.Unpublished {
 				a.Unpublished++

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -71,6 +72,12 @@ func runAssess(args []string, stdout, stderr io.Writer) int {
 			rechecked[c] = true
 		}
 		a, err := assess.Assess(ctx, st, c, y, sheet)
+		if errors.Is(err, store.ErrBadPlace) {
+			// Reports under a county the registry cannot place (none given,
+			// or a name two counties share): no filing list to score by.
+			fmt.Fprintf(stderr, "analytics assess: 跳过 %q %d：%v\n", c, y, err)
+			continue
+		}
 		if err != nil {
 			fmt.Fprintf(stderr, "analytics assess: %v\n", err)
 			return 1
