@@ -69,6 +69,12 @@ type Options struct {
 	// WritesPerMinute bounds the writes (uploads, deletions, corrections,
 	// reviews) of one client address; 0 means no limit.
 	WritesPerMinute int
+	// ExportsPerMinute bounds the Parquet export calls of one client
+	// address; 0 means DefaultExportsPerMinute, negative no limit.
+	ExportsPerMinute int
+	// ExportDir keeps the Parquet export of the current data; "" makes a
+	// temporary folder at the first export.
+	ExportDir string
 }
 
 type handler struct {
@@ -79,6 +85,10 @@ type handler struct {
 	slots   chan struct{}    // one per upload being read
 	limiter *writeLimiter    // nil: writes are not rate-limited
 	answers *respcache.Cache // finished GET answers (answercache.go)
+	// The Parquet export, once per generation (export.go), and its
+	// per-address limit (nil: none).
+	parquet       *parquetCache
+	exportLimiter *writeLimiter
 }
 
 // New returns a Gin engine serving the API. Callers may add routes to it
@@ -99,7 +109,11 @@ func New(q *query.Service, st *store.Store, opts Options) *gin.Engine {
 	if opts.ParseTimeout <= 0 {
 		opts.ParseTimeout = DefaultParseTimeout
 	}
-	h := &handler{q: q, st: st, opts: opts, log: opts.Logger, slots: newParseSlots(opts.MaxParses), limiter: newWriteLimiter(opts.WritesPerMinute), answers: newAnswerCache()}
+	if opts.ExportsPerMinute == 0 {
+		opts.ExportsPerMinute = DefaultExportsPerMinute
+	}
+	h := &handler{q: q, st: st, opts: opts, log: opts.Logger, slots: newParseSlots(opts.MaxParses), limiter: newWriteLimiter(opts.WritesPerMinute), answers: newAnswerCache(),
+		parquet: &parquetCache{dir: opts.ExportDir}, exportLimiter: newRateLimiter(opts.ExportsPerMinute, opts.ExportsPerMinute)}
 	r := gin.New()
 	r.Use(h.recover, h.secure)
 	r.MaxMultipartMemory = 8 << 20

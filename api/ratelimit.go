@@ -31,10 +31,26 @@ type bucket struct {
 const limiterPruneAt = 10_000
 
 func newWriteLimiter(perMinute int) *writeLimiter {
+	return newRateLimiter(perMinute, max(perMinute/6, 5))
+}
+
+// newRateLimiter allows perMinute a minute after a burst; nil (no limit)
+// when perMinute is not positive.
+func newRateLimiter(perMinute, burst int) *writeLimiter {
 	if perMinute <= 0 {
 		return nil
 	}
-	return &writeLimiter{perMinute: float64(perMinute), burst: float64(max(perMinute/6, 5)), now: time.Now, buckets: map[string]*bucket{}}
+	return &writeLimiter{perMinute: float64(perMinute), burst: float64(burst), now: time.Now, buckets: map[string]*bucket{}}
+}
+
+// clientHost is the address of the request's connection (not a header a
+// client could forge).
+func clientHost(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }
 
 // allow takes a token for client; when none is left it returns how long
@@ -76,11 +92,7 @@ func (h *handler) limitWrites(c *gin.Context) bool {
 	case http.MethodGet, http.MethodHead, http.MethodOptions:
 		return true
 	}
-	host, _, err := net.SplitHostPort(c.Request.RemoteAddr)
-	if err != nil {
-		host = c.Request.RemoteAddr
-	}
-	ok, wait := h.limiter.allow(host)
+	ok, wait := h.limiter.allow(clientHost(c.Request))
 	if !ok {
 		c.Header("Retry-After", strconv.Itoa(int(wait/time.Second)+1))
 		closeIfBody(c)

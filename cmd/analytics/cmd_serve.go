@@ -20,6 +20,7 @@ import (
 	"nianbao/dashboards"
 	"nianbao/ingest"
 	"nianbao/ingest/document"
+	"nianbao/internal/netlimit"
 	"nianbao/query"
 	"nianbao/report"
 	"nianbao/store"
@@ -67,6 +68,10 @@ type serveConfig struct {
 	maxUpload int64
 	maxParses int
 	writeRate int
+	// Connection caps (internal/netlimit): per client address, and in
+	// all. 0 per address: no cap; 0 in all: below the file limit; a
+	// negative total: no cap.
+	maxConnsPerIP, maxConns int
 	// readOnly serves a snapshot (a copied database file) and refuses writes.
 	readOnly bool
 	private  bool // reads need a sign-in too
@@ -90,6 +95,8 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&cfg.writeRate, "write-rate", 0, "writes per minute allowed to one client address, 429 past it (default 0: no limit)")
 	fs.BoolVar(&cfg.readOnly, "read-only", false, "serve a snapshot (a copied database file) read-only, as a replica behind a load balancer: writes answer 405")
 	fs.BoolVar(&cfg.private, "private", false, "show nothing but the sign-in page to visitors who are not signed in (the API then needs a bearer token for reads too)")
+	fs.IntVar(&cfg.maxConnsPerIP, "max-conns-per-ip", netlimit.DefaultPerAddr, "connections one client address may hold; more are answered 429 and closed (0: no cap, e.g. behind a proxy)")
+	fs.IntVar(&cfg.maxConns, "max-conns", 0, "connections held in all (default: below the process's file limit)")
 	memMB := fs.Int("mem-limit-mb", defaultMemLimitMB, "soft memory limit of the server, in MB, when GOMEMLIMIT is not set")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -189,6 +196,11 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
 	}
+	total := cfg.maxConns
+	if total == 0 {
+		total = netlimit.FileLimitCap()
+	}
+	ln = netlimit.Wrap(ln, max(cfg.maxConnsPerIP, 0), max(total, 0), log)
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: orDefault(cfg.readHeaderTimeout, defaultReadHeaderTimeout),
