@@ -72,6 +72,9 @@ type Options struct {
 	// ExportsPerMinute bounds the Parquet export calls of one client
 	// address; 0 means DefaultExportsPerMinute, negative no limit.
 	ExportsPerMinute int
+	// Throttle slows down token guessing (ratelimit.go); nil means a new
+	// one with the defaults. The server shares one with the sign-in page.
+	Throttle *Throttle
 	// ExportDir keeps the Parquet export of the current data; "" makes a
 	// temporary folder at the first export.
 	ExportDir string
@@ -108,6 +111,9 @@ func New(q *query.Service, st *store.Store, opts Options) *gin.Engine {
 	}
 	if opts.ParseTimeout <= 0 {
 		opts.ParseTimeout = DefaultParseTimeout
+	}
+	if opts.Throttle == nil {
+		opts.Throttle = NewThrottle()
 	}
 	if opts.ExportsPerMinute == 0 {
 		opts.ExportsPerMinute = DefaultExportsPerMinute

@@ -182,11 +182,18 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 	if n, err := document.RemoveStaleTemp("", staleTempAge); err == nil && n > 0 {
 		log.Info("removed temporary files left by a killed parse", "files", n)
 	}
+	// The Parquet export of the current data is kept here between calls;
+	// it goes with the server.
+	exportDir, err := os.MkdirTemp("", "nianbao-parquet-cache-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(exportDir)
 	parser := cfg.parser
 	if parser == nil {
 		parser = uploadParser{}
 	}
-	handler := newServerWith(st, api.Options{Tokens: tokens, Users: users, Parser: parser, MaxUpload: cfg.maxUpload, MaxParses: cfg.maxParses, WritesPerMinute: cfg.writeRate, Logger: log}, log, cfg.private,
+	handler := newServerWith(st, api.Options{Tokens: tokens, Users: users, Parser: parser, MaxUpload: cfg.maxUpload, MaxParses: cfg.maxParses, WritesPerMinute: cfg.writeRate, ExportDir: exportDir, Logger: log}, log, cfg.private,
 		dashboards.WithAssetsDir(cfg.assets), dashboards.WithLogger(log), dashboards.WithFiling(dashboards.StoreFiling(st)))
 	if cfg.readOnly {
 		handler = readOnlyHandler(handler)
@@ -248,6 +255,11 @@ func newServerWith(st *store.Store, opts api.Options, log *slog.Logger, private 
 // analytics bench --latency empties its cache between requests.
 func newServerOn(st *store.Store, q *query.Service, opts api.Options, log *slog.Logger, private bool, dash ...dashboards.Option) http.Handler {
 	gin.SetMode(gin.ReleaseMode)
+	// One throttle for the sign-in form and the bearer check: a guesser
+	// gets no second allowance at the other door.
+	if opts.Throttle == nil {
+		opts.Throttle = api.NewThrottle()
+	}
 	r := api.New(q, st, opts)
 	dashboards.Mount(r, q, dash...)
 	dashboards.MountAssessment(r, q, st, dash...)
@@ -259,7 +271,7 @@ func newServerOn(st *store.Store, q *query.Service, opts api.Options, log *slog.
 		}
 		users[tok] = u
 	}
-	site := web.Mount(r, q, st, web.Options{Users: users, Parser: opts.Parser, Logger: log})
+	site := web.Mount(r, q, st, web.Options{Users: users, Parser: opts.Parser, Logger: log, Throttle: opts.Throttle})
 	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/dashboards/") })
 	if private {
 		return site.Gate(r)

@@ -134,21 +134,34 @@ func (l *Listener) release(addr string) {
 	}
 }
 
-// hostOf is the client's address; an IPv6 client counts by its /64, as
-// one host is commonly given a whole /64 and could otherwise take a new
-// address per connection.
+// hostOf is the client's key of a connection (AddrKey of its address).
 func hostOf(a net.Addr) string {
 	if t, ok := a.(*net.TCPAddr); ok {
-		if t.IP.To4() == nil && len(t.IP) == net.IPv6len {
-			return t.IP.Mask(net.CIDRMask(64, 128)).String() + "/64"
-		}
-		return t.IP.String()
+		return ipKey(t.IP)
 	}
 	host, _, err := net.SplitHostPort(a.String())
 	if err != nil {
 		return a.String()
 	}
-	return host
+	return AddrKey(host)
+}
+
+// AddrKey is what counts as one client for the caps and throttles: the
+// IP address, an IPv6 one by its /64, as one host is commonly given a
+// whole /64 and could otherwise take a new address per connection.
+func AddrKey(host string) string {
+	ip := net.ParseIP(host)
+	if ip == nil {
+		return host
+	}
+	return ipKey(ip)
+}
+
+func ipKey(ip net.IP) string {
+	if ip.To4() == nil && len(ip) == net.IPv6len {
+		return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
+	}
+	return ip.String()
 }
 
 // conn gives its place back once, however often it is closed.
