@@ -60,8 +60,15 @@ func (h *handler) auth(c *gin.Context) {
 				return
 			}
 		}
-		// A request without a token is not a guess; a wrong one is.
-		h.opts.Throttle.Fail(key)
+		// A request without a token is not a guess; a wrong one is, and
+		// the one that starts the back-off is answered as a wait already.
+		if wait := h.opts.Throttle.Fail(key); wait > 0 {
+			c.Header("Retry-After", RetryAfter(wait))
+			closeIfBody(c)
+			h.fail(c, http.StatusTooManyRequests, "busy", WaitSentence(wait))
+			c.Abort()
+			return
+		}
 	}
 	c.Header("WWW-Authenticate", `Bearer realm="nianbao"`)
 	h.fail(c, http.StatusUnauthorized, "unauthorized", "需要有效的令牌：请求头 Authorization: Bearer <令牌>")

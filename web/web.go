@@ -131,7 +131,7 @@ func (s *Site) Gate(next http.Handler) http.Handler {
 				if wait == 0 {
 					wait = s.h.opts.Throttle.Fail(key)
 				}
-				if wait > 0 {
+				if wait > 0 { // the failure starting the back-off included
 					w.Header().Set("Retry-After", api.RetryAfter(wait))
 					w.Header().Set("Content-Type", "application/json; charset=utf-8")
 					w.WriteHeader(http.StatusTooManyRequests)
