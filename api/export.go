@@ -27,8 +27,8 @@ import (
 // Concurrent calls in one generation share one export (singleflight);
 // calls of a later generation make a new file and the old one is removed
 // (a download still reading it keeps it open until it ends). The ETag is
-// the SHA-256 of the tar, so a client holding it gets 304, across
-// restarts too.
+// the SHA-256 of the tar (packed without times), so a client holding the
+// same bytes gets 304.
 const (
 	// DefaultExportsPerMinute is how many export calls one client address
 	// may make a minute (burst the same); past it 429 with Retry-After.
