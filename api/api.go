@@ -69,6 +69,15 @@ type Options struct {
 	// WritesPerMinute bounds the writes (uploads, deletions, corrections,
 	// reviews) of one client address; 0 means no limit.
 	WritesPerMinute int
+	// ExportsPerMinute bounds the Parquet export calls of one client
+	// address; 0 means DefaultExportsPerMinute, negative no limit.
+	ExportsPerMinute int
+	// Throttle slows down token guessing (ratelimit.go); nil means a new
+	// one with the defaults. The server shares one with the sign-in page.
+	Throttle *Throttle
+	// ExportDir keeps the Parquet export of the current data; "" makes a
+	// temporary folder at the first export.
+	ExportDir string
 }
 
 type handler struct {
@@ -79,6 +88,10 @@ type handler struct {
 	slots   chan struct{}    // one per upload being read
 	limiter *writeLimiter    // nil: writes are not rate-limited
 	answers *respcache.Cache // finished GET answers (answercache.go)
+	// The Parquet export, once per generation (export.go), and its
+	// per-address limit (nil: none).
+	parquet       *parquetCache
+	exportLimiter *writeLimiter
 }
 
 // New returns a Gin engine serving the API. Callers may add routes to it
@@ -99,7 +112,14 @@ func New(q *query.Service, st *store.Store, opts Options) *gin.Engine {
 	if opts.ParseTimeout <= 0 {
 		opts.ParseTimeout = DefaultParseTimeout
 	}
-	h := &handler{q: q, st: st, opts: opts, log: opts.Logger, slots: newParseSlots(opts.MaxParses), limiter: newWriteLimiter(opts.WritesPerMinute), answers: newAnswerCache()}
+	if opts.Throttle == nil {
+		opts.Throttle = NewThrottle()
+	}
+	if opts.ExportsPerMinute == 0 {
+		opts.ExportsPerMinute = DefaultExportsPerMinute
+	}
+	h := &handler{q: q, st: st, opts: opts, log: opts.Logger, slots: newParseSlots(opts.MaxParses), limiter: newWriteLimiter(opts.WritesPerMinute), answers: newAnswerCache(),
+		parquet: &parquetCache{dir: opts.ExportDir}, exportLimiter: newRateLimiter(opts.ExportsPerMinute, opts.ExportsPerMinute)}
 	r := gin.New()
 	r.Use(h.recover, h.secure)
 	r.MaxMultipartMemory = 8 << 20

@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"nianbao/assess"
+	"nianbao/internal/cellsafe"
 	"nianbao/query"
 	"nianbao/report"
 )
@@ -230,10 +231,7 @@ func ScoreSheetXLSX(a AssessmentAnswer) ([]byte, error) {
 				return nil, err
 			}
 		}
-		head := make([]any, len(t.Columns))
-		for j, c := range t.Columns {
-			head[j] = c
-		}
+		head := cellsafe.Strings(t.Columns)
 		if err := f.SetSheetRow(t.Title, "A1", &head); err != nil {
 			return nil, err
 		}
@@ -243,7 +241,7 @@ func ScoreSheetXLSX(a AssessmentAnswer) ([]byte, error) {
 		}
 		for r, row := range t.Rows {
 			cell, _ := excelize.CoordinatesToCellName(1, r+2)
-			row := row
+			row := cellsafe.Values(row)
 			if err := f.SetSheetRow(t.Title, cell, &row); err != nil {
 				return nil, err
 			}

@@ -24,10 +24,20 @@ func LoadTokens(path string) (map[string]string, error) {
 }
 
 // auth lets a request through when it carries a known bearer token, and
-// records the token's name as "who".
+// records the token's name as "who". A wrong token is a failure of the
+// client's address in the sign-in throttle (ratelimit.go): past the free
+// ones the address waits, answered 429, whatever token it sends.
 func (h *handler) auth(c *gin.Context) {
 	given, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
 	given = strings.TrimSpace(given)
+	key := ClientKey(c.Request)
+	if wait := h.opts.Throttle.Wait(key); wait > 0 && ok && given != "" {
+		c.Header("Retry-After", RetryAfter(wait))
+		closeIfBody(c)
+		h.fail(c, http.StatusTooManyRequests, "busy", WaitSentence(wait))
+		c.Abort()
+		return
+	}
 	if ok && given != "" {
 		for tok, name := range h.opts.Tokens {
 			if subtle.ConstantTimeCompare([]byte(tok), []byte(given)) == 1 {
@@ -39,11 +49,25 @@ func (h *handler) auth(c *gin.Context) {
 					c.Abort()
 					return
 				}
+				// The pages' in-process calls carry a session's token: they
+				// prove nothing about the address's other tries.
+				if c.Request.Context().Value(passedOn{}) == nil {
+					h.opts.Throttle.Succeed(key)
+				}
 				c.Set("who", name)
 				c.Set("user", u)
 				c.Next()
 				return
 			}
+		}
+		// A request without a token is not a guess; a wrong one is, and
+		// the one that starts the back-off is answered as a wait already.
+		if wait := h.opts.Throttle.Fail(key); wait > 0 {
+			c.Header("Retry-After", RetryAfter(wait))
+			closeIfBody(c)
+			h.fail(c, http.StatusTooManyRequests, "busy", WaitSentence(wait))
+			c.Abort()
+			return
 		}
 	}
 	c.Header("WWW-Authenticate", `Bearer realm="nianbao"`)

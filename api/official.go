@@ -10,6 +10,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"nianbao/internal/cellsafe"
 	"nianbao/query"
 	"nianbao/report"
 )
@@ -223,7 +224,7 @@ func OfficialXLSX(d *query.ReportDetail) ([]byte, error) {
 			return nil, fmt.Errorf("xlsx sheet: %w", err)
 		}
 		last, _ := excelize.ColumnNumberToName(t.Cols)
-		if err := f.SetCellValue(sh, "A1", tableTitle(d, t)); err != nil {
+		if err := f.SetCellValue(sh, "A1", cellsafe.Text(tableTitle(d, t))); err != nil {
 			return nil, err
 		}
 		if err := f.MergeCell(sh, "A1", last+"1"); err != nil {
@@ -246,7 +247,7 @@ func OfficialXLSX(d *query.ReportDetail) ([]byte, error) {
 			case c.Number:
 				style = num
 			}
-			var v any = c.Text
+			var v any = cellsafe.Text(c.Text)
 			if c.Number {
 				v = nil
 				if c.Value != nil {

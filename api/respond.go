@@ -16,6 +16,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/xuri/excelize/v2"
 
+	"nianbao/internal/cellsafe"
 	"nianbao/query"
 	"nianbao/store"
 )
@@ -193,24 +194,12 @@ func cellText(v any) string {
 	case nil:
 		return ""
 	case string:
-		return csvSafe(x)
+		return cellsafe.Text(x)
 	case float64:
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	default:
 		return fmt.Sprint(x)
 	}
-}
-
-// csvSafe keeps Excel from reading a text cell as a formula: a value
-// starting with =, +, -, @, a tab or a carriage return (an agency named
-// "=HYPERLINK(…)" in an uploaded report) gets a leading apostrophe, which
-// Excel shows as text and hides. Numbers are not strings here, so a
-// negative number is never touched.
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }
 
 // CSV renders tables as UTF-8 CSV with a byte-order mark, so Excel opens
@@ -223,7 +212,7 @@ func CSV(tables []query.Table) []byte {
 	w := csv.NewWriter(&buf)
 	w.UseCRLF = true
 	for _, t := range tables {
-		w.Write(t.Columns)
+		w.Write(cellsafe.Strings(t.Columns))
 		for _, row := range t.Rows {
 			rec := make([]string, len(row))
 			for j, v := range row {
@@ -289,7 +278,8 @@ func writeSheet(f *excelize.File, sheet string, t query.Table, head, percent, wh
 		widths[j] = textWidth(col)
 		wholeCol[j] = true
 	}
-	if err := f.SetSheetRow(sheet, "A1", &t.Columns); err != nil {
+	header := cellsafe.Strings(t.Columns)
+	if err := f.SetSheetRow(sheet, "A1", &header); err != nil {
 		return fmt.Errorf("xlsx header: %w", err)
 	}
 	for r, row := range t.Rows {
@@ -307,6 +297,7 @@ func writeSheet(f *excelize.File, sheet string, t query.Table, head, percent, wh
 				}
 				widths[j] = max(widths[j], textWidth(strconv.FormatFloat(x, 'f', -1, 64))+2)
 			case string:
+				vals[j] = cellsafe.Text(x) // text an agency chose is never a formula
 				wholeCol[j] = false
 				widths[j] = max(widths[j], textWidth(x))
 			case nil:

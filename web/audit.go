@@ -13,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/xuri/excelize/v2"
 
+	"nianbao/internal/cellsafe"
 	"nianbao/store"
 )
 
@@ -145,7 +146,9 @@ func (h *handler) auditCSV(c *gin.Context, rows []store.AuditEntry) {
 	w := csv.NewWriter(&b)
 	w.Write(auditHeader)
 	for _, e := range rows {
-		w.Write(auditRecord(e))
+		// Names, comments and values come from uploads and clerks: a
+		// cell starting like a formula stays text (as in every export).
+		w.Write(cellsafe.Strings(auditRecord(e)))
 	}
 	w.Flush()
 	c.Header("Content-Disposition", `attachment; filename="audit.csv"; filename*=UTF-8''`+url.PathEscape("审计日志.csv"))
@@ -166,7 +169,7 @@ func (h *handler) auditXLSX(c *gin.Context, rows []store.AuditEntry) {
 	put := func(n int, rec []string) {
 		vals := make([]any, len(rec))
 		for i, s := range rec {
-			vals[i] = s
+			vals[i] = cellsafe.Text(s)
 		}
 		if len(rec) > 6 { // the year as a number, so Excel filters it
 			if y, err := strconv.Atoi(rec[6]); err == nil && n > 1 {

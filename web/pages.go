@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -29,8 +30,14 @@ func (h *handler) signinPage(c *gin.Context) {
 func (h *handler) signin(c *gin.Context) {
 	given := strings.TrimSpace(c.PostForm("token"))
 	next := c.PostForm("next")
+	key := api.ClientKey(c.Request)
+	if wait := h.opts.Throttle.Wait(key); wait > 0 {
+		h.refuseSignin(c, wait, next)
+		return
+	}
 	for tok, u := range h.opts.Users {
 		if given != "" && subtle.ConstantTimeCompare([]byte(tok), []byte(given)) == 1 {
+			h.opts.Throttle.Succeed(key)
 			ss := h.sessions.start(tok, u)
 			setCookie(c, sessionCookie, ss.id, int(h.sessions.ttl.Seconds()))
 			h.log.Info("signed in", "who", u.Name, "role", u.Role)
@@ -43,7 +50,19 @@ func (h *handler) signin(c *gin.Context) {
 			return
 		}
 	}
+	if wait := h.opts.Throttle.Fail(key); wait > 0 {
+		h.log.Warn("sign-in throttled", "addr", key, "wait", wait)
+		h.refuseSignin(c, wait, next)
+		return
+	}
 	h.page(c, http.StatusUnauthorized, "signin", pageData{Title: "登录", Error: "令牌不对：请核对管理员发给您的令牌（区分大小写）。", Body: gin.H{"Next": next}})
+}
+
+// refuseSignin answers a sign-in from an address that must wait: 429
+// with Retry-After, and the form again with the wait in a sentence.
+func (h *handler) refuseSignin(c *gin.Context, wait time.Duration, next string) {
+	c.Header("Retry-After", api.RetryAfter(wait))
+	h.page(c, http.StatusTooManyRequests, "signin", pageData{Title: "登录", Error: api.WaitSentence(wait) + "如忘记令牌，请联系管理员。", Body: gin.H{"Next": next}})
 }
 
 // home is where a person lands after signing in: what they may do here.

@@ -1,10 +1,13 @@
 package web
 
 import (
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -17,8 +20,12 @@ import (
 // person signed in with stays on the server.
 const (
 	sessionCookie = "nb_session"
-	// visitorCookie holds the CSRF secret of a visitor who is not signed
-	// in (the 预检 page is public but its form is still protected).
+	// visitorCookie identifies a visitor who is not signed in (the 预检
+	// page is public but its form is still protected): a random id of the
+	// server's making and the server's signature of it. The CSRF secret
+	// is derived from both with the server's key, never read from the
+	// cookie, so a cookie chosen by the client cannot become a secret it
+	// knows.
 	visitorCookie = "nb_visitor"
 	csrfField     = "csrf"
 )
@@ -127,12 +134,43 @@ func (h *handler) visitor(c *gin.Context) {
 		}
 	}
 	v, err := c.Cookie(visitorCookie)
-	if err != nil || len(v) < 40 {
-		v = randomID()
-		setCookie(c, visitorCookie, v, 0)
+	id, ok := h.visitorID(v)
+	if err != nil || !ok {
+		id = randomID()
+		setCookie(c, visitorCookie, id+"."+h.sign("visitor", id), 0)
 	}
-	c.Set("visitor", v)
+	c.Set("visitor", h.sign("csrf", id))
 	c.Next()
+}
+
+// newKey is a random key for the server's signatures.
+func newKey() []byte {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand does not fail on Linux
+	}
+	return b
+}
+
+// sign is the server's HMAC-SHA256 of purpose and id: the cookie's
+// signature ("visitor") and the CSRF secret ("csrf") differ, so the one
+// the cookie shows is not the one the forms carry.
+func (h *handler) sign(purpose, id string) string {
+	m := hmac.New(sha256.New, h.opts.Key)
+	m.Write([]byte(purpose))
+	m.Write([]byte{0})
+	m.Write([]byte(id))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// visitorID returns the id of a visitor cookie the server signed; false
+// for anything else, which is then replaced.
+func (h *handler) visitorID(cookie string) (string, bool) {
+	id, mac, ok := strings.Cut(cookie, ".")
+	if !ok || len(id) != 43 { // randomID: 32 bytes, unpadded base64
+		return "", false
+	}
+	return id, hmac.Equal([]byte(mac), []byte(h.sign("visitor", id)))
 }
 
 func current(c *gin.Context) *session {

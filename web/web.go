@@ -40,6 +40,13 @@ type Options struct {
 	// SessionTTL is how long a sign-in lasts; 0 means DefaultSessionTTL.
 	SessionTTL time.Duration
 	Logger     *slog.Logger
+	// Throttle slows down token guessing; the server passes the API's, so
+	// the form and the bearer check count the same failures. nil: a new
+	// one with the defaults.
+	Throttle *api.Throttle
+	// Key signs the CSRF secrets of visitors (session.go); nil: a random
+	// key made at start (a restart then renews every visitor's secret).
+	Key []byte
 }
 
 type handler struct {
@@ -75,6 +82,12 @@ func Mount(r *gin.Engine, q *query.Service, st *store.Store, opts Options) *Site
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	if opts.Throttle == nil {
+		opts.Throttle = api.NewThrottle()
+	}
+	if len(opts.Key) == 0 {
+		opts.Key = newKey()
+	}
 	h := &handler{q: q, st: st, api: r, opts: opts, log: opts.Logger, sessions: newSessions(opts.SessionTTL), pages: map[string]*template.Template{}}
 	for _, name := range pageNames {
 		h.pages[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html"))
@@ -109,8 +122,23 @@ func (s *Site) Gate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
 		open := p == "/web/signin" || strings.HasPrefix(p, "/web/static/") || strings.HasPrefix(p, "/assets/") || p == "/api/v1/health"
-		if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+		if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && strings.TrimSpace(tok) != "" {
 			_, known := s.h.opts.Users[strings.TrimSpace(tok)]
+			// A wrong token here is a guess like one at the API's door.
+			if !known && !open {
+				key := api.ClientKey(r)
+				wait := s.h.opts.Throttle.Wait(key)
+				if wait == 0 {
+					wait = s.h.opts.Throttle.Fail(key)
+				}
+				if wait > 0 { // the failure starting the back-off included
+					w.Header().Set("Retry-After", api.RetryAfter(wait))
+					w.Header().Set("Content-Type", "application/json; charset=utf-8")
+					w.WriteHeader(http.StatusTooManyRequests)
+					io.WriteString(w, `{"error":{"code":"busy","message":"`+api.WaitSentence(wait)+`"}}`)
+					return
+				}
+			}
 			open = open || known
 		}
 		if ck, err := r.Cookie(sessionCookie); err == nil && s.h.sessions.get(ck.Value) != nil {

@@ -20,6 +20,7 @@ import (
 	"nianbao/dashboards"
 	"nianbao/ingest"
 	"nianbao/ingest/document"
+	"nianbao/internal/netlimit"
 	"nianbao/query"
 	"nianbao/report"
 	"nianbao/store"
@@ -67,6 +68,10 @@ type serveConfig struct {
 	maxUpload int64
 	maxParses int
 	writeRate int
+	// Connection caps (internal/netlimit): per client address, and in
+	// all. 0 per address: no cap; 0 in all: below the file limit; a
+	// negative total: no cap.
+	maxConnsPerIP, maxConns int
 	// readOnly serves a snapshot (a copied database file) and refuses writes.
 	readOnly bool
 	private  bool // reads need a sign-in too
@@ -90,6 +95,8 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&cfg.writeRate, "write-rate", 0, "writes per minute allowed to one client address, 429 past it (default 0: no limit)")
 	fs.BoolVar(&cfg.readOnly, "read-only", false, "serve a snapshot (a copied database file) read-only, as a replica behind a load balancer: writes answer 405")
 	fs.BoolVar(&cfg.private, "private", false, "show nothing but the sign-in page to visitors who are not signed in (the API then needs a bearer token for reads too)")
+	fs.IntVar(&cfg.maxConnsPerIP, "max-conns-per-ip", netlimit.DefaultPerAddr, "connections one client address may hold; more are answered 429 and closed (0: no cap, e.g. behind a proxy)")
+	fs.IntVar(&cfg.maxConns, "max-conns", 0, "connections held in all (default: below the process's file limit)")
 	memMB := fs.Int("mem-limit-mb", defaultMemLimitMB, "soft memory limit of the server, in MB, when GOMEMLIMIT is not set")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -175,11 +182,18 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 	if n, err := document.RemoveStaleTemp("", staleTempAge); err == nil && n > 0 {
 		log.Info("removed temporary files left by a killed parse", "files", n)
 	}
+	// The Parquet export of the current data is kept here between calls;
+	// it goes with the server.
+	exportDir, err := os.MkdirTemp("", "nianbao-parquet-cache-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(exportDir)
 	parser := cfg.parser
 	if parser == nil {
 		parser = uploadParser{}
 	}
-	handler := newServerWith(st, api.Options{Tokens: tokens, Users: users, Parser: parser, MaxUpload: cfg.maxUpload, MaxParses: cfg.maxParses, WritesPerMinute: cfg.writeRate, Logger: log}, log, cfg.private,
+	handler := newServerWith(st, api.Options{Tokens: tokens, Users: users, Parser: parser, MaxUpload: cfg.maxUpload, MaxParses: cfg.maxParses, WritesPerMinute: cfg.writeRate, ExportDir: exportDir, Logger: log}, log, cfg.private,
 		dashboards.WithAssetsDir(cfg.assets), dashboards.WithLogger(log), dashboards.WithFiling(dashboards.StoreFiling(st)))
 	if cfg.readOnly {
 		handler = readOnlyHandler(handler)
@@ -189,6 +203,11 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
 	}
+	total := cfg.maxConns
+	if total == 0 {
+		total = netlimit.FileLimitCap()
+	}
+	ln = netlimit.Wrap(ln, max(cfg.maxConnsPerIP, 0), max(total, 0), log)
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: orDefault(cfg.readHeaderTimeout, defaultReadHeaderTimeout),
@@ -236,6 +255,11 @@ func newServerWith(st *store.Store, opts api.Options, log *slog.Logger, private 
 // analytics bench --latency empties its cache between requests.
 func newServerOn(st *store.Store, q *query.Service, opts api.Options, log *slog.Logger, private bool, dash ...dashboards.Option) http.Handler {
 	gin.SetMode(gin.ReleaseMode)
+	// One throttle for the sign-in form and the bearer check: a guesser
+	// gets no second allowance at the other door.
+	if opts.Throttle == nil {
+		opts.Throttle = api.NewThrottle()
+	}
 	r := api.New(q, st, opts)
 	dashboards.Mount(r, q, dash...)
 	dashboards.MountAssessment(r, q, st, dash...)
@@ -247,7 +271,7 @@ func newServerOn(st *store.Store, q *query.Service, opts api.Options, log *slog.
 		}
 		users[tok] = u
 	}
-	site := web.Mount(r, q, st, web.Options{Users: users, Parser: opts.Parser, Logger: log})
+	site := web.Mount(r, q, st, web.Options{Users: users, Parser: opts.Parser, Logger: log, Throttle: opts.Throttle})
 	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/dashboards/") })
 	if private {
 		return site.Gate(r)

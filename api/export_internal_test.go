@@ -1,0 +1,4 @@
+package api
+
+// ExportRuns is the number of Parquet exports run so far in this process.
+func ExportRuns() int64 { return exportRuns.Load() }
