@@ -76,7 +76,7 @@ type handler struct {
 	st      *store.Store
 	opts    Options
 	log     *slog.Logger
-	slots   chan struct{}    // one per upload being read
+	adm     *Admission       // the one gate of every parse (admission.go)
 	limiter *writeLimiter    // nil: writes are not rate-limited
 	answers *respcache.Cache // finished GET answers (answercache.go)
 }
@@ -99,7 +99,8 @@ func New(q *query.Service, st *store.Store, opts Options) *gin.Engine {
 	if opts.ParseTimeout <= 0 {
 		opts.ParseTimeout = DefaultParseTimeout
 	}
-	h := &handler{q: q, st: st, opts: opts, log: opts.Logger, slots: newParseSlots(opts.MaxParses), limiter: newWriteLimiter(opts.WritesPerMinute), answers: newAnswerCache()}
+	h := &handler{q: q, st: st, opts: opts, log: opts.Logger, limiter: newWriteLimiter(opts.WritesPerMinute), answers: newAnswerCache()}
+	h.adm, h.opts.Parser = admissionOf(opts)
 	r := gin.New()
 	r.Use(h.recover, h.secure)
 	r.MaxMultipartMemory = 8 << 20

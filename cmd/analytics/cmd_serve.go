@@ -236,6 +236,7 @@ func newServerWith(st *store.Store, opts api.Options, log *slog.Logger, private 
 // analytics bench --latency empties its cache between requests.
 func newServerOn(st *store.Store, q *query.Service, opts api.Options, log *slog.Logger, private bool, dash ...dashboards.Option) http.Handler {
 	gin.SetMode(gin.ReleaseMode)
+	opts.Parser = api.Bound(opts.Parser, opts) // one admission for uploads and 预检
 	r := api.New(q, st, opts)
 	dashboards.Mount(r, q, dash...)
 	dashboards.MountAssessment(r, q, st, dash...)
