@@ -86,6 +86,7 @@ func (h *handler) busy(c *gin.Context) {
 	closeIfBody(c)
 	h.fail(c, http.StatusServiceUnavailable, "busy", h.adm.BusyMessage())
 }
+
 // checkText refuses a reason or comment longer than MaxReasonRunes.
 func checkText(field, s string) error {
 	if n := utf8.RuneCountInString(s); n > MaxReasonRunes {
