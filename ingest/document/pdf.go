@@ -88,22 +88,31 @@ func readPDF(rc *readCtx, data []byte) (*Document, error) {
 	return doc, nil
 }
 
-// pdftotextCommand builds the bounded pdftotext command: through prlimit
-// when it is installed (util-linux, present on Debian), else through sh's
-// ulimit.
+// pdftotextCommand builds the bounded pdftotext command (BoundedCommand
+// under the PDF limits).
 func pdftotextCommand(ctx context.Context, bin string, lim Limits, args ...string) *exec.Cmd {
-	cpu := max(int64(lim.PDFTimeout/time.Second), 1)
+	return BoundedCommand(ctx, bin, lim.PDFMemory, lim.PDFTimeout, args...)
+}
+
+// BoundedCommand builds a command that reads an untrusted file (pdftotext,
+// pdftoppm, pdfinfo): its address space limited to memory bytes and its
+// CPU time to cpu, through prlimit when it is installed (util-linux,
+// present on Debian), else through sh's ulimit; in its own process group,
+// killed whole when ctx ends; with a death signal, so it dies with the
+// process that started it.
+func BoundedCommand(ctx context.Context, bin string, memory int64, cpu time.Duration, args ...string) *exec.Cmd {
+	secs := max(int64(cpu/time.Second), 1)
 	var cmd *exec.Cmd
 	if pl, err := exec.LookPath("prlimit"); err == nil {
-		pargs := []string{fmt.Sprintf("--as=%d", lim.PDFMemory), fmt.Sprintf("--cpu=%d", cpu), "--", bin}
+		pargs := []string{fmt.Sprintf("--as=%d", memory), fmt.Sprintf("--cpu=%d", secs), "--", bin}
 		cmd = exec.CommandContext(ctx, pl, append(pargs, args...)...)
 	} else {
-		script := fmt.Sprintf(`ulimit -v %d -t %d && exec "$0" "$@"`, max(lim.PDFMemory>>10, 1), cpu)
+		script := fmt.Sprintf(`ulimit -v %d -t %d && exec "$0" "$@"`, max(memory>>10, 1), secs)
 		cmd = exec.CommandContext(ctx, "sh", append([]string{"-c", script, bin}, args...)...)
 	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	cmd.Cancel = func() error {
-		// The whole group: prlimit execs pdftotext, sh execs it too, but a
+		// The whole group: prlimit execs the reader, sh execs it too, but a
 		// helper they might start must not outlive the deadline either.
 		return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 	}
