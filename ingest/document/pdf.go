@@ -101,13 +101,28 @@ func pdftotextCommand(ctx context.Context, bin string, lim Limits, args ...strin
 // killed whole when ctx ends; with a death signal, so it dies with the
 // process that started it.
 func BoundedCommand(ctx context.Context, bin string, memory int64, cpu time.Duration, args ...string) *exec.Cmd {
+	return boundedCommand(ctx, bin, "as", memory, cpu, args...)
+}
+
+// GoBoundedCommand is BoundedCommand for a Go program (the parse worker):
+// its data segment is limited instead of its address space, since the Go
+// runtime reserves far more address space than it uses (a worker under
+// --as=1GB does not start) while RLIMIT_DATA counts the memory it maps
+// for use.
+func GoBoundedCommand(ctx context.Context, bin string, memory int64, cpu time.Duration, args ...string) *exec.Cmd {
+	return boundedCommand(ctx, bin, "data", memory, cpu, args...)
+}
+
+// boundedCommand limits resource ("as" or "data") to memory bytes.
+func boundedCommand(ctx context.Context, bin, resource string, memory int64, cpu time.Duration, args ...string) *exec.Cmd {
 	secs := max(int64(cpu/time.Second), 1)
 	var cmd *exec.Cmd
 	if pl, err := exec.LookPath("prlimit"); err == nil {
-		pargs := []string{fmt.Sprintf("--as=%d", memory), fmt.Sprintf("--cpu=%d", secs), "--", bin}
+		pargs := []string{fmt.Sprintf("--%s=%d", resource, memory), fmt.Sprintf("--cpu=%d", secs), "--", bin}
 		cmd = exec.CommandContext(ctx, pl, append(pargs, args...)...)
 	} else {
-		script := fmt.Sprintf(`ulimit -v %d -t %d && exec "$0" "$@"`, max(memory>>10, 1), secs)
+		flag := map[string]string{"as": "-v", "data": "-d"}[resource]
+		script := fmt.Sprintf(`ulimit %s %d -t %d && exec "$0" "$@"`, flag, max(memory>>10, 1), secs)
 		cmd = exec.CommandContext(ctx, "sh", append([]string{"-c", script, bin}, args...)...)
 	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
