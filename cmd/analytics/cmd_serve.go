@@ -20,6 +20,7 @@ import (
 	"nianbao/dashboards"
 	"nianbao/ingest"
 	"nianbao/ingest/document"
+	"nianbao/ingest/sandbox"
 	"nianbao/query"
 	"nianbao/report"
 	"nianbao/store"
@@ -177,7 +178,7 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 	}
 	parser := cfg.parser
 	if parser == nil {
-		parser = uploadParser{}
+		parser = uploadParser{worker: parseWorker()}
 	}
 	handler := newServerWith(st, api.Options{Tokens: tokens, Users: users, Parser: parser, MaxUpload: cfg.maxUpload, MaxParses: cfg.maxParses, WritesPerMinute: cfg.writeRate, Logger: log}, log, cfg.private,
 		dashboards.WithAssetsDir(cfg.assets), dashboards.WithLogger(log), dashboards.WithFiling(dashboards.StoreFiling(st)))
@@ -271,11 +272,12 @@ func buildFromSample(ctx context.Context, st *store.Store, dir string, log *slog
 	return nil
 }
 
-// uploadParser reads uploads with the ingest package.
-type uploadParser struct{}
+// uploadParser reads uploads with the ingest package, in a parse worker
+// (cmd_parse_worker.go) when one is configured.
+type uploadParser struct{ worker sandbox.Worker }
 
-func (uploadParser) Parse(ctx context.Context, name string, data []byte) ([]*report.Report, error) {
-	reports, err := ingest.ParseUpload(ctx, name, data, ingest.Meta{})
+func (p uploadParser) Parse(ctx context.Context, name string, data []byte) ([]*report.Report, error) {
+	reports, err := p.worker.Parse(ctx, name, data, ingest.Meta{})
 	if errors.Is(err, ingest.ErrNotReport) {
 		err = api.NotReport{Err: err}
 	}
