@@ -20,19 +20,21 @@ import (
 // deadline.
 const hogEnv = "NIANBAO_SANDBOX_TEST_HOG"
 
+// hog keeps what the "memory" worker allocates, so none of it is freed.
+var hog [][]byte
+
 // TestMain makes this test binary a parse worker when called as one, the
 // way serve's own executable is.
 func TestMain(m *testing.M) {
 	if len(os.Args) > 1 && os.Args[1] == sandbox.Mode {
 		switch os.Getenv(hogEnv) {
 		case "memory":
-			var keep [][]byte
 			for {
 				b := make([]byte, 64<<20)
 				for i := range b {
 					b[i] = 1
 				}
-				keep = append(keep, b)
+				hog = append(hog, b)
 			}
 		case "sleep":
 			time.Sleep(time.Minute)
