@@ -137,10 +137,25 @@ func childFailed(name string, err error, stderr string, mem int64) error {
 			signaled = true
 		}
 	}
-	if signaled || strings.Contains(stderr, "out of memory") || strings.Contains(stderr, "cannot allocate memory") {
+	if signaled || memoryFailure(stderr) {
 		return &Error{File: name, Message: fmt.Sprintf("读取此文件所需内存超过解析进程的上限 %d MB，已停止（文件可能已损坏或被刻意构造）", mem>>20), Detail: detail}
 	}
 	return &Error{File: name, Message: "文件内容无法读取（解析进程出错），请检查文件后重试", Detail: detail}
+}
+
+// memoryFailures are how a Go child under RLIMIT_DATA dies when it
+// reaches the limit, as seen in tests: the runtime's own "out of memory"
+// or "cannot allocate memory", a cgo thread it cannot create, or a
+// segmentation fault where an allocation's failure was not checked.
+var memoryFailures = []string{"out of memory", "cannot allocate memory", "pthread_create failed", "failed to reserve", "SIGSEGV"}
+
+func memoryFailure(stderr string) bool {
+	for _, s := range memoryFailures {
+		if strings.Contains(stderr, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // request is the first line a child reads.
