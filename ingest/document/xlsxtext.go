@@ -2,6 +2,7 @@ package document
 
 import (
 	"archive/zip"
+	"bytes"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -108,8 +109,18 @@ func sumCellText(f *zip.File, sst []int64, total *int64, lim Limits) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w (%w)", f.Name, err, ErrCorruptZip)
 	}
-	defer rd.Close()
-	dec := xml.NewDecoder(rd)
+	// Held whole, as excelize holds it (checkZipSizes bounds it): a part
+	// with no sheetData (styles, theme, workbook) has no cells, and
+	// skipping it unparsed halves the cost of this check.
+	part, err := io.ReadAll(rd)
+	rd.Close()
+	if err != nil {
+		return fmt.Errorf("%s: %w (%w)", f.Name, err, ErrCorruptZip)
+	}
+	if !bytes.Contains(part, []byte("sheetData")) {
+		return nil
+	}
+	dec := xml.NewDecoder(bytes.NewReader(part))
 	var (
 		inC, inV, inIS, inT, inRPh bool
 		shared                     bool
