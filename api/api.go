@@ -85,7 +85,7 @@ type handler struct {
 	st      *store.Store
 	opts    Options
 	log     *slog.Logger
-	slots   chan struct{}    // one per upload being read
+	adm     *Admission       // the one gate of every parse (admission.go)
 	limiter *writeLimiter    // nil: writes are not rate-limited
 	answers *respcache.Cache // finished GET answers (answercache.go)
 	// The Parquet export, once per generation (export.go), and its
@@ -118,8 +118,9 @@ func New(q *query.Service, st *store.Store, opts Options) *gin.Engine {
 	if opts.ExportsPerMinute == 0 {
 		opts.ExportsPerMinute = DefaultExportsPerMinute
 	}
-	h := &handler{q: q, st: st, opts: opts, log: opts.Logger, slots: newParseSlots(opts.MaxParses), limiter: newWriteLimiter(opts.WritesPerMinute), answers: newAnswerCache(),
+	h := &handler{q: q, st: st, opts: opts, log: opts.Logger, limiter: newWriteLimiter(opts.WritesPerMinute), answers: newAnswerCache(),
 		parquet: &parquetCache{dir: opts.ExportDir}, exportLimiter: newRateLimiter(opts.ExportsPerMinute, opts.ExportsPerMinute)}
+	h.adm, h.opts.Parser = admissionOf(opts)
 	r := gin.New()
 	r.Use(h.recover, h.secure)
 	r.MaxMultipartMemory = 8 << 20

@@ -2,11 +2,9 @@ package api
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"net/http"
-	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -49,6 +47,10 @@ func (h *handler) secure(c *gin.Context) {
 	if !h.limitWrites(c) {
 		return
 	}
+	if c.Request.Method == http.MethodPost && ClientOf(c.Request.Context()) == "" {
+		// The admission of parses counts slots by address (admission.go).
+		c.Request = c.Request.WithContext(WithClient(c.Request.Context(), c.Request.RemoteAddr))
+	}
 	if c.Request.Body != nil && c.Request.Body != http.NoBody && !(c.Request.Method == http.MethodPost && c.FullPath() == "/api/v1/reports") && !bodyOwnLimit[c.FullPath()] {
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, h.opts.MaxBody)
 	}
@@ -66,59 +68,23 @@ func closeIfBody(c *gin.Context) {
 	}
 }
 
-// parseSlots bounds the uploads read at once. A nil channel means no
-// parser is configured.
-func newParseSlots(n int) chan struct{} {
-	if n <= 0 {
-		n = runtime.GOMAXPROCS(0)
-	}
-	return make(chan struct{}, n)
-}
-
 // errBusy is returned by parseBounded when no parser is free in time.
-var errBusy = errors.New("all parsers busy")
+var errBusy = ErrBusy
 
-// parseBounded reads an upload under the parse limits: it waits at most
-// ParseWait for one of MaxParses slots, then reads under a deadline of
-// ParseTimeout that also ends when the client goes away. The slot is held
-// until the parser has really returned (a reader that does not watch its
-// context still counts against the limit while it runs), but the answer
-// does not wait for a parser past its deadline.
+// parseBounded reads an upload through the server's one admission (see
+// Admission), under the client address secure put in ctx.
 func (h *handler) parseBounded(ctx context.Context, name string, data []byte) ([]*report.Report, error) {
-	wait := time.NewTimer(h.opts.ParseWait)
-	defer wait.Stop()
-	select {
-	case h.slots <- struct{}{}:
-	case <-wait.C:
-		return nil, errBusy
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	ctx, cancel := context.WithTimeout(ctx, h.opts.ParseTimeout)
-	type result struct {
-		reports []*report.Report
-		err     error
-	}
-	done := make(chan result, 1)
-	go func() {
-		defer func() { <-h.slots }()
-		defer cancel()
-		r, err := h.parse(ctx, name, data)
-		done <- result{r, err}
-	}()
-	select {
-	case res := <-done:
-		return res.reports, res.err
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
+	return h.adm.Run(ctx, func(ctx context.Context) ([]*report.Report, error) {
+		return h.parse(ctx, name, data)
+	})
 }
 
-// busy answers 503 with Retry-After when every parser is taken.
+// busy answers 503 with Retry-After when every parser is taken, or the
+// client's address holds its share of them.
 func (h *handler) busy(c *gin.Context) {
-	c.Header("Retry-After", strconv.Itoa(max(int(h.opts.ParseWait/time.Second), 1)*5))
+	c.Header("Retry-After", strconv.Itoa(h.adm.RetryAfter()))
 	closeIfBody(c)
-	h.fail(c, http.StatusServiceUnavailable, "busy", "服务器正在读取其他上传的文件，请稍后重试")
+	h.fail(c, http.StatusServiceUnavailable, "busy", h.adm.BusyMessage())
 }
 
 // checkText refuses a reason or comment longer than MaxReasonRunes.

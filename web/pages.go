@@ -284,6 +284,11 @@ func (h *handler) check(c *gin.Context) {
 	if err == nil && len(reports) == 0 {
 		err = errors.New("没有找到年度报告的表格")
 	}
+	if b, ok := h.opts.Parser.(*api.Bounded); ok && errors.Is(err, api.ErrBusy) {
+		c.Header("Retry-After", strconv.Itoa(b.Admission.RetryAfter()))
+		h.page(c, http.StatusServiceUnavailable, "check", pageData{Title: "预检：发布前检查", Error: "暂时无法预检 " + name + "：" + b.Admission.BusyMessage(), Body: body})
+		return
+	}
 	if err != nil {
 		msg := err.Error()
 		var pe interface{ Public() string }

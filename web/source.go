@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"container/list"
 	"context"
 	"errors"
 	"fmt"
@@ -12,10 +13,12 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"nianbao/ingest/document"
 	"nianbao/report"
 	"nianbao/store"
 )
@@ -62,7 +65,35 @@ func (h *handler) sourcePage(c *gin.Context) {
 
 var shaRe = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
-// pdfPage renders one page of a stored PDF as PNG with pdftoppm.
+// Bounds of the page images of the source viewer (issue 20: a 14 400 pt
+// page took 1.7 GB per render, 4 at once went over 5 GB, and the renders
+// outlived the server that started them).
+const (
+	// pageMaxPixels is the longest side of a page image: the DPI is
+	// lowered for a page that would be larger at pageDPI, and pdftoppm
+	// crops at it whatever the page claims.
+	pageMaxPixels = 2000
+	// pageDPI is the resolution of a page of ordinary size (A4: 827×1169).
+	pageDPI = 100
+	// pageRenders is how many renders run at once in the server.
+	pageRenders = 2
+	// pageRenderWait is how long a render waits for a free one, then 503.
+	pageRenderWait = 5 * time.Second
+	// pageRenderTimeout bounds one render (and pdfinfo before it).
+	pageRenderTimeout = 20 * time.Second
+	// pageRenderMemory is the address space of pdftoppm and pdfinfo.
+	pageRenderMemory = 512 << 20
+	// pageCacheBytes bounds the cache of rendered pages.
+	pageCacheBytes = 32 << 20
+)
+
+var (
+	renderSlots = make(chan struct{}, pageRenders)
+	pageImages  = newPageCache(pageCacheBytes)
+)
+
+// pdfPage renders one page of a stored PDF as PNG with pdftoppm, bounded
+// in size, memory, time and concurrency, and keeps the image in a cache.
 func (h *handler) pdfPage(c *gin.Context) {
 	sha := c.Param("sha")
 	n, err := strconv.Atoi(strings.TrimSuffix(c.Param("page"), ".png"))
@@ -70,36 +101,154 @@ func (h *handler) pdfPage(c *gin.Context) {
 		c.String(http.StatusBadRequest, "页码不对")
 		return
 	}
+	key := pageKey{sha, n}
+	if png, ok := pageImages.get(key); ok {
+		c.Header("Cache-Control", "private, max-age=3600")
+		c.Data(http.StatusOK, "image/png", png)
+		return
+	}
 	doc, err := h.st.Source(c.Request.Context(), sha)
 	if err != nil || !bytes.HasPrefix(doc.Bytes, []byte("%PDF")) {
 		c.String(http.StatusNotFound, "没有这份 PDF 原件")
 		return
 	}
-	dir, err := os.MkdirTemp("", "nianbao-page-")
-	if err != nil {
-		c.String(http.StatusInternalServerError, "出错了")
+	wait := time.NewTimer(pageRenderWait)
+	defer wait.Stop()
+	select {
+	case renderSlots <- struct{}{}:
+		defer func() { <-renderSlots }()
+	case <-wait.C:
+		c.Header("Retry-After", "10")
+		c.String(http.StatusServiceUnavailable, "服务器正在生成其他页面的图片，请稍后刷新")
 		return
+	case <-c.Request.Context().Done():
+		return
+	}
+	png, err := renderPage(c.Request.Context(), doc.Bytes, n)
+	if err != nil {
+		h.log.Warn("pdftoppm", "sha", sha, "page", n, "err", err)
+		c.String(http.StatusUnprocessableEntity, "无法显示这一页（可能超出页数、页面过于复杂，或服务器未安装 poppler-utils）")
+		return
+	}
+	pageImages.put(key, png)
+	c.Header("Cache-Control", "private, max-age=3600")
+	c.Data(http.StatusOK, "image/png", png)
+}
+
+// renderPage renders page n of a PDF at pageDPI, or lower when the page
+// is larger than pageMaxPixels at that resolution.
+func renderPage(ctx context.Context, pdf []byte, n int) ([]byte, error) {
+	bin, err := exec.LookPath("pdftoppm")
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", document.TempPrefix+"page-")
+	if err != nil {
+		return nil, err
 	}
 	defer os.RemoveAll(dir)
 	in := filepath.Join(dir, "doc.pdf")
-	if err := os.WriteFile(in, doc.Bytes, 0o600); err != nil {
-		c.String(http.StatusInternalServerError, "出错了")
-		return
+	if err := os.WriteFile(in, pdf, 0o600); err != nil {
+		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(c.Request.Context(), 20*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, pageRenderTimeout)
 	defer cancel()
+	dpi := pageDPI
+	if side, err := pageSide(ctx, in, n); err == nil && side > 0 {
+		dpi = pageDPIFor(side)
+	}
 	out := filepath.Join(dir, "page")
-	cmd := exec.CommandContext(ctx, "pdftoppm", "-f", strconv.Itoa(n), "-l", strconv.Itoa(n), "-r", "100", "-png", "-singlefile", in, out)
+	// -W/-H crop the image at pageMaxPixels whatever the page size says
+	// (a UserUnit, a pdfinfo that failed): pdftoppm renders only the crop.
+	cmd := document.BoundedCommand(ctx, bin, pageRenderMemory, pageRenderTimeout,
+		"-f", strconv.Itoa(n), "-l", strconv.Itoa(n), "-r", strconv.Itoa(dpi),
+		"-x", "0", "-y", "0", "-W", strconv.Itoa(pageMaxPixels), "-H", strconv.Itoa(pageMaxPixels),
+		"-png", "-singlefile", in, out)
 	if msg, err := cmd.CombinedOutput(); err != nil {
-		h.log.Warn("pdftoppm", "sha", sha, "page", n, "err", err, "out", string(msg))
-		c.String(http.StatusUnprocessableEntity, "无法显示这一页（可能超出页数，或服务器未安装 poppler-utils）")
-		return
+		return nil, fmt.Errorf("%w: %s", err, bytes.TrimSpace(msg))
 	}
-	png, err := os.ReadFile(out + ".png")
+	return os.ReadFile(out + ".png")
+}
+
+// pageDPIFor is the resolution at which a page whose longest side is side
+// points is at most pageMaxPixels wide and high, never above pageDPI.
+func pageDPIFor(side float64) int {
+	return max(1, min(pageDPI, int(float64(pageMaxPixels)*72/side)))
+}
+
+var pageSizeRe = regexp.MustCompile(`(?m)^Page\s+\d+\s+size:\s+([\d.]+)\s+x\s+([\d.]+)\s+pts`)
+
+// pageSide is the longest side, in points, of page n as pdfinfo gives it.
+func pageSide(ctx context.Context, in string, n int) (float64, error) {
+	bin, err := exec.LookPath("pdfinfo")
 	if err != nil {
-		c.String(http.StatusInternalServerError, "出错了")
+		return 0, err
+	}
+	out, err := document.BoundedCommand(ctx, bin, pageRenderMemory, pageRenderTimeout, "-f", strconv.Itoa(n), "-l", strconv.Itoa(n), in).Output()
+	if err != nil {
+		return 0, err
+	}
+	m := pageSizeRe.FindSubmatch(out)
+	if m == nil {
+		return 0, errors.New("pdfinfo gave no page size")
+	}
+	w, _ := strconv.ParseFloat(string(m[1]), 64)
+	h, _ := strconv.ParseFloat(string(m[2]), 64)
+	return max(w, h), nil
+}
+
+type pageKey struct {
+	sha  string
+	page int
+}
+
+// pageCache keeps rendered pages, the least recently used dropped first
+// once they hold more than max bytes.
+type pageCache struct {
+	mu    sync.Mutex
+	max   int
+	bytes int
+	order *list.List // of *pageEntry, most recent first
+	items map[pageKey]*list.Element
+}
+
+type pageEntry struct {
+	key pageKey
+	png []byte
+}
+
+func newPageCache(max int) *pageCache {
+	return &pageCache{max: max, order: list.New(), items: map[pageKey]*list.Element{}}
+}
+
+func (p *pageCache) get(k pageKey) ([]byte, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	e, ok := p.items[k]
+	if !ok {
+		return nil, false
+	}
+	p.order.MoveToFront(e)
+	return e.Value.(*pageEntry).png, true
+}
+
+func (p *pageCache) put(k pageKey, png []byte) {
+	if len(png) > p.max {
 		return
 	}
-	c.Header("Cache-Control", "private, max-age=3600")
-	c.Data(http.StatusOK, "image/png", png)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if e, ok := p.items[k]; ok {
+		p.bytes -= len(e.Value.(*pageEntry).png)
+		p.order.Remove(e)
+	}
+	p.items[k] = p.order.PushFront(&pageEntry{k, png})
+	p.bytes += len(png)
+	for p.bytes > p.max {
+		last := p.order.Back()
+		old := last.Value.(*pageEntry)
+		p.order.Remove(last)
+		delete(p.items, old.key)
+		p.bytes -= len(old.png)
+	}
 }

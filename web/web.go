@@ -88,6 +88,9 @@ func Mount(r *gin.Engine, q *query.Service, st *store.Store, opts Options) *Site
 	if len(opts.Key) == 0 {
 		opts.Key = newKey()
 	}
+	// 预检 parses take a slot of the server's one admission, as uploads
+	// do (the same one when serve passes the API's Bounded parser).
+	opts.Parser = api.Bound(opts.Parser, api.Options{})
 	h := &handler{q: q, st: st, api: r, opts: opts, log: opts.Logger, sessions: newSessions(opts.SessionTTL), pages: map[string]*template.Template{}}
 	for _, name := range pageNames {
 		h.pages[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html"))
@@ -101,7 +104,7 @@ func Mount(r *gin.Engine, q *query.Service, st *store.Store, opts Options) *Site
 	w.GET("/upload", h.need(api.ActUpload), h.uploadPage)
 	w.POST("/upload", limit(maxBatch), h.need(api.ActUpload), h.checkCSRF, h.upload)
 	w.GET("/check", h.checkPage)
-	w.POST("/check", limit(api.DefaultMaxUpload+1<<20), h.checkCSRF, h.check)
+	w.POST("/check", limit(api.DefaultMaxUpload+1<<20), h.checkCSRF, withClient, h.check)
 	w.GET("/reports/:id", h.reportPage)
 	w.POST("/reports/:id/correct", h.need(api.ActCorrect), h.checkCSRF, h.correct)
 	w.POST("/reports/:id/undo", h.need(api.ActCorrect), h.checkCSRF, h.undo)
@@ -110,6 +113,12 @@ func Mount(r *gin.Engine, q *query.Service, st *store.Store, opts Options) *Site
 	w.GET("/reports/:id/source", h.sourcePage)
 	w.GET("/sources/:sha/page/:page", h.pdfPage)
 	return &Site{h: h}
+}
+
+// withClient puts the client's address in the request's context, where
+// the admission of parses counts its share.
+func withClient(c *gin.Context) {
+	c.Request = c.Request.WithContext(api.WithClient(c.Request.Context(), c.Request.RemoteAddr))
 }
 
 // Site is the mounted pages.

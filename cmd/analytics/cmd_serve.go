@@ -21,6 +21,7 @@ import (
 	"nianbao/ingest"
 	"nianbao/ingest/document"
 	"nianbao/internal/netlimit"
+	"nianbao/ingest/sandbox"
 	"nianbao/query"
 	"nianbao/report"
 	"nianbao/store"
@@ -191,7 +192,7 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 	defer os.RemoveAll(exportDir)
 	parser := cfg.parser
 	if parser == nil {
-		parser = uploadParser{}
+		parser = uploadParser{worker: parseWorker()}
 	}
 	handler := newServerWith(st, api.Options{Tokens: tokens, Users: users, Parser: parser, MaxUpload: cfg.maxUpload, MaxParses: cfg.maxParses, WritesPerMinute: cfg.writeRate, ExportDir: exportDir, Logger: log}, log, cfg.private,
 		dashboards.WithAssetsDir(cfg.assets), dashboards.WithLogger(log), dashboards.WithFiling(dashboards.StoreFiling(st)))
@@ -260,6 +261,7 @@ func newServerOn(st *store.Store, q *query.Service, opts api.Options, log *slog.
 	if opts.Throttle == nil {
 		opts.Throttle = api.NewThrottle()
 	}
+	opts.Parser = api.Bound(opts.Parser, opts) // one admission for uploads and 预检
 	r := api.New(q, st, opts)
 	dashboards.Mount(r, q, dash...)
 	dashboards.MountAssessment(r, q, st, dash...)
@@ -294,11 +296,12 @@ func buildFromSample(ctx context.Context, st *store.Store, dir string, log *slog
 	return nil
 }
 
-// uploadParser reads uploads with the ingest package.
-type uploadParser struct{}
+// uploadParser reads uploads with the ingest package, in a parse worker
+// (cmd_parse_worker.go) when one is configured.
+type uploadParser struct{ worker sandbox.Worker }
 
-func (uploadParser) Parse(ctx context.Context, name string, data []byte) ([]*report.Report, error) {
-	reports, err := ingest.ParseUpload(ctx, name, data, ingest.Meta{})
+func (p uploadParser) Parse(ctx context.Context, name string, data []byte) ([]*report.Report, error) {
+	reports, err := p.worker.Parse(ctx, name, data, ingest.Meta{})
 	if errors.Is(err, ingest.ErrNotReport) {
 		err = api.NotReport{Err: err}
 	}

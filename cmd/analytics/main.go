@@ -13,6 +13,7 @@ import (
 type command struct {
 	name    string
 	summary string
+	hidden  bool // not listed: run by the server itself (parse-worker)
 	run     func(args []string, stdout, stderr io.Writer) int
 }
 
@@ -44,8 +45,10 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "Nianbao (年报): government information disclosure annual reports, parsed, checked and compared.")
 	fmt.Fprintln(w, "\nUsage: analytics COMMAND [flags] [args]\n\nCommands:")
 	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
+	for n, c := range commands {
+		if !c.hidden {
+			names = append(names, n)
+		}
 	}
 	sort.Strings(names)
 	for _, n := range names {

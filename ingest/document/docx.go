@@ -33,6 +33,9 @@ func readZip(rc *readCtx, data []byte, ext string) (*Document, error) {
 	case has("word/document.xml"):
 		return readDOCX(rc, zr)
 	case has("xl/workbook.xml"):
+		if err := checkCellText(rc, zr); err != nil {
+			return nil, err
+		}
 		return readXLSX(rc, data)
 	case ext == ".docx" || ext == ".xlsx":
 		return nil, fmt.Errorf("zip 压缩包中没有 word/document.xml 或 xl/workbook.xml: %w", ErrCorruptZip)
@@ -77,12 +80,14 @@ func (n *xnode) child(name string) *xnode {
 
 // parseXML reads an XML part into a tree of at most maxElements elements
 // (each costs a few hundred bytes of tree, so the count bounds memory where
-// the part's size alone would not).
+// the part's size alone would not) holding at most TextBytes of w:t text:
+// a part of 30 MB of text, under the zip limits, is refused as it is
+// decoded rather than after it has been joined into paragraphs.
 func parseXML(r io.Reader, lim Limits) (*xnode, error) {
 	dec := xml.NewDecoder(r)
 	root := &xnode{name: "#root"}
 	stack := []*xnode{root}
-	var elements int64
+	var elements, text int64
 	for {
 		tok, err := dec.RawToken() // local names suffice; skips namespace work
 		if err == io.EOF {
@@ -120,6 +125,9 @@ func parseXML(r io.Reader, lim Limits) (*xnode, error) {
 		case xml.CharData:
 			top := stack[len(stack)-1]
 			if top.name == "t" {
+				if text += int64(len(t)); text > lim.TextBytes {
+					return nil, over(lim, "text_bytes", "Word 正文")
+				}
 				top.text = append(top.text, t...)
 			}
 		}

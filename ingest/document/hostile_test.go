@@ -118,6 +118,8 @@ func hostileCases() []hostileCase {
 		{name: "docx 4 M empty paragraphs", file: "elements4.docx", gen: genManyElementsDOCX(4_000_000), want: "NIANBAO_MAX_XML_ELEMENTS"},
 		{name: "docx elements nested 1 M deep", file: "deep.docx", gen: genDeepDOCX, want: "NIANBAO_MAX_XML_DEPTH"},
 		{name: "docx huge gridSpan", file: "gridspan.docx", gen: genGridSpanDOCX, want: ""},
+		{name: "xlsx 29000 cells of a 1 MB string", file: "shared.xlsx", gen: genSharedStringXLSX(29_000, 1<<20, 1), want: "NIANBAO_MAX_TEXT_BYTES"},
+		{name: "docx 30 MB of text", file: "text.docx", gen: genRepeatedTextDOCX(3000, 10<<10), want: "NIANBAO_MAX_TEXT_BYTES"},
 		{name: "pdf of a million pages", file: "pages.pdf", gen: genPagesPDF, want: ""},
 		{name: "pdf content inflating to 1 GB", file: "content.pdf", gen: genBombPDF, want: "NIANBAO_"},
 	}

@@ -41,7 +41,19 @@ type htmlReader struct {
 	para   strings.Builder
 	tables int
 	lim    Limits
-	err    error // the first limit a table went over
+	err    error // the first limit the page went over
+	text   int64 // bytes of text read so far
+}
+
+// addText counts n bytes of text read, stopping the walk past TextBytes:
+// named references decode to more bytes than they take (&nGt; is 5
+// bytes, ≫⃒ is 6), so a page under the limit as sent may be over it as
+// text, and is refused as it is read rather than once joined.
+func (r *htmlReader) addText(n int) bool {
+	if r.text += int64(n); r.text > r.lim.TextBytes && r.err == nil {
+		r.err = over(r.lim, "text_bytes", "网页正文")
+	}
+	return r.err == nil
 }
 
 func readHTML(rc *readCtx, text string) (*Document, error) {
@@ -90,8 +102,14 @@ func hidden(n *html.Node) bool {
 
 // flow reads a node as running content.
 func (r *htmlReader) flow(n *html.Node) {
+	if r.err != nil {
+		return
+	}
 	switch n.Type {
 	case html.TextNode:
+		if !r.addText(len(n.Data)) {
+			return
+		}
 		r.para.WriteString(n.Data)
 		return
 	case html.ElementNode:
@@ -160,7 +178,9 @@ func (r *htmlReader) table(t *html.Node) {
 			case atom.Tr:
 				rows = append(rows, c)
 			case atom.Caption:
-				r.para.WriteString(nodeText(c))
+				if t := nodeText(c); r.addText(len(t)) {
+					r.para.WriteString(t)
+				}
 				r.flush()
 			default:
 				walk(c)
@@ -190,7 +210,11 @@ func (r *htmlReader) table(t *html.Node) {
 				r.err = over(r.lim, "grid_cells", fmt.Sprintf("第 %d 个表格", r.tables+1))
 				return
 			}
-			cells = append(cells, gridCell{Row: i + 1, Col: col, Text: nodeText(c)})
+			text := nodeText(c)
+			if !r.addText(len(text)) {
+				return
+			}
+			cells = append(cells, gridCell{Row: i + 1, Col: col, Text: text})
 		}
 	}
 	if len(cells) == 0 {

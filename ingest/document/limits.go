@@ -63,7 +63,7 @@ var LimitTable = []LimitSpec{
 		field: func(l *Limits) *int64 { return &l.Span }},
 	{Name: "pdf_pages", Env: "NIANBAO_MAX_PDF_PAGES", Default: 200, Unit: "页", What: "PDF 读取的页数（超出部分不读）",
 		field: func(l *Limits) *int64 { return &l.PDFPages }},
-	{Name: "pdf_timeout", Env: "NIANBAO_PDF_TIMEOUT_SECONDS", Default: 30, Unit: "秒", What: "PDF 文字提取（pdftotext）的用时", seconds: true,
+	{Name: "pdf_timeout", Env: "NIANBAO_PDF_TIMEOUT_SECONDS", Default: 15, Unit: "秒", What: "PDF 文字提取（pdftotext）的用时", seconds: true,
 		field: func(l *Limits) *int64 { return (*int64)(&l.PDFTimeout) }},
 	{Name: "pdf_memory", Env: "NIANBAO_PDF_MEMORY_BYTES", Default: 512 << 20, Unit: "字节", What: "PDF 文字提取（pdftotext）的内存",
 		field: func(l *Limits) *int64 { return &l.PDFMemory }},

@@ -41,7 +41,7 @@ func TestLimitTableDocumented(t *testing.T) {
 
 func TestLimitsFromEnvironmentAndMessages(t *testing.T) {
 	l := document.BuiltinLimits()
-	if l.PDFTimeout != 30*time.Second || l.LineBytes != 64<<10 {
+	if l.PDFTimeout != 15*time.Second || l.LineBytes != 64<<10 {
 		t.Errorf("builtin limits: %+v", l)
 	}
 	for _, s := range document.LimitTable {

@@ -88,22 +88,46 @@ func readPDF(rc *readCtx, data []byte) (*Document, error) {
 	return doc, nil
 }
 
-// pdftotextCommand builds the bounded pdftotext command: through prlimit
-// when it is installed (util-linux, present on Debian), else through sh's
-// ulimit.
+// pdftotextCommand builds the bounded pdftotext command (BoundedCommand
+// under the PDF limits).
 func pdftotextCommand(ctx context.Context, bin string, lim Limits, args ...string) *exec.Cmd {
-	cpu := max(int64(lim.PDFTimeout/time.Second), 1)
+	return BoundedCommand(ctx, bin, lim.PDFMemory, lim.PDFTimeout, args...)
+}
+
+// BoundedCommand builds a command that reads an untrusted file (pdftotext,
+// pdftoppm, pdfinfo): its address space limited to memory bytes and its
+// CPU time to cpu, through prlimit when it is installed (util-linux,
+// present on Debian), else through sh's ulimit; in its own process group,
+// killed whole when ctx ends; with a death signal, so it dies with the
+// process that started it.
+func BoundedCommand(ctx context.Context, bin string, memory int64, cpu time.Duration, args ...string) *exec.Cmd {
+	return boundedCommand(ctx, bin, "as", memory, cpu, args...)
+}
+
+// GoBoundedCommand is BoundedCommand for a Go program (the parse worker):
+// its data segment is limited instead of its address space, since the Go
+// runtime reserves far more address space than it uses (a worker under
+// --as=1GB does not start) while RLIMIT_DATA counts the memory it maps
+// for use.
+func GoBoundedCommand(ctx context.Context, bin string, memory int64, cpu time.Duration, args ...string) *exec.Cmd {
+	return boundedCommand(ctx, bin, "data", memory, cpu, args...)
+}
+
+// boundedCommand limits resource ("as" or "data") to memory bytes.
+func boundedCommand(ctx context.Context, bin, resource string, memory int64, cpu time.Duration, args ...string) *exec.Cmd {
+	secs := max(int64(cpu/time.Second), 1)
 	var cmd *exec.Cmd
 	if pl, err := exec.LookPath("prlimit"); err == nil {
-		pargs := []string{fmt.Sprintf("--as=%d", lim.PDFMemory), fmt.Sprintf("--cpu=%d", cpu), "--", bin}
+		pargs := []string{fmt.Sprintf("--%s=%d", resource, memory), fmt.Sprintf("--cpu=%d", secs), "--", bin}
 		cmd = exec.CommandContext(ctx, pl, append(pargs, args...)...)
 	} else {
-		script := fmt.Sprintf(`ulimit -v %d -t %d && exec "$0" "$@"`, max(lim.PDFMemory>>10, 1), cpu)
+		flag := map[string]string{"as": "-v", "data": "-d"}[resource]
+		script := fmt.Sprintf(`ulimit %s %d -t %d && exec "$0" "$@"`, flag, max(memory>>10, 1), secs)
 		cmd = exec.CommandContext(ctx, "sh", append([]string{"-c", script, bin}, args...)...)
 	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	cmd.Cancel = func() error {
-		// The whole group: prlimit execs pdftotext, sh execs it too, but a
+		// The whole group: prlimit execs the reader, sh execs it too, but a
 		// helper they might start must not outlive the deadline either.
 		return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 	}

@@ -73,7 +73,9 @@ func readXLSX(rc *readCtx, data []byte) (*Document, error) {
 }
 
 // sheetRowsOf reads a worksheet's cell values row by row, refusing a sheet
-// of more than SheetRows rows or GridCells cells before they are all held.
+// of more than SheetRows rows, GridCells cells or TextBytes of text before
+// they are all held (checkCellText has refused the workbook already if
+// its cells hold more text; this is the same bound as the rows come).
 func sheetRowsOf(rc *readCtx, f *excelize.File, name string) ([][]string, error) {
 	it, err := f.Rows(name)
 	if err != nil {
@@ -83,6 +85,7 @@ func sheetRowsOf(rc *readCtx, f *excelize.File, name string) ([][]string, error)
 	var (
 		rows  [][]string
 		cells int64
+		text  int64
 	)
 	for it.Next() {
 		if int64(len(rows)) >= rc.lim.SheetRows {
@@ -94,6 +97,12 @@ func sheetRowsOf(rc *readCtx, f *excelize.File, name string) ([][]string, error)
 		}
 		if cells += int64(len(row)); cells > rc.lim.GridCells {
 			return nil, over(rc.lim, "grid_cells", "工作表“"+name+"”")
+		}
+		for _, v := range row {
+			text += int64(len(v))
+		}
+		if text > rc.lim.TextBytes {
+			return nil, over(rc.lim, "text_bytes", "工作表“"+name+"”")
 		}
 		rows = append(rows, row)
 		if len(rows)%1024 == 0 {

@@ -1,0 +1,187 @@
+package document
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// sharedStringsPart is where excelize reads the shared strings from,
+// whatever the workbook's relationships say.
+const sharedStringsPart = "xl/sharedStrings.xml"
+
+// checkCellText refuses a workbook whose cells would give more than
+// TextBytes of text, before excelize gives any of it. A cell names a
+// shared string by its index, and excelize copies that string for every
+// cell that names it: 29 000 cells naming one 1 MB string are 62 KB on
+// the wire and 29 GB of strings (issue 20). So the shared strings are
+// measured first (a length each, not their text), then every cell of
+// every XML part is summed as excelize would read it; the parts' sizes
+// are already bounded by checkZipSizes.
+func checkCellText(rc *readCtx, zr *zip.Reader) error {
+	var sst []int64
+	for _, f := range zr.File {
+		if f.Name == sharedStringsPart {
+			var err error
+			if sst, err = sharedStringLengths(f, rc.lim); err != nil {
+				return err
+			}
+		}
+	}
+	var total int64
+	for _, f := range zr.File {
+		if f.Name == sharedStringsPart || !strings.HasSuffix(strings.ToLower(f.Name), ".xml") {
+			continue
+		}
+		if err := rc.ctx.Err(); err != nil {
+			return err
+		}
+		if err := sumCellText(f, sst, &total, rc.lim); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sharedStringLengths returns the length in bytes of each shared string
+// (<si>): its <t> text, runs included, phonetic runs (<rPh>) not, as
+// excelize joins them. A string over TextBytes is refused at once.
+func sharedStringLengths(f *zip.File, lim Limits) ([]int64, error) {
+	rd, err := f.Open()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w (%w)", f.Name, err, ErrCorruptZip)
+	}
+	defer rd.Close()
+	dec := xml.NewDecoder(rd)
+	var (
+		lens       []int64
+		inT, inRPh bool
+		inSI       bool
+		cur        int64
+	)
+	for {
+		tok, err := dec.RawToken()
+		if err == io.EOF {
+			return lens, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w (%w)", f.Name, err, ErrCorruptZip)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch t.Name.Local {
+			case "si":
+				inSI, cur = true, 0
+			case "t":
+				inT = inSI
+			case "rPh":
+				inRPh = true
+			}
+		case xml.EndElement:
+			switch t.Name.Local {
+			case "si":
+				lens = append(lens, cur)
+				inSI = false
+			case "t":
+				inT = false
+			case "rPh":
+				inRPh = false
+			}
+		case xml.CharData:
+			if inT && !inRPh {
+				if cur += int64(len(t)); cur > lim.TextBytes {
+					return nil, over(lim, "text_bytes", "Excel 共享字符串")
+				}
+			}
+		}
+	}
+}
+
+// sumCellText adds to *total the text of the cells (<c>) of one part:
+// the shared string a t="s" cell names, the inline string of an
+// inlineStr cell, the value of any other.
+func sumCellText(f *zip.File, sst []int64, total *int64, lim Limits) error {
+	rd, err := f.Open()
+	if err != nil {
+		return fmt.Errorf("%s: %w (%w)", f.Name, err, ErrCorruptZip)
+	}
+	// Held whole, as excelize holds it (checkZipSizes bounds it): a part
+	// with no sheetData (styles, theme, workbook) has no cells, and
+	// skipping it unparsed halves the cost of this check.
+	part, err := io.ReadAll(rd)
+	rd.Close()
+	if err != nil {
+		return fmt.Errorf("%s: %w (%w)", f.Name, err, ErrCorruptZip)
+	}
+	if !bytes.Contains(part, []byte("sheetData")) {
+		return nil
+	}
+	dec := xml.NewDecoder(bytes.NewReader(part))
+	var (
+		inC, inV, inIS, inT, inRPh bool
+		shared                     bool
+		index                      []byte
+	)
+	for {
+		tok, err := dec.RawToken()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			// Not XML that excelize could read either; it says why.
+			return nil
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch t.Name.Local {
+			case "c":
+				inC, shared = true, false
+				for _, a := range t.Attr {
+					if a.Name.Local == "t" && a.Value == "s" {
+						shared = true
+					}
+				}
+			case "v":
+				inV, index = inC, index[:0]
+			case "is":
+				inIS = inC
+			case "t":
+				inT = inIS
+			case "rPh":
+				inRPh = true
+			}
+		case xml.EndElement:
+			switch t.Name.Local {
+			case "c":
+				inC, inIS = false, false
+			case "v":
+				if inV && shared {
+					if i, err := strconv.Atoi(strings.TrimSpace(string(index))); err == nil && i >= 0 && i < len(sst) {
+						*total += sst[i]
+					}
+				}
+				inV = false
+			case "t":
+				inT = false
+			case "rPh":
+				inRPh = false
+			}
+		case xml.CharData:
+			switch {
+			case inV && shared:
+				if len(index) < 32 {
+					index = append(index, t[:min(len(t), 32)]...)
+				}
+			case inV, inT && !inRPh:
+				*total += int64(len(t))
+			}
+		}
+		if *total > lim.TextBytes {
+			return over(lim, "text_bytes", "Excel 单元格")
+		}
+	}
+}
