@@ -381,7 +381,7 @@ func (h *handler) deleteReport(c *gin.Context) {
 		return
 	}
 	if keyErr == nil { // the next year's rule 5 and the county's copying change
-		if err := assess.RecheckCounty(c.Request.Context(), h.st, county, year, year+1, assess.DefaultSheet()); err != nil {
+		if err := assess.RecheckCounty(c.Request.Context(), h.st, county, year, year+1, nil); err != nil {
 			h.log.Error("assessment checks", "county", county, "err", err)
 		}
 	}

@@ -31,7 +31,11 @@ func (a RulesAnswer) Tables() []query.Table {
 }
 
 func (h *handler) rules(c *gin.Context) {
-	sheet := assess.DefaultSheet()
+	sheet, err := assess.ServerSheet(h.st)
+	if err != nil {
+		h.error(c, err)
+		return
+	}
 	out := RulesAnswer{Rules: make([]report.Rule, len(report.Rules))}
 	for i, r := range report.Rules {
 		r.Deduction = sheet.Deduction(r.Code)
@@ -67,7 +71,12 @@ func (h *handler) assessment(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	a, err := assess.Assess(ctx, h.st, county, year, assess.DefaultSheet())
+	sheet, err := assess.SheetFor(ctx, h.st, county)
+	if err != nil {
+		h.error(c, err)
+		return
+	}
+	a, err := assess.Assess(ctx, h.st, county, year, sheet)
 	if err != nil {
 		h.error(c, err)
 		return
@@ -158,7 +167,7 @@ func (a AssessmentAnswer) Tables() []query.Table {
 			orRound(m.CorrectionsPer100), pctOf(m.Procedural), m.Backlog})
 	}
 	sum := query.Table{Title: "汇总", Columns: []string{"项目", "数值"}}
-	sum.Rows = append(sum.Rows, []any{"评分表", a.Sheet}, []any{"县（市、区）", a.County}, []any{"年度", a.Year},
+	sum.Rows = append(sum.Rows, []any{"评分表", a.Sheet}, []any{"评分表 SHA-256", a.SheetSHA}, []any{"评分表来源", a.SheetSource}, []any{"县（市、区）", a.County}, []any{"年度", a.Year},
 		[]any{"应报送机关数", a.Bodies}, []any{"已报送机关数", a.Filed}, []any{"报送率（%）", pctOf(a.FilingRate)},
 		[]any{"按时发布率（%）", pctOf(a.OnTimeRate)})
 	for _, lvl := range []string{assess.LevelCounty, assess.LevelDepartment, assess.LevelTown} {

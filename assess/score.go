@@ -40,16 +40,20 @@ type AgencyScore struct {
 
 // Assessment is a county's score sheet for a year.
 type Assessment struct {
-	County     string             `json:"county"`
-	Year       int                `json:"year"`
-	Sheet      string             `json:"sheet"`
-	Bodies     int                `json:"bodies"`
-	Filed      int                `json:"filed"`
-	FilingRate *float64           `json:"filing_rate"`
-	OnTimeRate *float64           `json:"on_time_rate"`
-	LevelMeans map[string]float64 `json:"level_means"`
-	Composite  *float64           `json:"composite"`
-	Agencies   []AgencyScore      `json:"agencies"`
+	County string `json:"county"`
+	Year   int    `json:"year"`
+	Sheet  string `json:"sheet"`
+	// SheetSHA and SheetSource tell which text of the sheet applied and
+	// why (SheetFor): the county's, its city's or the server's.
+	SheetSHA    string             `json:"sheet_sha"`
+	SheetSource string             `json:"sheet_source"`
+	Bodies      int                `json:"bodies"`
+	Filed       int                `json:"filed"`
+	FilingRate  *float64           `json:"filing_rate"`
+	OnTimeRate  *float64           `json:"on_time_rate"`
+	LevelMeans  map[string]float64 `json:"level_means"`
+	Composite   *float64           `json:"composite"`
+	Agencies    []AgencyScore      `json:"agencies"`
 }
 
 // Filing is what the score sheet knows of one body: whether it filed, and
@@ -66,7 +70,7 @@ type Filing struct {
 // file scores 0 and stays in every average: leaving it out would flatter
 // the county.
 func Score(county string, year int, bodies []Filing, sheet *Sheet) *Assessment {
-	a := &Assessment{County: county, Year: year, Sheet: sheet.Name, Bodies: len(bodies), LevelMeans: map[string]float64{}, Agencies: []AgencyScore{}}
+	a := &Assessment{County: county, Year: year, Sheet: sheet.Name, SheetSHA: sheet.SHA, SheetSource: sheet.Source, Bodies: len(bodies), LevelMeans: map[string]float64{}, Agencies: []AgencyScore{}}
 	onTime, dated := 0, 0
 	for _, b := range bodies {
 		s := AgencyScore{Agency: b.Agency, Level: LevelOf(b.Agency, county), ReportID: b.ReportID, Filed: b.ReportID != 0, Deductions: []Deduction{}}
