@@ -16,6 +16,7 @@ import (
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
 
 	"nianbao/report"
 	"nianbao/store"
@@ -283,7 +284,7 @@ func readDoc(file string, body []byte) (*doc, error) {
 	}
 	f, err := parser.ParseBytes(body, 0)
 	if err != nil {
-		return nil, yamlError(file, err)
+		return nil, yamlError(file, nil, err)
 	}
 	if len(f.Docs) != 1 || f.Docs[0].Body == nil {
 		return nil, &SheetError{File: file, Msg: "应只有一个 YAML 文档（一个 JSON 对象）"}
@@ -299,13 +300,14 @@ func readDoc(file string, body []byte) (*doc, error) {
 
 func (d *doc) decode(v any) error {
 	if err := yaml.NodeToValue(d.root, v, yaml.DisallowUnknownField()); err != nil {
-		return yamlError(d.file, err)
+		return yamlError(d.file, d.root, err)
 	}
 	return nil
 }
 
-// yamlError says a YAML library error in Chinese at its place.
-func yamlError(file string, err error) error {
+// yamlError says a YAML library error in Chinese at its place, naming
+// the field when root (the parsed file) holds the value at fault.
+func yamlError(file string, root ast.Node, err error) error {
 	var ye yaml.Error
 	if !errors.As(err, &ye) {
 		return &SheetError{File: file, Msg: "读不懂：" + err.Error()}
@@ -329,10 +331,43 @@ func yamlError(file string, err error) error {
 			want = typ.DstType.String()
 		}
 		e.Msg = fmt.Sprintf("应为%s，实为 %s", want, tokenValue(ye))
+		if p := pathOf(root, ye.GetToken(), nil); p != nil {
+			e.Msg = pathName(p) + " " + e.Msg
+		}
 	case errors.As(err, &dup):
 		e.Msg = fmt.Sprintf("字段 %s 写了两次", tokenValue(ye))
 	}
 	return e
+}
+
+// pathOf finds the path of keys and indexes to the value whose token is
+// tk (nil when not found).
+func pathOf(n ast.Node, tk *token.Token, path []any) []any {
+	if n == nil || tk == nil {
+		return nil
+	}
+	switch v := unwrap(n).(type) {
+	case *ast.MappingNode:
+		for _, mv := range v.Values {
+			if p := pathOf(mv, tk, path); p != nil {
+				return p
+			}
+		}
+	case *ast.MappingValueNode:
+		return pathOf(v.Value, tk, append(slices.Clip(path), keyString(v)))
+	case *ast.SequenceNode:
+		for i, e := range v.Values {
+			if p := pathOf(e, tk, append(slices.Clip(path), i)); p != nil {
+				return p
+			}
+		}
+	default:
+		if t := v.GetToken(); t != nil && t.Position != nil && tk.Position != nil &&
+			t.Position.Line == tk.Position.Line && t.Position.Column == tk.Position.Column {
+			return path
+		}
+	}
+	return nil
 }
 
 func tokenValue(ye yaml.Error) string {
@@ -463,7 +498,7 @@ func pathName(path []any) string {
 // with two levels do not inherit the third).
 func (d *doc) fillDefaults(s *Sheet) error {
 	if !d.has("name") {
-		return posError(d.file, d.root, "缺少 name（评分表的名称，显示在评分表和工作簿表头上）")
+		return posError(d.file, nil, "缺少 name（评分表的名称，显示在评分表和工作簿表头上）")
 	}
 	def := &Sheet{}
 	if err := yaml.UnmarshalWithOptions(defaultSheet, def, yaml.DisallowUnknownField()); err != nil {
