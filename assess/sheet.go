@@ -474,6 +474,10 @@ func (d *doc) has(field string) bool {
 
 // errAt is a fault of the value at path; the message names the path.
 func (d *doc) errAt(path []any, format string, args ...any) error {
+	if top, ok := path[0].(string); ok && !d.has(top) {
+		// A default that no longer fits, e.g. ratings above a lower base.
+		return posError(d.file, nil, pathName(path)+" "+fmt.Sprintf(format, args...)+fmt.Sprintf("（文件未写 %s，用的是默认评分表的值，请写明）", top))
+	}
 	return posError(d.file, d.node(path...), pathName(path)+" "+fmt.Sprintf(format, args...))
 }
 
