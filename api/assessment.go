@@ -260,6 +260,16 @@ func ScoreSheetXLSX(a AssessmentAnswer) ([]byte, error) {
 		if err := f.SetPanes(t.Title, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 			return nil, err
 		}
+		// The printed header names the sheet applied and its text's
+		// sha, so a filed workbook says which rules scored it.
+		if err := f.SetHeaderFooter(t.Title, &excelize.HeaderFooterOptions{
+			OddHeader: "&L" + strings.ReplaceAll("评分表："+a.Sheet, "&", "&&") + "&RSHA-256：" + a.SheetSHA}); err != nil {
+			return nil, fmt.Errorf("xlsx header: %w", err)
+		}
+	}
+	if err := f.SetDocProps(&excelize.DocProperties{Title: fmt.Sprintf("%s%d年度政府信息公开年报评分表", a.County, a.Year),
+		Subject: a.Sheet, Description: "评分表：" + a.Sheet + "；SHA-256：" + a.SheetSHA + "；" + a.SheetSource}); err != nil {
+		return nil, fmt.Errorf("xlsx properties: %w", err)
 	}
 	var buf bytes.Buffer
 	if err := f.Write(&buf); err != nil {

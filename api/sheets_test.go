@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"net/http/httptest"
@@ -8,6 +9,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"nianbao/api"
 	"nianbao/assess"
@@ -135,5 +138,40 @@ func TestSheetRoutes(t *testing.T) {
 	}
 	if back, name := composite(t, s, "乐至县", "2022"); back != lezhi || name == "严格评分表" {
 		t.Errorf("乐至县 after taking the sheet away: %v by %q, want %v", back, name, lezhi)
+	}
+}
+
+// TestWorkbookNamesSheet: the workbook an office files names the county's
+// sheet and its sha in its printed header and its summary.
+func TestWorkbookNamesSheet(t *testing.T) {
+	s := newServer(t)
+	ctx := context.Background()
+	if _, err := s.st.SaveSheet(ctx, "严格评分表", []byte(strictSheet), "test"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.st.AssignSheet(ctx, "乐至县", "严格评分表", "test"); err != nil {
+		t.Fatal(err)
+	}
+	w := s.get("/api/v1/assessment?" + url.Values{"county": {"乐至县"}, "year": {"2022"}, "format": {"xlsx"}}.Encode())
+	if w.Code != http.StatusOK {
+		t.Fatalf("xlsx status %d: %s", w.Code, w.Body.String())
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(w.Body.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sha := store.SheetSHA([]byte(strictSheet))
+	hf, err := f.GetHeaderFooter("评分表")
+	if err != nil || !strings.Contains(hf.OddHeader, "严格评分表") || !strings.Contains(hf.OddHeader, sha) {
+		t.Errorf("printed header %+v, %v", hf, err)
+	}
+	rows, _ := f.GetRows("汇总")
+	found := false
+	for _, r := range rows {
+		found = found || (len(r) > 1 && r[0] == "评分表 SHA-256" && r[1] == sha)
+	}
+	if !found {
+		t.Errorf("summary rows %v lack the sheet's sha", rows)
 	}
 }
