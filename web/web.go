@@ -52,7 +52,7 @@ type handler struct {
 	pages    map[string]*template.Template
 }
 
-var pageNames = []string{"home", "signin", "upload", "check", "report", "audit", "message", "source"}
+var pageNames = []string{"home", "signin", "upload", "check", "report", "audit", "message", "source", "sheets"}
 
 var funcs = template.FuncMap{
 	// base keeps a file's own name: a path on the server is never shown.
@@ -96,6 +96,9 @@ func Mount(r *gin.Engine, q *query.Service, st *store.Store, opts Options) *Site
 	w.GET("/audit", h.auditPage)
 	w.GET("/reports/:id/source", h.sourcePage)
 	w.GET("/sources/:sha/page/:page", h.pdfPage)
+	w.GET("/sheets", h.need(api.ActAdmin), h.sheetsPage) // issue 19: sheets.go
+	w.POST("/sheets", limit(maxSheetForm), h.need(api.ActAdmin), h.checkCSRF, h.saveSheet)
+	w.POST("/sheets/assign", limit(maxSheetForm), h.need(api.ActAdmin), h.checkCSRF, h.assignSheet)
 	return &Site{h: h}
 }
 
