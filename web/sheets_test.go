@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -149,17 +151,27 @@ func TestSheetPageInBrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("token"), "tok-admin"), chromedp.Submit(chromedp.ID("token")),
 		chromedp.WaitVisible(chromedp.ID("sheets-link")))
 	run("bad sheet", chromedp.Click(chromedp.ID("sheets-link")), chromedp.WaitVisible(chromedp.ID("sheet-body")),
-		chromedp.SetValue(chromedp.ID("sheet-body"), "name: 县评分表\nbase: 50\ncopy_threshold: 2\n"),
+		chromedp.SetValue(chromedp.ID("sheet-body"), "name: 县评分表\nbase: 100\ncopy_threshold: 2\n"),
 		chromedp.Click(chromedp.ID("sheet-save")), chromedp.WaitVisible(chromedp.CSS(".problem")))
 	if got := text("the error", ".problem"); !strings.Contains(got, "第3行") || !strings.Contains(got, "copy_threshold") {
 		t.Errorf("error shown: %q", got)
 	}
 	run("good sheet", chromedp.SetValue(chromedp.ID("sheet-body"), countySheet),
 		chromedp.Click(chromedp.ID("sheet-save")), chromedp.WaitVisible(chromedp.CSS(".flash")))
+	// The list gets a 取消 button once a place has a sheet: the new page.
 	run("assign", chromedp.SendKeys(chromedp.ID("place"), "乐至县"), chromedp.Click(chromedp.ID("sheet-assign")),
-		chromedp.WaitVisible(chromedp.CSS(".flash")))
+		chromedp.WaitVisible(chromedp.CSS("#assignments form")))
 	if got := text("assignments", "#assignments tbody"); !strings.Contains(got, "乐至县") || !strings.Contains(got, "县评分表") {
 		t.Errorf("assignments shown: %q", got)
+	}
+	if dir := os.Getenv("NIANBAO_SCREENSHOTS"); dir != "" {
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "sheets.png"), png, 0o644); err != nil {
+			t.Error(err)
+		}
 	}
 	if _, name := e.assessed("乐至县", "2022"); name != "县评分表" {
 		t.Errorf("乐至县 is scored with %q", name)
