@@ -320,22 +320,32 @@ func yamlError(file string, root ast.Node, err error) error {
 		unknown *yaml.UnknownFieldError
 		typ     *yaml.TypeError
 		dup     *yaml.DuplicateKeyError
+		node    *yaml.UnexpectedNodeTypeError
 	)
+	// want is what a value of the wrong type should have been.
+	want := ""
 	switch {
 	case errors.As(err, &unknown):
 		e.Msg = fmt.Sprintf("未知字段 %s（可用的字段见 docs/metrics.md 评分表的格式）", tokenValue(ye))
 	case errors.As(err, &typ):
-		want := map[reflect.Kind]string{reflect.Float64: "数", reflect.Int: "整数", reflect.String: "文字", reflect.Bool: "true 或 false",
+		want = map[reflect.Kind]string{reflect.Float64: "数", reflect.Int: "整数", reflect.String: "文字", reflect.Bool: "true 或 false",
 			reflect.Map: "“字段: 值”的映射", reflect.Slice: "列表", reflect.Struct: "“字段: 值”的映射"}[typ.DstType.Kind()]
 		if want == "" {
 			want = typ.DstType.String()
 		}
+	case errors.As(err, &node):
+		want = map[ast.NodeType]string{ast.SequenceType: "列表", ast.MappingType: "“字段: 值”的映射"}[node.Expected]
+		if want == "" {
+			want = node.Expected.String()
+		}
+	case errors.As(err, &dup):
+		e.Msg = fmt.Sprintf("字段 %s 写了两次", tokenValue(ye))
+	}
+	if want != "" {
 		e.Msg = fmt.Sprintf("应为%s，实为 %s", want, tokenValue(ye))
 		if p := pathOf(root, ye.GetToken(), nil); p != nil {
 			e.Msg = pathName(p) + " " + e.Msg
 		}
-	case errors.As(err, &dup):
-		e.Msg = fmt.Sprintf("字段 %s 写了两次", tokenValue(ye))
 	}
 	return e
 }
