@@ -5,12 +5,14 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/goccy/go-yaml"
@@ -78,12 +80,54 @@ type Deadlines struct {
 
 // DefaultSheet returns the shipped score sheet and deadlines.
 func DefaultSheet() *Sheet {
-	s, err := ParseSheet("scoresheet.json", defaultSheet, nil)
+	s, err := shippedSheet()
 	if err != nil {
 		panic(err) // embedded at build time and tested
 	}
-	s.Source = "内置默认评分表"
-	return s
+	return s.clone()
+}
+
+// The shipped sheet and deadlines are read once: DefaultSheet is asked
+// per report by some callers, and reading YAML takes most of a
+// millisecond. Callers get clones, free to change.
+var (
+	shippedSheet = sync.OnceValues(func() (*Sheet, error) {
+		s, err := ParseSheet("scoresheet.json", defaultSheet, nil)
+		if err == nil {
+			s.Source = "内置默认评分表"
+		}
+		return s, err
+	})
+	shippedDeadlines = sync.OnceValues(func() (*Deadlines, error) {
+		return ParseDeadlines("deadlines.json", defaultDeadlines)
+	})
+	// shippedFields is the shipped sheet as written, unchecked: the values
+	// of fields a sheet leaves out (fillDefaults).
+	shippedFields = sync.OnceValues(func() (*Sheet, error) {
+		s := &Sheet{}
+		return s, yaml.UnmarshalWithOptions(defaultSheet, s, yaml.DisallowUnknownField())
+	})
+)
+
+// clone copies a sheet with its maps and lists.
+func (s *Sheet) clone() *Sheet {
+	c := *s
+	c.Deductions, c.Levels, c.Sampling = maps.Clone(s.Deductions), maps.Clone(s.Levels), maps.Clone(s.Sampling)
+	c.Ratings, c.JumpCodes = slices.Clone(s.Ratings), slices.Clone(s.JumpCodes)
+	c.Deadlines = s.Deadlines.clone()
+	return &c
+}
+
+func (d Deadlines) clone() Deadlines {
+	c := d
+	c.Default, c.CountyProvince = maps.Clone(d.Default), maps.Clone(d.CountyProvince)
+	if d.Provinces != nil {
+		c.Provinces = make(map[string]map[string]string, len(d.Provinces))
+		for p, m := range d.Provinces {
+			c.Provinces[p] = maps.Clone(m)
+		}
+	}
+	return c
 }
 
 // LoadSheet reads a score sheet file (and a deadlines file, "" for the
@@ -244,13 +288,13 @@ func ParseSheet(file string, body []byte, dl *Deadlines) (*Sheet, error) {
 			return nil, err
 		}
 	} else if dl != nil {
-		s.Deadlines = *dl
+		s.Deadlines = dl.clone()
 	} else {
-		def, err := ParseDeadlines("deadlines.json", defaultDeadlines)
+		def, err := shippedDeadlines()
 		if err != nil {
 			return nil, err
 		}
-		s.Deadlines = *def
+		s.Deadlines = def.clone()
 	}
 	s.SHA = store.SheetSHA(body)
 	return s, nil
@@ -514,10 +558,11 @@ func (d *doc) fillDefaults(s *Sheet) error {
 	if !d.has("name") {
 		return posError(d.file, nil, "缺少 name（评分表的名称，显示在评分表和工作簿表头上）")
 	}
-	def := &Sheet{}
-	if err := yaml.UnmarshalWithOptions(defaultSheet, def, yaml.DisallowUnknownField()); err != nil {
+	shipped, err := shippedFields()
+	if err != nil {
 		return err
 	}
+	def := shipped.clone()
 	sv, dv := reflect.ValueOf(s).Elem(), reflect.ValueOf(def).Elem()
 	for i := range sv.NumField() {
 		tag := strings.Split(sv.Type().Field(i).Tag.Get("json"), ",")[0]
