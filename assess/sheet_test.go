@@ -120,38 +120,8 @@ func TestYAMLAndJSONScoreAlike(t *testing.T) {
 // next re-check after a save; another county keeps the default.
 func TestRecheckUsesCountySheet(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	y1, y2 := twoYears(t)
-	y2.PublishedOn = "2023-03-02" // 30 days late by the default deadlines
-	save := func(r *report.Report) int64 {
-		res, err := st.Save(ctx, r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := assess.Saved(ctx, st, res.ID, r); err != nil {
-			t.Fatal(err)
-		}
-		return res.ID
-	}
-	save(y1)
-	id := save(y2)
-	late := func() int {
-		fs, err := st.CountyFindings(ctx, y2.County, y2.Year)
-		if err != nil {
-			t.Fatal(err)
-		}
-		n := 0
-		for _, f := range fs {
-			if f.Rule == report.RuleLate {
-				n++
-			}
-		}
-		return n
-	}
+	st, y2, id := lateTown(t)
+	late := func() int { return ruleFindings(t, st, y2.County, y2.Year, report.RuleLate) }
 	if late() != 1 {
 		t.Fatalf("late findings with the default sheet: %d, want 1", late())
 	}

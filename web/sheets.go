@@ -100,13 +100,7 @@ func (h *handler) assignSheet(c *gin.Context) {
 
 func (h *handler) afterSheetWrite(c *gin.Context, rep *apiReply, done string, p sheetsPage) {
 	if rep.status >= 300 {
-		var e api.ErrorBody
-		json.Unmarshal(rep.body.Bytes(), &e)
-		msg := e.Error.Message
-		if msg == "" {
-			msg = fmt.Sprintf("服务器答复 %d", rep.status)
-		}
-		h.showSheets(c, rep.status, msg, p)
+		h.showSheets(c, rep.status, rep.message(), p)
 		return
 	}
 	if ss := current(c); ss != nil {

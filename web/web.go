@@ -9,6 +9,8 @@ package web
 import (
 	"bytes"
 	"embed"
+	"encoding/json"
+	"fmt"
 	"html/template"
 	"io"
 	"log/slog"
@@ -199,6 +201,16 @@ func (a *apiReply) WriteHeader(s int) {
 	if a.status == 0 {
 		a.status = s
 	}
+}
+
+// message is the API's error message of a refused write, in Chinese.
+func (a *apiReply) message() string {
+	var e api.ErrorBody
+	json.Unmarshal(a.body.Bytes(), &e)
+	if e.Error.Message == "" {
+		return fmt.Sprintf("服务器答复 %d", a.status)
+	}
+	return e.Error.Message
 }
 
 // callAPI sends a request to the API as the signed-in person.
