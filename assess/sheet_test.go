@@ -155,3 +155,19 @@ func TestRecheckUsesCountySheet(t *testing.T) {
 		t.Errorf("SheetFor gave %+v, %v", sh, err)
 	}
 }
+
+// TestShippedYAMLExample: the YAML example shipped beside scoresheet.json
+// reads as the same sheet.
+func TestShippedYAMLExample(t *testing.T) {
+	y, err := assess.LoadSheet("scoresheet.example.yaml", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := assess.DefaultSheet()
+	for _, s := range []*assess.Sheet{y, d} {
+		s.SHA, s.Source, s.Comment = "", "", ""
+	}
+	if !reflect.DeepEqual(y, d) {
+		t.Errorf("the YAML example differs from scoresheet.json:\n%+v\n%+v", y, d)
+	}
+}
