@@ -118,6 +118,9 @@ func TestSheetRoutes(t *testing.T) {
 	if other, name := composite(t, s, "示范县", "2020"); other != shifan || name == "严格评分表" {
 		t.Errorf("示范县 changed: %v by %q, before %v", other, name, shifan)
 	}
+	if w := send(http.MethodGet, sheetPath, "", ""); w.Code != 200 || !strings.Contains(w.Body.String(), `"counties":["乐至县"]`) {
+		t.Errorf("the sheet: %d %s", w.Code, w.Body.String())
+	}
 	w := send(http.MethodGet, "/api/v1/sheets", "", "")
 	if w.Code != 200 || !strings.Contains(w.Body.String(), `"place":"乐至县"`) {
 		t.Errorf("list: %d %s", w.Code, w.Body.String())
