@@ -566,7 +566,7 @@ func (d *doc) fillDefaults(s *Sheet) error {
 	sv, dv := reflect.ValueOf(s).Elem(), reflect.ValueOf(def).Elem()
 	for i := range sv.NumField() {
 		tag := strings.Split(sv.Type().Field(i).Tag.Get("json"), ",")[0]
-		if tag == "" || tag == "-" || tag == "deadlines" || d.has(tag) {
+		if tag == "" || tag == "-" || tag == "_comment" || tag == "deadlines" || d.has(tag) {
 			continue
 		}
 		sv.Field(i).Set(dv.Field(i))
