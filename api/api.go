@@ -167,6 +167,12 @@ func routes(r *gin.Engine, h *handler) {
 	v1.GET("/rules", h.rules)
 	v1.GET("/assessment", h.assessment)
 	v1.GET("/places", h.places) // issue 14: the pickers' search, bounded
+	// Issue 19: score sheets per county or city (sheets.go).
+	v1.GET("/sheets", h.listSheets)
+	v1.GET("/sheets/:name", h.getSheet)
+	v1.PUT("/sheets/:name", h.auth, h.putSheet)
+	v1.PUT("/sheets/:name/places/:place", h.auth, h.putSheetPlace)
+	v1.DELETE("/sheets/:name/places/:place", h.auth, h.deleteSheetPlace)
 	r.GET("/openapi.json", h.openapi)
 	r.NoRoute(func(c *gin.Context) {
 		h.fail(c, http.StatusNotFound, "not_found", "没有这个地址："+shortPath(c.Request.URL.Path))
@@ -412,7 +418,7 @@ func (h *handler) deleteReport(c *gin.Context) {
 		return
 	}
 	if keyErr == nil { // the next year's rule 5 and the county's copying change
-		if err := assess.RecheckCounty(c.Request.Context(), h.st, county, year, year+1, assess.DefaultSheet()); err != nil {
+		if err := assess.RecheckCounty(c.Request.Context(), h.st, county, year, year+1, nil); err != nil {
 			h.log.Error("assessment checks", "county", county, "err", err)
 		}
 	}

@@ -32,7 +32,11 @@ func (a RulesAnswer) Tables() []query.Table {
 }
 
 func (h *handler) rules(c *gin.Context) {
-	sheet := assess.DefaultSheet()
+	sheet, err := assess.ServerSheet(h.st)
+	if err != nil {
+		h.error(c, err)
+		return
+	}
 	out := RulesAnswer{Rules: make([]report.Rule, len(report.Rules))}
 	for i, r := range report.Rules {
 		r.Deduction = sheet.Deduction(r.Code)
@@ -68,7 +72,12 @@ func (h *handler) assessment(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	a, err := assess.Assess(ctx, h.st, county, year, assess.DefaultSheet())
+	sheet, err := assess.SheetFor(ctx, h.st, county)
+	if err != nil {
+		h.error(c, err)
+		return
+	}
+	a, err := assess.Assess(ctx, h.st, county, year, sheet)
 	if err != nil {
 		h.registryError(c, err)
 		return
@@ -164,7 +173,7 @@ func (a AssessmentAnswer) Tables() []query.Table {
 			orRound(m.CorrectionsPer100), pctOf(m.Procedural), m.Backlog})
 	}
 	sum := query.Table{Title: "汇总", Columns: []string{"项目", "数值"}}
-	sum.Rows = append(sum.Rows, []any{"评分表", a.Sheet}, []any{"县（市、区）", a.County}, []any{"年度", a.Year},
+	sum.Rows = append(sum.Rows, []any{"评分表", a.Sheet}, []any{"评分表 SHA-256", a.SheetSHA}, []any{"评分表来源", a.SheetSource}, []any{"县（市、区）", a.County}, []any{"年度", a.Year},
 		[]any{"应报送机关数", a.Bodies}, []any{"已报送机关数", a.Filed}, []any{"逾期报送机关数", a.Late},
 		[]any{"未收录机关数", a.Missing}, []any{"经核实未发布机关数", a.Unpublished}, []any{"报送率（%）", pctOf(a.FilingRate)},
 		[]any{"按时发布率（%）", pctOf(a.OnTimeRate)})
@@ -255,6 +264,16 @@ func ScoreSheetXLSX(a AssessmentAnswer) ([]byte, error) {
 		if err := f.SetPanes(t.Title, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 			return nil, err
 		}
+		// The printed header names the sheet applied and its text's
+		// sha, so a filed workbook says which rules scored it.
+		if err := f.SetHeaderFooter(t.Title, &excelize.HeaderFooterOptions{
+			OddHeader: "&L" + strings.ReplaceAll("评分表："+a.Sheet, "&", "&&") + "&RSHA-256：" + a.SheetSHA}); err != nil {
+			return nil, fmt.Errorf("xlsx header: %w", err)
+		}
+	}
+	if err := f.SetDocProps(&excelize.DocProperties{Title: fmt.Sprintf("%s%d年度政府信息公开年报评分表", a.County, a.Year),
+		Subject: a.Sheet, Description: "评分表：" + a.Sheet + "；SHA-256：" + a.SheetSHA + "；" + a.SheetSource}); err != nil {
+		return nil, fmt.Errorf("xlsx properties: %w", err)
 	}
 	var buf bytes.Buffer
 	if err := f.Write(&buf); err != nil {

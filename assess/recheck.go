@@ -55,18 +55,25 @@ func KeepText(ctx context.Context, st *store.Store, r *report.Report) error {
 // Recheck computes the assessment findings again for the reports a change
 // of report id can affect: every report of its county in its year (peers
 // for copying, the aggregate) and in the year after (rule 5, copying from
-// the previous year). It uses the default score sheet's thresholds.
+// the previous year). It uses the county's score sheet (SheetFor).
 func Recheck(ctx context.Context, st *store.Store, id int64) error {
 	_, county, year, err := st.ReportKey(ctx, id)
 	if err != nil {
 		return fmt.Errorf("评估检查 报告%d: %w", id, err)
 	}
-	return RecheckCounty(ctx, st, county, year, year+1, DefaultSheet())
+	return RecheckCounty(ctx, st, county, year, year+1, nil)
 }
 
 // RecheckCounty computes the assessment findings of a county's reports of
-// the years from..to.
+// the years from..to with sheet, or, when sheet is nil, with the county's
+// own (SheetFor): only `analytics assess --sheet` passes one.
 func RecheckCounty(ctx context.Context, st *store.Store, county string, from, to int, sheet *Sheet) error {
+	if sheet == nil {
+		var err error
+		if sheet, err = SheetFor(ctx, st, county); err != nil {
+			return fmt.Errorf("评估检查 %s: %w", county, err)
+		}
+	}
 	stored, err := st.CountyDocs(ctx, county, from-1, to)
 	if err != nil {
 		return fmt.Errorf("评估检查 %s: %w", county, err)
@@ -96,8 +103,8 @@ const recheckChunk = 64
 // RecheckCounties is RecheckCounty for many counties at once, the end of a
 // bulk ingest: per round of counties, their reports are read with four
 // queries in all, checked county by county, and written in one
-// transaction. A county whose check fails is reported in the error; the
-// others are written all the same.
+// transaction. A nil sheet is each county's own (SheetFor). A county whose
+// check fails is reported in the error; the others are written all the same.
 func RecheckCounties(ctx context.Context, st *store.Store, spans []CountySpan, sheet *Sheet) error {
 	var errs []error
 	for len(spans) > 0 {
@@ -120,7 +127,14 @@ func RecheckCounties(ctx context.Context, st *store.Store, spans []CountySpan, s
 			for i, s := range stored {
 				docs[i] = fromStore(s)
 			}
-			res, err := Check(docs, c.From, c.To, sheet)
+			sh := sheet
+			if sh == nil {
+				if sh, err = SheetFor(ctx, st, c.County); err != nil {
+					errs = append(errs, fmt.Errorf("评估检查 %s: %w", c.County, err))
+					continue
+				}
+			}
+			res, err := Check(docs, c.From, c.To, sh)
 			if err != nil {
 				errs = append(errs, fmt.Errorf("评估检查 %s: %w", c.County, err))
 				continue

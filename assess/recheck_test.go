@@ -32,7 +32,8 @@ func twoYears(t *testing.T) (*report.Report, *report.Report) {
 	return nil, nil
 }
 
-func crossYearFindings(t *testing.T, st *store.Store, county string, year int) int {
+// ruleFindings counts the findings of a rule on a county's reports of a year.
+func ruleFindings(t *testing.T, st *store.Store, county string, year int, rule string) int {
 	t.Helper()
 	fs, err := st.CountyFindings(context.Background(), county, year)
 	if err != nil {
@@ -40,11 +41,16 @@ func crossYearFindings(t *testing.T, st *store.Store, county string, year int) i
 	}
 	n := 0
 	for _, f := range fs {
-		if f.Rule == report.RuleCrossYear {
+		if f.Rule == rule {
 			n++
 		}
 	}
 	return n
+}
+
+func crossYearFindings(t *testing.T, st *store.Store, county string, year int) int {
+	t.Helper()
+	return ruleFindings(t, st, county, year, report.RuleCrossYear)
 }
 
 func TestCarryOverInBothOrders(t *testing.T) {
@@ -111,16 +117,18 @@ func TestCarryOverInBothOrders(t *testing.T) {
 	}
 }
 
-func TestRecheckIsIdempotent(t *testing.T) {
+// lateTown stores a town's two years, the later published 2023-03-02 (30
+// days late by the shipped deadlines), and returns the later's id.
+func lateTown(t *testing.T) (st *store.Store, y2 *report.Report, id int64) {
+	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open("")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	t.Cleanup(func() { st.Close() })
 	y1, y2 := twoYears(t)
-	y2.PublishedOn = "2023-03-02" // late
-	var id int64
+	y2.PublishedOn = "2023-03-02"
 	for _, r := range []*report.Report{y1, y2} {
 		res, err := st.Save(ctx, r)
 		if err != nil {
@@ -131,6 +139,12 @@ func TestRecheckIsIdempotent(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	return st, y2, id
+}
+
+func TestRecheckIsIdempotent(t *testing.T) {
+	ctx := context.Background()
+	st, y2, id := lateTown(t)
 	count := func() int {
 		fs, err := st.CountyFindings(ctx, y2.County, y2.Year)
 		if err != nil {

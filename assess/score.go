@@ -47,10 +47,14 @@ type AgencyScore struct {
 
 // Assessment is a county's score sheet for a year.
 type Assessment struct {
-	County      string             `json:"county"`
-	Code        string             `json:"code,omitempty"` // GB/T 2260 (or a 示例数据 county's id)
-	Year        int                `json:"year"`
-	Sheet       string             `json:"sheet"`
+	County string `json:"county"`
+	Code   string `json:"code,omitempty"` // GB/T 2260 (or a 示例数据 county's id)
+	Year   int    `json:"year"`
+	Sheet  string `json:"sheet"`
+	// SheetSHA and SheetSource tell which text of the sheet applied and
+	// why (SheetFor): the county's, its city's or the server's.
+	SheetSHA    string             `json:"sheet_sha"`
+	SheetSource string             `json:"sheet_source"`
 	Bodies      int                `json:"bodies"` // = /api/v1/filing's expected for level=all
 	Filed       int                `json:"filed"`
 	Late        int                `json:"late"`        // filed after the deadline
@@ -81,7 +85,7 @@ type Filing struct {
 // file scores 0 and stays in every average: leaving it out would flatter
 // the county.
 func Score(county string, year int, bodies []Filing, sheet *Sheet) *Assessment {
-	a := &Assessment{County: county, Year: year, Sheet: sheet.Name, Bodies: len(bodies), LevelMeans: map[string]float64{}, Agencies: []AgencyScore{}}
+	a := &Assessment{County: county, Year: year, Sheet: sheet.Name, SheetSHA: sheet.SHA, SheetSource: sheet.Source, Bodies: len(bodies), LevelMeans: map[string]float64{}, Agencies: []AgencyScore{}}
 	onTime, dated := 0, 0
 	for _, b := range bodies {
 		s := AgencyScore{AgencyID: b.AgencyID, Agency: b.Agency, Level: b.Level, LevelGuessed: b.LevelGuessed, ReportID: b.ReportID, Filed: b.ReportID != 0, Deductions: []Deduction{}}

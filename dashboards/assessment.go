@@ -99,7 +99,11 @@ func assessmentPage(h *handler, st *store.Store, c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	sheet := assess.DefaultSheet()
+	sheet, err := assess.SheetFor(ctx, st, s.County)
+	if err != nil {
+		h.fail(c, http.StatusInternalServerError, errQuery.Error(), err)
+		return
+	}
 	a, err := assess.Assess(ctx, st, s.County, s.Year, sheet)
 	if errors.Is(err, store.ErrBadPlace) {
 		h.fail(c, http.StatusNotFound, fmt.Sprintf("无法评分：%v", err), nil)

@@ -521,7 +521,7 @@ func StoreResults(ctx context.Context, st *store.Store, results <-chan Result, t
 			spans = append(spans, assess.CountySpan{County: county, From: years[0], To: years[1] + 1})
 		}
 		sort.Slice(spans, func(i, j int) bool { return spans[i].County < spans[j].County })
-		if err := assess.RecheckCounties(ctx, st, spans, assess.DefaultSheet()); err != nil {
+		if err := assess.RecheckCounties(ctx, st, spans, nil); err != nil { // nil: each county its own sheet
 			slog.Error("assessment checks", "counties", len(spans), "err", err)
 		}
 	}()

@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/duckdb/duckdb-go/v2"
 
@@ -51,6 +52,9 @@ type Store struct {
 	// demand and forgotten with reg, so resolving an agency asks the
 	// database only for those (ingest resolves every report it reads).
 	merged map[string]bool
+	// serverSheet is the score sheet the process was started with
+	// (sheets.go).
+	serverSheet atomic.Pointer[ServerSheet]
 }
 
 // Open opens (creating if needed) the database at path and applies any

@@ -382,13 +382,7 @@ func (h *handler) write(c *gin.Context, method, path string, payload any, done s
 	b, _ := json.Marshal(payload)
 	rep := h.callAPI(c, method, path, "application/json", bytes.NewReader(b))
 	if rep.status >= 300 {
-		var e api.ErrorBody
-		json.Unmarshal(rep.body.Bytes(), &e)
-		msg := e.Error.Message
-		if msg == "" {
-			msg = fmt.Sprintf("服务器答复 %d", rep.status)
-		}
-		h.showReport(c, rep.status, msg)
+		h.showReport(c, rep.status, rep.message())
 		return
 	}
 	if ss := current(c); ss != nil {

@@ -9,6 +9,8 @@ package web
 import (
 	"bytes"
 	"embed"
+	"encoding/json"
+	"fmt"
 	"html/template"
 	"io"
 	"log/slog"
@@ -59,7 +61,7 @@ type handler struct {
 	pages    map[string]*template.Template
 }
 
-var pageNames = []string{"home", "signin", "upload", "check", "report", "audit", "message", "source"}
+var pageNames = []string{"home", "signin", "upload", "check", "report", "audit", "message", "source", "sheets"}
 
 var funcs = template.FuncMap{
 	// base keeps a file's own name: a path on the server is never shown.
@@ -112,6 +114,9 @@ func Mount(r *gin.Engine, q *query.Service, st *store.Store, opts Options) *Site
 	w.GET("/audit", h.auditPage)
 	w.GET("/reports/:id/source", h.sourcePage)
 	w.GET("/sources/:sha/page/:page", h.pdfPage)
+	w.GET("/sheets", h.need(api.ActAdmin), h.sheetsPage) // issue 19: sheets.go
+	w.POST("/sheets", limit(maxSheetForm), h.need(api.ActAdmin), h.checkCSRF, h.saveSheet)
+	w.POST("/sheets/assign", limit(maxSheetForm), h.need(api.ActAdmin), h.checkCSRF, h.assignSheet)
 	return &Site{h: h}
 }
 
@@ -233,6 +238,16 @@ func (a *apiReply) WriteHeader(s int) {
 	if a.status == 0 {
 		a.status = s
 	}
+}
+
+// message is the API's error message of a refused write, in Chinese.
+func (a *apiReply) message() string {
+	var e api.ErrorBody
+	json.Unmarshal(a.body.Bytes(), &e)
+	if e.Error.Message == "" {
+		return fmt.Sprintf("服务器答复 %d", a.status)
+	}
+	return e.Error.Message
 }
 
 // callAPI sends a request to the API as the signed-in person.

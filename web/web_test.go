@@ -37,6 +37,7 @@ var people = map[string]api.User{
 	"tok-local":    {Name: "李镇办", Role: api.RoleClerk, Scope: "安岳县"},
 	"tok-assessor": {Name: "赵评估", Role: api.RoleAssessor},
 	"tok-viewer":   {Name: "钱查看", Role: api.RoleViewer},
+	"tok-admin":    {Name: "孙管理", Role: api.RoleAdmin},
 }
 
 func parser(ctx context.Context, name string, data []byte) ([]*report.Report, error) {

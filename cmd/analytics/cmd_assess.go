@@ -21,19 +21,16 @@ func runAssess(args []string, stdout, stderr io.Writer) int {
 	db := fs.String("db", "", "DuckDB file (default $ANALYTICS_DB or "+defaultDB+")")
 	county := fs.String("county", "", "one county (default: every county stored)")
 	year := fs.Int("year", 0, "one year (default: every year stored)")
-	sheetPath := fs.String("sheet", "", "score sheet JSON (default: the shipped one, assess/scoresheet.json)")
-	deadlines := fs.String("deadlines", "", "deadlines JSON (default: assess/deadlines.json)")
+	sheetPath := fs.String("sheet", "", "score sheet, YAML or JSON, for every county (default: each county's as an admin chose it, else the shipped assess/scoresheet.json)")
+	deadlines := fs.String("deadlines", "", "deadlines, YAML or JSON (default: assess/deadlines.json)")
 	recheck := fs.Bool("recheck", false, "run the cross-report checks again before scoring")
 	if _, err := parseInterleaved(fs, args); err != nil {
 		return 2
 	}
-	sheet := assess.DefaultSheet()
-	if *sheetPath != "" {
-		var err error
-		if sheet, err = assess.LoadSheet(*sheetPath, *deadlines); err != nil {
-			fmt.Fprintf(stderr, "analytics assess: %v\n", err)
-			return 2
-		}
+	ss, err := assess.ReadServerSheet(*sheetPath, *deadlines)
+	if err != nil {
+		fmt.Fprintf(stderr, "analytics assess: %v\n", err)
+		return 2
 	}
 	st, err := store.Open(dbPath(*db))
 	if err != nil {
@@ -41,12 +38,22 @@ func runAssess(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer st.Close()
+	st.SetServerSheet(ss)
 	ctx := context.Background()
 	if *county != "" {
 		// A code or another writing of the name: the county as reports
 		// store it, resolved as /filing and the assessment resolve it.
 		if _, _, name, err := st.PlaceOf(ctx, *county); err == nil {
 			*county = name
+		}
+	}
+	// --sheet overrides every county's own sheet; without it each county
+	// is scored with the one SheetFor gives, as the server does.
+	var override *assess.Sheet
+	if *sheetPath != "" {
+		if override, err = assess.ServerSheet(st); err != nil {
+			fmt.Fprintf(stderr, "analytics assess: %v\n", err)
+			return 2
 		}
 	}
 	pairs, err := st.CountyYears(ctx)
@@ -63,6 +70,13 @@ func runAssess(args []string, stdout, stderr io.Writer) int {
 		c, y := p[0].(string), p[1].(int)
 		if (*county != "" && c != *county) || (*year != 0 && y != *year) {
 			continue
+		}
+		sheet := override
+		if sheet == nil {
+			if sheet, err = assess.SheetFor(ctx, st, c); err != nil {
+				fmt.Fprintf(stderr, "analytics assess: %v\n", err)
+				return 1
+			}
 		}
 		if *recheck && !rechecked[c] {
 			if err := assess.RecheckCounty(ctx, st, c, 1990, 2100, sheet); err != nil {

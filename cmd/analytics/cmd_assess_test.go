@@ -23,10 +23,30 @@ func TestAssessCommand(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
 	}
-	bad := filepath.Join(t.TempDir(), "sheet.json")
-	os.WriteFile(bad, []byte(`{"base": 100, "deductions": {"no_such_rule": 1}, "ratings": [{"min": 0, "code": "red"}]}`), 0o644)
+	bad := filepath.Join(t.TempDir(), "sheet.yaml")
+	os.WriteFile(bad, []byte("name: 坏表\nbase: 100\ndeductions:\n  no_such_rule: 1\n"), 0o644)
 	errb.Reset()
-	if code := run([]string{"assess", "--db", db, "--sheet", bad}, &out, &errb); code != 2 || !strings.Contains(errb.String(), "未知规则") {
+	if code := run([]string{"assess", "--db", db, "--sheet", bad}, &out, &errb); code != 2 || !strings.Contains(errb.String(), "sheet.yaml 第4行第3列：deductions 中的 no_such_rule 不是规则代码") {
 		t.Errorf("a sheet naming an unknown rule: exit %d, %s", code, errb.String())
+	}
+	// The same strict sheet in YAML and JSON scores alike, and not as
+	// the default does.
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "s.yaml"), []byte("name: 严\nmax_per_rule: 40\ndeductions: {timely_late: 40, copy_peer: 40}\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "s.json"), []byte(`{"name": "严", "max_per_rule": 40, "deductions": {"timely_late": 40, "copy_peer": 40}}`), 0o644)
+	scores := map[string]string{}
+	for _, sheet := range []string{"", "s.yaml", "s.json"} {
+		args := []string{"assess", "--db", db, "--county", "示范县", "--year", "2024"}
+		if sheet != "" {
+			args = append(args, "--sheet", filepath.Join(dir, sheet))
+		}
+		out.Reset()
+		if code := run(args, &out, &errb); code != 0 {
+			t.Fatalf("assess %v: exit %d: %s", args, code, errb.String())
+		}
+		scores[sheet] = strings.SplitN(out.String(), "\n", 3)[1]
+	}
+	if scores["s.yaml"] != scores["s.json"] || scores["s.yaml"] == scores[""] {
+		t.Errorf("示范县 2024 by the default, YAML and JSON sheets:\n%q", scores)
 	}
 }

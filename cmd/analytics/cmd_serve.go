@@ -17,6 +17,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"nianbao/api"
+	"nianbao/assess"
 	"nianbao/dashboards"
 	"nianbao/ingest"
 	"nianbao/ingest/document"
@@ -76,6 +77,9 @@ type serveConfig struct {
 	// readOnly serves a snapshot (a copied database file) and refuses writes.
 	readOnly bool
 	private  bool // reads need a sign-in too
+	// sheet and deadlines are the server's score sheet and deadlines
+	// files (YAML or JSON): every county no admin chose a sheet for.
+	sheet, deadlines string
 
 	// Zero means the default; tests set them short.
 	readHeaderTimeout, readTimeout, writeTimeout, idleTimeout time.Duration
@@ -84,7 +88,7 @@ type serveConfig struct {
 }
 
 func runServe(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("serve", "serve [--db FILE] [--addr HOST:PORT] [--token-file F] [--sample DIR]", stderr)
+	fs := newFlagSet("serve", "serve [--db FILE] [--addr HOST:PORT] [--token-file F] [--sample DIR] [--sheet FILE] [--deadlines FILE]", stderr)
 	var cfg serveConfig
 	fs.StringVar(&cfg.db, "db", "", "DuckDB file (default $ANALYTICS_DB or "+defaultDB+"); built from --sample when missing")
 	fs.StringVar(&cfg.addr, "addr", "", "listen address (default $ANALYTICS_ADDR or "+defaultAddr+")")
@@ -98,6 +102,8 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&cfg.private, "private", false, "show nothing but the sign-in page to visitors who are not signed in (the API then needs a bearer token for reads too)")
 	fs.IntVar(&cfg.maxConnsPerIP, "max-conns-per-ip", netlimit.DefaultPerAddr, "connections one client address may hold; more are answered 429 and closed (0: no cap, e.g. behind a proxy)")
 	fs.IntVar(&cfg.maxConns, "max-conns", 0, "connections held in all (default: below the process's file limit)")
+	fs.StringVar(&cfg.sheet, "sheet", "", "score sheet, YAML or JSON, of every county an admin chose none for (default: the shipped assess/scoresheet.json)")
+	fs.StringVar(&cfg.deadlines, "deadlines", "", "publication deadlines, YAML or JSON (default: the shipped assess/deadlines.json)")
 	memMB := fs.Int("mem-limit-mb", defaultMemLimitMB, "soft memory limit of the server, in MB, when GOMEMLIMIT is not set")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -162,10 +168,13 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 	if len(tokens) == 0 {
 		log.Warn("no token configured: uploads and deletions are refused (set ANALYTICS_TOKEN or --token-file)")
 	}
+	sheet, err := assess.ReadServerSheet(cfg.sheet, cfg.deadlines)
+	if err != nil {
+		return err
+	}
 	_, statErr := os.Stat(cfg.db)
 	fresh := errors.Is(statErr, os.ErrNotExist) && !cfg.readOnly
 	var st *store.Store
-	var err error
 	if cfg.readOnly {
 		st, err = store.OpenReadOnly(cfg.db)
 	} else {
@@ -175,6 +184,7 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 		return err
 	}
 	defer st.Close()
+	st.SetServerSheet(sheet)
 	if fresh {
 		if err := buildFromSample(ctx, st, cfg.sample, log); err != nil {
 			return err
