@@ -83,9 +83,12 @@ func (a *Admission) Run(ctx context.Context, parse func(context.Context) ([]*rep
 	}
 	done := make(chan result, 1)
 	go func() {
-		defer a.release(addr)
 		var res result
+		// The slot is given back before the result is sent: a caller
+		// that starts its next parse on receiving this one must find the
+		// slot and its address's share free again.
 		defer func() { done <- res }()
+		defer a.release(addr)
 		defer func() {
 			if v := recover(); v != nil {
 				res = result{err: fmt.Errorf("parser panic: %v", v)}
