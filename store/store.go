@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 
 	"github.com/duckdb/duckdb-go/v2"
 
@@ -30,6 +31,11 @@ var ErrNotFound = errors.New("not found")
 
 // ErrLocked is returned when another process holds the database file.
 var ErrLocked = errors.New("database file is in use by another process")
+
+// ErrWAL is returned when DuckDB cannot replay the database's write-ahead
+// log (FILE.wal) at open: the file is left as it is, and
+// `analytics recover` copies what the main file holds into a new one.
+var ErrWAL = errors.New("database write-ahead log cannot be replayed")
 
 // Store is an open Nianbao database.
 type Store struct {
@@ -62,7 +68,37 @@ func Open(path string) (*Store, error) {
 				return nil, fmt.Errorf("open database %s: %w", path, err)
 			}
 		}
+		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+			if err := create(path); err != nil {
+				return nil, err
+			}
+		}
 	}
+	s, err := openMigrated(path)
+	if err != nil {
+		return nil, err
+	}
+	db := s.db
+	if err := s.backfillAgencies(context.Background()); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: place reports in the registry: %w", path, err)
+	}
+	if err := s.fillFigures(context.Background()); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: fill report figures: %w", path, err)
+	}
+	// What the two above wrote (registry rows, agency ids, figures) is not
+	// left in the log; with nothing new DuckDB has nothing to write.
+	if err := s.checkpoint(context.Background()); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// openMigrated connects to path and applies the pending migrations, each
+// followed by a CHECKPOINT.
+func openMigrated(path string) (*Store, error) {
 	connector, err := duckdb.NewConnector(path, nil)
 	if err != nil {
 		return nil, friendly(path, err)
@@ -77,24 +113,99 @@ func Open(path string) (*Store, error) {
 		db.Close()
 		return nil, friendly(path, err)
 	}
-	if err := s.backfillAgencies(context.Background()); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open database %s: place reports in the registry: %w", path, err)
-	}
-	if err := s.fillFigures(context.Background()); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open database %s: fill report figures: %w", path, err)
-	}
 	return s, nil
 }
 
-// friendly turns DuckDB's lock error into a sentence a clerk can act on.
+// create makes a new database at path whole or not at all: the schema is
+// built and checkpointed in a temporary file beside it, which then takes
+// the name. DuckDB 1.5 cannot replay a write-ahead log holding the DDL of
+// a database created in it (report_id_seq defaults, the view): a process
+// killed before its first checkpoint left a file that never opened again.
+func create(path string) error {
+	removeStaleCreates(path)
+	tmp := fmt.Sprintf("%s.creating-%d", path, os.Getpid())
+	removeDB(tmp)
+	s, err := openMigrated(tmp)
+	if err != nil {
+		removeDB(tmp)
+		return err
+	}
+	if err := s.Close(); err != nil {
+		removeDB(tmp)
+		return fmt.Errorf("create database %s: %w", path, err)
+	}
+	defer removeDB(tmp)
+	// Link fails if another process created path meanwhile: its file wins.
+	if err := os.Link(tmp, path); err != nil && !errors.Is(err, os.ErrExist) {
+		if err := os.Rename(tmp, path); err != nil {
+			return fmt.Errorf("create database %s: %w", path, err)
+		}
+	}
+	return nil
+}
+
+// removeStaleCreates removes the temporary files of creates killed midway:
+// those whose process is gone.
+func removeStaleCreates(path string) {
+	stale, _ := filepath.Glob(path + ".creating-*")
+	for _, f := range stale {
+		pid, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(f, path+".creating-"), ".wal"))
+		if err != nil || processAlive(pid) {
+			continue
+		}
+		os.Remove(f)
+	}
+}
+
+// processAlive tells whether a process of this id runs (signal 0 checks
+// without sending anything).
+func processAlive(pid int) bool {
+	p, err := os.FindProcess(pid)
+	return err == nil && p.Signal(syscall.Signal(0)) == nil
+}
+
+// removeDB removes a database file and its write-ahead log.
+func removeDB(path string) {
+	os.Remove(path)
+	os.Remove(path + ".wal")
+}
+
+// checkpoint writes the write-ahead log into the database file, so no
+// schema change and no first bulk load is left for a replay.
+func (s *Store) checkpoint(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, "CHECKPOINT"); err != nil {
+		return fmt.Errorf("checkpoint %s: %w", s.path, err)
+	}
+	return nil
+}
+
+// Checkpoint writes the write-ahead log into the database file; writers
+// wait until it is done.
+func (s *Store) Checkpoint(ctx context.Context) error {
+	s.write.Lock()
+	defer s.write.Unlock()
+	return s.checkpoint(ctx)
+}
+
+// friendly turns DuckDB's lock error into a sentence a clerk can act on,
+// and a log it cannot replay into one naming the way out.
 func friendly(path string, err error) error {
 	msg := err.Error()
 	if strings.Contains(msg, "Could not set lock") || strings.Contains(msg, "Conflicting lock") {
 		return fmt.Errorf("%w: %s is held by another Nianbao process (probably `analytics serve`); stop it, or send the reports to the running server with POST /api/v1/reports (数据库文件正被另一个进程占用)", ErrLocked, path)
 	}
+	if strings.Contains(msg, "replaying WAL") {
+		return fmt.Errorf("%w: 数据库 %s 的预写日志 %s.wal 无法重放（上次写入时进程可能被强行终止），本程序没有改动这两个文件。请运行 `analytics recover --db %s`，它把主文件中已保存的内容复制到一个新文件，并列出 .wal 中未能恢复的内容。(The database %s cannot replay its write-ahead log %s.wal; both files were left untouched. Run `analytics recover --db %s`.) DuckDB: %s",
+			ErrWAL, path, path, path, path, path, path, firstLine(msg))
+	}
 	return fmt.Errorf("open database %s: %w", path, err)
+}
+
+// firstLine is the first line of a message (DuckDB adds paragraphs of
+// advice for its own developers after an internal error).
+func firstLine(msg string) string {
+	line, _, _ := strings.Cut(msg, "\n")
+	return line
 }
 
 // DB gives read access to the database for the query package.
@@ -154,6 +265,10 @@ func (s *Store) migrate(ctx context.Context) error {
 			return err
 		}
 		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("migration %s: %w", base, err)
+		}
+		// No DDL is left in the write-ahead log (see create).
+		if err := s.checkpoint(ctx); err != nil {
 			return fmt.Errorf("migration %s: %w", base, err)
 		}
 	}
