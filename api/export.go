@@ -29,8 +29,16 @@ func (h *handler) exportParquet(c *gin.Context) {
 	c.Header("Content-Type", "application/x-tar")
 	c.Header("Content-Disposition", `attachment; filename="nianbao-parquet.tar"`)
 	c.Status(http.StatusOK)
-	tw := tar.NewWriter(c.Writer)
-	err = filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+	if err := writeTar(c.Writer, out); err != nil {
+		// The status is sent: the client sees a cut tar and says so.
+		h.log.Error("export parquet", "err", err)
+	}
+}
+
+// writeTar writes the files under dir as one tar, named relative to dir.
+func writeTar(w io.Writer, dir string) error {
+	tw := tar.NewWriter(w)
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
@@ -38,7 +46,7 @@ func (h *handler) exportParquet(c *gin.Context) {
 		if err != nil {
 			return err
 		}
-		rel, _ := filepath.Rel(out, p)
+		rel, _ := filepath.Rel(dir, p)
 		if err := tw.WriteHeader(&tar.Header{Name: filepath.ToSlash(rel), Mode: 0o644, Size: info.Size(), ModTime: info.ModTime()}); err != nil {
 			return err
 		}
@@ -50,11 +58,8 @@ func (h *handler) exportParquet(c *gin.Context) {
 		_, err = io.Copy(tw, f)
 		return err
 	})
-	if err == nil {
-		err = tw.Close()
-	}
 	if err != nil {
-		// The status is sent: the client sees a cut tar and says so.
-		h.log.Error("export parquet", "err", err)
+		return err
 	}
+	return tw.Close()
 }

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"syscall"
 	"time"
@@ -75,6 +76,11 @@ type serveConfig struct {
 	readHeaderTimeout, readTimeout, writeTimeout, idleTimeout time.Duration
 	// parser reads uploads; nil means the ingest package.
 	parser api.Parser
+	// Issue 20: a backup every backupEvery (0: none) into backupDir
+	// ("": <db dir>/backups), the newest backupKeep kept.
+	backupEvery time.Duration
+	backupKeep  int
+	backupDir   string
 }
 
 func runServe(args []string, stdout, stderr io.Writer) int {
@@ -90,6 +96,9 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&cfg.writeRate, "write-rate", 0, "writes per minute allowed to one client address, 429 past it (default 0: no limit)")
 	fs.BoolVar(&cfg.readOnly, "read-only", false, "serve a snapshot (a copied database file) read-only, as a replica behind a load balancer: writes answer 405")
 	fs.BoolVar(&cfg.private, "private", false, "show nothing but the sign-in page to visitors who are not signed in (the API then needs a bearer token for reads too)")
+	fs.DurationVar(&cfg.backupEvery, "backup-every", 0, "make a backup (as analytics backup) this often, e.g. 24h (default 0: none)")
+	fs.IntVar(&cfg.backupKeep, "backup-keep", 7, "periodic backups kept, the newest")
+	fs.StringVar(&cfg.backupDir, "backup-dir", "", "folder of the periodic backups (default: backups beside the database)")
 	memMB := fs.Int("mem-limit-mb", defaultMemLimitMB, "soft memory limit of the server, in MB, when GOMEMLIMIT is not set")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -158,6 +167,11 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 	fresh := errors.Is(statErr, os.ErrNotExist) && !cfg.readOnly
 	var st *store.Store
 	var err error
+	if fresh {
+		if err := buildSampleDB(ctx, cfg.db, cfg.sample, log); err != nil {
+			return err
+		}
+	}
 	if cfg.readOnly {
 		st, err = store.OpenReadOnly(cfg.db)
 	} else {
@@ -167,10 +181,13 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 		return err
 	}
 	defer st.Close()
-	if fresh {
-		if err := buildFromSample(ctx, st, cfg.sample, log); err != nil {
-			return err
+	if cfg.backupEvery > 0 {
+		dir := cfg.backupDir
+		if dir == "" {
+			dir = filepath.Join(filepath.Dir(cfg.db), "backups")
 		}
+		log.Info("periodic backups", "every", cfg.backupEvery, "keep", cfg.backupKeep, "dir", dir)
+		go backupEvery(ctx, st, dir, cfg.backupEvery, cfg.backupKeep, log)
 	}
 	if n, err := document.RemoveStaleTemp("", staleTempAge); err == nil && n > 0 {
 		log.Info("removed temporary files left by a killed parse", "files", n)
@@ -253,6 +270,33 @@ func newServerOn(st *store.Store, q *query.Service, opts api.Options, log *slog.
 		return site.Gate(r)
 	}
 	return r
+}
+
+// buildSampleDB builds a new database from the sample in a temporary file
+// beside db, renamed to db once complete: an interrupted first start
+// (`make run` stopped, the machine killed) leaves no half-built database
+// that the next start would take for a built one.
+func buildSampleDB(ctx context.Context, db, sample string, log *slog.Logger) error {
+	tmp := db + ".building"
+	os.Remove(tmp) // left by a start that was killed
+	os.Remove(tmp + ".wal")
+	st, err := store.Open(tmp)
+	if err != nil {
+		return err
+	}
+	err = buildFromSample(ctx, st, sample, log)
+	if cerr := st.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, db)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		os.Remove(tmp + ".wal")
+		return fmt.Errorf("build %s from %s: %w", db, sample, err)
+	}
+	return nil
 }
 
 // buildFromSample fills a new database with the sample reports.
