@@ -195,11 +195,21 @@ func friendly(path string, err error) error {
 		return fmt.Errorf("%w: %s is held by another Nianbao process (probably `analytics serve`); stop it, or send the reports to the running server with POST /api/v1/reports (数据库文件正被另一个进程占用)", ErrLocked, path)
 	}
 	if strings.Contains(msg, "replaying WAL") {
-		return fmt.Errorf("%w: 数据库 %s 的预写日志 %s.wal 无法重放（上次写入时进程可能被强行终止），本程序没有改动这两个文件。请运行 `analytics recover --db %s`，它把主文件中已保存的内容复制到一个新文件，并列出 .wal 中未能恢复的内容。(The database %s cannot replay its write-ahead log %s.wal; both files were left untouched. Run `analytics recover --db %s`.) DuckDB: %s",
-			ErrWAL, path, path, path, path, path, path, firstLine(msg))
+		return &walError{path: path, detail: firstLine(msg)}
 	}
 	return fmt.Errorf("open database %s: %w", path, err)
 }
+
+// walError is ErrWAL with the file: a sentence in Chinese and English
+// naming the way out, and DuckDB's own line for whoever digs further.
+type walError struct{ path, detail string }
+
+func (e *walError) Error() string {
+	return fmt.Sprintf("数据库 %[1]s 的预写日志 %[1]s.wal 无法重放（上次写入时进程可能被强行终止），本程序没有改动这两个文件。请运行 analytics recover --db %[1]s：它把主文件中已保存的内容复制到一个新文件，并列出 .wal 中没能恢复的内容。"+
+		"(The database %[1]s cannot replay its write-ahead log %[1]s.wal; both files were left untouched. Run `analytics recover --db %[1]s`.) DuckDB: %[2]s", e.path, e.detail)
+}
+
+func (e *walError) Is(target error) bool { return target == ErrWAL }
 
 // firstLine is the first line of a message (DuckDB adds paragraphs of
 // advice for its own developers after an internal error).

@@ -58,7 +58,7 @@ func writeRecovered(w io.Writer, path string, r *store.Recovered) {
 	if r.WALBytes == 0 {
 		fmt.Fprintf(w, "没有未写入的预写日志（%s 不存在或为空）：恢复出的库就是主文件的全部内容。\n", r.WAL)
 	} else {
-		fmt.Fprintf(w, "未重放的预写日志 %s（%.1f MB）留在原处；其中的写入（上次未完成的一批）没有恢复。\n", r.WAL, float64(r.WALBytes)/(1<<20))
+		fmt.Fprintf(w, "未重放的预写日志 %s（%s）留在原处；其中的写入（上次未完成的一批）没有恢复。\n", r.WAL, byteSize(r.WALBytes))
 		fmt.Fprintf(w, "按字节扫描 .wal，找到报告文件名 %d 个，其中 %d 个不在恢复出的库中，请重新导入：\n", len(r.WALFiles), len(r.Lost))
 		for _, n := range r.Lost {
 			fmt.Fprintf(w, "  %s\n", n)
@@ -69,4 +69,15 @@ func writeRecovered(w io.Writer, path string, r *store.Recovered) {
 		fmt.Fprintf(w, "完整性检查：%s\n", p)
 	}
 	fmt.Fprintf(w, "确认无误后，停止使用 %s，把 %s 改名为它（或用 --db 指向新文件）。\n", path, r.Out)
+}
+
+// byteSize writes a size for a person: bytes, KB or MB.
+func byteSize(n int64) string {
+	switch {
+	case n < 1<<10:
+		return fmt.Sprintf("%d 字节", n)
+	case n < 1<<20:
+		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
 }
