@@ -21,13 +21,16 @@ import (
 	"github.com/duckdb/duckdb-go/v2"
 )
 
-// A backup is a folder holding SnapshotFile, an image of the database file
-// taken right after a CHECKPOINT under the write lock, and ManifestFile
+// A backup is a folder holding SnapshotFile, a copy of the database made
+// by ATTACH + COPY FROM DATABASE under the write lock, and ManifestFile
 // describing it. Measured on the sample (132 reports, 9.7 MB) and on a
-// copy grown to 4 122 reports (16 MB) by scripts/bigdb: CHECKPOINT + copy
-// 33 ms / 25 ms, EXPORT DATABASE to Parquet 98 / 259 ms, ATTACH + COPY
-// FROM DATABASE 403 / 595 ms (docs/reliability.md). The copy is also the
-// only one a restore needs no import for: it is the database itself.
+// copy grown to 4 122 reports (16 MB) by scripts/bigdb: CHECKPOINT + file
+// copy 33 ms / 25 ms, EXPORT DATABASE to Parquet 98 / 259 ms, COPY FROM
+// DATABASE 403 / 595 ms (docs/reliability.md). The file copy is not
+// usable in the process holding the database: closing any descriptor of
+// the file drops the process's POSIX lock on it (DuckDB's), and another
+// process could then open it beside the server. EXPORT needs an import
+// to restore; COPY FROM DATABASE makes a database restored by renaming.
 const (
 	SnapshotFile = "nianbao.duckdb"
 	ManifestFile = "manifest.json"
@@ -59,8 +62,9 @@ func (s *Store) Backup(ctx context.Context, dir string) (*Manifest, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("backup into %s: %w", dir, err)
 	}
-	m := &Manifest{Created: time.Now().UTC(), Source: s.path, Method: "checkpoint+copy", File: SnapshotFile}
+	m := &Manifest{Created: time.Now().UTC(), Source: s.path, Method: "copy from database", File: SnapshotFile}
 	tmp := filepath.Join(dir, SnapshotFile+".part")
+	removeDB(tmp)
 	err := func() error {
 		s.write.Lock()
 		defer s.write.Unlock()
@@ -71,16 +75,13 @@ func (s *Store) Backup(ctx context.Context, dir string) (*Manifest, error) {
 		if err := s.db.QueryRowContext(ctx, sqlSchemaVersion).Scan(&m.SchemaVersion); err != nil {
 			return err
 		}
-		if !s.readOnly {
-			if err := s.checkpoint(ctx); err != nil {
-				return err
-			}
-		}
-		m.Bytes, m.SHA256, err = copyFile(s.path, tmp)
-		return err
+		return s.copyDatabase(ctx, tmp)
 	}()
+	if err == nil {
+		m.Bytes, m.SHA256, err = fileSum(tmp)
+	}
 	if err != nil {
-		os.Remove(tmp)
+		removeDB(tmp)
 		return nil, fmt.Errorf("backup %s into %s: %w", s.path, dir, err)
 	}
 	got, err := snapshotCounts(ctx, tmp)
@@ -101,7 +102,42 @@ func (s *Store) Backup(ctx context.Context, dir string) (*Manifest, error) {
 	return m, nil
 }
 
-const sqlSchemaVersion = `SELECT coalesce(max(version), 0) FROM schema_migrations`
+const (
+	sqlSchemaVersion = `SELECT coalesce(max(version), 0) FROM schema_migrations`
+	sqlDatabaseName  = `SELECT current_database()`
+	// ATTACH takes no parameters: the path is a temporary file this
+	// package names, quoted by sqlString; the database name by sqlIdent.
+	sqlAttachBackup = `ATTACH %s AS nianbao_backup`
+	sqlCopyDatabase = `COPY FROM DATABASE %s TO nianbao_backup`
+	sqlDetachBackup = `DETACH nianbao_backup`
+)
+
+// copyDatabase copies the whole database (tables, sequences at their
+// values, the view) into a new file at dst, in one statement and so one
+// snapshot. Callers hold s.write.
+func (s *Store) copyDatabase(ctx context.Context, dst string) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	var name string
+	if err := conn.QueryRowContext(ctx, sqlDatabaseName).Scan(&name); err != nil {
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf(sqlAttachBackup, sqlString(dst))); err != nil {
+		return err
+	}
+	_, err = conn.ExecContext(ctx, fmt.Sprintf(sqlCopyDatabase, sqlIdent(name)))
+	// DETACH checkpoints the copy and closes it.
+	if _, derr := conn.ExecContext(context.Background(), sqlDetachBackup); err == nil {
+		err = derr
+	}
+	return err
+}
+
+func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+func sqlIdent(s string) string  { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
 // snapshotCounts opens a copied database file read-only and counts it.
 func snapshotCounts(ctx context.Context, path string) (map[string]int64, error) {
@@ -114,19 +150,19 @@ func snapshotCounts(ctx context.Context, path string) (map[string]int64, error) 
 	return countRows(ctx, db)
 }
 
-// copyFile copies src to dst (synced) and returns its size and sha256.
-func copyFile(src, dst string) (int64, string, error) {
+// copyFile copies src to dst, synced. src must not be a database this
+// process holds open (see Backup).
+func copyFile(src, dst string) error {
 	in, err := os.Open(src)
 	if err != nil {
-		return 0, "", err
+		return err
 	}
 	defer in.Close()
 	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
-		return 0, "", err
+		return err
 	}
-	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(out, h), in)
+	_, err = io.Copy(out, in)
 	if err == nil {
 		err = out.Sync()
 	}
@@ -135,6 +171,21 @@ func copyFile(src, dst string) (int64, string, error) {
 	}
 	if err != nil {
 		os.Remove(dst)
+	}
+	return err
+}
+
+// fileSum is the size and sha256 of a file. Never call it on the open
+// database's own file (see Backup).
+func fileSum(path string) (int64, string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
 		return 0, "", err
 	}
 	return n, hex.EncodeToString(h.Sum(nil)), nil
@@ -142,16 +193,8 @@ func copyFile(src, dst string) (int64, string, error) {
 
 // fileSHA256 is the sha256 of a file.
 func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	_, sum, err := fileSum(path)
+	return sum, err
 }
 
 func writeManifest(dir string, m *Manifest) error {
@@ -221,7 +264,7 @@ func RestoreBackup(ctx context.Context, dir, path string, force bool) (*Restored
 	}
 	tmp := fmt.Sprintf("%s.restoring-%d", path, os.Getpid())
 	removeDB(tmp)
-	if _, _, err := copyFile(filepath.Join(dir, m.File), tmp); err != nil {
+	if err := copyFile(filepath.Join(dir, m.File), tmp); err != nil {
 		return nil, fmt.Errorf("restore %s: %w", path, err)
 	}
 	counts, err := verifyRestored(ctx, tmp, m)
@@ -322,7 +365,7 @@ func Recover(ctx context.Context, path, out string) (*Recovered, error) {
 	}
 	tmp := fmt.Sprintf("%s.tmp-%d", out, os.Getpid())
 	removeDB(tmp)
-	if _, _, err := copyFile(path, tmp); err != nil {
+	if err := copyFile(path, tmp); err != nil {
 		return nil, fmt.Errorf("recover %s: %w", path, err)
 	}
 	st, err := Open(tmp)

@@ -14,6 +14,14 @@ import (
 // comparedTables are the tables a restored backup must hold row for row.
 var comparedTables = []string{"reports", "report_versions", "cells", "version_cells", "findings", "corrections", "audit_log", "agencies"}
 
+// schemaViews list the schema: compared like tables.
+var schemaViews = []string{
+	"(SELECT table_name, sql FROM duckdb_tables())",
+	"(SELECT view_name, sql FROM duckdb_views() WHERE NOT internal)",
+	"(SELECT sequence_name FROM duckdb_sequences())",
+	"(SELECT table_name, constraint_type, constraint_text FROM duckdb_constraints())",
+}
+
 // dumpRows is every row of table, each printed, in a stable order.
 func dumpRows(t *testing.T, s *Store, table string) []string {
 	t.Helper()
@@ -95,7 +103,9 @@ func TestBackupRestoreSameRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, table := range comparedTables {
+	// The schema came back whole too: tables with their constraints and
+	// defaults, the view, the sequences.
+	for _, table := range append(comparedTables, schemaViews...) {
 		a, b := dumpRows(t, src, table), dumpRows(t, dst, table)
 		if !slices.Equal(a, b) {
 			t.Errorf("%s: %d rows in the source, %d restored, or rows differ", table, len(a), len(b))

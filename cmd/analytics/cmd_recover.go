@@ -31,6 +31,12 @@ func runRecover(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	path := dbPath(*db)
+	// A database a server holds opened: it needs no recovering, and a copy
+	// of a file being written is no snapshot (analytics backup makes one).
+	if base, up := runningServer(path); up {
+		fmt.Fprintf(stderr, "analytics recover: 服务器 %s 正在使用 %s，说明它能打开，不需要恢复；要备份请用 analytics backup\n", base, path)
+		return 1
+	}
 	if *out == "" {
 		*out = recoveredName(path, time.Now())
 	}
