@@ -272,3 +272,35 @@ func TestCheckIntegrity(t *testing.T) {
 		})
 	}
 }
+
+// TestCreateLeavesNothingHalf: a new database appears whole; the
+// temporary files of a create whose process died are removed, those of a
+// live one kept; a log without its database is set aside, not replayed.
+func TestCreateLeavesNothingHalf(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "new.duckdb")
+	dead := fmt.Sprintf("%s.creating-%d", path, 1<<30) // no such process
+	live := fmt.Sprintf("%s.creating-%d", path, os.Getppid()) // the go command, alive
+	orphan := []byte("a log whose database was deleted")
+	for f, b := range map[string][]byte{dead: nil, dead + ".wal": nil, live: nil, path + ".wal": orphan} {
+		if err := os.WriteFile(f, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	left, _ := filepath.Glob(path + "*")
+	var names []string
+	for _, f := range left {
+		names = append(names, strings.TrimPrefix(f, path))
+	}
+	if len(names) != 3 || names[0] != "" || !strings.HasPrefix(names[1], ".creating-") || !strings.HasPrefix(names[2], ".wal.orphan-") {
+		t.Fatalf("left beside the new database: %q; want it, the live create's file and the orphan log set aside", names)
+	}
+	if b, _ := os.ReadFile(path + names[2]); string(b) != string(orphan) {
+		t.Fatalf("the orphan log was changed: %q", b)
+	}
+}

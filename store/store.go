@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sort"
@@ -17,6 +18,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
 
@@ -123,6 +125,15 @@ func openMigrated(path string) (*Store, error) {
 // killed before its first checkpoint left a file that never opened again.
 func create(path string) error {
 	removeStaleCreates(path)
+	// A log without its database (the file deleted, its .wal not) would be
+	// replayed into the new one: it is kept aside, untouched.
+	if _, err := os.Stat(path + ".wal"); err == nil {
+		aside := path + ".wal.orphan-" + time.Now().Format("20060102-150405")
+		if err := os.Rename(path+".wal", aside); err != nil {
+			return fmt.Errorf("create database %s: %w", path, err)
+		}
+		slog.Warn("a write-ahead log without its database was set aside", "db", path, "wal", aside)
+	}
 	tmp := fmt.Sprintf("%s.creating-%d", path, os.Getpid())
 	removeDB(tmp)
 	s, err := openMigrated(tmp)
