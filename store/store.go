@@ -190,14 +190,6 @@ func (s *Store) checkpoint(ctx context.Context) error {
 	return nil
 }
 
-// Checkpoint writes the write-ahead log into the database file; writers
-// wait until it is done.
-func (s *Store) Checkpoint(ctx context.Context) error {
-	s.write.Lock()
-	defer s.write.Unlock()
-	return s.checkpoint(ctx)
-}
-
 // friendly turns DuckDB's lock error into a sentence a clerk can act on,
 // and a log it cannot replay into one naming the way out.
 func friendly(path string, err error) error {
