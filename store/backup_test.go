@@ -279,7 +279,7 @@ func TestCheckIntegrity(t *testing.T) {
 func TestCreateLeavesNothingHalf(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "new.duckdb")
-	dead := fmt.Sprintf("%s.creating-%d", path, 1<<30) // no such process
+	dead := fmt.Sprintf("%s.creating-%d", path, 1<<30)        // no such process
 	live := fmt.Sprintf("%s.creating-%d", path, os.Getppid()) // the go command, alive
 	orphan := []byte("a log whose database was deleted")
 	for f, b := range map[string][]byte{dead: nil, dead + ".wal": nil, live: nil, path + ".wal": orphan} {

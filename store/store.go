@@ -52,6 +52,8 @@ type Store struct {
 	// read-only snapshot is taken as it is).
 	registryLoaded bool
 	readOnly       bool
+	// creating: the file is a new database not yet named (see create).
+	creating bool
 	// reg is the registry with this database's units, built on demand.
 	regMu sync.Mutex
 	reg   *registry.Registry
@@ -76,7 +78,7 @@ func Open(path string) (*Store, error) {
 			}
 		}
 	}
-	s, err := openMigrated(path)
+	s, err := openMigrated(path, false)
 	if err != nil {
 		return nil, err
 	}
@@ -99,8 +101,9 @@ func Open(path string) (*Store, error) {
 }
 
 // openMigrated connects to path and applies the pending migrations, each
-// followed by a CHECKPOINT.
-func openMigrated(path string) (*Store, error) {
+// followed by a CHECKPOINT unless creating: a file being created is only
+// named once closed (which checkpoints it), so a kill loses nothing.
+func openMigrated(path string, creating bool) (*Store, error) {
 	connector, err := duckdb.NewConnector(path, nil)
 	if err != nil {
 		return nil, friendly(path, err)
@@ -110,7 +113,7 @@ func openMigrated(path string) (*Store, error) {
 		db.Close()
 		return nil, friendly(path, err)
 	}
-	s := &Store{db: db, path: path}
+	s := &Store{db: db, path: path, creating: creating}
 	if err := s.migrate(context.Background()); err != nil {
 		db.Close()
 		return nil, friendly(path, err)
@@ -136,7 +139,7 @@ func create(path string) error {
 	}
 	tmp := fmt.Sprintf("%s.creating-%d", path, os.Getpid())
 	removeDB(tmp)
-	s, err := openMigrated(tmp)
+	s, err := openMigrated(tmp, true)
 	if err != nil {
 		removeDB(tmp)
 		return err
@@ -281,6 +284,9 @@ func (s *Store) migrate(ctx context.Context) error {
 			return fmt.Errorf("migration %s: %w", base, err)
 		}
 		// No DDL is left in the write-ahead log (see create).
+		if s.creating {
+			continue
+		}
 		if err := s.checkpoint(ctx); err != nil {
 			return fmt.Errorf("migration %s: %w", base, err)
 		}
