@@ -15,7 +15,7 @@ import (
 
 // TestKillLeavesWholeDatabases kills `analytics ingest` into a new
 // database and a first `analytics serve --sample` with SIGKILL at random
-// moments, about 20 times within 90 s, and requires every database file
+// moments, about 20 times within 75 s, and requires every database file
 // left to open and hold only whole reports; serve's file must be absent or
 // hold the whole sample (it is built aside and renamed). Before issue 20
 // 19 of 20 such files never opened again (docs/reliability.md).
@@ -51,7 +51,7 @@ func TestKillLeavesWholeDatabases(t *testing.T) {
 	rng := rand.New(rand.NewPCG(seed, 20))
 
 	reopened, absent, broken := 0, 0, 0
-	deadline := time.Now().Add(90 * time.Second)
+	deadline := time.Now().Add(75 * time.Second)
 	for i := 0; i < 20 && time.Now().Before(deadline); i++ {
 		db := filepath.Join(t.TempDir(), "killed.duckdb")
 		cmd := exec.Command(bin, "ingest", "--db", db, sample)
