@@ -93,6 +93,10 @@ func (s *Store) ensureRegistry(ctx context.Context) error {
 				return err
 			}
 		}
+		// A bulk load of its own: not left for a replay (see create).
+		if err := s.checkpoint(ctx); err != nil {
+			return err
+		}
 	}
 	s.registryLoaded = true
 	return nil

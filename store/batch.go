@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"log/slog"
 	"slices"
 	"time"
 
@@ -414,10 +415,15 @@ func (s *Store) SaveBatch(ctx context.Context, items []BatchItem) (res []SaveRes
 	if err := s.ensureRegistry(ctx); err != nil {
 		return nil, nil, err
 	}
+	var before int
+	if err := s.db.QueryRowContext(ctx, sqlCountReports).Scan(&before); err != nil {
+		return nil, nil, err
+	}
 	res, errs = make([]SaveResult, len(items)), make([]error, len(items))
 	failed, err := s.saveBatch(ctx, items, res)
 	if err == nil {
 		s.changed()
+		s.firstLoadDone(ctx, before)
 		return res, errs, nil
 	}
 	if failed < 0 {
@@ -428,7 +434,23 @@ func (s *Store) SaveBatch(ctx context.Context, items []BatchItem) (res []SaveRes
 		res[i], errs[i] = s.saveOne(ctx, it)
 	}
 	s.changed()
+	s.firstLoadDone(ctx, before)
 	return res, errs, nil
+}
+
+const sqlCountReports = `SELECT count(*) FROM reports`
+
+// firstLoadDone checkpoints after the first batch into an empty database
+// (a new database's bulk load, the registry's rows with it), so a kill
+// later never asks DuckDB to replay it. The batch is committed already: a
+// failed checkpoint is only logged, the log still holds the batch.
+func (s *Store) firstLoadDone(ctx context.Context, before int) {
+	if before > 0 {
+		return
+	}
+	if err := s.checkpoint(ctx); err != nil {
+		slog.Warn("first load stored but not checkpointed", "db", s.path, "err", err)
+	}
 }
 
 // saveOne is SaveWith's work for a batch item, with its narrative.

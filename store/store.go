@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sort"
@@ -17,6 +18,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
+	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
 
@@ -32,6 +35,11 @@ var ErrNotFound = errors.New("not found")
 // ErrLocked is returned when another process holds the database file.
 var ErrLocked = errors.New("database file is in use by another process")
 
+// ErrWAL is returned when DuckDB cannot replay the database's write-ahead
+// log (FILE.wal) at open: the file is left as it is, and
+// `analytics recover` copies what the main file holds into a new one.
+var ErrWAL = errors.New("database write-ahead log cannot be replayed")
+
 // Store is an open Nianbao database.
 type Store struct {
 	db   *sql.DB
@@ -45,6 +53,8 @@ type Store struct {
 	// read-only snapshot is taken as it is).
 	registryLoaded bool
 	readOnly       bool
+	// creating: the file is a new database not yet named (see create).
+	creating bool
 	// reg is the registry with this database's units, built on demand.
 	regMu sync.Mutex
 	reg   *registry.Registry
@@ -66,7 +76,38 @@ func Open(path string) (*Store, error) {
 				return nil, fmt.Errorf("open database %s: %w", path, err)
 			}
 		}
+		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+			if err := create(path); err != nil {
+				return nil, err
+			}
+		}
 	}
+	s, err := openMigrated(path, false)
+	if err != nil {
+		return nil, err
+	}
+	db := s.db
+	if err := s.backfillAgencies(context.Background()); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: place reports in the registry: %w", path, err)
+	}
+	if err := s.fillFigures(context.Background()); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: fill report figures: %w", path, err)
+	}
+	// What the two above wrote (registry rows, agency ids, figures) is not
+	// left in the log; with nothing new DuckDB has nothing to write.
+	if err := s.checkpoint(context.Background()); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// openMigrated connects to path and applies the pending migrations, each
+// followed by a CHECKPOINT unless creating: a file being created is only
+// named once closed (which checkpoints it), so a kill loses nothing.
+func openMigrated(path string, creating bool) (*Store, error) {
 	connector, err := duckdb.NewConnector(path, nil)
 	if err != nil {
 		return nil, friendly(path, err)
@@ -76,29 +117,115 @@ func Open(path string) (*Store, error) {
 		db.Close()
 		return nil, friendly(path, err)
 	}
-	s := &Store{db: db, path: path}
+	s := &Store{db: db, path: path, creating: creating}
 	if err := s.migrate(context.Background()); err != nil {
 		db.Close()
 		return nil, friendly(path, err)
 	}
-	if err := s.backfillAgencies(context.Background()); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open database %s: place reports in the registry: %w", path, err)
-	}
-	if err := s.fillFigures(context.Background()); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open database %s: fill report figures: %w", path, err)
-	}
 	return s, nil
 }
 
-// friendly turns DuckDB's lock error into a sentence a clerk can act on.
+// create makes a new database at path whole or not at all: the schema is
+// built and checkpointed in a temporary file beside it, which then takes
+// the name. DuckDB 1.5 cannot replay a write-ahead log holding the DDL of
+// a database created in it (report_id_seq defaults, the view): a process
+// killed before its first checkpoint left a file that never opened again.
+func create(path string) error {
+	removeStaleCreates(path)
+	// A log without its database (the file deleted, its .wal not) would be
+	// replayed into the new one: it is kept aside, untouched.
+	if _, err := os.Stat(path + ".wal"); err == nil {
+		aside := path + ".wal.orphan-" + time.Now().Format("20060102-150405")
+		if err := os.Rename(path+".wal", aside); err != nil {
+			return fmt.Errorf("create database %s: %w", path, err)
+		}
+		slog.Warn("a write-ahead log without its database was set aside", "db", path, "wal", aside)
+	}
+	tmp := fmt.Sprintf("%s.creating-%d", path, os.Getpid())
+	removeDB(tmp)
+	s, err := openMigrated(tmp, true)
+	if err != nil {
+		removeDB(tmp)
+		return err
+	}
+	if err := s.Close(); err != nil {
+		removeDB(tmp)
+		return fmt.Errorf("create database %s: %w", path, err)
+	}
+	defer removeDB(tmp)
+	// Link fails if another process created path meanwhile: its file wins.
+	if err := os.Link(tmp, path); err != nil && !errors.Is(err, os.ErrExist) {
+		if err := os.Rename(tmp, path); err != nil {
+			return fmt.Errorf("create database %s: %w", path, err)
+		}
+	}
+	return nil
+}
+
+// removeStaleCreates removes the temporary files of creates killed midway:
+// those whose process is gone.
+func removeStaleCreates(path string) {
+	stale, _ := filepath.Glob(path + ".creating-*")
+	for _, f := range stale {
+		pid, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(f, path+".creating-"), ".wal"))
+		if err != nil || processAlive(pid) {
+			continue
+		}
+		os.Remove(f)
+	}
+}
+
+// processAlive tells whether a process of this id runs (signal 0 checks
+// without sending anything).
+func processAlive(pid int) bool {
+	p, err := os.FindProcess(pid)
+	return err == nil && p.Signal(syscall.Signal(0)) == nil
+}
+
+// removeDB removes a database file and its write-ahead log.
+func removeDB(path string) {
+	os.Remove(path)
+	os.Remove(path + ".wal")
+}
+
+// checkpoint writes the write-ahead log into the database file, so no
+// schema change and no first bulk load is left for a replay.
+func (s *Store) checkpoint(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, "CHECKPOINT"); err != nil {
+		return fmt.Errorf("checkpoint %s: %w", s.path, err)
+	}
+	return nil
+}
+
+// friendly turns DuckDB's lock error into a sentence a clerk can act on,
+// and a log it cannot replay into one naming the way out.
 func friendly(path string, err error) error {
 	msg := err.Error()
 	if strings.Contains(msg, "Could not set lock") || strings.Contains(msg, "Conflicting lock") {
 		return fmt.Errorf("%w: %s is held by another Nianbao process (probably `analytics serve`); stop it, or send the reports to the running server with POST /api/v1/reports (数据库文件正被另一个进程占用)", ErrLocked, path)
 	}
+	if strings.Contains(msg, "replaying WAL") {
+		return &walError{path: path, detail: firstLine(msg)}
+	}
 	return fmt.Errorf("open database %s: %w", path, err)
+}
+
+// walError is ErrWAL with the file: a sentence in Chinese and English
+// naming the way out, and DuckDB's own line for whoever digs further.
+type walError struct{ path, detail string }
+
+func (e *walError) Error() string {
+	return fmt.Sprintf("数据库 %[1]s 的预写日志 %[1]s.wal 无法重放（上次写入时进程可能被强行终止），本程序没有改动这两个文件。请运行 analytics recover --db %[1]s：它把主文件中已保存的内容复制到一个新文件，并列出 .wal 中没能恢复的内容。"+
+		"(The database %[1]s cannot replay its write-ahead log %[1]s.wal; both files were left untouched. Run `analytics recover --db %[1]s`.) DuckDB: %[2]s", e.path, e.detail)
+}
+
+func (e *walError) Is(target error) bool { return target == ErrWAL }
+
+// firstLine is the first line of a message (DuckDB adds paragraphs of
+// advice for its own developers after an internal error).
+func firstLine(msg string) string {
+	line, _, _ := strings.Cut(msg, "\n")
+	return line
 }
 
 // DB gives read access to the database for the query package.
@@ -158,6 +285,13 @@ func (s *Store) migrate(ctx context.Context) error {
 			return err
 		}
 		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("migration %s: %w", base, err)
+		}
+		// No DDL is left in the write-ahead log (see create).
+		if s.creating {
+			continue
+		}
+		if err := s.checkpoint(ctx); err != nil {
 			return fmt.Errorf("migration %s: %w", base, err)
 		}
 	}

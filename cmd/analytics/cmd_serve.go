@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"syscall"
 	"time"
@@ -85,6 +86,11 @@ type serveConfig struct {
 	readHeaderTimeout, readTimeout, writeTimeout, idleTimeout time.Duration
 	// parser reads uploads; nil means the ingest package.
 	parser api.Parser
+	// Issue 20: a backup every backupEvery (0: none) into backupDir
+	// ("": <db dir>/backups), the newest backupKeep kept.
+	backupEvery time.Duration
+	backupKeep  int
+	backupDir   string
 }
 
 func runServe(args []string, stdout, stderr io.Writer) int {
@@ -104,6 +110,9 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&cfg.maxConns, "max-conns", 0, "connections held in all (default: below the process's file limit)")
 	fs.StringVar(&cfg.sheet, "sheet", "", "score sheet, YAML or JSON, of every county an admin chose none for (default: the shipped assess/scoresheet.json)")
 	fs.StringVar(&cfg.deadlines, "deadlines", "", "publication deadlines, YAML or JSON (default: the shipped assess/deadlines.json)")
+	fs.DurationVar(&cfg.backupEvery, "backup-every", 0, "make a backup (as analytics backup) this often, e.g. 24h (default 0: none)")
+	fs.IntVar(&cfg.backupKeep, "backup-keep", 7, "periodic backups kept, the newest")
+	fs.StringVar(&cfg.backupDir, "backup-dir", "", "folder of the periodic backups (default: backups beside the database)")
 	memMB := fs.Int("mem-limit-mb", defaultMemLimitMB, "soft memory limit of the server, in MB, when GOMEMLIMIT is not set")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -175,6 +184,11 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 	_, statErr := os.Stat(cfg.db)
 	fresh := errors.Is(statErr, os.ErrNotExist) && !cfg.readOnly
 	var st *store.Store
+	if fresh {
+		if err := buildSampleDB(ctx, cfg.db, cfg.sample, sheet, log); err != nil {
+			return err
+		}
+	}
 	if cfg.readOnly {
 		st, err = store.OpenReadOnly(cfg.db)
 	} else {
@@ -185,10 +199,13 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 	}
 	defer st.Close()
 	st.SetServerSheet(sheet)
-	if fresh {
-		if err := buildFromSample(ctx, st, cfg.sample, log); err != nil {
-			return err
+	if cfg.backupEvery > 0 {
+		dir := cfg.backupDir
+		if dir == "" {
+			dir = filepath.Join(filepath.Dir(cfg.db), "backups")
 		}
+		log.Info("periodic backups", "every", cfg.backupEvery, "keep", cfg.backupKeep, "dir", dir)
+		go backupEvery(ctx, st, dir, cfg.backupEvery, cfg.backupKeep, log)
 	}
 	if n, err := document.RemoveStaleTemp("", staleTempAge); err == nil && n > 0 {
 		log.Info("removed temporary files left by a killed parse", "files", n)
@@ -289,6 +306,34 @@ func newServerOn(st *store.Store, q *query.Service, opts api.Options, log *slog.
 		return site.Gate(r)
 	}
 	return r
+}
+
+// buildSampleDB builds a new database from the sample in a temporary file
+// beside db, renamed to db once complete: an interrupted first start
+// (`make run` stopped, the machine killed) leaves no half-built database
+// that the next start would take for a built one.
+func buildSampleDB(ctx context.Context, db, sample string, sheet store.ServerSheet, log *slog.Logger) error {
+	tmp := db + ".building"
+	os.Remove(tmp) // left by a start that was killed
+	os.Remove(tmp + ".wal")
+	st, err := store.Open(tmp)
+	if err != nil {
+		return err
+	}
+	st.SetServerSheet(sheet) // the sample's checks use the server's sheet
+	err = buildFromSample(ctx, st, sample, log)
+	if cerr := st.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, db)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		os.Remove(tmp + ".wal")
+		return fmt.Errorf("build %s from %s: %w", db, sample, err)
+	}
+	return nil
 }
 
 // buildFromSample fills a new database with the sample reports.

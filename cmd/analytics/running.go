@@ -99,9 +99,15 @@ func heldAdvice(db string, err error, page, route string) string {
 // fetchParquet asks the running server for the Parquet export and unpacks
 // it into dir; it returns the number of files written.
 func fetchParquet(base, dir string) (int, error) {
+	return fetchTar(http.MethodGet, base, "/api/v1/export/parquet", dir)
+}
+
+// fetchTar asks the running server for a tar (an export, a backup) and
+// unpacks it into dir; it returns the number of files written.
+func fetchTar(method, base, path, dir string) (int, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/v1/export/parquet", nil)
+	req, _ := http.NewRequestWithContext(ctx, method, base+path, nil)
 	if tok := os.Getenv("ANALYTICS_TOKEN"); tok != "" {
 		req.Header.Set("Authorization", "Bearer "+tok)
 	}
@@ -111,7 +117,11 @@ func fetchParquet(base, dir string) (int, error) {
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return 0, fmt.Errorf("%s/api/v1/export/parquet: %d", base, resp.StatusCode)
+		var e struct {
+			Error struct{ Message string } `json:"error"`
+		}
+		json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&e)
+		return 0, fmt.Errorf("%s%s: %d %s", base, path, resp.StatusCode, e.Error.Message)
 	}
 	tr := tar.NewReader(resp.Body)
 	n := 0
@@ -121,11 +131,11 @@ func fetchParquet(base, dir string) (int, error) {
 			return n, nil
 		}
 		if err != nil {
-			return n, fmt.Errorf("the server's export was cut short: %w", err)
+			return n, fmt.Errorf("the server's answer was cut short: %w", err)
 		}
 		name := filepath.FromSlash(h.Name)
 		if !filepath.IsLocal(name) || h.Typeflag != tar.TypeReg {
-			return n, fmt.Errorf("the server's export holds an unexpected entry %q", h.Name)
+			return n, fmt.Errorf("the server's answer holds an unexpected entry %q", h.Name)
 		}
 		p := filepath.Join(dir, name)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {

@@ -87,7 +87,15 @@ func TestCommandsWhileServing(t *testing.T) {
 			[]string{base + "/web/reports/1#correct", "PUT /api/v1/reports/1/cells/t3.new.total"}},
 		{"ingest says where", []string{"ingest", "--db", db, file}, 1, nil, []string{base + "/web/upload", "POST /api/v1/reports"}},
 		{"export through the server", []string{"export", "--db", db, "--parquet", filepath.Join(dir, "out")}, 0, []string{"cells written", "from the server"}, nil},
+		// ANALYTICS_TOKEN of this process is the server's admin token.
+		{"backup through the server", []string{"backup", "--db", db, "--out", filepath.Join(dir, "bk")}, 0, []string{"已备份", "报告 1 份", "审计记录 1 条"}, nil},
+		// Reading the held file in the server would drop its lock (POSIX
+		// locks go with any descriptor closed): the file is still held.
+		{"still held after the backup", []string{"ingest", "--db", db, file}, 1, nil, []string{base + "/web/upload"}},
+		{"restore the server's backup", []string{"restore", "--from", filepath.Join(dir, "bk"), "--db", filepath.Join(dir, "restored.duckdb")}, 0, []string{"与清单核对一致：报告 1 份"}, nil},
+		{"restore refuses the held file", []string{"restore", "--from", filepath.Join(dir, "bk"), "--db", db, "--force"}, 1, nil, []string{"请先停止它"}},
 	}
+	t.Setenv("ANALYTICS_TOKEN", "t0ken")
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			var out, errb bytes.Buffer
