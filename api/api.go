@@ -18,7 +18,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"nianbao/assess"
+	"nianbao/change"
 	"nianbao/internal/respcache"
 	"nianbao/query"
 	"nianbao/report"
@@ -69,6 +69,8 @@ type Options struct {
 	// WritesPerMinute bounds the writes (uploads, deletions, corrections,
 	// reviews) of one client address; 0 means no limit.
 	WritesPerMinute int
+	// Changes makes every write (package change); nil means one over st.
+	Changes *change.Service
 }
 
 type handler struct {
@@ -79,6 +81,7 @@ type handler struct {
 	slots   chan struct{}    // one per upload being read
 	limiter *writeLimiter    // nil: writes are not rate-limited
 	answers *respcache.Cache // finished GET answers (answercache.go)
+	ch      *change.Service  // every write goes through it
 }
 
 // New returns a Gin engine serving the API. Callers may add routes to it
@@ -99,7 +102,10 @@ func New(q *query.Service, st *store.Store, opts Options) *gin.Engine {
 	if opts.ParseTimeout <= 0 {
 		opts.ParseTimeout = DefaultParseTimeout
 	}
-	h := &handler{q: q, st: st, opts: opts, log: opts.Logger, slots: newParseSlots(opts.MaxParses), limiter: newWriteLimiter(opts.WritesPerMinute), answers: newAnswerCache()}
+	if opts.Changes == nil {
+		opts.Changes = change.New(st, opts.Logger)
+	}
+	h := &handler{q: q, st: st, opts: opts, log: opts.Logger, slots: newParseSlots(opts.MaxParses), limiter: newWriteLimiter(opts.WritesPerMinute), answers: newAnswerCache(), ch: opts.Changes}
 	r := gin.New()
 	r.Use(h.recover, h.secure)
 	r.MaxMultipartMemory = 8 << 20
@@ -375,15 +381,9 @@ func (h *handler) deleteReport(c *gin.Context) {
 		h.error(c, err)
 		return
 	}
-	_, county, year, keyErr := h.st.ReportKey(c.Request.Context(), id)
-	if err := h.st.DeleteWithReason(c.Request.Context(), id, c.GetString("who"), c.Query("reason")); err != nil {
-		h.error(c, err)
+	if err := h.ch.Delete(c.Request.Context(), h.actor(c), id, c.Query("reason")); err != nil {
+		h.changeError(c, err, h.error)
 		return
-	}
-	if keyErr == nil { // the next year's rule 5 and the county's copying change
-		if err := assess.RecheckCounty(c.Request.Context(), h.st, county, year, year+1, assess.DefaultSheet()); err != nil {
-			h.log.Error("assessment checks", "county", county, "err", err)
-		}
 	}
 	h.log.Info("report deleted", "id", id, "by", c.GetString("who"))
 	c.Status(http.StatusNoContent)
@@ -403,6 +403,11 @@ type Uploaded struct {
 	// Unchanged: the same document as the current version, nothing stored.
 	Unchanged bool   `json:"unchanged,omitempty"`
 	AgencyID  string `json:"agency_id"`
+	// Corrected counts the people's corrections laid over this version;
+	// ToReview names the cells whose corrections it reads differently:
+	// kept, not applied, 待复核.
+	Corrected int      `json:"corrections_kept"`
+	ToReview  []string `json:"corrections_to_review,omitempty"`
 }
 
 func (h *handler) uploadReport(c *gin.Context) {
@@ -492,15 +497,6 @@ func (h *handler) uploadReport(c *gin.Context) {
 			r.Year = year
 		}
 	}
-	if u, ok := c.Get("user"); ok {
-		// A clerk limited to a county or agency uploads only its reports.
-		for _, r := range reports {
-			if user := u.(User); !user.Covers(r.Agency, r.County) {
-				h.fail(c, http.StatusForbidden, "forbidden", fmt.Sprintf("%s只能上传%s的报告，%s 是%s%s的", user.Name, user.Scope, fh.Filename, r.County, r.Agency))
-				return
-			}
-		}
-	}
 	for _, r := range reports {
 		if r.Agency == "" || r.Year == 0 {
 			h.fail(c, http.StatusUnprocessableEntity, "unreadable",
@@ -509,25 +505,22 @@ func (h *handler) uploadReport(c *gin.Context) {
 		}
 	}
 	who := c.GetString("who")
-	// Issue 12: keep the document itself, so any cell can be opened at
-	// its place; a failure here loses the viewer, not the upload.
-	if _, err := h.st.KeepSource(ctx, fh.Filename, data, reports[0].Text); err != nil {
-		h.log.Error("keep source", "file", fh.Filename, "err", err)
+	// The original, the reports and their cells are stored together or
+	// not at all (change.Upload): a 201 means all of them are kept.
+	saved, err := h.ch.Upload(ctx, h.actor(c), change.Upload{File: fh.Filename, Data: data, Reports: reports,
+		Force: c.PostForm("force") == "1" || c.PostForm("force") == "true"})
+	if err != nil {
+		h.changeError(c, err, h.error)
+		return
 	}
 	out := []Uploaded{}
-	for _, r := range reports {
-		res, err := h.st.SaveWith(ctx, r, store.SaveOptions{Author: who, Force: c.PostForm("force") == "1" || c.PostForm("force") == "true"})
-		if err != nil {
-			h.error(c, err)
-			return
-		}
-		if err := assess.Saved(ctx, h.st, res.ID, r); err != nil {
-			h.log.Error("assessment checks", "id", res.ID, "err", err)
-		}
+	for _, s := range saved {
+		r, res := s.Report, s.SaveResult
 		h.log.Info("report uploaded", "id", res.ID, "agency", r.Agency, "county", r.County, "year", r.Year,
 			"file", fh.Filename, "replaced", res.Replaced, "findings", len(r.Findings), "by", who)
 		out = append(out, Uploaded{ID: res.ID, Replaced: res.Replaced, Previous: res.Previous, Report: r,
-			Version: res.Version, Current: res.Current, Held: res.Held, AgencyID: res.AgencyID, Unchanged: res.Unchanged})
+			Version: res.Version, Current: res.Current, Held: res.Held, AgencyID: res.AgencyID, Unchanged: res.Unchanged,
+			Corrected: res.Corrected, ToReview: res.Orphaned})
 	}
 	c.JSON(http.StatusCreated, gin.H{"uploaded_by": who, "reports": out})
 }
