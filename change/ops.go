@@ -67,7 +67,7 @@ func (s *Service) Upload(ctx context.Context, u User, in Upload) ([]Uploaded, er
 			return nil, &Forbidden{fmt.Sprintf("%s只能上传%s的报告，%s 是%s%s的", u.Name, u.Scope, in.File, r.County, r.Agency)}
 		}
 	}
-	what := "上传的文件 " + in.File
+	what := "上传的文件 " + in.File + " "
 	sum := sha256.Sum256(in.Data)
 	hash := hex.EncodeToString(sum[:])
 	had, err := s.st.HasSource(ctx, hash)

@@ -1,0 +1,166 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"nianbao/api"
+	"nianbao/query"
+	"nianbao/query/querytest"
+	"nianbao/report"
+	"nianbao/store"
+)
+
+// smallDisk mounts a tmpfs of the given size for a test and unmounts it
+// after; it skips the test where mounting is not allowed.
+func smallDisk(t *testing.T, size string) string {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("挂载 tmpfs 需要 root：跳过磁盘已满的测试")
+	}
+	dir := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size, "tmpfs", dir).CombinedOutput(); err != nil {
+		t.Skipf("无法挂载 tmpfs（%v：%s）：跳过磁盘已满的测试", err, out)
+	}
+	t.Cleanup(func() { exec.Command("umount", dir).Run() })
+	return dir
+}
+
+// fill takes the free space of dir's file system down to about leave
+// bytes with a file, and returns a function that frees it again.
+func fill(t *testing.T, dir string, leave int64) func() {
+	t.Helper()
+	var fs syscall.Statfs_t
+	if err := syscall.Statfs(dir, &fs); err != nil {
+		t.Fatal(err)
+	}
+	free := int64(fs.Bavail) * int64(fs.Bsize)
+	p := filepath.Join(dir, "filler")
+	if free > leave {
+		if err := os.WriteFile(p, make([]byte, free-leave), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return func() { os.Remove(p) }
+}
+
+func multipartUpload(t *testing.T, name string, data []byte, tok string) *http.Request {
+	t.Helper()
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	part, _ := mw.CreateFormFile("file", name)
+	part.Write(data)
+	mw.Close()
+	req := httptest.NewRequest(http.MethodPost, "/api/v1/reports", &b)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+tok)
+	return req
+}
+
+// TestUploadOnAFullDisk: an upload the disk has no room for is answered
+// 507 with a Chinese sentence — never 201 — and leaves neither the report
+// nor its original behind: whether the original itself does not fit, or
+// the original fits and the report after it does not.
+func TestUploadOnAFullDisk(t *testing.T) {
+	one := api.ParserFunc(func(_ context.Context, name string, _ []byte) ([]*report.Report, error) {
+		r := report.New(name)
+		r.Agency, r.County, r.Year, r.Edition, r.SHA256 = "乐至县满盘局", "乐至县", 2023, report.Edition2021, "full-"+name
+		r.Set("t3.new.total", 3, report.Source{Line: 1, Raw: "3"})
+		return []*report.Report{r}, nil
+	})
+	for _, tc := range []struct {
+		name  string
+		leave int64 // bytes left free before the upload
+		size  int   // bytes of the upload
+	}{
+		{"the original does not fit", 256 << 10, 3 << 20},
+		{"the original fits, its report does not", 1 << 20, 64 << 10},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := smallDisk(t, "12m")
+			path := filepath.Join(dir, "full.duckdb")
+			st, err := store.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h := api.New(query.New(st), st, api.Options{Tokens: map[string]string{token: "县政务公开办"}, Parser: one})
+			free := fill(t, dir, tc.leave)
+			data := bytes.Repeat([]byte("年报"), tc.size/len("年报"))
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, multipartUpload(t, "full.txt", data, token))
+			if w.Code != http.StatusInsufficientStorage || !strings.Contains(w.Body.String(), "磁盘空间不足") || !strings.Contains(w.Body.String(), "full.txt") {
+				t.Errorf("upload on a full disk: %d %s, want 507 saying 磁盘空间不足 and naming full.txt", w.Code, w.Body)
+			}
+			// The administrator frees the disk, then restarts the server.
+			free()
+			if err := st.Close(); err != nil {
+				t.Logf("close after freeing the disk: %v", err)
+			}
+			st, err = store.Open(path)
+			if err != nil {
+				t.Fatalf("reopen after freeing the disk: %v", err)
+			}
+			defer st.Close()
+			var reports, sources int
+			db := st.DB()
+			if err := db.QueryRow(`SELECT count(*) FROM reports`).Scan(&reports); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.QueryRow(`SELECT count(*) FROM source_documents`).Scan(&sources); err != nil {
+				t.Fatal(err)
+			}
+			if reports != 0 || sources != 0 {
+				t.Errorf("after a refused upload: %d reports, %d originals kept; want none", reports, sources)
+			}
+		})
+	}
+}
+
+// TestClerkCannotMoveAReportOut: a clerk of 乐至县 PATCHing a report of
+// 乐至县 into 示范县, or restoring or merging outside it, is refused 403
+// with a sentence; a correction value sent as a JSON string is refused.
+func TestClerkCannotMoveAReportOut(t *testing.T) {
+	st, ids := querytest.Seed(t)
+	h := api.New(query.New(st), st, api.Options{
+		Tokens: map[string]string{"c": "王"},
+		Users:  map[string]api.User{"c": {Name: "王", Role: api.RoleClerk, Scope: "乐至县"}},
+	})
+	le, shifan := ids[0], ids[3] // 乐至县劳动镇 2022, 示范县城关镇 2020
+	for _, tc := range []struct {
+		name, method, path, body string
+		status                   int
+		says                     string
+	}{
+		{"PATCH into another county", http.MethodPatch, fmt.Sprintf("/api/v1/reports/%d", le), `{"county": "示范县", "reason": "县写错"}`, 403, "示范县"},
+		{"PATCH another county's report", http.MethodPatch, fmt.Sprintf("/api/v1/reports/%d", shifan), `{"county": "乐至县", "reason": "县写错"}`, 403, "示范县"},
+		{"restore another county's report", http.MethodPost, fmt.Sprintf("/api/v1/reports/%d/versions/1/restore", shifan), `{"reason": "恢复"}`, 403, "示范县"},
+		{"merge agencies", http.MethodPost, "/api/v1/agencies/x/merge", `{"into": "y", "reason": "合并"}`, 403, "无权"},
+		{"value as a JSON string", http.MethodPut, fmt.Sprintf("/api/v1/reports/%d/cells/t3.new.total", le), `{"value": "12", "reason": "笔误"}`, 400, "JSON 数字"},
+		{"value as a JSON number", http.MethodPut, fmt.Sprintf("/api/v1/reports/%d/cells/t3.new.total", le), `{"value": 12, "reason": "笔误"}`, 200, "\"value\":12"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req := httptest.NewRequest(tc.method, tc.path, strings.NewReader(tc.body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer c")
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, req)
+			if w.Code != tc.status || !strings.Contains(w.Body.String(), tc.says) {
+				t.Errorf("%d %s, want %d saying %q", w.Code, w.Body, tc.status, tc.says)
+			}
+		})
+	}
+	_, county, _, err := st.ReportKey(context.Background(), le)
+	if err != nil || county != "乐至县" {
+		t.Errorf("the report is now in %q (%v)", county, err)
+	}
+}
