@@ -112,7 +112,7 @@ func (h *handler) restoreVersion(c *gin.Context) {
 	// The corrections the restored version reads differently are kept,
 	// not applied (待复核): the answer names them.
 	c.JSON(http.StatusOK, gin.H{"report_id": id, "current": v, "versions": vs,
-		"corrections_kept": res.Corrected, "corrections_to_review": res.Dropped})
+		"corrections_kept": res.Corrected, "corrections_to_review": append([]string{}, res.Dropped...)})
 }
 
 func (h *handler) diffVersions(c *gin.Context) {

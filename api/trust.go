@@ -41,16 +41,13 @@ func (h *handler) actor(c *gin.Context) User {
 // outside the actor's rights or scope, 507 for a full disk — and passes
 // any other error to the route's own mapping.
 func (h *handler) changeError(c *gin.Context, err error, other func(*gin.Context, error)) {
-	var df *change.DiskFull
-	switch {
-	case change.IsForbidden(err):
-		h.fail(c, http.StatusForbidden, "forbidden", err.Error())
-	case errors.As(err, &df):
-		h.log.Error("disk full", "path", c.Request.URL.Path, "err", err)
-		h.fail(c, http.StatusInsufficientStorage, "disk_full", df.Message())
-	case change.IsDiskFull(err):
-		h.log.Error("disk full", "path", c.Request.URL.Path, "err", err)
-		h.fail(c, http.StatusInsufficientStorage, "disk_full", (&change.DiskFull{What: "这项修改", Err: err}).Message())
+	status, code, msg := change.Explain(err)
+	switch status {
+	case http.StatusForbidden, http.StatusInsufficientStorage:
+		if status == http.StatusInsufficientStorage {
+			h.log.Error("disk full", "path", c.Request.URL.Path, "err", err)
+		}
+		h.fail(c, status, code, msg)
 	default:
 		other(c, err)
 	}

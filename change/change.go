@@ -16,11 +16,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"slices"
 	"strings"
 	"syscall"
 
 	"nianbao/assess"
+	"nianbao/query"
 	"nianbao/store"
 )
 
@@ -218,4 +220,37 @@ func failed(what string, err error) error {
 		return &DiskFull{What: what, Err: err}
 	}
 	return err
+}
+
+// Explain turns the error of a change into the answer a person gets: an
+// HTTP status, a code and a Chinese sentence. The API, the web pages and
+// the command line use it, so a refusal reads the same everywhere. An
+// error it does not know (a fault of the server) gives status 500 and a
+// sentence that hides the details (the caller logs them).
+func Explain(err error) (status int, code, message string) {
+	var ie *query.InputError
+	var df *DiskFull
+	switch {
+	case IsForbidden(err):
+		return http.StatusForbidden, "forbidden", err.Error()
+	case errors.As(err, &df):
+		return http.StatusInsufficientStorage, "disk_full", df.Message()
+	case IsDiskFull(err):
+		return http.StatusInsufficientStorage, "disk_full", (&DiskFull{What: "这项修改", Err: err}).Message()
+	case errors.As(err, &ie):
+		return http.StatusBadRequest, "bad_request", ie.Message
+	case errors.Is(err, store.ErrNoReason):
+		return http.StatusBadRequest, "bad_request", "这项修改必须写明理由"
+	case errors.Is(err, store.ErrUnknownCode):
+		return http.StatusBadRequest, "bad_request", "未知的单元格代码（见 /api/v1/codes）"
+	case errors.Is(err, store.ErrBadReview):
+		return http.StatusBadRequest, "bad_request", "复核结论应为 confirmed（确认）或 dismissed（驳回）"
+	case errors.Is(err, store.ErrNoCorrection):
+		return http.StatusNotFound, "not_found", "这个单元格没有可撤销的更正"
+	case errors.Is(err, store.ErrNotFound):
+		return http.StatusNotFound, "not_found", "没有这份报告或这个单位"
+	case errors.Is(err, store.ErrConflict), errors.Is(err, store.ErrBadPlace):
+		return http.StatusConflict, "conflict", err.Error()
+	}
+	return http.StatusInternalServerError, "internal", "服务器内部错误，已记录"
 }

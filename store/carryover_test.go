@@ -81,15 +81,15 @@ func carryOver(t *testing.T, save func(s *Store, r *report.Report) (SaveResult, 
 	if res2.Corrected != 1 || len(res2.Orphaned) != 1 || res2.Orphaned[0] != changed {
 		t.Errorf("save result: %d corrections kept, to review %v; want 1 kept, [%s] to review", res2.Corrected, res2.Orphaned, changed)
 	}
-	states := map[string]bool{}
+	states := map[string]string{}
 	for _, c := range got.Corrections {
-		states[c.Code] = c.Orphaned
+		states[c.Code] = c.State
+		if c.Orphaned != (c.State == CorrectionToReview) {
+			t.Errorf("correction of %s: orphaned %v but state %s", c.Code, c.Orphaned, c.State)
+		}
 	}
-	if o, ok := states[kept]; !ok || o {
-		t.Errorf("correction of %s: listed %v, orphaned %v; want listed and applied", kept, ok, o)
-	}
-	if o, ok := states[changed]; !ok || !o {
-		t.Errorf("correction of %s: listed %v, orphaned %v; want listed as 待复核", changed, ok, o)
+	if states[kept] != CorrectionApplied || states[changed] != CorrectionToReview {
+		t.Errorf("corrections listed as %v, want %s %s and %s %s", states, kept, CorrectionApplied, changed, CorrectionToReview)
 	}
 
 	// The identical document again: nothing stored, the count still true.

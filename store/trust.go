@@ -30,7 +30,16 @@ type Correction struct {
 	Author      string    `json:"author"`
 	CreatedAt   time.Time `json:"created_at"`
 	Orphaned    bool      `json:"orphaned"`
+	// State says it in Chinese: 已生效 (laid over the cell) or 待复核 (the
+	// current version reads the cell differently: kept, not applied).
+	State string `json:"state,omitempty"`
 }
+
+// Correction states.
+const (
+	CorrectionApplied  = "已生效"
+	CorrectionToReview = "待复核"
+)
 
 // AuditEntry is one human change.
 type AuditEntry struct {
@@ -234,6 +243,10 @@ func (s *Store) Corrections(ctx context.Context, id int64) ([]Correction, error)
 			return nil, err
 		}
 		c.ParsedValue = nullable(parsed)
+		c.State = CorrectionApplied
+		if c.Orphaned {
+			c.State = CorrectionToReview
+		}
 		out = append(out, c)
 	}
 	return out, rows.Err()

@@ -1,9 +1,11 @@
 // Package web serves the pages on which people change things: sign-in,
 // uploading reports, the 预检 check before publishing, correcting a cell,
 // reviewing a finding and the audit log. Pages are server-rendered forms
-// that work without JavaScript; each write goes through the JSON API of
-// package api in-process, with the bearer token the person signed in with,
-// so that the API's checks, roles and audit log are the only ones there are.
+// that work without JavaScript. A correction, an undo and a review call
+// package change as the signed-in person, as the API does, so its checks,
+// roles and audit log are the only ones there are; an upload still goes
+// through the JSON API in-process, whose parse admission (a bounded
+// number of files read at once, a time limit) it needs.
 package web
 
 import (
@@ -21,6 +23,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"nianbao/api"
+	"nianbao/change"
 	"nianbao/query"
 	"nianbao/store"
 )
@@ -40,12 +43,16 @@ type Options struct {
 	// SessionTTL is how long a sign-in lasts; 0 means DefaultSessionTTL.
 	SessionTTL time.Duration
 	Logger     *slog.Logger
+	// Changes makes the corrections, undos and reviews of the forms
+	// (package change, as the API does); nil means one over the store.
+	Changes *change.Service
 }
 
 type handler struct {
 	q        *query.Service
 	st       *store.Store
-	api      http.Handler // the engine the API is on: writes go through it
+	api      http.Handler    // the engine the API is on: uploads go through it
+	ch       *change.Service // every other write goes through it
 	opts     Options
 	log      *slog.Logger
 	sessions *sessions
@@ -75,7 +82,10 @@ func Mount(r *gin.Engine, q *query.Service, st *store.Store, opts Options) *Site
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	h := &handler{q: q, st: st, api: r, opts: opts, log: opts.Logger, sessions: newSessions(opts.SessionTTL), pages: map[string]*template.Template{}}
+	if opts.Changes == nil {
+		opts.Changes = change.New(st, opts.Logger)
+	}
+	h := &handler{q: q, st: st, api: r, ch: opts.Changes, opts: opts, log: opts.Logger, sessions: newSessions(opts.SessionTTL), pages: map[string]*template.Template{}}
 	for _, name := range pageNames {
 		h.pages[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html"))
 	}

@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"strconv"
 	"text/tabwriter"
 
 	"nianbao/change"
-	"nianbao/query"
 	"nianbao/store"
 )
 
@@ -63,20 +63,15 @@ func runCorrect(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// changeMessage is the sentence for a refused or failed change: the
-// Chinese message of a refusal as the API gives it, else the error.
+// changeMessage is the sentence for a refused or failed change, as the
+// API and the web pages give it (change.Explain); a fault of the server
+// keeps its details, since the person at the terminal is its operator.
 func changeMessage(err error) string {
-	var ie *query.InputError
-	var df *change.DiskFull
-	switch {
-	case errors.As(err, &ie):
-		return ie.Message
-	case errors.As(err, &df):
-		return df.Message()
-	case errors.Is(err, store.ErrNoReason):
-		return "更正必须写明理由（--reason）"
+	status, _, msg := change.Explain(err)
+	if status == http.StatusInternalServerError {
+		return err.Error()
 	}
-	return err.Error()
+	return msg
 }
 
 func runAudit(args []string, stdout, stderr io.Writer) int {
