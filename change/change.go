@@ -240,7 +240,7 @@ func Explain(err error) (status int, code, message string) {
 	case errors.As(err, &ie):
 		return http.StatusBadRequest, "bad_request", ie.Message
 	case errors.Is(err, store.ErrNoReason):
-		return http.StatusBadRequest, "bad_request", "这项修改必须写明理由"
+		return http.StatusBadRequest, "bad_request", "这项修改必须写明理由（reason）"
 	case errors.Is(err, store.ErrUnknownCode):
 		return http.StatusBadRequest, "bad_request", "未知的单元格代码（见 /api/v1/codes）"
 	case errors.Is(err, store.ErrBadReview):

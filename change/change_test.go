@@ -9,6 +9,7 @@ import (
 
 	"nianbao/assess"
 	"nianbao/change"
+	"nianbao/ingest"
 	"nianbao/query"
 	"nianbao/registry"
 	"nianbao/report"
@@ -154,6 +155,10 @@ func TestEveryWriteRunsTheStepsAfter(t *testing.T) {
 			_, err = s.ImportUnits(ctx, admin, "lezhi-units.csv", list)
 			return err
 		}, map[string]int{"乐至县": 2022}, func() []int64 { return nil }},
+		{"ingest", func(s *change.Service) error {
+			_, err := s.Ingest(ctx, admin, []string{"../data/sample"}, ingest.Meta{}, ingest.Options{}, nil)
+			return err
+		}, map[string]int{"示范县": 2024}, func() []int64 { return reportsOf(t, f.st, "示范县") }},
 		{"delete", func(s *change.Service) error {
 			return s.Delete(ctx, admin, f.anB, "重复上传")
 		}, map[string]int{"安岳县": 2020}, func() []int64 { return []int64{f.anB} }},
@@ -292,4 +297,26 @@ func TestNamesMadeCanonicalOnWrite(t *testing.T) {
 	if !query.IsInputError(err) || !strings.Contains(err.Error(), "机关名称最长 100 字") {
 		t.Errorf("a 10,000-character name: %v, want a refusal saying 最长", err)
 	}
+}
+
+// reportsOf lists the ids of a county's reports.
+func reportsOf(t *testing.T, st *store.Store, county string) []int64 {
+	t.Helper()
+	rows, err := st.DB().Query(`SELECT id FROM reports WHERE county = ? ORDER BY id`, county)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	if len(ids) == 0 {
+		t.Fatalf("no report of %s", county)
+	}
+	return ids
 }

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"nianbao/assess"
+	"nianbao/ingest"
 	"nianbao/query"
 	"nianbao/registry"
 	"nianbao/report"
@@ -420,3 +421,31 @@ func (s *Service) ImportUnits(ctx context.Context, u User, file string, units []
 
 // The years a registry import re-checks: every year a report may be of.
 const registryFrom, registryTo = 1990, 2100
+
+// Ingest reads and stores files and folders of reports in batches (package
+// ingest), as the command line does: the names the person gives (agency,
+// county) are made canonical, and the steps after a write run once at the
+// end for every report stored.
+func (s *Service) Ingest(ctx context.Context, u User, paths []string, meta ingest.Meta, opt ingest.Options, progress ingest.Progress) (ingest.Summary, error) {
+	if err := may(u, ActUpload); err != nil {
+		return ingest.Summary{}, err
+	}
+	var err error
+	if meta.Agency, err = Name("agency", meta.Agency); err != nil {
+		return ingest.Summary{}, err
+	}
+	if meta.County, err = Name("county", meta.County); err != nil {
+		return ingest.Summary{}, err
+	}
+	if u.Scope != "" && u.Role != RoleAdmin && meta.County != u.Scope && meta.Agency != u.Scope {
+		// A batch reads many documents: only one whose place the person
+		// states, and states within their scope, may be ingested by them.
+		return ingest.Summary{}, &Forbidden{fmt.Sprintf("%s只能导入%s的报告：请写明所属县（区）或机关", u.Name, u.Scope)}
+	}
+	opt.Author = u.Name
+	opt.After = func(ctx context.Context, ids []int64, spans []assess.CountySpan) {
+		s.after(ctx, Affected{Op: "ingest", Actor: u.Name, Reports: ids, Spans: spans, Detail: fmt.Sprintf("%d reports", len(ids))})
+	}
+	sum, err := ingest.IngestPathsWith(ctx, s.st, paths, meta, opt, progress)
+	return sum, failed("导入的报告", err)
+}

@@ -463,6 +463,10 @@ type Options struct {
 	// stores each report in its own transaction (store.SaveWith), the way
 	// an upload is stored.
 	BatchSize int
+	// After, when set, is called once at the end with the reports stored
+	// and the counties and years they touch, instead of the assessment's
+	// re-check here: package change passes its steps after a write.
+	After func(ctx context.Context, ids []int64, spans []assess.CountySpan)
 }
 
 // DefaultBatchSize is the reports per transaction when Options leave it 0.
@@ -515,12 +519,17 @@ func StoreResults(ctx context.Context, st *store.Store, results <-chan Result, t
 	// The assessment's cross-report checks run once per county at the end,
 	// over the years stored, rather than once per report.
 	touched := map[string][2]int{}
+	var stored []int64 // the reports whose current rows this ingest wrote
 	defer func() {
 		spans := make([]assess.CountySpan, 0, len(touched))
 		for county, years := range touched {
 			spans = append(spans, assess.CountySpan{County: county, From: years[0], To: years[1] + 1})
 		}
 		sort.Slice(spans, func(i, j int) bool { return spans[i].County < spans[j].County })
+		if opt.After != nil {
+			opt.After(ctx, stored, spans)
+			return
+		}
 		if err := assess.RecheckCounties(ctx, st, spans, assess.DefaultSheet()); err != nil {
 			slog.Error("assessment checks", "counties", len(spans), "err", err)
 		}
@@ -547,6 +556,7 @@ func StoreResults(ctx context.Context, st *store.Store, results <-chan Result, t
 		}
 		y[1] = max(y[1], r.Year)
 		touched[r.County] = y
+		stored = append(stored, saved.ID)
 		sum.Stored++
 		if saved.Replaced {
 			sum.Replaced++
