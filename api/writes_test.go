@@ -3,6 +3,8 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"mime/multipart"
 	"net/http"
@@ -163,4 +165,95 @@ func TestClerkCannotMoveAReportOut(t *testing.T) {
 	if err != nil || county != "乐至县" {
 		t.Errorf("the report is now in %q (%v)", county, err)
 	}
+}
+
+// cellsParser reads "code=value" lines; the hash is the file's.
+func cellsParser(_ context.Context, name string, data []byte) ([]*report.Report, error) {
+	r := report.New(name)
+	r.Agency, r.County, r.Year, r.Edition = "乐至县审计局", "乐至县", 2023, report.Edition2021
+	r.SHA256 = fmt.Sprintf("%x", sha256.Sum256(data))
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		code, v, _ := strings.Cut(line, "=")
+		var f float64
+		if _, err := fmt.Sscan(v, &f); err != nil {
+			return nil, err
+		}
+		r.Set(code, f, report.Source{Line: 1, Raw: v})
+	}
+	return []*report.Report{r}, nil
+}
+
+// TestCorrectionsSurviveAChangedUpload uploads a report, corrects two
+// cells, uploads a CHANGED document (one corrected cell reads differently,
+// another uncorrected cell changed) and then the identical one: the answer
+// counts the corrections really kept and names the one to review, and the
+// report shows the kept correction applied and the other as 待复核.
+func TestCorrectionsSurviveAChangedUpload(t *testing.T) {
+	st, _ := querytest.Seed(t)
+	h := api.New(query.New(st), st, api.Options{Tokens: map[string]string{token: "县政务公开办"}, Parser: api.ParserFunc(cellsParser)})
+	do := func(req *http.Request) *httptest.ResponseRecorder {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		return w
+	}
+	type answer struct {
+		Reports []struct {
+			ID        int64    `json:"id"`
+			Unchanged bool     `json:"unchanged"`
+			Kept      int      `json:"corrections_kept"`
+			ToReview  []string `json:"corrections_to_review"`
+		} `json:"reports"`
+	}
+	upload := func(body string) answer {
+		t.Helper()
+		w := do(multipartUpload(t, "shenji.txt", []byte(body), token))
+		var a answer
+		if w.Code != http.StatusCreated || json.Unmarshal(w.Body.Bytes(), &a) != nil || len(a.Reports) != 1 {
+			t.Fatalf("upload: %d %s", w.Code, w.Body)
+		}
+		return a
+	}
+	first := upload("t3.new.natural=5\nt3.new.commercial=5\nt3.new.research=5")
+	id := first.Reports[0].ID
+	for code, v := range map[string]string{"t3.new.natural": "50", "t3.new.commercial": "60"} {
+		req := httptest.NewRequest(http.MethodPut, fmt.Sprintf("/api/v1/reports/%d/cells/%s", id, code), strings.NewReader(`{"value": `+v+`, "reason": "原表笔误"}`))
+		req.Header.Set("Authorization", "Bearer "+token)
+		if w := do(req); w.Code != http.StatusOK {
+			t.Fatalf("correct %s: %d %s", code, w.Code, w.Body)
+		}
+	}
+	check := func(when string, a answer, unchanged bool) {
+		t.Helper()
+		got := a.Reports[0]
+		if got.Unchanged != unchanged || got.Kept != 1 || !unchanged && (len(got.ToReview) != 1 || got.ToReview[0] != "t3.new.commercial") {
+			t.Errorf("%s: answer %+v, want unchanged=%v, 1 correction kept, t3.new.commercial to review", when, got, unchanged)
+		}
+		w := do(httptest.NewRequest(http.MethodGet, fmt.Sprintf("/api/v1/reports/%d", id), nil))
+		var d struct {
+			Cells       map[string]float64 `json:"cells"`
+			Corrections []struct {
+				Code  string `json:"code"`
+				State string `json:"state"`
+			} `json:"corrections"`
+		}
+		if err := json.Unmarshal(w.Body.Bytes(), &d); err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]float64{"t3.new.natural": 50, "t3.new.commercial": 7, "t3.new.research": 8}
+		for code, v := range want {
+			if d.Cells[code] != v {
+				t.Errorf("%s: %s = %v, want %v", when, code, d.Cells[code], v)
+			}
+		}
+		states := map[string]string{}
+		for _, c := range d.Corrections {
+			states[c.Code] = c.State
+		}
+		if states["t3.new.natural"] != "已生效" || states["t3.new.commercial"] != "待复核" {
+			t.Errorf("%s: corrections %v, want natural 已生效 and commercial 待复核", when, states)
+		}
+	}
+	changed := "t3.new.natural=5\nt3.new.commercial=7\nt3.new.research=8"
+	check("changed document", upload(changed), false)
+	check("identical document", upload(changed), true)
 }
