@@ -17,6 +17,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"nianbao/api"
+	"nianbao/change"
 	"nianbao/dashboards"
 	"nianbao/ingest"
 	"nianbao/ingest/document"
@@ -236,6 +237,9 @@ func newServerWith(st *store.Store, opts api.Options, log *slog.Logger, private 
 // analytics bench --latency empties its cache between requests.
 func newServerOn(st *store.Store, q *query.Service, opts api.Options, log *slog.Logger, private bool, dash ...dashboards.Option) http.Handler {
 	gin.SetMode(gin.ReleaseMode)
+	if opts.Changes == nil {
+		opts.Changes = change.New(st, log) // one for the API and the pages
+	}
 	r := api.New(q, st, opts)
 	dashboards.Mount(r, q, dash...)
 	dashboards.MountAssessment(r, q, st, dash...)
@@ -247,7 +251,7 @@ func newServerOn(st *store.Store, q *query.Service, opts api.Options, log *slog.
 		}
 		users[tok] = u
 	}
-	site := web.Mount(r, q, st, web.Options{Users: users, Parser: opts.Parser, Logger: log})
+	site := web.Mount(r, q, st, web.Options{Users: users, Parser: opts.Parser, Logger: log, Changes: opts.Changes})
 	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/dashboards/") })
 	if private {
 		return site.Gate(r)
@@ -262,7 +266,8 @@ func buildFromSample(ctx context.Context, st *store.Store, dir string, log *slog
 		return nil
 	}
 	log.Info("new database: ingesting sample reports", "db", st.Path(), "sample", dir)
-	sum, err := ingest.IngestPaths(ctx, st, []string{dir}, ingest.Meta{}, nil)
+	// No author: the sample is not a person's upload (no audit rows).
+	sum, err := change.New(st, log).Ingest(ctx, change.Admin(""), []string{dir}, ingest.Meta{}, ingest.Options{}, nil)
 	if err != nil {
 		return fmt.Errorf("ingest %s: %w", dir, err)
 	}
