@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
-	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -56,19 +55,6 @@ func fill(t *testing.T, dir string, leave int64) func() {
 	return func() { os.Remove(p) }
 }
 
-func multipartUpload(t *testing.T, name string, data []byte, tok string) *http.Request {
-	t.Helper()
-	var b bytes.Buffer
-	mw := multipart.NewWriter(&b)
-	part, _ := mw.CreateFormFile("file", name)
-	part.Write(data)
-	mw.Close()
-	req := httptest.NewRequest(http.MethodPost, "/api/v1/reports", &b)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+tok)
-	return req
-}
-
 // TestUploadOnAFullDisk: an upload the disk has no room for is answered
 // 507 with a Chinese sentence — never 201 — and leaves neither the report
 // nor its original behind: whether the original itself does not fit, or
@@ -99,7 +85,7 @@ func TestUploadOnAFullDisk(t *testing.T) {
 			free := fill(t, dir, tc.leave)
 			data := bytes.Repeat([]byte("年报"), tc.size/len("年报"))
 			w := httptest.NewRecorder()
-			h.ServeHTTP(w, multipartUpload(t, "full.txt", data, token))
+			h.ServeHTTP(w, upload(t, "full.txt", data, "Bearer "+token))
 			if w.Code != http.StatusInsufficientStorage || !strings.Contains(w.Body.String(), "磁盘空间不足") || !strings.Contains(w.Body.String(), "full.txt") {
 				t.Errorf("upload on a full disk: %d %s, want 507 saying 磁盘空间不足 and naming full.txt", w.Code, w.Body)
 			}
@@ -204,16 +190,16 @@ func TestCorrectionsSurviveAChangedUpload(t *testing.T) {
 			ToReview  []string `json:"corrections_to_review"`
 		} `json:"reports"`
 	}
-	upload := func(body string) answer {
+	send := func(body string) answer {
 		t.Helper()
-		w := do(multipartUpload(t, "shenji.txt", []byte(body), token))
+		w := do(upload(t, "shenji.txt", []byte(body), "Bearer "+token))
 		var a answer
 		if w.Code != http.StatusCreated || json.Unmarshal(w.Body.Bytes(), &a) != nil || len(a.Reports) != 1 {
 			t.Fatalf("upload: %d %s", w.Code, w.Body)
 		}
 		return a
 	}
-	first := upload("t3.new.natural=5\nt3.new.commercial=5\nt3.new.research=5")
+	first := send("t3.new.natural=5\nt3.new.commercial=5\nt3.new.research=5")
 	id := first.Reports[0].ID
 	for code, v := range map[string]string{"t3.new.natural": "50", "t3.new.commercial": "60"} {
 		req := httptest.NewRequest(http.MethodPut, fmt.Sprintf("/api/v1/reports/%d/cells/%s", id, code), strings.NewReader(`{"value": `+v+`, "reason": "原表笔误"}`))
@@ -254,6 +240,6 @@ func TestCorrectionsSurviveAChangedUpload(t *testing.T) {
 		}
 	}
 	changed := "t3.new.natural=5\nt3.new.commercial=7\nt3.new.research=8"
-	check("changed document", upload(changed), false)
-	check("identical document", upload(changed), true)
+	check("changed document", send(changed), false)
+	check("identical document", send(changed), true)
 }

@@ -124,18 +124,30 @@ func (s *Service) report(ctx context.Context, u User, id int64) (agency, county 
 	return agency, county, year, nil
 }
 
+// prelude validates and authorizes a change of one stored report: the
+// actor's role allows action, the reason (or comment) is within bounds,
+// and the report is within the actor's scope. It returns the reason
+// trimmed and the counties and years the change touches.
+func (s *Service) prelude(ctx context.Context, u User, action string, id int64, field, reason string) (string, assess.CountySpan, error) {
+	if err := may(u, action); err != nil {
+		return "", assess.CountySpan{}, err
+	}
+	reason, err := text(field, reason)
+	if err != nil {
+		return "", assess.CountySpan{}, err
+	}
+	_, county, year, err := s.report(ctx, u, id)
+	if err != nil {
+		return "", assess.CountySpan{}, err
+	}
+	return reason, span(county, year), nil
+}
+
 // Correct lays a person's value over a cell. raw is the value as written
 // (JSONValue has already refused a JSON string); it is checked by
 // CorrectionValue against the report's edition.
 func (s *Service) Correct(ctx context.Context, u User, id int64, code, raw, reason string) (store.Correction, error) {
-	if err := may(u, ActCorrect); err != nil {
-		return store.Correction{}, err
-	}
-	reason, err := text("reason", reason)
-	if err != nil {
-		return store.Correction{}, err
-	}
-	_, county, year, err := s.report(ctx, u, id)
+	reason, sp, err := s.prelude(ctx, u, ActCorrect, id, "reason", reason)
 	if err != nil {
 		return store.Correction{}, err
 	}
@@ -151,20 +163,13 @@ func (s *Service) Correct(ctx context.Context, u User, id int64, code, raw, reas
 	if err != nil {
 		return c, failed("更正", err)
 	}
-	s.after(ctx, Affected{Op: "correct", Actor: u.Name, Reports: []int64{id}, Spans: []assess.CountySpan{span(county, year)}, Detail: code})
+	s.after(ctx, Affected{Op: "correct", Actor: u.Name, Reports: []int64{id}, Spans: []assess.CountySpan{sp}, Detail: code})
 	return c, nil
 }
 
 // Undo takes a correction off a cell.
 func (s *Service) Undo(ctx context.Context, u User, id int64, code, reason string) (store.Correction, error) {
-	if err := may(u, ActCorrect); err != nil {
-		return store.Correction{}, err
-	}
-	reason, err := text("reason", reason)
-	if err != nil {
-		return store.Correction{}, err
-	}
-	_, county, year, err := s.report(ctx, u, id)
+	reason, sp, err := s.prelude(ctx, u, ActCorrect, id, "reason", reason)
 	if err != nil {
 		return store.Correction{}, err
 	}
@@ -172,47 +177,33 @@ func (s *Service) Undo(ctx context.Context, u User, id int64, code, reason strin
 	if err != nil {
 		return c, failed("撤销更正", err)
 	}
-	s.after(ctx, Affected{Op: "undo", Actor: u.Name, Reports: []int64{id}, Spans: []assess.CountySpan{span(county, year)}, Detail: code})
+	s.after(ctx, Affected{Op: "undo", Actor: u.Name, Reports: []int64{id}, Spans: []assess.CountySpan{sp}, Detail: code})
 	return c, nil
 }
 
 // Review records an assessor's conclusion on a finding.
 func (s *Service) Review(ctx context.Context, u User, id int64, index int, state, comment string) error {
-	if err := may(u, ActReview); err != nil {
-		return err
-	}
-	comment, err := text("comment", comment)
-	if err != nil {
-		return err
-	}
-	_, county, year, err := s.report(ctx, u, id)
+	comment, sp, err := s.prelude(ctx, u, ActReview, id, "comment", comment)
 	if err != nil {
 		return err
 	}
 	if err := s.st.ReviewFinding(ctx, id, index, state, comment, u.Name); err != nil {
 		return failed("复核", err)
 	}
-	s.after(ctx, Affected{Op: "review", Actor: u.Name, Reports: []int64{id}, Spans: []assess.CountySpan{span(county, year)}, Detail: fmt.Sprintf("finding %d %s", index, state)})
+	s.after(ctx, Affected{Op: "review", Actor: u.Name, Reports: []int64{id}, Spans: []assess.CountySpan{sp}, Detail: fmt.Sprintf("finding %d %s", index, state)})
 	return nil
 }
 
 // Delete removes a report's current rows (its versions stay).
 func (s *Service) Delete(ctx context.Context, u User, id int64, reason string) error {
-	if err := may(u, ActAdmin); err != nil {
-		return err
-	}
-	reason, err := text("reason", reason)
-	if err != nil {
-		return err
-	}
-	_, county, year, err := s.report(ctx, u, id)
+	reason, sp, err := s.prelude(ctx, u, ActAdmin, id, "reason", reason)
 	if err != nil {
 		return err
 	}
 	if err := s.st.DeleteWithReason(ctx, id, u.Name, reason); err != nil {
 		return failed("删除", err)
 	}
-	s.after(ctx, Affected{Op: "delete", Actor: u.Name, Reports: []int64{id}, Spans: []assess.CountySpan{span(county, year)}})
+	s.after(ctx, Affected{Op: "delete", Actor: u.Name, Reports: []int64{id}, Spans: []assess.CountySpan{sp}})
 	return nil
 }
 
@@ -221,14 +212,7 @@ func (s *Service) Delete(ctx context.Context, u User, id int64, reason string) e
 // not applied, and come back when a version that reads as they expect is
 // current again (restoring the later version undoes the restore).
 func (s *Service) Restore(ctx context.Context, u User, id int64, version int, reason string) (store.RestoreResult, error) {
-	if err := may(u, ActCorrect); err != nil {
-		return store.RestoreResult{}, err
-	}
-	reason, err := text("reason", reason)
-	if err != nil {
-		return store.RestoreResult{}, err
-	}
-	_, county, year, err := s.report(ctx, u, id)
+	reason, sp, err := s.prelude(ctx, u, ActCorrect, id, "reason", reason)
 	if err != nil {
 		return store.RestoreResult{}, err
 	}
@@ -249,7 +233,7 @@ func (s *Service) Restore(ctx context.Context, u User, id int64, version int, re
 	if err != nil {
 		return res, failed("版本恢复", err)
 	}
-	s.after(ctx, Affected{Op: "restore", Actor: u.Name, Reports: []int64{id}, Spans: []assess.CountySpan{span(county, year)}, Detail: fmt.Sprintf("v%d, %d corrections to review", version, len(res.Dropped))})
+	s.after(ctx, Affected{Op: "restore", Actor: u.Name, Reports: []int64{id}, Spans: []assess.CountySpan{sp}, Detail: fmt.Sprintf("v%d, %d corrections to review", version, len(res.Dropped))})
 	return res, nil
 }
 
