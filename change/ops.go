@@ -183,14 +183,16 @@ func (s *Service) Undo(ctx context.Context, u User, id int64, code, reason strin
 
 // Review records an assessor's conclusion on a finding.
 func (s *Service) Review(ctx context.Context, u User, id int64, index int, state, comment string) error {
-	comment, sp, err := s.prelude(ctx, u, ActReview, id, "comment", comment)
+	comment, _, err := s.prelude(ctx, u, ActReview, id, "comment", comment)
 	if err != nil {
 		return err
 	}
 	if err := s.st.ReviewFinding(ctx, id, index, state, comment, u.Name); err != nil {
 		return failed("复核", err)
 	}
-	s.after(ctx, Affected{Op: "review", Actor: u.Name, Reports: []int64{id}, Spans: []assess.CountySpan{sp}, Detail: fmt.Sprintf("finding %d %s", index, state)})
+	// A review changes no input of the cross-report checks (the score
+	// sheet reads it when scoring): nothing to re-check.
+	s.after(ctx, Affected{Op: "review", Actor: u.Name, Reports: []int64{id}, Detail: fmt.Sprintf("finding %d %s", index, state)})
 	return nil
 }
 
@@ -351,7 +353,9 @@ func (s *Service) MarkFiling(ctx context.Context, u User, agencyID string, year 
 	if err := s.st.MarkFiling(ctx, agencyID, year, state, comment, u.Name); err != nil {
 		return failed("报送标记", err)
 	}
-	aff := Affected{Op: "filing", Actor: u.Name, Spans: []assess.CountySpan{span(a.County, year)}, Detail: agencyID}
+	// A filing mark is read when the filing list is built, by no check:
+	// nothing to re-check.
+	aff := Affected{Op: "filing", Actor: u.Name, Detail: agencyID}
 	if rs, err := s.st.AgencyReports(ctx, agencyID); err == nil {
 		for _, r := range rs {
 			if r.Year == year {
