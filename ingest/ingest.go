@@ -444,6 +444,9 @@ type Summary struct {
 	Skipped []string `json:"skipped,omitempty"`
 	// Held are versions stored but not made current, with the reason.
 	Held []string `json:"held,omitempty"`
+	// ToReview are people's corrections a new version reads differently:
+	// kept, not applied (待复核), one line each.
+	ToReview []string `json:"corrections_to_review,omitempty"`
 	// Conflicts are files of this batch claiming an agency and year that
 	// an earlier file of the batch already claimed.
 	Conflicts []string `json:"conflicts,omitempty"`
@@ -557,6 +560,9 @@ func StoreResults(ctx context.Context, st *store.Store, results <-chan Result, t
 		y[1] = max(y[1], r.Year)
 		touched[r.County] = y
 		stored = append(stored, saved.ID)
+		for _, code := range saved.Orphaned {
+			sum.ToReview = append(sum.ToReview, fmt.Sprintf("%s: 报告 %d 单元格 %s 的人工更正与新版本原文不符，已保留未套用", q.path, saved.ID, code))
+		}
 		sum.Stored++
 		if saved.Replaced {
 			sum.Replaced++
@@ -721,6 +727,9 @@ func (s Summary) WriteSummary(w io.Writer) {
 	}
 	for _, f := range s.Held {
 		fmt.Fprintf(w, "  暂缓 %s\n", f)
+	}
+	for _, f := range s.ToReview {
+		fmt.Fprintf(w, "  待复核 %s\n", f)
 	}
 	for _, f := range s.Conflicts {
 		fmt.Fprintf(w, "  冲突 %s\n", f)
