@@ -87,6 +87,13 @@ type handler struct {
 // New returns a Gin engine serving the API. Callers may add routes to it
 // (the dashboards mount themselves this way).
 func New(q *query.Service, st *store.Store, opts Options) *gin.Engine {
+	r, _ := NewServer(q, st, opts)
+	return r
+}
+
+// NewServer is New with the API's reading of uploads, for the pages of the
+// same server (package web) to store uploads as POST /reports does.
+func NewServer(q *query.Service, st *store.Store, opts Options) (*gin.Engine, *Uploads) {
 	if opts.MaxUpload <= 0 {
 		opts.MaxUpload = DefaultMaxUpload
 	}
@@ -110,7 +117,7 @@ func New(q *query.Service, st *store.Store, opts Options) *gin.Engine {
 	r.Use(h.recover, h.secure)
 	r.MaxMultipartMemory = 8 << 20
 	routes(r, h)
-	return r
+	return r, &Uploads{h: h}
 }
 
 // routes lists every route of the API.
@@ -450,77 +457,27 @@ func (h *handler) uploadReport(c *gin.Context) {
 		h.error(c, fmt.Errorf("read upload: %w", err))
 		return
 	}
-	ctx := c.Request.Context()
-	reports, err := h.parseBounded(ctx, fh.Filename, data)
-	switch {
-	case errors.Is(err, errBusy):
-		h.busy(c)
-		return
-	case ctx.Err() != nil:
-		h.log.Info("upload abandoned by its client", "file", fh.Filename, "err", ctx.Err())
-		c.Abort()
-		return
-	case errors.Is(err, context.DeadlineExceeded):
-		h.log.Warn("upload parse timed out", "file", fh.Filename, "timeout", h.opts.ParseTimeout)
-		h.fail(c, http.StatusUnprocessableEntity, "unreadable", fmt.Sprintf("无法读取 %s：读取用时超过上限 %d 秒，已停止", fh.Filename, int(h.opts.ParseTimeout/time.Second)))
-		return
-	case isNotReport(err):
-		h.log.Info("upload is not a report", "file", fh.Filename, "err", err)
-		h.fail(c, http.StatusUnprocessableEntity, "not_report", fmt.Sprintf("%s 不是年度报告：%s", fh.Filename, publicMessage(err)))
-		return
-	case err != nil:
-		h.log.Info("upload unreadable", "file", fh.Filename, "err", err)
-		h.fail(c, http.StatusUnprocessableEntity, "unreadable", fmt.Sprintf("无法读取 %s：%s", fh.Filename, publicMessage(err)))
-		return
-	}
-	if len(reports) == 0 {
-		h.fail(c, http.StatusUnprocessableEntity, "unreadable", fmt.Sprintf("在 %s 中没有找到年度报告", fh.Filename))
-		return
-	}
-	// Form fields agency, county and year override what the text says, as
-	// the CLI's flags do (a report that never names itself: 我局…).
-	year := 0
-	if y := strings.TrimSpace(c.PostForm("year")); y != "" {
-		if year, err = strconv.Atoi(y); err != nil || year < 1990 || year > 2100 {
-			h.error(c, &query.InputError{Field: "year", Message: fmt.Sprintf("表单字段 year 应为年份，收到 %q", y)})
-			return
-		}
-	}
-	for _, r := range reports {
-		if v := strings.TrimSpace(c.PostForm("agency")); v != "" {
-			r.Agency = v
-		}
-		if v := strings.TrimSpace(c.PostForm("county")); v != "" {
-			r.County = v
-		}
-		if year != 0 {
-			r.Year = year
-		}
-	}
-	for _, r := range reports {
-		if r.Agency == "" || r.Year == 0 {
-			h.fail(c, http.StatusUnprocessableEntity, "unreadable",
-				fmt.Sprintf("读到了 %s，但无法判断是哪个机关哪一年的报告（机关 %q，年度 %d）", fh.Filename, r.Agency, r.Year))
-			return
-		}
+	fields := map[string]string{}
+	for _, k := range []string{"agency", "county", "year", "force"} {
+		fields[k] = c.PostForm(k)
 	}
 	who := c.GetString("who")
-	// The original, the reports and their cells are stored together or
-	// not at all (change.Upload): a 201 means all of them are kept.
-	saved, err := h.ch.Upload(ctx, h.actor(c), change.Upload{File: fh.Filename, Data: data, Reports: reports,
-		Force: c.PostForm("force") == "1" || c.PostForm("force") == "true"})
-	if err != nil {
+	out, err := h.store(c.Request.Context(), h.actor(c), fh.Filename, data, fields)
+	var re *ReadError
+	switch {
+	case errors.As(err, &re) && re.Status == http.StatusServiceUnavailable:
+		h.busy(c)
+		return
+	case errors.As(err, &re):
+		h.fail(c, re.Status, re.Code, re.Message)
+		return
+	case c.Request.Context().Err() != nil:
+		h.log.Info("upload abandoned by its client", "file", fh.Filename, "err", c.Request.Context().Err())
+		c.Abort()
+		return
+	case err != nil:
 		h.changeError(c, err, h.error)
 		return
-	}
-	out := []Uploaded{}
-	for _, s := range saved {
-		r, res := s.Report, s.SaveResult
-		h.log.Info("report uploaded", "id", res.ID, "agency", r.Agency, "county", r.County, "year", r.Year,
-			"file", fh.Filename, "replaced", res.Replaced, "findings", len(r.Findings), "by", who)
-		out = append(out, Uploaded{ID: res.ID, Replaced: res.Replaced, Previous: res.Previous, Report: r,
-			Version: res.Version, Current: res.Current, Held: res.Held, AgencyID: res.AgencyID, Unchanged: res.Unchanged,
-			Corrected: res.Corrected, ToReview: res.Orphaned})
 	}
 	c.JSON(http.StatusCreated, gin.H{"uploaded_by": who, "reports": out})
 }

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"errors"
 	"net/http"
 
@@ -69,10 +68,3 @@ func isNotReport(err error) bool {
 // bodyOwnLimit are the routes of package web that take files and bound
 // their bodies themselves (several uploads in one form).
 var bodyOwnLimit = map[string]bool{"/web/upload": true, "/web/check": true}
-
-type passedOn struct{}
-
-// PassedOn marks a request that a page of this server sends on to the API
-// in-process: the page's own request was already counted by the write
-// limit, so this one is not counted again. A client cannot set it.
-func PassedOn(ctx context.Context) context.Context { return context.WithValue(ctx, passedOn{}, true) }

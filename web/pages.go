@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/subtle"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -137,40 +136,35 @@ func (h *handler) uploadOne(c *gin.Context, fh *multipart.FileHeader, fields map
 	fail := func(state, reason string) []uploadRow {
 		return []uploadRow{{File: fh.Filename, State: state, Label: uploadLabels[state], Reason: reason}}
 	}
+	if h.opts.Uploads == nil {
+		return fail("failed", "本服务器未配置上传")
+	}
 	f, err := fh.Open()
 	if err != nil {
 		return fail("failed", "读取上传的文件出错")
 	}
-	defer f.Close()
-	var b bytes.Buffer
-	mw := multipart.NewWriter(&b)
-	part, _ := mw.CreateFormFile("file", fh.Filename)
-	if _, err := io.Copy(part, f); err != nil {
+	data, err := io.ReadAll(f)
+	f.Close()
+	if err != nil {
 		return fail("failed", "读取上传的文件出错")
 	}
-	for k, v := range fields {
-		mw.WriteField(k, v)
-	}
-	mw.Close()
-	rep := h.callAPI(c, http.MethodPost, "/api/v1/reports", mw.FormDataContentType(), &b)
-	if rep.status != http.StatusCreated {
-		var e api.ErrorBody
-		json.Unmarshal(rep.body.Bytes(), &e)
-		msg := e.Error.Message
-		if msg == "" {
-			msg = fmt.Sprintf("服务器答复 %d", rep.status)
-		}
-		if e.Error.Code == "not_report" {
-			return fail("not_report", msg)
+	// Stored as POST /reports stores it, by a direct call: the same
+	// reading, checks, roles and audit, without sending the file again.
+	saved, err := h.opts.Uploads.Store(c.Request.Context(), current(c).user, fh.Filename, data, fields)
+	var re *api.ReadError
+	switch {
+	case errors.As(err, &re) && re.Code == "not_report":
+		return fail("not_report", re.Message)
+	case errors.As(err, &re):
+		return fail("failed", re.Message)
+	case err != nil:
+		status, _, msg := change.Explain(err)
+		if status == http.StatusInternalServerError {
+			h.log.Error("web upload", "file", fh.Filename, "err", err)
 		}
 		return fail("failed", msg)
 	}
-	var ok struct {
-		Reports []api.Uploaded `json:"reports"`
-	}
-	if err := json.Unmarshal(rep.body.Bytes(), &ok); err != nil {
-		return fail("failed", "服务器的答复无法读取")
-	}
+	ok := struct{ Reports []api.Uploaded }{saved}
 	var rows []uploadRow
 	for _, u := range ok.Reports {
 		r := uploadRow{File: fh.Filename, ID: u.ID, Version: u.Version, State: "stored"}

@@ -1,11 +1,10 @@
 // Package web serves the pages on which people change things: sign-in,
 // uploading reports, the 预检 check before publishing, correcting a cell,
 // reviewing a finding and the audit log. Pages are server-rendered forms
-// that work without JavaScript. A correction, an undo and a review call
-// package change as the signed-in person, as the API does, so its checks,
-// roles and audit log are the only ones there are; an upload still goes
-// through the JSON API in-process, whose parse admission (a bounded
-// number of files read at once, a time limit) it needs.
+// that work without JavaScript. Each write calls package change as the
+// signed-in person, as the API does, so its checks, roles and audit log
+// are the only ones there are; an upload is read by the API's own reading
+// (api.Uploads: its parse admission, its form fields) by a direct call.
 package web
 
 import (
@@ -46,13 +45,16 @@ type Options struct {
 	// Changes makes the corrections, undos and reviews of the forms
 	// (package change, as the API does); nil means one over the store.
 	Changes *change.Service
+	// Uploads stores the files of the upload form as POST /reports does
+	// (api.NewServer gives it); nil: the form answers that uploads are
+	// not set up.
+	Uploads *api.Uploads
 }
 
 type handler struct {
 	q        *query.Service
 	st       *store.Store
-	api      http.Handler    // the engine the API is on: uploads go through it
-	ch       *change.Service // every other write goes through it
+	ch       *change.Service // the forms' writes go through it
 	opts     Options
 	log      *slog.Logger
 	sessions *sessions
@@ -85,7 +87,7 @@ func Mount(r *gin.Engine, q *query.Service, st *store.Store, opts Options) *Site
 	if opts.Changes == nil {
 		opts.Changes = change.New(st, opts.Logger)
 	}
-	h := &handler{q: q, st: st, api: r, ch: opts.Changes, opts: opts, log: opts.Logger, sessions: newSessions(opts.SessionTTL), pages: map[string]*template.Template{}}
+	h := &handler{q: q, st: st, ch: opts.Changes, opts: opts, log: opts.Logger, sessions: newSessions(opts.SessionTTL), pages: map[string]*template.Template{}}
 	for _, name := range pageNames {
 		h.pages[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html"))
 	}
@@ -191,37 +193,4 @@ func (h *handler) page(c *gin.Context, status int, name string, d pageData) {
 	c.Header("Cache-Control", "no-store")
 	c.Header("X-Frame-Options", "DENY")
 	c.Data(status, "text/html; charset=utf-8", b.Bytes())
-}
-
-// apiReply is the API's answer to an in-process call.
-type apiReply struct {
-	status int
-	header http.Header
-	body   bytes.Buffer
-}
-
-func (a *apiReply) Header() http.Header         { return a.header }
-func (a *apiReply) Write(b []byte) (int, error) { return a.body.Write(b) }
-func (a *apiReply) WriteHeader(s int) {
-	if a.status == 0 {
-		a.status = s
-	}
-}
-
-// callAPI sends a request to the API as the signed-in person.
-func (h *handler) callAPI(c *gin.Context, method, path, contentType string, body io.Reader) *apiReply {
-	req, _ := http.NewRequestWithContext(api.PassedOn(c.Request.Context()), method, path, body)
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	if ss := current(c); ss != nil {
-		req.Header.Set("Authorization", "Bearer "+ss.token)
-	}
-	req.RemoteAddr = c.Request.RemoteAddr
-	rep := &apiReply{header: http.Header{}}
-	h.api.ServeHTTP(rep, req)
-	if rep.status == 0 {
-		rep.status = http.StatusOK
-	}
-	return rep
 }

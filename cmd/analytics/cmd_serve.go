@@ -240,7 +240,7 @@ func newServerOn(st *store.Store, q *query.Service, opts api.Options, log *slog.
 	if opts.Changes == nil {
 		opts.Changes = change.New(st, log) // one for the API and the pages
 	}
-	r := api.New(q, st, opts)
+	r, uploads := api.NewServer(q, st, opts)
 	dashboards.Mount(r, q, dash...)
 	dashboards.MountAssessment(r, q, st, dash...)
 	users := map[string]api.User{}
@@ -251,7 +251,7 @@ func newServerOn(st *store.Store, q *query.Service, opts api.Options, log *slog.
 		}
 		users[tok] = u
 	}
-	site := web.Mount(r, q, st, web.Options{Users: users, Parser: opts.Parser, Logger: log, Changes: opts.Changes})
+	site := web.Mount(r, q, st, web.Options{Users: users, Parser: opts.Parser, Logger: log, Changes: opts.Changes, Uploads: uploads})
 	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/dashboards/") })
 	if private {
 		return site.Gate(r)
