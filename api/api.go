@@ -18,7 +18,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"nianbao/assess"
+	"nianbao/change"
 	"nianbao/internal/respcache"
 	"nianbao/query"
 	"nianbao/report"
@@ -78,6 +78,8 @@ type Options struct {
 	// ExportDir keeps the Parquet export of the current data; "" makes a
 	// temporary folder at the first export.
 	ExportDir string
+	// Changes makes every write (package change); nil means one over st.
+	Changes *change.Service
 }
 
 type handler struct {
@@ -92,11 +94,19 @@ type handler struct {
 	// per-address limit (nil: none).
 	parquet       *parquetCache
 	exportLimiter *writeLimiter
+	ch            *change.Service // every write goes through it
 }
 
 // New returns a Gin engine serving the API. Callers may add routes to it
 // (the dashboards mount themselves this way).
 func New(q *query.Service, st *store.Store, opts Options) *gin.Engine {
+	r, _ := NewServer(q, st, opts)
+	return r
+}
+
+// NewServer is New with the API's reading of uploads, for the pages of the
+// same server (package web) to store uploads as POST /reports does.
+func NewServer(q *query.Service, st *store.Store, opts Options) (*gin.Engine, *Uploads) {
 	if opts.MaxUpload <= 0 {
 		opts.MaxUpload = DefaultMaxUpload
 	}
@@ -112,20 +122,23 @@ func New(q *query.Service, st *store.Store, opts Options) *gin.Engine {
 	if opts.ParseTimeout <= 0 {
 		opts.ParseTimeout = DefaultParseTimeout
 	}
+	if opts.Changes == nil {
+		opts.Changes = change.New(st, opts.Logger)
+	}
 	if opts.Throttle == nil {
 		opts.Throttle = NewThrottle()
 	}
 	if opts.ExportsPerMinute == 0 {
 		opts.ExportsPerMinute = DefaultExportsPerMinute
 	}
-	h := &handler{q: q, st: st, opts: opts, log: opts.Logger, limiter: newWriteLimiter(opts.WritesPerMinute), answers: newAnswerCache(),
+	h := &handler{q: q, st: st, opts: opts, log: opts.Logger, limiter: newWriteLimiter(opts.WritesPerMinute), answers: newAnswerCache(), ch: opts.Changes,
 		parquet: &parquetCache{dir: opts.ExportDir}, exportLimiter: newRateLimiter(opts.ExportsPerMinute, opts.ExportsPerMinute)}
 	h.adm, h.opts.Parser = admissionOf(opts)
 	r := gin.New()
 	r.Use(h.recover, h.secure)
 	r.MaxMultipartMemory = 8 << 20
 	routes(r, h)
-	return r
+	return r, &Uploads{h: h}
 }
 
 // routes lists every route of the API.
@@ -413,15 +426,9 @@ func (h *handler) deleteReport(c *gin.Context) {
 		h.error(c, err)
 		return
 	}
-	_, county, year, keyErr := h.st.ReportKey(c.Request.Context(), id)
-	if err := h.st.DeleteWithReason(c.Request.Context(), id, c.GetString("who"), c.Query("reason")); err != nil {
-		h.error(c, err)
+	if err := h.ch.Delete(c.Request.Context(), h.actor(c), id, c.Query("reason")); err != nil {
+		h.changeError(c, err, h.error)
 		return
-	}
-	if keyErr == nil { // the next year's rule 5 and the county's copying change
-		if err := assess.RecheckCounty(c.Request.Context(), h.st, county, year, year+1, nil); err != nil {
-			h.log.Error("assessment checks", "county", county, "err", err)
-		}
 	}
 	h.log.Info("report deleted", "id", id, "by", c.GetString("who"))
 	c.Status(http.StatusNoContent)
@@ -441,6 +448,11 @@ type Uploaded struct {
 	// Unchanged: the same document as the current version, nothing stored.
 	Unchanged bool   `json:"unchanged,omitempty"`
 	AgencyID  string `json:"agency_id"`
+	// Corrected counts the people's corrections laid over this version;
+	// ToReview names the cells whose corrections it reads differently:
+	// kept, not applied, 待复核.
+	Corrected int      `json:"corrections_kept"`
+	ToReview  []string `json:"corrections_to_review,omitempty"`
 }
 
 func (h *handler) uploadReport(c *gin.Context) {
@@ -483,89 +495,27 @@ func (h *handler) uploadReport(c *gin.Context) {
 		h.error(c, fmt.Errorf("read upload: %w", err))
 		return
 	}
-	ctx := c.Request.Context()
-	reports, err := h.parseBounded(ctx, fh.Filename, data)
-	switch {
-	case errors.Is(err, errBusy):
-		h.busy(c)
-		return
-	case ctx.Err() != nil:
-		h.log.Info("upload abandoned by its client", "file", fh.Filename, "err", ctx.Err())
-		c.Abort()
-		return
-	case errors.Is(err, context.DeadlineExceeded):
-		h.log.Warn("upload parse timed out", "file", fh.Filename, "timeout", h.opts.ParseTimeout)
-		h.fail(c, http.StatusUnprocessableEntity, "unreadable", fmt.Sprintf("无法读取 %s：读取用时超过上限 %d 秒，已停止", fh.Filename, int(h.opts.ParseTimeout/time.Second)))
-		return
-	case isNotReport(err):
-		h.log.Info("upload is not a report", "file", fh.Filename, "err", err)
-		h.fail(c, http.StatusUnprocessableEntity, "not_report", fmt.Sprintf("%s 不是年度报告：%s", fh.Filename, publicMessage(err)))
-		return
-	case err != nil:
-		h.log.Info("upload unreadable", "file", fh.Filename, "err", err)
-		h.fail(c, http.StatusUnprocessableEntity, "unreadable", fmt.Sprintf("无法读取 %s：%s", fh.Filename, publicMessage(err)))
-		return
-	}
-	if len(reports) == 0 {
-		h.fail(c, http.StatusUnprocessableEntity, "unreadable", fmt.Sprintf("在 %s 中没有找到年度报告", fh.Filename))
-		return
-	}
-	// Form fields agency, county and year override what the text says, as
-	// the CLI's flags do (a report that never names itself: 我局…).
-	year := 0
-	if y := strings.TrimSpace(c.PostForm("year")); y != "" {
-		if year, err = strconv.Atoi(y); err != nil || year < 1990 || year > 2100 {
-			h.error(c, &query.InputError{Field: "year", Message: fmt.Sprintf("表单字段 year 应为年份，收到 %q", y)})
-			return
-		}
-	}
-	for _, r := range reports {
-		if v := strings.TrimSpace(c.PostForm("agency")); v != "" {
-			r.Agency = v
-		}
-		if v := strings.TrimSpace(c.PostForm("county")); v != "" {
-			r.County = v
-		}
-		if year != 0 {
-			r.Year = year
-		}
-	}
-	if u, ok := c.Get("user"); ok {
-		// A clerk limited to a county or agency uploads only its reports.
-		for _, r := range reports {
-			if user := u.(User); !user.Covers(r.Agency, r.County) {
-				h.fail(c, http.StatusForbidden, "forbidden", fmt.Sprintf("%s只能上传%s的报告，%s 是%s%s的", user.Name, user.Scope, fh.Filename, r.County, r.Agency))
-				return
-			}
-		}
-	}
-	for _, r := range reports {
-		if r.Agency == "" || r.Year == 0 {
-			h.fail(c, http.StatusUnprocessableEntity, "unreadable",
-				fmt.Sprintf("读到了 %s，但无法判断是哪个机关哪一年的报告（机关 %q，年度 %d）", fh.Filename, r.Agency, r.Year))
-			return
-		}
+	fields := map[string]string{}
+	for _, k := range []string{"agency", "county", "year", "force"} {
+		fields[k] = c.PostForm(k)
 	}
 	who := c.GetString("who")
-	// Issue 12: keep the document itself, so any cell can be opened at
-	// its place; a failure here loses the viewer, not the upload.
-	if _, err := h.st.KeepSource(ctx, fh.Filename, data, reports[0].Text); err != nil {
-		h.log.Error("keep source", "file", fh.Filename, "err", err)
-	}
-	out := []Uploaded{}
-	for _, r := range reports {
-		res, err := h.st.SaveWith(ctx, r, store.SaveOptions{Author: who, Force: c.PostForm("force") == "1" || c.PostForm("force") == "true"})
-		if err != nil {
-			h.error(c, err)
-			return
-		}
-		if err := assess.Saved(ctx, h.st, res.ID, r); err != nil {
-			h.log.Error("assessment checks", "id", res.ID, "err", err)
-		}
-		h.log.Info("report uploaded", "id", res.ID, "agency", r.Agency, "county", r.County, "year", r.Year,
-			"file", fh.Filename, "replaced", res.Replaced, "findings", len(r.Findings), "by", who)
-		out = append(out, Uploaded{ID: res.ID, Replaced: res.Replaced, Previous: res.Previous, Report: r,
-			Version: res.Version, Current: res.Current, Held: res.Held, AgencyID: res.AgencyID, Unchanged: res.Unchanged})
+	out, err := h.store(c.Request.Context(), h.actor(c), fh.Filename, data, fields)
+	var re *ReadError
+	switch {
+	case errors.As(err, &re) && re.Status == http.StatusServiceUnavailable:
+		h.busy(c)
+		return
+	case errors.As(err, &re):
+		h.fail(c, re.Status, re.Code, re.Message)
+		return
+	case c.Request.Context().Err() != nil:
+		h.log.Info("upload abandoned by its client", "file", fh.Filename, "err", c.Request.Context().Err())
+		c.Abort()
+		return
+	case err != nil:
+		h.changeError(c, err, h.error)
+		return
 	}
 	c.JSON(http.StatusCreated, gin.H{"uploaded_by": who, "reports": out})
 }

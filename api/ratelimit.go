@@ -87,7 +87,7 @@ func (l *writeLimiter) allow(client string) (bool, time.Duration) {
 // writes (every method but GET, HEAD and OPTIONS), before any token is
 // checked or any body read.
 func (h *handler) limitWrites(c *gin.Context) bool {
-	if h.limiter == nil || c.Request.Context().Value(passedOn{}) != nil {
+	if h.limiter == nil {
 		return true
 	}
 	switch c.Request.Method {

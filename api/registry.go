@@ -99,8 +99,9 @@ func (h *handler) restoreVersion(c *gin.Context) {
 		h.error(c, &query.InputError{Field: "reason", Message: `请求体应为 JSON：{"reason": "恢复理由"}`})
 		return
 	}
-	if err := h.st.Restore(c.Request.Context(), id, v, c.GetString("who"), req.Reason); err != nil {
-		h.registryError(c, err)
+	res, err := h.ch.Restore(c.Request.Context(), h.actor(c), id, v, req.Reason)
+	if err != nil {
+		h.changeError(c, err, h.registryError)
 		return
 	}
 	h.log.Info("version restored", "id", id, "version", v, "by", c.GetString("who"))
@@ -109,7 +110,10 @@ func (h *handler) restoreVersion(c *gin.Context) {
 		h.error(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"report_id": id, "current": v, "versions": vs})
+	// The corrections the restored version reads differently are kept,
+	// not applied (待复核): the answer names them.
+	c.JSON(http.StatusOK, gin.H{"report_id": id, "current": v, "versions": vs,
+		"corrections_kept": res.Corrected, "corrections_to_review": append([]string{}, res.Dropped...)})
 }
 
 func (h *handler) diffVersions(c *gin.Context) {
@@ -155,9 +159,9 @@ func (h *handler) updateMeta(c *gin.Context) {
 		h.error(c, &query.InputError{Field: "body", Message: `请求体应为 JSON：{"agency": "…", "county": "…", "year": 2023, "reason": "修改理由"}（至少一项）`})
 		return
 	}
-	err = h.st.UpdateMeta(c.Request.Context(), id, store.MetaChange{Agency: req.Agency, County: req.County, Year: req.Year}, c.GetString("who"), req.Reason)
+	err = h.ch.UpdateMeta(c.Request.Context(), h.actor(c), id, store.MetaChange{Agency: req.Agency, County: req.County, Year: req.Year}, req.Reason)
 	if err != nil {
-		h.registryError(c, err)
+		h.changeError(c, err, h.registryError)
 		return
 	}
 	h.log.Info("report metadata changed", "id", id, "by", c.GetString("who"))
@@ -241,8 +245,8 @@ func (h *handler) mergeAgency(c *gin.Context) {
 		h.error(c, &query.InputError{Field: "into", Message: `请求体应为 JSON：{"into": "保留的单位编号", "reason": "合并理由"}`})
 		return
 	}
-	if err := h.st.MergeAgencies(c.Request.Context(), c.Param("id"), req.Into, c.GetString("who"), req.Reason); err != nil {
-		h.registryError(c, err)
+	if err := h.ch.Merge(c.Request.Context(), h.actor(c), c.Param("id"), req.Into, req.Reason); err != nil {
+		h.changeError(c, err, h.registryError)
 		return
 	}
 	h.log.Info("agencies merged", "from", c.Param("id"), "into", req.Into, "by", c.GetString("who"))
@@ -309,7 +313,7 @@ func (h *handler) filing(c *gin.Context) {
 		h.error(c, err)
 		return
 	}
-	f, err := assess.FilingList(c.Request.Context(), h.st, place, year, levels, assess.DefaultSheet())
+	f, err := assess.FilingList(c.Request.Context(), h.st, place, year, levels, nil) // each county its own sheet's deadlines
 	if err != nil {
 		h.registryError(c, err)
 		return
@@ -349,12 +353,12 @@ func (h *handler) markFiling(c *gin.Context) {
 		h.error(c, &query.InputError{Field: "body", Message: `请求体应为 JSON：{"state": "unpublished", "comment": "核实经过（何时查看了哪个网站）"}`})
 		return
 	}
-	if err := h.st.MarkFiling(c.Request.Context(), c.Param("agency"), year, req.State, req.Comment, c.GetString("who")); err != nil {
+	if err := h.ch.MarkFiling(c.Request.Context(), h.actor(c), c.Param("agency"), year, req.State, req.Comment); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			h.fail(c, http.StatusNotFound, "not_found", "没有这个单位："+c.Param("agency"))
 			return
 		}
-		h.registryError(c, err)
+		h.changeError(c, err, h.registryError)
 		return
 	}
 	h.log.Info("filing marked", "agency", c.Param("agency"), "year", year, "state", req.State, "by", c.GetString("who"))

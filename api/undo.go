@@ -6,7 +6,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"nianbao/assess"
 	"nianbao/store"
 )
 
@@ -28,21 +27,14 @@ func (h *handler) undoCorrection(c *gin.Context) {
 		h.bodyError(c, err, "reason", `请求体应为 JSON：{"reason": "撤销理由"}`)
 		return
 	}
-	if err := checkText("reason", req.Reason); err != nil {
-		h.error(c, err)
-		return
-	}
-	corr, err := h.st.UndoCorrection(c.Request.Context(), id, c.Param("code"), req.Reason, c.GetString("who"))
+	corr, err := h.ch.Undo(c.Request.Context(), h.actor(c), id, c.Param("code"), req.Reason)
 	switch {
 	case errors.Is(err, store.ErrNoCorrection):
 		h.fail(c, http.StatusNotFound, "not_found", "单元格 "+c.Param("code")+" 没有可撤销的更正")
 		return
 	case err != nil:
-		h.trustError(c, err)
+		h.changeError(c, err, h.trustError)
 		return
-	}
-	if err := assess.Recheck(c.Request.Context(), h.st, id); err != nil {
-		h.log.Error("assessment checks", "id", id, "err", err)
 	}
 	h.log.Info("correction undone", "id", id, "code", corr.Code, "by", corr.Author)
 	c.JSON(http.StatusOK, corr)

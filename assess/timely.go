@@ -56,10 +56,23 @@ func LevelOfRegistry(l registry.Level) string {
 // FilingList is the one list of bodies expected to report (store.Filing)
 // with the sheet's deadlines: /api/v1/filing, the county page and the
 // assessment all read it, so they count the same expected, filed, late
-// and missing bodies.
+// and missing bodies. A nil sheet means each county's own (SheetFor):
+// a list over a city or province then takes every county's deadlines
+// from the sheet that county is scored with.
 func FilingList(ctx context.Context, st *store.Store, place string, year int, levels []registry.Level, sheet *Sheet) (*store.Filing, error) {
+	sheets := map[string]*Sheet{}
 	return st.Filing(ctx, store.FilingQuery{Place: place, Year: year, Levels: levels,
 		Deadline: func(l registry.Level, county string, year int) (time.Time, error) {
-			return sheet.Deadline(county, LevelOfRegistry(l), year)
+			s := sheet
+			if s == nil {
+				if s = sheets[county]; s == nil {
+					var err error
+					if s, err = SheetFor(ctx, st, county); err != nil {
+						return time.Time{}, err
+					}
+					sheets[county] = s
+				}
+			}
+			return s.Deadline(county, LevelOfRegistry(l), year)
 		}})
 }

@@ -19,7 +19,7 @@ func WithFiling(f FilingFunc) Option { return func(c *config) { c.filing = f } }
 // from the one filing list with the default sheet's deadlines.
 func StoreFiling(st *store.Store) FilingFunc {
 	return func(ctx context.Context, county string, year int) (*store.Filing, error) {
-		return assess.FilingList(ctx, st, county, year, nil, assess.DefaultSheet())
+		return assess.FilingList(ctx, st, county, year, nil, nil) // the county's own sheet
 	}
 }
 

@@ -246,8 +246,9 @@ const (
 	sqlBatchMerged  = `SELECT id FROM agencies WHERE merged_into IS NOT NULL`
 	sqlBatchLegacy  = `SELECT count(*) FROM reports WHERE agency_id IS NULL`
 	sqlBatchOrphans = `SELECT count(*) FROM reports WHERE county = ''`
-	// Orphaned and superseded corrections are never laid over a report.
-	sqlBatchCorrections = `SELECT count(*) FROM corrections WHERE NOT orphaned AND NOT superseded`
+	// Superseded corrections are never laid over a report; orphaned ones
+	// are when a version fits them again (applyCorrections).
+	sqlBatchCorrections = `SELECT count(*) FROM corrections WHERE NOT superseded`
 )
 
 func loadBatchState(ctx context.Context, w *writer, items []BatchItem) (*batchState, error) {

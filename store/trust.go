@@ -30,7 +30,16 @@ type Correction struct {
 	Author      string    `json:"author"`
 	CreatedAt   time.Time `json:"created_at"`
 	Orphaned    bool      `json:"orphaned"`
+	// State says it in Chinese: 已生效 (laid over the cell) or 待复核 (the
+	// current version reads the cell differently: kept, not applied).
+	State string `json:"state,omitempty"`
 }
+
+// Correction states.
+const (
+	CorrectionApplied  = "已生效"
+	CorrectionToReview = "待复核"
+)
 
 // AuditEntry is one human change.
 type AuditEntry struct {
@@ -61,7 +70,6 @@ const (
 	sqlInsertFinding    = `INSERT INTO findings (report_id, seq, rule, severity, cells, message) VALUES (?, ?, ?, ?, ?::VARCHAR[], ?)`
 	sqlInsertAudit      = `INSERT INTO audit_log (happened_at, author, action, agency, county, year, target, old_value, new_value, comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	sqlCorrectionsOf    = `SELECT code, value, parsed_value, reason, author, created_at, orphaned FROM corrections WHERE agency = ? AND county = ? AND year = ? AND NOT superseded ORDER BY created_at, code`
-	sqlActiveOf         = `SELECT code, value, parsed_value FROM corrections WHERE agency = ? AND county = ? AND year = ? AND NOT orphaned AND NOT superseded`
 	sqlOrphan           = `UPDATE corrections SET orphaned = true WHERE agency = ? AND county = ? AND year = ? AND code = ? AND NOT orphaned AND NOT superseded`
 	sqlFindingBySeq     = `SELECT rule, cells FROM findings WHERE report_id = ? AND seq = ?`
 	sqlDeleteReview     = `DELETE FROM finding_reviews WHERE agency = ? AND county = ? AND year = ? AND fkey = ?`
@@ -200,63 +208,6 @@ func recheck(ctx context.Context, q queryer, id int64, edition string) error {
 // text '[a, b]' to VARCHAR[]. Codes and rule ids hold no brackets or commas.
 func listLiteral(items []string) string { return "[" + strings.Join(items, ", ") + "]" }
 
-// applyCorrections lays the stored corrections over a report being saved
-// again. A correction whose parsed value the new document no longer gives
-// is orphaned and returned, so the caller can report it.
-func applyCorrections(ctx context.Context, q queryer, r *report.Report, now time.Time) (orphans []string, applied int, err error) {
-	rows, err := q.QueryContext(ctx, sqlActiveOf, r.Agency, r.County, r.Year)
-	if err != nil {
-		return nil, 0, err
-	}
-	type active struct {
-		code   string
-		value  float64
-		parsed sql.NullFloat64
-	}
-	var list []active
-	for rows.Next() {
-		var a active
-		if err := rows.Scan(&a.code, &a.value, &a.parsed); err != nil {
-			rows.Close()
-			return nil, 0, err
-		}
-		list = append(list, a)
-	}
-	rows.Close()
-	for _, a := range list {
-		v, present := r.Cells[a.code]
-		same := present == a.parsed.Valid && (!present || v == a.parsed.Float64)
-		if same {
-			r.Cells[a.code] = a.value
-			applied++
-			continue
-		}
-		orphans = append(orphans, a.code)
-		if _, err := q.ExecContext(ctx, sqlOrphan, r.Agency, r.County, r.Year, a.code); err != nil {
-			return nil, 0, err
-		}
-		var newV *float64
-		if present {
-			newV = &v
-		}
-		if _, err := q.ExecContext(ctx, sqlInsertAudit, now, "ingest", "orphan", r.Agency, r.County, r.Year, a.code,
-			fmtValue(nullable(a.parsed)), fmtValue(newV), "重新导入后原文该单元格已变化，更正不再适用"); err != nil {
-			return nil, 0, err
-		}
-	}
-	if applied > 0 {
-		kept := r.Findings[:0]
-		for _, f := range r.Findings {
-			if !isIdentityRule(f.Rule) {
-				kept = append(kept, f)
-			}
-		}
-		r.Findings = kept
-		report.CheckIdentities(r)
-	}
-	return orphans, applied, nil
-}
-
 func nullable(n sql.NullFloat64) *float64 {
 	if !n.Valid {
 		return nil
@@ -292,6 +243,10 @@ func (s *Store) Corrections(ctx context.Context, id int64) ([]Correction, error)
 			return nil, err
 		}
 		c.ParsedValue = nullable(parsed)
+		c.State = CorrectionApplied
+		if c.Orphaned {
+			c.State = CorrectionToReview
+		}
 		out = append(out, c)
 	}
 	return out, rows.Err()

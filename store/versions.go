@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
@@ -226,18 +227,36 @@ func loadVersion(ctx context.Context, q queryer, id int64, version int) (*report
 	return r, kind, rows.Err()
 }
 
+// RestoreResult tells what a restore did with the report's corrections.
+type RestoreResult struct {
+	// Corrected counts the corrections laid over the restored version.
+	Corrected int `json:"corrected"`
+	// Dropped are the cells whose corrections do not fit the restored
+	// version (it reads them differently): kept as 待复核, not applied,
+	// laid over again when a version that fits is current (see
+	// applyCorrections), so restoring the later version brings them back.
+	Dropped []string `json:"dropped_corrections"`
+}
+
 // Restore makes an earlier (or held) version the report's current one,
 // with the corrections laid over it again; audited with the reason.
 func (s *Store) Restore(ctx context.Context, id int64, version int, author, reason string) error {
+	_, err := s.RestoreWith(ctx, id, version, author, reason)
+	return err
+}
+
+// RestoreWith is Restore telling which corrections the restored version
+// takes off (named in the audit row too).
+func (s *Store) RestoreWith(ctx context.Context, id int64, version int, author, reason string) (res RestoreResult, err error) {
 	s.write.Lock()
 	defer s.write.Unlock()
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
-		return err
+		return res, err
 	}
 	defer conn.Close()
 	if _, err = conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
-		return err
+		return res, err
 	}
 	defer func() {
 		if err != nil {
@@ -250,11 +269,11 @@ func (s *Store) Restore(ctx context.Context, id int64, version int, author, reas
 		if errors.Is(err, sql.ErrNoRows) {
 			err = fmt.Errorf("report %d: %w", id, ErrNotFound)
 		}
-		return err
+		return res, err
 	}
 	r, kind, err := loadVersion(ctx, conn, id, version)
 	if err != nil {
-		return err
+		return res, err
 	}
 	r.Agency, r.County, r.Year = agency, county, year
 	var published any
@@ -263,25 +282,29 @@ func (s *Store) Restore(ctx context.Context, id int64, version int, author, reas
 	}
 	now := time.Now().UTC()
 	w := newWriter(conn, false)
-	if _, _, err = s.makeCurrent(ctx, w, id, version, r, kind, r.Format, published, true, now); err != nil {
+	if res.Dropped, res.Corrected, err = s.makeCurrent(ctx, w, id, version, r, kind, r.Format, published, true, now); err != nil {
 		w.close()
-		return err
+		return res, err
+	}
+	comment := reason
+	if len(res.Dropped) > 0 {
+		comment += "；恢复的版本与这些单元格的更正不符，更正待复核（未删除）：" + strings.Join(res.Dropped, "、")
 	}
 	if err = w.close(); err != nil {
-		return err
+		return res, err
 	}
 	if _, err = conn.ExecContext(ctx, sqlInsertAudit, now, author, "restore", agency, county, year,
-		fmt.Sprintf("report %d", id), fmt.Sprintf("v%d", cur), fmt.Sprintf("v%d", version), reason); err != nil {
-		return err
+		fmt.Sprintf("report %d", id), fmt.Sprintf("v%d", cur), fmt.Sprintf("v%d", version), comment); err != nil {
+		return res, err
 	}
 	if err = refreshFigures(ctx, conn, []int64{id}); err != nil {
-		return err
+		return res, err
 	}
 	if _, err = conn.ExecContext(ctx, "COMMIT"); err != nil {
-		return err
+		return res, err
 	}
 	s.changed()
-	return nil
+	return res, nil
 }
 
 // Diff compares two versions of a report cell by cell: the cells whose
@@ -317,4 +340,90 @@ func (s *Store) Diff(ctx context.Context, id int64, a, b int) ([]CellDiff, error
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
 	return out, rows.Err()
+}
+
+const (
+	// Every correction not superseded, latest last: an orphaned one (待复核)
+	// is laid over again when a version reads its cell as it expects.
+	sqlCarryOver = `SELECT code, value, parsed_value, orphaned FROM corrections WHERE agency = ? AND county = ? AND year = ? AND NOT superseded ORDER BY created_at`
+	sqlRevive    = `UPDATE corrections SET orphaned = false WHERE agency = ? AND county = ? AND year = ? AND code = ? AND orphaned AND NOT superseded`
+)
+
+// applyCorrections lays the stored corrections over a report being made
+// current (a new version, or a restored one). A correction whose cell the
+// report reads as the correction's parsed value is applied — one waiting
+// for review (orphaned) included, which fits again and is revived. One
+// whose cell now reads differently is not applied and is returned: it is
+// orphaned (待复核), audited, and kept for a later version that fits. A
+// person's correction is never dropped silently, and applied counts
+// exactly the corrections the stored cells hold.
+func applyCorrections(ctx context.Context, q queryer, r *report.Report, now time.Time) (orphans []string, applied int, err error) {
+	type active struct {
+		code     string
+		value    float64
+		parsed   sql.NullFloat64
+		orphaned bool
+	}
+	// One correction per cell: the latest in force, else the latest
+	// waiting for review.
+	byCode := map[string]active{}
+	var order []string
+	var a active
+	if err := eachRow(ctx, q, sqlCarryOver, []any{&a.code, &a.value, &a.parsed, &a.orphaned}, func() error {
+		prev, seen := byCode[a.code]
+		if !seen {
+			order = append(order, a.code)
+		}
+		if !seen || prev.orphaned || !a.orphaned {
+			byCode[a.code] = a
+		}
+		return nil
+	}, r.Agency, r.County, r.Year); err != nil {
+		return nil, 0, err
+	}
+	for _, code := range order {
+		a := byCode[code]
+		v, present := r.Cells[a.code]
+		same := present == a.parsed.Valid && (!present || v == a.parsed.Float64)
+		if same {
+			r.Cells[a.code] = a.value
+			applied++
+			if a.orphaned {
+				if _, err := q.ExecContext(ctx, sqlRevive, r.Agency, r.County, r.Year, a.code); err != nil {
+					return nil, 0, err
+				}
+				if _, err := q.ExecContext(ctx, sqlInsertAudit, now, "ingest", "reapply", r.Agency, r.County, r.Year, a.code,
+					fmtValue(nullable(a.parsed)), fmtValue(&a.value), "当前版本原文该单元格与更正时一致，待复核的更正重新生效"); err != nil {
+					return nil, 0, err
+				}
+			}
+			continue
+		}
+		orphans = append(orphans, a.code)
+		if a.orphaned {
+			continue // already waiting for review, already audited
+		}
+		if _, err := q.ExecContext(ctx, sqlOrphan, r.Agency, r.County, r.Year, a.code); err != nil {
+			return nil, 0, err
+		}
+		var newV *float64
+		if present {
+			newV = &v
+		}
+		if _, err := q.ExecContext(ctx, sqlInsertAudit, now, "ingest", "orphan", r.Agency, r.County, r.Year, a.code,
+			fmtValue(nullable(a.parsed)), fmtValue(newV), "新版本原文该单元格已变化，更正未套用，待复核"); err != nil {
+			return nil, 0, err
+		}
+	}
+	if applied > 0 {
+		kept := r.Findings[:0]
+		for _, f := range r.Findings {
+			if !isIdentityRule(f.Rule) {
+				kept = append(kept, f)
+			}
+		}
+		r.Findings = kept
+		report.CheckIdentities(r)
+	}
+	return orphans, applied, nil
 }

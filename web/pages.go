@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/subtle"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -18,6 +17,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"nianbao/api"
+	"nianbao/change"
 	"nianbao/query"
 	"nianbao/report"
 	"nianbao/store"
@@ -155,40 +155,35 @@ func (h *handler) uploadOne(c *gin.Context, fh *multipart.FileHeader, fields map
 	fail := func(state, reason string) []uploadRow {
 		return []uploadRow{{File: fh.Filename, State: state, Label: uploadLabels[state], Reason: reason}}
 	}
+	if h.opts.Uploads == nil {
+		return fail("failed", "本服务器未配置上传")
+	}
 	f, err := fh.Open()
 	if err != nil {
 		return fail("failed", "读取上传的文件出错")
 	}
-	defer f.Close()
-	var b bytes.Buffer
-	mw := multipart.NewWriter(&b)
-	part, _ := mw.CreateFormFile("file", fh.Filename)
-	if _, err := io.Copy(part, f); err != nil {
+	data, err := io.ReadAll(f)
+	f.Close()
+	if err != nil {
 		return fail("failed", "读取上传的文件出错")
 	}
-	for k, v := range fields {
-		mw.WriteField(k, v)
-	}
-	mw.Close()
-	rep := h.callAPI(c, http.MethodPost, "/api/v1/reports", mw.FormDataContentType(), &b)
-	if rep.status != http.StatusCreated {
-		var e api.ErrorBody
-		json.Unmarshal(rep.body.Bytes(), &e)
-		msg := e.Error.Message
-		if msg == "" {
-			msg = fmt.Sprintf("服务器答复 %d", rep.status)
-		}
-		if e.Error.Code == "not_report" {
-			return fail("not_report", msg)
+	// Stored as POST /reports stores it, by a direct call: the same
+	// reading, checks, roles and audit, without sending the file again.
+	saved, err := h.opts.Uploads.Store(c.Request.Context(), current(c).user, fh.Filename, data, fields)
+	var re *api.ReadError
+	switch {
+	case errors.As(err, &re) && re.Code == "not_report":
+		return fail("not_report", re.Message)
+	case errors.As(err, &re):
+		return fail("failed", re.Message)
+	case err != nil:
+		status, _, msg := change.Explain(err)
+		if status == http.StatusInternalServerError {
+			h.log.Error("web upload", "file", fh.Filename, "err", err)
 		}
 		return fail("failed", msg)
 	}
-	var ok struct {
-		Reports []api.Uploaded `json:"reports"`
-	}
-	if err := json.Unmarshal(rep.body.Bytes(), &ok); err != nil {
-		return fail("failed", "服务器的答复无法读取")
-	}
+	ok := struct{ Reports []api.Uploaded }{saved}
 	var rows []uploadRow
 	for _, u := range ok.Reports {
 		r := uploadRow{File: fh.Filename, ID: u.ID, Version: u.Version, State: "stored"}
@@ -202,6 +197,11 @@ func (h *handler) uploadOne(c *gin.Context, fh *multipart.FileHeader, fields map
 			r.State, r.Reason = "held", u.Held+"（确认无误请勾选“强制设为当前版本”后重新上传）"
 		case u.Replaced || u.Version > 1:
 			r.State = "new_version"
+		}
+		if len(u.ToReview) > 0 {
+			// Never dropped silently: the person sees which corrections
+			// the new version reads differently.
+			r.Reason = strings.TrimPrefix(r.Reason+"；", "；") + fmt.Sprintf("%d 条人工更正与新版本原文不符，已保留未套用（待复核）：%s", len(u.ToReview), strings.Join(u.ToReview, "、"))
 		}
 		r.Label = uploadLabels[r.State]
 		rows = append(rows, r)
@@ -341,11 +341,13 @@ func (h *handler) showReport(c *gin.Context, status int, problem string) {
 		return
 	}
 	corrected := map[string]bool{}
-	var active []store.Correction
+	var active, toReview []store.Correction
 	for _, k := range d.Corrections {
 		if !k.Orphaned {
 			corrected[k.Code] = true
 			active = append(active, k)
+		} else {
+			toReview = append(toReview, k)
 		}
 	}
 	var codes []shownCell
@@ -369,56 +371,63 @@ func (h *handler) showReport(c *gin.Context, status int, problem string) {
 		"R": d, "Tables": layout(d.Edition, d.Cells, d.Sources, flagMap(d.Findings), corrected, func(code string, s report.Source) string {
 			return fmt.Sprintf("/web/reports/%d/source?code=%s#line-%d", d.ID, url.QueryEscape(code), s.Line)
 		}),
-		"Findings": showFindings(d.Findings), "Open": open, "Corrections": active, "Codes": codes,
+		"Findings": showFindings(d.Findings), "Open": open, "Corrections": active, "ToReview": toReview, "Codes": codes,
 		"Verdict": v, "OK": ok, "Code": c.PostForm("code"), "Value": c.PostForm("value"), "Reason": c.PostForm("reason"),
 		"MayCorrect": user.May(api.ActCorrect) && user.Covers(d.Agency, d.County), "MayReview": user.May(api.ActReview),
 	}
 	h.page(c, status, "report", pageData{Title: d.County + d.Agency + fmt.Sprintf(" %d 年度报告", d.Year), Error: problem, Body: body})
 }
 
-// write sends a form's change to the API and shows the report again: with
-// the API's Chinese message when refused, with a note when done.
-func (h *handler) write(c *gin.Context, method, path string, payload any, done string, anchor string) {
-	b, _ := json.Marshal(payload)
-	rep := h.callAPI(c, method, path, "application/json", bytes.NewReader(b))
-	if rep.status >= 300 {
-		h.showReport(c, rep.status, rep.message())
+// write makes a form's change through package change as the signed-in
+// person and shows the report again: with the refusal's Chinese sentence
+// when refused, with a note when done.
+func (h *handler) write(c *gin.Context, do func(ctx context.Context, u api.User, id int64) error, done string, anchor string) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		h.page(c, http.StatusBadRequest, "message", pageData{Title: "没有这份报告", Error: "报告编号应为正整数"})
 		return
 	}
-	if ss := current(c); ss != nil {
-		h.sessions.setFlash(ss, done)
+	ss := current(c)
+	if err := do(c.Request.Context(), ss.user, id); err != nil {
+		status, _, msg := change.Explain(err)
+		if status == http.StatusInternalServerError {
+			h.log.Error("web change", "path", c.Request.URL.Path, "err", err)
+		}
+		h.showReport(c, status, msg)
+		return
 	}
+	h.sessions.setFlash(ss, done)
 	c.Redirect(http.StatusSeeOther, "/web/reports/"+c.Param("id")+anchor)
 }
 
 func (h *handler) correct(c *gin.Context) {
 	code := strings.TrimSpace(c.PostForm("code"))
 	value := strings.TrimSpace(c.PostForm("value"))
-	if _, err := strconv.ParseFloat(value, 64); err != nil || code == "" {
-		h.showReport(c, http.StatusBadRequest, fmt.Sprintf("更正值应为数字，收到 %q", value))
-		return
-	}
-	payload := map[string]any{"value": json.Number(value), "reason": c.PostForm("reason")}
-	h.write(c, http.MethodPut, "/api/v1/reports/"+c.Param("id")+"/cells/"+url.PathEscape(code), payload,
-		fmt.Sprintf("已更正 %s 为 %s", report.Label(code), value), "#cell-"+code)
+	h.write(c, func(ctx context.Context, u api.User, id int64) error {
+		_, err := h.ch.Correct(ctx, u, id, code, value, c.PostForm("reason"))
+		return err
+	}, fmt.Sprintf("已更正 %s 为 %s", report.Label(code), value), "#cell-"+code)
 }
 
 func (h *handler) undo(c *gin.Context) {
 	code := strings.TrimSpace(c.PostForm("code"))
-	h.write(c, http.MethodDelete, "/api/v1/reports/"+c.Param("id")+"/cells/"+url.PathEscape(code), map[string]any{"reason": c.PostForm("reason")},
-		fmt.Sprintf("已撤销 %s 的更正，恢复为原读取值", report.Label(code)), "#cell-"+code)
+	h.write(c, func(ctx context.Context, u api.User, id int64) error {
+		_, err := h.ch.Undo(ctx, u, id, code, c.PostForm("reason"))
+		return err
+	}, fmt.Sprintf("已撤销 %s 的更正，恢复为原读取值", report.Label(code)), "#cell-"+code)
 }
 
 func (h *handler) review(c *gin.Context) {
-	index := strings.TrimSpace(c.PostForm("index"))
-	if n, err := strconv.Atoi(index); err != nil || n < 0 {
+	index, err := strconv.Atoi(strings.TrimSpace(c.PostForm("index")))
+	if err != nil || index < 0 {
 		h.showReport(c, http.StatusBadRequest, "问题序号不对")
 		return
 	}
 	state := c.PostForm("state")
 	label := map[string]string{"confirmed": "确认", "dismissed": "驳回"}[state]
-	h.write(c, http.MethodPut, "/api/v1/reports/"+c.Param("id")+"/findings/"+index+"/review",
-		map[string]any{"state": state, "comment": c.PostForm("comment")}, "已"+label+"这条问题", "#findings")
+	h.write(c, func(ctx context.Context, u api.User, id int64) error {
+		return h.ch.Review(ctx, u, id, index, state, c.PostForm("comment"))
+	}, "已"+label+"这条问题", "#findings")
 }
 
 // limit bounds a form's body before anything reads it (the CSRF check

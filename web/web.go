@@ -1,9 +1,10 @@
 // Package web serves the pages on which people change things: sign-in,
 // uploading reports, the 预检 check before publishing, correcting a cell,
 // reviewing a finding and the audit log. Pages are server-rendered forms
-// that work without JavaScript; each write goes through the JSON API of
-// package api in-process, with the bearer token the person signed in with,
-// so that the API's checks, roles and audit log are the only ones there are.
+// that work without JavaScript. Each write calls package change as the
+// signed-in person, as the API does, so its checks, roles and audit log
+// are the only ones there are; an upload is read by the API's own reading
+// (api.Uploads: its parse admission, its form fields) by a direct call.
 package web
 
 import (
@@ -23,6 +24,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"nianbao/api"
+	"nianbao/change"
 	"nianbao/query"
 	"nianbao/store"
 )
@@ -49,12 +51,20 @@ type Options struct {
 	// Key signs the CSRF secrets of visitors (session.go); nil: a random
 	// key made at start (a restart then renews every visitor's secret).
 	Key []byte
+	// Changes makes the corrections, undos and reviews of the forms
+	// (package change, as the API does); nil means one over the store.
+	Changes *change.Service
+	// Uploads stores the files of the upload form as POST /reports does
+	// (api.NewServer gives it); nil: the form answers that uploads are
+	// not set up.
+	Uploads *api.Uploads
 }
 
 type handler struct {
 	q        *query.Service
 	st       *store.Store
-	api      http.Handler // the engine the API is on: writes go through it
+	ch       *change.Service // the forms' writes go through it
+	api      http.Handler    // the sheet page's calls (sheets.go)
 	opts     Options
 	log      *slog.Logger
 	sessions *sessions
@@ -93,7 +103,10 @@ func Mount(r *gin.Engine, q *query.Service, st *store.Store, opts Options) *Site
 	// 预检 parses take a slot of the server's one admission, as uploads
 	// do (the same one when serve passes the API's Bounded parser).
 	opts.Parser = api.Bound(opts.Parser, api.Options{})
-	h := &handler{q: q, st: st, api: r, opts: opts, log: opts.Logger, sessions: newSessions(opts.SessionTTL), pages: map[string]*template.Template{}}
+	if opts.Changes == nil {
+		opts.Changes = change.New(st, opts.Logger)
+	}
+	h := &handler{q: q, st: st, ch: opts.Changes, api: r, opts: opts, log: opts.Logger, sessions: newSessions(opts.SessionTTL), pages: map[string]*template.Template{}}
 	for _, name := range pageNames {
 		h.pages[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html"))
 	}

@@ -66,9 +66,9 @@ func newEnv(t *testing.T, private bool) *env {
 		tokens[tok] = u.Name
 	}
 	q := query.New(st)
-	r := api.New(q, st, api.Options{Tokens: tokens, Users: people, Parser: api.ParserFunc(parser)})
+	r, uploads := api.NewServer(q, st, api.Options{Tokens: tokens, Users: people, Parser: api.ParserFunc(parser)})
 	dashboards.Mount(r, q, dashboards.WithAssetsDir(t.TempDir()))
-	site := web.Mount(r, q, st, web.Options{Users: people, Parser: api.ParserFunc(parser)})
+	site := web.Mount(r, q, st, web.Options{Users: people, Parser: api.ParserFunc(parser), Uploads: uploads})
 	var h http.Handler = r
 	if private {
 		h = site.Gate(r)

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
+	"net/http"
 	"os"
 	"strconv"
 	"text/tabwriter"
 
-	"nianbao/assess"
+	"nianbao/change"
 	"nianbao/store"
 )
 
@@ -36,11 +38,6 @@ func runCorrect(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "analytics correct: report id %q is not a number\n", pos[0])
 		return 2
 	}
-	value, err := strconv.ParseFloat(pos[2], 64)
-	if err != nil {
-		fmt.Fprintf(stderr, "analytics correct: value %q is not a number\n", pos[2])
-		return 2
-	}
 	if *author == "" {
 		*author = "cli"
 	}
@@ -50,13 +47,12 @@ func runCorrect(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer st.Close()
-	c, err := st.Correct(context.Background(), id, pos[1], value, *reason, *author)
+	// The same checks, the same messages and the same steps after the
+	// write as the API and the web pages: package change does all three.
+	// Whoever holds the database file corrects with full rights.
+	c, err := change.New(st, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))).Correct(context.Background(), change.Admin(*author), id, pos[1], pos[2], *reason)
 	if err != nil {
-		fmt.Fprintf(stderr, "analytics correct: %v\n", err)
-		return 1
-	}
-	if err := assess.Recheck(context.Background(), st, id); err != nil {
-		fmt.Fprintf(stderr, "analytics correct: %v\n", err)
+		fmt.Fprintf(stderr, "analytics correct: %s\n", changeMessage(err))
 		return 1
 	}
 	parsed := "（原文无此单元格）"
@@ -65,6 +61,17 @@ func runCorrect(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "已更正 报告%d %s：解析值 %s → 更正值 %s（%s，%s）\n", id, c.Code, parsed, strconv.FormatFloat(c.Value, 'f', -1, 64), c.Reason, c.Author)
 	return 0
+}
+
+// changeMessage is the sentence for a refused or failed change, as the
+// API and the web pages give it (change.Explain); a fault of the server
+// keeps its details, since the person at the terminal is its operator.
+func changeMessage(err error) string {
+	status, _, msg := change.Explain(err)
+	if status == http.StatusInternalServerError {
+		return err.Error()
+	}
+	return msg
 }
 
 func runAudit(args []string, stdout, stderr io.Writer) int {

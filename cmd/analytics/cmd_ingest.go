@@ -13,6 +13,7 @@ import (
 
 	"github.com/mattn/go-isatty"
 
+	"nianbao/change"
 	"nianbao/ingest"
 	"nianbao/store"
 )
@@ -47,7 +48,9 @@ func runIngest(args []string, stdout, stderr io.Writer) int {
 	if *author != "" {
 		who = "cli:" + *author
 	}
-	sum, err := ingest.IngestPathsWith(context.Background(), st, paths, m.meta(), ingest.Options{Author: who, Force: *force}, progressBar(stderr))
+	// Through package change: the same steps after the write as an upload.
+	svc := change.New(st, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	sum, err := svc.Ingest(context.Background(), change.Admin(who), paths, m.meta(), ingest.Options{Force: *force}, progressBar(stderr))
 	if err != nil {
 		if errors.Is(err, store.ErrLocked) {
 			fmt.Fprintf(stderr, "analytics ingest: %s\n", heldAdvice(st.Path(), err, "/web/upload", "POST /api/v1/reports（multipart 字段 file）"))

@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"text/tabwriter"
 
+	"nianbao/change"
 	"nianbao/registry"
 	"nianbao/store"
 )
@@ -78,7 +80,10 @@ func runRegistry(args []string, stdout, stderr io.Writer) int {
 		if *author != "" {
 			who = "cli:" + *author
 		}
-		n, err := st.ImportUnits(ctx, filepath.Base(pos[0]), units, who)
+		// Through package change: names made canonical, the counties
+		// re-checked, as every write.
+		svc := change.New(st, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+		n, err := svc.ImportUnits(ctx, change.Admin(who), filepath.Base(pos[0]), units)
 		if err != nil {
 			fmt.Fprintf(stderr, "analytics registry import: %v\n", err)
 			return 1

@@ -19,6 +19,7 @@ import (
 
 	"nianbao/api"
 	"nianbao/assess"
+	"nianbao/change"
 	"nianbao/dashboards"
 	"nianbao/ingest"
 	"nianbao/ingest/document"
@@ -289,7 +290,10 @@ func newServerOn(st *store.Store, q *query.Service, opts api.Options, log *slog.
 		opts.Throttle = api.NewThrottle()
 	}
 	opts.Parser = api.Bound(opts.Parser, opts) // one admission for uploads and 预检
-	r := api.New(q, st, opts)
+	if opts.Changes == nil {
+		opts.Changes = change.New(st, log) // one for the API and the pages
+	}
+	r, uploads := api.NewServer(q, st, opts)
 	dashboards.Mount(r, q, dash...)
 	dashboards.MountAssessment(r, q, st, dash...)
 	users := map[string]api.User{}
@@ -300,7 +304,7 @@ func newServerOn(st *store.Store, q *query.Service, opts api.Options, log *slog.
 		}
 		users[tok] = u
 	}
-	site := web.Mount(r, q, st, web.Options{Users: users, Parser: opts.Parser, Logger: log, Throttle: opts.Throttle})
+	site := web.Mount(r, q, st, web.Options{Users: users, Parser: opts.Parser, Logger: log, Changes: opts.Changes, Uploads: uploads, Throttle: opts.Throttle})
 	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/dashboards/") })
 	if private {
 		return site.Gate(r)
@@ -343,7 +347,8 @@ func buildFromSample(ctx context.Context, st *store.Store, dir string, log *slog
 		return nil
 	}
 	log.Info("new database: ingesting sample reports", "db", st.Path(), "sample", dir)
-	sum, err := ingest.IngestPaths(ctx, st, []string{dir}, ingest.Meta{}, nil)
+	// No author: the sample is not a person's upload (no audit rows).
+	sum, err := change.New(st, log).Ingest(ctx, change.Admin(""), []string{dir}, ingest.Meta{}, ingest.Options{}, nil)
 	if err != nil {
 		return fmt.Errorf("ingest %s: %w", dir, err)
 	}
