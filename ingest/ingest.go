@@ -19,6 +19,7 @@ import (
 	"nianbao/assess"
 	"nianbao/ingest/document"
 	"nianbao/parse"
+	"nianbao/registry"
 	"nianbao/report"
 	"nianbao/store"
 )
@@ -38,6 +39,7 @@ func ParseDocument(doc *document.Document, meta Meta) ([]*report.Report, error) 
 		return doc.Reports, nil
 	}
 	meta.Grid = gridLines(doc.Origins)
+	withPlaces(&meta)
 	r, err := parse.Text(doc.Name, doc.Text, meta)
 	if err != nil {
 		return nil, err
@@ -68,7 +70,25 @@ func TraceFile(path string, meta Meta) (*parse.Trace, error) {
 		return &parse.Trace{Steps: []parse.Step{{Name: "summary-workbook", Detail: "县汇总表，按表头逐行读取"}}}, nil
 	}
 	meta.Grid = gridLines(doc.Origins)
+	withPlaces(&meta)
 	return parse.TextTrace(doc.Name, doc.Text, meta)
+}
+
+// withPlaces hands the reader the national registry, so the agency's name
+// is split at the county the registry knows and a name one character off
+// a registry name is proposed in a finding. Without the registry (it
+// cannot fail to load from the embedded data, but if it did) names are
+// read from the text alone.
+func withPlaces(meta *Meta) {
+	if meta.Places != nil {
+		return
+	}
+	reg, err := registry.Default()
+	if err != nil {
+		slog.Warn("登记册无法读取，机关名称不与登记册核对", "err", err)
+		return
+	}
+	meta.Places = reg
 }
 
 // gridLines hands the parser the true grid columns of each line of a grid

@@ -298,6 +298,15 @@ func (r *Registry) IsCounty(name string) bool {
 func (r *Registry) Check(county, name string) (known bool, proposal string) {
 	m := r.Resolve(Query{Name: name, County: county})
 	if m.Place != nil {
+		c, _ := r.county(county)
+		if county == "" || c != nil || m.County != nil && strings.HasPrefix(m.County.Name, Short(county)) {
+			return true, ""
+		}
+		// The name is known, but not under the county printed (钱集镇 of
+		// a 沐阳县): the county's spelling is what to check.
+		if p := r.nearMiss(Query{Name: name, County: county}); p != nil {
+			return false, fullName(p)
+		}
 		return true, ""
 	}
 	if m.Proposal != nil {
