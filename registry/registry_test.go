@@ -142,6 +142,7 @@ func TestNearMiss(t *testing.T) {
 		{"county one off, stated too", Query{Name: "沐阳县人民政府", County: "沐阳县"}, "沭阳县"},
 		{"town of a county one off", Query{Name: "沐阳县钱集镇人民政府"}, "沭阳县钱集镇"},
 		{"town of a county one off, stated", Query{Name: "胡集镇", County: "沐阳县"}, "沭阳县胡集镇"},
+		{"town known nationally, county one off", Query{Name: "钱集镇", County: "沐阳县"}, "沭阳县钱集镇"},
 		{"county one off without a look-alike", Query{Name: "泗洋县人民政府"}, ""},
 		{"county one off by a look-alike", Query{Name: "泗杨县人民政府"}, "泗阳县"},
 		{"town one off in its county", Query{Name: "钱记镇", County: "沭阳县"}, "沭阳县钱集镇"},

@@ -65,6 +65,14 @@ type Match struct {
 // several counties is never guessed: the match stays unresolved.
 func (r *Registry) Resolve(q Query) Match {
 	m := r.resolve(q)
+	if m.Place != nil && m.By != "code" && r.countyMisprinted(q, m) {
+		// The name is known, but not under the county printed (钱集镇 of
+		// a 沐阳县): when that county is one character off a registry
+		// county, the match is a proposal, not the answer.
+		if p := r.nearMiss(q); p != nil {
+			return Match{Proposal: p, Reason: fmt.Sprintf("机关名称与登记名称「%s」相差一字，请核对", fullName(p))}
+		}
+	}
 	if m.Place == nil && strings.TrimSpace(q.Code) == "" {
 		if p := r.nearMiss(q); p != nil {
 			m.Proposal = p
@@ -281,6 +289,20 @@ func isDigits(s string) bool {
 	return true
 }
 
+// countyMisprinted tells whether a match was found without the county the
+// query states: the county is unknown to the registry, and not the start of
+// the matched county's name (梅县 of 梅县区).
+func (r *Registry) countyMisprinted(q Query, m Match) bool {
+	stated := Short(q.County)
+	if stated == "" {
+		return false
+	}
+	if c, _ := r.county(stated); c != nil {
+		return false
+	}
+	return m.County == nil || !strings.HasPrefix(m.County.Name, stated)
+}
+
 // IsCounty tells whether name is the name of a county-level place (the
 // reader asks it to split 梅县区梅西镇 at the right 区).
 func (r *Registry) IsCounty(name string) bool {
@@ -298,15 +320,6 @@ func (r *Registry) IsCounty(name string) bool {
 func (r *Registry) Check(county, name string) (known bool, proposal string) {
 	m := r.Resolve(Query{Name: name, County: county})
 	if m.Place != nil {
-		c, _ := r.county(county)
-		if county == "" || c != nil || m.County != nil && strings.HasPrefix(m.County.Name, Short(county)) {
-			return true, ""
-		}
-		// The name is known, but not under the county printed (钱集镇 of
-		// a 沐阳县): the county's spelling is what to check.
-		if p := r.nearMiss(Query{Name: name, County: county}); p != nil {
-			return false, fullName(p)
-		}
 		return true, ""
 	}
 	if m.Proposal != nil {
