@@ -454,7 +454,8 @@ func (r *Registry) nearInCounty(c *Place, name string) *Place {
 		return nil
 	}
 	var found *Place
-	for _, p := range r.places {
+	for _, p := range r.inCounty[c.Code] {
+		// A place re-added under another county stays listed here too.
 		if p.CountyCode != c.Code || p.ID == c.ID {
 			continue
 		}
@@ -474,7 +475,7 @@ func (r *Registry) nearCounties(name string) []*Place {
 		return nil
 	}
 	var out []*Place
-	for _, p := range r.places {
+	for _, p := range r.counties {
 		if p.Level == County && oneOff(p.Name, name) {
 			out = append(out, p)
 		}
@@ -485,7 +486,7 @@ func (r *Registry) nearCounties(name string) []*Place {
 // oneOff tells whether a and b differ by exactly one character: one
 // replaced, added or left out.
 func oneOff(a, b string) bool {
-	if a == b {
+	if a == b || len(a)-len(b) > utf8.UTFMax || len(b)-len(a) > utf8.UTFMax {
 		return false
 	}
 	ra, rb := []rune(a), []rune(b)
