@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"nianbao/report"
@@ -23,13 +24,15 @@ var (
 	yearOpening = regexp.MustCompile(`(?:^|[^0-9])(20[0-9]{2})\s*年(?:度|\s*[,，]|以来)`)
 	// Town-level units that are neither 乡, 镇 nor 街道 (农场, 牧场, 苏木,
 	// 开发区 …) are agencies as much as a 镇 is.
-	orgSuffix  = `(?:人民政府办公室|人民政府|街道办事处|办事处|街道|镇|乡|局|委员会|办公室|管理委员会|管委会|中心|委|办|` + townUnits + `)`
-	townUnits  = `农场|牧场|林场|渔场|良种场|苏木|开发区|园区|新区|示范区|管理区|度假区|风景区`
+	orgSuffix = `(?:人民政府办公室|人民政府|街道办事处|办事处|街道|镇|乡|局|委员会|办公室|管理委员会|管委会|中心|委|办|` + townUnits + `)`
+	townUnits = `农场|牧场|林场|渔场|良种场|苏木|开发区|园区|新区|示范区|管理区|度假区|风景区`
+	// orgEnds are the words an agency's name ends with: orgSuffix's and
+	// a county's.
+	orgEnds    = strings.Split(strings.Trim(orgSuffix, "(?:)")+"|县|区|市|旗", "|")
 	countyName = regexp.MustCompile(`^(?:[\p{Han}]{2,6}?[省])?(?:([\p{Han}]{1,6}?[市州盟]市?))?([\p{Han}]{1,6}?(?:自治县|县|区|市|旗))`)
 	// zoneWords end the names of town-level zones, which the county pattern
 	// would take for a 区 (宁国市经济技术开发区 is a zone of 宁国市).
 	zoneWords  = []string{"开发区", "园区", "示范区", "管理区", "度假区", "风景区"}
-	orgName    = regexp.MustCompile(`[\p{Han}]{1,24}?(?:` + orgSuffix + `|县|区|市|旗)$`)
 	yearComma  = regexp.MustCompile(`(20[0-9]{2})\s*年\s*(?:度|以来)?\s*[,，]\s*([\p{Han}]{2,24}?(?:镇|乡|街道|人民政府|局|办公室|委员会|管委会))`)
 	countyTown = regexp.MustCompile(`([\p{Han}]{1,5}?(?:县|区|市|旗))([\p{Han}]{1,6}?(?:镇|乡|街道))`)
 	// leadWords are words a sentence puts before a county's name (请与遂溪县…).
@@ -249,6 +252,21 @@ func selfMatches(text, name string) bool {
 	return strings.HasSuffix(name, m[1]) || (m[1] == "委" && strings.HasSuffix(name, "委员会")) || (m[1] == "办" && strings.HasSuffix(name, "办公室"))
 }
 
+// orgName tells whether s ends with an organisation's word after at least
+// one Chinese character (乐至县劳动镇, 赵光农场): what the pattern
+// [\p{Han}]+(?:orgSuffix|县|区|市|旗)$ says, without a regexp on every
+// line of a report's head.
+func orgName(s string) bool {
+	for _, w := range orgEnds {
+		if len(s) > len(w) && strings.HasSuffix(s, w) {
+			if r, _ := utf8.DecodeLastRuneInString(s[:len(s)-len(w)]); unicode.Is(unicode.Han, r) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func hasSuffixAny(s string, words []string) bool {
 	for _, w := range words {
 		if strings.HasSuffix(s, w) {
@@ -280,7 +298,7 @@ func plausibleAgency(name string) bool {
 	if n < 2 || n > 32 || fragmentWords.MatchString(name) {
 		return false
 	}
-	return orgName.MatchString(name)
+	return orgName(name)
 }
 
 // signature finds the agency signing the report: a line of its own among
@@ -377,7 +395,7 @@ func cleanOrg(s string) string {
 	s = strings.TrimPrefix(s, "关于")
 	s = strings.TrimSuffix(s, "关于")
 	s = strings.TrimSpace(s)
-	if !orgName.MatchString(s) || strings.HasPrefix(s, "我") || strings.HasPrefix(s, "本") && !strings.HasPrefix(s, "本溪") {
+	if !orgName(s) || strings.HasPrefix(s, "我") || strings.HasPrefix(s, "本") && !strings.HasPrefix(s, "本溪") {
 		return "" // 我办, 本局: the report naming itself
 	}
 	if strings.ContainsAny(s, ",。;:") {
@@ -427,7 +445,7 @@ func (p *parser) setAgency(name string) {
 		c := name[m[4]:m[5]]
 		// 洪山区人民政府珞南街道办事处: the district's government named
 		// before the street office.
-		if r := strings.TrimPrefix(rest, "人民政府"); r != rest && orgName.MatchString(r) && len([]rune(r)) > 2 {
+		if r := strings.TrimPrefix(rest, "人民政府"); r != rest && orgName(r) && len([]rune(r)) > 2 {
 			rest = r
 		}
 		switch {
@@ -452,10 +470,12 @@ func (p *parser) setAgency(name string) {
 type Places interface {
 	// IsCounty tells whether name is a county-level place's name.
 	IsCounty(name string) bool
-	// Check tells whether the registry knows the agency under the county
-	// ("" when none is printed), and otherwise the registry's full name of
-	// a place one character off ("" when none).
-	Check(county, name string) (known bool, proposal string)
+	// Known tells whether the registry knows the agency under the county
+	// ("" when none is printed).
+	Known(county, name string) bool
+	// Propose is the registry's full name of the one place the agency is
+	// one character off ("" when none).
+	Propose(county, name string) string
 }
 
 // registryCounty finds, in a printed name, the longest county name the
@@ -500,14 +520,14 @@ func (p *parser) checkAgency() {
 	if p.places == nil || r.Agency == "" || r.Synthetic {
 		return
 	}
-	if known, _ := p.places.Check(r.County, r.Agency); known {
+	if p.places.Known(r.County, r.Agency) {
 		return
 	}
 	if longer := p.longerKnown(); longer != "" {
 		r.Agency = longer
 		return
 	}
-	if _, proposal := p.places.Check(r.County, r.Agency); proposal != "" {
+	if proposal := p.places.Propose(r.County, r.Agency); proposal != "" {
 		printed := r.Agency
 		if r.County != "" && !strings.HasPrefix(printed, r.County) {
 			printed = r.County + printed
@@ -541,7 +561,7 @@ func (p *parser) longerKnown() string {
 			_, size := utf8.DecodeLastRuneInString(head[:lo])
 			lo -= size
 			cand := head[lo:i] + name
-			if known, _ := p.places.Check(p.r.County, cand); known {
+			if p.places.Known(p.r.County, cand) {
 				best = cand
 			}
 		}

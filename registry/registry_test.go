@@ -168,9 +168,11 @@ func TestNearMiss(t *testing.T) {
 			if got != "" && !strings.Contains(m.Reason, "「"+got+"」相差一字") {
 				t.Errorf("reason %q does not name the proposal", m.Reason)
 			}
-			known, prop := reg.Check(c.q.County, c.q.Name)
-			if known || prop != got {
-				t.Errorf("Check = %v %q, want false %q", known, prop, got)
+			if reg.Known(c.q.County, c.q.Name) {
+				t.Error("Known, want not known")
+			}
+			if prop := reg.Propose(c.q.County, c.q.Name); prop != got {
+				t.Errorf("Propose = %q, want %q", prop, got)
 			}
 		})
 	}
@@ -244,5 +246,27 @@ func TestImportUnits(t *testing.T) {
 	first, again := UnitID("u", "512022", "科委"), UnitID("u", "512022", "科委")
 	if first != again || first == UnitID("u", "512021", "科委") {
 		t.Error("unit ids are not stable per county")
+	}
+}
+
+func TestOneOff(t *testing.T) {
+	cases := []struct {
+		a, b string
+		want bool
+	}{
+		{"沭阳县", "沐阳县", true},
+		{"沭阳县", "沭阳县", false},
+		{"北下街街道", "北下街道", true},
+		{"北下街道", "北下街街道", true},
+		{"钱集镇", "钱记乡", false},
+		{"梅县", "梅县区", true},
+		{"梅县区", "梅西镇", false},
+		{"赵光农场", "赵光农场分场", false},
+		{"", "镇", true},
+	}
+	for _, c := range cases {
+		if got := oneOff(c.a, c.b); got != c.want {
+			t.Errorf("oneOff(%q, %q) = %v, want %v", c.a, c.b, got, c.want)
+		}
 	}
 }

@@ -314,18 +314,21 @@ func (r *Registry) IsCounty(name string) bool {
 	return false
 }
 
-// Check tells whether the registry knows an agency under a county ("" when
-// none was printed), and otherwise the registry's full name of a place one
-// character off, for the reader to propose ("" when none or several).
-func (r *Registry) Check(county, name string) (known bool, proposal string) {
-	m := r.Resolve(Query{Name: name, County: county})
-	if m.Place != nil {
-		return true, ""
+// Known tells whether the registry knows an agency under a county (""
+// when none was printed), without looking for near misses.
+func (r *Registry) Known(county, name string) bool {
+	q := Query{Name: name, County: county}
+	m := r.resolve(q)
+	return m.Place != nil && !r.countyMisprinted(q, m)
+}
+
+// Propose is the registry's full name of the one place an agency printed
+// under a county is one character off ("" when none or several).
+func (r *Registry) Propose(county, name string) string {
+	if m := r.Resolve(Query{Name: name, County: county}); m.Proposal != nil {
+		return fullName(m.Proposal)
 	}
-	if m.Proposal != nil {
-		return false, fullName(m.Proposal)
-	}
-	return false, ""
+	return ""
 }
 
 // fullName is a place as a person checks it: its county and its name
@@ -484,30 +487,29 @@ func (r *Registry) nearCounties(name string) []*Place {
 }
 
 // oneOff tells whether a and b differ by exactly one character: one
-// replaced, added or left out.
+// replaced, added or left out. It walks both strings without converting
+// them: the near-miss search calls it for every county.
 func oneOff(a, b string) bool {
 	if a == b || len(a)-len(b) > utf8.UTFMax || len(b)-len(a) > utf8.UTFMax {
 		return false
 	}
-	ra, rb := []rune(a), []rune(b)
-	if len(ra) < len(rb) {
-		ra, rb = rb, ra
-	}
-	switch len(ra) - len(rb) {
-	case 0:
-		diff := 0
-		for i := range ra {
-			if ra[i] != rb[i] {
-				diff++
-			}
+	// Skip the common start and the common end; one character may remain
+	// on either side, and not more.
+	for a != "" && b != "" {
+		ra, na := utf8.DecodeRuneInString(a)
+		rb, nb := utf8.DecodeRuneInString(b)
+		if ra != rb {
+			break
 		}
-		return diff == 1
-	case 1:
-		i := 0
-		for i < len(rb) && ra[i] == rb[i] {
-			i++
-		}
-		return string(ra[i+1:]) == string(rb[i:])
+		a, b = a[na:], b[nb:]
 	}
-	return false
+	for a != "" && b != "" {
+		ra, na := utf8.DecodeLastRuneInString(a)
+		rb, nb := utf8.DecodeLastRuneInString(b)
+		if ra != rb {
+			break
+		}
+		a, b = a[:len(a)-na], b[:len(b)-nb]
+	}
+	return utf8.RuneCountInString(a) <= 1 && utf8.RuneCountInString(b) <= 1
 }
