@@ -524,7 +524,12 @@ func (p *parser) checkAgency() {
 		return
 	}
 	if longer := p.longerKnown(); longer != "" {
-		r.Agency = longer
+		// Split as any printed name is (乐至县城关镇 → 乐至县 + 城关镇).
+		old := r.Agency
+		r.Agency = ""
+		if p.setAgency(longer); r.Agency == "" {
+			r.Agency = old
+		}
 		return
 	}
 	if proposal := p.places.Propose(r.County, r.Agency); proposal != "" {
