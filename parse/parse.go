@@ -27,7 +27,8 @@ type Meta struct {
 	Grid []GridLine
 	// Places, when set, is the registry the agency's name is checked
 	// against (see Places in meta.go); nil reads names from the text alone.
-	Places Places
+	// It does not travel to a parse worker: the child takes its own.
+	Places Places `json:"-"`
 	trace  *Trace // set by TextTrace
 }
 
