@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"nianbao/assess"
 	"nianbao/ingest/document"
@@ -80,15 +81,47 @@ func TraceFile(path string, meta Meta) (*parse.Trace, error) {
 // cannot fail to load from the embedded data, but if it did) names are
 // read from the text alone.
 func withPlaces(meta *Meta) {
-	if meta.Places != nil {
+	if meta.Places != nil || namesAlone.Load() {
 		return
 	}
+	if reg := places(); reg != nil {
+		meta.Places = reg
+	}
+}
+
+func places() parse.Places {
 	reg, err := registry.Default()
 	if err != nil {
 		slog.Warn("登记册无法读取，机关名称不与登记册核对", "err", err)
+		return nil
+	}
+	return reg
+}
+
+// namesAlone is set in a parse worker: see ReadNamesAlone.
+var namesAlone atomic.Bool
+
+// ReadNamesAlone makes this process read agency names from the text alone,
+// without the registry. A parse worker calls it: loading the national
+// registry in every child costs more than the parse (≈0.4 s in a child
+// under its memory limit); the parent checks the names it gets back with
+// CheckNames.
+func ReadNamesAlone() { namesAlone.Store(true) }
+
+// CheckNames checks, against the registry, the agencies of reports read
+// without it (by a parse worker): see parse.CheckAgency. A caller that
+// named the agency itself (meta.Agency) has nothing to check.
+func CheckNames(reports []*report.Report, meta Meta) {
+	if meta.Agency != "" || namesAlone.Load() {
 		return
 	}
-	meta.Places = reg
+	reg := places()
+	if reg == nil {
+		return
+	}
+	for _, r := range reports {
+		parse.CheckAgency(r, r.Text, reg)
+	}
 }
 
 // gridLines hands the parser the true grid columns of each line of a grid

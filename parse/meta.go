@@ -510,6 +510,35 @@ func (p *parser) registryCounty(name string) (a, b int, ok bool) {
 	return a, b, ok
 }
 
+// CheckAgency checks the agency of a report read without the registry
+// (a parse worker reads names from the text alone: loading the registry
+// would cost each child more than its parse) as Text does with
+// Meta.Places: split again at the longest county the registry knows, a
+// longer registry name printed before it, a near-miss proposed. text is
+// the report's text; only its head is read.
+func CheckAgency(r *report.Report, text string, places Places) {
+	if places == nil || r.Agency == "" || r.Synthetic {
+		return
+	}
+	head := text
+	if len(head) > 8000 {
+		cut := 8000
+		for cut > 0 && !utf8.RuneStart(head[cut]) {
+			cut--
+		}
+		head = head[:cut]
+	}
+	p := &parser{t: prepare(head), r: r, places: places}
+	if r.County != "" && !places.Known(r.County, r.Agency) {
+		county, agency := r.County, r.Agency
+		r.County, r.Agency = "", ""
+		if p.setAgency(county + agency); r.Agency == "" || !places.Known(r.County, r.Agency) {
+			r.County, r.Agency = county, agency
+		}
+	}
+	p.checkAgency()
+}
+
 // checkAgency checks the agency read from the text against the registry:
 // a name it does not know under the county, but which the text prints
 // with more characters in front (北下街街道 of …北下街街道), takes the
@@ -519,6 +548,11 @@ func (p *parser) checkAgency() {
 	r := p.r
 	if p.places == nil || r.Agency == "" || r.Synthetic {
 		return
+	}
+	for _, f := range r.Findings {
+		if f.Rule == report.RuleAgencyNearMiss {
+			return // checked already
+		}
 	}
 	if p.places.Known(r.County, r.Agency) {
 		return

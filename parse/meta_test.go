@@ -108,6 +108,19 @@ func TestAgencyNames(t *testing.T) {
 					t.Errorf("without the registry a proposal: %s", f.Message)
 				}
 			}
+			// Checked afterwards, as the parent of a parse worker does, the
+			// same name and the same proposal (once, however often checked).
+			CheckAgency(alone, text+body, reg)
+			CheckAgency(alone, text+body, reg)
+			after := 0
+			for _, f := range alone.Findings {
+				if f.Rule == report.RuleAgencyNearMiss {
+					after++
+				}
+			}
+			if alone.Agency != r.Agency || alone.County != r.County || after != len(near) {
+				t.Errorf("checked afterwards: agency %q county %q, %d proposals; read with the registry: %q %q, %d", alone.Agency, alone.County, after, r.Agency, r.County, len(near))
+			}
 		})
 	}
 	if n < 15 {
