@@ -15,10 +15,12 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"nianbao/assess"
 	"nianbao/ingest/document"
 	"nianbao/parse"
+	"nianbao/registry"
 	"nianbao/report"
 	"nianbao/store"
 )
@@ -38,6 +40,7 @@ func ParseDocument(doc *document.Document, meta Meta) ([]*report.Report, error) 
 		return doc.Reports, nil
 	}
 	meta.Grid = gridLines(doc.Origins)
+	withPlaces(&meta)
 	r, err := parse.Text(doc.Name, doc.Text, meta)
 	if err != nil {
 		return nil, err
@@ -68,7 +71,57 @@ func TraceFile(path string, meta Meta) (*parse.Trace, error) {
 		return &parse.Trace{Steps: []parse.Step{{Name: "summary-workbook", Detail: "县汇总表，按表头逐行读取"}}}, nil
 	}
 	meta.Grid = gridLines(doc.Origins)
+	withPlaces(&meta)
 	return parse.TextTrace(doc.Name, doc.Text, meta)
+}
+
+// withPlaces hands the reader the national registry, so the agency's name
+// is split at the county the registry knows and a name one character off
+// a registry name is proposed in a finding. Without the registry (it
+// cannot fail to load from the embedded data, but if it did) names are
+// read from the text alone.
+func withPlaces(meta *Meta) {
+	if meta.Places != nil || namesAlone.Load() {
+		return
+	}
+	if reg := places(); reg != nil {
+		meta.Places = reg
+	}
+}
+
+func places() parse.Places {
+	reg, err := registry.Default()
+	if err != nil {
+		slog.Warn("登记册无法读取，机关名称不与登记册核对", "err", err)
+		return nil
+	}
+	return reg
+}
+
+// namesAlone is set in a parse worker: see ReadNamesAlone.
+var namesAlone atomic.Bool
+
+// ReadNamesAlone makes this process read agency names from the text alone,
+// without the registry. A parse worker calls it: loading the national
+// registry in every child costs more than the parse (≈0.4 s in a child
+// under its memory limit); the parent checks the names it gets back with
+// CheckNames.
+func ReadNamesAlone() { namesAlone.Store(true) }
+
+// CheckNames checks, against the registry, the agencies of reports read
+// without it (by a parse worker): see parse.CheckAgency. A caller that
+// named the agency itself (meta.Agency) has nothing to check.
+func CheckNames(reports []*report.Report, meta Meta) {
+	if meta.Agency != "" || namesAlone.Load() {
+		return
+	}
+	reg := places()
+	if reg == nil {
+		return
+	}
+	for _, r := range reports {
+		parse.CheckAgency(r, r.Text, reg)
+	}
 }
 
 // gridLines hands the parser the true grid columns of each line of a grid

@@ -1,9 +1,11 @@
 package parse
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"nianbao/report"
@@ -20,11 +22,19 @@ var (
 	anyYear = regexp.MustCompile(`(?:^|[^0-9])(20[0-9]{2})\s*年`)
 	// 2022年度 / 2022年，我镇…
 	yearOpening = regexp.MustCompile(`(?:^|[^0-9])(20[0-9]{2})\s*年(?:度|\s*[,，]|以来)`)
-	orgSuffix   = `(?:人民政府办公室|人民政府|街道办事处|办事处|街道|镇|乡|局|委员会|办公室|管委会|中心|委|办)`
-	countyName  = regexp.MustCompile(`^(?:[\p{Han}]{2,6}?[省])?(?:[\p{Han}]{1,6}?[市州盟])?([\p{Han}]{1,6}?(?:自治县|县|区|市|旗))`)
-	orgName     = regexp.MustCompile(`[\p{Han}]{1,24}?(?:` + orgSuffix + `|县|区|市|旗)$`)
-	yearComma   = regexp.MustCompile(`(20[0-9]{2})\s*年\s*(?:度|以来)?\s*[,，]\s*([\p{Han}]{2,24}?(?:镇|乡|街道|人民政府|局|办公室|委员会|管委会))`)
-	countyTown  = regexp.MustCompile(`([\p{Han}]{1,5}?(?:县|区|市|旗))([\p{Han}]{1,6}?(?:镇|乡|街道))`)
+	// Town-level units that are neither 乡, 镇 nor 街道 (农场, 牧场, 苏木,
+	// 开发区 …) are agencies as much as a 镇 is.
+	orgSuffix = `(?:人民政府办公室|人民政府|街道办事处|办事处|街道|镇|乡|局|委员会|办公室|管理委员会|管委会|中心|委|办|` + townUnits + `)`
+	townUnits = `农场|牧场|林场|渔场|良种场|苏木|开发区|园区|新区|示范区|管理区|度假区|风景区`
+	// orgEnds are the words an agency's name ends with: orgSuffix's and
+	// a county's.
+	orgEnds    = strings.Split(strings.Trim(orgSuffix, "(?:)")+"|县|区|市|旗", "|")
+	countyName = regexp.MustCompile(`^(?:[\p{Han}]{2,6}?[省])?(?:([\p{Han}]{1,6}?[市州盟]市?))?([\p{Han}]{1,6}?(?:自治县|县|区|市|旗))`)
+	// zoneWords end the names of town-level zones, which the county pattern
+	// would take for a 区 (宁国市经济技术开发区 is a zone of 宁国市).
+	zoneWords  = []string{"开发区", "园区", "示范区", "管理区", "度假区", "风景区"}
+	yearComma  = regexp.MustCompile(`(20[0-9]{2})\s*年\s*(?:度|以来)?\s*[,，]\s*([\p{Han}]{2,24}?(?:镇|乡|街道|人民政府|局|办公室|委员会|管委会))`)
+	countyTown = regexp.MustCompile(`([\p{Han}]{1,5}?(?:县|区|市|旗))([\p{Han}]{1,6}?(?:镇|乡|街道))`)
 	// leadWords are words a sentence puts before a county's name (请与遂溪县…).
 	leadWords = "请与在于对由和及向将把为从的了是据经按"
 	synthetic = regexp.MustCompile(`示例数据`)
@@ -204,17 +214,24 @@ var (
 	// (第2页 -, - 2 -), a breadcrumb (当前位置：首页 > …).
 	furniture = regexp.MustCompile(`^(?:第\s*[0-9]+\s*页\s*[-—]*|[-—]\s*[0-9]+\s*[-—]|[0-9]+\s*/\s*[0-9]+|当前位置[:：].*?>\s*[^>]*?(?:\s|$))\s*`)
 	// words a sentence fragment has and an agency's name has not.
-	fragmentWords = regexp.MustCompile(`在|的|下|我|本|关心|指导|领导|按照|根据|认真|进一步|年度|报告|情况|以来`)
+	// 下 and 本 only as a sentence uses them (领导下, 本局): 北下街街道 and
+	// 本溪 are places.
+	fragmentWords = regexp.MustCompile(`在|的|(?:导|持|助|督|况)下|我|本[^溪]|本$|关心|指导|领导|按照|根据|认真|进一步|年度|报告|情况|以来`)
 )
 
 // afterFragment keeps what follows the last word that opens a name inside
 // a sentence (在句容市住房和城乡建设局 → 句容市住房和城乡建设局).
 func afterFragment(s string) string {
 	cut := 0
+	prev := rune(0)
 	for i, r := range s {
-		if strings.ContainsRune("在的下了对由向将把从我本", r) {
+		switch {
+		case strings.ContainsRune("在的了对由向将把从我", r),
+			r == '下' && strings.ContainsRune("导持助督况", prev), // 领导下, not 北下街
+			r == '本' && !strings.HasPrefix(s[i+len("本"):], "溪"):
 			cut = i + utf8.RuneLen(r)
 		}
+		prev = r
 	}
 	return s[cut:]
 }
@@ -233,6 +250,30 @@ func selfMatches(text, name string) bool {
 		return strings.HasSuffix(name, m[1]) || strings.HasSuffix(name, m[1]+"人民政府")
 	}
 	return strings.HasSuffix(name, m[1]) || (m[1] == "委" && strings.HasSuffix(name, "委员会")) || (m[1] == "办" && strings.HasSuffix(name, "办公室"))
+}
+
+// orgName tells whether s ends with an organisation's word after at least
+// one Chinese character (乐至县劳动镇, 赵光农场): what the pattern
+// [\p{Han}]+(?:orgSuffix|县|区|市|旗)$ says, without a regexp on every
+// line of a report's head.
+func orgName(s string) bool {
+	for _, w := range orgEnds {
+		if len(s) > len(w) && strings.HasSuffix(s, w) {
+			if r, _ := utf8.DecodeLastRuneInString(s[:len(s)-len(w)]); unicode.Is(unicode.Han, r) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func hasSuffixAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.HasSuffix(s, w) {
+			return true
+		}
+	}
+	return false
 }
 
 func hasAny(s string, words ...string) bool {
@@ -257,7 +298,7 @@ func plausibleAgency(name string) bool {
 	if n < 2 || n > 32 || fragmentWords.MatchString(name) {
 		return false
 	}
-	return orgName.MatchString(name)
+	return orgName(name)
 }
 
 // signature finds the agency signing the report: a line of its own among
@@ -354,7 +395,7 @@ func cleanOrg(s string) string {
 	s = strings.TrimPrefix(s, "关于")
 	s = strings.TrimSuffix(s, "关于")
 	s = strings.TrimSpace(s)
-	if !orgName.MatchString(s) || strings.HasPrefix(s, "我") || strings.HasPrefix(s, "本") {
+	if !orgName(s) || strings.HasPrefix(s, "我") || strings.HasPrefix(s, "本") && !strings.HasPrefix(s, "本溪") {
 		return "" // 我办, 本局: the report naming itself
 	}
 	if strings.ContainsAny(s, ",。;:") {
@@ -382,12 +423,29 @@ func (p *parser) setAgency(name string) {
 		}
 	}
 	county := ""
-	if m := countyName.FindStringSubmatchIndex(name); m != nil {
+	m := countyName.FindStringSubmatchIndex(name)
+	if m != nil {
+		// The county ends at the longest county name the registry knows
+		// (梅县区梅西镇 is in 梅县区); without the registry, a 区 right after
+		// a 县 belongs to it (梅县 + 区 …).
+		a, b, ok := p.registryCounty(name)
+		switch {
+		case ok:
+			m = []int{0, b, -1, -1, a, b}
+		case strings.HasSuffix(name[:m[1]], "县") && strings.HasPrefix(name[m[1]:], "区"):
+			// 梅县区, 赣县区: a 县 made a 区 keeps the old name in front.
+			m = []int{m[0], m[1] + len("区"), m[2], m[3], m[4], m[5] + len("区")}
+		case m[2] >= 0 && strings.HasSuffix(name[m[2]:m[3]], "市") && hasSuffixAny(name[m[4]:m[5]], zoneWords):
+			// A zone of a county-level city: the city is the county.
+			m = []int{m[0], m[3], m[2], m[3], m[2], m[3]}
+		}
+	}
+	if m != nil {
 		rest := name[m[1]:]
-		c := name[m[2]:m[3]]
+		c := name[m[4]:m[5]]
 		// 洪山区人民政府珞南街道办事处: the district's government named
 		// before the street office.
-		if r := strings.TrimPrefix(rest, "人民政府"); r != rest && orgName.MatchString(r) && len([]rune(r)) > 2 {
+		if r := strings.TrimPrefix(rest, "人民政府"); r != rest && orgName(r) && len([]rune(r)) > 2 {
 			rest = r
 		}
 		switch {
@@ -404,6 +462,153 @@ func (p *parser) setAgency(name string) {
 	if p.r.County == "" {
 		p.r.County = county
 	}
+}
+
+// Places is what the reader asks of the registry of places
+// (registry.Registry has these methods; ingest hands it in through Meta):
+// parse stays free of the registry's data and of the store.
+type Places interface {
+	// IsCounty tells whether name is a county-level place's name.
+	IsCounty(name string) bool
+	// Known tells whether the registry knows the agency under the county
+	// ("" when none is printed).
+	Known(county, name string) bool
+	// Propose is the registry's full name of the one place the agency is
+	// one character off ("" when none).
+	Propose(county, name string) string
+}
+
+// registryCounty finds, in a printed name, the longest county name the
+// registry knows that ends where the county's part ends, led only by its
+// province or city: [a, b) is the county.
+func (p *parser) registryCounty(name string) (a, b int, ok bool) {
+	if p.places == nil {
+		return 0, 0, false
+	}
+	var starts []int // where a county may start: the name's start, after 省/市/州/盟
+	starts = append(starts, 0)
+	for i, r := range name {
+		end := i + utf8.RuneLen(r)
+		if strings.ContainsRune("省市州盟区", r) && end < len(name) {
+			starts = append(starts, end)
+		}
+		if !strings.ContainsRune("县区市旗", r) {
+			continue
+		}
+		for _, s := range starts {
+			if s >= i || utf8.RuneCountInString(name[s:end]) > 9 {
+				continue
+			}
+			if p.places.IsCounty(name[s:end]) {
+				if !ok || end > b {
+					a, b, ok = s, end, true
+				}
+				break // the earliest start: the longest name ending here
+			}
+		}
+	}
+	return a, b, ok
+}
+
+// CheckAgency checks the agency of a report read without the registry
+// (a parse worker reads names from the text alone: loading the registry
+// would cost each child more than its parse) as Text does with
+// Meta.Places: split again at the longest county the registry knows, a
+// longer registry name printed before it, a near-miss proposed. text is
+// the report's text; only its head is read.
+func CheckAgency(r *report.Report, text string, places Places) {
+	if places == nil || r.Agency == "" || r.Synthetic {
+		return
+	}
+	head := text
+	if len(head) > 8000 {
+		cut := 8000
+		for cut > 0 && !utf8.RuneStart(head[cut]) {
+			cut--
+		}
+		head = head[:cut]
+	}
+	p := &parser{t: prepare(head), r: r, places: places}
+	if r.County != "" && !places.Known(r.County, r.Agency) {
+		county, agency := r.County, r.Agency
+		r.County, r.Agency = "", ""
+		if p.setAgency(county + agency); r.Agency == "" || !places.Known(r.County, r.Agency) {
+			r.County, r.Agency = county, agency
+		}
+	}
+	p.checkAgency()
+}
+
+// checkAgency checks the agency read from the text against the registry:
+// a name it does not know under the county, but which the text prints
+// with more characters in front (北下街街道 of …北下街街道), takes the
+// longest name the registry knows; a name one character off a registry
+// name is proposed in a finding and left as printed.
+func (p *parser) checkAgency() {
+	r := p.r
+	if p.places == nil || r.Agency == "" || r.Synthetic {
+		return
+	}
+	for _, f := range r.Findings {
+		if f.Rule == report.RuleAgencyNearMiss {
+			return // checked already
+		}
+	}
+	if p.places.Known(r.County, r.Agency) {
+		return
+	}
+	if longer := p.longerKnown(); longer != "" {
+		// Split as any printed name is (乐至县城关镇 → 乐至县 + 城关镇).
+		old := r.Agency
+		r.Agency = ""
+		if p.setAgency(longer); r.Agency == "" {
+			r.Agency = old
+		}
+		return
+	}
+	if proposal := p.places.Propose(r.County, r.Agency); proposal != "" {
+		printed := r.Agency
+		if r.County != "" && !strings.HasPrefix(printed, r.County) {
+			printed = r.County + printed
+		}
+		r.AddFinding(report.RuleAgencyNearMiss, report.SeverityWarning,
+			fmt.Sprintf("机关名称「%s」与登记名称「%s」相差一字，请核对；未自动更正", printed, proposal))
+	}
+}
+
+// longerKnown looks, where the head of the text prints the agency, at the
+// characters just before it: the longest run of them that makes a name the
+// registry knows under the county (a truncated name never stands when the
+// whole is printed).
+func (p *parser) longerKnown() string {
+	head := p.t.norm
+	if len(head) > 6000 {
+		head = head[:6000]
+	}
+	head = compactHead.Replace(head)
+	name := p.r.Agency
+	for from, n := 0, 0; n < 8; n++ {
+		i := strings.Index(head[from:], name)
+		if i < 0 {
+			break
+		}
+		i += from
+		from = i + len(name)
+		best := ""
+		lo := i
+		for k := 0; k < 6 && lo > 0; k++ {
+			_, size := utf8.DecodeLastRuneInString(head[:lo])
+			lo -= size
+			cand := head[lo:i] + name
+			if p.places.Known(p.r.County, cand) {
+				best = cand
+			}
+		}
+		if best != "" {
+			return best
+		}
+	}
+	return ""
 }
 
 func shortTown(name string) string {

@@ -1,8 +1,11 @@
 package parse
 
 import (
+	"os"
+	"strings"
 	"testing"
 
+	"nianbao/registry"
 	"nianbao/report"
 )
 
@@ -43,5 +46,84 @@ func TestAgencyWaysWritten(t *testing.T) {
 				t.Errorf("no-agency finding %v, want %v", flagged, c.agency == "")
 			}
 		})
+	}
+}
+
+// TestAgencyNames reads testdata/agency-names.tsv: each title, byline or
+// signature gives the agency and county wanted, checked against the
+// registry; a name one character off a registry name keeps its printed
+// spelling and carries a finding proposing the registry's.
+func TestAgencyNames(t *testing.T) {
+	reg, err := registry.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile("testdata/agency-names.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := "\n一、总体情况\n本年度按要求公开信息。\n二、主动公开政府信息情况\n"
+	n := 0
+	for i, line := range strings.Split(string(data), "\n") {
+		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) != 5 {
+			t.Fatalf("agency-names.tsv:%d: %d columns, want 5", i+1, len(f))
+		}
+		n++
+		name, text, agency, county, proposal := f[0], strings.ReplaceAll(f[1], `\n`, "\n"), f[2], f[3], f[4]
+		t.Run(name, func(t *testing.T) {
+			r, err := Text(name, text+body, Meta{Places: reg})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Agency != agency || (county != "-" && r.County != county) {
+				t.Errorf("agency %q county %q, want %q %q", r.Agency, r.County, agency, county)
+			}
+			var near []string
+			for _, f := range r.Findings {
+				if f.Rule == report.RuleAgencyNearMiss {
+					near = append(near, f.Message)
+				}
+			}
+			switch {
+			case proposal == "-" && len(near) > 0:
+				t.Errorf("unexpected proposal: %v", near)
+			case proposal != "-" && (len(near) != 1 || !strings.Contains(near[0], "「"+proposal+"」")):
+				t.Errorf("proposal findings %v, want one naming 「%s」", near, proposal)
+			}
+			// Without the registry the text alone gives the same name, and
+			// nothing is proposed.
+			alone, err := Text(name, text+body, Meta{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if alone.Agency != r.Agency || alone.County != r.County {
+				t.Errorf("without the registry: agency %q county %q, with it %q %q", alone.Agency, alone.County, r.Agency, r.County)
+			}
+			for _, f := range alone.Findings {
+				if f.Rule == report.RuleAgencyNearMiss {
+					t.Errorf("without the registry a proposal: %s", f.Message)
+				}
+			}
+			// Checked afterwards, as the parent of a parse worker does, the
+			// same name and the same proposal (once, however often checked).
+			CheckAgency(alone, text+body, reg)
+			CheckAgency(alone, text+body, reg)
+			after := 0
+			for _, f := range alone.Findings {
+				if f.Rule == report.RuleAgencyNearMiss {
+					after++
+				}
+			}
+			if alone.Agency != r.Agency || alone.County != r.County || after != len(near) {
+				t.Errorf("checked afterwards: agency %q county %q, %d proposals; read with the registry: %q %q, %d", alone.Agency, alone.County, after, r.Agency, r.County, len(near))
+			}
+		})
+	}
+	if n < 15 {
+		t.Fatalf("only %d cases read", n)
 	}
 }

@@ -24,8 +24,12 @@ type Meta struct {
 	Format      string
 	// Grid, for text printed from a grid document, gives each line's grid
 	// table and the grid column of each of its "|"-closed cells.
-	Grid  []GridLine
-	trace *Trace // set by TextTrace
+	Grid []GridLine
+	// Places, when set, is the registry the agency's name is checked
+	// against (see Places in meta.go); nil reads names from the text alone.
+	// It does not travel to a parse worker: the child takes its own.
+	Places Places `json:"-"`
+	trace  *Trace // set by TextTrace
 }
 
 // Text reads one report from its text.
@@ -51,7 +55,7 @@ func Text(name, content string, meta Meta) (*report.Report, error) {
 			r.Sources = nil
 		}
 	}()
-	p := &parser{t: t, r: r, grid: meta.Grid, tr: meta.trace}
+	p := &parser{t: t, r: r, grid: meta.Grid, tr: meta.trace, places: meta.Places}
 	if p.grid == nil && t.tabbed {
 		p.grid = tabGrid(t.raw)
 		p.step(0, "tabs", "表格按制表符分列")
@@ -63,6 +67,9 @@ func Text(name, content string, meta Meta) (*report.Report, error) {
 		p.step(0, "running-heads", fmt.Sprintf("去掉%d行页眉", t.dropped))
 	}
 	p.readMeta()
+	if meta.Agency == "" {
+		p.checkAgency()
+	}
 	p.applyMeta(meta)
 	if r.Agency == "" {
 		r.AddFinding(report.RuleNoAgency, report.SeverityInfo,
@@ -99,6 +106,7 @@ type parser struct {
 	// readings until the whole table is read.
 	deferGlued bool
 	pending    []pendingRow
+	places     Places       // the registry names are checked against, if any
 	tr         *Trace       // how the report is read, when asked
 	pad        map[int]bool // padding(), by line start
 	padLine    span         // the line padding() last looked at, and its answer

@@ -26,3 +26,18 @@ func BenchmarkResolve(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCheckUnknown checks a department the registry does not hold,
+// the reader's path for every county bureau's report: the near-miss search
+// runs and finds nothing.
+func BenchmarkCheckUnknown(b *testing.B) {
+	r, err := Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if r.Known("宁强县", "自然资源局") || r.Propose("宁强县", "自然资源局") != "" {
+			b.Fatal("resolved")
+		}
+	}
+}

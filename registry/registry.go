@@ -133,6 +133,10 @@ type Registry struct {
 	byID    map[string]*Place
 	byName  map[string][]*Place // short and full names, and aliases
 	aliases []Alias
+	// inCounty lists the places of each county code (the near-miss search
+	// looks only there), counties the county-level places.
+	inCounty map[string][]*Place
+	counties []*Place
 }
 
 var (
@@ -262,7 +266,7 @@ func townLevel(name string) Level {
 
 // New returns an empty registry (tests, and imports built on Default).
 func New() *Registry {
-	return &Registry{byID: map[string]*Place{}, byName: map[string][]*Place{}}
+	return &Registry{byID: map[string]*Place{}, byName: map[string][]*Place{}, inCounty: map[string][]*Place{}}
 }
 
 // Clone copies the registry so units can be added without touching Default.
@@ -294,6 +298,12 @@ func (r *Registry) Add(p *Place) {
 }
 
 func (r *Registry) index(p *Place) {
+	if p.CountyCode != "" && !containsPlace(r.inCounty[p.CountyCode], p) {
+		r.inCounty[p.CountyCode] = append(r.inCounty[p.CountyCode], p)
+	}
+	if p.Level == County && !containsPlace(r.counties, p) {
+		r.counties = append(r.counties, p)
+	}
 	for _, n := range uniq(p.Name, p.Short) {
 		if !containsPlace(r.byName[n], p) {
 			r.byName[n] = append(r.byName[n], p)

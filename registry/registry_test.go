@@ -91,9 +91,13 @@ func TestResolve(t *testing.T) {
 		{"county prefix in name", Query{Name: "乐至县劳动镇人民政府"}, "512022110", "name", "乐至县"},
 		{"city and county", Query{Name: "劳动镇", County: "资阳市乐至县"}, "512022110", "name", "乐至县"},
 		{"street office", Query{Name: "天池街道办事处", County: "乐至县"}, "512022001", "name", "乐至县"},
-		{"OCR slip alias", Query{Name: "沐阳县人民政府"}, "321322", "alias", "沭阳县"},
+		{"county longest at the start", Query{Name: "梅县区梅西镇人民政府"}, "441403103", "name", "梅县区"},
+		{"county stated short of its name", Query{Name: "区梅西镇", County: "梅县"}, "441403103", "name", "梅县区"},
+		{"farm within county", Query{Name: "赵光农场", County: "北安市"}, "231181502", "name", "北安市"},
+		{"street of a 回族区", Query{Name: "郑州市管城回族区北下街街道办事处"}, "410104001", "name", "管城回族区"},
+		{"OCR slip is not applied", Query{Name: "沐阳县人民政府"}, "", "", ""},
 		{"county government", Query{Name: "沭阳县人民政府", County: "沭阳县"}, "321322", "county", "沭阳县"},
-		{"OCR slip in both", Query{Name: "沐阳县人民政府", County: "沐阳县"}, "321322", "county", "沭阳县"},
+		{"OCR slip in both is not applied", Query{Name: "沐阳县人民政府", County: "沐阳县"}, "", "", ""},
 		{"not in county", Query{Name: "劳动镇", County: "沭阳县"}, "", "", "沭阳县"},
 		{"城关镇 without county is not guessed", Query{Name: "城关镇人民政府"}, "", "", ""},
 	}
@@ -116,6 +120,59 @@ func TestResolve(t *testing.T) {
 			}
 			if id == "" && m.Reason == "" {
 				t.Error("unresolved without a reason")
+			}
+		})
+	}
+}
+
+// TestNearMiss: a name one character off a registry name is proposed with
+// a reason naming the registry's spelling, and never becomes the match;
+// names two characters off, or near several places, propose nothing.
+func TestNearMiss(t *testing.T) {
+	reg, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name     string
+		q        Query
+		proposal string // "" = none
+	}{
+		{"county one off", Query{Name: "沐阳县人民政府"}, "沭阳县"},
+		{"county one off, stated too", Query{Name: "沐阳县人民政府", County: "沐阳县"}, "沭阳县"},
+		{"town of a county one off", Query{Name: "沐阳县钱集镇人民政府"}, "沭阳县钱集镇"},
+		{"town of a county one off, stated", Query{Name: "胡集镇", County: "沐阳县"}, "沭阳县胡集镇"},
+		{"town known nationally, county one off", Query{Name: "钱集镇", County: "沐阳县"}, "沭阳县钱集镇"},
+		{"county one off without a look-alike", Query{Name: "泗洋县人民政府"}, ""},
+		{"county one off by a look-alike", Query{Name: "泗杨县人民政府"}, "泗阳县"},
+		{"town one off in its county", Query{Name: "钱记镇", County: "沭阳县"}, "沭阳县钱集镇"},
+		{"town one character short", Query{Name: "乐至县劳镇人民政府"}, ""}, // two characters: too short to propose
+		{"farm one off", Query{Name: "赵光衣场", County: "北安市"}, "北安市赵光农场"},
+		{"two off", Query{Name: "钱记乡", County: "沭阳县"}, ""},
+		{"county and town both off", Query{Name: "沐阳县钱记镇"}, ""},
+		{"unknown everywhere", Query{Name: "不存在的单位"}, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m := reg.Resolve(c.q)
+			if m.Place != nil {
+				t.Fatalf("resolved to %s: a near-miss must not be applied", m.Place.Name)
+			}
+			got := ""
+			if m.Proposal != nil {
+				got = fullName(m.Proposal)
+			}
+			if got != c.proposal {
+				t.Fatalf("proposal %q, want %q (%s)", got, c.proposal, m.Reason)
+			}
+			if got != "" && !strings.Contains(m.Reason, "「"+got+"」相差一字") {
+				t.Errorf("reason %q does not name the proposal", m.Reason)
+			}
+			if reg.Known(c.q.County, c.q.Name) {
+				t.Error("Known, want not known")
+			}
+			if prop := reg.Propose(c.q.County, c.q.Name); prop != got {
+				t.Errorf("Propose = %q, want %q", prop, got)
 			}
 		})
 	}
@@ -189,5 +246,27 @@ func TestImportUnits(t *testing.T) {
 	first, again := UnitID("u", "512022", "科委"), UnitID("u", "512022", "科委")
 	if first != again || first == UnitID("u", "512021", "科委") {
 		t.Error("unit ids are not stable per county")
+	}
+}
+
+func TestOneOff(t *testing.T) {
+	cases := []struct {
+		a, b string
+		want bool
+	}{
+		{"沭阳县", "沐阳县", true},
+		{"沭阳县", "沭阳县", false},
+		{"北下街街道", "北下街道", true},
+		{"北下街道", "北下街街道", true},
+		{"钱集镇", "钱记乡", false},
+		{"梅县", "梅县区", true},
+		{"梅县区", "梅西镇", false},
+		{"赵光农场", "赵光农场分场", false},
+		{"", "镇", true},
+	}
+	for _, c := range cases {
+		if got := oneOff(c.a, c.b); got != c.want {
+			t.Errorf("oneOff(%q, %q) = %v, want %v", c.a, c.b, got, c.want)
+		}
 	}
 }

@@ -72,6 +72,7 @@ var Rules = []Rule{
 	{RuleNoData, "表格无数据", "表格印出但一个数字也没有。", SeverityWarning, 1, ScopeReport},
 	// Written as text: the constant is the parser's (report/meta_rules.go on main).
 	{"parse_no_agency", "未写明报告机关", "报告正文没有写明发布机关（只称我局、我镇等）；机关名称留空待人工填写，不作猜测。", SeverityInfo, 0, ScopeReport},
+	{RuleAgencyNearMiss, "机关名称与登记名称相差一字", "报告写的机关（或所属县）名称与登记册中某一名称只差一个字（如沐阳县与沭阳县）；系统提出登记名称供核对，不自动更正，该机关在入库时保持待映射。", SeverityWarning, 0, ScopeReport},
 }
 
 // RuleByCode finds a rule of the table.

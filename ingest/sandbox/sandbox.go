@@ -122,6 +122,7 @@ func (w Worker) Parse(ctx context.Context, name string, data []byte, meta ingest
 		r.Report.Text, r.Report.Narrative = r.Text, r.Narrative
 		out[i] = r.Report
 	}
+	ingest.CheckNames(out, meta) // the child read them without the registry
 	return out, nil
 }
 
@@ -187,6 +188,7 @@ type wireError struct {
 // document after it, the response on w. The document is held to
 // maxDocument bytes.
 func Serve(ctx context.Context, r io.Reader, w io.Writer, maxDocument int64) error {
+	ingest.ReadNamesAlone() // the parent checks the names (Worker.Parse)
 	br := bufio.NewReader(r)
 	line, err := br.ReadBytes('\n')
 	if err != nil {
