@@ -188,7 +188,7 @@ func (s *Store) saveIn(ctx context.Context, conn *writer, r *report.Report, opt 
 	}
 	res.AgencyID, res.Registered = ag.id, ag.registered
 	if ag.county != "" {
-		r.County = ag.county // the registry's spelling: 沐阳县 is 沭阳县
+		r.County = ag.county // the registry's spelling of the county it placed the agency in
 	}
 	key := fmt.Sprintf("%s|%d", ag.id, r.Year)
 	if b != nil && (b.keys[key] || b.orphans) {
