@@ -403,6 +403,9 @@ type Uploaded struct {
 	// Unchanged: the same document as the current version, nothing stored.
 	Unchanged bool   `json:"unchanged,omitempty"`
 	AgencyID  string `json:"agency_id"`
+	// Verdict judges the stored report's findings (parser and assessment
+	// checks), as its page and 预检 do.
+	Verdict report.Verdict `json:"verdict"`
 }
 
 func (h *handler) uploadReport(c *gin.Context) {
@@ -526,8 +529,12 @@ func (h *handler) uploadReport(c *gin.Context) {
 		}
 		h.log.Info("report uploaded", "id", res.ID, "agency", r.Agency, "county", r.County, "year", r.Year,
 			"file", fh.Filename, "replaced", res.Replaced, "findings", len(r.Findings), "by", who)
+		verdict := report.VerdictOf(r.Findings)
+		if stored, err := h.st.Get(ctx, res.ID); err == nil {
+			verdict = report.VerdictOf(stored.Findings)
+		}
 		out = append(out, Uploaded{ID: res.ID, Replaced: res.Replaced, Previous: res.Previous, Report: r,
-			Version: res.Version, Current: res.Current, Held: res.Held, AgencyID: res.AgencyID, Unchanged: res.Unchanged})
+			Version: res.Version, Current: res.Current, Held: res.Held, AgencyID: res.AgencyID, Unchanged: res.Unchanged, Verdict: verdict})
 	}
 	c.JSON(http.StatusCreated, gin.H{"uploaded_by": who, "reports": out})
 }

@@ -134,14 +134,3 @@ func flagMap(findings []report.Finding) map[string][]int {
 
 // severityNames are the findings' severities in Chinese.
 var severityNames = map[string]string{report.SeverityError: "错误", report.SeverityWarning: "提示", report.SeverityInfo: "说明"}
-
-// verdict is 可以发布 unless an error-severity finding is left: warnings
-// are for the clerk to read, not to block publishing.
-func verdict(findings []report.Finding) (string, bool) {
-	for _, f := range findings {
-		if f.Severity == report.SeverityError && f.Review != "dismissed" {
-			return "请修改", false
-		}
-	}
-	return "可以发布", true
-}
