@@ -43,12 +43,14 @@ func TestOneVerdict(t *testing.T) {
 		{"missing-tables.txt", report.VerdictFix, report.RuleTables},
 		{"broken-rule.txt", report.VerdictFix, report.RuleBalance},
 	}
-	st := querytest.Open(t)
-	srv := httptest.NewServer(newServerWith(st, api.Options{Tokens: map[string]string{"tok": "测试管理员"}, Parser: uploadParser{}},
-		slog.New(slog.NewTextHandler(io.Discard, nil)), false))
-	t.Cleanup(srv.Close)
 	for _, tc := range cases {
 		t.Run(tc.file, func(t *testing.T) {
+			// A store of its own: the three texts are one agency's year,
+			// and a later upload would be a new version of the first.
+			st := querytest.Open(t)
+			srv := httptest.NewServer(newServerWith(st, api.Options{Tokens: map[string]string{"tok": "测试管理员"}, Parser: uploadParser{}},
+				slog.New(slog.NewTextHandler(io.Discard, nil)), false))
+			t.Cleanup(srv.Close)
 			path := filepath.Join("testdata", "verdict", tc.file)
 			data, err := os.ReadFile(path)
 			if err != nil {
