@@ -87,12 +87,8 @@ var t4Headings = map[string][2]string{
 	"litigation_after":  {"行政诉讼", "复议后起诉"},
 }
 
-// Layout describes the printed tables 2–4 of an edition (2019 or 2021; any
-// other is read as 2021, as the parser does).
+// Layout describes the printed tables 2–4 of an edition (2019 or 2021).
 func Layout(edition string) []TableLayout {
-	if edition != Edition2019 {
-		edition = Edition2021
-	}
 	return []TableLayout{layoutT2(edition), layoutT3(edition), layoutT4()}
 }
 
