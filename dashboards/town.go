@@ -109,7 +109,7 @@ func (h *handler) townData(ctx context.Context, v *townView, reports []query.Rep
 	var years []string
 	trend := []series{{Name: "本年新收申请"}, {Name: "予以公开"}, {Name: "办理结果总计"}, {Name: "结转下年"}}
 	review := []series{{Name: "行政复议"}, {Name: "行政诉讼"}}
-	problems := []series{{Name: severityLabel("error")}, {Name: severityLabel("warning")}, {Name: severityLabel("info")}}
+	problems := []series{{Name: severityLabel(report.SeverityError)}, {Name: severityLabel(report.SeverityWarning)}, {Name: severityLabel(report.SeverityInfo)}}
 	for _, r := range reports {
 		d, err := h.q.Report(ctx, r.ID, query.ReportOptions{Sources: true})
 		if err != nil {
