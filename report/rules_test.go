@@ -128,9 +128,9 @@ func TestRuleMessages(t *testing.T) {
 		words []string
 	}{
 		{"balance", map[string]float64{"t3.new.natural": 10, "t3.carried_over.natural": 2, "t3.total.natural": 9, "t3.carry_forward.natural": 4},
-			RuleBalance, []string{"自然人", "新收10", "上年结转2", "＝12", "总计9", "结转下年4", "＝13"}},
+			RuleBalance, []string{"自然人", "新收10（原文第5行）＋上年结转2＝12", "总计9（原文第2页第7行）＋结转下年4＝13"}},
 		{"review", map[string]float64{"t4.reconsideration.upheld": 1, "t4.reconsideration.corrected": 2, "t4.reconsideration.other": 3, "t4.reconsideration.pending": 4, "t4.reconsideration.total": 11},
-			RuleReview, []string{"行政复议", "尚未审结＝10", "总计为11"}},
+			RuleReview, []string{"行政复议", "尚未审结＝10", "总计为11（原文第9行）"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -139,6 +139,8 @@ func TestRuleMessages(t *testing.T) {
 			for c, v := range tc.edit {
 				r.Cells[c] = v
 			}
+			r.Sources = map[string]Source{"t3.new.natural": {Line: 5}, "t3.total.natural": {Line: 7, Page: 2},
+				"t4.reconsideration.total": {Line: 9}}
 			CheckIdentities(r)
 			if len(r.Findings) != 1 || r.Findings[0].Rule != tc.rule {
 				t.Fatalf("findings %v, want one %s", rulesOf(r.Findings), tc.rule)
@@ -176,6 +178,24 @@ func TestOtherRow(t *testing.T) {
 	CheckIdentities(r)
 	if len(r.Findings) != 0 {
 		t.Errorf("2021 report with the 2019 row: %v", rulesOf(r.Findings))
+	}
+	// ... and broken against that row, it gets rule 2's finding.
+	r = consistent(Edition2019)
+	r.Edition = Edition2021
+	r.Cells["t3.other.natural"]++
+	CheckIdentities(r)
+	if !slices.Contains(rulesOf(r.Findings), RuleResults) {
+		t.Errorf("2021 report with the 2019 row, broken: %v, want %s", rulesOf(r.Findings), RuleResults)
+	}
+	// A 2021 report with its sub-rows is checked on them, whatever a
+	// printed 其他处理 row says.
+	r = consistent(Edition2021)
+	r.Cells["t3.other.total"] = 1
+	CheckIdentities(r)
+	for _, f := range r.Findings {
+		if f.Rule == RuleResults {
+			t.Errorf("2021 report checked on its printed 其他处理 row: %s", f.Message)
+		}
 	}
 	r = consistent(Edition2021)
 	Derive(r)
@@ -222,15 +242,19 @@ func TestNarrativeRule(t *testing.T) {
 		{"none agrees", 13, []string{"t3.new.total", "t3.total.total"}, true},
 		{"off by one", 11, []string{"t3.new.total"}, true},
 		{"cell absent", 99, []string{"t3.granted.total"}, false},
+		{"the same figure twice", 5, []string{"t3.new.total", "t3.carried_over.total"}, true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r := New("x.txt")
-			r.Cells["t3.new.total"], r.Cells["t3.total.total"] = 12, 30
+			r.Cells["t3.new.total"], r.Cells["t3.total.total"], r.Cells["t3.carried_over.total"] = 12, 30, 12
 			r.Narrative = []NarrativeFigure{{Text: "收到申请", Line: 7, Value: tc.value, Cells: tc.cells}}
 			Check(r)
 			if got := len(r.Findings) == 1 && r.Findings[0].Rule == RuleNarrative; got != tc.want || (!tc.want && len(r.Findings) != 0) {
 				t.Fatalf("findings %v, want a rule 6 finding: %v", rulesOf(r.Findings), tc.want)
+			}
+			if tc.want && !strings.HasSuffix(r.Findings[0].Message, fmt.Sprintf("第7行“收到申请”称%s，表格为12", fmtNum(tc.value))) && tc.name != "none agrees" {
+				t.Errorf("message %q", r.Findings[0].Message)
 			}
 			if tc.want && !strings.Contains(r.Findings[0].Message, fmt.Sprintf("第7行“收到申请”称%s", fmtNum(tc.value))) {
 				t.Errorf("message %q", r.Findings[0].Message)
@@ -242,8 +266,8 @@ func TestNarrativeRule(t *testing.T) {
 // place cites the page only when the reader knows it.
 func TestPlace(t *testing.T) {
 	r := New("x.txt")
-	r.Sources = map[string]Source{"a": {Line: 3, Page: 2}, "b": {Line: 5}, "c": {}}
-	for code, want := range map[string]string{"a": "（原文第2页第3行）", "b": "（原文第5行）", "c": "", "d": ""} {
+	r.Sources = map[string]Source{"a": {Line: 3, Page: 2}, "b": {Line: 5}, "c": {}, "e": {Line: 1, Page: 1}, "f": {Line: 1}}
+	for code, want := range map[string]string{"a": "（原文第2页第3行）", "b": "（原文第5行）", "c": "", "d": "", "e": "（原文第1页第1行）", "f": "（原文第1行）"} {
 		if got := r.place(code); got != want {
 			t.Errorf("place(%s) = %q, want %q", code, got, want)
 		}
