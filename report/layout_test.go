@@ -77,3 +77,14 @@ func TestLayoutWording(t *testing.T) {
 		}
 	}
 }
+
+func TestLayoutTitles(t *testing.T) {
+	want := []string{"二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况"}
+	for _, ed := range []string{Edition2019, Edition2021} {
+		for i, tl := range Layout(ed) {
+			if tl.Table != i+2 || tl.Title != want[i] {
+				t.Errorf("%s table %d: %d %q", ed, i+2, tl.Table, tl.Title)
+			}
+		}
+	}
+}
