@@ -78,3 +78,60 @@ func TestInForceEachTerm(t *testing.T) {
 		}
 	}
 }
+
+// The in_force finding states the sum it computed.
+func TestInForceMessage(t *testing.T) {
+	prev := &Doc{Year: 2021, Edition: report.Edition2021, Cells: map[string]float64{"t2.regulations.in_force": 10}}
+	d := &Doc{Year: 2022, Edition: report.Edition2021, Cells: map[string]float64{
+		"t2.regulations.issued": 4, "t2.regulations.abolished": 3, "t2.regulations.in_force": 12}}
+	f := CrossYearFindings(d, prev, DefaultSheet())
+	want := "表二规章：上年现行有效10件＋本年制发4件－本年废止3件＝11件，但本年现行有效为12件。"
+	if len(f) != 1 || f[0].Message != want {
+		t.Errorf("findings %+v, want one saying %s", f, want)
+	}
+}
+
+// TestJumpBoundaries: a count jumps when it differs from last year's by at
+// least jump_min_diff (20) and the larger is at least jump_factor (10)
+// times the smaller (or 1): each condition at its boundary, and a cell
+// missing in either year is no jump.
+func TestJumpBoundaries(t *testing.T) {
+	sheet := DefaultSheet()
+	if sheet.JumpFactor != 10 || sheet.JumpMinDiff != 20 {
+		t.Fatalf("default sheet changed: factor %v, min diff %v; update the cases", sheet.JumpFactor, sheet.JumpMinDiff)
+	}
+	const code = "t3.new.total"
+	cases := []struct {
+		name      string
+		now, last *float64
+		jump      bool
+	}{
+		{"from 0 to 20: difference at the minimum", ptr(20), ptr(0), true},
+		{"from 0 to 19: difference under it", ptr(19), ptr(0), false},
+		{"from 30 to 3: ten times", ptr(3), ptr(30), true},
+		{"from 29 to 3: under ten times", ptr(3), ptr(29), false},
+		{"from 3 to 30, rising", ptr(30), ptr(3), true},
+		{"from 100 to 150: far but not ten times", ptr(150), ptr(100), false},
+		{"last year not read", ptr(300), nil, false},
+		{"this year not read", nil, ptr(300), false},
+	}
+	for _, tc := range cases {
+		prev := &Doc{Year: 2021, Edition: report.Edition2021, Cells: map[string]float64{}}
+		d := &Doc{Year: 2022, Edition: report.Edition2021, Cells: map[string]float64{}}
+		if tc.now != nil {
+			d.Cells[code] = *tc.now
+		}
+		if tc.last != nil {
+			prev.Cells[code] = *tc.last
+		}
+		got := false
+		for _, f := range CrossYearFindings(d, prev, sheet) {
+			got = got || (f.Rule == report.RuleJump && slices.Contains(f.Cells, code))
+		}
+		if got != tc.jump {
+			t.Errorf("%s: jump %v, want %v", tc.name, got, tc.jump)
+		}
+	}
+}
+
+func ptr(v float64) *float64 { return &v }
