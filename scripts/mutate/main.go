@@ -6,7 +6,7 @@
 // test. The worktree is never written: each mutant is handed to the go
 // command through -overlay.
 //
-//	go run ./scripts/mutate [-timeout 3m] [-run REGEXP] [-files a.go,b.go] [-out FILE] ./report ./assess
+//	go run ./scripts/mutate [-timeout 3m] [-run REGEXP] [-files a.go,b.go] [-at a.go:12,b.go:40] [-out FILE] ./report ./assess
 //
 // It takes long (one test build per mutant): make mutate runs it, make test
 // does not.
@@ -185,6 +185,7 @@ func main() {
 	runRe := flag.String("run", "", "run only the tests matching this expression (go test -run)")
 	files := flag.String("files", "", "mutate only these files of the package (comma-separated base names)")
 	out := flag.String("out", "", "write every mutant and its outcome to this JSON file")
+	at := flag.String("at", "", "mutate only these lines (comma-separated file.go:line, e.g. to test survivors again)")
 	list := flag.Bool("list", false, "list the mutants without running them")
 	max := flag.Int("max", 0, "stop after this many mutants (0: all)")
 	flag.Usage = func() {
@@ -201,6 +202,12 @@ func main() {
 	for _, f := range strings.Split(*files, ",") {
 		if f = strings.TrimSpace(f); f != "" {
 			only[f] = true
+		}
+	}
+	lines := map[string]bool{}
+	for _, l := range strings.Split(*at, ",") {
+		if l = strings.TrimSpace(l); l != "" {
+			lines[l] = true
 		}
 	}
 	tmp, err := os.MkdirTemp("", "mutate")
@@ -235,6 +242,9 @@ func main() {
 				m := &ms[i]
 				if *max > 0 && len(all) >= *max {
 					break
+				}
+				if len(lines) > 0 && !lines[fmt.Sprintf("%s:%d", filepath.Base(m.File), m.Line)] {
+					continue
 				}
 				all = append(all, m)
 				if *list {
