@@ -134,4 +134,21 @@ func TestJumpBoundaries(t *testing.T) {
 	}
 }
 
+// Where the larger count is below jump_factor, a smaller of 0 counts as 1
+// (so 0 → 9 is no jump and 0 → 10 is, with a minimum difference of 5).
+func TestJumpFromZero(t *testing.T) {
+	sheet := DefaultSheet()
+	sheet.JumpMinDiff = 5
+	for _, tc := range []struct {
+		now  float64
+		jump bool
+	}{{9, false}, {10, true}} {
+		prev := &Doc{Year: 2021, Cells: map[string]float64{"t3.new.total": 0}}
+		d := &Doc{Year: 2022, Cells: map[string]float64{"t3.new.total": tc.now}}
+		if got := len(CrossYearFindings(d, prev, sheet)) == 1; got != tc.jump {
+			t.Errorf("0 → %v: jump %v, want %v", tc.now, got, tc.jump)
+		}
+	}
+}
+
 func ptr(v float64) *float64 { return &v }
