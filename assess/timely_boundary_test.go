@@ -68,14 +68,14 @@ func TestTimelyUnknownDate(t *testing.T) {
 }
 
 // A report stored without a date is judged by the date its preamble
-// prints (发布日期：2023-2-1), not by one written further on.
+// prints (发布日期：2023-2-10), not by one written further on.
 func TestTimelyDateFromPreamble(t *testing.T) {
 	d := &Doc{Agency: "凤塘镇", County: "样例县", Year: 2022, Sections: []Section{
-		{Number: 0, Body: "样例县凤塘镇人民政府\n发布日期：2023-2-1\n"},
+		{Number: 0, Body: "样例县凤塘镇人民政府\n发布日期：2023-2-10\n"},
 		{Number: 6, Body: "发布日期：2023-01-05"},
 	}}
 	got, f, ok, err := Timely(d, DefaultSheet())
-	if !ok || err != nil || got.PublishedOn != "2023-02-01" || got.DaysLate != 1 || len(f) != 1 {
-		t.Errorf("got %+v, %d findings (ok %v, err %v); want published 2023-02-01, one day late", got, len(f), ok, err)
+	if !ok || err != nil || got.PublishedOn != "2023-02-10" || got.DaysLate != 10 || len(f) != 1 {
+		t.Errorf("got %+v, %d findings (ok %v, err %v); want published 2023-02-10, ten days late", got, len(f), ok, err)
 	}
 }
