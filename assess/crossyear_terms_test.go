@@ -108,6 +108,7 @@ func TestJumpBoundaries(t *testing.T) {
 	}{
 		{"from 0 to 20: difference at the minimum", ptr(20), ptr(0), true},
 		{"from 0 to 19: difference under it", ptr(19), ptr(0), false},
+		{"from 1 to 19: ten times, difference 18", ptr(19), ptr(1), false},
 		{"from 30 to 3: ten times", ptr(3), ptr(30), true},
 		{"from 29 to 3: under ten times", ptr(3), ptr(29), false},
 		{"from 3 to 30, rising", ptr(30), ptr(3), true},
