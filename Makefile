@@ -36,3 +36,12 @@ bench:
 .PHONY: bench-scale
 bench-scale:
 	bash scripts/bench-all.sh $(DB)
+
+# Issue 19: mutation testing (scripts/mutate). Not part of make test: one
+# test build per mutant, an hour or more for all four packages. PKGS and
+# FILES narrow it: make mutate PKGS=./assess FILES=timely.go,crossyear.go
+PKGS ?= ./report ./assess ./query ./store
+FILES ?=
+.PHONY: mutate
+mutate:
+	go run ./scripts/mutate -timeout 5m -files '$(FILES)' -out mutation-results.json $(PKGS)

@@ -453,6 +453,9 @@ type Uploaded struct {
 	// kept, not applied, 待复核.
 	Corrected int      `json:"corrections_kept"`
 	ToReview  []string `json:"corrections_to_review,omitempty"`
+	// Verdict judges the stored report's findings (parser and assessment
+	// checks), as its page and 预检 do.
+	Verdict report.Verdict `json:"verdict"`
 }
 
 func (h *handler) uploadReport(c *gin.Context) {

@@ -65,35 +65,41 @@ func (t officialTable) rows() int {
 
 // officialLayout lays out d's tables 2–4 and findings.
 func officialLayout(d *query.ReportDetail) []officialTable {
-	return []officialTable{layoutT2(d), layoutT3(d), layoutT4(d), layoutFindings(d)}
+	tl := report.Layout(d.Edition)
+	return []officialTable{layoutT2(d, tl[0]), layoutT3(d, tl[1]), layoutT4(d, tl[2]), layoutFindings(d)}
 }
 
-// layoutT2 is 主动公开政府信息情况: a block per run of rows sharing the
-// same columns, each under its own header row 信息内容 | columns.
-func layoutT2(d *query.ReportDetail) officialTable {
-	rows := report.T2Rows[d.Edition]
-	t := officialTable{Sheet: "表二 主动公开", Title: "二、主动公开政府信息情况", Cols: 1}
-	for _, r := range rows {
-		t.Cols = max(t.Cols, len(r.Columns)+1)
+// layoutT2 is 主动公开政府信息情况 (report.Layout): a block per run of rows
+// sharing the same columns, each under its own header row 信息内容 | columns.
+func layoutT2(d *query.ReportDetail, tl report.TableLayout) officialTable {
+	t := officialTable{Sheet: "表二 主动公开", Title: tl.Title, Cols: 1}
+	for _, b := range tl.Blocks {
+		t.Cols = max(t.Cols, len(b.Columns)+1)
 	}
 	line, prev := 1, ""
-	for _, r := range rows {
-		if h := strings.Join(r.Columns, "|"); h != prev {
+	for _, b := range tl.Blocks {
+		var keys []string
+		for _, c := range b.Columns {
+			keys = append(keys, c.Key)
+		}
+		if h := strings.Join(keys, "|"); h != prev {
 			if prev != "" {
 				line++ // a blank line between blocks, as printed
 			}
 			t.head(line, 1, 1, 1, "信息内容")
-			for i, c := range r.Columns {
-				t.head(line, i+2, 1, 1, lastPart(report.Label(report.T2(r.Code, c).String())))
+			for i, c := range b.Columns {
+				t.head(line, i+2, 1, 1, c.Label)
 			}
 			line++
 			prev = h
 		}
-		t.label(line, 1, 1, r.Label)
-		for i, c := range r.Columns {
-			t.value(line, i+2, d, report.T2(r.Code, c))
+		for _, r := range b.Rows {
+			t.label(line, 1, 1, r.Label)
+			for i, code := range r.Cells {
+				t.value(line, i+2, d, code)
+			}
+			line++
 		}
-		line++
 	}
 	t.Widths = []float64{24}
 	for i := 1; i < t.Cols; i++ {
@@ -104,30 +110,27 @@ func layoutT2(d *query.ReportDetail) officialTable {
 
 // layoutT3 is 收到和处理政府信息公开申请情况 with its three header rows:
 // 申请人情况 over 自然人, 法人或其他组织 (its five kinds) and 总计.
-func layoutT3(d *query.ReportDetail) officialTable {
-	t := officialTable{Sheet: "表三 依申请公开", Title: "三、收到和处理政府信息公开申请情况", Cols: 8, FreezeRow: 3}
+func layoutT3(d *query.ReportDetail, tl report.TableLayout) officialTable {
+	b := tl.Blocks[0]
+	t := officialTable{Sheet: "表三 依申请公开", Title: tl.Title, Cols: 8, FreezeRow: 3}
 	t.head(1, 1, 3, 1, "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）")
 	t.head(1, 2, 1, 7, "申请人情况")
-	t.head(2, 2, 2, 1, report.T3ColumnLabels["natural"])
+	t.head(2, 2, 2, 1, b.Columns[0].Label)
 	t.head(2, 3, 1, 5, "法人或其他组织")
-	t.head(2, 8, 2, 1, report.T3ColumnLabels["total"])
-	for i, col := range report.T3Columns[1:6] {
-		t.head(3, i+3, 1, 1, report.T3ColumnLabels[col])
+	t.head(2, 8, 2, 1, b.Columns[6].Label)
+	for i, c := range b.Columns[1:6] {
+		t.head(3, i+3, 1, 1, c.Label)
 	}
-	line := 4
-	for _, r := range report.T3Rows {
-		sub := strings.HasPrefix(r.Code, "other.")
-		// The 2021 edition prints 其他处理 as three sub-rows, the 2019 one as one row.
-		if (d.Edition == report.Edition2021 && r.Code == "other") || (d.Edition != report.Edition2021 && sub) {
-			continue
-		}
-		if r.Code == "granted" {
+	line, results := 4, false
+	for _, r := range b.Rows {
+		if r.Result && !results {
 			t.label(line, 1, 8, "三、本年度办理结果")
 			line++
+			results = true
 		}
 		t.label(line, 1, 1, r.Label)
-		for i, col := range report.T3Columns {
-			t.value(line, i+2, d, report.T3(r.Code, col))
+		for i, code := range r.Cells {
+			t.value(line, i+2, d, code)
 		}
 		line++
 	}
@@ -137,17 +140,34 @@ func layoutT3(d *query.ReportDetail) officialTable {
 
 // layoutT4 is 政府信息公开行政复议、行政诉讼情况: 行政复议 (five columns)
 // beside 行政诉讼, split into 未经复议直接起诉 and 复议后起诉.
-func layoutT4(d *query.ReportDetail) officialTable {
-	t := officialTable{Sheet: "表四 复议诉讼", Title: "四、政府信息公开行政复议、行政诉讼情况", Cols: 15}
-	t.head(1, 1, 2, 5, "行政复议")
-	t.head(1, 6, 1, 10, "行政诉讼")
-	t.head(2, 6, 1, 5, "未经复议直接起诉")
-	t.head(2, 11, 1, 5, "复议后起诉")
+func layoutT4(d *query.ReportDetail, tl report.TableLayout) officialTable {
+	b := tl.Blocks[0]
+	t := officialTable{Sheet: "表四 复议诉讼", Title: tl.Title, Cols: 15}
+	n := len(b.Columns)
 	col := 1
-	for _, g := range report.T4Groups {
-		for _, o := range report.T4Outcomes {
-			t.head(3, col, 1, 1, lastPart(report.Label(report.T4(g, o).String())))
-			t.value(4, col, d, report.T4(g, o))
+	for i, g := range b.Rows {
+		switch {
+		case g.Group == "":
+			t.head(1, col, 2, n, g.Item)
+		default:
+			if i == 0 || b.Rows[i-1].Group != g.Group {
+				span := 0
+				for _, next := range b.Rows[i:] {
+					if next.Group == g.Group {
+						span += n
+					}
+				}
+				t.head(1, col, 1, span, g.Group)
+			}
+			t.head(2, col, 1, n, g.Item)
+		}
+		col += n
+	}
+	col = 1
+	for _, g := range b.Rows {
+		for i, code := range g.Cells {
+			t.head(3, col, 1, 1, b.Columns[i].Label)
+			t.value(4, col, d, code)
 			col++
 		}
 	}
@@ -175,14 +195,6 @@ func layoutFindings(d *query.ReportDetail) officialTable {
 		}
 	}
 	return t
-}
-
-// lastPart is a catalogue label's last part ("表四 · 行政复议 · 结果维持" → 结果维持).
-func lastPart(label string) string {
-	if i := strings.LastIndex(label, " · "); i >= 0 {
-		return label[i+len(" · "):]
-	}
-	return label
 }
 
 func tableTitle(d *query.ReportDetail, t officialTable) string {

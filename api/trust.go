@@ -11,6 +11,7 @@ import (
 
 	"nianbao/change"
 	"nianbao/query"
+	"nianbao/report"
 	"nianbao/store"
 )
 
@@ -61,7 +62,7 @@ func (h *handler) trustError(c *gin.Context, err error) {
 	case errors.Is(err, store.ErrNoReason):
 		h.error(c, &query.InputError{Field: "reason", Message: "更正必须写明理由（reason）"})
 	case errors.Is(err, store.ErrBadReview):
-		h.error(c, &query.InputError{Field: "state", Message: "复核结论应为 confirmed（确认）或 dismissed（驳回）", Valid: []string{"confirmed", "dismissed"}})
+		h.error(c, &query.InputError{Field: "state", Message: "复核结论应为 confirmed（确认）或 dismissed（驳回）", Valid: []string{string(report.ReviewConfirmed), string(report.ReviewDismissed)}})
 	default:
 		h.error(c, err)
 	}

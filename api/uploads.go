@@ -11,6 +11,7 @@ import (
 
 	"nianbao/change"
 	"nianbao/query"
+	"nianbao/report"
 )
 
 // Uploads stores uploaded files as POST /reports does — read with the
@@ -103,9 +104,15 @@ func (h *handler) store(ctx context.Context, user User, name string, data []byte
 		r, res := s.Report, s.SaveResult
 		h.log.Info("report uploaded", "id", res.ID, "agency", r.Agency, "county", r.County, "year", r.Year,
 			"file", name, "replaced", res.Replaced, "findings", len(r.Findings), "by", user.Name)
+		// The verdict of the stored report (its assessment checks too), as
+		// its page, 预检 and analytics validate give it.
+		verdict := report.VerdictOf(r.Findings)
+		if stored, err := h.st.Get(ctx, res.ID); err == nil {
+			verdict = report.VerdictOf(stored.Findings)
+		}
 		out = append(out, Uploaded{ID: res.ID, Replaced: res.Replaced, Previous: res.Previous, Report: r,
 			Version: res.Version, Current: res.Current, Held: res.Held, AgencyID: res.AgencyID, Unchanged: res.Unchanged,
-			Corrected: res.Corrected, ToReview: res.Orphaned})
+			Corrected: res.Corrected, ToReview: res.Orphaned, Verdict: verdict})
 	}
 	return out, nil
 }

@@ -111,7 +111,7 @@ func Score(county string, year int, bodies []Filing, sheet *Sheet) *Assessment {
 		} else {
 			perRule := map[string]float64{}
 			for _, f := range b.Findings {
-				if f.Review == "dismissed" {
+				if f.Review == report.ReviewDismissed {
 					continue
 				}
 				pts := sheet.Deduction(f.Rule)

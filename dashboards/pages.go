@@ -731,7 +731,7 @@ func findingsByTown(reports []query.ReportSummary, towns []string) []series {
 	for _, r := range reports {
 		by[r.Agency] = r
 	}
-	ss := []series{{Name: severityLabel("error")}, {Name: severityLabel("warning")}, {Name: severityLabel("info")}}
+	ss := []series{{Name: severityLabel(report.SeverityError)}, {Name: severityLabel(report.SeverityWarning)}, {Name: severityLabel(report.SeverityInfo)}}
 	for _, t := range towns {
 		r := by[t]
 		ss[0].Values = append(ss[0].Values, f(float64(r.Errors)))

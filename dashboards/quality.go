@@ -67,7 +67,7 @@ func (h *handler) quality(c *gin.Context) {
 			return
 		}
 		for _, fd := range d.Findings {
-			if fd.Review == "dismissed" && !showDismissed {
+			if fd.Review == report.ReviewDismissed && !showDismissed {
 				continue
 			}
 			byTown[r.Agency][fd.Rule]++
@@ -167,8 +167,8 @@ func (h *handler) quality(c *gin.Context) {
 }
 
 // reviewLabel says what an assessor decided on a finding.
-func reviewLabel(state, comment, who string) string {
-	name := map[string]string{"confirmed": "已确认", "dismissed": "已驳回"}[state]
+func reviewLabel(state report.ReviewState, comment, who string) string {
+	name := state.Label()
 	if name == "" {
 		return "待复核"
 	}

@@ -109,7 +109,7 @@ func (h *handler) townData(ctx context.Context, v *townView, reports []query.Rep
 	var years []string
 	trend := []series{{Name: "本年新收申请"}, {Name: "予以公开"}, {Name: "办理结果总计"}, {Name: "结转下年"}}
 	review := []series{{Name: "行政复议"}, {Name: "行政诉讼"}}
-	problems := []series{{Name: severityLabel("error")}, {Name: severityLabel("warning")}, {Name: severityLabel("info")}}
+	problems := []series{{Name: severityLabel(report.SeverityError)}, {Name: severityLabel(report.SeverityWarning)}, {Name: severityLabel(report.SeverityInfo)}}
 	for _, r := range reports {
 		d, err := h.q.Report(ctx, r.ID, query.ReportOptions{Sources: true})
 		if err != nil {
@@ -249,22 +249,25 @@ func sourceText(s report.Source) string {
 	return out
 }
 
-// table2 lays out table 2 as printed: one block per set of columns.
+// table2 lays out table 2 as printed (report.Layout): one block per set
+// of columns, the catalogue's words for the heads.
 func table2(edition string, in *cellInfo) []tableView {
 	var out []tableView
-	for _, r := range report.T2Rows[edition] {
-		head := make([]string, len(r.Columns))
-		for i, col := range r.Columns {
-			head[i] = afterDot(report.Label("t2." + r.Code + "." + col))
+	for _, b := range report.Layout(edition)[0].Blocks {
+		var head []string
+		for _, c := range b.Columns {
+			head = append(head, c.Label)
 		}
 		if n := len(out); n == 0 || strings.Join(out[n-1].Head, "|") != strings.Join(head, "|") {
 			out = append(out, tableView{Corner: "信息内容", Head: head})
 		}
-		row := tableRow{Label: r.Label}
-		for _, col := range r.Columns {
-			row.Cells = append(row.Cells, cell(in, "t2."+r.Code+"."+col))
+		for _, r := range b.Rows {
+			row := tableRow{Label: r.Label}
+			for _, code := range r.Cells {
+				row.Cells = append(row.Cells, cell(in, code.String()))
+			}
+			out[len(out)-1].Rows = append(out[len(out)-1].Rows, row)
 		}
-		out[len(out)-1].Rows = append(out[len(out)-1].Rows, row)
 	}
 	return out
 }
@@ -272,18 +275,15 @@ func table2(edition string, in *cellInfo) []tableView {
 // table3 lays out table 3: its rows in printed order, the 2019 edition with
 // the single row 其他处理, the 2021 edition with its three sub-rows.
 func table3(edition string, in *cellInfo) tableView {
+	b := report.Layout(edition)[1].Blocks[0]
 	t := tableView{Corner: "申请人情况 → / 办理情况 ↓"}
-	for _, col := range report.T3Columns {
-		t.Head = append(t.Head, report.T3ColumnLabels[col])
+	for _, c := range b.Columns {
+		t.Head = append(t.Head, c.Label)
 	}
-	for _, r := range report.T3Rows {
-		sub := strings.HasPrefix(r.Code, "other.")
-		if (edition == report.Edition2021 && r.Code == "other") || (edition != report.Edition2021 && sub) {
-			continue
-		}
-		row := tableRow{Label: r.Label, Sum: r.Code == "total"}
-		for _, col := range report.T3Columns {
-			row.Cells = append(row.Cells, cell(in, "t3."+r.Code+"."+col))
+	for _, r := range b.Rows {
+		row := tableRow{Label: r.Label, Sum: r.Key == "total"}
+		for _, code := range r.Cells {
+			row.Cells = append(row.Cells, cell(in, code.String()))
 		}
 		t.Rows = append(t.Rows, row)
 	}
@@ -293,14 +293,15 @@ func table3(edition string, in *cellInfo) tableView {
 // table4 lays out table 4 with a row per group and a column per outcome
 // (the printed table puts the fifteen cells in one row, too wide for a phone).
 func table4(in *cellInfo) tableView {
+	b := report.Layout(report.Edition2021)[2].Blocks[0]
 	t := tableView{Corner: "类别"}
-	for _, o := range report.T4Outcomes {
-		t.Head = append(t.Head, outcomeLabel(o))
+	for _, c := range b.Columns {
+		t.Head = append(t.Head, c.Label)
 	}
-	for _, g := range reviewGroups {
+	for _, g := range b.Rows {
 		row := tableRow{Label: g.Label}
-		for _, o := range report.T4Outcomes {
-			row.Cells = append(row.Cells, cell(in, "t4."+g.Code+"."+o))
+		for _, code := range g.Cells {
+			row.Cells = append(row.Cells, cell(in, code.String()))
 		}
 		t.Rows = append(t.Rows, row)
 	}

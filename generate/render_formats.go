@@ -71,48 +71,26 @@ func rfHead(texts ...string) []rfCell {
 	return row
 }
 
-// rfTable2 builds table 2 (主动公开) for the report's edition.
+// rfTable2 builds table 2 (主动公开) for the report's edition: under each
+// item of 第二十条 its column heads and rows (report.Layout), every row
+// spanning the 4 columns.
 func rfTable2(r *report.Report) rfTable {
-	type section struct {
-		head    string
-		columns []string // column headers after 信息内容
-		rows    []string // T2 row codes
-	}
-	var sections []section
-	if r.Edition == report.Edition2019 {
-		sections = []section{
-			{"第二十条第（一）项", []string{"本年新制作数量", "本年新公开数量", "对外公开总数量"}, []string{"regulations", "normative_docs"}},
-			{"第二十条第（五）项", []string{"上一年项目数量", "本年增/减", "处理决定数量"}, []string{"licensing", "other_services"}},
-			{"第二十条第（六）项", []string{"上一年项目数量", "本年增/减", "处理决定数量"}, []string{"penalty", "enforcement"}},
-			{"第二十条第（八）项", []string{"上一年项目数量", "本年增/减"}, []string{"fees"}},
-			{"第二十条第（九）项", []string{"采购项目数量", "采购总金额"}, []string{"procurement"}},
-		}
-	} else {
-		sections = []section{
-			{"第二十条第（一）项", []string{"本年制发件数", "本年废止件数", "现行有效件数"}, []string{"regulations", "normative_docs"}},
-			{"第二十条第（五）项", []string{"本年处理决定数量"}, []string{"licensing"}},
-			{"第二十条第（六）项", []string{"本年处理决定数量"}, []string{"penalty", "enforcement"}},
-			{"第二十条第（八）项", []string{"本年收费金额（单位：万元）"}, []string{"fees"}},
-		}
-	}
-	rows := map[string]report.T2Row{}
-	for _, row := range report.T2Rows[r.Edition] {
-		rows[row.Code] = row
-	}
 	// fill widens the last cell so that every row spans the 4 columns.
 	fill := func(cells []rfCell) []rfCell {
 		cells[len(cells)-1].ColSpan = 4 - (len(cells) - 1)
 		return cells
 	}
 	var t rfTable
-	for _, s := range sections {
-		t = append(t, []rfCell{{Text: s.head, ColSpan: 4, Header: true}})
-		t = append(t, fill(rfHead(append([]string{"信息内容"}, s.columns...)...)))
-		for _, code := range s.rows {
-			row := rows[code]
-			cells := []rfCell{{Text: row.Label}}
-			for _, c := range row.Columns {
-				cells = append(cells, rfCell{Text: rfValue(r, "t2."+code+"."+c)})
+	for _, b := range report.Layout(r.Edition)[0].Blocks {
+		heads := []string{"信息内容"}
+		for _, c := range b.Columns {
+			heads = append(heads, c.Printed)
+		}
+		t = append(t, []rfCell{{Text: b.Heading, ColSpan: 4, Header: true}}, fill(rfHead(heads...)))
+		for _, row := range b.Rows {
+			cells := []rfCell{{Text: row.Printed}}
+			for _, code := range row.Cells {
+				cells = append(cells, rfCell{Text: rfValue(r, code.String())})
 			}
 			t = append(t, fill(cells))
 		}
@@ -120,101 +98,95 @@ func rfTable2(r *report.Report) rfTable {
 	return t
 }
 
-// Official wording of the rows whose catalogue label is abridged.
-var rfT3Wording = map[string]string{
-	"partial":                  "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
-	"other.overdue_correction": "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
-	"other.unpaid_fee":         "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
-}
-
 // rfTable3 builds table 3 (申请情况): 3 label columns and 7 applicant
-// columns, with 三、本年度办理结果 spanning the result rows.
+// columns, with 三、本年度办理结果 spanning the result rows and each
+// heading (（三）不予公开 …) the rows under it.
 func rfTable3(r *report.Report) rfTable {
-	values := func(row string) []rfCell {
+	b := report.Layout(r.Edition)[1].Blocks[0]
+	values := func(row report.LayoutRow) []rfCell {
 		var cells []rfCell
-		for _, c := range report.T3Columns {
-			cells = append(cells, rfCell{Text: rfValue(r, "t3."+row+"."+c)})
+		for _, code := range row.Cells {
+			cells = append(cells, rfCell{Text: rfValue(r, code.String())})
 		}
 		return cells
 	}
+	var heads []string
+	for _, c := range b.Columns[1:6] {
+		heads = append(heads, c.Printed)
+	}
 	t := rfTable{
 		{{Text: "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", RowSpan: 3, ColSpan: 3, Header: true}, {Text: "申请人情况", ColSpan: 7, Header: true}},
-		{{Text: "自然人", RowSpan: 2, Header: true}, {Text: "法人或其他组织", ColSpan: 5, Header: true}, {Text: "总计", RowSpan: 2, Header: true}},
-		rfHead("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"),
+		{{Text: b.Columns[0].Printed, RowSpan: 2, Header: true}, {Text: "法人或其他组织", ColSpan: 5, Header: true}, {Text: b.Columns[6].Printed, RowSpan: 2, Header: true}},
+		rfHead(heads...),
 	}
-	label := map[string]string{}
-	for _, row := range report.T3Rows {
-		label[row.Code] = row.Label
-		if w, ok := rfT3Wording[row.Code]; ok {
-			label[row.Code] = w
+	nResults := 0
+	for _, row := range b.Rows {
+		if row.Result {
+			nResults++
 		}
-	}
-	t = append(t, append([]rfCell{{Text: label["new"], ColSpan: 3}}, values("new")...))
-	t = append(t, append([]rfCell{{Text: label["carried_over"], ColSpan: 3}}, values("carried_over")...))
-
-	// Result rows, grouped under their （三）…（六） heading.
-	type group struct {
-		head string
-		rows []string
-	}
-	var groups []group
-	for _, code := range append(report.T3ResultRows(r.Edition), "total") {
-		head, item, sub := strings.Cut(label[code], " ")
-		if _, ok := rfT3Wording[code]; ok && strings.HasPrefix(code, "other.") {
-			head, item, sub = "（六）其他处理", label[code], true
-		}
-		if !sub {
-			groups = append(groups, group{rows: []string{code}})
-			continue
-		}
-		if n := len(groups); n > 0 && groups[n-1].head == head {
-			groups[n-1].rows = append(groups[n-1].rows, code)
-		} else {
-			groups = append(groups, group{head: head, rows: []string{code}})
-		}
-		label[code] = item
 	}
 	first := true
-	nResults := len(report.T3ResultRows(r.Edition)) + 1
-	for _, g := range groups {
-		for i, code := range g.rows {
-			var cells []rfCell
+	for i, row := range b.Rows {
+		var cells []rfCell
+		switch {
+		case !row.Result:
+			cells = append(cells, rfCell{Text: row.Printed, ColSpan: 3})
+		default:
 			if first {
 				cells = append(cells, rfCell{Text: "三、本年度办理结果", RowSpan: nResults})
 				first = false
 			}
 			switch {
-			case g.head == "":
-				cells = append(cells, rfCell{Text: label[code], ColSpan: 2})
-			case i == 0:
-				cells = append(cells, rfCell{Text: g.head, RowSpan: len(g.rows)}, rfCell{Text: label[code]})
+			case row.Group == "":
+				cells = append(cells, rfCell{Text: row.Item, ColSpan: 2})
+			case i == 0 || b.Rows[i-1].Group != row.Group:
+				n := 0
+				for _, next := range b.Rows[i:] {
+					if next.Group != row.Group {
+						break
+					}
+					n++
+				}
+				cells = append(cells, rfCell{Text: row.Group, RowSpan: n}, rfCell{Text: row.Item})
 			default:
-				cells = append(cells, rfCell{Text: label[code]})
+				cells = append(cells, rfCell{Text: row.Item})
 			}
-			t = append(t, append(cells, values(code)...))
 		}
+		t = append(t, append(cells, values(row)...))
 	}
-	t = append(t, append([]rfCell{{Text: label["carry_forward"], ColSpan: 3}}, values("carry_forward")...))
 	return t
 }
 
 // rfTable4 builds table 4 (复议、诉讼): two header levels over 15 numbers.
 func rfTable4(r *report.Report) rfTable {
-	outcomes := []string{"结果维持", "结果纠正", "其他结果", "尚未审结", "总计"}
-	t := rfTable{{{Text: "行政复议", ColSpan: 5, Header: true}, {Text: "行政诉讼", ColSpan: 10, Header: true}}}
-	var second []rfCell
-	for _, o := range outcomes {
-		second = append(second, rfCell{Text: o, RowSpan: 2, Header: true})
+	b := report.Layout(r.Edition)[2].Blocks[0]
+	var outcomes []string
+	for _, c := range b.Columns {
+		outcomes = append(outcomes, c.Printed)
 	}
-	second = append(second, rfCell{Text: "未经复议直接起诉", ColSpan: 5, Header: true}, rfCell{Text: "复议后起诉", ColSpan: 5, Header: true})
-	t = append(t, second, rfHead(append(append([]string{}, outcomes...), outcomes...)...))
-	var nums []rfCell
-	for _, g := range report.T4Groups {
-		for _, o := range report.T4Outcomes {
-			nums = append(nums, rfCell{Text: rfValue(r, "t4."+g+"."+o)})
+	// 行政复议 over its outcomes; 行政诉讼 over its two kinds, each over
+	// the outcomes.
+	var top, second, third, nums []rfCell
+	for _, g := range b.Rows {
+		switch {
+		case g.Group == "":
+			top = append(top, rfCell{Text: g.Item, ColSpan: len(outcomes), Header: true})
+			for _, o := range outcomes {
+				second = append(second, rfCell{Text: o, RowSpan: 2, Header: true})
+			}
+		default:
+			if n := len(top); n == 0 || top[n-1].Text != g.Group {
+				top = append(top, rfCell{Text: g.Group, Header: true})
+			}
+			top[len(top)-1].ColSpan += len(outcomes)
+			second = append(second, rfCell{Text: g.Item, ColSpan: len(outcomes), Header: true})
+			third = append(third, rfHead(outcomes...)...)
+		}
+		for _, code := range g.Cells {
+			nums = append(nums, rfCell{Text: rfValue(r, code.String())})
 		}
 	}
-	return append(t, nums)
+	return rfTable{top, second, third, nums}
 }
 
 // rfBlocks lays out the whole report.

@@ -10,6 +10,17 @@ import (
 	"nianbao/parse"
 )
 
+// pdfFloors is the fewest of each PDF's 186 cells a perturbation must
+// still read as unperturbed. Measured on 2026-12-07 with go test ./parse
+// -run TestRealPDFsPerturbed -v: 186 for every perturbation but glued
+// (165 for 2023, 172 for 2024), spaced and navline (178), stray (182,
+// 183); each floor is the lower file's count less 2.
+var pdfFloors = map[string]int{
+	"none": 186, "glued": 163, "spaced": 176, "oneline": 184, "slash": 184, "dash": 184, "wu": 184,
+	"nav": 184, "crawler": 184, "navline": 176, "pagenum": 184, "wrap": 184, "wrap3": 184, "wrapnum": 184,
+	"stray": 180, "tabs": 184,
+}
+
 // TestRealPDFsPerturbed: the text of the two real 洪泽区 PDFs (whose
 // reading TestRealPDFsAgainstManifest checks against MANIFEST.md's figures)
 // through the same perturbations: no cell may differ from the unperturbed
@@ -46,6 +57,9 @@ func TestRealPDFsPerturbed(t *testing.T) {
 				}
 			}
 			t.Logf("%s %-8s %d of %d cells as unperturbed, %d not read", f, p.name, exact, len(base.Cells), miss)
+			if floor, ok := pdfFloors[p.name]; !ok || exact < floor {
+				t.Errorf("%s %s: %d cells as unperturbed, the floor is %d: the reader lost cells it used to read", f, p.name, exact, floor)
+			}
 		}
 	}
 }

@@ -58,9 +58,9 @@ type Finding struct {
 	Cells    []string `json:"cells"`
 	Message  string   `json:"message"`
 	// Review is a person's decision on the finding: confirmed or dismissed.
-	Review        string `json:"review,omitempty"`
-	ReviewComment string `json:"review_comment,omitempty"`
-	Reviewer      string `json:"reviewer,omitempty"`
+	Review        ReviewState `json:"review,omitempty"`
+	ReviewComment string      `json:"review_comment,omitempty"`
+	Reviewer      string      `json:"reviewer,omitempty"`
 }
 
 // Key identifies a finding across re-ingests of the same report.

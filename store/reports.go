@@ -632,7 +632,7 @@ func (s *Store) Get(ctx context.Context, id int64) (*Full, error) {
 	rows.Close()
 	for i, fd := range r.Findings {
 		if v, ok := reviews[fd.Key()]; ok {
-			r.Findings[i].Review, r.Findings[i].ReviewComment, r.Findings[i].Reviewer = v[0], v[1], v[2]
+			r.Findings[i].Review, r.Findings[i].ReviewComment, r.Findings[i].Reviewer = report.ReviewState(v[0]), v[1], v[2]
 		}
 	}
 	if f.Corrections, err = s.Corrections(ctx, id); err != nil {

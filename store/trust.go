@@ -256,7 +256,7 @@ func (s *Store) Corrections(ctx context.Context, id int64) ([]Correction, error)
 // report's findings): confirmed or dismissed, with a comment. The decision
 // holds across re-ingests while the finding stays the same.
 func (s *Store) ReviewFinding(ctx context.Context, id int64, index int, state, comment, author string) error {
-	if state != "confirmed" && state != "dismissed" {
+	if !report.ReviewState(state).Valid() {
 		return fmt.Errorf("%q: %w", state, ErrBadReview)
 	}
 	s.write.Lock()

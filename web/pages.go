@@ -17,6 +17,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"nianbao/api"
+	"nianbao/assess"
 	"nianbao/change"
 	"nianbao/query"
 	"nianbao/report"
@@ -240,7 +241,7 @@ func showFindings(fs []report.Finding) []shownFinding {
 	out := make([]shownFinding, 0, len(fs))
 	for i, f := range fs {
 		sf := shownFinding{N: i + 1, Index: i, Severity: severityNames[f.Severity], SevCode: f.Severity, Message: f.Message,
-			Review: map[string]string{"confirmed": "已确认", "dismissed": "已驳回"}[f.Review], Reviewer: f.Reviewer, Comment: f.ReviewComment}
+			Review: f.Review.Label(), Reviewer: f.Reviewer, Comment: f.ReviewComment}
 		for _, c := range f.Cells {
 			sf.Cells = append(sf.Cells, shownCell{Code: c, Label: report.Label(c)})
 		}
@@ -300,9 +301,11 @@ func (h *handler) check(c *gin.Context) {
 	}
 	var out []checked
 	for _, r := range reports {
-		v, ok := verdict(r.Findings)
+		// The checks analytics validate and the stored report's page apply
+		// (form, values, deadline), so all three give one verdict.
+		v := assess.Precheck(r, assess.DefaultSheet())
 		out = append(out, checked{Report: r, Tables: layout(r.Edition, r.Cells, r.Sources, flagMap(r.Findings), nil, nil),
-			Findings: showFindings(r.Findings), Verdict: v, OK: ok})
+			Findings: showFindings(r.Findings), Verdict: v.Label, OK: v.Publishable})
 	}
 	body["Results"] = out
 	h.page(c, http.StatusOK, "check", pageData{Title: "预检结果：" + name, Body: body})
@@ -356,14 +359,14 @@ func (h *handler) showReport(c *gin.Context, status int, problem string) {
 			codes = append(codes, shownCell{Code: code.String(), Label: def.Label})
 		}
 	}
-	v, ok := verdict(d.Findings)
+	v := report.VerdictOf(d.Findings)
 	var user api.User
 	if ss := current(c); ss != nil {
 		user = ss.user
 	}
 	open := 0
 	for _, f := range d.Findings {
-		if f.Review != "dismissed" {
+		if f.Review != report.ReviewDismissed {
 			open++
 		}
 	}
@@ -372,7 +375,7 @@ func (h *handler) showReport(c *gin.Context, status int, problem string) {
 			return fmt.Sprintf("/web/reports/%d/source?code=%s#line-%d", d.ID, url.QueryEscape(code), s.Line)
 		}),
 		"Findings": showFindings(d.Findings), "Open": open, "Corrections": active, "ToReview": toReview, "Codes": codes,
-		"Verdict": v, "OK": ok, "Code": c.PostForm("code"), "Value": c.PostForm("value"), "Reason": c.PostForm("reason"),
+		"Verdict": v.Label, "OK": v.Publishable, "Code": c.PostForm("code"), "Value": c.PostForm("value"), "Reason": c.PostForm("reason"),
 		"MayCorrect": user.May(api.ActCorrect) && user.Covers(d.Agency, d.County), "MayReview": user.May(api.ActReview),
 	}
 	h.page(c, status, "report", pageData{Title: d.County + d.Agency + fmt.Sprintf(" %d 年度报告", d.Year), Error: problem, Body: body})
@@ -424,7 +427,7 @@ func (h *handler) review(c *gin.Context) {
 		return
 	}
 	state := c.PostForm("state")
-	label := map[string]string{"confirmed": "确认", "dismissed": "驳回"}[state]
+	label := report.ReviewState(state).Verb()
 	h.write(c, func(ctx context.Context, u api.User, id int64) error {
 		return h.ch.Review(ctx, u, id, index, state, c.PostForm("comment"))
 	}, "已"+label+"这条问题", "#findings")

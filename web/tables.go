@@ -3,7 +3,6 @@ package web
 import (
 	"fmt"
 	"strconv"
-	"strings"
 
 	"nianbao/report"
 )
@@ -62,37 +61,34 @@ func formatValue(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) 
 // the findings naming it; corrected marks the cells a person corrected.
 func layout(edition string, cells map[string]float64, sources map[string]report.Source, flagged map[string][]int, corrected map[string]bool, link func(code string, s report.Source) string) []grid {
 	var out []grid
-	byTable := map[int]*grid{}
-	lastRow := map[int]string{}
-	for code := range report.PrintedCodes(edition) {
-		t := code.Table()
-		g := byTable[t]
-		if g == nil {
-			out = append(out, grid{Title: tableTitles[t]})
-			g = &out[len(out)-1]
-			byTable[t] = g
+	for _, tl := range report.Layout(edition) {
+		g := grid{Title: tableTitles[tl.Table]}
+		for _, b := range tl.Blocks {
+			for _, r := range b.Rows {
+				row := gridRow{Label: r.Label}
+				for i, code := range r.Cells {
+					cell := gridCell{Code: code.String(), Column: b.Columns[i].Label, Findings: flagged[code.String()], Corrected: corrected[code.String()]}
+					if v, ok := cells[code.String()]; ok {
+						cell.Value = formatValue(v)
+					} else {
+						cell.Missing = true
+					}
+					src, ok := sources[code.String()]
+					cell.Place, cell.Raw, cell.Note = place(src, ok), src.Raw, src.Note
+					if ok && link != nil {
+						cell.Link = link(code.String(), src)
+					}
+					row.Cells = append(row.Cells, cell)
+				}
+				if len(g.Rows) == 0 {
+					for _, c := range row.Cells {
+						g.Columns = append(g.Columns, c.Column)
+					}
+				}
+				g.Rows = append(g.Rows, row)
+			}
 		}
-		rowLabel, colLabel := splitLabel(report.Label(code.String()))
-		if lastRow[t] != code.Row() || len(g.Rows) == 0 {
-			g.Rows = append(g.Rows, gridRow{Label: rowLabel})
-			lastRow[t] = code.Row()
-		}
-		row := &g.Rows[len(g.Rows)-1]
-		if len(g.Rows) == 1 {
-			g.Columns = append(g.Columns, colLabel)
-		}
-		cell := gridCell{Code: code.String(), Column: colLabel, Findings: flagged[code.String()], Corrected: corrected[code.String()]}
-		if v, ok := cells[code.String()]; ok {
-			cell.Value = formatValue(v)
-		} else {
-			cell.Missing = true
-		}
-		src, ok := sources[code.String()]
-		cell.Place, cell.Raw, cell.Note = place(src, ok), src.Raw, src.Note
-		if ok && link != nil {
-			cell.Link = link(code.String(), src)
-		}
-		row.Cells = append(row.Cells, cell)
+		out = append(out, g)
 	}
 	// Table 2's rows differ in width: header only when every row agrees.
 	for i := range out {
@@ -113,14 +109,6 @@ func layout(edition string, cells map[string]float64, sources map[string]report.
 	return out
 }
 
-// splitLabel parses "行 · 列" labels into their row and column.
-func splitLabel(label string) (row, col string) {
-	if i := strings.LastIndex(label, " · "); i >= 0 {
-		return label[:i], label[i+len(" · "):]
-	}
-	return label, ""
-}
-
 // flagMap numbers the findings from 1 and lists them per cell.
 func flagMap(findings []report.Finding) map[string][]int {
 	m := map[string][]int{}
@@ -134,14 +122,3 @@ func flagMap(findings []report.Finding) map[string][]int {
 
 // severityNames are the findings' severities in Chinese.
 var severityNames = map[string]string{report.SeverityError: "错误", report.SeverityWarning: "提示", report.SeverityInfo: "说明"}
-
-// verdict is 可以发布 unless an error-severity finding is left: warnings
-// are for the clerk to read, not to block publishing.
-func verdict(findings []report.Finding) (string, bool) {
-	for _, f := range findings {
-		if f.Severity == report.SeverityError && f.Review != "dismissed" {
-			return "请修改", false
-		}
-	}
-	return "可以发布", true
-}

@@ -79,9 +79,9 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 			continue
 		}
 		for _, r := range res.Reports {
-			r.Findings = append(r.Findings, assess.Unsaved(r, assess.DefaultSheet())...)
-			writeValidation(stdout, r)
-			if r.HasErrors() && code == validateOK {
+			v := assess.Precheck(r, assess.DefaultSheet())
+			writeValidation(stdout, r, v)
+			if !v.Publishable && code == validateOK {
 				code = validateFindings
 			}
 		}
@@ -91,13 +91,14 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 
 // writeValidation prints one report's findings as columns aligned by
 // display width, the explanation wrapped so no line passes lineWidth.
-func writeValidation(w io.Writer, r *report.Report) {
+func writeValidation(w io.Writer, r *report.Report, v report.Verdict) {
 	for _, line := range wrapDisplay("文件 "+r.File, lineWidth, "     ") {
 		fmt.Fprintln(w, line)
 	}
 	fmt.Fprintf(w, "机关 %s　县区 %s　年度 %d　表格版本 %s　读到单元格 %d 个\n", orDash(r.Agency), orDash(r.County), r.Year, r.Edition, len(r.Cells))
 	if len(r.Findings) == 0 {
-		fmt.Fprintln(w, "未发现问题（勾稽关系全部成立）：可以发布。")
+		fmt.Fprintln(w, "未发现问题（勾稽关系全部成立）。")
+		fmt.Fprintln(w, "结论："+v.Label)
 		fmt.Fprintln(w)
 		return
 	}
@@ -129,11 +130,11 @@ func writeValidation(w io.Writer, r *report.Report) {
 			fmt.Fprintln(w, strings.Repeat(" ", min(indent, lineWidth-room))+part)
 		}
 	}
-	verdict := "可以发布（只有提示，请阅读）"
-	if r.HasErrors() {
-		verdict = "请修改：有错误级问题"
+	why := fmt.Sprintf("（有%d个错误级问题）", v.Errors)
+	if v.Publishable {
+		why = "（只有提示，请阅读）"
 	}
-	fmt.Fprintln(w, "结论："+verdict)
+	fmt.Fprintln(w, "结论："+v.Label+why)
 	fmt.Fprintln(w)
 }
 
