@@ -90,13 +90,19 @@ func classify(s string) (kind int, v float64, zero string) {
 	if s == "" {
 		return kindEmpty, 0, ""
 	}
+	if len(s) > 1 && s[0] == '+' && isDigit(s[1]) {
+		// A change written with its sign (本年增/减 +11): the number.
+		if k, v, _ := classify(s[1:]); k == kindValue {
+			return k, v, ""
+		}
+	}
 	if num, ok := numberText(s); ok {
 		f, err := strconv.ParseFloat(strings.ReplaceAll(num, ",", ""), 64)
 		if err == nil {
 			return kindValue, f, ""
 		}
 	}
-	if zeroText(s) {
+	if zeroText(s) || s == "〇" {
 		return kindValue, 0, s
 	}
 	return kindText, 0, ""
@@ -179,6 +185,14 @@ func (p *parser) cells(lay layout, a, b int, labelEnd int) []cell {
 			out = append(out, cell{a: off, b: off + len(trim), kind: k, val: v, zero: z, glued: gluedAt(s, off, labelEnd)})
 			return
 		}
+		if markedRun(trim) {
+			// Glued numbers with zero marks or signs among them (171无,
+			// —1————1): one run for the row's solver, never a number
+			// glued to words.
+			off := ca + strings.Index(seg, trim)
+			out = append(out, cell{a: off, b: off + len(trim), kind: kindText, text: trim, glued: gluedAt(s, off, labelEnd)})
+			return
+		}
 		if n := leadingNumber(trim); n > 0 {
 			// A number glued to the words after it (0第二十条第(八)项…, a
 			// page saved as one line): the number is this row's cell, the
@@ -214,7 +228,7 @@ func (p *parser) cells(lay layout, a, b int, labelEnd int) []cell {
 		}
 		off := ca + strings.Index(seg, trim)
 		out = append(out, cell{a: off, b: off + len(trim), kind: kindText, text: trim,
-			glued: gluedAt(s, off, labelEnd) && gluedSignedText(trim)})
+			glued: gluedAt(s, off, labelEnd) && (gluedSignedText(trim) || markedRun(trim))})
 	}
 	// addLines adds a bar-closed cell; when it spans lines holding several
 	// things (a number, then a heading), each line is a cell of its own.

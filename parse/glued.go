@@ -36,12 +36,63 @@ func (p *parser) joinStraySpaces(vals []cell) []cell {
 	return []cell{first}
 }
 
+// zeroMarks are the ways a zero is written that stay visible inside a
+// glued run (规章—210, —1————1): each is a zero and a cell boundary at
+// once. "——" is one zero or two, as a cell may print either; the row's
+// width and rules choose, and when they cannot the row stays unread.
+var zeroMarks = []string{"—", "无", "空", "零", "〇", "/"}
+
+// markLens gives the byte lengths a zero mark opening s may take (none
+// when s opens with no mark).
+func markLens(s string) []int {
+	for _, m := range zeroMarks {
+		if strings.HasPrefix(s, m) {
+			if m == "—" && strings.HasPrefix(s, "——") {
+				return []int{len(m), 2 * len(m)}
+			}
+			return []int{len(m)}
+		}
+	}
+	return nil
+}
+
+// markedRun tells whether s is glued numbers with zero marks or signs
+// among them (—1————1, 0+11, 31—5): runes that are digits, marks, signs
+// or a decimal point only, at least two of them, and at least one a mark
+// or a "+" (plain digits and "-" runs are numberText or gluedSignedText).
+func markedRun(s string) bool {
+	n, marked := 0, false
+	for len(s) > 0 {
+		if ls := markLens(s); len(ls) > 0 {
+			s, marked, n = s[ls[0]:], true, n+1
+			continue
+		}
+		switch c := s[0]; {
+		case c == '+':
+			marked = true
+		case c >= '0' && c <= '9', c == '-', c == '.':
+		default:
+			return false
+		}
+		s, n = s[1:], n+1
+	}
+	return n >= 2 && marked
+}
+
 // splits lists every way to cut a run of digits into width numbers (no
-// number but 0 itself starts with 0).
+// number but 0 itself starts with 0). A zero mark inside the run is a
+// zero cell of its own; a sign opens a number.
 func splits(digits string, width int) [][]float64 {
 	var out [][]float64
-	if strings.IndexFunc(digits, func(r rune) bool { return (r < '0' || r > '9') && r != '-' && r != '.' }) >= 0 {
-		return nil
+	for s := digits; s != ""; {
+		if ls := markLens(s); len(ls) > 0 {
+			s = s[ls[0]:]
+			continue
+		}
+		if c := s[0]; (c < '0' || c > '9') && c != '-' && c != '+' && c != '.' {
+			return nil
+		}
+		s = s[1:]
 	}
 	// A cell holds at most eight digits (and a sign): longer runs are not
 	// a row of numbers, and the bound keeps the search small.
@@ -60,13 +111,26 @@ func splits(digits string, width int) [][]float64 {
 			}
 			return
 		}
+		if ls := markLens(rest); len(ls) > 0 {
+			// A mark is a zero cell, whatever the width would prefer.
+			for _, n := range ls {
+				walk(rest[n:], append(acc, 0))
+			}
+			return
+		}
 		for n := 1; n <= min(len(rest)-(width-len(acc)-1), maxDigits); n++ {
 			part := rest[:n]
-			// A 2019 本年增/减 may be negative: a part may open with "-";
-			// an amount in 万元 may hold one decimal point inside it.
-			num := strings.TrimPrefix(part, "-")
-			if num == "" || strings.Contains(num, "-") {
-				if strings.Contains(num, "-") {
+			if c := part[n-1]; c >= 0x80 || c == '/' {
+				break // a number ends where a mark begins
+			}
+			// A 2019 本年增/减 may be signed: a part may open with "-" or
+			// "+"; an amount in 万元 may hold one decimal point inside it.
+			num := strings.TrimLeft(part, "-+")
+			if len(part)-len(num) > 1 {
+				break
+			}
+			if num == "" || strings.ContainsAny(num, "-+") {
+				if strings.ContainsAny(num, "-+") {
 					break
 				}
 				continue

@@ -53,6 +53,15 @@ func readings(s string, k, limit int) [][]float64 {
 			}
 			return
 		}
+		if ls := markAt(s[i:]); len(ls) > 0 {
+			// A zero mark is a zero cell and a boundary, nothing else.
+			for _, n := range ls {
+				acc = append(acc, 0)
+				walk(i + n)
+				acc = acc[:len(acc)-1]
+			}
+			return
+		}
 		for j := i + 1; j <= len(s)-(k-len(acc)-1); j++ {
 			if !validNum(s[i:j]) {
 				continue
@@ -68,6 +77,20 @@ func readings(s string, k, limit int) [][]float64 {
 	}
 	walk(0)
 	return out
+}
+
+// markAt gives the lengths a zero mark opening s may have: "——" is one
+// zero or two, as a cell may print either.
+func markAt(s string) []int {
+	for _, m := range []string{"—", "无", "〇", "/", "空", "零"} {
+		if strings.HasPrefix(s, m) {
+			if m == "—" && strings.HasPrefix(s, "——") {
+				return []int{len(m), 2 * len(m)}
+			}
+			return []int{len(m)}
+		}
+	}
+	return nil
 }
 
 func same(a, b []float64) bool {
