@@ -55,6 +55,10 @@ func zeroAhead(s string) bool {
 	return k == kindValue && z != ""
 }
 
+// zeroWord tells whether a token writes a zero: zeroText's words and
+// dashes, or 〇 (a numeral zero some reports print in an empty cell).
+func zeroWord(s string) bool { return zeroText(s) || s == "〇" }
+
 // cell is one cell read from a row's region.
 type cell struct {
 	a, b  int
@@ -102,7 +106,7 @@ func classify(s string) (kind int, v float64, zero string) {
 			return kindValue, f, ""
 		}
 	}
-	if zeroText(s) || s == "〇" {
+	if zeroWord(s) {
 		return kindValue, 0, s
 	}
 	return kindText, 0, ""

@@ -213,5 +213,5 @@ func gluedZeroAhead(s string) bool {
 	if end < 0 {
 		end = len(s)
 	}
-	return markedRun(s[:end]) || zeroText(s[:end])
+	return markedRun(s[:end]) || zeroWord(s[:end])
 }
