@@ -10,6 +10,7 @@ package parse
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -182,9 +183,16 @@ var dropBlanks = strings.NewReplacer(" ", "", "\t", "")
 // where they apply. When more than one split remains, nothing is read and a
 // finding lists the readings. It returns the chosen numbers and the note
 // that explains the choice.
-func (p *parser) splitGlued(c cell, width int, keep func([]float64) bool, name string, line int, cellCodes []string) ([]float64, string, bool) {
+// extra are readings besides the run's splits (a spaced row's numbers
+// whole, with blank cells between them: blankReadings).
+func (p *parser) splitGlued(c cell, width int, keep func([]float64) bool, name string, line int, cellCodes []string, extra ...[]float64) ([]float64, string, bool) {
 	digits := dropBlanks.Replace(p.t.norm[c.a:c.b])
 	all := splits(digits, width)
+	for _, x := range extra {
+		if !slices.ContainsFunc(all, func(y []float64) bool { return slices.Equal(x, y) }) {
+			all = append(all, x)
+		}
+	}
 	cands := all
 	if keep != nil {
 		var ok [][]float64
@@ -245,4 +253,60 @@ func fmtSplit(v []float64) string {
 		parts[i] = strconv.FormatFloat(x, 'f', -1, 64)
 	}
 	return strings.Join(parts, "/")
+}
+
+// spacedRun reads a row set apart from its label by a space whose numbers
+// are glued in whole or in part (一、本年新收…申请数量 512000053, in a text
+// whose other rows are spaced): fewer numbers than columns, yet digits
+// enough for every column. Each space may be a cell boundary or not, and
+// the row may as well hold blank cells between whole numbers (PDF text):
+// both kinds of reading are candidates, and only the row's rules, the
+// table's rules or the width leave one. It returns the run as one cell and
+// the blank-cell readings, false when the row is no such run.
+func (p *parser) spacedRun(vals []cell, width int) (cell, [][]float64, bool) {
+	digits := 0
+	for _, c := range vals {
+		if c.kind != kindValue || c.afterText {
+			return cell{}, nil, false
+		}
+		t := p.t.norm[c.a:c.b]
+		if c.zero == "-" || c.zero == "--" || (c.zero == "" && !allDigits(t)) {
+			// A dash zero would read as a sign once joined; 1,234 or
+			// 3.5万元 is one number.
+			return cell{}, nil, false
+		}
+		digits += len(t)
+	}
+	if len(vals) >= width || digits < width {
+		return cell{}, nil, false
+	}
+	run := vals[0]
+	run.b, run.kind, run.joined = vals[len(vals)-1].b, kindText, len(vals) > 1
+	for _, c := range vals {
+		if t := p.t.norm[c.a:c.b]; len(t) > 1 && t[0] == '0' {
+			return run, nil, true // 000 is glued zeros, never one cell
+		}
+	}
+	return run, blankReadings(vals, width), true
+}
+
+// blankReadings places a row's numbers whole, in their order, under every
+// choice of columns, the other columns blank (0).
+func blankReadings(vals []cell, width int) [][]float64 {
+	var out [][]float64
+	acc := make([]float64, width)
+	var walk func(i, col int)
+	walk = func(i, col int) {
+		if i == len(vals) {
+			out = append(out, slices.Clone(acc))
+			return
+		}
+		for c := col; c <= width-(len(vals)-i); c++ {
+			acc[c] = vals[i].val
+			walk(i+1, c+1)
+			acc[c] = 0
+		}
+	}
+	walk(0, 0)
+	return out
 }

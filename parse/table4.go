@@ -88,6 +88,19 @@ func (p *parser) readTable4(sp span) bool {
 		}
 		return true
 	}
+	if run, blanks, ok := p.spacedRun(vals, 15); ok {
+		// Fewer than fifteen numbers, but digits enough: spaced and glued
+		// in turn (1 00 0 1 0…), or blank cells between whole numbers.
+		p.step(4, "spaced-run", "数字部分粘连")
+		if nums, note, ok := p.splitGlued(run, 15, groupSums, "表四", p.t.lineOf(run.a), t4codes, blanks...); ok {
+			for i, v := range nums {
+				src := p.source(run, 4, i/5+1, i%5+1)
+				src.Note = note
+				p.r.Set(t4codes[i], v, src)
+			}
+		}
+		return true
+	}
 	if len(vals) < 15 && strings.TrimSpace(s[sp.b:]) != "" {
 		p.r.AddFinding(report.RuleAmbiguous, report.SeverityWarning,
 			fmt.Sprintf("表四（第%d行起）只有%d个数字，应有15个，无法确定各数字所在位置，未读取", p.t.lineOf(sp.a), len(vals)), t4Codes()...)

@@ -144,6 +144,19 @@ func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
 // result rows). A row is determined when exactly one reading is left and
 // it is the printed one.
 func GluedUndetermined(rows []generate.GridRow, edition string, format func(float64) string) map[string]string {
+	return RunsUndetermined(rows, edition, func(g generate.GridRow) (string, [][]float64) {
+		var b strings.Builder
+		for _, v := range g.Values {
+			b.WriteString(format(v))
+		}
+		run := b.String()
+		return run, readings(run, len(g.Values), maxReadings)
+	})
+}
+
+// RunsUndetermined is GluedUndetermined with each row's readings given by
+// read: the row's text (for the reason) and every reading its text allows.
+func RunsUndetermined(rows []generate.GridRow, edition string, read func(g generate.GridRow) (string, [][]float64)) map[string]string {
 	out := map[string]string{}
 	type open struct {
 		row   generate.GridRow
@@ -155,12 +168,7 @@ func GluedUndetermined(rows []generate.GridRow, edition string, format func(floa
 		if g.Head || len(g.Values) == 0 {
 			continue
 		}
-		var b strings.Builder
-		for _, v := range g.Values {
-			b.WriteString(format(v))
-		}
-		run := b.String()
-		all := readings(run, len(g.Values), maxReadings)
+		run, all := read(g)
 		cands := all
 		if rule := rowRule(g); rule != nil && len(all) > 1 {
 			cands = nil

@@ -10,6 +10,8 @@ package perturb
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
+	"strconv"
 	"strings"
 
 	"nianbao/generate"
@@ -45,4 +47,100 @@ func gluedMarks(truth *report.Report, rng *rand.Rand) (*Case, bool) {
 		c.undetermine(code, why)
 	}
 	return c, true
+}
+
+// mixedSpacing prints every row a line, each boundary (label to first
+// number, number to number) a space or nothing at random: 一、本年新收…
+// 数量 512000053 beside rows printed 3 1 0 0 1 0 5.
+func mixedSpacing(truth *report.Report, rng *rand.Rand) (*Case, bool) {
+	rows := generate.Grid(truth)
+	c := &Case{Truth: truth, Base: "mixed-spacing", File: truth.File, Grid: rows}
+	printed := map[int][]string{} // row index → its numbers as printed, a token each
+	labelSpaced := map[int]bool{}
+	for i, g := range rows {
+		if g.Head {
+			continue
+		}
+		var toks []string
+		for k, v := range g.Values {
+			if k > 0 && rng.IntN(2) == 0 {
+				toks[len(toks)-1] += num(v)
+				continue
+			}
+			toks = append(toks, num(v))
+		}
+		printed[i] = toks
+		labelSpaced[i] = len(g.Labels) == 0 || rng.IntN(2) == 0
+	}
+	k := 0
+	c.Text = withTables(truth, rows, func(g generate.GridRow) []string {
+		i := k
+		k++
+		if g.Head {
+			return []string{strings.Join(g.Labels, " ")}
+		}
+		sep := ""
+		if labelSpaced[i] {
+			sep = " "
+		}
+		return []string{strings.TrimSpace(strings.Join(g.Labels, "") + sep + strings.Join(printed[i], " "))}
+	})
+	for code, why := range RunsUndetermined(rows, truth.Edition, func(g generate.GridRow) (string, [][]float64) {
+		i := -1
+		for j := range rows {
+			if sameRow(rows[j], g) {
+				i = j
+				break
+			}
+		}
+		toks := printed[i]
+		all := readings(strings.Join(toks, ""), len(g.Values), maxReadings)
+		if labelSpaced[i] && len(toks) < len(g.Values) {
+			// Spaced numbers may also be whole cells with blank cells
+			// between them, as PDF text prints them.
+			for _, b := range blankPlacements(toks, len(g.Values)) {
+				if !slices.ContainsFunc(all, func(a []float64) bool { return same(a, b) }) {
+					all = append(all, b)
+				}
+			}
+		}
+		return strings.Join(toks, " "), all
+	}) {
+		c.undetermine(code, why)
+	}
+	return c, true
+}
+
+// sameRow tells whether two grid rows are the same row (same codes).
+func sameRow(a, b generate.GridRow) bool {
+	return a.Table == b.Table && slices.Equal(a.Codes, b.Codes) && slices.Equal(a.Labels, b.Labels)
+}
+
+// blankPlacements places each token whole under every choice of columns,
+// in order, the other columns 0.
+func blankPlacements(toks []string, width int) [][]float64 {
+	vals := make([]float64, len(toks))
+	for i, t := range toks {
+		v, err := strconv.ParseFloat(t, 64)
+		if err != nil || !validNum(t) {
+			return nil
+		}
+		vals[i] = v
+	}
+	var out [][]float64
+	acc := make([]float64, width)
+	var walk func(i, col int)
+	walk = func(i, col int) {
+		if i == len(vals) {
+			out = append(out, slices.Clone(acc))
+			return
+		}
+		for c := col; c <= width-(len(vals)-i); c++ {
+			acc[c] = vals[i]
+			walk(i+1, c+1)
+			acc[c] = 0
+		}
+	}
+	walk(0, 0)
+	return out
 }
