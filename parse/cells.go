@@ -19,6 +19,18 @@ func gluedAt(s string, off, labelEnd int) bool {
 	return off == labelEnd && off > 0 && s[off-1] != ' ' && s[off-1] != '\t' && s[off-1] != '\n'
 }
 
+// spacedAfter tells whether a cell at off follows its row's label with
+// nothing but spaces between, on the label's line (行政处罚 6-30): a run of
+// glued numbers there is the row's, as if glued to the label.
+func spacedAfter(s string, off, labelEnd int) bool {
+	j := off
+	for j > 0 && (s[j-1] == ' ' || s[j-1] == '\t') {
+		j--
+	}
+	// The label's end may or may not take in the spaces after it.
+	return labelEnd > 0 && j < off && j <= labelEnd && labelEnd <= off
+}
+
 // leadingNumber gives the length of a run of digits that opens s and is
 // followed at once by words that are neither a unit (件, 万元) nor part of a
 // date or a numbering (年, 月, 日, 号, 1.其他): such a run is a cell glued to
@@ -194,7 +206,7 @@ func (p *parser) cells(lay layout, a, b int, labelEnd int) []cell {
 			// —1————1): one run for the row's solver, never a number
 			// glued to words.
 			off := ca + strings.Index(seg, trim)
-			out = append(out, cell{a: off, b: off + len(trim), kind: kindText, text: trim, glued: gluedAt(s, off, labelEnd)})
+			out = append(out, cell{a: off, b: off + len(trim), kind: kindText, text: trim, glued: gluedAt(s, off, labelEnd) || spacedAfter(s, off, labelEnd)})
 			return
 		}
 		if n := leadingNumber(trim); n > 0 {
@@ -232,7 +244,8 @@ func (p *parser) cells(lay layout, a, b int, labelEnd int) []cell {
 		}
 		off := ca + strings.Index(seg, trim)
 		out = append(out, cell{a: off, b: off + len(trim), kind: kindText, text: trim,
-			glued: gluedAt(s, off, labelEnd) && (gluedSignedText(trim) || markedRun(trim))})
+			glued: gluedAt(s, off, labelEnd) && (gluedSignedText(trim) || markedRun(trim)) ||
+				spacedAfter(s, off, labelEnd) && gluedSignedText(trim) && !strings.HasSuffix(trim, "-")})
 	}
 	// addLines adds a bar-closed cell; when it spans lines holding several
 	// things (a number, then a heading), each line is a cell of its own.
