@@ -186,7 +186,9 @@ var dropBlanks = strings.NewReplacer(" ", "", "\t", "")
 // extra are readings besides the run's splits (a spaced row's numbers
 // whole, with blank cells between them: blankReadings).
 func (p *parser) splitGlued(c cell, width int, keep func([]float64) bool, name string, line int, cellCodes []string, extra ...[]float64) ([]float64, string, bool) {
-	digits := dropBlanks.Replace(p.t.norm[c.a:c.b])
+	// A unit ends the run: the amount is its last number (政府集中采购
+	// 31284.05万元 is a count and an amount).
+	digits := trimUnit(dropBlanks.Replace(p.t.norm[c.a:c.b]))
 	all := splits(digits, width)
 	for _, x := range extra {
 		if !slices.ContainsFunc(all, func(y []float64) bool { return slices.Equal(x, y) }) {
@@ -270,12 +272,16 @@ func (p *parser) spacedRun(vals []cell, width int) (cell, [][]float64, bool) {
 			return cell{}, nil, false
 		}
 		t := p.t.norm[c.a:c.b]
-		if c.zero == "-" || c.zero == "--" || (c.zero == "" && !allDigits(t)) {
-			// A dash zero would read as a sign once joined; 1,234 or
-			// 3.5万元 is one number.
+		if c.zero == "" {
+			// A signed change (+22, -3) keeps its sign in the run.
+			t = trimUnit(strings.TrimPrefix(strings.TrimPrefix(t, "+"), "-"))
+		}
+		if c.zero == "-" || c.zero == "--" || (c.zero == "" && !plainNumber(t)) {
+			// A dash zero would read as a sign once joined; 1,234 is
+			// one number.
 			return cell{}, nil, false
 		}
-		digits += len(t)
+		digits += len(t) - strings.Count(t, ".")
 	}
 	if len(vals) >= width || digits < width {
 		return cell{}, nil, false
@@ -309,4 +315,20 @@ func blankReadings(vals []cell, width int) [][]float64 {
 	}
 	walk(0, 0)
 	return out
+}
+
+// trimUnit takes a unit of amount off the end of a number or a run.
+func trimUnit(s string) string {
+	for _, u := range []string{"万元", "元"} {
+		if t, ok := strings.CutSuffix(s, u); ok {
+			return t
+		}
+	}
+	return s
+}
+
+// plainNumber tells whether s is digits with at most one decimal point
+// inside them (no sign, no thousands separator).
+func plainNumber(s string) bool {
+	return s != "" && allDigits(strings.Replace(s, ".", "", 1)) && s[0] != '.' && s[len(s)-1] != '.'
 }

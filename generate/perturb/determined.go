@@ -22,12 +22,16 @@ import (
 const maxReadings = 20000
 
 // validNum tells whether s is one number as a glued run can show it:
-// -?(0|[1-9][0-9]*)(\.[0-9]+)?, and not "-0".
+// [-+]?(0|[1-9][0-9]*)(\.[0-9]+)?, and not "-0" or "+0" (a rise is
+// written +11 in the 2019 本年增/减 column).
 func validNum(s string) bool {
 	if s == "" || s == "-" {
 		return false
 	}
-	t := strings.TrimPrefix(s, "-")
+	if s == "+" {
+		return false
+	}
+	t := strings.TrimPrefix(strings.TrimPrefix(s, "+"), "-")
 	intPart, frac, hasFrac := strings.Cut(t, ".")
 	if intPart == "" || strings.Trim(intPart, "0123456789") != "" || (len(intPart) > 1 && intPart[0] == '0') {
 		return false

@@ -53,8 +53,53 @@ func gluedMarks(truth *report.Report, rng *rand.Rand) (*Case, bool) {
 // number, number to number) a space or nothing at random: 一、本年新收…
 // 数量 512000053 beside rows printed 3 1 0 0 1 0 5.
 func mixedSpacing(truth *report.Report, rng *rand.Rand) (*Case, bool) {
+	return spacedOrGlued(truth, rng, "mixed-spacing", func(_ report.Code, v float64) string { return num(v) }), true
+}
+
+// signedPlus is mixedSpacing for a 2019 edition report whose 本年增/减
+// column writes a rise with its sign (+11, glued: 行政许可12+315).
+func signedPlus(truth *report.Report, rng *rand.Rand) (*Case, bool) {
+	if truth.Edition != report.Edition2019 {
+		return nil, false
+	}
+	return spacedOrGlued(truth, rng, "signed-plus", func(code report.Code, v float64) string {
+		if code.Column() == "change" && v > 0 {
+			return "+" + num(v)
+		}
+		return num(v)
+	}), true
+}
+
+// amountUnits is mixedSpacing with every amount followed by its unit
+// (政府集中采购 312840.5万元: the count glued to the amount).
+func amountUnits(truth *report.Report, rng *rand.Rand) (*Case, bool) {
+	return spacedOrGlued(truth, rng, "amount-units", func(code report.Code, v float64) string {
+		if code.Column() == "amount" {
+			return num(v) + "万元"
+		}
+		return num(v)
+	}), true
+}
+
+// units are the units an amount may end with.
+var units = []string{"万元", "元"}
+
+// dropUnit takes a unit off the end of a printed number or run.
+func dropUnit(s string) string {
+	for _, u := range units {
+		if t, ok := strings.CutSuffix(s, u); ok {
+			return t
+		}
+	}
+	return s
+}
+
+// spacedOrGlued prints the tables a row a line, each boundary a space or
+// nothing at random, each number as format writes it; the cells its text
+// no longer determines are marked.
+func spacedOrGlued(truth *report.Report, rng *rand.Rand, base string, format func(report.Code, float64) string) *Case {
 	rows := generate.Grid(truth)
-	c := &Case{Truth: truth, Base: "mixed-spacing", File: truth.File, Grid: rows}
+	c := &Case{Truth: truth, Base: base, File: truth.File, Grid: rows}
 	printed := map[int][]string{} // row index → its numbers as printed, a token each
 	labelSpaced := map[int]bool{}
 	for i, g := range rows {
@@ -63,11 +108,15 @@ func mixedSpacing(truth *report.Report, rng *rand.Rand) (*Case, bool) {
 		}
 		var toks []string
 		for k, v := range g.Values {
+			var code report.Code
+			if k < len(g.Codes) {
+				code = g.Codes[k]
+			}
 			if k > 0 && rng.IntN(2) == 0 {
-				toks[len(toks)-1] += num(v)
+				toks[len(toks)-1] += format(code, v)
 				continue
 			}
-			toks = append(toks, num(v))
+			toks = append(toks, format(code, v))
 		}
 		printed[i] = toks
 		labelSpaced[i] = len(g.Labels) == 0 || rng.IntN(2) == 0
@@ -94,7 +143,9 @@ func mixedSpacing(truth *report.Report, rng *rand.Rand) (*Case, bool) {
 			}
 		}
 		toks := printed[i]
-		all := readings(strings.Join(toks, ""), len(g.Values), maxReadings)
+		// A unit ends the run (the amount is its last number); inside a
+		// run it would be no number at all.
+		all := readings(dropUnit(strings.Join(toks, "")), len(g.Values), maxReadings)
 		if labelSpaced[i] && len(toks) < len(g.Values) {
 			// Spaced numbers may also be whole cells with blank cells
 			// between them, as PDF text prints them.
@@ -108,7 +159,7 @@ func mixedSpacing(truth *report.Report, rng *rand.Rand) (*Case, bool) {
 	}) {
 		c.undetermine(code, why)
 	}
-	return c, true
+	return c
 }
 
 // sameRow tells whether two grid rows are the same row (same codes).
@@ -121,6 +172,7 @@ func sameRow(a, b generate.GridRow) bool {
 func blankPlacements(toks []string, width int) [][]float64 {
 	vals := make([]float64, len(toks))
 	for i, t := range toks {
+		t = dropUnit(t)
 		v, err := strconv.ParseFloat(t, 64)
 		if err != nil || !validNum(t) {
 			return nil
