@@ -27,7 +27,7 @@ func (p *parser) joinStraySpaces(vals []cell) []cell {
 		return vals
 	}
 	for i, c := range vals {
-		if c.afterText || c.kind == kindEmpty || c.zero != "" || (i > 0 && !allDigits(strings.TrimPrefix(p.t.norm[c.a:c.b], "-"))) {
+		if c.afterText || c.kind == kindEmpty || c.zero != "" || (i > 0 && !allDigits(strings.TrimLeft(p.t.norm[c.a:c.b], "+-"))) {
 			return vals
 		}
 	}
@@ -80,6 +80,11 @@ func markedRun(s string) bool {
 	return n >= 2 && marked
 }
 
+// maxSplits is the node budget of one run: a run with more readings than
+// this is not split at all (splitGlued says so), since a reading past the
+// budget could be the one the rules keep.
+const maxSplits = 5000
+
 // splits lists every way to cut a run of digits into width numbers (no
 // number but 0 itself starts with 0). A zero mark inside the run is a
 // zero cell of its own; a sign opens a number.
@@ -103,7 +108,7 @@ func splits(digits string, width int) [][]float64 {
 	}
 	var walk func(rest string, acc []float64)
 	walk = func(rest string, acc []float64) {
-		if len(out) > 5000 || len(rest) > (width-len(acc))*maxDigits {
+		if len(out) > maxSplits || len(rest) > (width-len(acc))*maxDigits {
 			return
 		}
 		if len(acc) == width {
@@ -190,6 +195,11 @@ func (p *parser) splitGlued(c cell, width int, keep func([]float64) bool, name s
 	// 31284.05万元 is a count and an amount).
 	digits := trimUnit(dropBlanks.Replace(p.t.norm[c.a:c.b]))
 	all := splits(digits, width)
+	if len(all) > maxSplits {
+		p.flag(report.RuleAmbiguous, report.SeverityWarning,
+			fmt.Sprintf("第%d行“%s”的数字粘连为“%s”，拆分方式超过%d种，未逐一核对，未读取", line, name, digits, maxSplits), cellCodes...)
+		return nil, "", false
+	}
 	for _, x := range extra {
 		if !slices.ContainsFunc(all, func(y []float64) bool { return slices.Equal(x, y) }) {
 			all = append(all, x)
