@@ -253,7 +253,11 @@ func (p *parser) splitGlued(c cell, width int, keep func([]float64) bool, name s
 				}
 				rejected = append(rejected, fmtSplit(sp))
 			}
-			note += fmt.Sprintf("（共%d种拆分，按勾稽关系排除：%s）", len(all), strings.Join(rejected, "；"))
+			why := "勾稽关系"
+			if p.keepWhy != "" {
+				why = p.keepWhy
+			}
+			note += fmt.Sprintf("（共%d种拆分，按%s排除：%s）", len(all), why, strings.Join(rejected, "；"))
 		}
 	}
 	return cands[0], note, true

@@ -199,14 +199,34 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 				keep = eightSums
 			}
 		}
+		if table == 2 {
+			keep = p.t2NarrativeKeep(def.code, rowCols)
+		}
+		if lay == layoutPipes && len(vals) > 1 && vals[0].glued {
+			// A row glued to its label among barred lines (规章000 under a
+			// header with bars): the bars of the lines after it are not
+			// its cells.
+			line0 := p.t.lineOf(vals[0].a)
+			k := 1
+			for k < len(vals) && p.t.lineOf(vals[k].a) == line0 {
+				k++
+			}
+			vals = vals[:k]
+		}
 		if len(vals) > 0 && vals[0].glued && (len(vals) < width || vals[0].kind == kindText) {
 			if joined := p.joinStraySpaces(vals); len(joined) < len(vals) {
 				p.step(table, "stray-space", "粘连数字中的空格")
 				vals = joined
 			}
 			p.step(table, "glued-split", "")
+			if table == 2 && keep != nil {
+				p.step(table, "narrative", "表二粘连行按正文所述件数（规则6）")
+				p.keepWhy = "正文所述件数（规则6）"
+			}
 			cellCodes := codes(table, def.code, rowCols)
-			if nums, note, ok := p.splitGlued(vals[0], width, keep, name, line, cellCodes); ok {
+			nums, note, ok := p.splitGlued(vals[0], width, keep, name, line, cellCodes)
+			p.keepWhy = ""
+			if ok {
 				for i, v := range nums {
 					src := p.source(vals[0], table, ri+1, i+1)
 					src.Note = note

@@ -9,6 +9,7 @@ package perturb
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -195,4 +196,99 @@ func blankPlacements(toks []string, width int) [][]float64 {
 	}
 	walk(0, 0)
 	return out
+}
+
+// gluedT2Narrative glues table 2's rows (规章86231) in a 2021 edition
+// report whose overview states 规章 and 规范性文件's figures in words
+// (本年度制发规章8件、废止6件、现行有效231件。): the narrative is the only
+// constraint table 2 has. Tables 3 and 4 are printed with bars.
+func gluedT2Narrative(truth *report.Report, rng *rand.Rand) (*Case, bool) {
+	if truth.Edition != report.Edition2021 {
+		return nil, false
+	}
+	// Counts of several digits, as a county's stock of documents has
+	// them (the generator's are mostly one digit, which glue one way).
+	own := *truth
+	own.Cells = maps.Clone(truth.Cells)
+	truth = &own
+	for _, row := range []string{"regulations", "normative_docs"} {
+		truth.Cells[string(report.T2(row, "issued"))] = float64(rng.IntN(30))
+		truth.Cells[string(report.T2(row, "abolished"))] = float64(rng.IntN(20))
+		truth.Cells[string(report.T2(row, "in_force"))] = float64(10 + rng.IntN(400))
+	}
+	rows := generate.Grid(truth)
+	c := &Case{Truth: truth, Base: "glued-t2-narrative", File: truth.File, Grid: rows}
+	c.Text = withTables(truth, rows, func(g generate.GridRow) []string {
+		if g.Head {
+			return []string{strings.Join(g.Labels, " | ") + " |" + padBars(g.Pad)}
+		}
+		var vals []string
+		for _, v := range g.Values {
+			vals = append(vals, num(v))
+		}
+		if g.Table == 2 {
+			return []string{strings.Join(g.Labels, "") + strings.Join(vals, "")}
+		}
+		return []string{strings.Join(append(append([]string(nil), g.Labels...), vals...), " | ") + " |" + padBars(g.Pad)}
+	})
+	// The overview states each document kind's figures, in one of two
+	// wordings.
+	stated := map[string]bool{}
+	var said []string
+	for _, row := range []struct{ code, name string }{{"regulations", "规章"}, {"normative_docs", "行政规范性文件"}} {
+		get := func(col string) float64 { return truth.Cells[string(report.T2(row.code, col))] }
+		if rng.IntN(4) == 0 {
+			continue // not every report says it
+		}
+		stated[row.code] = true
+		if rng.IntN(2) == 0 {
+			said = append(said, fmt.Sprintf("本年度制发%s%s件、废止%s件、现行有效%s件。", row.name, num(get("issued")), num(get("abolished")), num(get("in_force"))))
+		} else {
+			said = append(said, fmt.Sprintf("全年共清理%s，制发%s件，废止%s件，现行有效的%s件。", row.name, num(get("issued")), num(get("abolished")), num(get("in_force"))))
+		}
+	}
+	c.Text = strings.Replace(c.Text, "一、总体情况\n", "一、总体情况\n"+strings.Join(said, "")+"\n", 1)
+	c.Steps = []string{fmt.Sprintf("stated=%d", len(said))}
+	var t2 []generate.GridRow
+	for _, g := range rows {
+		if g.Table == 2 {
+			t2 = append(t2, g)
+		}
+	}
+	for code, why := range RunsUndetermined(t2, truth.Edition, func(g generate.GridRow) (string, [][]float64) {
+		var b strings.Builder
+		for _, v := range g.Values {
+			b.WriteString(num(v))
+		}
+		run := b.String()
+		all := readings(run, len(g.Values), maxReadings)
+		if row := t2RowCode(g); stated[row] {
+			// The narrative's figures keep the readings that agree.
+			var keep [][]float64
+			for _, r := range all {
+				ok := true
+				for i, code := range g.Codes {
+					if want := truth.Cells[string(code)]; !near(r[i], want) && code.Row() == row {
+						ok = false
+					}
+				}
+				if ok {
+					keep = append(keep, r)
+				}
+			}
+			all = keep
+		}
+		return run, all
+	}) {
+		c.undetermine(code, why)
+	}
+	return c, true
+}
+
+// t2RowCode is the row code of a table-2 grid row.
+func t2RowCode(g generate.GridRow) string {
+	if len(g.Codes) == 0 {
+		return ""
+	}
+	return g.Codes[0].Row()
 }
