@@ -19,7 +19,7 @@ var (
 	t2Sentence = regexp.MustCompile(`[。；;\n]`)
 	// t2Measure is a measure, at most twelve characters of words, then its
 	// number of documents: 制发8件, 制发行政规范性文件8件, 现行有效的231件.
-	t2Measure = regexp.MustCompile(`(制发|废止|现行有效)[^0-9。；;，,、]{0,12}?([0-9]+)\s*件`)
+	t2Measure    = regexp.MustCompile(`(制发|废止|现行有效)[^0-9。；;，,、]{0,12}?([0-9]+)\s*件`)
 	t2MeasureCol = map[string]string{"制发": "issued", "废止": "abolished", "现行有效": "in_force"}
 )
 

@@ -103,11 +103,11 @@ type parser struct {
 	// keepWhy names the constraint a glued row's note credits, when it is
 	// not the accounting rules (the narrative's figures).
 	keepWhy string
-	pending    []pendingRow
-	tr         *Trace       // how the report is read, when asked
-	pad        map[int]bool // padding(), by line start
-	padLine    span         // the line padding() last looked at, and its answer
-	padLast    bool
+	pending []pendingRow
+	tr      *Trace       // how the report is read, when asked
+	pad     map[int]bool // padding(), by line start
+	padLine span         // the line padding() last looked at, and its answer
+	padLast bool
 	// subtotals holds the 小计 column of an 8-column table 3, by row.
 	subtotals map[string]subtotal
 }
