@@ -83,7 +83,9 @@ func markedRun(s string) bool {
 // maxSplits is the node budget of one run: a run with more readings than
 // this is not split at all (splitGlued says so), since a reading past the
 // budget could be the one the rules keep.
-const maxSplits = 5000
+// 50 000 covers every run of up to 20 digits into seven cells (C(19,6) =
+// 27 132), such as a county office's 总计 row 1700162131857672017.
+const maxSplits = 50000
 
 // splits lists every way to cut a run of digits into width numbers (no
 // number but 0 itself starts with 0). A zero mark inside the run is a
