@@ -199,9 +199,6 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 				keep = eightSums
 			}
 		}
-		if table == 2 {
-			keep = p.t2NarrativeKeep(def.code, rowCols)
-		}
 		if lay == layoutPipes && len(vals) > 1 && vals[0].glued {
 			// A row glued to its label among barred lines (规章000 under a
 			// header with bars): the bars of the lines after it are not
@@ -219,7 +216,12 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 				vals = joined
 			}
 			p.step(table, "glued-split", "")
-			if table == 2 && keep != nil {
+			if table == 2 {
+				// Table 2 has no rule of its own; the overview may state
+				// its figures (looked up only for a glued row).
+				keep = p.t2NarrativeKeep(def.code, rowCols)
+			}
+			if keep != nil && table == 2 {
 				p.step(table, "narrative", "表二粘连行按正文所述件数（规则6）")
 				p.keepWhy = "正文所述件数（规则6）"
 			}
@@ -297,8 +299,15 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 			if run, blanks, ok := p.spacedRun(vals, width); ok {
 				// Mixed spacing: the row's numbers glued after a space.
 				p.step(table, "spaced-run", "行名后空格、数字粘连")
+				if table == 2 {
+					if keep = p.t2NarrativeKeep(def.code, rowCols); keep != nil {
+						p.keepWhy = "正文所述件数（规则6）"
+					}
+				}
 				cellCodes := codes(table, def.code, rowCols)
-				if nums, note, ok := p.splitGlued(run, width, keep, name, line, cellCodes, blanks...); ok {
+				nums, note, ok := p.splitGlued(run, width, keep, name, line, cellCodes, blanks...)
+				p.keepWhy = ""
+				if ok {
 					for i, v := range nums {
 						src := p.source(run, table, ri+1, i+1)
 						src.Note = note
