@@ -19,6 +19,18 @@ func gluedAt(s string, off, labelEnd int) bool {
 	return off == labelEnd && off > 0 && s[off-1] != ' ' && s[off-1] != '\t' && s[off-1] != '\n'
 }
 
+// spacedAfter tells whether a cell at off follows its row's label with
+// nothing but spaces between, on the label's line (行政处罚 6-30): a run of
+// glued numbers there is the row's, as if glued to the label.
+func spacedAfter(s string, off, labelEnd int) bool {
+	j := off
+	for j > 0 && (s[j-1] == ' ' || s[j-1] == '\t') {
+		j--
+	}
+	// The label's end may or may not take in the spaces after it.
+	return labelEnd > 0 && j < off && j <= labelEnd && labelEnd <= off
+}
+
 // leadingNumber gives the length of a run of digits that opens s and is
 // followed at once by words that are neither a unit (件, 万元) nor part of a
 // date or a numbering (年, 月, 日, 号, 1.其他): such a run is a cell glued to
@@ -55,6 +67,10 @@ func zeroAhead(s string) bool {
 	return k == kindValue && z != ""
 }
 
+// zeroWord tells whether a token writes a zero: zeroText's words and
+// dashes, or 〇 (a numeral zero some reports print in an empty cell).
+func zeroWord(s string) bool { return zeroText(s) || s == "〇" }
+
 // cell is one cell read from a row's region.
 type cell struct {
 	a, b  int
@@ -90,13 +106,19 @@ func classify(s string) (kind int, v float64, zero string) {
 	if s == "" {
 		return kindEmpty, 0, ""
 	}
+	if len(s) > 1 && s[0] == '+' && isDigit(s[1]) {
+		// A change written with its sign (本年增/减 +11): the number.
+		if k, v, _ := classify(s[1:]); k == kindValue {
+			return k, v, ""
+		}
+	}
 	if num, ok := numberText(s); ok {
 		f, err := strconv.ParseFloat(strings.ReplaceAll(num, ",", ""), 64)
 		if err == nil {
 			return kindValue, f, ""
 		}
 	}
-	if zeroText(s) {
+	if zeroWord(s) {
 		return kindValue, 0, s
 	}
 	return kindText, 0, ""
@@ -179,6 +201,14 @@ func (p *parser) cells(lay layout, a, b int, labelEnd int) []cell {
 			out = append(out, cell{a: off, b: off + len(trim), kind: k, val: v, zero: z, glued: gluedAt(s, off, labelEnd)})
 			return
 		}
+		if markedRun(trim) {
+			// Glued numbers with zero marks or signs among them (171无,
+			// —1————1): one run for the row's solver, never a number
+			// glued to words.
+			off := ca + strings.Index(seg, trim)
+			out = append(out, cell{a: off, b: off + len(trim), kind: kindText, text: trim, glued: gluedAt(s, off, labelEnd) || spacedAfter(s, off, labelEnd)})
+			return
+		}
 		if n := leadingNumber(trim); n > 0 {
 			// A number glued to the words after it (0第二十条第(八)项…, a
 			// page saved as one line): the number is this row's cell, the
@@ -214,7 +244,8 @@ func (p *parser) cells(lay layout, a, b int, labelEnd int) []cell {
 		}
 		off := ca + strings.Index(seg, trim)
 		out = append(out, cell{a: off, b: off + len(trim), kind: kindText, text: trim,
-			glued: gluedAt(s, off, labelEnd) && gluedSignedText(trim)})
+			glued: gluedAt(s, off, labelEnd) && (gluedSignedText(trim) || markedRun(trim)) ||
+				spacedAfter(s, off, labelEnd) && gluedSignedText(trim) && !strings.HasSuffix(trim, "-")})
 	}
 	// addLines adds a bar-closed cell; when it spans lines holding several
 	// things (a number, then a heading), each line is a cell of its own.

@@ -10,6 +10,7 @@ package parse
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -26,7 +27,7 @@ func (p *parser) joinStraySpaces(vals []cell) []cell {
 		return vals
 	}
 	for i, c := range vals {
-		if c.afterText || c.kind == kindEmpty || c.zero != "" || (i > 0 && !allDigits(strings.TrimPrefix(p.t.norm[c.a:c.b], "-"))) {
+		if c.afterText || c.kind == kindEmpty || c.zero != "" || (i > 0 && !allDigits(strings.TrimLeft(p.t.norm[c.a:c.b], "+-"))) {
 			return vals
 		}
 	}
@@ -36,12 +37,70 @@ func (p *parser) joinStraySpaces(vals []cell) []cell {
 	return []cell{first}
 }
 
+// zeroMarks are the ways a zero is written that stay visible inside a
+// glued run (规章—210, —1————1): each is a zero and a cell boundary at
+// once. "——" is one zero or two, as a cell may print either; the row's
+// width and rules choose, and when they cannot the row stays unread.
+var zeroMarks = []string{"—", "无", "空", "零", "〇", "/"}
+
+// markLens gives the byte lengths a zero mark opening s may take (none
+// when s opens with no mark).
+func markLens(s string) []int {
+	for _, m := range zeroMarks {
+		if strings.HasPrefix(s, m) {
+			if m == "—" && strings.HasPrefix(s, "——") {
+				return []int{len(m), 2 * len(m)}
+			}
+			return []int{len(m)}
+		}
+	}
+	return nil
+}
+
+// markedRun tells whether s is glued numbers with zero marks or signs
+// among them (—1————1, 0+11, 31—5): runes that are digits, marks, signs
+// or a decimal point only, at least two of them, and at least one a mark
+// or a "+" (plain digits and "-" runs are numberText or gluedSignedText).
+func markedRun(s string) bool {
+	n, marked := 0, false
+	for len(s) > 0 {
+		if ls := markLens(s); len(ls) > 0 {
+			s, marked, n = s[ls[0]:], true, n+1
+			continue
+		}
+		switch c := s[0]; {
+		case c == '+':
+			marked = true
+		case c >= '0' && c <= '9', c == '-', c == '.':
+		default:
+			return false
+		}
+		s, n = s[1:], n+1
+	}
+	return n >= 2 && marked
+}
+
+// maxSplits is the node budget of one run: a run with more readings than
+// this is not split at all (splitGlued says so), since a reading past the
+// budget could be the one the rules keep.
+// 50 000 covers every run of up to 20 digits into seven cells (C(19,6) =
+// 27 132), such as a county office's 总计 row 1700162131857672017.
+const maxSplits = 50000
+
 // splits lists every way to cut a run of digits into width numbers (no
-// number but 0 itself starts with 0).
+// number but 0 itself starts with 0). A zero mark inside the run is a
+// zero cell of its own; a sign opens a number.
 func splits(digits string, width int) [][]float64 {
 	var out [][]float64
-	if strings.IndexFunc(digits, func(r rune) bool { return (r < '0' || r > '9') && r != '-' && r != '.' }) >= 0 {
-		return nil
+	for s := digits; s != ""; {
+		if ls := markLens(s); len(ls) > 0 {
+			s = s[ls[0]:]
+			continue
+		}
+		if c := s[0]; (c < '0' || c > '9') && c != '-' && c != '+' && c != '.' {
+			return nil
+		}
+		s = s[1:]
 	}
 	// A cell holds at most eight digits (and a sign): longer runs are not
 	// a row of numbers, and the bound keeps the search small.
@@ -51,7 +110,7 @@ func splits(digits string, width int) [][]float64 {
 	}
 	var walk func(rest string, acc []float64)
 	walk = func(rest string, acc []float64) {
-		if len(out) > 5000 || len(rest) > (width-len(acc))*maxDigits {
+		if len(out) > maxSplits || len(rest) > (width-len(acc))*maxDigits {
 			return
 		}
 		if len(acc) == width {
@@ -60,13 +119,26 @@ func splits(digits string, width int) [][]float64 {
 			}
 			return
 		}
+		if ls := markLens(rest); len(ls) > 0 {
+			// A mark is a zero cell, whatever the width would prefer.
+			for _, n := range ls {
+				walk(rest[n:], append(acc, 0))
+			}
+			return
+		}
 		for n := 1; n <= min(len(rest)-(width-len(acc)-1), maxDigits); n++ {
 			part := rest[:n]
-			// A 2019 本年增/减 may be negative: a part may open with "-";
-			// an amount in 万元 may hold one decimal point inside it.
-			num := strings.TrimPrefix(part, "-")
-			if num == "" || strings.Contains(num, "-") {
-				if strings.Contains(num, "-") {
+			if c := part[n-1]; c >= 0x80 || c == '/' {
+				break // a number ends where a mark begins
+			}
+			// A 2019 本年增/减 may be signed: a part may open with "-" or
+			// "+"; an amount in 万元 may hold one decimal point inside it.
+			num := strings.TrimLeft(part, "-+")
+			if len(part)-len(num) > 1 {
+				break
+			}
+			if num == "" || strings.ContainsAny(num, "-+") {
+				if strings.ContainsAny(num, "-+") {
 					break
 				}
 				continue
@@ -118,9 +190,23 @@ var dropBlanks = strings.NewReplacer(" ", "", "\t", "")
 // where they apply. When more than one split remains, nothing is read and a
 // finding lists the readings. It returns the chosen numbers and the note
 // that explains the choice.
-func (p *parser) splitGlued(c cell, width int, keep func([]float64) bool, name string, line int, cellCodes []string) ([]float64, string, bool) {
-	digits := dropBlanks.Replace(p.t.norm[c.a:c.b])
+// extra are readings besides the run's splits (a spaced row's numbers
+// whole, with blank cells between them: blankReadings).
+func (p *parser) splitGlued(c cell, width int, keep func([]float64) bool, name string, line int, cellCodes []string, extra ...[]float64) ([]float64, string, bool) {
+	// A unit ends the run: the amount is its last number (政府集中采购
+	// 31284.05万元 is a count and an amount).
+	digits := trimUnit(dropBlanks.Replace(p.t.norm[c.a:c.b]))
 	all := splits(digits, width)
+	if len(all) > maxSplits {
+		p.flag(report.RuleAmbiguous, report.SeverityWarning,
+			fmt.Sprintf("第%d行“%s”的数字粘连为“%s”，拆分方式超过%d种，未逐一核对，未读取", line, name, digits, maxSplits), cellCodes...)
+		return nil, "", false
+	}
+	for _, x := range extra {
+		if !slices.ContainsFunc(all, func(y []float64) bool { return slices.Equal(x, y) }) {
+			all = append(all, x)
+		}
+	}
 	cands := all
 	if keep != nil {
 		var ok [][]float64
@@ -169,7 +255,11 @@ func (p *parser) splitGlued(c cell, width int, keep func([]float64) bool, name s
 				}
 				rejected = append(rejected, fmtSplit(sp))
 			}
-			note += fmt.Sprintf("（共%d种拆分，按勾稽关系排除：%s）", len(all), strings.Join(rejected, "；"))
+			why := "勾稽关系"
+			if p.keepWhy != "" {
+				why = p.keepWhy
+			}
+			note += fmt.Sprintf("（共%d种拆分，按%s排除：%s）", len(all), why, strings.Join(rejected, "；"))
 		}
 	}
 	return cands[0], note, true
@@ -181,4 +271,80 @@ func fmtSplit(v []float64) string {
 		parts[i] = strconv.FormatFloat(x, 'f', -1, 64)
 	}
 	return strings.Join(parts, "/")
+}
+
+// spacedRun reads a row set apart from its label by a space whose numbers
+// are glued in whole or in part (一、本年新收…申请数量 512000053, in a text
+// whose other rows are spaced): fewer numbers than columns, yet digits
+// enough for every column. Each space may be a cell boundary or not, and
+// the row may as well hold blank cells between whole numbers (PDF text):
+// both kinds of reading are candidates, and only the row's rules, the
+// table's rules or the width leave one. It returns the run as one cell and
+// the blank-cell readings, false when the row is no such run.
+func (p *parser) spacedRun(vals []cell, width int) (cell, [][]float64, bool) {
+	digits := 0
+	for _, c := range vals {
+		if c.kind != kindValue || c.afterText {
+			return cell{}, nil, false
+		}
+		t := p.t.norm[c.a:c.b]
+		if c.zero == "" {
+			// A signed change (+22, -3) keeps its sign in the run.
+			t = trimUnit(strings.TrimPrefix(strings.TrimPrefix(t, "+"), "-"))
+		}
+		if c.zero == "-" || c.zero == "--" || (c.zero == "" && !plainNumber(t)) {
+			// A dash zero would read as a sign once joined; 1,234 is
+			// one number.
+			return cell{}, nil, false
+		}
+		digits += len(t) - strings.Count(t, ".")
+	}
+	if len(vals) >= width || digits < width {
+		return cell{}, nil, false
+	}
+	run := vals[0]
+	run.b, run.kind, run.joined = vals[len(vals)-1].b, kindText, len(vals) > 1
+	for _, c := range vals {
+		if t := p.t.norm[c.a:c.b]; len(t) > 1 && t[0] == '0' {
+			return run, nil, true // 000 is glued zeros, never one cell
+		}
+	}
+	return run, blankReadings(vals, width), true
+}
+
+// blankReadings places a row's numbers whole, in their order, under every
+// choice of columns, the other columns blank (0).
+func blankReadings(vals []cell, width int) [][]float64 {
+	var out [][]float64
+	acc := make([]float64, width)
+	var walk func(i, col int)
+	walk = func(i, col int) {
+		if i == len(vals) {
+			out = append(out, slices.Clone(acc))
+			return
+		}
+		for c := col; c <= width-(len(vals)-i); c++ {
+			acc[c] = vals[i].val
+			walk(i+1, c+1)
+			acc[c] = 0
+		}
+	}
+	walk(0, 0)
+	return out
+}
+
+// trimUnit takes a unit of amount off the end of a number or a run.
+func trimUnit(s string) string {
+	for _, u := range []string{"万元", "元"} {
+		if t, ok := strings.CutSuffix(s, u); ok {
+			return t
+		}
+	}
+	return s
+}
+
+// plainNumber tells whether s is digits with at most one decimal point
+// inside them (no sign, no thousands separator).
+func plainNumber(s string) bool {
+	return s != "" && allDigits(strings.Replace(s, ".", "", 1)) && s[0] != '.' && s[len(s)-1] != '.'
 }

@@ -163,6 +163,9 @@ func cellEnd(s string, b int) bool {
 		if (r == ' ' || r == '\t') && zeroAhead(s[b+i+1:]) {
 			return true // 3.其他 无 无 …: a zero written as a word follows
 		}
+		if i == 0 && gluedZeroAhead(s[b:]) {
+			return true // 3.其他〇〇〇…: glued numbers opening with a zero mark
+		}
 		switch {
 		case r == ' ' || r == '\t':
 			continue
@@ -191,8 +194,24 @@ func extendLabel(s string, b, limit int) int {
 			return i // two spaces part a PDF label from its numbers
 		case (c == ' ' || c == '\t') && zeroAhead(s[i+1:limit]):
 			return i // a zero written as a word or a dash: "规章 / / 3"
+		case (c >= 0x80 || c == '/') && gluedZeroAhead(s[i:limit]):
+			return i // glued numbers opening with a zero mark: "规章无无3"
 		}
 		i++
 	}
 	return i
+}
+
+// gluedZeroAhead tells whether s opens with a zero mark and the token it
+// opens is nothing but glued numbers and marks (无无3, —1————1): the row's
+// cells, glued to its label, not more of the label.
+func gluedZeroAhead(s string) bool {
+	if markLens(s) == nil {
+		return false
+	}
+	end := strings.IndexAny(s, " \t\n\f|")
+	if end < 0 {
+		end = len(s)
+	}
+	return markedRun(s[:end]) || zeroWord(s[:end])
 }

@@ -105,12 +105,17 @@ type parser struct {
 	// deferGlued and pending keep table 3's glued rows with several
 	// readings until the whole table is read.
 	deferGlued bool
-	pending    []pendingRow
-	places     Places       // the registry names are checked against, if any
-	tr         *Trace       // how the report is read, when asked
-	pad        map[int]bool // padding(), by line start
-	padLine    span         // the line padding() last looked at, and its answer
-	padLast    bool
+	// t2Stated are table 2's figures stated in the overview (narrative_t2.go).
+	t2Stated map[string]map[string]float64
+	// keepWhy names the constraint a glued row's note credits, when it is
+	// not the accounting rules (the narrative's figures).
+	keepWhy string
+	pending []pendingRow
+	places  Places       // the registry names are checked against, if any
+	tr      *Trace       // how the report is read, when asked
+	pad     map[int]bool // padding(), by line start
+	padLine span         // the line padding() last looked at, and its answer
+	padLast bool
 	// subtotals holds the 小计 column of an 8-column table 3, by row.
 	subtotals map[string]subtotal
 }

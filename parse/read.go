@@ -192,21 +192,43 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 				fmt.Sprintf("第%d行“%s”中有无法识别的数字“%s”，未读取", line, name, vals[n-1].text), codes(table, def.code, rowCols)...)
 			continue
 		}
+		var keep func([]float64) bool
+		if table == 3 {
+			keep = rowSums
+			if eight {
+				keep = eightSums
+			}
+		}
+		if lay == layoutPipes && len(vals) > 1 && vals[0].glued {
+			// A row glued to its label among barred lines (规章000 under a
+			// header with bars): the bars of the lines after it are not
+			// its cells.
+			line0 := p.t.lineOf(vals[0].a)
+			k := 1
+			for k < len(vals) && p.t.lineOf(vals[k].a) == line0 {
+				k++
+			}
+			vals = vals[:k]
+		}
 		if len(vals) > 0 && vals[0].glued && (len(vals) < width || vals[0].kind == kindText) {
 			if joined := p.joinStraySpaces(vals); len(joined) < len(vals) {
 				p.step(table, "stray-space", "粘连数字中的空格")
 				vals = joined
 			}
 			p.step(table, "glued-split", "")
-			var keep func([]float64) bool
-			if table == 3 {
-				keep = rowSums
-				if eight {
-					keep = eightSums
-				}
+			if table == 2 {
+				// Table 2 has no rule of its own; the overview may state
+				// its figures (looked up only for a glued row).
+				keep = p.t2NarrativeKeep(def.code, rowCols)
+			}
+			if keep != nil && table == 2 {
+				p.step(table, "narrative", "表二粘连行按正文所述件数（规则6）")
+				p.keepWhy = "正文所述件数（规则6）"
 			}
 			cellCodes := codes(table, def.code, rowCols)
-			if nums, note, ok := p.splitGlued(vals[0], width, keep, name, line, cellCodes); ok {
+			nums, note, ok := p.splitGlued(vals[0], width, keep, name, line, cellCodes)
+			p.keepWhy = ""
+			if ok {
 				for i, v := range nums {
 					src := p.source(vals[0], table, ri+1, i+1)
 					src.Note = note
@@ -252,8 +274,14 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 		if cut && lay == layoutSpaces && len(vals) > 0 && width > 1 {
 			// Space-separated text loses blank cells. PDF text keeps the
 			// columns' places, though: the full rows of the table tell
-			// where each column ends.
-			if placed, ok := p.placeByColumns(vals, columnEnds(p, rows2cells(rows), width)); ok {
+			// where each column ends. A row that may as well be glued
+			// numbers (digits enough for every column) is placed so only
+			// when its own gaps are a PDF's padding: a single space hides
+			// no column.
+			_, _, maybeRun := p.spacedRun(vals, width)
+			if maybeRun && !p.paddedRow(vals, rc.l.b) {
+				// left to the solver below
+			} else if placed, ok := p.placeByColumns(vals, columnEnds(p, rows2cells(rows), width)); ok {
 				p.step(table, "place-by-columns", "PDF空白单元格按列位置")
 				for ci, c := range placed {
 					code := cellCode(table, def.code, rowCols[ci])
@@ -265,6 +293,26 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 					src := p.source(*c, table, ri+1, ci+1)
 					src.Note = "本行有空白单元格，按各列在PDF文本中的位置归列"
 					p.put(code, c.val, src)
+				}
+				continue
+			}
+			if run, blanks, ok := p.spacedRun(vals, width); ok {
+				// Mixed spacing: the row's numbers glued after a space.
+				p.step(table, "spaced-run", "行名后空格、数字粘连")
+				if table == 2 {
+					if keep = p.t2NarrativeKeep(def.code, rowCols); keep != nil {
+						p.keepWhy = "正文所述件数（规则6）"
+					}
+				}
+				cellCodes := codes(table, def.code, rowCols)
+				nums, note, ok := p.splitGlued(run, width, keep, name, line, cellCodes, blanks...)
+				p.keepWhy = ""
+				if ok {
+					for i, v := range nums {
+						src := p.source(run, table, ri+1, i+1)
+						src.Note = note
+						p.put(cellCodes[i], v, src)
+					}
 				}
 				continue
 			}
@@ -631,6 +679,20 @@ func hasHan(s string) bool {
 		if unicode.Is(unicode.Han, r) {
 			return true
 		}
+	}
+	return false
+}
+
+// paddedRow tells whether a row's numbers stand apart by two blanks or
+// more somewhere (from the label or from each other): the padding
+// pdftotext gives columns, which a row of glued numbers never has.
+func (p *parser) paddedRow(vals []cell, labelEnd int) bool {
+	prev := labelEnd
+	for _, c := range vals {
+		if c.a-prev >= 2 && strings.Trim(p.t.norm[prev:c.a], " \t") == "" {
+			return true
+		}
+		prev = c.b
 	}
 	return false
 }

@@ -46,6 +46,12 @@ func (p *parser) readTable4(sp span) bool {
 			// a number in a sentence (收到行政复议申请2件) is prose.
 			continue
 		}
+		if c.kind == kindText && len(vals) == 0 && markedRun(c.text) {
+			// The fifteen numbers glued with zero marks among them
+			// (无无1无1…): one run for the solver below.
+			vals = append(vals, c)
+			break
+		}
 		switch c.kind {
 		case kindValue:
 			vals = append(vals, c)
@@ -71,11 +77,24 @@ func (p *parser) readTable4(sp span) bool {
 			t4codes = append(t4codes, string(report.T4(g, o)))
 		}
 	}
-	if len(vals) == 1 && len(p.t.norm[vals[0].a:vals[0].b]) >= 15 {
+	if len(vals) == 1 && (len(p.t.norm[vals[0].a:vals[0].b]) >= 15 || vals[0].kind == kindText) {
 		// The fifteen numbers glued together.
 		if nums, note, ok := p.splitGlued(vals[0], 15, groupSums, "表四", p.t.lineOf(vals[0].a), t4codes); ok {
 			for i, v := range nums {
 				src := p.source(vals[0], 4, i/5+1, i%5+1)
+				src.Note = note
+				p.r.Set(t4codes[i], v, src)
+			}
+		}
+		return true
+	}
+	if run, blanks, ok := p.spacedRun(vals, 15); ok {
+		// Fewer than fifteen numbers, but digits enough: spaced and glued
+		// in turn (1 00 0 1 0…), or blank cells between whole numbers.
+		p.step(4, "spaced-run", "数字部分粘连")
+		if nums, note, ok := p.splitGlued(run, 15, groupSums, "表四", p.t.lineOf(run.a), t4codes, blanks...); ok {
+			for i, v := range nums {
+				src := p.source(run, 4, i/5+1, i%5+1)
 				src.Note = note
 				p.r.Set(t4codes[i], v, src)
 			}

@@ -22,12 +22,16 @@ import (
 const maxReadings = 20000
 
 // validNum tells whether s is one number as a glued run can show it:
-// -?(0|[1-9][0-9]*)(\.[0-9]+)?, and not "-0".
+// [-+]?(0|[1-9][0-9]*)(\.[0-9]+)?, and not "-0" or "+0" (a rise is
+// written +11 in the 2019 本年增/减 column).
 func validNum(s string) bool {
 	if s == "" || s == "-" {
 		return false
 	}
-	t := strings.TrimPrefix(s, "-")
+	if s == "+" {
+		return false
+	}
+	t := strings.TrimPrefix(strings.TrimPrefix(s, "+"), "-")
 	intPart, frac, hasFrac := strings.Cut(t, ".")
 	if intPart == "" || strings.Trim(intPart, "0123456789") != "" || (len(intPart) > 1 && intPart[0] == '0') {
 		return false
@@ -53,6 +57,15 @@ func readings(s string, k, limit int) [][]float64 {
 			}
 			return
 		}
+		if ls := markAt(s[i:]); len(ls) > 0 {
+			// A zero mark is a zero cell and a boundary, nothing else.
+			for _, n := range ls {
+				acc = append(acc, 0)
+				walk(i + n)
+				acc = acc[:len(acc)-1]
+			}
+			return
+		}
 		for j := i + 1; j <= len(s)-(k-len(acc)-1); j++ {
 			if !validNum(s[i:j]) {
 				continue
@@ -68,6 +81,20 @@ func readings(s string, k, limit int) [][]float64 {
 	}
 	walk(0)
 	return out
+}
+
+// markAt gives the lengths a zero mark opening s may have: "——" is one
+// zero or two, as a cell may print either.
+func markAt(s string) []int {
+	for _, m := range []string{"—", "无", "〇", "/", "空", "零"} {
+		if strings.HasPrefix(s, m) {
+			if m == "—" && strings.HasPrefix(s, "——") {
+				return []int{len(m), 2 * len(m)}
+			}
+			return []int{len(m)}
+		}
+	}
+	return nil
 }
 
 func same(a, b []float64) bool {
@@ -121,6 +148,19 @@ func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
 // result rows). A row is determined when exactly one reading is left and
 // it is the printed one.
 func GluedUndetermined(rows []generate.GridRow, edition string, format func(float64) string) map[string]string {
+	return RunsUndetermined(rows, edition, func(g generate.GridRow) (string, [][]float64) {
+		var b strings.Builder
+		for _, v := range g.Values {
+			b.WriteString(format(v))
+		}
+		run := b.String()
+		return run, readings(run, len(g.Values), maxReadings)
+	})
+}
+
+// RunsUndetermined is GluedUndetermined with each row's readings given by
+// read: the row's text (for the reason) and every reading its text allows.
+func RunsUndetermined(rows []generate.GridRow, edition string, read func(g generate.GridRow) (string, [][]float64)) map[string]string {
 	out := map[string]string{}
 	type open struct {
 		row   generate.GridRow
@@ -132,12 +172,7 @@ func GluedUndetermined(rows []generate.GridRow, edition string, format func(floa
 		if g.Head || len(g.Values) == 0 {
 			continue
 		}
-		var b strings.Builder
-		for _, v := range g.Values {
-			b.WriteString(format(v))
-		}
-		run := b.String()
-		all := readings(run, len(g.Values), maxReadings)
+		run, all := read(g)
 		cands := all
 		if rule := rowRule(g); rule != nil && len(all) > 1 {
 			cands = nil

@@ -91,3 +91,27 @@ func TestGluedUndeterminedColumnRules(t *testing.T) {
 		t.Errorf("without carry_forward, t3.new.natural: %q; want undetermined by rules 1, 2", got["t3.new.natural"])
 	}
 }
+
+// The suite's own count of readings knows zero marks and "+" as the
+// parser must: a mark is one zero (—— one or two), "+" opens a number.
+func TestReadingsMarksAndSigns(t *testing.T) {
+	cases := []struct {
+		run   string
+		width int
+		n     int
+	}{
+		{"—210", 3, 2},     // 0/2/10, 0/21/0
+		{"—1————1", 7, 1},  // 0/1/0/0/0/0/1
+		{"————", 3, 3},     // which pair of dashes is one zero
+		{"12+315", 3, 3},   // 1/2/315, 12/3/15, 12/31/5
+		{"0+11", 3, 1},     // 0/1/1
+		{"+0", 1, 0},       // not a number
+		{"31284.05", 2, 5}, // 3/1284.05 … 3128/4.05, 31284.0/5
+		{"无无无无无无无", 7, 1},  // seven zeros
+	}
+	for _, tc := range cases {
+		if got := readings(tc.run, tc.width, maxReadings); len(got) != tc.n {
+			t.Errorf("readings(%q, %d) = %v, want %d readings", tc.run, tc.width, got, tc.n)
+		}
+	}
+}
