@@ -18,6 +18,7 @@ import (
 
 	"nianbao/assess"
 	"nianbao/ingest/document"
+	"nianbao/ingest/ocr"
 	"nianbao/parse"
 	"nianbao/report"
 	"nianbao/store"
@@ -50,6 +51,9 @@ func ParseDocument(doc *document.Document, meta Meta) ([]*report.Report, error) 
 	}
 	r.Text = doc.Text
 	applyOrigins(r, doc.Origins)
+	if doc.OCR != nil {
+		ocr.Mark(r, doc.OCR)
+	}
 	return []*report.Report{r}, nil
 }
 
