@@ -172,7 +172,7 @@ func TestOCRRoundTripPeer(t *testing.T) {
 
 // minExact200 is the floor on exact cells of 洪泽区 2024 at 200 DPI,
 // a little under what was measured (docs/benchmarks.md).
-const minExact200 = 135
+const minExact200 = 150
 
 func hasRule(r *report.Report, rule string) bool {
 	for _, f := range r.Findings {

@@ -102,13 +102,13 @@ func readScannedPDF(rc *readCtx, pdf string) (*Document, error) {
 	defer os.RemoveAll(dir)
 	ctx, cancel := context.WithTimeout(rc.ctx, rc.lim.OCRTimeout)
 	defer cancel()
-	// A page of a huge MediaBox would render to gigapixels: -scale-to
-	// bounds the longer side to what an A3 page gives at OCRDPI.
-	longest := OCRDPI * 165 / 10
+	// A page of a huge MediaBox would render to gigapixels: the crop
+	// (-W/-H) bounds what is rendered to 12 × 17 inches (A3 and a margin)
+	// at OCRDPI without scaling the page.
 	var stderr bytes.Buffer
 	cmd := BoundedCommand(ctx, bin, rc.lim.OCRMemory, rc.lim.OCRTimeout,
-		"-r", strconv.Itoa(OCRDPI), "-scale-to", strconv.Itoa(longest), "-gray", "-png",
-		"-l", strconv.FormatInt(rc.lim.OCRPages, 10), pdf, filepath.Join(dir, "p"))
+		"-r", strconv.Itoa(OCRDPI), "-x", "0", "-y", "0", "-W", strconv.Itoa(OCRDPI*12), "-H", strconv.Itoa(OCRDPI*17),
+		"-gray", "-png", "-l", strconv.FormatInt(rc.lim.OCRPages, 10), pdf, filepath.Join(dir, "p"))
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
 		if ctx.Err() != nil {
