@@ -87,7 +87,8 @@ func PublicMessage(err error) string {
 	if errors.As(err, &le) {
 		return le.message()
 	}
-	for _, known := range []error{ErrLegacyOffice, ErrCorruptZip, ErrNoTextLayer, ErrNoPdftotext, ErrUnsupported, ErrEncrypted, ErrPDFFailed, ErrTimeout, ErrOCRUnavailable, ErrImageUnreadable, ocr.ErrNoTesseract} {
+	// The OCR sentences first: each is also an ErrNoTextLayer.
+	for _, known := range []error{ErrOCRUnavailable, ErrOCREmpty, ErrImageUnreadable, ocr.ErrNoTesseract, ErrLegacyOffice, ErrCorruptZip, ErrNoTextLayer, ErrNoPdftotext, ErrUnsupported, ErrEncrypted, ErrPDFFailed, ErrTimeout} {
 		if errors.Is(err, known) {
 			return known.Error()
 		}

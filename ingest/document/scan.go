@@ -26,8 +26,19 @@ const FormatImage = "image"
 // exactly at 150, 200 and 300 DPI.
 const OCRDPI = 200
 
-// ErrOCRUnavailable is a scan met where Tesseract is not installed.
-var ErrOCRUnavailable = errors.New("PDF 没有文字层（多为扫描图片），而本机未安装 Tesseract 文字识别（tesseract-ocr、tesseract-ocr-chi-sim，scripts/setup.sh 会安装）；也可先用 ocrmypdf --language chi_sim 做文字识别再导入")
+// noTextLayer is a PDF without a text layer that OCR could not read
+// either: errors.Is(err, ErrNoTextLayer) holds, with its own sentence.
+type noTextLayer struct{ msg string }
+
+func (e noTextLayer) Error() string { return e.msg }
+func (e noTextLayer) Unwrap() error { return ErrNoTextLayer }
+
+var (
+	// ErrOCRUnavailable is a scan met where Tesseract is not installed.
+	ErrOCRUnavailable error = noTextLayer{"PDF 没有文字层（多为扫描图片），而本机未安装 Tesseract 文字识别（tesseract-ocr、tesseract-ocr-chi-sim，scripts/setup.sh 会安装）；也可先用 ocrmypdf --language chi_sim 做文字识别再导入"}
+	// ErrOCREmpty is a PDF whose pages OCR found no text on.
+	ErrOCREmpty error = noTextLayer{"PDF 没有文字层，对页面图像做文字识别（OCR）也没有读出文字：请确认文件是否为空白页或图片过于模糊，可重新扫描（建议 300 DPI）后再导入"}
+)
 
 // ErrImageUnreadable is a picture that cannot be decoded.
 var ErrImageUnreadable = errors.New("图片无法解码（支持 PNG 和 JPEG），请重新导出或扫描后再试")
@@ -145,6 +156,9 @@ func readScannedPDF(rc *readCtx, pdf string) (*Document, error) {
 			return nil, ocrErr(rc, ctx, err)
 		}
 		lines = append(lines, pl...)
+	}
+	if len(lines) == 0 {
+		return nil, ErrOCREmpty
 	}
 	return ocrDocument(FormatPDF, lines), nil
 }
