@@ -7,10 +7,10 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
+	"nianbao/generate"
 	"nianbao/ingest"
 	"nianbao/ingest/document"
 	"nianbao/ingest/ocr"
@@ -183,5 +183,45 @@ func hasRule(r *report.Report, rule string) bool {
 	return false
 }
 
-// Keep strings imported for the tests below.
-var _ = strings.Contains
+// TestOCRRoundTripGenerated renders a generated report of each edition
+// to PDF (generate.RenderPDF, through chromium), scans it at 200 DPI and
+// reads it back: no cell silently wrong, and at least minExactGenerated
+// of the cells exact. NIANBAO_OCR_BENCH=1 adds 150 and 300 DPI.
+func TestOCRRoundTripGenerated(t *testing.T) {
+	needOCR(t)
+	if _, err := exec.LookPath("chromium"); err != nil {
+		t.Skip("chromium not installed (scripts/setup.sh installs it)")
+	}
+	dpis := []int{200}
+	if os.Getenv("NIANBAO_OCR_BENCH") != "" {
+		dpis = []int{150, 200, 300}
+	}
+	for _, truth := range formatTruths(t) {
+		born, err := generate.RenderPDF(truth)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pdf := filepath.Join(t.TempDir(), "born.pdf")
+		if err := os.WriteFile(pdf, born, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		want := report.New(truth.File)
+		want.Cells = wantCells(truth)
+		for _, dpi := range dpis {
+			start := time.Now()
+			got := parseFile(t, fmt.Sprintf("%d.pdf", truth.Year), scan(t, pdf, dpi))
+			s := score(want, got)
+			t.Logf("generated %s edition at %d DPI: %v; %.1f s", truth.Edition, dpi, s, time.Since(start).Seconds())
+			if s.wrong > 0 {
+				t.Errorf("%s edition at %d DPI: %d cells silently wrong: %v", truth.Edition, dpi, s.wrong, s.wrongCells)
+			}
+			if dpi == 200 && 100*s.exact < minExactGenerated*(s.exact+s.flagged+s.unread+s.wrong) {
+				t.Errorf("%s edition at 200 DPI: %v, measured floor %d%% exact", truth.Edition, s, minExactGenerated)
+			}
+		}
+	}
+}
+
+// minExactGenerated is the floor, in per cent, on exact cells of a
+// generated report at 200 DPI, under what was measured (docs/benchmarks.md).
+const minExactGenerated = 75
