@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"image"
 	_ "image/jpeg" // registers JPEG with image.Decode
-	"image/png"
+	_ "image/png"  // registers PNG with image.Decode
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -96,7 +96,7 @@ func readImage(rc *readCtx, data []byte) (*Document, error) {
 }
 
 // readScannedPDF reads a PDF without a text layer: pdftoppm renders at
-// most ocr_pages pages at OCRDPI as grey PNGs, and each page is read by
+// most ocr_pages pages at OCRDPI as grey PGMs (no compression to pay), and each page is read by
 // ocrPage; the whole under ocr_timeout.
 func readScannedPDF(rc *readCtx, pdf string) (*Document, error) {
 	if !ocr.Available() {
@@ -119,7 +119,7 @@ func readScannedPDF(rc *readCtx, pdf string) (*Document, error) {
 	var stderr bytes.Buffer
 	cmd := BoundedCommand(ctx, bin, rc.lim.OCRMemory, rc.lim.OCRTimeout,
 		"-r", strconv.Itoa(OCRDPI), "-x", "0", "-y", "0", "-W", strconv.Itoa(OCRDPI*12), "-H", strconv.Itoa(OCRDPI*17),
-		"-gray", "-png", "-l", strconv.FormatInt(rc.lim.OCRPages, 10), pdf, filepath.Join(dir, "p"))
+		"-gray", "-l", strconv.FormatInt(rc.lim.OCRPages, 10), pdf, filepath.Join(dir, "p"))
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
 		if ctx.Err() != nil {
@@ -127,11 +127,11 @@ func readScannedPDF(rc *readCtx, pdf string) (*Document, error) {
 		}
 		return nil, fmt.Errorf("pdftoppm: %v: %s: %w", err, strings.TrimSpace(stderr.String()), ErrPDFFailed)
 	}
-	pages, err := filepath.Glob(filepath.Join(dir, "p-*.png"))
+	pages, err := filepath.Glob(filepath.Join(dir, "p-*.pgm"))
 	if err != nil {
 		return nil, err
 	}
-	// p-1.png … p-10.png sort as numbers, not as text.
+	// p-1.pgm … p-10.pgm sort as numbers, not as text.
 	slices.SortFunc(pages, func(a, b string) int { return pageOf(a) - pageOf(b) })
 	var lines []ocr.Line
 	for _, p := range pages {
@@ -139,15 +139,15 @@ func readScannedPDF(rc *readCtx, pdf string) (*Document, error) {
 		if err != nil {
 			return nil, err
 		}
-		cfg, err := png.DecodeConfig(bytes.NewReader(f))
+		w, h, err := ocr.PGMSize(f)
 		if err != nil {
 			return nil, fmt.Errorf("pdftoppm page %s: %w", filepath.Base(p), err)
 		}
 		n := pageOf(p)
-		if err := checkPixels(rc.lim, cfg.Width, cfg.Height, fmt.Sprintf("第 %d 页", n)); err != nil {
+		if err := checkPixels(rc.lim, w, h, fmt.Sprintf("第 %d 页", n)); err != nil {
 			return nil, err
 		}
-		img, err := png.Decode(bytes.NewReader(f))
+		img, err := ocr.DecodePGM(f)
 		if err != nil {
 			return nil, fmt.Errorf("pdftoppm page %s: %w", filepath.Base(p), err)
 		}
@@ -164,21 +164,21 @@ func readScannedPDF(rc *readCtx, pdf string) (*Document, error) {
 }
 
 func pageOf(path string) int {
-	b := strings.TrimSuffix(filepath.Base(path), ".png")
+	b := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 	n, _ := strconv.Atoi(b[strings.LastIndexByte(b, '-')+1:])
 	return n
 }
 
-// ocrPage erases the ruling lines of one page image and reads its words.
+// ocrPage erases the ruling lines of one page image and reads its words;
+// the page goes to Tesseract as PGM.
 func ocrPage(ctx context.Context, lim Limits, dir string, img image.Image, dpi, page int) ([]ocr.Line, error) {
 	clean := ocr.EraseRules(img, dpi)
-	name := filepath.Join(dir, fmt.Sprintf("clean-%d.png", page))
+	name := filepath.Join(dir, fmt.Sprintf("clean-%d.pgm", page))
 	f, err := os.Create(name)
 	if err != nil {
 		return nil, err
 	}
-	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	if err := enc.Encode(f, clean); err != nil {
+	if err := ocr.EncodePGM(f, clean); err != nil {
 		f.Close()
 		return nil, err
 	}

@@ -185,3 +185,24 @@ func TestMark(t *testing.T) {
 		t.Errorf("no %s finding: %+v", RuleRead, r.Findings)
 	}
 }
+
+func TestPGMRoundTrip(t *testing.T) {
+	g := image.NewGray(image.Rect(0, 0, 3, 2))
+	copy(g.Pix, []byte{0, 50, 100, 150, 200, 255})
+	var b bytes.Buffer
+	if err := EncodePGM(&b, g); err != nil {
+		t.Fatal(err)
+	}
+	if w, h, err := PGMSize(b.Bytes()); w != 3 || h != 2 || err != nil {
+		t.Errorf("size %d×%d %v", w, h, err)
+	}
+	back, err := DecodePGM(b.Bytes())
+	if err != nil || !bytes.Equal(back.Pix, g.Pix) {
+		t.Errorf("decoded %v %v, want %v", back, err, g.Pix)
+	}
+	for _, bad := range []string{"P6\n3 2\n255\n", "P5\n# c\n3 x\n255\n", "P5\n3 2\n255\nab", "P5 99999999999 2 255\n"} {
+		if _, err := DecodePGM([]byte(bad)); err == nil {
+			t.Errorf("DecodePGM(%q) accepted", bad)
+		}
+	}
+}
