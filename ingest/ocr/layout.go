@@ -128,7 +128,7 @@ func Layout(words []Word) []Line {
 // splitZeros splits a word of zeros ("000"): Tesseract joins a row's
 // narrow-spaced zeros into one word, and a count never starts with 0, so
 // the word can only be cells of 0 (so can "00.0", with a speck read as a
-// point). How many is read from the box, not the
+// point, and "oo", a zero one glyph wide read as two letters). How many is read from the box, not the
 // text (Tesseract has been seen to read two cells of 0 as "000"): the
 // cells the box spans at the page's column pitch, the distance between
 // neighbouring numbers in its rows; without a pitch, one cell per digit.
@@ -138,15 +138,26 @@ func splitZeros(words []Word) []Word {
 	pitch := numberPitch(words)
 	out := make([]Word, 0, len(words))
 	for _, w := range words {
-		n := len(w.Text)
+		n := utf8.RuneCountInString(w.Text)
 		// "00.0": zeros with a speck between them; no number starts "00".
-		if n < 2 || strings.Trim(w.Text, "0") != "" && !(strings.HasPrefix(w.Text, "00") && strings.Trim(w.Text, "0.,") == "") {
+		// "oo": a zero (or two) read as letters, fixed like O→0 and so
+		// noted.
+		zeros := strings.Trim(w.Text, "0") == "" || strings.HasPrefix(w.Text, "00") && strings.Trim(w.Text, "0.,") == ""
+		letters := !zeros && strings.Trim(w.Text, "0oO〇") == ""
+		if n < 2 || !zeros && !letters {
 			out = append(out, w)
 			continue
 		}
+		if letters {
+			w.Fixed = w.Text
+		}
 		digit := max(w.Height/2, 1)
-		if pitch > 0 {
+		switch {
+		case pitch > 0:
 			n = max(int(float64(w.Width-digit)/pitch+0.5)+1, 1)
+		case letters:
+			// A digit is about half as wide as it is tall.
+			n = max(int(float64(w.Width)/float64(max(w.Height, 1))+0.5), 1)
 		}
 		slot := w.Width / n
 		for i := 0; i < n; i++ {
