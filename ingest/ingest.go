@@ -19,6 +19,7 @@ import (
 
 	"nianbao/assess"
 	"nianbao/ingest/document"
+	"nianbao/ingest/ocr"
 	"nianbao/parse"
 	"nianbao/registry"
 	"nianbao/report"
@@ -53,6 +54,9 @@ func ParseDocument(doc *document.Document, meta Meta) ([]*report.Report, error) 
 	}
 	r.Text = doc.Text
 	applyOrigins(r, doc.Origins)
+	if doc.OCR != nil {
+		ocr.Mark(r, doc.OCR)
+	}
 	return []*report.Report{r}, nil
 }
 

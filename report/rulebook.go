@@ -71,6 +71,9 @@ var Rules = []Rule{
 	{RuleAmbiguous, "数字粘连无法唯一拆分", "同一行数字粘在一起，按行宽和勾稽关系仍有多种拆法；系统不猜测，请人工核对。", SeverityWarning, 0, ScopeReport},
 	{RuleNoData, "表格无数据", "表格印出但一个数字也没有。", SeverityWarning, 1, ScopeReport},
 	// Written as text: the constant is the parser's (report/meta_rules.go on main).
+	// Written as text: the constants are package ingest/ocr's (issue 24).
+	{"ocr_read", "由图片识别", "报告没有文字层（扫描件或图片），由文字识别（OCR）读取；每个数字记有所在页面区域和识别置信度，数字请以原件为准。", SeverityInfo, 0, ScopeReport},
+	{"ocr_uncertain", "识别置信度低", "扫描件中识别置信度低于阈值的数字不读取（留空待人工填写），字母被当作数字读取的（O 读作 0 等）标出待核对；系统不猜测数字，不扣机关的分。", SeverityWarning, 0, ScopeReport},
 	{"parse_no_agency", "未写明报告机关", "报告正文没有写明发布机关（只称我局、我镇等）；机关名称留空待人工填写，不作猜测。", SeverityInfo, 0, ScopeReport},
 	{RuleAgencyNearMiss, "机关名称与登记名称相差一字", "报告写的机关（或所属县）名称与登记册中某一名称只差一个字（如沐阳县与沭阳县）；系统提出登记名称供核对，不自动更正，该机关在入库时保持待映射。", SeverityWarning, 0, ScopeReport},
 }

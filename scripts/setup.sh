@@ -6,6 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
 command -v pdftotext >/dev/null || need+=(poppler-utils)
+# OCR of scanned reports (issue 24): Tesseract with its Simplified Chinese
+# data, and img2pdf for the tests that make image-only PDFs.
+command -v tesseract >/dev/null || need+=(tesseract-ocr)
+ls /usr/share/tesseract-ocr/*/tessdata/chi_sim.traineddata >/dev/null 2>&1 || need+=(tesseract-ocr-chi-sim)
+command -v img2pdf >/dev/null || need+=(img2pdf)
 command -v chromium >/dev/null || need+=(chromium)
 fc-list 2>/dev/null | grep -qi "wenquanyi\|wqy" || need+=(fonts-wqy-microhei)
 if [ ${#need[@]} -gt 0 ]; then

@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strings"
 
+	"nianbao/ingest/ocr"
 	"nianbao/report"
 )
 
@@ -29,6 +30,10 @@ type Document struct {
 	Origins     []Origin // Origins[i] describes line i+1 of Text (may be nil for plain text)
 	// Reports is set only for county summary workbooks: ready reports (Text empty).
 	Reports []*report.Report
+	// OCR is set for a document read from images (a scanned PDF, a
+	// picture): OCR[i] holds the words of line i+1 of Text, each with its
+	// page box and recognition confidence.
+	OCR [][]ocr.Placed
 }
 
 // Origin says where a line of Text came from.
@@ -54,7 +59,7 @@ var (
 	ErrCorruptZip   = errors.New("文件不是完整的 zip 压缩包（.docx/.xlsx 已损坏或下载不完整），请重新下载或用 Word/WPS 打开后另存")
 	ErrNoTextLayer  = errors.New("PDF 没有文字层（多为扫描图片），请先做 OCR 文字识别（如 ocrmypdf --language chi_sim）再导入")
 	ErrNoPdftotext  = errors.New("找不到 pdftotext，无法读取 PDF：请安装 poppler-utils（apt-get install poppler-utils）")
-	ErrUnsupported  = errors.New("不支持的文件格式（可读取 .txt/.md、.html、.docx、.xlsx、.pdf）")
+	ErrUnsupported  = errors.New("不支持的文件格式（可读取 .txt/.md、.html、.docx、.xlsx、.pdf，以及扫描图片 .png/.jpg）")
 	ErrEncrypted    = errors.New("PDF 已加密，请先解除密码保护再导入")
 	ErrPDFFailed    = errors.New("PDF 文字提取失败：文件可能已损坏，请用 PDF 阅读器打开后另存再试")
 	ErrTimeout      = errors.New("读取此文件用时过长，已停止")
@@ -82,7 +87,8 @@ func PublicMessage(err error) string {
 	if errors.As(err, &le) {
 		return le.message()
 	}
-	for _, known := range []error{ErrLegacyOffice, ErrCorruptZip, ErrNoTextLayer, ErrNoPdftotext, ErrUnsupported, ErrEncrypted, ErrPDFFailed, ErrTimeout} {
+	// The OCR sentences first: each is also an ErrNoTextLayer.
+	for _, known := range []error{ErrOCRUnavailable, ErrOCREmpty, ErrImageUnreadable, ocr.ErrNoTesseract, ErrLegacyOffice, ErrCorruptZip, ErrNoTextLayer, ErrNoPdftotext, ErrUnsupported, ErrEncrypted, ErrPDFFailed, ErrTimeout} {
 		if errors.Is(err, known) {
 			return known.Error()
 		}
@@ -168,6 +174,8 @@ func readAny(rc *readCtx, name string, data []byte) (*Document, error) {
 	switch {
 	case bytes.HasPrefix(data, magicPDF) || (ext == ".pdf" && bytes.Contains(headOf(data, 1024), magicPDF)):
 		doc, err = readPDF(rc, data)
+	case isImage(data, ext):
+		doc, err = readImage(rc, data)
 	case bytes.HasPrefix(data, magicOLE):
 		err = ErrLegacyOffice
 	case bytes.HasPrefix(data, magicZip) || bytes.HasPrefix(data, []byte("PK\x05\x06")):

@@ -218,7 +218,8 @@ func TestReadErrors(t *testing.T) {
 		{"report.docx", readFixture(t, "corrupt.docx"), document.ErrCorruptZip},
 		{"report.xlsx", []byte("this is not a workbook"), document.ErrCorruptZip},
 		{"scan.pdf", readFixture(t, "no_text_layer.pdf"), document.ErrNoTextLayer},
-		{"image.png", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), document.ErrUnsupported},
+		{"image.png", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), document.ErrImageUnreadable},
+		{"report.bin", []byte("\x00\x01binary\x00"), document.ErrUnsupported},
 	}
 	for _, c := range cases {
 		t.Run(c.file, func(t *testing.T) {

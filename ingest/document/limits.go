@@ -26,6 +26,10 @@ type Limits struct {
 	PDFPages       int64         // pages pdftotext reads
 	PDFTimeout     time.Duration // one pdftotext run
 	PDFMemory      int64         // address space of one pdftotext run
+	OCRPages       int64         // pages of a scanned PDF read by OCR
+	OCRTimeout     time.Duration // the whole OCR of one document
+	OCRMemory      int64         // address space of one pdftoppm or tesseract run
+	ImagePixels    int64         // width × height of one picture or rendered page
 }
 
 // LimitSpec is one row of the table of limits: its name, default, the
@@ -67,6 +71,14 @@ var LimitTable = []LimitSpec{
 		field: func(l *Limits) *int64 { return (*int64)(&l.PDFTimeout) }},
 	{Name: "pdf_memory", Env: "NIANBAO_PDF_MEMORY_BYTES", Default: 512 << 20, Unit: "字节", What: "PDF 文字提取（pdftotext）的内存",
 		field: func(l *Limits) *int64 { return &l.PDFMemory }},
+	{Name: "ocr_pages", Env: "NIANBAO_MAX_OCR_PAGES", Default: 30, Unit: "页", What: "扫描 PDF 文字识别（OCR）的页数（超出部分不读）",
+		field: func(l *Limits) *int64 { return &l.OCRPages }},
+	{Name: "ocr_timeout", Env: "NIANBAO_OCR_TIMEOUT_SECONDS", Default: 300, Unit: "秒", What: "一份文件文字识别（OCR）的用时", seconds: true,
+		field: func(l *Limits) *int64 { return (*int64)(&l.OCRTimeout) }},
+	{Name: "ocr_memory", Env: "NIANBAO_OCR_MEMORY_BYTES", Default: 1 << 30, Unit: "字节", What: "文字识别（pdftoppm、tesseract）的内存",
+		field: func(l *Limits) *int64 { return &l.OCRMemory }},
+	{Name: "image_pixels", Env: "NIANBAO_MAX_IMAGE_PIXELS", Default: 60_000_000, Unit: "像素", What: "单张图片或页面图像的像素数（宽×高）",
+		field: func(l *Limits) *int64 { return &l.ImagePixels }},
 }
 
 // DefaultLimits returns the defaults of LimitTable, each overridden by its

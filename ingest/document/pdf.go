@@ -83,7 +83,8 @@ func readPDF(rc *readCtx, data []byte) (*Document, error) {
 	}
 	doc := pdfText(stdout.String())
 	if strings.TrimSpace(doc.Text) == "" {
-		return nil, ErrNoTextLayer
+		// No text layer: a scan, read by OCR.
+		return readScannedPDF(rc, tmp.Name())
 	}
 	return doc, nil
 }

@@ -1,0 +1,124 @@
+// Package ocr reads the words of a scanned page: it erases a table's ruling
+// lines from the page image (Tesseract reads a ruled table as noise —
+// "|0|ololololo" — while the same table without its lines reads as rows of
+// numbers), runs Tesseract for word boxes and confidences, and lays the
+// words out as text lines the way pdftotext -layout does, so the report
+// parser reads a scan with the same passes and rules as a born-digital PDF.
+//
+// Nothing here guesses a number: a word keeps its confidence and its box,
+// and the caller turns a cell read from an uncertain word into an unread
+// cell with a finding.
+package ocr
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os/exec"
+	"strconv"
+	"strings"
+)
+
+// Word is one word Tesseract recognised, with its box on the page image
+// (pixels) and its confidence (0–100).
+type Word struct {
+	Page                     int
+	Left, Top, Width, Height int
+	Conf                     float64
+	Text                     string
+	// Fixed is the text before a digit confusion was corrected (O→0,
+	// l→1 …), empty when Text is as recognised.
+	Fixed string
+	line  int // Tesseract's block/paragraph/line, for grouping
+}
+
+// Commander builds the bounded command that runs a reader of untrusted
+// input (document.BoundedCommand under the OCR limits).
+type Commander func(ctx context.Context, bin string, args ...string) *exec.Cmd
+
+// ErrNoTesseract tells that Tesseract or its Simplified Chinese data is
+// not installed.
+var ErrNoTesseract = errors.New("找不到 Tesseract 文字识别程序或其简体中文数据：请安装 tesseract-ocr 和 tesseract-ocr-chi-sim（scripts/setup.sh 会安装）")
+
+// Available tells whether tesseract with chi_sim can run here.
+func Available() bool {
+	bin, err := exec.LookPath("tesseract")
+	if err != nil {
+		return false
+	}
+	out, err := exec.Command(bin, "--list-langs").CombinedOutput()
+	return err == nil && bytes.Contains(out, []byte("chi_sim"))
+}
+
+// PSM is the page segmentation mode: 6, one uniform block of text, keeps
+// a table's rows whole once the lines are erased (docs/benchmarks.md
+// compares 4 and 11).
+const PSM = "6"
+
+// Recognize runs Tesseract on one page image (a file Tesseract reads:
+// PNG, JPEG, TIFF) and returns its words; page numbers them.
+func Recognize(ctx context.Context, cmd Commander, image string, page int) ([]Word, error) {
+	bin, err := exec.LookPath("tesseract")
+	if err != nil {
+		return nil, ErrNoTesseract
+	}
+	c := cmd(ctx, bin, image, "-", "-l", "chi_sim", "--psm", PSM, "tsv")
+	// Tesseract threads its recognisers; one thread per page keeps a
+	// server's cores for its other requests and the result deterministic.
+	c.Env = append(c.Environ(), "OMP_THREAD_LIMIT=1")
+	var stdout, stderr bytes.Buffer
+	c.Stdout, c.Stderr = &stdout, &stderr
+	if err := c.Run(); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("tesseract: %v: %s", err, strings.TrimSpace(stderr.String()))
+	}
+	return ParseTSV(&stdout, page)
+}
+
+// ParseTSV reads Tesseract's TSV output: the words (level 5) with their
+// boxes and confidences. Words of blank text are dropped.
+func ParseTSV(r *bytes.Buffer, page int) ([]Word, error) {
+	var words []Word
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	first := true
+	for sc.Scan() {
+		f := strings.Split(sc.Text(), "\t")
+		if first {
+			first = false
+			if len(f) < 12 || f[0] != "level" {
+				return nil, fmt.Errorf("tesseract TSV: unexpected header %q", sc.Text())
+			}
+			continue
+		}
+		if len(f) < 12 || f[0] != "5" {
+			continue
+		}
+		text := strings.TrimSpace(f[11])
+		if text == "" {
+			continue
+		}
+		var n [9]int
+		for i := 1; i <= 9; i++ {
+			v, err := strconv.Atoi(f[i])
+			if err != nil {
+				return nil, fmt.Errorf("tesseract TSV: field %d %q: %w", i+1, f[i], err)
+			}
+			n[i-1] = v
+		}
+		conf, err := strconv.ParseFloat(f[10], 64)
+		if err != nil {
+			return nil, fmt.Errorf("tesseract TSV: confidence %q: %w", f[10], err)
+		}
+		words = append(words, Word{
+			Page: page, Left: n[5], Top: n[6], Width: n[7], Height: n[8],
+			Conf: conf, Text: text,
+			line: n[1]<<20 | n[2]<<10 | n[3],
+		})
+	}
+	return words, sc.Err()
+}
