@@ -453,6 +453,12 @@ type Summary struct {
 	// Unregistered are agencies the registry does not hold (or cannot tell
 	// apart without a county), listed for a person to map.
 	Unregistered []string `json:"unregistered,omitempty"`
+	// Originals is how many original documents this ingest kept (new
+	// ones: a document kept before is not stored again), OriginalBytes
+	// their size; NotKept names the ones over the size cap.
+	Originals     int      `json:"originals_kept"`
+	OriginalBytes int64    `json:"original_bytes"`
+	NotKept       []string `json:"originals_not_kept,omitempty"`
 }
 
 // Options say how to ingest.
@@ -470,7 +476,15 @@ type Options struct {
 	// and the counties and years they touch, instead of the assessment's
 	// re-check here: package change passes its steps after a write.
 	After func(ctx context.Context, ids []int64, spans []assess.CountySpan)
+	// MaxOriginal is the largest original document kept beside its
+	// reports, in bytes (0: DefaultMaxOriginal; negative: none kept).
+	MaxOriginal int64
 }
+
+// DefaultMaxOriginal is the upload cap (api.DefaultMaxUpload): a file
+// the server would accept as an upload is kept when ingested too, so a
+// bulk-loaded report opens at its cited line like an uploaded one.
+const DefaultMaxOriginal = 20 << 20
 
 // DefaultBatchSize is the reports per transaction when Options leave it 0.
 // Measured with BenchmarkStoreBatch on 6 012 reports: 2.36 ms of CPU per
@@ -523,6 +537,11 @@ func StoreResults(ctx context.Context, st *store.Store, results <-chan Result, t
 	// over the years stored, rather than once per report.
 	touched := map[string][2]int{}
 	var stored []int64 // the reports whose current rows this ingest wrote
+	maxOrig := opt.MaxOriginal
+	if maxOrig == 0 {
+		maxOrig = DefaultMaxOriginal
+	}
+	kept := map[string]bool{} // documents of this run already looked at
 	defer func() {
 		spans := make([]assess.CountySpan, 0, len(touched))
 		for county, years := range touched {
@@ -545,6 +564,22 @@ func StoreResults(ctx context.Context, st *store.Store, results <-chan Result, t
 	// done counts what the store did with one report.
 	done := func(q queued, saved store.SaveResult) {
 		r := q.item.Report
+		if maxOrig > 0 && r.SHA256 != "" && !kept[r.SHA256] {
+			// Every report stored (or unchanged: one ingested before
+			// originals were kept gains its source now) has its document.
+			kept[r.SHA256] = true
+			n, err := keepOriginal(ctx, st, q.path, r, maxOrig)
+			switch {
+			case errors.Is(err, errTooLarge):
+				sum.NotKept = append(sum.NotKept, fmt.Sprintf("%s: 原件超过 %d MB，未保存（报告已入库，但不能打开原文）", q.path, maxOrig>>20))
+			case err != nil:
+				slog.Warn("original not kept", "file", q.path, "err", err)
+				sum.NotKept = append(sum.NotKept, fmt.Sprintf("%s: 原件未能保存（%v）", q.path, err))
+			case n > 0:
+				sum.Originals++
+				sum.OriginalBytes += n
+			}
+		}
 		switch {
 		case saved.Unchanged:
 			sum.Unchanged++
@@ -692,6 +727,38 @@ func StoreResults(ctx context.Context, st *store.Store, results <-chan Result, t
 	return sum, nil
 }
 
+var errTooLarge = errors.New("original over the size cap")
+
+// keepOriginal stores the document a report was read from under its
+// sha256, as an upload keeps its own, and returns the bytes stored: 0 when
+// the document is kept already (a re-ingest stores nothing new). The file
+// is read again rather than held from the parse, so a batch of 1 024
+// reports does not keep 1 024 documents in memory; one changed on disk
+// since it was read is not kept under the old hash.
+func keepOriginal(ctx context.Context, st *store.Store, path string, r *report.Report, limit int64) (int64, error) {
+	if has, err := st.HasSource(ctx, r.SHA256); err != nil || has {
+		return 0, err
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0, err
+	}
+	if fi.Size() > limit {
+		return 0, errTooLarge
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return 0, err
+	}
+	if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != r.SHA256 {
+		return 0, fmt.Errorf("%s changed on disk while being ingested", filepath.Base(path))
+	}
+	if _, err := st.KeepSource(ctx, path, data, r.Text); err != nil {
+		return 0, err
+	}
+	return int64(len(data)), nil
+}
+
 // narrative is the text sections the assessment keeps (assess.KeepText).
 func narrative(r *report.Report) []store.NarrativeSection {
 	var secs []store.NarrativeSection
@@ -714,6 +781,7 @@ func orDash(s string) string {
 func (s Summary) WriteSummary(w io.Writer) {
 	fmt.Fprintf(w, "读取 read %d, 入库 stored %d, 替换 replaced %d, 未变 unchanged %d, 暂缓 held %d, 跳过 skipped %d, 失败 failed %d\n",
 		s.Read, s.Stored, s.Replaced, s.Unchanged, len(s.Held), len(s.Skipped), s.Failed)
+	fmt.Fprintf(w, "保存原件 originals kept %d（%.1f MB）\n", s.Originals, float64(s.OriginalBytes)/(1<<20))
 	rules := make([]string, 0, len(s.ByRule))
 	for r := range s.ByRule {
 		rules = append(rules, r)
@@ -724,6 +792,9 @@ func (s Summary) WriteSummary(w io.Writer) {
 	}
 	for _, f := range s.Skipped {
 		fmt.Fprintf(w, "  跳过 %s\n", f)
+	}
+	for _, f := range s.NotKept {
+		fmt.Fprintf(w, "  原件 %s\n", f)
 	}
 	for _, f := range s.Held {
 		fmt.Fprintf(w, "  暂缓 %s\n", f)
