@@ -542,6 +542,7 @@ func StoreResults(ctx context.Context, st *store.Store, results <-chan Result, t
 		maxOrig = DefaultMaxOriginal
 	}
 	kept := map[string]bool{} // documents of this run already looked at
+	var originals []original  // of the batch being stored
 	defer func() {
 		spans := make([]assess.CountySpan, 0, len(touched))
 		for county, years := range touched {
@@ -566,19 +567,10 @@ func StoreResults(ctx context.Context, st *store.Store, results <-chan Result, t
 		r := q.item.Report
 		if maxOrig > 0 && r.SHA256 != "" && !kept[r.SHA256] {
 			// Every report stored (or unchanged: one ingested before
-			// originals were kept gains its source now) has its document.
+			// originals were kept gains its source now) has its document,
+			// kept at the end of its batch (keepOriginals).
 			kept[r.SHA256] = true
-			n, err := keepOriginal(ctx, st, q.path, r, maxOrig)
-			switch {
-			case errors.Is(err, errTooLarge):
-				sum.NotKept = append(sum.NotKept, fmt.Sprintf("%s: 原件超过 %d MB，未保存（报告已入库，但不能打开原文）", q.path, maxOrig>>20))
-			case err != nil:
-				slog.Warn("original not kept", "file", q.path, "err", err)
-				sum.NotKept = append(sum.NotKept, fmt.Sprintf("%s: 原件未能保存（%v）", q.path, err))
-			case n > 0:
-				sum.Originals++
-				sum.OriginalBytes += n
-			}
+			originals = append(originals, original{path: q.path, r: r})
 		}
 		switch {
 		case saved.Unchanged:
@@ -611,6 +603,10 @@ func StoreResults(ctx context.Context, st *store.Store, results <-chan Result, t
 		if len(batch) == 0 {
 			return nil
 		}
+		defer func() {
+			keepOriginals(ctx, st, originals, maxOrig, &sum)
+			originals = originals[:0]
+		}()
 		if size == 1 {
 			// One report per transaction: the path uploads take.
 			for _, q := range batch {
@@ -727,36 +723,69 @@ func StoreResults(ctx context.Context, st *store.Store, results <-chan Result, t
 	return sum, nil
 }
 
-var errTooLarge = errors.New("original over the size cap")
+// original is a document whose reports were stored, to be kept.
+type original struct {
+	path string
+	r    *report.Report
+}
 
-// keepOriginal stores the document a report was read from under its
-// sha256, as an upload keeps its own, and returns the bytes stored: 0 when
-// the document is kept already (a re-ingest stores nothing new). The file
-// is read again rather than held from the parse, so a batch of 1 024
-// reports does not keep 1 024 documents in memory; one changed on disk
-// since it was read is not kept under the old hash.
-func keepOriginal(ctx context.Context, st *store.Store, path string, r *report.Report, limit int64) (int64, error) {
-	if has, err := st.HasSource(ctx, r.SHA256); err != nil || has {
-		return 0, err
+// keepOriginals stores the documents of a batch's reports under their
+// sha256, in one transaction, as an upload keeps its own; one kept before
+// is not stored again (a re-ingest stores nothing new), one over limit is
+// named in the summary. Each file is read again here, one at a time,
+// rather than held from the parse: a batch of 1 024 reports does not keep
+// 1 024 documents in memory. One changed on disk since it was read is not
+// kept under the old hash. A failure costs the originals, not the
+// reports, which are stored already.
+func keepOriginals(ctx context.Context, st *store.Store, docs []original, limit int64, sum *Summary) {
+	if len(docs) == 0 {
+		return
 	}
-	fi, err := os.Stat(path)
+	var n int
+	var size int64
+	var notKept []string
+	err := st.KeepSources(ctx, func(keep func(name string, data []byte, text string) (string, error)) error {
+		for _, d := range docs {
+			if has, err := st.HasSource(ctx, d.r.SHA256); err != nil || has {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+			fi, err := os.Stat(d.path)
+			if err == nil && fi.Size() > limit {
+				notKept = append(notKept, fmt.Sprintf("%s: 原件超过 %d MB，未保存（报告已入库，但不能打开原文）", d.path, limit>>20))
+				continue
+			}
+			var data []byte
+			if err == nil {
+				data, err = os.ReadFile(d.path)
+			}
+			if err == nil {
+				if s := sha256.Sum256(data); hex.EncodeToString(s[:]) != d.r.SHA256 {
+					err = errors.New("读取后文件已改变")
+				}
+			}
+			if err != nil {
+				notKept = append(notKept, fmt.Sprintf("%s: 原件未能保存（%v）", d.path, err))
+				continue
+			}
+			if _, err := keep(d.path, data, d.r.Text); err != nil {
+				return err
+			}
+			n++
+			size += int64(len(data))
+		}
+		return nil
+	})
 	if err != nil {
-		return 0, err
+		slog.Warn("originals not kept", "documents", len(docs), "err", err)
+		sum.NotKept = append(sum.NotKept, fmt.Sprintf("本批 %d 份原件未能保存（%v）", len(docs), err))
+		return
 	}
-	if fi.Size() > limit {
-		return 0, errTooLarge
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return 0, err
-	}
-	if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != r.SHA256 {
-		return 0, fmt.Errorf("%s changed on disk while being ingested", filepath.Base(path))
-	}
-	if _, err := st.KeepSource(ctx, path, data, r.Text); err != nil {
-		return 0, err
-	}
-	return int64(len(data)), nil
+	sum.Originals += n
+	sum.OriginalBytes += size
+	sum.NotKept = append(sum.NotKept, notKept...)
 }
 
 // narrative is the text sections the assessment keeps (assess.KeepText).
