@@ -298,14 +298,23 @@ func (s *Service) issueLink(ctx context.Context, author string, id int64) (strin
 
 // FirstRun makes, on a database where no administrator can sign in, the
 // administrator FirstAdmin and a one-time sign-in link for them; "" when
-// one exists. The administrator's token is random and shown to nobody:
-// they sign in with the link, then make their own token on the people page.
+// one exists. While that first link was never used (lost with the log of
+// the first start) and nobody else is admin, each start issues a new one.
+// The administrator's token is random and shown to nobody: they sign in
+// with the link, then renew their own token on the people page.
 func (s *Service) FirstRun(ctx context.Context) (string, error) {
+	const by = "首次启动"
 	n, err := s.st.ActiveAdmins(ctx)
-	if err != nil || n > 0 {
+	if err != nil {
 		return "", err
 	}
-	const by = "首次启动"
+	if n > 0 {
+		id, err := s.st.UnusedFirstAdmin(ctx, by)
+		if err != nil || id == 0 {
+			return "", err
+		}
+		return s.issueLink(ctx, by, id)
+	}
 	p, err := s.st.AddPerson(ctx, store.Person{Name: FirstAdmin, Role: RoleAdmin}, Hash(Secret()), by)
 	if err != nil {
 		return "", failed("首位管理员", err)

@@ -28,11 +28,17 @@ type WebSession struct {
 }
 
 const (
-	sqlInsertPerson  = `INSERT INTO people (name, role, scope, token_sha256, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`
-	sqlPeople        = `SELECT id, name, role, scope, created_by, created_at, revoked_at IS NOT NULL FROM people ORDER BY revoked_at IS NOT NULL, id`
-	sqlPersonByID    = `SELECT id, name, role, scope, created_by, created_at, revoked_at IS NOT NULL FROM people WHERE id = ?`
-	sqlPersonByTok   = `SELECT id, name, role, scope, created_by, created_at, revoked_at IS NOT NULL FROM people WHERE token_sha256 = ? AND revoked_at IS NULL`
-	sqlActiveAdmins  = `SELECT count(*) FROM people WHERE role = 'admin' AND revoked_at IS NULL`
+	sqlInsertPerson = `INSERT INTO people (name, role, scope, token_sha256, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`
+	sqlPeople       = `SELECT id, name, role, scope, created_by, created_at, revoked_at IS NOT NULL FROM people ORDER BY revoked_at IS NOT NULL, id`
+	sqlPersonByID   = `SELECT id, name, role, scope, created_by, created_at, revoked_at IS NOT NULL FROM people WHERE id = ?`
+	sqlPersonByTok  = `SELECT id, name, role, scope, created_by, created_at, revoked_at IS NOT NULL FROM people WHERE token_sha256 = ? AND revoked_at IS NULL`
+	sqlActiveAdmins = `SELECT count(*) FROM people WHERE role = 'admin' AND revoked_at IS NULL`
+	// The first administrator made at a first start, while nobody ever
+	// signed in with a link and no other administrator exists: their link
+	// was lost before use, and the next start may issue another.
+	sqlUnusedFirstAdmin = `SELECT coalesce(min(id), 0) FROM people WHERE role = 'admin' AND revoked_at IS NULL AND created_by = ?
+		AND NOT EXISTS (SELECT 1 FROM signin_links WHERE used_at IS NOT NULL)
+		AND NOT EXISTS (SELECT 1 FROM people WHERE role = 'admin' AND revoked_at IS NULL AND created_by <> ?)`
 	sqlSetPerson     = `UPDATE people SET role = ?, scope = ? WHERE id = ?`
 	sqlSetToken      = `UPDATE people SET token_sha256 = ? WHERE id = ?`
 	sqlRevokePerson  = `UPDATE people SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`
@@ -109,6 +115,15 @@ func (s *Store) ActiveAdmins(ctx context.Context) (int, error) {
 	var n int
 	err := s.db.QueryRowContext(ctx, sqlActiveAdmins).Scan(&n)
 	return n, err
+}
+
+// UnusedFirstAdmin is the id of the administrator a first start made by
+// author, when no link was ever used and no other administrator exists; 0
+// otherwise.
+func (s *Store) UnusedFirstAdmin(ctx context.Context, author string) (int64, error) {
+	var id int64
+	err := s.db.QueryRowContext(ctx, sqlUnusedFirstAdmin, author, author).Scan(&id)
+	return id, err
 }
 
 // personChange is the one transaction of every change to a person: the

@@ -85,12 +85,19 @@ func fetchPage(t *testing.T, c *http.Client, method, u string, form url.Values) 
 }
 
 // TestFirstRunSignInLink: a fresh database and serve print one line with a
-// one-time link; it signs the visitor in as administrator, who adds a
+// one-time link (again at the next start while none was used); it signs the visitor in as administrator, who adds a
 // clerk on the people page; the clerk's own link and token work; after a
 // restart (store closed and reopened, a new server) the same cookie is
 // still signed in, and no second link is printed.
 func TestFirstRunSignInLink(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "n.duckdb")
+	// A first start whose link nobody opened: the next start gives another.
+	var log0 logBuffer
+	_, stop := startServeLogged(t, db, &log0)
+	stop()
+	if !firstLinkRe.MatchString(log0.String()) {
+		t.Fatalf("no link at the first start:\n%s", log0.String())
+	}
 	var log logBuffer
 	addr, stop := startServeLogged(t, db, &log)
 	base := "http://" + addr
