@@ -396,6 +396,15 @@ func (h *handler) showReport(c *gin.Context, status int, problem string) {
 		"Verdict": v, "OK": ok, "Code": c.PostForm("code"), "Value": c.PostForm("value"), "Reason": c.PostForm("reason"),
 		"MayCorrect": user.May(api.ActCorrect) && user.Covers(d.Agency, d.County), "MayReview": user.May(api.ActReview),
 	}
+	if body["MayCorrect"] == true {
+		fix := &cellFix{Report: d.ID, Code: c.Query("fix"), CSRF: csrfToken(c)}
+		if c.PostForm("inline") != "" { // a refused inline correction: its form again
+			fix.Code, fix.Value, fix.Reason = c.PostForm("code"), c.PostForm("value"), c.PostForm("reason")
+		}
+		for i := range body["Tables"].([]grid) {
+			body["Tables"].([]grid)[i].Fix = fix
+		}
+	}
 	h.page(c, status, "report", pageData{Title: d.County + d.Agency + fmt.Sprintf(" %d 年度报告", d.Year), Error: problem, Body: body})
 }
 
