@@ -50,6 +50,9 @@ type Options struct {
 	// Users gives a token's role and scope (LoadUsers); a token of
 	// Tokens without an entry here is an admin.
 	Users map[string]User
+	// People finds a person of the database by their token (people added
+	// on the /web/people page); nil: the token file's people only.
+	People func(ctx context.Context, token string) (User, bool)
 	// Parser reads uploads; nil answers POST /reports with 501.
 	Parser Parser
 	// MaxUpload bounds an upload in bytes; 0 means DefaultMaxUpload.

@@ -28,6 +28,16 @@ func LoadTokens(path string) (map[string]string, error) {
 // client's address in the sign-in throttle (ratelimit.go): past the free
 // ones the address waits, answered 429, whatever token it sends.
 func (h *handler) auth(c *gin.Context) {
+	if u, ok := c.Request.Context().Value(passedAs{}).(User); ok {
+		if h.permit(c, u) {
+			c.Set("who", u.Name)
+			c.Set("user", u)
+			c.Next()
+		} else {
+			c.Abort()
+		}
+		return
+	}
 	given, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
 	given = strings.TrimSpace(given)
 	key := ClientKey(c.Request)
@@ -55,6 +65,19 @@ func (h *handler) auth(c *gin.Context) {
 					h.opts.Throttle.Succeed(key)
 				}
 				c.Set("who", name)
+				c.Set("user", u)
+				c.Next()
+				return
+			}
+		}
+		if h.opts.People != nil {
+			if u, found := h.opts.People(c.Request.Context(), given); found {
+				if !h.permit(c, u) {
+					c.Abort()
+					return
+				}
+				h.opts.Throttle.Succeed(key)
+				c.Set("who", u.Name)
 				c.Set("user", u)
 				c.Next()
 				return

@@ -76,3 +76,13 @@ type passedOn struct{}
 // in-process (the sheet page): the page has counted it already, so the
 // write limit and the sign-in throttle do not count it twice.
 func PassedOn(ctx context.Context) context.Context { return context.WithValue(ctx, passedOn{}, true) }
+
+type passedAs struct{}
+
+// PassedOnAs is PassedOn for a request a page sends on behalf of its
+// signed-in person: the API takes the person from the context (which no
+// client can set) instead of a bearer token, since a person of the
+// database has no token the server knows (only its hash is stored).
+func PassedOnAs(ctx context.Context, u User) context.Context {
+	return context.WithValue(PassedOn(ctx), passedAs{}, u)
+}

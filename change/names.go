@@ -73,4 +73,4 @@ func fieldName(field string) string {
 	return field
 }
 
-var fieldNames = map[string]string{"agency": "机关名称", "county": "县（区）名称", "alias": "别名", "name": "单位名称", "into": "合并到的单位"}
+var fieldNames = map[string]string{"agency": "机关名称", "county": "县（区）名称", "alias": "别名", "name": "单位名称", "into": "合并到的单位", "person": "姓名"}

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/text/unicode/norm"
+
 	"nianbao/query"
 	"nianbao/report"
 )
@@ -57,7 +59,9 @@ func CorrectionValue(code, edition, raw string) (float64, error) {
 	if !inEdition || (d.Derived && edition == report.Edition2021) {
 		return 0, &query.InputError{Field: "code", Message: fmt.Sprintf("单元格 %s（%s）不属于 %s 版表格，无法更正", code, d.Label, edition)}
 	}
-	raw = strings.TrimSpace(raw)
+	// A number typed with a Chinese input method comes full width
+	// (「３」「１２．５」): NFKC makes it the ASCII one it means.
+	raw = strings.TrimSpace(norm.NFKC.String(raw))
 	if !number.MatchString(raw) {
 		return 0, bad(fmt.Sprintf("更正值应为数字，收到 %s", raw))
 	}

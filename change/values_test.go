@@ -51,6 +51,11 @@ func TestCorrectionValue(t *testing.T) {
 		{"t3.new.total", "1e400", 0, "2^53"},
 		{"t3.new.total", "-1e400", 0, "负数"},
 		{"t2.fees.amount", "1.123456", 1.123456, ""},
+		{"t3.new.total", "３", 3, ""},
+		{"t3.new.total", "　１２　", 12, ""},
+		{"t2.fees.amount", "１２．５", 12.5, ""},
+		{"t3.new.total", "１２．５", 0, "整数"},
+		{"t3.new.total", "三", 0, "应为数字"},
 		{"t2.fees.amount", "1.1234567", 0, "6 位小数"},
 		{"no.such.code", "1", 0, "未知的单元格代码"},
 	} {

@@ -510,6 +510,12 @@ type Summary struct {
 	// Unregistered are agencies the registry does not hold (or cannot tell
 	// apart without a county), listed for a person to map.
 	Unregistered []string `json:"unregistered,omitempty"`
+	// Originals is how many original documents this ingest kept (new
+	// ones: a document kept before is not stored again), OriginalBytes
+	// their size; NotKept names the ones over the size cap.
+	Originals     int      `json:"originals_kept"`
+	OriginalBytes int64    `json:"original_bytes"`
+	NotKept       []string `json:"originals_not_kept,omitempty"`
 }
 
 // Options say how to ingest.
@@ -527,7 +533,15 @@ type Options struct {
 	// and the counties and years they touch, instead of the assessment's
 	// re-check here: package change passes its steps after a write.
 	After func(ctx context.Context, ids []int64, spans []assess.CountySpan)
+	// MaxOriginal is the largest original document kept beside its
+	// reports, in bytes (0: DefaultMaxOriginal; negative: none kept).
+	MaxOriginal int64
 }
+
+// DefaultMaxOriginal is the upload cap (api.DefaultMaxUpload): a file
+// the server would accept as an upload is kept when ingested too, so a
+// bulk-loaded report opens at its cited line like an uploaded one.
+const DefaultMaxOriginal = 20 << 20
 
 // DefaultBatchSize is the reports per transaction when Options leave it 0.
 // Measured with BenchmarkStoreBatch on 6 012 reports: 2.36 ms of CPU per
@@ -580,6 +594,12 @@ func StoreResults(ctx context.Context, st *store.Store, results <-chan Result, t
 	// over the years stored, rather than once per report.
 	touched := map[string][2]int{}
 	var stored []int64 // the reports whose current rows this ingest wrote
+	maxOrig := opt.MaxOriginal
+	if maxOrig == 0 {
+		maxOrig = DefaultMaxOriginal
+	}
+	kept := map[string]bool{} // documents of this run already looked at
+	var originals []original  // of the batch being stored
 	defer func() {
 		spans := make([]assess.CountySpan, 0, len(touched))
 		for county, years := range touched {
@@ -602,6 +622,13 @@ func StoreResults(ctx context.Context, st *store.Store, results <-chan Result, t
 	// done counts what the store did with one report.
 	done := func(q queued, saved store.SaveResult) {
 		r := q.item.Report
+		if maxOrig > 0 && r.SHA256 != "" && !kept[r.SHA256] {
+			// Every report stored (or unchanged: one ingested before
+			// originals were kept gains its source now) has its document,
+			// kept at the end of its batch (keepOriginals).
+			kept[r.SHA256] = true
+			originals = append(originals, original{path: q.path, r: r})
+		}
 		switch {
 		case saved.Unchanged:
 			sum.Unchanged++
@@ -633,6 +660,10 @@ func StoreResults(ctx context.Context, st *store.Store, results <-chan Result, t
 		if len(batch) == 0 {
 			return nil
 		}
+		defer func() {
+			keepOriginals(ctx, st, originals, maxOrig, &sum)
+			originals = originals[:0]
+		}()
 		if size == 1 {
 			// One report per transaction: the path uploads take.
 			for _, q := range batch {
@@ -749,6 +780,71 @@ func StoreResults(ctx context.Context, st *store.Store, results <-chan Result, t
 	return sum, nil
 }
 
+// original is a document whose reports were stored, to be kept.
+type original struct {
+	path string
+	r    *report.Report
+}
+
+// keepOriginals stores the documents of a batch's reports under their
+// sha256, in one transaction, as an upload keeps its own; one kept before
+// is not stored again (a re-ingest stores nothing new), one over limit is
+// named in the summary. Each file is read again here, one at a time,
+// rather than held from the parse: a batch of 1 024 reports does not keep
+// 1 024 documents in memory. One changed on disk since it was read is not
+// kept under the old hash. A failure costs the originals, not the
+// reports, which are stored already.
+func keepOriginals(ctx context.Context, st *store.Store, docs []original, limit int64, sum *Summary) {
+	if len(docs) == 0 {
+		return
+	}
+	var n int
+	var size int64
+	var notKept []string
+	err := st.KeepSources(ctx, func(keep func(name string, data []byte, text string) (string, error)) error {
+		for _, d := range docs {
+			if has, err := st.HasSource(ctx, d.r.SHA256); err != nil || has {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+			fi, err := os.Stat(d.path)
+			if err == nil && fi.Size() > limit {
+				notKept = append(notKept, fmt.Sprintf("%s: 原件超过 %d MB，未保存（报告已入库，但不能打开原文）", d.path, limit>>20))
+				continue
+			}
+			var data []byte
+			if err == nil {
+				data, err = os.ReadFile(d.path)
+			}
+			if err == nil {
+				if s := sha256.Sum256(data); hex.EncodeToString(s[:]) != d.r.SHA256 {
+					err = errors.New("读取后文件已改变")
+				}
+			}
+			if err != nil {
+				notKept = append(notKept, fmt.Sprintf("%s: 原件未能保存（%v）", d.path, err))
+				continue
+			}
+			if _, err := keep(d.path, data, d.r.Text); err != nil {
+				return err
+			}
+			n++
+			size += int64(len(data))
+		}
+		return nil
+	})
+	if err != nil {
+		slog.Warn("originals not kept", "documents", len(docs), "err", err)
+		sum.NotKept = append(sum.NotKept, fmt.Sprintf("本批 %d 份原件未能保存（%v）", len(docs), err))
+		return
+	}
+	sum.Originals += n
+	sum.OriginalBytes += size
+	sum.NotKept = append(sum.NotKept, notKept...)
+}
+
 // narrative is the text sections the assessment keeps (assess.KeepText).
 func narrative(r *report.Report) []store.NarrativeSection {
 	var secs []store.NarrativeSection
@@ -771,6 +867,7 @@ func orDash(s string) string {
 func (s Summary) WriteSummary(w io.Writer) {
 	fmt.Fprintf(w, "读取 read %d, 入库 stored %d, 替换 replaced %d, 未变 unchanged %d, 暂缓 held %d, 跳过 skipped %d, 失败 failed %d\n",
 		s.Read, s.Stored, s.Replaced, s.Unchanged, len(s.Held), len(s.Skipped), s.Failed)
+	fmt.Fprintf(w, "保存原件 originals kept %d（%.1f MB）\n", s.Originals, float64(s.OriginalBytes)/(1<<20))
 	rules := make([]string, 0, len(s.ByRule))
 	for r := range s.ByRule {
 		rules = append(rules, r)
@@ -781,6 +878,9 @@ func (s Summary) WriteSummary(w io.Writer) {
 	}
 	for _, f := range s.Skipped {
 		fmt.Fprintf(w, "  跳过 %s\n", f)
+	}
+	for _, f := range s.NotKept {
+		fmt.Fprintf(w, "  原件 %s\n", f)
 	}
 	for _, f := range s.Held {
 		fmt.Fprintf(w, "  暂缓 %s\n", f)

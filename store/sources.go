@@ -38,6 +38,33 @@ func (s *Store) KeepSource(ctx context.Context, name string, data []byte, text s
 	return hash, nil
 }
 
+// KeepSources stores many documents in one transaction (the bulk path:
+// one commit per document cost analytics ingest more than the rest of
+// storing a report). each is called with keep, which stores one document
+// as KeepSource does and returns its hash; each's error rolls all back.
+func (s *Store) KeepSources(ctx context.Context, each func(keep func(name string, data []byte, text string) (string, error)) error) error {
+	s.write.Lock()
+	defer s.write.Unlock()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	now := time.Now().UTC()
+	keep := func(name string, data []byte, text string) (string, error) {
+		sum := sha256.Sum256(data)
+		hash := hex.EncodeToString(sum[:])
+		if _, err := tx.ExecContext(ctx, sqlKeepSource, hash, filepath.Base(name), data, text, now); err != nil {
+			return "", fmt.Errorf("keep source %s: %w", filepath.Base(name), err)
+		}
+		return hash, nil
+	}
+	if err := each(keep); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
 // Source reads a kept document; ErrNotFound when none has that hash.
 func (s *Store) Source(ctx context.Context, hash string) (*SourceDocument, error) {
 	d := &SourceDocument{}

@@ -24,6 +24,7 @@ const auditPageSize = 50
 var actionLabels = map[string]string{
 	"upload": "上传", "correct": "更正", "undo": "撤销更正", "review": "复核", "delete": "删除",
 	"orphan": "更正失效", "restore": "恢复版本", "meta": "修改归属", "merge": "合并机关", "filing": "报送标记",
+	"person-add": "添加人员", "person-role": "修改角色", "person-revoke": "停用人员", "person-token": "重新发放令牌",
 }
 
 func actionLabel(a string) string {

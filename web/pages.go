@@ -36,20 +36,22 @@ func (h *handler) signin(c *gin.Context) {
 		h.refuseSignin(c, wait, next)
 		return
 	}
-	for tok, u := range h.opts.Users {
+	u, found := api.User{}, false
+	for tok, fu := range h.opts.Users {
 		if given != "" && subtle.ConstantTimeCompare([]byte(tok), []byte(given)) == 1 {
-			h.opts.Throttle.Succeed(key)
-			ss := h.sessions.start(tok, u)
-			setCookie(c, sessionCookie, ss.id, int(h.sessions.ttl.Seconds()))
-			h.log.Info("signed in", "who", u.Name, "role", u.Role)
-			dest, _ := url.QueryUnescape(safeNext(next))
-			if next == "" {
-				dest = "/web/"
-			}
-			h.sessions.setFlash(ss, fmt.Sprintf("已登录：%s（%s）", u.Name, api.RoleNames[u.Role]))
-			c.Redirect(http.StatusSeeOther, dest)
-			return
+			u, found = fu, true
 		}
+	}
+	tokenSHA := ""
+	if found {
+		tokenSHA = change.Hash(given)
+	} else if given != "" {
+		u, found = h.ch.PersonByToken(c.Request.Context(), given)
+	}
+	if found {
+		h.opts.Throttle.Succeed(key)
+		h.startSession(c, u, tokenSHA, next)
+		return
 	}
 	if wait := h.opts.Throttle.Fail(key); wait > 0 {
 		h.log.Warn("sign-in throttled", "addr", key, "wait", wait)
@@ -57,6 +59,25 @@ func (h *handler) signin(c *gin.Context) {
 		return
 	}
 	h.page(c, http.StatusUnauthorized, "signin", pageData{Title: "登录", Error: "令牌不对：请核对管理员发给您的令牌（区分大小写）。", Body: gin.H{"Next": next}})
+}
+
+// startSession signs u in: the session cookie, a log line, the page they
+// came for (or the workbench).
+func (h *handler) startSession(c *gin.Context, u api.User, tokenSHA, next string) {
+	ss, err := h.sessions.start(c.Request.Context(), u, tokenSHA)
+	if err != nil {
+		h.log.Error("sign-in: session not stored", "who", u.Name, "err", err)
+		h.page(c, http.StatusInternalServerError, "message", pageData{Title: "登录", Error: "登录未能保存（数据库写入失败），请稍后再试。"})
+		return
+	}
+	setCookie(c, sessionCookie, ss.id, int(h.sessions.ttl.Seconds()))
+	h.log.Info("signed in", "who", u.Name, "role", u.Role)
+	dest, _ := url.QueryUnescape(safeNext(next))
+	if next == "" {
+		dest = "/web/"
+	}
+	h.sessions.setFlash(ss, fmt.Sprintf("已登录：%s（%s）", u.Name, api.RoleNames[u.Role]))
+	c.Redirect(http.StatusSeeOther, dest)
 }
 
 // refuseSignin answers a sign-in from an address that must wait: 429
@@ -77,7 +98,7 @@ func (h *handler) home(c *gin.Context) {
 
 func (h *handler) signout(c *gin.Context) {
 	if ss := current(c); ss != nil {
-		h.sessions.end(ss.id)
+		h.sessions.end(c.Request.Context(), ss.id)
 		h.log.Info("signed out", "who", ss.user.Name)
 	}
 	setCookie(c, sessionCookie, "", -1)
@@ -377,6 +398,15 @@ func (h *handler) showReport(c *gin.Context, status int, problem string) {
 		"Findings": showFindings(d.Findings), "Open": open, "Corrections": active, "ToReview": toReview, "Codes": codes,
 		"Verdict": v.Label, "OK": v.Publishable, "Code": c.PostForm("code"), "Value": c.PostForm("value"), "Reason": c.PostForm("reason"),
 		"MayCorrect": user.May(api.ActCorrect) && user.Covers(d.Agency, d.County), "MayReview": user.May(api.ActReview),
+	}
+	if body["MayCorrect"] == true {
+		fix := &cellFix{Report: d.ID, Code: c.Query("fix"), CSRF: csrfToken(c)}
+		if c.PostForm("inline") != "" { // a refused inline correction: its form again
+			fix.Code, fix.Value, fix.Reason = c.PostForm("code"), c.PostForm("value"), c.PostForm("reason")
+		}
+		for i := range body["Tables"].([]grid) {
+			body["Tables"].([]grid)[i].Fix = fix
+		}
 	}
 	h.page(c, status, "report", pageData{Title: d.County + d.Agency + fmt.Sprintf(" %d 年度报告", d.Year), Error: problem, Body: body})
 }

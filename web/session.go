@@ -1,11 +1,14 @@
 package web
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -14,6 +17,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"nianbao/api"
+	"nianbao/change"
+	"nianbao/store"
 )
 
 // Cookie names. The session cookie carries only a random id: the token a
@@ -34,83 +39,98 @@ const (
 const DefaultSessionTTL = 8 * time.Hour
 
 type session struct {
-	id      string
-	csrf    string
-	token   string // the bearer token signed in with, used for API calls
-	user    api.User
-	expires time.Time
-	flash   string // one message for the next page
+	id   string // the cookie's value; the database holds its sha256 only
+	csrf string
+	user api.User
 }
 
-// sessions are kept in memory: a restart signs everyone out, which for a
-// county office's single server is the safe way round.
+// sessions are stored in the database (web_sessions, by the sha256 of
+// their id), so a restart signs nobody out; the person is read again at
+// every request, so a role changed or a person revoked takes effect at
+// once. A person of the token file is found again by the hash of their
+// token: one removed from the file is signed out by the restart.
 type sessions struct {
-	mu  sync.Mutex
-	m   map[string]*session
+	st  *store.Store
+	ch  *change.Service
 	ttl time.Duration
-	now func() time.Time
+	// file is the token file's people by the sha256 of their token.
+	file map[string]api.User
+	mu   sync.Mutex
+	// flash is one message for a session's next page, by session hash;
+	// kept in memory, as losing one at a restart costs nothing.
+	flash map[string]string
+	now   func() time.Time
 }
 
-func newSessions(ttl time.Duration) *sessions {
+func newSessions(st *store.Store, ch *change.Service, users map[string]api.User, ttl time.Duration) *sessions {
 	if ttl <= 0 {
 		ttl = DefaultSessionTTL
 	}
-	return &sessions{m: map[string]*session{}, ttl: ttl, now: time.Now}
-}
-
-func randomID() string {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		panic(err) // crypto/rand does not fail on Linux
+	file := make(map[string]api.User, len(users))
+	for tok, u := range users {
+		file[change.Hash(tok)] = u
 	}
-	return base64.RawURLEncoding.EncodeToString(b)
+	return &sessions{st: st, ch: ch, ttl: ttl, file: file, flash: map[string]string{}, now: time.Now}
 }
 
-func (s *sessions) start(token string, u api.User) *session {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.now()
-	for id, old := range s.m { // drop the expired ones while here
-		if now.After(old.expires) {
-			delete(s.m, id)
+func randomID() string { return change.Secret() }
+
+// start stores a new session of u; tokenSHA is the hash of the token a
+// person of the token file signed in with ("" for one of the database).
+func (s *sessions) start(ctx context.Context, u api.User, tokenSHA string) (*session, error) {
+	ss := &session{id: randomID(), csrf: randomID(), user: u}
+	ws := store.WebSession{CSRF: ss.csrf, PersonID: u.ID, TokenSHA: tokenSHA, Expires: s.now().Add(s.ttl)}
+	if err := s.st.SaveWebSession(ctx, change.Hash(ss.id), ws, s.now()); err != nil {
+		return nil, err
+	}
+	return ss, nil
+}
+
+func (s *sessions) get(ctx context.Context, id string) *session {
+	if len(id) != 43 { // randomID: 32 bytes, unpadded base64
+		return nil
+	}
+	ws, err := s.st.WebSessionByID(ctx, change.Hash(id), s.now())
+	if err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			slog.Error("session", "err", err)
 		}
+		return nil
 	}
-	ss := &session{id: randomID(), csrf: randomID(), token: token, user: u, expires: now.Add(s.ttl)}
-	s.m[ss.id] = ss
-	return ss
-}
-
-func (s *sessions) get(id string) *session {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ss, ok := s.m[id]
+	ss := &session{id: id, csrf: ws.CSRF}
+	var ok bool
+	if ws.PersonID != 0 {
+		ss.user, ok = s.ch.Person(ctx, ws.PersonID)
+	} else {
+		ss.user, ok = s.file[ws.TokenSHA]
+	}
 	if !ok {
 		return nil
 	}
-	if s.now().After(ss.expires) {
-		delete(s.m, id)
-		return nil
-	}
 	return ss
 }
 
-func (s *sessions) end(id string) {
+func (s *sessions) end(ctx context.Context, id string) {
+	if err := s.st.EndWebSession(ctx, change.Hash(id)); err != nil {
+		slog.Error("sign-out", "err", err)
+	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.m, id)
+	delete(s.flash, change.Hash(id))
+	s.mu.Unlock()
 }
 
 func (s *sessions) setFlash(ss *session, msg string) {
 	s.mu.Lock()
-	ss.flash = msg
+	s.flash[change.Hash(ss.id)] = msg
 	s.mu.Unlock()
 }
 
 func (s *sessions) takeFlash(ss *session) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	f := ss.flash
-	ss.flash = ""
+	k := change.Hash(ss.id)
+	f := s.flash[k]
+	delete(s.flash, k)
 	return f
 }
 
@@ -127,7 +147,7 @@ func setCookie(c *gin.Context, name, value string, maxAge int) {
 // for the forms of the page about to be drawn.
 func (h *handler) visitor(c *gin.Context) {
 	if ck, err := c.Cookie(sessionCookie); err == nil {
-		if ss := h.sessions.get(ck); ss != nil {
+		if ss := h.sessions.get(c.Request.Context(), ck); ss != nil {
 			c.Set("session", ss)
 			c.Next()
 			return

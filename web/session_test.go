@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/tls"
 	"net/http"
 	"net/http/httptest"
@@ -11,26 +12,43 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"nianbao/api"
+	"nianbao/change"
+	"nianbao/store"
 )
 
 func TestSessionsExpire(t *testing.T) {
-	s := newSessions(time.Hour)
+	st, err := store.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	s := newSessions(st, change.New(st, nil), map[string]api.User{"tok": {Name: "王", Role: api.RoleClerk}}, time.Hour)
 	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	s.now = func() time.Time { return now }
-	ss := s.start("tok", api.User{Name: "王", Role: api.RoleClerk})
+	ss, err := s.start(ctx, api.User{Name: "王", Role: api.RoleClerk}, change.Hash("tok"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	steps := []struct {
 		after time.Duration
 		alive bool
 	}{{0, true}, {59 * time.Minute, true}, {61 * time.Minute, false}, {0, false}}
 	for _, st := range steps {
 		now = now.Add(st.after)
-		if got := s.get(ss.id) != nil; got != st.alive {
+		if got := s.get(ctx, ss.id) != nil; got != st.alive {
 			t.Fatalf("at %s: signed in %v, want %v", now.Format("15:04"), got, st.alive)
 		}
 	}
-	other := s.start("tok", api.User{Name: "王"})
-	s.end(other.id)
-	if s.get(other.id) != nil {
+	other, err := s.start(ctx, api.User{Name: "王"}, change.Hash("tok"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.get(ctx, other.id) == nil {
+		t.Fatal("a new session does not answer")
+	}
+	s.end(ctx, other.id)
+	if s.get(ctx, other.id) != nil {
 		t.Error("a signed-out session still answers")
 	}
 	if ss.csrf == other.csrf || ss.id == other.id || len(ss.csrf) < 40 {

@@ -16,6 +16,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"nianbao/change"
+	"nianbao/ingest"
 )
 
 // onePagePDF is a PDF of one page of w×h points with a line of text.
@@ -163,5 +166,66 @@ echo x >> "$d/calls"
 	calls, _ := os.ReadFile(filepath.Join(dir, "calls"))
 	if n := strings.Count(string(calls), "x"); n != 6 {
 		t.Errorf("pdftoppm ran %d times for 6 pages and one asked again, want 6 (%q, seen %q)", n, calls, seen)
+	}
+}
+
+// TestIngestedSourceOpens: a report loaded in bulk (analytics ingest goes
+// through change.Ingest) keeps its original, so its cells open at their
+// line like an upload's; ingesting the same files again stores nothing.
+func TestIngestedSourceOpens(t *testing.T) {
+	e := newEnv(t, false)
+	files := []string{filepath.Join("testdata", "fengtang-2022.txt")}
+	pdf := filepath.Join("..", "..", "shared", "corpus", "peer", "hzq2023_working.pdf")
+	if _, err := os.Stat(pdf); err == nil {
+		files = append(files, pdf)
+	} else {
+		t.Logf("no PDF of the corpus (%v): the text file only", err)
+	}
+	ctx := context.Background()
+	ing := func() ingest.Summary {
+		sum, err := change.New(e.st, nil).Ingest(ctx, change.Admin("cli:测试"), files, ingest.Meta{}, ingest.Options{}, nil)
+		if err != nil || sum.Stored+sum.Unchanged != len(files) {
+			t.Fatalf("ingest: %v %+v", err, sum)
+		}
+		return sum
+	}
+	countSources := func() (n int, bytes int64) {
+		if err := e.st.DB().QueryRow(`SELECT count(*), coalesce(sum(octet_length(bytes)), 0) FROM source_documents`).Scan(&n, &bytes); err != nil {
+			t.Fatal(err)
+		}
+		return n, bytes
+	}
+	n0, _ := countSources()
+	first := ing()
+	n1, b1 := countSources()
+	if first.Originals != len(files) || n1-n0 != len(files) || first.OriginalBytes <= 0 {
+		t.Fatalf("first ingest kept %d originals (%d bytes), %d new rows; want %d", first.Originals, first.OriginalBytes, n1-n0, len(files))
+	}
+	again := ing()
+	n2, b2 := countSources()
+	if again.Originals != 0 || again.OriginalBytes != 0 || n2 != n1 || b2 != b1 {
+		t.Errorf("re-ingest stored %d originals (%d bytes); rows %d→%d, bytes %d→%d", again.Originals, again.OriginalBytes, n1, n2, b1, b2)
+	}
+	b := e.browser()
+	for _, f := range files {
+		var id int64
+		if err := e.st.DB().QueryRow(`SELECT id FROM reports WHERE source_file = ?`, filepath.Base(f)).Scan(&id); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		t.Run(filepath.Base(f), func(t *testing.T) { b.sourceAtLine(t, strconv.FormatInt(id, 10)) })
+	}
+}
+
+// TestIngestOriginalCap: a document over the cap is stored as a report
+// without its original, and the summary says so by file name.
+func TestIngestOriginalCap(t *testing.T) {
+	e := newEnv(t, false)
+	file := filepath.Join("testdata", "fengtang-2022.txt")
+	sum, err := change.New(e.st, nil).Ingest(context.Background(), change.Admin("cli:测试"), []string{file}, ingest.Meta{}, ingest.Options{MaxOriginal: 100}, nil)
+	if err != nil || sum.Stored != 1 {
+		t.Fatalf("ingest: %v %+v", err, sum)
+	}
+	if sum.Originals != 0 || len(sum.NotKept) != 1 || !strings.Contains(sum.NotKept[0], "fengtang-2022.txt") {
+		t.Errorf("over the cap: kept %d, not kept %q", sum.Originals, sum.NotKept)
 	}
 }

@@ -13,6 +13,20 @@ type grid struct {
 	Title   string
 	Columns []string
 	Rows    []gridRow
+	// Fix is set on the report page of a person who may correct it: each
+	// number is a link that opens the correction form in its own cell.
+	Fix *cellFix
+}
+
+// cellFix is what the inline correction form of a cell needs (issue 22
+// item 4): a plain link and a plain form, so the keyboard and a browser
+// without scripts work the same.
+type cellFix struct {
+	Report int64
+	Code   string // the cell whose form is open, "" none
+	CSRF   string
+	Value  string // what was typed, shown again after a refusal
+	Reason string
 }
 
 type gridRow struct {

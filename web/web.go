@@ -71,7 +71,7 @@ type handler struct {
 	pages    map[string]*template.Template
 }
 
-var pageNames = []string{"home", "signin", "upload", "check", "report", "audit", "message", "source", "sheets"}
+var pageNames = []string{"home", "signin", "upload", "check", "report", "audit", "message", "source", "sheets", "people"}
 
 var funcs = template.FuncMap{
 	// base keeps a file's own name: a path on the server is never shown.
@@ -106,7 +106,7 @@ func Mount(r *gin.Engine, q *query.Service, st *store.Store, opts Options) *Site
 	if opts.Changes == nil {
 		opts.Changes = change.New(st, opts.Logger)
 	}
-	h := &handler{q: q, st: st, ch: opts.Changes, api: r, opts: opts, log: opts.Logger, sessions: newSessions(opts.SessionTTL), pages: map[string]*template.Template{}}
+	h := &handler{q: q, st: st, ch: opts.Changes, api: r, opts: opts, log: opts.Logger, sessions: newSessions(st, opts.Changes, opts.Users, opts.SessionTTL), pages: map[string]*template.Template{}}
 	for _, name := range pageNames {
 		h.pages[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html"))
 	}
@@ -115,6 +115,10 @@ func Mount(r *gin.Engine, q *query.Service, st *store.Store, opts Options) *Site
 	w.GET("/", h.home)
 	w.GET("/signin", h.signinPage)
 	w.POST("/signin", h.checkCSRF, h.signin)
+	w.GET("/signin/link/:secret", h.signinLink) // issue 22: people.go
+	w.GET("/people", h.need(api.ActAdmin), h.peoplePage)
+	w.POST("/people", h.need(api.ActAdmin), h.checkCSRF, h.addPerson)
+	w.POST("/people/:id/:action", h.need(api.ActAdmin), h.checkCSRF, h.personAction)
 	w.POST("/signout", h.checkCSRF, h.signout)
 	w.GET("/upload", h.need(api.ActUpload), h.uploadPage)
 	w.POST("/upload", limit(maxBatch), h.need(api.ActUpload), h.checkCSRF, h.upload)
@@ -148,9 +152,12 @@ type Site struct{ h *handler }
 func (s *Site) Gate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
-		open := p == "/web/signin" || strings.HasPrefix(p, "/web/static/") || strings.HasPrefix(p, "/assets/") || p == "/api/v1/health"
+		open := p == "/web/signin" || strings.HasPrefix(p, "/web/signin/link/") || strings.HasPrefix(p, "/web/static/") || strings.HasPrefix(p, "/assets/") || p == "/api/v1/health"
 		if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && strings.TrimSpace(tok) != "" {
 			_, known := s.h.opts.Users[strings.TrimSpace(tok)]
+			if !known {
+				_, known = s.h.ch.PersonByToken(r.Context(), strings.TrimSpace(tok))
+			}
 			// A wrong token here is a guess like one at the API's door.
 			if !known && !open {
 				key := api.ClientKey(r)
@@ -168,7 +175,7 @@ func (s *Site) Gate(next http.Handler) http.Handler {
 			}
 			open = open || known
 		}
-		if ck, err := r.Cookie(sessionCookie); err == nil && s.h.sessions.get(ck.Value) != nil {
+		if ck, err := r.Cookie(sessionCookie); err == nil && s.h.sessions.get(r.Context(), ck.Value) != nil {
 			open = true
 		}
 		if open {
@@ -265,12 +272,13 @@ func (a *apiReply) message() string {
 
 // callAPI sends a request to the API as the signed-in person.
 func (h *handler) callAPI(c *gin.Context, method, path, contentType string, body io.Reader) *apiReply {
-	req, _ := http.NewRequestWithContext(api.PassedOn(c.Request.Context()), method, path, body)
+	ctx := api.PassedOn(c.Request.Context())
+	if ss := current(c); ss != nil {
+		ctx = api.PassedOnAs(ctx, ss.user)
+	}
+	req, _ := http.NewRequestWithContext(ctx, method, path, body)
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
-	}
-	if ss := current(c); ss != nil {
-		req.Header.Set("Authorization", "Bearer "+ss.token)
 	}
 	req.RemoteAddr = c.Request.RemoteAddr
 	rep := &apiReply{header: http.Header{}}

@@ -574,30 +574,10 @@ func TestSourceViewer(t *testing.T) {
 		{filepath.Join("testdata", "fengtang-2022.txt"), false},
 		{filepath.Join("..", "..", "shared", "corpus", "peer", "hzq2023_working.pdf"), true},
 	}
-	hitRe := regexp.MustCompile(`<li id="line-(\d+)" class="hit" value="\d+">([^<]*)</li>`)
 	for _, tc := range cases {
 		t.Run(filepath.Base(tc.file), func(t *testing.T) {
 			id := b.upload(tc.file)
-			n, _ := strconv.ParseInt(id, 10, 64)
-			f, err := e.st.Get(context.Background(), n)
-			if err != nil {
-				t.Fatal(err)
-			}
-			src, ok := f.Sources["t3.new.total"]
-			if !ok || src.Line == 0 {
-				t.Fatalf("t3.new.total has no source line: %+v", src)
-			}
-			code, body := b.get("/web/reports/" + id + "/source?code=t3.new.total")
-			if code != 200 {
-				t.Fatalf("source page: %d %s", code, excerpt(body))
-			}
-			hit := hitRe.FindStringSubmatch(body)
-			if hit == nil || hit[1] != strconv.Itoa(src.Line) || !strings.Contains(html.UnescapeString(hit[2]), strings.TrimSpace(src.Raw)) {
-				t.Errorf("highlighted line %v, want line %d holding %q", hit, src.Line, src.Raw)
-			}
-			if strings.Contains(body, "/tmp/") || strings.Contains(body, "testdata/") || strings.Contains(body, "corpus/") {
-				t.Error("the page shows a path on the server")
-			}
+			src, body := b.sourceAtLine(t, id)
 			if !tc.pdf {
 				return
 			}
@@ -616,4 +596,33 @@ func TestSourceViewer(t *testing.T) {
 			}
 		})
 	}
+}
+
+var hitRe = regexp.MustCompile(`<li id="line-(\d+)" class="hit" value="\d+">([^<]*)</li>`)
+
+// sourceAtLine opens the source page of report id at t3.new.total and
+// checks that the highlighted line is the one the cell was read from.
+func (b *browser) sourceAtLine(t *testing.T, id string) (report.Source, string) {
+	t.Helper()
+	n, _ := strconv.ParseInt(id, 10, 64)
+	f, err := b.e.st.Get(context.Background(), n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, ok := f.Sources["t3.new.total"]
+	if !ok || src.Line == 0 {
+		t.Fatalf("t3.new.total has no source line: %+v", src)
+	}
+	code, body := b.get("/web/reports/" + id + "/source?code=t3.new.total")
+	if code != 200 {
+		t.Fatalf("source page: %d %s", code, excerpt(body))
+	}
+	hit := hitRe.FindStringSubmatch(body)
+	if hit == nil || hit[1] != strconv.Itoa(src.Line) || !strings.Contains(html.UnescapeString(hit[2]), strings.TrimSpace(src.Raw)) {
+		t.Errorf("highlighted line %v, want line %d holding %q", hit, src.Line, src.Raw)
+	}
+	if strings.Contains(body, "/tmp/") || strings.Contains(body, "testdata/") || strings.Contains(body, "corpus/") {
+		t.Error("the page shows a path on the server")
+	}
+	return src, body
 }

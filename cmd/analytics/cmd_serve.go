@@ -175,9 +175,6 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 	if tok := os.Getenv("ANALYTICS_TOKEN"); tok != "" {
 		tokens[tok] = "ANALYTICS_TOKEN"
 	}
-	if len(tokens) == 0 {
-		log.Warn("no token configured: uploads and deletions are refused (set ANALYTICS_TOKEN or --token-file)")
-	}
 	sheet, err := assess.ReadServerSheet(cfg.sheet, cfg.deadlines)
 	if err != nil {
 		return err
@@ -253,6 +250,16 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 		log.Warn("could not leave the server's address beside the database; read-only commands will not find it", "err", err)
 	}
 	defer removeAddr()
+	if !cfg.readOnly {
+		// Issue 22: a database where no administrator can sign in gets
+		// one, and its one-time link is the single line to follow.
+		secret, err := change.New(st, log).FirstRun(ctx)
+		if err != nil {
+			log.Warn("no first administrator could be made: sign in with --token-file", "err", err)
+		} else if secret != "" {
+			log.Info("首次启动：在浏览器打开此链接即以管理员身份登录（只能用一次，24 小时内有效），再到“人员”页添加人员", "url", web.SignInURL(ln.Addr().String(), secret))
+		}
+	}
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
@@ -292,6 +299,9 @@ func newServerOn(st *store.Store, q *query.Service, opts api.Options, log *slog.
 	opts.Parser = api.Bound(opts.Parser, opts) // one admission for uploads and 预检
 	if opts.Changes == nil {
 		opts.Changes = change.New(st, log) // one for the API and the pages
+	}
+	if opts.People == nil {
+		opts.People = opts.Changes.PersonByToken // people of /web/people
 	}
 	r, uploads := api.NewServer(q, st, opts)
 	dashboards.Mount(r, q, dash...)
