@@ -3,6 +3,7 @@ package api
 import (
 	"archive/zip"
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -204,19 +205,19 @@ func (h *handler) countyBundle(ctx context.Context, county string, year int) ([]
 func (h *handler) countyTables(ctx context.Context, f query.Filter, reports []query.ReportSummary) ([]query.Table, error) {
 	list := query.ReportList{Total: len(reports), Reports: reports}
 	tables := list.Tables()
-	for _, stat := range []func(context.Context, query.Filter, query.GroupBy) (tabler, error){
-		func(ctx context.Context, f query.Filter, g query.GroupBy) (tabler, error) { return h.q.Applications(ctx, f, g) },
-		func(ctx context.Context, f query.Filter, g query.GroupBy) (tabler, error) { return h.q.Outcomes(ctx, f, g) },
-		func(ctx context.Context, f query.Filter, g query.GroupBy) (tabler, error) { return h.q.Reviews(ctx, f, g) },
-		func(ctx context.Context, f query.Filter, g query.GroupBy) (tabler, error) { return h.q.Proactive(ctx, f, g) },
-	} {
-		t, err := stat(ctx, f, query.GroupAgency)
+	var first error
+	add := func(t tabler, err error) {
 		if err != nil {
-			return nil, err
+			first = cmp.Or(first, err)
+			return
 		}
 		tables = append(tables, t.Tables()...)
 	}
-	return tables, nil
+	add(h.q.Applications(ctx, f, query.GroupAgency))
+	add(h.q.Outcomes(ctx, f, query.GroupAgency))
+	add(h.q.Reviews(ctx, f, query.GroupAgency))
+	add(h.q.Proactive(ctx, f, query.GroupAgency))
+	return tables, first
 }
 
 // bundleParquet adds the county's Parquet files under parquet/, in the
