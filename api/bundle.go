@@ -142,7 +142,7 @@ func (h *handler) countyBundle(ctx context.Context, county string, year int) ([]
 		if err != nil {
 			return nil, "", err
 		}
-		if err := b.add(base+".xlsx", fmt.Sprintf("%s %d 年度报告（表二至表四，编号 %d）", d.Agency, d.Year, d.ID), x); err != nil {
+		if err := b.add(base+".xlsx", fmt.Sprintf("%s %d 年度报告的表二至表四（Excel；同名 .docx 为 Word 版），报告编号 %d", d.Agency, d.Year, d.ID), x); err != nil {
 			return nil, "", err
 		}
 		w, err := OfficialDOCX(d)
