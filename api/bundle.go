@@ -27,8 +27,8 @@ import (
 // a county's year (issue 22 item 6) — each report's official XLSX and DOCX,
 // the county's tables, the filing list, the score sheet workbook and the
 // Parquet of that county only, with a 说明.txt naming every file. It is
-// made per call, under the export calls' per-address limit; the answer
-// cache keeps the bytes for the data generation.
+// made per call (a download is not kept by the answer cache), under the
+// export calls' per-address limit.
 func (h *handler) bundle(c *gin.Context) {
 	county := strings.TrimSpace(c.Query("county"))
 	year, err := strconv.Atoi(strings.TrimSpace(c.Query("year")))
