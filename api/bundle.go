@@ -134,10 +134,13 @@ func (h *handler) countyBundle(ctx context.Context, county string, year int) ([]
 		if err != nil {
 			return nil, "", err
 		}
-		if d.Synthetic {
-			synthetic++
-		}
 		base := "年报/" + fileSafe.Replace(fmt.Sprintf("%s_%d_%s", d.County, d.Year, d.Agency))
+		if d.Synthetic {
+			// The official tables carry no mark of their own: the file
+			// name says the report is made up.
+			synthetic++
+			base = "年报/示例数据_" + strings.TrimPrefix(base, "年报/")
+		}
 		x, err := OfficialXLSX(d)
 		if err != nil {
 			return nil, "", err

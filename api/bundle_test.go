@@ -6,11 +6,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -208,6 +210,26 @@ func TestCountyBundle(t *testing.T) {
 	}
 	if len(zc.File) != len(zr.File) {
 		t.Errorf("by code %d members, by name %d", len(zc.File), len(zr.File))
+	}
+
+	// A 示例数据 report says so in its files' names and in 说明.txt.
+	sw := getFrom(h, "/api/v1/bundle?county="+url.QueryEscape("示范县")+"&year=2020")
+	zs, err := zip.NewReader(bytes.NewReader(sw.Body.Bytes()), int64(sw.Body.Len()))
+	if err != nil {
+		t.Fatalf("示范县: %d %v %.300s", sw.Code, err, sw.Body.String())
+	}
+	seen := map[string]string{}
+	for _, f := range zs.File {
+		rc, _ := f.Open()
+		data, _ := io.ReadAll(rc)
+		rc.Close()
+		seen[f.Name] = string(data)
+	}
+	if _, ok := seen["年报/示例数据_示范县_2020_城关镇.xlsx"]; !ok {
+		t.Errorf("示范县 2020 members %v: want 年报/示例数据_示范县_2020_城关镇.xlsx", slices.Collect(maps.Keys(seen)))
+	}
+	if !strings.Contains(seen["说明.txt"], "其中 1 份为示例数据") {
+		t.Errorf("说明.txt of 示范县 2020 does not say the report is 示例数据:\n%s", seen["说明.txt"])
 	}
 
 	for _, c := range []struct {
