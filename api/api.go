@@ -161,6 +161,7 @@ func routes(r *gin.Engine, h *handler) {
 	v1.PUT("/reports/:id/findings/:index/review", h.auth, h.reviewFinding)
 	v1.GET("/audit", h.audit)
 	v1.GET("/export/parquet", h.exportParquet) // issue 12: analytics export while serving
+	v1.GET("/bundle", h.bundle)                // issue 22: a county's year in one zip
 	v1.POST("/admin/backup", h.auth, h.backup) // issue 20: analytics backup while serving (admin)
 	v1.GET("/cells", h.cells)
 	v1.GET("/stats/applications", h.applications)

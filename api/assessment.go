@@ -2,6 +2,8 @@ package api
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -71,41 +73,16 @@ func (h *handler) assessment(c *gin.Context) {
 		h.error(c, &query.InputError{Field: "format", Message: fmt.Sprintf("未知的格式 %q", format), Valid: []string{"json", "csv", "xlsx"}})
 		return
 	}
-	ctx := c.Request.Context()
-	sheet, err := assess.SheetFor(ctx, h.st, county)
-	if err != nil {
-		h.error(c, err)
+	out, err := h.countyAssessment(c.Request.Context(), county, year)
+	if errors.Is(err, errNoBodies) {
+		h.fail(c, http.StatusNotFound, "not_found", fmt.Sprintf("登记册中%s没有应报送年报的机关", county))
 		return
 	}
-	a, err := assess.Assess(ctx, h.st, county, year, sheet)
 	if err != nil {
 		h.registryError(c, err)
 		return
 	}
-	if a.Bodies == 0 {
-		h.fail(c, http.StatusNotFound, "not_found", fmt.Sprintf("登记册中%s没有应报送年报的机关", county))
-		return
-	}
-	// The county as the statistics filter it: its code when the registry
-	// has one (a name given may be written differently in reports).
-	f := query.Filter{County: a.County, Year: year}
-	if a.Code != "" && strings.Trim(a.Code, "0123456789") == "" {
-		f.County = a.Code
-	}
-	per, err := h.q.AssessmentMetrics(ctx, f, query.GroupAgency)
-	if err != nil {
-		h.error(c, err)
-		return
-	}
-	all, err := h.q.AssessmentMetrics(ctx, f, query.GroupNone)
-	if err != nil {
-		h.error(c, err)
-		return
-	}
-	out := AssessmentAnswer{Assessment: a, Metrics: per}
-	if len(all) > 0 {
-		out.CountyMetrics = &all[0]
-	}
+	a := out.Assessment
 	name := fmt.Sprintf("%s%d年度政府信息公开年报评分表", a.County, year)
 	switch format {
 	case "csv":
@@ -280,4 +257,48 @@ func ScoreSheetXLSX(a AssessmentAnswer) ([]byte, error) {
 		return nil, fmt.Errorf("xlsx write: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// errNoBodies is a county the registry expects no report of.
+var errNoBodies = errors.New("no bodies expected")
+
+// countyAssessment is the score sheet of a county's year with the
+// assessor's metrics, as GET /api/v1/assessment and the bundle give it.
+func (h *handler) countyAssessment(ctx context.Context, county string, year int) (AssessmentAnswer, error) {
+	sheet, err := assess.SheetFor(ctx, h.st, county)
+	if err != nil {
+		return AssessmentAnswer{}, err
+	}
+	a, err := assess.Assess(ctx, h.st, county, year, sheet)
+	if err != nil {
+		return AssessmentAnswer{}, err
+	}
+	if a.Bodies == 0 {
+		return AssessmentAnswer{}, errNoBodies
+	}
+	// The county as the statistics filter it: its code when the registry
+	// has one (a name given may be written differently in reports).
+	per, err := h.q.AssessmentMetrics(ctx, countyFilter(a, year), query.GroupAgency)
+	if err != nil {
+		return AssessmentAnswer{}, err
+	}
+	all, err := h.q.AssessmentMetrics(ctx, countyFilter(a, year), query.GroupNone)
+	if err != nil {
+		return AssessmentAnswer{}, err
+	}
+	out := AssessmentAnswer{Assessment: a, Metrics: per}
+	if len(all) > 0 {
+		out.CountyMetrics = &all[0]
+	}
+	return out, nil
+}
+
+// countyFilter selects an assessed county's reports of a year: by its code
+// when the registry has one, else by the name.
+func countyFilter(a *assess.Assessment, year int) query.Filter {
+	f := query.Filter{County: a.County, Year: year}
+	if a.Code != "" && strings.Trim(a.Code, "0123456789") == "" {
+		f.County = a.Code
+	}
+	return f
 }

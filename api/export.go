@@ -2,6 +2,7 @@ package api
 
 import (
 	"archive/tar"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -12,12 +13,15 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"golang.org/x/sync/singleflight"
+
+	"nianbao/query"
 )
 
 // The Parquet export is made once per data generation (every write
@@ -194,6 +198,15 @@ func (h *handler) exportParquet(c *gin.Context) {
 	if !h.limitExports(c) {
 		return
 	}
+	filter, err := exportFilter(c)
+	if err != nil {
+		h.error(c, err)
+		return
+	}
+	if !filter.IsZero() {
+		h.exportParquetWhere(c, filter)
+		return
+	}
 	f, err := h.parquet.get(c.Request.Context(), h.q.Generation(), h.q.ExportParquet)
 	if err != nil {
 		h.error(c, err)
@@ -225,4 +238,79 @@ func (h *handler) limitExports(c *gin.Context) bool {
 		h.fail(c, http.StatusTooManyRequests, "busy", "导出请求过于频繁：每个地址每分钟最多导出"+strconv.Itoa(h.opts.ExportsPerMinute)+"次，数据未变时请带上 If-None-Match 复用已下载的文件，请稍后重试")
 	}
 	return ok
+}
+
+// exportFilter reads the place and year of a filtered export: county, city
+// or province by name or GB/T 2260 code, and year.
+func exportFilter(c *gin.Context) (query.ExportFilter, error) {
+	f := query.ExportFilter{
+		Province: strings.TrimSpace(c.Query("province")),
+		City:     strings.TrimSpace(c.Query("city")),
+		County:   strings.TrimSpace(c.Query("county")),
+	}
+	if s := strings.TrimSpace(c.Query("year")); s != "" {
+		y, err := strconv.Atoi(s)
+		if err != nil || y < 1990 || y > 2100 {
+			return f, &query.InputError{Field: "year", Message: fmt.Sprintf("参数 year 应为年份，例如 2023，收到 %q", s)}
+		}
+		f.Year = y
+	}
+	return f, nil
+}
+
+// exportParquetWhere answers the cells of one place or year as a tar of
+// Parquet files, made for this call (a county's export is small; only the
+// whole export is worth keeping between calls).
+func (h *handler) exportParquetWhere(c *gin.Context, f query.ExportFilter) {
+	var buf bytes.Buffer
+	n, err := h.parquetTar(c.Request.Context(), f, &buf)
+	if err != nil {
+		h.error(c, err)
+		return
+	}
+	if n == 0 {
+		h.fail(c, http.StatusNotFound, "not_found", "所选地区和年度没有可导出的报告数据")
+		return
+	}
+	c.Header("Content-Disposition", disposition(exportName(f)+".tar"))
+	h.write(c, "application/x-tar", buf.Bytes())
+}
+
+// parquetTar exports the cells f selects into a temporary folder and packs
+// them into w, returning the number of Parquet files.
+func (h *handler) parquetTar(ctx context.Context, f query.ExportFilter, w io.Writer) (int, error) {
+	exportRuns.Add(1)
+	dir, err := h.parquet.folder()
+	if err != nil {
+		return 0, err
+	}
+	work, err := os.MkdirTemp(dir, "where-")
+	if err != nil {
+		return 0, err
+	}
+	defer os.RemoveAll(work)
+	out := filepath.Join(work, "parquet")
+	if err := h.q.ExportParquetWhere(ctx, out, f); err != nil {
+		return 0, err
+	}
+	files, _ := filepath.Glob(filepath.Join(out, "*", "*", "*", "*.parquet"))
+	if len(files) == 0 {
+		return 0, nil
+	}
+	return len(files), packTar(w, out)
+}
+
+// exportName names a filtered export after its place and year, e.g.
+// 乐至县_2023_数据.
+func exportName(f query.ExportFilter) string {
+	var parts []string
+	for _, s := range []string{f.Province, f.City, f.County} {
+		if s != "" {
+			parts = append(parts, s)
+		}
+	}
+	if f.Year != 0 {
+		parts = append(parts, strconv.Itoa(f.Year))
+	}
+	return strings.Join(append(parts, "数据"), "_")
 }

@@ -111,7 +111,9 @@ func TestPages(t *testing.T) {
 				// 劳动镇: granted 5 of 10 outcomes = 50%; 天池镇 has none: —.
 				"<td>50%</td>", `<td class="na">—</td>`,
 				// Review totals: reconsideration 3, direct litigation 2.
-				"行政复议", "结果维持"},
+				"行政复议", "结果维持",
+				// Issue 22: the county's year in one zip.
+				`href="/api/v1/bundle?county=%E4%B9%90%E8%87%B3%E5%8E%BF&amp;year=2022" download>数据包（zip）</a>`},
 			[]string{"示例数据", "go-echarts.github.io", "https://"}},
 		{"county latest year by default", "/dashboards/county?county=乐至县", 200, []string{"乐至县 2022年"}, nil},
 		{"county with no reports that year", "/dashboards/county?county=乐至县&year=2019", 200,

@@ -297,6 +297,7 @@ type section struct {
 type countyView struct {
 	Reports, Towns         int
 	CompareURL, QualityURL string
+	BundleURL              string // the county's year in one zip (GET /api/v1/bundle)
 	Sections               []section
 	Filing                 *filingView // who has not reported (nil: no registry list)
 	Departments            int         // reports of the county government and departments, not charted
@@ -340,7 +341,8 @@ func (h *handler) county(c *gin.Context) {
 }
 
 func (h *handler) countyData(ctx context.Context, s scope) (countyView, bool, error) {
-	v := countyView{CompareURL: compareURL(s.County, s.Year), QualityURL: qualityURL(s.County, s.Year)}
+	v := countyView{CompareURL: compareURL(s.County, s.Year), QualityURL: qualityURL(s.County, s.Year),
+		BundleURL: "/api/v1/bundle?" + url.Values{"county": {s.County}, "year": {strconv.Itoa(s.Year)}}.Encode()}
 	// The town charts leave out the county government and its departments
 	// (issue 10: they were charted as 乡镇); the page says how many.
 	tf := query.Filter{County: s.County, Year: s.Year, Level: s.level()}

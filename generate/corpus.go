@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sort"
+	"strings"
 
 	"nianbao/report"
 )
@@ -23,6 +24,21 @@ type Options struct {
 	Towns []int
 	// FirstYear and LastYear bound the report years (defaults 2019–2024).
 	FirstYear, LastYear int
+	// Places, when set, are real counties of the registry with their towns
+	// (RegistryCounties); Counties and Towns are then not used. The reports
+	// stay 示例数据: only the places' names are real.
+	Places []CountyTowns
+	// MissingEvery leaves about one town in MissingEvery without any report
+	// and about one in MissingEvery without its last year's, so a filing
+	// list over the registry shows bodies missing (0: every report made).
+	MissingEvery int
+}
+
+// CountyTowns is one real county and the names of its towns, as the
+// registry lists them.
+type CountyTowns struct {
+	County string
+	Towns  []string // 劳动镇, 天池街道, 双河场乡
 }
 
 // CountyNames are the fictional county names used when Options.Counties
@@ -112,7 +128,32 @@ func Corpus(opts Options) []*report.Report {
 	for _, r := range out {
 		report.Check(r)
 	}
-	return out
+	return dropLastYears(out, opts)
+}
+
+// dropLastYears leaves out, for about one town in opts.MissingEvery, its
+// last year's report: only one no other report depends on (not copied,
+// broken or late, and not copied from), so every assessment case of the
+// corpus stays findable.
+func dropLastYears(out []*report.Report, opts Options) []*report.Report {
+	if opts.MissingEvery <= 0 {
+		return out
+	}
+	copies.Lock()
+	sources := map[*report.Report]bool{}
+	for _, src := range copies.of {
+		sources[src] = true
+	}
+	copies.Unlock()
+	pick := rand.New(rand.NewPCG(opts.Seed, 0x6d697373)) // "miss"
+	kept := out[:0:0]
+	for _, r := range out {
+		if r.Year == opts.LastYear && !sources[r] && AssessmentCase(r) == "" && BrokenRule(r) == "" && pick.IntN(opts.MissingEvery) == 0 {
+			continue
+		}
+		kept = append(kept, r)
+	}
+	return kept
 }
 
 // BrokenRule names the accounting rule a generated report breaks on
@@ -139,6 +180,9 @@ func makeTowns(opts Options) []*town {
 	}
 	rng.Shuffle(len(pool), func(i, j int) { pool[i], pool[j] = pool[j], pool[i] })
 	var towns []*town
+	if len(opts.Places) > 0 {
+		return placeTowns(opts, rng)
+	}
 	next := 0
 	for ci, county := range opts.Counties {
 		first := len(towns)
@@ -170,6 +214,42 @@ func makeTowns(opts Options) []*town {
 	}
 	sort.SliceStable(towns, func(i, j int) bool { return towns[i].index < towns[j].index })
 	return towns
+}
+
+// placeTowns makes the towns of real counties: every town whose name is a
+// 镇, 乡 or 街道 (a registry's 管理所 or 农场 publishes no such report), less
+// about one in opts.MissingEvery, drawn by seed, which publish nothing.
+func placeTowns(opts Options, rng *rand.Rand) []*town {
+	// Who is missing is drawn apart, and a missing town keeps its index:
+	// the towns that publish draw the same figures with or without it.
+	miss := rand.New(rand.NewPCG(opts.Seed, 0x6e6f6e65)) // "none"
+	var towns []*town
+	index := 0
+	for _, c := range opts.Places {
+		for _, name := range c.Towns {
+			kind, ok := townKind(name)
+			if !ok {
+				continue
+			}
+			t := &town{county: c.County, name: name, body: kind.body, index: index}
+			index++
+			t.draw(rng, kind.suffix == "街道")
+			if opts.MissingEvery <= 0 || miss.IntN(opts.MissingEvery) != 0 {
+				towns = append(towns, t)
+			}
+		}
+	}
+	return towns
+}
+
+// townKind is the kind of a town by its name's suffix.
+func townKind(name string) (struct{ suffix, body string }, bool) {
+	for _, k := range townKinds {
+		if strings.HasSuffix(name, k.suffix) {
+			return k, true
+		}
+	}
+	return townKinds[0], false
 }
 
 // draw gives a town its size and habits; a street office (street) sees

@@ -215,3 +215,29 @@ func WriteNational(dir string, places []NationalPlace, opts NationalOptions) (ma
 	}
 	return counts, nil
 }
+
+// RegistryCounties gives the towns of the named counties of a city, in
+// the order named, as the registry lists them (for Options.Places): the
+// sample on real places (issue 22) expects every one of them.
+func RegistryCounties(reg *registry.Registry, city string, counties ...string) ([]CountyTowns, error) {
+	var out []CountyTowns
+	for _, name := range counties {
+		var county *registry.Place
+		for _, p := range reg.Named(name) {
+			if p.Level == registry.County && p.City == city {
+				county = p
+			}
+		}
+		if county == nil {
+			return nil, fmt.Errorf("登记册中%s没有名为%s的县（区）", city, name)
+		}
+		c := CountyTowns{County: county.Name}
+		for _, p := range reg.Within(county.Code) {
+			if p.Level.IsTownLevel() {
+				c.Towns = append(c.Towns, p.Name)
+			}
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}

@@ -37,11 +37,16 @@ func Documents(opts Options, layouts []Layout) []Document {
 		layouts = Layouts()
 	}
 	opts = opts.withDefaults()
-	years := opts.LastYear - opts.FirstYear + 1
 	reports := Corpus(opts)
 	docs := make([]Document, len(reports))
+	town := -1
 	for i, r := range reports {
-		town, year := i/years, r.Year-opts.FirstYear
+		// Reports come town by town; a town's reports may lack a year
+		// (Options.MissingEvery), so towns are counted, not divided out.
+		if i == 0 || reports[i-1].Agency != r.Agency || reports[i-1].County != r.County {
+			town++
+		}
+		year := r.Year - opts.FirstYear
 		l := layouts[(town+year)%len(layouts)]
 		docs[i] = Document{Report: r, Layout: l, Text: Render(r, l)}
 	}

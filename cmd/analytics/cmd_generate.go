@@ -27,6 +27,8 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 	layouts := fs.String("layouts", "all", "text layouts to rotate, comma-separated, or all: "+layoutNames())
 	national := fs.Bool("national", false, "every town of the registry and 6–14 departments per county, 2020–2024 unless --years, as text, HTML, Word and Excel (示例数据); no truth.json, a manifest.csv per folder")
 	limit := fs.Int("limit", 0, "with --national: at most this many reports, spread over the country (0: all)")
+	places := fs.String("places", "", "real counties of one city, CITY:COUNTY,COUNTY (资阳市:乐至县,雁江区): every town of the registry there instead of made-up counties (--counties, --towns unused)")
+	missing := fs.Int("missing-every", 0, "about one town in N publishes nothing and one in N misses its last year (0: none)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -40,6 +42,10 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 	if err == nil && *out == "" {
 		err = errors.New("--out is required")
 	}
+	if err == nil && *places != "" {
+		opts.Places, err = placesOption(*places)
+	}
+	opts.MissingEvery = *missing
 	if err != nil {
 		fmt.Fprintf(stderr, "analytics generate: %v\n", err)
 		fs.Usage()
@@ -58,6 +64,23 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "wrote %d reports (%d break a rule on purpose) and truth.json to %s\n", len(truth), broken, *out)
 	return 0
+}
+
+// placesOption reads --places CITY:COUNTY,COUNTY against the registry.
+func placesOption(s string) ([]generate.CountyTowns, error) {
+	city, list, ok := strings.Cut(s, ":")
+	if !ok || strings.TrimSpace(city) == "" || strings.TrimSpace(list) == "" {
+		return nil, fmt.Errorf("--places %q: want a city and its counties, such as 资阳市:乐至县,雁江区", s)
+	}
+	reg, err := registry.Default()
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, n := range strings.Split(list, ",") {
+		names = append(names, strings.TrimSpace(n))
+	}
+	return generate.RegistryCounties(reg, strings.TrimSpace(city), names...)
 }
 
 func layoutNames() string {

@@ -96,10 +96,10 @@ func heldAdvice(db string, err error, page, route string) string {
 	return fmt.Sprintf("数据库 %s 正由另一个进程（analytics serve）占用，本命令不能写入。请在浏览器打开 %s%s，或调用 API：%s（需要令牌）。也可以先停止服务器再运行本命令。", db, base, page, route)
 }
 
-// fetchParquet asks the running server for the Parquet export and unpacks
-// it into dir; it returns the number of files written.
-func fetchParquet(base, dir string) (int, error) {
-	return fetchTar(http.MethodGet, base, "/api/v1/export/parquet", dir)
+// fetchParquet asks the running server for the Parquet export (path, from
+// exportPath) and unpacks it into dir; it returns the number of files written.
+func fetchParquet(base, path, dir string) (int, error) {
+	return fetchTar(http.MethodGet, base, path, dir)
 }
 
 // fetchTar asks the running server for a tar (an export, a backup) and
