@@ -53,7 +53,8 @@ type AssessmentAnswer struct {
 	CountyMetrics *query.AssessmentMetric  `json:"county_metrics"`
 }
 
-func (h *handler) assessment(c *gin.Context) {
+// countyYear reads ?county= and ?year= of the assessment's requests.
+func (h *handler) countyYear(c *gin.Context) (string, int, bool) {
 	county := strings.TrimSpace(c.Query("county"))
 	year, err := strconv.Atoi(c.Query("year"))
 	if county == "" || err != nil || year < 1990 || year > 2100 {
@@ -62,6 +63,14 @@ func (h *handler) assessment(c *gin.Context) {
 			field = "county"
 		}
 		h.error(c, &query.InputError{Field: field, Message: "请给出县和年度，例如 ?county=示范县&year=2023"})
+		return "", 0, false
+	}
+	return county, year, true
+}
+
+func (h *handler) assessment(c *gin.Context) {
+	county, year, ok := h.countyYear(c)
+	if !ok {
 		return
 	}
 	format := c.Query("format")
@@ -72,9 +81,8 @@ func (h *handler) assessment(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	sheet, err := assess.SheetFor(ctx, h.st, county)
-	if err != nil {
-		h.error(c, err)
+	sheet, ok := h.schemeOrSheet(c, county)
+	if !ok {
 		return
 	}
 	a, err := assess.Assess(ctx, h.st, county, year, sheet)
@@ -121,6 +129,47 @@ func (h *handler) assessment(c *gin.Context) {
 	default:
 		h.answer(c, out)
 	}
+}
+
+// SchemesAnswer is GET /api/v1/schemes: the shipped scheme packs.
+type SchemesAnswer struct {
+	Schemes []assess.SchemeInfo `json:"schemes"`
+}
+
+func (h *handler) schemes(c *gin.Context) {
+	h.answer(c, SchemesAnswer{Schemes: assess.Schemes()})
+}
+
+// schemeOrSheet is the sheet a request scores under: the pack named by
+// ?scheme=, else the county's own (SheetFor). Re-scoring under another
+// pack reads the same stored findings; nothing is written.
+func (h *handler) schemeOrSheet(c *gin.Context, county string) (*assess.Sheet, bool) {
+	id := strings.TrimSpace(c.Query("scheme"))
+	if id == "" {
+		sheet, err := assess.SheetFor(c.Request.Context(), h.st, county)
+		if err != nil {
+			h.error(c, err)
+			return nil, false
+		}
+		return sheet, true
+	}
+	sheet, ok := assess.SchemeByID(id)
+	if !ok {
+		var valid []string
+		for _, s := range assess.Schemes() {
+			valid = append(valid, s.ID)
+		}
+		h.error(c, &query.InputError{Field: "scheme", Message: fmt.Sprintf("没有编号为 %q 的评估方案（可用的方案见 /api/v1/schemes）", id), Valid: valid})
+		return nil, false
+	}
+	// The server's deadlines apply under every pack, as under every sheet.
+	srv, err := assess.ServerSheet(h.st)
+	if err != nil {
+		h.error(c, err)
+		return nil, false
+	}
+	sheet.Deadlines = srv.Deadlines
+	return sheet, true
 }
 
 func pctOf(p *float64) any {

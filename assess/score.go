@@ -21,6 +21,10 @@ type Deduction struct {
 	Reason   string  `json:"reason"`
 	ReportID int64   `json:"report_id,omitempty"`
 	Seq      int     `json:"finding"`
+	// Cells the finding names; Evidence the places in the source that
+	// show it (verdict.go).
+	Cells    []string   `json:"cells,omitempty"`
+	Evidence []Evidence `json:"evidence"`
 }
 
 // AgencyScore is one body's line of the score sheet.
@@ -43,6 +47,8 @@ type AgencyScore struct {
 	Rating       Rating      `json:"rating"`
 	Rank         int         `json:"rank"`
 	Deductions   []Deduction `json:"deductions"`
+	// Items are the scheme's items with a verdict each (verdict.go).
+	Items []ItemVerdict `json:"items"`
 }
 
 // Assessment is a county's score sheet for a year.
@@ -64,7 +70,12 @@ type Assessment struct {
 	OnTimeRate  *float64           `json:"on_time_rate"`
 	LevelMeans  map[string]float64 `json:"level_means"`
 	Composite   *float64           `json:"composite"`
-	Agencies    []AgencyScore      `json:"agencies"`
+	// Scheme is the pack's id and version ("" for a sheet that is not a
+	// pack); Areas its parts, those not assessable from reports marked.
+	Scheme        string        `json:"scheme,omitempty"`
+	SchemeVersion string        `json:"scheme_version,omitempty"`
+	Areas         []Area        `json:"areas,omitempty"`
+	Agencies      []AgencyScore `json:"agencies"`
 }
 
 // Filing is what the score sheet knows of one body: whether it filed, and
@@ -79,13 +90,16 @@ type Filing struct {
 	Findings     []store.StoredFinding
 	Timely       *store.Timely
 	Corrections  float64 // 复议、诉讼 结果纠正, all groups
+	// Sources are the report's cell sources, for evidence; nil when not read.
+	Sources map[string]report.Source
 }
 
 // Score applies a score sheet to a county's bodies. A body that did not
 // file scores 0 and stays in every average: leaving it out would flatter
 // the county.
 func Score(county string, year int, bodies []Filing, sheet *Sheet) *Assessment {
-	a := &Assessment{County: county, Year: year, Sheet: sheet.Name, SheetSHA: sheet.SHA, SheetSource: sheet.Source, Bodies: len(bodies), LevelMeans: map[string]float64{}, Agencies: []AgencyScore{}}
+	a := &Assessment{County: county, Year: year, Sheet: sheet.Name, SheetSHA: sheet.SHA, SheetSource: sheet.Source, Bodies: len(bodies), LevelMeans: map[string]float64{}, Agencies: []AgencyScore{},
+		Scheme: sheet.ID, SchemeVersion: sheet.Version, Areas: sheet.Areas}
 	onTime, dated := 0, 0
 	for _, b := range bodies {
 		s := AgencyScore{AgencyID: b.AgencyID, Agency: b.Agency, Level: b.Level, LevelGuessed: b.LevelGuessed, ReportID: b.ReportID, Filed: b.ReportID != 0, Deductions: []Deduction{}}
@@ -101,7 +115,7 @@ func Score(county string, year int, bodies []Filing, sheet *Sheet) *Assessment {
 			if b.Unpublished {
 				reason = fmt.Sprintf("经核实%s未发布%d年度报告，计0分。", b.Agency, year)
 			}
-			s.Deductions = append(s.Deductions, Deduction{Rule: "not_filed", RuleName: "未报送年报", Points: sheet.Base, Seq: -1, Reason: reason})
+			s.Deductions = append(s.Deductions, Deduction{Rule: RuleNotFiled, RuleName: "未报送年报", Points: sheet.Base, Seq: -1, Reason: reason})
 			dated++
 			if b.Unpublished {
 				a.Unpublished++
@@ -111,7 +125,7 @@ func Score(county string, year int, bodies []Filing, sheet *Sheet) *Assessment {
 		} else {
 			perRule := map[string]float64{}
 			for _, f := range b.Findings {
-				if f.Review == "dismissed" {
+				if f.Review == "dismissed" || !sheet.ruleApplies(f.Rule, s.Level) {
 					continue
 				}
 				pts := sheet.Deduction(f.Rule)
@@ -126,11 +140,11 @@ func Score(county string, year int, bodies []Filing, sheet *Sheet) *Assessment {
 				}
 				perRule[f.Rule] += pts
 				rl, _ := report.RuleByCode(f.Rule)
-				s.Deductions = append(s.Deductions, Deduction{Rule: f.Rule, RuleName: rl.Name, Points: pts, Reason: f.Message, ReportID: b.ReportID, Seq: f.Seq})
+				s.Deductions = append(s.Deductions, Deduction{Rule: f.Rule, RuleName: rl.Name, Points: pts, Reason: f.Message, ReportID: b.ReportID, Seq: f.Seq, Cells: f.Cells})
 			}
-			if b.Corrections > 0 && sheet.CorrectionPerCase > 0 {
+			if b.Corrections > 0 && sheet.CorrectionPerCase > 0 && sheet.ruleApplies(RuleCorrected, s.Level) {
 				pts := math.Min(sheet.CorrectionPerCase*b.Corrections, sheet.MaxPerRule)
-				s.Deductions = append(s.Deductions, Deduction{Rule: "corrected_cases", RuleName: "复议、诉讼被纠错", Points: pts, Seq: -1, ReportID: b.ReportID,
+				s.Deductions = append(s.Deductions, Deduction{Rule: RuleCorrected, RuleName: "复议、诉讼被纠错", Points: pts, Seq: -1, ReportID: b.ReportID, Cells: correctedCells(),
 					Reason: fmt.Sprintf("表四行政复议、行政诉讼“结果纠正”共%s件，每件扣%s分。", num(b.Corrections), num(sheet.CorrectionPerCase))})
 			}
 			if t := b.Timely; t != nil {
@@ -151,6 +165,7 @@ func Score(county string, year int, bodies []Filing, sheet *Sheet) *Assessment {
 		}
 		s.Score = math.Max(0, round1(sheet.Base-total))
 		s.Rating = sheet.Rate(s.Score)
+		judge(&s, b, sheet)
 		a.Agencies = append(a.Agencies, s)
 		if s.Filed {
 			a.Filed++
@@ -173,11 +188,28 @@ func Score(county string, year int, bodies []Filing, sheet *Sheet) *Assessment {
 		}
 	}
 	wsum, wtot := 0.0, 0.0
+	if sheet.UnitsPooled {
+		// 咸宁-style: the county government is one part, its departments
+		// and towns together the other, each body counting once in it.
+		units := LevelDepartment + "+" + LevelTown
+		for _, lvl := range []string{LevelDepartment, LevelTown} {
+			sums[units] += sums[lvl]
+			counts[units] += counts[lvl]
+			delete(counts, lvl)
+		}
+		if counts[units] == 0 {
+			delete(counts, units)
+		}
+	}
 	for lvl, n := range counts {
 		m := round1(sums[lvl] / float64(n))
 		a.LevelMeans[lvl] = m
-		wsum += sheet.Levels[lvl] * m
-		wtot += sheet.Levels[lvl]
+		w := sheet.Levels[lvl]
+		if lvl == LevelDepartment+"+"+LevelTown {
+			w = sheet.Levels[LevelDepartment] + sheet.Levels[LevelTown]
+		}
+		wsum += w * m
+		wtot += w
 	}
 	if wtot > 0 {
 		c := round1(wsum / wtot)
@@ -272,10 +304,31 @@ func Assess(ctx context.Context, st *store.Store, county string, year int, sheet
 			for _, c := range corrected {
 				f.Corrections += cells[r.ReportID][c]
 			}
+			if f.Sources, err = sourcesFor(ctx, st, r.ReportID, f.Findings, f.Corrections > 0); err != nil {
+				return nil, fmt.Errorf("评分 %s %d: %w", county, year, err)
+			}
 		}
 		filings = append(filings, f)
 	}
 	a := Score(fl.Name, year, filings, sheet)
 	a.Code = fl.Code
 	return a, nil
+}
+
+// sourcesFor reads a report's cell sources when a deduction will quote
+// them (a finding naming cells, or 纠错 cases); most reports of a
+// county have neither, and are not read again.
+func sourcesFor(ctx context.Context, st *store.Store, id int64, findings []store.StoredFinding, corrected bool) (map[string]report.Source, error) {
+	need := corrected
+	for _, f := range findings {
+		need = need || (len(f.Cells) > 0 && f.Review != "dismissed")
+	}
+	if !need {
+		return nil, nil
+	}
+	full, err := st.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return full.Sources, nil
 }
