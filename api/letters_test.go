@@ -1,0 +1,205 @@
+package api_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"nianbao/api"
+	"nianbao/assess"
+)
+
+// docxText reads the text of a DOCX's body back, paragraph by paragraph
+// and cell by cell, as Word would show it.
+func docxText(t *testing.T, body []byte) string {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
+	if err != nil {
+		t.Fatalf("not a docx: %v", err)
+	}
+	for _, f := range zr.File {
+		if f.Name != "word/document.xml" {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rc.Close()
+		var b strings.Builder
+		dec := xml.NewDecoder(rc)
+		inText := false
+		for {
+			tok, err := dec.Token()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatalf("document.xml is not well-formed: %v", err)
+			}
+			switch v := tok.(type) {
+			case xml.StartElement:
+				inText = v.Name.Local == "t"
+			case xml.EndElement:
+				inText = false
+				if v.Name.Local == "p" {
+					b.WriteString("\n")
+				}
+			case xml.CharData:
+				if inText {
+					b.Write(v)
+				}
+			}
+		}
+		return b.String()
+	}
+	t.Fatal("no word/document.xml")
+	return ""
+}
+
+// TestSchemesAndLetters: the packs are listed; one county scored under
+// two packs differs as the packs say; the letters zip holds the 通报 and
+// one DOCX per body, and every deduction is printed with its evidence.
+func TestSchemesAndLetters(t *testing.T) {
+	s := newServer(t)
+	if err := assess.RecheckCounty(context.Background(), s.st, "乐至县", 2021, 2022, assess.DefaultSheet()); err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodGet, "/api/v1/schemes", nil)
+	w := s.do(req)
+	if w.Code != http.StatusOK {
+		t.Fatalf("schemes: %d %s", w.Code, w.Body.String())
+	}
+	s.validate(req, w)
+	packs := at(decode(t, w), "schemes").([]any)
+	if len(packs) != 3 {
+		t.Fatalf("%d packs", len(packs))
+	}
+
+	q := url.Values{"county": {"乐至县"}, "year": {"2022"}}
+	score := func(scheme string) map[string]any {
+		q.Set("scheme", scheme)
+		req := httptest.NewRequest(http.MethodGet, "/api/v1/assessment?"+q.Encode(), nil)
+		w := s.do(req)
+		if w.Code != http.StatusOK {
+			t.Fatalf("%s: %d %s", scheme, w.Code, w.Body.String())
+		}
+		s.validate(req, w)
+		return decode(t, w)
+	}
+	national, county := score("national"), score("county-xianning")
+	if at(national, "scheme") != "national" || at(county, "scheme") != "county-xianning" {
+		t.Fatalf("schemes %v %v", at(national, "scheme"), at(county, "scheme"))
+	}
+	// A body that did not file scores 0 under both; every body's items
+	// carry a verdict, and every fail its evidence.
+	fails := 0
+	for _, m := range []map[string]any{national, county} {
+		for _, ag := range at(m, "agencies").([]any) {
+			for _, it := range at(ag, "items").([]any) {
+				if at(it, "verdict") == "fail" {
+					fails++
+					ev, _ := at(it, "evidence").([]any)
+					if len(ev) == 0 {
+						t.Errorf("%s %s fails without evidence", at(ag, "agency"), at(it, "name"))
+					}
+					// The report an evidence names is there to open.
+					for _, e := range ev {
+						if id, ok := at(e, "report_id").(float64); ok {
+							if r := s.get(fmt.Sprintf("/api/v1/reports/%d", int(id))); r.Code != http.StatusOK {
+								t.Errorf("evidence report %v: %d", id, r.Code)
+							}
+							if at(e, "link") != assess.ReportLink(int64(id)) {
+								t.Errorf("evidence link %v", at(e, "link"))
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	if fails == 0 {
+		t.Fatal("no item failed: the county has bodies that did not file")
+	}
+	// The 咸宁-style pack pools departments and towns: its level means
+	// name the pool, the national one does not.
+	if _, ok := at(county, "level_means").(map[string]any)["department+town"]; !ok {
+		t.Errorf("county pack level means %v", at(county, "level_means"))
+	}
+	if w := s.get("/api/v1/assessment?county=" + url.QueryEscape("乐至县") + "&year=2022&scheme=nope"); w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "national") {
+		t.Errorf("unknown scheme: %d %s", w.Code, w.Body.String())
+	}
+
+	q.Set("scheme", "national")
+	w = s.get("/api/v1/assessment/letters?" + q.Encode())
+	if w.Code != http.StatusOK || w.Header().Get("Content-Type") != "application/zip" {
+		t.Fatalf("letters: %d %s", w.Code, w.Header().Get("Content-Type"))
+	}
+	zr, err := zip.NewReader(bytes.NewReader(w.Body.Bytes()), int64(w.Body.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	agencies := at(national, "agencies").([]any)
+	if len(zr.File) != len(agencies)+1 || !strings.Contains(zr.File[0].Name, "通报") {
+		t.Fatalf("%d files (first %q) for %d bodies", len(zr.File), zr.File[0].Name, len(agencies))
+	}
+	read := func(f *zip.File) string {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rc.Close()
+		b, _ := io.ReadAll(rc)
+		return docxText(t, b)
+	}
+	notice := read(zr.File[0])
+	for _, want := range []string{"乐至县", "排名", "典型问题", "需整改的机关", fmt.Sprintf("（%v/%v）", at(national, "filed"), at(national, "bodies"))} {
+		if !strings.Contains(notice, want) {
+			t.Errorf("the 通报 lacks %q:\n%s", want, notice)
+		}
+	}
+	for i, ag := range agencies {
+		text := read(zr.File[i+1])
+		if !strings.Contains(text, at(ag, "agency").(string)) || !strings.Contains(text, "与上年对比") {
+			t.Errorf("%s: letter %s lacks its name or the comparison", at(ag, "agency"), zr.File[i+1].Name)
+		}
+		for _, d := range at(ag, "deductions").([]any) {
+			if !strings.Contains(text, at(d, "reason").(string)) {
+				t.Errorf("%s: deduction %q not in the letter", at(ag, "agency"), at(d, "reason"))
+			}
+			for _, e := range at(d, "evidence").([]any) {
+				var ev assess.Evidence
+				ev.Text, _ = at(e, "text").(string)
+				ev.Cell, _ = at(e, "cell").(string)
+				ev.CellLabel, _ = at(e, "cell_label").(string)
+				ev.Excerpt, _ = at(e, "excerpt").(string)
+				ev.PublishedOn, _ = at(e, "published_on").(string)
+				ev.Deadline, _ = at(e, "deadline").(string)
+				if id, ok := at(e, "report_id").(float64); ok {
+					ev.ReportID = int64(id)
+				}
+				if p, ok := at(e, "page").(float64); ok {
+					ev.Page = int(p)
+				}
+				if l, ok := at(e, "line").(float64); ok {
+					ev.Line = int(l)
+				}
+				if line := api.EvidenceText(ev); !strings.Contains(text, line) {
+					t.Errorf("%s: evidence %q not in the letter", at(ag, "agency"), line)
+				}
+			}
+		}
+		if len(at(ag, "deductions").([]any)) > 0 && !regexp.MustCompile(`(30|90|180)天内`).MatchString(text) {
+			t.Errorf("%s: no action table with a deadline", at(ag, "agency"))
+		}
+	}
+}
