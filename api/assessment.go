@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -140,35 +141,22 @@ func (h *handler) schemes(c *gin.Context) {
 	h.answer(c, SchemesAnswer{Schemes: assess.Schemes()})
 }
 
-// schemeOrSheet is the sheet a request scores under: the pack named by
-// ?scheme=, else the county's own (SheetFor). Re-scoring under another
-// pack reads the same stored findings; nothing is written.
+// schemeOrSheet is the sheet of ?scheme=, else the county's own.
 func (h *handler) schemeOrSheet(c *gin.Context, county string) (*assess.Sheet, bool) {
-	id := strings.TrimSpace(c.Query("scheme"))
-	if id == "" {
-		sheet, err := assess.SheetFor(c.Request.Context(), h.st, county)
-		if err != nil {
-			h.error(c, err)
-			return nil, false
-		}
-		return sheet, true
-	}
-	sheet, ok := assess.SchemeByID(id)
-	if !ok {
+	sheet, err := assess.SchemeOrSheet(c.Request.Context(), h.st, county, strings.TrimSpace(c.Query("scheme")))
+	var unknown *assess.UnknownSchemeError
+	if errors.As(err, &unknown) {
 		var valid []string
 		for _, s := range assess.Schemes() {
 			valid = append(valid, s.ID)
 		}
-		h.error(c, &query.InputError{Field: "scheme", Message: fmt.Sprintf("没有编号为 %q 的评估方案（可用的方案见 /api/v1/schemes）", id), Valid: valid})
+		h.error(c, &query.InputError{Field: "scheme", Message: unknown.Error(), Valid: valid})
 		return nil, false
 	}
-	// The server's deadlines apply under every pack, as under every sheet.
-	srv, err := assess.ServerSheet(h.st)
 	if err != nil {
 		h.error(c, err)
 		return nil, false
 	}
-	sheet.Deadlines = srv.Deadlines
 	return sheet, true
 }
 
@@ -230,6 +218,9 @@ func (a AssessmentAnswer) Tables() []query.Table {
 		if m, ok := a.LevelMeans[lvl]; ok {
 			sum.Rows = append(sum.Rows, []any{assess.LevelLabels[lvl] + "平均分", m})
 		}
+	}
+	if m, ok := a.LevelMeans[assess.LevelUnits]; ok {
+		sum.Rows = append(sum.Rows, []any{assess.LevelUnitsLabel + "合计平均分", m})
 	}
 	sum.Rows = append(sum.Rows, []any{"综合得分（按层级加权）", orNil(a.Composite)})
 	if m := a.CountyMetrics; m != nil {

@@ -1,6 +1,7 @@
 package assess
 
 import (
+	"context"
 	"embed"
 	"fmt"
 	"path"
@@ -9,6 +10,7 @@ import (
 	"sync"
 
 	"nianbao/report"
+	"nianbao/store"
 )
 
 // Area is a part of a scheme's 100 points (宿迁-style: 主动公开 40, 依申请
@@ -111,9 +113,7 @@ func SchemeByID(id string) (*Sheet, bool) {
 	}
 	for _, s := range ss {
 		if s.ID == id {
-			c := s.clone()
-			// The deadlines of the server apply to every pack alike.
-			return c, true
+			return s.clone(), true
 		}
 	}
 	return nil, false
@@ -198,4 +198,31 @@ func (d *doc) checkPack(s *Sheet) error {
 		}
 	}
 	return nil
+}
+
+// UnknownSchemeError is a scheme id no shipped pack has.
+type UnknownSchemeError struct{ ID string }
+
+func (e *UnknownSchemeError) Error() string {
+	return fmt.Sprintf("没有编号为 %q 的评估方案（可用的方案见 /api/v1/schemes）", e.ID)
+}
+
+// SchemeOrSheet is the sheet an assessment request scores under: the
+// shipped pack id names (with the server's deadlines, as every sheet
+// has), else the county's own (SheetFor). Re-scoring under another pack
+// reads the same stored findings and writes nothing.
+func SchemeOrSheet(ctx context.Context, st *store.Store, county, id string) (*Sheet, error) {
+	if id == "" {
+		return SheetFor(ctx, st, county)
+	}
+	sheet, ok := SchemeByID(id)
+	if !ok {
+		return nil, &UnknownSchemeError{ID: id}
+	}
+	srv, err := ServerSheet(st)
+	if err != nil {
+		return nil, err
+	}
+	sheet.Deadlines = srv.Deadlines.clone()
+	return sheet, nil
 }

@@ -78,6 +78,13 @@ type Assessment struct {
 	Agencies      []AgencyScore `json:"agencies"`
 }
 
+// LevelUnits is the key of level_means under a pack that pools a
+// county's departments and towns (units_pooled); LevelUnitsLabel its name.
+const (
+	LevelUnits      = LevelDepartment + "+" + LevelTown
+	LevelUnitsLabel = "部门和乡镇（街道）"
+)
+
 // Filing is what the score sheet knows of one body: whether it filed, and
 // its stored report's findings, timeliness and 纠错 cases.
 type Filing struct {
@@ -191,7 +198,7 @@ func Score(county string, year int, bodies []Filing, sheet *Sheet) *Assessment {
 	if sheet.UnitsPooled {
 		// 咸宁-style: the county government is one part, its departments
 		// and towns together the other, each body counting once in it.
-		units := LevelDepartment + "+" + LevelTown
+		units := LevelUnits
 		for _, lvl := range []string{LevelDepartment, LevelTown} {
 			sums[units] += sums[lvl]
 			counts[units] += counts[lvl]
@@ -205,7 +212,7 @@ func Score(county string, year int, bodies []Filing, sheet *Sheet) *Assessment {
 		m := round1(sums[lvl] / float64(n))
 		a.LevelMeans[lvl] = m
 		w := sheet.Levels[lvl]
-		if lvl == LevelDepartment+"+"+LevelTown {
+		if lvl == LevelUnits {
 			w = sheet.Levels[LevelDepartment] + sheet.Levels[LevelTown]
 		}
 		wsum += w * m
