@@ -169,7 +169,8 @@ func routes(r *gin.Engine, h *handler) {
 	v1.GET("/assessment", h.assessment)
 	v1.GET("/schemes", h.schemes)                      // issue 21: scheme packs
 	v1.GET("/assessment/letters", h.assessmentLetters) // issue 21: letters.go
-	v1.GET("/places", h.places)                        // issue 14: the pickers' search, bounded
+	v1.GET("/assessment/reminders", h.assessmentReminders)
+	v1.GET("/places", h.places) // issue 14: the pickers' search, bounded
 	// Issue 19: score sheets per county or city (sheets.go).
 	v1.GET("/sheets", h.listSheets)
 	v1.GET("/sheets/:name", h.getSheet)

@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"nianbao/assess"
+	"nianbao/query"
 	"nianbao/report"
 )
 
@@ -393,4 +394,82 @@ func (h *handler) assessmentLetters(c *gin.Context) {
 	}
 	c.Header("Content-Disposition", disposition(fmt.Sprintf("%s%d年度年报评估文书.zip", a.County, year)))
 	h.write(c, "application/zip", body)
+}
+
+// RemindersAnswer is GET /api/v1/assessment/reminders: the 催报 list.
+type RemindersAnswer struct {
+	*assess.Reminders
+}
+
+// Tables is the list for CSV and XLSX.
+func (r RemindersAnswer) Tables() []query.Table {
+	t := query.Table{Title: "催报名单", Columns: []string{"县（市、区）", "机关", "层级", "情况", "发布期限", "距期限天数"}}
+	for _, b := range r.Bodies {
+		t.Rows = append(t.Rows, []any{b.County, b.Agency, b.Level, b.Status, b.Deadline, b.DaysLeft})
+	}
+	return []query.Table{t}
+}
+
+func daysLeftText(n int) string {
+	switch {
+	case n > 0:
+		return fmt.Sprintf("还剩%d天", n)
+	case n == 0:
+		return "今天截止"
+	}
+	return fmt.Sprintf("已逾期%d天", -n)
+}
+
+// ReminderNotice is the printable 催报通知 (DOCX): the bodies that have
+// not published, by county, with their deadline and the days left.
+func ReminderNotice(r *assess.Reminders) ([]byte, error) {
+	var w docxWriter
+	w.title(fmt.Sprintf("关于抓紧发布%d年度政府信息公开工作年度报告的通知", r.Year))
+	w.text(fmt.Sprintf("截至%s，%s应发布%d年度政府信息公开工作年度报告的 %d 个机关中，已发布 %s，以下 %d 个机关尚未发布。请在期限前于本机关政府信息公开专栏发布，并报送本级政务公开工作主管部门。",
+		r.Today, r.Place, r.Year, r.Expected, fraction(r.Filed, r.Expected), len(r.Bodies)))
+	var rows [][]string
+	for i, b := range r.Bodies {
+		rows = append(rows, []string{fmt.Sprint(i + 1), b.County, b.Agency, b.Level, b.Deadline, daysLeftText(b.DaysLeft)})
+	}
+	if len(rows) == 0 {
+		w.text("所有机关均已发布。")
+	} else {
+		w.table([]float64{0.7, 2.5, 5, 2, 2, 2}, []string{"序号", "县（市、区）", "机关", "层级", "发布期限", "距期限"}, rows)
+	}
+	return w.docx()
+}
+
+func (h *handler) assessmentReminders(c *gin.Context) {
+	place, year, ok := h.countyYear(c)
+	if !ok {
+		return
+	}
+	format := c.Query("format")
+	switch format {
+	case "", "json", "csv", "xlsx", "docx":
+	default:
+		h.error(c, &query.InputError{Field: "format", Message: fmt.Sprintf("未知的格式 %q", format), Valid: []string{"json", "csv", "xlsx", "docx"}})
+		return
+	}
+	sheet, ok := h.schemeOrSheet(c, place)
+	if !ok {
+		return
+	}
+	r, err := assess.ReminderList(c.Request.Context(), h.st, place, year, sheet, time.Now().In(cst))
+	if err != nil {
+		h.registryError(c, err)
+		return
+	}
+	name := fmt.Sprintf("%s%d年度年报催报名单", r.Place, year)
+	if format == "docx" {
+		body, err := ReminderNotice(r)
+		if err != nil {
+			h.error(c, err)
+			return
+		}
+		c.Header("Content-Disposition", disposition(name+".docx"))
+		h.write(c, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body)
+		return
+	}
+	h.export(c, format, name, RemindersAnswer{r})
 }

@@ -13,6 +13,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"nianbao/api"
 	"nianbao/assess"
@@ -200,6 +203,69 @@ func TestSchemesAndLetters(t *testing.T) {
 		}
 		if len(at(ag, "deductions").([]any)) > 0 && !regexp.MustCompile(`(30|90|180)天内`).MatchString(text) {
 			t.Errorf("%s: no action table with a deadline", at(ag, "agency"))
+		}
+	}
+}
+
+// TestReminders: the 催报 list is the filing list's bodies without a
+// report, each with its deadline and the days left from today; the XLSX
+// and the printable notice carry the same bodies.
+func TestReminders(t *testing.T) {
+	s := newServer(t)
+	q := url.Values{"county": {"乐至县"}, "year": {"2022"}}
+	req := httptest.NewRequest(http.MethodGet, "/api/v1/assessment/reminders?"+q.Encode(), nil)
+	w := s.do(req)
+	if w.Code != http.StatusOK {
+		t.Fatalf("reminders: %d %s", w.Code, w.Body.String())
+	}
+	s.validate(req, w)
+	m := decode(t, w)
+	fl := decode(t, s.get("/api/v1/filing?"+q.Encode()+"&level=all"))
+	missing := map[string]bool{}
+	for _, r := range at(fl, "agencies").([]any) {
+		if _, filed := at(r, "report_id").(float64); !filed {
+			missing[at(r, "name").(string)] = true
+		}
+	}
+	bodies := at(m, "bodies").([]any)
+	if len(bodies) != len(missing) || len(missing) == 0 {
+		t.Fatalf("%d bodies to remind, the filing list has %d without a report", len(bodies), len(missing))
+	}
+	today, err := time.Parse("2006-01-02", at(m, "today").(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range bodies {
+		if !missing[at(b, "agency").(string)] {
+			t.Errorf("%v is on the list but filed", at(b, "agency"))
+		}
+		dl, err := time.Parse("2006-01-02", at(b, "deadline").(string))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := int(dl.Sub(today).Hours() / 24); int(at(b, "days_left").(float64)) != want {
+			t.Errorf("%v: %v days left, want %d", at(b, "agency"), at(b, "days_left"), want)
+		}
+	}
+	// The town deadline of 2022 reports is 2023-01-31.
+	if at(bodies[0], "deadline") != "2023-01-31" && at(bodies[0], "deadline") != "2023-03-31" {
+		t.Errorf("deadline %v", at(bodies[0], "deadline"))
+	}
+	x := s.get("/api/v1/assessment/reminders?" + q.Encode() + "&format=xlsx")
+	f, err := excelize.OpenReader(bytes.NewReader(x.Body.Bytes()))
+	if err != nil {
+		t.Fatalf("xlsx: %v", err)
+	}
+	rows, _ := f.GetRows("催报名单")
+	f.Close()
+	if len(rows) != len(bodies)+1 {
+		t.Errorf("xlsx has %d rows for %d bodies", len(rows), len(bodies))
+	}
+	d := s.get("/api/v1/assessment/reminders?" + q.Encode() + "&format=docx")
+	text := docxText(t, d.Body.Bytes())
+	for name := range missing {
+		if !strings.Contains(text, name) {
+			t.Errorf("the notice lacks %s", name)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -40,6 +41,9 @@ type assessmentView struct {
 	Verdicts []verdictRow
 	Letters  string
 	NotAreas []assess.Area
+	// Remind is the 催报 list (bodies without a report, days left).
+	Remind                  *assess.Reminders
+	RemindXLSX, RemindDOCX string
 }
 
 type schemeLink struct {
@@ -161,6 +165,15 @@ func assessmentPage(h *handler, st *store.Store, c *gin.Context) {
 		pageQ.Set("scheme", sc.ID)
 		v.Schemes = append(v.Schemes, schemeLink{Name: sc.Name, Version: sc.Version, Link: "/dashboards/assessment?" + pageQ.Encode(), Current: scheme == sc.ID})
 	}
+	v.Remind, err = assess.ReminderList(ctx, st, s.County, s.Year, sheet, time.Now())
+	if err != nil {
+		h.fail(c, http.StatusInternalServerError, errQuery.Error(), err)
+		return
+	}
+	api.Set("format", "xlsx")
+	v.RemindXLSX = "/api/v1/assessment/reminders?" + api.Encode()
+	api.Set("format", "docx")
+	v.RemindDOCX = "/api/v1/assessment/reminders?" + api.Encode()
 	for _, ar := range a.Areas {
 		if ar.NotAssessable {
 			v.NotAreas = append(v.NotAreas, ar)

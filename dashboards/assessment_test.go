@@ -64,7 +64,7 @@ func TestAssessmentPage(t *testing.T) {
 		t.Fatalf("scheme: status %d: %s", code, body)
 	}
 	for _, want := range []string{"逐项结论", "不通过", "通过", "无法评估", "日常工作", "<strong>县（市、区）政务公开评估方案（咸宁式）",
-		"/api/v1/assessment/letters?county=", "scheme=county-xianning", "部门和乡镇（街道）平均"} {
+		"/api/v1/assessment/letters?county=", "scheme=county-xianning", "部门和乡镇（街道）平均", "催报名单", "催报通知（Word"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("scheme page lacks %q", want)
 		}
