@@ -42,7 +42,7 @@ type assessmentView struct {
 	Letters  string
 	NotAreas []assess.Area
 	// Remind is the 催报 list (bodies without a report, days left).
-	Remind                  *assess.Reminders
+	Remind                 *assess.Reminders
 	RemindXLSX, RemindDOCX string
 }
 
