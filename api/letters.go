@@ -216,14 +216,6 @@ func timeliness(s assess.AgencyScore) string {
 	return "按时"
 }
 
-// fraction shows a rate with what it is made of: "93.3%（14/15）".
-func fraction(n, d int) string {
-	if d == 0 {
-		return "—"
-	}
-	return fmt.Sprintf("%.1f%%（%d/%d）", float64(n)*100/float64(d), n, d)
-}
-
 // countyNotice is the county's 通报: the ranking, filing and lateness,
 // the typical problems with an example each, the bodies to rectify.
 func countyNotice(a *assess.Assessment, issued time.Time) ([]byte, error) {
@@ -231,7 +223,7 @@ func countyNotice(a *assess.Assessment, issued time.Time) ([]byte, error) {
 	w.title(fmt.Sprintf("关于%s%d年度政府信息公开工作年度报告评估情况的通报", a.County, a.Year))
 	onTime := a.Filed - a.Late
 	w.text(fmt.Sprintf("依据《%s》（%s），对%s %d 个应报送机关的%d年度报告进行了评估。报送率 %s，按时发布 %s，逾期 %d 个，未收录 %d 个，经核实未发布 %d 个。",
-		a.Sheet, schemeVersion(a), a.County, a.Bodies, a.Year, fraction(a.Filed, a.Bodies), fraction(onTime, a.Bodies), a.Late, a.Missing, a.Unpublished))
+		a.Sheet, schemeVersion(a), a.County, a.Bodies, a.Year, query.Fraction(a.Filed, a.Bodies), query.Fraction(onTime, a.Bodies), a.Late, a.Missing, a.Unpublished))
 	if a.Composite != nil {
 		w.text(fmt.Sprintf("综合得分 %s 分。", num(*a.Composite)))
 	}
@@ -278,7 +270,7 @@ func countyNotice(a *assess.Assessment, issued time.Time) ([]byte, error) {
 	}
 	for i, r := range order {
 		p := byRule[r]
-		w.text(fmt.Sprintf("%d. %s：%s。例如%s", i+1, p.name, fraction(p.bodies, a.Bodies), p.example))
+		w.text(fmt.Sprintf("%d. %s：%s。例如%s", i+1, p.name, query.Fraction(p.bodies, a.Bodies), p.example))
 	}
 	w.heading("三、需整改的机关")
 	var fix [][]string
@@ -426,7 +418,7 @@ func ReminderNotice(r *assess.Reminders) ([]byte, error) {
 	var w docxWriter
 	w.title(fmt.Sprintf("关于抓紧发布%d年度政府信息公开工作年度报告的通知", r.Year))
 	w.text(fmt.Sprintf("截至%s，%s应发布%d年度政府信息公开工作年度报告的 %d 个机关中，已发布 %s，以下 %d 个机关尚未发布。请在期限前于本机关政府信息公开专栏发布，并报送本级政务公开工作主管部门。",
-		r.Today, r.Place, r.Year, r.Expected, fraction(r.Filed, r.Expected), len(r.Bodies)))
+		r.Today, r.Place, r.Year, r.Expected, query.Fraction(r.Filed, r.Expected), len(r.Bodies)))
 	var rows [][]string
 	for i, b := range r.Bodies {
 		rows = append(rows, []string{fmt.Sprint(i + 1), b.County, b.Agency, b.Level, b.Deadline, daysLeftText(b.DaysLeft)})

@@ -165,7 +165,7 @@ func TestSchemesAndLetters(t *testing.T) {
 		return docxText(t, b)
 	}
 	notice := read(zr.File[0])
-	for _, want := range []string{"乐至县", "排名", "典型问题", "需整改的机关", fmt.Sprintf("（%v/%v）", at(national, "filed"), at(national, "bodies"))} {
+	for _, want := range []string{"乐至县", "排名", "典型问题", "需整改的机关", fmt.Sprintf(" (%v/%v)", at(national, "filed"), at(national, "bodies"))} {
 		if !strings.Contains(notice, want) {
 			t.Errorf("the 通报 lacks %q:\n%s", want, notice)
 		}
