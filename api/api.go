@@ -170,6 +170,7 @@ func routes(r *gin.Engine, h *handler) {
 	v1.GET("/schemes", h.schemes)                      // issue 21: scheme packs
 	v1.GET("/assessment/letters", h.assessmentLetters) // issue 21: letters.go
 	v1.GET("/assessment/reminders", h.assessmentReminders)
+	v1.GET("/assessment/peers", h.assessmentPeers)
 	v1.GET("/places", h.places) // issue 14: the pickers' search, bounded
 	// Issue 19: score sheets per county or city (sheets.go).
 	v1.GET("/sheets", h.listSheets)

@@ -14,6 +14,7 @@ import (
 	"nianbao/assess"
 	"nianbao/internal/cellsafe"
 	"nianbao/query"
+	"nianbao/registry"
 	"nianbao/report"
 )
 
@@ -320,4 +321,113 @@ func ScoreSheetXLSX(a AssessmentAnswer) ([]byte, error) {
 		return nil, fmt.Errorf("xlsx write: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// PeersAnswer is GET /api/v1/assessment/peers: each reporting body of a
+// county placed among the bodies of its level in its county, city,
+// province and the nation on one metric.
+type PeersAnswer struct {
+	County   string     `json:"county"`
+	Year     int        `json:"year"`
+	Metric   string     `json:"metric"`
+	MinPeers int        `json:"min_peers"`
+	Bodies   []PeerBody `json:"bodies"`
+}
+
+// PeerBody is one body's value and its four peer groups.
+type PeerBody struct {
+	Agency string           `json:"agency"`
+	Level  string           `json:"level"`
+	Value  *float64         `json:"value"`
+	Peers  []query.PeerStat `json:"peers"`
+}
+
+// peerLevel is the filter level a registry level is compared within:
+// towns with towns, county departments with county departments, county
+// governments with county governments; "" for none.
+func peerLevel(l registry.Level) string {
+	switch assess.LevelOfRegistry(l) {
+	case assess.LevelTown:
+		return "towns"
+	case assess.LevelDepartment:
+		return string(registry.CountyDept)
+	case assess.LevelCounty:
+		return string(registry.County)
+	}
+	return ""
+}
+
+func (h *handler) assessmentPeers(c *gin.Context) {
+	county, year, ok := h.countyYear(c)
+	if !ok {
+		return
+	}
+	metric := c.DefaultQuery("metric", "substantive_disclosure_rate")
+	ctx := c.Request.Context()
+	sheet, ok := h.schemeOrSheet(c, county)
+	if !ok {
+		return
+	}
+	fl, err := assess.FilingList(ctx, h.st, county, year, registry.Levels, sheet)
+	if err != nil {
+		h.registryError(c, err)
+		return
+	}
+	// Scopes by GB/T 2260: the city is the code's first four digits, the
+	// province its first two; a county without a code is compared in
+	// itself and the nation only.
+	type scope struct{ name, place string }
+	scopes := []scope{{"county", fl.Name}}
+	base := query.Filter{Year: year, County: fl.Name}
+	if len(fl.Code) == 6 && strings.Trim(fl.Code, "0123456789") == "" {
+		base.County = fl.Code
+		scopes = append(scopes, scope{"city", fl.Code[:4] + "00"}, scope{"province", fl.Code[:2] + "0000"})
+	}
+	scopes = append(scopes, scope{"nation", ""})
+	groups := map[string]map[string]map[string]float64{} // level → scope → body → value
+	out := PeersAnswer{County: fl.Name, Year: year, Metric: metric, MinPeers: query.MinPeers, Bodies: []PeerBody{}}
+	for _, r := range fl.Rows {
+		lvl := peerLevel(registry.Level(r.Level))
+		if r.ReportID == 0 || lvl == "" {
+			continue
+		}
+		if groups[lvl] == nil {
+			groups[lvl] = map[string]map[string]float64{}
+			for _, s := range scopes {
+				f := query.Filter{Year: year, Level: lvl}
+				switch s.name {
+				case "county":
+					f.County = base.County
+				case "city":
+					f.City = s.place
+				case "province":
+					f.Province = s.place
+				}
+				vals, err := h.q.PeerValues(ctx, f, metric)
+				if err != nil {
+					h.error(c, err)
+					return
+				}
+				groups[lvl][s.name] = vals
+			}
+		}
+		b := PeerBody{Agency: r.Name, Level: assess.LevelLabels[assess.LevelOfRegistry(registry.Level(r.Level))], Peers: []query.PeerStat{}}
+		own, has := groups[lvl]["county"][fl.Name+"|"+r.Name]
+		if has {
+			b.Value = &own
+		}
+		for _, s := range scopes {
+			vals := make([]float64, 0, len(groups[lvl][s.name]))
+			for _, v := range groups[lvl][s.name] {
+				vals = append(vals, v)
+			}
+			st := query.Peer(s.name, s.place, vals, own)
+			if !has {
+				st.Rank, st.Ranked = nil, false
+			}
+			b.Peers = append(b.Peers, st)
+		}
+		out.Bodies = append(out.Bodies, b)
+	}
+	h.answer(c, out)
 }

@@ -7,10 +7,12 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -267,5 +269,69 @@ func TestReminders(t *testing.T) {
 		if !strings.Contains(text, name) {
 			t.Errorf("the notice lacks %s", name)
 		}
+	}
+}
+
+// TestPeers: each reporting body is placed in four scopes; the seeded
+// county's groups are small, so they are shown but not ranked, and the
+// county's median is the median of its bodies' own values.
+func TestPeers(t *testing.T) {
+	s := newServer(t)
+	q := url.Values{"county": {"乐至县"}, "year": {"2022"}, "metric": {"procedural_share"}}
+	req := httptest.NewRequest(http.MethodGet, "/api/v1/assessment/peers?"+q.Encode(), nil)
+	w := s.do(req)
+	if w.Code != http.StatusOK {
+		t.Fatalf("peers: %d %s", w.Code, w.Body.String())
+	}
+	s.validate(req, w)
+	bodies := at(decode(t, w), "bodies").([]any)
+	if len(bodies) == 0 {
+		t.Fatal("no body placed")
+	}
+	for _, b := range bodies {
+		peers := at(b, "peers").([]any)
+		if len(peers) < 2 || at(peers[0], "scope") != "county" || at(peers[len(peers)-1], "scope") != "nation" {
+			t.Fatalf("%v: scopes %v", at(b, "agency"), peers)
+		}
+		for _, p := range peers {
+			if n := at(p, "n").(float64); n < 30 && (at(p, "ranked") != false || !strings.Contains(at(p, "note").(string), "样本不足") && n > 0) {
+				t.Errorf("%v %v: a group of %v ranked or unmarked", at(b, "agency"), at(p, "scope"), n)
+			}
+		}
+	}
+	// The county scope is the county's own bodies of the level: its n
+	// and median are those of the values the bodies show.
+	byLevel := map[string][]float64{}
+	for _, b := range bodies {
+		if v, ok := at(b, "value").(float64); ok {
+			byLevel[at(b, "level").(string)] = append(byLevel[at(b, "level").(string)], v)
+		}
+	}
+	checked := 0
+	for _, b := range bodies {
+		vals := byLevel[at(b, "level").(string)]
+		cp := at(b, "peers").([]any)[0]
+		if int(at(cp, "n").(float64)) != len(vals) {
+			t.Errorf("%v: county group of %v, the county shows %d values", at(b, "agency"), at(cp, "n"), len(vals))
+			continue
+		}
+		if len(vals) > 0 {
+			sort.Float64s(vals)
+			want := vals[len(vals)/2]
+			if len(vals)%2 == 0 {
+				want = (vals[len(vals)/2-1] + vals[len(vals)/2]) / 2
+			}
+			if got := at(cp, "p50").(float64); math.Abs(got-math.Round(want*100)/100) > 1e-9 {
+				t.Errorf("%v: county median %v, want %v", at(b, "agency"), got, want)
+			}
+			checked++
+		}
+	}
+	if checked == 0 {
+		t.Error("no body has a value to check the median against")
+	}
+	q.Set("metric", "nope")
+	if w := s.get("/api/v1/assessment/peers?" + q.Encode()); w.Code != http.StatusBadRequest {
+		t.Errorf("unknown metric: %d", w.Code)
 	}
 }
