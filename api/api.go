@@ -167,6 +167,7 @@ func routes(r *gin.Engine, h *handler) {
 	v1.PUT("/filing/:agency/:year", h.auth, h.markFiling)
 	v1.GET("/rules", h.rules)
 	v1.GET("/assessment", h.assessment)
+	v1.GET("/schemes/:id", h.schemeText)
 	v1.GET("/schemes", h.schemes)                      // issue 21: scheme packs
 	v1.GET("/assessment/letters", h.assessmentLetters) // issue 21: letters.go
 	v1.GET("/assessment/reminders", h.assessmentReminders)

@@ -142,6 +142,17 @@ func (h *handler) schemes(c *gin.Context) {
 	h.answer(c, SchemesAnswer{Schemes: assess.Schemes()})
 }
 
+// schemeText is GET /api/v1/schemes/:id: the pack's YAML, to store as a
+// county's or city's sheet.
+func (h *handler) schemeText(c *gin.Context) {
+	b, ok := assess.SchemeText(c.Param("id"))
+	if !ok {
+		h.fail(c, http.StatusNotFound, "not_found", (&assess.UnknownSchemeError{ID: c.Param("id")}).Error())
+		return
+	}
+	h.write(c, "application/yaml; charset=utf-8", b)
+}
+
 // schemeOrSheet is the sheet of ?scheme=, else the county's own.
 func (h *handler) schemeOrSheet(c *gin.Context, county string) (*assess.Sheet, bool) {
 	sheet, err := assess.SchemeOrSheet(c.Request.Context(), h.st, county, strings.TrimSpace(c.Query("scheme")))

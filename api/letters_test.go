@@ -21,6 +21,8 @@ import (
 
 	"nianbao/api"
 	"nianbao/assess"
+	"nianbao/query"
+	"nianbao/query/querytest"
 )
 
 // docxText reads the text of a DOCX's body back, paragraph by paragraph
@@ -333,5 +335,40 @@ func TestPeers(t *testing.T) {
 	q.Set("metric", "nope")
 	if w := s.get("/api/v1/assessment/peers?" + q.Encode()); w.Code != http.StatusBadRequest {
 		t.Errorf("unknown metric: %d", w.Code)
+	}
+}
+
+// TestPackAsCountySheet: an admin stores a shipped pack as a sheet and
+// gives it to a county (audited, as every sheet); the county's default
+// assessment is then scored under the pack.
+func TestPackAsCountySheet(t *testing.T) {
+	st, _ := querytest.Seed(t)
+	h := api.New(query.New(st), st, api.Options{
+		Tokens: map[string]string{"adm": "管理员"},
+		Users:  map[string]api.User{"adm": {Name: "管理员", Role: api.RoleAdmin}},
+	})
+	s := &server{t: t, st: st, h: h, router: newServer(t).router}
+	req := httptest.NewRequest(http.MethodGet, "/api/v1/schemes/dept-suqian", nil)
+	w := s.do(req)
+	if w.Code != http.StatusOK {
+		t.Fatalf("pack text: %d %s", w.Code, w.Body.String())
+	}
+	s.validate(req, w)
+	yaml := w.Body.String()
+	name := "部门政务公开考核方案（宿迁式）"
+	for _, path := range []string{"/api/v1/sheets/" + url.PathEscape(name), "/api/v1/sheets/" + url.PathEscape(name) + "/places/" + url.PathEscape("乐至县")} {
+		req := httptest.NewRequest(http.MethodPut, path, strings.NewReader(yaml))
+		req.Header.Set("Content-Type", "application/yaml")
+		req.Header.Set("Authorization", "Bearer adm")
+		if w := s.do(req); w.Code != http.StatusOK {
+			t.Fatalf("PUT %s: %d %s", path, w.Code, w.Body.String())
+		}
+	}
+	m := decode(t, s.get("/api/v1/assessment?county="+url.QueryEscape("乐至县")+"&year=2022"))
+	if at(m, "scheme") != "dept-suqian" || !strings.Contains(at(m, "sheet_source").(string), "乐至县") {
+		t.Errorf("scheme %v, source %v", at(m, "scheme"), at(m, "sheet_source"))
+	}
+	if w := s.get("/api/v1/schemes/nope"); w.Code != http.StatusNotFound {
+		t.Errorf("unknown pack: %d", w.Code)
 	}
 }

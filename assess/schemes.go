@@ -74,6 +74,7 @@ var shippedSchemes = sync.OnceValues(func() ([]*Sheet, error) {
 		return nil, err
 	}
 	var out []*Sheet
+	schemeTexts = map[string][]byte{}
 	for _, e := range ents {
 		b, err := schemeFiles.ReadFile(path.Join("schemes", e.Name()))
 		if err != nil {
@@ -87,6 +88,7 @@ var shippedSchemes = sync.OnceValues(func() ([]*Sheet, error) {
 			return nil, fmt.Errorf("内置方案 %s 缺少 id", e.Name())
 		}
 		s.Source = fmt.Sprintf("内置评估方案 %s（%s 版）", s.ID, s.Version)
+		schemeTexts[s.ID] = b
 		out = append(out, s)
 	}
 	return out, nil
@@ -117,6 +119,20 @@ func SchemeByID(id string) (*Sheet, bool) {
 		}
 	}
 	return nil, false
+}
+
+// schemeTexts are the packs' YAML texts by id, filled with shippedSchemes.
+var schemeTexts map[string][]byte
+
+// SchemeText is a shipped pack's YAML, for an admin to store as a sheet
+// and give to a county or city (PUT /api/v1/sheets/{name}): a pack is a
+// sheet, so the choice is the sheet's, audited.
+func SchemeText(id string) ([]byte, bool) {
+	if _, err := shippedSchemes(); err != nil {
+		panic(err)
+	}
+	b, ok := schemeTexts[id]
+	return b, ok
 }
 
 // ItemList is the sheet's items; a sheet that lists none (every sheet
