@@ -143,7 +143,7 @@ func agencyLetter(a *assess.Assessment, s assess.AgencyScore, prev *assess.Agenc
 	var w docxWriter
 	w.title(fmt.Sprintf("%s%d年度政府信息公开工作年度报告%s", s.Agency, a.Year, kind))
 	w.text(s.Agency + "：")
-	w.text(fmt.Sprintf("依据《%s》（%s），对你单位%d年度政府信息公开工作年度报告评估如下。得分 %s 分（满分以方案为准），评级：%s，在%s %d 个应报送机关中排第 %d 名。",
+	w.text(fmt.Sprintf("依据《%s》（%s），对你单位%d年度政府信息公开工作年度报告评估如下。得分 %s 分，评级：%s，在%s %d 个应报送机关中排第 %d 名。",
 		a.Sheet, schemeVersion(a), a.Year, num(s.Score), s.Rating.Label, a.County, a.Bodies, s.Rank))
 	w.heading("一、评估结论")
 	var rows [][]string

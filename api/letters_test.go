@@ -137,6 +137,23 @@ func TestSchemesAndLetters(t *testing.T) {
 	if fails == 0 {
 		t.Fatal("no item failed: the county has bodies that did not file")
 	}
+	// At least one deduction quotes its source: a cell, its line and the
+	// text as printed, read from the stored sources.
+	quoted := 0
+	for _, ag := range at(national, "agencies").([]any) {
+		for _, d := range at(ag, "deductions").([]any) {
+			for _, e := range at(d, "evidence").([]any) {
+				ex, _ := at(e, "excerpt").(string)
+				line, _ := at(e, "line").(float64)
+				if ex != "" && at(e, "cell") != nil && line > 0 {
+					quoted++
+				}
+			}
+		}
+	}
+	if quoted == 0 {
+		t.Error("no evidence quotes its source line")
+	}
 	// The 咸宁-style pack pools departments and towns: its level means
 	// name the pool, the national one does not.
 	if _, ok := at(county, "level_means").(map[string]any)["department+town"]; !ok {

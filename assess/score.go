@@ -311,31 +311,70 @@ func Assess(ctx context.Context, st *store.Store, county string, year int, sheet
 			for _, c := range corrected {
 				f.Corrections += cells[r.ReportID][c]
 			}
-			if f.Sources, err = sourcesFor(ctx, st, r.ReportID, f.Findings, f.Corrections > 0); err != nil {
-				return nil, fmt.Errorf("评分 %s %d: %w", county, year, err)
-			}
 		}
 		filings = append(filings, f)
+	}
+	withCases := map[int64]bool{}
+	for _, f := range filings {
+		if f.Corrections > 0 {
+			withCases[f.ReportID] = true
+		}
+	}
+	sources, err := sourcesOf(ctx, st, byReport, withCases)
+	if err != nil {
+		return nil, fmt.Errorf("评分 %s %d: %w", county, year, err)
+	}
+	for i := range filings {
+		filings[i].Sources = sources[filings[i].ReportID]
 	}
 	a := Score(fl.Name, year, filings, sheet)
 	a.Code = fl.Code
 	return a, nil
 }
 
-// sourcesFor reads a report's cell sources when a deduction will quote
-// them (a finding naming cells, or 纠错 cases); most reports of a
-// county have neither, and are not read again.
-func sourcesFor(ctx context.Context, st *store.Store, id int64, findings []store.StoredFinding, corrected bool) (map[string]report.Source, error) {
-	need := corrected
-	for _, f := range findings {
-		need = need || (len(f.Cells) > 0 && f.Review != "dismissed")
+// sqlSourcesOf reads where the cells of some reports were read from, in
+// one query for a county (the evidence of its deductions).
+const sqlSourcesOf = `SELECT report_id, code, coalesce(line, 0), coalesce(page, 0), coalesce(raw, '') FROM cell_sources WHERE report_id IN (SELECT unnest(?::BIGINT[]))`
+
+// sourcesOf reads the cell sources of the reports a deduction will
+// quote (a finding naming cells, or 纠错 cases); most reports of a
+// county have neither and are not read.
+func sourcesOf(ctx context.Context, st *store.Store, findings map[int64][]store.StoredFinding, corrected map[int64]bool) (map[int64]map[string]report.Source, error) {
+	var ids []int64
+	for id := range corrected {
+		ids = append(ids, id)
 	}
-	if !need {
-		return nil, nil
+	for id, fs := range findings {
+		if corrected[id] {
+			continue
+		}
+		for _, f := range fs {
+			if len(f.Cells) > 0 && f.Review != "dismissed" {
+				ids = append(ids, id)
+				break
+			}
+		}
 	}
-	full, err := st.Get(ctx, id)
+	out := map[int64]map[string]report.Source{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := st.DB().QueryContext(ctx, sqlSourcesOf, ids)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("cell sources: %w", err)
 	}
-	return full.Sources, nil
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var code string
+		var src report.Source
+		if err := rows.Scan(&id, &code, &src.Line, &src.Page, &src.Raw); err != nil {
+			return nil, fmt.Errorf("cell sources: %w", err)
+		}
+		if out[id] == nil {
+			out[id] = map[string]report.Source{}
+		}
+		out[id][code] = src
+	}
+	return out, rows.Err()
 }
