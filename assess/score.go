@@ -3,7 +3,9 @@ package assess
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 
 	"nianbao/registry"
@@ -334,32 +336,40 @@ func Assess(ctx context.Context, st *store.Store, county string, year int, sheet
 
 // sqlSourcesOf reads where the cells of some reports were read from, in
 // one query for a county (the evidence of its deductions).
-const sqlSourcesOf = `SELECT report_id, code, coalesce(line, 0), coalesce(page, 0), coalesce(raw, '') FROM cell_sources WHERE report_id IN (SELECT unnest(?::BIGINT[]))`
+const sqlSourcesOf = `SELECT report_id, code, coalesce(line, 0), coalesce(page, 0), coalesce(raw, '') FROM cell_sources
+WHERE report_id IN (SELECT unnest(?::BIGINT[])) AND code IN (SELECT unnest(?::VARCHAR[]))`
 
 // sourcesOf reads the cell sources of the reports a deduction will
 // quote (a finding naming cells, or 纠错 cases); most reports of a
 // county have neither and are not read.
 func sourcesOf(ctx context.Context, st *store.Store, findings map[int64][]store.StoredFinding, corrected map[int64]bool) (map[int64]map[string]report.Source, error) {
-	var ids []int64
+	// Only the cells quoted are read: a report has a few hundred sources
+	// and a deduction quotes a handful.
+	want := map[int64]bool{}
+	codes := map[string]bool{}
 	for id := range corrected {
-		ids = append(ids, id)
+		want[id] = true
+		for _, c := range correctedCells() {
+			codes[c] = true
+		}
 	}
 	for id, fs := range findings {
-		if corrected[id] {
-			continue
-		}
 		for _, f := range fs {
 			if len(f.Cells) > 0 && f.Review != "dismissed" {
-				ids = append(ids, id)
-				break
+				want[id] = true
+				for _, c := range f.Cells {
+					codes[c] = true
+				}
 			}
 		}
 	}
 	out := map[int64]map[string]report.Source{}
-	if len(ids) == 0 {
+	if len(want) == 0 {
 		return out, nil
 	}
-	rows, err := st.DB().QueryContext(ctx, sqlSourcesOf, ids)
+	ids := slices.Collect(maps.Keys(want))
+	cs := slices.Collect(maps.Keys(codes))
+	rows, err := st.DB().QueryContext(ctx, sqlSourcesOf, ids, cs)
 	if err != nil {
 		return nil, fmt.Errorf("cell sources: %w", err)
 	}
