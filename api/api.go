@@ -184,6 +184,11 @@ func routes(r *gin.Engine, h *handler) {
 	v1.PUT("/filing/:agency/:year", h.auth, h.markFiling)
 	v1.GET("/rules", h.rules)
 	v1.GET("/assessment", h.assessment)
+	v1.GET("/schemes/:id", h.schemeText)
+	v1.GET("/schemes", h.schemes)                      // issue 21: scheme packs
+	v1.GET("/assessment/letters", h.assessmentLetters) // issue 21: letters.go
+	v1.GET("/assessment/reminders", h.assessmentReminders)
+	v1.GET("/assessment/peers", h.assessmentPeers)
 	v1.GET("/places", h.places) // issue 14: the pickers' search, bounded
 	// Issue 19: score sheets per county or city (sheets.go).
 	v1.GET("/sheets", h.listSheets)

@@ -15,6 +15,7 @@ import (
 	"nianbao/assess"
 	"nianbao/internal/cellsafe"
 	"nianbao/query"
+	"nianbao/registry"
 	"nianbao/report"
 )
 
@@ -55,7 +56,8 @@ type AssessmentAnswer struct {
 	CountyMetrics *query.AssessmentMetric  `json:"county_metrics"`
 }
 
-func (h *handler) assessment(c *gin.Context) {
+// countyYear reads ?county= and ?year= of the assessment's requests.
+func (h *handler) countyYear(c *gin.Context) (string, int, bool) {
 	county := strings.TrimSpace(c.Query("county"))
 	year, err := strconv.Atoi(c.Query("year"))
 	if county == "" || err != nil || year < 1990 || year > 2100 {
@@ -64,6 +66,14 @@ func (h *handler) assessment(c *gin.Context) {
 			field = "county"
 		}
 		h.error(c, &query.InputError{Field: field, Message: "请给出县和年度，例如 ?county=示范县&year=2023"})
+		return "", 0, false
+	}
+	return county, year, true
+}
+
+func (h *handler) assessment(c *gin.Context) {
+	county, year, ok := h.countyYear(c)
+	if !ok {
 		return
 	}
 	format := c.Query("format")
@@ -73,7 +83,11 @@ func (h *handler) assessment(c *gin.Context) {
 		h.error(c, &query.InputError{Field: "format", Message: fmt.Sprintf("未知的格式 %q", format), Valid: []string{"json", "csv", "xlsx"}})
 		return
 	}
-	out, err := h.countyAssessment(c.Request.Context(), county, year)
+	sheet, ok := h.schemeOrSheet(c, county)
+	if !ok {
+		return
+	}
+	out, err := h.countyAssessment(c.Request.Context(), county, year, sheet)
 	if errors.Is(err, errNoBodies) {
 		h.fail(c, http.StatusNotFound, "not_found", fmt.Sprintf("登记册中%s没有应报送年报的机关", county))
 		return
@@ -98,6 +112,45 @@ func (h *handler) assessment(c *gin.Context) {
 	default:
 		h.answer(c, out)
 	}
+}
+
+// SchemesAnswer is GET /api/v1/schemes: the shipped scheme packs.
+type SchemesAnswer struct {
+	Schemes []assess.SchemeInfo `json:"schemes"`
+}
+
+func (h *handler) schemes(c *gin.Context) {
+	h.answer(c, SchemesAnswer{Schemes: assess.Schemes()})
+}
+
+// schemeText is GET /api/v1/schemes/:id: the pack's YAML, to store as a
+// county's or city's sheet.
+func (h *handler) schemeText(c *gin.Context) {
+	b, ok := assess.SchemeText(c.Param("id"))
+	if !ok {
+		h.fail(c, http.StatusNotFound, "not_found", (&assess.UnknownSchemeError{ID: c.Param("id")}).Error())
+		return
+	}
+	h.write(c, "application/yaml; charset=utf-8", b)
+}
+
+// schemeOrSheet is the sheet of ?scheme=, else the county's own.
+func (h *handler) schemeOrSheet(c *gin.Context, county string) (*assess.Sheet, bool) {
+	sheet, err := assess.SchemeOrSheet(c.Request.Context(), h.st, county, strings.TrimSpace(c.Query("scheme")))
+	var unknown *assess.UnknownSchemeError
+	if errors.As(err, &unknown) {
+		var valid []string
+		for _, s := range assess.Schemes() {
+			valid = append(valid, s.ID)
+		}
+		h.error(c, &query.InputError{Field: "scheme", Message: unknown.Error(), Valid: valid})
+		return nil, false
+	}
+	if err != nil {
+		h.error(c, err)
+		return nil, false
+	}
+	return sheet, true
 }
 
 func pctOf(p *float64) any {
@@ -158,6 +211,9 @@ func (a AssessmentAnswer) Tables() []query.Table {
 		if m, ok := a.LevelMeans[lvl]; ok {
 			sum.Rows = append(sum.Rows, []any{assess.LevelLabels[lvl] + "平均分", m})
 		}
+	}
+	if m, ok := a.LevelMeans[assess.LevelUnits]; ok {
+		sum.Rows = append(sum.Rows, []any{assess.LevelUnitsLabel + "合计平均分", m})
 	}
 	sum.Rows = append(sum.Rows, []any{"综合得分（按层级加权）", orNil(a.Composite)})
 	if m := a.CountyMetrics; m != nil {
@@ -264,10 +320,13 @@ var errNoBodies = errors.New("no bodies expected")
 
 // countyAssessment is the score sheet of a county's year with the
 // assessor's metrics, as GET /api/v1/assessment and the bundle give it.
-func (h *handler) countyAssessment(ctx context.Context, county string, year int) (AssessmentAnswer, error) {
-	sheet, err := assess.SheetFor(ctx, h.st, county)
-	if err != nil {
-		return AssessmentAnswer{}, err
+// A nil sheet is the county's own (assess.SheetFor).
+func (h *handler) countyAssessment(ctx context.Context, county string, year int, sheet *assess.Sheet) (AssessmentAnswer, error) {
+	if sheet == nil {
+		var err error
+		if sheet, err = assess.SheetFor(ctx, h.st, county); err != nil {
+			return AssessmentAnswer{}, err
+		}
 	}
 	a, err := assess.Assess(ctx, h.st, county, year, sheet)
 	if err != nil {
@@ -301,4 +360,113 @@ func countyFilter(a *assess.Assessment, year int) query.Filter {
 		f.County = a.Code
 	}
 	return f
+}
+
+// PeersAnswer is GET /api/v1/assessment/peers: each reporting body of a
+// county placed among the bodies of its level in its county, city,
+// province and the nation on one metric.
+type PeersAnswer struct {
+	County   string     `json:"county"`
+	Year     int        `json:"year"`
+	Metric   string     `json:"metric"`
+	MinPeers int        `json:"min_peers"`
+	Bodies   []PeerBody `json:"bodies"`
+}
+
+// PeerBody is one body's value and its four peer groups.
+type PeerBody struct {
+	Agency string           `json:"agency"`
+	Level  string           `json:"level"`
+	Value  *float64         `json:"value"`
+	Peers  []query.PeerStat `json:"peers"`
+}
+
+// peerLevel is the filter level a registry level is compared within:
+// towns with towns, county departments with county departments, county
+// governments with county governments; "" for none.
+func peerLevel(l registry.Level) string {
+	switch assess.LevelOfRegistry(l) {
+	case assess.LevelTown:
+		return "towns"
+	case assess.LevelDepartment:
+		return string(registry.CountyDept)
+	case assess.LevelCounty:
+		return string(registry.County)
+	}
+	return ""
+}
+
+func (h *handler) assessmentPeers(c *gin.Context) {
+	county, year, ok := h.countyYear(c)
+	if !ok {
+		return
+	}
+	metric := c.DefaultQuery("metric", "substantive_disclosure_rate")
+	ctx := c.Request.Context()
+	sheet, ok := h.schemeOrSheet(c, county)
+	if !ok {
+		return
+	}
+	fl, err := assess.FilingList(ctx, h.st, county, year, registry.Levels, sheet)
+	if err != nil {
+		h.registryError(c, err)
+		return
+	}
+	// Scopes by GB/T 2260: the city is the code's first four digits, the
+	// province its first two; a county without a code is compared in
+	// itself and the nation only.
+	type scope struct{ name, place string }
+	scopes := []scope{{"county", fl.Name}}
+	base := query.Filter{Year: year, County: fl.Name}
+	if len(fl.Code) == 6 && strings.Trim(fl.Code, "0123456789") == "" {
+		base.County = fl.Code
+		scopes = append(scopes, scope{"city", fl.Code[:4] + "00"}, scope{"province", fl.Code[:2] + "0000"})
+	}
+	scopes = append(scopes, scope{"nation", ""})
+	groups := map[string]map[string]map[string]float64{} // level → scope → body → value
+	out := PeersAnswer{County: fl.Name, Year: year, Metric: metric, MinPeers: query.MinPeers, Bodies: []PeerBody{}}
+	for _, r := range fl.Rows {
+		lvl := peerLevel(registry.Level(r.Level))
+		if r.ReportID == 0 || lvl == "" {
+			continue
+		}
+		if groups[lvl] == nil {
+			groups[lvl] = map[string]map[string]float64{}
+			for _, s := range scopes {
+				f := query.Filter{Year: year, Level: lvl}
+				switch s.name {
+				case "county":
+					f.County = base.County
+				case "city":
+					f.City = s.place
+				case "province":
+					f.Province = s.place
+				}
+				vals, err := h.q.PeerValues(ctx, f, metric)
+				if err != nil {
+					h.error(c, err)
+					return
+				}
+				groups[lvl][s.name] = vals
+			}
+		}
+		b := PeerBody{Agency: r.Name, Level: assess.LevelLabels[assess.LevelOfRegistry(registry.Level(r.Level))], Peers: []query.PeerStat{}}
+		own, has := groups[lvl]["county"][fl.Name+"|"+r.Name]
+		if has {
+			b.Value = &own
+		}
+		for _, s := range scopes {
+			vals := make([]float64, 0, len(groups[lvl][s.name]))
+			for _, v := range groups[lvl][s.name] {
+				vals = append(vals, v)
+			}
+			st := query.Peer(s.name, s.place, vals, own)
+			if !has {
+				st.Rank, st.Ranked = nil, false
+			}
+			b.Peers = append(b.Peers, st)
+		}
+		out.Bodies = append(out.Bodies, b)
+	}
+	h.answer(c, out)
 }

@@ -88,8 +88,13 @@ func (b *bundleZip) add(name, about string, data []byte) error {
 	return nil
 }
 
-// fileSafe keeps a name usable as a file name in every archive tool.
-var fileSafe = strings.NewReplacer("/", "_", `\`, "_", ":", "_", "*", "_", "?", "_", `"`, "_", "<", "_", ">", "_", "|", "_")
+// fileSafe keeps a name taken from uploaded documents usable as one file
+// name in every archive tool and on Windows: no path separators, no "..",
+// none of the characters Windows refuses. The bundle and the letters zip
+// both name their files with it.
+func fileSafe(name string) string { return fileSafeChars.Replace(name) }
+
+var fileSafeChars = strings.NewReplacer("/", "_", `\`, "_", ":", "_", "*", "_", "?", "_", `"`, "_", "<", "_", ">", "_", "|", "_", "..", "_")
 
 // countyBundle builds the zip of a county's year and names it.
 func (h *handler) countyBundle(ctx context.Context, county string, year int) ([]byte, string, error) {
@@ -97,7 +102,7 @@ func (h *handler) countyBundle(ctx context.Context, county string, year int) ([]
 	// filing list and the score sheet. A county the registry does not know
 	// still gets its reports, tables and Parquet.
 	f := query.Filter{County: county, Year: year}
-	ans, err := h.countyAssessment(ctx, county, year)
+	ans, err := h.countyAssessment(ctx, county, year, nil)
 	registered := err == nil
 	switch {
 	case registered:
@@ -134,7 +139,7 @@ func (h *handler) countyBundle(ctx context.Context, county string, year int) ([]
 		if err != nil {
 			return nil, "", err
 		}
-		base := "年报/" + fileSafe.Replace(fmt.Sprintf("%s_%d_%s", d.County, d.Year, d.Agency))
+		base := "年报/" + fileSafe(fmt.Sprintf("%s_%d_%s", d.County, d.Year, d.Agency))
 		if d.Synthetic {
 			// The official tables carry no mark of their own: the file
 			// name says the report is made up.

@@ -318,9 +318,15 @@ func OfficialDOCX(d *query.ReportDetail) ([]byte, error) {
 		para(tableTitle(d, t), true, 24)
 		writeDocxTable(&body, t)
 	}
+	return docxPackage(body.String(), `<w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/><w:pgMar w:top="1134" w:right="1134" w:bottom="1134" w:left="1134" w:header="567" w:footer="567" w:gutter="0"/>`)
+}
+
+// docxPackage wraps a document body (paragraphs and tables) and its page
+// settings into a .docx: the three parts Word and WPS need.
+func docxPackage(body, page string) ([]byte, error) {
 	doc := `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` +
-		`<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>` + body.String() +
-		`<w:sectPr><w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/><w:pgMar w:top="1134" w:right="1134" w:bottom="1134" w:left="1134" w:header="567" w:footer="567" w:gutter="0"/></w:sectPr>` +
+		`<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>` + body +
+		`<w:sectPr>` + page + `</w:sectPr>` +
 		`</w:body></w:document>`
 	parts := []struct{ name, body string }{
 		{"[Content_Types].xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +

@@ -3,7 +3,9 @@ package assess
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 
 	"nianbao/registry"
@@ -21,6 +23,10 @@ type Deduction struct {
 	Reason   string  `json:"reason"`
 	ReportID int64   `json:"report_id,omitempty"`
 	Seq      int     `json:"finding"`
+	// Cells the finding names; Evidence the places in the source that
+	// show it (verdict.go).
+	Cells    []string   `json:"cells,omitempty"`
+	Evidence []Evidence `json:"evidence"`
 }
 
 // AgencyScore is one body's line of the score sheet.
@@ -43,6 +49,8 @@ type AgencyScore struct {
 	Rating       Rating      `json:"rating"`
 	Rank         int         `json:"rank"`
 	Deductions   []Deduction `json:"deductions"`
+	// Items are the scheme's items with a verdict each (verdict.go).
+	Items []ItemVerdict `json:"items"`
 }
 
 // Assessment is a county's score sheet for a year.
@@ -64,8 +72,20 @@ type Assessment struct {
 	OnTimeRate  *float64           `json:"on_time_rate"`
 	LevelMeans  map[string]float64 `json:"level_means"`
 	Composite   *float64           `json:"composite"`
-	Agencies    []AgencyScore      `json:"agencies"`
+	// Scheme is the pack's id and version ("" for a sheet that is not a
+	// pack); Areas its parts, those not assessable from reports marked.
+	Scheme        string        `json:"scheme,omitempty"`
+	SchemeVersion string        `json:"scheme_version,omitempty"`
+	Areas         []Area        `json:"areas,omitempty"`
+	Agencies      []AgencyScore `json:"agencies"`
 }
+
+// LevelUnits is the key of level_means under a pack that pools a
+// county's departments and towns (units_pooled); LevelUnitsLabel its name.
+const (
+	LevelUnits      = LevelDepartment + "+" + LevelTown
+	LevelUnitsLabel = "部门和乡镇（街道）"
+)
 
 // Filing is what the score sheet knows of one body: whether it filed, and
 // its stored report's findings, timeliness and 纠错 cases.
@@ -79,13 +99,16 @@ type Filing struct {
 	Findings     []store.StoredFinding
 	Timely       *store.Timely
 	Corrections  float64 // 复议、诉讼 结果纠正, all groups
+	// Sources are the report's cell sources, for evidence; nil when not read.
+	Sources map[string]report.Source
 }
 
 // Score applies a score sheet to a county's bodies. A body that did not
 // file scores 0 and stays in every average: leaving it out would flatter
 // the county.
 func Score(county string, year int, bodies []Filing, sheet *Sheet) *Assessment {
-	a := &Assessment{County: county, Year: year, Sheet: sheet.Name, SheetSHA: sheet.SHA, SheetSource: sheet.Source, Bodies: len(bodies), LevelMeans: map[string]float64{}, Agencies: []AgencyScore{}}
+	a := &Assessment{County: county, Year: year, Sheet: sheet.Name, SheetSHA: sheet.SHA, SheetSource: sheet.Source, Bodies: len(bodies), LevelMeans: map[string]float64{}, Agencies: []AgencyScore{},
+		Scheme: sheet.ID, SchemeVersion: sheet.Version, Areas: sheet.Areas}
 	onTime, dated := 0, 0
 	for _, b := range bodies {
 		s := AgencyScore{AgencyID: b.AgencyID, Agency: b.Agency, Level: b.Level, LevelGuessed: b.LevelGuessed, ReportID: b.ReportID, Filed: b.ReportID != 0, Deductions: []Deduction{}}
@@ -101,7 +124,7 @@ func Score(county string, year int, bodies []Filing, sheet *Sheet) *Assessment {
 			if b.Unpublished {
 				reason = fmt.Sprintf("经核实%s未发布%d年度报告，计0分。", b.Agency, year)
 			}
-			s.Deductions = append(s.Deductions, Deduction{Rule: "not_filed", RuleName: "未报送年报", Points: sheet.Base, Seq: -1, Reason: reason})
+			s.Deductions = append(s.Deductions, Deduction{Rule: RuleNotFiled, RuleName: "未报送年报", Points: sheet.Base, Seq: -1, Reason: reason})
 			dated++
 			if b.Unpublished {
 				a.Unpublished++
@@ -111,7 +134,7 @@ func Score(county string, year int, bodies []Filing, sheet *Sheet) *Assessment {
 		} else {
 			perRule := map[string]float64{}
 			for _, f := range b.Findings {
-				if f.Review == report.ReviewDismissed {
+				if f.Review == report.ReviewDismissed || !sheet.ruleApplies(f.Rule, s.Level) {
 					continue
 				}
 				pts := sheet.Deduction(f.Rule)
@@ -126,11 +149,11 @@ func Score(county string, year int, bodies []Filing, sheet *Sheet) *Assessment {
 				}
 				perRule[f.Rule] += pts
 				rl, _ := report.RuleByCode(f.Rule)
-				s.Deductions = append(s.Deductions, Deduction{Rule: f.Rule, RuleName: rl.Name, Points: pts, Reason: f.Message, ReportID: b.ReportID, Seq: f.Seq})
+				s.Deductions = append(s.Deductions, Deduction{Rule: f.Rule, RuleName: rl.Name, Points: pts, Reason: f.Message, ReportID: b.ReportID, Seq: f.Seq, Cells: f.Cells})
 			}
-			if b.Corrections > 0 && sheet.CorrectionPerCase > 0 {
+			if b.Corrections > 0 && sheet.CorrectionPerCase > 0 && sheet.ruleApplies(RuleCorrected, s.Level) {
 				pts := math.Min(sheet.CorrectionPerCase*b.Corrections, sheet.MaxPerRule)
-				s.Deductions = append(s.Deductions, Deduction{Rule: "corrected_cases", RuleName: "复议、诉讼被纠错", Points: pts, Seq: -1, ReportID: b.ReportID,
+				s.Deductions = append(s.Deductions, Deduction{Rule: RuleCorrected, RuleName: "复议、诉讼被纠错", Points: pts, Seq: -1, ReportID: b.ReportID, Cells: correctedCells(),
 					Reason: fmt.Sprintf("表四行政复议、行政诉讼“结果纠正”共%s件，每件扣%s分。", num(b.Corrections), num(sheet.CorrectionPerCase))})
 			}
 			if t := b.Timely; t != nil {
@@ -151,6 +174,7 @@ func Score(county string, year int, bodies []Filing, sheet *Sheet) *Assessment {
 		}
 		s.Score = math.Max(0, round1(sheet.Base-total))
 		s.Rating = sheet.Rate(s.Score)
+		judge(&s, b, sheet)
 		a.Agencies = append(a.Agencies, s)
 		if s.Filed {
 			a.Filed++
@@ -173,11 +197,28 @@ func Score(county string, year int, bodies []Filing, sheet *Sheet) *Assessment {
 		}
 	}
 	wsum, wtot := 0.0, 0.0
+	if sheet.UnitsPooled {
+		// 咸宁-style: the county government is one part, its departments
+		// and towns together the other, each body counting once in it.
+		units := LevelUnits
+		for _, lvl := range []string{LevelDepartment, LevelTown} {
+			sums[units] += sums[lvl]
+			counts[units] += counts[lvl]
+			delete(counts, lvl)
+		}
+		if counts[units] == 0 {
+			delete(counts, units)
+		}
+	}
 	for lvl, n := range counts {
 		m := round1(sums[lvl] / float64(n))
 		a.LevelMeans[lvl] = m
-		wsum += sheet.Levels[lvl] * m
-		wtot += sheet.Levels[lvl]
+		w := sheet.Levels[lvl]
+		if lvl == LevelUnits {
+			w = sheet.Levels[LevelDepartment] + sheet.Levels[LevelTown]
+		}
+		wsum += w * m
+		wtot += w
 	}
 	if wtot > 0 {
 		c := round1(wsum / wtot)
@@ -275,7 +316,75 @@ func Assess(ctx context.Context, st *store.Store, county string, year int, sheet
 		}
 		filings = append(filings, f)
 	}
+	withCases := map[int64]bool{}
+	for _, f := range filings {
+		if f.Corrections > 0 {
+			withCases[f.ReportID] = true
+		}
+	}
+	sources, err := sourcesOf(ctx, st, byReport, withCases)
+	if err != nil {
+		return nil, fmt.Errorf("评分 %s %d: %w", county, year, err)
+	}
+	for i := range filings {
+		filings[i].Sources = sources[filings[i].ReportID]
+	}
 	a := Score(fl.Name, year, filings, sheet)
 	a.Code = fl.Code
 	return a, nil
+}
+
+// sqlSourcesOf reads where the cells of some reports were read from, in
+// one query for a county (the evidence of its deductions).
+const sqlSourcesOf = `SELECT report_id, code, coalesce(line, 0), coalesce(page, 0), coalesce(raw, '') FROM cell_sources
+WHERE report_id IN (SELECT unnest(?::BIGINT[])) AND code IN (SELECT unnest(?::VARCHAR[]))`
+
+// sourcesOf reads the cell sources of the reports a deduction will
+// quote (a finding naming cells, or 纠错 cases); most reports of a
+// county have neither and are not read.
+func sourcesOf(ctx context.Context, st *store.Store, findings map[int64][]store.StoredFinding, corrected map[int64]bool) (map[int64]map[string]report.Source, error) {
+	// Only the cells quoted are read: a report has a few hundred sources
+	// and a deduction quotes a handful.
+	want := map[int64]bool{}
+	codes := map[string]bool{}
+	for id := range corrected {
+		want[id] = true
+		for _, c := range correctedCells() {
+			codes[c] = true
+		}
+	}
+	for id, fs := range findings {
+		for _, f := range fs {
+			if len(f.Cells) > 0 && f.Review != "dismissed" {
+				want[id] = true
+				for _, c := range f.Cells {
+					codes[c] = true
+				}
+			}
+		}
+	}
+	out := map[int64]map[string]report.Source{}
+	if len(want) == 0 {
+		return out, nil
+	}
+	ids := slices.Collect(maps.Keys(want))
+	cs := slices.Collect(maps.Keys(codes))
+	rows, err := st.DB().QueryContext(ctx, sqlSourcesOf, ids, cs)
+	if err != nil {
+		return nil, fmt.Errorf("cell sources: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var code string
+		var src report.Source
+		if err := rows.Scan(&id, &code, &src.Line, &src.Page, &src.Raw); err != nil {
+			return nil, fmt.Errorf("cell sources: %w", err)
+		}
+		if out[id] == nil {
+			out[id] = map[string]report.Source{}
+		}
+		out[id][code] = src
+	}
+	return out, rows.Err()
 }

@@ -63,6 +63,15 @@ type Sheet struct {
 	// Deadlines may be given in the sheet itself; a sheet without them
 	// takes the server's (--deadlines, else deadlines.json).
 	Deadlines Deadlines `json:"deadlines"`
+	// A scheme pack (issue 21, schemes.go) is a sheet that also says who
+	// published it and what it assesses: these fields are optional, so
+	// every sheet stored before still reads.
+	ID          string `json:"id,omitempty"`
+	Version     string `json:"version,omitempty"`
+	Citation    string `json:"source,omitempty"`
+	Areas       []Area `json:"areas,omitempty"`
+	Items       []Item `json:"items,omitempty"`
+	UnitsPooled bool   `json:"units_pooled,omitempty"`
 	// SHA is the sha256 of the sheet's text, Source where it came from
 	// (shown beside the name on the score sheet and in its workbook).
 	SHA    string `json:"-"`
@@ -115,6 +124,7 @@ func (s *Sheet) clone() *Sheet {
 	c.Deductions, c.Levels, c.Sampling = maps.Clone(s.Deductions), maps.Clone(s.Levels), maps.Clone(s.Sampling)
 	c.Ratings, c.JumpCodes = slices.Clone(s.Ratings), slices.Clone(s.JumpCodes)
 	c.Deadlines = s.Deadlines.clone()
+	c.Areas, c.Items = slices.Clone(s.Areas), slices.Clone(s.Items)
 	return &c
 }
 
@@ -281,6 +291,9 @@ func ParseSheet(file string, body []byte, dl *Deadlines) (*Sheet, error) {
 		return nil, err
 	}
 	if err := d.checkSheet(s); err != nil {
+		return nil, err
+	}
+	if err := d.checkPack(s); err != nil {
 		return nil, err
 	}
 	if d.has("deadlines") {

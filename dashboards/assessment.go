@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -34,6 +35,27 @@ type assessmentView struct {
 	Filing             []assessFilingRow
 	Copies             []copyView
 	Coverage           []coverageView
+	// Issue 21: the packs to re-score under, the one applied, each
+	// body's items with their verdicts, and the letters to download.
+	Schemes  []schemeLink
+	Verdicts []verdictRow
+	Letters  string
+	NotAreas []assess.Area
+	// Remind is the 催报 list (bodies without a report, days left).
+	Remind                 *assess.Reminders
+	RemindXLSX, RemindDOCX string
+}
+
+type schemeLink struct {
+	Name, Version, Link string
+	Current             bool
+}
+
+// verdictRow is one body's items, each with its verdict and evidence.
+type verdictRow struct {
+	Agency, Link string
+	Score        float64
+	Items        []assess.ItemVerdict
 }
 
 // coverageView is a county government's cell against its units' sum.
@@ -99,7 +121,13 @@ func assessmentPage(h *handler, st *store.Store, c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	sheet, err := assess.SheetFor(ctx, st, s.County)
+	scheme := strings.TrimSpace(c.Query("scheme"))
+	sheet, err := assess.SchemeOrSheet(ctx, st, s.County, scheme)
+	var unknown *assess.UnknownSchemeError
+	if errors.As(err, &unknown) {
+		h.fail(c, http.StatusBadRequest, unknown.Error(), nil)
+		return
+	}
 	if err != nil {
 		h.fail(c, http.StatusInternalServerError, errQuery.Error(), err)
 		return
@@ -122,10 +150,35 @@ func assessmentPage(h *handler, st *store.Store, c *gin.Context) {
 	api := url.Values{"county": {s.County}, "year": {fmt.Sprint(s.Year)}}
 	v := assessmentView{County: s.County, Year: s.Year, A: a, FilingRate: pct(a.FilingRate), OnTime: pct(a.OnTimeRate),
 		JSON: "/api/v1/assessment?" + api.Encode()}
+	if scheme != "" {
+		api.Set("scheme", scheme)
+	}
+	v.Letters = "/api/v1/assessment/letters?" + api.Encode()
+	v.JSON = "/api/v1/assessment?" + api.Encode()
 	api.Set("format", "xlsx")
 	v.XLSX = "/api/v1/assessment?" + api.Encode()
 	api.Set("format", "csv")
 	v.CSV = "/api/v1/assessment?" + api.Encode()
+	pageQ := url.Values{"county": {s.County}, "year": {fmt.Sprint(s.Year)}}
+	v.Schemes = append(v.Schemes, schemeLink{Name: "本县指定的评分表", Link: "/dashboards/assessment?" + pageQ.Encode(), Current: scheme == ""})
+	for _, sc := range assess.Schemes() {
+		pageQ.Set("scheme", sc.ID)
+		v.Schemes = append(v.Schemes, schemeLink{Name: sc.Name, Version: sc.Version, Link: "/dashboards/assessment?" + pageQ.Encode(), Current: scheme == sc.ID})
+	}
+	v.Remind, err = assess.ReminderList(ctx, st, s.County, s.Year, sheet, time.Now())
+	if err != nil {
+		h.fail(c, http.StatusInternalServerError, errQuery.Error(), err)
+		return
+	}
+	api.Set("format", "xlsx")
+	v.RemindXLSX = "/api/v1/assessment/reminders?" + api.Encode()
+	api.Set("format", "docx")
+	v.RemindDOCX = "/api/v1/assessment/reminders?" + api.Encode()
+	for _, ar := range a.Areas {
+		if ar.NotAssessable {
+			v.NotAreas = append(v.NotAreas, ar)
+		}
+	}
 	if a.Composite != nil {
 		v.Composite = fmt.Sprint(*a.Composite)
 	}
@@ -134,8 +187,12 @@ func assessmentPage(h *handler, st *store.Store, c *gin.Context) {
 			v.Levels = append(v.Levels, levelMean{Label: assess.LevelLabels[lvl], Weight: fmt.Sprint(sheet.Levels[lvl]), Mean: m})
 		}
 	}
+	if m, ok := a.LevelMeans[assess.LevelUnits]; ok {
+		v.Levels = append(v.Levels, levelMean{Label: assess.LevelUnitsLabel, Weight: fmt.Sprint(sheet.Levels[assess.LevelDepartment] + sheet.Levels[assess.LevelTown]), Mean: m})
+	}
 	for _, ag := range a.Agencies {
 		link := townURL(ag.Agency, s.County) + fmt.Sprintf("#y%d", s.Year)
+		v.Verdicts = append(v.Verdicts, verdictRow{Agency: ag.Agency, Link: link, Score: ag.Score, Items: ag.Items})
 		for _, d := range ag.Deductions {
 			v.Deductions = append(v.Deductions, deductionView{Agency: ag.Agency, Link: link, Rule: d.RuleName, Reason: d.Reason, Points: d.Points})
 		}

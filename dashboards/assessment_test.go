@@ -56,6 +56,23 @@ func TestAssessmentPage(t *testing.T) {
 	if late == 0 {
 		t.Error("no late report shown on any year's page")
 	}
+	// Issue 21: the page re-scores under a pack, shows each body's items
+	// with their verdicts in Chinese and links the letters.
+	v := url.Values{"county": {"示范县"}, "year": {"2022"}, "scheme": {"county-xianning"}}
+	code, body, _ := get(t, e, "/dashboards/assessment?"+v.Encode())
+	if code != http.StatusOK {
+		t.Fatalf("scheme: status %d: %s", code, body)
+	}
+	for _, want := range []string{"逐项结论", "不通过", "通过", "无法评估", "日常工作", "<strong>县（市、区）政务公开评估方案（咸宁式）",
+		"/api/v1/assessment/letters?county=", "scheme=county-xianning", "部门和乡镇（街道）平均", "催报名单", "催报通知（Word"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("scheme page lacks %q", want)
+		}
+	}
+	v.Set("scheme", "nope")
+	if code, body, _ := get(t, e, "/dashboards/assessment?"+v.Encode()); code != http.StatusBadRequest || !strings.Contains(body, "nope") {
+		t.Errorf("unknown scheme: status %d", code)
+	}
 	if code, _, _ := get(t, e, "/dashboards/assessment?county="+url.QueryEscape("无此县")+"&year=2022"); code != http.StatusNotFound {
 		t.Errorf("unknown county: status %d", code)
 	}
