@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"nianbao/ingest/document"
 	"nianbao/report"
 )
 
@@ -67,15 +68,26 @@ func TestTimelyUnknownDate(t *testing.T) {
 	}
 }
 
-// A report stored without a date is judged by the date its preamble
-// prints (发布日期：2023-2-10), not by one written further on.
+// The date is read once, at ingest, from the preamble (发布日期：2023-2-10),
+// not from one written further on; Timely judges that stored date and never
+// reads the text again (a second reading could disagree with /filing).
 func TestTimelyDateFromPreamble(t *testing.T) {
-	d := &Doc{Agency: "凤塘镇", County: "样例县", Year: 2022, Sections: []Section{
+	text := "样例县凤塘镇人民政府\n发布日期：2023-2-10\n一、总体情况\n……\n六、其他\n发布日期：2023-01-05\n"
+	pub := document.FindPublishedOn(text)
+	if pub != "2023-02-10" {
+		t.Fatalf("ingest read %q from the preamble, want 2023-02-10", pub)
+	}
+	d := &Doc{Agency: "凤塘镇", County: "样例县", Year: 2022, PublishedOn: pub, Sections: []Section{
 		{Number: 0, Body: "样例县凤塘镇人民政府\n发布日期：2023-2-10\n"},
 		{Number: 6, Body: "发布日期：2023-01-05"},
 	}}
 	got, f, ok, err := Timely(d, DefaultSheet())
 	if !ok || err != nil || got.PublishedOn != "2023-02-10" || got.DaysLate != 10 || len(f) != 1 {
 		t.Errorf("got %+v, %d findings (ok %v, err %v); want published 2023-02-10, ten days late", got, len(f), ok, err)
+	}
+	// Without a stored date the text is not read again: unknown, no finding.
+	d.PublishedOn = ""
+	if _, f, ok, err := Timely(d, DefaultSheet()); ok || err != nil || len(f) != 0 {
+		t.Errorf("no stored date: ok %v err %v findings %d; want unknown", ok, err, len(f))
 	}
 }
