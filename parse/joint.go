@@ -127,6 +127,7 @@ func (p *parser) resolveJointly(known map[string][]float64, table int) {
 			}
 			p.step(table, "joint-rules", "粘连行按表内勾稽关系确定")
 			note := fmt.Sprintf("数字粘连“%s”按%d列拆分为%s：本行有%d种拆分符合本行勾稽关系，按表三各列的勾稽关系（规则1、2）只余此一种", pr.digits, len(pr.codes), fmtSplit(pr.cands[c]), len(pr.cands))
+			p.settled(pr.codes, pr.cands[c], "由表三各列的勾稽关系（规则1、2）确定")
 			for k, v := range pr.cands[c] {
 				src := p.source(pr.c, table, 0, k+1)
 				src.Note = note
