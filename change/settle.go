@@ -1,0 +1,243 @@
+package change
+
+// Glued numbers settled across years after a write (issue 23). A report
+// whose glued digit runs the reader left unread (a finding lists the
+// readings) may be settled by the same agency's report of the year before
+// or after (rule 5: table 2's 现行有效 stock and flow, table 3's
+// carry-over). When either arrives — in either order — the stored
+// report is read again from its kept text with its neighbours' cells
+// (parse.Meta.Neighbours), and, when that settles a cell and changes
+// nothing else, stored as a new version whose author is the reader, not
+// a person. It runs as a step of after, so it is one more consequence of
+// the write that caused it, and writes only through store.SaveWith.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+
+	"nianbao/assess"
+	"nianbao/parse"
+	"nianbao/report"
+	"nianbao/store"
+)
+
+// Reader is the author of the versions the reader stores on its own: the
+// audit log shows it in place of a person.
+const Reader = "reader"
+
+// maxSettleRounds bounds a chain of settlements (a settled year may
+// settle the next one in turn): each round reads again only the
+// neighbours of the reports the round before stored.
+const maxSettleRounds = 4
+
+// Settle reads again, with their neighbouring years, the stored reports
+// next to those a write touched (and those reports themselves) that have
+// glued runs left unread; it returns what it stored, as the reader's own
+// write (Op "settle"), for the steps after it.
+func Settle(ctx context.Context, st *store.Store, log *slog.Logger, a Affected) (Affected, error) {
+	out := Affected{Op: "settle", Actor: Reader}
+	written, spans := a.Reports, a.Spans
+	for round := 0; round < maxSettleRounds && len(written) > 0 && len(spans) > 0; round++ {
+		ids, sp, err := settleRound(ctx, st, log, written, spans)
+		if err != nil {
+			return out, err
+		}
+		out.Reports = append(out.Reports, ids...)
+		out.Spans = append(out.Spans, sp...)
+		written, spans = ids, sp
+	}
+	if len(out.Reports) > 0 {
+		out.Detail = fmt.Sprintf("%d reports settled by their neighbouring years", len(out.Reports))
+	}
+	return out, nil
+}
+
+// yearKey is an agency's report of a year, as the cross-year checks pair
+// them (package assess): by the stored agency and county names.
+type yearKey struct {
+	agency, county string
+	year           int
+}
+
+// settleRound settles what the reports written make settleable.
+func settleRound(ctx context.Context, st *store.Store, log *slog.Logger, written []int64, spans []assess.CountySpan) ([]int64, []assess.CountySpan, error) {
+	wide := make([]assess.CountySpan, len(spans))
+	for i, sp := range spans {
+		// A write of year y reaches y−1 (its carry-over came from there)
+		// and y+1 (spans already cover it).
+		wide[i] = assess.CountySpan{County: sp.County, From: sp.From - 1, To: sp.To + 1}
+	}
+	byCounty, err := st.CountiesDocs(ctx, mergeSpans(wide))
+	if err != nil {
+		return nil, nil, err
+	}
+	byKey := map[yearKey]*store.AssessDoc{}
+	for _, docs := range byCounty {
+		for _, d := range docs {
+			byKey[yearKey{d.Agency, d.County, d.Year}] = d
+		}
+	}
+	isWritten := map[int64]bool{}
+	for _, id := range written {
+		isWritten[id] = true
+	}
+	type candidate struct {
+		doc        *store.AssessDoc
+		neighbours []parse.Neighbour
+	}
+	var cands []candidate
+	var ids []int64
+	for _, docs := range byCounty {
+		for _, d := range docs {
+			var ns []parse.Neighbour
+			touched := isWritten[d.ID]
+			for _, y := range []int{d.Year - 1, d.Year + 1} {
+				if n := byKey[yearKey{d.Agency, d.County, y}]; n != nil {
+					ns = append(ns, parse.Neighbour{Year: y, Cells: n.Cells})
+					touched = touched || isWritten[n.ID]
+				}
+			}
+			if touched && len(ns) > 0 {
+				cands = append(cands, candidate{d, ns})
+				ids = append(ids, d.ID)
+			}
+		}
+	}
+	if len(cands) == 0 {
+		return nil, nil, nil
+	}
+	findings, err := st.FindingsOf(ctx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	glued := map[int64]bool{}
+	for _, f := range findings {
+		glued[f.ReportID] = glued[f.ReportID] || gluedFinding(f.Finding)
+	}
+	var settled []int64
+	var out []assess.CountySpan
+	for _, c := range cands {
+		if !glued[c.doc.ID] {
+			continue
+		}
+		ok, err := settleOne(ctx, st, log, c.doc.ID, c.neighbours)
+		if err != nil {
+			return settled, out, err
+		}
+		if ok {
+			settled = append(settled, c.doc.ID)
+			out = append(out, span(c.doc.County, c.doc.Year))
+		}
+	}
+	return settled, out, nil
+}
+
+// gluedFinding tells a finding of a glued run the reader left unread
+// (parse: splitGlued, resolveJointly), the only kind a neighbour settles.
+func gluedFinding(f report.Finding) bool {
+	return f.Rule == report.RuleAmbiguous && strings.Contains(f.Message, "数字粘连")
+}
+
+// settleOne reads report id again from its kept text with its neighbours
+// and stores the reading as the reader's version when it reads more and
+// nothing differently: every cell read before reads the same, and every
+// new cell is one a glued-run finding left unread (or 其他处理, derived
+// from its sub-rows). A report whose text is not kept, or whose reading
+// from the text alone differs (a grid document's columns, OCR's
+// confidence), is left as it is.
+func settleOne(ctx context.Context, st *store.Store, log *slog.Logger, id int64, ns []parse.Neighbour) (bool, error) {
+	full, err := st.Get(ctx, id)
+	if err != nil {
+		return false, err
+	}
+	src, err := st.Source(ctx, full.SHA256)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && strings.TrimSpace(src.Text) == "") {
+		log.Info("相邻年度可确定粘连数字，但原文未保存，未重新读取", "report", id, "file", full.File)
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	r, err := parse.Text(full.File, src.Text, parse.Meta{Agency: full.Agency, County: full.County, Year: full.Year,
+		Edition: full.Edition, PublishedOn: full.PublishedOn, Format: full.Format, Neighbours: ns})
+	if err != nil {
+		return false, err
+	}
+	unread := map[string]bool{}
+	for _, f := range full.Findings {
+		if gluedFinding(f) {
+			for _, c := range f.Cells {
+				unread[c] = true
+			}
+		}
+	}
+	parsed := parsedCells(&full.Stored, full.Corrections)
+	for code, v := range parsed {
+		if w, ok := r.Cells[code]; !ok || w != v {
+			log.Info("重新读取与已存版本不同，未按相邻年度更新", "report", id, "file", full.File, "cell", code)
+			return false, nil
+		}
+	}
+	added := 0
+	for code := range r.Cells {
+		if _, ok := parsed[code]; ok {
+			continue
+		}
+		if !unread[code] && !derived(code) {
+			log.Info("重新读取多出未标记的单元格，未按相邻年度更新", "report", id, "file", full.File, "cell", code)
+			return false, nil
+		}
+		added++
+	}
+	if added == 0 {
+		return false, nil
+	}
+	r.File, r.SHA256, r.Synthetic, r.Text = full.File, full.SHA256, full.Synthetic, src.Text
+	kind := ""
+	if vs, err := st.Versions(ctx, id); err == nil {
+		for _, v := range vs {
+			if v.Current {
+				kind = v.Kind
+			}
+		}
+	}
+	res, err := st.SaveWith(ctx, r, store.SaveOptions{Author: Reader, Kind: kind})
+	if err != nil {
+		return false, failed("按相邻年度确定的粘连数字", err)
+	}
+	if !res.Current || res.Unchanged {
+		return false, nil
+	}
+	log.Info("粘连数字按相邻年度确定", "report", id, "file", full.File, "version", res.Version, "cells", added)
+	return true, nil
+}
+
+// parsedCells are a stored report's cells as its current version read
+// them: the current cells with the corrections laid over them taken off.
+func parsedCells(r *report.Stored, corrections []store.Correction) map[string]float64 {
+	out := make(map[string]float64, len(r.Cells))
+	for code, v := range r.Cells {
+		out[code] = v
+	}
+	for _, c := range corrections {
+		if c.Orphaned {
+			continue
+		}
+		if c.ParsedValue == nil {
+			delete(out, c.Code)
+		} else {
+			out[c.Code] = *c.ParsedValue
+		}
+	}
+	return out
+}
+
+// derived tells a cell the reader derives from others (report.Derive).
+func derived(code string) bool {
+	col, ok := strings.CutPrefix(code, "t3.other.")
+	return ok && slices.Contains(report.T3Columns, col)
+}
