@@ -148,8 +148,24 @@ func gluedFinding(f report.Finding) bool {
 // new cell is one a glued-run finding left unread (or 其他处理, derived
 // from its sub-rows). A report whose text is not kept, or whose reading
 // from the text alone differs (a grid document's columns, OCR's
-// confidence), is left as it is.
+// confidence), is left as it is; so is one whose earlier version by the
+// reader a person has put aside.
 func settleOne(ctx context.Context, st *store.Store, log *slog.Logger, id int64, ns []parse.Neighbour) (bool, error) {
+	vs, err := st.Versions(ctx, id)
+	if err != nil {
+		return false, err
+	}
+	kind := ""
+	for _, v := range vs {
+		if v.Author == Reader && !v.Current {
+			// A person put a version of the reader's aside (restored
+			// another): the reader does not overrule them.
+			return false, nil
+		}
+		if v.Current {
+			kind = v.Kind
+		}
+	}
 	full, err := st.Get(ctx, id)
 	if err != nil {
 		return false, err
@@ -197,14 +213,6 @@ func settleOne(ctx context.Context, st *store.Store, log *slog.Logger, id int64,
 		return false, nil
 	}
 	r.File, r.SHA256, r.Synthetic, r.Text = full.File, full.SHA256, full.Synthetic, src.Text
-	kind := ""
-	if vs, err := st.Versions(ctx, id); err == nil {
-		for _, v := range vs {
-			if v.Current {
-				kind = v.Kind
-			}
-		}
-	}
 	res, err := st.SaveWith(ctx, r, store.SaveOptions{Author: Reader, Kind: kind})
 	if err != nil {
 		return false, failed("按相邻年度确定的粘连数字", err)

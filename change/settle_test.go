@@ -154,6 +154,17 @@ func TestSettleAcrossYears(t *testing.T) {
 			if !covers(rec.rechecks[len(rec.rechecks)-1], county, 2022) {
 				t.Errorf("re-check %+v does not cover the settled year", rec.rechecks[len(rec.rechecks)-1])
 			}
+			// A person who restores the upload is not overruled: neither
+			// by the restore's own steps nor by a later write next door.
+			if _, err := svc.Restore(ctx, admin, id, 1, "上年数字有重新统计，粘连数字请人工核对"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := svc.Correct(ctx, admin, upload2021(t, st, agency), "t2.regulations.in_force", "7", "核对原件"); err != nil {
+				t.Fatal(err)
+			}
+			if vs, err := st.Versions(ctx, id); err != nil || len(vs) != 2 || !vs[0].Current {
+				t.Errorf("after a person restored the upload: versions %+v (%v), want the upload current and no new one", vs, err)
+			}
 		})
 	}
 }
@@ -180,4 +191,14 @@ func covers(spans []assess.CountySpan, county string, year int) bool {
 		}
 	}
 	return false
+}
+
+// upload2021 is the id of the agency's stored 2021 report.
+func upload2021(t *testing.T, st *store.Store, agency string) int64 {
+	t.Helper()
+	var id int64
+	if err := st.DB().QueryRow(`SELECT id FROM reports WHERE agency = ? AND year = 2021`, agency).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return id
 }
