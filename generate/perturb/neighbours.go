@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"maps"
 	"math/rand/v2"
-	"strings"
 
 	"nianbao/generate"
 	"nianbao/parse"
@@ -82,19 +81,7 @@ func neighbourYears(truth *report.Report, rng *rand.Rand) (*Case, bool) {
 	glued := func(g generate.GridRow) bool {
 		return !g.Head && len(g.Values) > 0 && (g.Table == 2 || (g.Table == 3 && neighbourRows[t3RowCode(g)]))
 	}
-	c.Text = withTables(truth, rows, func(g generate.GridRow) []string {
-		if g.Head {
-			return []string{strings.Join(g.Labels, " | ") + " |" + padBars(g.Pad)}
-		}
-		var vals []string
-		for _, v := range g.Values {
-			vals = append(vals, num(v))
-		}
-		if glued(g) {
-			return []string{strings.Join(g.Labels, "") + strings.Join(vals, "")}
-		}
-		return []string{strings.Join(append(append([]string(nil), g.Labels...), vals...), " | ") + " |" + padBars(g.Pad)}
-	})
+	c.Text = withTables(truth, rows, printGlued(glued))
 	var tables []generate.GridRow
 	for _, g := range rows {
 		if g.Table == 2 || g.Table == 3 {
@@ -102,11 +89,7 @@ func neighbourYears(truth *report.Report, rng *rand.Rand) (*Case, bool) {
 		}
 	}
 	for code, why := range RunsUndetermined(tables, truth.Edition, func(g generate.GridRow) (string, [][]float64) {
-		var b strings.Builder
-		for _, v := range g.Values {
-			b.WriteString(num(v))
-		}
-		run := b.String()
+		run := gluedRun(g)
 		if !glued(g) {
 			return run, [][]float64{g.Values} // printed with bars: as it is
 		}
