@@ -11,6 +11,7 @@ import (
 
 	"nianbao/assess"
 	"nianbao/change"
+	"nianbao/ingest"
 	"nianbao/parse"
 	"nianbao/report"
 	"nianbao/store"
@@ -201,4 +202,51 @@ func upload2021(t *testing.T, st *store.Store, agency string) int64 {
 		t.Fatal(err)
 	}
 	return id
+}
+
+// TestSettleAtIngest: the same through the batch ingest of files (the
+// path of analytics ingest): 2022's glued table 2 stored from a file,
+// then 2021's file ingested settles it as the reader's version.
+func TestSettleAtIngest(t *testing.T) {
+	st, err := store.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	svc := change.New(st, nil)
+	admin := change.Admin("管理员")
+	dir := t.TempDir()
+	data, err := os.ReadFile("../parse/testdata/glued-t2-last-year.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := "某镇2021年政府信息公开工作年度报告\n二、主动公开政府信息情况\n第二十条第(一)项\n" +
+		"信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n规章 | 1 | 1 | 7 |\n行政规范性文件 | 3 | 2 | 229 |\n" +
+		"三、收到和处理政府信息公开申请情况\n四、政府信息公开行政复议、行政诉讼情况\n五、存在的主要问题及改进情况\n"
+	meta := ingest.Meta{Agency: "乐至县司法局", County: "乐至县"}
+	for _, f := range []struct{ name, text string }{{"2022.txt", string(data)}, {"2021.txt", last}} {
+		path := dir + "/" + f.name
+		if err := os.WriteFile(path, []byte(f.text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		sum, err := svc.Ingest(ctx, admin, []string{path}, meta, ingest.Options{}, nil)
+		if err != nil || sum.Stored != 1 {
+			t.Fatalf("ingest %s: %+v, %v", f.name, sum, err)
+		}
+	}
+	var id int64
+	if err := st.DB().QueryRow(`SELECT id FROM reports WHERE year = 2022`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	full, err := st.Get(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if full.Cells["t2.normative_docs.in_force"] != 231 || full.Cells["t2.regulations.issued"] != 12 || gluedFindings(t, st, id) != 0 {
+		t.Errorf("2022 after 2021's ingest: cells %v, %d glued-run findings", full.Cells, gluedFindings(t, st, id))
+	}
+	if vs, err := st.Versions(ctx, id); err != nil || len(vs) != 2 || vs[1].Author != change.Reader {
+		t.Errorf("versions %+v (%v), want the ingest's then the reader's", vs, err)
+	}
 }
