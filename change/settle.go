@@ -56,6 +56,39 @@ func Settle(ctx context.Context, st *store.Store, log *slog.Logger, a Affected) 
 	return out, nil
 }
 
+// sqlGluedWithin lists the reports (and their counties) of the spans' counties and years with
+// a finding of a glued run left unread: the spans as three lists bound
+// as parameters and unnested (as store.CountiesDocs binds them), the rule
+// and the words of the finding as parameters.
+const sqlGluedWithin = `WITH s AS (SELECT unnest(?::VARCHAR[]) AS county, unnest(?::INTEGER[]) AS y0, unnest(?::INTEGER[]) AS y1)
+SELECT DISTINCT f.report_id, r.county FROM findings f JOIN reports r ON r.id = f.report_id
+JOIN s ON r.county = s.county AND r.year BETWEEN s.y0 AND s.y1
+WHERE f.rule = ? AND contains(f.message, ?)`
+
+// gluedWithin is sqlGluedWithin: the reports' ids and their counties.
+func gluedWithin(ctx context.Context, st *store.Store, spans []assess.CountySpan) (map[int64]string, error) {
+	counties := make([]string, len(spans))
+	from, to := make([]int32, len(spans)), make([]int32, len(spans))
+	for i, sp := range spans {
+		counties[i], from[i], to[i] = sp.County, int32(sp.From), int32(sp.To)
+	}
+	rows, err := st.DB().QueryContext(ctx, sqlGluedWithin, counties, from, to, report.RuleAmbiguous, gluedWords)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var county string
+		if err := rows.Scan(&id, &county); err != nil {
+			return nil, err
+		}
+		out[id] = county
+	}
+	return out, rows.Err()
+}
+
 // yearKey is an agency's report of a year, as the cross-year checks pair
 // them (package assess): by the stored agency and county names.
 type yearKey struct {
@@ -71,7 +104,20 @@ func settleRound(ctx context.Context, st *store.Store, log *slog.Logger, written
 		// and y+1 (spans already cover it).
 		wide[i] = assess.CountySpan{County: sp.County, From: sp.From - 1, To: sp.To + 1}
 	}
-	byCounty, err := st.CountiesDocs(ctx, mergeSpans(wide))
+	wide = mergeSpans(wide)
+	// A first look: which reports within reach have a glued run left
+	// unread. Mostly none, and then nothing more is read.
+	glued, err := gluedWithin(ctx, st, wide)
+	if err != nil || len(glued) == 0 {
+		return nil, nil, err
+	}
+	// Only the counties where one is are read.
+	counties := map[string]bool{}
+	for _, county := range glued {
+		counties[county] = true
+	}
+	wide = slices.DeleteFunc(wide, func(sp assess.CountySpan) bool { return !counties[sp.County] })
+	byCounty, err := st.CountiesDocs(ctx, wide)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -90,9 +136,11 @@ func settleRound(ctx context.Context, st *store.Store, log *slog.Logger, written
 		neighbours []parse.Neighbour
 	}
 	var cands []candidate
-	var ids []int64
 	for _, docs := range byCounty {
 		for _, d := range docs {
+			if _, ok := glued[d.ID]; !ok {
+				continue
+			}
 			var ns []parse.Neighbour
 			touched := isWritten[d.ID]
 			for _, y := range []int{d.Year - 1, d.Year + 1} {
@@ -103,27 +151,12 @@ func settleRound(ctx context.Context, st *store.Store, log *slog.Logger, written
 			}
 			if touched && len(ns) > 0 {
 				cands = append(cands, candidate{d, ns})
-				ids = append(ids, d.ID)
 			}
 		}
-	}
-	if len(cands) == 0 {
-		return nil, nil, nil
-	}
-	findings, err := st.FindingsOf(ctx, ids)
-	if err != nil {
-		return nil, nil, err
-	}
-	glued := map[int64]bool{}
-	for _, f := range findings {
-		glued[f.ReportID] = glued[f.ReportID] || gluedFinding(f.Finding)
 	}
 	var settled []int64
 	var out []assess.CountySpan
 	for _, c := range cands {
-		if !glued[c.doc.ID] {
-			continue
-		}
 		ok, err := settleOne(ctx, st, log, c.doc.ID, c.neighbours)
 		if err != nil {
 			return settled, out, err
@@ -139,8 +172,11 @@ func settleRound(ctx context.Context, st *store.Store, log *slog.Logger, written
 // gluedFinding tells a finding of a glued run the reader left unread
 // (parse: splitGlued, resolveJointly), the only kind a neighbour settles.
 func gluedFinding(f report.Finding) bool {
-	return f.Rule == report.RuleAmbiguous && strings.Contains(f.Message, "数字粘连")
+	return f.Rule == report.RuleAmbiguous && strings.Contains(f.Message, gluedWords)
 }
+
+// gluedWords are in every finding of a glued run left unread.
+const gluedWords = "数字粘连"
 
 // settleOne reads report id again from its kept text with its neighbours
 // and stores the reading as the reader's version when it reads more and
