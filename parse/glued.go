@@ -231,7 +231,7 @@ func (p *parser) splitGlued(c cell, width int, keep func([]float64) bool, name s
 	if len(cands) > 1 && p.deferGlued {
 		// Table 3: the row's readings may be settled by the columns'
 		// rules across the rows (resolveJointly).
-		p.pending = append(p.pending, pendingRow{cands: cands, all: len(all), digits: digits, name: name, line: line, codes: cellCodes, c: c})
+		p.pending = append(p.pending, pendingRow{cands: cands, all: len(all), digits: digits, name: name, line: line, codes: cellCodes, c: c, yearWhy: yearWhy})
 		return nil, "", false
 	}
 	if len(cands) != 1 {
