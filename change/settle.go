@@ -248,6 +248,7 @@ func settleOne(ctx context.Context, st *store.Store, log *slog.Logger, id int64,
 	if added == 0 {
 		return false, nil
 	}
+	keepFindings(r, full.Findings, parsed)
 	r.File, r.SHA256, r.Synthetic, r.Text = full.File, full.SHA256, full.Synthetic, src.Text
 	res, err := st.SaveWith(ctx, r, store.SaveOptions{Author: Reader, Kind: kind})
 	if err != nil {
@@ -284,4 +285,23 @@ func parsedCells(r *report.Stored, corrections []store.Correction) map[string]fl
 func derived(code string) bool {
 	col, ok := strings.CutPrefix(code, "t3.other.")
 	return ok && slices.Contains(report.T3Columns, col)
+}
+
+// keepFindings carries over to the re-read r the stored findings it
+// cannot make itself — those added around the parse (the agency's name
+// against the registry, OCR's confidence), which the re-read, given the
+// agency, does not repeat — unless they are of a glued run, name a cell
+// read only now, or are made again.
+func keepFindings(r *report.Report, stored []report.Finding, parsed map[string]float64) {
+	again := map[string]bool{}
+	for _, f := range r.Findings {
+		again[f.Key()] = true
+	}
+	for _, f := range stored {
+		if gluedFinding(f) || again[f.Key()] || slices.ContainsFunc(f.Cells, func(c string) bool { _, was := parsed[c]; return !was && r.Has(c) }) {
+			continue
+		}
+		f.Review, f.ReviewComment, f.Reviewer = "", "", ""
+		r.Findings = append(r.Findings, f)
+	}
 }

@@ -32,6 +32,9 @@ func gluedT2(t *testing.T, agency, county string) (*report.Report, []byte) {
 	}
 	sum := sha256.Sum256(data)
 	r.SHA256, r.Text = hex.EncodeToString(sum[:]), string(data)
+	// A finding made around the parse (the name checked against the
+	// registry), which a re-read given the agency does not make again.
+	r.AddFinding(report.RuleAgencyNearMiss, report.SeverityInfo, "机关名称与登记册中的“乐至县司法所”相近，请核对")
 	return r, data
 }
 
@@ -136,6 +139,9 @@ func TestSettleAcrossYears(t *testing.T) {
 			}
 			if n := gluedFindings(t, st, id); n != 0 {
 				t.Errorf("%d glued-run findings left, want none", n)
+			}
+			if !slices.ContainsFunc(full.Findings, func(f report.Finding) bool { return f.Rule == report.RuleAgencyNearMiss }) {
+				t.Errorf("the finding on the agency's name was lost by the re-read: %+v", full.Findings)
 			}
 			if src := full.Sources["t2.normative_docs.in_force"]; !strings.Contains(src.Note, "上年（2021年）报告的现行有效件数") {
 				t.Errorf("note of the settled cell does not name last year: %q", src.Note)
