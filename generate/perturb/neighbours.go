@@ -10,7 +10,6 @@ package perturb
 
 import (
 	"fmt"
-	"maps"
 	"math/rand/v2"
 
 	"nianbao/generate"
@@ -29,17 +28,8 @@ func neighbourYears(truth *report.Report, rng *rand.Rand) (*Case, bool) {
 	if truth.Edition != report.Edition2021 {
 		return nil, false
 	}
-	own := *truth
-	own.Cells = maps.Clone(truth.Cells)
-	truth = &own
-	for _, row := range []string{"regulations", "normative_docs"} {
-		// Counts of several digits, as a county's stock of documents has
-		// them (the generator's are mostly one digit, which glue one way).
-		issued, abolished := float64(rng.IntN(30)), float64(rng.IntN(20))
-		truth.Cells[string(report.T2(row, "issued"))] = issued
-		truth.Cells[string(report.T2(row, "abolished"))] = abolished
-		truth.Cells[string(report.T2(row, "in_force"))] = issued + float64(rng.IntN(400))
-	}
+	// 现行有效 at least 本年制发, so that last year's stock is not negative.
+	truth = withStock(truth, rng, func(issued float64) float64 { return issued })
 	// Applications carried over and forward in the tens: the same amount
 	// added to both rows keeps rules 1–3 (新收＋上年结转＝总计＋结转下年).
 	for _, col := range []string{"natural", "commercial"} {

@@ -206,16 +206,7 @@ func gluedT2Narrative(truth *report.Report, rng *rand.Rand) (*Case, bool) {
 	if truth.Edition != report.Edition2021 {
 		return nil, false
 	}
-	// Counts of several digits, as a county's stock of documents has
-	// them (the generator's are mostly one digit, which glue one way).
-	own := *truth
-	own.Cells = maps.Clone(truth.Cells)
-	truth = &own
-	for _, row := range []string{"regulations", "normative_docs"} {
-		truth.Cells[string(report.T2(row, "issued"))] = float64(rng.IntN(30))
-		truth.Cells[string(report.T2(row, "abolished"))] = float64(rng.IntN(20))
-		truth.Cells[string(report.T2(row, "in_force"))] = float64(10 + rng.IntN(400))
-	}
+	truth = withStock(truth, rng, func(float64) float64 { return 10 })
 	rows := generate.Grid(truth)
 	c := &Case{Truth: truth, Base: "glued-t2-narrative", File: truth.File, Grid: rows}
 	c.Text = withTables(truth, rows, printGlued(func(g generate.GridRow) bool { return g.Table == 2 }))
@@ -303,4 +294,20 @@ func gluedRun(g generate.GridRow) string {
 		b.WriteString(num(v))
 	}
 	return b.String()
+}
+
+// withStock is a copy of a 2021 edition truth whose table-2 counts have
+// several digits, as a county's stock of documents has them (the
+// generator's are mostly one digit, which glue one way): 现行有效 is
+// least(本年制发) plus up to 400.
+func withStock(truth *report.Report, rng *rand.Rand, least func(issued float64) float64) *report.Report {
+	own := *truth
+	own.Cells = maps.Clone(truth.Cells)
+	for _, row := range []string{"regulations", "normative_docs"} {
+		issued := float64(rng.IntN(30))
+		own.Cells[string(report.T2(row, "issued"))] = issued
+		own.Cells[string(report.T2(row, "abolished"))] = float64(rng.IntN(20))
+		own.Cells[string(report.T2(row, "in_force"))] = least(issued) + float64(rng.IntN(400))
+	}
+	return &own
 }
