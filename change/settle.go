@@ -56,10 +56,11 @@ func Settle(ctx context.Context, st *store.Store, log *slog.Logger, a Affected) 
 	return out, nil
 }
 
-// sqlGluedWithin lists the reports (and their counties) of the spans' counties and years with
-// a finding of a glued run left unread: the spans as three lists bound
-// as parameters and unnested (as store.CountiesDocs binds them), the rule
-// and the words of the finding as parameters.
+// sqlGluedWithin lists the reports, with their counties, of the spans'
+// counties and years that have a finding of a glued run left unread: the
+// spans as three lists bound as parameters and unnested (as
+// store.CountiesDocs binds them), the rule and the finding's words as
+// parameters.
 const sqlGluedWithin = `WITH s AS (SELECT unnest(?::VARCHAR[]) AS county, unnest(?::INTEGER[]) AS y0, unnest(?::INTEGER[]) AS y1)
 SELECT DISTINCT f.report_id, r.county FROM findings f JOIN reports r ON r.id = f.report_id
 JOIN s ON r.county = s.county AND r.year BETWEEN s.y0 AND s.y1
