@@ -48,6 +48,10 @@ type Steps struct {
 	// never commit without its row — so this step is the log line that
 	// carries what the row cannot: the reports and counties affected.
 	Audit func(ctx context.Context, a Affected)
+	// Settle reads again the reports next to the ones written whose
+	// glued numbers their neighbouring years now settle, and stores
+	// them as the reader's versions (settle.go); it returns that write.
+	Settle func(ctx context.Context, a Affected) (Affected, error)
 }
 
 // Affected is what a write touched.
@@ -72,6 +76,7 @@ func New(st *store.Store, log *slog.Logger) *Service {
 		Audit: func(_ context.Context, a Affected) {
 			log.Info("change", "op", a.Op, "by", a.Actor, "reports", a.Reports, "counties", len(a.Spans), "detail", a.Detail)
 		},
+		Settle: func(ctx context.Context, a Affected) (Affected, error) { return Settle(ctx, st, log, a) },
 	}
 	return s
 }
@@ -92,6 +97,9 @@ func (s *Service) WithSteps(steps Steps) *Service {
 	if steps.Audit != nil {
 		cp.steps.Audit = steps.Audit
 	}
+	if steps.Settle != nil {
+		cp.steps.Settle = steps.Settle
+	}
 	return &cp
 }
 
@@ -111,16 +119,33 @@ func Recheck(ctx context.Context, st *store.Store, spans []assess.CountySpan) er
 // after runs the steps every committed write needs. The write is done by
 // then: a step that fails is logged, not returned, and none is cut short
 // by a client that hung up (the context loses its cancel).
+//
+// The reader's own write comes first: the reports whose glued numbers
+// the write lets their neighbouring years settle are stored again
+// (Settle), and the steps below cover them with the write that caused it.
 func (s *Service) after(ctx context.Context, a Affected) {
 	ctx = context.WithoutCancel(ctx)
-	a.Spans = mergeSpans(a.Spans)
-	if err := s.steps.Recheck(ctx, a.Spans); err != nil {
-		s.log.Error("assessment checks after a change", "op", a.Op, "counties", len(a.Spans), "err", err)
+	settled, err := s.steps.Settle(ctx, a)
+	if err != nil {
+		s.log.Error("glued numbers settled by neighbouring years", "op", a.Op, "reports", a.Reports, "err", err)
 	}
-	if err := s.steps.Figures(ctx, a.Reports); err != nil {
-		s.log.Error("report figures after a change", "op", a.Op, "reports", a.Reports, "err", err)
+	a.Spans = mergeSpans(a.Spans)
+	spans, reports := a.Spans, a.Reports
+	if len(settled.Reports) > 0 {
+		spans = mergeSpans(append(slices.Clone(a.Spans), settled.Spans...))
+		reports = append(slices.Clone(a.Reports), settled.Reports...)
+	}
+	if err := s.steps.Recheck(ctx, spans); err != nil {
+		s.log.Error("assessment checks after a change", "op", a.Op, "counties", len(spans), "err", err)
+	}
+	if err := s.steps.Figures(ctx, reports); err != nil {
+		s.log.Error("report figures after a change", "op", a.Op, "reports", reports, "err", err)
 	}
 	s.steps.Invalidate()
+	if len(settled.Reports) > 0 {
+		// The reader's versions are audited as its own, not the actor's.
+		s.steps.Audit(ctx, settled)
+	}
 	s.steps.Audit(ctx, a)
 }
 

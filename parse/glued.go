@@ -219,10 +219,19 @@ func (p *parser) splitGlued(c cell, width int, keep func([]float64) bool, name s
 			cands = ok
 		}
 	}
+	byRules := len(cands) < len(all)
+	yearWhy := ""
+	if len(cands) > 1 && len(p.neighbours) > 0 {
+		// The agency's report of the year before or after (rule 5).
+		cands, yearWhy = p.settleByYears(cands, cellCodes)
+		if yearWhy != "" && len(cands) == 1 {
+			p.step(report.Code(cellCodes[0]).Table(), "neighbour-year", "粘连行按相邻年度报告确定（规则5）")
+		}
+	}
 	if len(cands) > 1 && p.deferGlued {
 		// Table 3: the row's readings may be settled by the columns'
 		// rules across the rows (resolveJointly).
-		p.pending = append(p.pending, pendingRow{cands: cands, all: len(all), digits: digits, name: name, line: line, codes: cellCodes, c: c})
+		p.pending = append(p.pending, pendingRow{cands: cands, all: len(all), digits: digits, name: name, line: line, codes: cellCodes, c: c, yearWhy: yearWhy})
 		return nil, "", false
 	}
 	if len(cands) != 1 {
@@ -259,8 +268,17 @@ func (p *parser) splitGlued(c cell, width int, keep func([]float64) bool, name s
 			if p.keepWhy != "" {
 				why = p.keepWhy
 			}
+			switch {
+			case yearWhy != "" && byRules:
+				why += "和" + yearWhy
+			case yearWhy != "":
+				why = yearWhy
+			}
 			note += fmt.Sprintf("（共%d种拆分，按%s排除：%s）", len(all), why, strings.Join(rejected, "；"))
 		}
+	}
+	if len(all) > 1 {
+		p.settled(cellCodes, cands[0], settledBy(byRules, p.keepWhy, yearWhy))
 	}
 	return cands[0], note, true
 }

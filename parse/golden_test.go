@@ -60,7 +60,7 @@ func TestParseFixtures(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r, err := Text(name, string(b), Meta{})
+			r, err := Text(name, string(b), Meta{Neighbours: neighboursOf(t, file)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -85,6 +85,23 @@ func TestParseFixtures(t *testing.T) {
 			}
 		})
 	}
+}
+
+// neighboursOf reads a fixture's neighbouring years (rule 5 across
+// years), kept beside it as name.neighbours.json; none when absent.
+func neighboursOf(t *testing.T, file string) []Neighbour {
+	b, err := os.ReadFile(strings.TrimSuffix(file, ".txt") + ".neighbours.json")
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ns []Neighbour
+	if err := json.Unmarshal(b, &ns); err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	return ns
 }
 
 func diffGolden(want, got golden) []string {

@@ -27,6 +27,9 @@ type pendingRow struct {
 	line   int
 	codes  []string
 	c      cell
+	// yearWhy names the neighbouring years that narrowed the readings
+	// (neighbour.go), if they did.
+	yearWhy string
 }
 
 // maxCombinations bounds the search over the pending rows' readings.
@@ -127,6 +130,12 @@ func (p *parser) resolveJointly(known map[string][]float64, table int) {
 			}
 			p.step(table, "joint-rules", "粘连行按表内勾稽关系确定")
 			note := fmt.Sprintf("数字粘连“%s”按%d列拆分为%s：本行有%d种拆分符合本行勾稽关系，按表三各列的勾稽关系（规则1、2）只余此一种", pr.digits, len(pr.codes), fmtSplit(pr.cands[c]), len(pr.cands))
+			by := "由表三各列的勾稽关系（规则1、2）确定"
+			if pr.yearWhy != "" {
+				note = fmt.Sprintf("数字粘连“%s”按%d列拆分为%s：按本行勾稽关系和%s余%d种拆分，按表三各列的勾稽关系（规则1、2）只余此一种", pr.digits, len(pr.codes), fmtSplit(pr.cands[c]), pr.yearWhy, len(pr.cands))
+				by = "由" + pr.yearWhy + "和表三各列的勾稽关系（规则1、2）确定"
+			}
+			p.settled(pr.codes, pr.cands[c], by)
 			for k, v := range pr.cands[c] {
 				src := p.source(pr.c, table, 0, k+1)
 				src.Note = note

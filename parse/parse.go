@@ -29,7 +29,11 @@ type Meta struct {
 	// against (see Places in meta.go); nil reads names from the text alone.
 	// It does not travel to a parse worker: the child takes its own.
 	Places Places `json:"-"`
-	trace  *Trace // set by TextTrace
+	// Neighbours, when set, are the same agency's reports of the years
+	// before and after, as stored: rule 5 across years may then settle a
+	// glued row of table 2 or 3 (neighbour.go). nil reads the report alone.
+	Neighbours []Neighbour `json:"neighbours,omitempty"`
+	trace      *Trace      // set by TextTrace
 }
 
 // Text reads one report from its text.
@@ -55,7 +59,7 @@ func Text(name, content string, meta Meta) (*report.Report, error) {
 			r.Sources = nil
 		}
 	}()
-	p := &parser{t: t, r: r, grid: meta.Grid, tr: meta.trace, places: meta.Places}
+	p := &parser{t: t, r: r, grid: meta.Grid, tr: meta.trace, places: meta.Places, neighbours: meta.Neighbours}
 	if p.grid == nil && t.tabbed {
 		p.grid = tabGrid(t.raw)
 		p.step(0, "tabs", "表格按制表符分列")
@@ -111,11 +115,13 @@ type parser struct {
 	// not the accounting rules (the narrative's figures).
 	keepWhy string
 	pending []pendingRow
-	places  Places       // the registry names are checked against, if any
-	tr      *Trace       // how the report is read, when asked
-	pad     map[int]bool // padding(), by line start
-	padLine span         // the line padding() last looked at, and its answer
-	padLast bool
+	places  Places // the registry names are checked against, if any
+	// neighbours are the agency's reports of adjacent years (Meta).
+	neighbours []Neighbour
+	tr         *Trace       // how the report is read, when asked
+	pad        map[int]bool // padding(), by line start
+	padLine    span         // the line padding() last looked at, and its answer
+	padLast    bool
 	// subtotals holds the 小计 column of an 8-column table 3, by row.
 	subtotals map[string]subtotal
 }

@@ -5,7 +5,10 @@ import (
 	"maps"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
+
+	"nianbao/report"
 )
 
 // Trace says how a report was read: per table, the splitter that cut its
@@ -14,6 +17,16 @@ import (
 // document is diagnosed without reading the parser.
 type Trace struct {
 	Steps []Step `json:"steps"`
+	// Settled lists, per cell of a glued run that had several readings,
+	// the value read and the constraint that left that reading alone.
+	Settled []Settled `json:"settled,omitempty"`
+}
+
+// Settled is one cell read from a glued run and what settled it.
+type Settled struct {
+	Code  string  `json:"code"`
+	Value float64 `json:"value"`
+	By    string  `json:"by"`
 }
 
 // Step is one splitter or pass applied to a table (0: the whole text).
@@ -41,6 +54,38 @@ func (p *parser) step(table int, name, detail string) {
 		return
 	}
 	p.tr.Steps = append(p.tr.Steps, Step{Table: table, Name: name, Detail: detail, Count: 1})
+}
+
+// settled records the cells of a glued run read as vals, and by what
+// (see settledBy); a 小计 column is a check, not a cell, and is left out.
+func (p *parser) settled(cellCodes []string, vals []float64, by string) {
+	if p.tr == nil {
+		return
+	}
+	for i, code := range cellCodes {
+		if i < len(vals) && report.Code(code).Column() != subtotalCol {
+			p.tr.Settled = append(p.tr.Settled, Settled{Code: code, Value: vals[i], By: by})
+		}
+	}
+}
+
+// settledBy names what left a glued row one reading: the row's own rules
+// (or the narrative's figures, keepWhy), the neighbouring year, or both.
+func settledBy(byRules bool, keepWhy, yearWhy string) string {
+	var by []string
+	if byRules {
+		if keepWhy == "" {
+			keepWhy = "本行勾稽关系"
+		}
+		by = append(by, keepWhy)
+	}
+	if yearWhy != "" {
+		by = append(by, yearWhy)
+	}
+	if len(by) == 0 {
+		return "只有一种拆分"
+	}
+	return "由" + strings.Join(by, "和") + "确定"
 }
 
 // zeroSteps records, per table, the cells read as 0 from a blank or from
@@ -107,6 +152,9 @@ func (tr *Trace) String() string {
 		if s.Count > 1 {
 			fmt.Fprintf(&b, "×%d", s.Count)
 		}
+	}
+	for _, c := range tr.Settled {
+		fmt.Fprintf(&b, "\n%s＝%s：%s", c.Code, strconv.FormatFloat(c.Value, 'f', -1, 64), c.By)
 	}
 	return b.String()
 }

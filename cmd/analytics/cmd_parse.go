@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 
 	"nianbao/ingest"
+	"nianbao/parse"
 	"nianbao/report"
 )
 
@@ -44,6 +46,7 @@ func runParse(args []string, stdout, stderr io.Writer) int {
 	m.register(fs)
 	sources := fs.Bool("sources", false, "include where each cell stands in its document")
 	trace := fs.Bool("trace", false, "say how each table was read: the splitter and the repair passes (also printed to stderr)")
+	neighbours := fs.String("neighbours", "", "the same agency's reports of the years before and after (comma-separated files): rule 5 across years may settle glued numbers, as at ingest")
 	files, err := parseInterleaved(fs, args)
 	if err != nil {
 		return 2
@@ -51,6 +54,13 @@ func runParse(args []string, stdout, stderr io.Writer) int {
 	if len(files) == 0 {
 		fs.Usage()
 		return 2
+	}
+	meta := m.meta()
+	if *neighbours != "" {
+		if meta.Neighbours, err = readNeighbours(strings.Split(*neighbours, ",")); err != nil {
+			fmt.Fprintf(stderr, "analytics parse: %v\n", err)
+			return 1
+		}
 	}
 	paths, err := ingest.CollectFiles(files)
 	if err != nil {
@@ -60,7 +70,7 @@ func runParse(args []string, stdout, stderr io.Writer) int {
 	enc := json.NewEncoder(stdout)
 	enc.SetEscapeHTML(false)
 	code := 0
-	for _, res := range ingest.ParseAll(paths, m.meta()) {
+	for _, res := range ingest.ParseAll(paths, meta) {
 		if res.Err != nil {
 			fmt.Fprintf(stderr, "analytics parse: %v\n", res.Err)
 			enc.Encode(unreadable{File: res.Path, Error: res.Err.Error()})
@@ -81,7 +91,7 @@ func runParse(args []string, stdout, stderr io.Writer) int {
 				out.Sources = r.Sources
 			}
 			if *trace {
-				if tr, err := ingest.TraceFile(res.Path, m.meta()); err == nil {
+				if tr, err := ingest.TraceFile(res.Path, meta); err == nil {
 					out.Trace = tr.String()
 					fmt.Fprintf(stderr, "%s\n%s\n", res.Path, out.Trace)
 				}
@@ -90,4 +100,21 @@ func runParse(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return code
+}
+
+// readNeighbours reads the reports of the neighbouring years given to
+// --neighbours: each file one report, its year and cells.
+func readNeighbours(files []string) ([]parse.Neighbour, error) {
+	var out []parse.Neighbour
+	for _, f := range files {
+		rs, err := ingest.ParseFile(strings.TrimSpace(f), ingest.Meta{})
+		if err != nil {
+			return nil, err
+		}
+		if len(rs) != 1 || rs[0].Year == 0 {
+			return nil, fmt.Errorf("%s：相邻年度的文件应是一份能读出年度的报告", f)
+		}
+		out = append(out, parse.Neighbour{Year: rs[0].Year, Cells: rs[0].Cells})
+	}
+	return out, nil
 }

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"nianbao/generate"
+	"nianbao/parse"
 	"nianbao/report"
 )
 
@@ -42,6 +43,9 @@ type Case struct {
 	Undetermined map[string]string
 	// Steps are the names of the transforms applied, in order.
 	Steps []string
+	// Neighbours are the same agency's reports of adjacent years handed to
+	// the reader, as ingest hands them from the store (parse.Meta).
+	Neighbours []parse.Neighbour
 }
 
 // Want is the truth the parser should give: the truth cells with the

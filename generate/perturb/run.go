@@ -44,7 +44,7 @@ func Read(c *Case) (r *report.Report, err error) {
 		}
 		return reports[0], nil
 	}
-	return parse.Text(c.File, c.Text, parse.Meta{})
+	return parse.Text(c.File, c.Text, parse.Meta{Neighbours: c.Neighbours})
 }
 
 // Score reads a case and compares it with its truth.

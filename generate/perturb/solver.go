@@ -206,31 +206,10 @@ func gluedT2Narrative(truth *report.Report, rng *rand.Rand) (*Case, bool) {
 	if truth.Edition != report.Edition2021 {
 		return nil, false
 	}
-	// Counts of several digits, as a county's stock of documents has
-	// them (the generator's are mostly one digit, which glue one way).
-	own := *truth
-	own.Cells = maps.Clone(truth.Cells)
-	truth = &own
-	for _, row := range []string{"regulations", "normative_docs"} {
-		truth.Cells[string(report.T2(row, "issued"))] = float64(rng.IntN(30))
-		truth.Cells[string(report.T2(row, "abolished"))] = float64(rng.IntN(20))
-		truth.Cells[string(report.T2(row, "in_force"))] = float64(10 + rng.IntN(400))
-	}
+	truth = withStock(truth, rng, func(float64) float64 { return 10 })
 	rows := generate.Grid(truth)
 	c := &Case{Truth: truth, Base: "glued-t2-narrative", File: truth.File, Grid: rows}
-	c.Text = withTables(truth, rows, func(g generate.GridRow) []string {
-		if g.Head {
-			return []string{strings.Join(g.Labels, " | ") + " |" + padBars(g.Pad)}
-		}
-		var vals []string
-		for _, v := range g.Values {
-			vals = append(vals, num(v))
-		}
-		if g.Table == 2 {
-			return []string{strings.Join(g.Labels, "") + strings.Join(vals, "")}
-		}
-		return []string{strings.Join(append(append([]string(nil), g.Labels...), vals...), " | ") + " |" + padBars(g.Pad)}
-	})
+	c.Text = withTables(truth, rows, printGlued(func(g generate.GridRow) bool { return g.Table == 2 }))
 	// The overview states each document kind's figures, in one of two
 	// wordings.
 	stated := map[string]bool{}
@@ -256,11 +235,7 @@ func gluedT2Narrative(truth *report.Report, rng *rand.Rand) (*Case, bool) {
 		}
 	}
 	for code, why := range RunsUndetermined(t2, truth.Edition, func(g generate.GridRow) (string, [][]float64) {
-		var b strings.Builder
-		for _, v := range g.Values {
-			b.WriteString(num(v))
-		}
-		run := b.String()
+		run := gluedRun(g)
 		all := readings(run, len(g.Values), maxReadings)
 		if row := t2RowCode(g); stated[row] {
 			// The narrative's figures keep the readings that agree.
@@ -291,4 +266,48 @@ func t2RowCode(g generate.GridRow) string {
 		return ""
 	}
 	return g.Codes[0].Row()
+}
+
+// printGlued prints a table's rows for withTables: headers and rows with
+// bars, but the rows glued says so with label and numbers run together
+// (规章86231).
+func printGlued(glued func(generate.GridRow) bool) func(generate.GridRow) []string {
+	return func(g generate.GridRow) []string {
+		if g.Head {
+			return []string{strings.Join(g.Labels, " | ") + " |" + padBars(g.Pad)}
+		}
+		var vals []string
+		for _, v := range g.Values {
+			vals = append(vals, num(v))
+		}
+		if glued(g) {
+			return []string{strings.Join(g.Labels, "") + strings.Join(vals, "")}
+		}
+		return []string{strings.Join(append(append([]string(nil), g.Labels...), vals...), " | ") + " |" + padBars(g.Pad)}
+	}
+}
+
+// gluedRun is a row's numbers printed with nothing between them.
+func gluedRun(g generate.GridRow) string {
+	var b strings.Builder
+	for _, v := range g.Values {
+		b.WriteString(num(v))
+	}
+	return b.String()
+}
+
+// withStock is a copy of a 2021 edition truth whose table-2 counts have
+// several digits, as a county's stock of documents has them (the
+// generator's are mostly one digit, which glue one way): 现行有效 is
+// least(本年制发) plus up to 400.
+func withStock(truth *report.Report, rng *rand.Rand, least func(issued float64) float64) *report.Report {
+	own := *truth
+	own.Cells = maps.Clone(truth.Cells)
+	for _, row := range []string{"regulations", "normative_docs"} {
+		issued := float64(rng.IntN(30))
+		own.Cells[string(report.T2(row, "issued"))] = issued
+		own.Cells[string(report.T2(row, "abolished"))] = float64(rng.IntN(20))
+		own.Cells[string(report.T2(row, "in_force"))] = least(issued) + float64(rng.IntN(400))
+	}
+	return &own
 }
