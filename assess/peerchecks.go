@@ -67,13 +67,10 @@ func PeerFindings(d *Doc, peers []*Doc, sheet *Sheet) []report.Finding {
 	}
 	var blank []string
 	least := 0
-	printed := report.PrintedCodes(d.Edition)
-	if !writesZero(d) {
-		printed = nil
-	}
-	for code := range printed {
+	zeroWritten := writesZero(d)
+	for code := range report.PrintedCodes(d.Edition) {
 		c := string(code)
-		if !isBlank(d, c) {
+		if !zeroWritten || !isBlank(d, c) {
 			continue
 		}
 		var vals []float64
