@@ -60,8 +60,12 @@ func CrossYearFindings(d, prev *Doc, sheet *Sheet) []report.Finding {
 			}
 			ratio += "倍"
 		}
-		add(report.RuleJump, fmt.Sprintf("%s由%d年的%s变为%d年的%s，%s，超出%s～%s倍的常见范围，请核实是否录入有误。",
-			report.Label(code), prev.Year, num(b), d.Year, num(a), ratio, num(1/sheet.JumpFactor), num(sheet.JumpFactor)), code)
+		change := "增加"
+		if a < b {
+			change = "减少"
+		}
+		add(report.RuleJump, fmt.Sprintf("%s由%d年的%s件变为%d年的%s件（%s%s件），%s，超出%s～%s倍的常见范围，请核实是否录入有误。",
+			report.Label(code), prev.Year, num(b), d.Year, num(a), change, num(math.Abs(a-b)), ratio, num(1/sheet.JumpFactor), num(sheet.JumpFactor)), code)
 	}
 	return out
 }

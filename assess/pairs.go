@@ -105,7 +105,7 @@ func PartFindings(d *Doc) []report.Finding {
 			continue
 		}
 		t := report.Code(p.part[0]).Table()
-		byTable[t] = append(byTable[t], fmt.Sprintf("%s为%s，大于%s%s", p.partName, num(part), p.wholeName, num(whole)))
+		byTable[t] = append(byTable[t], fmt.Sprintf("%s为%s件，大于%s（%s件），多%s件", p.partName, num(part), p.wholeName, terms(d, p, whole), num(part-whole)))
 		for _, c := range slices.Concat(p.part, p.whole, p.minus) {
 			if !seen[c] {
 				seen[c] = true
@@ -118,11 +118,29 @@ func PartFindings(d *Doc) []report.Finding {
 		if len(byTable[t]) == 0 {
 			continue
 		}
-		why := "部分不能大于整体；该表有单元格未读出，规则1–4无法核对，请对照原文。"
+		why := "部分不能大于整体；该表有单元格未读出，勾稽规则无法核对，请对照原文。"
 		out = append(out, report.Finding{Rule: rl.Code, Severity: rl.Severity, Cells: cells[t],
 			Message: fmt.Sprintf("表%s：%s。%s", []string{"", "", "二", "三", "四"}[t], strings.Join(byTable[t], "；"), why)})
 	}
 	return out
+}
+
+// terms writes a whole with what it is made of: "8", "4＋1＝5", "2－1＝1".
+func terms(d *Doc, p wholePair, whole float64) string {
+	if len(p.whole) == 1 && len(p.minus) == 0 {
+		return num(whole)
+	}
+	var b strings.Builder
+	for i, c := range p.whole {
+		if i > 0 {
+			b.WriteString("＋")
+		}
+		b.WriteString(num(d.Cells[c]))
+	}
+	for _, c := range p.minus {
+		b.WriteString("－" + num(d.Cells[c]))
+	}
+	return b.String() + "＝" + num(whole)
 }
 
 func all(d *Doc, codes []string) bool {

@@ -59,13 +59,14 @@ func PeerFindings(d *Doc, peers []*Doc, sheet *Sheet) []report.Finding {
 			}
 			slices.Sort(vals)
 			if med := query.Quantile(vals, 0.5); med >= sheet.PeerZeroMedian {
-				add(report.RulePeerZero, fmt.Sprintf("%s为0，而同县同年%d个%s该项的中位数为%s（四分位数%s～%s），请核实是否漏填或填错栏目。",
+				add(report.RulePeerZero, fmt.Sprintf("%s为0件，而同县同年%d个%s该项的中位数为%s件（四分位数%s～%s件），请核实是否漏填或填错栏目。",
 					report.Label(code), len(vals), LevelLabels[LevelTown], num(round2(med)),
 					num(round2(query.Quantile(vals, 0.25))), num(round2(query.Quantile(vals, 0.75)))), []string{code})
 			}
 		}
 	}
 	var blank []string
+	medians := map[string]float64{}
 	least := 0
 	zeroWritten := writesZero(d)
 	for code := range report.PrintedCodes(d.Edition) {
@@ -86,8 +87,9 @@ func PeerFindings(d *Doc, peers []*Doc, sheet *Sheet) []report.Finding {
 			vals = append(vals, v)
 		}
 		n := len(vals)
-		if n >= sheet.PeerMin && median(vals) > 0 {
+		if med := median(vals); n >= sheet.PeerMin && med > 0 {
 			blank = append(blank, c)
+			medians[c] = med
 			if least == 0 || n < least {
 				least = n
 			}
@@ -97,7 +99,7 @@ func PeerFindings(d *Doc, peers []*Doc, sheet *Sheet) []report.Finding {
 		slices.Sort(blank)
 		shown := make([]string, 0, maxCellsShown)
 		for _, c := range blank[:min(len(blank), maxCellsShown)] {
-			shown = append(shown, report.Label(c))
+			shown = append(shown, fmt.Sprintf("%s（同级中位数%s件）", report.Label(c), num(round2(medians[c]))))
 		}
 		more := ""
 		if len(blank) > maxCellsShown {
