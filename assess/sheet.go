@@ -58,6 +58,9 @@ type Sheet struct {
 	JumpFactor        float64            `json:"jump_factor"`
 	JumpMinDiff       float64            `json:"jump_min_diff"`
 	JumpCodes         []string           `json:"jump_codes"`
+	FeeYuanThreshold  float64            `json:"fee_yuan_threshold"`
+	AggregateCovers   bool               `json:"aggregate_covers_units"`
+
 	// JumpMin is the size both years must reach for their ratio to count;
 	// JumpLarge the size that counts on its own when the other year is 0
 	// or under JumpMin (yoy_jump, crossyear.go).
@@ -68,8 +71,7 @@ type Sheet struct {
 	// suspect (peer_zero, peer_blank: peerchecks.go).
 	PeerMin        int     `json:"peer_min"`
 	PeerZeroMedian float64 `json:"peer_zero_median"`
-	FeeYuanThreshold  float64            `json:"fee_yuan_threshold"`
-	AggregateCovers   bool               `json:"aggregate_covers_units"`
+
 	// Deadlines may be given in the sheet itself; a sheet without them
 	// takes the server's (--deadlines, else deadlines.json).
 	Deadlines Deadlines `json:"deadlines"`
