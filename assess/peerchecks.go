@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"nianbao/query"
 	"nianbao/report"
 )
 
@@ -57,11 +56,9 @@ func PeerFindings(d *Doc, peers []*Doc, sheet *Sheet) []report.Finding {
 			if len(vals) < sheet.PeerMin {
 				continue
 			}
-			slices.Sort(vals)
-			if med := query.Quantile(vals, 0.5); med >= sheet.PeerZeroMedian {
-				add(report.RulePeerZero, fmt.Sprintf("%s为0件，而同县同年%d个%s该项的中位数为%s件（四分位数%s～%s件），请核实是否漏填或填错栏目。",
-					report.Label(code), len(vals), LevelLabels[LevelTown], num(round2(med)),
-					num(round2(query.Quantile(vals, 0.25))), num(round2(query.Quantile(vals, 0.75)))), []string{code})
+			if med := median(vals); med >= sheet.PeerZeroMedian {
+				add(report.RulePeerZero, fmt.Sprintf("%s为0件，而同县同年%d个%s该项的中位数为%s件（最少%s件、最多%s件），请核实是否漏填或填错栏目。",
+					report.Label(code), len(vals), LevelLabels[LevelTown], num(med), num(slices.Min(vals)), num(slices.Max(vals))), []string{code})
 			}
 		}
 	}
@@ -87,7 +84,10 @@ func PeerFindings(d *Doc, peers []*Doc, sheet *Sheet) []report.Finding {
 			vals = append(vals, v)
 		}
 		n := len(vals)
-		if med := median(vals); n >= sheet.PeerMin && med > 0 {
+		if n < sheet.PeerMin {
+			continue
+		}
+		if med := median(vals); med > 0 {
 			blank = append(blank, c)
 			medians[c] = med
 			if least == 0 || n < least {
@@ -99,7 +99,7 @@ func PeerFindings(d *Doc, peers []*Doc, sheet *Sheet) []report.Finding {
 		slices.Sort(blank)
 		shown := make([]string, 0, maxCellsShown)
 		for _, c := range blank[:min(len(blank), maxCellsShown)] {
-			shown = append(shown, fmt.Sprintf("%s（同级中位数%s件）", report.Label(c), num(round2(medians[c]))))
+			shown = append(shown, fmt.Sprintf("%s（同级中位数%s件）", report.Label(c), num(medians[c])))
 		}
 		more := ""
 		if len(blank) > maxCellsShown {
@@ -130,11 +130,14 @@ func isBlank(d *Doc, code string) bool {
 	return ok && blankRaw[strings.TrimSpace(raw)]
 }
 
-// median of unsorted values (query.Quantile's definition).
+// median of values: the middle one, or the mean of the two middle ones
+// (query.Quantile at 0.5, which package assess cannot import: ingest
+// imports assess, and query's tests import ingest).
 func median(vals []float64) float64 {
-	s := slices.Clone(vals)
-	slices.Sort(s)
-	return query.Quantile(s, 0.5)
+	s := slices.Sorted(slices.Values(vals))
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
 }
-
-func round2(v float64) float64 { return float64(int64(v*100+0.5)) / 100 }
