@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"nianbao/report"
 )
@@ -19,6 +20,13 @@ type wholePair struct {
 	partName    string
 	wholeName   string
 	covers      []string
+}
+
+// shippedPairs are partPairs made once: a re-check reads every report of
+// a county, and the pairs are the same for each.
+var shippedPairs = map[bool]func() []wholePair{
+	true:  sync.OnceValue(func() []wholePair { return partPairs(true) }),
+	false: sync.OnceValue(func() []wholePair { return partPairs(false) }),
 }
 
 // partPairs are the pairs of tables 3 and 4, with the result rows of the
@@ -93,8 +101,16 @@ func PartFindings(d *Doc) []report.Finding {
 		_, single := d.Cells["t3.other.total"]
 		twentyOne = !single
 	}
-	for _, p := range partPairs(twentyOne) {
-		if all(d, p.covers) {
+	// Pairs of one column or row share their rule's cells (one slice):
+	// whether all are read is asked once per slice.
+	covered := map[*string]bool{}
+	for _, p := range shippedPairs[twentyOne]() {
+		c, ok := covered[&p.covers[0]]
+		if !ok {
+			c = all(d, p.covers)
+			covered[&p.covers[0]] = c
+		}
+		if c {
 			continue
 		}
 		part, pok := sum(d, p.part)

@@ -21,6 +21,22 @@ func Peers(d *Doc, docs []*Doc) []*Doc {
 	return out
 }
 
+// peerGroups files docs by year and level once, so that Check finds a
+// report's peers among its own group and not among every report of the
+// county's years: the peers of d are Peers(d, groups(d)).
+func peerGroups(docs []*Doc) func(d *Doc) []*Doc {
+	type key struct {
+		year  int
+		level string
+	}
+	m := map[key][]*Doc{}
+	for _, d := range docs {
+		k := key{d.Year, d.Level()}
+		m[k] = append(m[k], d)
+	}
+	return func(d *Doc) []*Doc { return m[key{d.Year, d.Level()}] }
+}
+
 // PeerFindings compares a report with its peers (Peers) the way an
 // assessor reading a county's reports side by side does:
 //
@@ -48,12 +64,16 @@ func PeerFindings(d *Doc, peers []*Doc, sheet *Sheet) []report.Finding {
 				continue // a blank is peer_blank's, not a zero written
 			}
 			var vals []float64
+			high := 0 // a median at the threshold needs half the values there
 			for _, p := range peers {
 				if pv, ok := p.Cells[code]; ok && !isBlank(p, code) {
 					vals = append(vals, pv)
+					if pv >= sheet.PeerZeroMedian {
+						high++
+					}
 				}
 			}
-			if len(vals) < sheet.PeerMin {
+			if len(vals) < sheet.PeerMin || 2*high < len(vals) {
 				continue
 			}
 			if med := median(vals); med >= sheet.PeerZeroMedian {
@@ -65,12 +85,16 @@ func PeerFindings(d *Doc, peers []*Doc, sheet *Sheet) []report.Finding {
 	var blank []string
 	medians := map[string]float64{}
 	least := 0
-	zeroWritten := writesZero(d)
-	for code := range report.PrintedCodes(d.Edition) {
-		c := string(code)
-		if !zeroWritten || !isBlank(d, c) {
-			continue
+	var candidates []string
+	for c := range d.Raw {
+		if report.Code(c).Known() && isBlank(d, c) {
+			candidates = append(candidates, c)
 		}
+	}
+	if len(candidates) > 0 && !writesZero(d) {
+		candidates = nil
+	}
+	for _, c := range candidates {
 		var vals []float64
 		for _, p := range peers {
 			v, ok := p.Cells[c]

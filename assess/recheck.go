@@ -197,12 +197,13 @@ func Check(docs []*Doc, from, to int, sheet *Sheet) (map[int64]store.AssessResul
 	}
 	results := map[int64]store.AssessResult{}
 	pairs := pairShares{}
+	group := peerGroups(docs)
 	for _, d := range docs {
 		if d.Year < from || d.Year > to {
 			continue
 		}
 		res := store.AssessResult{Findings: ReportFindings(d, sheet)}
-		res.Findings = append(res.Findings, PeerFindings(d, Peers(d, docs), sheet)...)
+		res.Findings = append(res.Findings, PeerFindings(d, Peers(d, group(d)), sheet)...)
 		prev := byKey[key{d.Agency, d.Year - 1}]
 		if prev != nil {
 			res.Findings = append(res.Findings, CrossYearFindings(d, prev, sheet)...)
