@@ -64,8 +64,9 @@ func CrossYearFindings(d, prev *Doc, sheet *Sheet) []report.Finding {
 		if a < b {
 			change = "减少"
 		}
-		add(report.RuleJump, fmt.Sprintf("%s由%d年的%s件变为%d年的%s件（%s%s件），%s，超出%s～%s倍的常见范围，请核实是否录入有误。",
-			report.Label(code), prev.Year, num(b), d.Year, num(a), change, num(math.Abs(a-b)), ratio, num(1/sheet.JumpFactor), num(sheet.JumpFactor)), code)
+		u := unit(code)
+		add(report.RuleJump, fmt.Sprintf("%s由%d年的%s%s变为%d年的%s%s（%s%s%s），%s，超出%s～%s倍的常见范围，请核实是否录入有误。",
+			report.Label(code), prev.Year, num(b), u, d.Year, num(a), u, change, num(math.Abs(a-b)), u, ratio, num(1/sheet.JumpFactor), num(sheet.JumpFactor)), code)
 	}
 	return out
 }
@@ -85,6 +86,15 @@ func jumps(now, last float64, sheet *Sheet) bool {
 		return outside
 	}
 	return outside && hi >= sheet.JumpLarge
+}
+
+// unit is what a cell counts: 件 but for the amounts of table 2, whose
+// label already says 万元.
+func unit(code string) string {
+	if report.Code(code).Column() == "amount" {
+		return ""
+	}
+	return "件"
 }
 
 func rowName(row string) string {

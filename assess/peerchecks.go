@@ -77,8 +77,9 @@ func PeerFindings(d *Doc, peers []*Doc, sheet *Sheet) []report.Finding {
 				continue
 			}
 			if med := median(vals); med >= sheet.PeerZeroMedian {
-				add(report.RulePeerZero, fmt.Sprintf("%s为0件，而同县同年%d个%s该项的中位数为%s件（最少%s件、最多%s件），请核实是否漏填或填错栏目。",
-					report.Label(code), len(vals), LevelLabels[LevelTown], num(med), num(slices.Min(vals)), num(slices.Max(vals))), []string{code})
+				u := unit(code)
+				add(report.RulePeerZero, fmt.Sprintf("%s为0%s，而同县同年%d个%s该项的中位数为%s%s（最少%s%s、最多%s%s），请核实是否漏填或填错栏目。",
+					report.Label(code), u, len(vals), LevelLabels[LevelTown], num(med), u, num(slices.Min(vals)), u, num(slices.Max(vals)), u), []string{code})
 			}
 		}
 	}
@@ -123,7 +124,7 @@ func PeerFindings(d *Doc, peers []*Doc, sheet *Sheet) []report.Finding {
 		slices.Sort(blank)
 		shown := make([]string, 0, maxCellsShown)
 		for _, c := range blank[:min(len(blank), maxCellsShown)] {
-			shown = append(shown, fmt.Sprintf("%s（同级中位数%s件）", report.Label(c), num(medians[c])))
+			shown = append(shown, fmt.Sprintf("%s（同级中位数%s%s）", report.Label(c), num(medians[c]), unit(c)))
 		}
 		more := ""
 		if len(blank) > maxCellsShown {
