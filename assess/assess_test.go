@@ -126,6 +126,20 @@ func TestEachRuleBrokenOnce(t *testing.T) {
 			}
 			return []*assess.Doc{peer}
 		}},
+		{report.RulePeerZero, func(p, c *assess.Doc) []*assess.Doc {
+			p.Cells["t2.penalty.decisions"], c.Cells["t2.penalty.decisions"] = 0, 0
+			return peerTowns(c, 5, func(i int, d *assess.Doc) { d.Cells["t2.penalty.decisions"] = float64(20 + i) })
+		}},
+		{report.RulePartOverWhole, func(p, c *assess.Doc) []*assess.Doc {
+			// Rule 2 cannot be checked without (三)1; (二) over (七) shows all the same.
+			delete(c.Cells, "t3.denied.state_secret.total")
+			c.Cells["t3.partial.total"] = c.Cells["t3.total.total"] + 1
+			return nil
+		}},
+		{report.RuleFeeNarrative, func(p, c *assess.Doc) []*assess.Doc {
+			c.Cells["t3.other.unpaid_fee.total"] = 1 // section 六 says 未收取信息处理费, not a word on notices
+			return nil
+		}},
 		{report.RuleAggregateOver, func(p, c *assess.Doc) []*assess.Doc {
 			// c becomes the county government's report covering one town
 			// whose applications exceed it.
@@ -159,11 +173,34 @@ func TestEachRuleBrokenOnce(t *testing.T) {
 		})
 		seen[tc.rule] = true
 	}
+	// peer_blank stands on a blank, which form_blank counts as well.
+	t.Run(report.RulePeerBlank, func(t *testing.T) {
+		prev, cur := base(t)
+		cur.Raw["t3.granted.research"] = "/"
+		docs := append([]*assess.Doc{prev, cur}, peerTowns(cur, 5, func(_ int, d *assess.Doc) { d.Cells["t3.granted.research"] = 2 })...)
+		if got, want := rulesOn(t, docs, cur.ID), []string{report.RuleBlank, report.RulePeerBlank}; !slices.Equal(got, want) {
+			t.Errorf("findings %v, want %v", got, want)
+		}
+	})
+	seen[report.RulePeerBlank] = true
 	for _, r := range assess.OwnRules {
 		if !seen[r] {
 			t.Errorf("rule %s has no case breaking it", r)
 		}
 	}
+}
+
+// peerTowns are n other towns of d's county and year with d's cells,
+// changed by f, and no text (so no copying between them).
+func peerTowns(d *assess.Doc, n int, f func(i int, p *assess.Doc)) []*assess.Doc {
+	var out []*assess.Doc
+	for i := range n {
+		p := &assess.Doc{ID: int64(100 + i), Agency: fmt.Sprintf("虚构%c镇", []rune("甲乙丙丁戊己庚辛壬癸")[i%10]), County: d.County, Year: d.Year,
+			Edition: d.Edition, Cells: maps.Clone(d.Cells), Raw: map[string]string{}}
+		f(i, p)
+		out = append(out, p)
+	}
+	return out
 }
 
 func TestBoilerplateIsNotCopying(t *testing.T) {

@@ -3,6 +3,7 @@ package assess
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"nianbao/report"
@@ -10,7 +11,7 @@ import (
 
 // CrossYearFindings compares a report with the same body's report of the
 // year before (rule 5 of docs/report-format.md) and flags year-on-year
-// jumps. The findings belong to the later report.
+// jumps of the sheet's jump_codes (yoy_jump). The findings belong to the later report.
 func CrossYearFindings(d, prev *Doc, sheet *Sheet) []report.Finding {
 	var out []report.Finding
 	add := func(rule, msg string, cells ...string) {
@@ -48,16 +49,52 @@ func CrossYearFindings(d, prev *Doc, sheet *Sheet) []report.Finding {
 	for _, code := range sheet.JumpCodes {
 		a, aok := d.Cells[code]
 		b, bok := prev.Cells[code]
-		if !aok || !bok {
+		if !aok || !bok || !jumps(a, b, sheet) {
 			continue
 		}
-		lo, hi := math.Min(a, b), math.Max(a, b)
-		if hi-lo >= sheet.JumpMinDiff && hi >= sheet.JumpFactor*math.Max(lo, 1) {
-			add(report.RuleJump, fmt.Sprintf("%s由%d年的%s变为%s，变化超过%s倍，请核实是否录入有误。",
-				report.Label(code), prev.Year, num(b), num(a), num(sheet.JumpFactor)), code)
+		ratio := "上年为0"
+		if b != 0 {
+			ratio = "为上年的" + strconv.FormatFloat(a/b, 'f', -1, 64)
+			if r := math.Round(a/b*100) / 100; r != a/b {
+				ratio = "约为上年的" + strconv.FormatFloat(r, 'f', -1, 64)
+			}
+			ratio += "倍"
 		}
+		change := "增加"
+		if a < b {
+			change = "减少"
+		}
+		u := unit(code)
+		add(report.RuleJump, fmt.Sprintf("%s由%d年的%s%s变为%d年的%s%s（%s%s%s），%s，超出%s～%s倍的常见范围，请核实是否录入有误。",
+			report.Label(code), prev.Year, num(b), u, d.Year, num(a), u, change, num(math.Abs(a-b)), u, ratio, num(1/sheet.JumpFactor), num(sheet.JumpFactor)), code)
 	}
 	return out
+}
+
+// jumps says whether a volume moving from last to now is a jump: the
+// ratio strictly outside [1/jump_factor, jump_factor] when both years are
+// at least jump_min; when the smaller is 0 or under jump_min, only if the
+// larger reaches jump_large (3 → 12 is noise, 0 → 80 is not). Both ways:
+// a volume falling to almost nothing is as suspect as one rising.
+func jumps(now, last float64, sheet *Sheet) bool {
+	lo, hi := math.Min(now, last), math.Max(now, last)
+	if hi <= lo || hi-lo < sheet.JumpMinDiff {
+		return false
+	}
+	outside := lo == 0 || hi > sheet.JumpFactor*lo
+	if lo > 0 && lo >= sheet.JumpMin {
+		return outside
+	}
+	return outside && hi >= sheet.JumpLarge
+}
+
+// unit is what a cell counts: 件 but for the amounts of table 2, whose
+// label already says 万元.
+func unit(code string) string {
+	if report.Code(code).Column() == "amount" {
+		return ""
+	}
+	return "件"
 }
 
 func rowName(row string) string {

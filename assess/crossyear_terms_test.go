@@ -91,14 +91,16 @@ func TestInForceMessage(t *testing.T) {
 	}
 }
 
-// TestJumpBoundaries: a count jumps when it differs from last year's by at
-// least jump_min_diff (20) and the larger is at least jump_factor (10)
-// times the smaller (or 1): each condition at its boundary, and a cell
-// missing in either year is no jump.
+// TestJumpBoundaries: a volume jumps when its ratio to last year's is
+// strictly outside [1/jump_factor, jump_factor] (0.2–5) with both years at
+// least jump_min (10); when one year is 0 or under jump_min, only if the
+// other reaches jump_large (50). Each condition at its boundary, both
+// ways, and a cell missing in either year is no jump.
 func TestJumpBoundaries(t *testing.T) {
 	sheet := DefaultSheet()
-	if sheet.JumpFactor != 10 || sheet.JumpMinDiff != 20 {
-		t.Fatalf("default sheet changed: factor %v, min diff %v; update the cases", sheet.JumpFactor, sheet.JumpMinDiff)
+	if sheet.JumpFactor != 5 || sheet.JumpMinDiff != 0 || sheet.JumpMin != 10 || sheet.JumpLarge != 50 {
+		t.Fatalf("default sheet changed: factor %v, min diff %v, min %v, large %v; update the cases",
+			sheet.JumpFactor, sheet.JumpMinDiff, sheet.JumpMin, sheet.JumpLarge)
 	}
 	const code = "t3.new.total"
 	cases := []struct {
@@ -106,13 +108,18 @@ func TestJumpBoundaries(t *testing.T) {
 		now, last *float64
 		jump      bool
 	}{
-		{"from 0 to 20: difference at the minimum", ptr(20), ptr(0), true},
-		{"from 0 to 19: difference under it", ptr(19), ptr(0), false},
-		{"from 1 to 19: ten times, difference 18", ptr(19), ptr(1), false},
-		{"from 30 to 3: ten times", ptr(3), ptr(30), true},
-		{"from 29 to 3: under ten times", ptr(3), ptr(29), false},
-		{"from 3 to 30, rising", ptr(30), ptr(3), true},
-		{"from 100 to 150: far but not ten times", ptr(150), ptr(100), false},
+		{"10 to 50: exactly 5 times", ptr(50), ptr(10), false},
+		{"10 to 51: over 5 times", ptr(51), ptr(10), true},
+		{"50 to 10: exactly 0.2 times", ptr(10), ptr(50), false},
+		{"51 to 10: under 0.2 times", ptr(10), ptr(51), true},
+		{"12 to 50: 4.2 times", ptr(50), ptr(12), false},
+		{"10 to 60: the smaller at jump_min", ptr(60), ptr(10), true},
+		{"9 to 46: the smaller under jump_min, the larger under jump_large", ptr(46), ptr(9), false},
+		{"9 to 50: the larger at jump_large", ptr(50), ptr(9), true},
+		{"0 to 49: from zero, under jump_large", ptr(49), ptr(0), false},
+		{"0 to 50: from zero, at jump_large", ptr(50), ptr(0), true},
+		{"50 to 0: falling to zero", ptr(0), ptr(50), true},
+		{"0 to 0", ptr(0), ptr(0), false},
 		{"last year not read", ptr(300), nil, false},
 		{"this year not read", nil, ptr(300), false},
 	}
@@ -135,19 +142,37 @@ func TestJumpBoundaries(t *testing.T) {
 	}
 }
 
-// Where the larger count is below jump_factor, a smaller of 0 counts as 1
-// (so 0 → 9 is no jump and 0 → 10 is, with a minimum difference of 5).
-func TestJumpFromZero(t *testing.T) {
+// The message names the cell, both years with their values and the ratio.
+func TestJumpMessage(t *testing.T) {
+	for _, tc := range []struct {
+		now, last float64
+		want      string
+	}{
+		{60, 10, "一、本年新收政府信息公开申请数量 · 总计由2021年的10件变为2022年的60件（增加50件），为上年的6倍，超出0.2～5倍的常见范围，请核实是否录入有误。"},
+		{10, 60, "一、本年新收政府信息公开申请数量 · 总计由2021年的60件变为2022年的10件（减少50件），约为上年的0.17倍，超出0.2～5倍的常见范围，请核实是否录入有误。"},
+		{80, 0, "一、本年新收政府信息公开申请数量 · 总计由2021年的0件变为2022年的80件（增加80件），上年为0，超出0.2～5倍的常见范围，请核实是否录入有误。"},
+	} {
+		prev := &Doc{Year: 2021, Cells: map[string]float64{"t3.new.total": tc.last}}
+		d := &Doc{Year: 2022, Cells: map[string]float64{"t3.new.total": tc.now}}
+		f := CrossYearFindings(d, prev, DefaultSheet())
+		if len(f) != 1 || f[0].Message != tc.want {
+			t.Errorf("%v → %v: %+v, want %s", tc.last, tc.now, f, tc.want)
+		}
+	}
+}
+
+// jump_min_diff still applies: a sheet may ask for a difference too.
+func TestJumpMinDiff(t *testing.T) {
 	sheet := DefaultSheet()
-	sheet.JumpMinDiff = 5
+	sheet.JumpMinDiff = 51
 	for _, tc := range []struct {
 		now  float64
 		jump bool
-	}{{9, false}, {10, true}} {
-		prev := &Doc{Year: 2021, Cells: map[string]float64{"t3.new.total": 0}}
+	}{{60, false}, {61, true}} {
+		prev := &Doc{Year: 2021, Cells: map[string]float64{"t3.new.total": 10}}
 		d := &Doc{Year: 2022, Cells: map[string]float64{"t3.new.total": tc.now}}
 		if got := len(CrossYearFindings(d, prev, sheet)) == 1; got != tc.jump {
-			t.Errorf("0 → %v: jump %v, want %v", tc.now, got, tc.jump)
+			t.Errorf("10 → %v: jump %v, want %v", tc.now, got, tc.jump)
 		}
 	}
 }

@@ -109,8 +109,10 @@ func ReportFindings(d *Doc, sheet *Sheet) []report.Finding {
 			add(report.RuleFeeUnit, fmt.Sprintf("表二行政事业性收费金额为%s万元（即%s元），对乡镇、街道过大，可能按元填报。", num(v), num(v*10000)), string(fee))
 		}
 	}
+	out = append(out, PartFindings(d)...)
 	if d.Sections != nil {
 		out = append(out, sectionFindings(d)...)
+		out = append(out, FeeFindings(d)...)
 	}
 	return out
 }

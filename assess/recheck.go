@@ -26,6 +26,7 @@ var OwnRules = []string{
 	report.RuleCrossYear, report.RuleInForce, report.RuleJump, report.RuleSections, report.RuleTables,
 	report.RuleEdition, report.RuleBlank, report.RuleFeeStatement, report.RuleTownRegs, report.RuleNegative,
 	report.RuleFeeUnit, report.RuleLate, report.RuleCopyPrevious, report.RuleCopyPeer, report.RuleAggregateOver,
+	report.RulePeerZero, report.RulePeerBlank, report.RulePartOverWhole, report.RuleFeeNarrative,
 }
 
 // Saved is called once a report has been stored under id: it keeps the
@@ -196,11 +197,13 @@ func Check(docs []*Doc, from, to int, sheet *Sheet) (map[int64]store.AssessResul
 	}
 	results := map[int64]store.AssessResult{}
 	pairs := pairShares{}
+	group := peerGroups(docs)
 	for _, d := range docs {
 		if d.Year < from || d.Year > to {
 			continue
 		}
 		res := store.AssessResult{Findings: ReportFindings(d, sheet)}
+		res.Findings = append(res.Findings, PeerFindings(d, Peers(d, group(d)), sheet)...)
 		prev := byKey[key{d.Agency, d.Year - 1}]
 		if prev != nil {
 			res.Findings = append(res.Findings, CrossYearFindings(d, prev, sheet)...)

@@ -60,6 +60,18 @@ type Sheet struct {
 	JumpCodes         []string           `json:"jump_codes"`
 	FeeYuanThreshold  float64            `json:"fee_yuan_threshold"`
 	AggregateCovers   bool               `json:"aggregate_covers_units"`
+
+	// JumpMin is the size both years must reach for their ratio to count;
+	// JumpLarge the size that counts on its own when the other year is 0
+	// or under JumpMin (yoy_jump, crossyear.go).
+	JumpMin   float64 `json:"jump_min"`
+	JumpLarge float64 `json:"jump_large"`
+	// PeerMin is the smallest group of peers (same county, year, level)
+	// compared with; PeerZeroMedian the peers' median that makes a zero
+	// suspect (peer_zero, peer_blank: peerchecks.go).
+	PeerMin        int     `json:"peer_min"`
+	PeerZeroMedian float64 `json:"peer_zero_median"`
+
 	// Deadlines may be given in the sheet itself; a sheet without them
 	// takes the server's (--deadlines, else deadlines.json).
 	Deadlines Deadlines `json:"deadlines"`
@@ -688,6 +700,18 @@ func (d *doc) checkSheet(s *Sheet) error {
 		return err
 	}
 	if err := d.between([]any{"jump_min_diff"}, s.JumpMinDiff, 0, 1e9); err != nil {
+		return err
+	}
+	if err := d.between([]any{"jump_min"}, s.JumpMin, 0, 1e9); err != nil {
+		return err
+	}
+	if err := d.between([]any{"jump_large"}, s.JumpLarge, s.JumpMin, 1e9); err != nil {
+		return err
+	}
+	if err := d.between([]any{"peer_min"}, float64(s.PeerMin), 1, 1000); err != nil {
+		return err
+	}
+	if err := d.between([]any{"peer_zero_median"}, s.PeerZeroMedian, 1, 1e9); err != nil {
 		return err
 	}
 	for i, c := range s.JumpCodes {

@@ -667,4 +667,5 @@ func (p *parser) readNarrative() {
 		p.r.Narrative = append(p.r.Narrative, report.NarrativeFigure{
 			Text: joined[m[0]:m[1]], Line: p.t.lineOf(int(idx[m[0]])), Value: 0, Cells: targets})
 	}
+	p.r.Narrative = append(p.r.Narrative, readStatedFigures(joined, func(i int) int { return p.t.lineOf(int(idx[i])) })...)
 }

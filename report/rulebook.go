@@ -22,6 +22,11 @@ const (
 	RuleCopyPrevious  = "copy_previous_year"
 	RuleCopyPeer      = "copy_peer"
 	RuleAggregateOver = "aggregate_over"
+	// Checks an assessor makes by hand (issue 21, item 3).
+	RulePeerZero      = "peer_zero"             // zero where the peers' median is large
+	RulePeerBlank     = "peer_blank"            // blank or "/" where every peer prints a number
+	RulePartOverWhole = "value_part_over_whole" // a part of table 3 or 4 greater than its whole
+	RuleFeeNarrative  = "narrative_fee"         // section 六 says no fee, table 3 shows fee notices
 )
 
 // Rule describes one check: its stable code, its Chinese name, what it
@@ -54,7 +59,7 @@ var Rules = []Rule{
 	{RuleCrossYear, "规则5：本年上年结转＝上年结转下年", "本年表三“上年结转”每一列应等于同一机关上年报告“结转下年度继续办理”同一列；不等说明有申请在两年之间丢失或重复。任一年报告入库或更正后重新核对。", SeverityError, 2, ScopeCross},
 	{RuleInForce, "规则5：现行有效件数前后衔接", "2021年版：上年规章、行政规范性文件现行有效件数加本年制发减本年废止，应等于本年现行有效件数。机关常重新清理文件，故只作警告。", SeverityWarning, 0.5, ScopeCross},
 	{RuleNarrative, "规则6：正文数字与表格一致", "正文中写明的数字（如全年共收到申请若干件）应与表格一致；读者往往只看正文。", SeverityWarning, 1, ScopeReport},
-	{RuleJump, "同比异常变动", "同一机关表三新收申请等数量与上年相比变化超过评分表规定的倍数（默认10倍且相差20件以上），多为录入错误（如3件写成300件），请核实。", SeverityInfo, 0, ScopeCross},
+	{RuleJump, "同比异常变动", "同一机关表二至表四的数量（评分表 jump_codes 所列，默认为表三新收申请、各项办理结果和总计，表四各组总计，表二许可、处罚、强制决定数）与上年之比超出评分表规定的倍数范围（默认0.2～5倍，恰为0.2或5倍不算）：两年都不少于 jump_min（默认10件）时才比倍数；一年为0或不足 jump_min 时，另一年达到 jump_large（默认50件）才算。多为录入错误（如3件写成300件），只作提示，请核实。", SeverityInfo, 0, ScopeCross},
 	{RuleSections, "六部分齐全且顺序正确", "报告应依次包含总体情况、主动公开、收到和处理申请、复议诉讼、存在的主要问题及改进情况、其他需要报告的事项六部分（国办格式通知的要求）；缺项或错序影响可读性和规范性。", SeverityWarning, 1, ScopeReport},
 	{RuleTables, "表二至表四齐全", "表二（主动公开）、表三（依申请公开）、表四（复议诉讼）是年报的法定内容，缺一张表就无法统计和比较。", SeverityError, 5, ScopeReport},
 	{RuleEdition, "表格版本与年度相符", "2021年及以后的年报应使用2021年版表格（国办公开办函〔2021〕30号）；仍用2019年版会缺少新增栏目。", SeverityWarning, 2, ScopeReport},
@@ -67,6 +72,10 @@ var Rules = []Rule{
 	{RuleCopyPrevious, "与本机关上年报告雷同", "总体情况、存在的问题及改进情况、其他事项三部分去掉规定套话后，与本机关上年报告共有文字比例超过阈值，说明报告照抄上年。", SeverityWarning, 3, ScopeCross},
 	{RuleCopyPeer, "与同县其他机关报告雷同", "同上三部分去掉规定套话后，与同县同年另一机关的报告共有文字比例超过阈值，说明互相抄袭。", SeverityWarning, 3, ScopeCross},
 	{RuleAggregateOver, "下属单位之和超过汇总数", "县级政府（或园区）报告汇总本级及所辖单位时，已入库的下属单位同一单元格之和不应超过汇总数。", SeverityWarning, 1, ScopeCross},
+	{RulePeerZero, "同级普遍有数而本机关为零", "乡镇（街道）的某项数量（评分表 jump_codes 所列）为0，而同县同年同级至少 peer_min（默认5）个其他机关该项的中位数不小于 peer_zero_median（默认20）；多为漏填或填错栏目。部门职能各异，不作此比较。", SeverityWarning, 0.5, ScopeCross},
+	{RulePeerBlank, "同级都填数而本机关留空", "本报告别处的零写作“0”，却有应填数字的单元格留空或填“/”“—”“无”，而同县同年同级至少 peer_min（默认5）个其他机关印有该单元格且全部填了数字、且其中位数大于0；这样的空白不能当作0，多为漏填（报告的零都留空、或同级多为0时，空白即是0的写法，由“应填数字处留空”计）。每份报告计数一次。", SeverityInfo, 0.5, ScopeCross},
+	{RulePartOverWhole, "部分大于整体", "表三某项办理结果大于（七）总计、某类申请人大于该行总计、办理总计或结转下年大于新收与上年结转之和，表四结果纠正（或维持）大于已审结件数（总计减尚未审结）：部分不可能大于整体。规则1–4的单元格齐全时由规则1–4报告，本规则只核对其无法核对的（某一单元格未读出）。", SeverityError, 2, ScopeReport},
+	{RuleFeeNarrative, "第六部分收费说明与表三不符", "2021年版表三“申请人逾期未按收费通知要求缴纳费用”大于0，说明本年向申请人发出过收费通知，而第六部分称未收取信息处理费、未发出收费通知且未提及收费通知；两处应一致。", SeverityWarning, 1, ScopeReport},
 	{RuleMissing, "表格缺失或不完整", "解析时找不到某张表或其中若干行。", SeverityWarning, 1, ScopeReport},
 	{RuleAmbiguous, "数字粘连无法唯一拆分", "同一行数字粘在一起，按行宽和勾稽关系仍有多种拆法；系统不猜测，请人工核对。", SeverityWarning, 0, ScopeReport},
 	{RuleNoData, "表格无数据", "表格印出但一个数字也没有。", SeverityWarning, 1, ScopeReport},
