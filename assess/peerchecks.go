@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"nianbao/internal/stats"
 	"nianbao/report"
 )
 
@@ -155,14 +156,8 @@ func isBlank(d *Doc, code string) bool {
 	return ok && blankRaw[strings.TrimSpace(raw)]
 }
 
-// median of values: the middle one, or the mean of the two middle ones
-// (query.Quantile at 0.5, which package assess cannot import: ingest
-// imports assess, and query's tests import ingest).
+// median of values: stats.Median, the median the API and pages give.
 func median(vals []float64) float64 {
-	s := slices.Sorted(slices.Values(vals))
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
+	m, _ := stats.Median(vals)
+	return m
 }

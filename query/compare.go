@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"nianbao/internal/stats"
 	"nianbao/report"
 )
 
@@ -245,17 +246,13 @@ func (s *Service) CompareIn(ctx context.Context, in Filter, metric string) (Comp
 	})
 }
 
-// Median of the values, nil for none. It is the one median of Nianbao:
-// the dashboards' median rows call it too.
+// Median of the values, nil for none: stats.Median, the one median of
+// Nianbao (the dashboards' median rows and the assessment's peer checks
+// use it too).
 func Median(vs []float64) *float64 {
-	if len(vs) == 0 {
+	m, ok := stats.Median(vs)
+	if !ok {
 		return nil
 	}
-	s := append([]float64(nil), vs...)
-	sort.Float64s(s)
-	n := len(s)
-	if n%2 == 1 {
-		return ptr(s[n/2])
-	}
-	return ptr((s[n/2-1] + s[n/2]) / 2)
+	return ptr(m)
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"nianbao/internal/stats"
 )
 
 // MinPeers is the smallest peer group a body is ranked in: below it a
@@ -26,22 +28,9 @@ type PeerStat struct {
 	Note   string   `json:"note,omitempty"`
 }
 
-// Quantile is the p-quantile (0 ≤ p ≤ 1) of sorted values by linear
-// interpolation between closest ranks (R's type 7, DuckDB's
-// quantile_cont, Excel's PERCENTILE.INC), so the figures can be checked
-// in a spreadsheet.
-func Quantile(sorted []float64, p float64) float64 {
-	if len(sorted) == 0 {
-		return math.NaN()
-	}
-	h := p * float64(len(sorted)-1)
-	lo := math.Floor(h)
-	i := int(lo)
-	if i+1 >= len(sorted) {
-		return sorted[len(sorted)-1]
-	}
-	return sorted[i] + (h-lo)*(sorted[i+1]-sorted[i])
-}
+// Quantile is stats.Quantile (type 7, as DuckDB's quantile_cont and
+// Excel's PERCENTILE.INC).
+func Quantile(sorted []float64, p float64) float64 { return stats.Quantile(sorted, p) }
 
 // PercentileRank is the share of the group below v, counting ties as
 // half (the mid-rank definition), in percent: the median body is at 50
