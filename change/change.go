@@ -48,6 +48,9 @@ type Steps struct {
 	// never commit without its row — so this step is the log line that
 	// carries what the row cannot: the reports and counties affected.
 	Audit func(ctx context.Context, a Affected)
+	// CloseFixed closes the rectifications a new version of a report
+	// fixed (rectify.go); it runs after Recheck, whose findings it reads.
+	CloseFixed func(ctx context.Context, a Affected) error
 }
 
 // Affected is what a write touched.
@@ -73,6 +76,7 @@ func New(st *store.Store, log *slog.Logger) *Service {
 			log.Info("change", "op", a.Op, "by", a.Actor, "reports", a.Reports, "counties", len(a.Spans), "detail", a.Detail)
 		},
 	}
+	s.steps.CloseFixed = s.closeFixed
 	return s
 }
 
@@ -91,6 +95,9 @@ func (s *Service) WithSteps(steps Steps) *Service {
 	}
 	if steps.Audit != nil {
 		cp.steps.Audit = steps.Audit
+	}
+	if steps.CloseFixed != nil {
+		cp.steps.CloseFixed = steps.CloseFixed
 	}
 	return &cp
 }
@@ -119,6 +126,9 @@ func (s *Service) after(ctx context.Context, a Affected) {
 	}
 	if err := s.steps.Figures(ctx, a.Reports); err != nil {
 		s.log.Error("report figures after a change", "op", a.Op, "reports", a.Reports, "err", err)
+	}
+	if err := s.steps.CloseFixed(ctx, a); err != nil {
+		s.log.Error("closing fixed rectifications after a change", "op", a.Op, "reports", a.Reports, "err", err)
 	}
 	s.steps.Invalidate()
 	s.steps.Audit(ctx, a)

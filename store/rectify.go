@@ -57,12 +57,13 @@ const (
 // RectStateLabels names the states for people.
 var RectStateLabels = map[string]string{RectOpen: "整改中", RectClosed: "已关闭", RectOverdue: "逾期未改"}
 
-// ErrAlreadyReturned is a finding sent back while an earlier return of it
-// is still open; ErrRectClosed a close of a closed rectification.
-var (
-	ErrAlreadyReturned = fmt.Errorf("finding already sent back: %w", ErrConflict)
-	ErrRectClosed      = fmt.Errorf("rectification already closed: %w", ErrConflict)
-)
+// RectConflict is a return of a finding already sent back and still open,
+// or a close of a closed rectification: an ErrConflict whose text is the
+// whole Chinese sentence (change.Explain shows it as it is).
+type RectConflict struct{ Message string }
+
+func (e *RectConflict) Error() string        { return e.Message }
+func (e *RectConflict) Is(target error) bool { return target == ErrConflict }
 
 // RectFilter selects rectifications; zero fields select all.
 type RectFilter struct {
@@ -123,7 +124,7 @@ func (s *Store) ReturnFinding(ctx context.Context, id int64, index int, deadline
 		return x, err
 	}
 	if n > 0 {
-		return x, fmt.Errorf("这条问题已退回修改且尚未关闭（%s%s %d 年）：%w", x.County, x.Agency, x.Year, ErrAlreadyReturned)
+		return x, &RectConflict{fmt.Sprintf("这条问题已退回%s%s %d 年度报告修改，尚未关闭，不能重复退回", x.County, x.Agency, x.Year)}
 	}
 	if err := tx.QueryRowContext(ctx, sqlRectInsert, id, x.AgencyID, x.Agency, x.County, x.Year, x.Key, x.Rule, listLiteral(x.Cells), x.Message,
 		x.Deadline, x.Comment, x.SentBy, x.SentAt).Scan(&x.ID); err != nil {
@@ -157,7 +158,7 @@ func (s *Store) CloseRectification(ctx context.Context, rid int64, reason, autho
 		return fmt.Errorf("rectification %d: %w", rid, ErrNotFound)
 	}
 	if xs[0].State != RectOpen {
-		return fmt.Errorf("整改事项 %d 已于 %s 由 %s 关闭：%w", rid, xs[0].ClosedAt.In(cstZone).Format("2006-01-02"), xs[0].ClosedBy, ErrRectClosed)
+		return &RectConflict{fmt.Sprintf("整改事项 %d 已于 %s 由%s关闭", rid, xs[0].ClosedAt.In(cstZone).Format("2006-01-02"), closer(xs[0].ClosedBy))}
 	}
 	if err := closeRect(ctx, tx, xs[0], author, reason); err != nil {
 		return err
@@ -167,6 +168,14 @@ func (s *Store) CloseRectification(ctx context.Context, rid int64, reason, autho
 	}
 	s.changed()
 	return nil
+}
+
+// closer names who closed a rectification for people.
+func closer(by string) string {
+	if by == RectReader {
+		return "系统（新版本已无此问题）"
+	}
+	return by
 }
 
 // cstZone is China Standard Time, for dates shown to people.
