@@ -228,8 +228,8 @@ type reconciled struct {
 	Right      string
 	Difference string
 	Message    string
-	Cells      []shownCell
-	Link       string
+	Link       string // the first cell's line in the source, else the finding
+	Place      string // what the link opens, in words
 }
 
 // reconcilePage is 一键核对: each finding of a report with its formula,
@@ -251,12 +251,9 @@ func (h *handler) reconcilePage(c *gin.Context) {
 		if f.Review == report.ReviewDismissed {
 			continue
 		}
-		row := reconciled{N: i + 1, Rule: report.RuleLabels[f.Rule], Message: f.Message, Link: fmt.Sprintf("/web/reports/%d#finding-%d", id, i+1)}
+		row := reconciled{N: i + 1, Rule: report.RuleLabels[f.Rule], Message: f.Message, Link: fmt.Sprintf("/web/reports/%d#finding-%d", id, i+1), Place: "报告中的问题"}
 		if row.Rule == "" {
 			row.Rule = f.Rule
-		}
-		for _, code := range f.Cells {
-			row.Cells = append(row.Cells, shownCell{Code: code, Label: report.Label(code)})
 		}
 		if x, ok := ids[f.Key()]; ok && !x.Holds() {
 			row.Formula = x.Formula
@@ -266,7 +263,7 @@ func (h *handler) reconcilePage(c *gin.Context) {
 		for _, code := range f.Cells {
 			if s, ok := d.Sources[code]; ok && s.Line > 0 && (line == 0 || s.Line < line) {
 				line = s.Line
-				row.Link = sourceLink(id, code, s.Line)
+				row.Link, row.Place = sourceLink(id, code, s.Line), fmt.Sprintf("原文第%d行", s.Line)
 			}
 		}
 		rows = append(rows, row)
