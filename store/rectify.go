@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
@@ -83,7 +85,6 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?::VARCHAR[], ?, ?::DATE, ?, ?, ?) RETURNING id`
 	// agency and year (a report's id never changes; the agency id holds
 	// when a report was re-identified).
 	sqlRectOpenOf = `SELECT id, fkey FROM rectifications WHERE state = 'open' AND (report_id = ? OR (agency_id <> '' AND agency_id = ? AND year = ?))`
-	sqlRectFkeys  = `SELECT rule || '|' || array_to_string(cells, ',') FROM findings WHERE report_id = ?`
 	sqlRectList   = `SELECT x.id, x.report_id, x.agency_id, x.agency, x.county, x.year, x.fkey, x.rule, x.cells, x.message,
        strftime(x.deadline, '%Y-%m-%d'), x.comment, x.sent_by, x.sent_at, x.state, coalesce(x.closed_by, ''), x.closed_at, coalesce(x.close_reason, ''),
        coalesce((SELECT min(s.line) FROM cell_sources s WHERE s.report_id = x.report_id AND list_contains(x.cells, s.code) AND s.line > 0), 0)
@@ -209,24 +210,20 @@ func (s *Store) CloseFixed(ctx context.Context, id int64) ([]Rectification, erro
 	} else if err != nil {
 		return nil, err
 	}
-	open, err := stringPairs(ctx, tx, sqlRectOpenOf, id, agencyID, year)
+	open, err := openOf(ctx, tx, id, agencyID, year)
 	if err != nil || len(open) == 0 {
 		return nil, err
 	}
-	now, err := stringPairs(ctx, tx, sqlRectFkeys, id)
+	has, err := findingKeys(ctx, tx, id)
 	if err != nil {
 		return nil, err
 	}
-	has := map[string]bool{}
-	for _, k := range now {
-		has[k[0]] = true
-	}
 	var closed []Rectification
-	for _, o := range open {
-		if has[o[1]] {
+	for _, rid := range slices.Sorted(maps.Keys(open)) { // by id: the audit rows in the order sent
+		if has[open[rid]] {
 			continue
 		}
-		xs, err := listRect(ctx, tx, RectFilter{}, parseID(o[0]))
+		xs, err := listRect(ctx, tx, RectFilter{}, rid)
 		if err != nil || len(xs) == 0 {
 			return nil, err
 		}
@@ -245,36 +242,36 @@ func (s *Store) CloseFixed(ctx context.Context, id int64) ([]Rectification, erro
 	return closed, nil
 }
 
-// stringPairs reads rows of one or two columns as text.
-func stringPairs(ctx context.Context, q queryer, query string, args ...any) ([][2]string, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
+// openOf is the open rectifications of a report: id → finding key.
+func openOf(ctx context.Context, q queryer, id int64, agencyID string, year int) (map[int64]string, error) {
+	rows, err := q.QueryContext(ctx, sqlRectOpenOf, id, agencyID, year)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		return nil, err
-	}
-	var out [][2]string
+	out := map[int64]string{}
 	for rows.Next() {
-		var p [2]string
-		dst := []any{&p[0]}
-		if len(cols) > 1 {
-			dst = append(dst, &p[1])
-		}
-		if err := rows.Scan(dst...); err != nil {
+		var rid int64
+		var key string
+		if err := rows.Scan(&rid, &key); err != nil {
 			return nil, err
 		}
-		out = append(out, p)
+		out[rid] = key
 	}
 	return out, rows.Err()
 }
 
-func parseID(s string) int64 {
-	var n int64
-	fmt.Sscan(s, &n)
-	return n
+// findingKeys is the keys of a report's current findings.
+func findingKeys(ctx context.Context, q queryer, id int64) (map[string]bool, error) {
+	fs, err := findingsOf(ctx, q, id)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]bool, len(fs))
+	for _, f := range fs {
+		out[f.Key()] = true
+	}
+	return out, nil
 }
 
 // Rectification reads one rectification, its state derived on today.
