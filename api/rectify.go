@@ -98,14 +98,9 @@ func containsString(list []string, s string) bool {
 }
 
 func (h *handler) returnFinding(c *gin.Context) {
-	id, err := reportID(c)
+	id, index, err := findingRef(c)
 	if err != nil {
 		h.error(c, err)
-		return
-	}
-	index, err := strconv.Atoi(c.Param("index"))
-	if err != nil || index < 0 {
-		h.error(c, &query.InputError{Field: "index", Message: fmt.Sprintf("问题序号应为从0开始的整数，收到 %q", c.Param("index"))})
 		return
 	}
 	var req ReturnRequest
