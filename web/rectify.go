@@ -15,6 +15,7 @@ import (
 
 	"nianbao/api"
 	"nianbao/change"
+	"nianbao/query"
 	"nianbao/report"
 	"nianbao/store"
 )
@@ -232,15 +233,58 @@ type reconciled struct {
 	Place      string // what the link opens, in words
 }
 
-// reconcilePage is 一键核对: each finding of a report with its formula,
-// both sides, the difference and a link to its place. Rules 1–4 give
-// their sides from report.Identities (the computation that made the
-// finding); other findings show their message.
+// reconciledReport is one report of a 一键核对 summary.
+type reconciledReport struct {
+	R    *query.ReportDetail
+	Rows []reconciled
+}
+
+// reconcilePage is 一键核对 of one report.
 func (h *handler) reconcilePage(c *gin.Context) {
-	id, d, ok := h.reportOf(c, "reconcile page")
+	_, d, ok := h.reportOf(c, "reconcile page")
 	if !ok {
 		return
 	}
+	h.page(c, http.StatusOK, "reconcile", pageData{Title: fmt.Sprintf("一键核对：%s%s %d 年度报告", d.County, d.Agency, d.Year),
+		Body: gin.H{"One": true, "Reports": []reconciledReport{{R: d, Rows: reconcile(d)}}}})
+}
+
+// countyReconcilePage is 一键核对 of a county's year: each report with
+// findings not dismissed, in the order of the reports.
+func (h *handler) countyReconcilePage(c *gin.Context) {
+	county := strings.TrimSpace(c.Query("county"))
+	year, err := strconv.Atoi(c.Query("year"))
+	if county == "" || err != nil {
+		h.page(c, http.StatusBadRequest, "message", pageData{Title: "一键核对", Error: "请指明县（区）和年度，如 /web/reconcile?county=乐至县&year=2022"})
+		return
+	}
+	ctx := c.Request.Context()
+	fs, err := h.st.CountyFindings(ctx, county, year)
+	if err != nil {
+		h.log.Error("county reconcile", "county", county, "year", year, "err", err)
+		h.page(c, http.StatusInternalServerError, "message", pageData{Title: "出错了", Error: "读取问题出错"})
+		return
+	}
+	var out []reconciledReport
+	for _, f := range fs {
+		if f.Review == report.ReviewDismissed || (len(out) > 0 && out[len(out)-1].R.ID == f.ReportID) {
+			continue
+		}
+		d, err := h.q.Report(ctx, f.ReportID, query.ReportOptions{Sources: true})
+		if err != nil {
+			h.log.Error("county reconcile", "report", f.ReportID, "err", err)
+			continue
+		}
+		out = append(out, reconciledReport{R: d, Rows: reconcile(d)})
+	}
+	h.page(c, http.StatusOK, "reconcile", pageData{Title: fmt.Sprintf("一键核对：%s %d 年度", county, year), Body: gin.H{"Reports": out}})
+}
+
+// reconcile is the 一键核对 lines of a report: each finding not dismissed
+// with its formula, both sides, the difference and a link to its place.
+// Rules 1–4 give their sides from report.Identities (the computation that
+// made the finding); other findings show their message.
+func reconcile(d *query.ReportDetail) []reconciled {
 	r := &report.Report{Edition: d.Edition, Cells: d.Cells, Sources: d.Sources}
 	ids := map[string]report.Identity{}
 	for _, x := range report.Identities(r) {
@@ -251,7 +295,7 @@ func (h *handler) reconcilePage(c *gin.Context) {
 		if f.Review == report.ReviewDismissed {
 			continue
 		}
-		row := reconciled{N: i + 1, Rule: report.RuleLabels[f.Rule], Message: f.Message, Link: fmt.Sprintf("/web/reports/%d#finding-%d", id, i+1), Place: "报告中的问题"}
+		row := reconciled{N: i + 1, Rule: report.RuleLabels[f.Rule], Message: f.Message, Link: fmt.Sprintf("/web/reports/%d#finding-%d", d.ID, i+1), Place: "报告中的问题"}
 		if row.Rule == "" {
 			row.Rule = f.Rule
 		}
@@ -263,12 +307,12 @@ func (h *handler) reconcilePage(c *gin.Context) {
 		for _, code := range f.Cells {
 			if s, ok := d.Sources[code]; ok && s.Line > 0 && (line == 0 || s.Line < line) {
 				line = s.Line
-				row.Link, row.Place = sourceLink(id, code, s.Line), fmt.Sprintf("原文第%d行", s.Line)
+				row.Link, row.Place = sourceLink(d.ID, code, s.Line), fmt.Sprintf("原文第%d行", s.Line)
 			}
 		}
 		rows = append(rows, row)
 	}
-	h.page(c, http.StatusOK, "reconcile", pageData{Title: fmt.Sprintf("一键核对：%s%s %d 年度报告", d.County, d.Agency, d.Year), Body: gin.H{"R": d, "Rows": rows}})
+	return rows
 }
 
 // side writes one side of an equation with its terms: 3＋1＝4.

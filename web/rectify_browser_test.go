@@ -16,7 +16,8 @@ import (
 // the workbench and uploads a new version that fixes one (the 规章 row)
 // but not the other (the total of new applications); the 整改跟踪 page
 // then shows one closed by the new version and one still open, and the
-// 一键核对 page shows the formula and both sides of the one left.
+// 一键核对 pages (the report's, the county's) show the formula and both
+// sides of the one left.
 // NIANBAO_SCREENSHOTS=DIR keeps rectify-*.png there.
 func TestBrowserRectification(t *testing.T) {
 	ctx := chrome(t, 2*time.Minute)
@@ -141,4 +142,9 @@ func TestBrowserRectification(t *testing.T) {
 		t.Errorf("一键核对:\n%s", sum)
 	}
 	shot("rectify-reconcile", false)
+	run("全县一键核对", chromedp.Click(chromedp.Search(`//a[.="全县一键核对"]`)), chromedp.WaitVisible(chromedp.CSS("table.reconcile")))
+	if county := text("全县一键核对", "main"); !strings.Contains(county, "凤塘镇") || !strings.Contains(county, "各类申请人之和＝总计列") {
+		t.Errorf("全县一键核对:\n%s", county)
+	}
+	shot("rectify-county-reconcile", false)
 }

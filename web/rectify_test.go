@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"html"
 	"net/url"
 	"strings"
 	"testing"
@@ -87,5 +88,36 @@ func TestBulkReviewAndReturnForms(t *testing.T) {
 	}
 	if x, _ := e.st.Rectification(ctx, xs[0].ID, time.Now()); x.State != store.RectClosed || x.ClosedBy != "赵评估" || x.CloseReason != "已当面核实" {
 		t.Errorf("closed: %+v", x)
+	}
+}
+
+// TestCountyReconcile: the county's 一键核对 lists every finding not
+// dismissed of every report of the county's year, under its agency.
+func TestCountyReconcile(t *testing.T) {
+	e := newEnv(t, false)
+	ctx := context.Background()
+	f0, err := e.st.Get(ctx, e.ids[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, err := e.st.CountyFindings(ctx, f0.County, f0.Year)
+	if err != nil || len(fs) == 0 {
+		t.Fatalf("%s %d: %d findings, %v", f0.County, f0.Year, len(fs), err)
+	}
+	b := e.browser()
+	code, body := b.get(fmt.Sprintf("/web/reconcile?county=%s&year=%d", url.QueryEscape(f0.County), f0.Year))
+	if code != 200 {
+		t.Fatalf("%d %s", code, excerpt(body))
+	}
+	for _, f := range fs {
+		if !strings.Contains(body, html.EscapeString(f.Message)) {
+			t.Errorf("report %d: finding %q not listed", f.ReportID, f.Message)
+		}
+		if !strings.Contains(body, fmt.Sprintf(`id="report-%d"`, f.ReportID)) {
+			t.Errorf("report %d has no heading", f.ReportID)
+		}
+	}
+	if code, _ := b.get("/web/reconcile?county=" + url.QueryEscape(f0.County)); code != 400 {
+		t.Errorf("no year: %d, want 400", code)
 	}
 }

@@ -131,6 +131,7 @@ func Mount(r *gin.Engine, q *query.Service, st *store.Store, opts Options) *Site
 	w.POST("/reports/:id/return", h.need(api.ActReview), h.checkCSRF, h.returnFinding) // issue 21: rectify.go
 	w.POST("/reports/:id/review-many", h.need(api.ActReview), h.checkCSRF, h.reviewMany)
 	w.GET("/reports/:id/reconcile", h.reconcilePage)
+	w.GET("/reconcile", h.countyReconcilePage)
 	w.GET("/rectify", h.rectifyPage)
 	w.POST("/rectifications/:rid/close", h.need(api.ActReview), h.checkCSRF, h.closeRect)
 	w.GET("/audit", h.auditPage)
