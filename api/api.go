@@ -159,6 +159,9 @@ func routes(r *gin.Engine, h *handler) {
 	v1.PUT("/reports/:id/cells/:code", h.auth, h.correctCell)
 	v1.DELETE("/reports/:id/cells/:code", h.auth, h.undoCorrection) // issue 12: undo a correction
 	v1.PUT("/reports/:id/findings/:index/review", h.auth, h.reviewFinding)
+	v1.POST("/reports/:id/findings/:index/return", h.auth, h.returnFinding) // issue 21: rectify.go
+	v1.GET("/rectifications", h.listRectifications)
+	v1.POST("/rectifications/:id/close", h.auth, h.closeRectification)
 	v1.GET("/audit", h.audit)
 	v1.GET("/export/parquet", h.exportParquet) // issue 12: analytics export while serving
 	v1.GET("/bundle", h.bundle)                // issue 22: a county's year in one zip

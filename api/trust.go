@@ -94,14 +94,9 @@ func (h *handler) correctCell(c *gin.Context) {
 }
 
 func (h *handler) reviewFinding(c *gin.Context) {
-	id, err := reportID(c)
+	id, index, err := findingRef(c)
 	if err != nil {
 		h.error(c, err)
-		return
-	}
-	index, err := strconv.Atoi(c.Param("index"))
-	if err != nil || index < 0 {
-		h.error(c, &query.InputError{Field: "index", Message: fmt.Sprintf("发现序号应为从0开始的整数，收到 %q", c.Param("index"))})
 		return
 	}
 	var req ReviewRequest
@@ -137,6 +132,20 @@ func (h *handler) reviewFinding(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, d.Findings[index])
+}
+
+// findingRef reads the report id and the finding's index of the path
+// /reports/{id}/findings/{index}/….
+func findingRef(c *gin.Context) (int64, int, error) {
+	id, err := reportID(c)
+	if err != nil {
+		return 0, 0, err
+	}
+	index, err := strconv.Atoi(c.Param("index"))
+	if err != nil || index < 0 {
+		return 0, 0, &query.InputError{Field: "index", Message: fmt.Sprintf("问题序号应为从0开始的整数，收到 %q", c.Param("index"))}
+	}
+	return id, index, nil
 }
 
 // decodeJSON reads a JSON body (already held to MaxBody by secure),

@@ -39,6 +39,8 @@ var routeActions = map[string]string{
 	http.MethodPost + " /api/v1/reports/:id/versions/:version/restore": ActCorrect,
 	http.MethodPut + " /api/v1/reports/:id/findings/:index/review":     ActReview,
 	http.MethodPut + " /api/v1/filing/:agency/:year":                   ActReview,
+	http.MethodPost + " /api/v1/reports/:id/findings/:index/return":    ActReview, // rectify.go
+	http.MethodPost + " /api/v1/rectifications/:id/close":              ActReview,
 }
 
 // RouteAction is the action a route needs; any write route not listed

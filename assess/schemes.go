@@ -49,6 +49,9 @@ type Item struct {
 const (
 	RuleNotFiled  = "not_filed"
 	RuleCorrected = "corrected_cases"
+	// RuleRectifyOverdue: findings sent back (退回修改) and not fixed by
+	// their deadline (rectify_overdue_per_case).
+	RuleRectifyOverdue = "rectify_overdue"
 )
 
 // readerFlags are the rules by which the reader says it could not read
@@ -203,8 +206,8 @@ func (d *doc) checkPack(s *Sheet) error {
 			return d.errAt(at, "评估项 %s 没有 rules：能从年报判断的项要写明依据的规则，不能判断的写 not_assessable: true", it.Code)
 		}
 		for j, r := range it.Rules {
-			if _, ok := report.RuleByCode(r); !ok && r != RuleNotFiled && r != RuleCorrected {
-				return d.errAt(append(at, "rules", j), "不是规则代码：%q（规则代码见 docs/rules.md，另有 not_filed、corrected_cases）", r)
+			if _, ok := report.RuleByCode(r); !ok && r != RuleNotFiled && r != RuleCorrected && r != RuleRectifyOverdue {
+				return d.errAt(append(at, "rules", j), "不是规则代码：%q（规则代码见 docs/rules.md，另有 not_filed、corrected_cases、rectify_overdue）", r)
 			}
 		}
 		for j, l := range it.Levels {

@@ -7,6 +7,8 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
+	"time"
 
 	"nianbao/registry"
 	"nianbao/report"
@@ -99,6 +101,8 @@ type Filing struct {
 	Findings     []store.StoredFinding
 	Timely       *store.Timely
 	Corrections  float64 // 复议、诉讼 结果纠正, all groups
+	// Overdue are the report's rectifications open past their deadline.
+	Overdue []store.Rectification
 	// Sources are the report's cell sources, for evidence; nil when not read.
 	Sources map[string]report.Source
 }
@@ -155,6 +159,9 @@ func Score(county string, year int, bodies []Filing, sheet *Sheet) *Assessment {
 				pts := math.Min(sheet.CorrectionPerCase*b.Corrections, sheet.MaxPerRule)
 				s.Deductions = append(s.Deductions, Deduction{Rule: RuleCorrected, RuleName: "复议、诉讼被纠错", Points: pts, Seq: -1, ReportID: b.ReportID, Cells: correctedCells(),
 					Reason: fmt.Sprintf("表四行政复议、行政诉讼“结果纠正”共%s件，每件扣%s分。", num(b.Corrections), num(sheet.CorrectionPerCase))})
+			}
+			if d, ok := overdueDeduction(b, sheet, s.Level); ok {
+				s.Deductions = append(s.Deductions, d)
 			}
 			if t := b.Timely; t != nil {
 				dated++
@@ -237,6 +244,28 @@ func Score(county string, year int, bodies []Filing, sheet *Sheet) *Assessment {
 		}
 	}
 	return a
+}
+
+// overdueDeduction is the sheet's deduction for the findings sent back
+// to a body and not fixed by their deadline: per case, capped by
+// rectify_overdue_max (else max_per_rule).
+func overdueDeduction(b Filing, sheet *Sheet, level string) (Deduction, bool) {
+	n := len(b.Overdue)
+	if n == 0 || sheet.RectifyOverduePerCase <= 0 || !sheet.ruleApplies(RuleRectifyOverdue, level) {
+		return Deduction{}, false
+	}
+	limit := sheet.RectifyOverdueMax
+	if limit <= 0 {
+		limit = sheet.MaxPerRule
+	}
+	d := Deduction{Rule: RuleRectifyOverdue, RuleName: "退回修改逾期未改", Points: math.Min(sheet.RectifyOverduePerCase*float64(n), limit), Seq: -1, ReportID: b.ReportID}
+	var what []string
+	for _, x := range b.Overdue {
+		what = append(what, fmt.Sprintf("“%s”（期限 %s）", x.Message, x.Deadline))
+		d.Cells = append(d.Cells, x.Cells...)
+	}
+	d.Reason = fmt.Sprintf("退回修改的%d个问题逾期未改：%s；每个扣%s分。", n, strings.Join(what, "；"), num(sheet.RectifyOverduePerCase))
+	return d, true
 }
 
 // sample marks the bodies the composite counts: all of a level, or n of
@@ -326,8 +355,17 @@ func Assess(ctx context.Context, st *store.Store, county string, year int, sheet
 	if err != nil {
 		return nil, fmt.Errorf("评分 %s %d: %w", county, year, err)
 	}
+	overdue, err := st.Rectifications(ctx, store.RectFilter{Year: year, State: store.RectOverdue}, time.Now().In(chinaTime))
+	if err != nil {
+		return nil, fmt.Errorf("评分 %s %d: %w", county, year, err)
+	}
 	for i := range filings {
 		filings[i].Sources = sources[filings[i].ReportID]
+		for _, x := range overdue {
+			if x.ReportID != 0 && x.ReportID == filings[i].ReportID {
+				filings[i].Overdue = append(filings[i].Overdue, x)
+			}
+		}
 	}
 	a := Score(fl.Name, year, filings, sheet)
 	a.Code = fl.Code
@@ -388,3 +426,7 @@ func sourcesOf(ctx context.Context, st *store.Store, findings map[int64][]store.
 	}
 	return out, rows.Err()
 }
+
+// chinaTime is China Standard Time: a rectification is overdue from the
+// day after its deadline in China.
+var chinaTime = time.FixedZone("CST", 8*3600)

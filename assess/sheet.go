@@ -72,6 +72,12 @@ type Sheet struct {
 	PeerMin        int     `json:"peer_min"`
 	PeerZeroMedian float64 `json:"peer_zero_median"`
 
+	// RectifyOverduePerCase is the points a body loses for each finding
+	// sent back to it (退回修改) and still open past its deadline;
+	// RectifyOverdueMax caps the sum (0: max_per_rule). Both optional: a
+	// sheet without them deducts nothing for it.
+	RectifyOverduePerCase float64 `json:"rectify_overdue_per_case,omitempty"`
+	RectifyOverdueMax     float64 `json:"rectify_overdue_max,omitempty"`
 	// Deadlines may be given in the sheet itself; a sheet without them
 	// takes the server's (--deadlines, else deadlines.json).
 	Deadlines Deadlines `json:"deadlines"`
@@ -633,7 +639,8 @@ func (d *doc) checkSheet(s *Sheet) error {
 	for _, f := range []struct {
 		field string
 		v     float64
-	}{{"max_per_rule", s.MaxPerRule}, {"correction_per_case", s.CorrectionPerCase}, {"late_per_day", s.LatePerDay}, {"late_max", s.LateMax}} {
+	}{{"max_per_rule", s.MaxPerRule}, {"correction_per_case", s.CorrectionPerCase}, {"late_per_day", s.LatePerDay}, {"late_max", s.LateMax},
+		{"rectify_overdue_per_case", s.RectifyOverduePerCase}, {"rectify_overdue_max", s.RectifyOverdueMax}} {
 		if err := d.between([]any{f.field}, f.v, 0, s.Base); err != nil {
 			return err
 		}

@@ -52,6 +52,11 @@ type Steps struct {
 	// glued numbers their neighbouring years now settle, and stores
 	// them as the reader's versions (settle.go); it returns that write.
 	Settle func(ctx context.Context, a Affected) (Affected, error)
+	// CloseFixed closes the rectifications a new version of a report
+	// fixed (rectify.go); it runs after Recheck, whose findings it reads.
+	// A version the reader settled is its own re-reading, not the body's
+	// fix, so it closes none (as a person's correction closes none).
+	CloseFixed func(ctx context.Context, a Affected) error
 }
 
 // Affected is what a write touched.
@@ -78,6 +83,7 @@ func New(st *store.Store, log *slog.Logger) *Service {
 		},
 		Settle: func(ctx context.Context, a Affected) (Affected, error) { return Settle(ctx, st, log, a) },
 	}
+	s.steps.CloseFixed = s.closeFixed
 	return s
 }
 
@@ -99,6 +105,9 @@ func (s *Service) WithSteps(steps Steps) *Service {
 	}
 	if steps.Settle != nil {
 		cp.steps.Settle = steps.Settle
+	}
+	if steps.CloseFixed != nil {
+		cp.steps.CloseFixed = steps.CloseFixed
 	}
 	return &cp
 }
@@ -140,6 +149,9 @@ func (s *Service) after(ctx context.Context, a Affected) {
 	}
 	if err := s.steps.Figures(ctx, reports); err != nil {
 		s.log.Error("report figures after a change", "op", a.Op, "reports", reports, "err", err)
+	}
+	if err := s.steps.CloseFixed(ctx, a); err != nil {
+		s.log.Error("closing fixed rectifications after a change", "op", a.Op, "reports", a.Reports, "err", err)
 	}
 	s.steps.Invalidate()
 	if len(settled.Reports) > 0 {

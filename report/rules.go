@@ -82,8 +82,43 @@ func Check(r *Report) {
 // computed again when a person corrects a cell.
 var IdentityRules = []string{RuleBalance, RuleResults, RuleApplicants, RuleReview}
 
-// CheckIdentities applies rules 1–4.
+// CheckIdentities applies rules 1–4: a finding for each identity of
+// Identities that does not hold.
 func CheckIdentities(r *Report) {
+	for _, id := range Identities(r) {
+		if !id.Holds() {
+			r.AddFinding(id.Rule, SeverityError, id.Message, id.Cells...)
+		}
+	}
+}
+
+// Identity is one equation of rules 1–4 as checked on a report's cells:
+// the formula, both sides as computed, and the finding it gives when the
+// sides differ. It is the one computation of the rules: CheckIdentities
+// makes the findings from it and the 一键核对 summary shows its sides.
+type Identity struct {
+	Rule    string   `json:"rule"`
+	Formula string   `json:"formula"` // the equation in words
+	Left    float64  `json:"left"`
+	Right   float64  `json:"right"`
+	Cells   []string `json:"cells"`   // the finding's cells, in its order
+	LeftN   int      `json:"-"`       // Cells[:LeftN] make the left side, the rest the right
+	Message string   `json:"message"` // the finding's message when the sides differ
+}
+
+// Holds tells whether the two sides agree.
+func (id Identity) Holds() bool { return near(id.Left, id.Right) }
+
+// Key is the key of the finding the identity gives (Finding.Key).
+func (id Identity) Key() string { return Finding{Rule: id.Rule, Cells: id.Cells}.Key() }
+
+// Difference is the left side minus the right.
+func (id Identity) Difference() float64 { return id.Left - id.Right }
+
+// Identities are the equations of rules 1–4 a report's cells allow: each
+// is checked only where every cell it needs is present.
+func Identities(r *Report) []Identity {
+	var out []Identity
 	val := func(code string) (float64, bool) { v, ok := r.Cells[code]; return v, ok }
 	all := func(codes []string) (float64, bool) {
 		s := 0.0
@@ -105,41 +140,41 @@ func CheckIdentities(r *Report) {
 		codes := []string{"t3.new." + col, "t3.carried_over." + col, "t3.total." + col, "t3.carry_forward." + col}
 		if _, ok := all(codes); ok {
 			in := r.Cells[codes[0]] + r.Cells[codes[1]]
-			out := r.Cells[codes[2]] + r.Cells[codes[3]]
-			if !near(in, out) {
-				r.AddFinding(RuleBalance, SeverityError, fmt.Sprintf("表三%s列：新收%s%s＋上年结转%s＝%s，但总计%s%s＋结转下年%s＝%s",
+			outSum := r.Cells[codes[2]] + r.Cells[codes[3]]
+			out = append(out, Identity{Rule: RuleBalance, Formula: fmt.Sprintf("表三%s列：新收＋上年结转＝办理总计＋结转下年", T3ColumnLabels[col]),
+				Left: in, Right: outSum, Cells: codes, LeftN: 2,
+				Message: fmt.Sprintf("表三%s列：新收%s%s＋上年结转%s＝%s，但总计%s%s＋结转下年%s＝%s",
 					T3ColumnLabels[col], fmtNum(r.Cells[codes[0]]), r.place(codes[0]), fmtNum(r.Cells[codes[1]]), fmtNum(in),
-					fmtNum(r.Cells[codes[2]]), r.place(codes[2]), fmtNum(r.Cells[codes[3]]), fmtNum(out)), codes...)
-			}
+					fmtNum(r.Cells[codes[2]]), r.place(codes[2]), fmtNum(r.Cells[codes[3]]), fmtNum(outSum))})
 		}
 		var parts []string
 		for _, row := range resultRows {
 			parts = append(parts, "t3."+row+"."+col)
 		}
 		if sum, ok := all(parts); ok {
-			if tot, ok := val("t3.total." + col); ok && !near(sum, tot) {
-				r.AddFinding(RuleResults, SeverityError, fmt.Sprintf("表三%s列：办理结果各项之和为%s，但（七）总计为%s%s",
-					T3ColumnLabels[col], fmtNum(sum), fmtNum(tot), r.place("t3.total."+col)), append(parts, "t3.total."+col)...)
+			if tot, ok := val("t3.total." + col); ok {
+				out = append(out, Identity{Rule: RuleResults, Formula: fmt.Sprintf("表三%s列：办理结果各项之和＝（七）总计", T3ColumnLabels[col]),
+					Left: sum, Right: tot, Cells: append(parts, "t3.total."+col), LeftN: len(parts),
+					Message: fmt.Sprintf("表三%s列：办理结果各项之和为%s，但（七）总计为%s%s",
+						T3ColumnLabels[col], fmtNum(sum), fmtNum(tot), r.place("t3.total."+col))})
 			}
 		}
 	}
-	rows := []string{}
 	for _, row := range T3Rows {
-		rows = append(rows, row.Code)
-	}
-	for _, row := range rows {
-		if row == "other" && r.Edition == Edition2021 {
+		if row.Code == "other" && r.Edition == Edition2021 {
 			continue // derived; its sub-rows are checked
 		}
 		var parts []string
 		for _, col := range T3Columns[:6] {
-			parts = append(parts, "t3."+row+"."+col)
+			parts = append(parts, "t3."+row.Code+"."+col)
 		}
 		sum, ok := all(parts)
-		tot, tok := val("t3." + row + ".total")
-		if ok && tok && !near(sum, tot) {
-			r.AddFinding(RuleApplicants, SeverityError, fmt.Sprintf("表三“%s”行：各类申请人之和为%s，但总计列为%s%s",
-				rowLabel(row), fmtNum(sum), fmtNum(tot), r.place("t3."+row+".total")), append(parts, "t3."+row+".total")...)
+		tot, tok := val("t3." + row.Code + ".total")
+		if ok && tok {
+			out = append(out, Identity{Rule: RuleApplicants, Formula: fmt.Sprintf("表三“%s”行：各类申请人之和＝总计列", rowLabel(row.Code)),
+				Left: sum, Right: tot, Cells: append(parts, "t3."+row.Code+".total"), LeftN: len(parts),
+				Message: fmt.Sprintf("表三“%s”行：各类申请人之和为%s，但总计列为%s%s",
+					rowLabel(row.Code), fmtNum(sum), fmtNum(tot), r.place("t3."+row.Code+".total"))})
 		}
 	}
 	for _, g := range T4Groups {
@@ -149,11 +184,14 @@ func CheckIdentities(r *Report) {
 		}
 		sum, ok := all(parts)
 		tot, tok := val("t4." + g + ".total")
-		if ok && tok && !near(sum, tot) {
-			r.AddFinding(RuleReview, SeverityError, fmt.Sprintf("表四%s：维持＋纠正＋其他＋尚未审结＝%s，但总计为%s%s",
-				t4GroupLabels[g], fmtNum(sum), fmtNum(tot), r.place("t4."+g+".total")), append(parts, "t4."+g+".total")...)
+		if ok && tok {
+			out = append(out, Identity{Rule: RuleReview, Formula: fmt.Sprintf("表四%s：维持＋纠正＋其他＋尚未审结＝总计", t4GroupLabels[g]),
+				Left: sum, Right: tot, Cells: append(parts, "t4."+g+".total"), LeftN: len(parts),
+				Message: fmt.Sprintf("表四%s：维持＋纠正＋其他＋尚未审结＝%s，但总计为%s%s",
+					t4GroupLabels[g], fmtNum(sum), fmtNum(tot), r.place("t4."+g+".total"))})
 		}
 	}
+	return out
 }
 
 func checkNarrative(r *Report) {

@@ -31,6 +31,7 @@ const (
 	sqlSetMeta      = `UPDATE reports SET agency = ?, county = ?, year = ?, agency_id = ? WHERE id = ?`
 	sqlMoveCorr     = `UPDATE corrections SET agency = ?, county = ?, year = ? WHERE agency = ? AND county = ? AND year = ?`
 	sqlMoveReviews  = `UPDATE finding_reviews SET agency = ?, county = ?, year = ? WHERE agency = ? AND county = ? AND year = ?`
+	sqlMoveRects    = `UPDATE rectifications SET agency = ?, county = ?, year = ?, agency_id = ? WHERE report_id = ?` // rectify.go
 	sqlReportsOf    = `SELECT id, year FROM reports WHERE agency_id = ?`
 	sqlMoveReports  = `UPDATE reports SET agency_id = ? WHERE agency_id = ?`
 	sqlMoveAliases  = `UPDATE agency_aliases SET agency_id = ? WHERE agency_id = ?`
@@ -102,6 +103,10 @@ func (s *Store) UpdateMeta(ctx context.Context, id int64, ch MetaChange, author,
 		if _, err := tx.ExecContext(ctx, q, na, nc, ny, agency, county, year); err != nil {
 			return err
 		}
+	}
+	// A finding sent back follows its report (整改跟踪 lists by county).
+	if _, err := tx.ExecContext(ctx, sqlMoveRects, na, nc, ny, ag.id, id); err != nil {
+		return err
 	}
 	now := time.Now().UTC()
 	if _, err := tx.ExecContext(ctx, sqlInsertAudit, now, author, "meta", na, nc, ny, fmt.Sprintf("report %d", id),

@@ -256,43 +256,7 @@ func (s *Store) Corrections(ctx context.Context, id int64) ([]Correction, error)
 // report's findings): confirmed or dismissed, with a comment. The decision
 // holds across re-ingests while the finding stays the same.
 func (s *Store) ReviewFinding(ctx context.Context, id int64, index int, state, comment, author string) error {
-	if !report.ReviewState(state).Valid() {
-		return fmt.Errorf("%q: %w", state, ErrBadReview)
-	}
-	s.write.Lock()
-	defer s.write.Unlock()
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	who, err := s.identity(ctx, tx, id)
-	if err != nil {
-		return err
-	}
-	findings, err := findingsOf(ctx, tx, id)
-	if err != nil {
-		return err
-	}
-	if index < 0 || index >= len(findings) {
-		return fmt.Errorf("finding %d of report %d: %w", index, id, ErrNotFound)
-	}
-	key := findings[index].Key()
-	now := time.Now().UTC()
-	if _, err := tx.ExecContext(ctx, sqlDeleteReview, who.agency, who.county, who.year, key); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, sqlInsertReview, who.agency, who.county, who.year, key, state, comment, author, now); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, sqlInsertAudit, now, author, "review", who.agency, who.county, who.year, key, "", state, comment); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return err
-	}
-	s.changed()
-	return nil
+	return s.ReviewFindings(ctx, id, []int{index}, state, comment, author)
 }
 
 func findingsOf(ctx context.Context, q queryer, id int64) ([]report.Finding, error) {

@@ -93,7 +93,8 @@ func (h *handler) home(c *gin.Context) {
 	if ss := current(c); ss != nil {
 		u = ss.user
 	}
-	h.page(c, http.StatusOK, "home", pageData{Title: "工作台", Body: gin.H{"Upload": u.May(api.ActUpload), "Correct": u.May(api.ActCorrect), "Review": u.May(api.ActReview)}})
+	h.page(c, http.StatusOK, "home", pageData{Title: "工作台", Body: gin.H{"Upload": u.May(api.ActUpload), "Correct": u.May(api.ActCorrect), "Review": u.May(api.ActReview),
+		"Rects": h.workbenchRects(c.Request.Context(), u)}})
 }
 
 func (h *handler) signout(c *gin.Context) {
@@ -254,6 +255,7 @@ type shownFinding struct {
 	Review   string
 	Reviewer string
 	Comment  string
+	Returned *shownRect // the finding's open rectification (rectify.go)
 }
 
 type shownCell struct{ Code, Label string }
@@ -399,6 +401,7 @@ func (h *handler) showReport(c *gin.Context, status int, problem string) {
 		"Verdict": v.Label, "OK": v.Publishable, "Code": c.PostForm("code"), "Value": c.PostForm("value"), "Reason": c.PostForm("reason"),
 		"MayCorrect": user.May(api.ActCorrect) && user.Covers(d.Agency, d.County), "MayReview": user.May(api.ActReview),
 	}
+	h.reportRects(c.Request.Context(), d.Full, body["Findings"].([]shownFinding), body)
 	if body["MayCorrect"] == true {
 		fix := &cellFix{Report: d.ID, Code: c.Query("fix"), CSRF: csrfToken(c)}
 		if c.PostForm("inline") != "" { // a refused inline correction: its form again

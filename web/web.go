@@ -71,7 +71,7 @@ type handler struct {
 	pages    map[string]*template.Template
 }
 
-var pageNames = []string{"home", "signin", "upload", "check", "report", "audit", "message", "source", "sheets", "people"}
+var pageNames = []string{"home", "signin", "upload", "check", "report", "audit", "message", "source", "sheets", "people", "rectify", "reconcile"}
 
 var funcs = template.FuncMap{
 	// base keeps a file's own name: a path on the server is never shown.
@@ -128,6 +128,12 @@ func Mount(r *gin.Engine, q *query.Service, st *store.Store, opts Options) *Site
 	w.POST("/reports/:id/correct", h.need(api.ActCorrect), h.checkCSRF, h.correct)
 	w.POST("/reports/:id/undo", h.need(api.ActCorrect), h.checkCSRF, h.undo)
 	w.POST("/reports/:id/review", h.need(api.ActReview), h.checkCSRF, h.review)
+	w.POST("/reports/:id/return", h.need(api.ActReview), h.checkCSRF, h.returnFinding) // issue 21: rectify.go
+	w.POST("/reports/:id/review-many", h.need(api.ActReview), h.checkCSRF, h.reviewMany)
+	w.GET("/reports/:id/reconcile", h.reconcilePage)
+	w.GET("/reconcile", h.countyReconcilePage)
+	w.GET("/rectify", h.rectifyPage)
+	w.POST("/rectifications/:rid/close", h.need(api.ActReview), h.checkCSRF, h.closeRect)
 	w.GET("/audit", h.auditPage)
 	w.GET("/reports/:id/source", h.sourcePage)
 	w.GET("/sources/:sha/page/:page", h.pdfPage)
