@@ -31,13 +31,13 @@ type series struct {
 // explanation when there is nothing to draw, and the table of the same
 // numbers printed under it.
 type chartView struct {
-	ID      string
-	Title   string
-	Option  string
-	Unit    string // appended to values in tooltips ("%")
+	ID     string
+	Title  string
+	Option string
+	Unit   string // appended to values in tooltips ("%")
 	// Drill is a URL a click on a map region opens, ending in a query
 	// parameter the region's full name is appended to.
-	Drill string
+	Drill   string
 	Tall    bool
 	Empty   string
 	Caption string
