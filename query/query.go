@@ -297,12 +297,18 @@ func ParseGroupBy(s string) (GroupBy, error) {
 // county name share — the rule the entry page follows (sql/Places.sql).
 // Grouping and filtering by province or city both use it, so the map, its
 // drill-down and the entry page count the same reports (a report the entry
-// page placed was counted by the map as 未能归入省份). %[1]s is the column,
-// province or city, from the constants below, never from input.
+// page placed was counted by the map as 未能归入省份). The counties' places
+// are one uncorrelated subquery, made into a map and looked up per report:
+// one pass over the placed reports per query, whatever the data (cold
+// cost in docs/benchmarks.md). %[1]s is the column, province or city, from
+// the constants below, never from input.
 const placedIn = `coalesce(nullif((SELECT a.%[1]s FROM agencies a WHERE a.id = r.agency_id), ''),
-  (SELECT min(a2.%[1]s) FROM reports r2 JOIN agencies a2 ON a2.id = r2.agency_id
-   WHERE r.county <> '' AND r2.county = r.county AND a2.province <> ''
-   HAVING count(DISTINCT (a2.province, a2.city)) = 1), '')`
+  map_extract_value((SELECT map_from_entries(list((pc.county, pc.%[1]s))) FROM (
+      SELECT r2.county, min(a2.province) AS province, min(a2.city) AS city
+      FROM reports r2 JOIN agencies a2 ON a2.id = r2.agency_id
+      WHERE r2.county <> '' AND a2.province <> ''
+      GROUP BY r2.county
+      HAVING count(DISTINCT (a2.province, a2.city)) = 1) pc), r.county), '')`
 
 var (
 	placedProvince = fmt.Sprintf(placedIn, "province")
