@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/gin-gonic/gin"
 
 	"nianbao/query"
@@ -266,6 +267,42 @@ func TestBrowser(t *testing.T) {
 			if shots {
 				screenshot(t, phone, pg.name+"-phone")
 			}
+		}
+	})
+
+	t.Run("map drills down to a province's cities", func(t *testing.T) {
+		desk.Reset()
+		if err := desk.Navigate(srv.URL + "/dashboards/map?year=2022"); err != nil {
+			t.Fatal(err)
+		}
+		// Where 成都 (104.07° E, 30.67° N) lies on the drawn map, in the
+		// page's coordinates: a click there is a click on 四川.
+		var at struct{ X, Y float64 }
+		err := desk.Eval(`new Promise(done => requestAnimationFrame(() => {
+  const el = document.getElementById('province-map');
+  const [x, y] = echarts.getInstanceByDom(el).convertToPixel({seriesIndex: 0}, [104.07, 30.67]);
+  const r = el.getBoundingClientRect();
+  window.scrollTo(0, 0);
+  done({X: r.left + x, Y: r.top + y});
+}))`, &at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := chromedp.Do(desk.ctx, chromedp.MouseClickXY(at.X, at.Y),
+			chromedp.WaitVisible(chromedp.ID("province-cities"))); err != nil {
+			t.Fatalf("click on 四川 at %+v: %v", at, err)
+		}
+		var got struct{ Heading, Rows string }
+		if err := desk.Eval(`({Heading: document.querySelector('#province-cities h3').textContent,
+  Rows: document.querySelector('#province-cities tbody').textContent})`, &got); err != nil {
+			t.Fatal(err)
+		}
+		if got.Heading != "四川省各市（州）" || !strings.Contains(got.Rows, "资阳市") {
+			t.Errorf("after the click: %+v", got)
+		}
+		checkClean(t, desk, srv.URL)
+		if shots {
+			screenshot(t, desk, "map-drill")
 		}
 	})
 

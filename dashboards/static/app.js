@@ -57,16 +57,21 @@
     // draw for the A4 text width (186 mm ≈ 700 px) so a chart fills its box
     // on paper instead of shrinking into its top part.
     // A chart of a .two-up page (the county's) is half the text width and
-    // 60 mm tall on paper (app.css): 340 × 227 px. The sizes are fixed
+    // 56 mm tall on paper (app.css): 340 × 212 px. The sizes are fixed
     // here because beforeprint still sees the screen's layout. The
     // toolbox (save as image) is a control: not on paper.
+    // Only a legend on show changes type (a new type re-creates it, shown).
+    var legendShown = function (c) {
+      var l = c.getOption().legend;
+      return !!(l && l[0] && l[0].show !== false);
+    };
     var forPaper = function () {
       charts.forEach(function (c) {
         // A scrolling legend would print one page of its names and its
         // arrows: on paper every name, wrapped.
-        c.setOption(c.getOption().legend ? { toolbox: { show: false }, legend: { type: "plain", bottom: 0 } } : { toolbox: { show: false } });
+        c.setOption(legendShown(c) ? { toolbox: { show: false }, legend: { type: "plain", bottom: 0 } } : { toolbox: { show: false } });
         if (c.getDom().closest(".two-up")) {
-          c.resize({ width: 340, height: 227 });
+          c.resize({ width: 340, height: 212 });
         } else {
           c.resize({ width: Math.min(700, c.getDom().clientWidth) });
         }
@@ -74,7 +79,7 @@
     };
     var forScreen = function () {
       charts.forEach(function (c) {
-        c.setOption(c.getOption().legend ? { toolbox: { show: true }, legend: { type: "scroll", bottom: 0 } } : { toolbox: { show: true } });
+        c.setOption(legendShown(c) ? { toolbox: { show: true }, legend: { type: "scroll", bottom: 0 } } : { toolbox: { show: true } });
       });
       resize();
     };
