@@ -90,8 +90,9 @@ type tableView struct {
 	// ExtraFrom > 0 hides the columns from that index on behind a
 	// checkbox labelled ExtraLabel, so a wide table fits the screen with
 	// the columns most read and the rest one click away.
-	ExtraFrom  int
-	ExtraLabel string
+	// (omitempty: the layout goldens predate them.)
+	ExtraFrom  int    `json:",omitempty"`
+	ExtraLabel string `json:",omitempty"`
 }
 
 // markExtra marks the cells of the columns from ExtraFrom on, for the
@@ -128,7 +129,7 @@ type cellView struct {
 	// Sort is the plain value a sortable table orders by ("" = none).
 	Sort string
 	// Extra is a cell of a column shown on demand (tableView.ExtraFrom).
-	Extra bool
+	Extra bool `json:",omitempty"`
 }
 
 // Class gives the cell's marks: a finding, no value, a doubtful reading, a
