@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
@@ -17,8 +18,8 @@ import (
 )
 
 // tab is one browser tab of a test on chromedp, recording what checkClean
-// looks at: the requests it made, console errors, uncaught exceptions and
-// dialogs (accepted at once, so a stray alert cannot stall the page).
+// looks at: the requests it made, console and log errors, uncaught
+// exceptions and dialogs (accepted at once, so a stray alert cannot stall the page).
 type tab struct {
 	ctx context.Context
 
@@ -90,6 +91,11 @@ func (tb *tab) listen() {
 				}
 			}
 			add(&tb.errors, "console."+string(ev.Type)+": "+strings.Join(msg, " "))
+		case *cdplog.EventEntryAdded:
+			// A failed load (a 404 asset) is logged here, not on the console.
+			if ev.Entry != nil && ev.Entry.Level == cdplog.EntryLevelError {
+				add(&tb.errors, "log: "+ev.Entry.Text+" "+ev.Entry.URL)
+			}
 		case *runtime.EventExceptionThrown:
 			d := ev.ExceptionDetails
 			desc := ""

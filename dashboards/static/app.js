@@ -69,7 +69,8 @@
       charts.forEach(function (c) {
         // A scrolling legend would print one page of its names and its
         // arrows: on paper every name, wrapped.
-        c.setOption(legendShown(c) ? { toolbox: { show: false }, legend: { type: "plain", bottom: 0 } } : { toolbox: { show: false } });
+        // Wrapped, the legend takes two rows: the plot gives it room.
+        c.setOption(legendShown(c) ? { toolbox: { show: false }, legend: { type: "plain", bottom: 0 }, grid: { bottom: 60 } } : { toolbox: { show: false } });
         if (c.getDom().closest(".two-up")) {
           c.resize({ width: 340, height: 212 });
         } else {
@@ -79,7 +80,7 @@
     };
     var forScreen = function () {
       charts.forEach(function (c) {
-        c.setOption(legendShown(c) ? { toolbox: { show: true }, legend: { type: "scroll", bottom: 0 } } : { toolbox: { show: true } });
+        c.setOption(legendShown(c) ? { toolbox: { show: true }, legend: { type: "scroll", bottom: 0 }, grid: { bottom: 40 } } : { toolbox: { show: true } });
       });
       resize();
     };
