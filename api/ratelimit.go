@@ -8,26 +8,23 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"golang.org/x/time/rate"
 
 	"nianbao/internal/netlimit"
 )
 
 // writeLimiter allows each client (by the address of its connection, not
 // a header it could forge) a burst of writes refilled at a steady rate: a
-// token bucket per address. Buckets full again are forgotten when the
-// map grows, so unique addresses cannot grow it without bound.
+// token bucket (golang.org/x/time/rate) per address. Buckets full again
+// are forgotten when the map grows, so unique addresses cannot grow it
+// without bound.
 type writeLimiter struct {
-	perMinute float64
-	burst     float64
-	now       func() time.Time
+	limit rate.Limit // tokens per second
+	burst int
+	now   func() time.Time
 
 	mu      sync.Mutex
-	buckets map[string]*bucket
-}
-
-type bucket struct {
-	tokens float64
-	at     time.Time
+	buckets map[string]*rate.Limiter
 }
 
 const limiterPruneAt = 10_000
@@ -42,7 +39,7 @@ func newRateLimiter(perMinute, burst int) *writeLimiter {
 	if perMinute <= 0 {
 		return nil
 	}
-	return &writeLimiter{perMinute: float64(perMinute), burst: float64(burst), now: time.Now, buckets: map[string]*bucket{}}
+	return &writeLimiter{limit: rate.Limit(float64(perMinute) / 60), burst: burst, now: time.Now, buckets: map[string]*rate.Limiter{}}
 }
 
 // clientHost is the address of the request's connection (not a header a
@@ -61,26 +58,22 @@ func (l *writeLimiter) allow(client string) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	rate := l.perMinute / 60 // tokens per second
 	if len(l.buckets) >= limiterPruneAt {
 		for k, b := range l.buckets {
-			if b.tokens+now.Sub(b.at).Seconds()*rate >= l.burst {
+			if b.TokensAt(now) >= float64(l.burst) {
 				delete(l.buckets, k)
 			}
 		}
 	}
 	b, ok := l.buckets[client]
 	if !ok {
-		b = &bucket{tokens: l.burst, at: now}
+		b = rate.NewLimiter(l.limit, l.burst)
 		l.buckets[client] = b
 	}
-	b.tokens = min(l.burst, b.tokens+now.Sub(b.at).Seconds()*rate)
-	b.at = now
-	if b.tokens >= 1 {
-		b.tokens--
+	if b.AllowN(now, 1) {
 		return true, 0
 	}
-	return false, time.Duration((1 - b.tokens) / rate * float64(time.Second))
+	return false, time.Duration((1 - b.TokensAt(now)) / float64(l.limit) * float64(time.Second))
 }
 
 // limitWrites answers 429 with Retry-After to a client over its rate of

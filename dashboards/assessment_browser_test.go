@@ -10,7 +10,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"nianbao/e2e/cdp"
 	"nianbao/ingest"
 	"nianbao/query"
 	"nianbao/store"
@@ -45,19 +44,10 @@ func TestAssessmentVerdictsBrowser(t *testing.T) {
 	srv := httptest.NewServer(e)
 	defer srv.Close()
 
-	b, err := cdp.Start(chromium, t.TempDir(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	p, err := b.NewPage(ctx, 1280, 900, false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx := startBrowser(t, chromium, 2*time.Minute)
+	p := newTab(t, ctx, 1280, 900, false)
 	v := url.Values{"county": {"示范县"}, "year": {"2022"}, "scheme": {"county-xianning"}}
-	if err := p.Navigate(ctx, srv.URL+"/dashboards/assessment?"+v.Encode()); err != nil {
+	if err := p.Navigate(srv.URL + "/dashboards/assessment?" + v.Encode()); err != nil {
 		t.Fatal(err)
 	}
 	var got struct {
@@ -67,7 +57,7 @@ func TestAssessmentVerdictsBrowser(t *testing.T) {
 		Evidence int      `json:"evidence"`
 		Linked   int      `json:"linked"`
 	}
-	err = p.Eval(ctx, `new Promise(done => {
+	err = p.Eval(`new Promise(done => {
   // Unfold the bodies that failed an item, as an assessor reading the
   // evidence would; the others stay one line each.
   document.querySelectorAll('details.verdict-card').forEach(d => d.open = !!d.querySelector('td.v-fail'));
@@ -93,6 +83,6 @@ func TestAssessmentVerdictsBrowser(t *testing.T) {
 	}
 	checkClean(t, p, srv.URL)
 	if os.Getenv("NIANBAO_SCREENSHOTS") == "1" {
-		screenshot(t, ctx, p, "assessment-verdicts")
+		screenshot(t, p, "assessment-verdicts")
 	}
 }

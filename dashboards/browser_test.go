@@ -9,14 +9,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/gin-gonic/gin"
 
-	"nianbao/e2e/cdp"
 	"nianbao/query"
 	"nianbao/query/querytest"
 )
@@ -78,17 +79,8 @@ func TestBrowser(t *testing.T) {
 	srv := httptest.NewServer(e)
 	defer srv.Close()
 
-	b, err := cdp.Start(chromium, t.TempDir(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	desk, err := b.NewPage(ctx, 1280, 900, false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx := startBrowser(t, chromium, 3*time.Minute)
+	desk := newTab(t, ctx, 1280, 900, false)
 
 	q := func(v url.Values) string { return v.Encode() }
 	pages := []browserPage{
@@ -106,11 +98,11 @@ func TestBrowser(t *testing.T) {
 	for _, pg := range pages {
 		t.Run(pg.name, func(t *testing.T) {
 			desk.Reset()
-			if err := desk.Navigate(ctx, srv.URL+pg.path); err != nil {
+			if err := desk.Navigate(srv.URL + pg.path); err != nil {
 				t.Fatal(err)
 			}
 			var states []chartState
-			if err := desk.Eval(ctx, chartsProbe, &states); err != nil {
+			if err := desk.Eval(chartsProbe, &states); err != nil {
 				t.Fatal(err)
 			}
 			if len(states) != pg.charts {
@@ -123,21 +115,21 @@ func TestBrowser(t *testing.T) {
 			}
 			checkClean(t, desk, srv.URL)
 			if shots && !strings.HasSuffix(pg.name, "-xss") {
-				screenshot(t, ctx, desk, pg.name)
+				screenshot(t, desk, pg.name)
 			}
 		})
 	}
 
 	t.Run("entry page suggests places while typing", func(t *testing.T) {
 		desk.Reset()
-		if err := desk.Navigate(ctx, srv.URL+"/dashboards/"); err != nil {
+		if err := desk.Navigate(srv.URL + "/dashboards/"); err != nil {
 			t.Fatal(err)
 		}
 		var got struct {
 			Search []string `json:"search"`
 			Agency []string `json:"agency"`
 		}
-		err := desk.Eval(ctx, `new Promise(done => {
+		err := desk.Eval(`new Promise(done => {
   const type = (sel, text) => { const el = document.querySelector(sel); el.value = text; el.dispatchEvent(new Event('input')); };
   type('input[name=q]', '第1');
   type('input[name=agency]', '第1');
@@ -158,7 +150,7 @@ func TestBrowser(t *testing.T) {
 
 	t.Run("tooltip escapes names", func(t *testing.T) {
 		desk.Reset()
-		if err := desk.Navigate(ctx, srv.URL+pages[6].path); err != nil {
+		if err := desk.Navigate(srv.URL + pages[6].path); err != nil {
 			t.Fatal(err)
 		}
 		var tip struct {
@@ -168,7 +160,7 @@ func TestBrowser(t *testing.T) {
 		}
 		// Show the tooltip of every bar of the first chart, the <script>
 		// town's among them, and read what it displays.
-		err := desk.Eval(ctx, `new Promise(done => requestAnimationFrame(() => {
+		err := desk.Eval(`new Promise(done => requestAnimationFrame(() => {
   const chart = echarts.getInstanceByDom(document.getElementById('new-per-town'));
   const names = chart.getOption().xAxis[0].data;
   const i = names.indexOf('<script>alert(1)</script>');
@@ -194,32 +186,28 @@ func TestBrowser(t *testing.T) {
 		// Charts are drawn for the 1280 px screen, then the page is laid out
 		// for print (as Ctrl+P does): no chart box, nor its canvas, may
 		// reach a table, a caption or another chart.
-		pr, err := b.NewPage(ctx, 1280, 900, false)
-		if err != nil {
-			t.Fatal(err)
-		}
+		pr := newTab(t, ctx, 1280, 900, false)
 		for _, pg := range []browserPage{pages[1], pages[2], pages[3], pages[4], pages[5]} {
 			pr.Reset()
-			if err := pr.Call(ctx, "Emulation.setEmulatedMedia", map[string]any{"media": ""}, nil); err != nil {
+			if err := pr.Media(""); err != nil {
 				t.Fatal(err)
 			}
-			if err := pr.Navigate(ctx, srv.URL+pg.path); err != nil {
+			if err := pr.Navigate(srv.URL + pg.path); err != nil {
 				t.Fatal(err)
 			}
 			var states []chartState
-			if err := pr.Eval(ctx, chartsProbe, &states); err != nil {
+			if err := pr.Eval(chartsProbe, &states); err != nil {
 				t.Fatal(err)
 			}
-			if err := pr.Call(ctx, "Emulation.setEmulatedMedia", map[string]any{"media": "print"}, nil); err != nil {
+			if err := pr.Media("print"); err != nil {
 				t.Fatal(err)
 			}
 			var res struct {
 				NavHidden bool     `json:"navHidden"`
 				Overlaps  []string `json:"overlaps"`
 				Boxes     int      `json:"boxes"`
-				Breaks    int      `json:"breaks"`
 			}
-			if err := pr.Eval(ctx, printProbe, &res); err != nil {
+			if err := pr.Eval(printProbe, &res); err != nil {
 				t.Fatal(err)
 			}
 			if !res.NavHidden {
@@ -231,27 +219,23 @@ func TestBrowser(t *testing.T) {
 			for _, o := range res.Overlaps {
 				t.Errorf("%s print: %s", pg.name, o)
 			}
-			if pg.name == "county" && res.Breaks == 0 {
-				t.Errorf("county print: no page break between sections")
-			}
-			if shots {
-				printScreenshot(t, ctx, pr, pg.name+"-print")
+			// Ctrl+P on A4: the county page, its charts and tables, on at
+			// most three sheets.
+			if n := printA4(t, pr, pg.name+"-print", shots); n == 0 || (pg.name == "county" && n > 3) {
+				t.Errorf("%s prints on %d A4 pages, want 1 to 3 for the county", pg.name, n)
 			}
 		}
 	})
 
 	t.Run("phone", func(t *testing.T) {
-		phone, err := b.NewPage(ctx, 390, 844, true)
-		if err != nil {
-			t.Fatal(err)
-		}
+		phone := newTab(t, ctx, 390, 844, true)
 		for _, pg := range pages[:6] {
 			phone.Reset()
-			if err := phone.Navigate(ctx, srv.URL+pg.path); err != nil {
+			if err := phone.Navigate(srv.URL + pg.path); err != nil {
 				t.Fatal(err)
 			}
 			var states []chartState
-			if err := phone.Eval(ctx, chartsProbe, &states); err != nil {
+			if err := phone.Eval(chartsProbe, &states); err != nil {
 				t.Fatal(err)
 			}
 			for _, s := range states {
@@ -264,7 +248,7 @@ func TestBrowser(t *testing.T) {
 				Clipped  []string `json:"clipped"`
 				Sideways []string `json:"sideways"`
 			}
-			if err := phone.Eval(ctx, phoneProbe, &res); err != nil {
+			if err := phone.Eval(phoneProbe, &res); err != nil {
 				t.Fatal(err)
 			}
 			if res.Overflow > 0 {
@@ -281,21 +265,91 @@ func TestBrowser(t *testing.T) {
 			}
 			checkClean(t, phone, srv.URL)
 			if shots {
-				screenshot(t, ctx, phone, pg.name+"-phone")
+				screenshot(t, phone, pg.name+"-phone")
 			}
+		}
+	})
+
+	t.Run("map drills down to a province's cities", func(t *testing.T) {
+		desk.Reset()
+		if err := desk.Navigate(srv.URL + "/dashboards/map?year=2022"); err != nil {
+			t.Fatal(err)
+		}
+		// Where 成都 (104.07° E, 30.67° N) lies on the drawn map, in the
+		// page's coordinates: a click there is a click on 四川.
+		var at struct{ X, Y float64 }
+		err := desk.Eval(`new Promise(done => requestAnimationFrame(() => {
+  const el = document.getElementById('province-map');
+  const [x, y] = echarts.getInstanceByDom(el).convertToPixel({seriesIndex: 0}, [104.07, 30.67]);
+  const r = el.getBoundingClientRect();
+  window.scrollTo(0, 0);
+  done({X: r.left + x, Y: r.top + y});
+}))`, &at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := chromedp.Do(desk.ctx, chromedp.MouseClickXY(at.X, at.Y),
+			chromedp.WaitVisible(chromedp.ID("province-cities"))); err != nil {
+			t.Fatalf("click on 四川 at %+v: %v", at, err)
+		}
+		var got struct{ Heading, Rows string }
+		if err := desk.Eval(`({Heading: document.querySelector('#province-cities h3').textContent,
+  Rows: document.querySelector('#province-cities tbody').textContent})`, &got); err != nil {
+			t.Fatal(err)
+		}
+		if got.Heading != "四川省各市（州）" || !strings.Contains(got.Rows, "资阳市") {
+			t.Errorf("after the click: %+v", got)
+		}
+		checkClean(t, desk, srv.URL)
+		if shots {
+			screenshot(t, desk, "map-drill")
+		}
+	})
+
+	t.Run("ranking fits 1400 px, 表二 on demand", func(t *testing.T) {
+		wide := newTab(t, ctx, 1400, 900, false)
+		if err := wide.Navigate(srv.URL + pages[1].path); err != nil {
+			t.Fatal(err)
+		}
+		var fit struct {
+			Overflow, Shown, Extra, ExtraShown, OverflowAll int
+		}
+		err := wide.Eval(`(() => {
+  const fig = document.getElementById('fig-ranking');
+  const wrap = fig.querySelector('.table-wrap');
+  const visible = () => [...fig.querySelectorAll('thead th')].filter(th => th.offsetWidth > 0).length;
+  const r = {Overflow: wrap.scrollWidth - wrap.clientWidth, Shown: visible(), Extra: fig.querySelectorAll('thead th.col-extra').length};
+  fig.querySelector('input.show-extra').click();
+  r.ExtraShown = visible() - r.Shown;
+  r.OverflowAll = wrap.scrollWidth - wrap.clientWidth;
+  fig.querySelector('input.show-extra').click();
+  return r;
+})()`, &fit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fit.Overflow > 0 {
+			t.Errorf("ranking scrolls %d px sideways at 1400 px", fit.Overflow)
+		}
+		if fit.Extra != 4 || fit.ExtraShown != 4 || fit.Shown != 7 {
+			t.Errorf("columns: %+v; want 7 shown (机关 and six figures), 4 more on demand", fit)
+		}
+		checkClean(t, wide, srv.URL)
+		if shots {
+			screenshot(t, wide, "county-1400")
 		}
 	})
 
 	t.Run("ranking sorts and notes open on tap", func(t *testing.T) {
 		desk.Reset()
-		if err := desk.Navigate(ctx, srv.URL+pages[1].path); err != nil {
+		if err := desk.Navigate(srv.URL + pages[1].path); err != nil {
 			t.Fatal(err)
 		}
 		var order struct {
 			Before, After []float64
 			Last          string
 		}
-		err := desk.Eval(ctx, `(() => {
+		err := desk.Eval(`(() => {
   const table = document.querySelector('#fig-ranking table');
   const col = [...table.tHead.rows[0].cells].findIndex(th => th.textContent.includes('公开率'));
   const read = () => [...table.tBodies[0].rows].filter(r => !r.classList.contains('sum')).map(r => parseFloat(r.cells[col].getAttribute('data-v') ?? 'NaN'));
@@ -318,14 +372,14 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("sorting lost rows or moved the median: %d→%d, last %q", len(order.Before), len(order.After), order.Last)
 		}
 		desk.Reset()
-		if err := desk.Navigate(ctx, srv.URL+pages[2].path); err != nil {
+		if err := desk.Navigate(srv.URL + pages[2].path); err != nil {
 			t.Fatal(err)
 		}
 		var note struct {
 			Shown bool
 			Text  string
 		}
-		err = desk.Eval(ctx, `(() => {
+		err = desk.Eval(`(() => {
   const td = document.querySelector('td[data-note]');
   if (!td) return {Shown: false, Text: 'no cell with a note'};
   td.click();
@@ -364,8 +418,7 @@ const printProbe = `new Promise(done => requestAnimationFrame(() => requestAnima
       if (hit(a.r, b.r)) overlaps.push(a.name + ' overlaps ' + b.name);
     }
   }
-  const breaks = [...document.querySelectorAll('main > section')].filter(s => ['page', 'always'].includes(getComputedStyle(s).breakBefore)).length;
-  done({navHidden: getComputedStyle(document.querySelector('header.site nav')).display === 'none', overlaps: overlaps.slice(0, 10), boxes: boxes.length, breaks: breaks});
+  done({navHidden: getComputedStyle(document.querySelector('header.site nav')).display === 'none', overlaps: overlaps.slice(0, 10), boxes: boxes.length});
 })))`
 
 // phoneProbe reports how far the page is wider than the screen, text
@@ -387,41 +440,49 @@ const phoneProbe = `(() => {
   return {overflow: document.documentElement.scrollWidth - w, clipped: [...new Set(clipped)].slice(0, 10), sideways: sideways};
 })()`
 
-// printScreenshot prints the page to PDF on A4 and keeps its first two
-// pages as one PNG (pdftoppm), so the note shows what paper shows.
-func printScreenshot(t *testing.T, ctx context.Context, p *cdp.Page, name string) {
+// pdfPage matches the dictionary of one page of a PDF (not of /Pages).
+var pdfPage = regexp.MustCompile(`/Type\s*/Page[^s]`)
+
+// printA4 prints the page to PDF on A4 and returns its number of pages;
+// with shots it keeps every page as a PNG (pdftoppm), so the note shows
+// what paper shows.
+func printA4(t *testing.T, p *tab, name string, shots bool) int {
 	t.Helper()
-	var out struct {
-		Data []byte `json:"data"`
-	}
-	if err := p.Call(ctx, "Page.printToPDF", map[string]any{"paperWidth": 8.27, "paperHeight": 11.69, "preferCSSPageSize": true}, &out); err != nil {
+	pdf, err := p.PrintA4()
+	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	pdf := filepath.Join(dir, name+".pdf")
-	if err := os.WriteFile(pdf, out.Data, 0o644); err != nil {
+	pages := len(pdfPage.FindAll(pdf, -1))
+	if !shots {
+		return pages
+	}
+	file := filepath.Join(t.TempDir(), name+".pdf")
+	if err := os.WriteFile(file, pdf, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	tool, err := exec.LookPath("pdftoppm")
 	if err != nil {
 		t.Logf("pdftoppm missing: no print screenshot")
-		return
+		return pages
 	}
-	for page := 1; page <= 2; page++ {
+	// Old shots of a longer print would stay beside the new ones.
+	old, _ := filepath.Glob(filepath.Join("..", "docs", "screenshots", name+"-[0-9]*.png"))
+	for _, f := range old {
+		os.Remove(f)
+	}
+	for page := 1; page <= pages; page++ {
 		base := filepath.Join("..", "docs", "screenshots", fmt.Sprintf("%s-%d", name, page))
-		cmd := exec.Command(tool, "-png", "-r", "60", "-f", fmt.Sprint(page), "-l", fmt.Sprint(page), "-singlefile", pdf, base)
+		cmd := exec.Command(tool, "-png", "-r", "60", "-f", fmt.Sprint(page), "-l", fmt.Sprint(page), "-singlefile", file, base)
 		if b, err := cmd.CombinedOutput(); err != nil {
-			if page > 1 && strings.Contains(string(b), "Wrong page range") {
-				break // a one-page print
-			}
 			t.Fatalf("pdftoppm: %v %s", err, b)
 		}
 	}
+	return pages
 }
 
 // checkClean fails on console errors, dialogs and requests that left the
 // test server.
-func checkClean(t *testing.T, p *cdp.Page, base string) {
+func checkClean(t *testing.T, p *tab, base string) {
 	t.Helper()
 	for _, e := range p.Errors() {
 		t.Errorf("console: %s", e)
@@ -440,9 +501,9 @@ func checkClean(t *testing.T, p *cdp.Page, base string) {
 	}
 }
 
-func screenshot(t *testing.T, ctx context.Context, p *cdp.Page, name string) {
+func screenshot(t *testing.T, p *tab, name string) {
 	t.Helper()
-	png, err := p.Screenshot(ctx, 3200)
+	png, err := p.Screenshot(3200)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,10 +31,13 @@ type series struct {
 // explanation when there is nothing to draw, and the table of the same
 // numbers printed under it.
 type chartView struct {
-	ID      string
-	Title   string
-	Option  string
-	Unit    string // appended to values in tooltips ("%")
+	ID     string
+	Title  string
+	Option string
+	Unit   string // appended to values in tooltips ("%")
+	// Drill is a URL a click on a map region opens, ending in a query
+	// parameter the region's full name is appended to.
+	Drill   string
 	Tall    bool
 	Empty   string
 	Caption string
@@ -84,6 +87,25 @@ type tableView struct {
 	Corner   string
 	Head     []string
 	Rows     []tableRow
+	// ExtraFrom > 0 hides the columns from that index on behind a
+	// checkbox labelled ExtraLabel, so a wide table fits the screen with
+	// the columns most read and the rest one click away.
+	// (omitempty: the layout goldens predate them.)
+	ExtraFrom  int    `json:",omitempty"`
+	ExtraLabel string `json:",omitempty"`
+}
+
+// markExtra marks the cells of the columns from ExtraFrom on, for the
+// stylesheet to hide until asked.
+func (t *tableView) markExtra() {
+	if t.ExtraFrom <= 0 {
+		return
+	}
+	for _, r := range t.Rows {
+		for i := t.ExtraFrom; i < len(r.Cells); i++ {
+			r.Cells[i].Extra = true
+		}
+	}
 }
 
 type tableRow struct {
@@ -106,6 +128,8 @@ type cellView struct {
 	Corrected string
 	// Sort is the plain value a sortable table orders by ("" = none).
 	Sort string
+	// Extra is a cell of a column shown on demand (tableView.ExtraFrom).
+	Extra bool `json:",omitempty"`
 }
 
 // Class gives the cell's marks: a finding, no value, a doubtful reading, a
@@ -123,6 +147,9 @@ func (c cellView) Class() string {
 	}
 	if c.Corrected != "" {
 		cls = append(cls, "corrected")
+	}
+	if c.Extra {
+		cls = append(cls, "col-extra")
 	}
 	return strings.Join(cls, " ")
 }

@@ -122,6 +122,15 @@ func TestPages(t *testing.T) {
 		{"map", "/dashboards/map?year=2022", 200, []string{"2022年度 各省公开率", `id="province-map"`, "四川省", `"map":"china"`, `"name":"四川"`, "/assets/vendor/china.js"}, nil},
 		{"map count metric", "/dashboards/map?year=2022&metric=new", 200, []string{"各省本年新收申请", "/api/v1/stats/applications?format=csv&amp;group_by=province&amp;year=2022"}, nil},
 		{"map bad metric", "/dashboards/map?metric=x", 400, []string{"指标“x”无法识别"}, nil},
+		// Issue 22: units in the legend and the table, and a province's
+		// cities beside the map on a click (the map's data-drill).
+		{"map units and drill", "/dashboards/map?year=2022", 200,
+			[]string{"公开率（%） 高", "报告数（份）", `data-drill="/dashboards/map?metric=disclosure_rate&amp;year=2022&amp;province="`,
+				`href="/dashboards/map?metric=disclosure_rate&amp;year=2022&amp;province=%E5%9B%9B%E5%B7%9D%E7%9C%81"`, `"full":"四川省"`},
+			[]string{`id="province-cities"`}},
+		{"map province's cities", "/dashboards/map?year=2022&province=四川省", 200,
+			[]string{`id="province-cities"`, "四川省各市（州）", "<th class=\"label\" scope=\"row\">资阳市</th>", "收起四川省"}, nil},
+		{"map unknown province", "/dashboards/map?year=2022&province=火星省", 400, []string{"2022年没有能归入“火星省”的报告"}, nil},
 		{"county unknown", "/dashboards/county?county=无此县&year=2022", 404, []string{"没有“无此县”的报告"}, []string{`data-option=`}},
 		{"county year switcher and kinds", "/dashboards/county?county=乐至县&year=2022", 200,
 			[]string{`<strong aria-current="page">2022年</strong>`, `href="/dashboards/county?county=%E4%B9%90%E8%87%B3%E5%8E%BF&amp;year=2021"`, "县级部门", "各乡镇排名（2022年）",

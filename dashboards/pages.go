@@ -291,7 +291,10 @@ func sortPlaces(ps []placeLink) {
 
 type section struct {
 	Heading, Note string
-	Charts        []chartView
+	// Hint tells how to use the page (sorting …): shown on screen, not
+	// printed.
+	Hint   string
+	Charts []chartView
 }
 
 type countyView struct {
@@ -466,7 +469,7 @@ func (h *handler) countyData(ctx context.Context, s scope) (countyView, bool, er
 	findings.Downloads = downloads("findings", tf, "table", "2") // the by-agency table
 
 	v.Sections = []section{
-		{Heading: "排名和比率", Note: "点击列名按该列排序；“—”表示没有这个数字（表格未读取或分母为0），不参与排名和中位数。", Charts: []chartView{ranking}},
+		{Heading: "排名和比率", Hint: "点击列名按该列排序；", Note: "“—”表示没有这个数字（表格未读取或分母为0），不参与排名和中位数。", Charts: []chartView{ranking}},
 		{Heading: "依申请公开", Charts: []chartView{apps, mixCount, mixShare}},
 		{Heading: "行政复议和行政诉讼", Charts: []chartView{review}},
 		{Heading: "历年趋势", Note: "全县" + s.who() + "报告数字之和；各年报告份数不同时请留意。", Charts: []chartView{trendChart}},
@@ -540,7 +543,10 @@ func (h *handler) rankingTable(ctx context.Context, s scope, tf query.Filter, to
 	for _, c := range t2Codes {
 		cols = append(cols, col{"表二：" + report.Label(c), "", func(st agencyStats, t string) *float64 { return st.t2[t][c] }, same})
 	}
-	tv := tableView{Corner: "机关", Sortable: true}
+	// The rates are what the ranking is read for; the four 表二 counts,
+	// which would push the table past a 1400 px screen, are one click away.
+	tv := tableView{Corner: "机关", Sortable: true, ExtraFrom: len(cols) - len(t2Codes),
+		ExtraLabel: fmt.Sprintf("显示表二 %d 列（规章、规范性文件、许可、处罚）", len(t2Codes))}
 	for _, c := range cols {
 		tv.Head = append(tv.Head, c.head)
 	}
@@ -580,6 +586,7 @@ func (h *handler) rankingTable(ctx context.Context, s scope, tf query.Filter, to
 		}
 		tv.Rows = append(tv.Rows, row)
 	}
+	tv.markExtra()
 	return chartView{ID: "ranking", Title: fmt.Sprintf("%s排名（%d年）", s.who(), s.Year), Table: tv, NoChart: true,
 		Caption:   "公开率＝(予以公开+部分公开)÷办理总计；实质公开率＝(予以公开+部分公开)÷(予以公开+部分公开+不予公开)；复议纠错率＝纠正÷(维持+纠正+其他)；每百件＝100×(复议+诉讼)÷办理总计。定义见 docs/metrics.md。",
 		Downloads: downloads("outcomes", tf)}, nil

@@ -167,7 +167,7 @@ func TestPageNumbersEqualAPI(t *testing.T) {
 		{comparePage, "cmp-key", "上年结转", "applications", cmp, "carried_over", false, []string{"劳动镇", "回澜镇", "宝林镇"}},
 		{comparePage, "cmp-key", "本年新收申请", "applications", cmp, "new", false, []string{"劳动镇", "回澜镇", "宝林镇"}},
 		{comparePage, "cmp-mix-share", "予以公开", "outcomes", cmp, "shares.granted", true, []string{"劳动镇", "回澜镇", "宝林镇"}},
-		{"/dashboards/map?year=2022", "province-map", "公开率", "outcomes", url.Values{"year": {"2022"}, "group_by": {"province"}}, "disclosure_rate", true, []string{"四川省"}},
+		{"/dashboards/map?year=2022", "province-map", "公开率（%）", "outcomes", url.Values{"year": {"2022"}, "group_by": {"province"}}, "disclosure_rate", true, []string{"四川省"}},
 		{"/dashboards/map?year=2022&metric=new", "province-map", "本年新收申请（件）", "applications", url.Values{"year": {"2022"}, "group_by": {"province"}}, "new", false, []string{"四川省"}},
 	}
 	bodies := map[string]string{}

@@ -1,8 +1,9 @@
 package query
 
 import (
-	"container/list"
 	"encoding/json"
+
+	"github.com/hashicorp/golang-lru/v2/simplelru"
 )
 
 // Bounds of the read cache. Every distinct filter is an entry, and the
@@ -23,36 +24,39 @@ type CacheStats struct {
 func (s *Service) CacheStats() CacheStats {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return CacheStats{Entries: s.cache.ll.Len(), Bytes: s.cache.bytes}
+	return CacheStats{Entries: s.cache.entries.Len(), Bytes: s.cache.bytes}
 }
 
-// lru is a least-recently-used cache bounded by entries and by bytes.
-// It is not safe for concurrent use: Service holds its lock around it.
+// lru is a least-recently-used cache bounded by entries and by bytes:
+// hashicorp/golang-lru keeps the order and the entry bound, and its
+// eviction callback keeps the byte count, so the byte bound is enforced by
+// dropping the oldest. It is not safe for concurrent use: Service holds
+// its lock around it (the simplelru variant, without a second lock).
 type lru struct {
-	maxEntries int
-	maxBytes   int64
-	bytes      int64
-	ll         *list.List // front: most recently used
-	items      map[string]*list.Element
+	maxBytes int64
+	bytes    int64
+	entries  *simplelru.LRU[string, sized]
 }
 
-type lruEntry struct {
-	key   string
+// sized is a cached value with its estimated size.
+type sized struct {
 	value any
 	size  int64
 }
 
 func newLRU(maxEntries int, maxBytes int64) *lru {
-	return &lru{maxEntries: maxEntries, maxBytes: maxBytes, ll: list.New(), items: map[string]*list.Element{}}
+	c := &lru{maxBytes: maxBytes}
+	entries, err := simplelru.NewLRU(maxEntries, func(_ string, v sized) { c.bytes -= v.size })
+	if err != nil {
+		panic(err) // only for a bound ≤ 0, which the constants are not
+	}
+	c.entries = entries
+	return c
 }
 
 func (c *lru) get(key string) (any, bool) {
-	e, ok := c.items[key]
-	if !ok {
-		return nil, false
-	}
-	c.ll.MoveToFront(e)
-	return e.Value.(*lruEntry).value, true
+	v, ok := c.entries.Get(key)
+	return v.value, ok
 }
 
 // add keeps value under key, dropping the least recently used entries
@@ -61,27 +65,21 @@ func (c *lru) add(key string, value any, size int64) {
 	if size > c.maxBytes {
 		return
 	}
-	if e, ok := c.items[key]; ok {
-		old := e.Value.(*lruEntry)
-		c.bytes += size - old.size
-		old.value, old.size = value, size
-		c.ll.MoveToFront(e)
-	} else {
-		c.items[key] = c.ll.PushFront(&lruEntry{key: key, value: value, size: size})
-		c.bytes += size
+	// Replacing a value calls no eviction: take the old size off here.
+	if old, ok := c.entries.Peek(key); ok {
+		c.bytes -= old.size
 	}
-	for c.ll.Len() > c.maxEntries || c.bytes > c.maxBytes {
-		oldest := c.ll.Back()
-		ent := oldest.Value.(*lruEntry)
-		c.ll.Remove(oldest)
-		delete(c.items, ent.key)
-		c.bytes -= ent.size
+	c.bytes += size
+	c.entries.Add(key, sized{value, size})
+	for c.bytes > c.maxBytes {
+		if _, _, ok := c.entries.RemoveOldest(); !ok {
+			break
+		}
 	}
 }
 
 func (c *lru) clear() {
-	c.ll.Init()
-	c.items = map[string]*list.Element{}
+	c.entries.Purge()
 	c.bytes = 0
 }
 

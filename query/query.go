@@ -181,11 +181,11 @@ func (f Filter) clause() (string, []any) {
 		}
 	}
 	if f.City != "" {
-		conds = append(conds, "r.agency_id IN (SELECT id FROM agencies WHERE city_code = ? OR city = ?)")
+		conds = append(conds, placedCity+" IN (SELECT city FROM agencies WHERE city_code = ? OR city = ?)")
 		args = append(args, f.City, f.City)
 	}
 	if f.Province != "" {
-		conds = append(conds, "r.agency_id IN (SELECT id FROM agencies WHERE province_code = ? OR province = ?)")
+		conds = append(conds, placedProvince+" IN (SELECT province FROM agencies WHERE province_code = ? OR province = ?)")
 		args = append(args, f.Province, f.Province)
 	}
 	if f.AgencyID != "" {
@@ -291,6 +291,30 @@ func ParseGroupBy(s string) (GroupBy, error) {
 	return "", &InputError{Field: "group_by", Message: fmt.Sprintf("未知的分组 %q，可用：agency、county、year、edition、province、city、level 或留空", s)}
 }
 
+// placedIn is the province or city a report is counted in: its agency's
+// or, for an agency the registry could not place (a county name two
+// provinces share, say), the one place that the placed reports of the same
+// county name share — the rule the entry page follows (sql/Places.sql).
+// Grouping and filtering by province or city both use it, so the map, its
+// drill-down and the entry page count the same reports (a report the entry
+// page placed was counted by the map as 未能归入省份). The counties' places
+// are one uncorrelated subquery, made into a map and looked up per report:
+// one pass over the placed reports per query, whatever the data (cold
+// cost in docs/benchmarks.md). %[1]s is the column, province or city, from
+// the constants below, never from input.
+const placedIn = `coalesce(nullif((SELECT a.%[1]s FROM agencies a WHERE a.id = r.agency_id), ''),
+  map_extract_value((SELECT map_from_entries(list((pc.county, pc.%[1]s))) FROM (
+      SELECT r2.county, min(a2.province) AS province, min(a2.city) AS city
+      FROM reports r2 JOIN agencies a2 ON a2.id = r2.agency_id
+      WHERE r2.county <> '' AND a2.province <> ''
+      GROUP BY r2.county
+      HAVING count(DISTINCT (a2.province, a2.city)) = 1) pc), r.county), '')`
+
+var (
+	placedProvince = fmt.Sprintf(placedIn, "province")
+	placedCity     = fmt.Sprintf(placedIn, "city")
+)
+
 // groupExprs are the SQL expressions of each grouping: the group name and
 // the county shown beside an agency.
 func (g GroupBy) exprs() (grp, county string) {
@@ -304,9 +328,9 @@ func (g GroupBy) exprs() (grp, county string) {
 	case GroupEdition:
 		return "r.edition", "''"
 	case GroupProvince:
-		return "coalesce((SELECT a.province FROM agencies a WHERE a.id = r.agency_id), '')", "''"
+		return placedProvince, "''"
 	case GroupCity:
-		return "coalesce((SELECT a.city FROM agencies a WHERE a.id = r.agency_id), '')", "''"
+		return placedCity, "''"
 	case GroupLevel:
 		return "coalesce((SELECT a.level FROM agencies a WHERE a.id = r.agency_id), '')", "''"
 	}

@@ -2,6 +2,9 @@ package query_test
 
 import (
 	"context"
+	"fmt"
+	"maps"
+	"slices"
 	"testing"
 
 	"nianbao/query"
@@ -90,6 +93,64 @@ func TestNoDepartmentsFilter(t *testing.T) {
 	for _, r := range towns.Reports {
 		if r.Agency == "乐至县人民政府" || r.Agency == "乐至县教育局" {
 			t.Errorf("%s kept", r.Agency)
+		}
+	}
+}
+
+// TestPlacedByCounty: a report whose agency the registry cannot place (its
+// county, 宝山区, is a name two provinces share) is counted in the one
+// province that the placed reports of that county name share (罗店镇, set
+// by its county's code in 上海市) — by the map's grouping and by a
+// province's filter alike, as the entry page places it — and a report of
+// a county placed nowhere stays under ”.
+func TestPlacedByCounty(t *testing.T) {
+	st, _ := querytest.Seed(t)
+	ctx := context.Background()
+	base := querytest.Reports()[0]
+	for i, x := range []struct{ agency, county string }{
+		{"罗店镇", "310113"},      // by its county's code: placed in 上海市
+		{"宝山区绿化和市容管理局", "宝山区"}, // 宝山区 is two provinces': not placed by itself
+		{"无名镇", "不存在县"},        // placed nowhere
+	} {
+		r := *base
+		r.Agency, r.County, r.SHA256 = x.agency, x.county, fmt.Sprint("placed-", i)
+		if _, err := st.Save(ctx, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	q := query.New(st)
+	apps, err := q.Applications(ctx, query.Filter{Year: 2022}, query.GroupProvince)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, r := range apps.Rows {
+		got[r.Group.Group] = r.Reports
+	}
+	want := map[string]int{"四川省": 2, "上海市": 2, "": 1}
+	if !maps.Equal(got, want) {
+		t.Errorf("2022 by province: %v, want %v", got, want)
+	}
+	for _, tc := range []struct {
+		f    query.Filter
+		want []string
+	}{
+		{query.Filter{Year: 2022, Province: "上海市"}, []string{"宝山区绿化和市容管理局", "罗店镇"}},
+		{query.Filter{Year: 2022, Province: "310000"}, []string{"宝山区绿化和市容管理局", "罗店镇"}},
+		{query.Filter{Year: 2022, Province: "四川省"}, []string{"劳动镇", "天池镇"}},
+		{query.Filter{Year: 2022, City: "资阳市"}, []string{"劳动镇", "天池镇"}},
+	} {
+		list, err := q.Reports(ctx, tc.f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, r := range list.Reports {
+			names = append(names, r.Agency)
+		}
+		slices.Sort(names)
+		if !slices.Equal(names, tc.want) {
+			t.Errorf("%+v: %v, want %v", tc.f, names, tc.want)
 		}
 	}
 }

@@ -43,22 +43,54 @@
       sideways(option, el);
       var chart = echarts.init(el, null, { renderer: "canvas" });
       chart.setOption(option);
+      // A map region opens its drill-down (the province's cities).
+      var drill = el.getAttribute("data-drill");
+      if (drill) {
+        chart.on("click", function (p) {
+          if (p.data && p.data.full) { window.location.href = drill + encodeURIComponent(p.data.full); }
+        });
+      }
       charts.push(chart);
     });
     var resize = function () { charts.forEach(function (c) { c.resize(); }); };
     // Browsers call beforeprint while the page still has its screen width:
     // draw for the A4 text width (186 mm ≈ 700 px) so a chart fills its box
     // on paper instead of shrinking into its top part.
+    // A chart of a .two-up page (the county's) is half the text width and
+    // 56 mm tall on paper (app.css): 340 × 212 px. The sizes are fixed
+    // here because beforeprint still sees the screen's layout. The
+    // toolbox (save as image) is a control: not on paper.
+    // Only a legend on show changes type (a new type re-creates it, shown).
+    var legendShown = function (c) {
+      var l = c.getOption().legend;
+      return !!(l && l[0] && l[0].show !== false);
+    };
     var forPaper = function () {
-      charts.forEach(function (c) { c.resize({ width: Math.min(700, c.getDom().clientWidth) }); });
+      charts.forEach(function (c) {
+        // A scrolling legend would print one page of its names and its
+        // arrows: on paper every name, wrapped.
+        // Wrapped, the legend takes two rows: the plot gives it room.
+        c.setOption(legendShown(c) ? { toolbox: { show: false }, legend: { type: "plain", bottom: 0 }, grid: { bottom: 60 } } : { toolbox: { show: false } });
+        if (c.getDom().closest(".two-up")) {
+          c.resize({ width: 340, height: 212 });
+        } else {
+          c.resize({ width: Math.min(700, c.getDom().clientWidth) });
+        }
+      });
+    };
+    var forScreen = function () {
+      charts.forEach(function (c) {
+        c.setOption(legendShown(c) ? { toolbox: { show: true }, legend: { type: "scroll", bottom: 0 }, grid: { bottom: 40 } } : { toolbox: { show: true } });
+      });
+      resize();
     };
     window.addEventListener("resize", resize);
     window.addEventListener("beforeprint", forPaper);
-    window.addEventListener("afterprint", resize);
+    window.addEventListener("afterprint", forScreen);
     // Printing to PDF fires no beforeprint; the print media query changes.
     var printing = window.matchMedia("print");
     if (printing.addEventListener) {
-      printing.addEventListener("change", function (e) { if (e.matches) { forPaper(); } else { resize(); } });
+      printing.addEventListener("change", function (e) { if (e.matches) { forPaper(); } else { forScreen(); } });
     }
   }
 
