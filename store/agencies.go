@@ -183,14 +183,22 @@ type resolved struct {
 
 // identify tells which agency a report is for without writing anything:
 // the registry entry, or the unregistered agency (with its stable id) a
-// person will map. A synthetic report's agency is never matched to a real
-// place: it is a 示例数据 agency of its own.
+// person will map. A synthetic report (示例数据) that names a registry
+// place exactly — the sample corpus on real towns — is stored under that
+// place, so the filing list counts it where it belongs instead of listing
+// the town missing beside a 示例数据 twin; the mark lives on the report
+// (reports.synthetic), which every page showing it reads. Any other
+// synthetic report is a 示例数据 agency of its own: a made-up name is never
+// matched to a real office by a near miss.
 func (s *Store) identify(ctx context.Context, name, county, code string, synthetic bool) (p registry.Place, registered bool, reason string, err error) {
 	reg, err := s.Registry(ctx)
 	if err != nil {
 		return p, false, "", err
 	}
 	if synthetic {
+		if m := reg.Resolve(registry.Query{Code: code, Name: name, County: county}); m.Place != nil && m.Place.Name == name {
+			return *m.Place, true, "", nil
+		}
 		p = registry.Place{Name: name, Short: registry.Short(name), Level: registry.GuessLevel(name), County: county, Source: "synthetic"}
 		key := county
 		// A 示例数据 agency set in a real county (the national corpus) is
