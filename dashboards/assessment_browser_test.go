@@ -56,7 +56,7 @@ func TestAssessmentVerdictsBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v := url.Values{"county": {"示范县"}, "year": {"2022"}, "scheme": {"county-xianning"}}
+	v := url.Values{"county": {"乐至县"}, "year": {"2022"}, "scheme": {"county-xianning"}}
 	if err := p.Navigate(ctx, srv.URL+"/dashboards/assessment?"+v.Encode()); err != nil {
 		t.Fatal(err)
 	}

@@ -363,11 +363,11 @@ func sampleFolderOptions(t *testing.T) Options {
 	if err != nil {
 		t.Fatal(err)
 	}
-	places, err := RegistryCounties(reg, "资阳市", "乐至县", "雁江区", "安岳县")
+	opts, err := SampleOptions(reg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Options{Seed: 2024, Places: places, FirstYear: 2022, LastYear: 2024, MissingEvery: 8, Departments: 6}
+	return opts
 }
 
 func TestSampleUpToDate(t *testing.T) {

@@ -52,7 +52,7 @@ type Filing struct {
 	Late        int         `json:"late"`
 	Missing     int         `json:"missing"`
 	Unpublished int         `json:"unpublished"`
-	Rate        float64     `json:"filing_rate"` // filed / expected
+	Rate        float64     `json:"filing_rate"`         // filed / expected
 	Synthetic   bool        `json:"synthetic,omitempty"` // some or all of its reports are 示例数据
 	Rows        []FilingRow `json:"agencies"`
 }

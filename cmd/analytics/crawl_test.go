@@ -1,0 +1,186 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/net/html"
+)
+
+// Words a reader of the pages must never meet (issue 22 item 3): they
+// speak to developers. Text inside <code> is for data users (a cell code
+// beside its label, a file's SHA-256) and is not read.
+var developerText = []struct {
+	what string
+	re   *regexp.Regexp
+}{
+	{"a repository path", regexp.MustCompile(`\b(docs|cmd|internal|nianbao|dashboards|web|store|assess)/[\w./-]*|[\w/-]+\.(go|md)\b`)},
+	{"a cell code", regexp.MustCompile(`\bt[234]\.[a-z_]+`)},
+	{"a rule id", regexp.MustCompile(`\brule\d+_[a-z_]+|\b(timely_late|copy_peer|copy_previous_year|cross_year|agency_near_miss)\b`)},
+	{"an English state", regexp.MustCompile(`\b(dismissed|confirmed|open|pending|filed|late|missing|unpublished|synthetic)\b`)},
+	{"a hash", regexp.MustCompile(`\b[0-9a-f]{64}\b`)},
+	{"licence text", regexp.MustCompile(`(?i)\b(licen[cs]e|copyright|MIT|Apache)\b`)},
+}
+
+// visibleText is what a reader sees of a page: text outside <script>,
+// <style>, <code> and <template>, with no attributes.
+func visibleText(doc *html.Node) string {
+	var b strings.Builder
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			switch n.Data {
+			case "script", "style", "code", "template", "head":
+				return
+			}
+		}
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+			b.WriteByte(' ')
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	return b.String()
+}
+
+// links are the same-site pages a page links to: /dashboards/ and /web/
+// pages, not downloads, images or the API.
+func links(doc *html.Node, from *url.URL) []string {
+	var out []string
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && n.Data == "a" {
+			href, download := "", false
+			for _, a := range n.Attr {
+				switch a.Key {
+				case "href":
+					href = a.Val
+				case "download":
+					download = true
+				}
+			}
+			if u, err := from.Parse(href); err == nil && href != "" && !download && u.Host == from.Host {
+				u.Fragment = ""
+				p := u.Path
+				if (strings.HasPrefix(p, "/dashboards/") || strings.HasPrefix(p, "/web/")) && !strings.Contains(p, "/static/") &&
+					!regexp.MustCompile(`\.(xlsx|docx|csv|zip|png|json|parquet|txt|pdf)$|/download|/signin/link/`).MatchString(p) && u.Query().Get("format") == "" {
+					out = append(out, u.String())
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	return out
+}
+
+// crawl follows every same-site page link from the starts, breadth first,
+// up to limit pages and perPath pages of one path (so one list of towns
+// does not use up the budget), and reports each page's problems.
+func crawl(t *testing.T, client *http.Client, base string, starts []string, limit, perPath int) (pages int, problems []string) {
+	t.Helper()
+	seen := map[string]bool{}
+	byPath := map[string]int{}
+	queue := append([]string(nil), starts...)
+	for len(queue) > 0 && pages < limit {
+		raw := queue[0]
+		queue = queue[1:]
+		u, err := url.Parse(raw)
+		if err != nil || seen[u.RequestURI()] {
+			continue
+		}
+		seen[u.RequestURI()] = true
+		if byPath[u.Path] >= perPath {
+			continue
+		}
+		byPath[u.Path]++
+		resp, err := client.Get(base + u.RequestURI())
+		if err != nil {
+			t.Fatalf("%s: %v", u.RequestURI(), err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+			continue
+		}
+		pages++
+		if resp.StatusCode >= 500 {
+			problems = append(problems, fmt.Sprintf("%s: status %d", u.RequestURI(), resp.StatusCode))
+		}
+		doc, err := html.Parse(strings.NewReader(string(body)))
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("%s: %v", u.RequestURI(), err))
+			continue
+		}
+		text := visibleText(doc)
+		for _, d := range developerText {
+			if m := d.re.FindString(text); m != "" {
+				problems = append(problems, fmt.Sprintf("%s shows %s: %q", u.RequestURI(), d.what, m))
+			}
+		}
+		here, _ := url.Parse(base + u.RequestURI())
+		queue = append(queue, links(doc, here)...)
+	}
+	return pages, problems
+}
+
+// TestPagesSpeakToPeople serves a fresh database built from data/sample
+// (as make run does), and reads every page reachable from /dashboards/ and
+// /web/, first as a visitor, then signed in as the first administrator
+// by the printed one-time link: no page shows a reader a repository path,
+// a cell code, a rule id, an English state, a hash or licence text.
+func TestPagesSpeakToPeople(t *testing.T) {
+	sample, err := filepath.Abs(filepath.Join("..", "..", "data", "sample"))
+	if err == nil {
+		_, err = os.Stat(sample)
+	}
+	if err != nil {
+		t.Skipf("no sample corpus: %v", err)
+	}
+	dir := t.TempDir()
+	var logs logBuffer
+	addr, stop := startServeSample(t, filepath.Join(dir, "c.duckdb"), sample, &logs)
+	defer stop()
+	base := "http://" + addr
+
+	visitor := &http.Client{Timeout: time.Minute}
+	n, problems := crawl(t, visitor, base, []string{"/dashboards/", "/web/"}, 250, 12)
+	t.Logf("visitor: %d pages", n)
+
+	link := firstLinkRe.FindStringSubmatch(logs.String())
+	if link == nil {
+		t.Fatalf("no sign-in link in the log:\n%s", logs.String())
+	}
+	jar, _ := cookiejar.New(nil)
+	admin := &http.Client{Timeout: time.Minute, Jar: jar}
+	resp, err := admin.Get(link[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	m, more := crawl(t, admin, base, []string{"/web/", "/web/audit", "/web/people", "/web/sheets", "/dashboards/"}, 250, 12)
+	t.Logf("administrator: %d pages", m)
+	problems = append(problems, more...)
+	if n < 40 || m < 40 {
+		t.Errorf("crawled %d and %d pages: the links were not followed", n, m)
+	}
+	sort.Strings(problems)
+	for _, p := range problems {
+		t.Error(p)
+	}
+}
