@@ -80,6 +80,7 @@ var funcs = template.FuncMap{
 	"role": func(r string) string { return api.RoleNames[r] },
 	// label names a cell as its table prints it, never by its code.
 	"label": report.Label,
+	"body":  report.BodyName,
 	"when": func(t time.Time) string {
 		if t.IsZero() {
 			return ""
