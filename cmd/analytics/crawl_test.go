@@ -36,7 +36,10 @@ var developerText = []struct {
 	{"licence text", regexp.MustCompile(`(?i)\b(licen[cs]e|copyright|MIT|Apache)\b`)},
 }
 
-var digits = regexp.MustCompile(`\d+`)
+var (
+	digits       = regexp.MustCompile(`\d+`)
+	showsReports = regexp.MustCompile(`^/web/reports/N(/source)?$|^/dashboards/(town|county|assessment|compare|quality)$`)
+)
 
 // visibleText is what a reader sees of a page: text outside <script>,
 // <style>, <code> and <template>, with no attributes.
@@ -147,6 +150,14 @@ func crawl(t *testing.T, client *http.Client, base string, starts []string, limi
 				}
 			}
 		}
+		// Every report of the sample is 示例数据: a page showing one
+		// says so.
+		if showsReports.MatchString(kind) && resp.StatusCode == http.StatusOK && !strings.Contains(text, "示例数据") {
+			if key := kind + " mark"; !reported[key] {
+				reported[key] = true
+				problems = append(problems, fmt.Sprintf("%s shows sample reports without saying 示例数据", u.RequestURI()))
+			}
+		}
 		here, _ := url.Parse(base + u.RequestURI())
 		queue = append(queue, links(doc, here)...)
 	}
@@ -163,7 +174,9 @@ func crawl(t *testing.T, client *http.Client, base string, starts []string, limi
 // (as make run does), and reads every page reachable from /dashboards/ and
 // /web/, first as a visitor, then signed in as the first administrator
 // by the printed one-time link: no page shows a reader a repository path,
-// a cell code, a rule id, an English state, a hash or licence text.
+// a cell code, a rule id, an English state, a hash or licence text, and
+// every page showing the sample's reports says 示例数据. The same server
+// shows the sample on its real places (sampleOnRealPlaces).
 func TestPagesSpeakToPeople(t *testing.T) {
 	sample, err := filepath.Abs(filepath.Join("..", "..", "data", "sample"))
 	if err == nil {
@@ -183,6 +196,7 @@ func TestPagesSpeakToPeople(t *testing.T) {
 	t.Logf("visitor: %d pages", n)
 
 	notReportSaidOnce(t, base)
+	sampleOnRealPlaces(t, base)
 
 	link := firstLinkRe.FindStringSubmatch(logs.String())
 	if link == nil {
@@ -312,5 +326,77 @@ func notReportSaidOnce(t *testing.T, base string) {
 	text := visibleText(doc)
 	if n := strings.Count(text, "不是年度报告"); n != 1 || resp.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("预检 of meeting notes: status %d, 「不是年度报告」 said %d times: %s", resp.StatusCode, n, strings.Join(strings.Fields(text), " "))
+	}
+}
+
+// sampleOnRealPlaces: the sample sits on the registry's places (issue 22
+// item 2). The entry page walks 全国 › 四川省 › 资阳市 to its counties; a
+// sample county's filing list names each registry town once — the ones
+// with no report 未收录, none twice — and says 示例数据; its assessment
+// has late and missing bodies.
+func sampleOnRealPlaces(t *testing.T, base string) {
+	t.Helper()
+	get := func(path string) (*http.Response, []byte) {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: status %d: %s", path, resp.StatusCode, b)
+		}
+		return resp, b
+	}
+	_, b := get("/dashboards/")
+	doc, err := html.Parse(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	entry := strings.Join(strings.Fields(visibleText(doc)), " ")
+	for _, want := range []string{"全国 › 四川省 › 资阳市", "乐至县", "雁江区", "安岳县", "示例数据"} {
+		if !strings.Contains(entry, want) {
+			t.Errorf("entry page lacks %q: %s", want, entry)
+		}
+	}
+	if strings.Contains(entry, "未归属") {
+		t.Errorf("entry page places reports nowhere (未归属): %s", entry)
+	}
+	for _, county := range []string{"乐至县", "雁江区", "安岳县"} {
+		q := "county=" + url.QueryEscape(county) + "&year=2024"
+		_, b := get("/api/v1/filing?" + q)
+		var f struct {
+			Expected, Filed, Late, Missing int
+			Synthetic                      bool
+			Agencies                       []struct{ Name, Status string }
+		}
+		if err := json.Unmarshal(b, &f); err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]int{}
+		for _, a := range f.Agencies {
+			seen[a.Name]++
+			if seen[a.Name] == 2 {
+				t.Errorf("%s 2024 filing list names %s twice", county, a.Name)
+			}
+		}
+		if f.Missing == 0 || f.Filed == 0 || !f.Synthetic || f.Expected != len(f.Agencies) {
+			t.Errorf("%s 2024 filing list: %d expected, %d filed, %d missing, synthetic %v: want towns of both and the 示例数据 mark", county, f.Expected, f.Filed, f.Missing, f.Synthetic)
+		}
+		_, b = get("/api/v1/assessment?" + q)
+		var a struct {
+			Late, Missing int
+			Synthetic     bool
+		}
+		if err := json.Unmarshal(b, &a); err != nil {
+			t.Fatal(err)
+		}
+		if a.Late == 0 || a.Missing == 0 || !a.Synthetic {
+			t.Errorf("%s 2024 assessment: %d late, %d missing, synthetic %v: want some late and some missing, marked 示例数据", county, a.Late, a.Missing, a.Synthetic)
+		}
+		_, b = get("/dashboards/county?" + q)
+		if !bytes.Contains(b, []byte("应报名单取自登记册")) {
+			t.Errorf("%s county page does not say its filing list is the registry's", county)
+		}
 	}
 }
