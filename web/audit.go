@@ -58,7 +58,12 @@ func readable(e store.AuditEntry) store.AuditEntry {
 			}
 		}
 		e.Target = label
-		if len(names) > 0 {
+		switch {
+		case len(names) > 3:
+			// A rule over a whole row names dozens of cells: the first
+			// three say which row.
+			e.Target += "（" + strings.Join(names[:3], "、") + fmt.Sprintf("等 %d 格）", len(names))
+		case len(names) > 0:
 			e.Target += "（" + strings.Join(names, "、") + "）"
 		}
 		e.OldValue = report.ReviewState(e.OldValue).Label()

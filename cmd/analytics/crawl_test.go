@@ -36,6 +36,24 @@ var developerText = []struct {
 	{"licence text", regexp.MustCompile(`(?i)\b(licen[cs]e|copyright|MIT|Apache)\b`)},
 }
 
+// firstAdmin is a client signed in by the one-time link a fresh
+// database's serve logs.
+func firstAdmin(t *testing.T, logs string) *http.Client {
+	t.Helper()
+	link := firstLinkRe.FindStringSubmatch(logs)
+	if link == nil {
+		t.Fatalf("no sign-in link in the log:\n%s", logs)
+	}
+	jar, _ := cookiejar.New(nil)
+	admin := &http.Client{Timeout: time.Minute, Jar: jar}
+	resp, err := admin.Get(link[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return admin
+}
+
 var (
 	digits       = regexp.MustCompile(`\d+`)
 	showsReports = regexp.MustCompile(`^/web/reports/N(/source)?$|^/dashboards/(town|county|assessment|compare|quality)$`)
@@ -198,17 +216,7 @@ func TestPagesSpeakToPeople(t *testing.T) {
 	notReportSaidOnce(t, base)
 	sampleOnRealPlaces(t, base)
 
-	link := firstLinkRe.FindStringSubmatch(logs.String())
-	if link == nil {
-		t.Fatalf("no sign-in link in the log:\n%s", logs.String())
-	}
-	jar, _ := cookiejar.New(nil)
-	admin := &http.Client{Timeout: time.Minute, Jar: jar}
-	resp, err := admin.Get(link[1])
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	admin := firstAdmin(t, logs.String())
 	work(t, admin, base, sample)
 	m, more := crawl(t, admin, base, []string{"/web/", "/web/audit", "/web/people", "/web/sheets", "/dashboards/"}, 250, 25)
 	t.Logf("administrator: %d pages", m)
@@ -222,12 +230,11 @@ func TestPagesSpeakToPeople(t *testing.T) {
 	}
 }
 
-var csrfRe = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
-
 // work does as an administrator what fills the audit log — a review, a
 // correction, an upload, a person added — so the crawl reads the log with
-// an entry of each kind.
-func work(t *testing.T, client *http.Client, base, sample string) {
+// an entry of each kind. It returns the one-time sign-in link of the
+// person added (a clerk of 乐至县).
+func work(t *testing.T, client *http.Client, base, sample string) (clerkLink string) {
 	t.Helper()
 	page := func(path string) string {
 		resp, err := client.Get(base + path)
@@ -236,21 +243,23 @@ func work(t *testing.T, client *http.Client, base, sample string) {
 		}
 		defer resp.Body.Close()
 		b, _ := io.ReadAll(resp.Body)
-		m := csrfRe.FindSubmatch(b)
+		m := csrfFormRe.FindSubmatch(b)
 		if m == nil {
 			t.Fatalf("%s: no form token (status %d)", path, resp.StatusCode)
 		}
 		return html.UnescapeString(string(m[1]))
 	}
-	post := func(path string, form url.Values) {
+	post := func(path string, form url.Values) string {
 		resp, err := client.PostForm(base+path, form)
 		if err != nil {
 			t.Fatal(err)
 		}
-		resp.Body.Close()
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
 		if resp.StatusCode >= 400 {
 			t.Fatalf("POST %s: status %d", path, resp.StatusCode)
 		}
+		return string(b)
 	}
 	resp, err := client.Get(base + "/api/v1/reports?county=" + url.QueryEscape("乐至县"))
 	if err != nil {
@@ -276,7 +285,10 @@ func work(t *testing.T, client *http.Client, base, sample string) {
 	at := fmt.Sprintf("/web/reports/%d", id)
 	post(at+"/review", url.Values{"csrf": {page(at)}, "index": {"0"}, "state": {"dismissed"}, "comment": {"核实无误"}})
 	post(at+"/correct", url.Values{"csrf": {page(at)}, "code": {"t3.new.natural"}, "value": {"3"}, "reason": {"原表笔误"}})
-	post("/web/people", url.Values{"csrf": {page("/web/people")}, "name": {"张填报"}, "role": {"clerk"}, "scope": {"乐至县"}})
+	issued := issuedRe.FindStringSubmatch(post("/web/people", url.Values{"csrf": {page("/web/people")}, "name": {"张填报"}, "role": {"clerk"}, "scope": {"乐至县"}}))
+	if issued == nil || issued[1] != "link" {
+		t.Fatal("adding a person gave no sign-in link")
+	}
 
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
@@ -296,6 +308,7 @@ func work(t *testing.T, client *http.Client, base, sample string) {
 	if resp.StatusCode >= 400 {
 		t.Fatalf("upload: status %d", resp.StatusCode)
 	}
+	return html.UnescapeString(issued[2])
 }
 
 // notReportSaidOnce: a file that is read but is no report is refused by 预检
@@ -310,7 +323,7 @@ func notReportSaidOnce(t *testing.T, base string) {
 	}
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	m := csrfRe.FindSubmatch(b)
+	m := csrfFormRe.FindSubmatch(b)
 	if m == nil {
 		t.Fatal("预检 has no form token")
 	}
