@@ -65,7 +65,7 @@ func (h *handler) countyYear(c *gin.Context) (string, int, bool) {
 		if county == "" {
 			field = "county"
 		}
-		h.error(c, &query.InputError{Field: field, Message: "请给出县和年度，例如 ?county=示范县&year=2023"})
+		h.error(c, &query.InputError{Field: field, Message: "请给出县和年度，例如 ?county=乐至县&year=2024"})
 		return "", 0, false
 	}
 	return county, year, true
