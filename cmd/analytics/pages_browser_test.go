@@ -71,6 +71,18 @@ func TestChangedPagesInChromium(t *testing.T) {
 		{"audit", "/web/audit"},
 	}
 	dir := os.Getenv("NIANBAO_SCREENSHOTS")
+	shoot := func(name string, width int64) {
+		if dir == "" {
+			return
+		}
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatalf("screenshot %s: %v", name, err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%d.png", name, width)), png, 0o644); err != nil {
+			t.Error(err)
+		}
+	}
 	for _, width := range []int64{1400, 390} {
 		if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 900)); err != nil {
 			t.Fatal(err)
@@ -92,16 +104,14 @@ func TestChangedPagesInChromium(t *testing.T) {
 					t.Errorf("the audit log is %.0f px wider than a 1400 px window", over)
 				}
 			}
-			if dir == "" {
-				continue
-			}
-			png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-			if err != nil {
-				t.Fatalf("screenshot %s: %v", p.name, err)
-			}
-			if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%d.png", p.name, width)), png, 0o644); err != nil {
-				t.Error(err)
-			}
+			shoot(p.name, width)
 		}
+		// 预检 of meeting notes: refused, the reason said once.
+		if err := chromedp.Do(ctx, chromedp.Navigate(base+"/web/check"), chromedp.WaitVisible(chromedp.ID("text")),
+			chromedp.SendKeys(chromedp.ID("text"), "会议纪要\n今天开会讨论了三件事。\n"), chromedp.Click(chromedp.ID("check-button")),
+			chromedp.WaitVisible(chromedp.CSS(".problem"))); err != nil {
+			t.Fatalf("预检 at %d px: %v", width, err)
+		}
+		shoot("check-not-report", width)
 	}
 }
