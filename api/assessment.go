@@ -65,7 +65,7 @@ func (h *handler) countyYear(c *gin.Context) (string, int, bool) {
 		if county == "" {
 			field = "county"
 		}
-		h.error(c, &query.InputError{Field: field, Message: "请给出县和年度，例如 ?county=示范县&year=2023"})
+		h.error(c, &query.InputError{Field: field, Message: "请给出县和年度，例如 ?county=乐至县&year=2024"})
 		return "", 0, false
 	}
 	return county, year, true
@@ -173,6 +173,19 @@ func orNil[T any](p *T) any {
 	return *p
 }
 
+// daysLate is the 逾期天数 cell: the days after the deadline (a number,
+// so the column sorts), or for an early report 提前N天 — never a negative
+// number a reader must decode.
+func daysLate(d *int) any {
+	switch {
+	case d == nil:
+		return nil
+	case *d < 0:
+		return fmt.Sprintf("提前%d天", -*d)
+	}
+	return *d
+}
+
 // Tables are the score sheet (one row per agency), the deductions and the
 // county's summary, with Chinese headers.
 func (a AssessmentAnswer) Tables() []query.Table {
@@ -198,7 +211,7 @@ func (a AssessmentAnswer) Tables() []query.Table {
 			ded.Rows = append(ded.Rows, []any{s.Agency, d.Rule, d.RuleName, d.Points, d.Reason, id, seq})
 		}
 		m := metrics[s.Agency]
-		score.Rows = append(score.Rows, []any{s.Rank, s.Agency, s.LevelLabel, yesNo(s.Filed), yesNo(s.Sampled), orNil(s.DaysLate), s.Score, s.Rating.Label,
+		score.Rows = append(score.Rows, []any{s.Rank, s.Agency, s.LevelLabel, yesNo(s.Filed), yesNo(s.Sampled), daysLate(s.DaysLate), s.Score, s.Rating.Label,
 			len(s.Deductions), roundTo(total, 1), pctOf(m.SubstantiveDisclosure), pctOf(m.ReconsiderationCorrected), orRound(m.DisputesPer100),
 			orRound(m.CorrectionsPer100), pctOf(m.Procedural), m.Backlog})
 	}

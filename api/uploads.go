@@ -59,7 +59,7 @@ func (h *handler) store(ctx context.Context, user User, name string, data []byte
 		return nil, &ReadError{http.StatusUnprocessableEntity, "unreadable", fmt.Sprintf("无法读取 %s：读取用时超过上限 %d 秒，已停止", name, int(h.opts.ParseTimeout/time.Second))}
 	case isNotReport(err):
 		h.log.Info("upload is not a report", "file", name, "err", err)
-		return nil, &ReadError{http.StatusUnprocessableEntity, "not_report", fmt.Sprintf("%s 不是年度报告：%s", name, publicMessage(err))}
+		return nil, &ReadError{http.StatusUnprocessableEntity, "not_report", name + " " + publicMessage(err)}
 	case err != nil:
 		h.log.Info("upload unreadable", "file", name, "err", err)
 		return nil, &ReadError{http.StatusUnprocessableEntity, "unreadable", fmt.Sprintf("无法读取 %s：%s", name, publicMessage(err))}

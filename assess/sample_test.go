@@ -7,6 +7,7 @@ import (
 
 	"nianbao/generate"
 	"nianbao/ingest"
+	"nianbao/registry"
 	"nianbao/report"
 	"nianbao/store"
 )
@@ -27,9 +28,20 @@ func TestSampleCorpus(t *testing.T) {
 	}
 	key := func(county, agency string, year int) string { return fmt.Sprintf("%s/%s/%d", county, agency, year) }
 	want := map[string]map[string]bool{}
-	opts := generate.Options{Seed: 2024, Counties: generate.CountyNames[:2], Towns: []int{16, 6}, FirstYear: 2019, LastYear: 2024}
+	reg, err := registry.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts, err := generate.SampleOptions(reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sources := map[string]bool{} // the reports a peer copy took its prose from
 	for _, r := range generate.Corpus(opts) {
 		c := generate.AssessmentCase(r)
+		if src := generate.CopiedFrom(r); c == "copy_peer" {
+			sources[key(src.County, src.Agency, src.Year)] = true
+		}
 		rule := map[string]string{"late": report.RuleLate, "cross_year": report.RuleCrossYear,
 			"copy_previous_year": report.RuleCopyPrevious, "copy_peer": report.RuleCopyPeer}[c]
 		if rule == "" {
@@ -41,8 +53,8 @@ func TestSampleCorpus(t *testing.T) {
 		want[rule][key(r.County, r.Agency, r.Year)] = true
 	}
 	got := map[string]map[string]bool{}
-	for _, county := range opts.Counties {
-		for y := 2019; y <= 2024; y++ {
+	for _, county := range generate.SampleCounties {
+		for y := opts.FirstYear; y <= opts.LastYear; y++ {
 			fs, err := st.CountyFindings(ctx, county, y)
 			if err != nil {
 				t.Fatal(err)
@@ -68,19 +80,29 @@ func TestSampleCorpus(t *testing.T) {
 				t.Errorf("%s: %s not found", rule, k)
 			}
 		}
-		extra := 0
+		var extra, chance []string
 		for k := range got[rule] {
-			if !want[rule][k] {
-				extra++
+			switch {
+			case want[rule][k]:
+			case rule == report.RuleCopyPeer && sources[k]:
+				// The source of a copy is found too: the pair is alike.
+			default:
+				extra = append(extra, k)
 			}
 		}
 		if rule == report.RuleCopyPeer {
-			if extra > len(want[rule]) {
-				t.Errorf("%s: %d reports found beyond the %d copies and their sources", rule, extra, len(want[rule]))
+			// The generator's prose draws on a few phrasings, so among the
+			// sample's 258 reports a pair or two of one county and year
+			// come out alike by chance, as reports written from one
+			// county template do; more would be the check gone loose.
+			chance, extra = extra, nil
+			if len(chance) > 3 {
+				t.Errorf("%s: %d reports found beyond the copies and their sources: %v", rule, len(chance), chance)
 			}
-		} else if extra > 0 {
-			t.Errorf("%s: %d reports found that were not made so: %v", rule, extra, got[rule])
 		}
-		t.Logf("%s: %d made, %d found", rule, len(want[rule]), len(got[rule]))
+		if len(extra) > 0 {
+			t.Errorf("%s: %d reports found that were not made so: %v", rule, len(extra), extra)
+		}
+		t.Logf("%s: %d made, %d found (%d alike by chance: %v)", rule, len(want[rule]), len(got[rule]), len(chance), chance)
 	}
 }

@@ -80,6 +80,9 @@ type Assessment struct {
 	SchemeVersion string        `json:"scheme_version,omitempty"`
 	Areas         []Area        `json:"areas,omitempty"`
 	Agencies      []AgencyScore `json:"agencies"`
+	// Synthetic: some of the county's reports are 示例数据 (the sample
+	// corpus), which every page showing them says.
+	Synthetic bool `json:"synthetic,omitempty"`
 }
 
 // LevelUnits is the key of level_means under a pack that pools a
@@ -368,6 +371,7 @@ func Assess(ctx context.Context, st *store.Store, county string, year int, sheet
 		}
 	}
 	a := Score(fl.Name, year, filings, sheet)
+	a.Synthetic = fl.Synthetic
 	a.Code = fl.Code
 	return a, nil
 }

@@ -158,7 +158,7 @@ func TestEveryWriteRunsTheStepsAfter(t *testing.T) {
 		{"ingest", func(s *change.Service) error {
 			_, err := s.Ingest(ctx, admin, []string{"../data/sample"}, ingest.Meta{}, ingest.Options{}, nil)
 			return err
-		}, map[string]int{"示范县": 2024}, func() []int64 { return reportsOf(t, f.st, "示范县") }},
+		}, map[string]int{"雁江区": 2024}, func() []int64 { return reportsOf(t, f.st, "雁江区") }},
 		{"delete", func(s *change.Service) error {
 			return s.Delete(ctx, admin, f.anB, "重复上传")
 		}, map[string]int{"安岳县": 2020}, func() []int64 { return []int64{f.anB} }},

@@ -262,7 +262,7 @@ func assessmentPage(h *handler, st *store.Store, c *gin.Context) {
 	h.render(c, http.StatusOK, "assessment", page{
 		Title: s.County + fmt.Sprint(s.Year) + "年度年报评估", Heading: fmt.Sprintf("%s %d年度政府信息公开年报评估", s.County, s.Year),
 		Lead: "按评分表逐项扣分：每条扣分都写明原因并链接到所在报告；未报送的机关计0分并计入平均。", Nav: navFor(s.County, s.Year),
-		Synthetic: strings.HasPrefix(s.County, "示") || strings.HasPrefix(s.County, "样"), Data: v,
+		Synthetic: a.Synthetic, Data: v,
 	})
 }
 

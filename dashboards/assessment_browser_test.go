@@ -46,7 +46,7 @@ func TestAssessmentVerdictsBrowser(t *testing.T) {
 
 	ctx := startBrowser(t, chromium, 2*time.Minute)
 	p := newTab(t, ctx, 1280, 900, false)
-	v := url.Values{"county": {"示范县"}, "year": {"2022"}, "scheme": {"county-xianning"}}
+	v := url.Values{"county": {"乐至县"}, "year": {"2022"}, "scheme": {"county-xianning"}}
 	if err := p.Navigate(srv.URL + "/dashboards/assessment?" + v.Encode()); err != nil {
 		t.Fatal(err)
 	}

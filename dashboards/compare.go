@@ -80,9 +80,11 @@ func (h *handler) compare(c *gin.Context) {
 	for _, t := range towns {
 		v.Choices = append(v.Choices, townChoice{Name: t, Checked: seen[t]})
 	}
+	// The choices are the county's reports: one of them 示例数据 marks
+	// the page, picked or not.
 	synthetic := false
 	for _, r := range reports {
-		synthetic = synthetic || (seen[r.Agency] && r.Synthetic)
+		synthetic = synthetic || r.Synthetic
 	}
 	switch {
 	case len(towns) < minCompare:

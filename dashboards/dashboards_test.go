@@ -140,7 +140,7 @@ func TestPages(t *testing.T) {
 		{"bad year", "/dashboards/county?county=乐至县&year=二零", 400, []string{"无法识别"}, nil},
 		{"synthetic county", "/dashboards/county?county=示范县&year=2020", 200, []string{"示例数据：本页含有生成器虚构的报告"}, nil},
 		{"town profile", town("劳动镇", "乐至县"), 200,
-			[]string{"<title>乐至县 劳动镇 2021—2022年 机关档案", "表三 收到和处理政府信息公开申请情况", "一、本年新收政府信息公开申请数量",
+			[]string{"<title>乐至县劳动镇 2021—2022年 机关档案", "表三 收到和处理政府信息公开申请情况", "一、本年新收政府信息公开申请数量",
 				"（六）其他处理 1.申请人无正当理由逾期不补正", "laodong-2022.txt", "sha-劳动镇-2022", "商业企业",
 				`<td class="flag" title="规则1：新收+上年结转＝办理总计+结转下年：表三总计列不平衡`, "本年制发件数", "1.5", "结果纠正"},
 			[]string{"示例数据"}},

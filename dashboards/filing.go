@@ -31,7 +31,9 @@ type filingView struct {
 	Missing     []filingEntry
 	Unpublished []filingEntry
 	Late        []filingEntry
-	Synthetic   bool
+	// Synthetic: some reports are 示例数据; MadeUp: the county itself is
+	// the sample's invention (no GB/T 2260 code), so is its list.
+	Synthetic, MadeUp bool
 }
 
 type filingEntry struct {
@@ -49,7 +51,8 @@ func (h *handler) filingData(ctx context.Context, county string, year int) *fili
 		h.log.Warn("county page: no filing list", "county", county, "year", year, "err", err)
 		return nil
 	}
-	v := &filingView{Synthetic: f.Synthetic}
+	madeUp := f.Synthetic && (f.Code == "" || f.Code[0] < '0' || f.Code[0] > '9')
+	v := &filingView{Synthetic: f.Synthetic, MadeUp: madeUp}
 	v.Summary = fmt.Sprintf("登记册中 %s 有乡镇（街道）%d 个：%d 个已有 %d 年报告（报送率 %.1f%%，其中逾期 %d 个），%d 个未收录，%d 个经核实未发布。",
 		f.Name, f.Expected, f.Filed, year, f.Rate*100, f.Late, f.Missing, f.Unpublished)
 	for _, r := range f.Rows {

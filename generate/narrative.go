@@ -19,7 +19,7 @@ func textRand(r *report.Report) *rand.Rand {
 
 // self is how a body calls itself: 我镇, 我乡, 我街道.
 func self(agency string) string {
-	for _, s := range []string{"街道", "镇", "乡"} {
+	for _, s := range []string{"街道", "镇", "乡", "局"} {
 		if strings.HasSuffix(agency, s) {
 			return "我" + s
 		}
@@ -27,10 +27,14 @@ func self(agency string) string {
 	return "我单位"
 }
 
-// body is the full name of the government of a town: 青石镇人民政府.
+// body is the full name of the government of a town: 青石镇人民政府; a
+// county's department (公安局) is its own name.
 func body(agency string) string {
 	if strings.HasSuffix(agency, "街道") {
 		return agency + "办事处"
+	}
+	if strings.HasSuffix(agency, "局") {
+		return agency
 	}
 	return agency + "人民政府"
 }

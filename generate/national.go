@@ -241,3 +241,18 @@ func RegistryCounties(reg *registry.Registry, city string, counties ...string) (
 	}
 	return out, nil
 }
+
+// The sample corpus of data/sample (data/sample/README.md gives the
+// command): the towns of three counties of 资阳市, 2022–2024, some
+// missing, with six departments of the first county.
+var (
+	SampleCity     = "资阳市"
+	SampleCounties = []string{"乐至县", "雁江区", "安岳县"}
+)
+
+// SampleOptions are the options data/sample was generated with, for the
+// tests that compare what is found in it with what was made.
+func SampleOptions(reg *registry.Registry) (Options, error) {
+	places, err := RegistryCounties(reg, SampleCity, SampleCounties...)
+	return Options{Seed: 2024, Places: places, FirstYear: 2022, LastYear: 2024, MissingEvery: 8, Departments: 6}, err
+}

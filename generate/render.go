@@ -92,7 +92,13 @@ func render(r *report.Report, layout Layout, t3 table) []byte {
 		w.indent = "    "
 	}
 	w.line(r.County + body(r.Agency))
-	w.line(fmt.Sprintf("%s%d年政府信息公开工作年度报告", r.Agency, r.Year))
+	titled := r.Agency
+	if body(r.Agency) == r.Agency {
+		// A department is titled with its county (乐至县公安局…), as
+		// real ones are: 公安局 alone names no county.
+		titled = r.County + r.Agency
+	}
+	w.line(fmt.Sprintf("%s%d年政府信息公开工作年度报告", titled, r.Year))
 	w.line(report.SyntheticMarker)
 	if r.PublishedOn != "" {
 		w.line(fmt.Sprintf("信息来源：%s%s  发布日期：%s", r.County, body(r.Agency), r.PublishedOn))

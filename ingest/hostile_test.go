@@ -100,7 +100,7 @@ func TestHostileParserInputs(t *testing.T) {
 // carry no folder.
 func TestHostileFileInFolder(t *testing.T) {
 	dir := t.TempDir()
-	good, err := os.ReadFile(filepath.Join("..", "data", "sample", "样例县", "2023", "凤塘镇.txt"))
+	good, err := os.ReadFile(filepath.Join("..", "data", "sample", "雁江区", "2023", "丰裕镇.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -208,7 +208,11 @@ func ParseUpload(ctx context.Context, name string, data []byte, meta Meta) ([]*r
 	out := make([]*report.Report, 0, len(read))
 	for _, p := range read {
 		if !p.Kind.Storable() {
-			return nil, fmt.Errorf("%w：%s（%s）", ErrNotReport, p.Kind.Label(), p.Why)
+			if p.Kind == KindNotReport {
+				// Its label is ErrNotReport's own words: said once.
+				return nil, fmt.Errorf("%w：%s", ErrNotReport, p.Why)
+			}
+			return nil, fmt.Errorf("%w：这是%s（%s）", ErrNotReport, p.Kind.Label(), p.Why)
 		}
 		out = append(out, p.Report)
 	}

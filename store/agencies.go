@@ -183,8 +183,13 @@ type resolved struct {
 
 // identify tells which agency a report is for without writing anything:
 // the registry entry, or the unregistered agency (with its stable id) a
-// person will map. A synthetic report's agency is never matched to a real
-// place: it is a 示例数据 agency of its own.
+// person will map. A synthetic report (示例数据) that names a registry
+// place exactly, county and name — the sample corpus on real towns — is
+// stored under that place, so the filing list counts it where it belongs
+// instead of listing the town missing beside a 示例数据 twin; the mark
+// lives on the report (reports.synthetic), which every page showing it
+// reads. Any other synthetic report is a 示例数据 agency of its own: a
+// made-up name is never matched to a real office by a near miss.
 func (s *Store) identify(ctx context.Context, name, county, code string, synthetic bool) (p registry.Place, registered bool, reason string, err error) {
 	reg, err := s.Registry(ctx)
 	if err != nil {
@@ -196,9 +201,18 @@ func (s *Store) identify(ctx context.Context, name, county, code string, synthet
 		// A 示例数据 agency set in a real county (the national corpus) is
 		// placed in it — county, city and province — so it is grouped and
 		// picked like any other, and keyed by the county's code so that two
-		// counties of one name stay apart. It is still never the real
-		// office: its id is its own.
+		// counties of one name stay apart.
 		if c := reg.Resolve(registry.Query{Code: code, County: county}).County; c != nil {
+			// Exactly the registry's place of that county and name: filed
+			// under it (a 凤塘镇 of a made-up 样例县 is not some real
+			// county's 凤塘镇, a near name is not the place).
+			if stated := strings.TrimSpace(county); code != "" || c.Name == stated || c.Code == stated {
+				for _, x := range append(reg.Named(name), reg.Named(registry.Short(name))...) {
+					if x.Name == name && x.CountyCode == c.Code && x.ID != c.ID {
+						return *x, true, "", nil
+					}
+				}
+			}
 			p.CountyCode, p.County, p.CityCode, p.City, p.ProvinceCode, p.Province = c.Code, c.Name, c.CityCode, c.City, c.ProvinceCode, c.Province
 			key = c.Code
 		}

@@ -52,8 +52,8 @@ type Filing struct {
 	Late        int         `json:"late"`
 	Missing     int         `json:"missing"`
 	Unpublished int         `json:"unpublished"`
-	Rate        float64     `json:"filing_rate"` // filed / expected
-	Synthetic   bool        `json:"synthetic,omitempty"`
+	Rate        float64     `json:"filing_rate"`         // filed / expected
+	Synthetic   bool        `json:"synthetic,omitempty"` // some or all of its reports are 示例数据
 	Rows        []FilingRow `json:"agencies"`
 }
 
@@ -93,7 +93,7 @@ var ErrAmbiguousPlace = fmt.Errorf("%w: ambiguous", ErrBadPlace)
 const (
 	sqlFilingBase = `SELECT a.id, coalesce(a.code, ''), a.name, a.level, a.county, coalesce(r.id, 0),
        coalesce(strftime(r.published_on, '%Y-%m-%d'), ''), coalesce(m.state, ''), coalesce(m.comment, ''),
-       a.source NOT IN ('gbt2260', 'import')
+       a.source NOT IN ('gbt2260', 'import'), coalesce(r.synthetic, false)
 FROM agencies a
 LEFT JOIN reports r ON r.agency_id = a.id AND r.year = ?
 LEFT JOIN (SELECT agency_id, year, arg_max(state, created_at) AS state, arg_max(comment, created_at) AS comment
@@ -148,9 +148,13 @@ func (s *Store) Filing(ctx context.Context, fq FilingQuery) (*Filing, error) {
 	for rows.Next() {
 		var r FilingRow
 		var mark string
-		if err := rows.Scan(&r.AgencyID, &r.Code, &r.Name, &r.Level, &r.County, &r.ReportID, &r.PublishedOn, &mark, &r.Comment, &r.LevelGuessed); err != nil {
+		var synthetic bool
+		if err := rows.Scan(&r.AgencyID, &r.Code, &r.Name, &r.Level, &r.County, &r.ReportID, &r.PublishedOn, &mark, &r.Comment, &r.LevelGuessed, &synthetic); err != nil {
 			return nil, err
 		}
+		// A real county filed by the sample corpus says so like a
+		// synthetic county does.
+		f.Synthetic = f.Synthetic || synthetic
 		due, err := fq.Deadline(registry.Level(r.Level), r.County, fq.Year)
 		if err != nil {
 			return nil, err

@@ -259,3 +259,58 @@ func TestFilingCountyGovernmentListed(t *testing.T) {
 		t.Fatal("a filing list without deadlines was made")
 	}
 }
+
+// TestSyntheticOnRegistryPlace: a 示例数据 report naming a registry town
+// exactly, county and name, is filed under that town (the filing list
+// counts it once and says 示例数据); a made-up county's town, a department
+// and a near name stay 示例数据 agencies of their own.
+func TestSyntheticOnRegistryPlace(t *testing.T) {
+	ctx := context.Background()
+	s := openMem(t)
+	reg, err := s.Registry(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	laodong := reg.Resolve(registry.Query{Name: "劳动镇", County: "乐至县"}).Place
+	if laodong == nil {
+		t.Fatal("no 劳动镇 of 乐至县 in the registry")
+	}
+	for i, tc := range []struct {
+		agency, county string
+		want           string // the agency id, or "" for one of its own
+	}{
+		{"劳动镇", "乐至县", laodong.ID},
+		{"凤塘镇", "样例县", ""},
+		{"公安局", "乐至县", ""},
+		{"劳动镇人民政府", "乐至县", ""},
+	} {
+		r := full(tc.agency, tc.county, 2023, 1, fmt.Sprintf("s%d", i))
+		r.Synthetic, r.PublishedOn = true, "2024-01-20"
+		res, err := s.Save(ctx, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tc.want != "" && res.AgencyID != tc.want || tc.want == "" && res.AgencyID == laodong.ID {
+			t.Errorf("%s of %s stored under %s, want %q", tc.agency, tc.county, res.AgencyID, tc.want)
+		}
+		if a, err := s.GetAgency(ctx, res.AgencyID); err != nil || (tc.want == "") != (a.Source == "synthetic") {
+			t.Errorf("%s of %s: agency %+v (%v)", tc.agency, tc.county, a, err)
+		}
+	}
+	f, err := s.Filing(ctx, FilingQuery{Place: "乐至县", Year: 2023, Deadline: testDeadline})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, r := range f.Rows {
+		if r.Name == "劳动镇" {
+			n++
+			if r.Status != FiledOnTime {
+				t.Errorf("劳动镇: %s, want filed", r.Status)
+			}
+		}
+	}
+	if n != 1 || !f.Synthetic {
+		t.Errorf("乐至县 2023: 劳动镇 listed %d times, synthetic %v; want once, true", n, f.Synthetic)
+	}
+}

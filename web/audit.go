@@ -13,7 +13,9 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/xuri/excelize/v2"
 
+	"nianbao/api"
 	"nianbao/internal/cellsafe"
+	"nianbao/report"
 	"nianbao/store"
 )
 
@@ -25,6 +27,95 @@ var actionLabels = map[string]string{
 	"upload": "上传", "correct": "更正", "undo": "撤销更正", "review": "复核", "delete": "删除",
 	"orphan": "更正失效", "restore": "恢复版本", "meta": "修改归属", "merge": "合并机关", "filing": "报送标记",
 	"person-add": "添加人员", "person-role": "修改角色", "person-revoke": "停用人员", "person-token": "重新发放令牌",
+	"reapply": "更正重新套用", "sheet": "存入评分表", "sheet-assign": "指定评分表", "registry-import": "导入登记册",
+}
+
+// readable is an audit entry as a person reads it (issue 22): a cell by
+// its label, a finding by its rule's name and cells, a review or filing
+// state and a role in Chinese, and no hash — the file's name is the
+// target of an upload, so its SHA-256 says nothing more to a reader. The
+// stored entry is unchanged; the API's /audit keeps the codes.
+func readable(e store.AuditEntry) store.AuditEntry {
+	reportN := func(s string) string {
+		if n, ok := strings.CutPrefix(s, "report "); ok {
+			return "报告 " + n
+		}
+		return s
+	}
+	switch e.Action {
+	case "correct", "undo", "orphan", "reapply":
+		e.Target = report.Label(e.Target)
+	case "review":
+		rule, cells, _ := strings.Cut(e.Target, "|")
+		label, ok := report.RuleLabels[rule]
+		if !ok {
+			label = "检查问题"
+		}
+		var names []string
+		for _, c := range strings.Split(cells, ",") {
+			if c != "" {
+				names = append(names, report.Label(c))
+			}
+		}
+		e.Target = label
+		switch {
+		case len(names) > 3:
+			// A rule over a whole row names dozens of cells: the first
+			// three say which row.
+			e.Target += "（" + strings.Join(names[:3], "、") + fmt.Sprintf("等 %d 格）", len(names))
+		case len(names) > 0:
+			e.Target += "（" + strings.Join(names, "、") + "）"
+		}
+		e.OldValue = report.ReviewState(e.OldValue).Label()
+		if e.NewValue = report.ReviewState(e.NewValue).Label(); e.NewValue == "" {
+			e.NewValue = "撤销复核"
+		}
+	case "upload":
+		if e.OldValue != "" {
+			e.OldValue = "已替换原有版本"
+		}
+		e.NewValue = "已入库"
+	case "sheet":
+		if e.OldValue != "" {
+			e.OldValue = "已替换同名评分表"
+		}
+		e.NewValue = "已存入"
+	case "filing":
+		e.Target = "报送情况"
+		if l, ok := store.FilingLabels[e.NewValue]; ok {
+			e.NewValue = l
+		} else if e.NewValue == "" {
+			e.NewValue = "撤销标记"
+		}
+	case "person-add", "person-role":
+		e.OldValue, e.NewValue = roleName(e.OldValue), roleName(e.NewValue)
+	case "meta", "delete", "restore":
+		e.Target = reportN(e.Target)
+		if e.Action == "restore" {
+			e.OldValue = strings.Replace(e.OldValue, "v", "第", 1) + "版"
+			e.NewValue = strings.Replace(e.NewValue, "v", "第", 1) + "版"
+		}
+	case "merge":
+		// from+" "+name and into+" "+name: the names, not the ids.
+		e.Target = "合并机关"
+		if _, name, ok := strings.Cut(e.OldValue, " "); ok {
+			e.OldValue = name
+		}
+		if _, name, ok := strings.Cut(e.NewValue, " "); ok {
+			e.NewValue = name
+		}
+	}
+	return e
+}
+
+// roleName is a role (and its scope: "clerk 乐至县") in Chinese, or the
+// value as stored when it names no role.
+func roleName(v string) string {
+	r, scope, _ := strings.Cut(v, " ")
+	if n, ok := api.RoleNames[r]; ok {
+		return strings.TrimSpace(n + " " + scope)
+	}
+	return v
 }
 
 func actionLabel(a string) string {
@@ -121,7 +212,7 @@ func (h *handler) auditPage(c *gin.Context) {
 	}
 	rows := make([]row, 0, hi-lo)
 	for _, e := range kept[lo:hi] {
-		rows = append(rows, row{e, actionLabel(e.Action)})
+		rows = append(rows, row{readable(e), actionLabel(e.Action)})
 	}
 	body := map[string]any{"Rows": rows, "F": f, "Total": len(kept), "Page": page, "Pages": pages,
 		"Authors": sortedKeys(authors), "Actions": labelled(actions), "CSV": link("format", "csv"), "XLSX": link("format", "xlsx")}
@@ -137,6 +228,7 @@ func (h *handler) auditPage(c *gin.Context) {
 var auditHeader = []string{"序号", "时间（北京时间）", "操作人", "操作", "县（区）", "机关", "年度", "对象", "原值", "新值", "说明"}
 
 func auditRecord(e store.AuditEntry) []string {
+	e = readable(e)
 	return []string{strconv.FormatInt(e.Seq, 10), e.At.In(shanghai).Format("2006-01-02 15:04:05"), e.Author, actionLabel(e.Action),
 		e.County, e.Agency, strconv.Itoa(e.Year), e.Target, e.OldValue, e.NewValue, e.Comment}
 }

@@ -19,6 +19,7 @@ import (
 	"nianbao/api"
 	"nianbao/assess"
 	"nianbao/change"
+	"nianbao/ingest"
 	"nianbao/query"
 	"nianbao/report"
 	"nianbao/store"
@@ -319,7 +320,12 @@ func (h *handler) check(c *gin.Context) {
 		if errors.As(err, &pe) {
 			msg = pe.Public()
 		}
-		h.page(c, http.StatusUnprocessableEntity, "check", pageData{Title: "预检：发布前检查", Error: "无法读取 " + name + "：" + msg, Body: body})
+		problem := "无法读取 " + name + "：" + msg
+		if errors.Is(err, ingest.ErrNotReport) || strings.HasPrefix(msg, ingest.ErrNotReport.Error()) {
+			// Read, but not a report: the reason is said once (文件 不是年度报告：why).
+			problem = name + " " + msg
+		}
+		h.page(c, http.StatusUnprocessableEntity, "check", pageData{Title: "预检：发布前检查", Error: problem, Body: body})
 		return
 	}
 	var out []checked
@@ -411,7 +417,7 @@ func (h *handler) showReport(c *gin.Context, status int, problem string) {
 			body["Tables"].([]grid)[i].Fix = fix
 		}
 	}
-	h.page(c, status, "report", pageData{Title: d.County + d.Agency + fmt.Sprintf(" %d 年度报告", d.Year), Error: problem, Body: body})
+	h.page(c, status, "report", pageData{Title: report.BodyName(d.County, d.Agency) + fmt.Sprintf(" %d 年度报告", d.Year), Error: problem, Body: body})
 }
 
 // write makes a form's change through package change as the signed-in

@@ -37,7 +37,7 @@ func (h *handler) sourcePage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	title := fmt.Sprintf("原文：%s%s %d 年度报告", d.County, d.Agency, d.Year)
+	title := fmt.Sprintf("原文：%s %d 年度报告", report.BodyName(d.County, d.Agency), d.Year)
 	doc, err := h.st.Source(c.Request.Context(), d.SHA256)
 	if errors.Is(err, store.ErrNotFound) {
 		h.page(c, http.StatusNotFound, "message", pageData{Title: title, Error: "这份报告入库时没有保存原件（保存原件之前入库，或由命令行导入）。重新上传一次即可查看原文。"})

@@ -26,6 +26,7 @@ import (
 	"nianbao/api"
 	"nianbao/change"
 	"nianbao/query"
+	"nianbao/report"
 	"nianbao/store"
 )
 
@@ -77,6 +78,9 @@ var funcs = template.FuncMap{
 	// base keeps a file's own name: a path on the server is never shown.
 	"base": func(p string) string { return filepath.Base(strings.ReplaceAll(p, "\\", "/")) },
 	"role": func(r string) string { return api.RoleNames[r] },
+	// label names a cell as its table prints it, never by its code.
+	"label": report.Label,
+	"body":  report.BodyName,
 	"when": func(t time.Time) string {
 		if t.IsZero() {
 			return ""

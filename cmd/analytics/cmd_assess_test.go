@@ -18,7 +18,7 @@ func TestAssessCommand(t *testing.T) {
 	if code := run([]string{"assess", "--db", db, "--recheck"}, &out, &errb); code != 0 {
 		t.Fatalf("assess exit %d: %s", code, errb.String())
 	}
-	for _, want := range []string{"示范县  2024", "样例县  2019", "timely_late", "copy_peer", "得分分布"} {
+	for _, want := range []string{"乐至县  2024", "雁江区  2022", "timely_late", "copy_peer", "得分分布"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
@@ -36,7 +36,7 @@ func TestAssessCommand(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "s.json"), []byte(`{"name": "严", "max_per_rule": 40, "deductions": {"timely_late": 40, "copy_peer": 40}}`), 0o644)
 	scores := map[string]string{}
 	for _, sheet := range []string{"", "s.yaml", "s.json"} {
-		args := []string{"assess", "--db", db, "--county", "示范县", "--year", "2024"}
+		args := []string{"assess", "--db", db, "--county", "乐至县", "--year", "2023"}
 		if sheet != "" {
 			args = append(args, "--sheet", filepath.Join(dir, sheet))
 		}
@@ -47,6 +47,6 @@ func TestAssessCommand(t *testing.T) {
 		scores[sheet] = strings.SplitN(out.String(), "\n", 3)[1]
 	}
 	if scores["s.yaml"] != scores["s.json"] || scores["s.yaml"] == scores[""] {
-		t.Errorf("示范县 2024 by the default, YAML and JSON sheets:\n%q", scores)
+		t.Errorf("乐至县 2023 by the default, YAML and JSON sheets:\n%q", scores)
 	}
 }

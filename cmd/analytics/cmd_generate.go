@@ -29,6 +29,7 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 	limit := fs.Int("limit", 0, "with --national: at most this many reports, spread over the country (0: all)")
 	places := fs.String("places", "", "real counties of one city, CITY:COUNTY,COUNTY (资阳市:乐至县,雁江区): every town of the registry there instead of made-up counties (--counties, --towns unused)")
 	missing := fs.Int("missing-every", 0, "about one town in N publishes nothing and one in N misses its last year (0: none)")
+	departments := fs.Int("departments", 0, "with --places: this many departments (公安局, 自然资源局, …; at most 14) of the first county too")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -45,7 +46,7 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 	if err == nil && *places != "" {
 		opts.Places, err = placesOption(*places)
 	}
-	opts.MissingEvery = *missing
+	opts.MissingEvery, opts.Departments = *missing, *departments
 	if err != nil {
 		fmt.Fprintf(stderr, "analytics generate: %v\n", err)
 		fs.Usage()

@@ -37,11 +37,17 @@ func (l *logBuffer) String() string {
 
 // startServe serves db until the returned stop is called.
 func startServeLogged(t *testing.T, db string, log io.Writer) (addr string, stop func()) {
+	return startServeSample(t, db, filepath.Join(filepath.Dir(db), "no-sample"), log)
+}
+
+// startServeSample serves db, built from sample when new, until the
+// returned stop is called.
+func startServeSample(t *testing.T, db, sample string, log io.Writer) (addr string, stop func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
-	cfg := serveConfig{db: db, addr: "127.0.0.1:0", sample: filepath.Join(filepath.Dir(db), "no-sample"), maxUpload: 1 << 20}
+	cfg := serveConfig{db: db, addr: "127.0.0.1:0", sample: sample, maxUpload: 1 << 20}
 	go func() { done <- serve(ctx, cfg, slog.New(slog.NewTextHandler(log, nil)), ready) }()
 	select {
 	case addr = <-ready:
