@@ -212,9 +212,12 @@ func checkPixels(lim Limits, w, h int, where string) error {
 	return nil
 }
 
-// ocrDocument turns laid-out lines into a Document read by OCR: Words[i]
+// ocrDocument turns laid-out lines into a Document read by OCR: OCR[i]
 // holds the words of line i+1 with their boxes and confidences.
 func ocrDocument(format string, lines []ocr.Line) *Document {
+	// Table 3's rows placed by their words' columns (a missed or doubled
+	// zero costs one cell, not the row).
+	lines = ocr.Columns(lines)
 	var b builder
 	var words [][]ocr.Placed
 	page := 0

@@ -2,6 +2,7 @@ package ocr
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -62,8 +63,16 @@ func Mark(r *report.Report, words [][]Placed) {
 	}
 	sort.Strings(codes)
 	byWord := wordsOfCells(r, words)
-	// Whether the rules ran is a fact of the report as parsed, before any
-	// cell is set aside here.
+	wordFor := func(code string) (Word, bool) {
+		src := r.Sources[code]
+		if w, ok := byWord[code]; ok {
+			return w, true
+		}
+		return wordOf(words[src.Line-1], src.Raw)
+	}
+	missing, missingWhy := settleMissing(r, codes, words, wordFor)
+	// Whether the rules ran is a fact of the report as parsed (less the
+	// cells no word was read for), before any cell is set aside here.
 	ran := map[string]bool{}
 	for _, code := range codes {
 		ran[code] = checked(r, code)
@@ -73,10 +82,7 @@ func Mark(r *report.Report, words [][]Placed) {
 		if !r.Has(code) || src.Line < 1 || src.Line > len(words) {
 			continue
 		}
-		w, ok := byWord[code]
-		if !ok {
-			w, ok = wordOf(words[src.Line-1], src.Raw)
-		}
+		w, ok := wordFor(code)
 		if !ok {
 			src.Note = join(src.Note, ReadMark)
 			r.Sources[code] = src
@@ -88,6 +94,12 @@ func Mark(r *report.Report, words [][]Placed) {
 			src.Note += fmt.Sprintf("，原识别为“%s”", w.Fixed)
 		}
 		r.Sources[code] = src
+		if w.missing != "" {
+			// Kept by settleMissing: the rules fix it.
+			src.Note = join(src.Note, fmt.Sprintf("该格未识别出数字（%s），本行与本列的勾稽关系按0计时成立，故按0计", w.missing))
+			r.Sources[code] = src
+			continue
+		}
 		where := fmt.Sprintf("%s（第 %d 页“%s”，置信度 %.0f%%）", report.Label(code), w.Page, src.Raw, w.Conf)
 		switch {
 		case w.Conf < Threshold && ran[code]:
@@ -106,6 +118,10 @@ func Mark(r *report.Report, words [][]Placed) {
 			unsure = append(unsure, code)
 			unsureWhy = append(unsureWhy, where)
 		}
+	}
+	if len(missing) > 0 {
+		r.AddFinding(RuleUncertain, report.SeverityWarning,
+			fmt.Sprintf("%s的表三中有单元格未识别出数字，未读取，请对照原件填写：%s", ReadMark, strings.Join(missingWhy, "；")), missing...)
 	}
 	if len(unread) > 0 {
 		r.AddFinding(RuleUncertain, report.SeverityWarning,
@@ -247,4 +263,58 @@ func join(note, s string) string {
 		return s
 	}
 	return note + "；" + s
+}
+
+// settleMissing decides the cells of table 3 read from a word Columns
+// put in for a column it could not read ("0", no confidence): such a cell
+// stays 0 only where the rules ran over its row and its column and none
+// of them names it — row sum (rule 3) and column sums (rules 1, 2) both
+// hold with 0, so 0 is the one value they leave, as the parser's joint
+// rules read a glued row. Otherwise the cell is removed (unread), and
+// rules 1–4 are computed again without it: their findings were about a
+// 0 that was never read. It returns the removed cells and why.
+func settleMissing(r *report.Report, codes []string, words [][]Placed, wordFor func(string) (Word, bool)) (removed, why []string) {
+	named := map[string]bool{}
+	for _, f := range r.Findings {
+		if f.Severity == report.SeverityInfo {
+			continue
+		}
+		for _, c := range f.Cells {
+			named[c] = true
+		}
+	}
+	var stand []string // cells read from a missing word
+	for _, code := range codes {
+		src := r.Sources[code]
+		if !r.Has(code) || src.Line < 1 || src.Line > len(words) {
+			continue
+		}
+		if w, ok := wordFor(code); ok && w.missing != "" {
+			stand = append(stand, code)
+		}
+	}
+	// Whether the rules ran is asked before any is removed: they ran with
+	// these zeros in place, and held or not.
+	keep := map[string]bool{}
+	for _, code := range stand {
+		keep[code] = checked(r, code) && !named[code]
+	}
+	for _, code := range stand {
+		if keep[code] {
+			continue
+		}
+		w, _ := wordFor(code)
+		delete(r.Cells, code)
+		removed = append(removed, code)
+		why = append(why, fmt.Sprintf("%s（第 %d 页，%s）", report.Label(code), w.Page, w.missing))
+	}
+	if len(removed) > 0 {
+		identity := map[string]bool{}
+		for _, rule := range report.IdentityRules {
+			identity[rule] = true
+		}
+		r.Findings = slices.DeleteFunc(r.Findings, func(f report.Finding) bool { return identity[f.Rule] })
+		report.CheckIdentities(r)
+	}
+	return removed, why
 }

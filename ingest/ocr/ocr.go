@@ -32,7 +32,15 @@ type Word struct {
 	// l→1 …), empty when Text is as recognised.
 	Fixed string
 	line  int // Tesseract's block/paragraph/line, for grouping
+	// missing says why a table-3 cell could not be read from its column
+	// (Columns): the word stands in for the cell, "0" with no confidence,
+	// so the row keeps its width; Mark reads it only where the rules fix it.
+	missing string
 }
+
+// Missing tells why the word stands in for a cell no word was read for,
+// or "" for a word Tesseract recognised.
+func (w Word) Missing() string { return w.missing }
 
 // Commander builds the bounded command that runs a reader of untrusted
 // input (document.BoundedCommand under the OCR limits).
