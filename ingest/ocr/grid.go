@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"nianbao/report"
 )
 
 // Table 3 read from a scan loses whole rows when Tesseract misses a
@@ -63,6 +65,10 @@ func Columns(lines []Line) []Line {
 		region = nil
 	}
 	for i, l := range out {
+		if in {
+			out[i] = fixLabel(l)
+			l = out[i]
+		}
 		flat := strings.ReplaceAll(l.Text, " ", "")
 		switch {
 		case strings.Contains(flat, "自然人"):
@@ -261,7 +267,18 @@ func (g grid) place(cols []column, w Word) {
 		return
 	}
 	digits := strings.Trim(w.Text, "0123456789") == "" && len(w.Text) == len(span)
+	// Zeros with specks between them ("0.00.0.0" over five columns): a
+	// count never starts with 0, so each column it covers holds 0.
+	zeros := !digits && strings.Trim(w.Text, "0.,") == "" && strings.Count(w.Text, "0") >= len(span)
 	for i, k := range span {
+		if zeros {
+			d := w
+			d.Text, d.Fixed = "0", w.Text
+			d.Width = max(w.Width/len(span), 1)
+			d.Left = w.Left + i*d.Width
+			cols[k].words = append(cols[k].words, d)
+			continue
+		}
 		if !digits {
 			cols[k].bad = fmt.Sprintf("“%s”跨%d列", w.Text, len(span))
 			continue
@@ -330,4 +347,91 @@ func rowBand(ws []Placed) (top, height int) {
 	sort.Ints(tops)
 	sort.Ints(hs)
 	return tops[len(tops)/2], hs[len(hs)/2]
+}
+
+// t3Labels are the wordings of table 3's rows after their numbering, the
+// run of characters the parser looks for (report.T3Rows).
+var t3Labels = func() [][]rune {
+	var out [][]rune
+	for _, r := range report.T3Rows {
+		l := r.Label
+		if i := strings.LastIndexAny(l, ".）"); i >= 0 {
+			l = l[i+len(string([]rune(l[i:])[0])):]
+		}
+		l = strings.TrimLeft(l, "一二三四、")
+		if utf8.RuneCountInString(l) >= minLabel {
+			out = append(out, []rune(l))
+		}
+	}
+	return out
+}()
+
+// minLabel is the shortest row wording fixLabel mends: in a shorter one a
+// character off may as well be another row's (重复申请).
+const minLabel = 6
+
+// fixLabel mends a row label of table 3 that Tesseract read one
+// character off (届于三类内部事务信息, 属于行政执法案郑): a run of Chinese
+// characters on the line as long as a row's wording, differing from it in
+// exactly one character and from every other wording in more. Without
+// it the parser cannot find the row and all seven cells are lost. The
+// numbers are not touched; the mended word keeps what was read in Fixed.
+func fixLabel(l Line) Line {
+	text := []rune(l.Text)
+	for _, lab := range t3Labels {
+		if strings.Contains(l.Text, string(lab)) {
+			return l // the line's label reads as printed
+		}
+	}
+	for _, lab := range t3Labels {
+		n := len(lab)
+		for at := 0; at+n <= len(text); at++ {
+			diff := -1
+			for j := 0; j < n; j++ {
+				if text[at+j] == lab[j] {
+					continue
+				}
+				if diff >= 0 || !isHan(text[at+j]) {
+					diff = -2
+					break
+				}
+				diff = at + j
+			}
+			if diff < 0 || !onlyMatch(text[at:at+n], lab) {
+				continue
+			}
+			out := Line{Page: l.Page, Words: slices.Clone(l.Words)}
+			for k, p := range out.Words {
+				if r := []rune(p.Text); diff >= p.At && diff < p.At+len(r) {
+					r[diff-p.At] = lab[diff-at]
+					out.Words[k].Fixed = p.Text
+					out.Words[k].Text = string(r)
+				}
+			}
+			fixed := slices.Clone(text)
+			fixed[diff] = lab[diff-at]
+			out.Text = string(fixed)
+			return out
+		}
+	}
+	return l
+}
+
+// onlyMatch tells that no wording but lab is within one character of s.
+func onlyMatch(s, lab []rune) bool {
+	for _, o := range t3Labels {
+		if string(o) == string(lab) || len(o) != len(s) {
+			continue
+		}
+		d := 0
+		for j := range o {
+			if o[j] != s[j] {
+				d++
+			}
+		}
+		if d <= 1 {
+			return false
+		}
+	}
+	return true
 }
