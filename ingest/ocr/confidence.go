@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 	"sort"
+	"strconv"
 	"strings"
 
 	"nianbao/report"
