@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"image"
 	"image/color"
+	"math"
 	"os"
 	"strings"
 	"testing"
@@ -205,4 +206,56 @@ func TestPGMRoundTrip(t *testing.T) {
 			t.Errorf("DecodePGM(%q) accepted", bad)
 		}
 	}
+}
+
+// TestDeskew turns a ruled table 1.2° crooked: Deskew finds the angle
+// within 0.1°, and once straight its rules are long enough for
+// EraseRules again (crooked, they are not).
+func TestDeskew(t *testing.T) {
+	img := image.NewGray(image.Rect(0, 0, 1200, 900))
+	for i := range img.Pix {
+		img.Pix[i] = 0xff
+	}
+	for _, y := range []int{200, 260, 320, 380} {
+		for x := 100; x < 1100; x++ {
+			img.Pix[y*img.Stride+x] = 0
+			img.Pix[(y+1)*img.Stride+x] = 0
+		}
+	}
+	for y := 280; y < 300; y++ { // a digit in the second row
+		for x := 600; x < 604; x++ {
+			img.Pix[y*img.Stride+x] = 0
+		}
+	}
+	for _, deg := range []float64{1.2, -0.8} {
+		crooked := Rotate(img, deg)
+		if g := EraseRules(crooked, 150); inkRows(g, 150, 430) == 0 {
+			t.Fatalf("%.1f°: the crooked rules were erased anyway; the test shows nothing", deg)
+		}
+		straight, got := Deskew(crooked)
+		if math.Abs(got+deg) > 0.1 {
+			t.Errorf("Deskew of a page turned %.1f° turned it %.2f°", deg, got)
+		}
+		g := EraseRules(straight, 150)
+		if n := inkRows(g, 150, 430); n > 25 {
+			t.Errorf("%.1f°: %d rows of ink left after deskew and erase, want the digit's (20)", deg, n)
+		}
+	}
+	if _, got := Deskew(img); got != 0 {
+		t.Errorf("a straight page turned %.2f°", got)
+	}
+}
+
+// inkRows counts the pixel rows between y0 and y1 holding ink.
+func inkRows(g *image.Gray, y0, y1 int) int {
+	n := 0
+	for y := y0; y < y1; y++ {
+		for x := 0; x < g.Rect.Dx(); x++ {
+			if g.Pix[y*g.Stride+x] < dark {
+				n++
+				break
+			}
+		}
+	}
+	return n
 }
