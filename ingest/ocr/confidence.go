@@ -93,6 +93,9 @@ func Mark(r *report.Report, words [][]Placed) {
 		}
 		src.Page = w.Page
 		src.Note = join(src.Note, fmt.Sprintf("%s：第 %d 页 区域(%d,%d,%d,%d) 置信度 %.0f%%", ReadMark, w.Page, w.Left, w.Top, w.Width, w.Height, w.Conf))
+		if w.PageWidth > 0 && w.PageHeight > 0 {
+			src.Note += fmt.Sprintf("，页面 %d×%d 像素", w.PageWidth, w.PageHeight)
+		}
 		if w.Fixed != "" {
 			src.Note += fmt.Sprintf("，原识别为“%s”", w.Fixed)
 		}

@@ -227,7 +227,7 @@ func (g grid) rebuild(l Line) (Line, bool) {
 	placed := slices.Clone(l.Words[:first])
 	top, height := rowBand(l.Words[first:])
 	for k, c := range cols {
-		w := g.cell(k, c, l.Page, top, height)
+		w := g.cell(k, c, l.Words[first].Word, top, height)
 		pad := max(g.at[k]-at, 2)
 		sb.WriteString(strings.Repeat(" ", pad))
 		at += pad
@@ -307,7 +307,7 @@ func (g grid) nearest(x float64) (k int, d float64) {
 // one); otherwise a word marked missing, "0" to keep the row's width for
 // the parser, with no confidence and the column's box, which Mark turns
 // into an unread cell unless the accounting rules fix it.
-func (g grid) cell(k int, c column, page, top, height int) Word {
+func (g grid) cell(k int, c column, frame Word, top, height int) Word {
 	if c.bad == "" && len(c.words) == 1 {
 		return c.words[0]
 	}
@@ -331,7 +331,8 @@ func (g grid) cell(k int, c column, page, top, height int) Word {
 		c.bad = "该格没有识别出数字"
 	}
 	return Word{
-		Page: page, Left: int(g.centre[k] - g.pitch/2), Top: top, Width: int(g.pitch), Height: height,
+		Page: frame.Page, Left: int(g.centre[k] - g.pitch/2), Top: top, Width: int(g.pitch), Height: height,
+		PageWidth: frame.PageWidth, PageHeight: frame.PageHeight,
 		Text: "0", missing: c.bad,
 	}
 }
