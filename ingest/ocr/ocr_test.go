@@ -38,6 +38,12 @@ func TestParseTSV(t *testing.T) {
 	if w.Text != "95" || w.Left != 887 || w.Top != 1398 || w.Page != 3 || w.Conf < 75 || w.Conf > 76 {
 		t.Errorf("word 12 = %+v, want 95 at (887,1398) on page 3, confidence 75.7", w)
 	}
+	page := "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n" +
+		"1\t1\t0\t0\t0\t0\t0\t0\t1654\t2339\t-1\t\n" +
+		"5\t1\t1\t1\t1\t1\t10\t20\t30\t40\t91.5\t95\n"
+	if ws, err := ParseTSV(bytes.NewBufferString(page), 3); err != nil || len(ws) != 1 || ws[0].PageWidth != 1654 || ws[0].PageHeight != 2339 {
+		t.Errorf("page size from the level-1 row: %+v %v", ws, err)
+	}
 	if _, err := ParseTSV(bytes.NewBufferString("not tsv\n"), 1); err == nil {
 		t.Error("a text without the TSV header was accepted")
 	}
