@@ -125,6 +125,30 @@ func Mark(r *report.Report, words [][]Placed) {
 			unsureWhy = append(unsureWhy, where)
 		}
 	}
+	// A cell of 表三 or 表四 is left to the rules only where a rule still
+	// runs over it now that the cells above are set aside: one whose row
+	// and column (group) both lack a cell is checked by nothing, and is
+	// treated like a cell of 表二. (A JPEG-compressed scan read a 0 as 8
+	// in such a row.)
+	for _, code := range codes {
+		src := r.Sources[code]
+		if !ruled(code) || !r.Has(code) || src.Line < 1 || src.Line > len(words) || checkedOnce(r, code) {
+			continue
+		}
+		w, ok := wordFor(code)
+		if !ok || w.missing != "" {
+			continue
+		}
+		where := fmt.Sprintf("%s（第 %d 页“%s”，置信度 %.0f%%）", report.Label(code), w.Page, r.Sources[code].Raw, w.Conf)
+		switch {
+		case w.Fixed != "":
+			fixed = append(fixed, code)
+			fixedWhy = append(fixedWhy, fmt.Sprintf("%s 原识别为“%s”", where, w.Fixed))
+		case w.Conf < CheckThreshold:
+			unsure = append(unsure, code)
+			unsureWhy = append(unsureWhy, where)
+		}
+	}
 	if len(repaired) > 0 {
 		r.AddFinding(RuleRead, report.SeverityInfo,
 			fmt.Sprintf("%s的表三中有数字多识别出数字，已按本行与本列的勾稽关系更正：%s", ReadMark, strings.Join(repaired, "；")))

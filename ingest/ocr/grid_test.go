@@ -235,6 +235,19 @@ func TestMarkColumns(t *testing.T) {
 		t.Errorf("rules not computed again without the missing cell: %+v", r.Findings)
 	}
 
+	// A cell whose row and column both lack a cell is checked by no rule:
+	// read under CheckThreshold, it is flagged like a cell of 表二.
+	r, words = table3()
+	const research = "t3.granted.research"
+	words[r.Sources[research].Line-1][0].Conf = 60
+	delete(r.Cells, "t3.granted.total")
+	delete(r.Cells, "t3.total.research")
+	report.Check(r)
+	Mark(r, words)
+	if !r.Has(research) || !named(r, research, RuleUncertain) {
+		t.Errorf("an unchecked cell at 60%%: kept %v, findings %+v", r.Has(research), r.Findings)
+	}
+
 	for _, c := range []struct {
 		raw    string
 		mended bool

@@ -4,6 +4,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"slices"
 )
 
 // dark is the grey level under which a pixel is ink.
@@ -29,6 +30,15 @@ func toGray(g *image.Gray, img image.Image) {
 	}
 }
 
+// fringe is how a pixel d pixels across from a line is erased: 2, white,
+// within one pixel; 1, white if lighter than lineInk, up to three.
+func fringe(d int) uint8 {
+	if d >= -1 && d <= 1 {
+		return 2
+	}
+	return 1
+}
+
 // lineInk is the grey level under which a pixel may be part of a ruling
 // line: lighter than dark, because a line turned straight by Deskew is
 // spread over two or three pixel rows of grey (bilinear), and a run of
@@ -42,10 +52,14 @@ func erase(g *image.Gray, dpi int) *image.Gray {
 	w, h := g.Rect.Dx(), g.Rect.Dy()
 	ink := func(x, y int) bool { return g.Pix[y*g.Stride+x] < lineInk }
 	hRun, vRun := max(dpi*6/10, 20), max(dpi*35/100, 12)
-	erase := make([]bool, len(g.Pix))
-	mark := func(x, y int) {
+	// erase[i]: 2 paints the pixel white (the line and a pixel either
+	// side), 1 only when it is lighter than lineInk (the grey fringe a
+	// resampled or relit scan leaves up to three pixels out, which
+	// Tesseract's local thresholds would turn back into a line).
+	erase := make([]uint8, len(g.Pix))
+	mark := func(x, y int, v uint8) {
 		if x >= 0 && y >= 0 && x < w && y < h {
-			erase[y*g.Stride+x] = true
+			erase[y*g.Stride+x] = max(erase[y*g.Stride+x], v)
 		}
 	}
 	for y := 0; y < h; y++ {
@@ -63,9 +77,9 @@ func erase(g *image.Gray, dpi int) *image.Gray {
 			}
 			if x-s >= hRun {
 				for i := s; i < x; i++ {
-					mark(i, y-1)
-					mark(i, y)
-					mark(i, y+1)
+					for d := -3; d <= 3; d++ {
+						mark(i, y+d, fringe(d))
+					}
 				}
 			}
 		}
@@ -85,15 +99,15 @@ func erase(g *image.Gray, dpi int) *image.Gray {
 			}
 			if y-s >= vRun {
 				for i := s; i < y; i++ {
-					mark(x-1, i)
-					mark(x, i)
-					mark(x+1, i)
+					for d := -3; d <= 3; d++ {
+						mark(x+d, i, fringe(d))
+					}
 				}
 			}
 		}
 	}
 	for i, e := range erase {
-		if e {
+		if e == 2 || e == 1 && g.Pix[i] >= lineInk {
 			g.Pix[i] = 0xff
 		}
 	}
@@ -196,6 +210,13 @@ func Gray(img image.Image) *image.Gray {
 	return g
 }
 
+// unevenPaper is the brightness under which some paper of a page counts
+// as badly lit; paperGrey the level from which a relit pixel is paper.
+const (
+	unevenPaper = 230
+	paperGrey   = 180
+)
+
 // flatBlock is the side, in pixels, of the blocks Flatten measures the
 // paper's brightness in: larger than a character, smaller than the
 // distance over which a scan's lighting changes.
@@ -207,6 +228,12 @@ const flatBlock = 48
 // neighbours' paper), interpolated between block centres. A page lit to
 // 70 % at one corner reads as white paper everywhere after it, so the
 // ink thresholds here and Tesseract's binarisation hold across the page.
+//
+// A relit page keeps a light grey texture, which Tesseract's local
+// thresholds read as strokes ("功岗|原U" for "21 0 0"): its pixels from
+// paper up are painted white. A page whose paper is white everywhere
+// (unevenPaper) is returned as it is: painting a clean page's grey glyph
+// edges white cost a fifth of the cells of 洪泽区 2024 at 200 DPI.
 func Flatten(g *image.Gray) *image.Gray {
 	w, h := g.Rect.Dx(), g.Rect.Dy()
 	bw, bh := (w+flatBlock-1)/flatBlock, (h+flatBlock-1)/flatBlock
@@ -237,6 +264,9 @@ func Flatten(g *image.Gray) *image.Gray {
 			paper[by*bw+bx] = max(m, 64) // a black page stays black
 		}
 	}
+	if slices.Min(paper) >= unevenPaper {
+		return g
+	}
 	at := func(bx, by int) float64 {
 		return paper[min(max(by, 0), bh-1)*bw+min(max(bx, 0), bw-1)]
 	}
@@ -250,7 +280,11 @@ func Flatten(g *image.Gray) *image.Gray {
 			x0 := int(math.Floor(fx))
 			tx := fx - float64(x0)
 			p := at(x0, y0)*(1-tx)*(1-ty) + at(x0+1, y0)*tx*(1-ty) + at(x0, y0+1)*(1-tx)*ty + at(x0+1, y0+1)*tx*ty
-			out.Pix[y*out.Stride+x] = uint8(min(float64(g.Pix[y*g.Stride+x])*255/p, 255) + 0.5)
+			v := min(float64(g.Pix[y*g.Stride+x])*255/p, 255)
+			if v >= paperGrey {
+				v = 255
+			}
+			out.Pix[y*out.Stride+x] = uint8(v + 0.5)
 		}
 	}
 	return out

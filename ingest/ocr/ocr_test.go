@@ -265,3 +265,34 @@ func inkRows(g *image.Gray, y0, y1 int) int {
 	}
 	return n
 }
+
+// TestFlatten: a page lit to 70 % at one corner reads as white paper
+// after Flatten, its ink still ink; an evenly lit page is left as it is.
+func TestFlatten(t *testing.T) {
+	img := image.NewGray(image.Rect(0, 0, 600, 800))
+	for y := 0; y < 800; y++ {
+		for x := 0; x < 600; x++ {
+			v := 255.0
+			if x%100 < 4 && y%50 < 30 { // strokes all over the page
+				v = 20
+			}
+			f := 1 - 0.3*(float64(x)/600+float64(y)/800)/2
+			img.Pix[y*img.Stride+x] = uint8(v * f)
+		}
+	}
+	flat := Flatten(img)
+	if p := flat.GrayAt(590, 790).Y; p != 0xff {
+		t.Errorf("paper in the dark corner is %d after Flatten, want white", p)
+	}
+	if p := flat.GrayAt(501, 760).Y; p >= dark {
+		t.Errorf("a stroke in the dark corner is %d after Flatten, want ink", p)
+	}
+	even := image.NewGray(image.Rect(0, 0, 100, 100))
+	for i := range even.Pix {
+		even.Pix[i] = 0xff
+	}
+	even.Pix[5050] = 200 // a glyph's grey edge
+	if Flatten(even).Pix[5050] != 200 {
+		t.Error("an evenly lit page was changed")
+	}
+}
