@@ -64,7 +64,7 @@ func (r *docxReader) picturesOnly() bool {
 // and the whole OCR runs under ocr_timeout.
 func (r *docxReader) ocrImages(rc *readCtx, zr *zip.Reader) (*Document, error) {
 	if !ocr.Available() {
-		return nil, fmt.Errorf("Word 文件中的表格是图片，需要文字识别：%w", ocr.ErrNoTesseract)
+		return nil, fmt.Errorf("这份 Word 文件中的表格是图片，需要文字识别：%w", ocr.ErrNoTesseract)
 	}
 	targets, err := docxRels(zr, rc.lim)
 	if err != nil {
@@ -167,7 +167,7 @@ func docxRels(zr *zip.Reader, lim Limits) (map[string]string, error) {
 func zipMember(zr *zip.Reader, name string) ([]byte, error) {
 	f, err := zr.Open(path.Clean(name))
 	if err != nil {
-		return nil, fmt.Errorf("Word 文件缺少 %s: %w", name, ErrCorruptZip)
+		return nil, fmt.Errorf("这份 Word 文件缺少 %s: %w", name, ErrCorruptZip)
 	}
 	defer f.Close()
 	data, err := io.ReadAll(f)
