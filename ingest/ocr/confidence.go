@@ -125,11 +125,10 @@ func Mark(r *report.Report, words [][]Placed) {
 			unsureWhy = append(unsureWhy, where)
 		}
 	}
-	// A cell of 表三 or 表四 is left to the rules only where a rule still
-	// runs over it now that the cells above are set aside: one whose row
-	// and column (group) both lack a cell is checked by nothing, and is
-	// treated like a cell of 表二. (A JPEG-compressed scan read a 0 as 8
-	// in such a row.)
+	// A cell of 表三 or 表四 is left to the rules only where a sum that
+	// can catch its misreading still runs now that the cells above are set
+	// aside (checkedOnce); otherwise it is treated like a cell of 表二. (A
+	// JPEG-compressed scan read a 0 as 8 in a row and column both short.)
 	for _, code := range codes {
 		src := r.Sources[code]
 		if !ruled(code) || !r.Has(code) || src.Line < 1 || src.Line > len(words) || checkedOnce(r, code) {
@@ -193,13 +192,49 @@ func checked(r *report.Report, code string) bool {
 	return strings.HasPrefix(code, "t3.") && row && col || t4Checked(r, code)
 }
 
-// checkedOnce tells whether at least one rule ran over a cell: its row
-// or its column of 表三 complete, or its group of 表四. A word Tesseract
-// read, however unsure, is checked by one sum: a wrong reading breaks it
-// unless another error in the same sum makes up for it exactly.
+
+// checkedOnce tells whether a sum that would catch a misreading of the
+// cell ran: its row (rule 3) or its column (rules 1, 2) of 表三 complete,
+// its group of 表四. A sum whose nonzero cells all hold one value does
+// not count for a nonzero cell: the same glyphs read the same wrong way
+// keep it (at 150 DPI, 洪泽区 2024's 部分公开 row read 9 as 3 in both
+// 自然人 and 总计, and 9 = 9 became 3 = 3); a zero misread breaks it.
 func checkedOnce(r *report.Report, code string) bool {
+	if !strings.HasPrefix(code, "t3.") {
+		return t4Checked(r, code)
+	}
 	row, col := t3Checked(r, code)
-	return strings.HasPrefix(code, "t3.") && (row || col) || t4Checked(r, code)
+	if r.Cells[code] == 0 {
+		return row || col
+	}
+	i := strings.LastIndexByte(code, '.')
+	rw, cl := code[len("t3."):i], code[i+1:]
+	var rowCells, colCells []string
+	for _, c := range report.T3Columns {
+		rowCells = append(rowCells, string(report.T3(rw, c)))
+	}
+	for _, x := range report.T3Rows {
+		if x.Code != "other" && !strings.HasPrefix(x.Code, "other.") {
+			colCells = append(colCells, string(report.T3(x.Code, cl)))
+		}
+	}
+	return row && distinctNonzero(r, rowCells) || col && distinctNonzero(r, colCells)
+}
+
+// distinctNonzero tells whether the nonzero cells among codes hold at
+// least two values.
+func distinctNonzero(r *report.Report, codes []string) bool {
+	first := 0.0
+	for _, c := range codes {
+		switch v := r.Cells[c]; {
+		case v == 0:
+		case first == 0:
+			first = v
+		case v != first:
+			return true
+		}
+	}
+	return false
 }
 
 // t3Checked tells whether the cells of a 表三 cell's row, and of its

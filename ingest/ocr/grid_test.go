@@ -248,6 +248,22 @@ func TestMarkColumns(t *testing.T) {
 		t.Errorf("an unchecked cell at 60%%: kept %v, findings %+v", r.Has(research), r.Findings)
 	}
 
+	// 9 read as 3 in both 自然人 and 总计 of a row with one nonzero cell:
+	// its row sum holds (3 = 3) and checks nothing; with the column
+	// short, both are flagged.
+	r, words = table3()
+	for _, code := range []string{natural, "t3.granted.total"} {
+		setRead(r, words, code, "3", "")
+		words[r.Sources[code].Line-1][0].Conf = 70
+	}
+	delete(r.Cells, "t3.denied.state_secret.natural")
+	delete(r.Cells, "t3.denied.state_secret.total")
+	report.Check(r)
+	Mark(r, words)
+	if !named(r, natural, RuleUncertain) || !named(r, "t3.granted.total", RuleUncertain) {
+		t.Errorf("3 = 3 for 9 = 9 taken as checked: findings %+v", r.Findings)
+	}
+
 	for _, c := range []struct {
 		raw    string
 		mended bool
