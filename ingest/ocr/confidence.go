@@ -192,7 +192,6 @@ func checked(r *report.Report, code string) bool {
 	return strings.HasPrefix(code, "t3.") && row && col || t4Checked(r, code)
 }
 
-
 // checkedOnce tells whether a sum that would catch a misreading of the
 // cell ran: its row (rule 3) or its column (rules 1, 2) of 表三 complete,
 // its group of 表四. A sum whose nonzero cells all hold one value does
