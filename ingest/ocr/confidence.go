@@ -43,16 +43,21 @@ func ruled(code string) bool {
 const ReadMark = "由图片识别"
 
 // Mark applies what OCR knows to a report parsed from OCR'd text; words[i]
-// are the words of line i+1. Each cell's source gets its page box and
-// confidence in Note. A cell read from a word under Threshold is removed
-// (unread) with a finding, unless the accounting rules ran over its row
-// or its column (a wrong reading then breaks a sum, and that rule's
-// finding names the cell); a cell no rule checks read under
-// CheckThreshold, and such a cell whose word had a letter taken for a
-// digit (O→0, l→1 …), stay but are flagged for a person to check. A
-// corrected cell of 表三 or 表四 is left to the rules: a wrong correction
-// breaks its row's and its column's sums, and the rule's finding names it. The report gets an info finding saying it was read from
-// images.
+// are the words of line i+1. Each cell's source gets its page box (and
+// the page's size) and confidence in Note. In order:
+//
+//   - a cell read from a word Columns put in for an unreadable column
+//     stays 0 only where its row and column sums hold with it, else it is
+//     unread (settleMissing);
+//   - a digit read that is not printed ("929" for 9) is mended where the
+//     row and the column both give the value (repairInserted);
+//   - a cell read from a word under Threshold is unread with a finding,
+//     unless a sum that can catch its misreading ran (checkedOnce);
+//   - a cell no such sum checks (表二, or a short row and column) read
+//     under CheckThreshold, or with a letter taken for a digit (O→0 …),
+//     stays but is flagged for a person to check.
+//
+// The report gets an info finding saying it was read from images.
 func Mark(r *report.Report, words [][]Placed) {
 	if r == nil {
 		return
