@@ -200,4 +200,4 @@ func TestOCRDegraded(t *testing.T) {
 
 // minExactRotated is the floor on exact cells of 洪泽区 2024 at 150 DPI
 // turned 1°, under what was measured (docs/benchmarks.md).
-const minExactRotated = 150
+const minExactRotated = 140
