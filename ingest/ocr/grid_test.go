@@ -281,20 +281,3 @@ func TestMarkColumns(t *testing.T) {
 		}
 	}
 }
-
-// TestColumnsVerticalHeader: a narrow 自然人 column prints its header one
-// character a line; the table opens at 申请人情况 and its rows are
-// rebuilt all the same.
-func TestColumnsVerticalHeader(t *testing.T) {
-	words := []Word{{Page: 3, Left: 1100, Top: 10, Width: 150, Height: 24, Conf: 90, Text: "申请人情况", line: 9}}
-	for i, ch := range []string{"自", "然", "人"} {
-		words = append(words, Word{Page: 3, Left: 900, Top: 40 + 30*i, Width: 24, Height: 24, Conf: 90, Text: ch, line: 10 + i})
-	}
-	words = append(words, rowWords(2, "本年新收", []string{"9", "0", "0", "0", "0", "0", "9"})...)
-	words = append(words, rowWords(3, "上年结转", []string{"0", "0", "", "0", "0", "0", "0"})...)
-	lines := Columns(Layout(words))
-	got, missing := cellsOf(lines[len(lines)-1])
-	if strings.Join(got, " ") != "0 0 0 0 0 0 0" || !slices.Equal(missing, []int{2}) {
-		t.Errorf("row under a vertical header: %q, cells %q missing %v", lines[len(lines)-1].Text, got, missing)
-	}
-}
