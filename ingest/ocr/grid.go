@@ -71,10 +71,7 @@ func Columns(lines []Line) []Line {
 		}
 		flat := strings.ReplaceAll(l.Text, " ", "")
 		switch {
-		case !in && (strings.Contains(flat, "自然人") || strings.Contains(flat, "申请人情况") || strings.Contains(flat, "法人或其他组织")):
-			// The header: 自然人 may be printed one character a line in a
-			// narrow column, so the group headings over it open the
-			// table as well.
+		case strings.Contains(flat, "自然人"):
 			flush()
 			in = true
 		case in && (strings.Contains(flat, "复议") || strings.Contains(flat, "诉讼") || strings.HasPrefix(flat, "五、")):
