@@ -58,12 +58,54 @@ func (h *handler) sourcePage(c *gin.Context) {
 	for i, t := range strings.Split(strings.ReplaceAll(doc.Text, "\f", "\n"), "\n") {
 		lines = append(lines, sourceLine{N: i + 1, Text: t, Hit: i+1 == line})
 	}
+	picture := isPicture(doc.Bytes)
+	page := src.Page
+	if picture && hasSrc {
+		page = 1 // an uploaded picture is its one page
+	}
 	body := gin.H{"R": d, "Doc": doc, "Lines": lines, "Line": line, "Code": code, "Label": report.Label(code),
-		"Place": place(src, hasSrc), "Raw": src.Raw, "PDF": bytes.HasPrefix(doc.Bytes, []byte("%PDF")), "Page": src.Page}
+		"Place": place(src, hasSrc), "Raw": src.Raw, "PDF": bytes.HasPrefix(doc.Bytes, []byte("%PDF")) || picture, "Page": page}
+	if box, ok := ocrBox(src.Note); ok {
+		body["Box"] = box
+	}
 	h.page(c, http.StatusOK, "source", pageData{Title: title, Body: body})
 }
 
 var shaRe = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+// box is where on its page image a number read by OCR stands, in per
+// cent of the page, and how sure the reading was.
+type box struct {
+	Left, Top, Width, Height float64
+	Conf                     string
+}
+
+// ocrBoxRe reads the page box ocr.Mark notes on a cell read from an image:
+// "区域(l,t,w,h) 置信度 c%，页面 W×H 像素".
+var ocrBoxRe = regexp.MustCompile(`区域\((\d+),(\d+),(\d+),(\d+)\) 置信度 (\d+)%，页面 (\d+)×(\d+) 像素`)
+
+// ocrBox gives the box of a cell read by OCR from its note, or false for a
+// cell read from text. The box is a share of the page, so it stands where
+// the number is on the page image whatever resolution that is drawn at.
+func ocrBox(note string) (box, bool) {
+	m := ocrBoxRe.FindStringSubmatch(note)
+	if m == nil {
+		return box{}, false
+	}
+	var n [7]float64
+	for i := range n {
+		n[i], _ = strconv.ParseFloat(m[i+1], 64)
+	}
+	if n[5] <= 0 || n[6] <= 0 {
+		return box{}, false
+	}
+	return box{Left: 100 * n[0] / n[5], Top: 100 * n[1] / n[6], Width: 100 * n[2] / n[5], Height: 100 * n[3] / n[6], Conf: m[5]}, true
+}
+
+// isPicture tells a report uploaded as a picture (PNG, JPEG).
+func isPicture(b []byte) bool {
+	return bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")) || bytes.HasPrefix(b, []byte{0xFF, 0xD8, 0xFF})
+}
 
 // Bounds of the page images of the source viewer (issue 20: a 14 400 pt
 // page took 1.7 GB per render, 4 at once went over 5 GB, and the renders
@@ -108,6 +150,12 @@ func (h *handler) pdfPage(c *gin.Context) {
 		return
 	}
 	doc, err := h.st.Source(c.Request.Context(), sha)
+	if err == nil && n == 1 && isPicture(doc.Bytes) {
+		// A report uploaded as a picture is its own page image.
+		c.Header("Cache-Control", "private, max-age=3600")
+		c.Data(http.StatusOK, http.DetectContentType(doc.Bytes), doc.Bytes)
+		return
+	}
 	if err != nil || !bytes.HasPrefix(doc.Bytes, []byte("%PDF")) {
 		c.String(http.StatusNotFound, "没有这份 PDF 原件")
 		return

@@ -3,7 +3,9 @@ package web
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
+	"nianbao/ingest/ocr"
 	"nianbao/report"
 )
 
@@ -103,6 +105,18 @@ func layout(edition string, cells map[string]float64, sources map[string]report.
 			}
 		}
 		out = append(out, g)
+	}
+	for i := range out {
+		// Numbers read from a scan say so where they are shown.
+	read:
+		for _, r := range out[i].Rows {
+			for _, c := range r.Cells {
+				if strings.Contains(c.Note, ocr.ReadMark) {
+					out[i].Title += "（" + ocr.ReadMark + "）"
+					break read
+				}
+			}
+		}
 	}
 	// Table 2's rows differ in width: header only when every row agrees.
 	for i := range out {

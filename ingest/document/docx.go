@@ -157,6 +157,11 @@ func readDOCX(rc *readCtx, zr *zip.Reader) (*Document, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
+	if r.picturesOnly() {
+		if doc, err := r.ocrImages(rc, zr); err != nil || doc != nil {
+			return doc, err
+		}
+	}
 	return &Document{Format: FormatDOCX, Text: r.b.text(), Origins: r.b.origins}, nil
 }
 
@@ -165,6 +170,7 @@ type docxReader struct {
 	tables int
 	lim    Limits
 	err    error // the first limit a table went over
+	images []docxImage
 }
 
 // flow reads body-level content: paragraphs, tables, and the containers
@@ -175,6 +181,10 @@ func (r *docxReader) flow(n *xnode) {
 		case "p":
 			if t := joinText(paraText(c)); t != "" {
 				r.b.add(t, Origin{})
+			}
+			for _, id := range imageRefs(c) {
+				// Its lines go after its paragraph's text (ocrImages).
+				r.images = append(r.images, docxImage{rid: id, line: len(r.b.lines)})
 			}
 		case "tbl":
 			if c.hasTbl {

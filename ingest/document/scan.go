@@ -169,10 +169,14 @@ func pageOf(path string) int {
 	return n
 }
 
-// ocrPage erases the ruling lines of one page image and reads its words;
+// ocrPage straightens one page image, erases its ruling lines and reads its words;
 // the page goes to Tesseract as PGM.
 func ocrPage(ctx context.Context, lim Limits, dir string, img image.Image, dpi, page int) ([]ocr.Line, error) {
-	clean := ocr.EraseRules(img, dpi)
+	// Even light, then straight: a crooked rule is not erased, a crooked
+	// row not read as one line. The word boxes are on the page as
+	// straightened.
+	straight, _ := ocr.Deskew(ocr.Flatten(ocr.Gray(img)))
+	clean := ocr.EraseRules(straight, dpi)
 	name := filepath.Join(dir, fmt.Sprintf("clean-%d.pgm", page))
 	f, err := os.Create(name)
 	if err != nil {
@@ -212,9 +216,12 @@ func checkPixels(lim Limits, w, h int, where string) error {
 	return nil
 }
 
-// ocrDocument turns laid-out lines into a Document read by OCR: Words[i]
+// ocrDocument turns laid-out lines into a Document read by OCR: OCR[i]
 // holds the words of line i+1 with their boxes and confidences.
 func ocrDocument(format string, lines []ocr.Line) *Document {
+	// Table 3's rows placed by their words' columns (a missed or doubled
+	// zero costs one cell, not the row).
+	lines = ocr.Columns(lines)
 	var b builder
 	var words [][]ocr.Placed
 	page := 0

@@ -1,6 +1,7 @@
 package document_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"compress/zlib"
 	"encoding/binary"
@@ -129,5 +130,54 @@ func TestReadImageUpload(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("no 本年新收 row in:\n%s", doc.Text)
+	}
+}
+
+// pictureDocx is a Word file of one typed paragraph and one picture.
+func pictureDocx(t *testing.T, pic []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for name, body := range map[string][]byte{
+		"[Content_Types].xml":          []byte(`<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="png" ContentType="image/png"/></Types>`),
+		"word/document.xml":            []byte(`<?xml version="1.0"?><w:document xmlns:w="w" xmlns:r="r" xmlns:a="a"><w:body><w:p><w:r><w:t>某某镇2024年政府信息公开工作年度报告</w:t></w:r></w:p><w:p><w:r><w:drawing><a:blip r:embed="rId9"/></w:drawing></w:r></w:p></w:body></w:document>`),
+		"word/_rels/document.xml.rels": []byte(`<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId9" Type="image" Target="media/image1.png"/></Relationships>`),
+		"word/media/image1.png":        pic,
+	} {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(body)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestHostileDocxPictures: a Word file whose table is a picture too large
+// for image_pixels (a header claiming 100 000² pixels, a deflate bomb of
+// 10 000²) is refused from the picture's header, before it is decoded.
+func TestHostileDocxPictures(t *testing.T) {
+	if !ocr.Available() {
+		t.Skip("tesseract with chi_sim not installed: run scripts/setup.sh")
+	}
+	for _, c := range []struct {
+		name string
+		pic  []byte
+	}{
+		{"huge", grayPNG(t, 100_000, 100_000, false)},
+		{"bomb", grayPNG(t, 10_000, 10_000, true)},
+	} {
+		start := time.Now()
+		_, err := document.Read(c.name+".docx", pictureDocx(t, c.pic))
+		var le *document.LimitError
+		if !errors.As(err, &le) || le.Limit != "image_pixels" || !strings.Contains(document.PublicMessage(err), "Word 文件中的第 1 张图片") {
+			t.Errorf("%s: err = %v (public %q), want limit image_pixels naming the picture", c.name, err, document.PublicMessage(err))
+		}
+		if took := time.Since(start); took > 2*time.Second {
+			t.Errorf("%s refused after %v: it was decoded", c.name, took)
+		}
 	}
 }

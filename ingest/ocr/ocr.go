@@ -26,13 +26,25 @@ import (
 type Word struct {
 	Page                     int
 	Left, Top, Width, Height int
-	Conf                     float64
-	Text                     string
+	// PageWidth and PageHeight are the page image's size in pixels (the
+	// box's frame: the source viewer draws it over the page as a share
+	// of them).
+	PageWidth, PageHeight int
+	Conf                  float64
+	Text                  string
 	// Fixed is the text before a digit confusion was corrected (O→0,
 	// l→1 …), empty when Text is as recognised.
 	Fixed string
 	line  int // Tesseract's block/paragraph/line, for grouping
+	// missing says why a table-3 cell could not be read from its column
+	// (Columns): the word stands in for the cell, "0" with no confidence,
+	// so the row keeps its width; Mark reads it only where the rules fix it.
+	missing string
 }
+
+// Missing tells why the word stands in for a cell no word was read for,
+// or "" for a word Tesseract recognised.
+func (w Word) Missing() string { return w.missing }
 
 // Commander builds the bounded command that runs a reader of untrusted
 // input (document.BoundedCommand under the OCR limits).
@@ -83,6 +95,7 @@ func Recognize(ctx context.Context, cmd Commander, image string, page int) ([]Wo
 // boxes and confidences. Words of blank text are dropped.
 func ParseTSV(r *bytes.Buffer, page int) ([]Word, error) {
 	var words []Word
+	pw, ph := 0, 0
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	first := true
@@ -93,6 +106,12 @@ func ParseTSV(r *bytes.Buffer, page int) ([]Word, error) {
 			if len(f) < 12 || f[0] != "level" {
 				return nil, fmt.Errorf("tesseract TSV: unexpected header %q", sc.Text())
 			}
+			continue
+		}
+		if len(f) >= 12 && f[0] == "1" {
+			// The page: its box is the image.
+			pw, _ = strconv.Atoi(f[8])
+			ph, _ = strconv.Atoi(f[9])
 			continue
 		}
 		if len(f) < 12 || f[0] != "5" {
@@ -116,7 +135,7 @@ func ParseTSV(r *bytes.Buffer, page int) ([]Word, error) {
 		}
 		words = append(words, Word{
 			Page: page, Left: n[5], Top: n[6], Width: n[7], Height: n[8],
-			Conf: conf, Text: text,
+			Conf: conf, Text: text, PageWidth: pw, PageHeight: ph,
 			line: n[1]<<20 | n[2]<<10 | n[3],
 		})
 	}

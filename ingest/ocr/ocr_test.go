@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"image"
 	"image/color"
+	"math"
 	"os"
 	"strings"
 	"testing"
@@ -36,6 +37,12 @@ func TestParseTSV(t *testing.T) {
 	w := words[11]
 	if w.Text != "95" || w.Left != 887 || w.Top != 1398 || w.Page != 3 || w.Conf < 75 || w.Conf > 76 {
 		t.Errorf("word 12 = %+v, want 95 at (887,1398) on page 3, confidence 75.7", w)
+	}
+	page := "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n" +
+		"1\t1\t0\t0\t0\t0\t0\t0\t1654\t2339\t-1\t\n" +
+		"5\t1\t1\t1\t1\t1\t10\t20\t30\t40\t91.5\t95\n"
+	if ws, err := ParseTSV(bytes.NewBufferString(page), 3); err != nil || len(ws) != 1 || ws[0].PageWidth != 1654 || ws[0].PageHeight != 2339 {
+		t.Errorf("page size from the level-1 row: %+v %v", ws, err)
 	}
 	if _, err := ParseTSV(bytes.NewBufferString("not tsv\n"), 1); err == nil {
 		t.Error("a text without the TSV header was accepted")
@@ -204,5 +211,88 @@ func TestPGMRoundTrip(t *testing.T) {
 		if _, err := DecodePGM([]byte(bad)); err == nil {
 			t.Errorf("DecodePGM(%q) accepted", bad)
 		}
+	}
+}
+
+// TestDeskew turns a ruled table 1.2° crooked: Deskew finds the angle
+// within 0.1°, and once straight its rules are long enough for
+// EraseRules again (crooked, they are not).
+func TestDeskew(t *testing.T) {
+	img := image.NewGray(image.Rect(0, 0, 1200, 900))
+	for i := range img.Pix {
+		img.Pix[i] = 0xff
+	}
+	for _, y := range []int{200, 260, 320, 380} {
+		for x := 100; x < 1100; x++ {
+			img.Pix[y*img.Stride+x] = 0
+			img.Pix[(y+1)*img.Stride+x] = 0
+		}
+	}
+	for y := 280; y < 300; y++ { // a digit in the second row
+		for x := 600; x < 604; x++ {
+			img.Pix[y*img.Stride+x] = 0
+		}
+	}
+	for _, deg := range []float64{1.2, -0.8} {
+		crooked := Rotate(img, deg)
+		if g := EraseRules(crooked, 150); inkRows(g, 150, 430) == 0 {
+			t.Fatalf("%.1f°: the crooked rules were erased anyway; the test shows nothing", deg)
+		}
+		straight, got := Deskew(crooked)
+		if math.Abs(got+deg) > 0.1 {
+			t.Errorf("Deskew of a page turned %.1f° turned it %.2f°", deg, got)
+		}
+		g := EraseRules(straight, 150)
+		if n := inkRows(g, 150, 430); n > 25 {
+			t.Errorf("%.1f°: %d rows of ink left after deskew and erase, want the digit's (20)", deg, n)
+		}
+	}
+	if _, got := Deskew(img); got != 0 {
+		t.Errorf("a straight page turned %.2f°", got)
+	}
+}
+
+// inkRows counts the pixel rows between y0 and y1 holding ink.
+func inkRows(g *image.Gray, y0, y1 int) int {
+	n := 0
+	for y := y0; y < y1; y++ {
+		for x := 0; x < g.Rect.Dx(); x++ {
+			if g.Pix[y*g.Stride+x] < dark {
+				n++
+				break
+			}
+		}
+	}
+	return n
+}
+
+// TestFlatten: a page lit to 70 % at one corner reads as white paper
+// after Flatten, its ink still ink; an evenly lit page is left as it is.
+func TestFlatten(t *testing.T) {
+	img := image.NewGray(image.Rect(0, 0, 600, 800))
+	for y := 0; y < 800; y++ {
+		for x := 0; x < 600; x++ {
+			v := 255.0
+			if x%100 < 4 && y%50 < 30 { // strokes all over the page
+				v = 20
+			}
+			f := 1 - 0.3*(float64(x)/600+float64(y)/800)/2
+			img.Pix[y*img.Stride+x] = uint8(v * f)
+		}
+	}
+	flat := Flatten(img)
+	if p := flat.GrayAt(590, 790).Y; p != 0xff {
+		t.Errorf("paper in the dark corner is %d after Flatten, want white", p)
+	}
+	if p := flat.GrayAt(501, 760).Y; p >= dark {
+		t.Errorf("a stroke in the dark corner is %d after Flatten, want ink", p)
+	}
+	even := image.NewGray(image.Rect(0, 0, 100, 100))
+	for i := range even.Pix {
+		even.Pix[i] = 0xff
+	}
+	even.Pix[5050] = 200 // a glyph's grey edge
+	if Flatten(even).Pix[5050] != 200 {
+		t.Error("an evenly lit page was changed")
 	}
 }
