@@ -197,3 +197,31 @@ func TestCorrectedCasesPerCase(t *testing.T) {
 		}
 	}
 }
+
+// A real report's peers are real reports only, and a 示例数据 report's are
+// generated ones only: the sample sits on real places, so one county of one
+// year can hold both kinds.
+func TestPeersOfOneKind(t *testing.T) {
+	mk := func(id int64, agency string, synthetic bool) *assess.Doc {
+		return &assess.Doc{ID: id, Agency: agency, County: "乐至县", Year: 2022, Synthetic: synthetic}
+	}
+	real1, real2 := mk(1, "劳动镇", false), mk(2, "回澜镇", false)
+	gen1, gen2, gen3 := mk(3, "童家镇", true), mk(4, "石佛镇", true), mk(5, "劳动镇", true)
+	docs := []*assess.Doc{real1, real2, gen1, gen2, gen3}
+	for _, tc := range []struct {
+		d    *assess.Doc
+		want []int64
+	}{
+		{real1, []int64{2}},
+		{gen1, []int64{4, 5}},
+		{gen3, []int64{3, 4}},
+	} {
+		var got []int64
+		for _, p := range assess.Peers(tc.d, docs) {
+			got = append(got, p.ID)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+			t.Errorf("peers of %d (%s, synthetic %v): %v, want %v", tc.d.ID, tc.d.Agency, tc.d.Synthetic, got, tc.want)
+		}
+	}
+}

@@ -23,9 +23,12 @@ type Doc struct {
 	// RegistryLevel is the agency's level in the registry; "" for a report
 	// not yet stored, whose level is then guessed from its name.
 	RegistryLevel registry.Level
-	Cells         map[string]float64
-	Raw           map[string]string // the cell as printed
-	Sections      []Section
+	// Synthetic: a 示例数据 report; its peers are generated reports only,
+	// and a real report's are real ones only (Peers).
+	Synthetic bool
+	Cells     map[string]float64
+	Raw       map[string]string // the cell as printed
+	Sections  []Section
 }
 
 // Level is the body's level: the registry's, or for a report not placed

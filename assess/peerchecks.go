@@ -10,12 +10,15 @@ import (
 )
 
 // Peers are the other reports of a body's peer group: the same county,
-// year and level (the documents Check holds), the body itself left out.
+// year and level (the documents Check holds), the body itself left out,
+// and of its own kind: a real report is never judged against 示例数据 (the
+// sample sits on real places, so a county can hold both), nor a generated
+// one against real ones.
 func Peers(d *Doc, docs []*Doc) []*Doc {
 	var out []*Doc
 	level := d.Level()
 	for _, o := range docs {
-		if o.ID != d.ID && o.Year == d.Year && o.County == d.County && o.Agency != d.Agency && o.Level() == level {
+		if o.ID != d.ID && o.Year == d.Year && o.County == d.County && o.Agency != d.Agency && o.Level() == level && o.Synthetic == d.Synthetic {
 			out = append(out, o)
 		}
 	}

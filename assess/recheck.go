@@ -153,7 +153,7 @@ func RecheckCounties(ctx context.Context, st *store.Store, spans []CountySpan, s
 
 func fromStore(s *store.AssessDoc) *Doc {
 	d := &Doc{ID: s.ID, Agency: s.Agency, County: s.County, Year: s.Year, Edition: s.Edition,
-		PublishedOn: s.PublishedOn, RegistryLevel: registry.Level(s.Level), Cells: s.Cells, Raw: s.Raw}
+		PublishedOn: s.PublishedOn, RegistryLevel: registry.Level(s.Level), Synthetic: s.Synthetic, Cells: s.Cells, Raw: s.Raw}
 	if s.Sections != nil {
 		d.Sections = []Section{}
 		for _, sec := range s.Sections {

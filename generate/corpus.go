@@ -346,7 +346,12 @@ func (t *town) table2(rng *rand.Rand, r *report.Report) {
 	t.normInForce += issued - abolished
 	t.normPublished += issued
 	licensing := float64(int(t.licensingScale * (0.6 + rng.Float64()*0.8)))
-	penalty := float64(rng.IntN(int(3 + t.size)))
+	// Penalty decisions follow the body's size from year to year, within
+	// 30–70 % of 3+size (one draw, as before: the rest of the stream is
+	// unchanged), not anywhere from 0 to it: a town does not fall from 79
+	// to 8 without a cause, and the year-on-year check would rightly ask.
+	n := int(3 + t.size)
+	penalty := float64(int(float64(n) * (0.3 + 0.4*float64(rng.IntN(n))/float64(max(n-1, 1)))))
 	enforcement := float64(rng.IntN(3)) * float64(rng.IntN(2))
 	if r.Edition == report.Edition2021 {
 		set(r, "t2.regulations.issued", 0)

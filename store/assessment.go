@@ -19,7 +19,7 @@ import (
 const (
 	sqlDeleteNarrative      = `DELETE FROM narratives WHERE agency = ? AND county = ? AND year = ?`
 	sqlInsertNarrative      = `INSERT INTO narratives (agency, county, year, position, section, body) VALUES (?, ?, ?, ?, ?, ?)`
-	sqlCountyReports        = `SELECT r.id, r.agency, r.county, r.year, r.edition, coalesce(strftime(r.published_on, '%Y-%m-%d'), ''), coalesce(a.level, '') FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id WHERE r.county = ? AND r.year BETWEEN ? AND ? ORDER BY r.year, r.agency`
+	sqlCountyReports        = `SELECT r.id, r.agency, r.county, r.year, r.edition, coalesce(strftime(r.published_on, '%Y-%m-%d'), ''), coalesce(a.level, ''), r.synthetic FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id WHERE r.county = ? AND r.year BETWEEN ? AND ? ORDER BY r.year, r.agency`
 	sqlCountyCells          = `SELECT c.report_id, c.code, c.value FROM cells c JOIN reports r ON r.id = c.report_id WHERE r.county = ? AND r.year BETWEEN ? AND ?`
 	sqlCountyRaw            = `SELECT s.report_id, s.code, coalesce(s.raw, '') FROM cell_sources s JOIN reports r ON r.id = s.report_id WHERE r.county = ? AND r.year BETWEEN ? AND ?`
 	sqlCountyNarrative      = `SELECT n.agency, n.year, n.section, n.body FROM narratives n WHERE n.county = ? AND n.year BETWEEN ? AND ? ORDER BY n.agency, n.year, n.position`
@@ -81,9 +81,12 @@ type AssessDoc struct {
 	Edition     string
 	PublishedOn string
 	Level       string // the agency's registry level ("" for a report not placed)
-	Cells       map[string]float64
-	Raw         map[string]string
-	Sections    []NarrativeSection // nil: no text kept
+	// Synthetic: a 示例数据 report (reports.synthetic). Peer checks never
+	// compare a real report with generated ones, which share its places.
+	Synthetic bool
+	Cells     map[string]float64
+	Raw       map[string]string
+	Sections  []NarrativeSection // nil: no text kept
 }
 
 // CountyDocs reads every report of a county in the years from..to with
@@ -102,7 +105,7 @@ func (s *Store) CountyDocs(ctx context.Context, county string, from, to int) ([]
 	byKey := map[key]*AssessDoc{}
 	for rows.Next() {
 		d := &AssessDoc{Cells: map[string]float64{}, Raw: map[string]string{}}
-		if err := rows.Scan(&d.ID, &d.Agency, &d.County, &d.Year, &d.Edition, &d.PublishedOn, &d.Level); err != nil {
+		if err := rows.Scan(&d.ID, &d.Agency, &d.County, &d.Year, &d.Edition, &d.PublishedOn, &d.Level, &d.Synthetic); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -170,7 +173,7 @@ const spansCTE = `WITH s AS (SELECT unnest(?::VARCHAR[]) AS county, unnest(?::IN
 `
 
 const (
-	sqlSpansReports = spansCTE + `SELECT r.id, r.agency, r.county, r.year, r.edition, coalesce(strftime(r.published_on, '%Y-%m-%d'), ''), coalesce(a.level, '')
+	sqlSpansReports = spansCTE + `SELECT r.id, r.agency, r.county, r.year, r.edition, coalesce(strftime(r.published_on, '%Y-%m-%d'), ''), coalesce(a.level, ''), r.synthetic
 FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id JOIN s ON r.county = s.county AND r.year BETWEEN s.y0 AND s.y1 ORDER BY r.county, r.year, r.agency, r.id`
 	sqlSpansCells = spansCTE + `SELECT c.report_id, c.code, c.value FROM cells c JOIN reports r ON r.id = c.report_id
 JOIN s ON r.county = s.county AND r.year BETWEEN s.y0 AND s.y1`
@@ -215,7 +218,7 @@ func (s *Store) CountiesDocs(ctx context.Context, spans []CountySpan) (map[strin
 	}
 	for rows.Next() {
 		d = &AssessDoc{Cells: map[string]float64{}, Raw: map[string]string{}}
-		if err := rows.Scan(&d.ID, &d.Agency, &d.County, &d.Year, &d.Edition, &d.PublishedOn, &d.Level); err != nil {
+		if err := rows.Scan(&d.ID, &d.Agency, &d.County, &d.Year, &d.Edition, &d.PublishedOn, &d.Level, &d.Synthetic); err != nil {
 			rows.Close()
 			return nil, err
 		}
