@@ -118,6 +118,9 @@ type uploadRow struct {
 	County  string
 	Year    int
 	Version int
+	// Verdict of the stored report (nil for a file not stored): the one
+	// report.VerdictOf its page, 预检 and the API give, with its counts.
+	Verdict *report.Verdict
 }
 
 // maxBatch bounds one upload form: many files sent without the page's
@@ -210,7 +213,7 @@ func (h *handler) uploadOne(c *gin.Context, fh *multipart.FileHeader, fields map
 	ok := struct{ Reports []api.Uploaded }{saved}
 	var rows []uploadRow
 	for _, u := range ok.Reports {
-		r := uploadRow{File: fh.Filename, ID: u.ID, Version: u.Version, State: "stored"}
+		r := uploadRow{File: fh.Filename, ID: u.ID, Version: u.Version, State: "stored", Verdict: &u.Verdict}
 		if u.Report != nil {
 			r.Agency, r.County, r.Year = u.Report.Agency, u.Report.County, u.Report.Year
 		}

@@ -468,6 +468,16 @@ func TestUploadSeveralFiles(t *testing.T) {
 	if len(links) != 4 {
 		t.Fatalf("%d report links, want 4", len(links))
 	}
+	// Each stored report's row carries its verdict, the one its page gives.
+	verdicts := regexp.MustCompile(`href="/web/reports/(\d+)#findings" class="\w+">([^<]+)</a><br><small>错误 (\d+) 条，提醒 (\d+) 条</small>`).FindAllStringSubmatch(string(body), -1)
+	if len(verdicts) != 4 {
+		t.Fatalf("%d verdicts in the results, want 4\n%s", len(verdicts), excerpt(string(body)))
+	}
+	for _, v := range verdicts {
+		if _, page := b.get("/web/reports/" + v[1]); !strings.Contains(page, v[2]) {
+			t.Errorf("report %s: upload says %s, its page does not", v[1], v[2])
+		}
+	}
 	if code, page := b.get("/web/reports/" + links[0][1]); code != 200 || !strings.Contains(page, "凤塘镇") {
 		t.Errorf("linked report page: %d", code)
 	}

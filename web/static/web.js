@@ -35,7 +35,7 @@
         fetch(form.action, { method: 'POST', body: fd, credentials: 'same-origin' })
           .then(function (r) { return r.text(); })
           .then(function (html) { body.insertAdjacentHTML('beforeend', html); })
-          .catch(function () { body.insertAdjacentHTML('beforeend', '<tr class="state-failed"><td class="label"></td><td class="label">失败</td><td></td><td class="label">网络中断</td></tr>'); })
+          .catch(function () { body.insertAdjacentHTML('beforeend', '<tr class="state-failed"><td class="label"></td><td class="label">失败</td><td></td><td></td><td class="label">网络中断</td></tr>'); })
           .then(function () { i++; bar.value = i; next(); });
       }
       next();
