@@ -34,19 +34,20 @@ func (s *Service) ExportParquet(ctx context.Context, dir string) error {
 // ExportParquetWhere writes the cells of the reports f selects, in the
 // layout of ExportParquet. A filter that selects no report writes no file.
 func (s *Service) ExportParquetWhere(ctx context.Context, dir string, f ExportFilter) error {
-	name, where, args := "sql/ExportParquet.sql", "", []any(nil)
+	where, args := "TRUE", []any(nil)
 	if !f.IsZero() {
 		// The same condition, with the same meaning of a name or a code, as
 		// every statistic's filter; the values stay parameters.
-		name = "sql/ExportParquetWhere.sql"
 		where, args = Filter{Province: f.Province, City: f.City, County: f.County, Year: f.Year}.clause()
 	}
-	body, err := sqlFiles.ReadFile(name)
+	body, err := sqlFiles.ReadFile("sql/ExportParquet.sql")
 	if err != nil {
 		return fmt.Errorf("export parquet: %w", err)
 	}
 	text := strings.Replace(string(body), "/*dir*/", quoteLiteral(dir), 1)
 	text = strings.Replace(text, "/*where*/", where, 1)
+	text = strings.Replace(text, "/*province*/", placedProvince, 1)
+	text = strings.Replace(text, "/*city*/", placedCity, 1)
 	if _, err := s.db.ExecContext(ctx, text, args...); err != nil {
 		return fmt.Errorf("export parquet to %s: %w", dir, err)
 	}

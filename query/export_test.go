@@ -92,6 +92,25 @@ func TestExportParquetWhere(t *testing.T) {
 			if got != want || outside != 0 {
 				t.Fatalf("read back %d rows (want %d), %d outside the filter", got, want, outside)
 			}
+			// A place filter's rows carry that place in their columns: the
+			// export names the place the filter (and the map) counted them in.
+			col, place := "", ""
+			switch {
+			case c.f.Province != "":
+				col, place = "province", "四川省"
+			case c.f.City != "":
+				col, place = "city", c.f.City
+			}
+			if col != "" {
+				var other int
+				if err := st.DB().QueryRow(`SELECT count(*) FILTER (WHERE `+col+` <> ?)
+					FROM read_parquet(? || '/**/*.parquet', hive_partitioning = true)`, place, dir).Scan(&other); err != nil {
+					t.Fatal(err)
+				}
+				if other != 0 {
+					t.Fatalf("%d rows exported with a %s other than %s", other, col, place)
+				}
+			}
 		})
 	}
 }
