@@ -102,7 +102,7 @@ func (h *handler) assessment(c *gin.Context) {
 	case "csv":
 		h.export(c, "csv", name, out) // one table per CSV: the score sheet, or table=2, 3
 	case "xlsx":
-		body, err := ScoreSheetXLSX(out)
+		body, err := ScoreSheetXLSX(out, BaseURL(c))
 		if err != nil {
 			h.error(c, err)
 			return
@@ -254,7 +254,12 @@ func yesNo(b bool) string {
 
 // ScoreSheetXLSX is the workbook an office files: the score sheet, the
 // deductions and the summary, headers in bold, widths set for Chinese text.
-func ScoreSheetXLSX(a AssessmentAnswer) ([]byte, error) {
+//
+// base, when given (the server's address as the client reached it), makes
+// each filed body's name on 评分表 and each deduction's report number on
+// 扣分明细 a link to that report's page, so an assessor goes from the
+// workbook to the findings and their source in one click.
+func ScoreSheetXLSX(a AssessmentAnswer, base string) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
 	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "center"}})
@@ -307,6 +312,11 @@ func ScoreSheetXLSX(a AssessmentAnswer) ([]byte, error) {
 				return nil, err
 			}
 		}
+		if base != "" {
+			if err := scoreSheetLinks(f, t.Title, a, base); err != nil {
+				return nil, err
+			}
+		}
 		if err := f.SetPanes(t.Title, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 			return nil, err
 		}
@@ -326,6 +336,50 @@ func ScoreSheetXLSX(a AssessmentAnswer) ([]byte, error) {
 		return nil, fmt.Errorf("xlsx write: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// BaseURL is the server's address as the client reached it, for links
+// written into pages and downloads (sign-in links, the score sheet's).
+func BaseURL(c *gin.Context) string {
+	scheme := "http"
+	if c.Request.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + c.Request.Host
+}
+
+// scoreSheetLinks links the rows of 评分表 and 扣分明细 to the report pages.
+// The rows are in the order Tables writes them: one per agency, then one
+// per deduction of each agency in turn.
+func scoreSheetLinks(f *excelize.File, sheet string, a AssessmentAnswer, base string) error {
+	link := func(col, row int, id int64, anchor string) error {
+		cell, _ := excelize.CoordinatesToCellName(col, row)
+		tip := "打开报告页面"
+		return f.SetCellHyperLink(sheet, cell, fmt.Sprintf("%s/web/reports/%d%s", base, id, anchor), "External",
+			excelize.HyperlinkOpts{Tooltip: &tip})
+	}
+	row := 2
+	for _, s := range a.Agencies {
+		switch sheet {
+		case "评分表":
+			if s.ReportID != 0 {
+				if err := link(2, row, s.ReportID, ""); err != nil {
+					return fmt.Errorf("xlsx link: %w", err)
+				}
+			}
+			row++
+		case "扣分明细":
+			for _, d := range s.Deductions {
+				if d.ReportID != 0 {
+					if err := link(6, row, d.ReportID, "#findings"); err != nil {
+						return fmt.Errorf("xlsx link: %w", err)
+					}
+				}
+				row++
+			}
+		}
+	}
+	return nil
 }
 
 // errNoBodies is a county the registry expects no report of.

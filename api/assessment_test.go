@@ -3,6 +3,7 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -106,6 +107,28 @@ func TestAssessmentRoute(t *testing.T) {
 		v, err := strconv.ParseFloat(row[6], 64)
 		if err != nil || v != scores[row[1]] {
 			t.Errorf("%s: score %q in the workbook, %v in the JSON", row[1], row[6], scores[row[1]])
+		}
+	}
+	// Each filed body's name links to its report page, as the JSON's
+	// report_id says; an unfiled one links nowhere.
+	reportOf := map[string]float64{}
+	for _, a := range agencies {
+		if id, ok := at(a, "report_id").(float64); ok {
+			reportOf[at(a, "agency").(string)] = id
+		}
+	}
+	if len(reportOf) == 0 {
+		t.Fatal("no filed body to check the links of")
+	}
+	for i, row := range rows[1:] {
+		cell := fmt.Sprintf("B%d", i+2)
+		linked, target, err := f.GetCellHyperLink("评分表", cell)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, filed := reportOf[row[1]]
+		if want := fmt.Sprintf("/web/reports/%d", int64(id)); linked != filed || filed && !strings.HasSuffix(target, want) {
+			t.Errorf("%s (%s): link %v %q; filed %v, want …%s", row[1], cell, linked, target, filed, want)
 		}
 	}
 	drows, _ := f.GetRows("扣分明细")

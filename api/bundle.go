@@ -183,7 +183,7 @@ func (h *handler) countyBundle(ctx context.Context, county string, year int) ([]
 		if err := b.add(fmt.Sprintf("%s_%d_报送情况.xlsx", county, year), "登记册应报送机关的报送情况（按时、逾期、未报送）", x); err != nil {
 			return nil, "", err
 		}
-		if x, err = ScoreSheetXLSX(ans); err != nil {
+		if x, err = ScoreSheetXLSX(ans, ""); err != nil {
 			return nil, "", err
 		}
 		if err := b.add(fmt.Sprintf("%s%d年度政府信息公开年报评分表.xlsx", county, year), "评分表、扣分明细和汇总", x); err != nil {

@@ -95,16 +95,6 @@ func (h *handler) showPeople(c *gin.Context, status int, problem string, p peopl
 	h.page(c, status, "people", pageData{Title: "人员与权限", Error: problem, Body: p})
 }
 
-// baseURL is the server's address as the admin's browser reached it, for
-// the links shown on the page.
-func baseURL(c *gin.Context) string {
-	scheme := "http"
-	if c.Request.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + c.Request.Host
-}
-
 func (h *handler) addPerson(c *gin.Context) {
 	ss := current(c)
 	var p peoplePage
@@ -116,7 +106,7 @@ func (h *handler) addPerson(c *gin.Context) {
 		return
 	}
 	h.log.Info("person added", "by", ss.user.Name, "name", out.Person.Name, "role", out.Person.Role)
-	p = peoplePage{Issued: &issued{Name: out.Person.Name, Token: out.Token, Link: baseURL(c) + LinkPath + out.Link}}
+	p = peoplePage{Issued: &issued{Name: out.Person.Name, Token: out.Token, Link: api.BaseURL(c) + LinkPath + out.Link}}
 	h.showPeople(c, http.StatusOK, "", p)
 }
 
@@ -147,7 +137,7 @@ func (h *handler) personAction(c *gin.Context) {
 		}
 		if err == nil {
 			u, _ := h.ch.Person(ctx, id)
-			p.Issued = &issued{Name: u.Name, Token: tok, Link: baseURL(c) + LinkPath + link}
+			p.Issued = &issued{Name: u.Name, Token: tok, Link: api.BaseURL(c) + LinkPath + link}
 		}
 	default:
 		c.Status(http.StatusNotFound)
