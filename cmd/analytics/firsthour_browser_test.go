@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -27,19 +26,7 @@ import (
 // corrected number. NIANBAO_SCREENSHOTS=DIR keeps a screenshot of each
 // step (firsthour-*.png).
 func TestFirstHourInChromium(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test skipped in -short mode")
-	}
-	chromium := ""
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			chromium = p
-			break
-		}
-	}
-	if chromium == "" {
-		t.Skip("chromium not found: scripts/setup.sh installs it; browser test skipped")
-	}
+	admin := chromiumTab(t, 3*time.Minute)
 	sample, err := filepath.Abs(filepath.Join("..", "..", "data", "sample"))
 	if err != nil {
 		t.Fatal(err)
@@ -60,15 +47,6 @@ func TestFirstHourInChromium(t *testing.T) {
 		t.Fatalf("the first start printed no sign-in link:\n%s", logs.String())
 	}
 
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1400, 1000))
-	defer cancelAlloc()
-	admin, cancel := chromedp.NewContext(alloc)
-	defer cancel()
-	admin, cancelTimeout := context.WithTimeout(admin, 3*time.Minute)
-	defer cancelTimeout()
 	dir := os.Getenv("NIANBAO_SCREENSHOTS")
 	step := 0
 	shoot := func(ctx context.Context, name string) {

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -20,19 +18,7 @@ import (
 // that fills the audit log. The audit log fits 1400 px: no column off
 // screen. NIANBAO_SCREENSHOTS=DIR keeps a screenshot of each page there.
 func TestChangedPagesInChromium(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test skipped in -short mode")
-	}
-	chromium := ""
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			chromium = p
-			break
-		}
-	}
-	if chromium == "" {
-		t.Skip("chromium not found: scripts/setup.sh installs it; browser test skipped")
-	}
+	ctx := chromiumTab(t, 3*time.Minute)
 	sample, err := filepath.Abs(filepath.Join("..", "..", "data", "sample"))
 	if err == nil {
 		_, err = os.Stat(sample)
@@ -46,15 +32,6 @@ func TestChangedPagesInChromium(t *testing.T) {
 	base := "http://" + addr
 	clerk := work(t, firstAdmin(t, logs.String()), base, sample)
 
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1400, 1000))
-	defer cancelAlloc()
-	ctx, cancel := chromedp.NewContext(alloc)
-	defer cancel()
-	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
-	defer cancelTimeout()
 	if err := chromedp.Do(ctx, chromedp.Navigate(clerk), chromedp.WaitVisible(chromedp.ID("signout"))); err != nil {
 		t.Fatalf("sign in by the clerk's link: %v", err)
 	}
