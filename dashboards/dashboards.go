@@ -46,6 +46,8 @@ type config struct {
 	assetsDir string
 	logger    *slog.Logger
 	filing    FilingFunc
+	// placeCheck: see WithPlaceCheck.
+	placeCheck PlaceCheck
 }
 
 // WithAssetsDir sets the directory holding vendor/echarts.min.js. Without
@@ -98,6 +100,7 @@ type handler struct {
 	assetsOK  bool
 	log       *slog.Logger
 	filing    FilingFunc
+	place     PlaceCheck
 	cache     *respcache.Cache // rendered pages (pagecache.go); nil: none
 }
 
@@ -120,7 +123,7 @@ func Mount(r *gin.Engine, q *query.Service, opts ...Option) {
 		o(&c)
 	}
 	dir, ok := FindAssets(c.assetsDir)
-	h := &handler{q: q, pages: parsePages(), assetsDir: dir, assetsOK: ok, log: c.logger, filing: c.filing, cache: newPageCache()}
+	h := &handler{q: q, pages: parsePages(), assetsDir: dir, assetsOK: ok, log: c.logger, filing: c.filing, place: c.placeCheck, cache: newPageCache()}
 	if ok {
 		h.log.Info("dashboards: serving ECharts", "file", filepath.Join(dir, echartsFile))
 	} else {

@@ -2,6 +2,7 @@ package dashboards
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"nianbao/assess"
@@ -20,6 +21,26 @@ func WithFiling(f FilingFunc) Option { return func(c *config) { c.filing = f } }
 func StoreFiling(st *store.Store) FilingFunc {
 	return func(ctx context.Context, county string, year int) (*store.Filing, error) {
 		return assess.FilingList(ctx, st, county, year, nil, nil) // the county's own sheet
+	}
+}
+
+// PlaceCheck refuses a county name the registry cannot tell (朝阳区: two
+// counties), as the API does, so that no page sums two counties' reports
+// under one name; nil for a name it can tell or does not know.
+type PlaceCheck func(ctx context.Context, county string) error
+
+// WithPlaceCheck makes every county-scoped page refuse an ambiguous name.
+func WithPlaceCheck(f PlaceCheck) Option { return func(c *config) { c.placeCheck = f } }
+
+// StorePlaceCheck is store.PlaceOf, the one resolver of /filing,
+// /assessment and /stats: only its ErrAmbiguousPlace is a refusal (a
+// code, or a name stored reports carry, is filtered as given).
+func StorePlaceCheck(st *store.Store) PlaceCheck {
+	return func(ctx context.Context, county string) error {
+		if _, _, _, err := st.PlaceOf(ctx, county); errors.Is(err, store.ErrAmbiguousPlace) {
+			return err
+		}
+		return nil
 	}
 }
 

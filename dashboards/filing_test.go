@@ -25,7 +25,7 @@ func TestCountyPageListsWhoHasNotReported(t *testing.T) {
 	}
 	gin.SetMode(gin.TestMode)
 	e := gin.New()
-	Mount(e, query.New(st), WithLogger(testLogger(t)), WithFiling(StoreFiling(st)))
+	Mount(e, query.New(st), WithLogger(testLogger(t)), WithFiling(StoreFiling(st)), WithPlaceCheck(StorePlaceCheck(st)))
 	w := httptest.NewRecorder()
 	e.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/dashboards/county?county="+url.QueryEscape("乐至县")+"&year=2022", nil))
 	if w.Code != http.StatusOK {
@@ -69,4 +69,32 @@ func between(s, from, to string) string {
 		return s[:j]
 	}
 	return s
+}
+
+// TestAmbiguousCountyRefused: a county name two counties share (朝阳区,
+// in Beijing and in Changchun) is refused by every county page, as the API
+// refuses it, naming the code as the way out; the code is accepted.
+func TestAmbiguousCountyRefused(t *testing.T) {
+	st, _ := querytest.Seed(t)
+	gin.SetMode(gin.TestMode)
+	e := gin.New()
+	Mount(e, query.New(st), WithLogger(testLogger(t)), WithFiling(StoreFiling(st)), WithPlaceCheck(StorePlaceCheck(st)))
+	for _, page := range []string{"county", "compare", "quality"} {
+		w := httptest.NewRecorder()
+		e.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/dashboards/"+page+"?county="+url.QueryEscape("朝阳区")+"&year=2022", nil))
+		if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "区划代码") {
+			t.Errorf("%s?county=朝阳区: %d, want 400 naming 区划代码", page, w.Code)
+		}
+	}
+	w := httptest.NewRecorder()
+	e.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/dashboards/county?county=110105&year=2022", nil))
+	if w.Code == http.StatusBadRequest {
+		t.Errorf("county=110105 refused: %s", w.Body.String())
+	}
+	// A name the registry knows once is not refused.
+	w = httptest.NewRecorder()
+	e.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/dashboards/county?county="+url.QueryEscape("乐至县")+"&year=2022", nil))
+	if w.Code != http.StatusOK {
+		t.Errorf("乐至县: %d", w.Code)
+	}
 }

@@ -48,6 +48,13 @@ func (h *handler) readScope(c *gin.Context) (scope, bool) {
 		h.fail(c, http.StatusBadRequest, "请先选择一个县（区）。", nil)
 		return s, false
 	}
+	if h.place != nil {
+		if err := h.place(c.Request.Context(), s.County); err != nil {
+			// The sentence names the way out: the county's code.
+			h.fail(c, http.StatusBadRequest, strings.SplitN(err.Error(), "：", 2)[0]+"（六位数字，如 110105），或从首页逐级选择。", nil)
+			return s, false
+		}
+	}
 	if y := strings.TrimSpace(c.Query("year")); y != "" {
 		n, err := strconv.Atoi(y)
 		if err != nil || n < 1990 || n > 2100 {

@@ -128,7 +128,7 @@ func runLatency(ctx context.Context, cfg latencyConfig, stdout, stderr io.Writer
 
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	handler := readOnlyHandler(newServerOn(st, q, api.Options{Logger: log}, log, false,
-		dashboards.WithLogger(log), dashboards.WithFiling(dashboards.StoreFiling(st))))
+		dashboards.WithLogger(log), dashboards.WithFiling(dashboards.StoreFiling(st)), dashboards.WithPlaceCheck(dashboards.StorePlaceCheck(st))))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return fmt.Errorf("listen on loopback: %w", err)

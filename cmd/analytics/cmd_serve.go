@@ -220,7 +220,7 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 		parser = uploadParser{worker: parseWorker()}
 	}
 	handler := newServerWith(st, api.Options{Tokens: tokens, Users: users, Parser: parser, MaxUpload: cfg.maxUpload, MaxParses: cfg.maxParses, WritesPerMinute: cfg.writeRate, ExportDir: exportDir, Logger: log}, log, cfg.private,
-		dashboards.WithAssetsDir(cfg.assets), dashboards.WithLogger(log), dashboards.WithFiling(dashboards.StoreFiling(st)))
+		dashboards.WithAssetsDir(cfg.assets), dashboards.WithLogger(log), dashboards.WithFiling(dashboards.StoreFiling(st)), dashboards.WithPlaceCheck(dashboards.StorePlaceCheck(st)))
 	if cfg.readOnly {
 		handler = readOnlyHandler(handler)
 	}

@@ -293,7 +293,7 @@ func checkParity(t *testing.T, db string, want parityTruth, compare bool) {
 	q := query.New(st)
 	gin.SetMode(gin.TestMode)
 	r := api.New(q, st, api.Options{})
-	dashboards.Mount(r, q, dashboards.WithFiling(dashboards.StoreFiling(st)))
+	dashboards.Mount(r, q, dashboards.WithFiling(dashboards.StoreFiling(st)), dashboards.WithPlaceCheck(dashboards.StorePlaceCheck(st)))
 	dashboards.MountAssessment(r, q, st)
 	get := func(path string) []byte {
 		t.Helper()
