@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"errors"
 	"net/http"
 
@@ -71,20 +70,3 @@ func isNotReport(err error) bool {
 // bodyOwnLimit are the routes of package web that take files and bound
 // their bodies themselves (several uploads in one form).
 var bodyOwnLimit = map[string]bool{"/web/upload": true, "/web/check": true}
-
-type passedOn struct{}
-
-// PassedOn marks a request that a page of this server sends on to the API
-// in-process (the sheet page): the page has counted it already, so the
-// write limit and the sign-in throttle do not count it twice.
-func PassedOn(ctx context.Context) context.Context { return context.WithValue(ctx, passedOn{}, true) }
-
-type passedAs struct{}
-
-// PassedOnAs is PassedOn for a request a page sends on behalf of its
-// signed-in person: the API takes the person from the context (which no
-// client can set) instead of a bearer token, since a person of the
-// database has no token the server knows (only its hash is stored).
-func PassedOnAs(ctx context.Context, u User) context.Context {
-	return context.WithValue(PassedOn(ctx), passedAs{}, u)
-}

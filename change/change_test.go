@@ -2,6 +2,7 @@ package change_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -159,6 +160,24 @@ func TestEveryWriteRunsTheStepsAfter(t *testing.T) {
 			_, err := s.Ingest(ctx, admin, []string{"../data/sample"}, ingest.Meta{}, ingest.Options{}, nil)
 			return err
 		}, map[string]int{"雁江区": 2024}, func() []int64 { return reportsOf(t, f.st, "雁江区") }},
+		// Score sheets: storing one no county uses re-checks nothing; giving
+		// it to 乐至县 re-checks every year of it and drops cached pages.
+		{"sheet", func(s *change.Service) error {
+			body, err := os.ReadFile("../assess/scoresheet.example.yaml")
+			if err != nil {
+				return err
+			}
+			_, _, err = s.SaveSheet(ctx, admin, "scoresheet.example.yaml", "", body)
+			return err
+		}, nil, func() []int64 { return nil }},
+		{"sheet-assign", func(s *change.Service) error {
+			ns, err := f.st.Sheets(ctx)
+			if err != nil || len(ns) == 0 {
+				return fmt.Errorf("no stored sheet: %v", err)
+			}
+			_, err = s.AssignSheet(ctx, admin, "乐至县", ns[0].Name, "")
+			return err
+		}, map[string]int{"乐至县": 2022}, func() []int64 { return nil }},
 		{"delete", func(s *change.Service) error {
 			return s.Delete(ctx, admin, f.anB, "重复上传")
 		}, map[string]int{"安岳县": 2020}, func() []int64 { return []int64{f.anB} }},

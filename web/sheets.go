@@ -1,22 +1,23 @@
 package web
 
 import (
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"nianbao/api"
-	"nianbao/assess"
+	"nianbao/change"
+	"nianbao/store"
 )
 
 // The score-sheet page (评分表): an admin stores a sheet, pasted or as a
-// file, and chooses it for a county or a city. Writes go through the
-// API's /api/v1/sheets routes like every other page's.
+// file, and chooses it for a county or a city. Writes go through package
+// change like every other page's (change.SaveSheet, change.AssignSheet);
+// the list is api.Sheets, the answer of GET /api/v1/sheets.
 
 func init() {
 	actionLabels["sheet"] = "存入评分表"
@@ -42,12 +43,13 @@ func (h *handler) sheetsPage(c *gin.Context) {
 
 // showSheets renders the page with the API's list, and msg as the error.
 func (h *handler) showSheets(c *gin.Context, status int, msg string, p sheetsPage) {
-	rep := h.callAPI(c, http.MethodGet, "/api/v1/sheets", "", nil)
-	if rep.status != http.StatusOK || json.Unmarshal(rep.body.Bytes(), &p.SheetsAnswer) != nil {
-		h.log.Error("sheets page", "status", rep.status)
+	list, err := api.Sheets(c.Request.Context(), h.st)
+	if err != nil {
+		h.log.Error("sheets page", "err", err)
 		h.page(c, http.StatusInternalServerError, "message", pageData{Title: "评分表", Error: "读取评分表出错"})
 		return
 	}
+	p.SheetsAnswer = list
 	h.page(c, status, "sheets", pageData{Title: "评分表", Error: msg, Body: p})
 }
 
@@ -72,13 +74,8 @@ func (h *handler) saveSheet(c *gin.Context) {
 		h.showSheets(c, http.StatusBadRequest, "请粘贴评分表的 YAML 或 JSON 文本，或选择一个文件。", sheetsPage{})
 		return
 	}
-	sheet, err := assess.ParseSheet(file, []byte(body), nil)
-	if err != nil {
-		h.showSheets(c, http.StatusBadRequest, err.Error(), sheetsPage{Body: body})
-		return
-	}
-	rep := h.callAPI(c, http.MethodPut, "/api/v1/sheets/"+url.PathEscape(sheet.Name), "application/yaml", strings.NewReader(body))
-	h.afterSheetWrite(c, rep, fmt.Sprintf("已存入评分表“%s”", sheet.Name), sheetsPage{Body: body})
+	ns, _, err := h.ch.SaveSheet(c.Request.Context(), current(c).user, file, "", []byte(body))
+	h.afterSheetWrite(c, err, fmt.Sprintf("已存入评分表“%s”", ns.Name), sheetsPage{Body: body})
 }
 
 // assignSheet chooses a stored sheet for a county or city; an empty
@@ -89,18 +86,24 @@ func (h *handler) assignSheet(c *gin.Context) {
 		h.showSheets(c, http.StatusBadRequest, "请填写县（市、区）或市的名称或区划代码。", sheetsPage{})
 		return
 	}
-	method, done := http.MethodPut, fmt.Sprintf("%s今后使用评分表“%s”", place, sheet)
+	cur, done := "", fmt.Sprintf("%s今后使用评分表“%s”", place, sheet)
 	if sheet == "" {
-		sheet = c.PostForm("current")
-		method, done = http.MethodDelete, fmt.Sprintf("已取消为%s指定的评分表", place)
+		cur, done = c.PostForm("current"), fmt.Sprintf("已取消为%s指定的评分表", place)
 	}
-	rep := h.callAPI(c, method, "/api/v1/sheets/"+url.PathEscape(sheet)+"/places/"+url.PathEscape(place), "", nil)
-	h.afterSheetWrite(c, rep, done, sheetsPage{Place: place})
+	_, err := h.ch.AssignSheet(c.Request.Context(), current(c).user, place, sheet, cur)
+	h.afterSheetWrite(c, err, done, sheetsPage{Place: place})
 }
 
-func (h *handler) afterSheetWrite(c *gin.Context, rep *apiReply, done string, p sheetsPage) {
-	if rep.status >= 300 {
-		h.showSheets(c, rep.status, rep.message(), p)
+func (h *handler) afterSheetWrite(c *gin.Context, err error, done string, p sheetsPage) {
+	if err != nil {
+		status, _, msg := change.Explain(err)
+		if errors.Is(err, store.ErrNotFound) {
+			status, msg = http.StatusNotFound, err.Error()
+		}
+		if status == http.StatusInternalServerError {
+			h.log.Error("sheets page write", "err", err)
+		}
+		h.showSheets(c, status, msg, p)
 		return
 	}
 	if ss := current(c); ss != nil {

@@ -10,8 +10,6 @@ package web
 import (
 	"bytes"
 	"embed"
-	"encoding/json"
-	"fmt"
 	"html/template"
 	"io"
 	"log/slog"
@@ -65,7 +63,6 @@ type handler struct {
 	q        *query.Service
 	st       *store.Store
 	ch       *change.Service // the forms' writes go through it
-	api      http.Handler    // the sheet page's calls (sheets.go)
 	opts     Options
 	log      *slog.Logger
 	sessions *sessions
@@ -110,7 +107,7 @@ func Mount(r *gin.Engine, q *query.Service, st *store.Store, opts Options) *Site
 	if opts.Changes == nil {
 		opts.Changes = change.New(st, opts.Logger)
 	}
-	h := &handler{q: q, st: st, ch: opts.Changes, api: r, opts: opts, log: opts.Logger, sessions: newSessions(st, opts.Changes, opts.Users, opts.SessionTTL), pages: map[string]*template.Template{}}
+	h := &handler{q: q, st: st, ch: opts.Changes, opts: opts, log: opts.Logger, sessions: newSessions(st, opts.Changes, opts.Users, opts.SessionTTL), pages: map[string]*template.Template{}}
 	for _, name := range pageNames {
 		h.pages[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html"))
 	}
@@ -253,48 +250,4 @@ func (h *handler) page(c *gin.Context, status int, name string, d pageData) {
 	c.Header("Cache-Control", "no-store")
 	c.Header("X-Frame-Options", "DENY")
 	c.Data(status, "text/html; charset=utf-8", b.Bytes())
-}
-
-// apiReply is the API's answer to an in-process call.
-type apiReply struct {
-	status int
-	header http.Header
-	body   bytes.Buffer
-}
-
-func (a *apiReply) Header() http.Header         { return a.header }
-func (a *apiReply) Write(b []byte) (int, error) { return a.body.Write(b) }
-func (a *apiReply) WriteHeader(s int) {
-	if a.status == 0 {
-		a.status = s
-	}
-}
-
-// message is the API's error message of a refused write, in Chinese.
-func (a *apiReply) message() string {
-	var e api.ErrorBody
-	json.Unmarshal(a.body.Bytes(), &e)
-	if e.Error.Message == "" {
-		return fmt.Sprintf("服务器答复 %d", a.status)
-	}
-	return e.Error.Message
-}
-
-// callAPI sends a request to the API as the signed-in person.
-func (h *handler) callAPI(c *gin.Context, method, path, contentType string, body io.Reader) *apiReply {
-	ctx := api.PassedOn(c.Request.Context())
-	if ss := current(c); ss != nil {
-		ctx = api.PassedOnAs(ctx, ss.user)
-	}
-	req, _ := http.NewRequestWithContext(ctx, method, path, body)
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	req.RemoteAddr = c.Request.RemoteAddr
-	rep := &apiReply{header: http.Header{}}
-	h.api.ServeHTTP(rep, req)
-	if rep.status == 0 {
-		rep.status = http.StatusOK
-	}
-	return rep
 }
