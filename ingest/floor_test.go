@@ -2,9 +2,7 @@ package ingest_test
 
 import (
 	"os"
-	"syscall"
 	"testing"
-	"time"
 
 	"nianbao/store"
 )
@@ -31,15 +29,4 @@ func TestFloorOfDatabase(t *testing.T) {
 	cells, wall, cpu := copyFloor(t, st, t.TempDir())
 	t.Logf("floor: %d reports, %d cells; COPY %.3f s wall, %.3f s CPU = %.3f ms CPU per report",
 		reports, cells, wall.Seconds(), cpu.Seconds(), cpu.Seconds()*1e3/float64(max(reports, 1)))
-}
-
-// cpuTime is the CPU this process used so far, user and system, every
-// thread (DuckDB's included).
-func cpuTime(tb testing.TB) time.Duration {
-	tb.Helper()
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		tb.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
