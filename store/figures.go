@@ -197,6 +197,7 @@ func figuresRow(id int64, codes []string, cells map[string]float64) []driver.Val
 const (
 	sqlDeleteFigures = `DELETE FROM report_figures WHERE report_id IN (SELECT unnest(?::BIGINT[]))`
 	sqlDeleteFigure  = `DELETE FROM report_figures WHERE report_id = ?`
+	sqlFiguresOf     = `SELECT * FROM report_figures WHERE report_id IN (SELECT unnest(?::BIGINT[]))`
 	sqlMissing       = `SELECT id FROM reports WHERE id NOT IN (SELECT report_id FROM report_figures) ORDER BY id`
 	sqlReportIDs     = `SELECT id FROM reports ORDER BY id`
 	// sqlFiguresCells reads the cells of the reports listed (one list
@@ -276,26 +277,48 @@ func figuresOfStored(ctx context.Context, q querier, ids []int64, put func([]dri
 // cells, in the caller's transaction: for the writes that change cells by
 // statements (correction and its undo, delete — no row comes back) and
 // the after-a-write step. The write path of a report's whole cells
-// appends its row itself (appendRows).
+// appends its row itself (appendRows), so after an upload this finds its
+// row right and writes nothing: only the rows that differ are replaced.
 func refreshFigures(ctx context.Context, c querier, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	ids = slices.Sorted(slices.Values(ids))
-	ids = slices.Compact(ids)
-	if _, err := c.ExecContext(ctx, sqlDeleteFigures, idList(ids)); err != nil {
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	stored, err := storedFigures(ctx, c, sqlFiguresOf, idList(ids))
+	if err != nil {
+		return err
+	}
+	var stale []int64
+	var fresh [][]driver.Value
+	err = figuresOfStored(ctx, c, ids, func(row []driver.Value) error {
+		id := row[0].(int64)
+		if have := stored[id]; len(have) != 1 || !slices.Equal(have[0], row) {
+			stale = append(stale, id)
+			fresh = append(fresh, row)
+		}
+		delete(stored, id)
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("report figures: %w", err)
 	}
-	err := figuresOfStored(ctx, c, ids, func(row []driver.Value) error {
+	for id := range stored {
+		stale = append(stale, id) // the report is gone: its row goes too
+	}
+	if len(stale) == 0 {
+		return nil
+	}
+	if _, err := c.ExecContext(ctx, sqlDeleteFigures, idList(stale)); err != nil {
+		return fmt.Errorf("report figures: %w", err)
+	}
+	for _, row := range fresh {
 		args := make([]any, len(row))
 		for i, v := range row {
 			args[i] = v
 		}
-		_, err := c.ExecContext(ctx, sqlInsertFigures, args...)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("report figures: %w", err)
+		if _, err := c.ExecContext(ctx, sqlInsertFigures, args...); err != nil {
+			return fmt.Errorf("report figures: %w", err)
+		}
 	}
 	return nil
 }
@@ -354,7 +377,7 @@ func int64s(ctx context.Context, q querier, query string) ([]int64, error) {
 // deleted report. It is empty unless a write path forgot its row; the
 // tests call it after every kind of write.
 func (s *Store) FiguresDrift(ctx context.Context) ([]int64, error) {
-	stored, err := s.storedFigures(ctx)
+	stored, err := storedFigures(ctx, s.db, `SELECT * FROM report_figures`)
 	if err != nil {
 		return nil, err
 	}
@@ -387,10 +410,10 @@ func (s *Store) FiguresDrift(ctx context.Context) ([]int64, error) {
 	}), nil
 }
 
-// storedFigures reads report_figures as rows of driver values (nil for
-// NULL), by report id: more than one row for an id is drift.
-func (s *Store) storedFigures(ctx context.Context) (map[int64][][]driver.Value, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT * FROM report_figures`)
+// storedFigures reads the report_figures rows q selects as driver values
+// (nil for NULL), by report id: more than one row for an id is drift.
+func storedFigures(ctx context.Context, c querier, q string, args ...any) (map[int64][][]driver.Value, error) {
+	rows, err := c.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("report figures: %w", err)
 	}
