@@ -33,7 +33,7 @@ fi
 bin=${ANALYTICS:-$work/analytics}
 [ -n "${ANALYTICS:-}" ] || go build -o "$bin" ./cmd/analytics
 
-echo "## bench-scale: SIZE=$size UPLOADS=$uploads on $(hostname), $(nproc) cores, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD)"
+echo "## bench-scale: SIZE=$size UPLOADS=$uploads on $(hostname), $(nproc) cores, $(date -u '+%Y-%m-%d %H:%M UTC'), binary ${ANALYTICS:-of commit $(git rev-parse --short HEAD)}"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 corpus=$work/corpus-$size
