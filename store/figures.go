@@ -113,6 +113,17 @@ type figureTarget struct {
 	part bool
 }
 
+// figureSums are the columns with sumOf, the only ones a code is matched
+// against by prefix.
+var figureSums = func() (out []int) {
+	for i, c := range figureColumns {
+		if c.sumOf {
+			out = append(out, i)
+		}
+	}
+	return out
+}()
+
 var figureIndex = func() map[string]figureTarget {
 	m := map[string]figureTarget{}
 	for i, c := range figureColumns {
@@ -154,11 +165,11 @@ func (f *figures) add(code string, v float64) {
 			f.set[t.col] = true
 		}
 	}
-	for i := range figureColumns {
+	for _, i := range figureSums {
 		c := &figureColumns[i]
 		// LIKE 'prefix%.total': the % may match nothing, so the code is at
 		// least the prefix and ".total" long.
-		if c.sumOf && strings.HasPrefix(code, c.code) && strings.HasSuffix(code, ".total") && len(code) >= len(c.code)+len(".total") {
+		if strings.HasPrefix(code, c.code) && strings.HasSuffix(code, ".total") && len(code) >= len(c.code)+len(".total") {
 			f.sum[i] += v
 			f.set[i] = true
 		}
