@@ -109,7 +109,7 @@ func measureStore(tb testing.TB, parsed []ingest.Result, batch int) storeFigures
 		tb.Fatal(err)
 	}
 	f.Recheck, f.RecheckCPU = time.Since(start), cpuTime(tb)-cpu
-	f.Cells, f.Floor = copyFloor(tb, st, tmp)
+	f.Cells, f.Floor, _ = copyFloor(tb, st, tmp)
 	return f
 }
 

@@ -535,9 +535,6 @@ func (s *Store) saveBatch(ctx context.Context, items []BatchItem, res []SaveResu
 	if err = w.close(); err != nil {
 		return -1, err
 	}
-	if err = refreshFigures(ctx, conn, savedIDs(res)); err != nil {
-		return -1, err
-	}
 	if _, err = conn.ExecContext(ctx, "COMMIT"); err != nil {
 		return -1, err
 	}

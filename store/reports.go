@@ -164,9 +164,6 @@ func (s *Store) save(ctx context.Context, r *report.Report, opt SaveOptions) (re
 	if err = w.close(); err != nil {
 		return res, err
 	}
-	if err = refreshFigures(ctx, conn, []int64{res.ID}); err != nil {
-		return res, err
-	}
 	_, err = conn.ExecContext(ctx, "COMMIT")
 	return res, err
 }
@@ -419,7 +416,7 @@ func auditAuthor(a string) string {
 // current cells, sources and findings.
 func (s *Store) makeCurrent(ctx context.Context, conn *writer, id int64, version int, r *report.Report, kind, format string, published any, existed bool, now time.Time) (orphans []string, applied int, err error) {
 	if existed {
-		for _, q := range []string{sqlDeleteCells, sqlDeleteSrc, sqlDeleteFind} {
+		for _, q := range []string{sqlDeleteCells, sqlDeleteSrc, sqlDeleteFind, sqlDeleteFigure} {
 			if _, err := conn.ExecContext(ctx, q, id); err != nil {
 				return nil, 0, err
 			}
@@ -443,12 +440,17 @@ func (s *Store) makeCurrent(ctx context.Context, conn *writer, id int64, version
 	return orphans, applied, appendRows(conn, id, r)
 }
 
-// appendRows loads cells, sources and findings with DuckDB's Appender.
+// appendRows loads cells, sources and findings with DuckDB's Appender,
+// and the report's report_figures row computed from the same cells: in
+// the write's transaction, so a kill leaves both or neither.
 func appendRows(w *writer, id int64, r *report.Report) error {
 	for _, code := range w.codesFor(r) {
 		if err := w.appendRow("cells", id, code, r.Cells[code]); err != nil {
 			return err
 		}
+	}
+	if err := w.appendRow("report_figures", figuresRow(id, w.codesFor(r), r.Cells)...); err != nil {
+		return err
 	}
 	for _, code := range w.codesFor(r) {
 		s, ok := r.Sources[code]

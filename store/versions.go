@@ -297,9 +297,6 @@ func (s *Store) RestoreWith(ctx context.Context, id int64, version int, author, 
 		fmt.Sprintf("report %d", id), fmt.Sprintf("v%d", cur), fmt.Sprintf("v%d", version), comment); err != nil {
 		return res, err
 	}
-	if err = refreshFigures(ctx, conn, []int64{id}); err != nil {
-		return res, err
-	}
 	if _, err = conn.ExecContext(ctx, "COMMIT"); err != nil {
 		return res, err
 	}
