@@ -159,7 +159,7 @@ func Mark(r *report.Report, words [][]Placed) {
 	}
 	if len(missing) > 0 {
 		r.AddFinding(RuleUncertain, report.SeverityWarning,
-			fmt.Sprintf("%s的表三中有单元格未识别出数字，未读取，请对照原件填写：%s", ReadMark, strings.Join(missingWhy, "；")), missing...)
+			fmt.Sprintf("%s的%s中有单元格未识别出数字，未读取，请对照原件填写：%s", ReadMark, tablesOf(missing), strings.Join(missingWhy, "；")), missing...)
 	}
 	if len(unread) > 0 {
 		r.AddFinding(RuleUncertain, report.SeverityWarning,
@@ -355,12 +355,23 @@ func join(note, s string) string {
 	return note + "；" + s
 }
 
-// settleMissing decides the cells of table 3 read from a word Columns
+// tablesOf names the tables (表三, 表四) cells are in, for a finding.
+func tablesOf(codes []string) string {
+	var names []string
+	for _, t := range []struct{ prefix, name string }{{"t3.", "表三"}, {"t4.", "表四"}} {
+		if slices.ContainsFunc(codes, func(c string) bool { return strings.HasPrefix(c, t.prefix) }) {
+			names = append(names, t.name)
+		}
+	}
+	return strings.Join(names, "、")
+}
+
+// settleMissing decides the cells of tables 3 and 4 read from a word Columns
 // put in for a column it could not read ("0", no confidence): such a cell
 // stays 0 only where the rules ran over its row and its column and none
 // of them names it — row sum (rule 3) and column sums (rules 1, 2) both
-// hold with 0, so 0 is the one value they leave, as the parser's joint
-// rules read a glued row. Otherwise the cell is removed (unread), and
+// hold with 0 (for 表四, its group's total, rule 4), so 0 is the one
+// value they leave, as the parser's joint rules read a glued row. Otherwise the cell is removed (unread), and
 // rules 1–4 are computed again without it: their findings were about a
 // 0 that was never read. It returns the removed cells and why.
 func settleMissing(r *report.Report, codes []string, words [][]Placed, wordFor func(string) (Word, bool)) (removed, why []string) {
