@@ -370,8 +370,9 @@ func tablesOf(codes []string) string {
 // put in for a column it could not read ("0", no confidence): such a cell
 // stays 0 only where the rules ran over its row and its column and none
 // of them names it — row sum (rule 3) and column sums (rules 1, 2) both
-// hold with 0 (for 表四, its group's total, rule 4), so 0 is the one
-// value they leave, as the parser's joint rules read a glued row. Otherwise the cell is removed (unread), and
+// hold with 0, so 0 is the one value they leave, as the parser's joint
+// rules read a glued row (a cell of 表四, under one sum only, is always
+// unread). Otherwise the cell is removed (unread), and
 // rules 1–4 are computed again without it: their findings were about a
 // 0 that was never read. It returns the removed cells and why.
 func settleMissing(r *report.Report, codes []string, words [][]Placed, wordFor func(string) (Word, bool)) (removed, why []string) {
@@ -396,9 +397,13 @@ func settleMissing(r *report.Report, codes []string, words [][]Placed, wordFor f
 	}
 	// Whether the rules ran is asked before any is removed: they ran with
 	// these zeros in place, and held or not.
+	// A cell of 表四 is never kept: its group's total is its one sum, and
+	// a printed total that is itself wrong holds with the 0 (洪泽区 2023
+	// prints 复议后起诉 5 0 0 0 总计 0; blurred, its 5 was not read, and
+	// 0 = 0 kept a silently wrong 0).
 	keep := map[string]bool{}
 	for _, code := range stand {
-		keep[code] = checked(r, code) && !named[code]
+		keep[code] = strings.HasPrefix(code, "t3.") && checked(r, code) && !named[code]
 	}
 	for _, code := range stand {
 		if keep[code] {

@@ -379,10 +379,13 @@ func (g grid) rebuild(l Line) (Line, bool) {
 // columns, else each column it covers is unread. A run of zeros whose box
 // also covers other words of the row (Tesseract boxed ".00000000" from
 // the fifth column of table 4 to the last, over the words read there)
-// covers only the columns no other word is in.
+// covers only the columns no other word is in; there it is as many zeros
+// as columns, or it says nothing sure of them: which of the columns its
+// zeros stand in is not known, and each of them is missing.
 func (g grid) place(cols []column, w Word, others []Word) {
 	span := g.span(w)
 	if zs := strings.Count(w.Text, "0"); len(span) > 1 && zs < len(span) && strings.Trim(w.Text, "0.,") == "" {
+		all := len(span)
 		span = slices.DeleteFunc(span, func(k int) bool {
 			for _, o := range others {
 				if slices.Contains(g.span(o), k) {
@@ -393,6 +396,12 @@ func (g grid) place(cols []column, w Word, others []Word) {
 		})
 		if len(span) == 0 {
 			return // the other words hold every column it covers
+		}
+		if zs != len(span) {
+			for _, k := range span {
+				cols[k].bad = fmt.Sprintf("“%s”跨%d列，有%d个0", w.Text, all, zs)
+			}
+			return
 		}
 	}
 	if len(span) == 0 {
