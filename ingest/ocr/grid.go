@@ -307,20 +307,50 @@ func t4Header(lines []Line, idx []int, _ grid, full bool) (grid, bool) {
 	if !g.even() {
 		return grid{}, false
 	}
-	on, single := 0, 0
+	// The header's words give the columns only roughly (a heading word
+	// centred in its cell, 总计 printed in two lines): the row's numbers
+	// read as single words, each near a column, set the columns exactly —
+	// the line through them, column by column.
+	var ks, xs []float64
+	single := 0
 	for _, p := range numbers(lines[row]) {
 		if float64(p.Width) > g.pitch/2 {
 			continue // glued digits, placed by their box later
 		}
 		single++
-		if _, d := g.nearest(centre(p.Word)); d <= g.pitch/3 {
-			on++
+		if k, d := g.nearest(centre(p.Word)); d <= g.pitch/3 {
+			ks, xs = append(ks, float64(k)), append(xs, centre(p.Word))
 		}
 	}
-	if single < 3 || 2*on <= single {
+	if single < 3 || 2*len(ks) <= single {
 		return grid{}, false
 	}
+	if a, b, ok := fitLine(ks, xs); ok && b > 0.8*g.pitch && b < 1.25*g.pitch {
+		for k := range g.centre {
+			g.centre[k] = a + b*float64(k)
+		}
+		g.pitch = b
+	}
 	return g, true
+}
+
+// fitLine is the least-squares line x = a + b·k through the points, when
+// the ks are not all one.
+func fitLine(ks, xs []float64) (a, b float64, ok bool) {
+	n := float64(len(ks))
+	var sk, sx, skk, skx float64
+	for i := range ks {
+		sk += ks[i]
+		sx += xs[i]
+		skk += ks[i] * ks[i]
+		skx += ks[i] * xs[i]
+	}
+	d := n*skk - sk*sk
+	if n < 2 || d == 0 {
+		return 0, 0, false
+	}
+	b = (n*skx - sk*sx) / d
+	return (sx - b*sk) / n, b, true
 }
 
 // spanOf finds s in a line's words joined without spaces (Tesseract gives
