@@ -311,25 +311,29 @@ func t4Header(lines []Line, idx []int, _ grid, full bool) (grid, bool) {
 	// centred in its cell, 总计 printed in two lines): the row's numbers
 	// read as single words, each near a column, set the columns exactly —
 	// the line through them, column by column.
-	var ks, xs []float64
-	single := 0
-	for _, p := range numbers(lines[row]) {
-		if float64(p.Width) > g.pitch/2 {
-			continue // glued digits, placed by their box later
+	// Twice: the columns fitted to the numbers near them first catch the
+	// numbers further along.
+	for range 2 {
+		var ks, xs []float64
+		single := 0
+		for _, p := range numbers(lines[row]) {
+			if float64(p.Width) > g.pitch/2 {
+				continue // glued digits, placed by their box later
+			}
+			single++
+			if k, d := g.nearest(centre(p.Word)); d <= g.pitch/3 {
+				ks, xs = append(ks, float64(k)), append(xs, centre(p.Word))
+			}
 		}
-		single++
-		if k, d := g.nearest(centre(p.Word)); d <= g.pitch/3 {
-			ks, xs = append(ks, float64(k)), append(xs, centre(p.Word))
+		if single < 3 || 2*len(ks) <= single {
+			return grid{}, false
 		}
-	}
-	if single < 3 || 2*len(ks) <= single {
-		return grid{}, false
-	}
-	if a, b, ok := fitLine(ks, xs); ok && b > 0.8*g.pitch && b < 1.25*g.pitch {
-		for k := range g.centre {
-			g.centre[k] = a + b*float64(k)
+		if a, b, ok := fitLine(ks, xs); ok && b > 0.8*g.pitch && b < 1.25*g.pitch {
+			for k := range g.centre {
+				g.centre[k] = a + b*float64(k)
+			}
+			g.pitch = b
 		}
-		g.pitch = b
 	}
 	return g, true
 }
