@@ -99,7 +99,7 @@ func Columns(lines []Line) []Line {
 		}
 		flat := strings.ReplaceAll(l.Text, " ", "")
 		switch {
-		case strings.Contains(flat, "自然人") || stackedAt(out, i, "自然人") >= 0:
+		case strings.Contains(flat, "自然人"):
 			flush()
 			in = &t3Table
 		case in != &t4Table && strings.Contains(flat, "复议") && strings.Contains(flat, "诉讼"):
@@ -202,55 +202,19 @@ func t3Header(lines []Line, idx []int, g grid, full bool) (grid, bool) {
 	if !full {
 		return grid{}, false
 	}
-	over := func(c float64, k int) bool { return c >= g.centre[k]-g.pitch/2 && c <= g.centre[k]+g.pitch/2 }
 	for _, i := range idx {
-		if l, r, ok := spanOf(lines[i], "自然人"); ok && !over((l+r)/2, 0) {
-			return grid{}, false
+		if l, r, ok := spanOf(lines[i], "自然人"); ok {
+			if c := (l + r) / 2; c < g.centre[0]-g.pitch/2 || c > g.centre[0]+g.pitch/2 {
+				return grid{}, false
+			}
 		}
-		if c := stackedAt(lines, i, "自然人"); c >= 0 && !over(c, 0) {
-			return grid{}, false
-		}
-		if len(numbers(lines[i])) > 0 {
-			continue
-		}
-		if l, r, ok := spanOf(lines[i], "总计"); ok && !over((l+r)/2, t3Width-1) {
-			return grid{}, false
-		}
-		if c := stackedAt(lines, i, "总计"); c >= 0 && !over(c, t3Width-1) {
-			return grid{}, false
+		if l, r, ok := spanOf(lines[i], "总计"); ok && len(numbers(lines[i])) == 0 {
+			if c := (l + r) / 2; c < g.centre[t3Width-1]-g.pitch/2 || c > g.centre[t3Width-1]+g.pitch/2 {
+				return grid{}, false
+			}
 		}
 	}
 	return g, true
-}
-
-// stackedAt finds s printed one character a line from line i down (a
-// narrow header cell: 自 over 然 over 人), each character a word of its own
-// on one of the next three lines, centred within a character's height of
-// the first; it returns their centre, or -1.
-func stackedAt(lines []Line, i int, s string) float64 {
-	rs := []rune(s)
-	for _, p := range lines[i].Words {
-		if p.Text != string(rs[0]) {
-			continue
-		}
-		c, next, ok := centre(p.Word), i, true
-		for _, r := range rs[1:] {
-			found := false
-			for j := next + 1; j < len(lines) && j <= next+3 && !found; j++ {
-				for _, q := range lines[j].Words {
-					if q.Text == string(r) && max(centre(q.Word)-c, c-centre(q.Word)) <= float64(max(p.Height, q.Height)) {
-						next, found = j, true
-						break
-					}
-				}
-			}
-			ok = ok && found
-		}
-		if ok {
-			return c
-		}
-	}
-	return -1
 }
 
 // t4Words are the characters of table 4's column headings (结果维持,

@@ -463,38 +463,3 @@ func TestMarkTable4Missing(t *testing.T) {
 		t.Errorf("a read cell of a consistent group lost: %v", r.Cells)
 	}
 }
-
-// TestColumnsStackedHeader: a header whose narrow 自然人 cell prints one
-// character a line (the generated reports' 表三) opens table 3 as 自然人
-// on one line does, and checks the grid the same way: stacked over the
-// first column, a row short of a zero is rebuilt; stacked elsewhere, the
-// page is left alone.
-func TestColumnsStackedHeader(t *testing.T) {
-	stack := func(x int) []Word {
-		var ws []Word
-		for i, r := range []string{"自", "然", "人"} {
-			ws = append(ws, Word{Page: 3, Left: x, Top: 10 + 30*i, Width: 22, Height: 26, Conf: 90, Text: r, line: i})
-		}
-		return ws
-	}
-	for _, c := range []struct {
-		name    string
-		x       int
-		rebuilt bool
-	}{{"over the first column", col0 - 4, true}, {"over the fourth column", col0 + 3*pitch - 4, false}} {
-		words := stack(c.x)
-		words = append(words, rowWords(2, "本年新收", []string{"9", "0", "0", "0", "0", "0", "9"})...)
-		words = append(words, rowWords(3, "上年结转", []string{"0", "0", "0", "0", "0", "0", "0"})...)
-		words = append(words, rowWords(4, "予以公开", []string{"9", "0", "", "0", "0", "0", "9"})...)
-		laid := Layout(words)
-		lines := Columns(laid)
-		row := lines[len(lines)-1]
-		got, missing := cellsOf(row)
-		if rebuilt := row.Text != laid[len(laid)-1].Text; rebuilt != c.rebuilt {
-			t.Errorf("%s: rebuilt %v, want %v (%q)", c.name, rebuilt, c.rebuilt, row.Text)
-		}
-		if c.rebuilt && (strings.Join(got, " ") != "9 0 0 0 0 0 9" || !slices.Equal(missing, []int{2})) {
-			t.Errorf("%s: cells %q missing %v", c.name, got, missing)
-		}
-	}
-}
