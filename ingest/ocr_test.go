@@ -163,16 +163,18 @@ func TestOCRRoundTripPeer(t *testing.T) {
 			if !hasRule(got, ocr.RuleRead) {
 				t.Errorf("%s at %d DPI: no %s finding", f, dpi, ocr.RuleRead)
 			}
-			if dpi == 200 && f == "hzq2024_working.pdf" && s.exact < minExact200 {
-				t.Errorf("%s at 200 DPI: %d cells exact, measured floor %d", f, s.exact, minExact200)
+			if floor := minExact200[f]; dpi == 200 && s.exact < floor {
+				t.Errorf("%s at 200 DPI: %d cells exact, measured floor %d", f, s.exact, floor)
 			}
 		}
 	}
 }
 
-// minExact200 is the floor on exact cells of 洪泽区 2024 at 200 DPI,
-// a little under what was measured (docs/benchmarks.md).
-const minExact200 = 180
+// minExact200 is the floor on exact cells of each peer report at 200
+// DPI, a little under what was measured (docs/benchmarks.md); 洪泽区 2023
+// (read with NIANBAO_OCR_BENCH=1) gained two when its table 4 was rebuilt
+// by columns.
+var minExact200 = map[string]int{"hzq2024_working.pdf": 180, "hzq2023_working.pdf": 155}
 
 func hasRule(r *report.Report, rule string) bool {
 	for _, f := range r.Findings {

@@ -159,7 +159,7 @@ func Mark(r *report.Report, words [][]Placed) {
 	}
 	if len(missing) > 0 {
 		r.AddFinding(RuleUncertain, report.SeverityWarning,
-			fmt.Sprintf("%s的表三中有单元格未识别出数字，未读取，请对照原件填写：%s", ReadMark, strings.Join(missingWhy, "；")), missing...)
+			fmt.Sprintf("%s的%s中有单元格未识别出数字，未读取，请对照原件填写：%s", ReadMark, tablesOf(missing), strings.Join(missingWhy, "；")), missing...)
 	}
 	if len(unread) > 0 {
 		r.AddFinding(RuleUncertain, report.SeverityWarning,
@@ -355,12 +355,24 @@ func join(note, s string) string {
 	return note + "；" + s
 }
 
-// settleMissing decides the cells of table 3 read from a word Columns
+// tablesOf names the tables (表三, 表四) cells are in, for a finding.
+func tablesOf(codes []string) string {
+	var names []string
+	for _, t := range []struct{ prefix, name string }{{"t3.", "表三"}, {"t4.", "表四"}} {
+		if slices.ContainsFunc(codes, func(c string) bool { return strings.HasPrefix(c, t.prefix) }) {
+			names = append(names, t.name)
+		}
+	}
+	return strings.Join(names, "、")
+}
+
+// settleMissing decides the cells of tables 3 and 4 read from a word Columns
 // put in for a column it could not read ("0", no confidence): such a cell
 // stays 0 only where the rules ran over its row and its column and none
 // of them names it — row sum (rule 3) and column sums (rules 1, 2) both
 // hold with 0, so 0 is the one value they leave, as the parser's joint
-// rules read a glued row. Otherwise the cell is removed (unread), and
+// rules read a glued row (a cell of 表四, under one sum only, is always
+// unread). Otherwise the cell is removed (unread), and
 // rules 1–4 are computed again without it: their findings were about a
 // 0 that was never read. It returns the removed cells and why.
 func settleMissing(r *report.Report, codes []string, words [][]Placed, wordFor func(string) (Word, bool)) (removed, why []string) {
@@ -385,9 +397,13 @@ func settleMissing(r *report.Report, codes []string, words [][]Placed, wordFor f
 	}
 	// Whether the rules ran is asked before any is removed: they ran with
 	// these zeros in place, and held or not.
+	// A cell of 表四 is never kept: its group's total is its one sum, and
+	// a printed total that is itself wrong holds with the 0 (洪泽区 2023
+	// prints 复议后起诉 5 0 0 0 总计 0; blurred, its 5 was not read, and
+	// 0 = 0 kept a silently wrong 0).
 	keep := map[string]bool{}
 	for _, code := range stand {
-		keep[code] = checked(r, code) && !named[code]
+		keep[code] = strings.HasPrefix(code, "t3.") && checked(r, code) && !named[code]
 	}
 	for _, code := range stand {
 		if keep[code] {

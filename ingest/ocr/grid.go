@@ -14,33 +14,61 @@ import (
 // column's zero or reads one zero as two: the row then holds six or eight
 // numbers, and the parser, which cannot know which column is short or
 // doubled, refuses all seven cells (docs/benchmarks.md, "OCR (issue 24)").
+// Table 4 loses all fifteen cells the same way: its one row of numbers
+// glued ("110 1 0 0 00000000 05 0 0 0 0") is not fifteen numbers.
 // A scan knows more than text: every word has its box. Columns rebuilds
-// such a row from the boxes: the seven columns stand where the header puts
-// 自然人 and 总计 and where the table's full rows put their numbers, each
-// word goes to the column its box is in, and a column left empty, doubled
-// with two different numbers, or holding a word that is no number becomes
-// one cell marked missing — the row keeps its other six cells.
+// such a row from the boxes: the columns stand where the table's full
+// rows put their numbers (table 3, checked against the header's 自然人 and
+// 总计) or, for table 4, whose one row is the row to rebuild, where its
+// header spans them; each word goes to the column its box is in, and a
+// column left empty, doubled with two different numbers, or holding a
+// word that is no number becomes one cell marked missing — the row keeps
+// its other cells, and the accounting rules (1–3, 4) decide the missing
+// ones (Mark).
 
-// t3Width is the number of columns of the 7-column table 3.
-const t3Width = 7
+// t3Width and t4Width are the numbers of columns of table 3 (自然人 …
+// 总计) and table 4 (three groups of 结果维持 … 总计).
+const (
+	t3Width = 7
+	t4Width = 15
+)
 
-// grid is the columns of table 3 on one page: each column's centre on the
-// image and the rune offset its numbers start at in the laid-out text.
+// grid is the columns of a table on one page: each column's centre on
+// the image and, when full rows gave them, the rune offset its numbers
+// start at in the laid-out text (nil: the cells are laid out two spaces
+// apart, which is all table 4's parser needs, its numbers being read in
+// order).
 type grid struct {
 	centre []float64
 	at     []int
 	pitch  float64
 }
 
-// Columns rebuilds the rows of table 3 whose numbers do not fall one to
-// a column (see above). Other lines, and every line of a page where the
-// columns cannot be told from both the header and the full rows, are
-// returned as they are.
+// table is a table Columns rebuilds rows of.
+type table struct {
+	width int
+	// header finds the page's grid when no full row does, or checks the
+	// one the full rows gave; nil keeps the full rows' grid.
+	header func(lines []Line, idx []int, g grid, full bool) (grid, bool)
+}
+
+var (
+	t3Table = table{width: t3Width, header: t3Header}
+	t4Table = table{width: t4Width, header: t4Header}
+)
+
+// Columns rebuilds the rows of tables 3 and 4 whose numbers do not fall
+// one to a column (see above). Other lines, and every line of a page
+// where the columns cannot be told, are returned as they are.
 func Columns(lines []Line) []Line {
 	out := slices.Clone(lines)
-	var region []int // indexes of the current table 3's lines
-	in := false
+	var region []int // indexes of the current table's lines
+	var in *table
 	flush := func() {
+		if in == nil {
+			region = nil
+			return
+		}
 		byPage := map[int][]int{}
 		var pages []int
 		for _, i := range region {
@@ -52,7 +80,7 @@ func Columns(lines []Line) []Line {
 		}
 		for _, p := range pages {
 			idx := byPage[p]
-			g, ok := pageGrid(out, idx)
+			g, ok := in.pageGrid(out, idx)
 			if !ok {
 				continue
 			}
@@ -65,7 +93,7 @@ func Columns(lines []Line) []Line {
 		region = nil
 	}
 	for i, l := range out {
-		if in {
+		if in == &t3Table {
 			out[i] = fixLabel(l)
 			l = out[i]
 		}
@@ -73,13 +101,19 @@ func Columns(lines []Line) []Line {
 		switch {
 		case strings.Contains(flat, "自然人"):
 			flush()
-			in = true
-		case in && (strings.Contains(flat, "复议") || strings.Contains(flat, "诉讼") || strings.HasPrefix(flat, "五、")):
-			// Table 4's heading, or the next section: table 3 ends.
+			in = &t3Table
+		case in != &t4Table && strings.Contains(flat, "复议") && strings.Contains(flat, "诉讼"):
+			// Table 4's heading (四、…行政复议、行政诉讼情况) or its
+			// header: table 3, if open, ends.
 			flush()
-			in = false
+			in = &t4Table
+		case in == &t3Table && (strings.Contains(flat, "复议") || strings.Contains(flat, "诉讼")) ||
+			in != nil && strings.HasPrefix(flat, "五、"):
+			// Table 4's heading read in part, or the next section.
+			flush()
+			in = nil
 		}
-		if in {
+		if in != nil {
 			region = append(region, i)
 		}
 	}
@@ -105,19 +139,24 @@ func isCount(p Placed) bool {
 
 func centre(w Word) float64 { return float64(w.Left) + float64(w.Width)/2 }
 
-// pageGrid finds table 3's columns on one page: from the lines that end
-// in exactly seven numbers (the full rows), each column's median centre;
-// the header's 自然人 and 总计, when on the page, must stand over the first
-// and the last column, or the page is left alone. A page without a full
-// row has no grid: the header alone does not say where the five middle
-// columns are.
-func pageGrid(lines []Line, idx []int) (grid, bool) {
-	cs := make([][]float64, t3Width)
-	ats := make([][]int, t3Width)
+// pageGrid finds a table's columns on one page: from the lines that end
+// in exactly as many numbers as the table has columns (the full rows),
+// each column's median centre; then the table's header checks it, or
+// gives it where no row is full.
+func (t *table) pageGrid(lines []Line, idx []int) (grid, bool) {
+	g, full := fullRows(lines, idx, t.width)
+	return t.header(lines, idx, g, full)
+}
+
+// fullRows is the grid of the lines of idx holding exactly width numbers,
+// the last of them ending the line.
+func fullRows(lines []Line, idx []int, width int) (grid, bool) {
+	cs := make([][]float64, width)
+	ats := make([][]int, width)
 	for _, i := range idx {
 		ns := numbers(lines[i])
 		ws := lines[i].Words
-		if len(ns) != t3Width || len(ws) < t3Width || ws[len(ws)-1].Word != ns[t3Width-1].Word {
+		if len(ns) != width || len(ws) < width || ws[len(ws)-1].Word != ns[width-1].Word {
 			continue
 		}
 		for k, n := range ns {
@@ -128,23 +167,40 @@ func pageGrid(lines []Line, idx []int) (grid, bool) {
 	if len(cs[0]) == 0 {
 		return grid{}, false
 	}
-	g := grid{centre: make([]float64, t3Width), at: make([]int, t3Width)}
+	g := grid{centre: make([]float64, width), at: make([]int, width)}
 	for k := range cs {
 		sort.Float64s(cs[k])
 		sort.Ints(ats[k])
 		g.centre[k] = cs[k][len(cs[k])/2]
 		g.at[k] = ats[k][len(ats[k])/2]
 	}
-	g.pitch = (g.centre[t3Width-1] - g.centre[0]) / (t3Width - 1)
+	return g, g.even()
+}
+
+// even sets the grid's pitch and tells whether its columns are about
+// equally wide, as a ruled table's are: a full row whose numbers bunch
+// up is no row of the table.
+func (g *grid) even() bool {
+	n := len(g.centre)
+	g.pitch = (g.centre[n-1] - g.centre[0]) / float64(n-1)
 	if g.pitch <= 0 {
-		return grid{}, false
+		return false
 	}
-	for k := 1; k < t3Width; k++ {
-		// Columns of a ruled table are about equally wide; a full row
-		// whose numbers bunch up is no row of table 3.
+	for k := 1; k < n; k++ {
 		if d := g.centre[k] - g.centre[k-1]; d < 0.5*g.pitch || d > 1.6*g.pitch {
-			return grid{}, false
+			return false
 		}
+	}
+	return true
+}
+
+// t3Header checks table 3's grid: the header's 自然人 and 总计, when on
+// the page, must stand over the first and the last column, or the page is
+// left alone. A page without a full row has no grid: the header alone
+// does not say where the five middle columns are.
+func t3Header(lines []Line, idx []int, g grid, full bool) (grid, bool) {
+	if !full {
+		return grid{}, false
 	}
 	for _, i := range idx {
 		if l, r, ok := spanOf(lines[i], "自然人"); ok {
@@ -159,6 +215,110 @@ func pageGrid(lines []Line, idx []int) (grid, bool) {
 		}
 	}
 	return g, true
+}
+
+// t4Words are the characters of table 4's column headings (结果维持,
+// 结果纠正, 其他结果, 尚未审结, 总计), which Tesseract reads a word of one
+// to four of them.
+const t4Words = "结果维持纠正其他尚未审总计"
+
+// t4Header gives table 4's grid from its header when its row is not full:
+// the fifteen columns are equally wide (the template's), from the
+// leftmost heading word's centre (结果维持 of 行政复议) to the rightmost's
+// (总计 of 复议后起诉). It is taken only where at least fifteen heading
+// words stand above the row and most of the row's numbers read as single
+// words stand within a third of a pitch of a column's centre; a row that
+// already holds fifteen numbers is not rebuilt.
+func t4Header(lines []Line, idx []int, _ grid, full bool) (grid, bool) {
+	if full {
+		return grid{}, false
+	}
+	row := -1 // the line with the most numbers: table 4's row
+	for _, i := range idx {
+		if row < 0 || len(numbers(lines[i])) > len(numbers(lines[row])) {
+			row = i
+		}
+	}
+	if row < 0 || len(numbers(lines[row])) < 2 {
+		return grid{}, false
+	}
+	first, last, n := 0.0, 0.0, 0
+	for _, i := range idx {
+		if i >= row {
+			break
+		}
+		for _, p := range lines[i].Words {
+			if strings.Trim(p.Text, t4Words) != "" {
+				continue
+			}
+			c := centre(p.Word)
+			if n == 0 || c < first {
+				first = c
+			}
+			if n == 0 || c > last {
+				last = c
+			}
+			n++
+		}
+	}
+	if n < t4Width {
+		return grid{}, false
+	}
+	g := grid{centre: make([]float64, t4Width)}
+	for k := range g.centre {
+		g.centre[k] = first + float64(k)*(last-first)/(t4Width-1)
+	}
+	if !g.even() {
+		return grid{}, false
+	}
+	// The header's words give the columns only roughly (a heading word
+	// centred in its cell, 总计 printed in two lines): the row's numbers
+	// read as single words, each near a column, set the columns exactly —
+	// the line through them, column by column.
+	// Twice: the columns fitted to the numbers near them first catch the
+	// numbers further along.
+	for range 2 {
+		var ks, xs []float64
+		single := 0
+		for _, p := range numbers(lines[row]) {
+			if float64(p.Width) > g.pitch/2 {
+				continue // glued digits, placed by their box later
+			}
+			single++
+			if k, d := g.nearest(centre(p.Word)); d <= g.pitch/3 {
+				ks, xs = append(ks, float64(k)), append(xs, centre(p.Word))
+			}
+		}
+		if single < 3 || 2*len(ks) <= single {
+			return grid{}, false
+		}
+		if a, b, ok := fitLine(ks, xs); ok && b > 0.8*g.pitch && b < 1.25*g.pitch {
+			for k := range g.centre {
+				g.centre[k] = a + b*float64(k)
+			}
+			g.pitch = b
+		}
+	}
+	return g, true
+}
+
+// fitLine is the least-squares line x = a + b·k through the points, when
+// the ks are not all one.
+func fitLine(ks, xs []float64) (a, b float64, ok bool) {
+	n := float64(len(ks))
+	var sk, sx, skk, skx float64
+	for i := range ks {
+		sk += ks[i]
+		sx += xs[i]
+		skk += ks[i] * ks[i]
+		skx += ks[i] * xs[i]
+	}
+	d := n*skk - sk*sk
+	if n < 2 || d == 0 {
+		return 0, 0, false
+	}
+	b = (n*skx - sk*sx) / d
+	return (sx - b*sk) / n, b, true
 }
 
 // spanOf finds s in a line's words joined without spaces (Tesseract gives
@@ -187,13 +347,15 @@ type column struct {
 	bad   string // why the column cannot be read
 }
 
-// rebuild lays a row of table 3 out again, one cell per column, when its
-// words do not already fall one to a column. A line with fewer than four
-// columns read is no row to rebuild (a wrapped label, a page number).
+// rebuild lays a row out again, one cell per column, when its words do
+// not already fall one to a column. A line with fewer than half its
+// columns and one read is no row to rebuild (a wrapped label, a page
+// number).
 func (g grid) rebuild(l Line) (Line, bool) {
+	width := len(g.centre)
 	lo := g.centre[0] - 0.6*g.pitch
 	first := -1
-	cols := make([]column, t3Width)
+	var boxes []Word // the words of the row, in its columns' reach
 	for i, p := range l.Words {
 		if centre(p.Word) < lo {
 			continue
@@ -201,10 +363,14 @@ func (g grid) rebuild(l Line) (Line, bool) {
 		if first < 0 {
 			first = i
 		}
-		g.place(cols, p.Word)
+		boxes = append(boxes, p.Word)
 	}
 	if first < 0 {
 		return l, false
+	}
+	cols := make([]column, width)
+	for i, w := range boxes {
+		g.place(cols, w, slices.Delete(slices.Clone(boxes), i, i+1))
 	}
 	read, simple := 0, true
 	for _, c := range cols {
@@ -213,7 +379,7 @@ func (g grid) rebuild(l Line) (Line, bool) {
 		}
 		simple = simple && c.bad == "" && len(c.words) == 1 && c.words[0].Fixed == ""
 	}
-	if simple || read < 4 {
+	if simple || read < width/2+1 {
 		return l, false
 	}
 	// The label as laid out, then each column's cell at the rune offset
@@ -228,7 +394,10 @@ func (g grid) rebuild(l Line) (Line, bool) {
 	top, height := rowBand(l.Words[first:])
 	for k, c := range cols {
 		w := g.cell(k, c, l.Words[first].Word, top, height)
-		pad := max(g.at[k]-at, 2)
+		pad := 2
+		if g.at != nil {
+			pad = max(g.at[k]-at, 2)
+		}
 		sb.WriteString(strings.Repeat(" ", pad))
 		at += pad
 		placed = append(placed, Placed{Word: w, At: at})
@@ -241,12 +410,32 @@ func (g grid) rebuild(l Line) (Line, bool) {
 // place puts one word of a row into its column. A word whose box spans
 // several columns' centres is digits glued across cells ("400000" over
 // six columns): split one digit a column when it has as many digits as
-// columns, else each column it covers is unread.
-func (g grid) place(cols []column, w Word) {
-	var span []int
-	for k, c := range g.centre {
-		if c >= float64(w.Left)-g.pitch/4 && c <= float64(w.Left+w.Width)+g.pitch/4 {
-			span = append(span, k)
+// columns, else each column it covers is unread. A run of zeros whose box
+// also covers other words of the row (Tesseract boxed ".00000000" from
+// the fifth column of table 4 to the last, over the words read there)
+// covers only the columns no other word is in; there it is as many zeros
+// as columns, or it says nothing sure of them: which of the columns its
+// zeros stand in is not known, and each of them is missing.
+func (g grid) place(cols []column, w Word, others []Word) {
+	span := g.span(w)
+	if zs := strings.Count(w.Text, "0"); len(span) > 1 && zs < len(span) && strings.Trim(w.Text, "0.,") == "" {
+		all := len(span)
+		span = slices.DeleteFunc(span, func(k int) bool {
+			for _, o := range others {
+				if slices.Contains(g.span(o), k) {
+					return true
+				}
+			}
+			return false
+		})
+		if len(span) == 0 {
+			return // the other words hold every column it covers
+		}
+		if zs != len(span) {
+			for _, k := range span {
+				cols[k].bad = fmt.Sprintf("“%s”跨%d列，有%d个0", w.Text, all, zs)
+			}
+			return
 		}
 	}
 	if len(span) == 0 {
@@ -290,6 +479,18 @@ func (g grid) place(cols []column, w Word) {
 		d.Left = w.Left + i*d.Width
 		cols[k].words = append(cols[k].words, d)
 	}
+}
+
+// span is the columns whose centre a word's box covers, a quarter pitch
+// of slack each side.
+func (g grid) span(w Word) []int {
+	var span []int
+	for k, c := range g.centre {
+		if c >= float64(w.Left)-g.pitch/4 && c <= float64(w.Left+w.Width)+g.pitch/4 {
+			span = append(span, k)
+		}
+	}
+	return span
 }
 
 func (g grid) nearest(x float64) (k int, d float64) {
