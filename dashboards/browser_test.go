@@ -18,6 +18,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/gin-gonic/gin"
 
+	"nianbao/internal/browsertest"
 	"nianbao/query"
 	"nianbao/query/querytest"
 )
@@ -516,14 +517,7 @@ func screenshot(t *testing.T, p *tab, name string) {
 	}
 }
 
-func findChromium() string {
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
+func findChromium() string { return browsertest.Find() }
 
 // sampleServer mounts the dashboards over the fixture's reports plus n
 // generated ones (5 counties of 10 towns, consecutive years from 2021).

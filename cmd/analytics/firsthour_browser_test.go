@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"nianbao/internal/browsertest"
 )
 
 // TestFirstHourInChromium is issue 22's new user, in the browser alone:
@@ -26,7 +28,7 @@ import (
 // corrected number. NIANBAO_SCREENSHOTS=DIR keeps a screenshot of each
 // step (firsthour-*.png).
 func TestFirstHourInChromium(t *testing.T) {
-	admin := chromiumTab(t, 3*time.Minute)
+	admin := browsertest.Tab(t, 3*time.Minute, 1400)
 	sample, err := filepath.Abs(filepath.Join("..", "..", "data", "sample"))
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"nianbao/internal/browsertest"
 )
 
 // TestChangedPagesInChromium opens the pages issue 22 changed — the entry
@@ -18,7 +20,7 @@ import (
 // that fills the audit log. The audit log fits 1400 px: no column off
 // screen. NIANBAO_SCREENSHOTS=DIR keeps a screenshot of each page there.
 func TestChangedPagesInChromium(t *testing.T) {
-	ctx := chromiumTab(t, 3*time.Minute)
+	ctx := browsertest.Tab(t, 3*time.Minute, 1400)
 	sample, err := filepath.Abs(filepath.Join("..", "..", "data", "sample"))
 	if err == nil {
 		_, err = os.Stat(sample)
