@@ -322,7 +322,7 @@ func (h *handler) read(c *gin.Context, name string, get func(ctx context.Context
 	// rather than summing both. A code, or a name the registry does not
 	// know (reports stored under it), is filtered as given.
 	if p.f.County != "" && h.st != nil {
-		if _, _, _, err := h.st.PlaceOf(c.Request.Context(), p.f.County); errors.Is(err, store.ErrAmbiguousPlace) {
+		if err := h.st.Unambiguous(c.Request.Context(), p.f.County); err != nil {
 			h.registryError(c, err)
 			return
 		}

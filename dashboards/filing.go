@@ -2,7 +2,6 @@ package dashboards
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"nianbao/assess"
@@ -32,17 +31,8 @@ type PlaceCheck func(ctx context.Context, county string) error
 // WithPlaceCheck makes every county-scoped page refuse an ambiguous name.
 func WithPlaceCheck(f PlaceCheck) Option { return func(c *config) { c.placeCheck = f } }
 
-// StorePlaceCheck is store.PlaceOf, the one resolver of /filing,
-// /assessment and /stats: only its ErrAmbiguousPlace is a refusal (a
-// code, or a name stored reports carry, is filtered as given).
-func StorePlaceCheck(st *store.Store) PlaceCheck {
-	return func(ctx context.Context, county string) error {
-		if _, _, _, err := st.PlaceOf(ctx, county); errors.Is(err, store.ErrAmbiguousPlace) {
-			return err
-		}
-		return nil
-	}
-}
+// StorePlaceCheck is store.Unambiguous, the check /stats makes too.
+func StorePlaceCheck(st *store.Store) PlaceCheck { return st.Unambiguous }
 
 // filingView is the county page's list of who has not reported. 未收录
 // (Nianbao has no report) and 未发布 (a person checked the website) are

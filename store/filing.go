@@ -195,6 +195,17 @@ func (s *Store) Filing(ctx context.Context, fq FilingQuery) (*Filing, error) {
 // PlaceOf resolves a county, city or province given by name or GB/T 2260
 // code as /filing and the assessment do: its scope (county, city,
 // province), code and name. An unknown or ambiguous place is ErrBadPlace.
+// Unambiguous refuses a county name several places share (ErrAmbiguousPlace,
+// whose sentence asks for the code); nil for any other name or code: one
+// the registry knows once, or one only stored reports carry, is filtered
+// as given. The statistics routes and the county pages ask it alike.
+func (s *Store) Unambiguous(ctx context.Context, place string) error {
+	if _, _, _, err := s.PlaceOf(ctx, place); errors.Is(err, ErrAmbiguousPlace) {
+		return err
+	}
+	return nil
+}
+
 func (s *Store) PlaceOf(ctx context.Context, place string) (scope, code, name string, err error) {
 	var f Filing
 	if _, _, err := s.scope(ctx, place, &f); err != nil {
