@@ -410,23 +410,13 @@ func (h *handler) getReport(c *gin.Context) {
 	name := fmt.Sprintf("%s_%d_%s_年度报告", d.County, d.Year, d.Agency)
 	if docx {
 		body, err := OfficialDOCX(d)
-		if err != nil {
-			h.error(c, err)
-			return
-		}
-		c.Header("Content-Disposition", disposition(name+".docx"))
-		h.write(c, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body)
+		h.file(c, name+".docx", body, err)
 		return
 	}
 	if p.format == "xlsx" && c.Query("layout") != "codes" {
 		// The printed tables 2–4; layout=codes keeps the list of cell codes.
 		body, err := OfficialXLSX(d)
-		if err != nil {
-			h.error(c, err)
-			return
-		}
-		c.Header("Content-Disposition", disposition(name+".xlsx"))
-		h.write(c, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body)
+		h.file(c, name+".xlsx", body, err)
 		return
 	}
 	h.export(c, p.format, name, d)

@@ -103,12 +103,7 @@ func (h *handler) assessment(c *gin.Context) {
 		h.export(c, "csv", name, out) // one table per CSV: the score sheet, or table=2, 3
 	case "xlsx":
 		body, err := ScoreSheetXLSX(out, BaseURL(c))
-		if err != nil {
-			h.error(c, err)
-			return
-		}
-		c.Header("Content-Disposition", disposition(name+".xlsx"))
-		h.write(c, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body)
+		h.file(c, name+".xlsx", body, err)
 	default:
 		h.answer(c, out)
 	}

@@ -52,8 +52,7 @@ func (h *handler) bundle(c *gin.Context) {
 		h.registryError(c, err)
 		return
 	}
-	c.Header("Content-Disposition", disposition(name+".zip"))
-	h.write(c, "application/zip", body)
+	h.file(c, name+".zip", body, nil)
 }
 
 // errEmptyBundle is a county and year with neither reports nor a filing list.

@@ -374,12 +374,7 @@ func (h *handler) assessmentLetters(c *gin.Context) {
 		prev = nil
 	}
 	body, err := AssessmentLetters(a, prev, time.Now().In(cst))
-	if err != nil {
-		h.error(c, err)
-		return
-	}
-	c.Header("Content-Disposition", disposition(fmt.Sprintf("%s%d年度年报评估文书.zip", a.County, year)))
-	h.write(c, "application/zip", body)
+	h.file(c, fmt.Sprintf("%s%d年度年报评估文书.zip", a.County, year), body, err)
 }
 
 // RemindersAnswer is GET /api/v1/assessment/reminders: the 催报 list.
@@ -449,12 +444,7 @@ func (h *handler) assessmentReminders(c *gin.Context) {
 	name := fmt.Sprintf("%s%d年度年报催报名单", r.Place, year)
 	if format == "docx" {
 		body, err := ReminderNotice(r)
-		if err != nil {
-			h.error(c, err)
-			return
-		}
-		c.Header("Content-Disposition", disposition(name+".docx"))
-		h.write(c, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body)
+		h.file(c, name+".docx", body, err)
 		return
 	}
 	h.export(c, format, name, RemindersAnswer{r})

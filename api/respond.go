@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"path"
 	"strconv"
 	"strings"
 
@@ -68,6 +69,25 @@ func (h *handler) answer(c *gin.Context, v any) {
 	h.write(c, "application/json; charset=utf-8", body)
 }
 
+// fileTypes are the content types of the files the API hands out, by
+// extension.
+var fileTypes = map[string]string{
+	".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+	".zip":  "application/zip",
+}
+
+// file answers a download named name (its extension one of fileTypes'):
+// the body made by a writer, or err as a 500 when making it failed.
+func (h *handler) file(c *gin.Context, name string, body []byte, err error) {
+	if err != nil {
+		h.error(c, err)
+		return
+	}
+	c.Header("Content-Disposition", disposition(name))
+	h.write(c, fileTypes[path.Ext(name)], body)
+}
+
 func (h *handler) write(c *gin.Context, contentType string, body []byte) {
 	if h.keepAnswer(c, contentType, body) {
 		return
@@ -121,12 +141,7 @@ func (h *handler) export(c *gin.Context, format, name string, res tabler) {
 		h.write(c, "text/csv; charset=utf-8", CSV(tables[i:i+1]))
 	case "xlsx":
 		body, err := XLSX(res.Tables())
-		if err != nil {
-			h.error(c, err)
-			return
-		}
-		c.Header("Content-Disposition", disposition(name+".xlsx"))
-		h.write(c, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body)
+		h.file(c, name+".xlsx", body, err)
 	default:
 		h.answer(c, res)
 	}
