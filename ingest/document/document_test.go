@@ -540,7 +540,9 @@ func TestFindPublishedOn(t *testing.T) {
 	}
 }
 
-func BenchmarkRead(b *testing.B) {
+// BenchmarkReadFixture reads one fixture of each format, PDF included
+// (BenchmarkRead reads the national sample).
+func BenchmarkReadFixture(b *testing.B) {
 	seed, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "corpus", "seed", "laodong-2022.txt"))
 	if err != nil {
 		seed = readFixture(b, "utf16le.txt")
