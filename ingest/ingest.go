@@ -341,6 +341,8 @@ type Result struct {
 	// DivisionCode is the GB/T 2260 code the folder's manifest gives.
 	DivisionCode string
 	Err          error
+	// cost is what the result counts for in the ingest's queue (resultCost).
+	cost int64
 }
 
 // ParseAll reads files on all cores, applying a folder's manifest.csv where
@@ -359,6 +361,17 @@ func ParseAll(paths []string, meta Meta) []Result {
 // files there are. The channel closes after the last file, or soon after
 // ctx ends.
 func ParseStream(ctx context.Context, paths []string, meta Meta, window int) <-chan Result {
+	return parseStream(ctx, paths, meta, window, nil)
+}
+
+// parseStream is ParseStream, bounded in bytes when q is set: a file is
+// handed to a worker only while the results read and not yet released
+// (queue.release, by the writer once they are stored) are under q's
+// bound, and up to window results wait ready in the channel, so the
+// writer can take whatever is queued at once. Only the dispatch waits on
+// the bound, never a worker or the hand-over, so the results ahead of the
+// writer always arrive: the bound cannot deadlock the stream.
+func parseStream(ctx context.Context, paths []string, meta Meta, window int, q *queue) <-chan Result {
 	workers := runtime.GOMAXPROCS(0)
 	if window <= 0 {
 		window = 64 * workers
@@ -373,7 +386,12 @@ func ParseStream(ctx context.Context, paths []string, meta Meta, window int) <-c
 	for w := 0; w < workers; w++ {
 		go func() {
 			for j := range jobs {
-				j.out <- parse(j.path)
+				res := parse(j.path)
+				if q != nil {
+					res.cost = resultCost(res)
+					q.add(res.cost)
+				}
+				j.out <- res
 			}
 		}()
 	}
@@ -381,6 +399,9 @@ func ParseStream(ctx context.Context, paths []string, meta Meta, window int) <-c
 		defer close(jobs)
 		defer close(pending)
 		for _, p := range paths {
+			if q != nil && !q.wait(ctx) {
+				return
+			}
 			c := make(chan Result, 1)
 			select {
 			case pending <- c:
@@ -390,7 +411,11 @@ func ParseStream(ctx context.Context, paths []string, meta Meta, window int) <-c
 			jobs <- job{p, c}
 		}
 	}()
-	out := make(chan Result)
+	outCap := 0
+	if q != nil {
+		outCap = window
+	}
+	out := make(chan Result, outCap)
 	go func() {
 		defer close(out)
 		for c := range pending {
@@ -406,6 +431,88 @@ func ParseStream(ctx context.Context, paths []string, meta Meta, window int) <-c
 	}()
 	return out
 }
+
+// queue bounds, in bytes, the reports read ahead of the writer: those
+// waiting to be taken and those of the batch being stored. Its
+// accounting is an estimate (resultCost), close enough to keep the
+// ingest's memory bounded whatever the number of files.
+type queue struct {
+	mu    sync.Mutex
+	cond  *sync.Cond
+	used  int64
+	limit int64
+	peak  int64 // the most ever held, for the tests
+}
+
+func newQueue(limit int64) *queue {
+	q := &queue{limit: limit}
+	q.cond = sync.NewCond(&q.mu)
+	return q
+}
+
+// wait blocks while the queue is at its bound; false when ctx ended.
+func (q *queue) wait(ctx context.Context) bool {
+	stop := context.AfterFunc(ctx, func() {
+		q.mu.Lock()
+		q.cond.Broadcast()
+		q.mu.Unlock()
+	})
+	defer stop()
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for q.used >= q.limit && ctx.Err() == nil {
+		q.cond.Wait()
+	}
+	return ctx.Err() == nil
+}
+
+func (q *queue) add(n int64) {
+	q.mu.Lock()
+	q.used += n
+	q.peak = max(q.peak, q.used)
+	q.mu.Unlock()
+}
+
+func (q *queue) release(n int64) {
+	if q == nil || n == 0 {
+		return
+	}
+	q.mu.Lock()
+	q.used -= n
+	q.cond.Broadcast()
+	q.mu.Unlock()
+}
+
+// resultCost estimates the memory a read result holds: its reports' text
+// (held in Text, again in the narrative sections the writer splits off,
+// and in the lines of the figures), their cells and sources, findings and
+// narrative figures. The figures are fitted to the heap 800 national
+// reports held once read (77 KB each, the estimate 74 KB).
+func resultCost(res Result) int64 {
+	n := int64(1 << 10)
+	for _, r := range res.Reports {
+		n += 3*int64(len(r.Text)) + 16<<10
+		n += int64(len(r.Cells)) * 64
+		for _, s := range r.Sources {
+			n += 128 + int64(len(s.Raw)+len(s.Note))
+		}
+		for _, f := range r.Findings {
+			n += 128 + int64(len(f.Message))
+		}
+		n += int64(len(r.Narrative)) * 160
+	}
+	return n
+}
+
+// QueueBytes bounds the reports read ahead of an ingest's writer (see
+// queue), the batch being stored included. Room for two batches: about
+// 75 KB per national report by resultCost, so 192 MB holds some 2 600,
+// and the readers go on reading a whole batch while one is stored.
+const QueueBytes = 192 << 20
+
+// queueWindow is how many read results may wait ready for the writer, the
+// count bound beside QueueBytes.
+const queueWindow = 4096
 
 // fileParser reads one file with the manifest of its folder applied.
 func fileParser(meta Meta) func(path string) Result {
@@ -578,7 +685,8 @@ func IngestPathsWith(ctx context.Context, st *store.Store, paths []string, meta 
 	// Cancelled on return so the parsing goroutines stop.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	return StoreResults(ctx, st, ParseStream(ctx, files, meta, 0), len(files), opt, progress)
+	q := newQueue(QueueBytes)
+	return storeResults(ctx, st, parseStream(ctx, files, meta, queueWindow, q), len(files), opt, progress, q)
 }
 
 // StoreResults stores files already read (in the order they come) the way
@@ -587,6 +695,12 @@ func IngestPathsWith(ctx context.Context, st *store.Store, paths []string, meta 
 // progress. It is IngestPathsWith without the reading, so the store's
 // cost can be measured alone (BenchmarkStoreBatch).
 func StoreResults(ctx context.Context, st *store.Store, results <-chan Result, total int, opt Options, progress Progress) (Summary, error) {
+	return storeResults(ctx, st, results, total, opt, progress, nil)
+}
+
+// storeResults is StoreResults releasing each result's cost from held once
+// the writer is done with it (stored, or not to be stored).
+func storeResults(ctx context.Context, st *store.Store, results <-chan Result, total int, opt Options, progress Progress, held *queue) (Summary, error) {
 	sum := Summary{ByRule: map[string]int{}}
 	size := opt.BatchSize
 	if size <= 0 {
@@ -621,6 +735,7 @@ func StoreResults(ctx context.Context, st *store.Store, results <-chan Result, t
 	type queued struct {
 		path string
 		item store.BatchItem
+		cost int64 // the result's queue cost, on its first report
 	}
 	var batch []queued
 	// done counts what the store did with one report.
@@ -660,7 +775,12 @@ func StoreResults(ctx context.Context, st *store.Store, results <-chan Result, t
 		}
 	}
 	flush := func() error {
-		defer func() { batch = batch[:0] }()
+		defer func() {
+			for _, q := range batch {
+				held.release(q.cost)
+			}
+			batch = batch[:0]
+		}()
 		if len(batch) == 0 {
 			return nil
 		}
@@ -711,22 +831,23 @@ func StoreResults(ctx context.Context, st *store.Store, results <-chan Result, t
 		return nil
 	}
 	i := 0
-	for res := range results {
+	// take handles one read result: counted, and its reports queued in
+	// the batch (which is stored whenever it reaches the batch size).
+	take := func(res Result) error {
 		i++
-		if err := ctx.Err(); err != nil {
-			return sum, err
-		}
 		if progress != nil {
 			progress(i, total, res.Path)
 		}
+		cost := res.cost
+		defer func() { held.release(cost) }() // what no queued report carries
 		if res.Skipped != "" {
 			sum.Skipped = append(sum.Skipped, fmt.Sprintf("%s: %s（%s），已跳过", res.Path, res.Skipped, KindNotReport.Label()))
-			continue
+			return nil
 		}
 		if res.Err != nil {
 			sum.Failed++
 			sum.Failures = append(sum.Failures, res.Err.Error())
-			continue
+			return nil
 		}
 		sum.Read++
 		for j, r := range res.Reports {
@@ -753,7 +874,7 @@ func StoreResults(ctx context.Context, st *store.Store, results <-chan Result, t
 			so := store.SaveOptions{Author: opt.Author, Force: opt.Force, DivisionCode: res.DivisionCode, Kind: string(kind)}
 			id, registered, err := st.ResolveAgency(ctx, r.Agency, r.County, res.DivisionCode, r.Synthetic)
 			if err != nil {
-				return sum, err
+				return err
 			}
 			key := fmt.Sprintf("%s|%d", id, r.Year)
 			if first, ok := claimed[key]; ok {
@@ -767,12 +888,46 @@ func StoreResults(ctx context.Context, st *store.Store, results <-chan Result, t
 				unreg[id] = true
 				sum.Unregistered = append(sum.Unregistered, fmt.Sprintf("%s（%s，县：%s）", r.Agency, id, orDash(r.County)))
 			}
-			batch = append(batch, queued{path: res.Path, item: store.BatchItem{Report: r, Opt: so, Narrative: narrative(r), KeepText: true}})
+			batch = append(batch, queued{path: res.Path, item: store.BatchItem{Report: r, Opt: so, Narrative: narrative(r), KeepText: true}, cost: cost})
+			cost = 0 // released with the batch
 			if len(batch) >= size {
 				if err := flush(); err != nil {
-					return sum, err
+					return err
 				}
 			}
+		}
+		return nil
+	}
+	// The writer never makes the readers wait for a full batch: it waits
+	// for one result, takes whatever else is queued behind it (up to the
+	// batch size) and stores that as one batch, while the readers go on
+	// filling the queue.
+	for res := range results {
+		if err := ctx.Err(); err != nil {
+			return sum, err
+		}
+		if err := take(res); err != nil {
+			return sum, err
+		}
+	more:
+		for len(batch) > 0 && len(batch) < size {
+			select {
+			case res, ok := <-results:
+				if !ok {
+					break more
+				}
+				if err := take(res); err != nil {
+					return sum, err
+				}
+			default:
+				break more
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			return sum, err
+		}
+		if err := flush(); err != nil {
+			return sum, err
 		}
 	}
 	if err := ctx.Err(); err != nil {
