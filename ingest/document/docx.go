@@ -33,10 +33,11 @@ func readZip(rc *readCtx, data []byte, ext string) (*Document, error) {
 	case has("word/document.xml"):
 		return readDOCX(rc, zr)
 	case has("xl/workbook.xml"):
-		if err := checkCellText(rc, zr); err != nil {
+		scan, err := checkCellText(rc, zr)
+		if err != nil {
 			return nil, err
 		}
-		return readXLSX(rc, data)
+		return readXLSX(rc, data, scan)
 	case ext == ".docx" || ext == ".xlsx":
 		return nil, fmt.Errorf("zip 压缩包中没有 word/document.xml 或 xl/workbook.xml: %w", ErrCorruptZip)
 	}

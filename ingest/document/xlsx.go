@@ -17,7 +17,7 @@ import (
 // readXLSX reads a workbook. A sheet with a summary header row (agency,
 // year and cell-code columns) gives one report per row; otherwise every
 // sheet is rendered as a grid laid out like the official tables.
-func readXLSX(rc *readCtx, data []byte) (*Document, error) {
+func readXLSX(rc *readCtx, data []byte, scan *xlsxScan) (*Document, error) {
 	// Every part is inflated in memory (the XML limit equals the total):
 	// a part over excelize's XML limit would otherwise go to a temporary
 	// file, which a killed parse leaves behind. checkZipSizes has already
@@ -52,9 +52,12 @@ func readXLSX(rc *readCtx, data []byte) (*Document, error) {
 	var b builder
 	table := 0
 	for _, s := range sheets {
-		merges, err := f.GetMergeCells(s.name, true)
-		if err != nil {
-			return nil, fmt.Errorf("sheet %s merges: %w", s.name, err)
+		merges, ok := scannedMerges(scan, len(sheets))
+		if !ok {
+			var err error
+			if merges, err = f.GetMergeCells(s.name, true); err != nil {
+				return nil, fmt.Errorf("sheet %s merges: %w", s.name, err)
+			}
 		}
 		blocks, err := sheetGrid(s.rows, merges, rc.lim)
 		if err != nil {
@@ -71,6 +74,56 @@ func readXLSX(rc *readCtx, data []byte) (*Document, error) {
 	}
 	return &Document{Format: FormatXLSX, Text: b.text(), Origins: b.origins}, nil
 }
+
+// scannedMerges gives the merged cells of a workbook's only sheet from
+// checkCellText's pass, as excelize's GetMergeCells would give them,
+// without the second reading of the whole sheet into structs that
+// GetMergeCells costs (a third of reading a report's workbook). Only when
+// that is certain: one sheet, one part holding cells, read whole; every
+// ref one excelize reads; at most maxScannedMerges ranges and no two of
+// them overlapping (GetMergeCells joins overlapping ranges into one).
+// Otherwise ok is false and the caller asks excelize.
+func scannedMerges(scan *xlsxScan, sheets int) (merges []excelize.MergeCell, ok bool) {
+	if scan == nil || sheets != 1 || scan.sheets != 1 || !scan.complete || len(scan.merges) > maxScannedMerges {
+		return nil, false
+	}
+	// Each range as excelize reads it (rangeRefToCoordinates: "$"
+	// dropped, the first two cells of the range, in the order written)
+	// and as a rectangle, its corners sorted, for the overlap check.
+	coords := make([][4]int, 0, len(scan.merges))
+	rects := make([][4]int, 0, len(scan.merges))
+	for _, ref := range scan.merges {
+		rng := strings.Split(strings.ReplaceAll(ref, "$", ""), ":")
+		if len(rng) < 2 {
+			return nil, false
+		}
+		c1, r1, err1 := excelize.CellNameToCoordinates(rng[0])
+		c2, r2, err2 := excelize.CellNameToCoordinates(rng[1])
+		if err1 != nil || err2 != nil {
+			return nil, false
+		}
+		coords = append(coords, [4]int{c1, r1, c2, r2})
+		rects = append(rects, [4]int{min(c1, c2), min(r1, r2), max(c1, c2), max(r1, r2)})
+	}
+	for i, a := range rects {
+		for _, b := range rects[i+1:] {
+			if a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3] {
+				return nil, false
+			}
+		}
+	}
+	merges = make([]excelize.MergeCell, len(coords))
+	for i, r := range coords {
+		first, _ := excelize.CoordinatesToCellName(r[0], r[1])
+		last, _ := excelize.CoordinatesToCellName(r[2], r[3])
+		merges[i] = excelize.MergeCell{first + ":" + last, ""}
+	}
+	return merges, true
+}
+
+// maxScannedMerges bounds the pairwise overlap check of scannedMerges; a
+// sheet with more merged ranges is left to excelize.
+const maxScannedMerges = 1000
 
 // sheetRowsOf reads a worksheet's cell values row by row, refusing a sheet
 // of more than SheetRows rows, GridCells cells or TextBytes of text before

@@ -22,29 +22,40 @@ const sharedStringsPart = "xl/sharedStrings.xml"
 // measured first (a length each, not their text), then every cell of
 // every XML part is summed as excelize would read it; the parts' sizes
 // are already bounded by checkZipSizes.
-func checkCellText(rc *readCtx, zr *zip.Reader) error {
+//
+// The same pass keeps what it meets of the merged cells (xlsxScan), so
+// that a workbook of one sheet is not read a second time for them.
+func checkCellText(rc *readCtx, zr *zip.Reader) (*xlsxScan, error) {
 	var sst []int64
 	for _, f := range zr.File {
 		if f.Name == sharedStringsPart {
 			var err error
 			if sst, err = sharedStringLengths(f, rc.lim); err != nil {
-				return err
+				return nil, err
 			}
 		}
 	}
 	var total int64
+	scan := &xlsxScan{}
 	for _, f := range zr.File {
 		if f.Name == sharedStringsPart || !strings.HasSuffix(strings.ToLower(f.Name), ".xml") {
 			continue
 		}
 		if err := rc.ctx.Err(); err != nil {
-			return err
+			return nil, err
 		}
-		if err := sumCellText(f, sst, &total, rc.lim); err != nil {
-			return err
+		if err := sumCellText(f, sst, &total, rc.lim, scan); err != nil {
+			return nil, err
 		}
 	}
-	return nil
+	return scan, nil
+}
+
+// xlsxScan is what checkCellText saw of the parts holding cells.
+type xlsxScan struct {
+	sheets   int      // parts holding sheetData
+	merges   []string // the ref of each worksheet/mergeCells/mergeCell of the last such part, in order
+	complete bool     // that part was read to its end as XML
 }
 
 // sharedStringLengths returns the length in bytes of each shared string
@@ -104,7 +115,7 @@ func sharedStringLengths(f *zip.File, lim Limits) ([]int64, error) {
 // sumCellText adds to *total the text of the cells (<c>) of one part:
 // the shared string a t="s" cell names, the inline string of an
 // inlineStr cell, the value of any other.
-func sumCellText(f *zip.File, sst []int64, total *int64, lim Limits) error {
+func sumCellText(f *zip.File, sst []int64, total *int64, lim Limits, scan *xlsxScan) error {
 	rd, err := f.Open()
 	if err != nil {
 		return fmt.Errorf("%s: %w (%w)", f.Name, err, ErrCorruptZip)
@@ -120,15 +131,20 @@ func sumCellText(f *zip.File, sst []int64, total *int64, lim Limits) error {
 	if !bytes.Contains(part, []byte("sheetData")) {
 		return nil
 	}
+	scan.sheets++
+	scan.merges, scan.complete = scan.merges[:0], false
 	dec := xml.NewDecoder(bytes.NewReader(part))
 	var (
 		inC, inV, inIS, inT, inRPh bool
 		shared                     bool
 		index                      []byte
+		depth                      int
+		parent                     string // local name of the element at depth 2
 	)
 	for {
 		tok, err := dec.RawToken()
 		if err == io.EOF {
+			scan.complete = true
 			return nil
 		}
 		if err != nil {
@@ -137,6 +153,20 @@ func sumCellText(f *zip.File, sst []int64, total *int64, lim Limits) error {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
+			if depth++; depth == 2 {
+				parent = t.Name.Local
+			}
+			if depth == 3 && parent == "mergeCells" && t.Name.Local == "mergeCell" {
+				// As excelize unmarshals it: the last ref attribute wins,
+				// none is an empty ref.
+				ref := ""
+				for _, a := range t.Attr {
+					if a.Name.Local == "ref" {
+						ref = a.Value
+					}
+				}
+				scan.merges = append(scan.merges, ref)
+			}
 			switch t.Name.Local {
 			case "c":
 				inC, shared = true, false
@@ -155,6 +185,7 @@ func sumCellText(f *zip.File, sst []int64, total *int64, lim Limits) error {
 				inRPh = true
 			}
 		case xml.EndElement:
+			depth--
 			switch t.Name.Local {
 			case "c":
 				inC, inIS = false, false
