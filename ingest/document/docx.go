@@ -64,10 +64,48 @@ func checkZipSizes(zr *zip.Reader, lim Limits) error {
 // xnode is an element of word/document.xml, kept with local names only.
 type xnode struct {
 	name     string
-	attrs    map[string]string
+	attrs    []xml.Attr // as the decoder gave them; attr reads them by local name
 	children []*xnode
 	text     []byte // character data of w:t, appended (a += on strings was quadratic in the pieces of one node)
 	hasTbl   bool   // a w:tbl is among the descendants (set while parsing: asking each table again was quadratic in nesting)
+}
+
+// attr is the value of the attribute of that local name ("" if none; the
+// last one if it is given twice).
+func (n *xnode) attr(local string) string {
+	for i := len(n.attrs) - 1; i >= 0; i-- {
+		if n.attrs[i].Name.Local == local {
+			return n.attrs[i].Value
+		}
+	}
+	return ""
+}
+
+// xmlKept are the element names the readers of the tree look at (by name,
+// by position among their parent's children, or for their text or
+// attributes): docxReader.flow, paraText, table, rowCells, imageRefs and
+// docxRels. Any other element is transparent to them all, so one without
+// children is not kept: most of a Word body is such leaves (w:rFonts,
+// w:sz, w:jc … of the run and paragraph properties).
+var xmlKept = map[string]bool{
+	"t": true, "tab": true, "br": true, "cr": true, "p": true, "tbl": true, "tr": true, "tc": true,
+	"sdt": true, "sdtContent": true, "customXml": true, "trPr": true, "tcPr": true, "tblPr": true,
+	"gridBefore": true, "gridSpan": true, "vMerge": true, "hMerge": true, "blip": true, "imagedata": true,
+	"Fallback": true, "del": true, "pPr": true, "rPr": true, "instrText": true, "sectPr": true,
+	"Relationship": true,
+}
+
+// nodeSlab hands out tree nodes a chunk at a time: a Word body has tens of
+// thousands of elements, and one allocation each was a third of reading it.
+type nodeSlab struct{ free []xnode }
+
+func (s *nodeSlab) get() *xnode {
+	if len(s.free) == 0 {
+		s.free = make([]xnode, 256)
+	}
+	n := &s.free[0]
+	s.free = s.free[1:]
+	return n
 }
 
 func (n *xnode) child(name string) *xnode {
@@ -89,6 +127,7 @@ func parseXML(r io.Reader, lim Limits) (*xnode, error) {
 	root := &xnode{name: "#root"}
 	stack := []*xnode{root}
 	var elements, text int64
+	var slab nodeSlab
 	for {
 		tok, err := dec.RawToken() // local names suffice; skips namespace work
 		if err == io.EOF {
@@ -102,13 +141,8 @@ func parseXML(r io.Reader, lim Limits) (*xnode, error) {
 			if elements++; elements > lim.XMLElements {
 				return nil, over(lim, "xml_elements", "")
 			}
-			n := &xnode{name: t.Name.Local}
-			for _, a := range t.Attr {
-				if n.attrs == nil {
-					n.attrs = map[string]string{}
-				}
-				n.attrs[a.Name.Local] = a.Value
-			}
+			n := slab.get()
+			n.name, n.attrs = t.Name.Local, t.Attr
 			top := stack[len(stack)-1]
 			top.children = append(top.children, n)
 			stack = append(stack, n)
@@ -122,6 +156,10 @@ func parseXML(r io.Reader, lim Limits) (*xnode, error) {
 				n, parent := stack[len(stack)-1], stack[len(stack)-2]
 				parent.hasTbl = parent.hasTbl || n.hasTbl || n.name == "tbl"
 				stack = stack[:len(stack)-1]
+				if len(n.children) == 0 && !xmlKept[n.name] {
+					// A leaf no reader looks at: it is the last child.
+					parent.children = parent.children[:len(parent.children)-1]
+				}
 			}
 		case xml.CharData:
 			top := stack[len(stack)-1]
@@ -234,7 +272,7 @@ func valInt(n *xnode, def int) int {
 	if n == nil {
 		return def
 	}
-	v, err := strconv.Atoi(n.attrs["val"])
+	v, err := strconv.Atoi(n.attr("val"))
 	if err != nil || v < 1 {
 		return def
 	}
@@ -278,10 +316,10 @@ func (r *docxReader) table(t *xnode) {
 			merged := false
 			if pr := tc.child("tcPr"); pr != nil {
 				span = min(valInt(pr.child("gridSpan"), 1), maxSpan)
-				if vm := pr.child("vMerge"); vm != nil && vm.attrs["val"] != "restart" {
+				if vm := pr.child("vMerge"); vm != nil && vm.attr("val") != "restart" {
 					merged = true
 				}
-				if hm := pr.child("hMerge"); hm != nil && hm.attrs["val"] != "restart" {
+				if hm := pr.child("hMerge"); hm != nil && hm.attr("val") != "restart" {
 					merged = true
 				}
 			}

@@ -36,10 +36,10 @@ func imageRefs(p *xnode) []string {
 	walk = func(n *xnode) {
 		for _, c := range n.children {
 			switch {
-			case c.name == "blip" && c.attrs["embed"] != "":
-				out = append(out, c.attrs["embed"])
-			case c.name == "imagedata" && c.attrs["id"] != "":
-				out = append(out, c.attrs["id"])
+			case c.name == "blip" && c.attr("embed") != "":
+				out = append(out, c.attr("embed"))
+			case c.name == "imagedata" && c.attr("id") != "":
+				out = append(out, c.attr("id"))
 			case c.name == "Fallback":
 				// The same picture again for old readers.
 			default:
@@ -152,8 +152,8 @@ func docxRels(zr *zip.Reader, lim Limits) (map[string]string, error) {
 	var walk func(*xnode)
 	walk = func(n *xnode) {
 		for _, c := range n.children {
-			if c.name == "Relationship" && c.attrs["TargetMode"] != "External" {
-				out[c.attrs["Id"]] = strings.TrimPrefix(c.attrs["Target"], "/word/")
+			if c.name == "Relationship" && c.attr("TargetMode") != "External" {
+				out[c.attr("Id")] = strings.TrimPrefix(c.attr("Target"), "/word/")
 			}
 			walk(c)
 		}
