@@ -71,40 +71,49 @@ func Classify(name, text string, r *report.Report) (Kind, string) {
 	if k, why := ByName(name); k != "" {
 		return k, why
 	}
-	text = traditional.Replace(text)
-	flat := strings.Map(func(c rune) rune {
-		if unicode.IsSpace(c) || c == '\u3000' || c == '#' || c == '*' {
-			return -1
+	// The title is read from the text as it came and folded after: every
+	// fold is one character for one of the same length, so it is the
+	// title of the folded text. The sections and tables are counted only
+	// when a rule below needs them (a titled report of 2019 or later,
+	// nearly every one, needs neither), which saves two copies of the text.
+	title := traditional.Replace(titleOf(text))
+	sections := -1
+	sectionsOf := func() int {
+		if sections < 0 {
+			flat := strings.Map(func(c rune) rune {
+				if unicode.IsSpace(c) || c == '\u3000' || c == '#' || c == '*' {
+					return -1
+				}
+				return c
+			}, traditional.Replace(text))
+			sections = 0
+			for _, h := range headings {
+				if strings.Contains(flat, h) {
+					sections++
+				}
+			}
 		}
-		return c
-	}, text)
-	title := titleOf(text)
-	sections := 0
-	for _, h := range headings {
-		if strings.Contains(flat, h) {
-			sections++
-		}
+		return sections
 	}
-	n3, n4 := 0, 0
-	for code := range r.Cells {
-		switch {
-		case strings.HasPrefix(code, "t3."):
-			n3++
-		case strings.HasPrefix(code, "t4."):
-			n4++
+	noTables := func() bool {
+		for code := range r.Cells {
+			if strings.HasPrefix(code, "t3.") || strings.HasPrefix(code, "t4.") {
+				return false
+			}
 		}
+		return true
 	}
 	titled := strings.Contains(title, "年度报告") || strings.Contains(title, "年报")
 	if strings.Contains(title, "解读") {
 		return KindInterpretation, "标题是年报解读"
 	}
-	if r.Year > 0 && r.Year < 2019 && (titled || sections >= 2) {
+	if r.Year > 0 && r.Year < 2019 && (titled || sectionsOf() >= 2) {
 		return KindPre2019, "报告年度早于 2019 年"
 	}
-	if len(r.Cells) < 10 && !titled && sections < 2 {
+	if len(r.Cells) < 10 && !titled && sectionsOf() < 2 {
 		return KindNotReport, "没有年度报告的标题和章节，只读到 " + strconv.Itoa(len(r.Cells)) + " 个数"
 	}
-	if n3 == 0 && n4 == 0 && !titled && sections < 2 {
+	if !titled && noTables() && sectionsOf() < 2 {
 		return KindNotReport, "没有表三、表四，也没有年度报告的标题"
 	}
 	if r.Edition == report.Edition2019 {
@@ -116,7 +125,9 @@ func Classify(name, text string, r *report.Report) (Kind, string) {
 // titleOf is the first non-empty line without spaces, cut to 80
 // characters: a title, not a paragraph that happens to come first.
 func titleOf(text string) string {
-	for _, line := range strings.Split(text, "\n") {
+	for rest := text; rest != ""; {
+		var line string
+		line, rest, _ = strings.Cut(rest, "\n")
 		line = strings.ReplaceAll(strings.TrimSpace(strings.Trim(strings.TrimSpace(line), "#*|")), " ", "")
 		if line == "" {
 			continue
