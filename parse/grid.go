@@ -165,20 +165,11 @@ func (p *parser) valueIndex(table int, rowCols []string, w int) map[int]int {
 	}
 	score := func(index map[int]int) int {
 		n := 0
-		for i, g := range p.grid {
-			if g.Table != table {
-				continue
-			}
-			for k, text := range p.lineCells(i + 1) {
-				if k < len(g.Cols) {
-					if kind, _, _ := classify(text); kind == kindValue {
-						if _, in := index[g.Cols[k]]; in {
-							n++
-						} else {
-							n--
-						}
-					}
-				}
+		for _, col := range p.numberCols(table) {
+			if _, in := index[col]; in {
+				n++
+			} else {
+				n--
 			}
 		}
 		return n
@@ -187,6 +178,34 @@ func (p *parser) valueIndex(table int, rowCols []string, w int) map[int]int {
 		return byHeader
 	}
 	return last
+}
+
+// numberCols gives the grid column of every number cell of a grid table,
+// line by line. It is the same for every row of the table, so it is found
+// once per table rather than once per row (splitting and classifying the
+// whole table for each of its rows was an eighth of reading a report).
+func (p *parser) numberCols(table int) []int {
+	if cols, ok := p.valueCols[table]; ok {
+		return cols
+	}
+	cols := []int{}
+	for i, g := range p.grid {
+		if g.Table != table {
+			continue
+		}
+		for k, text := range p.lineCells(i + 1) {
+			if k < len(g.Cols) {
+				if kind, _, _ := classify(text); kind == kindValue {
+					cols = append(cols, g.Cols[k])
+				}
+			}
+		}
+	}
+	if p.valueCols == nil {
+		p.valueCols = map[int][]int{}
+	}
+	p.valueCols[table] = cols
+	return cols
 }
 
 // headerWords name table 3's columns as its header cells print them.

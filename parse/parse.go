@@ -106,6 +106,9 @@ type parser struct {
 	// folded text's line starts.
 	headers   map[int]map[string]int
 	normLines map[int]int
+	// valueCols caches, per grid table, the grid column of each of its
+	// number cells (valueIndex scores both readings of every row by them).
+	valueCols map[int][]int
 	// deferGlued and pending keep table 3's glued rows with several
 	// readings until the whole table is read.
 	deferGlued bool
