@@ -47,6 +47,7 @@ func Text(name, content string, meta Meta) (*report.Report, error) {
 		return nil, fmt.Errorf("%s: the text is larger than 2 GB", name)
 	}
 	t := prepare(content)
+	defer t.release()
 	r := report.New(name)
 	r.Format = "text"
 	// Room for every cell of a report from the start: the maps would

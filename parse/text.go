@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -26,16 +27,46 @@ type text struct {
 	// tabbed: tables pasted from a spreadsheet, a tab between cells.
 	tabbed  bool
 	dropped int // running heads dropped
+	// buf is the folded text's bytes before they became norm.
+	buf []byte
+}
+
+// textScratch are a text's arrays as big as the text (four bytes per byte
+// of it for back and for bars), reused from one parse to the next: they
+// were a fifth of what a report's parse allocated.
+type textScratch struct {
+	buf  []byte
+	back []int32
+	bars []int32
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(textScratch) }}
+
+// maxPooled bounds the arrays kept for reuse (in elements), so a rare
+// large text does not keep its arrays alive in the pool.
+const maxPooled = 1 << 20
+
+// release hands the text's arrays back for the next parse; the text must
+// not be used after it. Parse.Text releases its text when it returns: what
+// it hands out (the report) holds no slice of them.
+func (t *text) release() {
+	s := &textScratch{buf: t.buf[:0], back: t.back[:0], bars: t.bars[:0]}
+	t.buf, t.back, t.bars = nil, nil, nil
+	if cap(s.buf) > maxPooled || cap(s.back) > maxPooled || cap(s.bars) > maxPooled {
+		return
+	}
+	scratchPool.Put(s)
 }
 
 func prepare(raw string) *text {
 	raw = strings.ReplaceAll(raw, "\r\n", "\n")
 	raw = strings.ReplaceAll(raw, "\r", "\n")
 	t := &text{raw: raw}
+	s := scratchPool.Get().(*textScratch)
 	// The folded text is built in a byte slice that the blanking below
 	// edits in place: one copy of the text fewer than a Builder.
-	buf := make([]byte, 0, len(raw))
-	t.back = make([]int32, 0, len(raw)+1)
+	buf := grown(s.buf, len(raw))
+	t.back = grown(s.back, len(raw)+1)
 	tab := ' '
 	if tabbed(raw) {
 		tab = '|'
@@ -101,6 +132,7 @@ func prepare(raw string) *text {
 			}
 		}
 	}
+	t.buf = buf
 	n0 := len(norm)
 	norm, t.back = dropRunningHeads(norm, t.back)
 	if len(norm) < n0 {
@@ -120,7 +152,8 @@ func prepare(raw string) *text {
 		i += 1 + j
 	}
 	t.normLines = make([]int, 1, strings.Count(t.norm, "\n")+1)
-	t.bars = make([]int32, len(t.norm)+1)
+	t.bars = grown(s.bars, len(t.norm)+1)[:len(t.norm)+1]
+	t.bars[0] = 0
 	for i := 0; i < len(t.norm); i++ {
 		t.bars[i+1] = t.bars[i]
 		switch t.norm[i] {
@@ -286,6 +319,14 @@ func (t *text) pageOf(off int) int {
 		return 0
 	}
 	return sort.SearchInts(t.pages, off) + 1
+}
+
+// grown is s emptied, with room for n elements.
+func grown[E any](s []E, n int) []E {
+	if cap(s) < n {
+		return make([]E, 0, n)
+	}
+	return s[:0]
 }
 
 func (t *text) rawOf(a, b int) string { return strings.TrimSpace(t.raw[t.back[a]:t.back[b]]) }
