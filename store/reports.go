@@ -96,6 +96,7 @@ func (s *Store) SaveAs(ctx context.Context, r *report.Report, author string) (Sa
 func (s *Store) SaveWith(ctx context.Context, r *report.Report, opt SaveOptions) (SaveResult, error) {
 	s.write.Lock()
 	defer s.write.Unlock()
+	s.endBulk(ctx) // a single write after a load: the load is over
 	if err := s.ensureRegistry(ctx); err != nil {
 		return SaveResult{}, fmt.Errorf("store %s: %w", r.File, err)
 	}
