@@ -11,8 +11,9 @@ import (
 // of 1 024 reports and after the originals stored between them. Each
 // checkpoint rewrites the tables' last row groups and indexes and leaves
 // freed blocks behind: on 5 000 national reports the file came out at
-// 141 MB with 169 free blocks, against 103 MB and 30 free blocks when the
-// log may grow to 256 MB (docs/benchmarks.md, "Each value written once").
+// 141.6 MB and 263 MB were written, against 103.3 MB and 208 MB when the
+// log may grow to 256 MB (no better at 4 GB; docs/benchmarks.md, "Each
+// value written once").
 // So a large batch raises the threshold until the load ends: the next
 // single write (an upload: SaveWith) or Close, which restore it and
 // checkpoint once. The log stays bounded (DuckDB still checkpoints past
