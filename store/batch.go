@@ -420,6 +420,7 @@ func (s *Store) SaveBatch(ctx context.Context, items []BatchItem) (res []SaveRes
 	if err := s.db.QueryRowContext(ctx, sqlCountReports).Scan(&before); err != nil {
 		return nil, nil, err
 	}
+	s.beginBulk(ctx, len(items))
 	res, errs = make([]SaveResult, len(items)), make([]error, len(items))
 	failed, err := s.saveBatch(ctx, items, res)
 	if err == nil {

@@ -19,11 +19,14 @@ ORDER BY r.id LIMIT 20`
 JOIN report_versions v ON v.report_id = r.id AND v.version = r.current_version
 WHERE v.n_cells > 0 AND NOT EXISTS (SELECT 1 FROM cells c WHERE c.report_id = r.id)
 ORDER BY r.id LIMIT 20`
-	// Every version holds the cells it counts.
+	// Every version holds the cells it counts: in version_cells, or, for
+	// the current version kept in place (inplace.go), in cells.
 	sqlIntegrityVersionCells = `SELECT v.report_id FROM report_versions v
 LEFT JOIN (SELECT report_id, version, count(*) AS n FROM version_cells GROUP BY ALL) c
   ON c.report_id = v.report_id AND c.version = v.version
-WHERE coalesce(c.n, 0) <> v.n_cells
+LEFT JOIN reports r ON r.id = v.report_id AND r.current_version = v.version AND c.n IS NULL
+LEFT JOIN (SELECT report_id, count(*) AS n FROM cells GROUP BY ALL) k ON k.report_id = r.id
+WHERE coalesce(c.n, k.n, 0) <> v.n_cells
 ORDER BY v.report_id LIMIT 20`
 	// No cells, sources or versions of a report that does not exist.
 	sqlIntegrityOrphans = `SELECT DISTINCT report_id FROM (

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -95,6 +96,7 @@ func (s *Store) SaveAs(ctx context.Context, r *report.Report, author string) (Sa
 func (s *Store) SaveWith(ctx context.Context, r *report.Report, opt SaveOptions) (SaveResult, error) {
 	s.write.Lock()
 	defer s.write.Unlock()
+	s.endBulk(ctx) // a single write after a load: the load is over
 	if err := s.ensureRegistry(ctx); err != nil {
 		return SaveResult{}, fmt.Errorf("store %s: %w", r.File, err)
 	}
@@ -303,7 +305,7 @@ func (s *Store) saveIn(ctx context.Context, conn *writer, r *report.Report, opt 
 		}
 		res.Current = res.Held == ""
 	}
-	if err = storeVersion(ctx, conn, res.ID, res.Version, r, kind, format, published, author, res.Held, now); err != nil {
+	if err = storeVersion(ctx, conn, res.ID, res.Version, r, kind, format, published, author, res.Held, !res.Current, now); err != nil {
 		return res, err
 	}
 	if !res.Current {
@@ -319,7 +321,7 @@ func (s *Store) saveIn(ctx context.Context, conn *writer, r *report.Report, opt 
 			return res, err
 		}
 	}
-	if res.Orphaned, res.Corrected, err = s.makeCurrent(ctx, conn, res.ID, res.Version, r, kind, format, published, found, now); err != nil {
+	if res.Orphaned, res.Corrected, err = s.makeCurrent(ctx, conn, res.ID, res.Version, r, kind, format, published, found, true, now); err != nil {
 		return res, err
 	}
 	if author != "" {
@@ -413,9 +415,16 @@ func auditAuthor(a string) string {
 }
 
 // makeCurrent lays the corrections over r and writes it as the report's
-// current cells, sources and findings.
-func (s *Store) makeCurrent(ctx context.Context, conn *writer, id int64, version int, r *report.Report, kind, format string, published any, existed bool, now time.Time) (orphans []string, applied int, err error) {
+// current cells, sources and findings. The version that was current gets
+// its own rows first when it was kept in place (keepCurrentVersion). fresh
+// says version was just stored without rows of its own (storeVersion):
+// if corrections change its cells, its parsed rows are written then, so
+// the version stays whole; a restored version has its rows already.
+func (s *Store) makeCurrent(ctx context.Context, conn *writer, id int64, version int, r *report.Report, kind, format string, published any, existed, fresh bool, now time.Time) (orphans []string, applied int, err error) {
 	if existed {
+		if err := keepCurrentVersion(ctx, conn, id); err != nil {
+			return nil, 0, err
+		}
 		for _, q := range []string{sqlDeleteCells, sqlDeleteSrc, sqlDeleteFind, sqlDeleteFigure} {
 			if _, err := conn.ExecContext(ctx, q, id); err != nil {
 				return nil, 0, err
@@ -427,8 +436,15 @@ func (s *Store) makeCurrent(ctx context.Context, conn *writer, id int64, version
 		if err = conn.flushAudits(ctx); err != nil {
 			return nil, 0, err
 		}
+		parsed := *r
+		parsed.Cells = maps.Clone(r.Cells)
 		if orphans, applied, err = applyCorrections(ctx, conn, r, now); err != nil {
 			return nil, 0, err
+		}
+		if fresh && applied > 0 {
+			if err = appendVersionRows(conn, id, version, &parsed); err != nil {
+				return nil, 0, err
+			}
 		}
 	}
 	if existed {
@@ -477,7 +493,12 @@ type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
-func deleteReport(ctx context.Context, c execer, id int64) error {
+// deleteReport removes a report's current rows; its versions stay whole
+// (the current one gets its own rows first).
+func deleteReport(ctx context.Context, c queryer, id int64) error {
+	if err := keepCurrentVersion(ctx, c, id); err != nil {
+		return err
+	}
 	for _, q := range []string{sqlDeleteCells, sqlDeleteSrc, sqlDeleteFind, sqlDeleteReport} {
 		if _, err := c.ExecContext(ctx, q, id); err != nil {
 			return err

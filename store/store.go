@@ -47,6 +47,9 @@ type Store struct {
 	// write serialises writers: DuckDB allows one writing transaction to
 	// commit at a time and reports conflicts rather than waiting.
 	write sync.Mutex
+	// bulk: a bulk load holds DuckDB's automatic checkpoints off (bulk.go);
+	// guarded by write.
+	bulk bool
 	// onChange is called after every committed write (cache invalidation).
 	onChange []func()
 	// registryLoaded: the agencies table holds the GB/T 2260 places (a
@@ -235,7 +238,12 @@ func (s *Store) DB() *sql.DB { return s.db }
 func (s *Store) Path() string { return s.path }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.write.Lock()
+	s.endBulk(context.Background())
+	s.write.Unlock()
+	return s.db.Close()
+}
 
 // OnChange registers a function called after every committed write.
 func (s *Store) OnChange(f func()) { s.onChange = append(s.onChange, f) }

@@ -153,6 +153,10 @@ func (s *Store) Correct(ctx context.Context, id int64, code string, value float6
 	if _, err := tx.ExecContext(ctx, sqlInsertCorrection, who.agency, who.county, who.year, code, value, c.ParsedValue, c.Reason, author, c.CreatedAt); err != nil {
 		return c, err
 	}
+	// The version's parsed cells must outlive the change (inplace.go).
+	if err := keepCurrentVersion(ctx, tx, id); err != nil {
+		return c, err
+	}
 	if _, err := tx.ExecContext(ctx, sqlDeleteCell, id, code); err != nil {
 		return c, err
 	}

@@ -49,6 +49,10 @@ func (s *Store) UndoCorrection(ctx context.Context, id int64, code, reason, auth
 	if _, err := tx.ExecContext(ctx, sqlSupersede, who.agency, who.county, who.year, code); err != nil {
 		return c, err
 	}
+	// The version's parsed cells must outlive the change (inplace.go).
+	if err := keepCurrentVersion(ctx, tx, id); err != nil {
+		return c, err
+	}
 	if _, err := tx.ExecContext(ctx, sqlDeleteCell, id, code); err != nil {
 		return c, err
 	}

@@ -52,14 +52,8 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 FROM report_versions v JOIN reports r ON r.id = v.report_id WHERE v.report_id = ? ORDER BY v.version`
 	sqlVersionRow = `SELECT agency, county, edition, format, kind, source_file, sha256, coalesce(strftime(published_on, '%Y-%m-%d'), ''), synthetic
 FROM report_versions WHERE report_id = ? AND version = ?`
-	sqlVersionCells    = `SELECT code, value FROM version_cells WHERE report_id = ? AND version = ?`
-	sqlVersionSources  = `SELECT code, coalesce(line,0), coalesce(page,0), coalesce(tbl,0), coalesce(grid_row,0), coalesce(grid_col,0), coalesce(raw,''), coalesce(note,'') FROM version_sources WHERE report_id = ? AND version = ?`
 	sqlVersionFindings = `SELECT rule, severity, cells, message FROM version_findings WHERE report_id = ? AND version = ? ORDER BY seq`
 	sqlReportYear      = `SELECT agency, county, year, coalesce(current_version, 0) FROM reports WHERE id = ?`
-	sqlDiff            = `SELECT coalesce(a.code, b.code) AS code, a.value, b.value
-FROM (SELECT code, value FROM version_cells WHERE report_id = ? AND version = ?) a
-FULL OUTER JOIN (SELECT code, value FROM version_cells WHERE report_id = ? AND version = ?) b ON a.code = b.code
-WHERE a.value IS DISTINCT FROM b.value`
 	// A report stored before versions existed: its current rows become
 	// version 0, so replacing it loses nothing.
 	sqlLegacyVersion = `INSERT INTO report_versions (report_id, version, agency, county, edition, format, kind, source_file, sha256, published_on, synthetic, n_cells, has_t3, has_t4, author, held, ingested_at)
@@ -84,9 +78,12 @@ func snapshotLegacy(ctx context.Context, c execer, id int64) error {
 	return nil
 }
 
-// storeVersion writes a document's parsed cells, sources and findings
-// (before any correction) as a version of report id.
-func storeVersion(ctx context.Context, w *writer, id int64, version int, r *report.Report, kind, format string, published any, author, held string, now time.Time) error {
+// storeVersion writes a document's version row and parsed findings
+// (before any correction) as a version of report id, and its cells and
+// sources when ownRows: a version about to become current needs none,
+// its rows are the current rows (inplace.go; makeCurrent writes them
+// here after all when a correction changes them).
+func storeVersion(ctx context.Context, w *writer, id int64, version int, r *report.Report, kind, format string, published any, author, held string, ownRows bool, now time.Time) error {
 	n, t3, t4 := tableStats(r)
 	if w.stmts != nil {
 		// In a batch the version row goes through the Appender too: one
@@ -103,17 +100,8 @@ func storeVersion(ctx context.Context, w *writer, id int64, version int, r *repo
 		r.Synthetic, n, t3, t4, auditAuthor(author), nullStr(held), now); err != nil {
 		return err
 	}
-	for _, code := range w.codesFor(r) {
-		if err := w.appendRow("version_cells", id, int32(version), code, r.Cells[code]); err != nil {
-			return err
-		}
-	}
-	for _, code := range w.codesFor(r) {
-		s, ok := r.Sources[code]
-		if !ok {
-			continue
-		}
-		if err := w.appendRow("version_sources", id, int32(version), code, int32(s.Line), int32(s.Page), int32(s.Table), int32(s.Row), int32(s.Col), s.Raw, s.Note); err != nil {
+	if ownRows {
+		if err := appendVersionRows(w, id, version, r); err != nil {
 			return err
 		}
 	}
@@ -282,7 +270,7 @@ func (s *Store) RestoreWith(ctx context.Context, id int64, version int, author, 
 	}
 	now := time.Now().UTC()
 	w := newWriter(conn, false)
-	if res.Dropped, res.Corrected, err = s.makeCurrent(ctx, w, id, version, r, kind, r.Format, published, true, now); err != nil {
+	if res.Dropped, res.Corrected, err = s.makeCurrent(ctx, w, id, version, r, kind, r.Format, published, true, false, now); err != nil {
 		w.close()
 		return res, err
 	}
@@ -320,7 +308,7 @@ func (s *Store) Diff(ctx context.Context, id int64, a, b int) ([]CellDiff, error
 			return nil, fmt.Errorf("report %d version %d: %w", id, v, ErrBadVersion)
 		}
 	}
-	rows, err := s.db.QueryContext(ctx, sqlDiff, id, a, id, b)
+	rows, err := s.db.QueryContext(ctx, sqlDiff, id, a, b)
 	if err != nil {
 		return nil, err
 	}
