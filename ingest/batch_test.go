@@ -33,6 +33,9 @@ var dumpQueries = map[string]string{
 	// The rank keeps the log's order in the comparison (seq itself may skip).
 	"audit_log": `SELECT rank() OVER (ORDER BY seq), author, action, agency, county, year, target, coalesce(old_value, ''), coalesce(new_value, ''), coalesce(comment, '') FROM audit_log`,
 	"agencies":  `SELECT id, name, county, registered FROM agencies WHERE NOT registered`,
+	// The kept originals, each whole: its bytes hash to its key (a file
+	// named twice in one batch is kept once).
+	"source_documents": `SELECT sha256, name, sha256(bytes) = sha256, md5(text) FROM source_documents`,
 }
 
 // dump renders each table as sorted lines.
@@ -148,6 +151,13 @@ func TestBatchedIngestMatchesOneByOne(t *testing.T) {
 			total.Held = append(total.Held, sum.Held...)
 			total.Conflicts = append(total.Conflicts, sum.Conflicts...)
 			total.Failed += sum.Failed
+		}
+		var kept, whole int
+		if err := st.DB().QueryRow(`SELECT count(*), count(*) FILTER (WHERE sha256(bytes) = sha256) FROM source_documents`).Scan(&kept, &whole); err != nil {
+			t.Fatal(err)
+		}
+		if kept == 0 || whole != kept {
+			t.Errorf("batch %d: %d originals kept, %d of them whole", size, kept, whole)
 		}
 		dumps = append(dumps, dump(t, st))
 		sums = append(sums, total)

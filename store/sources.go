@@ -14,6 +14,7 @@ import (
 const (
 	sqlKeepSource = `INSERT INTO source_documents (sha256, name, bytes, text, stored_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`
 	sqlGetSource  = `SELECT sha256, name, bytes, text, stored_at FROM source_documents WHERE sha256 = ?`
+	sqlHasSource  = `SELECT count(*) FROM source_documents WHERE sha256 = ?`
 )
 
 // SourceDocument is a stored document a report was read from.
@@ -42,27 +43,57 @@ func (s *Store) KeepSource(ctx context.Context, name string, data []byte, text s
 // one commit per document cost analytics ingest more than the rest of
 // storing a report). each is called with keep, which stores one document
 // as KeepSource does and returns its hash; each's error rolls all back.
-func (s *Store) KeepSources(ctx context.Context, each func(keep func(name string, data []byte, text string) (string, error)) error) error {
+// The rows go through an Appender on the transaction's connection: an
+// INSERT a document cost about 3.6 ms of a 30 KB file, the Appender a
+// fraction of it (BenchmarkKeepSources). The Appender has no ON CONFLICT,
+// so a hash kept before or earlier in the call is skipped here.
+func (s *Store) KeepSources(ctx context.Context, each func(keep func(name string, data []byte, text string) (string, error)) error) (err error) {
 	s.write.Lock()
 	defer s.write.Unlock()
-	tx, err := s.db.BeginTx(ctx, nil)
+	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback()
+	defer conn.Close()
+	if _, err = conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		return err
+	}
+	w := newWriter(conn, true)
+	defer func() {
+		if err != nil {
+			w.close()
+			conn.ExecContext(context.Background(), "ROLLBACK")
+		}
+	}()
 	now := time.Now().UTC()
+	seen := map[string]bool{}
 	keep := func(name string, data []byte, text string) (string, error) {
 		sum := sha256.Sum256(data)
 		hash := hex.EncodeToString(sum[:])
-		if _, err := tx.ExecContext(ctx, sqlKeepSource, hash, filepath.Base(name), data, text, now); err != nil {
+		if seen[hash] {
+			return hash, nil
+		}
+		seen[hash] = true
+		var n int
+		if err := w.QueryRowContext(ctx, sqlHasSource, hash).Scan(&n); err != nil {
+			return "", fmt.Errorf("keep source %s: %w", filepath.Base(name), err)
+		}
+		if n > 0 {
+			return hash, nil
+		}
+		if err := w.appendRow("source_documents", hash, filepath.Base(name), data, text, now); err != nil {
 			return "", fmt.Errorf("keep source %s: %w", filepath.Base(name), err)
 		}
 		return hash, nil
 	}
-	if err := each(keep); err != nil {
+	if err = each(keep); err != nil {
 		return err
 	}
-	return tx.Commit()
+	if err = w.close(); err != nil {
+		return err
+	}
+	_, err = conn.ExecContext(ctx, "COMMIT")
+	return err
 }
 
 // Source reads a kept document; ErrNotFound when none has that hash.
