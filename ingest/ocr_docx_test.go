@@ -5,52 +5,26 @@ import (
 	"bytes"
 	"fmt"
 	"image"
-	"image/draw"
 	"image/png"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
 	"nianbao/ingest/document"
 	"nianbao/ingest/ocr"
+	"nianbao/ingest/ocr/degrade"
 	"nianbao/report"
 )
 
 // pageImages rasterises a PDF's pages at dpi as grey images.
 func pageImages(t testing.TB, pdf string, dpi int) []*image.Gray {
 	t.Helper()
-	dir := t.TempDir()
-	if out, err := exec.Command("pdftoppm", "-r", fmt.Sprint(dpi), "-gray", "-png", pdf, filepath.Join(dir, "p")).CombinedOutput(); err != nil {
-		t.Fatalf("pdftoppm %s: %v %s", pdf, err, out)
+	pages, err := degrade.Rasterize(pdf, dpi, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
 	}
-	pages, _ := filepath.Glob(filepath.Join(dir, "p-*.png"))
-	sort.Strings(pages) // fewer than 10 pages here
-	var out []*image.Gray
-	for _, p := range pages {
-		f, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		img, err := png.Decode(bytes.NewReader(f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, grayOf(img))
-	}
-	return out
-}
-
-// grayOf is img in grey (pdftoppm -gray writes some pages as RGBA PNGs).
-func grayOf(img image.Image) *image.Gray {
-	if g, ok := img.(*image.Gray); ok {
-		return g
-	}
-	g := image.NewGray(img.Bounds())
-	draw.Draw(g, g.Rect, img, img.Bounds().Min, draw.Src)
-	return g
+	return pages
 }
 
 // pictureDOCX is a Word file whose body is a typed title and then one
@@ -152,7 +126,7 @@ func TestOCRPhoto(t *testing.T) {
 		}
 	}
 	page := pageImages(t, path, 200)[2]
-	photo := unevenLight(boxBlur(ocr.Rotate(page, 2)))
+	photo := degrade.UnevenLight(degrade.BoxBlur(ocr.Rotate(page, 2)))
 	var buf bytes.Buffer
 	if err := png.Encode(&buf, photo); err != nil {
 		t.Fatal(err)
