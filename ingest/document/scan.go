@@ -88,11 +88,11 @@ func readImage(rc *readCtx, data []byte) (*Document, error) {
 	ctx, cancel := context.WithTimeout(rc.ctx, rc.lim.OCRTimeout)
 	defer cancel()
 	dpi := max(int(float64(cfg.Width)/8.27+0.5), 72)
-	lines, err := ocrPage(ctx, rc.lim, dir, img, dpi, 1)
+	lines, fr, err := ocrPage(ctx, rc.lim, dir, img, dpi, 1)
 	if err != nil {
 		return nil, ocrErr(rc, ctx, err)
 	}
-	return ocrDocument(FormatImage, lines), nil
+	return ocrDocument(FormatImage, lines, map[int]frame{1: fr}), nil
 }
 
 // readScannedPDF reads a PDF without a text layer: pdftoppm renders at
@@ -117,9 +117,17 @@ func readScannedPDF(rc *readCtx, pdf string) (*Document, error) {
 	// (-W/-H) bounds what is rendered to 12 × 17 inches (A3 and a margin)
 	// at OCRDPI without scaling the page.
 	var stderr bytes.Buffer
-	cmd := BoundedCommand(ctx, bin, rc.lim.OCRMemory, rc.lim.OCRTimeout,
-		"-r", strconv.Itoa(OCRDPI), "-x", "0", "-y", "0", "-W", strconv.Itoa(OCRDPI*12), "-H", strconv.Itoa(OCRDPI*17),
-		"-gray", "-l", strconv.FormatInt(rc.lim.OCRPages, 10), pdf, filepath.Join(dir, "p"))
+	dpi := OCRDPI
+	if e := os.Getenv("XOCR_DPI"); e != "" { // EXPERIMENT
+		dpi, _ = strconv.Atoi(e)
+	}
+	red := strings.Contains(os.Getenv("XOCR_ENH"), "red")
+	args := []string{"-r", strconv.Itoa(dpi), "-x", "0", "-y", "0", "-W", strconv.Itoa(dpi * 12), "-H", strconv.Itoa(dpi * 17),
+		"-l", strconv.FormatInt(rc.lim.OCRPages, 10), pdf, filepath.Join(dir, "p")}
+	if !red {
+		args = append([]string{"-gray"}, args...)
+	}
+	cmd := BoundedCommand(ctx, bin, rc.lim.OCRMemory, rc.lim.OCRTimeout, args...)
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
 		if ctx.Err() != nil {
@@ -127,13 +135,14 @@ func readScannedPDF(rc *readCtx, pdf string) (*Document, error) {
 		}
 		return nil, fmt.Errorf("pdftoppm: %v: %s: %w", err, strings.TrimSpace(stderr.String()), ErrPDFFailed)
 	}
-	pages, err := filepath.Glob(filepath.Join(dir, "p-*.pgm"))
+	pages, err := filepath.Glob(filepath.Join(dir, "p-*.p?m"))
 	if err != nil {
 		return nil, err
 	}
 	// p-1.pgm … p-10.pgm sort as numbers, not as text.
 	slices.SortFunc(pages, func(a, b string) int { return pageOf(a) - pageOf(b) })
 	var lines []ocr.Line
+	frames := map[int]frame{}
 	for _, p := range pages {
 		f, err := os.ReadFile(p)
 		if err != nil {
@@ -147,20 +156,26 @@ func readScannedPDF(rc *readCtx, pdf string) (*Document, error) {
 		if err := checkPixels(rc.lim, w, h, fmt.Sprintf("第 %d 页", n)); err != nil {
 			return nil, err
 		}
-		img, err := ocr.DecodePGM(f)
+		var img *image.Gray
+		if red {
+			img, err = ocr.DecodePPMRed(f)
+		} else {
+			img, err = ocr.DecodePGM(f)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("pdftoppm page %s: %w", filepath.Base(p), err)
 		}
-		pl, err := ocrPage(ctx, rc.lim, dir, img, OCRDPI, n)
+		pl, fr, err := ocrPage(ctx, rc.lim, dir, img, dpi, n)
 		if err != nil {
 			return nil, ocrErr(rc, ctx, err)
 		}
+		frames[n] = fr
 		lines = append(lines, pl...)
 	}
 	if len(lines) == 0 {
 		return nil, ErrOCREmpty
 	}
-	return ocrDocument(FormatPDF, lines), nil
+	return ocrDocument(FormatPDF, lines, frames), nil
 }
 
 func pageOf(path string) int {
@@ -169,31 +184,80 @@ func pageOf(path string) int {
 	return n
 }
 
+// frame is how a page image was changed before Tesseract read it: turned
+// by angle degrees (Deskew) and enlarged by scale, from a page of w×h
+// pixels. Word boxes are mapped back through it, so the source viewer
+// draws a box on the digits of the page as it was scanned, not as
+// straightened.
+type frame struct {
+	angle, scale float64
+	w, h         int
+}
+
+// toOriginal maps the boxes of the lines' words from the page Tesseract
+// read to the page image as given (frames by page).
+func toOriginal(lines []ocr.Line, frames map[int]frame) {
+	for _, l := range lines {
+		for i := range l.Words {
+			w := &l.Words[i].Word
+			f, ok := frames[w.Page]
+			if !ok || f.scale == 0 {
+				continue
+			}
+			pw, ph := w.PageWidth, w.PageHeight
+			if pw <= 0 || ph <= 0 { // a stand-in for a missing cell
+				pw, ph = int(float64(f.w)*f.scale+0.5), int(float64(f.h)*f.scale+0.5)
+			}
+			r := ocr.Unrotate(image.Rect(w.Left, w.Top, w.Left+w.Width, w.Top+w.Height), f.angle, pw, ph)
+			s := 1 / f.scale
+			w.Left, w.Top = int(float64(r.Min.X)*s+0.5), int(float64(r.Min.Y)*s+0.5)
+			w.Width, w.Height = int(float64(r.Dx())*s+0.5), int(float64(r.Dy())*s+0.5)
+			w.PageWidth, w.PageHeight = f.w, f.h
+		}
+	}
+}
+
 // ocrPage straightens one page image, erases its ruling lines and reads its words;
-// the page goes to Tesseract as PGM.
-func ocrPage(ctx context.Context, lim Limits, dir string, img image.Image, dpi, page int) ([]ocr.Line, error) {
+// the page goes to Tesseract as PGM. The words' boxes are on the page
+// as read; the frame maps them back (toOriginal).
+func ocrPage(ctx context.Context, lim Limits, dir string, img image.Image, dpi, page int) ([]ocr.Line, frame, error) {
+	fr := frame{scale: 1, w: img.Bounds().Dx(), h: img.Bounds().Dy()}
 	// Even light, then straight: a crooked rule is not erased, a crooked
 	// row not read as one line. The word boxes are on the page as
 	// straightened.
-	straight, _ := ocr.Deskew(ocr.Flatten(ocr.Gray(img)))
+	enh := os.Getenv("XOCR_ENH") // EXPERIMENT
+	g := ocr.Gray(img)
+	if strings.Contains(enh, "med") {
+		g = ocr.Despeckle(g)
+	}
+	if strings.Contains(enh, "up2") && dpi < 250 {
+		g = ocr.Upscale(g, 2)
+		dpi *= 2
+		fr.scale = 2
+	}
+	straight, angle := ocr.Deskew(ocr.Flatten(g))
+	fr.angle = angle
 	clean := ocr.EraseRules(straight, dpi)
+	if strings.Contains(enh, "sauv") {
+		clean = ocr.Sauvola(clean, dpi/4, 0.2)
+	}
 	name := filepath.Join(dir, fmt.Sprintf("clean-%d.pgm", page))
 	f, err := os.Create(name)
 	if err != nil {
-		return nil, err
+		return nil, fr, err
 	}
 	if err := ocr.EncodePGM(f, clean); err != nil {
 		f.Close()
-		return nil, err
+		return nil, fr, err
 	}
 	if err := f.Close(); err != nil {
-		return nil, err
+		return nil, fr, err
 	}
 	words, err := ocr.Recognize(ctx, ocrCommander(lim), name, page)
 	if err != nil {
-		return nil, err
+		return nil, fr, err
 	}
-	return ocr.Layout(words), nil
+	return ocr.Layout(words), fr, nil
 }
 
 // ocrErr names the OCR limit a deadline came from.
@@ -218,10 +282,12 @@ func checkPixels(lim Limits, w, h int, where string) error {
 
 // ocrDocument turns laid-out lines into a Document read by OCR: OCR[i]
 // holds the words of line i+1 with their boxes and confidences.
-func ocrDocument(format string, lines []ocr.Line) *Document {
+func ocrDocument(format string, lines []ocr.Line, frames map[int]frame) *Document {
 	// Table 3's rows placed by their words' columns (a missed or doubled
-	// zero costs one cell, not the row).
+	// zero costs one cell, not the row), on the page as read; then the
+	// boxes go back to the page as given.
 	lines = ocr.Columns(lines)
+	toOriginal(lines, frames)
 	var b builder
 	var words [][]ocr.Placed
 	page := 0

@@ -16,6 +16,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -76,7 +77,11 @@ func Recognize(ctx context.Context, cmd Commander, image string, page int) ([]Wo
 	if err != nil {
 		return nil, ErrNoTesseract
 	}
-	c := cmd(ctx, bin, image, "-", "-l", "chi_sim", "--psm", PSM, "tsv")
+	args := []string{image, "-", "-l", "chi_sim", "--psm", PSM}
+	if e := os.Getenv("XOCR_TESS"); e != "" { // EXPERIMENT
+		args = append(args, strings.Fields(e)...)
+	}
+	c := cmd(ctx, bin, append(args, "tsv")...)
 	// Tesseract threads its recognisers; one thread per page keeps a
 	// server's cores for its other requests and the result deterministic.
 	c.Env = append(c.Environ(), "OMP_THREAD_LIMIT=1")
