@@ -4,7 +4,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"nianbao/ingest/ocr/degrade"
 )
@@ -34,22 +33,17 @@ func TestOCRDegraded(t *testing.T) {
 		}
 	}
 	for _, f := range files {
-		path := filepath.Join(dir, f)
-		born, err := os.ReadFile(path)
+		in, err := degrade.FromPDF(filepath.Join(dir, f))
 		if err != nil {
 			t.Fatal(err)
 		}
-		truth := parseFile(t, f, born)
 		for _, d := range ds {
-			scanned, pages, err := degrade.Scan(path, 150, d, t.TempDir())
+			r, err := degrade.Read(in, 150, d, t.TempDir())
 			if err != nil {
 				t.Fatal(err)
 			}
-			start := time.Now()
-			got := parseFile(t, f, scanned)
-			took := time.Since(start)
-			s := degrade.Compare(truth, got)
-			t.Logf("%s %s 150 DPI: %v; %d pages in %.1f s, %.2f pages/s", f, d.Name, s, pages, took.Seconds(), float64(pages)/took.Seconds())
+			s := r.Score
+			t.Logf("%s %s 150 DPI: %v; %d pages in %.1f s, %.2f pages/s", f, d.Name, s, r.Pages, r.Seconds, r.PagesPerSecond())
 			if s.Wrong > 0 {
 				t.Errorf("%s %s: %d cells silently wrong: %v", f, d.Name, s.Wrong, s.WrongCells)
 			}
