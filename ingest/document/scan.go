@@ -96,8 +96,8 @@ func readImage(rc *readCtx, data []byte) (*Document, error) {
 }
 
 // readScannedPDF reads a PDF without a text layer: pdftoppm renders at
-// most ocr_pages pages at OCRDPI as grey PGMs (no compression to pay), and each page is read by
-// ocrPage; the whole under ocr_timeout.
+// most ocr_pages pages at OCRDPI as PPMs (no compression to pay), and
+// each page is read by ocrPage; the whole under ocr_timeout.
 func readScannedPDF(rc *readCtx, pdf string) (*Document, error) {
 	if !ocr.Available() {
 		return nil, ErrOCRUnavailable
@@ -115,19 +115,14 @@ func readScannedPDF(rc *readCtx, pdf string) (*Document, error) {
 	defer cancel()
 	// A page of a huge MediaBox would render to gigapixels: the crop
 	// (-W/-H) bounds what is rendered to 12 × 17 inches (A3 and a margin)
-	// at OCRDPI without scaling the page.
+	// at OCRDPI without scaling the page. The page is rendered in colour
+	// (PPM): a red seal over table 3 drops out through the red channel
+	// (ocr.DecodePPMRed), and a grey page costs the same to render either
+	// way (docs/benchmarks.md).
 	var stderr bytes.Buffer
-	dpi := OCRDPI
-	if e := os.Getenv("XOCR_DPI"); e != "" { // EXPERIMENT
-		dpi, _ = strconv.Atoi(e)
-	}
-	red := strings.Contains(os.Getenv("XOCR_ENH"), "red")
-	args := []string{"-r", strconv.Itoa(dpi), "-x", "0", "-y", "0", "-W", strconv.Itoa(dpi * 12), "-H", strconv.Itoa(dpi * 17),
-		"-l", strconv.FormatInt(rc.lim.OCRPages, 10), pdf, filepath.Join(dir, "p")}
-	if !red {
-		args = append([]string{"-gray"}, args...)
-	}
-	cmd := BoundedCommand(ctx, bin, rc.lim.OCRMemory, rc.lim.OCRTimeout, args...)
+	cmd := BoundedCommand(ctx, bin, rc.lim.OCRMemory, rc.lim.OCRTimeout,
+		"-r", strconv.Itoa(OCRDPI), "-x", "0", "-y", "0", "-W", strconv.Itoa(OCRDPI*12), "-H", strconv.Itoa(OCRDPI*17),
+		"-l", strconv.FormatInt(rc.lim.OCRPages, 10), pdf, filepath.Join(dir, "p"))
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
 		if ctx.Err() != nil {
@@ -135,11 +130,11 @@ func readScannedPDF(rc *readCtx, pdf string) (*Document, error) {
 		}
 		return nil, fmt.Errorf("pdftoppm: %v: %s: %w", err, strings.TrimSpace(stderr.String()), ErrPDFFailed)
 	}
-	pages, err := filepath.Glob(filepath.Join(dir, "p-*.p?m"))
+	pages, err := filepath.Glob(filepath.Join(dir, "p-*.ppm"))
 	if err != nil {
 		return nil, err
 	}
-	// p-1.pgm … p-10.pgm sort as numbers, not as text.
+	// p-1.ppm … p-10.ppm sort as numbers, not as text.
 	slices.SortFunc(pages, func(a, b string) int { return pageOf(a) - pageOf(b) })
 	var lines []ocr.Line
 	frames := map[int]frame{}
@@ -156,16 +151,11 @@ func readScannedPDF(rc *readCtx, pdf string) (*Document, error) {
 		if err := checkPixels(rc.lim, w, h, fmt.Sprintf("第 %d 页", n)); err != nil {
 			return nil, err
 		}
-		var img *image.Gray
-		if red {
-			img, err = ocr.DecodePPMRed(f)
-		} else {
-			img, err = ocr.DecodePGM(f)
-		}
+		img, err := ocr.DecodePPMRed(f)
 		if err != nil {
 			return nil, fmt.Errorf("pdftoppm page %s: %w", filepath.Base(p), err)
 		}
-		pl, fr, err := ocrPage(ctx, rc.lim, dir, img, dpi, n)
+		pl, fr, err := ocrPage(ctx, rc.lim, dir, img, OCRDPI, n)
 		if err != nil {
 			return nil, ocrErr(rc, ctx, err)
 		}
@@ -226,9 +216,12 @@ func ocrPage(ctx context.Context, lim Limits, dir string, img image.Image, dpi, 
 	// row not read as one line. The word boxes are on the page as
 	// straightened.
 	enh := os.Getenv("XOCR_ENH") // EXPERIMENT
-	g := ocr.Gray(img)
+	g := ocr.GrayDropRed(img)
 	if strings.Contains(enh, "med") {
 		g = ocr.Despeckle(g)
+	}
+	if strings.Contains(enh, "sharp") {
+		g = ocr.Sharpen(g, 1)
 	}
 	if strings.Contains(enh, "up2") && dpi < 250 {
 		g = ocr.Upscale(g, 2)

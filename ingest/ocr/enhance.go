@@ -146,17 +146,64 @@ func DecodePPMRed(data []byte) (*image.Gray, error) {
 	g := image.NewGray(image.Rect(0, 0, w, h))
 	px := data[off:]
 	for i := range g.Pix {
-		r, gg, b := int(px[3*i]), int(px[3*i+1]), int(px[3*i+2])
-		if r-max(gg, b) > redCast {
-			g.Pix[i] = uint8(r)
-		} else {
-			g.Pix[i] = uint8((299*r + 587*gg + 114*b + 500) / 1000)
-		}
+		g.Pix[i] = dropRed(int(px[3*i]), int(px[3*i+1]), int(px[3*i+2]))
 	}
 	return g, nil
+}
+
+// dropRed is the grey of a pixel with a seal's red taken as paper: its
+// red channel where it has a red cast, else its luminance.
+func dropRed(r, g, b int) uint8 {
+	if r-max(g, b) > redCast {
+		return uint8(r)
+	}
+	return uint8((299*r + 587*g + 114*b + 500) / 1000)
+}
+
+// GrayDropRed is Gray with a red seal dropped as DecodePPMRed drops it:
+// a picture uploaded or pasted into a Word file in colour. Transparent
+// pixels are paper.
+func GrayDropRed(img image.Image) *image.Gray {
+	if g, ok := img.(*image.Gray); ok {
+		return Gray(g)
+	}
+	b := img.Bounds()
+	g := image.NewGray(image.Rect(0, 0, b.Dx(), b.Dy()))
+	for y := 0; y < b.Dy(); y++ {
+		for x := 0; x < b.Dx(); x++ {
+			// Premultiplied: a transparent background is laid on white
+			// paper, not read as black.
+			r, gg, bb, a := img.At(b.Min.X+x, b.Min.Y+y).RGBA()
+			white := 0xffff - a
+			g.Pix[y*g.Stride+x] = dropRed(int((r+white)>>8), int((gg+white)>>8), int((bb+white)>>8))
+		}
+	}
+	return g
 }
 
 // redCast is how much redder than green and blue a pixel must be to be
 // read through its red channel: a seal's ink, not the slight colour of a
 // scanner's paper.
 const redCast = 40
+
+// Sharpen is an unsharp mask: the page plus amount times its difference
+// from a 3×3 box blur of itself, so an out-of-focus scan's strokes get
+// their edges back before Tesseract thresholds them.
+func Sharpen(g *image.Gray, amount float64) *image.Gray {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	out := image.NewGray(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			sum := 0
+			for dy := -1; dy <= 1; dy++ {
+				yy := min(max(y+dy, 0), h-1)
+				for dx := -1; dx <= 1; dx++ {
+					sum += int(g.Pix[yy*g.Stride+min(max(x+dx, 0), w-1)])
+				}
+			}
+			v := float64(g.Pix[y*g.Stride+x])
+			out.Pix[y*out.Stride+x] = uint8(min(max(v+amount*(v-float64(sum)/9), 0), 255) + 0.5)
+		}
+	}
+	return out
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"image"
+	"image/color"
 	"math"
 	"testing"
 )
@@ -170,5 +171,21 @@ func TestUpscale(t *testing.T) {
 	}
 	if u.GrayAt(38, 30).Y < 200 || u.GrayAt(41, 30).Y > 55 {
 		t.Errorf("edge moved: %d at x=38, %d at x=41", u.GrayAt(38, 30).Y, u.GrayAt(41, 30).Y)
+	}
+}
+
+// TestGrayDropRed: a colour picture's seal is paper, its print black,
+// and its transparent background white (not black).
+func TestGrayDropRed(t *testing.T) {
+	img := image.NewNRGBA(image.Rect(0, 0, 4, 1))
+	img.Set(0, 0, color.NRGBA{220, 40, 40, 255})
+	img.Set(1, 0, color.NRGBA{0, 0, 0, 255})
+	img.Set(2, 0, color.NRGBA{0, 0, 0, 0})
+	img.Set(3, 0, color.NRGBA{128, 128, 128, 255})
+	g := GrayDropRed(img)
+	for i, want := range []uint8{220, 0, 255, 128} {
+		if g.Pix[i] != want {
+			t.Errorf("pixel %d: %d, want %d", i, g.Pix[i], want)
+		}
 	}
 }
