@@ -246,7 +246,13 @@ func ocrPage(ctx context.Context, lim Limits, dir string, img image.Image, dpi, 
 	if err := f.Close(); err != nil {
 		return nil, fr, err
 	}
-	words, err := ocr.Recognize(ctx, ocrCommander(lim), name, page)
+	// An out-of-focus page is thresholded by Sauvola's local rule: Otsu's
+	// one threshold for the page merges a blurred digit's strokes.
+	var opts []string
+	if strings.Contains(enh, "blur") && ocr.Blurry(straight) {
+		opts = []string{"-c", "thresholding_method=2"}
+	}
+	words, err := ocr.Recognize(ctx, ocrCommander(lim), name, page, opts...)
 	if err != nil {
 		return nil, fr, err
 	}

@@ -207,3 +207,34 @@ func Sharpen(g *image.Gray, amount float64) *image.Gray {
 	}
 	return out
 }
+
+// Blurry tells a page out of focus: the steepest step across an ink
+// edge, averaged over the page's edges, is under blurEdge grey levels
+// per two pixels. A sharp scan's edges step 110–160 (clean, turned,
+// JPEG, sealed or unevenly lit, at 150 DPI rendered at 200); one blurred
+// by σ≈1 px steps about 55 (docs/benchmarks.md).
+func Blurry(g *image.Gray) bool {
+	sum, n := 0, 0
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	for y := 0; y < h; y++ {
+		row := g.Pix[y*g.Stride : y*g.Stride+w]
+		for x := 1; x < w-1; x++ {
+			d := int(row[x+1]) - int(row[x-1])
+			if d < 0 {
+				d = -d
+			}
+			if d > edgeStep {
+				sum += d
+				n++
+			}
+		}
+	}
+	return n > 0 && sum < blurEdge*n
+}
+
+// edgeStep is the grey step across two pixels that counts as an edge;
+// blurEdge the mean step under which the page is blurry.
+const (
+	edgeStep = 40
+	blurEdge = 85
+)

@@ -71,13 +71,14 @@ func Available() bool {
 const PSM = "6"
 
 // Recognize runs Tesseract on one page image (a file Tesseract reads:
-// PNG, JPEG, TIFF) and returns its words; page numbers them.
-func Recognize(ctx context.Context, cmd Commander, image string, page int) ([]Word, error) {
+// PNG, JPEG, TIFF, PGM) and returns its words; page numbers them. The
+// options are Tesseract's ("-c", "thresholding_method=2").
+func Recognize(ctx context.Context, cmd Commander, image string, page int, options ...string) ([]Word, error) {
 	bin, err := exec.LookPath("tesseract")
 	if err != nil {
 		return nil, ErrNoTesseract
 	}
-	args := []string{image, "-", "-l", "chi_sim", "--psm", PSM}
+	args := append([]string{image, "-", "-l", "chi_sim", "--psm", PSM}, options...)
 	if e := os.Getenv("XOCR_TESS"); e != "" { // EXPERIMENT
 		args = append(args, strings.Fields(e)...)
 	}
