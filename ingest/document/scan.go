@@ -174,14 +174,14 @@ func pageOf(path string) int {
 	return n
 }
 
-// frame is how a page image was changed before Tesseract read it: turned
-// by angle degrees (Deskew) and enlarged by scale, from a page of w×h
-// pixels. Word boxes are mapped back through it, so the source viewer
-// draws a box on the digits of the page as it was scanned, not as
-// straightened.
+// frame is how a page image was turned before Tesseract read it: by
+// angle degrees (Deskew), a page of w×h pixels. Word boxes are mapped
+// back through it, so the source viewer draws a box on the digits of the
+// page as it was scanned, not as straightened (a few pixels off on a
+// crooked scan).
 type frame struct {
-	angle, scale float64
-	w, h         int
+	angle float64
+	w, h  int
 }
 
 // toOriginal maps the boxes of the lines' words from the page Tesseract
@@ -191,18 +191,11 @@ func toOriginal(lines []ocr.Line, frames map[int]frame) {
 		for i := range l.Words {
 			w := &l.Words[i].Word
 			f, ok := frames[w.Page]
-			if !ok || f.scale == 0 {
+			if !ok || f.angle == 0 {
 				continue
 			}
-			pw, ph := w.PageWidth, w.PageHeight
-			if pw <= 0 || ph <= 0 { // a stand-in for a missing cell
-				pw, ph = int(float64(f.w)*f.scale+0.5), int(float64(f.h)*f.scale+0.5)
-			}
-			r := ocr.Unrotate(image.Rect(w.Left, w.Top, w.Left+w.Width, w.Top+w.Height), f.angle, pw, ph)
-			s := 1 / f.scale
-			w.Left, w.Top = int(float64(r.Min.X)*s+0.5), int(float64(r.Min.Y)*s+0.5)
-			w.Width, w.Height = int(float64(r.Dx())*s+0.5), int(float64(r.Dy())*s+0.5)
-			w.PageWidth, w.PageHeight = f.w, f.h
+			r := ocr.Unrotate(image.Rect(w.Left, w.Top, w.Left+w.Width, w.Top+w.Height), f.angle, f.w, f.h)
+			w.Left, w.Top, w.Width, w.Height = r.Min.X, r.Min.Y, r.Dx(), r.Dy()
 		}
 	}
 }
@@ -211,29 +204,12 @@ func toOriginal(lines []ocr.Line, frames map[int]frame) {
 // the page goes to Tesseract as PGM. The words' boxes are on the page
 // as read; the frame maps them back (toOriginal).
 func ocrPage(ctx context.Context, lim Limits, dir string, img image.Image, dpi, page int) ([]ocr.Line, frame, error) {
-	fr := frame{scale: 1, w: img.Bounds().Dx(), h: img.Bounds().Dy()}
-	// Even light, then straight: a crooked rule is not erased, a crooked
-	// row not read as one line. The word boxes are on the page as
-	// straightened.
-	enh := os.Getenv("XOCR_ENH") // EXPERIMENT
-	g := ocr.GrayDropRed(img)
-	if strings.Contains(enh, "med") {
-		g = ocr.Despeckle(g)
-	}
-	if strings.Contains(enh, "sharp") {
-		g = ocr.Sharpen(g, 1)
-	}
-	if strings.Contains(enh, "up2") && dpi < 250 {
-		g = ocr.Upscale(g, 2)
-		dpi *= 2
-		fr.scale = 2
-	}
-	straight, angle := ocr.Deskew(ocr.Flatten(g))
+	fr := frame{w: img.Bounds().Dx(), h: img.Bounds().Dy()}
+	// A red seal as paper, then even light, then straight: a crooked
+	// rule is not erased, a crooked row not read as one line.
+	straight, angle := ocr.Deskew(ocr.Flatten(ocr.GrayDropRed(img)))
 	fr.angle = angle
 	clean := ocr.EraseRules(straight, dpi)
-	if strings.Contains(enh, "sauv") {
-		clean = ocr.Sauvola(clean, dpi/4, 0.2)
-	}
 	name := filepath.Join(dir, fmt.Sprintf("clean-%d.pgm", page))
 	f, err := os.Create(name)
 	if err != nil {
@@ -246,11 +222,13 @@ func ocrPage(ctx context.Context, lim Limits, dir string, img image.Image, dpi, 
 	if err := f.Close(); err != nil {
 		return nil, fr, err
 	}
-	// An out-of-focus page is thresholded by Sauvola's local rule: Otsu's
-	// one threshold for the page merges a blurred digit's strokes.
+	// An out-of-focus page is thresholded by Sauvola's local rule, over a
+	// window Tesseract sizes by the page's resolution (so it is told it):
+	// Otsu's one threshold for the page loses a blurred digit's strokes
+	// (docs/benchmarks.md, "Degradations and speed").
 	var opts []string
-	if strings.Contains(enh, "blur") && ocr.Blurry(straight) {
-		opts = []string{"-c", "thresholding_method=2"}
+	if ocr.Blurry(straight) {
+		opts = []string{"--dpi", strconv.Itoa(dpi), "-c", "thresholding_method=2"}
 	}
 	words, err := ocr.Recognize(ctx, ocrCommander(lim), name, page, opts...)
 	if err != nil {

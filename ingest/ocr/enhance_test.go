@@ -36,19 +36,6 @@ func fill(g *image.Gray, r image.Rectangle, v uint8) {
 	}
 }
 
-// TestDeskewFine: angles that are not a tenth of a degree are found to
-// 0.03° (a 0.1° sweep left up to 0.05°, a rule's 1.4 px drift across an
-// A4 page at 200 DPI).
-func TestDeskewFine(t *testing.T) {
-	img := ruledPage(1600, 1200)
-	for _, deg := range []float64{0.33, 1.17, -1.73, 2.46, -2.9} {
-		_, got := Deskew(Rotate(img, deg))
-		if math.Abs(got+deg) > 0.03 {
-			t.Errorf("a page turned %.2f° was turned back %.2f°", deg, got)
-		}
-	}
-}
-
 // TestUnrotate: a blot's box found on the page Deskew straightened, mapped
 // back with Unrotate, holds the blot on the crooked page.
 func TestUnrotate(t *testing.T) {
@@ -59,7 +46,7 @@ func TestUnrotate(t *testing.T) {
 	const deg = 1.4
 	crooked := Rotate(img, -deg) // Deskew turns it back by +deg
 	straight, got := Deskew(crooked)
-	if math.Abs(got-deg) > 0.03 {
+	if math.Abs(got-deg) > 0.1 {
 		t.Fatalf("Deskew turned %.2f°, want %.2f°", got, deg)
 	}
 	if straight.GrayAt(blot.Min.X+20, blot.Min.Y+12).Y > 100 {
@@ -116,64 +103,6 @@ func TestDecodePPMRed(t *testing.T) {
 	}
 }
 
-// TestDespeckle: a lone dark pixel goes, a stroke two pixels wide stays.
-func TestDespeckle(t *testing.T) {
-	g := image.NewGray(image.Rect(0, 0, 20, 20))
-	fill(g, g.Rect, 255)
-	g.Pix[5*g.Stride+5] = 0
-	fill(g, image.Rect(10, 2, 12, 18), 0)
-	d := Despeckle(g)
-	if d.Pix[5*d.Stride+5] != 255 {
-		t.Error("the speck stayed")
-	}
-	for y := 3; y < 17; y++ {
-		if d.Pix[y*d.Stride+10] != 0 || d.Pix[y*d.Stride+11] != 0 {
-			t.Fatalf("the stroke lost row %d", y)
-		}
-	}
-}
-
-// TestSauvola: ink on paper darkened to grey 120 at one side is ink, the
-// dark paper is paper; one global threshold would take that paper as ink.
-func TestSauvola(t *testing.T) {
-	g := image.NewGray(image.Rect(0, 0, 200, 100))
-	for x := 0; x < 200; x++ {
-		paper := uint8(250 - 130*x/200)
-		fill(g, image.Rect(x, 0, x+1, 100), paper)
-	}
-	fill(g, image.Rect(20, 40, 24, 60), 90)
-	fill(g, image.Rect(180, 40, 184, 60), 30)
-	b := Sauvola(g, 40, 0.2)
-	for _, p := range []image.Point{{21, 50}, {181, 50}} {
-		if b.GrayAt(p.X, p.Y).Y != 0 {
-			t.Errorf("ink at %v read as paper", p)
-		}
-	}
-	for _, p := range []image.Point{{100, 10}, {190, 90}, {10, 10}} {
-		if b.GrayAt(p.X, p.Y).Y != 255 {
-			t.Errorf("paper at %v read as ink", p)
-		}
-	}
-}
-
-// TestUpscale: twice the size, flat regions keep their grey, an edge
-// stays where it was (scaled).
-func TestUpscale(t *testing.T) {
-	g := image.NewGray(image.Rect(0, 0, 40, 30))
-	fill(g, g.Rect, 255)
-	fill(g, image.Rect(20, 0, 40, 30), 0)
-	u := Upscale(g, 2)
-	if u.Rect.Dx() != 80 || u.Rect.Dy() != 60 {
-		t.Fatalf("size %v", u.Rect)
-	}
-	if u.GrayAt(10, 30).Y != 255 || u.GrayAt(70, 30).Y != 0 {
-		t.Errorf("flat regions: %d, %d", u.GrayAt(10, 30).Y, u.GrayAt(70, 30).Y)
-	}
-	if u.GrayAt(38, 30).Y < 200 || u.GrayAt(41, 30).Y > 55 {
-		t.Errorf("edge moved: %d at x=38, %d at x=41", u.GrayAt(38, 30).Y, u.GrayAt(41, 30).Y)
-	}
-}
-
 // TestGrayDropRed: a colour picture's seal is paper, its print black,
 // and its transparent background white (not black).
 func TestGrayDropRed(t *testing.T) {
@@ -187,5 +116,36 @@ func TestGrayDropRed(t *testing.T) {
 		if g.Pix[i] != want {
 			t.Errorf("pixel %d: %d, want %d", i, g.Pix[i], want)
 		}
+	}
+}
+
+// TestBlurry: a sharp page, turned a degree or softened a little, is not
+// blurry; the same page out of focus (four 3×3 box blurs: its print's
+// edges are perfectly sharp, a scan's are not) is.
+func TestBlurry(t *testing.T) {
+	img := ruledPage(800, 600)
+	blur := func(g *image.Gray) *image.Gray {
+		out := image.NewGray(g.Rect)
+		for y := 0; y < g.Rect.Dy(); y++ {
+			for x := 0; x < g.Rect.Dx(); x++ {
+				s, n := 0, 0
+				for dy := -1; dy <= 1; dy++ {
+					for dx := -1; dx <= 1; dx++ {
+						if p := image.Pt(x+dx, y+dy); p.In(g.Rect) {
+							s += int(g.GrayAt(p.X, p.Y).Y)
+							n++
+						}
+					}
+				}
+				out.Pix[y*out.Stride+x] = uint8(s / n)
+			}
+		}
+		return out
+	}
+	if Blurry(img) || Blurry(Rotate(img, 1)) || Blurry(blur(img)) {
+		t.Error("a sharp page (turned 1°, or softened by one 3×3 box as a resampled scan is) taken as blurry")
+	}
+	if !Blurry(blur(blur(blur(blur(img))))) {
+		t.Error("a blurred page taken as sharp")
 	}
 }

@@ -16,7 +16,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -79,9 +78,6 @@ func Recognize(ctx context.Context, cmd Commander, image string, page int, optio
 		return nil, ErrNoTesseract
 	}
 	args := append([]string{image, "-", "-l", "chi_sim", "--psm", PSM}, options...)
-	if e := os.Getenv("XOCR_TESS"); e != "" { // EXPERIMENT
-		args = append(args, strings.Fields(e)...)
-	}
 	c := cmd(ctx, bin, append(args, "tsv")...)
 	// Tesseract threads its recognisers; one thread per page keeps a
 	// server's cores for its other requests and the result deterministic.
