@@ -69,28 +69,6 @@ func GrayDropRed(img image.Image) *image.Gray {
 // scanner's paper.
 const redCast = 40
 
-// Sharpen is an unsharp mask: the page plus amount times its difference
-// from a 3×3 box blur of itself, so an out-of-focus scan's strokes get
-// their edges back before Tesseract thresholds them.
-func Sharpen(g *image.Gray, amount float64) *image.Gray {
-	w, h := g.Rect.Dx(), g.Rect.Dy()
-	out := image.NewGray(image.Rect(0, 0, w, h))
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			sum := 0
-			for dy := -1; dy <= 1; dy++ {
-				yy := min(max(y+dy, 0), h-1)
-				for dx := -1; dx <= 1; dx++ {
-					sum += int(g.Pix[yy*g.Stride+min(max(x+dx, 0), w-1)])
-				}
-			}
-			v := float64(g.Pix[y*g.Stride+x])
-			out.Pix[y*out.Stride+x] = uint8(min(max(v+amount*(v-float64(sum)/9), 0), 255) + 0.5)
-		}
-	}
-	return out
-}
-
 // Blurry tells a page out of focus: the steepest step across an ink
 // edge, averaged over the page's edges, is under blurEdge grey levels
 // per two pixels. A sharp scan's edges step 110–160 (clean, turned,
