@@ -55,9 +55,24 @@ func TestOCRDegraded(t *testing.T) {
 }
 
 // minExact150 is the floor on exact cells of a peer report scanned at
-// 150 DPI with a degradation, under what was measured
-// (docs/benchmarks.md); the rotated 洪泽区 2024 runs without
-// NIANBAO_OCR_BENCH.
+// 150 DPI with a degradation, a few under what was measured
+// (docs/benchmarks.md, "Degradations and speed"); only the rotated
+// 洪泽区 2024 runs without NIANBAO_OCR_BENCH. The red seal of 洪泽区 2024
+// read 143 before the red channel dropped it, the blurred one 140 before
+// Sauvola's threshold: their floors fail without those steps.
 var minExact150 = map[string]int{
-	"hzq2024_working.pdf 旋转1°": 140,
+	"hzq2023_working.pdf 无":      140,
+	"hzq2023_working.pdf 旋转1°":   131,
+	"hzq2023_working.pdf 模糊":     135,
+	"hzq2023_working.pdf JPEG压缩": 138,
+	"hzq2023_working.pdf 淡印章":    144,
+	"hzq2023_working.pdf 红印章":    135,
+	"hzq2023_working.pdf 光照不均":   119,
+	"hzq2024_working.pdf 无":      150,
+	"hzq2024_working.pdf 旋转1°":   140,
+	"hzq2024_working.pdf 模糊":     153,
+	"hzq2024_working.pdf JPEG压缩": 129,
+	"hzq2024_working.pdf 淡印章":    148,
+	"hzq2024_working.pdf 红印章":    156,
+	"hzq2024_working.pdf 光照不均":   129,
 }
