@@ -89,7 +89,7 @@ func Generated(dir string) ([]Input, error) {
 		if err != nil {
 			return nil, fmt.Errorf("生成报告转 PDF：%w", err)
 		}
-		name := fmt.Sprintf("generated-%s-%d.pdf", strings.ReplaceAll(r.Edition, " ", ""), r.Year)
+		name := fmt.Sprintf("生成报告-%s版-%d年度.pdf", strings.ReplaceAll(r.Edition, " ", ""), r.Year)
 		path := filepath.Join(dir, name)
 		if err := os.WriteFile(path, pdf, 0o644); err != nil {
 			return nil, err
