@@ -1,98 +1,31 @@
 package ingest_test
 
 import (
-	"archive/zip"
 	"bytes"
-	"fmt"
 	"image"
-	"image/draw"
 	"image/png"
+	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"sort"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
 	"nianbao/ingest/document"
 	"nianbao/ingest/ocr"
+	"nianbao/ingest/ocr/degrade"
 	"nianbao/report"
 )
 
 // pageImages rasterises a PDF's pages at dpi as grey images.
 func pageImages(t testing.TB, pdf string, dpi int) []*image.Gray {
 	t.Helper()
-	dir := t.TempDir()
-	if out, err := exec.Command("pdftoppm", "-r", fmt.Sprint(dpi), "-gray", "-png", pdf, filepath.Join(dir, "p")).CombinedOutput(); err != nil {
-		t.Fatalf("pdftoppm %s: %v %s", pdf, err, out)
-	}
-	pages, _ := filepath.Glob(filepath.Join(dir, "p-*.png"))
-	sort.Strings(pages) // fewer than 10 pages here
-	var out []*image.Gray
-	for _, p := range pages {
-		f, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		img, err := png.Decode(bytes.NewReader(f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, grayOf(img))
-	}
-	return out
-}
-
-// grayOf is img in grey (pdftoppm -gray writes some pages as RGBA PNGs).
-func grayOf(img image.Image) *image.Gray {
-	if g, ok := img.(*image.Gray); ok {
-		return g
-	}
-	g := image.NewGray(img.Bounds())
-	draw.Draw(g, g.Rect, img, img.Bounds().Min, draw.Src)
-	return g
-}
-
-// pictureDOCX is a Word file whose body is a typed title and then one
-// picture a paragraph (DrawingML, as Word pastes a picture): a report
-// whose pages, tables and all, were pasted as images.
-func pictureDOCX(t testing.TB, title string, pics []*image.Gray) []byte {
-	t.Helper()
-	var body, rels strings.Builder
-	fmt.Fprintf(&body, `<w:p><w:r><w:t>%s</w:t></w:r></w:p>`, title)
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for i, p := range pics {
-		id := fmt.Sprintf("rIdImg%d", i+1)
-		fmt.Fprintf(&body, `<w:p><w:r><w:drawing><wp:inline><a:graphic><a:graphicData><pic:pic><pic:blipFill><a:blip r:embed="%s"/></pic:blipFill></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>`, id)
-		fmt.Fprintf(&rels, `<Relationship Id="%s" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/image%d.png"/>`, id, i+1)
-		w, err := zw.Create(fmt.Sprintf("word/media/image%d.png", i+1))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := png.Encode(w, p); err != nil {
-			t.Fatal(err)
-		}
-	}
-	parts := map[string]string{
-		"[Content_Types].xml": `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="png" ContentType="image/png"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>`,
-		"word/document.xml": `<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><w:body>` +
-			body.String() + `</w:body></w:document>`,
-		"word/_rels/document.xml.rels": `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` + rels.String() + `</Relationships>`,
-	}
-	for name, s := range parts {
-		w, err := zw.Create(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := w.Write([]byte(s)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := zw.Close(); err != nil {
+	pages, err := degrade.Rasterize(pdf, dpi, t.TempDir())
+	if err != nil {
 		t.Fatal(err)
 	}
-	return buf.Bytes()
+	return pages
 }
 
 // TestOCRDocxPictures reads 洪泽区 2024 as a Word file of one typed title
@@ -107,7 +40,10 @@ func TestOCRDocxPictures(t *testing.T) {
 		t.Skipf("peer corpus absent (%v)", err)
 	}
 	truth := parseFile(t, "hzq2024_working.pdf", born)
-	docx := pictureDOCX(t, "洪泽区2024年政府信息公开工作年度报告", pageImages(t, path, 200))
+	docx, err := degrade.PictureDOCX("洪泽区2024年政府信息公开工作年度报告", pageImages(t, path, 200))
+	if err != nil {
+		t.Fatal(err)
+	}
 	doc, err := document.Read("hzq2024.docx", docx)
 	if err != nil {
 		t.Fatal(err)
@@ -152,7 +88,7 @@ func TestOCRPhoto(t *testing.T) {
 		}
 	}
 	page := pageImages(t, path, 200)[2]
-	photo := unevenLight(boxBlur(ocr.Rotate(page, 2)))
+	photo := degrade.UnevenLight(degrade.BoxBlur(ocr.Rotate(page, 2)))
 	var buf bytes.Buffer
 	if err := png.Encode(&buf, photo); err != nil {
 		t.Fatal(err)
@@ -177,3 +113,70 @@ func TestOCRPhoto(t *testing.T) {
 // rows through 本机关不掌握 are on page 3) in TestOCRPhoto, under the 46
 // measured (docs/benchmarks.md).
 const minExactPhoto = 40
+
+// boxRe reads the page box ocr.Mark notes on a cell read by OCR.
+var boxRe = regexp.MustCompile(`区域\((\d+),(\d+),(\d+),(\d+)\)`)
+
+// cellBox is the box, on the page image given, of a cell read by OCR.
+func cellBox(t *testing.T, r *report.Report, code string) image.Rectangle {
+	t.Helper()
+	m := boxRe.FindStringSubmatch(r.Sources[code].Note)
+	if m == nil {
+		t.Fatalf("%s has no OCR box: %q", code, r.Sources[code].Note)
+	}
+	var n [4]int
+	for i := range n {
+		n[i], _ = strconv.Atoi(m[i+1])
+	}
+	return image.Rect(n[0], n[1], n[0]+n[2], n[1]+n[3])
+}
+
+// TestOCRBoxOnRotatedPage reads page 3 of 洪泽区 2024 (200 DPI) once
+// straight and once turned 2° as a scanner feeds it: the box of a cell
+// of table 3 read from the crooked page stands where its digits are on
+// that page (where the straight page's box lands once turned), not where
+// they are on the page Deskew straightened, and it covers ink.
+func TestOCRBoxOnRotatedPage(t *testing.T) {
+	needOCR(t)
+	path := filepath.Join("..", "..", "shared", "corpus", "peer", "hzq2024_working.pdf")
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("peer corpus absent (%v)", err)
+	}
+	const deg, code, tol = 2.0, "t3.new.total", 4.0
+	page := pageImages(t, path, 200)[2]
+	crooked := ocr.Rotate(page, deg)
+	read := func(g *image.Gray) *report.Report {
+		var buf bytes.Buffer
+		if err := png.Encode(&buf, g); err != nil {
+			t.Fatal(err)
+		}
+		return parseFile(t, "page3.png", buf.Bytes())
+	}
+	straight, turned := cellBox(t, read(page), code), cellBox(t, read(crooked), code)
+	// Where the straight box's centre is on the crooked page: Rotate
+	// reads the pixel at q from c + R(deg)(q − c), so q = c + R(−deg)(p − c).
+	w, h := float64(page.Rect.Dx()), float64(page.Rect.Dy())
+	cx, cy := w/2, h/2
+	px, py := float64(straight.Min.X+straight.Max.X)/2, float64(straight.Min.Y+straight.Max.Y)/2
+	sin, cos := math.Sincos(deg * math.Pi / 180)
+	qx, qy := cx+(px-cx)*cos+(py-cy)*sin, cy-(px-cx)*sin+(py-cy)*cos
+	if d := math.Hypot(qx-px, qy-py); d < 3*tol {
+		t.Fatalf("%s is %.1f px from where it was: too near the centre to tell a box mapped back", code, d)
+	}
+	gx, gy := float64(turned.Min.X+turned.Max.X)/2, float64(turned.Min.Y+turned.Max.Y)/2
+	t.Logf("%s: straight %v, crooked %v; centre (%.0f,%.0f), expected (%.0f,%.0f)", code, straight, turned, gx, gy, qx, qy)
+	if d := math.Hypot(gx-qx, gy-qy); d > tol {
+		t.Errorf("%s box centre (%.0f,%.0f) on the crooked page is %.1f px from its digits at (%.0f,%.0f)", code, gx, gy, d, qx, qy)
+	}
+	ink := 0
+	for y := turned.Min.Y; y < turned.Max.Y; y++ {
+		for x := turned.Min.X; x < turned.Max.X; x++ {
+			if crooked.GrayAt(x, y).Y < 128 {
+				ink++
+			}
+		}
+	}
+	if ink < 20 {
+		t.Errorf("%s box %v covers %d dark pixels of the crooked page: not on its digits", code, turned, ink)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"nianbao/ingest"
 	"nianbao/ingest/document"
 	"nianbao/ingest/ocr"
+	"nianbao/ingest/ocr/degrade"
 	"nianbao/report"
 )
 
@@ -53,59 +54,21 @@ func scan(t testing.TB, pdf string, dpi int) []byte {
 	return data
 }
 
-// ocrScore compares the cells read from a scan with the truth.
+// ocrScore compares the cells read from a scan with the truth
+// (degrade.Compare, the measure of `analytics ocrbench`).
 type ocrScore struct {
 	exact, flagged, unread, wrong int
 	wrongCells                    []string
+	s                             degrade.Score
 }
 
-func (s ocrScore) String() string {
-	n := s.exact + s.flagged + s.unread + s.wrong
-	return fmt.Sprintf("%d cells: %d exact (%.1f%%), %d flagged, %d unread, %d silently wrong %v",
-		n, s.exact, 100*float64(s.exact)/float64(max(n, 1)), s.flagged, s.unread, s.wrong, s.wrongCells)
-}
+func (s ocrScore) String() string { return s.s.String() }
 
-// score counts, over the truth's cells: exact (read, equal, no finding
-// on it), flagged (read, named by a finding, right or wrong), unread
-// (absent), silently wrong (read, different, no finding names it). A cell
-// the scan has and the truth does not counts as silently wrong too.
+// score counts the truth's cells as exact, flagged, unread or silently
+// wrong (degrade.Compare).
 func score(truth, got *report.Report) ocrScore {
-	flagged := map[string]bool{}
-	for _, f := range got.Findings {
-		if f.Severity == report.SeverityInfo {
-			continue
-		}
-		for _, c := range f.Cells {
-			flagged[c] = true
-		}
-	}
-	var s ocrScore
-	codes := make([]string, 0, len(truth.Cells))
-	for c := range truth.Cells {
-		codes = append(codes, c)
-	}
-	sort.Strings(codes)
-	for _, c := range codes {
-		v, ok := got.Cells[c]
-		switch {
-		case !ok:
-			s.unread++
-		case flagged[c]:
-			s.flagged++
-		case v == truth.Cells[c]:
-			s.exact++
-		default:
-			s.wrong++
-			s.wrongCells = append(s.wrongCells, fmt.Sprintf("%s=%v(真值%v)", c, v, truth.Cells[c]))
-		}
-	}
-	for c, v := range got.Cells {
-		if _, ok := truth.Cells[c]; !ok && !flagged[c] {
-			s.wrong++
-			s.wrongCells = append(s.wrongCells, fmt.Sprintf("%s=%v(真值无)", c, v))
-		}
-	}
-	return s
+	s := degrade.Compare(truth, got)
+	return ocrScore{s.Exact, s.Flagged, s.Unread, s.Wrong, s.WrongCells, s}
 }
 
 func parseFile(t testing.TB, name string, data []byte) *report.Report {

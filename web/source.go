@@ -67,6 +67,11 @@ func (h *handler) sourcePage(c *gin.Context) {
 		"Place": place(src, hasSrc), "Raw": src.Raw, "PDF": bytes.HasPrefix(doc.Bytes, []byte("%PDF")) || picture, "Page": page}
 	if box, ok := ocrBox(src.Note); ok {
 		body["Box"] = box
+		if isZip(doc.Bytes) {
+			// A Word file's picture read by OCR: its page is the
+			// picture, served as a page image (pdfPage).
+			body["PDF"], body["Picture"] = true, true
+		}
 	}
 	h.page(c, http.StatusOK, "source", pageData{Title: title, Body: body})
 }
@@ -106,6 +111,9 @@ func ocrBox(note string) (box, bool) {
 func isPicture(b []byte) bool {
 	return bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")) || bytes.HasPrefix(b, []byte{0xFF, 0xD8, 0xFF})
 }
+
+// isZip tells a stored Office file (.docx, .xlsx).
+func isZip(b []byte) bool { return bytes.HasPrefix(b, []byte("PK\x03\x04")) }
 
 // Bounds of the page images of the source viewer (issue 20: a 14 400 pt
 // page took 1.7 GB per render, 4 at once went over 5 GB, and the renders
@@ -154,6 +162,18 @@ func (h *handler) pdfPage(c *gin.Context) {
 		// A report uploaded as a picture is its own page image.
 		c.Header("Cache-Control", "private, max-age=3600")
 		c.Data(http.StatusOK, http.DetectContentType(doc.Bytes), doc.Bytes)
+		return
+	}
+	if err == nil && isZip(doc.Bytes) {
+		// A Word file whose tables are pictures: page n of its cells
+		// read by OCR is its picture n, served as stored.
+		pic, err := document.DocxPicture(doc.Bytes, n)
+		if err != nil || !isPicture(pic) {
+			c.String(http.StatusNotFound, "这份 Word 原件中没有这张图片")
+			return
+		}
+		c.Header("Cache-Control", "private, max-age=3600")
+		c.Data(http.StatusOK, http.DetectContentType(pic), pic)
 		return
 	}
 	if err != nil || !bytes.HasPrefix(doc.Bytes, []byte("%PDF")) {

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"io"
@@ -79,16 +80,13 @@ func (r *docxReader) ocrImages(rc *readCtx, zr *zip.Reader) (*Document, error) {
 	defer cancel()
 	byLine := map[int][]ocr.Line{}
 	var all []ocr.Line
-	n := 0
-	for _, im := range r.images {
-		target, ok := targets[im.rid]
-		if !ok {
-			continue // a linked picture, not in the package
-		}
-		if n++; int64(n) > rc.lim.OCRPages {
+	frames := map[int]frame{}
+	for i, pic := range r.pictures(targets) {
+		n := i + 1
+		if int64(n) > rc.lim.OCRPages {
 			return nil, over(rc.lim, "ocr_pages", "Word 文件中的图片")
 		}
-		data, err := zipMember(zr, path.Join("word", target))
+		data, err := zipMember(zr, pic.member)
 		if err != nil {
 			return nil, err
 		}
@@ -106,11 +104,12 @@ func (r *docxReader) ocrImages(rc *readCtx, zr *zip.Reader) (*Document, error) {
 		// A picture has no resolution of its own that can be trusted: a
 		// table pasted into a page is about 6.5 inches wide.
 		dpi := min(max(cfg.Width*10/65, 72), 600)
-		lines, err := ocrPage(ctx, rc.lim, dir, img, dpi, n)
+		lines, fr, err := ocrPage(ctx, rc.lim, dir, img, dpi, n)
 		if err != nil {
 			return nil, ocrErr(rc, ctx, err)
 		}
-		byLine[im.line] = append(byLine[im.line], lines...)
+		frames[n] = fr
+		byLine[pic.line] = append(byLine[pic.line], lines...)
 		all = append(all, lines...)
 	}
 	if len(all) == 0 {
@@ -119,6 +118,7 @@ func (r *docxReader) ocrImages(rc *readCtx, zr *zip.Reader) (*Document, error) {
 	// The rows of table 3 by their columns, across all pictures (a table
 	// may go on in the next picture), then put back in place.
 	all = ocr.Columns(all)
+	toOriginal(all, frames)
 	var b builder
 	var words [][]ocr.Placed
 	k := 0
@@ -135,6 +135,63 @@ func (r *docxReader) ocrImages(rc *readCtx, zr *zip.Reader) (*Document, error) {
 		}
 	}
 	return &Document{Format: FormatDOCX, Text: b.text(), Origins: b.origins, OCR: words}, nil
+}
+
+// docxPicture is a picture of the body that is in the package: its zip
+// member and the builder line its lines go before.
+type docxPicture struct {
+	member string
+	line   int
+}
+
+// pictures lists the body's pictures that are in the package, in order:
+// picture n (from 1) is page n of the words read from them, and of
+// DocxPicture.
+func (r *docxReader) pictures(targets map[string]string) []docxPicture {
+	var out []docxPicture
+	for _, im := range r.images {
+		if target, ok := targets[im.rid]; ok { // else a linked picture
+			out = append(out, docxPicture{path.Join("word", target), im.line})
+		}
+	}
+	return out
+}
+
+// ErrNoPicture is a picture number a Word file does not have.
+var ErrNoPicture = errors.New("这份 Word 文件中没有这张图片")
+
+// DocxPicture returns picture n (from 1) of a Word file as its cells read
+// by OCR number it (their page): the page image the source viewer draws
+// a cell's box on. Its size and the package's are bounded by
+// DefaultLimits, as a read is.
+func DocxPicture(data []byte, n int) ([]byte, error) {
+	lim := DefaultLimits()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, fmt.Errorf("%w (%v)", ErrCorruptZip, err)
+	}
+	if err := checkZipSizes(zr, lim); err != nil {
+		return nil, err
+	}
+	doc, err := zipMember(zr, "word/document.xml")
+	if err != nil {
+		return nil, err
+	}
+	root, err := parseXML(bytes.NewReader(doc), lim)
+	if err != nil {
+		return nil, fmt.Errorf("word/document.xml: %w (%w)", err, ErrCorruptZip)
+	}
+	r := &docxReader{lim: lim}
+	r.flow(root)
+	targets, err := docxRels(zr, lim)
+	if err != nil {
+		return nil, err
+	}
+	pics := r.pictures(targets)
+	if n < 1 || n > len(pics) {
+		return nil, ErrNoPicture
+	}
+	return zipMember(zr, pics[n-1].member)
 }
 
 // docxRels maps the relationship ids of word/document.xml to their

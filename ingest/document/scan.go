@@ -88,16 +88,16 @@ func readImage(rc *readCtx, data []byte) (*Document, error) {
 	ctx, cancel := context.WithTimeout(rc.ctx, rc.lim.OCRTimeout)
 	defer cancel()
 	dpi := max(int(float64(cfg.Width)/8.27+0.5), 72)
-	lines, err := ocrPage(ctx, rc.lim, dir, img, dpi, 1)
+	lines, fr, err := ocrPage(ctx, rc.lim, dir, img, dpi, 1)
 	if err != nil {
 		return nil, ocrErr(rc, ctx, err)
 	}
-	return ocrDocument(FormatImage, lines), nil
+	return ocrDocument(FormatImage, lines, map[int]frame{1: fr}), nil
 }
 
 // readScannedPDF reads a PDF without a text layer: pdftoppm renders at
-// most ocr_pages pages at OCRDPI as grey PGMs (no compression to pay), and each page is read by
-// ocrPage; the whole under ocr_timeout.
+// most ocr_pages pages at OCRDPI as PPMs (no compression to pay), and
+// each page is read by ocrPage; the whole under ocr_timeout.
 func readScannedPDF(rc *readCtx, pdf string) (*Document, error) {
 	if !ocr.Available() {
 		return nil, ErrOCRUnavailable
@@ -115,11 +115,14 @@ func readScannedPDF(rc *readCtx, pdf string) (*Document, error) {
 	defer cancel()
 	// A page of a huge MediaBox would render to gigapixels: the crop
 	// (-W/-H) bounds what is rendered to 12 × 17 inches (A3 and a margin)
-	// at OCRDPI without scaling the page.
+	// at OCRDPI without scaling the page. The page is rendered in colour
+	// (PPM): a red seal over table 3 drops out through the red channel
+	// (ocr.DecodePPMRed), and a grey page costs the same to render either
+	// way (docs/benchmarks.md).
 	var stderr bytes.Buffer
 	cmd := BoundedCommand(ctx, bin, rc.lim.OCRMemory, rc.lim.OCRTimeout,
 		"-r", strconv.Itoa(OCRDPI), "-x", "0", "-y", "0", "-W", strconv.Itoa(OCRDPI*12), "-H", strconv.Itoa(OCRDPI*17),
-		"-gray", "-l", strconv.FormatInt(rc.lim.OCRPages, 10), pdf, filepath.Join(dir, "p"))
+		"-l", strconv.FormatInt(rc.lim.OCRPages, 10), pdf, filepath.Join(dir, "p"))
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
 		if ctx.Err() != nil {
@@ -127,13 +130,14 @@ func readScannedPDF(rc *readCtx, pdf string) (*Document, error) {
 		}
 		return nil, fmt.Errorf("pdftoppm: %v: %s: %w", err, strings.TrimSpace(stderr.String()), ErrPDFFailed)
 	}
-	pages, err := filepath.Glob(filepath.Join(dir, "p-*.pgm"))
+	pages, err := filepath.Glob(filepath.Join(dir, "p-*.ppm"))
 	if err != nil {
 		return nil, err
 	}
-	// p-1.pgm … p-10.pgm sort as numbers, not as text.
+	// p-1.ppm … p-10.ppm sort as numbers, not as text.
 	slices.SortFunc(pages, func(a, b string) int { return pageOf(a) - pageOf(b) })
 	var lines []ocr.Line
+	frames := map[int]frame{}
 	for _, p := range pages {
 		f, err := os.ReadFile(p)
 		if err != nil {
@@ -147,20 +151,21 @@ func readScannedPDF(rc *readCtx, pdf string) (*Document, error) {
 		if err := checkPixels(rc.lim, w, h, fmt.Sprintf("第 %d 页", n)); err != nil {
 			return nil, err
 		}
-		img, err := ocr.DecodePGM(f)
+		img, err := ocr.DecodePPMRed(f)
 		if err != nil {
 			return nil, fmt.Errorf("pdftoppm page %s: %w", filepath.Base(p), err)
 		}
-		pl, err := ocrPage(ctx, rc.lim, dir, img, OCRDPI, n)
+		pl, fr, err := ocrPage(ctx, rc.lim, dir, img, OCRDPI, n)
 		if err != nil {
 			return nil, ocrErr(rc, ctx, err)
 		}
+		frames[n] = fr
 		lines = append(lines, pl...)
 	}
 	if len(lines) == 0 {
 		return nil, ErrOCREmpty
 	}
-	return ocrDocument(FormatPDF, lines), nil
+	return ocrDocument(FormatPDF, lines, frames), nil
 }
 
 func pageOf(path string) int {
@@ -169,31 +174,67 @@ func pageOf(path string) int {
 	return n
 }
 
+// frame is how a page image was turned before Tesseract read it: by
+// angle degrees (Deskew), a page of w×h pixels. Word boxes are mapped
+// back through it, so the source viewer draws a box on the digits of the
+// page as it was scanned, not as straightened (a few pixels off on a
+// crooked scan).
+type frame struct {
+	angle float64
+	w, h  int
+}
+
+// toOriginal maps the boxes of the lines' words from the page Tesseract
+// read to the page image as given (frames by page).
+func toOriginal(lines []ocr.Line, frames map[int]frame) {
+	for _, l := range lines {
+		for i := range l.Words {
+			w := &l.Words[i].Word
+			f, ok := frames[w.Page]
+			if !ok || f.angle == 0 {
+				continue
+			}
+			r := ocr.Unrotate(image.Rect(w.Left, w.Top, w.Left+w.Width, w.Top+w.Height), f.angle, f.w, f.h)
+			w.Left, w.Top, w.Width, w.Height = r.Min.X, r.Min.Y, r.Dx(), r.Dy()
+		}
+	}
+}
+
 // ocrPage straightens one page image, erases its ruling lines and reads its words;
-// the page goes to Tesseract as PGM.
-func ocrPage(ctx context.Context, lim Limits, dir string, img image.Image, dpi, page int) ([]ocr.Line, error) {
-	// Even light, then straight: a crooked rule is not erased, a crooked
-	// row not read as one line. The word boxes are on the page as
-	// straightened.
-	straight, _ := ocr.Deskew(ocr.Flatten(ocr.Gray(img)))
+// the page goes to Tesseract as PGM. The words' boxes are on the page
+// as read; the frame maps them back (toOriginal).
+func ocrPage(ctx context.Context, lim Limits, dir string, img image.Image, dpi, page int) ([]ocr.Line, frame, error) {
+	fr := frame{w: img.Bounds().Dx(), h: img.Bounds().Dy()}
+	// A red seal as paper, then even light, then straight: a crooked
+	// rule is not erased, a crooked row not read as one line.
+	straight, angle := ocr.Deskew(ocr.Flatten(ocr.GrayDropRed(img)))
+	fr.angle = angle
 	clean := ocr.EraseRules(straight, dpi)
 	name := filepath.Join(dir, fmt.Sprintf("clean-%d.pgm", page))
 	f, err := os.Create(name)
 	if err != nil {
-		return nil, err
+		return nil, fr, err
 	}
 	if err := ocr.EncodePGM(f, clean); err != nil {
 		f.Close()
-		return nil, err
+		return nil, fr, err
 	}
 	if err := f.Close(); err != nil {
-		return nil, err
+		return nil, fr, err
 	}
-	words, err := ocr.Recognize(ctx, ocrCommander(lim), name, page)
+	// An out-of-focus page is thresholded by Sauvola's local rule, over a
+	// window Tesseract sizes by the page's resolution (so it is told it):
+	// Otsu's one threshold for the page loses a blurred digit's strokes
+	// (docs/benchmarks.md, "Degradations and speed").
+	var opts []string
+	if ocr.Blurry(straight) {
+		opts = []string{"--dpi", strconv.Itoa(dpi), "-c", "thresholding_method=2"}
+	}
+	words, err := ocr.Recognize(ctx, ocrCommander(lim), name, page, opts...)
 	if err != nil {
-		return nil, err
+		return nil, fr, err
 	}
-	return ocr.Layout(words), nil
+	return ocr.Layout(words), fr, nil
 }
 
 // ocrErr names the OCR limit a deadline came from.
@@ -218,10 +259,12 @@ func checkPixels(lim Limits, w, h int, where string) error {
 
 // ocrDocument turns laid-out lines into a Document read by OCR: OCR[i]
 // holds the words of line i+1 with their boxes and confidences.
-func ocrDocument(format string, lines []ocr.Line) *Document {
+func ocrDocument(format string, lines []ocr.Line, frames map[int]frame) *Document {
 	// Table 3's rows placed by their words' columns (a missed or doubled
-	// zero costs one cell, not the row).
+	// zero costs one cell, not the row), on the page as read; then the
+	// boxes go back to the page as given.
 	lines = ocr.Columns(lines)
+	toOriginal(lines, frames)
 	var b builder
 	var words [][]ocr.Placed
 	page := 0

@@ -289,3 +289,23 @@ func Flatten(g *image.Gray) *image.Gray {
 	}
 	return out
 }
+
+// Unrotate maps a box on a w×h page turned by Rotate(page, deg) back to
+// the page before it was turned: the smallest rectangle holding the
+// box's four corners carried back. Deskew's word boxes so land on the
+// digits of the page as it was scanned.
+func Unrotate(r image.Rectangle, deg float64, w, h int) image.Rectangle {
+	if deg == 0 {
+		return r
+	}
+	sin, cos := math.Sincos(deg * math.Pi / 180)
+	cx, cy := float64(w)/2, float64(h)/2
+	minX, minY, maxX, maxY := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	for _, p := range []image.Point{r.Min, {r.Max.X, r.Min.Y}, {r.Min.X, r.Max.Y}, r.Max} {
+		// Rotate read the pixel at (x, y) from here on the page before.
+		dx, dy := float64(p.X)-cx, float64(p.Y)-cy
+		sx, sy := cx+dx*cos-dy*sin, cy+dx*sin+dy*cos
+		minX, minY, maxX, maxY = min(minX, sx), min(minY, sy), max(maxX, sx), max(maxY, sy)
+	}
+	return image.Rect(int(math.Round(minX)), int(math.Round(minY)), int(math.Round(maxX)), int(math.Round(maxY)))
+}

@@ -70,13 +70,15 @@ func Available() bool {
 const PSM = "6"
 
 // Recognize runs Tesseract on one page image (a file Tesseract reads:
-// PNG, JPEG, TIFF) and returns its words; page numbers them.
-func Recognize(ctx context.Context, cmd Commander, image string, page int) ([]Word, error) {
+// PNG, JPEG, TIFF, PGM) and returns its words; page numbers them. The
+// options are Tesseract's ("-c", "thresholding_method=2").
+func Recognize(ctx context.Context, cmd Commander, image string, page int, options ...string) ([]Word, error) {
 	bin, err := exec.LookPath("tesseract")
 	if err != nil {
 		return nil, ErrNoTesseract
 	}
-	c := cmd(ctx, bin, image, "-", "-l", "chi_sim", "--psm", PSM, "tsv")
+	args := append([]string{image, "-", "-l", "chi_sim", "--psm", PSM}, options...)
+	c := cmd(ctx, bin, append(args, "tsv")...)
 	// Tesseract threads its recognisers; one thread per page keeps a
 	// server's cores for its other requests and the result deterministic.
 	c.Env = append(c.Environ(), "OMP_THREAD_LIMIT=1")

@@ -14,9 +14,10 @@ import (
 // (P5): no compression to pay on either side, unlike PNG, and a header
 // that gives the size before a pixel is read.
 
-// PGMSize reads the width and height from a binary PGM header.
+// PGMSize reads the width and height from a binary PGM or PPM header
+// (a page pdftoppm rendered in grey or in colour).
 func PGMSize(data []byte) (w, h int, err error) {
-	w, h, _, _, err = pgmHeader(data)
+	w, h, _, _, err = pnmHeader(data)
 	return w, h, err
 }
 
@@ -56,6 +57,14 @@ func EncodePGM(out io.Writer, g *image.Gray) error {
 func pgmHeader(data []byte) (w, h, maxv, off int, err error) {
 	if !bytes.HasPrefix(data, []byte("P5")) {
 		return 0, 0, 0, 0, errors.New("pgm: not a binary PGM")
+	}
+	return pnmHeader(data)
+}
+
+// pnmHeader parses the header of a binary PGM or PPM (P5, P6).
+func pnmHeader(data []byte) (w, h, maxv, off int, err error) {
+	if !bytes.HasPrefix(data, []byte("P5")) && !bytes.HasPrefix(data, []byte("P6")) {
+		return 0, 0, 0, 0, errors.New("pnm: not a binary PGM or PPM")
 	}
 	off = 2
 	var v [3]int
