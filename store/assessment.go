@@ -437,7 +437,14 @@ func (s *Store) FindingsOf(ctx context.Context, ids []int64) ([]StoredFinding, e
 	var cells duckdb.Composite[[]string]
 	err := eachRow(ctx, s.db, sqlFindingsOf, []any{&f.ReportID, &f.Seq, &f.Rule, &f.Severity, &cells, &f.Message, &f.Review}, func() error {
 		f.Cells = cells.Get()
+		if f.Cells == nil {
+			f.Cells = []string{}
+		}
 		out = append(out, f)
+		// The next row's scan decodes into the slice cells holds: a fresh
+		// one, or every finding read so far would share (and show) the
+		// last row's cells.
+		cells = duckdb.Composite[[]string]{}
 		return nil
 	}, ids)
 	return out, err
