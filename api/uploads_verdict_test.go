@@ -88,7 +88,9 @@ func TestUploadVerdictFromOneQuery(t *testing.T) {
 		if want.Publishable {
 			publishable++
 		}
-		key := func(f report.Finding) string { return f.Key() + "|" + f.Severity + "|" + f.Message + "|" + string(f.Review) }
+		key := func(f report.Finding) string {
+			return f.Key() + "|" + f.Severity + "|" + f.Message + "|" + string(f.Review)
+		}
 		a, b := make([]string, len(full.Findings)), make([]string, len(stored[id]))
 		for i, f := range full.Findings {
 			a[i] = key(f)
