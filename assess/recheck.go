@@ -41,16 +41,29 @@ func Saved(ctx context.Context, st *store.Store, id int64, r *report.Report) err
 // KeepText stores the sections of a saved report's text for the checks on
 // prose; a batch ingest calls it per report and RecheckCounty once at the end.
 func KeepText(ctx context.Context, st *store.Store, r *report.Report) error {
+	if err := st.SaveNarrative(ctx, r.Agency, r.County, r.Year, TextSections(r)); err != nil {
+		return fmt.Errorf("评估检查 %s: %w", r.File, err)
+	}
+	return nil
+}
+
+// KeepTextStep is KeepText as a step of the report's own transaction
+// (store.SaveOptions.With): an upload stores the report and its text
+// together, so a kill never leaves one without the other.
+func KeepTextStep(r *report.Report) store.Step {
+	return store.NarrativeStep(r.Agency, r.County, r.Year, TextSections(r))
+}
+
+// TextSections are the sections of a report's text the checks on prose
+// read (none for a report without text).
+func TextSections(r *report.Report) []store.NarrativeSection {
 	var secs []store.NarrativeSection
 	if strings.TrimSpace(r.Text) != "" {
 		for _, s := range SplitSections(r.Text) {
 			secs = append(secs, store.NarrativeSection{Number: s.Number, Body: s.Body})
 		}
 	}
-	if err := st.SaveNarrative(ctx, r.Agency, r.County, r.Year, secs); err != nil {
-		return fmt.Errorf("评估检查 %s: %w", r.File, err)
-	}
-	return nil
+	return secs
 }
 
 // Recheck computes the assessment findings again for the reports a change

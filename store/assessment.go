@@ -61,6 +61,14 @@ func (s *Store) saveNarrative(ctx context.Context, agency, county string, year i
 		return err
 	}
 	defer tx.Rollback()
+	if err := writeNarrative(ctx, tx, agency, county, year, sections); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// writeNarrative replaces the sections inside the transaction open on tx.
+func writeNarrative(ctx context.Context, tx execer, agency, county string, year int, sections []NarrativeSection) error {
 	if _, err := tx.ExecContext(ctx, sqlDeleteNarrative, agency, county, year); err != nil {
 		return fmt.Errorf("narrative %s %d: %w", agency, year, err)
 	}
@@ -69,7 +77,7 @@ func (s *Store) saveNarrative(ctx context.Context, agency, county string, year i
 			return fmt.Errorf("narrative %s %d: %w", agency, year, err)
 		}
 	}
-	return tx.Commit()
+	return nil
 }
 
 // AssessDoc is a stored report as the assessment checks read it.
