@@ -120,6 +120,32 @@ const recheckChunk = 64
 // transaction. A nil sheet is each county's own (SheetFor). A county whose
 // check fails is reported in the error; the others are written all the same.
 func RecheckCounties(ctx context.Context, st *store.Store, spans []CountySpan, sheet *Sheet) error {
+	return recheckCounties(ctx, st, spans, sheet, func(results map[int64]store.AssessResult) error {
+		return st.ReplaceAssessment(ctx, OwnRules, results)
+	})
+}
+
+// RecheckChanged is the re-check after one change (package change): the
+// checks of RecheckCounties with each county's own sheet, leaving exactly
+// what RecheckCounties would, but writing only the reports whose stored
+// results differ (store.UpdateAssessment) — after an upload, the new
+// report and the few whose peers or copies it changed. written are the
+// reports the change wrote (a deleted one loses its evidence rows).
+func RecheckChanged(ctx context.Context, st *store.Store, spans []CountySpan, written []int64) error {
+	if len(spans) == 0 {
+		// Nothing to check, but a deleted report's evidence still goes.
+		return st.UpdateAssessment(ctx, OwnRules, nil, written)
+	}
+	return recheckCounties(ctx, st, spans, nil, func(results map[int64]store.AssessResult) error {
+		err := st.UpdateAssessment(ctx, OwnRules, results, written)
+		written = nil // the first round has removed what was gone
+		return err
+	})
+}
+
+// recheckCounties reads and checks the spans' counties a round at a time
+// and hands each round's results to write.
+func recheckCounties(ctx context.Context, st *store.Store, spans []CountySpan, sheet *Sheet, write func(map[int64]store.AssessResult) error) error {
 	var errs []error
 	for len(spans) > 0 {
 		n := min(len(spans), recheckChunk)
@@ -157,7 +183,7 @@ func RecheckCounties(ctx context.Context, st *store.Store, spans []CountySpan, s
 				results[id] = r
 			}
 		}
-		if err := st.ReplaceAssessment(ctx, OwnRules, results); err != nil {
+		if err := write(results); err != nil {
 			return fmt.Errorf("评估检查 %d 个县（区）: %w", len(round), err)
 		}
 	}

@@ -80,9 +80,9 @@ type recorder struct {
 func (r *recorder) service(st *store.Store) *change.Service {
 	real := change.New(st, nil)
 	return real.WithSteps(change.Steps{
-		Recheck: func(ctx context.Context, spans []assess.CountySpan) error {
+		Recheck: func(ctx context.Context, spans []assess.CountySpan, reports []int64) error {
 			r.rechecks = append(r.rechecks, spans)
-			return change.Recheck(ctx, st, spans)
+			return change.RecheckChanged(ctx, st, spans, reports)
 		},
 		Figures: func(ctx context.Context, ids []int64) error {
 			r.figures = append(r.figures, ids)

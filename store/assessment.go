@@ -355,41 +355,8 @@ func (s *Store) ReplaceAssessment(ctx context.Context, rules []string, results m
 		if !ok {
 			seq = -1
 		}
-		for _, f := range res.Findings {
-			seq++
-			cells := make([]any, len(f.Cells))
-			for j, c := range f.Cells {
-				cells[j] = c
-			}
-			if err = w.appendRow("findings", id, int32(seq), f.Rule, f.Severity, cells, f.Message); err != nil {
-				return fmt.Errorf("assessment of report %d: %w", id, err)
-			}
-		}
-		if t := res.Timely; t != nil {
-			var pub, due time.Time
-			if pub, err = time.Parse(time.DateOnly, t.PublishedOn); err != nil {
-				return fmt.Errorf("assessment of report %d: %w", id, err)
-			}
-			if due, err = time.Parse(time.DateOnly, t.Deadline); err != nil {
-				return fmt.Errorf("assessment of report %d: %w", id, err)
-			}
-			if err = w.appendRow("assess_timeliness", id, pub, due, int32(t.DaysLate)); err != nil {
-				return fmt.Errorf("assessment of report %d: %w", id, err)
-			}
-		}
-		for _, c := range res.Copies {
-			var passages []byte
-			if passages, err = json.Marshal(c.Passages); err != nil {
-				return err
-			}
-			if err = w.appendRow("assess_copies", id, c.Rule, c.OtherID, c.Share, string(passages)); err != nil {
-				return fmt.Errorf("assessment of report %d: %w", id, err)
-			}
-		}
-		for _, c := range res.Coverage {
-			if err = w.appendRow("assess_coverage", id, c.Code, c.Aggregate, c.UnitsSum, int32(c.Units)); err != nil {
-				return fmt.Errorf("assessment of report %d: %w", id, err)
-			}
+		if err = appendAssessment(w, id, res, seq); err != nil {
+			return err
 		}
 	}
 	if err = w.close(); err != nil {
@@ -399,6 +366,51 @@ func (s *Store) ReplaceAssessment(ctx context.Context, rules []string, results m
 		return err
 	}
 	s.changed()
+	return nil
+}
+
+// appendAssessment appends one report's results: its findings numbered
+// after last (the highest seq of its findings that stay, -1 for none),
+// its timeliness, copying evidence and coverage rows.
+func appendAssessment(w *writer, id int64, res AssessResult, last int) error {
+	seq := last
+	for _, f := range res.Findings {
+		seq++
+		cells := make([]any, len(f.Cells))
+		for j, c := range f.Cells {
+			cells[j] = c
+		}
+		if err := w.appendRow("findings", id, int32(seq), f.Rule, f.Severity, cells, f.Message); err != nil {
+			return fmt.Errorf("assessment of report %d: %w", id, err)
+		}
+	}
+	if t := res.Timely; t != nil {
+		pub, err := time.Parse(time.DateOnly, t.PublishedOn)
+		if err != nil {
+			return fmt.Errorf("assessment of report %d: %w", id, err)
+		}
+		due, err := time.Parse(time.DateOnly, t.Deadline)
+		if err != nil {
+			return fmt.Errorf("assessment of report %d: %w", id, err)
+		}
+		if err := w.appendRow("assess_timeliness", id, pub, due, int32(t.DaysLate)); err != nil {
+			return fmt.Errorf("assessment of report %d: %w", id, err)
+		}
+	}
+	for _, c := range res.Copies {
+		passages, err := json.Marshal(c.Passages)
+		if err != nil {
+			return err
+		}
+		if err := w.appendRow("assess_copies", id, c.Rule, c.OtherID, c.Share, string(passages)); err != nil {
+			return fmt.Errorf("assessment of report %d: %w", id, err)
+		}
+	}
+	for _, c := range res.Coverage {
+		if err := w.appendRow("assess_coverage", id, c.Code, c.Aggregate, c.UnitsSum, int32(c.Units)); err != nil {
+			return fmt.Errorf("assessment of report %d: %w", id, err)
+		}
+	}
 	return nil
 }
 

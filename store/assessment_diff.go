@@ -1,0 +1,260 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
+)
+
+// The re-check after one change (UpdateAssessment) reads what the checks
+// stored for the reports it re-checked and writes only the reports whose
+// rows differ: after an upload that is the new report and the few whose
+// peers or copies it changes, not the county's years.
+const (
+	sqlStoredFindingsOf = `SELECT report_id, seq, rule, severity, cells, message FROM findings WHERE report_id IN (SELECT unnest(?::BIGINT[]))`
+	sqlStoredTimelyOf   = `SELECT report_id, strftime(published_on, '%Y-%m-%d'), strftime(deadline, '%Y-%m-%d'), days_late FROM assess_timeliness WHERE report_id IN (SELECT unnest(?::BIGINT[]))`
+	sqlStoredCopiesOf   = `SELECT report_id, rule, other_report_id, share, passages FROM assess_copies WHERE report_id IN (SELECT unnest(?::BIGINT[]))`
+	sqlStoredCoverageOf = `SELECT report_id, code, aggregate, units_sum, units FROM assess_coverage WHERE report_id IN (SELECT unnest(?::BIGINT[]))`
+	sqlPresentReports   = `SELECT id FROM reports WHERE id IN (SELECT unnest(?::BIGINT[]))`
+	sqlDeleteTimelyOf   = `DELETE FROM assess_timeliness WHERE report_id IN (SELECT unnest(?::BIGINT[]))`
+	sqlDeleteCopiesOf   = `DELETE FROM assess_copies WHERE report_id IN (SELECT unnest(?::BIGINT[]))`
+	sqlDeleteCoverageOf = `DELETE FROM assess_coverage WHERE report_id IN (SELECT unnest(?::BIGINT[]))`
+)
+
+// storedAssessment is what the checks stored for one report, as text that
+// compares equal exactly when the rows are the same: its findings of the
+// checks' rules in seq order, and each evidence table's rows sorted (their
+// order in the table means nothing).
+type storedAssessment struct {
+	last     int // highest seq of the findings the checks do not own; -1: none
+	findings []string
+	timely   []string
+	copies   []string
+	coverage []string
+}
+
+func findingRow(seq int, rule, severity string, cells []string, message string) string {
+	return strconv.Itoa(seq) + "\x1f" + rule + "\x1f" + severity + "\x1f" + strconv.Itoa(len(cells)) + "\x1f" + strings.Join(cells, "\x1e") + "\x1f" + message
+}
+
+func timelyRow(pub, due string, late int) string {
+	return pub + "\x1f" + due + "\x1f" + strconv.Itoa(late)
+}
+
+func copyRow(rule string, other int64, share float64, passages string) string {
+	return rule + "\x1f" + strconv.FormatInt(other, 10) + "\x1f" + strconv.FormatFloat(share, 'g', -1, 64) + "\x1f" + passages
+}
+
+func coverageRow(code string, aggregate, unitsSum float64, units int) string {
+	return code + "\x1f" + strconv.FormatFloat(aggregate, 'g', -1, 64) + "\x1f" + strconv.FormatFloat(unitsSum, 'g', -1, 64) + "\x1f" + strconv.Itoa(units)
+}
+
+// wants is what ReplaceAssessment would leave for a report whose other
+// findings end at last: the same text as storedAssessment.
+func wants(res AssessResult, last int) (storedAssessment, error) {
+	w := storedAssessment{last: last}
+	seq := last
+	for _, f := range res.Findings {
+		seq++
+		w.findings = append(w.findings, findingRow(seq, f.Rule, f.Severity, f.Cells, f.Message))
+	}
+	if t := res.Timely; t != nil {
+		// As the DATE columns give them back.
+		pub, err := time.Parse(time.DateOnly, t.PublishedOn)
+		if err != nil {
+			return w, err
+		}
+		due, err := time.Parse(time.DateOnly, t.Deadline)
+		if err != nil {
+			return w, err
+		}
+		w.timely = append(w.timely, timelyRow(pub.Format(time.DateOnly), due.Format(time.DateOnly), t.DaysLate))
+	}
+	for _, c := range res.Copies {
+		p, err := json.Marshal(c.Passages)
+		if err != nil {
+			return w, err
+		}
+		w.copies = append(w.copies, copyRow(c.Rule, c.OtherID, c.Share, string(p)))
+	}
+	for _, c := range res.Coverage {
+		w.coverage = append(w.coverage, coverageRow(c.Code, c.Aggregate, c.UnitsSum, c.Units))
+	}
+	slices.Sort(w.timely)
+	slices.Sort(w.copies)
+	slices.Sort(w.coverage)
+	return w, nil
+}
+
+func (a storedAssessment) equal(b storedAssessment) bool {
+	return slices.Equal(a.findings, b.findings) && slices.Equal(a.timely, b.timely) &&
+		slices.Equal(a.copies, b.copies) && slices.Equal(a.coverage, b.coverage)
+}
+
+// storedAssessments reads what is stored for ids: rules are the checks'.
+func storedAssessments(ctx context.Context, q queryer, rules []string, ids []int64) (map[int64]*storedAssessment, error) {
+	out := make(map[int64]*storedAssessment, len(ids))
+	for _, id := range ids {
+		out[id] = &storedAssessment{last: -1}
+	}
+	own := map[string]bool{}
+	for _, r := range rules {
+		own[r] = true
+	}
+	type ownRow struct {
+		seq int
+		row string
+	}
+	owned := map[int64][]ownRow{}
+	var id int64
+	var seq, n int
+	var rule, severity, message, a, b string
+	var cells duckdb.Composite[[]string]
+	var x, y float64
+	var other int64
+	if err := eachRow(ctx, q, sqlStoredFindingsOf, []any{&id, &seq, &rule, &severity, &cells, &message}, func() error {
+		s := out[id]
+		if !own[rule] {
+			s.last = max(s.last, seq)
+		} else {
+			owned[id] = append(owned[id], ownRow{seq, findingRow(seq, rule, severity, cells.Get(), message)})
+		}
+		cells = duckdb.Composite[[]string]{}
+		return nil
+	}, ids); err != nil {
+		return nil, fmt.Errorf("stored findings: %w", err)
+	}
+	for id, rows := range owned {
+		slices.SortFunc(rows, func(a, b ownRow) int { return a.seq - b.seq })
+		for _, r := range rows {
+			out[id].findings = append(out[id].findings, r.row)
+		}
+	}
+	if err := eachRow(ctx, q, sqlStoredTimelyOf, []any{&id, &a, &b, &n}, func() error {
+		out[id].timely = append(out[id].timely, timelyRow(a, b, n))
+		return nil
+	}, ids); err != nil {
+		return nil, fmt.Errorf("stored timeliness: %w", err)
+	}
+	if err := eachRow(ctx, q, sqlStoredCopiesOf, []any{&id, &rule, &other, &x, &a}, func() error {
+		out[id].copies = append(out[id].copies, copyRow(rule, other, x, a))
+		return nil
+	}, ids); err != nil {
+		return nil, fmt.Errorf("stored copies: %w", err)
+	}
+	if err := eachRow(ctx, q, sqlStoredCoverageOf, []any{&id, &a, &x, &y, &n}, func() error {
+		out[id].coverage = append(out[id].coverage, coverageRow(a, x, y, n))
+		return nil
+	}, ids); err != nil {
+		return nil, fmt.Errorf("stored coverage: %w", err)
+	}
+	for _, s := range out {
+		slices.Sort(s.timely)
+		slices.Sort(s.copies)
+		slices.Sort(s.coverage)
+	}
+	return out, nil
+}
+
+// UpdateAssessment leaves the database as ReplaceAssessment(rules,
+// results) would, writing only what differs: the stored rows of the
+// results' reports are read and compared with the rows the results make
+// (findings numbered as ReplaceAssessment numbers them), and only the
+// reports whose rows differ are replaced, in one transaction — none when
+// nothing differs. written are the reports the change itself wrote: those
+// of them no longer stored (deleted) lose their evidence rows, which
+// ReplaceAssessment removes with every report's that is gone. It is the
+// re-check after one change; a bulk re-check, restore and `analytics
+// assess` replace everything (ReplaceAssessment).
+func (s *Store) UpdateAssessment(ctx context.Context, rules []string, results map[int64]AssessResult, written []int64) (err error) {
+	s.write.Lock()
+	defer s.write.Unlock()
+	ids := make([]int64, 0, len(results))
+	for id := range results {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	var gone []int64
+	if len(written) > 0 {
+		present := map[int64]bool{}
+		var id int64
+		if err := eachRow(ctx, s.db, sqlPresentReports, []any{&id}, func() error {
+			present[id] = true
+			return nil
+		}, written); err != nil {
+			return err
+		}
+		for _, id := range written {
+			if !present[id] && !slices.Contains(gone, id) {
+				gone = append(gone, id)
+			}
+		}
+	}
+	var changed []int64
+	last := map[int64]int{}
+	if len(ids) > 0 {
+		stored, err := storedAssessments(ctx, s.db, rules, ids)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			have := stored[id]
+			want, err := wants(results[id], have.last)
+			if err != nil {
+				return fmt.Errorf("assessment of report %d: %w", id, err)
+			}
+			if !want.equal(*have) {
+				changed = append(changed, id)
+				last[id] = have.last
+			}
+		}
+	}
+	if len(changed) == 0 && len(gone) == 0 {
+		return nil
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err = conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		return err
+	}
+	w := newWriter(conn, false)
+	defer func() {
+		if err != nil {
+			w.close()
+			conn.ExecContext(context.Background(), "ROLLBACK")
+		}
+	}()
+	if len(changed) > 0 {
+		if _, err = conn.ExecContext(ctx, sqlDeleteAssessFindings, changed, rules); err != nil {
+			return fmt.Errorf("assessment findings: %w", err)
+		}
+	}
+	evidence := append(slices.Clone(changed), gone...)
+	for _, q := range []string{sqlDeleteTimelyOf, sqlDeleteCopiesOf, sqlDeleteCoverageOf} {
+		if _, err = conn.ExecContext(ctx, q, evidence); err != nil {
+			return fmt.Errorf("assessment evidence: %w", err)
+		}
+	}
+	for _, id := range changed {
+		if err = appendAssessment(w, id, results[id], last[id]); err != nil {
+			return err
+		}
+	}
+	if err = w.close(); err != nil {
+		return err
+	}
+	if _, err = conn.ExecContext(ctx, "COMMIT"); err != nil {
+		return err
+	}
+	s.changed()
+	return nil
+}
