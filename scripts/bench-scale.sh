@@ -16,7 +16,9 @@
 # 5. prints the load average before and after.
 # Environment: SIZE (5000), UPLOADS (40), SEED (1), ANALYTICS (a built
 # binary to measure instead of building this tree), KEEP=DIR (keep the
-# corpus and databases there instead of a temporary directory).
+# corpus and databases there instead of a temporary directory), DB=FILE
+# (an existing database: steps 1-3 are skipped and the uploads go into a
+# copy of FILE, which is never opened itself).
 set -euo pipefail
 size=${SIZE:-5000}
 uploads=${UPLOADS:-40}
@@ -36,11 +38,20 @@ bin=${ANALYTICS:-$work/analytics}
 echo "## bench-scale: SIZE=$size UPLOADS=$uploads on $(hostname), $(nproc) cores, $(date -u '+%Y-%m-%d %H:%M UTC'), binary ${ANALYTICS:-of commit $(git rev-parse --short HEAD)}"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
+db=$work/ingest-$size.duckdb
+if [ -n "${DB:-}" ]; then
+	# Uploads only, into a copy: the given database stays as it is, so
+	# before and after start from the same one.
+	db=$work/upload-copy.duckdb
+	rm -f "$db" "$db.wal"
+	cp "$DB" "$db"
+	[ ! -f "$DB.wal" ] || cp "$DB.wal" "$db.wal"
+	echo "database: copy of $DB ($(du -h "$DB" | cut -f1))"
+else
 corpus=$work/corpus-$size
 if [ ! -d "$corpus" ]; then
 	"$bin" generate --national --seed "$seed" --limit "$size" --out "$corpus" >/dev/null
 fi
-db=$work/ingest-$size.duckdb
 rm -f "$db" "$db.wal"
 /usr/bin/time -f '%U %S %e %M' -o "$work/time" "$bin" ingest --db "$db" "$corpus" >"$work/ingest.log" 2>&1 ||
 	{ tail -20 "$work/ingest.log" >&2; exit 1; }
@@ -61,6 +72,7 @@ if [ -n "$fcpu" ]; then
 	printf 'ratio: ingest CPU per report / COPY CPU per report = %.1f×\n' "$(echo "$cpu * 1000 / $reports / $fcpu" | bc -l)"
 fi
 rm -f "$work/floor.duckdb"
+fi
 
 # Uploads into the grown database, one at a time, as a clerk sends them.
 up=$work/uploads

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,16 +17,31 @@ import (
 // stored for the reports it re-checked and writes only the reports whose
 // rows differ: after an upload that is the new report and the few whose
 // peers or copies it changes, not the county's years.
+//
+// Each read and delete goes by id range where the ids make a few (see
+// idRanges): the rows of other reports in a range are skipped.
 const (
-	sqlStoredFindingsOf = `SELECT report_id, seq, rule, severity, cells, message FROM findings WHERE report_id IN (SELECT unnest(?::BIGINT[]))`
-	sqlStoredTimelyOf   = `SELECT report_id, strftime(published_on, '%Y-%m-%d'), strftime(deadline, '%Y-%m-%d'), days_late FROM assess_timeliness WHERE report_id IN (SELECT unnest(?::BIGINT[]))`
-	sqlStoredCopiesOf   = `SELECT report_id, rule, other_report_id, share, passages FROM assess_copies WHERE report_id IN (SELECT unnest(?::BIGINT[]))`
-	sqlStoredCoverageOf = `SELECT report_id, code, aggregate, units_sum, units FROM assess_coverage WHERE report_id IN (SELECT unnest(?::BIGINT[]))`
+	sqlStoredFindingsOf = `SELECT report_id, seq, rule, severity, cells, message FROM findings WHERE report_id BETWEEN ? AND ?`
+	sqlStoredTimelyOf   = `SELECT report_id, strftime(published_on, '%Y-%m-%d'), strftime(deadline, '%Y-%m-%d'), days_late FROM assess_timeliness WHERE report_id BETWEEN ? AND ?`
+	sqlStoredCopiesOf   = `SELECT report_id, rule, other_report_id, share, passages FROM assess_copies WHERE report_id BETWEEN ? AND ?`
+	sqlStoredCoverageOf = `SELECT report_id, code, aggregate, units_sum, units FROM assess_coverage WHERE report_id BETWEEN ? AND ?`
 	sqlPresentReports   = `SELECT id FROM reports WHERE id IN (SELECT unnest(?::BIGINT[]))`
-	sqlDeleteTimelyOf   = `DELETE FROM assess_timeliness WHERE report_id IN (SELECT unnest(?::BIGINT[]))`
-	sqlDeleteCopiesOf   = `DELETE FROM assess_copies WHERE report_id IN (SELECT unnest(?::BIGINT[]))`
-	sqlDeleteCoverageOf = `DELETE FROM assess_coverage WHERE report_id IN (SELECT unnest(?::BIGINT[]))`
+	sqlDeleteOwnOf      = `DELETE FROM findings WHERE report_id BETWEEN ? AND ? AND report_id IN (SELECT unnest(?::BIGINT[])) AND rule IN (SELECT unnest(?::VARCHAR[]))`
+	sqlDeleteTimelyOf   = `DELETE FROM assess_timeliness WHERE report_id BETWEEN ? AND ? AND report_id IN (SELECT unnest(?::BIGINT[]))`
+	sqlDeleteCopiesOf   = `DELETE FROM assess_copies WHERE report_id BETWEEN ? AND ? AND report_id IN (SELECT unnest(?::BIGINT[]))`
+	sqlDeleteCoverageOf = `DELETE FROM assess_coverage WHERE report_id BETWEEN ? AND ? AND report_id IN (SELECT unnest(?::BIGINT[]))`
 )
+
+// wholeRange is every id: the ranges of ids too scattered for a few.
+var wholeRange = [][2]int64{{math.MinInt64, math.MaxInt64}}
+
+// rangesOf are the id ranges a read or delete of ids goes by.
+func rangesOf(ids []int64) [][2]int64 {
+	if r := idRanges(ids); len(r) <= maxIDRanges {
+		return r
+	}
+	return wholeRange
+}
 
 // storedAssessment is what the checks stored for one report, as text that
 // compares equal exactly when the rows are the same: its findings of the
@@ -118,16 +134,28 @@ func storedAssessments(ctx context.Context, q queryer, rules []string, ids []int
 	var cells duckdb.Composite[[]string]
 	var x, y float64
 	var other int64
-	if err := eachRow(ctx, q, sqlStoredFindingsOf, []any{&id, &seq, &rule, &severity, &cells, &message}, func() error {
-		s := out[id]
+	ranges := rangesOf(ids)
+	each := func(query string, dest []any, f func(s *storedAssessment)) error {
+		for _, r := range ranges {
+			if err := eachRow(ctx, q, query, dest, func() error {
+				if s := out[id]; s != nil {
+					f(s)
+				}
+				return nil
+			}, r[0], r[1]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := each(sqlStoredFindingsOf, []any{&id, &seq, &rule, &severity, &cells, &message}, func(s *storedAssessment) {
 		if !own[rule] {
 			s.last = max(s.last, seq)
 		} else {
 			owned[id] = append(owned[id], ownRow{seq, findingRow(seq, rule, severity, cells.Get(), message)})
 		}
 		cells = duckdb.Composite[[]string]{}
-		return nil
-	}, ids); err != nil {
+	}); err != nil {
 		return nil, fmt.Errorf("stored findings: %w", err)
 	}
 	for id, rows := range owned {
@@ -136,22 +164,19 @@ func storedAssessments(ctx context.Context, q queryer, rules []string, ids []int
 			out[id].findings = append(out[id].findings, r.row)
 		}
 	}
-	if err := eachRow(ctx, q, sqlStoredTimelyOf, []any{&id, &a, &b, &n}, func() error {
-		out[id].timely = append(out[id].timely, timelyRow(a, b, n))
-		return nil
-	}, ids); err != nil {
+	if err := each(sqlStoredTimelyOf, []any{&id, &a, &b, &n}, func(s *storedAssessment) {
+		s.timely = append(s.timely, timelyRow(a, b, n))
+	}); err != nil {
 		return nil, fmt.Errorf("stored timeliness: %w", err)
 	}
-	if err := eachRow(ctx, q, sqlStoredCopiesOf, []any{&id, &rule, &other, &x, &a}, func() error {
-		out[id].copies = append(out[id].copies, copyRow(rule, other, x, a))
-		return nil
-	}, ids); err != nil {
+	if err := each(sqlStoredCopiesOf, []any{&id, &rule, &other, &x, &a}, func(s *storedAssessment) {
+		s.copies = append(s.copies, copyRow(rule, other, x, a))
+	}); err != nil {
 		return nil, fmt.Errorf("stored copies: %w", err)
 	}
-	if err := eachRow(ctx, q, sqlStoredCoverageOf, []any{&id, &a, &x, &y, &n}, func() error {
-		out[id].coverage = append(out[id].coverage, coverageRow(a, x, y, n))
-		return nil
-	}, ids); err != nil {
+	if err := each(sqlStoredCoverageOf, []any{&id, &a, &x, &y, &n}, func(s *storedAssessment) {
+		s.coverage = append(s.coverage, coverageRow(a, x, y, n))
+	}); err != nil {
 		return nil, fmt.Errorf("stored coverage: %w", err)
 	}
 	for _, s := range out {
@@ -198,11 +223,35 @@ func (s *Store) UpdateAssessment(ctx context.Context, rules []string, results ma
 	}
 	var changed []int64
 	last := map[int64]int{}
-	if len(ids) > 0 {
-		stored, err := storedAssessments(ctx, s.db, rules, ids)
-		if err != nil {
+	// What to delete, by table: only the reports that have rows there (a
+	// new report has none; each DELETE reads its table's row groups).
+	var own, timely, copies, coverage []int64
+	stored := map[int64]*storedAssessment{}
+	if len(ids)+len(gone) > 0 {
+		var err error
+		if stored, err = storedAssessments(ctx, s.db, rules, append(slices.Clone(ids), gone...)); err != nil {
 			return err
 		}
+	}
+	drop := func(id int64, findingsToo bool) {
+		have := stored[id]
+		if findingsToo && len(have.findings) > 0 {
+			own = append(own, id)
+		}
+		if len(have.timely) > 0 {
+			timely = append(timely, id)
+		}
+		if len(have.copies) > 0 {
+			copies = append(copies, id)
+		}
+		if len(have.coverage) > 0 {
+			coverage = append(coverage, id)
+		}
+	}
+	for _, id := range gone {
+		drop(id, false) // its findings went with the report
+	}
+	if len(ids) > 0 {
 		for _, id := range ids {
 			have := stored[id]
 			want, err := wants(results[id], have.last)
@@ -212,10 +261,11 @@ func (s *Store) UpdateAssessment(ctx context.Context, rules []string, results ma
 			if !want.equal(*have) {
 				changed = append(changed, id)
 				last[id] = have.last
+				drop(id, true)
 			}
 		}
 	}
-	if len(changed) == 0 && len(gone) == 0 {
+	if len(changed)+len(timely)+len(copies)+len(coverage) == 0 {
 		return nil
 	}
 	conn, err := s.db.Conn(ctx)
@@ -233,15 +283,18 @@ func (s *Store) UpdateAssessment(ctx context.Context, rules []string, results ma
 			conn.ExecContext(context.Background(), "ROLLBACK")
 		}
 	}()
-	if len(changed) > 0 {
-		if _, err = conn.ExecContext(ctx, sqlDeleteAssessFindings, changed, rules); err != nil {
-			return fmt.Errorf("assessment findings: %w", err)
-		}
-	}
-	evidence := append(slices.Clone(changed), gone...)
-	for _, q := range []string{sqlDeleteTimelyOf, sqlDeleteCopiesOf, sqlDeleteCoverageOf} {
-		if _, err = conn.ExecContext(ctx, q, evidence); err != nil {
-			return fmt.Errorf("assessment evidence: %w", err)
+	for _, del := range []struct {
+		q   string
+		ids []int64
+	}{{sqlDeleteOwnOf, own}, {sqlDeleteTimelyOf, timely}, {sqlDeleteCopiesOf, copies}, {sqlDeleteCoverageOf, coverage}} {
+		for _, r := range rangesOf(del.ids) {
+			args := []any{r[0], r[1], del.ids}
+			if del.q == sqlDeleteOwnOf {
+				args = append(args, rules)
+			}
+			if _, err = conn.ExecContext(ctx, del.q, args...); err != nil {
+				return fmt.Errorf("assessment rows: %w", err)
+			}
 		}
 	}
 	for _, id := range changed {
