@@ -19,7 +19,7 @@ func TestStepsJoinTheReportsTransaction(t *testing.T) {
 		}
 		return n
 	}
-	failing := func(context.Context, execer) error { return errors.New("步骤失败") }
+	failing := func(context.Context, *writer) error { return errors.New("步骤失败") }
 	for _, tc := range []struct {
 		name  string
 		fail  bool
