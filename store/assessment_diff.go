@@ -25,7 +25,7 @@ const (
 	sqlStoredTimelyOf   = `SELECT report_id, strftime(published_on, '%Y-%m-%d'), strftime(deadline, '%Y-%m-%d'), days_late FROM assess_timeliness WHERE report_id BETWEEN ? AND ?`
 	sqlStoredCopiesOf   = `SELECT report_id, rule, other_report_id, share, passages FROM assess_copies WHERE report_id BETWEEN ? AND ?`
 	sqlStoredCoverageOf = `SELECT report_id, code, aggregate, units_sum, units FROM assess_coverage WHERE report_id BETWEEN ? AND ?`
-	sqlPresentReports   = `SELECT id FROM reports WHERE id IN (SELECT unnest(?::BIGINT[]))`
+	sqlPresentReports   = `SELECT id FROM reports WHERE id BETWEEN ? AND ?`
 	sqlDeleteOwnOf      = `DELETE FROM findings WHERE report_id BETWEEN ? AND ? AND report_id IN (SELECT unnest(?::BIGINT[])) AND rule IN (SELECT unnest(?::VARCHAR[]))`
 	sqlDeleteTimelyOf   = `DELETE FROM assess_timeliness WHERE report_id BETWEEN ? AND ? AND report_id IN (SELECT unnest(?::BIGINT[]))`
 	sqlDeleteCopiesOf   = `DELETE FROM assess_copies WHERE report_id BETWEEN ? AND ? AND report_id IN (SELECT unnest(?::BIGINT[]))`
@@ -209,11 +209,13 @@ func (s *Store) UpdateAssessment(ctx context.Context, rules []string, results ma
 	if len(written) > 0 {
 		present := map[int64]bool{}
 		var id int64
-		if err := eachRow(ctx, s.db, sqlPresentReports, []any{&id}, func() error {
-			present[id] = true
-			return nil
-		}, written); err != nil {
-			return err
+		for _, r := range rangesOf(written) {
+			if err := eachRow(ctx, s.db, sqlPresentReports, []any{&id}, func() error {
+				present[id] = true
+				return nil
+			}, r[0], r[1]); err != nil {
+				return err
+			}
 		}
 		for _, id := range written {
 			if !present[id] && !slices.Contains(gone, id) {
