@@ -84,6 +84,11 @@ for _ in $(seq 300); do
 	curl -sf "http://127.0.0.1:$port/api/v1/health" >/dev/null 2>&1 && break
 	sleep 0.2
 done
+# The server's CPU (its own and its parse workers', user + sys, in clock
+# ticks) before and after: CPU per upload, steadier than wall time on a
+# shared machine.
+cpu_ticks() { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$serve/stat"; }
+ticks0=$(cpu_ticks)
 : >"$work/upload.times"
 find "$up" -type f ! -name manifest.csv ! -name '*.json' | sort | while read -r f; do
 	code=$(curl -s -o "$work/upload.out" -w '%{http_code} %{time_total}' -H "Authorization: Bearer bench" \
@@ -93,10 +98,14 @@ find "$up" -type f ! -name manifest.csv ! -name '*.json' | sort | while read -r 
 	*) echo "upload $(basename "$f"): HTTP $code $(head -c 200 "$work/upload.out")" >&2 ;;
 	esac
 done
+ticks1=$(cpu_ticks)
 kill "$serve"
 wait "$serve" 2>/dev/null || true
 sort -n "$work/upload.times" | awk '{ v[NR] = $1 * 1000 } END {
 	if (NR == 0) { print "upload: none stored"; exit }
 	p50 = v[int((NR + 1) / 2)]; i99 = int(NR * 0.99 + 0.999); if (i99 > NR) i99 = NR
 	printf "upload (POST /api/v1/reports, curl time_total): %d stored, p50 %.1f ms, p99 %.1f ms, max %.1f ms\n", NR, p50, v[i99], v[NR] }'
+stored=$(wc -l <"$work/upload.times")
+[ "$stored" -eq 0 ] || printf 'upload: server CPU (with its parse workers) %.1f ms per upload\n' \
+	"$(echo "($ticks1 - $ticks0) * 1000 / $(getconf CLK_TCK) / $stored" | bc -l)"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
