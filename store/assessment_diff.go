@@ -21,10 +21,12 @@ import (
 // Each read and delete goes by id range where the ids make a few (see
 // idRanges): the rows of other reports in a range are skipped.
 const (
-	sqlStoredFindingsOf = `SELECT report_id, seq, rule, severity, cells, message FROM findings WHERE report_id BETWEEN ? AND ?`
-	sqlStoredTimelyOf   = `SELECT report_id, strftime(published_on, '%Y-%m-%d'), strftime(deadline, '%Y-%m-%d'), days_late FROM assess_timeliness WHERE report_id BETWEEN ? AND ?`
-	sqlStoredCopiesOf   = `SELECT report_id, rule, other_report_id, share, passages FROM assess_copies WHERE report_id BETWEEN ? AND ?`
-	sqlStoredCoverageOf = `SELECT report_id, code, aggregate, units_sum, units FROM assess_coverage WHERE report_id BETWEEN ? AND ?`
+	// One query for the four tables (a tag, then the columns of each;
+	// unused ones constant): the bounds of the range come four times.
+	sqlStoredOf = `SELECT 0, report_id, seq, rule, severity, message, cells, 0::DOUBLE, 0::DOUBLE, 0::BIGINT FROM findings WHERE report_id BETWEEN ? AND ?
+UNION ALL SELECT 1, report_id, days_late, strftime(published_on, '%Y-%m-%d'), strftime(deadline, '%Y-%m-%d'), '', []::VARCHAR[], 0, 0, 0 FROM assess_timeliness WHERE report_id BETWEEN ? AND ?
+UNION ALL SELECT 2, report_id, 0, rule, '', passages, []::VARCHAR[], share, 0, other_report_id FROM assess_copies WHERE report_id BETWEEN ? AND ?
+UNION ALL SELECT 3, report_id, units, code, '', '', []::VARCHAR[], aggregate, units_sum, 0 FROM assess_coverage WHERE report_id BETWEEN ? AND ?`
 	sqlPresentReports   = `SELECT id FROM reports WHERE id BETWEEN ? AND ?`
 	sqlDeleteOwnOf      = `DELETE FROM findings WHERE report_id BETWEEN ? AND ? AND report_id IN (SELECT unnest(?::BIGINT[])) AND rule IN (SELECT unnest(?::VARCHAR[]))`
 	sqlDeleteTimelyOf   = `DELETE FROM assess_timeliness WHERE report_id BETWEEN ? AND ? AND report_id IN (SELECT unnest(?::BIGINT[]))`
@@ -128,56 +130,38 @@ func storedAssessments(ctx context.Context, q queryer, rules []string, ids []int
 		row string
 	}
 	owned := map[int64][]ownRow{}
-	var id int64
-	var seq, n int
-	var rule, severity, message, a, b string
+	var id, other int64
+	var tag, n int
+	var a, b, c string
 	var cells duckdb.Composite[[]string]
 	var x, y float64
-	var other int64
-	ranges := rangesOf(ids)
-	each := func(query string, dest []any, f func(s *storedAssessment)) error {
-		for _, r := range ranges {
-			if err := eachRow(ctx, q, query, dest, func() error {
-				if s := out[id]; s != nil {
-					f(s)
-				}
-				return nil
-			}, r[0], r[1]); err != nil {
-				return err
+	for _, r := range rangesOf(ids) {
+		if err := eachRow(ctx, q, sqlStoredOf, []any{&tag, &id, &n, &a, &b, &c, &cells, &x, &y, &other}, func() error {
+			s := out[id]
+			switch {
+			case s == nil: // another report in the range
+			case tag == 0 && !own[a]:
+				s.last = max(s.last, n)
+			case tag == 0:
+				owned[id] = append(owned[id], ownRow{n, findingRow(n, a, b, cells.Get(), c)})
+			case tag == 1:
+				s.timely = append(s.timely, timelyRow(a, b, n))
+			case tag == 2:
+				s.copies = append(s.copies, copyRow(a, other, x, c))
+			case tag == 3:
+				s.coverage = append(s.coverage, coverageRow(a, x, y, n))
 			}
+			cells = duckdb.Composite[[]string]{}
+			return nil
+		}, r[0], r[1], r[0], r[1], r[0], r[1], r[0], r[1]); err != nil {
+			return nil, fmt.Errorf("stored assessment: %w", err)
 		}
-		return nil
-	}
-	if err := each(sqlStoredFindingsOf, []any{&id, &seq, &rule, &severity, &cells, &message}, func(s *storedAssessment) {
-		if !own[rule] {
-			s.last = max(s.last, seq)
-		} else {
-			owned[id] = append(owned[id], ownRow{seq, findingRow(seq, rule, severity, cells.Get(), message)})
-		}
-		cells = duckdb.Composite[[]string]{}
-	}); err != nil {
-		return nil, fmt.Errorf("stored findings: %w", err)
 	}
 	for id, rows := range owned {
 		slices.SortFunc(rows, func(a, b ownRow) int { return a.seq - b.seq })
 		for _, r := range rows {
 			out[id].findings = append(out[id].findings, r.row)
 		}
-	}
-	if err := each(sqlStoredTimelyOf, []any{&id, &a, &b, &n}, func(s *storedAssessment) {
-		s.timely = append(s.timely, timelyRow(a, b, n))
-	}); err != nil {
-		return nil, fmt.Errorf("stored timeliness: %w", err)
-	}
-	if err := each(sqlStoredCopiesOf, []any{&id, &rule, &other, &x, &a}, func(s *storedAssessment) {
-		s.copies = append(s.copies, copyRow(rule, other, x, a))
-	}); err != nil {
-		return nil, fmt.Errorf("stored copies: %w", err)
-	}
-	if err := each(sqlStoredCoverageOf, []any{&id, &a, &x, &y, &n}, func(s *storedAssessment) {
-		s.coverage = append(s.coverage, coverageRow(a, x, y, n))
-	}); err != nil {
-		return nil, fmt.Errorf("stored coverage: %w", err)
 	}
 	for _, s := range out {
 		slices.Sort(s.timely)
