@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -375,12 +376,51 @@ type AssessResult struct {
 // timeliness, copying evidence and coverage rows. Deletions run once for
 // all the reports and the new rows go through DuckDB's Appender (a bulk
 // re-check writes tens of thousands; one INSERT each was most of its cost).
-func (s *Store) ReplaceAssessment(ctx context.Context, rules []string, results map[int64]AssessResult) (err error) {
+func (s *Store) ReplaceAssessment(ctx context.Context, rules []string, results map[int64]AssessResult) error {
 	if len(results) == 0 {
 		return nil
 	}
 	s.write.Lock()
 	defer s.write.Unlock()
+	return s.inTransaction(ctx, func(conn *sql.Conn, w *writer) error {
+		ids := make([]int64, 0, len(results))
+		for id := range results {
+			ids = append(ids, id)
+		}
+		if _, err := conn.ExecContext(ctx, sqlDeleteAssessFindings, ids, rules); err != nil {
+			return fmt.Errorf("assessment findings: %w", err)
+		}
+		for _, q := range []string{sqlDeleteTimely, sqlDeleteCopies, sqlDeleteCoverage} {
+			if _, err := conn.ExecContext(ctx, q, ids); err != nil {
+				return fmt.Errorf("assessment evidence: %w", err)
+			}
+		}
+		last := map[int64]int{}
+		var lastID int64
+		var lastSeq int
+		if err := eachRow(ctx, conn, sqlMaxSeqOf, []any{&lastID, &lastSeq}, func() error {
+			last[lastID] = lastSeq
+			return nil
+		}, ids); err != nil {
+			return err
+		}
+		for id, res := range results {
+			seq, ok := last[id]
+			if !ok {
+				seq = -1
+			}
+			if err := appendAssessment(w, id, res, seq); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// inTransaction runs write in one transaction on a connection of its own
+// with an Appender writer, and commits (the assessment's writes; the
+// caller holds the write lock). An error of write rolls all back.
+func (s *Store) inTransaction(ctx context.Context, write func(conn *sql.Conn, w *writer) error) (err error) {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return err
@@ -396,35 +436,8 @@ func (s *Store) ReplaceAssessment(ctx context.Context, rules []string, results m
 			conn.ExecContext(context.Background(), "ROLLBACK")
 		}
 	}()
-	ids := make([]int64, 0, len(results))
-	for id := range results {
-		ids = append(ids, id)
-	}
-	if _, err = conn.ExecContext(ctx, sqlDeleteAssessFindings, ids, rules); err != nil {
-		return fmt.Errorf("assessment findings: %w", err)
-	}
-	for _, q := range []string{sqlDeleteTimely, sqlDeleteCopies, sqlDeleteCoverage} {
-		if _, err = conn.ExecContext(ctx, q, ids); err != nil {
-			return fmt.Errorf("assessment evidence: %w", err)
-		}
-	}
-	last := map[int64]int{}
-	var lastID int64
-	var lastSeq int
-	if err = eachRow(ctx, conn, sqlMaxSeqOf, []any{&lastID, &lastSeq}, func() error {
-		last[lastID] = lastSeq
-		return nil
-	}, ids); err != nil {
+	if err = write(conn, w); err != nil {
 		return err
-	}
-	for id, res := range results {
-		seq, ok := last[id]
-		if !ok {
-			seq = -1
-		}
-		if err = appendAssessment(w, id, res, seq); err != nil {
-			return err
-		}
 	}
 	if err = w.close(); err != nil {
 		return err

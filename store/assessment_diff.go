@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -181,7 +182,7 @@ func storedAssessments(ctx context.Context, q queryer, rules []string, ids []int
 // ReplaceAssessment removes with every report's that is gone. It is the
 // re-check after one change; a bulk re-check, restore and `analytics
 // assess` replace everything (ReplaceAssessment).
-func (s *Store) UpdateAssessment(ctx context.Context, rules []string, results map[int64]AssessResult, written []int64) (err error) {
+func (s *Store) UpdateAssessment(ctx context.Context, rules []string, results map[int64]AssessResult, written []int64) error {
 	s.write.Lock()
 	defer s.write.Unlock()
 	ids := make([]int64, 0, len(results))
@@ -254,46 +255,26 @@ func (s *Store) UpdateAssessment(ctx context.Context, rules []string, results ma
 	if len(changed)+len(timely)+len(copies)+len(coverage) == 0 {
 		return nil
 	}
-	conn, err := s.db.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	if _, err = conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
-		return err
-	}
-	w := newWriter(conn, false)
-	defer func() {
-		if err != nil {
-			w.close()
-			conn.ExecContext(context.Background(), "ROLLBACK")
-		}
-	}()
-	for _, del := range []struct {
-		q   string
-		ids []int64
-	}{{sqlDeleteOwnOf, own}, {sqlDeleteTimelyOf, timely}, {sqlDeleteCopiesOf, copies}, {sqlDeleteCoverageOf, coverage}} {
-		for _, r := range rangesOf(del.ids) {
-			args := []any{r[0], r[1], del.ids}
-			if del.q == sqlDeleteOwnOf {
-				args = append(args, rules)
-			}
-			if _, err = conn.ExecContext(ctx, del.q, args...); err != nil {
-				return fmt.Errorf("assessment rows: %w", err)
+	return s.inTransaction(ctx, func(conn *sql.Conn, w *writer) error {
+		for _, del := range []struct {
+			q   string
+			ids []int64
+		}{{sqlDeleteOwnOf, own}, {sqlDeleteTimelyOf, timely}, {sqlDeleteCopiesOf, copies}, {sqlDeleteCoverageOf, coverage}} {
+			for _, r := range rangesOf(del.ids) {
+				args := []any{r[0], r[1], del.ids}
+				if del.q == sqlDeleteOwnOf {
+					args = append(args, rules)
+				}
+				if _, err := conn.ExecContext(ctx, del.q, args...); err != nil {
+					return fmt.Errorf("assessment rows: %w", err)
+				}
 			}
 		}
-	}
-	for _, id := range changed {
-		if err = appendAssessment(w, id, results[id], last[id]); err != nil {
-			return err
+		for _, id := range changed {
+			if err := appendAssessment(w, id, results[id], last[id]); err != nil {
+				return err
+			}
 		}
-	}
-	if err = w.close(); err != nil {
-		return err
-	}
-	if _, err = conn.ExecContext(ctx, "COMMIT"); err != nil {
-		return err
-	}
-	s.changed()
-	return nil
+		return nil
+	})
 }
