@@ -52,6 +52,34 @@ func assessmentState(t *testing.T, st *store.Store) []string {
 	return out
 }
 
+// figuresState is every row of report_figures, one line each.
+func figuresState(t *testing.T, st *store.Store) []string {
+	t.Helper()
+	rows, err := st.DB().Query(`SELECT * FROM report_figures ORDER BY report_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var out []string
+	for rows.Next() {
+		v := make([]any, len(cols))
+		p := make([]any, len(cols))
+		for i := range v {
+			p[i] = &v[i]
+		}
+		if err := rows.Scan(p...); err != nil {
+			t.Fatal(err)
+		}
+		parts := make([]string, len(v))
+		for i, x := range v {
+			parts[i] = fmt.Sprint(x)
+		}
+		out = append(out, strings.Join(parts, "\t"))
+	}
+	return out
+}
+
 // fullRecheck re-checks every county and year of the database from
 // scratch with the bulk path (assess.RecheckCounties, which replaces every
 // row it checks): the oracle of the re-check after one change.
@@ -227,6 +255,26 @@ func TestRecheckAfterAChangeEqualsAFullRecheck(t *testing.T) {
 			if strings.Join(rowsOf(got, id), "\n") == strings.Join(rowsOf(before, id), "\n") {
 				t.Errorf("%s: the rows of report %d did not change; the step tests nothing of the other reports:\n%s", s.name, id, strings.Join(rowsOf(got, id), "\n"))
 			}
+		}
+		// The upload's step after leaves report_figures to the save: the
+		// rows must already be what RefreshFigures makes of the cells.
+		figs := figuresState(t, st)
+		var ids []int64
+		rows, err := st.DB().Query(`SELECT id FROM reports`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var id int64
+			rows.Scan(&id)
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := st.RefreshFigures(ctx, ids); err != nil {
+			t.Fatal(err)
+		}
+		if d := diff(figs, figuresState(t, st)); d != "" {
+			t.Errorf("%s: report_figures not right after the change:\n%s", s.name, d)
 		}
 		fullRecheck(t, st)
 		want := assessmentState(t, st)
