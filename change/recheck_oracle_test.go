@@ -24,43 +24,32 @@ func assessmentState(t *testing.T, st *store.Store) []string {
 	var out []string
 	for _, q := range []string{
 		`SELECT 'finding', report_id, seq, rule, severity, array_to_string(cells, ','), message FROM findings ORDER BY ALL`,
-		`SELECT 'timely', report_id, published_on::VARCHAR, deadline::VARCHAR, days_late, '', '' FROM assess_timeliness ORDER BY ALL`,
-		`SELECT 'copy', report_id, rule, other_report_id, share::VARCHAR, passages, '' FROM assess_copies ORDER BY ALL`,
-		`SELECT 'coverage', report_id, code, aggregate::VARCHAR, units_sum::VARCHAR, units, '' FROM assess_coverage ORDER BY ALL`,
+		`SELECT 'timely', report_id, published_on::VARCHAR, deadline::VARCHAR, days_late FROM assess_timeliness ORDER BY ALL`,
+		`SELECT 'copy', report_id, rule, other_report_id, share::VARCHAR, passages FROM assess_copies ORDER BY ALL`,
+		`SELECT 'coverage', report_id, code, aggregate::VARCHAR, units_sum::VARCHAR, units FROM assess_coverage ORDER BY ALL`,
 	} {
-		rows, err := st.DB().Query(q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for rows.Next() {
-			v := make([]any, 7)
-			p := make([]any, 7)
-			for i := range v {
-				p[i] = &v[i]
-			}
-			if err := rows.Scan(p...); err != nil {
-				t.Fatal(err)
-			}
-			parts := make([]string, len(v))
-			for i, x := range v {
-				parts[i] = fmt.Sprint(x)
-			}
-			out = append(out, strings.Join(parts, "\t"))
-		}
-		rows.Close()
+		out = append(out, lines(t, st, q)...)
 	}
 	return out
 }
 
 // figuresState is every row of report_figures, one line each.
 func figuresState(t *testing.T, st *store.Store) []string {
+	return lines(t, st, `SELECT * FROM report_figures ORDER BY report_id`)
+}
+
+// lines are the rows of a query, each as its values joined by tabs.
+func lines(t *testing.T, st *store.Store, q string) []string {
 	t.Helper()
-	rows, err := st.DB().Query(`SELECT * FROM report_figures ORDER BY report_id`)
+	rows, err := st.DB().Query(q)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rows.Close()
-	cols, _ := rows.Columns()
+	cols, err := rows.Columns()
+	if err != nil {
+		t.Fatal(err)
+	}
 	var out []string
 	for rows.Next() {
 		v := make([]any, len(cols))
@@ -76,6 +65,9 @@ func figuresState(t *testing.T, st *store.Store) []string {
 			parts[i] = fmt.Sprint(x)
 		}
 		out = append(out, strings.Join(parts, "\t"))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
 	}
 	return out
 }
