@@ -99,6 +99,7 @@ func (h *handler) store(ctx context.Context, user User, name string, data []byte
 	if err != nil {
 		return nil, err
 	}
+	stored := h.storedFindings(ctx, saved)
 	out := []Uploaded{}
 	for _, s := range saved {
 		r, res := s.Report, s.SaveResult
@@ -107,12 +108,37 @@ func (h *handler) store(ctx context.Context, user User, name string, data []byte
 		// The verdict of the stored report (its assessment checks too), as
 		// its page, 预检 and analytics validate give it.
 		verdict := report.VerdictOf(r.Findings)
-		if stored, err := h.st.Get(ctx, res.ID); err == nil {
-			verdict = report.VerdictOf(stored.Findings)
+		if f, ok := stored[res.ID]; ok {
+			verdict = report.VerdictOf(f)
 		}
 		out = append(out, Uploaded{ID: res.ID, Replaced: res.Replaced, Previous: res.Previous, Report: r,
 			Version: res.Version, Current: res.Current, Held: res.Held, AgencyID: res.AgencyID, Unchanged: res.Unchanged,
 			Corrected: res.Corrected, ToReview: res.Orphaned, Verdict: verdict})
 	}
 	return out, nil
+}
+
+// storedFindings reads the findings of the saved reports as stored, with
+// their review state, in one query: all a verdict needs (the whole report,
+// h.st.Get, is five queries). A report missing from the answer has none;
+// on an error the map is nil and each answer falls back to the parse's
+// own findings.
+func (h *handler) storedFindings(ctx context.Context, saved []change.Uploaded) map[int64][]report.Finding {
+	ids := make([]int64, len(saved))
+	for i, s := range saved {
+		ids[i] = s.SaveResult.ID
+	}
+	found, err := h.st.FindingsOf(ctx, ids)
+	if err != nil {
+		h.log.Warn("findings of uploaded reports", "reports", ids, "err", err)
+		return nil
+	}
+	out := make(map[int64][]report.Finding, len(ids))
+	for _, id := range ids {
+		out[id] = nil
+	}
+	for _, f := range found {
+		out[f.ReportID] = append(out[f.ReportID], f.Finding)
+	}
+	return out
 }

@@ -41,16 +41,29 @@ func Saved(ctx context.Context, st *store.Store, id int64, r *report.Report) err
 // KeepText stores the sections of a saved report's text for the checks on
 // prose; a batch ingest calls it per report and RecheckCounty once at the end.
 func KeepText(ctx context.Context, st *store.Store, r *report.Report) error {
+	if err := st.SaveNarrative(ctx, r.Agency, r.County, r.Year, TextSections(r)); err != nil {
+		return fmt.Errorf("评估检查 %s: %w", r.File, err)
+	}
+	return nil
+}
+
+// KeepTextStep is KeepText as a step of the report's own transaction
+// (store.SaveOptions.With): an upload stores the report and its text
+// together, so a kill never leaves one without the other.
+func KeepTextStep(r *report.Report) store.Step {
+	return store.NarrativeStep(r.Agency, r.County, r.Year, TextSections(r))
+}
+
+// TextSections are the sections of a report's text the checks on prose
+// read (none for a report without text).
+func TextSections(r *report.Report) []store.NarrativeSection {
 	var secs []store.NarrativeSection
 	if strings.TrimSpace(r.Text) != "" {
 		for _, s := range SplitSections(r.Text) {
 			secs = append(secs, store.NarrativeSection{Number: s.Number, Body: s.Body})
 		}
 	}
-	if err := st.SaveNarrative(ctx, r.Agency, r.County, r.Year, secs); err != nil {
-		return fmt.Errorf("评估检查 %s: %w", r.File, err)
-	}
-	return nil
+	return secs
 }
 
 // Recheck computes the assessment findings again for the reports a change
@@ -107,6 +120,32 @@ const recheckChunk = 64
 // transaction. A nil sheet is each county's own (SheetFor). A county whose
 // check fails is reported in the error; the others are written all the same.
 func RecheckCounties(ctx context.Context, st *store.Store, spans []CountySpan, sheet *Sheet) error {
+	return recheckCounties(ctx, st, spans, sheet, func(results map[int64]store.AssessResult) error {
+		return st.ReplaceAssessment(ctx, OwnRules, results)
+	})
+}
+
+// RecheckChanged is the re-check after one change (package change): the
+// checks of RecheckCounties with each county's own sheet, leaving exactly
+// what RecheckCounties would, but writing only the reports whose stored
+// results differ (store.UpdateAssessment) — after an upload, the new
+// report and the few whose peers or copies it changed. written are the
+// reports the change wrote (a deleted one loses its evidence rows).
+func RecheckChanged(ctx context.Context, st *store.Store, spans []CountySpan, written []int64) error {
+	if len(spans) == 0 {
+		// Nothing to check, but a deleted report's evidence still goes.
+		return st.UpdateAssessment(ctx, OwnRules, nil, written)
+	}
+	return recheckCounties(ctx, st, spans, nil, func(results map[int64]store.AssessResult) error {
+		err := st.UpdateAssessment(ctx, OwnRules, results, written)
+		written = nil // the first round has removed what was gone
+		return err
+	})
+}
+
+// recheckCounties reads and checks the spans' counties a round at a time
+// and hands each round's results to write.
+func recheckCounties(ctx context.Context, st *store.Store, spans []CountySpan, sheet *Sheet, write func(map[int64]store.AssessResult) error) error {
 	var errs []error
 	for len(spans) > 0 {
 		n := min(len(spans), recheckChunk)
@@ -144,7 +183,7 @@ func RecheckCounties(ctx context.Context, st *store.Store, spans []CountySpan, s
 				results[id] = r
 			}
 		}
-		if err := st.ReplaceAssessment(ctx, OwnRules, results); err != nil {
+		if err := write(results); err != nil {
 			return fmt.Errorf("评估检查 %d 个县（区）: %w", len(round), err)
 		}
 	}

@@ -2,8 +2,6 @@ package change
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -44,9 +42,10 @@ type Uploaded struct {
 }
 
 // Upload stores the reports read from a document, with the document
-// itself: the original is kept first, and when a report cannot be stored
-// the original is taken back, so success means the reports, their cells
-// and the original are all stored. The names the document (or the form)
+// itself: the original and each report's text are written in the
+// transaction of the (first) report, so when a report cannot be stored
+// nothing of it is kept, and success means the reports, their cells, their
+// text and the original are all stored. The names the document (or the form)
 // gives are made canonical (Name); a clerk limited to a county or agency
 // may upload only its reports.
 func (s *Service) Upload(ctx context.Context, u User, in Upload) ([]Uploaded, error) {
@@ -69,33 +68,26 @@ func (s *Service) Upload(ctx context.Context, u User, in Upload) ([]Uploaded, er
 		}
 	}
 	what := "上传的文件 " + in.File + " "
-	sum := sha256.Sum256(in.Data)
-	hash := hex.EncodeToString(sum[:])
-	had, err := s.st.HasSource(ctx, hash)
-	if err != nil {
-		return nil, failed(what, err)
-	}
-	text := ""
-	if len(in.Reports) > 0 {
-		text = in.Reports[0].Text
-	}
-	if _, err := s.st.KeepSource(ctx, in.File, in.Data, text); err != nil {
-		return nil, failed(what, err)
-	}
 	a := Affected{Op: "upload", Actor: u.Name, Detail: in.File}
-	var out []Uploaded
-	for _, r := range in.Reports {
-		res, err := s.st.SaveWith(ctx, r, store.SaveOptions{Author: u.Name, Force: in.Force})
-		if err == nil {
-			err = assess.KeepText(ctx, s.st, r)
+	if len(in.Reports) == 0 {
+		// Only the original: nothing of it was read as a report.
+		if _, err := s.st.KeepSource(ctx, in.File, in.Data, ""); err != nil {
+			return nil, failed(what, err)
 		}
+		s.after(ctx, a)
+		return nil, nil
+	}
+	var out []Uploaded
+	for i, r := range in.Reports {
+		// The report's text, and with the first report the original, are
+		// written in the report's own transaction: one commit, and a kill
+		// or a failure leaves all of them or none.
+		opt := store.SaveOptions{Author: u.Name, Force: in.Force, With: []store.Step{assess.KeepTextStep(r)}}
+		if i == 0 {
+			opt.With = append([]store.Step{store.KeepSourceStep(in.File, in.Data, r.Text)}, opt.With...)
+		}
+		res, err := s.st.SaveWith(ctx, r, opt)
 		if err != nil {
-			if len(out) == 0 && !had {
-				// Nothing of the upload is stored: neither is its original.
-				if derr := s.st.DropSource(context.WithoutCancel(ctx), hash); derr != nil {
-					s.log.Error("take back the original of a failed upload", "file", in.File, "err", derr)
-				}
-			}
 			if len(out) > 0 {
 				s.after(ctx, a)
 			}

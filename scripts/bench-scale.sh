@@ -16,7 +16,9 @@
 # 5. prints the load average before and after.
 # Environment: SIZE (5000), UPLOADS (40), SEED (1), ANALYTICS (a built
 # binary to measure instead of building this tree), KEEP=DIR (keep the
-# corpus and databases there instead of a temporary directory).
+# corpus and databases there instead of a temporary directory), DB=FILE
+# (an existing database: steps 1-3 are skipped and the uploads go into a
+# copy of FILE, which is never opened itself).
 set -euo pipefail
 size=${SIZE:-5000}
 uploads=${UPLOADS:-40}
@@ -36,11 +38,20 @@ bin=${ANALYTICS:-$work/analytics}
 echo "## bench-scale: SIZE=$size UPLOADS=$uploads on $(hostname), $(nproc) cores, $(date -u '+%Y-%m-%d %H:%M UTC'), binary ${ANALYTICS:-of commit $(git rev-parse --short HEAD)}"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
+db=$work/ingest-$size.duckdb
+if [ -n "${DB:-}" ]; then
+	# Uploads only, into a copy: the given database stays as it is, so
+	# before and after start from the same one.
+	db=$work/upload-copy.duckdb
+	rm -f "$db" "$db.wal"
+	cp "$DB" "$db"
+	[ ! -f "$DB.wal" ] || cp "$DB.wal" "$db.wal"
+	echo "database: copy of $DB ($(du -h "$DB" | cut -f1))"
+else
 corpus=$work/corpus-$size
 if [ ! -d "$corpus" ]; then
 	"$bin" generate --national --seed "$seed" --limit "$size" --out "$corpus" >/dev/null
 fi
-db=$work/ingest-$size.duckdb
 rm -f "$db" "$db.wal"
 /usr/bin/time -f '%U %S %e %M' -o "$work/time" "$bin" ingest --db "$db" "$corpus" >"$work/ingest.log" 2>&1 ||
 	{ tail -20 "$work/ingest.log" >&2; exit 1; }
@@ -61,6 +72,7 @@ if [ -n "$fcpu" ]; then
 	printf 'ratio: ingest CPU per report / COPY CPU per report = %.1f×\n' "$(echo "$cpu * 1000 / $reports / $fcpu" | bc -l)"
 fi
 rm -f "$work/floor.duckdb"
+fi
 
 # Uploads into the grown database, one at a time, as a clerk sends them.
 up=$work/uploads
@@ -72,6 +84,11 @@ for _ in $(seq 300); do
 	curl -sf "http://127.0.0.1:$port/api/v1/health" >/dev/null 2>&1 && break
 	sleep 0.2
 done
+# The server's CPU (its own and its parse workers', user + sys, in clock
+# ticks) before and after: CPU per upload, steadier than wall time on a
+# shared machine.
+cpu_ticks() { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$serve/stat"; }
+ticks0=$(cpu_ticks)
 : >"$work/upload.times"
 find "$up" -type f ! -name manifest.csv ! -name '*.json' | sort | while read -r f; do
 	code=$(curl -s -o "$work/upload.out" -w '%{http_code} %{time_total}' -H "Authorization: Bearer bench" \
@@ -81,10 +98,14 @@ find "$up" -type f ! -name manifest.csv ! -name '*.json' | sort | while read -r 
 	*) echo "upload $(basename "$f"): HTTP $code $(head -c 200 "$work/upload.out")" >&2 ;;
 	esac
 done
+ticks1=$(cpu_ticks)
 kill "$serve"
 wait "$serve" 2>/dev/null || true
 sort -n "$work/upload.times" | awk '{ v[NR] = $1 * 1000 } END {
 	if (NR == 0) { print "upload: none stored"; exit }
 	p50 = v[int((NR + 1) / 2)]; i99 = int(NR * 0.99 + 0.999); if (i99 > NR) i99 = NR
 	printf "upload (POST /api/v1/reports, curl time_total): %d stored, p50 %.1f ms, p99 %.1f ms, max %.1f ms\n", NR, p50, v[i99], v[NR] }'
+stored=$(wc -l <"$work/upload.times")
+[ "$stored" -eq 0 ] || printf 'upload: server CPU (with its parse workers) %.1f ms per upload\n' \
+	"$(echo "($ticks1 - $ticks0) * 1000 / $(getconf CLK_TCK) / $stored" | bc -l)"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
@@ -29,15 +32,16 @@ const (
 	// reports deleted since (their ids are gone from reports). The ids come
 	// as a list joined by IN, a hash join, not list_contains per row: a bulk
 	// re-check passes thousands.
-	sqlDeleteTimely   = `DELETE FROM assess_timeliness WHERE report_id IN (SELECT unnest(?::BIGINT[])) OR report_id NOT IN (SELECT id FROM reports)`
-	sqlDeleteCopies   = `DELETE FROM assess_copies WHERE report_id IN (SELECT unnest(?::BIGINT[])) OR report_id NOT IN (SELECT id FROM reports)`
-	sqlDeleteCoverage = `DELETE FROM assess_coverage WHERE report_id IN (SELECT unnest(?::BIGINT[])) OR report_id NOT IN (SELECT id FROM reports)`
-	sqlCopiesOf       = `SELECT c.report_id, c.rule, c.other_report_id, o.agency, o.year, c.share, c.passages FROM assess_copies c JOIN reports r ON r.id = c.report_id JOIN reports o ON o.id = c.other_report_id WHERE r.county = ? AND r.year = ? ORDER BY c.share DESC`
-	sqlTimelyOf       = `SELECT t.report_id, strftime(t.published_on, '%Y-%m-%d'), strftime(t.deadline, '%Y-%m-%d'), t.days_late FROM assess_timeliness t JOIN reports r ON r.id = t.report_id WHERE r.county = ? AND r.year = ?`
-	sqlCoverageOf     = `SELECT code, aggregate, units_sum, units FROM assess_coverage WHERE report_id = ? ORDER BY code`
-	sqlFindingsOf     = `SELECT f.report_id, f.seq, f.rule, f.severity, f.cells, f.message, f.review FROM findings_reviewed f WHERE f.report_id IN (SELECT unnest(?::BIGINT[])) ORDER BY f.report_id, f.seq`
-	sqlCellsOf        = `SELECT c.report_id, c.code, c.value FROM cells c WHERE c.report_id IN (SELECT unnest(?::BIGINT[])) AND c.code IN (SELECT unnest(?::VARCHAR[]))`
-	sqlCountyFindings = `SELECT f.report_id, f.seq, f.rule, f.severity, f.cells, f.message, f.review FROM findings_reviewed f JOIN reports r ON r.id = f.report_id WHERE r.county = ? AND r.year = ? ORDER BY f.report_id, f.seq`
+	sqlDeleteTimely    = `DELETE FROM assess_timeliness WHERE report_id IN (SELECT unnest(?::BIGINT[])) OR report_id NOT IN (SELECT id FROM reports)`
+	sqlDeleteCopies    = `DELETE FROM assess_copies WHERE report_id IN (SELECT unnest(?::BIGINT[])) OR report_id NOT IN (SELECT id FROM reports)`
+	sqlDeleteCoverage  = `DELETE FROM assess_coverage WHERE report_id IN (SELECT unnest(?::BIGINT[])) OR report_id NOT IN (SELECT id FROM reports)`
+	sqlCopiesOf        = `SELECT c.report_id, c.rule, c.other_report_id, o.agency, o.year, c.share, c.passages FROM assess_copies c JOIN reports r ON r.id = c.report_id JOIN reports o ON o.id = c.other_report_id WHERE r.county = ? AND r.year = ? ORDER BY c.share DESC`
+	sqlTimelyOf        = `SELECT t.report_id, strftime(t.published_on, '%Y-%m-%d'), strftime(t.deadline, '%Y-%m-%d'), t.days_late FROM assess_timeliness t JOIN reports r ON r.id = t.report_id WHERE r.county = ? AND r.year = ?`
+	sqlCoverageOf      = `SELECT code, aggregate, units_sum, units FROM assess_coverage WHERE report_id = ? ORDER BY code`
+	sqlFindingsOf      = `SELECT f.report_id, f.seq, f.rule, f.severity, f.cells, f.message, f.review FROM findings_reviewed f WHERE f.report_id IN (SELECT unnest(?::BIGINT[])) ORDER BY f.report_id, f.seq`
+	sqlFindingsOfRange = `SELECT f.report_id, f.seq, f.rule, f.severity, f.cells, f.message, f.review FROM findings_reviewed f WHERE f.report_id BETWEEN ? AND ? ORDER BY f.report_id, f.seq`
+	sqlCellsOf         = `SELECT c.report_id, c.code, c.value FROM cells c WHERE c.report_id IN (SELECT unnest(?::BIGINT[])) AND c.code IN (SELECT unnest(?::VARCHAR[]))`
+	sqlCountyFindings  = `SELECT f.report_id, f.seq, f.rule, f.severity, f.cells, f.message, f.review FROM findings_reviewed f JOIN reports r ON r.id = f.report_id WHERE r.county = ? AND r.year = ? ORDER BY f.report_id, f.seq`
 )
 
 // NarrativeSection is one section of a report's text (see assess.Section).
@@ -61,6 +65,14 @@ func (s *Store) saveNarrative(ctx context.Context, agency, county string, year i
 		return err
 	}
 	defer tx.Rollback()
+	if err := writeNarrative(ctx, tx, agency, county, year, sections); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// writeNarrative replaces the sections inside the transaction open on tx.
+func writeNarrative(ctx context.Context, tx execer, agency, county string, year int, sections []NarrativeSection) error {
 	if _, err := tx.ExecContext(ctx, sqlDeleteNarrative, agency, county, year); err != nil {
 		return fmt.Errorf("narrative %s %d: %w", agency, year, err)
 	}
@@ -69,7 +81,7 @@ func (s *Store) saveNarrative(ctx context.Context, agency, county string, year i
 			return fmt.Errorf("narrative %s %d: %w", agency, year, err)
 		}
 	}
-	return tx.Commit()
+	return nil
 }
 
 // AssessDoc is a stored report as the assessment checks read it.
@@ -186,12 +198,58 @@ JOIN s ON r.county = s.county AND r.year BETWEEN s.y0 AND s.y1 WHERE NOT regexp_
 JOIN s ON n.county = s.county AND n.year BETWEEN s.y0 AND s.y1 ORDER BY n.county, n.agency, n.year, n.position`
 )
 
+// The rows of a few counties (CountiesDocs, UpdateAssessment): a county
+// and a range of ids bound as parameters are filters DuckDB checks against
+// each row group's min/max, where the spans' table joined is a scan of the
+// whole table (and of the whole of agencies, the build side of the join).
+const (
+	sqlSpanReports = `SELECT r.id, r.agency, r.county, r.year, r.edition, coalesce(strftime(r.published_on, '%Y-%m-%d'), ''), coalesce(a.level, ''), r.synthetic
+FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id WHERE r.county = ? AND r.year BETWEEN ? AND ? ORDER BY r.year, r.agency, r.id`
+	sqlSpanNarrative = `SELECT n.agency, n.county, n.year, n.section, n.body FROM narratives n WHERE n.county = ? AND n.year BETWEEN ? AND ? ORDER BY n.agency, n.year, n.position`
+	sqlRangeCells    = `SELECT report_id, code, value FROM cells WHERE report_id BETWEEN ? AND ?`
+	sqlRangeRaw      = `SELECT report_id, code, coalesce(raw, '') FROM cell_sources WHERE report_id BETWEEN ? AND ? AND NOT regexp_matches(coalesce(raw, ''), '[0-9０-９]')`
+)
+
+// maxIDRanges is how many id ranges a read goes by before one scan of
+// the table is cheaper; idGap the gap of ids that splits a range. A row
+// group of cells (122 880 rows) holds some 600–800 reports: a gap under
+// that costs at most the row group the ids share anyway.
+const (
+	maxIDRanges = 8
+	idGap       = 512
+)
+
+// idRanges sorts ids into runs [first, last] whose gaps are under idGap:
+// a county's reports, stored together at ingest, make one run; the ones
+// uploaded later another, at the end.
+func idRanges(ids []int64) [][2]int64 {
+	ids = slices.Clone(ids)
+	slices.Sort(ids)
+	var out [][2]int64
+	for _, id := range ids {
+		if n := len(out); n > 0 && id-out[n-1][1] <= idGap {
+			out[n-1][1] = id
+			continue
+		}
+		out = append(out, [2]int64{id, id})
+	}
+	return out
+}
+
 // CountiesDocs is CountyDocs for many counties at once, each over its own
 // years: four queries in all however many counties there are (a bulk
 // ingest re-checks hundreds). The documents come by county, in the order
 // CountyDocs gives them; their Raw holds only the printed texts without a
 // digit (the only ones the checks look at).
 func (s *Store) CountiesDocs(ctx context.Context, spans []CountySpan) (map[string][]*AssessDoc, error) {
+	return s.countiesDocs(ctx, spans, len(spans) <= maxIDRanges)
+}
+
+// countiesDocs is CountiesDocs; few reads county by county and the cells
+// by id range (the re-check after a change: one county or two), which
+// DuckDB narrows to a row group or two, where the joins of the spans'
+// table read whole tables (the bulk re-check of hundreds of counties).
+func (s *Store) countiesDocs(ctx context.Context, spans []CountySpan, few bool) (map[string][]*AssessDoc, error) {
 	counties := make([]string, len(spans))
 	from, to := make([]int32, len(spans)), make([]int32, len(spans))
 	for i, sp := range spans {
@@ -205,57 +263,75 @@ func (s *Store) CountiesDocs(ctx context.Context, spans []CountySpan) (map[strin
 		year           int
 	}
 	byKey := map[key]*AssessDoc{}
-	var d *AssessDoc
-	scanDoc := func() error {
-		out[d.County] = append(out[d.County], d)
-		byID[d.ID] = d
-		byKey[key{d.Agency, d.County, d.Year}] = d
-		return nil
-	}
-	rows, err := s.db.QueryContext(ctx, sqlSpansReports, args...)
-	if err != nil {
-		return nil, fmt.Errorf("counties: %w", err)
-	}
-	for rows.Next() {
-		d = &AssessDoc{Cells: map[string]float64{}, Raw: map[string]string{}}
-		if err := rows.Scan(&d.ID, &d.Agency, &d.County, &d.Year, &d.Edition, &d.PublishedOn, &d.Level, &d.Synthetic); err != nil {
-			rows.Close()
-			return nil, err
+	d := &AssessDoc{}
+	docDest := []any{&d.ID, &d.Agency, &d.County, &d.Year, &d.Edition, &d.PublishedOn, &d.Level, &d.Synthetic}
+	doc := func() error {
+		if byID[d.ID] == nil {
+			cp := *d
+			cp.Cells, cp.Raw = map[string]float64{}, map[string]string{}
+			out[cp.County] = append(out[cp.County], &cp)
+			byID[cp.ID] = &cp
+			byKey[key{cp.Agency, cp.County, cp.Year}] = &cp
 		}
-		scanDoc()
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil
 	}
 	var id int64
 	var code, raw string
 	var v float64
-	if err := eachRow(ctx, s.db, sqlSpansCells, []any{&id, &code, &v}, func() error {
+	cells := func() error {
 		if d := byID[id]; d != nil {
 			d.Cells[code] = v
 		}
 		return nil
-	}, args...); err != nil {
-		return nil, err
 	}
-	if err := eachRow(ctx, s.db, sqlSpansRaw, []any{&id, &code, &raw}, func() error {
+	raws := func() error {
 		if d := byID[id]; d != nil {
 			d.Raw[code] = raw
 		}
 		return nil
-	}, args...); err != nil {
-		return nil, err
 	}
 	var k key
 	var sec NarrativeSection
-	if err := eachRow(ctx, s.db, sqlSpansNarrative, []any{&k.agency, &k.county, &k.year, &sec.Number, &sec.Body}, func() error {
+	narrative := func() error {
 		if d := byKey[k]; d != nil {
 			d.Sections = append(d.Sections, sec)
 		}
 		return nil
-	}, args...); err != nil {
-		return nil, err
+	}
+	narrDest := []any{&k.agency, &k.county, &k.year, &sec.Number, &sec.Body}
+	if !few {
+		if err := eachRow(ctx, s.db, sqlSpansReports, docDest, doc, args...); err != nil {
+			return nil, fmt.Errorf("counties: %w", err)
+		}
+		if err := eachRow(ctx, s.db, sqlSpansCells, []any{&id, &code, &v}, cells, args...); err != nil {
+			return nil, err
+		}
+		if err := eachRow(ctx, s.db, sqlSpansRaw, []any{&id, &code, &raw}, raws, args...); err != nil {
+			return nil, err
+		}
+		if err := eachRow(ctx, s.db, sqlSpansNarrative, narrDest, narrative, args...); err != nil {
+			return nil, err
+		}
+		return out, nil
+	}
+	for _, sp := range spans {
+		if err := eachRow(ctx, s.db, sqlSpanReports, docDest, doc, sp.County, sp.From, sp.To); err != nil {
+			return nil, fmt.Errorf("county %s: %w", sp.County, err)
+		}
+	}
+	// Rows of other reports in a range are skipped (byID).
+	for _, r := range idRanges(slices.Collect(maps.Keys(byID))) {
+		if err := eachRow(ctx, s.db, sqlRangeCells, []any{&id, &code, &v}, cells, r[0], r[1]); err != nil {
+			return nil, err
+		}
+		if err := eachRow(ctx, s.db, sqlRangeRaw, []any{&id, &code, &raw}, raws, r[0], r[1]); err != nil {
+			return nil, err
+		}
+	}
+	for _, sp := range spans {
+		if err := eachRow(ctx, s.db, sqlSpanNarrative, narrDest, narrative, sp.County, sp.From, sp.To); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
@@ -300,12 +376,51 @@ type AssessResult struct {
 // timeliness, copying evidence and coverage rows. Deletions run once for
 // all the reports and the new rows go through DuckDB's Appender (a bulk
 // re-check writes tens of thousands; one INSERT each was most of its cost).
-func (s *Store) ReplaceAssessment(ctx context.Context, rules []string, results map[int64]AssessResult) (err error) {
+func (s *Store) ReplaceAssessment(ctx context.Context, rules []string, results map[int64]AssessResult) error {
 	if len(results) == 0 {
 		return nil
 	}
 	s.write.Lock()
 	defer s.write.Unlock()
+	return s.inTransaction(ctx, func(conn *sql.Conn, w *writer) error {
+		ids := make([]int64, 0, len(results))
+		for id := range results {
+			ids = append(ids, id)
+		}
+		if _, err := conn.ExecContext(ctx, sqlDeleteAssessFindings, ids, rules); err != nil {
+			return fmt.Errorf("assessment findings: %w", err)
+		}
+		for _, q := range []string{sqlDeleteTimely, sqlDeleteCopies, sqlDeleteCoverage} {
+			if _, err := conn.ExecContext(ctx, q, ids); err != nil {
+				return fmt.Errorf("assessment evidence: %w", err)
+			}
+		}
+		last := map[int64]int{}
+		var lastID int64
+		var lastSeq int
+		if err := eachRow(ctx, conn, sqlMaxSeqOf, []any{&lastID, &lastSeq}, func() error {
+			last[lastID] = lastSeq
+			return nil
+		}, ids); err != nil {
+			return err
+		}
+		for id, res := range results {
+			seq, ok := last[id]
+			if !ok {
+				seq = -1
+			}
+			if err := appendAssessment(w, id, res, seq); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// inTransaction runs write in one transaction on a connection of its own
+// with an Appender writer, and commits (the assessment's writes; the
+// caller holds the write lock). An error of write rolls all back.
+func (s *Store) inTransaction(ctx context.Context, write func(conn *sql.Conn, w *writer) error) (err error) {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return err
@@ -321,68 +436,8 @@ func (s *Store) ReplaceAssessment(ctx context.Context, rules []string, results m
 			conn.ExecContext(context.Background(), "ROLLBACK")
 		}
 	}()
-	ids := make([]int64, 0, len(results))
-	for id := range results {
-		ids = append(ids, id)
-	}
-	if _, err = conn.ExecContext(ctx, sqlDeleteAssessFindings, ids, rules); err != nil {
-		return fmt.Errorf("assessment findings: %w", err)
-	}
-	for _, q := range []string{sqlDeleteTimely, sqlDeleteCopies, sqlDeleteCoverage} {
-		if _, err = conn.ExecContext(ctx, q, ids); err != nil {
-			return fmt.Errorf("assessment evidence: %w", err)
-		}
-	}
-	last := map[int64]int{}
-	var lastID int64
-	var lastSeq int
-	if err = eachRow(ctx, conn, sqlMaxSeqOf, []any{&lastID, &lastSeq}, func() error {
-		last[lastID] = lastSeq
-		return nil
-	}, ids); err != nil {
+	if err = write(conn, w); err != nil {
 		return err
-	}
-	for id, res := range results {
-		seq, ok := last[id]
-		if !ok {
-			seq = -1
-		}
-		for _, f := range res.Findings {
-			seq++
-			cells := make([]any, len(f.Cells))
-			for j, c := range f.Cells {
-				cells[j] = c
-			}
-			if err = w.appendRow("findings", id, int32(seq), f.Rule, f.Severity, cells, f.Message); err != nil {
-				return fmt.Errorf("assessment of report %d: %w", id, err)
-			}
-		}
-		if t := res.Timely; t != nil {
-			var pub, due time.Time
-			if pub, err = time.Parse(time.DateOnly, t.PublishedOn); err != nil {
-				return fmt.Errorf("assessment of report %d: %w", id, err)
-			}
-			if due, err = time.Parse(time.DateOnly, t.Deadline); err != nil {
-				return fmt.Errorf("assessment of report %d: %w", id, err)
-			}
-			if err = w.appendRow("assess_timeliness", id, pub, due, int32(t.DaysLate)); err != nil {
-				return fmt.Errorf("assessment of report %d: %w", id, err)
-			}
-		}
-		for _, c := range res.Copies {
-			var passages []byte
-			if passages, err = json.Marshal(c.Passages); err != nil {
-				return err
-			}
-			if err = w.appendRow("assess_copies", id, c.Rule, c.OtherID, c.Share, string(passages)); err != nil {
-				return fmt.Errorf("assessment of report %d: %w", id, err)
-			}
-		}
-		for _, c := range res.Coverage {
-			if err = w.appendRow("assess_coverage", id, c.Code, c.Aggregate, c.UnitsSum, int32(c.Units)); err != nil {
-				return fmt.Errorf("assessment of report %d: %w", id, err)
-			}
-		}
 	}
 	if err = w.close(); err != nil {
 		return err
@@ -391,6 +446,51 @@ func (s *Store) ReplaceAssessment(ctx context.Context, rules []string, results m
 		return err
 	}
 	s.changed()
+	return nil
+}
+
+// appendAssessment appends one report's results: its findings numbered
+// after last (the highest seq of its findings that stay, -1 for none),
+// its timeliness, copying evidence and coverage rows.
+func appendAssessment(w *writer, id int64, res AssessResult, last int) error {
+	seq := last
+	for _, f := range res.Findings {
+		seq++
+		cells := make([]any, len(f.Cells))
+		for j, c := range f.Cells {
+			cells[j] = c
+		}
+		if err := w.appendRow("findings", id, int32(seq), f.Rule, f.Severity, cells, f.Message); err != nil {
+			return fmt.Errorf("assessment of report %d: %w", id, err)
+		}
+	}
+	if t := res.Timely; t != nil {
+		pub, err := time.Parse(time.DateOnly, t.PublishedOn)
+		if err != nil {
+			return fmt.Errorf("assessment of report %d: %w", id, err)
+		}
+		due, err := time.Parse(time.DateOnly, t.Deadline)
+		if err != nil {
+			return fmt.Errorf("assessment of report %d: %w", id, err)
+		}
+		if err := w.appendRow("assess_timeliness", id, pub, due, int32(t.DaysLate)); err != nil {
+			return fmt.Errorf("assessment of report %d: %w", id, err)
+		}
+	}
+	for _, c := range res.Copies {
+		passages, err := json.Marshal(c.Passages)
+		if err != nil {
+			return err
+		}
+		if err := w.appendRow("assess_copies", id, c.Rule, c.OtherID, c.Share, string(passages)); err != nil {
+			return fmt.Errorf("assessment of report %d: %w", id, err)
+		}
+	}
+	for _, c := range res.Coverage {
+		if err := w.appendRow("assess_coverage", id, c.Code, c.Aggregate, c.UnitsSum, int32(c.Units)); err != nil {
+			return fmt.Errorf("assessment of report %d: %w", id, err)
+		}
+	}
 	return nil
 }
 
@@ -435,11 +535,36 @@ func (s *Store) FindingsOf(ctx context.Context, ids []int64) ([]StoredFinding, e
 	var out []StoredFinding
 	var f StoredFinding
 	var cells duckdb.Composite[[]string]
-	err := eachRow(ctx, s.db, sqlFindingsOf, []any{&f.ReportID, &f.Seq, &f.Rule, &f.Severity, &cells, &f.Message, &f.Review}, func() error {
+	want := map[int64]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
+	dest := []any{&f.ReportID, &f.Seq, &f.Rule, &f.Severity, &cells, &f.Message, &f.Review}
+	each := func() error {
 		f.Cells = cells.Get()
-		out = append(out, f)
+		if f.Cells == nil {
+			f.Cells = []string{}
+		}
+		if want[f.ReportID] {
+			out = append(out, f)
+		}
+		// The next row's scan decodes into the slice cells holds: a fresh
+		// one, or every finding read so far would share (and show) the
+		// last row's cells.
+		cells = duckdb.Composite[[]string]{}
 		return nil
-	}, ids)
+	}
+	if ranges := idRanges(ids); len(ranges) <= maxIDRanges {
+		// A few reports (an upload's answer): by id range, ascending, so
+		// the rows come in the list's order all the same.
+		for _, r := range ranges {
+			if err := eachRow(ctx, s.db, sqlFindingsOfRange, dest, each, r[0], r[1]); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	}
+	err := eachRow(ctx, s.db, sqlFindingsOf, dest, each, ids)
 	return out, err
 }
 

@@ -76,6 +76,9 @@ type SaveOptions struct {
 	// Hold, when set, keeps the version from becoming current with this
 	// reason (a batch conflict) unless Force.
 	Hold string
+	// With are writes that join the report's transaction (SaveWith only;
+	// see Step), run after the report's rows in the order given.
+	With []Step
 }
 
 // Save stores a report in one transaction as a new version of its agency
@@ -162,6 +165,11 @@ func (s *Store) save(ctx context.Context, r *report.Report, opt SaveOptions) (re
 	}()
 	if res, err = s.saveIn(ctx, w, r, opt, time.Now().UTC(), nil); err != nil {
 		return res, err
+	}
+	for _, step := range opt.With {
+		if err = step(ctx, w); err != nil {
+			return res, err
+		}
 	}
 	if err = w.close(); err != nil {
 		return res, err
