@@ -37,6 +37,9 @@ import (
 //go:embed bench_version.sql
 var sqlDuckDBVersion string
 
+//go:embed bench_county.sql
+var sqlBenchCounty string
+
 // latencyConfig is what one --latency run measures.
 type latencyConfig struct {
 	db       string
@@ -47,6 +50,7 @@ type latencyConfig struct {
 	timeout  time.Duration // one request; a route over it is reported as failed and skipped
 	county   string        // "" picks the county with most reports in the year
 	year     int           // 0 picks the year with most reports
+	only     []string      // route names to measure (a substring each); none: all
 	argsLine string        // the command line, printed with the results
 }
 
@@ -70,6 +74,7 @@ type routeSpec struct {
 type routeResult struct {
 	routeSpec
 	stmts            []query.Statement // those of the first cold request
+	stmtRaw          [][]time.Duration // each statement's raw runs, in the order of stmts
 	bytes            int
 	cold, warm, raw  []time.Duration
 	coldStmtsVarying bool // cold requests did not all run as many statements
@@ -124,6 +129,11 @@ func runLatency(ctx context.Context, cfg latencyConfig, stdout, stderr io.Writer
 	if err != nil {
 		return fmt.Errorf("%s: %w", cfg.db, err)
 	}
+	if cfg.county == "" {
+		if county, err = unambiguousCounty(ctx, st, county, year); err != nil {
+			return fmt.Errorf("%s: %w", cfg.db, err)
+		}
+	}
 	q.Invalidate()
 
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelError}))
@@ -148,7 +158,7 @@ func runLatency(ctx context.Context, cfg latencyConfig, stdout, stderr io.Writer
 	})
 	defer stop()
 
-	routes := latencyRoutes(county, year)
+	routes := selectRoutes(latencyRoutes(county, year), cfg.only)
 	results := make([]routeResult, 0, len(routes))
 	for _, rt := range routes {
 		fmt.Fprintf(stderr, "bench: %s …\n", rt.name)
@@ -241,6 +251,20 @@ func pickScope(ctx context.Context, q *query.Service, county string, year int) (
 	return list.Total, county, year, nil
 }
 
+// unambiguousCounty is the county as the routes can ask for it: the name
+// when one place has it, else the code of the place of that name with most
+// reports in the year (the routes refuse a shared name with a 400).
+func unambiguousCounty(ctx context.Context, st *store.Store, county string, year int) (string, error) {
+	if st.Unambiguous(ctx, county) == nil {
+		return county, nil
+	}
+	var code string
+	if err := st.DB().QueryRowContext(ctx, sqlBenchCounty, year, county).Scan(&code); err != nil {
+		return "", fmt.Errorf("“%s” names several counties and no report of %d carries its code: give --county CODE: %w", county, year, err)
+	}
+	return code, nil
+}
+
 // measureRoute times rt cold, as raw SQL and warm. Cold requests and raw
 // runs alternate, so that the load of a shared machine, which changes from
 // one second to the next, weighs on both sides of their ratio alike. take
@@ -257,7 +281,11 @@ func measureRoute(ctx context.Context, cfg latencyConfig, client *http.Client, b
 		// Bounded as a request is, so a raw series cannot outlast one.
 		ctx, cancel := context.WithTimeout(ctx, cfg.timeout)
 		defer cancel()
-		for _, s := range res.stmts {
+		if res.stmtRaw == nil {
+			res.stmtRaw = make([][]time.Duration, len(res.stmts))
+		}
+		for i, s := range res.stmts {
+			t := time.Now()
 			rows, err := db.QueryContext(ctx, s.Text, s.Args...)
 			if err != nil {
 				return fmt.Errorf("%s: raw %s: %w", rt.name, s.Name, err)
@@ -269,6 +297,7 @@ func measureRoute(ctx context.Context, cfg latencyConfig, client *http.Client, b
 			if err != nil {
 				return fmt.Errorf("%s: raw %s: %w", rt.name, s.Name, err)
 			}
+			res.stmtRaw[i] = append(res.stmtRaw[i], time.Since(t))
 		}
 		return nil
 	}
@@ -306,6 +335,24 @@ func measureRoute(ctx context.Context, cfg latencyConfig, client *http.Client, b
 		return res, fmt.Errorf("%s warm: %w", rt.name, err)
 	}
 	return res, nil
+}
+
+// selectRoutes keeps the routes whose name contains one of only; all when
+// only is empty.
+func selectRoutes(routes []routeSpec, only []string) []routeSpec {
+	if len(only) == 0 {
+		return routes
+	}
+	var out []routeSpec
+	for _, r := range routes {
+		for _, o := range only {
+			if strings.Contains(r.name, o) {
+				out = append(out, r)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // timed runs f n times (fewer once budget has passed and minSamples are
@@ -415,6 +462,7 @@ func writeLatencyMarkdown(w io.Writer, cfg latencyConfig, f latencyFacts, result
 	if len(failures) > 0 {
 		fmt.Fprintf(w, "² Not measured: %s.\n\n", strings.Join(failures, "; "))
 	}
+	writeStatementTable(w, results)
 	fmt.Fprintf(w, "Under load: %d requests in flight, %s per URL, the cache warm (repeated queries):\n\n", cfg.conc, f.per)
 	fmt.Fprintln(w, "| route | requests | req/s | p50 ms | p99 ms | errors |")
 	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|")
@@ -425,6 +473,31 @@ func writeLatencyMarkdown(w io.Writer, cfg latencyConfig, f latencyFacts, result
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "Peak RSS of the process (server and bench together, VmHWM): %s MB; resident at the end: %s MB.\n",
 		thousands(f.hwmKB/1024), thousands(f.rssKB/1024))
+}
+
+// writeStatementTable lists, for every route that ran more than one
+// statement, each statement's raw p50: where a route's SQL time goes.
+func writeStatementTable(w io.Writer, results []routeResult) {
+	var lines []string
+	for _, r := range results {
+		if r.failed != "" || len(r.stmts) < 2 || len(r.stmtRaw) != len(r.stmts) {
+			continue
+		}
+		for i, s := range r.stmts {
+			lines = append(lines, fmt.Sprintf("| %s | %d | %s | %s |", r.name, i+1, s.Name, fmtMS(percentile(r.stmtRaw[i], 0.5))))
+		}
+	}
+	if len(lines) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "Raw SQL per statement (routes of more than one; p50 ms):")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| route | # | statement | raw p50 |")
+	fmt.Fprintln(w, "|---|---:|---|---:|")
+	for _, l := range lines {
+		fmt.Fprintln(w, l)
+	}
+	fmt.Fprintln(w)
 }
 
 // readable shows a path with its query decoded (Chinese names as such),
