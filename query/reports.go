@@ -54,7 +54,7 @@ func (s *Service) Reports(ctx context.Context, f Filter) (ReportList, error) {
 	f.Offset = max(f.Offset, 0)
 	return cached(s, "Reports|"+f.key(), func() (ReportList, error) {
 		out := ReportList{Limit: f.Limit, Offset: f.Offset, Reports: []ReportSummary{}}
-		st, err := build("Reports.count", f, GroupNone, nil)
+		st, err := s.build(ctx, "Reports.count", f, GroupNone, nil)
 		if err != nil {
 			return out, err
 		}

@@ -78,6 +78,10 @@ type routeResult struct {
 	bytes            int
 	cold, warm, raw  []time.Duration
 	coldStmtsVarying bool // cold requests did not all run as many statements
+	// prepare: after each Invalidate, how long the generation's
+	// precomputed values (query.Service.Prepared) took, before the cold
+	// request was sent.
+	prepare []time.Duration
 	// failed says why the route could not be measured (a request over
 	// --timeout, an answer other than 200); the other routes still are.
 	failed string
@@ -304,6 +308,15 @@ func measureRoute(ctx context.Context, cfg latencyConfig, client *http.Client, b
 	start := time.Now()
 	for i := 0; i < cfg.n && (i < minSamples || time.Since(start) <= cfg.budget); i++ {
 		q.Invalidate()
+		// What is computed once per data generation, in the background
+		// after a write (query/prepared.go), is done before the request,
+		// as for a reader who comes after the write; its time is reported
+		// apart.
+		took, err := q.Prepared(ctx)
+		if err != nil {
+			return res, fmt.Errorf("%s: values of the generation: %w", rt.name, err)
+		}
+		res.prepare = append(res.prepare, took)
 		take()
 		t := time.Now()
 		if err := get(); err != nil {
@@ -461,6 +474,14 @@ func writeLatencyMarkdown(w io.Writer, cfg latencyConfig, f latencyFacts, result
 	}
 	if len(failures) > 0 {
 		fmt.Fprintf(w, "² Not measured: %s.\n\n", strings.Join(failures, "; "))
+	}
+	var prep []time.Duration
+	for _, r := range results {
+		prep = append(prep, r.prepare...)
+	}
+	if len(prep) > 0 {
+		fmt.Fprintf(w, "Computed once per data generation (query/prepared.go: the place tree), in the background right after each write, before the cold requests above: p50 %s ms, p99 %s ms over %d generations.\n\n",
+			fmtMS(percentile(prep, 0.5)), fmtMS(percentile(prep, 0.99)), len(prep))
 	}
 	writeStatementTable(w, results)
 	fmt.Fprintf(w, "Under load: %d requests in flight, %s per URL, the cache warm (repeated queries):\n\n", cfg.conc, f.per)
