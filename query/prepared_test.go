@@ -3,6 +3,8 @@ package query
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -25,44 +27,7 @@ import (
 func TestPlacementFromThePlaceTree(t *testing.T) {
 	ctx := context.Background()
 	start := time.Now()
-	st, _ := querytest.Seed(t)
-	if _, err := ingest.IngestPaths(ctx, st, []string{"../data/sample"}, ingest.Meta{}, nil); err != nil {
-		t.Fatal(err)
-	}
-	base := querytest.Reports()[0]
-	for i, x := range []struct{ agency, county string }{
-		{"罗店镇", "310113"},      // placed in 上海市 by its county's code
-		{"宝山区绿化和市容管理局", "宝山区"}, // a name two provinces share: placed by the lookup
-		{"无名镇", "不存在县"},        // placed nowhere
-	} {
-		r := *base
-		r.Agency, r.County, r.SHA256 = x.agency, x.county, fmt.Sprint("placed-", i)
-		if _, err := st.Save(ctx, &r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	reg, err := registry.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var items []store.BatchItem
-	n := 0
-	err = generate.National(generate.NationalPlaces(reg, 1), generate.NationalOptions{Seed: 3, Limit: 300}, func(d generate.NationalDoc) error {
-		r := d.Report
-		if n%4 != 0 {
-			r.County = d.CountyCode // the others keep the county's name only
-		}
-		n++
-		items = append(items, store.BatchItem{Report: r})
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := st.SaveBatch(ctx, items); err != nil {
-		t.Fatal(err)
-	}
-
+	st := nationalDB(t)
 	t.Logf("data stored in %v", time.Since(start))
 	q := New(st)
 	p, err := q.preparedFor(ctx)
@@ -137,6 +102,53 @@ func TestPlacementFromThePlaceTree(t *testing.T) {
 	}
 }
 
+// nationalDB holds the seeded reports, the sample corpus, three reports
+// placed by code, by a shared county name and nowhere, and 300 generated
+// national reports, a quarter saved under the county's name only.
+func nationalDB(t *testing.T) *store.Store {
+	t.Helper()
+	ctx := context.Background()
+	st, _ := querytest.Seed(t)
+	if _, err := ingest.IngestPaths(ctx, st, []string{"../data/sample"}, ingest.Meta{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	base := querytest.Reports()[0]
+	for i, x := range []struct{ agency, county string }{
+		{"罗店镇", "310113"},      // placed in 上海市 by its county's code
+		{"宝山区绿化和市容管理局", "宝山区"}, // a name two provinces share: placed by the lookup
+		{"无名镇", "不存在县"},        // placed nowhere
+	} {
+		r := *base
+		r.Agency, r.County, r.SHA256 = x.agency, x.county, fmt.Sprint("placed-", i)
+		if _, err := st.Save(ctx, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	reg, err := registry.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var items []store.BatchItem
+	n := 0
+	err = generate.National(generate.NationalPlaces(reg, 1), generate.NationalOptions{Seed: 3, Limit: 300}, func(d generate.NationalDoc) error {
+		r := d.Report
+		if n%4 != 0 {
+			r.County = d.CountyCode // the others keep the county's name only
+		}
+		n++
+		items = append(items, store.BatchItem{Report: r})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := st.SaveBatch(ctx, items); err != nil {
+		t.Fatal(err)
+	}
+
+	return st
+}
+
 func mustBuild(t *testing.T, name string, f Filter) stmt {
 	t.Helper()
 	st, err := build(name, f, GroupNone, nil)
@@ -144,4 +156,46 @@ func mustBuild(t *testing.T, name string, f Filter) stmt {
 		t.Fatal(err)
 	}
 	return st
+}
+
+// TestReportsListAsBefore: the report list counting the findings of the
+// selected reports only (sql/Reports.sql) gives the rows, order and counts
+// of the list that joined every finding first (testdata/before25), under
+// every kind of filter and page.
+func TestReportsListAsBefore(t *testing.T) {
+	st := nationalDB(t)
+	before, err := os.ReadFile(filepath.Join("testdata", "before25", "Reports.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	yes, no := true, false
+	filters := []Filter{{}, {Year: 2022}, {County: "乐至县"}, {County: "512022", Year: 2022}, {HasFindings: &yes}, {HasFindings: &no},
+		{Dismissed: true}, {Level: "towns"}, {Level: LevelNoDepartments, Year: 2023}, {Province: "上海市"}, {Edition: report.Edition2019},
+		{Limit: 7, Offset: 5}, {Limit: 1000}}
+	with := 0
+	for _, f := range filters {
+		now, err := build("Reports", f, GroupNone, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		old, err := buildText("Reports", string(before), f, GroupNone, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, want := rowsOf(t, st.DB(), now), rowsOf(t, st.DB(), old)
+		if f == (Filter{}) && len(want) == 0 {
+			t.Fatal("no report listed: nothing compared")
+		}
+		for _, r := range want {
+			if r[10].(float64)+r[11].(float64)+r[12].(float64) > 0 {
+				with++
+			}
+		}
+		if i, ok := sameRows(got, want); !ok {
+			t.Errorf("filter %s: %d rows, want %d; first difference at row %d:\n got %v\nwant %v", f.key(), len(got), len(want), i, at(got, i), at(want, i))
+		}
+	}
+	if with == 0 {
+		t.Error("no listed report has a finding: the counts were not compared")
+	}
 }
