@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -42,16 +43,18 @@ var sqlBenchCounty string
 
 // latencyConfig is what one --latency run measures.
 type latencyConfig struct {
-	db       string
-	n        int           // requests per route and phase
-	budget   time.Duration // a phase stops after this once it has minSamples
-	load     time.Duration // load per URL, the whole load phase within maxBenchDuration
-	conc     int
-	timeout  time.Duration // one request; a route over it is reported as failed and skipped
-	county   string        // "" picks the county with most reports in the year
-	year     int           // 0 picks the year with most reports
-	only     []string      // route names to measure (a substring each); none: all
-	argsLine string        // the command line, printed with the results
+	db      string
+	n       int           // requests per route and phase
+	budget  time.Duration // a phase stops after this once it has minSamples
+	load    time.Duration // load per URL, the whole load phase within maxBenchDuration
+	conc    int
+	timeout time.Duration // one request; a route over it is reported as failed and skipped
+	county  string        // "" picks the county with most reports in the year
+	year    int           // 0 picks the year with most reports
+	only    []string      // route names to measure (a substring each); none: all
+	// cpuprofile: where to write a CPU profile of the measured requests.
+	cpuprofile string
+	argsLine   string // the command line, printed with the results
 }
 
 // minSamples: a phase over its budget still gets this many requests, so a
@@ -163,6 +166,11 @@ func runLatency(ctx context.Context, cfg latencyConfig, stdout, stderr io.Writer
 	defer stop()
 
 	routes := selectRoutes(latencyRoutes(county, year), cfg.only)
+	stopProfile, err := startCPUProfile(cfg.cpuprofile)
+	if err != nil {
+		return err
+	}
+	defer stopProfile()
 	results := make([]routeResult, 0, len(routes))
 	for _, rt := range routes {
 		fmt.Fprintf(stderr, "bench: %s …\n", rt.name)
@@ -182,6 +190,7 @@ func runLatency(ctx context.Context, cfg latencyConfig, stdout, stderr io.Writer
 		results = append(results, res)
 	}
 	stop()
+	stopProfile()
 
 	var loaded []routeSpec
 	for _, r := range results {
@@ -348,6 +357,29 @@ func measureRoute(ctx context.Context, cfg latencyConfig, client *http.Client, b
 		return res, fmt.Errorf("%s warm: %w", rt.name, err)
 	}
 	return res, nil
+}
+
+// startCPUProfile profiles the process into path until the function it
+// returns is called (once or more); "" profiles nothing.
+func startCPUProfile(path string) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			pprof.StopCPUProfile()
+			f.Close()
+		})
+	}, nil
 }
 
 // selectRoutes keeps the routes whose name contains one of only; all when
