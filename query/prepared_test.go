@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -197,5 +198,41 @@ func TestReportsListAsBefore(t *testing.T) {
 	}
 	if with == 0 {
 		t.Error("no listed report has a finding: the counts were not compared")
+	}
+}
+
+// TestInLevelAsTheFilter: splitting a list by InLevel gives the reports,
+// in order, that the level's filter selects in SQL.
+func TestInLevelAsTheFilter(t *testing.T) {
+	st := nationalDB(t)
+	q := New(st)
+	ctx := context.Background()
+	ids := func(f Filter, keep func(ReportSummary) bool) []int64 {
+		f.Limit = MaxLimit
+		list, err := q.Reports(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if list.Total > MaxLimit {
+			t.Fatalf("%d reports: more than one page", list.Total)
+		}
+		var out []int64
+		for _, r := range list.Reports {
+			if keep(r) {
+				out = append(out, r.ID)
+			}
+		}
+		return out
+	}
+	all := func(ReportSummary) bool { return true }
+	for _, level := range []string{"", "towns", "departments", LevelNoDepartments, "镇", "街道", "县级政府", "县级部门"} {
+		want := ids(Filter{Level: level}, all)
+		got := ids(Filter{}, func(r ReportSummary) bool { return InLevel(level, r) })
+		if !slices.Equal(got, want) {
+			t.Errorf("level %q: %d reports kept, the filter selects %d", level, len(got), len(want))
+		}
+		if level == "towns" && len(want) == 0 {
+			t.Error("no town among the reports: nothing compared")
+		}
 	}
 }
