@@ -159,45 +159,57 @@ func mustBuild(t *testing.T, name string, f Filter) stmt {
 	return st
 }
 
-// TestReportsListAsBefore: the report list counting the findings of the
-// selected reports only (sql/Reports.sql) gives the rows, order and counts
-// of the list that joined every finding first (testdata/before25), under
-// every kind of filter and page.
-func TestReportsListAsBefore(t *testing.T) {
+// TestRewrittenAsBefore: the report list and the assessment metrics,
+// which read the findings of the selected reports only, give the rows,
+// order and counts of their SQL before (testdata/before25, which read the
+// findings relation whole), under every kind of filter, grouping and page.
+func TestRewrittenAsBefore(t *testing.T) {
 	st := nationalDB(t)
-	before, err := os.ReadFile(filepath.Join("testdata", "before25", "Reports.sql"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	yes, no := true, false
+	yes := true
+	no := false
 	filters := []Filter{{}, {Year: 2022}, {County: "乐至县"}, {County: "512022", Year: 2022}, {HasFindings: &yes}, {HasFindings: &no},
 		{Dismissed: true}, {Level: "towns"}, {Level: LevelNoDepartments, Year: 2023}, {Province: "上海市"}, {Edition: report.Edition2019},
 		{Limit: 7, Offset: 5}, {Limit: 1000}}
-	with := 0
-	for _, f := range filters {
-		now, err := build("Reports", f, GroupNone, nil)
+	for _, c := range []struct {
+		name      string
+		groupings []GroupBy
+		flagged   func(row []any) bool // a row that counts findings
+	}{
+		{"Reports", []GroupBy{GroupNone}, func(r []any) bool { return r[10].(float64)+r[11].(float64)+r[12].(float64) > 0 }},
+		{"AssessmentMetrics", []GroupBy{GroupNone, GroupAgency, GroupCounty, GroupProvince}, func(r []any) bool { return r[8].(float64) < r[2].(float64) }},
+	} {
+		before, err := os.ReadFile(filepath.Join("testdata", "before25", c.name+".sql"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		old, err := buildText("Reports", string(before), f, GroupNone, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, want := rowsOf(t, st.DB(), now), rowsOf(t, st.DB(), old)
-		if f == (Filter{}) && len(want) == 0 {
-			t.Fatal("no report listed: nothing compared")
-		}
-		for _, r := range want {
-			if r[10].(float64)+r[11].(float64)+r[12].(float64) > 0 {
-				with++
+		flagged := 0
+		for _, g := range c.groupings {
+			for _, f := range filters {
+				now, err := build(c.name, f, g, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				old, err := buildText(c.name, string(before), f, g, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, want := rowsOf(t, st.DB(), now), rowsOf(t, st.DB(), old)
+				if f == (Filter{}) && len(want) == 0 {
+					t.Fatalf("%s: no row: nothing compared", c.name)
+				}
+				for _, r := range want {
+					if c.flagged(r) {
+						flagged++
+					}
+				}
+				if i, ok := sameRows(got, want); !ok {
+					t.Errorf("%s by %q, filter %s: %d rows, want %d; first difference at row %d:\n got %v\nwant %v", c.name, g, f.key(), len(got), len(want), i, at(got, i), at(want, i))
+				}
 			}
 		}
-		if i, ok := sameRows(got, want); !ok {
-			t.Errorf("filter %s: %d rows, want %d; first difference at row %d:\n got %v\nwant %v", f.key(), len(got), len(want), i, at(got, i), at(want, i))
+		if flagged == 0 {
+			t.Errorf("%s: no row counts a finding: the counts were not compared", c.name)
 		}
-	}
-	if with == 0 {
-		t.Error("no listed report has a finding: the counts were not compared")
 	}
 }
 
