@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"nianbao/api"
@@ -85,6 +86,10 @@ type routeResult struct {
 	// precomputed values (query.Service.Prepared) took, before the cold
 	// request was sent.
 	prepare []time.Duration
+	// coldCPU: the process's CPU time (user + system, every thread) over
+	// each cold request: one request at a time, it is the request's, and
+	// a shared machine's load stretches it far less than wall time.
+	coldCPU []time.Duration
 	// failed says why the route could not be measured (a request over
 	// --timeout, an answer other than 200); the other routes still are.
 	failed string
@@ -327,11 +332,13 @@ func measureRoute(ctx context.Context, cfg latencyConfig, client *http.Client, b
 		}
 		res.prepare = append(res.prepare, took)
 		take()
+		cpu := processCPU()
 		t := time.Now()
 		if err := get(); err != nil {
 			return res, fmt.Errorf("%s cold: %w", rt.name, err)
 		}
 		res.cold = append(res.cold, time.Since(t))
+		res.coldCPU = append(res.coldCPU, processCPU()-cpu)
 		got := take()
 		if i == 0 {
 			res.stmts = got
@@ -357,6 +364,16 @@ func measureRoute(ctx context.Context, cfg latencyConfig, client *http.Client, b
 		return res, fmt.Errorf("%s warm: %w", rt.name, err)
 	}
 	return res, nil
+}
+
+// processCPU is the CPU time the process has used, user and system, all
+// threads; 0 where getrusage fails.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // startCPUProfile profiles the process into path until the function it
@@ -515,6 +532,16 @@ func writeLatencyMarkdown(w io.Writer, cfg latencyConfig, f latencyFacts, result
 		fmt.Fprintf(w, "Computed once per data generation (query/prepared.go: the place tree), in the background right after each write, before the cold requests above: p50 %s ms, p99 %s ms over %d generations.\n\n",
 			fmtMS(percentile(prep, 0.5)), fmtMS(percentile(prep, 0.99)), len(prep))
 	}
+	fmt.Fprintln(w, "CPU time of the process (user + system, all threads) per cold request, ms: less stretched by a loaded machine than the wall times above.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| route | cold CPU p50 | cold CPU p99 | cold wall p50 |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|")
+	for _, r := range results {
+		if r.failed == "" && len(r.coldCPU) > 0 {
+			fmt.Fprintf(w, "| %s | %s | %s | %s |\n", r.name, fmtMS(percentile(r.coldCPU, 0.5)), fmtMS(percentile(r.coldCPU, 0.99)), fmtMS(percentile(r.cold, 0.5)))
+		}
+	}
+	fmt.Fprintln(w)
 	writeStatementTable(w, results)
 	fmt.Fprintf(w, "Under load: %d requests in flight, %s per URL, the cache warm (repeated queries):\n\n", cfg.conc, f.per)
 	fmt.Fprintln(w, "| route | requests | req/s | p50 ms | p99 ms | errors |")
