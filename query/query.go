@@ -330,15 +330,10 @@ var (
 	placedCity     = fmt.Sprintf(placedIn, "city")
 )
 
-// groupExprs are the SQL expressions of each grouping: the group name and
-// the county shown beside an agency.
-func (g GroupBy) exprs() (grp, county string) {
-	grp, _, county = g.exprsWith(nil)
-	return grp, county
-}
-
-// exprsWith is exprs with the counties' places of this generation (nil:
-// computed in the statement) and the arguments of the group expression.
+// exprsWith are the SQL expressions of each grouping, the group name and
+// the county shown beside an agency, with the arguments of the group
+// expression; pl is the counties' places of this generation (nil: computed
+// in the statement).
 func (g GroupBy) exprsWith(pl *placement) (grp string, args []any, county string) {
 	switch g {
 	case GroupProvince:
