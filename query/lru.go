@@ -2,6 +2,7 @@ package query
 
 import (
 	"reflect"
+	"sync"
 
 	"github.com/hashicorp/golang-lru/v2/simplelru"
 )
@@ -131,14 +132,35 @@ func walkSize(v reflect.Value, depth int) int64 {
 		return n
 	case reflect.Struct:
 		n := int64(2)
-		t := v.Type()
-		for i := range v.NumField() {
-			if !t.Field(i).IsExported() {
-				continue
-			}
-			n += walkSize(v.Field(i), depth+1) + int64(len(t.Field(i).Name)) + 4
+		for _, f := range exportedFields(v.Type()) {
+			n += walkSize(v.Field(f.index), depth+1) + f.nameLen + 4
 		}
 		return n
 	}
 	return 8
+}
+
+// field is an exported struct field as walkSize reads it.
+type field struct {
+	index   int
+	nameLen int64
+}
+
+// structFields caches each struct type's exported fields: reflect's
+// Type.Field allocates, and a whole-country answer has thousands of rows
+// of one type.
+var structFields sync.Map // reflect.Type → []field
+
+func exportedFields(t reflect.Type) []field {
+	if fs, ok := structFields.Load(t); ok {
+		return fs.([]field)
+	}
+	var fs []field
+	for i := range t.NumField() {
+		if f := t.Field(i); f.IsExported() {
+			fs = append(fs, field{i, int64(len(f.Name))})
+		}
+	}
+	structFields.Store(t, fs)
+	return fs
 }
