@@ -356,23 +356,28 @@ func (h *handler) countyData(ctx context.Context, s scope) (countyView, bool, er
 	// The town charts leave out the county government and its departments
 	// (issue 10: they were charted as 乡镇); the page says how many.
 	tf := query.Filter{County: s.County, Year: s.Year, Level: s.level()}
-	reports, err := listReports(ctx, h.q, tf)
+	// The county's list over every year is read once and split here: the
+	// year links need it anyway, and a statement per year and level cost
+	// a cold page four more.
+	all, err := listReports(ctx, h.q, query.Filter{County: s.County})
 	if err != nil {
 		return v, false, err
 	}
-	every, err := listReports(ctx, h.q, query.Filter{County: s.County, Year: s.Year})
-	if err != nil {
-		return v, false, err
+	var every, reports []query.ReportSummary
+	for _, r := range all {
+		if r.Year != s.Year {
+			continue
+		}
+		every = append(every, r)
+		if query.InLevel(tf.Level, r) {
+			reports = append(reports, r)
+		}
 	}
 	v.Departments = len(every) - len(reports)
 	v.Kind = s.who()
 	v.LevelLinks = []yearLink{{Label: "乡镇（街道）", URL: countyURL(s.County, s.Year), Current: !s.Departments},
 		{Label: "县级部门", URL: countyURL(s.County, s.Year) + "&level=departments", Current: s.Departments}}
 	st, err := loadStats(ctx, h.q, tf)
-	if err != nil {
-		return v, false, err
-	}
-	all, err := listReports(ctx, h.q, query.Filter{County: s.County})
 	if err != nil {
 		return v, false, err
 	}

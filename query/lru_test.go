@@ -1,8 +1,13 @@
 package query
 
 import (
+	"context"
+	"encoding/json"
 	"slices"
 	"testing"
+
+	"nianbao/query/querytest"
+	"nianbao/store"
 )
 
 // TestLRU checks both bounds of the read cache, the order of eviction and
@@ -55,5 +60,49 @@ func TestLRU(t *testing.T) {
 				t.Errorf("after clear: %d entries, %d bytes", c.entries.Len(), c.bytes)
 			}
 		})
+	}
+}
+
+// TestSizeOfNearTheJSON: the cache's size estimate stays within a factor
+// of two of the JSON length of the answers it holds (the measure it
+// replaced), for each kind of answer of the query layer.
+func TestSizeOfNearTheJSON(t *testing.T) {
+	st, _ := querytest.Seed(t)
+	ctx := context.Background()
+	var items []store.BatchItem
+	for _, r := range querytest.Generated(60) {
+		items = append(items, store.BatchItem{Report: r})
+	}
+	if _, _, err := st.SaveBatch(ctx, items); err != nil {
+		t.Fatal(err)
+	}
+	q := New(st)
+	answers := map[string]func() (any, error){
+		"reports":   func() (any, error) { return q.Reports(ctx, Filter{Limit: 1000}) },
+		"outcomes":  func() (any, error) { return q.Outcomes(ctx, Filter{}, GroupAgency) },
+		"reviews":   func() (any, error) { return q.Reviews(ctx, Filter{}, GroupCounty) },
+		"proactive": func() (any, error) { return q.Proactive(ctx, Filter{}, GroupAgency) },
+		"cells": func() (any, error) {
+			return q.Cells(ctx, []string{"t3.new.total", "t3.granted.*"}, Filter{}, GroupAgency)
+		},
+		"metrics":     func() (any, error) { return q.AssessmentMetrics(ctx, Filter{}, GroupAgency) },
+		"counties":    func() (any, error) { return q.Counties(ctx) },
+		"one report":  func() (any, error) { return q.Report(ctx, 1, ReportOptions{Labels: true, Sources: true}) },
+		"findings":    func() (any, error) { return q.Findings(ctx, Filter{}, GroupNone) },
+		"nil pointer": func() (any, error) { return (*ReportDetail)(nil), nil },
+	}
+	for name, get := range answers {
+		v, err := get()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		est := sizeOf("", v) - 256
+		if j := int64(len(b)); est < j/2 || est > 2*j+64 {
+			t.Errorf("%s: estimated %d bytes, JSON %d", name, est, j)
+		}
 	}
 }

@@ -55,34 +55,43 @@ type PlacesResult struct {
 }
 
 // Counties returns every county that has reports, ordered by province,
-// city and name (the data of Places.sql, cached).
+// city and name: the data of Places.sql, computed once per data
+// generation (prepared.go). Callers must not modify it.
 func (s *Service) Counties(ctx context.Context) ([]Place, error) {
-	return cached(s, "Counties", func() ([]Place, error) {
-		st, err := build("Places", Filter{}, GroupNone, nil)
-		if err != nil {
-			return nil, err
-		}
-		rows, err := s.db.QueryContext(ctx, st.text, st.args...)
-		if err != nil {
+	p, err := s.preparedFor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return p.counties, nil
+}
+
+// countiesSQL runs Places.sql.
+func (s *Service) countiesSQL(ctx context.Context) ([]Place, error) {
+	st, err := build("Places", Filter{}, GroupNone, nil)
+	if err != nil {
+		return nil, err
+	}
+	s.note("Places", st)
+	rows, err := s.db.QueryContext(ctx, st.text, st.args...)
+	if err != nil {
+		return nil, fmt.Errorf("query Places: %w", err)
+	}
+	defer rows.Close()
+	out := []Place{}
+	for rows.Next() {
+		p := Place{Kind: "county"}
+		var years []any
+		if err := rows.Scan(&p.Province, &p.City, &p.County, &years, &p.Reports, &p.Synthetic); err != nil {
 			return nil, fmt.Errorf("query Places: %w", err)
 		}
-		defer rows.Close()
-		out := []Place{}
-		for rows.Next() {
-			p := Place{Kind: "county"}
-			var years []any
-			if err := rows.Scan(&p.Province, &p.City, &p.County, &years, &p.Reports, &p.Synthetic); err != nil {
-				return nil, fmt.Errorf("query Places: %w", err)
-			}
-			p.Name, p.Years, p.Counties = p.County, intList(years), 1
-			p.Label = joinLabel(p.Province, p.City, p.County)
-			out = append(out, p)
-		}
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("query Places: %w", err)
-		}
-		return out, nil
-	})
+		p.Name, p.Years, p.Counties = p.County, intList(years), 1
+		p.Label = joinLabel(p.Province, p.City, p.County)
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("query Places: %w", err)
+	}
+	return out, nil
 }
 
 // Places browses or searches the places that have reports.

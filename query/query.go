@@ -45,6 +45,8 @@ type Service struct {
 	gen    uint64
 	cache  *lru
 	flight singleflight.Group // one computation per missed key (cached)
+	prep   *prepared          // the current generation's (prepared.go)
+	kick   chan struct{}      // PrepareAfterWrites: a write happened
 	// maxCellValues replaces MaxCellValues when set (tests).
 	maxCellValues int
 }
@@ -62,6 +64,13 @@ func (s *Service) Invalidate() {
 	s.mu.Lock()
 	s.gen++
 	s.cache.clear()
+	s.prep = nil
+	if s.kick != nil {
+		select {
+		case s.kick <- struct{}{}:
+		default: // a computation is already due; it reads the latest generation
+		}
+	}
 	s.mu.Unlock()
 }
 
@@ -163,7 +172,11 @@ func (f Filter) key() string {
 }
 
 // clause renders the filter as a condition on the reports table aliased r.
-func (f Filter) clause() (string, []any) {
+func (f Filter) clause() (string, []any) { return f.clauseWith(nil) }
+
+// clauseWith is clause with the counties' places of this generation (nil:
+// computed in the statement, see placement).
+func (f Filter) clauseWith(pl *placement) (string, []any) {
 	conds := []string{"TRUE"}
 	var args []any
 	add := func(cond string, arg any) {
@@ -181,12 +194,14 @@ func (f Filter) clause() (string, []any) {
 		}
 	}
 	if f.City != "" {
-		conds = append(conds, placedCity+" IN (SELECT city FROM agencies WHERE city_code = ? OR city = ?)")
-		args = append(args, f.City, f.City)
+		cond, cargs := pl.placedIn("city", f.City)
+		conds = append(conds, cond)
+		args = append(args, cargs...)
 	}
 	if f.Province != "" {
-		conds = append(conds, placedProvince+" IN (SELECT province FROM agencies WHERE province_code = ? OR province = ?)")
-		args = append(args, f.Province, f.Province)
+		cond, cargs := pl.placedIn("province", f.Province)
+		conds = append(conds, cond)
+		args = append(args, cargs...)
 	}
 	if f.AgencyID != "" {
 		add("r.agency_id = ?", f.AgencyID)
@@ -315,9 +330,25 @@ var (
 	placedCity     = fmt.Sprintf(placedIn, "city")
 )
 
-// groupExprs are the SQL expressions of each grouping: the group name and
-// the county shown beside an agency.
-func (g GroupBy) exprs() (grp, county string) {
+// exprsWith are the SQL expressions of each grouping, the group name and
+// the county shown beside an agency, with the arguments of the group
+// expression; pl is the counties' places of this generation (nil: computed
+// in the statement).
+func (g GroupBy) exprsWith(pl *placement) (grp string, args []any, county string) {
+	switch g {
+	case GroupProvince:
+		grp, args = pl.placed("province")
+		return grp, args, "''"
+	case GroupCity:
+		grp, args = pl.placed("city")
+		return grp, args, "''"
+	}
+	grp, county = g.plainExprs()
+	return grp, nil, county
+}
+
+// plainExprs are the expressions of the groupings that need no argument.
+func (g GroupBy) plainExprs() (grp, county string) {
 	switch g {
 	case GroupAgency:
 		return "r.agency", "r.county"
@@ -327,10 +358,6 @@ func (g GroupBy) exprs() (grp, county string) {
 		return "CAST(r.year AS VARCHAR)", "''"
 	case GroupEdition:
 		return "r.edition", "''"
-	case GroupProvince:
-		return placedProvince, "''"
-	case GroupCity:
-		return placedCity, "''"
 	case GroupLevel:
 		return "coalesce((SELECT a.level FROM agencies a WHERE a.id = r.agency_id), '')", "''"
 	}
@@ -373,20 +400,30 @@ type stmt struct {
 // one placeholder per code, /*limit*/ by LIMIT ? OFFSET ?. Arguments follow
 // the markers' order, so text and arguments cannot drift apart.
 func build(name string, f Filter, g GroupBy, codes []string) (stmt, error) {
+	return buildWith(nil, name, f, g, codes)
+}
+
+// buildWith is build with the counties' places of this generation (nil:
+// computed in the statement).
+func buildWith(pl *placement, name string, f Filter, g GroupBy, codes []string) (stmt, error) {
 	body, err := sqlFiles.ReadFile("sql/" + name + ".sql")
 	if err != nil {
 		return stmt{}, fmt.Errorf("query %s: %w", name, err)
 	}
-	return buildText(name, string(body), f, g, codes)
+	return buildTextWith(pl, name, string(body), f, g, codes)
 }
 
 // buildText is build of SQL already read (tests run earlier SQL through it).
 func buildText(name, body string, f Filter, g GroupBy, codes []string) (stmt, error) {
-	grp, county := g.exprs()
-	cond, cargs := f.clause()
+	return buildTextWith(nil, name, body, f, g, codes)
+}
+
+func buildTextWith(pl *placement, name, body string, f Filter, g GroupBy, codes []string) (stmt, error) {
+	grp, gargs, county := g.exprsWith(pl)
+	cond, cargs := f.clauseWith(pl)
 	marks := map[string]fragment{
 		"filter":       {cond, cargs},
-		"group":        {grp, nil},
+		"group":        {grp, gargs},
 		"group_county": {county, nil},
 		"findings":     {f.findings(), nil},
 	}
@@ -439,7 +476,7 @@ func buildText(name, body string, f Filter, g GroupBy, codes []string) (stmt, er
 
 // query runs a statement built by build.
 func (s *Service) query(ctx context.Context, name string, f Filter, g GroupBy, codes []string) (*sql.Rows, error) {
-	st, err := build(name, f, g, codes)
+	st, err := s.build(ctx, name, f, g, codes)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package query
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"nianbao/report"
@@ -54,7 +55,7 @@ func (s *Service) Reports(ctx context.Context, f Filter) (ReportList, error) {
 	f.Offset = max(f.Offset, 0)
 	return cached(s, "Reports|"+f.key(), func() (ReportList, error) {
 		out := ReportList{Limit: f.Limit, Offset: f.Offset, Reports: []ReportSummary{}}
-		st, err := build("Reports.count", f, GroupNone, nil)
+		st, err := s.build(ctx, "Reports.count", f, GroupNone, nil)
 		if err != nil {
 			return out, err
 		}
@@ -78,6 +79,21 @@ func (s *Service) Reports(ctx context.Context, f Filter) (ReportList, error) {
 		}
 		return out, rows.Err()
 	})
+}
+
+// InLevel tells whether a listed report is one a filter's Level selects:
+// the registry level of its agency (ReportSummary.Level, "" when the
+// registry does not hold the agency) as Filter.clause tests it in SQL. A
+// page that reads a county's list once splits it with it instead of
+// asking again per level (TestInLevelAsTheFilter holds the two together).
+func InLevel(level string, r ReportSummary) bool {
+	if level == LevelNoDepartments {
+		return !slices.Contains(governmentLevels, r.Level)
+	}
+	if levels := LevelSet(level); len(levels) > 0 {
+		return r.Level != "" && slices.Contains(levels, r.Level)
+	}
+	return true
 }
 
 // ReportOptions chooses what Report adds to the stored report.

@@ -23,7 +23,7 @@ func init() {
 const maxBenchDuration = 30 * time.Second
 
 func runBench(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("bench", "bench --url http://127.0.0.1:PORT/PATH [--url …] [--duration 10s] [--concurrency 8]\n       analytics bench --latency --db FILE [--n 30] [--budget 20s] [--load 5s] [--timeout 1m] [--concurrency 8] [--county C] [--year Y]", stderr)
+	fs := newFlagSet("bench", "bench --url http://127.0.0.1:PORT/PATH [--url …] [--duration 10s] [--concurrency 8]\n       analytics bench --latency --db FILE [--n 30] [--budget 20s] [--load 5s] [--timeout 1m] [--concurrency 8] [--county C] [--year Y] [--only NAME] [--cpuprofile FILE]", stderr)
 	var urls multiFlag
 	fs.Var(&urls, "url", "a loopback URL to request (repeat for several; each gets the whole duration)")
 	duration := fs.Duration("duration", 10*time.Second, "how long to load each URL (at most 30s)")
@@ -36,6 +36,9 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	county := fs.String("county", "", "with --latency: the county of the routes (default: the one with most reports in the year)")
 	year := fs.Int("year", 0, "with --latency: the year of the routes (default: the one with most reports)")
 	timeout := fs.Duration("timeout", time.Minute, "with --latency: the longest one request may take; a route over it is reported as failed")
+	cpuprofile := fs.String("cpuprofile", "", "with --latency: write a CPU profile of the cold, raw and warm requests (not the load) to this file")
+	var only multiFlag
+	fs.Var(&only, "only", "with --latency: measure only the routes whose name contains this (repeat for several)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -48,7 +51,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 			fs.Usage()
 			return 2
 		}
-		cfg := latencyConfig{db: *db, n: *n, budget: *budget, load: *load, timeout: *timeout, conc: *conc, county: *county, year: *year, argsLine: shellLine(args)}
+		cfg := latencyConfig{db: *db, n: *n, budget: *budget, load: *load, timeout: *timeout, conc: *conc, county: *county, year: *year, only: only, cpuprofile: *cpuprofile, argsLine: shellLine(args)}
 		if err := runLatency(context.Background(), cfg, stdout, stderr); err != nil {
 			fmt.Fprintf(stderr, "analytics bench: %v\n", err)
 			return 1

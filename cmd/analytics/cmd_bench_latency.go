@@ -13,10 +13,12 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"nianbao/api"
@@ -37,17 +39,23 @@ import (
 //go:embed bench_version.sql
 var sqlDuckDBVersion string
 
+//go:embed bench_county.sql
+var sqlBenchCounty string
+
 // latencyConfig is what one --latency run measures.
 type latencyConfig struct {
-	db       string
-	n        int           // requests per route and phase
-	budget   time.Duration // a phase stops after this once it has minSamples
-	load     time.Duration // load per URL, the whole load phase within maxBenchDuration
-	conc     int
-	timeout  time.Duration // one request; a route over it is reported as failed and skipped
-	county   string        // "" picks the county with most reports in the year
-	year     int           // 0 picks the year with most reports
-	argsLine string        // the command line, printed with the results
+	db      string
+	n       int           // requests per route and phase
+	budget  time.Duration // a phase stops after this once it has minSamples
+	load    time.Duration // load per URL, the whole load phase within maxBenchDuration
+	conc    int
+	timeout time.Duration // one request; a route over it is reported as failed and skipped
+	county  string        // "" picks the county with most reports in the year
+	year    int           // 0 picks the year with most reports
+	only    []string      // route names to measure (a substring each); none: all
+	// cpuprofile: where to write a CPU profile of the measured requests.
+	cpuprofile string
+	argsLine   string // the command line, printed with the results
 }
 
 // minSamples: a phase over its budget still gets this many requests, so a
@@ -70,9 +78,18 @@ type routeSpec struct {
 type routeResult struct {
 	routeSpec
 	stmts            []query.Statement // those of the first cold request
+	stmtRaw          [][]time.Duration // each statement's raw runs, in the order of stmts
 	bytes            int
 	cold, warm, raw  []time.Duration
 	coldStmtsVarying bool // cold requests did not all run as many statements
+	// prepare: after each Invalidate, how long the generation's
+	// precomputed values (query.Service.Prepared) took, before the cold
+	// request was sent.
+	prepare []time.Duration
+	// coldCPU: the process's CPU time (user + system, every thread) over
+	// each cold request: one request at a time, it is the request's, and
+	// a shared machine's load stretches it far less than wall time.
+	coldCPU []time.Duration
 	// failed says why the route could not be measured (a request over
 	// --timeout, an answer other than 200); the other routes still are.
 	failed string
@@ -124,6 +141,11 @@ func runLatency(ctx context.Context, cfg latencyConfig, stdout, stderr io.Writer
 	if err != nil {
 		return fmt.Errorf("%s: %w", cfg.db, err)
 	}
+	if cfg.county == "" {
+		if county, err = unambiguousCounty(ctx, st, county, year); err != nil {
+			return fmt.Errorf("%s: %w", cfg.db, err)
+		}
+	}
 	q.Invalidate()
 
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelError}))
@@ -139,6 +161,12 @@ func runLatency(ctx context.Context, cfg latencyConfig, stdout, stderr io.Writer
 	base := "http://" + ln.Addr().String()
 	client := &http.Client{Timeout: cfg.timeout}
 
+	// The server computes the generation's values in the background from
+	// its start (query/prepared.go): done before recording, so that none
+	// of its statements is counted as the first route's.
+	if _, err := q.Prepared(ctx); err != nil {
+		return fmt.Errorf("%s: %w", cfg.db, err)
+	}
 	var mu sync.Mutex
 	var ran []query.Statement
 	stop := q.Record(func(s query.Statement) {
@@ -148,7 +176,12 @@ func runLatency(ctx context.Context, cfg latencyConfig, stdout, stderr io.Writer
 	})
 	defer stop()
 
-	routes := latencyRoutes(county, year)
+	routes := selectRoutes(latencyRoutes(county, year), cfg.only)
+	stopProfile, err := startCPUProfile(cfg.cpuprofile)
+	if err != nil {
+		return err
+	}
+	defer stopProfile()
 	results := make([]routeResult, 0, len(routes))
 	for _, rt := range routes {
 		fmt.Fprintf(stderr, "bench: %s …\n", rt.name)
@@ -168,6 +201,7 @@ func runLatency(ctx context.Context, cfg latencyConfig, stdout, stderr io.Writer
 		results = append(results, res)
 	}
 	stop()
+	stopProfile()
 
 	var loaded []routeSpec
 	for _, r := range results {
@@ -241,6 +275,20 @@ func pickScope(ctx context.Context, q *query.Service, county string, year int) (
 	return list.Total, county, year, nil
 }
 
+// unambiguousCounty is the county as the routes can ask for it: the name
+// when one place has it, else the code of the place of that name with most
+// reports in the year (the routes refuse a shared name with a 400).
+func unambiguousCounty(ctx context.Context, st *store.Store, county string, year int) (string, error) {
+	if st.Unambiguous(ctx, county) == nil {
+		return county, nil
+	}
+	var code string
+	if err := st.DB().QueryRowContext(ctx, sqlBenchCounty, year, county).Scan(&code); err != nil {
+		return "", fmt.Errorf("“%s” names several counties and no report of %d carries its code: give --county CODE: %w", county, year, err)
+	}
+	return code, nil
+}
+
 // measureRoute times rt cold, as raw SQL and warm. Cold requests and raw
 // runs alternate, so that the load of a shared machine, which changes from
 // one second to the next, weighs on both sides of their ratio alike. take
@@ -257,7 +305,11 @@ func measureRoute(ctx context.Context, cfg latencyConfig, client *http.Client, b
 		// Bounded as a request is, so a raw series cannot outlast one.
 		ctx, cancel := context.WithTimeout(ctx, cfg.timeout)
 		defer cancel()
-		for _, s := range res.stmts {
+		if res.stmtRaw == nil {
+			res.stmtRaw = make([][]time.Duration, len(res.stmts))
+		}
+		for i, s := range res.stmts {
+			t := time.Now()
 			rows, err := db.QueryContext(ctx, s.Text, s.Args...)
 			if err != nil {
 				return fmt.Errorf("%s: raw %s: %w", rt.name, s.Name, err)
@@ -269,18 +321,30 @@ func measureRoute(ctx context.Context, cfg latencyConfig, client *http.Client, b
 			if err != nil {
 				return fmt.Errorf("%s: raw %s: %w", rt.name, s.Name, err)
 			}
+			res.stmtRaw[i] = append(res.stmtRaw[i], time.Since(t))
 		}
 		return nil
 	}
 	start := time.Now()
 	for i := 0; i < cfg.n && (i < minSamples || time.Since(start) <= cfg.budget); i++ {
 		q.Invalidate()
+		// What is computed once per data generation, in the background
+		// after a write (query/prepared.go), is done before the request,
+		// as for a reader who comes after the write; its time is reported
+		// apart.
+		took, err := q.Prepared(ctx)
+		if err != nil {
+			return res, fmt.Errorf("%s: values of the generation: %w", rt.name, err)
+		}
+		res.prepare = append(res.prepare, took)
 		take()
+		cpu := processCPU()
 		t := time.Now()
 		if err := get(); err != nil {
 			return res, fmt.Errorf("%s cold: %w", rt.name, err)
 		}
 		res.cold = append(res.cold, time.Since(t))
+		res.coldCPU = append(res.coldCPU, processCPU()-cpu)
 		got := take()
 		if i == 0 {
 			res.stmts = got
@@ -306,6 +370,57 @@ func measureRoute(ctx context.Context, cfg latencyConfig, client *http.Client, b
 		return res, fmt.Errorf("%s warm: %w", rt.name, err)
 	}
 	return res, nil
+}
+
+// processCPU is the CPU time the process has used, user and system, all
+// threads; 0 where getrusage fails.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// startCPUProfile profiles the process into path until the function it
+// returns is called (once or more); "" profiles nothing.
+func startCPUProfile(path string) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			pprof.StopCPUProfile()
+			f.Close()
+		})
+	}, nil
+}
+
+// selectRoutes keeps the routes whose name contains one of only; all when
+// only is empty.
+func selectRoutes(routes []routeSpec, only []string) []routeSpec {
+	if len(only) == 0 {
+		return routes
+	}
+	var out []routeSpec
+	for _, r := range routes {
+		for _, o := range only {
+			if strings.Contains(r.name, o) {
+				out = append(out, r)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // timed runs f n times (fewer once budget has passed and minSamples are
@@ -415,6 +530,25 @@ func writeLatencyMarkdown(w io.Writer, cfg latencyConfig, f latencyFacts, result
 	if len(failures) > 0 {
 		fmt.Fprintf(w, "² Not measured: %s.\n\n", strings.Join(failures, "; "))
 	}
+	var prep []time.Duration
+	for _, r := range results {
+		prep = append(prep, r.prepare...)
+	}
+	if len(prep) > 0 {
+		fmt.Fprintf(w, "Computed once per data generation (query/prepared.go: the place tree), in the background right after each write, before the cold requests above: p50 %s ms, p99 %s ms over %d generations.\n\n",
+			fmtMS(percentile(prep, 0.5)), fmtMS(percentile(prep, 0.99)), len(prep))
+	}
+	fmt.Fprintln(w, "CPU time of the process (user + system, all threads) per cold request, ms: less stretched by a loaded machine than the wall times above.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| route | cold CPU p50 | cold CPU p99 | cold wall p50 |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|")
+	for _, r := range results {
+		if r.failed == "" && len(r.coldCPU) > 0 {
+			fmt.Fprintf(w, "| %s | %s | %s | %s |\n", r.name, fmtMS(percentile(r.coldCPU, 0.5)), fmtMS(percentile(r.coldCPU, 0.99)), fmtMS(percentile(r.cold, 0.5)))
+		}
+	}
+	fmt.Fprintln(w)
+	writeStatementTable(w, results)
 	fmt.Fprintf(w, "Under load: %d requests in flight, %s per URL, the cache warm (repeated queries):\n\n", cfg.conc, f.per)
 	fmt.Fprintln(w, "| route | requests | req/s | p50 ms | p99 ms | errors |")
 	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|")
@@ -425,6 +559,31 @@ func writeLatencyMarkdown(w io.Writer, cfg latencyConfig, f latencyFacts, result
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "Peak RSS of the process (server and bench together, VmHWM): %s MB; resident at the end: %s MB.\n",
 		thousands(f.hwmKB/1024), thousands(f.rssKB/1024))
+}
+
+// writeStatementTable lists, for every route that ran more than one
+// statement, each statement's raw p50: where a route's SQL time goes.
+func writeStatementTable(w io.Writer, results []routeResult) {
+	var lines []string
+	for _, r := range results {
+		if r.failed != "" || len(r.stmts) < 2 || len(r.stmtRaw) != len(r.stmts) {
+			continue
+		}
+		for i, s := range r.stmts {
+			lines = append(lines, fmt.Sprintf("| %s | %d | %s | %s |", r.name, i+1, s.Name, fmtMS(percentile(r.stmtRaw[i], 0.5))))
+		}
+	}
+	if len(lines) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "Raw SQL per statement (routes of more than one; p50 ms):")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| route | # | statement | raw p50 |")
+	fmt.Fprintln(w, "|---|---:|---|---:|")
+	for _, l := range lines {
+		fmt.Fprintln(w, l)
+	}
+	fmt.Fprintln(w)
 }
 
 // readable shows a path with its query decoded (Chinese names as such),

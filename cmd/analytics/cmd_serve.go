@@ -303,6 +303,7 @@ func newServerOn(st *store.Store, q *query.Service, opts api.Options, log *slog.
 	if opts.People == nil {
 		opts.People = opts.Changes.PersonByToken // people of /web/people
 	}
+	q.PrepareAfterWrites(log) // the place tree ready before the first reader after a write
 	r, uploads := api.NewServer(q, st, opts)
 	dashboards.Mount(r, q, dash...)
 	dashboards.MountAssessment(r, q, st, dash...)

@@ -1,18 +1,26 @@
 -- One line per report with its finding counts and its agency in the
--- registry (id, division code, level), newest year first.
+-- registry (id, division code, level), newest year first. The findings
+-- are counted for the selected reports only (counted): joined to every
+-- report first, the findings relation was read whole for one county's list.
+WITH sel AS (
+    SELECT r.* FROM reports r WHERE /*filter*/
+), counted AS (
+    SELECT f.report_id,
+           count(f.rule) FILTER (WHERE f.severity = 'error')   AS errors,
+           count(f.rule) FILTER (WHERE f.severity = 'warning') AS warnings,
+           count(f.rule) FILTER (WHERE f.severity = 'info')    AS infos
+    FROM /*findings*/ f
+    WHERE f.report_id IN (SELECT id FROM sel)
+    GROUP BY f.report_id
+)
 SELECT r.id, r.agency, r.county, r.year, r.edition, r.format, r.source_file,
        coalesce(strftime(r.published_on, '%Y-%m-%d'), '') AS published_on,
        r.synthetic, r.ingested_at,
-       count(f.rule) FILTER (WHERE f.severity = 'error')   AS errors,
-       count(f.rule) FILTER (WHERE f.severity = 'warning') AS warnings,
-       count(f.rule) FILTER (WHERE f.severity = 'info')    AS infos,
+       coalesce(c.errors, 0) AS errors, coalesce(c.warnings, 0) AS warnings, coalesce(c.infos, 0) AS infos,
        coalesce(r.agency_id, '') AS agency_id,
-       coalesce(any_value(a.code), '') AS division_code, coalesce(any_value(a.level), '') AS level
-FROM reports r
-LEFT JOIN /*findings*/ f ON f.report_id = r.id
-LEFT JOIN agencies a ON a.id = r.agency_id
-WHERE /*filter*/
-GROUP BY r.id, r.agency, r.county, r.year, r.edition, r.format, r.source_file,
-         r.published_on, r.synthetic, r.ingested_at, r.agency_id
+       coalesce(a.code, '') AS division_code, coalesce(a.level, '') AS level
+FROM sel r
+LEFT JOIN counted c ON c.report_id = r.id
+LEFT JOIN agencies a ON a.id = r.agency_id -- agencies.id is the key: one row at most
 ORDER BY r.year DESC, r.county, r.agency, r.id
 /*limit*/
