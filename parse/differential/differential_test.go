@@ -105,7 +105,7 @@ func nationalDocs(t *testing.T) []diffDoc {
 	places := generate.NationalPlaces(reg, 1)
 	var docs []diffDoc
 	texts := 0
-	err = generate.National(places, generate.NationalOptions{Seed: 1, Limit: 4900}, func(d generate.NationalDoc) error {
+	err = generate.National(places, generate.NationalOptions{Seed: 1, Limit: 5000}, func(d generate.NationalDoc) error {
 		if d.Format == "txt" {
 			texts++
 			docs = append(docs, diffDoc{name: d.Path, text: string(d.Data)})
