@@ -176,6 +176,8 @@ func ocrPage(ctx context.Context, lim Limits, dir string, img image.Image, dpi, 
 	// row not read as one line. The word boxes are on the page as
 	// straightened.
 	straight, _ := ocr.Deskew(ocr.Flatten(ocr.Gray(img)))
+	// The ruled tables are found before their rules are erased.
+	lats := ocr.FindLattices(straight, dpi)
 	clean := ocr.EraseRules(straight, dpi)
 	name := filepath.Join(dir, fmt.Sprintf("clean-%d.pgm", page))
 	f, err := os.Create(name)
@@ -192,6 +194,9 @@ func ocrPage(ctx context.Context, lim Limits, dir string, img image.Image, dpi, 
 	words, err := ocr.Recognize(ctx, ocrCommander(lim), name, page)
 	if err != nil {
 		return nil, err
+	}
+	if len(lats) > 0 {
+		return ocr.ReadLattices(ctx, ocrCommander(lim), dir, clean, dpi, lats, words, page)
 	}
 	return ocr.Layout(words), nil
 }

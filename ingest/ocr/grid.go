@@ -79,7 +79,8 @@ func Columns(lines []Line) []Line {
 			byPage[p] = append(byPage[p], i)
 		}
 		for _, p := range pages {
-			idx := byPage[p]
+			// A ruled table's lines have their columns from the rules.
+			idx := slices.DeleteFunc(byPage[p], func(i int) bool { return out[i].Lattice })
 			g, ok := in.pageGrid(out, idx)
 			if !ok {
 				continue

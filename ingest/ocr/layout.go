@@ -14,6 +14,9 @@ type Line struct {
 	Page  int
 	Text  string
 	Words []Placed
+	// Lattice marks a line of a ruled table read cell by cell
+	// (ReadLattices): its numbers are in their columns already.
+	Lattice bool
 }
 
 // Placed is a word at rune offset At of its line's text.

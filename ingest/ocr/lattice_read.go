@@ -1,0 +1,368 @@
+package ocr
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"unicode"
+)
+
+// ReadLattices lays out a page whose ruled tables FindLattices found:
+// words are the page's Tesseract words (chi_sim, rules erased) and clean
+// the page they were read from. Outside the tables the words are laid out
+// as Layout does. Inside, each cell is read on its own:
+//
+//   - a cell with Chinese in it is a label: its words, on however many
+//     text lines the cell wraps them, become one word;
+//   - any other cell of a row that has numbers is a number cell, read
+//     again from its crop with digits only (one Tesseract run per page for
+//     all crops, ReadDigits); where the page's reading and the digit
+//     reading disagree, the cell's confidence falls under Threshold, so
+//     it is kept only where an accounting rule checks it; a cell with no
+//     ink, or ink no digit was read from, is a word marked missing, which
+//     Mark keeps as 0 only where its row and column sums fix it.
+//
+// A row of the grid is one text line (its labels, then its numbers under
+// the columns the rules give); a label spanning rows (（三）不予公开, a
+// header printed one character a line) is a line of its own, so the
+// parser meets the same lines a born-digital table gives. The lines of a
+// table are marked Lattice: Columns leaves them as they are.
+func ReadLattices(ctx context.Context, cmd Commander, dir string, clean *image.Gray, dpi int, lats []Lattice, words []Word, page int) ([]Line, error) {
+	type cellWords struct {
+		lat, cell int
+		words     []Word
+	}
+	var cells []cellWords
+	index := map[[2]int]int{}
+	for li, l := range lats {
+		for ci := range l.Cells {
+			index[[2]int{li, ci}] = len(cells)
+			cells = append(cells, cellWords{lat: li, cell: ci})
+		}
+	}
+	var outside []Word
+	for _, w := range words {
+		li, ci, ok := cellAt(lats, w)
+		if !ok {
+			outside = append(outside, w)
+			continue
+		}
+		k := index[[2]int{li, ci}]
+		cells[k].words = append(cells[k].words, w)
+	}
+	// The number cells: no Chinese, some ink, not the table's first
+	// column (a row's label stands there even when it is a number).
+	inset := max(dpi/30, 4)
+	var crops []image.Rectangle
+	var cropOf []int // index into cells
+	for k, cw := range cells {
+		c := lats[cw.lat].Cells[cw.cell]
+		if c.Col == 0 || isLabel(cw.words) {
+			continue
+		}
+		crops = append(crops, inkBox(clean, c.Box.Inset(inset), dpi))
+		cropOf = append(cropOf, k)
+	}
+	digits, err := ReadDigits(ctx, cmd, dir, clean, crops, page)
+	if err != nil {
+		return nil, err
+	}
+	read := map[int]Word{} // cell index → the number word
+	hasNumber := map[[2]int]bool{} // lattice, row: a number was read in the row
+	numCol := map[[2]int]bool{}    // lattice, column: a number was read in the column
+	for i, k := range cropOf {
+		cw := cells[k]
+		c := lats[cw.lat].Cells[cw.cell]
+		w, ok := numberWord(clean, crops[i], digits[i], cw.words, page)
+		if !ok {
+			w = Word{
+				Page: page, Left: c.Box.Min.X + inset, Top: c.Box.Min.Y + inset,
+				Width: max(c.Box.Dx()-2*inset, 1), Height: max(c.Box.Dy()-2*inset, 1),
+				PageWidth: clean.Rect.Dx(), PageHeight: clean.Rect.Dy(),
+				Text: "0", missing: "该格没有识别出数字",
+			}
+			if crops[i].Empty() {
+				w.missing = "该格空白"
+			}
+		} else {
+			hasNumber[[2]int{cw.lat, c.Row}] = true
+			if c.ColSpan == 1 {
+				numCol[[2]int{cw.lat, c.Col}] = true
+			}
+		}
+		read[k] = w
+	}
+	out := slices.Clone(outside)
+	for k, cw := range cells {
+		c := lats[cw.lat].Cells[cw.cell]
+		// A table's line: rows by the grid; a cell spanning rows by itself.
+		id := -(1 + cw.lat<<20 + c.Row<<10)
+		if c.RowSpan > 1 {
+			id = -(1 + cw.lat<<20 + c.Row<<10 + 1 + c.Col)
+		}
+		if w, ok := read[k]; ok {
+			if !hasNumber[[2]int{cw.lat, c.Row}] || c.RowSpan > 1 ||
+				w.missing != "" && (c.ColSpan > 1 || !numCol[[2]int{cw.lat, c.Col}]) {
+				// A header's blank or its dashes; a blank cell spanning
+				// rows (a group label's continuation on the next page),
+				// or beside a label in a column of no numbers.
+				continue
+			}
+			w.line = id
+			out = append(out, w)
+			continue
+		}
+		if len(cw.words) == 0 {
+			continue
+		}
+		w := joinWords(cw.words)
+		w.line = id
+		out = append(out, w)
+	}
+	lines := Layout(out)
+	for i, l := range lines {
+		lines[i].Lattice = len(l.Words) > 0 && l.Words[0].line < 0
+	}
+	return lines, nil
+}
+
+// cellAt finds the lattice cell a word's centre is in.
+func cellAt(lats []Lattice, w Word) (lat, cell int, ok bool) {
+	p := image.Pt(w.Left+w.Width/2, w.Top+w.Height/2)
+	for li, l := range lats {
+		if !p.In(l.Bounds()) {
+			continue
+		}
+		for ci, c := range l.Cells {
+			if p.In(c.Box) {
+				return li, ci, true
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+// isLabel tells a cell whose words hold Chinese (〇 excepted, a zero).
+func isLabel(ws []Word) bool {
+	for _, w := range ws {
+		for _, r := range w.Text {
+			if unicode.Is(unicode.Han, r) && r != '〇' {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// joinWords makes one word of a cell's words in reading order (text line,
+// then left to right), its box their union and its confidence the least.
+func joinWords(ws []Word) Word {
+	ws = slices.Clone(ws)
+	slices.SortStableFunc(ws, func(a, b Word) int {
+		if a.line != b.line {
+			return a.line - b.line
+		}
+		return a.Left - b.Left
+	})
+	out := ws[0]
+	var sb strings.Builder
+	box := image.Rect(ws[0].Left, ws[0].Top, ws[0].Left+ws[0].Width, ws[0].Top+ws[0].Height)
+	for _, w := range ws {
+		sb.WriteString(w.Text)
+		box = box.Union(image.Rect(w.Left, w.Top, w.Left+w.Width, w.Top+w.Height))
+		out.Conf = min(out.Conf, w.Conf)
+	}
+	out.Text = sb.String()
+	out.Left, out.Top, out.Width, out.Height = box.Min.X, box.Min.Y, box.Dx(), box.Dy()
+	return out
+}
+
+// inkBox is the box of the ink in r (pixels darker than dark), padded
+// a little, or an empty rectangle where there is none worth reading: a
+// speck of a scan or JPEG noise is not a digit (less than a twelfth of an
+// inch tall, or a handful of pixels).
+func inkBox(g *image.Gray, r image.Rectangle, dpi int) image.Rectangle {
+	r = r.Intersect(g.Rect)
+	box := image.Rectangle{}
+	n := 0
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			if g.Pix[(y-g.Rect.Min.Y)*g.Stride+x-g.Rect.Min.X] < dark {
+				n++
+				box = box.Union(image.Rect(x, y, x+1, y+1))
+			}
+		}
+	}
+	if n < max(dpi/25, 4) || box.Dy() < dpi/24 {
+		return image.Rectangle{}
+	}
+	pad := max(dpi/50, 2)
+	return image.Rect(box.Min.X-pad, box.Min.Y-pad, box.Max.X+pad, box.Max.Y+pad).Intersect(r)
+}
+
+// numberWord is the word of a number cell: the digits read from its crop,
+// with the box of its ink. The page's own reading of the cell (chi_sim,
+// its digit confusions fixed) is a second opinion: the same number keeps
+// the better confidence, a different one (or none) leaves the digits
+// under Threshold — a rule must confirm them — and where the digit
+// reading found nothing the cell is unread (ok false).
+func numberWord(g *image.Gray, box image.Rectangle, d []Word, page []Word, n int) (Word, bool) {
+	if box.Empty() || len(d) == 0 {
+		return Word{}, false
+	}
+	var sb strings.Builder
+	conf := 100.0
+	for _, w := range d {
+		sb.WriteString(w.Text)
+		conf = min(conf, w.Conf)
+	}
+	w := Word{
+		Page: n, Left: box.Min.X, Top: box.Min.Y, Width: box.Dx(), Height: box.Dy(),
+		PageWidth: g.Rect.Dx(), PageHeight: g.Rect.Dy(), Conf: conf, Text: sb.String(),
+	}
+	var other strings.Builder
+	otherConf := 100.0
+	slices.SortFunc(page, func(a, b Word) int { return a.Left - b.Left })
+	for _, p := range page {
+		p := p
+		other.WriteString(fixDigits(&p))
+		otherConf = min(otherConf, p.Conf)
+	}
+	switch o := other.String(); {
+	case o == w.Text:
+		w.Conf = max(w.Conf, otherConf)
+	case strings.Trim(o, "0") == "" && strings.Trim(w.Text, "0") == "" && o != "":
+		// "00" for a zero: the same reading.
+	case o == "":
+		// The page's reading missed the cell, or boxed it with its
+		// neighbours (a run of zeros as one word): no second opinion, so
+		// a cell no rule checks is for a person to check.
+		w.Conf = min(w.Conf, CheckThreshold-1)
+	default:
+		if os.Getenv("LAT_DEBUG") != "" {
+			fmt.Fprintf(os.Stderr, "disagree p%d %v page %q digits %q conf %.0f\n", n, box, o, w.Text, w.Conf)
+		}
+		w.Conf = min(w.Conf, Threshold-1)
+		if o != "" {
+			w.Fixed = "整页识别为“" + o + "”，单格识别为“" + w.Text + "”"
+		}
+	}
+	return w, true
+}
+
+// ReadDigits reads the digits in each box of img (an empty box reads
+// nothing) with one Tesseract run: the boxes' crops are set out on a white
+// montage, apart by more than a digit's height so that no two join into a
+// word, and read with a digit whitelist. The words come back per box, left
+// to right, with their boxes on the montage (only Text and Conf matter).
+func ReadDigits(ctx context.Context, cmd Commander, dir string, img *image.Gray, boxes []image.Rectangle, page int) ([][]Word, error) {
+	out := make([][]Word, len(boxes))
+	var hs []int
+	wMax := 0
+	for _, b := range boxes {
+		if !b.Empty() {
+			hs = append(hs, b.Dy())
+			wMax = max(wMax, b.Dx())
+		}
+	}
+	if len(hs) == 0 {
+		return out, nil
+	}
+	sort.Ints(hs)
+	hMax := hs[len(hs)-1]
+	gap := max(hs[len(hs)/2]*2, 20)
+	const perRow = 8
+	slotW, slotH := wMax+gap, hMax+gap
+	n := len(hs)
+	rows := (n + perRow - 1) / perRow
+	m := image.NewGray(image.Rect(0, 0, perRow*slotW+gap, rows*slotH+gap))
+	for i := range m.Pix {
+		m.Pix[i] = 0xff
+	}
+	var slots []image.Rectangle
+	var slotOf []int
+	for i, b := range boxes {
+		if b.Empty() {
+			continue
+		}
+		k := len(slots)
+		at := image.Pt(gap+(k%perRow)*slotW, gap+(k/perRow)*slotH+(hMax-b.Dy())/2)
+		for y := 0; y < b.Dy(); y++ {
+			src := (b.Min.Y+y-img.Rect.Min.Y)*img.Stride + b.Min.X - img.Rect.Min.X
+			copy(m.Pix[(at.Y+y)*m.Stride+at.X:], img.Pix[src:src+b.Dx()])
+		}
+		slots = append(slots, image.Rectangle{Min: at.Sub(image.Pt(gap/2, gap/2)), Max: at.Add(image.Pt(b.Dx()+gap/2, b.Dy()+gap/2))})
+		slotOf = append(slotOf, i)
+	}
+	name := filepath.Join(dir, fmt.Sprintf("digits-%d.pgm", page))
+	f, err := os.Create(name)
+	if err != nil {
+		return nil, err
+	}
+	if err := EncodePGM(f, m); err != nil {
+		f.Close()
+		return nil, err
+	}
+	if err := f.Close(); err != nil {
+		return nil, err
+	}
+	bin, err := exec.LookPath("tesseract")
+	if err != nil {
+		return nil, ErrNoTesseract
+	}
+	c := cmd(ctx, bin, name, "-", "-l", digitLang(), "--psm", "6", "-c", "tessedit_char_whitelist=0123456789", "tsv")
+	c.Env = append(c.Environ(), "OMP_THREAD_LIMIT=1")
+	var stdout, stderr bytes.Buffer
+	c.Stdout, c.Stderr = &stdout, &stderr
+	if err := c.Run(); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("tesseract (digits): %v: %s", err, strings.TrimSpace(stderr.String()))
+	}
+	words, err := ParseTSV(&stdout, page)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(words, func(a, b Word) int { return a.Left - b.Left })
+	for _, w := range words {
+		p := image.Pt(w.Left+w.Width/2, w.Top+w.Height/2)
+		for k, s := range slots {
+			if p.In(s) {
+				out[slotOf[k]] = append(out[slotOf[k]], w)
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+var (
+	digitLangOnce sync.Once
+	digitLangName = "chi_sim"
+)
+
+// digitLang is the model the digit crops are read with: eng where
+// installed (tesseract-ocr-eng, a dependency of tesseract-ocr on Debian),
+// else chi_sim, which reads digits too.
+func digitLang() string {
+	digitLangOnce.Do(func() {
+		bin, err := exec.LookPath("tesseract")
+		if err != nil {
+			return
+		}
+		out, err := exec.Command(bin, "--list-langs").CombinedOutput()
+		if err == nil && bytes.Contains(out, []byte("\neng\n")) {
+			digitLangName = "eng"
+		}
+	})
+	return digitLangName
+}
