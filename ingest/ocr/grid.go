@@ -603,7 +603,8 @@ func fixLabel(l Line) Line {
 			if diff < 0 || !onlyMatch(text[at:at+n], lab) {
 				continue
 			}
-			out := Line{Page: l.Page, Words: slices.Clone(l.Words)}
+			out := l // a lattice's line stays one
+			out.Words = slices.Clone(l.Words)
 			for k, p := range out.Words {
 				if r := []rune(p.Text); diff >= p.At && diff < p.At+len(r) {
 					r[diff-p.At] = lab[diff-at]

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode"
@@ -58,14 +59,13 @@ func ReadLattices(ctx context.Context, cmd Commander, dir string, clean *image.G
 		k := index[[2]int{li, ci}]
 		cells[k].words = append(cells[k].words, w)
 	}
-	// The number cells: no Chinese, some ink, not the table's first
-	// column (a row's label stands there even when it is a number).
+	// The number cells: no Chinese (table 4's first column is numbers).
 	inset := max(dpi/30, 4)
 	var crops []image.Rectangle
 	var cropOf []int // index into cells
 	for k, cw := range cells {
 		c := lats[cw.lat].Cells[cw.cell]
-		if c.Col == 0 || isLabel(cw.words) {
+		if isLabel(cw.words) {
 			continue
 		}
 		crops = append(crops, inkBox(clean, c.Box.Inset(inset), dpi))
@@ -75,7 +75,7 @@ func ReadLattices(ctx context.Context, cmd Commander, dir string, clean *image.G
 	if err != nil {
 		return nil, err
 	}
-	read := map[int]Word{} // cell index → the number word
+	read := map[int]Word{}         // cell index → the number word
 	hasNumber := map[[2]int]bool{} // lattice, row: a number was read in the row
 	numCol := map[[2]int]bool{}    // lattice, column: a number was read in the column
 	for i, k := range cropOf {
@@ -101,6 +101,7 @@ func ReadLattices(ctx context.Context, cmd Commander, dir string, clean *image.G
 		read[k] = w
 	}
 	out := slices.Clone(outside)
+	numbering := map[[2]int][2]int{} // lattice, column → the last row numbered and its number
 	for k, cw := range cells {
 		c := lats[cw.lat].Cells[cw.cell]
 		// A table's line: rows by the grid; a cell spanning rows by itself.
@@ -125,6 +126,9 @@ func ReadLattices(ctx context.Context, cmd Commander, dir string, clean *image.G
 		}
 		w := joinWords(cw.words)
 		w.line = id
+		if c.RowSpan == 1 {
+			w.Text = renumber(w.Text, numbering, [2]int{cw.lat, c.Col}, c.Row)
+		}
 		out = append(out, w)
 	}
 	lines := Layout(out)
@@ -150,16 +154,18 @@ func cellAt(lats []Lattice, w Word) (lat, cell int, ok bool) {
 	return 0, 0, false
 }
 
-// isLabel tells a cell whose words hold Chinese (〇 excepted, a zero).
+// isLabel tells a cell whose words hold two Chinese characters or more
+// (〇 excepted, a zero): one may be a digit misread (1 as 工).
 func isLabel(ws []Word) bool {
+	n := 0
 	for _, w := range ws {
 		for _, r := range w.Text {
 			if unicode.Is(unicode.Han, r) && r != '〇' {
-				return true
+				n++
 			}
 		}
 	}
-	return false
+	return n >= 2
 }
 
 // joinWords makes one word of a cell's words in reading order (text line,
@@ -232,7 +238,11 @@ func numberWord(g *image.Gray, box image.Rectangle, d []Word, page []Word, n int
 	otherConf := 100.0
 	slices.SortFunc(page, func(a, b Word) int { return a.Left - b.Left })
 	for _, p := range page {
-		p := p
+		if p.Width > 2*box.Dx() {
+			// A word boxed across its neighbours (a run of zeros): its
+			// text is not this cell's.
+			continue
+		}
 		other.WriteString(fixDigits(&p))
 		otherConf = min(otherConf, p.Conf)
 	}
@@ -314,11 +324,15 @@ func ReadDigits(ctx context.Context, cmd Commander, dir string, img *image.Gray,
 	if err := f.Close(); err != nil {
 		return nil, err
 	}
+	if os.Getenv("LAT_DEBUG") != "" {
+		b, _ := os.ReadFile(name)
+		os.WriteFile(fmt.Sprintf("/tmp/lat/digits-%d.pgm", page), b, 0o644)
+	}
 	bin, err := exec.LookPath("tesseract")
 	if err != nil {
 		return nil, ErrNoTesseract
 	}
-	c := cmd(ctx, bin, name, "-", "-l", digitLang(), "--psm", "6", "-c", "tessedit_char_whitelist=0123456789", "tsv")
+	c := cmd(ctx, bin, name, "-", "-l", digitLang(), "--psm", "6", "-c", "tessedit_char_whitelist=0123456789.", "tsv")
 	c.Env = append(c.Environ(), "OMP_THREAD_LIMIT=1")
 	var stdout, stderr bytes.Buffer
 	c.Stdout, c.Stderr = &stdout, &stderr
@@ -365,4 +379,27 @@ func digitLang() string {
 		}
 	})
 	return digitLangName
+}
+
+// renumber gives back a row's item number Tesseract lost ("4.保护第三方…"
+// read ".保护第三方…"): the items of a group are numbered 1, 2, 3 down
+// their column, so a label starting with its dot right under item n is
+// item n+1. Labels that keep their number are remembered in numbering.
+func renumber(text string, numbering map[[2]int][2]int, col [2]int, row int) string {
+	n := 0
+	i := 0
+	for i < len(text) && text[i] >= '0' && text[i] <= '9' {
+		n = n*10 + int(text[i]-'0')
+		i++
+	}
+	if i > 0 && i < len(text) && text[i] == '.' {
+		numbering[col] = [2]int{row, n}
+		return text
+	}
+	last, ok := numbering[col]
+	if i == 0 && strings.HasPrefix(text, ".") && ok && last[0] == row-1 {
+		numbering[col] = [2]int{row, last[1] + 1}
+		return strconv.Itoa(last[1]+1) + text
+	}
+	return text
 }
