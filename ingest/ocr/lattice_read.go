@@ -276,41 +276,59 @@ func numberWord(g *image.Gray, box image.Rectangle, d []Word, page []Word, n int
 func ReadDigits(ctx context.Context, cmd Commander, dir string, img *image.Gray, boxes []image.Rectangle, page int) ([][]Word, error) {
 	out := make([][]Word, len(boxes))
 	var hs []int
-	wMax := 0
 	for _, b := range boxes {
 		if !b.Empty() {
 			hs = append(hs, b.Dy())
-			wMax = max(wMax, b.Dx())
 		}
 	}
 	if len(hs) == 0 {
 		return out, nil
 	}
 	sort.Ints(hs)
-	hMax := hs[len(hs)-1]
-	gap := max(hs[len(hs)/2]*2, 20)
-	const perRow = 8
-	slotW, slotH := wMax+gap, hMax+gap
-	n := len(hs)
-	rows := (n + perRow - 1) / perRow
-	m := image.NewGray(image.Rect(0, 0, perRow*slotW+gap, rows*slotH+gap))
-	for i := range m.Pix {
-		m.Pix[i] = 0xff
+	// Tesseract drops a lone digit much under 30 pixels tall as noise: the
+	// crops are enlarged to about digitHeight (a 10.5 pt digit is 22
+	// pixels at 200 DPI, 16 at 150).
+	scale := min(max(float64(digitHeight)/float64(hs[len(hs)/2]), 1), 3)
+	hMax := int(float64(hs[len(hs)-1])*scale + 0.5)
+	// Crops closer than a few digits' height are taken for one word.
+	gap := max(hMax, 20)
+	hgap := montageGap * hMax
+	// Crops left to right in rows of about montageWidth pixels.
+	type placed struct {
+		i  int
+		at image.Point
+		sz image.Point
 	}
-	var slots []image.Rectangle
-	var slotOf []int
+	var ps []placed
+	x, y := gap, gap
+	width := 0
 	for i, b := range boxes {
 		if b.Empty() {
 			continue
 		}
-		k := len(slots)
-		at := image.Pt(gap+(k%perRow)*slotW, gap+(k/perRow)*slotH+(hMax-b.Dy())/2)
-		for y := 0; y < b.Dy(); y++ {
-			src := (b.Min.Y+y-img.Rect.Min.Y)*img.Stride + b.Min.X - img.Rect.Min.X
-			copy(m.Pix[(at.Y+y)*m.Stride+at.X:], img.Pix[src:src+b.Dx()])
+		sz := image.Pt(int(float64(b.Dx())*scale+0.5), int(float64(b.Dy())*scale+0.5))
+		if x > gap && x+sz.X > montageWidth {
+			x, y = gap, y+hMax+gap
 		}
-		slots = append(slots, image.Rectangle{Min: at.Sub(image.Pt(gap/2, gap/2)), Max: at.Add(image.Pt(b.Dx()+gap/2, b.Dy()+gap/2))})
-		slotOf = append(slotOf, i)
+		ps = append(ps, placed{i, image.Pt(x, y+(hMax-sz.Y)/2), sz})
+		x += sz.X + hgap
+		width = max(width, x)
+	}
+	m := image.NewGray(image.Rect(0, 0, width, y+hMax+gap))
+	for i := range m.Pix {
+		m.Pix[i] = 0xff
+	}
+	slots := make([]image.Rectangle, len(ps))
+	slotOf := make([]int, len(ps))
+	for k, p := range ps {
+		b := boxes[p.i]
+		for dy := 0; dy < p.sz.Y; dy++ {
+			for dx := 0; dx < p.sz.X; dx++ {
+				m.Pix[(p.at.Y+dy)*m.Stride+p.at.X+dx] = sample(img, b, float64(dx)/scale, float64(dy)/scale)
+			}
+		}
+		slots[k] = image.Rectangle{Min: p.at.Sub(image.Pt(hgap/2, gap/2)), Max: p.at.Add(p.sz).Add(image.Pt(hgap/2, gap/2))}
+		slotOf[k] = p.i
 	}
 	name := filepath.Join(dir, fmt.Sprintf("digits-%d.pgm", page))
 	f, err := os.Create(name)
@@ -402,4 +420,27 @@ func renumber(text string, numbering map[[2]int][2]int, col [2]int, row int) str
 		return strconv.Itoa(last[1]+1) + text
 	}
 	return text
+}
+
+// digitHeight is the height in pixels the digit crops are enlarged to,
+// and montageWidth the width of the montage's rows.
+const (
+	digitHeight  = 36
+	montageWidth = 2400
+)
+
+// montageGap is the space between two crops on a montage row, in crop
+// heights.
+var montageGap = 3
+
+// sample is the grey of img at (fx, fy) inside box b, bilinear.
+func sample(img *image.Gray, b image.Rectangle, fx, fy float64) uint8 {
+	x0, y0 := int(fx), int(fy)
+	ax, ay := fx-float64(x0), fy-float64(y0)
+	at := func(x, y int) float64 {
+		x, y = min(b.Min.X+x, b.Max.X-1), min(b.Min.Y+y, b.Max.Y-1)
+		return float64(img.Pix[(y-img.Rect.Min.Y)*img.Stride+x-img.Rect.Min.X])
+	}
+	v := (at(x0, y0)*(1-ax)+at(x0+1, y0)*ax)*(1-ay) + (at(x0, y0+1)*(1-ax)+at(x0+1, y0+1)*ax)*ay
+	return uint8(v + 0.5)
 }
