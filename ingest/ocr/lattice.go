@@ -210,6 +210,7 @@ func clusterPos(rs []rule, tol int) []int {
 // where the rule between them is not printed.
 func buildLattice(g *image.Gray, hs, vs []rule, tol int) (Lattice, bool) {
 	xs, ys := clusterPos(vs, 2*tol), clusterPos(hs, 2*tol)
+	ys = openEdges(ys, vs, tol)
 	// A grid line printed nowhere along the table (a long stroke of text
 	// taken for a rule) is no grid line.
 	y0, y1 := ys[0], ys[len(ys)-1]
@@ -290,6 +291,31 @@ func buildLattice(g *image.Gray, hs, vs []rule, tol int) (Lattice, bool) {
 	// A table is at least two cells wide or two tall: a box drawn round
 	// a paragraph is no table.
 	return l, nr*nc >= 2 && len(l.Cells) >= 2
+}
+
+// openEdges closes a table cut by a page break: where its vertical rules
+// (two at least) run on past its first or last horizontal rule, a row
+// began on the page before (or ends on the next) without the rule, and the
+// rules' ends are its edge.
+func openEdges(ys []int, vs []rule, tol int) []int {
+	var above, below []int
+	for _, v := range vs {
+		if v.lo < ys[0]-2*tol {
+			above = append(above, v.lo)
+		}
+		if v.hi > ys[len(ys)-1]+2*tol {
+			below = append(below, v.hi)
+		}
+	}
+	if len(above) >= 2 {
+		sort.Ints(above)
+		ys = append([]int{above[len(above)/2]}, ys...)
+	}
+	if len(below) >= 2 {
+		sort.Ints(below)
+		ys = append(ys, below[len(below)/2])
+	}
+	return ys
 }
 
 // anyInked tells whether the line at pos is printed between any two

@@ -75,9 +75,16 @@ func ReadLattices(ctx context.Context, cmd Commander, dir string, clean *image.G
 	if err != nil {
 		return nil, err
 	}
-	read := map[int]Word{}         // cell index → the number word
-	hasNumber := map[[2]int]bool{} // lattice, row: a number was read in the row
-	numCol := map[[2]int]bool{}    // lattice, column: a number was read in the column
+	read := map[int]Word{} // cell index → the number word
+	// A grid column is of numbers where more of its cells read as digits
+	// than as labels: a label the page's reading missed ("5.要求…" read
+	// as nothing) is no number because the digit reading found a 5.
+	votes := map[[2]int]int{}
+	for _, cw := range cells {
+		if c := lats[cw.lat].Cells[cw.cell]; c.ColSpan == 1 && c.RowSpan == 1 && isLabel(cw.words) {
+			votes[[2]int{cw.lat, c.Col}]--
+		}
+	}
 	for i, k := range cropOf {
 		cw := cells[k]
 		c := lats[cw.lat].Cells[cw.cell]
@@ -92,34 +99,62 @@ func ReadLattices(ctx context.Context, cmd Commander, dir string, clean *image.G
 			if crops[i].Empty() {
 				w.missing = "该格空白"
 			}
-		} else {
-			hasNumber[[2]int{cw.lat, c.Row}] = true
-			if c.ColSpan == 1 {
-				numCol[[2]int{cw.lat, c.Col}] = true
-			}
+		} else if c.ColSpan == 1 && c.RowSpan == 1 {
+			votes[[2]int{cw.lat, c.Col}]++
 		}
 		read[k] = w
 	}
+	isNumber := func(k int) bool {
+		w, ok := read[k]
+		if !ok {
+			return false
+		}
+		c := lats[cells[k].lat].Cells[cells[k].cell]
+		switch {
+		case c.RowSpan > 1:
+			// A blank spanning rows: a group label's continuation on
+			// the next page.
+			return false
+		case c.ColSpan > 1:
+			return w.missing == "" // table 2's one number across its columns
+		}
+		return votes[[2]int{cells[k].lat, c.Col}] > 0
+	}
+	hasNumber := map[[2]int]bool{} // lattice, row: a number was read in the row
+	for k, cw := range cells {
+		if isNumber(k) && read[k].missing == "" {
+			hasNumber[[2]int{cw.lat, lats[cw.lat].Cells[cw.cell].Row}] = true
+		}
+	}
 	out := slices.Clone(outside)
 	numbering := map[[2]int][2]int{} // lattice, column → the last row numbered and its number
+	// rowLabel is a table row's own label: the rightmost cell of the
+	// row's height that is no number, and its word in out (-1: none read).
+	type rowLabel struct {
+		cell Cell
+		idx  int
+	}
+	labels := map[[2]int]rowLabel{}
 	for k, cw := range cells {
 		c := lats[cw.lat].Cells[cw.cell]
+		row := [2]int{cw.lat, c.Row}
 		// A table's line: rows by the grid; a cell spanning rows by itself.
 		id := -(1 + cw.lat<<20 + c.Row<<10)
 		if c.RowSpan > 1 {
 			id = -(1 + cw.lat<<20 + c.Row<<10 + 1 + c.Col)
 		}
-		if w, ok := read[k]; ok {
-			if !hasNumber[[2]int{cw.lat, c.Row}] || c.RowSpan > 1 ||
-				w.missing != "" && (c.ColSpan > 1 || !numCol[[2]int{cw.lat, c.Col}]) {
-				// A header's blank or its dashes; a blank cell spanning
-				// rows (a group label's continuation on the next page),
-				// or beside a label in a column of no numbers.
-				continue
+		if isNumber(k) {
+			if hasNumber[row] {
+				w := read[k]
+				w.line = id
+				out = append(out, w)
 			}
-			w.line = id
-			out = append(out, w)
 			continue
+		}
+		if c.RowSpan == 1 && hasNumber[row] {
+			if l, ok := labels[row]; !ok || l.cell.Col < c.Col {
+				labels[row] = rowLabel{cell: c, idx: -1}
+			}
 		}
 		if len(cw.words) == 0 {
 			continue
@@ -128,8 +163,58 @@ func ReadLattices(ctx context.Context, cmd Commander, dir string, clean *image.G
 		w.line = id
 		if c.RowSpan == 1 {
 			w.Text = renumber(w.Text, numbering, [2]int{cw.lat, c.Col}, c.Row)
+			if l, ok := labels[row]; ok && l.cell == c {
+				labels[row] = rowLabel{cell: c, idx: len(out)}
+			}
 		}
 		out = append(out, w)
+	}
+	// A row label read past recognition (or not at all) right under a
+	// row the template knows is the template's next row, where the two
+	// agree (templateNext).
+	for li, l := range lats {
+		prev := ""
+		for r := 0; r+1 < len(l.Ys); r++ {
+			lab, ok := labels[[2]int{li, r}]
+			if !ok {
+				prev = ""
+				continue
+			}
+			text := ""
+			if lab.idx >= 0 {
+				text = out[lab.idx].Text
+			}
+			if item := templateItem(text); item != "" {
+				prev = item
+				continue
+			}
+			next := templateNext(prev, text)
+			prev = next
+			if next == "" {
+				continue
+			}
+			if lab.idx < 0 {
+				b := lab.cell.Box.Inset(inset)
+				out = append(out, Word{
+					Page: page, Left: b.Min.X, Top: b.Min.Y, Width: b.Dx(), Height: b.Dy(),
+					PageWidth: clean.Rect.Dx(), PageHeight: clean.Rect.Dy(),
+					line: -(1 + li<<20 + r<<10),
+				})
+				lab.idx = len(out) - 1
+			}
+			out[lab.idx].Fixed = out[lab.idx].Text
+			out[lab.idx].Text = next
+		}
+	}
+	if os.Getenv("LAT_DEBUG") != "" {
+		for k, cw := range cells {
+			c := lats[cw.lat].Cells[cw.cell]
+			var ts []string
+			for _, w := range cw.words {
+				ts = append(ts, w.Text)
+			}
+			fmt.Fprintf(os.Stderr, "p%d L%d r%d c%d %dx%d %v num=%v read=%q/%s words=%q\n", page, cw.lat, c.Row, c.Col, c.RowSpan, c.ColSpan, c.Box, isNumber(k), read[k].Text, read[k].missing, ts)
+		}
 	}
 	lines := Layout(out)
 	for i, l := range lines {
