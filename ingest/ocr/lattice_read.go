@@ -370,36 +370,61 @@ func ReadDigits(ctx context.Context, cmd Commander, dir string, img *image.Gray,
 		return out, nil
 	}
 	sort.Ints(hs)
+	med := hs[len(hs)/2]
 	// Tesseract drops a lone digit much under 30 pixels tall as noise: the
 	// crops are enlarged to about digitHeight (a 10.5 pt digit is 22
 	// pixels at 200 DPI, 16 at 150).
-	scale := min(max(float64(digitHeight)/float64(hs[len(hs)/2]), 1), 3)
-	hMax := int(float64(hs[len(hs)-1])*scale + 0.5)
+	scale := min(max(float64(digitHeight)/float64(med), 1), 3)
+	h0 := int(float64(med)*scale + 0.5)
 	// Crops closer than a few digits' height are taken for one word.
-	gap := max(hMax, 20)
-	hgap := montageGap * hMax
-	// Crops left to right in rows of about montageWidth pixels.
+	gap := max(h0, 20)
+	hgap := montageGap * h0
 	type placed struct {
-		i  int
-		at image.Point
-		sz image.Point
+		i      int
+		at, sz image.Point
 	}
+	// Crops left to right in rows of at most width pixels, each row as
+	// tall as its tallest crop; a page of many cells widens the montage
+	// rather than pass Tesseract's 32767 pixels in height.
 	var ps []placed
-	x, y := gap, gap
-	width := 0
-	for i, b := range boxes {
-		if b.Empty() {
-			continue
+	var width, height int
+	for width = montageWidth; ; width *= 2 {
+		ps = ps[:0]
+		x, y, rowH := gap, gap, 0
+		var row []int // indexes into ps of the current row
+		endRow := func() {
+			for _, k := range row {
+				ps[k].at.Y = y + (rowH-ps[k].sz.Y)/2
+			}
+			y += rowH + gap
+			row, rowH = row[:0], 0
 		}
-		sz := image.Pt(int(float64(b.Dx())*scale+0.5), int(float64(b.Dy())*scale+0.5))
-		if x > gap && x+sz.X > montageWidth {
-			x, y = gap, y+hMax+gap
+		for i, b := range boxes {
+			// Ink taller than three digits or wider than fifteen is no
+			// number of one line (a seal, a scribble): left unread.
+			if b.Empty() || b.Dy() > 3*med || b.Dx() > 15*med {
+				continue
+			}
+			sz := image.Pt(int(float64(b.Dx())*scale+0.5), int(float64(b.Dy())*scale+0.5))
+			if x > gap && x+sz.X > width {
+				endRow()
+				x = gap
+			}
+			row = append(row, len(ps))
+			ps = append(ps, placed{i: i, at: image.Pt(x, 0), sz: sz})
+			rowH = max(rowH, sz.Y)
+			x += sz.X + hgap
 		}
-		ps = append(ps, placed{i, image.Pt(x, y+(hMax-sz.Y)/2), sz})
-		x += sz.X + hgap
-		width = max(width, x)
+		endRow()
+		height = y
+		if height <= maxMontage || width >= maxMontage {
+			break
+		}
 	}
-	m := image.NewGray(image.Rect(0, 0, width, y+hMax+gap))
+	if height > maxMontage || len(ps) == 0 {
+		return out, nil // nothing Tesseract could take: the cells stay unread
+	}
+	m := image.NewGray(image.Rect(0, 0, width+hgap, height))
 	for i := range m.Pix {
 		m.Pix[i] = 0xff
 	}
@@ -512,6 +537,8 @@ func renumber(text string, numbering map[[2]int][2]int, col [2]int, row int) str
 const (
 	digitHeight  = 36
 	montageWidth = 2400
+	// maxMontage is under Tesseract's largest image side (32767).
+	maxMontage = 30000
 )
 
 // montageGap is the space between two crops on a montage row, in crop
