@@ -176,7 +176,9 @@ func ocrPage(ctx context.Context, lim Limits, dir string, img image.Image, dpi, 
 	// row not read as one line. The word boxes are on the page as
 	// straightened.
 	straight, _ := ocr.Deskew(ocr.Flatten(ocr.Gray(img)))
-	// The ruled tables are found before their rules are erased.
+	// The ruled tables are found before their rules are erased, on the
+	// page levelled by its rules where Deskew left them crooked.
+	straight, _ = ocr.Straighten(straight, dpi)
 	lats := ocr.FindLattices(straight, dpi)
 	clean := ocr.EraseRules(straight, dpi)
 	name := filepath.Join(dir, fmt.Sprintf("clean-%d.pgm", page))

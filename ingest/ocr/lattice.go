@@ -2,6 +2,7 @@ package ocr
 
 import (
 	"image"
+	"math"
 	"slices"
 	"sort"
 )
@@ -37,7 +38,12 @@ func (l Lattice) Bounds() image.Rectangle {
 
 // rule is one ruling line: horizontal (at y = pos, from lo to hi in x) or
 // vertical (at x = pos, from lo to hi in y).
-type rule struct{ pos, lo, hi, n int }
+type rule struct {
+	pos, lo, hi, n int
+	// loAt and hiAt are the first pixel rows (columns) the rule's ends
+	// were met on: a rule not quite level drifts from one to the other.
+	loAt, hiAt int
+}
 
 // latticeInk is the grey level under which a pixel may be a rule's: a
 // line blurred, turned by Deskew or printed thin at 150 DPI is grey, not
@@ -118,6 +124,43 @@ func FindLattices(g *image.Gray, dpi int) []Lattice {
 	return out
 }
 
+// Straighten turns a page straight by its ruling lines where they are
+// not level (Deskew, which goes by the rows of text, can miss a degree on
+// a page of little text): the median slope of its horizontal rules at
+// least a third of the page wide, when over 0.1°. It returns the page,
+// turned or not, and the angle turned by.
+func Straighten(g *image.Gray, dpi int) (*image.Gray, float64) {
+	deg := ruleSlope(g, dpi)
+	if math.Abs(deg) <= 0.1 {
+		return g, 0
+	}
+	// Rotate's sense is checked, not assumed: the turn that levels the
+	// rules is kept.
+	for _, d := range []float64{deg, -deg} {
+		t := Rotate(g, d)
+		if math.Abs(ruleSlope(t, dpi)) < math.Abs(deg)/2 {
+			return t, d
+		}
+	}
+	return g, 0
+}
+
+// ruleSlope is the median slope, in degrees, of a page's horizontal rules
+// at least a third of its width (0 without three of them).
+func ruleSlope(g *image.Gray, dpi int) float64 {
+	var slopes []float64
+	for _, r := range findRules(g, max(dpi*3/10, 15), lineGap, true) {
+		if 3*(r.hi-r.lo) >= g.Rect.Dx() {
+			slopes = append(slopes, math.Atan2(float64(r.hiAt-r.loAt), float64(r.hi-r.lo))*180/math.Pi)
+		}
+	}
+	if len(slopes) < 3 {
+		return 0
+	}
+	sort.Float64s(slopes)
+	return slopes[len(slopes)/2]
+}
+
 // findRules finds the horizontal (or vertical) rules of a page: runs of
 // ink of at least minRun pixels, skipping gaps up to gap, joined across
 // neighbouring pixel rows where they overlap.
@@ -166,14 +209,19 @@ func findRules(g *image.Gray, minRun, gap int, horizontal bool) []rule {
 				// pos is the running mean of the rows the rule spans.
 				q.pos += r.pos
 				q.n++
-				q.lo, q.hi = min(q.lo, r.lo), max(q.hi, r.hi)
+				if r.lo < q.lo {
+					q.lo, q.loAt = r.lo, r.pos
+				}
+				if r.hi > q.hi {
+					q.hi, q.hiAt = r.hi, r.pos
+				}
 				lastPos[k] = r.pos
 				joined = true
 				break
 			}
 		}
 		if !joined {
-			rules = append(rules, rule{pos: r.pos, lo: r.lo, hi: r.hi, n: 1})
+			rules = append(rules, rule{pos: r.pos, lo: r.lo, hi: r.hi, n: 1, loAt: r.pos, hiAt: r.pos})
 			lastPos[len(rules)-1] = r.pos
 			open = append(open, len(rules)-1)
 		}

@@ -18,9 +18,12 @@ func TestDebugLattice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, _ := Deskew(Flatten(Gray(img)))
+	g, ang := Deskew(Flatten(Gray(img)))
+	g, a2 := Straighten(g, 150)
+	fmt.Println("straighten", a2)
+	fmt.Println("angle", ang)
 	st := time.Now()
-	ls := FindLattices(g, 200)
+	ls := FindLattices(g, 150)
 	fmt.Println("took", time.Since(st))
 	for _, l := range ls {
 		fmt.Println("lattice", l.Bounds(), len(l.Xs)-1, "cols", len(l.Ys)-1, "rows", len(l.Cells), "cells")

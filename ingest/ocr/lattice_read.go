@@ -346,6 +346,7 @@ func numberWord(g *image.Gray, box image.Rectangle, d []Word, page []Word, n int
 			fmt.Fprintf(os.Stderr, "disagree p%d %v page %q digits %q conf %.0f\n", n, box, o, w.Text, w.Conf)
 		}
 		w.Conf = min(w.Conf, Threshold-1)
+		w.disputed = o != ""
 		if o != "" {
 			w.Fixed = "整页识别为“" + o + "”，单格识别为“" + w.Text + "”"
 		}
