@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 )
 
 // ReadLattices lays out a page whose ruled tables FindLattices found:
@@ -76,13 +78,14 @@ func ReadLattices(ctx context.Context, cmd Commander, dir string, clean *image.G
 		return nil, err
 	}
 	read := map[int]Word{} // cell index → the number word
-	// A grid column is of numbers where more of its cells read as digits
-	// than as labels: a label the page's reading missed ("5.要求…" read
-	// as nothing) is no number because the digit reading found a 5.
-	votes := map[[2]int]int{}
+	// A grid column is of numbers where no fewer of its cells read as
+	// digits than as labels (table 4: one row of numbers under one row of
+	// heads): a label the page's reading missed ("5.要求…" read as
+	// nothing) is no number because the digit reading found a 5.
+	digitN, labelN := map[[2]int]int{}, map[[2]int]int{}
 	for _, cw := range cells {
 		if c := lats[cw.lat].Cells[cw.cell]; c.ColSpan == 1 && c.RowSpan == 1 && isLabel(cw.words) {
-			votes[[2]int{cw.lat, c.Col}]--
+			labelN[[2]int{cw.lat, c.Col}]++
 		}
 	}
 	for i, k := range cropOf {
@@ -100,7 +103,7 @@ func ReadLattices(ctx context.Context, cmd Commander, dir string, clean *image.G
 				w.missing = "该格空白"
 			}
 		} else if c.ColSpan == 1 && c.RowSpan == 1 {
-			votes[[2]int{cw.lat, c.Col}]++
+			digitN[[2]int{cw.lat, c.Col}]++
 		}
 		read[k] = w
 	}
@@ -118,7 +121,8 @@ func ReadLattices(ctx context.Context, cmd Commander, dir string, clean *image.G
 		case c.ColSpan > 1:
 			return w.missing == "" // table 2's one number across its columns
 		}
-		return votes[[2]int{cells[k].lat, c.Col}] > 0
+		col := [2]int{cells[k].lat, c.Col}
+		return digitN[col] > 0 && digitN[col] >= labelN[col]
 	}
 	hasNumber := map[[2]int]bool{} // lattice, row: a number was read in the row
 	for k, cw := range cells {
@@ -138,10 +142,12 @@ func ReadLattices(ctx context.Context, cmd Commander, dir string, clean *image.G
 	for k, cw := range cells {
 		c := lats[cw.lat].Cells[cw.cell]
 		row := [2]int{cw.lat, c.Row}
-		// A table's line: rows by the grid; a cell spanning rows by itself.
+		// A table's line: rows by the grid; cells spanning the same rows
+		// together (自然人 and 总计 over two header rows: one line, in
+		// their order, which the parser reads the columns' order from).
 		id := -(1 + cw.lat<<20 + c.Row<<10)
 		if c.RowSpan > 1 {
-			id = -(1 + cw.lat<<20 + c.Row<<10 + 1 + c.Col)
+			id = -(1 + cw.lat<<20 + c.Row<<10 + 1 + c.RowSpan)
 		}
 		if isNumber(k) {
 			if hasNumber[row] {
@@ -186,6 +192,12 @@ func ReadLattices(ctx context.Context, cmd Commander, dir string, clean *image.G
 			}
 			if item := templateItem(text); item != "" {
 				prev = item
+				if utf8.RuneCountInString(itemCore(item)) >= minLabel && normLabel(text) != normLabel(item) && !strings.HasPrefix(normLabel(text), normLabel(item)) {
+					// "上本机关不掌握相关政府信息": the wording with a
+					// number misread before it is the template's row.
+					out[lab.idx].Fixed = text
+					out[lab.idx].Text = item
+				}
 				continue
 			}
 			next := templateNext(prev, text)
@@ -206,6 +218,52 @@ func ReadLattices(ctx context.Context, cmd Commander, dir string, clean *image.G
 			out[lab.idx].Text = next
 		}
 	}
+	// The rules give the columns only where all of them were found: a
+	// rule missed (a photo's faint line) merges a column into its
+	// neighbour, and every number after it slides one column over — a
+	// shift no sum can see, since rows and columns shift together. A row
+	// of table 3 has seven numbers, the first under 自然人; table 4's row
+	// fifteen. A page whose lattice breaks this is read from its word
+	// boxes as before.
+	headCol, t4 := map[int]int{}, map[int]bool{}
+	for _, cw := range cells {
+		text := ""
+		for _, w := range cw.words {
+			text += w.Text
+		}
+		c := lats[cw.lat].Cells[cw.cell]
+		if strings.Contains(text, "自然") {
+			headCol[cw.lat] = c.Col
+		}
+		if strings.Contains(text, "复议") {
+			t4[cw.lat] = true
+		}
+	}
+	count, first := map[[2]int]int{}, map[[2]int]int{}
+	for k, cw := range cells {
+		c := lats[cw.lat].Cells[cw.cell]
+		row := [2]int{cw.lat, c.Row}
+		if !isNumber(k) || !hasNumber[row] {
+			continue
+		}
+		if f, ok := first[row]; !ok || c.Col < f {
+			first[row] = c.Col
+		}
+		count[row]++
+	}
+	for row, n := range count {
+		lab := labels[row]
+		text := ""
+		if lab.idx >= 0 {
+			text = out[lab.idx].Text
+		}
+		hc, headed := headCol[row[0]]
+		t3Row := templateItem(text) != ""
+		if t3Row && (n != 7 || headed && first[row] != hc) || t4[row[0]] && n != 15 {
+			slog.Debug("ocr: lattice columns do not fit the table, page read by word boxes", "page", page, "row", row[1], "numbers", n)
+			return Layout(words), nil
+		}
+	}
 	if os.Getenv("LAT_DEBUG") != "" {
 		for k, cw := range cells {
 			c := lats[cw.lat].Cells[cw.cell]
@@ -219,6 +277,9 @@ func ReadLattices(ctx context.Context, cmd Commander, dir string, clean *image.G
 	lines := Layout(out)
 	for i, l := range lines {
 		lines[i].Lattice = len(l.Words) > 0 && l.Words[0].line < 0
+		if os.Getenv("LAT_DEBUG") != "" {
+			fmt.Fprintf(os.Stderr, "LINE %v %s\n", lines[i].Lattice, l.Text)
+		}
 	}
 	return lines, nil
 }

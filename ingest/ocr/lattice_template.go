@@ -50,15 +50,20 @@ func itemCore(item string) string {
 	return s
 }
 
+// minItem is the shortest row wording templateItem goes by: 2021's
+// （六）其他处理 3.其他 would be found in 其他法律行政法规禁止公开.
+const minItem = 4
+
 // templateItem is the template wording a label reads as: the longest row
-// wording (without its numbering) it contains, "" for none.
+// wording (without its numbering) of at least minItem characters it
+// contains, "" for none.
 func templateItem(label string) string {
 	l := normLabel(label)
 	best := ""
 	for _, seq := range t3Sequences {
 		for _, item := range seq {
 			c := itemCore(item)
-			if utf8.RuneCountInString(c) >= 2 && strings.Contains(l, c) && len(c) > len(itemCore(best)) {
+			if utf8.RuneCountInString(c) >= minItem && strings.Contains(l, c) && len(c) > len(itemCore(best)) {
 				best = item
 			}
 		}
