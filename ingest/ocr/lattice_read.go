@@ -264,22 +264,9 @@ func ReadLattices(ctx context.Context, cmd Commander, dir string, clean *image.G
 			return Layout(words), nil
 		}
 	}
-	if os.Getenv("LAT_DEBUG") != "" {
-		for k, cw := range cells {
-			c := lats[cw.lat].Cells[cw.cell]
-			var ts []string
-			for _, w := range cw.words {
-				ts = append(ts, w.Text)
-			}
-			fmt.Fprintf(os.Stderr, "p%d L%d r%d c%d %dx%d %v num=%v read=%q/%s words=%q\n", page, cw.lat, c.Row, c.Col, c.RowSpan, c.ColSpan, c.Box, isNumber(k), read[k].Text, read[k].missing, ts)
-		}
-	}
 	lines := Layout(out)
 	for i, l := range lines {
 		lines[i].Lattice = len(l.Words) > 0 && l.Words[0].line < 0
-		if os.Getenv("LAT_DEBUG") != "" {
-			fmt.Fprintf(os.Stderr, "LINE %v %s\n", lines[i].Lattice, l.Text)
-		}
 	}
 	return lines, nil
 }
@@ -403,9 +390,6 @@ func numberWord(g *image.Gray, box image.Rectangle, d []Word, page []Word, n int
 		// a cell no rule checks is for a person to check.
 		w.Conf = min(w.Conf, CheckThreshold-1)
 	default:
-		if os.Getenv("LAT_DEBUG") != "" {
-			fmt.Fprintf(os.Stderr, "disagree p%d %v page %q digits %q conf %.0f\n", n, box, o, w.Text, w.Conf)
-		}
 		w.Conf = min(w.Conf, Threshold-1)
 		w.disputed = o != ""
 		if o != "" {
@@ -513,10 +497,6 @@ func ReadDigits(ctx context.Context, cmd Commander, dir string, img *image.Gray,
 	}
 	if err := f.Close(); err != nil {
 		return nil, err
-	}
-	if os.Getenv("LAT_DEBUG") != "" {
-		b, _ := os.ReadFile(name)
-		os.WriteFile(fmt.Sprintf("/tmp/lat/digits-%d.pgm", page), b, 0o644)
 	}
 	bin, err := exec.LookPath("tesseract")
 	if err != nil {
