@@ -23,21 +23,26 @@ import (
 // the page they were read from. Outside the tables the words are laid out
 // as Layout does. Inside, each cell is read on its own:
 //
-//   - a cell with Chinese in it is a label: its words, on however many
-//     text lines the cell wraps them, become one word;
-//   - any other cell of a row that has numbers is a number cell, read
-//     again from its crop with digits only (one Tesseract run per page for
-//     all crops, ReadDigits); where the page's reading and the digit
-//     reading disagree, the cell's confidence falls under Threshold, so
-//     it is kept only where an accounting rule checks it; a cell with no
-//     ink, or ink no digit was read from, is a word marked missing, which
-//     Mark keeps as 0 only where its row and column sums fix it.
+//   - a cell with two Chinese characters or more is a label: its words,
+//     on however many text lines the cell wraps them, become one word;
+//   - any other cell is read again from its crop with digits only (one
+//     Tesseract run per page for all crops, ReadDigits); it is a number
+//     cell where its grid column reads as numbers more than as labels.
+//     Where the page's reading and the digit reading disagree, the cell
+//     goes under Threshold and is kept only where its row and its column
+//     sums check it (Mark); a cell with no ink, or ink no digit was read
+//     from, is a word marked missing, which Mark keeps as 0 only where
+//     those sums fix it.
 //
 // A row of the grid is one text line (its labels, then its numbers under
-// the columns the rules give); a label spanning rows (（三）不予公开, a
-// header printed one character a line) is a line of its own, so the
-// parser meets the same lines a born-digital table gives. The lines of a
-// table are marked Lattice: Columns leaves them as they are.
+// the columns the rules give); labels spanning rows (（三）不予公开, a
+// header over two rows) are lines of their own, so the parser meets the
+// lines a born-digital table gives. A row label lost by OCR takes its
+// number from the row above or its wording from the template's order
+// (renumber, templateNext). The lines of a table are marked Lattice:
+// Columns leaves them as they are. A page where a row of table 3 has
+// not seven numbers under 自然人, or table 4's not fifteen, is laid out
+// from its words as before.
 func ReadLattices(ctx context.Context, cmd Commander, dir string, clean *image.Gray, dpi int, lats []Lattice, words []Word, page int) ([]Line, error) {
 	type cellWords struct {
 		lat, cell int
