@@ -70,29 +70,18 @@ func FindLattices(g *image.Gray, dpi int) []Lattice {
 	tol := max(dpi/40, 3) // how far a rule's end may fall short of the rule it meets
 	// Tables: the connected sets of crossing rules (union-find over
 	// horizontal i and vertical len(hs)+j).
-	parent := make([]int, len(hs)+len(vs))
-	for i := range parent {
-		parent[i] = i
-	}
-	var find func(int) int
-	find = func(i int) int {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
-		}
-		return i
-	}
+	sets := newSets(len(hs) + len(vs))
 	for i, h := range hs {
 		for j, v := range vs {
 			if v.pos >= h.lo-tol && v.pos <= h.hi+tol && h.pos >= v.lo-tol && h.pos <= v.hi+tol {
-				parent[find(i)] = find(len(hs) + j)
+				sets.union(i, len(hs)+j)
 			}
 		}
 	}
 	groups := map[int][2][]rule{}
 	var roots []int
 	for i, h := range hs {
-		r := find(i)
+		r := sets.find(i)
 		gr, ok := groups[r]
 		if !ok {
 			roots = append(roots, r)
@@ -101,7 +90,7 @@ func FindLattices(g *image.Gray, dpi int) []Lattice {
 		groups[r] = gr
 	}
 	for j, v := range vs {
-		r := find(len(hs) + j)
+		r := sets.find(len(hs) + j)
 		gr, ok := groups[r]
 		if !ok {
 			roots = append(roots, r)
@@ -291,25 +280,14 @@ func buildLattice(g *image.Gray, hs, vs []rule, tol int) (Lattice, bool) {
 	}
 	// Union grid cells across unprinted rules.
 	id := func(r, c int) int { return r*nc + c }
-	parent := make([]int, nr*nc)
-	for i := range parent {
-		parent[i] = i
-	}
-	var find func(int) int
-	find = func(i int) int {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
-		}
-		return i
-	}
+	sets := newSets(nr * nc)
 	for r := 0; r < nr; r++ {
 		for c := 0; c < nc; c++ {
 			if c+1 < nc && !vRuled[r][c+1] {
-				parent[find(id(r, c))] = find(id(r, c+1))
+				sets.union(id(r, c), id(r, c+1))
 			}
 			if r+1 < nr && !hRuled[r+1][c] {
-				parent[find(id(r, c))] = find(id(r+1, c))
+				sets.union(id(r, c), id(r+1, c))
 			}
 		}
 	}
@@ -318,7 +296,7 @@ func buildLattice(g *image.Gray, hs, vs []rule, tol int) (Lattice, bool) {
 	var order []int
 	for r := 0; r < nr; r++ {
 		for c := 0; c < nc; c++ {
-			k := find(id(r, c))
+			k := sets.find(id(r, c))
 			s, ok := spans[k]
 			if !ok {
 				spans[k] = &span{r, c, r, c}
@@ -402,3 +380,25 @@ func inked(g *image.Gray, pos, lo, hi, tol int, horizontal bool) bool {
 	}
 	return n*10 >= (hi-lo+1)*6
 }
+
+// sets is a union-find over 0…n-1: the rules of one table, the grid
+// cells of one merged cell.
+type sets []int
+
+func newSets(n int) sets {
+	s := make(sets, n)
+	for i := range s {
+		s[i] = i
+	}
+	return s
+}
+
+func (s sets) find(i int) int {
+	for s[i] != i {
+		s[i] = s[s[i]]
+		i = s[i]
+	}
+	return i
+}
+
+func (s sets) union(a, b int) { s[s.find(a)] = s.find(b) }
