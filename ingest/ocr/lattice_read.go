@@ -434,13 +434,14 @@ func ReadDigits(ctx context.Context, cmd Commander, dir string, img *image.Gray,
 		i      int
 		at, sz image.Point
 	}
-	// Crops left to right in rows of at most width pixels, each row as
-	// tall as its tallest crop; a page of many cells widens the montage
-	// rather than pass Tesseract's 32767 pixels in height.
+	// Crops one a line: set side by side, even three heights apart, the
+	// crops of a 150 DPI page were read as one word of 22 digits. Only a
+	// page of more cells than fit Tesseract's 32767 pixels in height gets
+	// rows of several, as tall as their tallest crop.
 	var ps []placed
-	var width, height int
+	var width, height, right int
 	for width = montageWidth; ; width *= 2 {
-		ps = ps[:0]
+		ps, right = ps[:0], 0
 		x, y, rowH := gap, gap, 0
 		var row []int // indexes into ps of the current row
 		endRow := func() {
@@ -465,6 +466,7 @@ func ReadDigits(ctx context.Context, cmd Commander, dir string, img *image.Gray,
 			ps = append(ps, placed{i: i, at: image.Pt(x, 0), sz: sz})
 			rowH = max(rowH, sz.Y)
 			x += sz.X + hgap
+			right = max(right, x)
 		}
 		endRow()
 		height = y
@@ -475,7 +477,7 @@ func ReadDigits(ctx context.Context, cmd Commander, dir string, img *image.Gray,
 	if height > maxMontage || len(ps) == 0 {
 		return out, nil // nothing Tesseract could take: the cells stay unread
 	}
-	m := image.NewGray(image.Rect(0, 0, width+hgap, height))
+	m := image.NewGray(image.Rect(0, 0, right, height))
 	for i := range m.Pix {
 		m.Pix[i] = 0xff
 	}
@@ -580,10 +582,11 @@ func renumber(text string, numbering map[[2]int][2]int, col [2]int, row int) str
 }
 
 // digitHeight is the height in pixels the digit crops are enlarged to,
-// and montageWidth the width of the montage's rows.
+// and montageWidth the width of the montage's rows (doubled until the
+// montage is at most maxMontage tall).
 const (
 	digitHeight  = 36
-	montageWidth = 2400
+	montageWidth = 1 // one crop a line
 	// maxMontage is under Tesseract's largest image side (32767).
 	maxMontage = 30000
 )
