@@ -256,6 +256,17 @@ func ReadLattices(ctx context.Context, cmd Commander, dir string, clean *image.G
 		}
 		count[row]++
 	}
+	// Nor may a row's numbers have words beside them that are neither
+	// number nor label (a seal's ink read as a digit in a cell the rules
+	// left no number column): the line would hold one number too many.
+	for k, cw := range cells {
+		c := lats[cw.lat].Cells[cw.cell]
+		row := [2]int{cw.lat, c.Row}
+		if f, ok := first[row]; ok && c.RowSpan == 1 && c.Col > f && !isNumber(k) && !isLabel(cw.words) && len(cw.words) > 0 {
+			slog.Debug("ocr: lattice cell neither number nor label, page read by word boxes", "page", page, "row", c.Row, "col", c.Col)
+			return Layout(words), nil
+		}
+	}
 	for row, n := range count {
 		lab := labels[row]
 		text := ""
