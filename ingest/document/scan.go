@@ -208,7 +208,12 @@ func ocrPage(ctx context.Context, lim Limits, dir string, img image.Image, dpi, 
 	// A red seal as paper, then even light, then straight: a crooked
 	// rule is not erased, a crooked row not read as one line.
 	straight, angle := ocr.Deskew(ocr.Flatten(ocr.GrayDropRed(img)))
-	fr.angle = angle
+	// The ruled tables are found before their rules are erased, on the
+	// page levelled by its rules where Deskew left them crooked. Both
+	// turn about the page's centre on the same canvas, so the angles add.
+	straight, level := ocr.Straighten(straight, dpi)
+	fr.angle = angle + level
+	lats := ocr.FindLattices(straight, dpi)
 	clean := ocr.EraseRules(straight, dpi)
 	name := filepath.Join(dir, fmt.Sprintf("clean-%d.pgm", page))
 	f, err := os.Create(name)
@@ -233,6 +238,10 @@ func ocrPage(ctx context.Context, lim Limits, dir string, img image.Image, dpi, 
 	words, err := ocr.Recognize(ctx, ocrCommander(lim), name, page, opts...)
 	if err != nil {
 		return nil, fr, err
+	}
+	if len(lats) > 0 {
+		lines, err := ocr.ReadLattices(ctx, ocrCommander(lim), dir, clean, dpi, lats, words, page)
+		return lines, fr, err
 	}
 	return ocr.Layout(words), fr, nil
 }

@@ -52,7 +52,10 @@ const ReadMark = "由图片识别"
 //   - a digit read that is not printed ("929" for 9) is mended where the
 //     row and the column both give the value (repairInserted);
 //   - a cell read from a word under Threshold is unread with a finding,
-//     unless a sum that can catch its misreading ran (checkedOnce);
+//     unless a sum that can catch its misreading ran (checkedOnce) —
+//     both its row's and its column's where two readings of the cell
+//     disagree (a lattice cell, ReadLattices): 表四's one sum is not
+//     enough, a printed total may be wrong itself;
 //   - a cell no such sum checks (表二, or a short row and column) read
 //     under CheckThreshold, or with a letter taken for a digit (O→0 …),
 //     stays but is flagged for a person to check.
@@ -81,9 +84,11 @@ func Mark(r *report.Report, words [][]Placed) {
 	repaired := repairInserted(r, codes)
 	// Whether the rules ran is a fact of the report as parsed (less the
 	// cells no word was read for), before any cell is set aside here.
-	ran := map[string]bool{}
+	ran, twice := map[string]bool{}, map[string]bool{}
 	for _, code := range codes {
 		ran[code] = checkedOnce(r, code)
+		row, col := t3Checked(r, code)
+		twice[code] = strings.HasPrefix(code, "t3.") && row && col
 	}
 	for _, code := range codes {
 		src := r.Sources[code]
@@ -113,7 +118,7 @@ func Mark(r *report.Report, words [][]Placed) {
 		}
 		where := fmt.Sprintf("%s（第 %d 页“%s”，置信度 %.0f%%）", report.Label(code), w.Page, src.Raw, w.Conf)
 		switch {
-		case w.Conf < Threshold && ran[code]:
+		case w.Conf < Threshold && ran[code] && (!w.disputed || twice[code]):
 			// The rules ran over its row and its column: if the reading
 			// is wrong, their finding names it.
 			src.Note += "，置信度低，由勾稽关系核对"

@@ -79,7 +79,8 @@ func Columns(lines []Line) []Line {
 			byPage[p] = append(byPage[p], i)
 		}
 		for _, p := range pages {
-			idx := byPage[p]
+			// A ruled table's lines have their columns from the rules.
+			idx := slices.DeleteFunc(byPage[p], func(i int) bool { return out[i].Lattice })
 			g, ok := in.pageGrid(out, idx)
 			if !ok {
 				continue
@@ -602,7 +603,8 @@ func fixLabel(l Line) Line {
 			if diff < 0 || !onlyMatch(text[at:at+n], lab) {
 				continue
 			}
-			out := Line{Page: l.Page, Words: slices.Clone(l.Words)}
+			out := l // a lattice's line stays one
+			out.Words = slices.Clone(l.Words)
 			for k, p := range out.Words {
 				if r := []rune(p.Text); diff >= p.At && diff < p.At+len(r) {
 					r[diff-p.At] = lab[diff-at]

@@ -14,6 +14,9 @@ type Line struct {
 	Page  int
 	Text  string
 	Words []Placed
+	// Lattice marks a line of a ruled table read cell by cell
+	// (ReadLattices): its numbers are in their columns already.
+	Lattice bool
 }
 
 // Placed is a word at rune offset At of its line's text.
@@ -83,10 +86,11 @@ func Layout(words []Word) []Line {
 				numbering = prevNumbering
 				gap := float64(w.Left - prevRight)
 				switch {
-				case gap > 1.5*unit*2 || (gap > unit && isNumber(prevText) && isNumber(text)):
+				case gap > 1.5*unit*2 || (gap > unit && isNumber(prevText) && isNumber(text)) || w.line < 0:
 					// A column gap; or two numbers, which Tesseract
 					// parts only at a space and a table prints in
-					// cells of their own.
+					// cells of their own; or two cells of a lattice
+					// (ReadLattices), however close (商业企业 科研机构).
 					// At least two spaces, more to reach the word's
 					// column.
 					pad := max(want-col, 2)

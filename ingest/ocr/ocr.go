@@ -40,6 +40,10 @@ type Word struct {
 	// (Columns): the word stands in for the cell, "0" with no confidence,
 	// so the row keeps its width; Mark reads it only where the rules fix it.
 	missing string
+	// disputed: two readings of the cell disagree (the page's and the
+	// digits-only one of a lattice cell, ReadLattices); Mark keeps it only
+	// where two sums check it.
+	disputed bool
 }
 
 // Missing tells why the word stands in for a cell no word was read for,
