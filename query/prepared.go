@@ -75,11 +75,18 @@ func (s *Service) Prepared(ctx context.Context) (time.Duration, error) {
 }
 
 // PrepareAfterWrites starts computing a generation's values in the
-// background after every write (serve turns it on). Writes in quick
-// succession (a bulk upload) coalesce: one computation runs at a time, and
-// one more follows it for the latest generation. Errors are logged; the
-// next reader then computes the values itself.
+// background once writes pause (serve turns it on). It waits until no
+// write has come for settle: computing the place tree after every write
+// cost an upload into 200 000 reports 220 ms of CPU more (94 → 313 ms a
+// upload, docs/benchmarks.md "All of issue 25 on main"), two cores shared
+// with the uploads themselves, while a burst of uploads needs it once, at
+// its end. A reader arriving before that computes the values itself, as
+// without this. Errors are logged; the next reader then computes them.
 func (s *Service) PrepareAfterWrites(log *slog.Logger) {
+	s.prepareAfterWrites(log, 2*time.Second)
+}
+
+func (s *Service) prepareAfterWrites(log *slog.Logger, settle time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.kick != nil {
@@ -88,6 +95,21 @@ func (s *Service) PrepareAfterWrites(log *slog.Logger) {
 	s.kick = make(chan struct{}, 1)
 	go func(kick <-chan struct{}) {
 		for range kick {
+			// Quiet for settle: every write inside it starts the wait again.
+			t := time.NewTimer(settle)
+		wait:
+			for {
+				select {
+				case _, ok := <-kick:
+					if !ok {
+						t.Stop()
+						return
+					}
+					t.Reset(settle)
+				case <-t.C:
+					break wait
+				}
+			}
 			if _, err := s.preparedFor(context.Background()); err != nil {
 				log.Warn("query: computing the place tree after a write failed; the next reader computes it", "err", err)
 			}
