@@ -516,21 +516,7 @@ func ReadDigits(ctx context.Context, cmd Commander, dir string, img *image.Gray,
 	if err := f.Close(); err != nil {
 		return nil, err
 	}
-	bin, err := exec.LookPath("tesseract")
-	if err != nil {
-		return nil, ErrNoTesseract
-	}
-	c := cmd(ctx, bin, name, "-", "-l", digitLang(), "--psm", "6", "-c", "tessedit_char_whitelist=0123456789.", "tsv")
-	c.Env = append(c.Environ(), "OMP_THREAD_LIMIT=1")
-	var stdout, stderr bytes.Buffer
-	c.Stdout, c.Stderr = &stdout, &stderr
-	if err := c.Run(); err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, fmt.Errorf("tesseract (digits): %v: %s", err, strings.TrimSpace(stderr.String()))
-	}
-	words, err := ParseTSV(&stdout, page)
+	words, err := tesseract(ctx, cmd, "tesseract (digits)", name, page, "-l", digitLang(), "--psm", "6", "-c", "tessedit_char_whitelist=0123456789.")
 	if err != nil {
 		return nil, err
 	}

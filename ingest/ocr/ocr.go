@@ -77,12 +77,17 @@ const PSM = "6"
 // PNG, JPEG, TIFF, PGM) and returns its words; page numbers them. The
 // options are Tesseract's ("-c", "thresholding_method=2").
 func Recognize(ctx context.Context, cmd Commander, image string, page int, options ...string) ([]Word, error) {
+	return tesseract(ctx, cmd, "tesseract", image, page, append([]string{"-l", "chi_sim", "--psm", PSM}, options...)...)
+}
+
+// tesseract runs Tesseract on image with args and reads its TSV; what
+// names the run in an error. Every run of the package goes through here.
+func tesseract(ctx context.Context, cmd Commander, what, image string, page int, args ...string) ([]Word, error) {
 	bin, err := exec.LookPath("tesseract")
 	if err != nil {
 		return nil, ErrNoTesseract
 	}
-	args := append([]string{image, "-", "-l", "chi_sim", "--psm", PSM}, options...)
-	c := cmd(ctx, bin, append(args, "tsv")...)
+	c := cmd(ctx, bin, append(append([]string{image, "-"}, args...), "tsv")...)
 	// Tesseract threads its recognisers; one thread per page keeps a
 	// server's cores for its other requests and the result deterministic.
 	c.Env = append(c.Environ(), "OMP_THREAD_LIMIT=1")
@@ -92,7 +97,7 @@ func Recognize(ctx context.Context, cmd Commander, image string, page int, optio
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		return nil, fmt.Errorf("tesseract: %v: %s", err, strings.TrimSpace(stderr.String()))
+		return nil, fmt.Errorf("%s: %v: %s", what, err, strings.TrimSpace(stderr.String()))
 	}
 	return ParseTSV(&stdout, page)
 }
