@@ -16,9 +16,6 @@ import (
 	"nianbao/report"
 )
 
-// cst is the time zone the letters are dated in.
-var cst = time.FixedZone("CST", 8*3600)
-
 // letterPage is portrait A4 with the margins of official documents
 // (GB/T 9704: 37 mm top, 28 mm left, 26 mm right, 35 mm bottom).
 const letterPage = `<w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1588" w:header="851" w:footer="992" w:gutter="0"/>`
@@ -373,7 +370,7 @@ func (h *handler) assessmentLetters(c *gin.Context) {
 		h.log.Warn("letters: last year", "county", county, "year", year-1, "err", err)
 		prev = nil
 	}
-	body, err := AssessmentLetters(a, prev, time.Now().In(cst))
+	body, err := AssessmentLetters(a, prev, report.Today())
 	h.file(c, fmt.Sprintf("%s%d年度年报评估文书.zip", a.County, year), body, err)
 }
 
@@ -436,7 +433,7 @@ func (h *handler) assessmentReminders(c *gin.Context) {
 	if !ok {
 		return
 	}
-	r, err := assess.ReminderList(c.Request.Context(), h.st, place, year, sheet, time.Now().In(cst))
+	r, err := assess.ReminderList(c.Request.Context(), h.st, place, year, sheet, report.Today())
 	if err != nil {
 		h.registryError(c, err)
 		return

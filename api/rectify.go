@@ -12,6 +12,7 @@ import (
 
 	"nianbao/change"
 	"nianbao/query"
+	"nianbao/report"
 	"nianbao/store"
 )
 
@@ -72,7 +73,7 @@ func (h *handler) listRectifications(c *gin.Context) {
 		h.error(c, &query.InputError{Field: "format", Message: fmt.Sprintf("未知的格式 %q", format), Valid: []string{"json", "csv", "xlsx"}})
 		return
 	}
-	today := time.Now().In(cst)
+	today := report.Today()
 	xs, err := h.st.Rectifications(c.Request.Context(), f, today)
 	if err != nil {
 		h.error(c, err)
@@ -113,7 +114,7 @@ func (h *handler) returnFinding(c *gin.Context) {
 		h.rectError(c, err, fmt.Sprintf("没有这条问题：报告 %d 第 %d 条", id, index))
 		return
 	}
-	x.Derive(time.Now().In(cst))
+	x.Derive(report.Today())
 	c.JSON(http.StatusCreated, x)
 }
 
@@ -133,7 +134,7 @@ func (h *handler) closeRectification(c *gin.Context) {
 		h.rectError(c, err, fmt.Sprintf("没有编号为 %d 的整改事项", rid))
 		return
 	}
-	x, err := h.st.Rectification(ctx, rid, time.Now().In(cst))
+	x, err := h.st.Rectification(ctx, rid, report.Today())
 	if err != nil {
 		h.error(c, err)
 		return

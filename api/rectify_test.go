@@ -96,7 +96,7 @@ func TestRectificationThroughTheAPI(t *testing.T) {
 	if at(rep, "findings", 0, "rule") != report.RuleApplicants || at(rep, "findings", 1, "rule") != report.RuleMissing {
 		t.Fatalf("findings %v: want rule 3, then parse_missing", at(rep, "findings"))
 	}
-	deadline := time.Now().AddDate(0, 0, 20).Format(time.DateOnly)
+	deadline := report.Today().AddDate(0, 0, 20).Format(time.DateOnly)
 	path := func(i int) string { return fmt.Sprintf("/api/v1/reports/%d/findings/%d/return", id, i) }
 	body := fmt.Sprintf(`{"deadline": %q, "comment": "请改正后重新发布"}`, deadline)
 

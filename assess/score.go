@@ -8,7 +8,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"time"
 
 	"nianbao/registry"
 	"nianbao/report"
@@ -358,7 +357,7 @@ func Assess(ctx context.Context, st *store.Store, county string, year int, sheet
 	if err != nil {
 		return nil, fmt.Errorf("评分 %s %d: %w", county, year, err)
 	}
-	overdue, err := st.Rectifications(ctx, store.RectFilter{Year: year, State: store.RectOverdue}, time.Now().In(chinaTime))
+	overdue, err := st.Rectifications(ctx, store.RectFilter{Year: year, State: store.RectOverdue}, report.Today())
 	if err != nil {
 		return nil, fmt.Errorf("评分 %s %d: %w", county, year, err)
 	}
@@ -430,7 +429,3 @@ func sourcesOf(ctx context.Context, st *store.Store, findings map[int64][]store.
 	}
 	return out, rows.Err()
 }
-
-// chinaTime is China Standard Time: a rectification is overdue from the
-// day after its deadline in China.
-var chinaTime = time.FixedZone("CST", 8*3600)

@@ -269,7 +269,7 @@ func SheetFor(ctx context.Context, st *store.Store, county string) (*Sheet, erro
 		// stored by an older version with looser checks.
 		return nil, fmt.Errorf("%s的评分表“%s”已不符合格式，请管理员重新上传：%w", county, a.Name, err)
 	}
-	s.Source = fmt.Sprintf("为%s指定的评分表（%s，%s）", a.Place, a.SetBy, a.SetAt.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02 15:04"))
+	s.Source = fmt.Sprintf("为%s指定的评分表（%s，%s）", a.Place, a.SetBy, a.SetAt.In(report.ChinaTime).Format("2006-01-02 15:04"))
 	return s, nil
 }
 

@@ -55,15 +55,12 @@ func Deadline(s string, now time.Time) (string, error) {
 	if !ok {
 		return "", &query.InputError{Field: "deadline", Message: fmt.Sprintf("整改期限 %q 不是一个有效日期，请写作 2024-06-30", s)}
 	}
-	today := now.In(cst).Format(time.DateOnly)
+	today := now.In(report.ChinaTime).Format(time.DateOnly)
 	if day < today {
 		return "", &query.InputError{Field: "deadline", Message: fmt.Sprintf("整改期限 %s 早于今天（%s）", day, today)}
 	}
 	return day, nil
 }
-
-// cst is China Standard Time: deadlines are days in China.
-var cst = time.FixedZone("CST", 8*3600)
 
 // CloseRectification closes a rectification by hand with the person's
 // reason (required: the list shows why it was closed before a fix).
@@ -78,7 +75,7 @@ func (s *Service) CloseRectification(ctx context.Context, u User, rid int64, rea
 	if reason == "" {
 		return &query.InputError{Field: "reason", Message: "手工关闭整改事项必须写明理由（reason）"}
 	}
-	x, err := s.st.Rectification(ctx, rid, time.Now().In(cst))
+	x, err := s.st.Rectification(ctx, rid, report.Today())
 	if err != nil {
 		return err
 	}

@@ -45,7 +45,7 @@ func TestOnlyANewVersionClosesARectification(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	assessor := change.User{Name: "评估", Role: change.RoleAssessor}
-	deadline := time.Now().AddDate(0, 0, 7).Format(time.DateOnly)
+	deadline := report.Today().AddDate(0, 0, 7).Format(time.DateOnly)
 	x, err := f.svc.ReturnFinding(ctx, assessor, f.leA, 0, deadline, "请改正")
 	if err != nil {
 		t.Fatal(err)

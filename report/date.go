@@ -115,3 +115,12 @@ func dateNumber(s string, year bool) (int, bool) {
 	}
 	return int(n), true
 }
+
+// ChinaTime is China Standard Time, the one zone of every date a person
+// reads or a rule counts (deadlines, days left, a letter's date, the audit
+// log's times): a fixed offset, since the server's own zone may be UTC.
+// Between 16:00 and 24:00 UTC it is already the next day in China.
+var ChinaTime = time.FixedZone("CST", 8*3600)
+
+// Today is now in China; days left and days late count from its date.
+func Today() time.Time { return time.Now().In(ChinaTime) }

@@ -159,7 +159,7 @@ func (s *Store) CloseRectification(ctx context.Context, rid int64, reason, autho
 		return fmt.Errorf("rectification %d: %w", rid, ErrNotFound)
 	}
 	if xs[0].State != RectOpen {
-		return &RectConflict{fmt.Sprintf("整改事项 %d 已于 %s 由%s关闭", rid, xs[0].ClosedAt.In(cstZone).Format("2006-01-02"), closer(xs[0].ClosedBy))}
+		return &RectConflict{fmt.Sprintf("整改事项 %d 已于 %s 由%s关闭", rid, xs[0].ClosedAt.In(report.ChinaTime).Format("2006-01-02"), closer(xs[0].ClosedBy))}
 	}
 	if err := closeRect(ctx, tx, xs[0], author, reason); err != nil {
 		return err
@@ -178,9 +178,6 @@ func closer(by string) string {
 	}
 	return by
 }
-
-// cstZone is China Standard Time, for dates shown to people.
-var cstZone = time.FixedZone("CST", 8*3600)
 
 // closeRect closes one rectification and writes its audit row, inside tx.
 func closeRect(ctx context.Context, tx *sql.Tx, x Rectification, by, reason string) error {
@@ -306,13 +303,14 @@ func (s *Store) Rectifications(ctx context.Context, f RectFilter, today time.Tim
 }
 
 // Derive sets State, StateLabel and DaysLeft of a rectification as of
-// today. Lateness is DaysLate's, the one timeliness rule: the deadline day
-// itself is still on time.
+// today, a day in China whatever zone now is given in. Lateness is
+// DaysLate's, the one timeliness rule: the deadline day itself is still on
+// time.
 func (x *Rectification) Derive(today time.Time) {
 	x.DaysLeft = 0
 	if x.State == RectOpen {
 		dl, err := time.Parse(time.DateOnly, x.Deadline)
-		if late, ok := DaysLate(today.Format(time.DateOnly), dl); err == nil && ok {
+		if late, ok := DaysLate(today.In(report.ChinaTime).Format(time.DateOnly), dl); err == nil && ok {
 			x.DaysLeft = -late
 			if late > 0 {
 				x.State = RectOverdue

@@ -182,3 +182,25 @@ func TestReviewFindingsIsOneWrite(t *testing.T) {
 		t.Errorf("%d audit rows, want one per finding (2)", len(audit))
 	}
 }
+
+// TestDeriveCountsDaysInChina: at 17:00 UTC it is already the next day in
+// China, so a deadline of that next day is due today (0 days left), and a
+// deadline of the UTC day is a day overdue, whatever zone now is given in.
+func TestDeriveCountsDaysInChina(t *testing.T) {
+	now := time.Date(2026, 12, 7, 17, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		deadline string
+		left     int
+		state    string
+	}{
+		{"2026-12-08", 0, RectOpen},
+		{"2026-12-07", -1, RectOverdue},
+		{"2026-12-18", 10, RectOpen},
+	} {
+		x := Rectification{State: RectOpen, Deadline: c.deadline}
+		x.Derive(now)
+		if x.DaysLeft != c.left || x.State != c.state {
+			t.Errorf("deadline %s at %v: %d days left, %s; want %d, %s", c.deadline, now, x.DaysLeft, x.State, c.left, c.state)
+		}
+	}
+}

@@ -229,7 +229,7 @@ var auditHeader = []string{"序号", "时间（北京时间）", "操作人", "�
 
 func auditRecord(e store.AuditEntry) []string {
 	e = readable(e)
-	return []string{strconv.FormatInt(e.Seq, 10), e.At.In(shanghai).Format("2006-01-02 15:04:05"), e.Author, actionLabel(e.Action),
+	return []string{strconv.FormatInt(e.Seq, 10), e.At.In(report.ChinaTime).Format("2006-01-02 15:04:05"), e.Author, actionLabel(e.Action),
 		e.County, e.Agency, strconv.Itoa(e.Year), e.Target, e.OldValue, e.NewValue, e.Comment}
 }
 

@@ -25,7 +25,7 @@ import (
 // 整改跟踪 page of a county and the 一键核对 summary of a report.
 
 // today is the day in China the pages count deadlines from.
-func today() time.Time { return time.Now().In(shanghai) }
+func today() time.Time { return report.Today() }
 
 // shownRect is a rectification as the pages show it.
 type shownRect struct {

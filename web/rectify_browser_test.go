@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"nianbao/report"
 )
 
 // TestBrowserRectification: in Chromium at 1400 px an assessor sends two
@@ -90,7 +92,7 @@ func TestBrowserRectification(t *testing.T) {
 
 	// The assessor sends the two findings back with a deadline.
 	signIn("tok-assessor")
-	deadline := time.Now().AddDate(0, 0, 14).Format(time.DateOnly)
+	deadline := report.Today().AddDate(0, 0, 14).Format(time.DateOnly)
 	for _, f := range []struct{ match, comment string }{
 		{"乡镇、街道没有规章制定权", "规章栏应为0，请把规范性文件移到对应栏目后重新发布"},
 		{"各类申请人之和", "新收申请总计列与各类申请人之和不符，请核对后重新发布"},

@@ -28,7 +28,7 @@ func TestBulkReviewAndReturnForms(t *testing.T) {
 	if err != nil || len(full.Findings) < 2 {
 		t.Fatalf("劳动镇: %d findings, %v", len(full.Findings), err)
 	}
-	deadline := time.Now().AddDate(0, 0, 10).Format(time.DateOnly)
+	deadline := report.Today().AddDate(0, 0, 10).Format(time.DateOnly)
 
 	clerk := e.browser()
 	clerk.signIn("tok-clerk")

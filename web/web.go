@@ -82,13 +82,9 @@ var funcs = template.FuncMap{
 		if t.IsZero() {
 			return ""
 		}
-		return t.In(shanghai).Format("2006-01-02 15:04")
+		return t.In(report.ChinaTime).Format("2006-01-02 15:04")
 	},
 }
-
-// shanghai is China Standard Time; a fixed zone, as the machine may have
-// no time-zone database.
-var shanghai = time.FixedZone("CST", 8*3600)
 
 // Mount registers the pages under /web on r, the engine the API is on.
 func Mount(r *gin.Engine, q *query.Service, st *store.Store, opts Options) *Site {
