@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"nianbao/registry"
+	"nianbao/report"
 	"nianbao/store"
 )
 
@@ -41,6 +42,7 @@ func ReminderList(ctx context.Context, st *store.Store, place string, year int, 
 	if err != nil {
 		return nil, fmt.Errorf("催报名单 %s %d: %w", place, year, err)
 	}
+	today = today.In(report.ChinaTime) // the day in China, whatever zone the caller gave
 	day := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
 	out := &Reminders{Place: fl.Name, Year: year, Today: day.Format("2006-01-02"), Expected: fl.Expected, Filed: fl.Filed, Bodies: []Reminder{}}
 	for _, r := range fl.Rows {

@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -165,7 +164,7 @@ func assessmentPage(h *handler, st *store.Store, c *gin.Context) {
 		pageQ.Set("scheme", sc.ID)
 		v.Schemes = append(v.Schemes, schemeLink{Name: sc.Name, Version: sc.Version, Link: "/dashboards/assessment?" + pageQ.Encode(), Current: scheme == sc.ID})
 	}
-	v.Remind, err = assess.ReminderList(ctx, st, s.County, s.Year, sheet, time.Now())
+	v.Remind, err = assess.ReminderList(ctx, st, s.County, s.Year, sheet, report.Today())
 	if err != nil {
 		h.fail(c, http.StatusInternalServerError, errQuery.Error(), err)
 		return
