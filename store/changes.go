@@ -2,13 +2,10 @@ package store
 
 import (
 	"context"
-	"fmt"
 )
 
 // What package change needs of the store beyond the writes themselves:
 // the steps it runs after every write, and the facts it authorizes by.
-
-const sqlDropSource = `DELETE FROM source_documents WHERE sha256 = ?`
 
 // RefreshFigures makes the report_figures rows of ids match their current
 // cells, in a transaction of its own (the writes that change cells also
@@ -48,18 +45,6 @@ func (s *Store) HasSource(ctx context.Context, hash string) (bool, error) {
 	var n int
 	err := s.db.QueryRowContext(ctx, sqlHasSource, hash).Scan(&n)
 	return n > 0, err
-}
-
-// DropSource removes a kept document: an upload that kept its original
-// and then failed to store its report takes the original back, so no
-// document is kept without the report read from it.
-func (s *Store) DropSource(ctx context.Context, hash string) error {
-	s.write.Lock()
-	defer s.write.Unlock()
-	if _, err := s.db.ExecContext(ctx, sqlDropSource, hash); err != nil {
-		return fmt.Errorf("drop source %s: %w", hash, err)
-	}
-	return nil
 }
 
 // AgencyReport is a report stored under an agency.
