@@ -97,78 +97,61 @@ ORDER BY x.deadline, x.id`
 // with a deadline (YYYY-MM-DD) and a comment, audited as "return". A
 // finding already sent back and still open is ErrAlreadyReturned.
 func (s *Store) ReturnFinding(ctx context.Context, id int64, index int, deadline, comment, author string) (Rectification, error) {
-	s.write.Lock()
-	defer s.write.Unlock()
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return Rectification{}, err
-	}
-	defer tx.Rollback()
 	var x Rectification
-	if err := tx.QueryRowContext(ctx, sqlRectIdentity, id).Scan(&x.Agency, &x.County, &x.Year, &x.AgencyID); errors.Is(err, sql.ErrNoRows) {
-		return x, fmt.Errorf("report %d: %w", id, ErrNotFound)
-	} else if err != nil {
-		return x, err
-	}
-	findings, err := findingsOf(ctx, tx, id)
-	if err != nil {
-		return x, err
-	}
-	if index < 0 || index >= len(findings) {
-		return x, fmt.Errorf("finding %d of report %d: %w", index, id, ErrNotFound)
-	}
-	f := findings[index]
-	x.ReportID, x.Key, x.Rule, x.Cells, x.Message = id, f.Key(), f.Rule, f.Cells, f.Message
-	x.Deadline, x.Comment, x.SentBy, x.SentAt, x.State = deadline, comment, author, time.Now().UTC(), RectOpen
-	var n int
-	if err := tx.QueryRowContext(ctx, sqlRectOpenKey, x.Year, x.Key, id, x.AgencyID).Scan(&n); err != nil {
-		return x, err
-	}
-	if n > 0 {
-		return x, &RectConflict{fmt.Sprintf("这条问题已退回%s%s %d 年度报告修改，尚未关闭，不能重复退回", x.County, x.Agency, x.Year)}
-	}
-	if err := tx.QueryRowContext(ctx, sqlRectInsert, id, x.AgencyID, x.Agency, x.County, x.Year, x.Key, x.Rule, listLiteral(x.Cells), x.Message,
-		x.Deadline, x.Comment, x.SentBy, x.SentAt).Scan(&x.ID); err != nil {
-		return x, err
-	}
-	if _, err := tx.ExecContext(ctx, sqlInsertAudit, x.SentAt, author, "return", x.Agency, x.County, x.Year, x.Key, "", "退回修改，期限 "+x.Deadline, comment); err != nil {
-		return x, err
-	}
-	if err := tx.Commit(); err != nil {
-		return x, err
-	}
-	s.changed()
-	return x, nil
+	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, sqlRectIdentity, id).Scan(&x.Agency, &x.County, &x.Year, &x.AgencyID); errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("report %d: %w", id, ErrNotFound)
+		} else if err != nil {
+			return err
+		}
+		findings, err := findingsOf(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if index < 0 || index >= len(findings) {
+			return fmt.Errorf("finding %d of report %d: %w", index, id, ErrNotFound)
+		}
+		f := findings[index]
+		x.ReportID, x.Key, x.Rule, x.Cells, x.Message = id, f.Key(), f.Rule, f.Cells, f.Message
+		x.Deadline, x.Comment, x.SentBy, x.SentAt, x.State = deadline, comment, author, time.Now().UTC(), RectOpen
+		var n int
+		if err := tx.QueryRowContext(ctx, sqlRectOpenKey, x.Year, x.Key, id, x.AgencyID).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return &RectConflict{fmt.Sprintf("这条问题已退回%s%s %d 年度报告修改，尚未关闭，不能重复退回", x.County, x.Agency, x.Year)}
+		}
+		if err := tx.QueryRowContext(ctx, sqlRectInsert, id, x.AgencyID, x.Agency, x.County, x.Year, x.Key, x.Rule, listLiteral(x.Cells), x.Message,
+			x.Deadline, x.Comment, x.SentBy, x.SentAt).Scan(&x.ID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, sqlInsertAudit, x.SentAt, author, "return", x.Agency, x.County, x.Year, x.Key, "", "退回修改，期限 "+x.Deadline, comment); err != nil {
+			return err
+		}
+		return nil
+	})
+	return x, err
 }
 
 // CloseRectification closes an open rectification by hand, with the
 // person's reason, audited as "rectify_close".
 func (s *Store) CloseRectification(ctx context.Context, rid int64, reason, author string) error {
-	s.write.Lock()
-	defer s.write.Unlock()
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	xs, err := listRect(ctx, tx, RectFilter{}, rid)
-	if err != nil {
-		return err
-	}
-	if len(xs) == 0 {
-		return fmt.Errorf("rectification %d: %w", rid, ErrNotFound)
-	}
-	if xs[0].State != RectOpen {
-		return &RectConflict{fmt.Sprintf("整改事项 %d 已于 %s 由%s关闭", rid, xs[0].ClosedAt.In(report.ChinaTime).Format("2006-01-02"), closer(xs[0].ClosedBy))}
-	}
-	if err := closeRect(ctx, tx, xs[0], author, reason); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return err
-	}
-	s.changed()
-	return nil
+	return s.inWrite(ctx, func(tx *sql.Tx) error {
+		xs, err := listRect(ctx, tx, RectFilter{}, rid)
+		if err != nil {
+			return err
+		}
+		if len(xs) == 0 {
+			return fmt.Errorf("rectification %d: %w", rid, ErrNotFound)
+		}
+		if xs[0].State != RectOpen {
+			return &RectConflict{fmt.Sprintf("整改事项 %d 已于 %s 由%s关闭", rid, xs[0].ClosedAt.In(report.ChinaTime).Format("2006-01-02"), closer(xs[0].ClosedBy))}
+		}
+		if err := closeRect(ctx, tx, xs[0], author, reason); err != nil {
+			return err
+		}
+		return nil
+	})
 }
 
 // closer names who closed a rectification for people.
@@ -193,49 +176,51 @@ func closeRect(ctx context.Context, tx *sql.Tx, x Rectification, by, reason stri
 // rectifications of report id whose finding the report's current findings
 // no longer have: the new version fixed them. It returns those closed.
 func (s *Store) CloseFixed(ctx context.Context, id int64) ([]Rectification, error) {
-	s.write.Lock()
-	defer s.write.Unlock()
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	var agency, county, agencyID string
-	var year int
-	if err := tx.QueryRowContext(ctx, sqlRectIdentity, id).Scan(&agency, &county, &year, &agencyID); errors.Is(err, sql.ErrNoRows) {
-		return nil, nil // deleted: nothing says the problem is fixed
-	} else if err != nil {
-		return nil, err
-	}
-	open, err := openOf(ctx, tx, id, agencyID, year)
-	if err != nil || len(open) == 0 {
-		return nil, err
-	}
-	has, err := findingKeys(ctx, tx, id)
-	if err != nil {
-		return nil, err
-	}
 	var closed []Rectification
-	for _, rid := range slices.Sorted(maps.Keys(open)) { // by id: the audit rows in the order sent
-		if has[open[rid]] {
-			continue
+	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+		var agency, county, agencyID string
+		var year int
+		if err := tx.QueryRowContext(ctx, sqlRectIdentity, id).Scan(&agency, &county, &year, &agencyID); errors.Is(err, sql.ErrNoRows) {
+			return errUnchanged // deleted: nothing says the problem is fixed
+		} else if err != nil {
+			return err
 		}
-		xs, err := listRect(ctx, tx, RectFilter{}, rid)
-		if err != nil || len(xs) == 0 {
-			return nil, err
+		open, err := openOf(ctx, tx, id, agencyID, year)
+		if err != nil {
+			return err
 		}
-		if err := closeRect(ctx, tx, xs[0], RectReader, RectFixedReason); err != nil {
-			return nil, err
+		if len(open) == 0 {
+			return errUnchanged
 		}
-		closed = append(closed, xs[0])
-	}
-	if len(closed) == 0 {
-		return nil, nil
-	}
-	if err := tx.Commit(); err != nil {
+		has, err := findingKeys(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		for _, rid := range slices.Sorted(maps.Keys(open)) { // by id: the audit rows in the order sent
+			if has[open[rid]] {
+				continue
+			}
+			xs, err := listRect(ctx, tx, RectFilter{}, rid)
+			if err != nil {
+				return err
+			}
+			if len(xs) == 0 {
+				closed = nil // rolled back: none is closed
+				return errUnchanged
+			}
+			if err := closeRect(ctx, tx, xs[0], RectReader, RectFixedReason); err != nil {
+				return err
+			}
+			closed = append(closed, xs[0])
+		}
+		if len(closed) == 0 {
+			return errUnchanged
+		}
+		return nil
+	})
+	if err != nil || len(closed) == 0 {
 		return nil, err
 	}
-	s.changed()
 	return closed, nil
 }
 
@@ -352,47 +337,38 @@ func (s *Store) ReviewFindings(ctx context.Context, id int64, indexes []int, sta
 	if !report.ReviewState(state).Valid() {
 		return fmt.Errorf("%q: %w", state, ErrBadReview)
 	}
-	s.write.Lock()
-	defer s.write.Unlock()
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	who, err := s.identity(ctx, tx, id)
-	if err != nil {
-		return err
-	}
-	findings, err := findingsOf(ctx, tx, id)
-	if err != nil {
-		return err
-	}
-	now := time.Now().UTC()
-	done := map[string]bool{}
-	for _, index := range indexes {
-		if index < 0 || index >= len(findings) {
-			return fmt.Errorf("finding %d of report %d: %w", index, id, ErrNotFound)
-		}
-		key := findings[index].Key()
-		if done[key] {
-			continue
-		}
-		done[key] = true
-		if _, err := tx.ExecContext(ctx, sqlDeleteReview, who.agency, who.county, who.year, key); err != nil {
+	return s.inWrite(ctx, func(tx *sql.Tx) error {
+		who, err := s.identity(ctx, tx, id)
+		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, sqlInsertReview, who.agency, who.county, who.year, key, state, comment, author, now); err != nil {
+		findings, err := findingsOf(ctx, tx, id)
+		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, sqlInsertAudit, now, author, "review", who.agency, who.county, who.year, key, "", state, comment); err != nil {
-			return err
+		now := time.Now().UTC()
+		done := map[string]bool{}
+		for _, index := range indexes {
+			if index < 0 || index >= len(findings) {
+				return fmt.Errorf("finding %d of report %d: %w", index, id, ErrNotFound)
+			}
+			key := findings[index].Key()
+			if done[key] {
+				continue
+			}
+			done[key] = true
+			if _, err := tx.ExecContext(ctx, sqlDeleteReview, who.agency, who.county, who.year, key); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, sqlInsertReview, who.agency, who.county, who.year, key, state, comment, author, now); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, sqlInsertAudit, now, author, "review", who.agency, who.county, who.year, key, "", state, comment); err != nil {
+				return err
+			}
 		}
-	}
-	if err := tx.Commit(); err != nil {
-		return err
-	}
-	s.changed()
-	return nil
+		return nil
+	})
 }
 
 // FindingLines gives, for each finding of a report in order, the first

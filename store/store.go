@@ -305,3 +305,31 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	return nil
 }
+
+// errUnchanged, returned by a write's function, ends it without a commit
+// and without telling the readers: nothing was written.
+var errUnchanged = errors.New("nothing to write")
+
+// inWrite runs fn in one transaction under the write lock, commits when fn
+// returns nil and then tells the readers (changed). fn returning
+// errUnchanged rolls back quietly and inWrite returns nil.
+func (s *Store) inWrite(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	s.write.Lock()
+	defer s.write.Unlock()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		if errors.Is(err, errUnchanged) {
+			return nil
+		}
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	s.changed()
+	return nil
+}
