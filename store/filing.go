@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -279,23 +280,14 @@ func (s *Store) MarkFiling(ctx context.Context, agencyID string, year int, state
 	if err != nil {
 		return err
 	}
-	s.write.Lock()
-	defer s.write.Unlock()
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	now := time.Now().UTC()
-	if _, err := tx.ExecContext(ctx, sqlInsertMark, agencyID, year, state, comment, author, now); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, sqlInsertAudit, now, author, "filing", a.Name, a.County, year, agencyID, "", state, comment); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return err
-	}
-	s.changed()
-	return nil
+	return s.inWrite(ctx, func(tx *sql.Tx) error {
+		now := time.Now().UTC()
+		if _, err := tx.ExecContext(ctx, sqlInsertMark, agencyID, year, state, comment, author, now); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, sqlInsertAudit, now, author, "filing", a.Name, a.County, year, agencyID, "", state, comment); err != nil {
+			return err
+		}
+		return nil
+	})
 }

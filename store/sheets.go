@@ -172,42 +172,33 @@ func (s *Store) PlaceKnown(ctx context.Context, place string) (bool, error) {
 // name takes the assignment away (the place falls back to its city's, or
 // the server's). Audited as "sheet-assign", the place in the county column.
 func (s *Store) AssignSheet(ctx context.Context, place, sheet, author string) error {
-	s.write.Lock()
-	defer s.write.Unlock()
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if sheet != "" {
-		if _, err := scanSheet(tx.QueryRowContext(ctx, sqlSheetByName, sheet)); err != nil {
-			if errors.Is(err, ErrNotFound) {
-				return fmt.Errorf("没有名为“%s”的评分表：%w", sheet, err)
+	return s.inWrite(ctx, func(tx *sql.Tx) error {
+		if sheet != "" {
+			if _, err := scanSheet(tx.QueryRowContext(ctx, sqlSheetByName, sheet)); err != nil {
+				if errors.Is(err, ErrNotFound) {
+					return fmt.Errorf("没有名为“%s”的评分表：%w", sheet, err)
+				}
+				return err
 			}
+		}
+		var old string
+		if err := tx.QueryRowContext(ctx, sqlAssignmentOf, place).Scan(&old); err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-	}
-	var old string
-	if err := tx.QueryRowContext(ctx, sqlAssignmentOf, place).Scan(&old); err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, sqlUnassign, place); err != nil {
-		return err
-	}
-	now := time.Now().UTC()
-	if sheet != "" {
-		if _, err := tx.ExecContext(ctx, sqlAssign, place, sheet, author, now); err != nil {
-			return fmt.Errorf("为%s指定评分表: %w", place, err)
+		if _, err := tx.ExecContext(ctx, sqlUnassign, place); err != nil {
+			return err
 		}
-	}
-	if _, err := tx.ExecContext(ctx, sqlInsertAudit, now, author, "sheet-assign", "", place, 0, place, old, sheet, ""); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return err
-	}
-	s.changed()
-	return nil
+		now := time.Now().UTC()
+		if sheet != "" {
+			if _, err := tx.ExecContext(ctx, sqlAssign, place, sheet, author, now); err != nil {
+				return fmt.Errorf("为%s指定评分表: %w", place, err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, sqlInsertAudit, now, author, "sheet-assign", "", place, 0, place, old, sheet, ""); err != nil {
+			return err
+		}
+		return nil
+	})
 }
 
 // AssignedSheet is the stored sheet that applies to a county and the place
