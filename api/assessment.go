@@ -76,11 +76,8 @@ func (h *handler) assessment(c *gin.Context) {
 	if !ok {
 		return
 	}
-	format := c.Query("format")
-	switch format {
-	case "", "json", "csv", "xlsx":
-	default:
-		h.error(c, &query.InputError{Field: "format", Message: fmt.Sprintf("未知的格式 %q", format), Valid: []string{"json", "csv", "xlsx"}})
+	format, ok := h.exportFormat(c)
+	if !ok {
 		return
 	}
 	sheet, ok := h.schemeOrSheet(c, county)

@@ -66,11 +66,8 @@ func (h *handler) listRectifications(c *gin.Context) {
 		}
 		f.Year = y
 	}
-	format := c.Query("format")
-	switch format {
-	case "", "json", "csv", "xlsx":
-	default:
-		h.error(c, &query.InputError{Field: "format", Message: fmt.Sprintf("未知的格式 %q", format), Valid: []string{"json", "csv", "xlsx"}})
+	format, ok := h.exportFormat(c)
+	if !ok {
 		return
 	}
 	today := report.Today()

@@ -117,6 +117,19 @@ func (h *handler) write(c *gin.Context, contentType string, body []byte) {
 	c.Data(http.StatusOK, contentType, body)
 }
 
+// exportFormat reads ?format= for export, answering a 400 and false when
+// it names none of json, csv, xlsx; checked before the work it would
+// format.
+func (h *handler) exportFormat(c *gin.Context) (string, bool) {
+	format := c.Query("format")
+	switch format {
+	case "", "json", "csv", "xlsx":
+		return format, true
+	}
+	h.error(c, &query.InputError{Field: "format", Message: fmt.Sprintf("未知的格式 %q", format), Valid: []string{"json", "csv", "xlsx"}})
+	return "", false
+}
+
 // export answers res as JSON, CSV or XLSX. name is the file name without
 // extension, in Chinese (statFileName). A CSV holds one table (Excel opens
 // nothing else cleanly): the first, or the n-th with ?table=n; its file
