@@ -260,20 +260,8 @@ type oldReport struct {
 // rows differ, and the database whole.
 func TestMigration110KeepsEveryVersionWhole(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "old.duckdb")
-	a := []*report.Report{nil, versioned(2, "a1", "一"), versioned(3, "a2", "二"), versioned(4, "a3", "三")}
-	b := []*report.Report{nil, versioned(5, "b1", "一")}
-	shownB := versioned(5, "b1", "一")
-	shownB.Cells["t3.new.total"] = 50
-	c := []*report.Report{nil, versioned(6, "c1", "一")}
-	for _, r := range [][]*report.Report{b, {nil, shownB}} {
-		r[1].Agency = "劳动镇财政所"
-	}
-	c[1].Agency = "劳动镇司法所"
-	reports := []oldReport{
-		{id: 1, agencyID: "512022110", versions: a, current: 3},
-		{id: 2, agencyID: "x-b", versions: b, current: 1, shown: shownB, corrections: map[string][2]float64{"t3.new.total": {5, 50}}},
-		{id: 3, agencyID: "x-c", versions: c, current: 1},
-	}
+	reports := m110Reports()
+	a := reports[0].versions
 	oldDatabase(t, path, reports)
 	s, err := Open(path)
 	if err != nil {
