@@ -2,6 +2,20 @@
 // upload one file at a time with a progress bar. Without this script the
 // plain file inputs and forms do the same work.
 (function () {
+  // The source viewer on a phone shows the page larger than the screen in
+  // a box that scrolls: start it with the recognised number's box in the
+  // middle. On a wide screen the box does not scroll and nothing moves.
+  document.addEventListener('DOMContentLoaded', function () {
+    var scroller = document.getElementById('page-scroll'), box = document.getElementById('ocr-box');
+    var img = document.getElementById('pdf-page');
+    if (!scroller || !box || !img) return;
+    function centre() {
+      if (scroller.scrollWidth <= scroller.clientWidth && scroller.scrollHeight <= scroller.clientHeight) return;
+      scroller.scrollLeft = box.offsetLeft + box.offsetWidth / 2 - scroller.clientWidth / 2;
+      scroller.scrollTop = box.offsetTop + box.offsetHeight / 2 - scroller.clientHeight / 2;
+    }
+    if (img.complete) centre(); else img.addEventListener('load', centre);
+  });
   function dropInto(zone, input, onDrop) {
     if (!zone || !input) return;
     zone.addEventListener('dragover', function (e) { e.preventDefault(); zone.classList.add('over'); });
