@@ -37,46 +37,75 @@ type AssessmentMetric struct {
 func (s *Service) AssessmentMetrics(ctx context.Context, f Filter, g GroupBy) ([]AssessmentMetric, error) {
 	f.Limit, f.Offset = 0, 0
 	return cached(s, "AssessmentMetrics|"+f.key()+"|"+string(g), func() ([]AssessmentMetric, error) {
-		outcomes, err := s.Outcomes(ctx, f, g)
-		if err != nil {
-			return nil, err
-		}
-		reviews, err := s.Reviews(ctx, f, g)
-		if err != nil {
-			return nil, err
-		}
-		type key struct{ group, county string }
-		substantive := map[key]*float64{}
-		for _, r := range outcomes.Rows {
-			substantive[key{r.Group.Group, r.County}] = r.SubstantiveRate
-		}
-		corrected := map[key]*float64{}
-		for _, r := range reviews.Rows {
-			corrected[key{r.Group.Group, r.County}] = r.Reconsideration.CorrectionRate
-		}
-		rows, err := s.query(ctx, "AssessmentMetrics", f, g, nil)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		out := []AssessmentMetric{}
-		for rows.Next() {
-			var m AssessmentMetric
-			var procedural, disputes, corrections float64
-			var ok int
-			if err := rows.Scan(&m.Group, &m.County, &m.Reports, &m.Closed, &procedural, &m.Backlog, &disputes, &corrections, &ok); err != nil {
-				return nil, fmt.Errorf("query AssessmentMetrics: %w", err)
-			}
-			k := key{m.Group, m.County}
-			m.SubstantiveDisclosure, m.ReconsiderationCorrected = substantive[k], corrected[k]
-			m.DisputesPer100 = per100(disputes, m.Closed)
-			m.CorrectionsPer100 = per100(corrections, m.Closed)
-			m.Procedural = share(procedural, m.Closed)
-			m.IdentitiesKept = share(float64(ok), float64(m.Reports))
-			out = append(out, m)
-		}
-		return out, rows.Err()
+		p, err := s.assessmentMetrics(ctx, f, g)
+		return p.metrics, err
 	})
+}
+
+// metricSums are the sums a group's AssessmentMetrics statement returns
+// beside the metrics made of them, so that groups can be added up into
+// their union (CountyAssessmentMetrics).
+type metricSums struct {
+	reports, ok                                     int
+	closed, procedural, backlog, disputes, corrects float64
+}
+
+// assessmentParts is one AssessmentMetrics computation, uncached: the
+// metrics, each row's sums, and the Outcomes and Reviews they took their
+// rates from.
+type assessmentParts struct {
+	metrics  []AssessmentMetric
+	sums     []metricSums
+	outcomes OutcomesResult
+	reviews  ReviewsResult
+}
+
+func (s *Service) assessmentMetrics(ctx context.Context, f Filter, g GroupBy) (assessmentParts, error) {
+	var p assessmentParts
+	var err error
+	if p.outcomes, err = s.Outcomes(ctx, f, g); err != nil {
+		return p, err
+	}
+	if p.reviews, err = s.Reviews(ctx, f, g); err != nil {
+		return p, err
+	}
+	type key struct{ group, county string }
+	substantive := map[key]*float64{}
+	for _, r := range p.outcomes.Rows {
+		substantive[key{r.Group.Group, r.County}] = r.SubstantiveRate
+	}
+	corrected := map[key]*float64{}
+	for _, r := range p.reviews.Rows {
+		corrected[key{r.Group.Group, r.County}] = r.Reconsideration.CorrectionRate
+	}
+	rows, err := s.query(ctx, "AssessmentMetrics", f, g, nil)
+	if err != nil {
+		return p, err
+	}
+	defer rows.Close()
+	p.metrics = []AssessmentMetric{}
+	for rows.Next() {
+		var m AssessmentMetric
+		var x metricSums
+		if err := rows.Scan(&m.Group, &m.County, &m.Reports, &m.Closed, &x.procedural, &m.Backlog, &x.disputes, &x.corrects, &x.ok); err != nil {
+			return p, fmt.Errorf("query AssessmentMetrics: %w", err)
+		}
+		x.reports, x.closed, x.backlog = m.Reports, m.Closed, m.Backlog
+		k := key{m.Group, m.County}
+		m.SubstantiveDisclosure, m.ReconsiderationCorrected = substantive[k], corrected[k]
+		x.metric(&m)
+		p.metrics = append(p.metrics, m)
+		p.sums = append(p.sums, x)
+	}
+	return p, rows.Err()
+}
+
+// metric sets the metrics made of the statement's sums alone.
+func (x metricSums) metric(m *AssessmentMetric) {
+	m.DisputesPer100 = per100(x.disputes, m.Closed)
+	m.CorrectionsPer100 = per100(x.corrects, m.Closed)
+	m.Procedural = share(x.procedural, m.Closed)
+	m.IdentitiesKept = share(float64(x.ok), float64(m.Reports))
 }
 
 func per100(num, den float64) *float64 {
