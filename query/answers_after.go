@@ -18,8 +18,9 @@ import (
 
 // afterPrepare is the work registered, run in the order of registration.
 type afterPrepare struct {
-	mu  sync.Mutex
-	fns []func(ctx context.Context) error
+	mu   sync.Mutex
+	fns  []func(ctx context.Context) error
+	held bool // HoldAfterPrepare
 }
 
 // AfterPrepare registers fn to run once per data generation after the
@@ -48,9 +49,26 @@ func (s *Service) PrepareAnswers(ctx context.Context) (time.Duration, error) {
 	return time.Since(start), nil
 }
 
+// HoldAfterPrepare keeps the background loop from running the registered
+// work: it then runs only through PrepareAnswers. analytics bench
+// --latency times the first request after a write (which computes its
+// answer) apart from one after the work, and the work must not run in
+// the background while it measures the first.
+func (s *Service) HoldAfterPrepare() {
+	s.after.mu.Lock()
+	s.after.held = true
+	s.after.mu.Unlock()
+}
+
 // runAfterPrepare is PrepareAnswers in the background loop: errors are
 // logged, the next reader then computes what failed.
 func (s *Service) runAfterPrepare(log *slog.Logger) {
+	s.after.mu.Lock()
+	held := s.after.held
+	s.after.mu.Unlock()
+	if held {
+		return
+	}
 	if _, err := s.PrepareAnswers(context.Background()); err != nil {
 		log.Warn("query: the work of a generation after a write failed; readers compute it", "err", err)
 	}

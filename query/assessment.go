@@ -37,67 +37,50 @@ type AssessmentMetric struct {
 func (s *Service) AssessmentMetrics(ctx context.Context, f Filter, g GroupBy) ([]AssessmentMetric, error) {
 	f.Limit, f.Offset = 0, 0
 	return cached(s, "AssessmentMetrics|"+f.key()+"|"+string(g), func() ([]AssessmentMetric, error) {
-		p, err := s.assessmentMetrics(ctx, f, g)
-		return p.metrics, err
+		outcomes, err := s.Outcomes(ctx, f, g)
+		if err != nil {
+			return nil, err
+		}
+		reviews, err := s.Reviews(ctx, f, g)
+		if err != nil {
+			return nil, err
+		}
+		type key struct{ group, county string }
+		substantive := map[key]*float64{}
+		for _, r := range outcomes.Rows {
+			substantive[key{r.Group.Group, r.County}] = r.SubstantiveRate
+		}
+		corrected := map[key]*float64{}
+		for _, r := range reviews.Rows {
+			corrected[key{r.Group.Group, r.County}] = r.Reconsideration.CorrectionRate
+		}
+		rows, err := s.query(ctx, "AssessmentMetrics", f, g, nil)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		out := []AssessmentMetric{}
+		for rows.Next() {
+			var m AssessmentMetric
+			var x metricSums
+			if err := rows.Scan(&m.Group, &m.County, &m.Reports, &m.Closed, &x.procedural, &m.Backlog, &x.disputes, &x.corrects, &x.ok); err != nil {
+				return nil, fmt.Errorf("query AssessmentMetrics: %w", err)
+			}
+			k := key{m.Group, m.County}
+			m.SubstantiveDisclosure, m.ReconsiderationCorrected = substantive[k], corrected[k]
+			x.metric(&m)
+			out = append(out, m)
+		}
+		return out, rows.Err()
 	})
 }
 
-// metricSums are the sums a group's AssessmentMetrics statement returns
-// beside the metrics made of them, so that groups can be added up into
-// their union (CountyAssessmentMetrics).
+// metricSums are the sums of AssessmentMetrics.sql the metrics are made
+// of, kept so that groups can be added up into their union
+// (CountyAssessmentMetrics).
 type metricSums struct {
 	reports, ok                                     int
 	closed, procedural, backlog, disputes, corrects float64
-}
-
-// assessmentParts is one AssessmentMetrics computation, uncached: the
-// metrics, each row's sums, and the Outcomes and Reviews they took their
-// rates from.
-type assessmentParts struct {
-	metrics  []AssessmentMetric
-	sums     []metricSums
-	outcomes OutcomesResult
-	reviews  ReviewsResult
-}
-
-func (s *Service) assessmentMetrics(ctx context.Context, f Filter, g GroupBy) (assessmentParts, error) {
-	var p assessmentParts
-	var err error
-	if p.outcomes, err = s.Outcomes(ctx, f, g); err != nil {
-		return p, err
-	}
-	if p.reviews, err = s.Reviews(ctx, f, g); err != nil {
-		return p, err
-	}
-	type key struct{ group, county string }
-	substantive := map[key]*float64{}
-	for _, r := range p.outcomes.Rows {
-		substantive[key{r.Group.Group, r.County}] = r.SubstantiveRate
-	}
-	corrected := map[key]*float64{}
-	for _, r := range p.reviews.Rows {
-		corrected[key{r.Group.Group, r.County}] = r.Reconsideration.CorrectionRate
-	}
-	rows, err := s.query(ctx, "AssessmentMetrics", f, g, nil)
-	if err != nil {
-		return p, err
-	}
-	defer rows.Close()
-	p.metrics = []AssessmentMetric{}
-	for rows.Next() {
-		var m AssessmentMetric
-		var x metricSums
-		if err := rows.Scan(&m.Group, &m.County, &m.Reports, &m.Closed, &x.procedural, &m.Backlog, &x.disputes, &x.corrects, &x.ok); err != nil {
-			return p, fmt.Errorf("query AssessmentMetrics: %w", err)
-		}
-		x.reports, x.closed, x.backlog = m.Reports, m.Closed, m.Backlog
-		k := key{m.Group, m.County}
-		m.SubstantiveDisclosure, m.ReconsiderationCorrected = substantive[k], corrected[k]
-		x.metric(&m)
-		p.metrics = append(p.metrics, m)
-		p.sums = append(p.sums, x)
-	}
-	return p, rows.Err()
 }
 
 // metric sets the metrics made of the statement's sums alone.
