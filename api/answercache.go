@@ -99,7 +99,8 @@ func (h *handler) keepAnswer(c *gin.Context, contentType string, body []byte) bo
 // wholeBytes bytes a generation. The cell codes are the readers' choice:
 // past the bounds, the least recently used answer that is not one of
 // wholeDefaults goes. A new generation recomputes the defaults and the
-// forms held in the last one.
+// forms held in the last one. No time to live: these sums depend on the
+// data only, not on today's date.
 const (
 	wholeEntries = 8
 	wholeBytes   = 128 << 20
