@@ -174,6 +174,20 @@ func TestAssessmentMetricsAsBefore(t *testing.T) {
 	t.Logf("%d rows with both rates", withRates)
 }
 
+// columnsBefore cuts the rows of AssessmentMetrics to the columns its
+// statement had before it carried the sums of its two rates, for the
+// tests that compare it with its SQL of an earlier issue
+// (TestAssessmentMetricsAsBefore compares the rates).
+func columnsBefore(name string, got, want [][]any) [][]any {
+	if name != "AssessmentMetrics" || len(want) == 0 {
+		return got
+	}
+	for i := range got {
+		got[i] = got[i][:min(len(got[i]), len(want[0]))]
+	}
+	return got
+}
+
 // asJSON is v as the API encodes it (pointers compared by their values).
 func asJSON(t *testing.T, v any) string {
 	t.Helper()
