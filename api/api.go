@@ -93,6 +93,7 @@ type handler struct {
 	adm     *Admission       // the one gate of every parse (admission.go)
 	limiter *writeLimiter    // nil: writes are not rate-limited
 	answers *respcache.Cache // finished GET answers (answercache.go)
+	whole   *wholeAnswers    // whole-country answers, once per generation (answercache.go)
 	// The Parquet export, once per generation (export.go), and its
 	// per-address limit (nil: none).
 	parquet       *parquetCache
@@ -141,6 +142,7 @@ func NewServer(q *query.Service, st *store.Store, opts Options) (*gin.Engine, *U
 	r.Use(h.recover, h.secure)
 	r.MaxMultipartMemory = 8 << 20
 	routes(r, h)
+	h.whole = newWholeAnswers(r, q, h.log)
 	return r, &Uploads{h: h}
 }
 

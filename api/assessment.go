@@ -396,19 +396,11 @@ func (h *handler) countyAssessment(ctx context.Context, county string, year int,
 	}
 	// The county as the statistics filter it: its code when the registry
 	// has one (a name given may be written differently in reports).
-	per, err := h.q.AssessmentMetrics(ctx, countyFilter(a, year), query.GroupAgency)
+	m, err := h.q.CountyAssessmentMetrics(ctx, countyFilter(a, year))
 	if err != nil {
 		return AssessmentAnswer{}, err
 	}
-	all, err := h.q.AssessmentMetrics(ctx, countyFilter(a, year), query.GroupNone)
-	if err != nil {
-		return AssessmentAnswer{}, err
-	}
-	out := AssessmentAnswer{Assessment: a, Metrics: per}
-	if len(all) > 0 {
-		out.CountyMetrics = &all[0]
-	}
-	return out, nil
+	return AssessmentAnswer{Assessment: a, Metrics: m.PerAgency, CountyMetrics: m.All}, nil
 }
 
 // countyFilter selects an assessed county's reports of a year: by its code

@@ -32,51 +32,105 @@ type AssessmentMetric struct {
 }
 
 // AssessmentMetrics are the metrics an assessor asks for, per group. The
-// two rates other statistics already compute are taken from them
-// (Outcomes' 实质公开率, Reviews' 复议纠错率), so each is defined once.
+// two rates other statistics already compute are theirs (Outcomes' 实质公开率,
+// Reviews' 复议纠错率): AssessmentMetrics.sql sums what they are made of and
+// they are computed here as Outcomes and Reviews do, so each is defined
+// once and the filter read once (TestAssessmentMetricsAsBefore holds them
+// to the two statistics).
 func (s *Service) AssessmentMetrics(ctx context.Context, f Filter, g GroupBy) ([]AssessmentMetric, error) {
 	f.Limit, f.Offset = 0, 0
 	return cached(s, "AssessmentMetrics|"+f.key()+"|"+string(g), func() ([]AssessmentMetric, error) {
-		outcomes, err := s.Outcomes(ctx, f, g)
-		if err != nil {
-			return nil, err
-		}
-		reviews, err := s.Reviews(ctx, f, g)
-		if err != nil {
-			return nil, err
-		}
-		type key struct{ group, county string }
-		substantive := map[key]*float64{}
-		for _, r := range outcomes.Rows {
-			substantive[key{r.Group.Group, r.County}] = r.SubstantiveRate
-		}
-		corrected := map[key]*float64{}
-		for _, r := range reviews.Rows {
-			corrected[key{r.Group.Group, r.County}] = r.Reconsideration.CorrectionRate
-		}
-		rows, err := s.query(ctx, "AssessmentMetrics", f, g, nil)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		out := []AssessmentMetric{}
-		for rows.Next() {
-			var m AssessmentMetric
-			var procedural, disputes, corrections float64
-			var ok int
-			if err := rows.Scan(&m.Group, &m.County, &m.Reports, &m.Closed, &procedural, &m.Backlog, &disputes, &corrections, &ok); err != nil {
-				return nil, fmt.Errorf("query AssessmentMetrics: %w", err)
-			}
-			k := key{m.Group, m.County}
-			m.SubstantiveDisclosure, m.ReconsiderationCorrected = substantive[k], corrected[k]
-			m.DisputesPer100 = per100(disputes, m.Closed)
-			m.CorrectionsPer100 = per100(corrections, m.Closed)
-			m.Procedural = share(procedural, m.Closed)
-			m.IdentitiesKept = share(float64(ok), float64(m.Reports))
-			out = append(out, m)
-		}
-		return out, rows.Err()
+		out, _, err := s.assessmentMetrics(ctx, f, g)
+		return out, err
 	})
+}
+
+// metricSums are the sums of one group's row of AssessmentMetrics.sql,
+// kept so that groups can be added up into their union
+// (CountyAssessmentMetrics).
+type metricSums struct {
+	reports, ok                                     int
+	closed, procedural, backlog, disputes, corrects float64
+	// Outcomes' released (予以公开 + 部分公开) and denied, Reviews'
+	// reconsideration counts; zero for a group that statistic has no
+	// row for.
+	released, denied         float64
+	upheld, corrected, other float64
+}
+
+// add adds another group's sums.
+func (x *metricSums) add(y metricSums) {
+	x.reports += y.reports
+	x.ok += y.ok
+	x.closed += y.closed
+	x.procedural += y.procedural
+	x.backlog += y.backlog
+	x.disputes += y.disputes
+	x.corrects += y.corrects
+	x.released += y.released
+	x.denied += y.denied
+	x.upheld += y.upheld
+	x.corrected += y.corrected
+	x.other += y.other
+}
+
+// metric sets the metrics made of the sums but the two rates.
+func (x metricSums) metric(m *AssessmentMetric) {
+	m.Reports, m.Closed, m.Backlog = x.reports, x.closed, x.backlog
+	m.DisputesPer100 = per100(x.disputes, x.closed)
+	m.CorrectionsPer100 = per100(x.corrects, x.closed)
+	m.Procedural = share(x.procedural, x.closed)
+	m.IdentitiesKept = share(float64(x.ok), float64(x.reports))
+}
+
+// assessmentMetrics runs AssessmentMetrics.sql uncached: the metrics and
+// each row's sums.
+func (s *Service) assessmentMetrics(ctx context.Context, f Filter, g GroupBy) ([]AssessmentMetric, []metricSums, error) {
+	rows, err := s.query(ctx, "AssessmentMetrics", f, g, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	out := []AssessmentMetric{}
+	var sums []metricSums
+	for rows.Next() {
+		var m AssessmentMetric
+		var x metricSums
+		var withT3, withT4 int
+		var granted, partial float64
+		d := make([]float64, len(DeniedReasons))
+		var r ReviewCounts
+		dest := []any{&m.Group, &m.County, &x.reports, &x.closed, &x.procedural, &x.backlog, &x.disputes, &x.corrects, &x.ok, &withT3, &granted, &partial}
+		for i := range d {
+			dest = append(dest, &d[i])
+		}
+		dest = append(dest, &withT4, &r.Upheld, &r.Corrected, &r.Other)
+		if err := rows.Scan(dest...); err != nil {
+			return nil, nil, fmt.Errorf("query AssessmentMetrics: %w", err)
+		}
+		x.metric(&m)
+		// The two rates as Outcomes and Reviews compute them (same
+		// additions in the same order), for the groups they have a row
+		// for.
+		if withT3 > 0 {
+			for _, v := range d {
+				x.denied += v
+			}
+			x.released = granted + partial
+			m.SubstantiveDisclosure = share(x.released, x.released+x.denied)
+		}
+		if withT4 > 0 {
+			r.rate()
+			m.ReconsiderationCorrected = r.CorrectionRate
+			x.upheld, x.corrected, x.other = r.Upheld, r.Corrected, r.Other
+		}
+		out = append(out, m)
+		sums = append(sums, x)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("query AssessmentMetrics: %w", err)
+	}
+	return out, sums, nil
 }
 
 func per100(num, den float64) *float64 {

@@ -113,6 +113,7 @@ func (s *Service) prepareAfterWrites(log *slog.Logger, settle time.Duration) {
 			if _, err := s.preparedFor(context.Background()); err != nil {
 				log.Warn("query: computing the place tree after a write failed; the next reader computes it", "err", err)
 			}
+			s.runAfterPrepare(log) // answers_after.go
 		}
 	}(s.kick)
 	s.kick <- struct{}{}

@@ -47,6 +47,7 @@ type Service struct {
 	flight singleflight.Group // one computation per missed key (cached)
 	prep   *prepared          // the current generation's (prepared.go)
 	kick   chan struct{}      // PrepareAfterWrites: a write happened
+	after  afterPrepare       // work of others once per generation (answers_after.go)
 	// maxCellValues replaces MaxCellValues when set (tests).
 	maxCellValues int
 }

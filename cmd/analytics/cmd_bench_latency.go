@@ -72,6 +72,9 @@ type routeSpec struct {
 	// partial says what the raw SQL leaves out: reads that go to the store
 	// directly rather than through the query layer are not recorded.
 	partial string
+	// whole: a whole-country answer the API encodes once per generation
+	// (api/answercache.go); also timed after that work.
+	whole bool
 }
 
 // routeResult is what was measured of one route.
@@ -90,6 +93,9 @@ type routeResult struct {
 	// each cold request: one request at a time, it is the request's, and
 	// a shared machine's load stretches it far less than wall time.
 	coldCPU []time.Duration
+	// Whole-country answers: the request after the generation's work
+	// (query.Service.PrepareAnswers), its CPU, and the work's time.
+	encoded, encodedCPU, encoding []time.Duration
 	// failed says why the route could not be measured (a request over
 	// --timeout, an answer other than 200); the other routes still are.
 	failed string
@@ -114,10 +120,10 @@ func latencyRoutes(county string, year int) []routeSpec {
 		return path + "?" + q
 	}
 	return []routeSpec{
-		{name: "cells, all reports by county", path: u("/api/v1/cells", "codes", "t3.new.total,t3.denied.*", "group_by", "county"), load: true},
+		{name: "cells, all reports by county", path: u("/api/v1/cells", "codes", "t3.new.total,t3.denied.*", "group_by", "county"), load: true, whole: true},
 		{name: "cells, one county by agency", path: u("/api/v1/cells", "codes", "t3.new.total,t3.granted.total,t4.*", "county", county, "year", y, "group_by", "agency")},
 		{name: "stats/applications", path: u("/api/v1/stats/applications", "county", county, "year", y, "group_by", "agency"), load: true},
-		{name: "stats/outcomes, all by county", path: u("/api/v1/stats/outcomes", "group_by", "county")},
+		{name: "stats/outcomes, all by county", path: u("/api/v1/stats/outcomes", "group_by", "county"), whole: true},
 		{name: "stats/reviews, one year by county", path: u("/api/v1/stats/reviews", "year", y, "group_by", "county")},
 		{name: "stats/proactive", path: u("/api/v1/stats/proactive", "county", county, "year", y, "group_by", "agency")},
 		{name: "stats/compare", path: u("/api/v1/stats/compare", "county", county, "year", y, "metric", "outcomes.disclosure_rate")},
@@ -147,6 +153,9 @@ func runLatency(ctx context.Context, cfg latencyConfig, stdout, stderr io.Writer
 		}
 	}
 	q.Invalidate()
+	// The whole-country answers' work after a write runs when the bench
+	// asks (measureRoute), not in the background while it measures.
+	q.HoldAfterPrepare()
 
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	handler := readOnlyHandler(newServerOn(st, q, api.Options{Logger: log}, log, false,
@@ -360,6 +369,29 @@ func measureRoute(ctx context.Context, cfg latencyConfig, client *http.Client, b
 		}
 		res.raw = append(res.raw, time.Since(t))
 	}
+	// A whole-country answer after the generation's work, as a reader
+	// finds it once the background encoding after a write is done.
+	start = time.Now()
+	for i := 0; rt.whole && i < cfg.n && (i < minSamples || time.Since(start) <= cfg.budget); i++ {
+		q.Invalidate()
+		took, err := q.Prepared(ctx)
+		if err == nil {
+			var work time.Duration
+			work, err = q.PrepareAnswers(ctx)
+			took += work
+		}
+		if err != nil {
+			return res, fmt.Errorf("%s: work of the generation: %w", rt.name, err)
+		}
+		res.encoding = append(res.encoding, took)
+		cpu := processCPU()
+		t := time.Now()
+		if err := get(); err != nil {
+			return res, fmt.Errorf("%s encoded: %w", rt.name, err)
+		}
+		res.encoded = append(res.encoded, time.Since(t))
+		res.encodedCPU = append(res.encodedCPU, processCPU()-cpu)
+	}
 	if err := get(); err != nil { // fills the cache
 		return res, err
 	}
@@ -548,6 +580,7 @@ func writeLatencyMarkdown(w io.Writer, cfg latencyConfig, f latencyFacts, result
 		}
 	}
 	fmt.Fprintln(w)
+	writeEncodedTable(w, results)
 	writeStatementTable(w, results)
 	fmt.Fprintf(w, "Under load: %d requests in flight, %s per URL, the cache warm (repeated queries):\n\n", cfg.conc, f.per)
 	fmt.Fprintln(w, "| route | requests | req/s | p50 ms | p99 ms | errors |")
@@ -703,4 +736,30 @@ func shellLine(args []string) string {
 		out = append(out, a)
 	}
 	return strings.Join(out, " ")
+}
+
+// writeEncodedTable lists the whole-country answers timed after the
+// generation's work: the cold column above is the first request after a
+// write, which computes the answer; here the request comes after the
+// work, and the work's time per generation (the place tree included) is
+// what each write costs in the background.
+func writeEncodedTable(w io.Writer, results []routeResult) {
+	var rows []routeResult
+	for _, r := range results {
+		if r.failed == "" && len(r.encoded) > 0 {
+			rows = append(rows, r)
+		}
+	}
+	if len(rows) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "Whole-country answers encoded once per generation (api/answercache.go): a request after the generation's work, and that work (the place tree and every whole-country form held, in the background after writes pause), ms:")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| route | n | after the work p50 | p99 | CPU p50 | work per generation p50 | p99 |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|")
+	for _, r := range rows {
+		fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %s | %s |\n", r.name, len(r.encoded), fmtMS(percentile(r.encoded, 0.5)), fmtMS(percentile(r.encoded, 0.99)),
+			fmtMS(percentile(r.encodedCPU, 0.5)), fmtMS(percentile(r.encoding, 0.5)), fmtMS(percentile(r.encoding, 0.99)))
+	}
+	fmt.Fprintln(w)
 }

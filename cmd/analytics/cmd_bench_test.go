@@ -102,6 +102,25 @@ func TestBenchLatencyTinyN(t *testing.T) {
 			t.Errorf("%s: no raw SQL recorded: %v", rt.name, row)
 		}
 	}
+	// The whole-country answers, also timed after the generation's work
+	// (api/answercache.go).
+	whole := 0
+	for _, rt := range latencyRoutes("乐至县", 2022) {
+		if !rt.whole {
+			continue
+		}
+		whole++
+		found := false
+		for _, cells := range rows {
+			found = found || (len(cells) == 7 && cells[0] == rt.name && cells[1] == "2" && cells[2] != "—")
+		}
+		if !found {
+			t.Errorf("no row after the generation's work for %s:\n%s", rt.name, md)
+		}
+	}
+	if whole == 0 {
+		t.Error("no whole-country route measured")
+	}
 	loadRows := 0
 	for _, cells := range rows {
 		if len(cells) == 6 {

@@ -232,3 +232,6 @@ func (c *Cache) Keep(w http.ResponseWriter, r *http.Request, p Pending, contentT
 	c.Put(e)
 	e.Serve(w, r)
 }
+
+// Size is about the memory the entry holds: its bytes plain and gzipped.
+func (e *Entry) Size() int64 { return e.size() }

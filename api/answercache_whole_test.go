@@ -1,0 +1,228 @@
+package api
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"nianbao/query"
+	"nianbao/query/querytest"
+)
+
+const wholeToken = "whole-test-token"
+
+// wholeServer is the API over the seeded reports, with the statements
+// its query layer runs counted by name.
+type wholeServer struct {
+	t   *testing.T
+	h   http.Handler
+	q   *query.Service
+	api *handler
+
+	mu  sync.Mutex
+	ran map[string]int
+}
+
+func newWholeServer(t *testing.T) (*wholeServer, func(agency, county string)) {
+	t.Helper()
+	st, _ := querytest.Seed(t)
+	q := query.New(st)
+	r, up := NewServer(q, st, Options{Tokens: map[string]string{wholeToken: "县政务公开办"}})
+	s := &wholeServer{t: t, h: r, q: q, api: up.h, ran: map[string]int{}}
+	stop := q.Record(func(x query.Statement) {
+		s.mu.Lock()
+		s.ran[x.Name]++
+		s.mu.Unlock()
+	})
+	t.Cleanup(stop)
+	save := func(agency, county string) {
+		t.Helper()
+		r := *querytest.Reports()[0]
+		r.Agency, r.County, r.SHA256 = agency, county, "whole-"+agency
+		if _, err := st.Save(context.Background(), &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s, save
+}
+
+func (s *wholeServer) get(path string, header ...string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	w := httptest.NewRecorder()
+	s.h.ServeHTTP(w, req)
+	return w
+}
+
+// statements returns and forgets the statements run so far.
+func (s *wholeServer) statements() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := s.ran
+	s.ran = map[string]int{}
+	return out
+}
+
+// plain is the body of w, gunzipped when it came gzipped.
+func plain(t *testing.T, w *httptest.ResponseRecorder) string {
+	t.Helper()
+	if w.Header().Get("Content-Encoding") != "gzip" {
+		return w.Body.String()
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(w.Body.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestWholeCountryAnswers: the whole-country forms computed per
+// generation are served without a statement, gzipped or not, with an
+// ETag and 304, the same bytes as a fresh answer; a write changes the
+// next answer; every other request is left to the LRU of answers.
+func TestWholeCountryAnswers(t *testing.T) {
+	s, save := newWholeServer(t)
+	if _, err := s.q.Prepared(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	took, err := s.q.PrepareAnswers(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	computed := s.statements()
+	if computed["Outcomes"] != 1 || computed["Applications"] != 1 || computed["Reviews"] != 1 {
+		t.Fatalf("the generation's work ran %v, want each default once", computed)
+	}
+	t.Logf("the defaults computed in %v", took)
+
+	for _, path := range wholeDefaults {
+		t.Run(path, func(t *testing.T) {
+			zipped := s.get(path, "Accept-Encoding", "gzip")
+			// Below 1 KB gzip does not pay (respcache.gzipMin).
+			if zipped.Code != 200 || (zipped.Header().Get("Content-Encoding") == "gzip") != (len(plain(t, zipped)) >= 1024) || zipped.Header().Get("ETag") == "" {
+				t.Fatalf("%d, %d bytes, Content-Encoding %q, ETag %q", zipped.Code, len(plain(t, zipped)), zipped.Header().Get("Content-Encoding"), zipped.Header().Get("ETag"))
+			}
+			bare := s.get(path)
+			if bare.Header().Get("Content-Encoding") != "" || bare.Body.String() != plain(t, zipped) {
+				t.Errorf("the answer without gzip differs from the gzipped one")
+			}
+			if ran := s.statements(); len(ran) != 0 {
+				t.Errorf("a prepared answer ran %v", ran)
+			}
+			if w := s.get(path, "If-None-Match", zipped.Header().Get("ETag")); w.Code != http.StatusNotModified {
+				t.Errorf("If-None-Match: %d", w.Code)
+			}
+			// A token's request is answered fresh: the same bytes.
+			fresh := s.get(path, "Authorization", "Bearer "+wholeToken)
+			if fresh.Code != 200 || plain(t, fresh) != bare.Body.String() {
+				t.Errorf("fresh answer (%d) differs from the pre-encoded one:\n%.300s\n%.300s", fresh.Code, plain(t, fresh), bare.Body.String())
+			}
+			s.statements()
+		})
+	}
+
+	// A write: the next answer is computed anew, and holds the new county.
+	const path = "/api/v1/stats/outcomes?group_by=county"
+	before := s.get(path)
+	save("新设镇", "新设县")
+	after := s.get(path)
+	if after.Code != 200 || after.Header().Get("ETag") == before.Header().Get("ETag") || !strings.Contains(after.Body.String(), "新设县") {
+		t.Errorf("after a write: %d, ETag %q (was %q), new county in it: %v", after.Code, after.Header().Get("ETag"), before.Header().Get("ETag"),
+			strings.Contains(after.Body.String(), "新设县"))
+	}
+	if ran := s.statements(); ran["Outcomes"] != 1 {
+		t.Errorf("the first request after a write ran %v, want Outcomes once", ran)
+	}
+	// The parameters in another order are the same form.
+	if w := s.get("/api/v1/cells?group_by=county&codes=t3.new.total"); w.Code != 200 {
+		t.Fatal(w.Code)
+	}
+	if w := s.get("/api/v1/cells?codes=t3.new.total&group_by=county"); w.Code != 200 || len(s.statements()) != 2 { // Groups, Cells
+		t.Errorf("the same form in another order was computed again")
+	}
+
+	// Filtered and download forms are not whole-country answers.
+	for _, p := range []string{"/api/v1/stats/outcomes?group_by=county&year=2022", "/api/v1/stats/outcomes?group_by=county&format=csv", "/api/v1/assessment?county=乐至县&year=2022"} {
+		r := httptest.NewRequest(http.MethodGet, p, nil)
+		if k, ok := wholeKey(r); ok {
+			t.Errorf("%s taken as the whole-country form %s", p, k)
+		}
+	}
+}
+
+// TestWholeCountryShared: readers arriving together after a write share
+// one computation.
+func TestWholeCountryShared(t *testing.T) {
+	s, save := newWholeServer(t)
+	save("新设镇", "新设县")
+	s.statements()
+	const path = "/api/v1/stats/reviews?group_by=county"
+	var wg sync.WaitGroup
+	bodies := make([]string, 8)
+	for i := range bodies {
+		wg.Go(func() {
+			w := s.get(path)
+			bodies[i] = fmt.Sprint(w.Code, w.Header().Get("ETag"), w.Body.String())
+		})
+	}
+	wg.Wait()
+	for _, b := range bodies[1:] {
+		if b != bodies[0] {
+			t.Fatalf("concurrent readers got different answers")
+		}
+	}
+	if ran := s.statements(); ran["Reviews"] != 1 {
+		t.Errorf("8 concurrent readers ran %v, want Reviews once", ran)
+	}
+}
+
+// TestWholeCountryBounded: however many forms anonymous readers ask for,
+// at most wholeEntries are kept, the defaults among them, and the next
+// generation recomputes no more than wholeEntries.
+func TestWholeCountryBounded(t *testing.T) {
+	s, save := newWholeServer(t)
+	if _, err := s.q.PrepareAnswers(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	codes := []string{"t3.new.total", "t3.new.natural", "t3.new.commercial", "t3.granted.total", "t3.partial.total", "t3.carried_over.total"}
+	asked := 0
+	for _, a := range codes {
+		for _, b := range codes {
+			for _, g := range []string{"county", "year"} {
+				if w := s.get("/api/v1/cells?group_by=" + g + "&codes=" + a + "," + b); w.Code != 200 {
+					t.Fatalf("%s,%s: %d %s", a, b, w.Code, w.Body)
+				}
+				asked++
+			}
+		}
+	}
+	w := s.api.whole
+	w.mu.Lock()
+	n, held := len(w.entries), w.bytes
+	for _, d := range wholeDefaults {
+		if w.entries[d] == nil {
+			t.Errorf("%s evicted by the readers' forms", d)
+		}
+	}
+	w.mu.Unlock()
+	if n != wholeEntries || held <= 0 || held > wholeBytes {
+		t.Errorf("%d forms asked, %d kept (%d bytes), want %d", asked, n, held, wholeEntries)
+	}
+	save("新设镇", "新设县")
+	if next := w.toPrepare(s.q.Generation()); len(next) != wholeEntries {
+		t.Errorf("the next generation computes %d forms, want %d", len(next), wholeEntries)
+	}
+}
