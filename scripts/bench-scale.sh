@@ -18,7 +18,8 @@
 # binary to measure instead of building this tree), KEEP=DIR (keep the
 # corpus and databases there instead of a temporary directory), DB=FILE
 # (an existing database: steps 1-3 are skipped and the uploads go into a
-# copy of FILE, which is never opened itself).
+# copy of FILE, which is never opened itself), PROFILE=FILE (the server's
+# CPU profile, start to shutdown, written there: go tool pprof -top FILE).
 set -euo pipefail
 size=${SIZE:-5000}
 uploads=${UPLOADS:-40}
@@ -78,7 +79,7 @@ fi
 up=$work/uploads
 [ -d "$up" ] || "$bin" generate --national --seed $((seed + 1000)) --limit "$uploads" --out "$up" >/dev/null
 port=$((20000 + RANDOM % 20000))
-ANALYTICS_TOKEN=bench "$bin" serve --db "$db" --addr "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
+NIANBAO_CPUPROFILE=${PROFILE:-} ANALYTICS_TOKEN=bench "$bin" serve --db "$db" --addr "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
 serve=$!
 for _ in $(seq 300); do
 	curl -sf "http://127.0.0.1:$port/api/v1/health" >/dev/null 2>&1 && break

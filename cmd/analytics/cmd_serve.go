@@ -160,6 +160,7 @@ func orDefault(d, def time.Duration) time.Duration {
 // serve opens (or builds) the database and answers HTTP on cfg.addr until
 // ctx ends. When ready is not nil it receives the listening address.
 func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- string) error {
+	defer serveProfile(log)()
 	tokens := map[string]string{}
 	users := map[string]api.User{}
 	if cfg.tokenFile != "" {

@@ -20,6 +20,12 @@ import (
 // deadline.
 const hogEnv = "NIANBAO_SANDBOX_TEST_HOG"
 
+// Documents of these names make a warm child misbehave (SetTestHook).
+const (
+	hogMemoryDoc = "吃内存.html"
+	hogSleepDoc  = "不回答.html"
+)
+
 // hog keeps what the "memory" worker allocates, so none of it is freed.
 var hog [][]byte
 
@@ -39,6 +45,21 @@ func TestMain(m *testing.M) {
 		case "sleep":
 			time.Sleep(time.Minute)
 		}
+		// A warm child (Pool) misbehaves on one document, by its name.
+		sandbox.SetTestHook(func(name string) {
+			switch name {
+			case hogMemoryDoc:
+				for {
+					b := make([]byte, 64<<20)
+					for i := range b {
+						b[i] = 1
+					}
+					hog = append(hog, b)
+				}
+			case hogSleepDoc:
+				time.Sleep(time.Minute)
+			}
+		})
 		if err := sandbox.Serve(context.Background(), os.Stdin, os.Stdout, 20<<20); err != nil {
 			os.Stderr.WriteString(err.Error())
 			os.Exit(1)
