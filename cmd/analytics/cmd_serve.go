@@ -23,7 +23,6 @@ import (
 	"nianbao/dashboards"
 	"nianbao/ingest"
 	"nianbao/ingest/document"
-	"nianbao/ingest/sandbox"
 	"nianbao/internal/netlimit"
 	"nianbao/query"
 	"nianbao/report"
@@ -218,7 +217,9 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 	defer os.RemoveAll(exportDir)
 	parser := cfg.parser
 	if parser == nil {
-		parser = uploadParser{worker: parseWorker()}
+		pool := parsePool(cfg.maxParses)
+		defer pool.Close()
+		parser = uploadParser{worker: pool}
 	}
 	handler := newServerWith(st, api.Options{Tokens: tokens, Users: users, Parser: parser, MaxUpload: cfg.maxUpload, MaxParses: cfg.maxParses, WritesPerMinute: cfg.writeRate, ExportDir: exportDir, Logger: log}, log, cfg.private,
 		dashboards.WithAssetsDir(cfg.assets), dashboards.WithLogger(log), dashboards.WithFiling(dashboards.StoreFiling(st)), dashboards.WithPlaceCheck(dashboards.StorePlaceCheck(st)))
@@ -369,8 +370,12 @@ func buildFromSample(ctx context.Context, st *store.Store, dir string, log *slog
 }
 
 // uploadParser reads uploads with the ingest package, in a parse worker
-// (cmd_parse_worker.go) when one is configured.
-type uploadParser struct{ worker sandbox.Worker }
+// (cmd_parse_worker.go) when one is configured: a sandbox.Worker or Pool.
+type uploadParser struct {
+	worker interface {
+		Parse(ctx context.Context, name string, data []byte, meta ingest.Meta) ([]*report.Report, error)
+	}
+}
 
 func (p uploadParser) Parse(ctx context.Context, name string, data []byte) ([]*report.Report, error) {
 	reports, err := p.worker.Parse(ctx, name, data, ingest.Meta{})
