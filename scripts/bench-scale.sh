@@ -88,7 +88,11 @@ done
 # The server's CPU (its own and its parse workers', user + sys, in clock
 # ticks) before and after: CPU per upload, steadier than wall time on a
 # shared machine.
-cpu_ticks() { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$serve/stat"; }
+# The live children count too: a warm parse worker (sandbox.Pool) is
+# reaped, and so counted in the server's own line, only when it ends.
+cpu_ticks() {
+	cat /proc/[0-9]*/stat 2>/dev/null | awk -v p="$serve" '$1 == p || $4 == p { s += $14 + $15 + $16 + $17 } END { print s }'
+}
 ticks0=$(cpu_ticks)
 : >"$work/upload.times"
 find "$up" -type f ! -name manifest.csv ! -name '*.json' | sort | while read -r f; do
