@@ -252,10 +252,15 @@ func (p *Pool) start() (*child, error) {
 	return c, nil
 }
 
-// kill ends the child's process group and waits for it.
+// kill ends the child's process group and waits for it. A child already
+// waited for is not signalled: its process id may be another's by now.
 func (c *child) kill() {
-	syscall.Kill(-c.cmd.Process.Pid, syscall.SIGKILL)
-	<-c.done
+	select {
+	case <-c.done:
+	default:
+		syscall.Kill(-c.cmd.Process.Pid, syscall.SIGKILL)
+		<-c.done
+	}
 	c.stdin.Close()
 	c.stdout.Close()
 }

@@ -13,6 +13,7 @@ import (
 	"nianbao/ingest"
 	"nianbao/ingest/document"
 	"nianbao/ingest/sandbox"
+	"nianbao/report"
 )
 
 // hogEnv makes the worker of this test binary misbehave before serving:
@@ -166,25 +167,37 @@ func TestInProcessWithoutExecutable(t *testing.T) {
 	}
 }
 
-// BenchmarkParse: the cost of a child per parse against reading
-// in-process (docs/benchmarks.md). NIANBAO_BENCH_WORKER names a built
-// analytics binary to measure the server's real worker too (DuckDB
-// linked in: a larger executable to start).
+// BenchmarkParse: the cost of a child per parse, and of a warm child of
+// a Pool, against reading in-process (docs/benchmarks.md).
+// NIANBAO_BENCH_WORKER names a built analytics binary to measure the
+// server's real worker too (DuckDB linked in: a larger executable to
+// start).
 func BenchmarkParse(b *testing.B) {
 	data, err := os.ReadFile(filepath.Join("..", "testdata", "merged-cells.html"))
 	if err != nil {
 		b.Fatal(err)
 	}
+	type parser interface {
+		Parse(ctx context.Context, name string, data []byte, meta ingest.Meta) ([]*report.Report, error)
+	}
+	exe := os.Getenv("NIANBAO_BENCH_WORKER")
 	for _, w := range []struct {
 		name string
-		w    sandbox.Worker
-	}{{"in-process", sandbox.Worker{}}, {"child", sandbox.Worker{Exe: os.Args[0]}}, {"analytics", sandbox.Worker{Exe: os.Getenv("NIANBAO_BENCH_WORKER")}}} {
-		if w.name == "analytics" && w.w.Exe == "" {
+		exe  string
+		pool bool
+	}{{"in-process", "", false}, {"child", os.Args[0], false}, {"pool", os.Args[0], true}, {"analytics", exe, false}, {"analytics-pool", exe, true}} {
+		if strings.HasPrefix(w.name, "analytics") && w.exe == "" {
 			continue
 		}
 		b.Run(w.name, func(b *testing.B) {
+			var p parser = sandbox.Worker{Exe: w.exe}
+			if w.pool {
+				pool := sandbox.NewPool(sandbox.Worker{Exe: w.exe}, sandbox.PoolOptions{})
+				defer pool.Close()
+				p = pool
+			}
 			for b.Loop() {
-				if _, err := w.w.Parse(context.Background(), "merged-cells.html", data, ingest.Meta{}); err != nil {
+				if _, err := p.Parse(context.Background(), "merged-cells.html", data, ingest.Meta{}); err != nil {
 					b.Fatal(err)
 				}
 			}
