@@ -370,7 +370,8 @@ func buildFromSample(ctx context.Context, st *store.Store, dir string, log *slog
 }
 
 // uploadParser reads uploads with the ingest package, in a parse worker
-// (cmd_parse_worker.go) when one is configured: a sandbox.Worker or Pool.
+// (cmd_parse_worker.go) when one is configured: a sandbox.Worker or Pool;
+// none (the tests' uploadParser{}) reads in-process.
 type uploadParser struct {
 	worker interface {
 		Parse(ctx context.Context, name string, data []byte, meta ingest.Meta) ([]*report.Report, error)
@@ -378,7 +379,13 @@ type uploadParser struct {
 }
 
 func (p uploadParser) Parse(ctx context.Context, name string, data []byte) ([]*report.Report, error) {
-	reports, err := p.worker.Parse(ctx, name, data, ingest.Meta{})
+	var reports []*report.Report
+	var err error
+	if p.worker == nil {
+		reports, err = ingest.ParseUpload(ctx, name, data, ingest.Meta{})
+	} else {
+		reports, err = p.worker.Parse(ctx, name, data, ingest.Meta{})
+	}
 	if errors.Is(err, ingest.ErrNotReport) {
 		err = api.NotReport{Err: err}
 	}
