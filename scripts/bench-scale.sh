@@ -18,7 +18,8 @@
 # binary to measure instead of building this tree), KEEP=DIR (keep the
 # corpus and databases there instead of a temporary directory), DB=FILE
 # (an existing database: steps 1-3 are skipped and the uploads go into a
-# copy of FILE, which is never opened itself).
+# copy of FILE, which is never opened itself), PROFILE=FILE (the server's
+# CPU profile, start to shutdown, written there: go tool pprof -top FILE).
 set -euo pipefail
 size=${SIZE:-5000}
 uploads=${UPLOADS:-40}
@@ -78,7 +79,7 @@ fi
 up=$work/uploads
 [ -d "$up" ] || "$bin" generate --national --seed $((seed + 1000)) --limit "$uploads" --out "$up" >/dev/null
 port=$((20000 + RANDOM % 20000))
-ANALYTICS_TOKEN=bench "$bin" serve --db "$db" --addr "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
+NIANBAO_CPUPROFILE=${PROFILE:-} ANALYTICS_TOKEN=bench "$bin" serve --db "$db" --addr "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
 serve=$!
 for _ in $(seq 300); do
 	curl -sf "http://127.0.0.1:$port/api/v1/health" >/dev/null 2>&1 && break
@@ -87,7 +88,13 @@ done
 # The server's CPU (its own and its parse workers', user + sys, in clock
 # ticks) before and after: CPU per upload, steadier than wall time on a
 # shared machine.
-cpu_ticks() { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$serve/stat"; }
+# The live children count too: a warm parse worker (sandbox.Pool) is
+# reaped, and so counted in the server's own line, only when it ends.
+cpu_ticks() {
+	# A process that ends between the glob and its read fails cat: not an
+	# error here (set -e, pipefail).
+	{ cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v p="$serve" '$1 == p || $4 == p { s += $14 + $15 + $16 + $17 } END { print s }'
+}
 ticks0=$(cpu_ticks)
 : >"$work/upload.times"
 find "$up" -type f ! -name manifest.csv ! -name '*.json' | sort | while read -r f; do

@@ -16,16 +16,13 @@ import (
 )
 
 const (
-	sqlFindByAgency = `SELECT id, agency, county, source_file, sha256, ingested_at, coalesce(current_version, 0),
-       (SELECT count(*) FROM cells c WHERE c.report_id = r.id),
-       EXISTS (SELECT 1 FROM cells c WHERE c.report_id = r.id AND c.code LIKE 't3.%'),
-       EXISTS (SELECT 1 FROM cells c WHERE c.report_id = r.id AND c.code LIKE 't4.%')
-FROM reports r WHERE agency_id = ? AND year = ?`
-	sqlFindLegacy = `SELECT id, agency, county, source_file, sha256, ingested_at, coalesce(current_version, 0),
-       (SELECT count(*) FROM cells c WHERE c.report_id = r.id),
-       EXISTS (SELECT 1 FROM cells c WHERE c.report_id = r.id AND c.code LIKE 't3.%'),
-       EXISTS (SELECT 1 FROM cells c WHERE c.report_id = r.id AND c.code LIKE 't4.%')
-FROM reports r WHERE agency_id IS NULL AND agency = ? AND county = ? AND year = ?`
+	sqlFindByAgency = `SELECT id, agency, county, source_file, sha256, ingested_at, coalesce(current_version, 0)
+FROM reports WHERE agency_id = ? AND year = ?`
+	sqlFindLegacy = `SELECT id, agency, county, source_file, sha256, ingested_at, coalesce(current_version, 0)
+FROM reports WHERE agency_id IS NULL AND agency = ? AND county = ? AND year = ?`
+	// sqlCellCounts is what findCurrent reads of a found report's cells.
+	sqlCellCounts = `SELECT count(*), coalesce(bool_or(code LIKE 't3.%'), false), coalesce(bool_or(code LIKE 't4.%'), false)
+FROM cells WHERE report_id = ?`
 	sqlMaxVersion    = `SELECT coalesce(max(version), 0) FROM report_versions WHERE report_id = ?`
 	sqlSetAgencyID   = `UPDATE reports SET agency_id = ? WHERE id = ?`
 	sqlUpdateCurrent = `UPDATE reports SET edition = ?, format = ?, source_file = ?, sha256 = ?, published_on = ?, synthetic = ?, ingested_at = ?, current_version = ?, kind = ? WHERE id = ?`
@@ -211,22 +208,14 @@ func (s *Store) saveIn(ctx context.Context, conn *writer, r *report.Report, opt 
 		// The batch's one lookup found no report of this agency and year.
 		found = false
 	} else {
-		switch e := conn.QueryRowContext(ctx, sqlFindByAgency, ag.id, r.Year).Scan(&cur.id, &cur.agency, &cur.county, &cur.file, &cur.hash, &cur.ingested, &cur.version, &cur.cells, &cur.t3, &cur.t4); {
-		case errors.Is(e, sql.ErrNoRows):
-			found = false
-		case e != nil:
-			return res, e
+		if cur, found, err = findCurrent(ctx, conn, sqlFindByAgency, ag.id, r.Year); err != nil {
+			return res, err
 		}
 	}
 	if !found && (b == nil || b.legacy) {
 		// A database from before the registry: the old key.
-		switch e := conn.QueryRowContext(ctx, sqlFindLegacy, r.Agency, r.County, r.Year).Scan(&cur.id, &cur.agency, &cur.county, &cur.file, &cur.hash, &cur.ingested, &cur.version, &cur.cells, &cur.t3, &cur.t4); {
-		case errors.Is(e, sql.ErrNoRows):
-			found = false
-		case e != nil:
-			return res, e
-		default:
-			found = true
+		if cur, found, err = findCurrent(ctx, conn, sqlFindLegacy, r.Agency, r.County, r.Year); err != nil {
+			return res, err
 		}
 	}
 	if !found && ag.county != "" && (b == nil || b.orphans) {
@@ -387,8 +376,32 @@ func (s *Store) adopt(ctx context.Context, conn *writer, r *report.Report, ag re
 		fmt.Sprintf("report %d", ids[0]), "待归属", ag.county+" ("+ag.id+")", "重新导入时写明了所属县（区）"); err != nil {
 		return false, err
 	}
-	err = conn.QueryRowContext(ctx, sqlFindByAgency, ag.id, r.Year).Scan(&cur.id, &cur.agency, &cur.county, &cur.file, &cur.hash, &cur.ingested, &cur.version, &cur.cells, &cur.t3, &cur.t4)
-	return err == nil, err
+	var found bool
+	*cur, found, err = findCurrent(ctx, conn, sqlFindByAgency, ag.id, r.Year)
+	if err == nil && !found {
+		err = sql.ErrNoRows // the report just adopted
+	}
+	return found, err
+}
+
+// findCurrent reads the stored report query finds (sqlFindByAgency or
+// sqlFindLegacy) and, when there is one, its cells' count and whether it
+// has tables 3 and 4 (sqlCellCounts): two statements, the second bound to one
+// report, where one with three subqueries on cells cost 6 ms of CPU a save
+// at 200 000 reports, found or not (docs/benchmarks.md, "Upload p50 at
+// 200 000, second pass").
+func findCurrent(ctx context.Context, q queryer, query string, args ...any) (cur current, found bool, err error) {
+	err = q.QueryRowContext(ctx, query, args...).Scan(&cur.id, &cur.agency, &cur.county, &cur.file, &cur.hash, &cur.ingested, &cur.version)
+	if errors.Is(err, sql.ErrNoRows) {
+		return current{}, false, nil
+	}
+	if err != nil {
+		return current{}, false, err
+	}
+	if err = q.QueryRowContext(ctx, sqlCellCounts, cur.id).Scan(&cur.cells, &cur.t3, &cur.t4); err != nil {
+		return current{}, false, err
+	}
+	return cur, true, nil
 }
 
 const sqlCountActive = `SELECT count(*) FROM corrections WHERE agency = ? AND county = ? AND year = ? AND NOT orphaned AND NOT superseded`

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 
 	"nianbao/api"
@@ -31,8 +32,21 @@ func runParseWorker(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// parseWorker is the worker serve reads uploads with: children of its
-// own executable, or in-process when that is a test binary (which has no
+// parsePool is the pool serve reads uploads with: warm children of its
+// own executable, as many kept idle as uploads are read at once
+// (--max-parses, default GOMAXPROCS as api's admission), one started now so the first upload
+// finds it ready.
+func parsePool(maxParses int) *sandbox.Pool {
+	if maxParses <= 0 {
+		maxParses = runtime.GOMAXPROCS(0)
+	}
+	p := sandbox.NewPool(parseWorker(), sandbox.PoolOptions{Keep: maxParses})
+	p.Warm()
+	return p
+}
+
+// parseWorker is the worker serve's pool starts: children of its own
+// executable, or in-process when that is a test binary (which has no
 // parse-worker mode) or NIANBAO_PARSE_IN_PROCESS=1.
 func parseWorker() sandbox.Worker {
 	exe, err := os.Executable()

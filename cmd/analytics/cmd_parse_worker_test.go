@@ -66,17 +66,22 @@ func uploadFile(t *testing.T, addr, name string, data []byte) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
-// TestParseWorkerKilledServerAnswers: serve reads uploads in parse-worker
-// children; one killed at its memory limit is that upload's 422 with a
-// Chinese sentence, and the server goes on answering and storing.
+// TestParseWorkerKilledServerAnswers: serve reads uploads in warm
+// parse-worker children (a sandbox.Pool); one killed at its memory limit
+// after it read an upload is that upload's 422 with a Chinese sentence,
+// and the server goes on answering and storing.
 func TestParseWorkerKilledServerAnswers(t *testing.T) {
 	report, err := os.ReadFile(filepath.Join("..", "..", "web", "testdata", "fengtang-2022.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := sandbox.Worker{Exe: os.Args[0], Memory: 160 << 20, Timeout: 30 * time.Second}
-	addr, stop := startServe(t, serveConfig{parser: uploadParser{worker: w}}, false)
+	pool := sandbox.NewPool(sandbox.Worker{Exe: os.Args[0], Memory: 160 << 20, Timeout: 30 * time.Second}, sandbox.PoolOptions{})
+	defer pool.Close()
+	addr, stop := startServe(t, serveConfig{parser: uploadParser{worker: pool}}, false)
 	defer stop()
+	if code, body := uploadFile(t, addr, "fengtang-2022.txt", report); code != http.StatusCreated {
+		t.Fatalf("first upload: %d %s", code, body)
+	}
 	code, body := uploadFile(t, addr, "paragraphs.docx", manyParagraphsDOCX(t))
 	t.Logf("bomb: %d %s", code, body)
 	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "内存超过解析进程的上限 160 MB") {
@@ -88,5 +93,8 @@ func TestParseWorkerKilledServerAnswers(t *testing.T) {
 	resp, err := http.Get("http://" + addr + "/api/v1/health")
 	if err != nil || resp.StatusCode != http.StatusOK {
 		t.Errorf("health after the killed worker: %v %v", resp, err)
+	}
+	if s := pool.Stats(); s.Started < 2 {
+		t.Errorf("parse workers started %d, want the killed one replaced", s.Started)
 	}
 }

@@ -23,7 +23,6 @@ import (
 	"nianbao/dashboards"
 	"nianbao/ingest"
 	"nianbao/ingest/document"
-	"nianbao/ingest/sandbox"
 	"nianbao/internal/netlimit"
 	"nianbao/query"
 	"nianbao/report"
@@ -160,6 +159,7 @@ func orDefault(d, def time.Duration) time.Duration {
 // serve opens (or builds) the database and answers HTTP on cfg.addr until
 // ctx ends. When ready is not nil it receives the listening address.
 func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- string) error {
+	defer serveProfile(log)()
 	tokens := map[string]string{}
 	users := map[string]api.User{}
 	if cfg.tokenFile != "" {
@@ -217,7 +217,9 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready chan<- 
 	defer os.RemoveAll(exportDir)
 	parser := cfg.parser
 	if parser == nil {
-		parser = uploadParser{worker: parseWorker()}
+		pool := parsePool(cfg.maxParses)
+		defer pool.Close()
+		parser = uploadParser{worker: pool}
 	}
 	handler := newServerWith(st, api.Options{Tokens: tokens, Users: users, Parser: parser, MaxUpload: cfg.maxUpload, MaxParses: cfg.maxParses, WritesPerMinute: cfg.writeRate, ExportDir: exportDir, Logger: log}, log, cfg.private,
 		dashboards.WithAssetsDir(cfg.assets), dashboards.WithLogger(log), dashboards.WithFiling(dashboards.StoreFiling(st)), dashboards.WithPlaceCheck(dashboards.StorePlaceCheck(st)))
@@ -368,11 +370,22 @@ func buildFromSample(ctx context.Context, st *store.Store, dir string, log *slog
 }
 
 // uploadParser reads uploads with the ingest package, in a parse worker
-// (cmd_parse_worker.go) when one is configured.
-type uploadParser struct{ worker sandbox.Worker }
+// (cmd_parse_worker.go) when one is configured: a sandbox.Worker or Pool;
+// none (the tests' uploadParser{}) reads in-process.
+type uploadParser struct {
+	worker interface {
+		Parse(ctx context.Context, name string, data []byte, meta ingest.Meta) ([]*report.Report, error)
+	}
+}
 
 func (p uploadParser) Parse(ctx context.Context, name string, data []byte) ([]*report.Report, error) {
-	reports, err := p.worker.Parse(ctx, name, data, ingest.Meta{})
+	var reports []*report.Report
+	var err error
+	if p.worker == nil {
+		reports, err = ingest.ParseUpload(ctx, name, data, ingest.Meta{})
+	} else {
+		reports, err = p.worker.Parse(ctx, name, data, ingest.Meta{})
+	}
 	if errors.Is(err, ingest.ErrNotReport) {
 		err = api.NotReport{Err: err}
 	}

@@ -94,7 +94,7 @@ func (w Worker) Parse(ctx context.Context, name string, data []byte, meta ingest
 	runErr := cmd.Run()
 	if ctx.Err() != nil {
 		if parent.Err() == nil {
-			return nil, &Error{File: name, Message: fmt.Sprintf("读取此文件用时超过上限 %d 秒，已停止", int(timeout/time.Second)), Detail: "parse worker killed at its deadline", cause: document.ErrTimeout}
+			return nil, timedOut(name, timeout)
 		}
 		return nil, ctx.Err()
 	}
@@ -103,8 +103,14 @@ func (w Worker) Parse(ctx context.Context, name string, data []byte, meta ingest
 	}
 	var res response
 	if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
-		return nil, &Error{File: name, Message: "文件内容无法读取（解析进程的回答不完整），请稍后重试", Detail: fmt.Sprintf("parse worker output: %v: %s", err, stderr.String())}
+		return nil, badAnswer(name, err, stderr.String())
 	}
+	return res.reports(name, meta)
+}
+
+// reports are the reports of a child's answer, or its error as read
+// in-process.
+func (res *response) reports(name string, meta ingest.Meta) ([]*report.Report, error) {
 	if res.Err != nil {
 		if res.Err.NotReport {
 			// The same error as in-process: its text is the sentence.
@@ -124,6 +130,16 @@ func (w Worker) Parse(ctx context.Context, name string, data []byte, meta ingest
 	}
 	ingest.CheckNames(out, meta) // the child read them without the registry
 	return out, nil
+}
+
+// timedOut is the error of a child killed at its deadline.
+func timedOut(name string, timeout time.Duration) error {
+	return &Error{File: name, Message: fmt.Sprintf("读取此文件用时超过上限 %d 秒，已停止", int(timeout/time.Second)), Detail: "parse worker killed at its deadline", cause: document.ErrTimeout}
+}
+
+// badAnswer is the error of a child whose answer is not JSON.
+func badAnswer(name string, err error, stderr string) error {
+	return &Error{File: name, Message: "文件内容无法读取（解析进程的回答不完整），请稍后重试", Detail: fmt.Sprintf("parse worker output: %v: %s", err, stderr)}
 }
 
 // childFailed is the error of a child that ended without an answer: killed
@@ -159,10 +175,14 @@ func memoryFailure(stderr string) bool {
 	return false
 }
 
-// request is the first line a child reads.
+// request is the first line a child reads. A child of Worker reads one
+// document, to the end of its input; one of a Pool reads Framed requests,
+// each followed by exactly Size bytes of document, until its input ends.
 type request struct {
-	Name string      `json:"name"`
-	Meta ingest.Meta `json:"meta"`
+	Name   string      `json:"name"`
+	Meta   ingest.Meta `json:"meta"`
+	Size   int64       `json:"size,omitempty"`
+	Framed bool        `json:"framed,omitempty"`
 }
 
 // response is what a child writes: the reports with the fields their JSON
@@ -170,6 +190,11 @@ type request struct {
 type response struct {
 	Reports []wireReport `json:"reports,omitempty"`
 	Err     *wireError   `json:"err,omitempty"`
+	// What a framed child has used of its limits so far (Pool retires it
+	// past a share of them): its data segment grown since it started, in
+	// bytes, and its CPU time in milliseconds.
+	Grown int64 `json:"grown,omitempty"`
+	CPU   int64 `json:"cpu_ms,omitempty"`
 }
 
 type wireReport struct {
@@ -186,24 +211,60 @@ type wireError struct {
 
 // Serve is the child's side: the request on the first line of r, the
 // document after it, the response on w. The document is held to
-// maxDocument bytes.
+// maxDocument bytes. A framed request (a Pool's) is followed by the next
+// one after its document, until r ends.
 func Serve(ctx context.Context, r io.Reader, w io.Writer, maxDocument int64) error {
 	ingest.ReadNamesAlone() // the parent checks the names (Worker.Parse)
+	start := vmData()
 	br := bufio.NewReader(r)
-	line, err := br.ReadBytes('\n')
-	if err != nil {
-		return fmt.Errorf("parse worker: request: %w", err)
+	for {
+		line, err := br.ReadBytes('\n')
+		if errors.Is(err, io.EOF) && len(line) == 0 {
+			return nil // the pool closed the pipe: the end of a framed child
+		}
+		if err != nil {
+			return fmt.Errorf("parse worker: request: %w", err)
+		}
+		var req request
+		if err := json.Unmarshal(line, &req); err != nil {
+			return fmt.Errorf("parse worker: request: %w", err)
+		}
+		var data []byte
+		over := req.Size > maxDocument
+		switch {
+		case !req.Framed:
+			data, err = io.ReadAll(io.LimitReader(br, maxDocument+1))
+			over = int64(len(data)) > maxDocument
+		case over:
+			err = discard(br, req.Size)
+		default:
+			data = make([]byte, req.Size)
+			_, err = io.ReadFull(br, data)
+		}
+		if err != nil {
+			return fmt.Errorf("parse worker: document: %w", err)
+		}
+		if testHook != nil {
+			testHook(req.Name)
+		}
+		res := answer(ctx, req, data, over, maxDocument)
+		if req.Framed {
+			res.Grown, res.CPU = usage(start)
+		}
+		if err := json.NewEncoder(w).Encode(res); err != nil || !req.Framed {
+			return err
+		}
 	}
-	var req request
-	if err := json.Unmarshal(line, &req); err != nil {
-		return fmt.Errorf("parse worker: request: %w", err)
-	}
-	data, err := io.ReadAll(io.LimitReader(br, maxDocument+1))
-	if err != nil {
-		return fmt.Errorf("parse worker: document: %w", err)
-	}
+}
+
+// testHook, set by this package's tests only, runs in the child before
+// each document: it lets one document of a warm child misbehave.
+var testHook func(name string)
+
+// answer is the response to one document.
+func answer(ctx context.Context, req request, data []byte, over bool, maxDocument int64) response {
 	var res response
-	if int64(len(data)) > maxDocument {
+	if over {
 		res.Err = &wireError{Public: fmt.Sprintf("文件超过 %d MB，无法读取", maxDocument>>20), Detail: "document over the worker's limit"}
 	} else if reports, err := ingest.ParseUpload(ctx, req.Name, data, req.Meta); err != nil {
 		res.Err = &wireError{Public: publicMessage(err), Detail: err.Error(), NotReport: errors.Is(err, ingest.ErrNotReport)}
@@ -212,7 +273,7 @@ func Serve(ctx context.Context, r io.Reader, w io.Writer, maxDocument int64) err
 			res.Reports = append(res.Reports, wireReport{Report: r, Text: r.Text, Narrative: r.Narrative})
 		}
 	}
-	return json.NewEncoder(w).Encode(res)
+	return res
 }
 
 // publicMessage is the sentence of err anyone may see: a not-a-report

@@ -13,12 +13,19 @@ import (
 	"nianbao/ingest"
 	"nianbao/ingest/document"
 	"nianbao/ingest/sandbox"
+	"nianbao/report"
 )
 
 // hogEnv makes the worker of this test binary misbehave before serving:
 // "memory" allocates until its limit kills it, "sleep" outlives its
 // deadline.
 const hogEnv = "NIANBAO_SANDBOX_TEST_HOG"
+
+// Documents of these names make a warm child misbehave (SetTestHook).
+const (
+	hogMemoryDoc = "吃内存.html"
+	hogSleepDoc  = "不回答.html"
+)
 
 // hog keeps what the "memory" worker allocates, so none of it is freed.
 var hog [][]byte
@@ -39,6 +46,21 @@ func TestMain(m *testing.M) {
 		case "sleep":
 			time.Sleep(time.Minute)
 		}
+		// A warm child (Pool) misbehaves on one document, by its name.
+		sandbox.SetTestHook(func(name string) {
+			switch name {
+			case hogMemoryDoc:
+				for {
+					b := make([]byte, 64<<20)
+					for i := range b {
+						b[i] = 1
+					}
+					hog = append(hog, b)
+				}
+			case hogSleepDoc:
+				time.Sleep(time.Minute)
+			}
+		})
 		if err := sandbox.Serve(context.Background(), os.Stdin, os.Stdout, 20<<20); err != nil {
 			os.Stderr.WriteString(err.Error())
 			os.Exit(1)
@@ -145,25 +167,37 @@ func TestInProcessWithoutExecutable(t *testing.T) {
 	}
 }
 
-// BenchmarkParse: the cost of a child per parse against reading
-// in-process (docs/benchmarks.md). NIANBAO_BENCH_WORKER names a built
-// analytics binary to measure the server's real worker too (DuckDB
-// linked in: a larger executable to start).
+// BenchmarkParse: the cost of a child per parse, and of a warm child of
+// a Pool, against reading in-process (docs/benchmarks.md).
+// NIANBAO_BENCH_WORKER names a built analytics binary to measure the
+// server's real worker too (DuckDB linked in: a larger executable to
+// start).
 func BenchmarkParse(b *testing.B) {
 	data, err := os.ReadFile(filepath.Join("..", "testdata", "merged-cells.html"))
 	if err != nil {
 		b.Fatal(err)
 	}
+	type parser interface {
+		Parse(ctx context.Context, name string, data []byte, meta ingest.Meta) ([]*report.Report, error)
+	}
+	exe := os.Getenv("NIANBAO_BENCH_WORKER")
 	for _, w := range []struct {
 		name string
-		w    sandbox.Worker
-	}{{"in-process", sandbox.Worker{}}, {"child", sandbox.Worker{Exe: os.Args[0]}}, {"analytics", sandbox.Worker{Exe: os.Getenv("NIANBAO_BENCH_WORKER")}}} {
-		if w.name == "analytics" && w.w.Exe == "" {
+		exe  string
+		pool bool
+	}{{"in-process", "", false}, {"child", os.Args[0], false}, {"pool", os.Args[0], true}, {"analytics", exe, false}, {"analytics-pool", exe, true}} {
+		if strings.HasPrefix(w.name, "analytics") && w.exe == "" {
 			continue
 		}
 		b.Run(w.name, func(b *testing.B) {
+			var p parser = sandbox.Worker{Exe: w.exe}
+			if w.pool {
+				pool := sandbox.NewPool(sandbox.Worker{Exe: w.exe}, sandbox.PoolOptions{})
+				defer pool.Close()
+				p = pool
+			}
 			for b.Loop() {
-				if _, err := w.w.Parse(context.Background(), "merged-cells.html", data, ingest.Meta{}); err != nil {
+				if _, err := p.Parse(context.Background(), "merged-cells.html", data, ingest.Meta{}); err != nil {
 					b.Fatal(err)
 				}
 			}
