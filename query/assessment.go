@@ -45,38 +45,44 @@ func (s *Service) AssessmentMetrics(ctx context.Context, f Filter, g GroupBy) ([
 		if err != nil {
 			return nil, err
 		}
-		type key struct{ group, county string }
-		substantive := map[key]*float64{}
-		for _, r := range outcomes.Rows {
-			substantive[key{r.Group.Group, r.County}] = r.SubstantiveRate
-		}
-		corrected := map[key]*float64{}
-		for _, r := range reviews.Rows {
-			corrected[key{r.Group.Group, r.County}] = r.Reconsideration.CorrectionRate
-		}
-		rows, err := s.query(ctx, "AssessmentMetrics", f, g, nil)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		out := []AssessmentMetric{}
-		for rows.Next() {
-			var m AssessmentMetric
-			var procedural, disputes, corrections float64
-			var ok int
-			if err := rows.Scan(&m.Group, &m.County, &m.Reports, &m.Closed, &procedural, &m.Backlog, &disputes, &corrections, &ok); err != nil {
-				return nil, fmt.Errorf("query AssessmentMetrics: %w", err)
-			}
-			k := key{m.Group, m.County}
-			m.SubstantiveDisclosure, m.ReconsiderationCorrected = substantive[k], corrected[k]
-			m.DisputesPer100 = per100(disputes, m.Closed)
-			m.CorrectionsPer100 = per100(corrections, m.Closed)
-			m.Procedural = share(procedural, m.Closed)
-			m.IdentitiesKept = share(float64(ok), float64(m.Reports))
-			out = append(out, m)
-		}
-		return out, rows.Err()
+		return s.assessmentMetrics(ctx, f, g, outcomes, reviews)
 	})
+}
+
+// assessmentMetrics is AssessmentMetrics uncached, with the Outcomes and
+// Reviews of the same filter and grouping.
+func (s *Service) assessmentMetrics(ctx context.Context, f Filter, g GroupBy, outcomes OutcomesResult, reviews ReviewsResult) ([]AssessmentMetric, error) {
+	type key struct{ group, county string }
+	substantive := map[key]*float64{}
+	for _, r := range outcomes.Rows {
+		substantive[key{r.Group.Group, r.County}] = r.SubstantiveRate
+	}
+	corrected := map[key]*float64{}
+	for _, r := range reviews.Rows {
+		corrected[key{r.Group.Group, r.County}] = r.Reconsideration.CorrectionRate
+	}
+	rows, err := s.query(ctx, "AssessmentMetrics", f, g, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []AssessmentMetric{}
+	for rows.Next() {
+		var m AssessmentMetric
+		var procedural, disputes, corrections float64
+		var ok int
+		if err := rows.Scan(&m.Group, &m.County, &m.Reports, &m.Closed, &procedural, &m.Backlog, &disputes, &corrections, &ok); err != nil {
+			return nil, fmt.Errorf("query AssessmentMetrics: %w", err)
+		}
+		k := key{m.Group, m.County}
+		m.SubstantiveDisclosure, m.ReconsiderationCorrected = substantive[k], corrected[k]
+		m.DisputesPer100 = per100(disputes, m.Closed)
+		m.CorrectionsPer100 = per100(corrections, m.Closed)
+		m.Procedural = share(procedural, m.Closed)
+		m.IdentitiesKept = share(float64(ok), float64(m.Reports))
+		out = append(out, m)
+	}
+	return out, rows.Err()
 }
 
 func per100(num, den float64) *float64 {

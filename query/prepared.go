@@ -63,15 +63,20 @@ func (s *Service) preparedFor(ctx context.Context) (*prepared, error) {
 	return v.(*prepared), nil
 }
 
-// Prepared waits until the values of the current data generation are
-// computed and says how long their computation took (analytics bench
+// Prepared waits until the values of the current data generation (the
+// place tree, then the province medians) are computed and says how long
+// their computation took (analytics bench
 // --latency times a cold request only after it, and prints it apart).
 func (s *Service) Prepared(ctx context.Context) (time.Duration, error) {
 	p, err := s.preparedFor(ctx)
 	if err != nil {
 		return 0, err
 	}
-	return p.took, nil
+	m, err := s.mediansFor(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return p.took + m.took, nil
 }
 
 // PrepareAfterWrites starts computing a generation's values in the
@@ -112,6 +117,9 @@ func (s *Service) prepareAfterWrites(log *slog.Logger, settle time.Duration) {
 			}
 			if _, err := s.preparedFor(context.Background()); err != nil {
 				log.Warn("query: computing the place tree after a write failed; the next reader computes it", "err", err)
+			}
+			if _, err := s.mediansFor(context.Background()); err != nil {
+				log.Warn("query: computing the province medians after a write failed; the next county page computes them", "err", err)
 			}
 		}
 	}(s.kick)
@@ -248,7 +256,7 @@ func (pl *placement) namesOf(col, place string) []string {
 // where the statement filters or groups by province or city.
 func (s *Service) build(ctx context.Context, name string, f Filter, g GroupBy, codes []string) (stmt, error) {
 	var pl *placement
-	if f.Province != "" || f.City != "" || g == GroupProvince || g == GroupCity {
+	if f.Province != "" || f.City != "" || g == GroupProvince || g == GroupCity || g == groupProvinceLevel {
 		p, err := s.preparedFor(ctx)
 		if err != nil {
 			return stmt{}, err

@@ -46,6 +46,7 @@ type Service struct {
 	cache  *lru
 	flight singleflight.Group // one computation per missed key (cached)
 	prep   *prepared          // the current generation's (prepared.go)
+	med    *medians           // the current generation's province medians (medians.go)
 	kick   chan struct{}      // PrepareAfterWrites: a write happened
 	// maxCellValues replaces MaxCellValues when set (tests).
 	maxCellValues int
@@ -342,6 +343,10 @@ func (g GroupBy) exprsWith(pl *placement) (grp string, args []any, county string
 	case GroupCity:
 		grp, args = pl.placed("city")
 		return grp, args, "''"
+	case groupProvinceLevel:
+		grp, args = pl.placed("province")
+		level, _ := GroupLevel.plainExprs()
+		return grp + " || chr(31) || " + level + " || chr(31) || r.agency", args, "r.county"
 	}
 	grp, county = g.plainExprs()
 	return grp, nil, county
