@@ -25,6 +25,11 @@ type agencyStats struct {
 	t2  map[string]map[string]*float64 // table 2 (2021 edition) by agency
 }
 
+// rank is one agency's statistics as query ranks them.
+func (s agencyStats) rank(agency string) query.RankStats {
+	return query.RankStats{App: s.app[agency], Out: s.out[agency], Rev: s.rev[agency], Met: s.met[agency], T2: s.t2[agency]}
+}
+
 // names lists the agencies with any statistic.
 func (s agencyStats) names() []string {
 	seen := map[string]bool{}
