@@ -256,7 +256,7 @@ func (pl *placement) namesOf(col, place string) []string {
 // where the statement filters or groups by province or city.
 func (s *Service) build(ctx context.Context, name string, f Filter, g GroupBy, codes []string) (stmt, error) {
 	var pl *placement
-	if f.Province != "" || f.City != "" || g == GroupProvince || g == GroupCity || g == groupProvinceLevel {
+	if f.Province != "" || f.City != "" || g == GroupProvince || g == GroupCity {
 		p, err := s.preparedFor(ctx)
 		if err != nil {
 			return stmt{}, err

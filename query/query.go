@@ -343,10 +343,6 @@ func (g GroupBy) exprsWith(pl *placement) (grp string, args []any, county string
 	case GroupCity:
 		grp, args = pl.placed("city")
 		return grp, args, "''"
-	case groupProvinceLevel:
-		grp, args = pl.placed("province")
-		level, _ := GroupLevel.plainExprs()
-		return grp + " || chr(31) || " + level + " || chr(31) || r.agency", args, "r.county"
 	}
 	grp, county = g.plainExprs()
 	return grp, nil, county
@@ -365,6 +361,8 @@ func (g GroupBy) plainExprs() (grp, county string) {
 		return "r.edition", "''"
 	case GroupLevel:
 		return "coalesce((SELECT a.level FROM agencies a WHERE a.id = r.agency_id), '')", "''"
+	case groupAgencyID:
+		return "coalesce(r.agency_id, '') || chr(31) || r.agency", "r.county"
 	}
 	return "'" + AllGroupLabel + "'", "''"
 }
