@@ -3,17 +3,17 @@
 -- from, and how many reports keep every accounting identity (rules 1–4:
 -- no such finding left undismissed). 实质公开率 and 复议纠错率 are
 -- Outcomes' and Reviews' own. Figures: report_figures (migration 040).
--- The findings are read for the selected reports only (broken): a
--- NOT EXISTS per report read the findings relation whole.
+-- The findings are read for the selected reports only (broken,
+-- findings_sel): a NOT EXISTS per report read the findings relation whole,
+-- and the view findings_reviewed joins every finding to every report.
 WITH sel AS (
-    SELECT r.id, /*group*/ AS grp, /*group_county*/ AS grp_county
+    SELECT r.id, r.agency, r.county, r.year, /*group*/ AS grp, /*group_county*/ AS grp_county
     FROM reports r
     WHERE /*filter*/
 ), broken AS (
     SELECT DISTINCT x.report_id
-    FROM /*findings*/ x
-    WHERE x.report_id IN (SELECT id FROM sel)
-      AND x.rule IN ('rule1_balance', 'rule2_results', 'rule3_applicants', 'rule4_review')
+    FROM /*findings_sel*/ x
+    WHERE x.rule IN ('rule1_balance', 'rule2_results', 'rule3_applicants', 'rule4_review')
 )
 SELECT r.grp, r.grp_county,
        count(*) AS reports,
