@@ -215,7 +215,7 @@ func (s *Service) ProvinceMedians(ctx context.Context, province string, year int
 	if len(names) != 1 || names[0] == "" || !slices.Equal(LevelSet(level), []string{level}) {
 		return s.ProvinceMediansByStatements(ctx, province, year, level)
 	}
-	m, err := s.mediansFor(ctx)
+	m, err := s.mediansFor(ctx, p)
 	if err != nil {
 		return nil, err
 	}
@@ -249,11 +249,12 @@ type medians struct {
 // never a group_by of the API.
 const groupAgencyID GroupBy = "agency_id\x1fagency"
 
-// mediansFor returns the current generation's medians, computing them once
-// (concurrent callers share the computation).
-func (s *Service) mediansFor(ctx context.Context) (*medians, error) {
+// mediansFor returns the medians of the generation of p (its place tree),
+// computing them once (concurrent callers share the computation).
+func (s *Service) mediansFor(ctx context.Context, p *prepared) (*medians, error) {
+	gen := p.gen
 	s.mu.Lock()
-	gen, m := s.gen, s.med
+	m := s.med
 	s.mu.Unlock()
 	if m != nil && m.gen == gen {
 		return m, nil
@@ -261,7 +262,7 @@ func (s *Service) mediansFor(ctx context.Context) (*medians, error) {
 	v, err, _ := s.flight.Do("medians|"+strconv.FormatUint(gen, 10), func() (any, error) {
 		start := time.Now()
 		// Not the request's context: the computation is shared.
-		byPlace, err := s.computeMedians(context.WithoutCancel(ctx))
+		byPlace, err := s.computeMedians(context.WithoutCancel(ctx), p)
 		if err != nil {
 			return nil, err
 		}
@@ -289,11 +290,7 @@ func (s *Service) mediansFor(ctx context.Context) (*medians, error) {
 // statements would have summed them in one group; such a (province, year,
 // level), and the next year's (its change), is left out and answered by
 // the statements.
-func (s *Service) computeMedians(ctx context.Context) (map[provinceLevel]map[string]*float64, error) {
-	p, err := s.preparedFor(ctx)
-	if err != nil {
-		return nil, err
-	}
+func (s *Service) computeMedians(ctx context.Context, p *prepared) (map[provinceLevel]map[string]*float64, error) {
 	placedAt := make(map[string]string, len(p.placement.counties))
 	for i, c := range p.placement.counties {
 		placedAt[c] = p.placement.provinces[i]

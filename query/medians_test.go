@@ -21,7 +21,11 @@ func TestProvinceMediansAsTheStatements(t *testing.T) {
 	st := nationalDB(t)
 	q := New(st)
 	start := time.Now()
-	m, err := q.mediansFor(ctx)
+	p, err := q.preparedFor(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := q.mediansFor(ctx, p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,10 +49,6 @@ func TestProvinceMediansAsTheStatements(t *testing.T) {
 		if r.Level != "" && len(r.DivisionCode) >= 2 {
 			add(tuple{r.DivisionCode[:2] + "0000", r.Year, r.Level})
 		}
-	}
-	p, err := q.preparedFor(ctx)
-	if err != nil {
-		t.Fatal(err)
 	}
 	reached := map[provinceLevel]bool{}
 	fromPrepared := 0
@@ -162,22 +162,24 @@ func TestProvinceMediansShared(t *testing.T) {
 	ctx := context.Background()
 	st, _ := querytest.Seed(t)
 	q := New(st)
-	a, err := q.mediansFor(ctx)
-	if err != nil {
-		t.Fatal(err)
+	medians := func() *medians {
+		t.Helper()
+		p, err := q.preparedFor(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := q.mediansFor(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
 	}
-	b, err := q.mediansFor(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, b := medians(), medians()
 	if a != b {
 		t.Error("two readers of one generation computed the medians twice")
 	}
 	q.Invalidate()
-	c, err := q.mediansFor(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := medians()
 	if c == a || c.gen == a.gen {
 		t.Errorf("after a write the medians of generation %d were read again", a.gen)
 	}

@@ -72,7 +72,7 @@ func (s *Service) Prepared(ctx context.Context) (time.Duration, error) {
 	if err != nil {
 		return 0, err
 	}
-	m, err := s.mediansFor(ctx)
+	m, err := s.mediansFor(ctx, p)
 	if err != nil {
 		return 0, err
 	}
@@ -115,11 +115,13 @@ func (s *Service) prepareAfterWrites(log *slog.Logger, settle time.Duration) {
 					break wait
 				}
 			}
-			if _, err := s.preparedFor(context.Background()); err != nil {
+			p, err := s.preparedFor(context.Background())
+			if err != nil {
 				log.Warn("query: computing the place tree after a write failed; the next reader computes it", "err", err)
-			}
-			if _, err := s.mediansFor(context.Background()); err != nil {
-				log.Warn("query: computing the province medians after a write failed; the next county page computes them", "err", err)
+			} else if s.Generation() == p.gen { // a write since: the next kick computes them
+				if _, err := s.mediansFor(context.Background(), p); err != nil {
+					log.Warn("query: computing the province medians after a write failed; the next county page computes them", "err", err)
+				}
 			}
 		}
 	}(s.kick)
