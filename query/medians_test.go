@@ -63,7 +63,7 @@ func TestProvinceMediansAsTheStatements(t *testing.T) {
 	}
 	for k := range m.byPlace {
 		if !reached[k] {
-			add(tuple{k.province, k.year, k.level})
+			add(tuple(k))
 		}
 	}
 	// A level and a province with no such body, and a set of levels (the
