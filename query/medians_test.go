@@ -21,11 +21,8 @@ func TestProvinceMediansAsTheStatements(t *testing.T) {
 	st := nationalDB(t)
 	q := New(st)
 	start := time.Now()
+	m := currentMedians(t, q)
 	p, err := q.preparedFor(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := q.mediansFor(ctx, p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,30 +156,32 @@ func TestProvinceMediansAfterAWrite(t *testing.T) {
 // TestProvinceMediansShared: readers of one generation share one
 // computation; a write makes the next reader compute again.
 func TestProvinceMediansShared(t *testing.T) {
-	ctx := context.Background()
 	st, _ := querytest.Seed(t)
 	q := New(st)
-	medians := func() *medians {
-		t.Helper()
-		p, err := q.preparedFor(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := q.mediansFor(ctx, p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return m
-	}
-	a, b := medians(), medians()
+	a, b := currentMedians(t, q), currentMedians(t, q)
 	if a != b {
 		t.Error("two readers of one generation computed the medians twice")
 	}
 	q.Invalidate()
-	c := medians()
+	c := currentMedians(t, q)
 	if c == a || c.gen == a.gen {
 		t.Errorf("after a write the medians of generation %d were read again", a.gen)
 	}
+}
+
+// currentMedians are the medians of q's current generation, as a reader
+// gets them.
+func currentMedians(t *testing.T, q *Service) *medians {
+	t.Helper()
+	p, err := q.preparedFor(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := q.mediansFor(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
 
 func allReports(t *testing.T, q *Service) []ReportSummary {
