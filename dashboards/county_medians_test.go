@@ -19,7 +19,8 @@ import (
 // towns and departments, every year: once with the province medians query
 // computes per data generation, once with the five statistics filtered to
 // each province and level (the page's former statements), each on its own
-// query.Service. Every figure of the page must be the same.
+// query.Service. Every figure of the page must be the same; the review
+// totals are held to Reviews of the page's filter.
 func TestCountyPageAsTheStatements(t *testing.T) {
 	ctx := context.Background()
 	st, _ := querytest.Seed(t)
@@ -76,7 +77,7 @@ func TestCountyPageAsTheStatements(t *testing.T) {
 	for _, k := range keys[:min(12, len(keys))] {
 		scopes = append(scopes, scope{County: k.county, Year: k.year}, scope{County: k.county, Year: k.year, Departments: true})
 	}
-	provinceRows := 0
+	provinceRows, reviewRows := 0, 0
 	for _, s := range scopes {
 		got, _, err := pre.countyData(ctx, s)
 		if err != nil {
@@ -90,6 +91,25 @@ func TestCountyPageAsTheStatements(t *testing.T) {
 			t.Errorf("%s %d (departments %v): the page with the precomputed medians differs from the statements':\n got %+v\nwant %+v",
 				s.County, s.Year, s.Departments, got.Sections[0], want.Sections[0])
 		}
+		// The towns' review totals are the year's row of the trend's
+		// statistic: the same as Reviews of the page's filter, ungrouped.
+		rev, err := qb.Reviews(ctx, query.Filter{County: s.County, Year: s.Year, Level: s.level()}, query.GroupNone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var revRow *query.ReviewsRow
+		if len(rev.Rows) > 0 {
+			revRow = &rev.Rows[0]
+			reviewRows++
+		}
+		wantReview := reviewChart("review", "", "", revRow).Table
+		for _, sec := range got.Sections {
+			for _, ch := range sec.Charts {
+				if ch.ID == "review" && !reflect.DeepEqual(ch.Table, wantReview) {
+					t.Errorf("%s %d (departments %v): review totals %+v, want %+v", s.County, s.Year, s.Departments, ch.Table, wantReview)
+				}
+			}
+		}
 		for _, row := range want.Sections[0].Charts[0].Table.Rows {
 			if len(row.Label) > len("全省") && row.Label[:len("全省")] == "全省" {
 				provinceRows++
@@ -99,5 +119,8 @@ func TestCountyPageAsTheStatements(t *testing.T) {
 	if provinceRows < len(scopes)/2 {
 		t.Fatalf("%d province median rows over %d pages: too few compared", provinceRows, len(scopes))
 	}
-	t.Logf("%d pages compared, %d province median rows", len(scopes), provinceRows)
+	if reviewRows == 0 {
+		t.Fatal("no page with table 4 read: the review totals were not compared")
+	}
+	t.Logf("%d pages compared, %d province median rows, %d review totals", len(scopes), provinceRows, reviewRows)
 }

@@ -443,14 +443,18 @@ func (h *handler) countyData(ctx context.Context, s scope) (countyView, bool, er
 	mixShare.Table = seriesTable("机关", towns, pcts, "%", links)
 	mixShare.Downloads = dl("outcomes")
 
-	// Review and litigation outcomes, the towns' totals.
-	rev, err := h.q.Reviews(ctx, tf, query.GroupNone)
+	// Review and litigation outcomes, the towns' totals: the year's row of
+	// the trend's statistic (the same reports summed, one statement fewer).
+	trendFilter := query.Filter{County: s.County, Level: s.level()}
+	rev, err := h.q.Reviews(ctx, trendFilter, query.GroupYear)
 	if err != nil {
 		return v, false, err
 	}
 	var revRow *query.ReviewsRow
-	if len(rev.Rows) > 0 {
-		revRow = &rev.Rows[0]
+	for i := range rev.Rows {
+		if rev.Rows[i].Group.Group == strconv.Itoa(s.Year) {
+			revRow = &rev.Rows[i]
+		}
 	}
 	review := reviewChart("review", "行政复议和行政诉讼结果（"+s.who()+"合计）", prefix+"复议诉讼", revRow)
 	review.Downloads = dl("reviews")
@@ -461,7 +465,6 @@ func (h *handler) countyData(ctx context.Context, s scope) (countyView, bool, er
 	}
 
 	// Trend over the years.
-	trendFilter := query.Filter{County: s.County, Level: s.level()}
 	yearLabels, trendSeries, err := h.trend(ctx, trendFilter)
 	if err != nil {
 		return v, false, err
