@@ -11,6 +11,7 @@ package dashboards
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"errors"
 	"html/template"
@@ -102,6 +103,9 @@ type handler struct {
 	filing    FilingFunc
 	place     PlaceCheck
 	cache     *respcache.Cache // rendered pages (pagecache.go); nil: none
+	// medians replaces query's ProvinceMedians when set: the tests render
+	// the county page with ProvinceMediansByStatements, the reference.
+	medians func(ctx context.Context, province string, year int, level string) (map[string]*float64, error)
 }
 
 // pageNames are the templates, each parsed together with the layout.

@@ -443,14 +443,18 @@ func (h *handler) countyData(ctx context.Context, s scope) (countyView, bool, er
 	mixShare.Table = seriesTable("机关", towns, pcts, "%", links)
 	mixShare.Downloads = dl("outcomes")
 
-	// Review and litigation outcomes, the towns' totals.
-	rev, err := h.q.Reviews(ctx, tf, query.GroupNone)
+	// Review and litigation outcomes, the towns' totals: the year's row of
+	// the trend's statistic (the same reports summed, one statement fewer).
+	trendFilter := query.Filter{County: s.County, Level: s.level()}
+	rev, err := h.q.Reviews(ctx, trendFilter, query.GroupYear)
 	if err != nil {
 		return v, false, err
 	}
 	var revRow *query.ReviewsRow
-	if len(rev.Rows) > 0 {
-		revRow = &rev.Rows[0]
+	for i := range rev.Rows {
+		if rev.Rows[i].Group.Group == strconv.Itoa(s.Year) {
+			revRow = &rev.Rows[i]
+		}
 	}
 	review := reviewChart("review", "行政复议和行政诉讼结果（"+s.who()+"合计）", prefix+"复议诉讼", revRow)
 	review.Downloads = dl("reviews")
@@ -461,7 +465,6 @@ func (h *handler) countyData(ctx context.Context, s scope) (countyView, bool, er
 	}
 
 	// Trend over the years.
-	trendFilter := query.Filter{County: s.County, Level: s.level()}
 	yearLabels, trendSeries, err := h.trend(ctx, trendFilter)
 	if err != nil {
 		return v, false, err
@@ -510,51 +513,28 @@ func valueOr(p *float64) float64 {
 // change on last year and the county median; it sorts by any column in
 // the browser (app.js).
 func (h *handler) rankingTable(ctx context.Context, s scope, tf query.Filter, towns []string, st agencyStats, levels []levelScope) (chartView, error) {
-	t2Codes := []string{"t2.regulations.issued", "t2.normative_docs.issued", "t2.licensing.decisions", "t2.penalty.decisions"}
-	// value is the exact figure; show rounds it for print. The medians
-	// are taken over exact figures and rounded once, like the towns'.
+	// The figures are query's (RankValue, exact); show rounds them for
+	// print. The medians are taken over exact figures and rounded once,
+	// like the towns'. The columns follow query.RankCodes, whose province
+	// medians query computes once per data generation.
 	type col struct {
 		head, unit string
-		value      func(st agencyStats, t string) *float64
 		show       func(*float64) *float64
 	}
 	same := func(p *float64) *float64 { return p }
 	cols := []col{
-		{"本年新收申请（件）", "", func(st agencyStats, t string) *float64 { return st.newApps(t) }, same},
-		{"较上年增减（件）", "", func(st agencyStats, t string) *float64 {
-			if r := st.app[t]; r != nil {
-				return r.Change
-			}
-			return nil
-		}, same},
-		{"公开率", "%", func(st agencyStats, t string) *float64 {
-			if r := st.out[t]; r != nil {
-				return r.DisclosureRate
-			}
-			return nil
-		}, percent},
-		{"实质公开率", "%", func(st agencyStats, t string) *float64 {
-			if r := st.out[t]; r != nil {
-				return r.SubstantiveRate
-			}
-			return nil
-		}, percent},
-		{"复议纠错率", "%", func(st agencyStats, t string) *float64 {
-			if r := st.rev[t]; r != nil {
-				return r.Reconsideration.CorrectionRate
-			}
-			return nil
-		}, percent},
-		{"每百件办结引发复议诉讼", "", func(st agencyStats, t string) *float64 {
-			if m := st.met[t]; m != nil && st.out[t] != nil {
-				return m.DisputesPer100
-			}
-			return nil
-		}, round2},
+		{"本年新收申请（件）", "", same},
+		{"较上年增减（件）", "", same},
+		{"公开率", "%", percent},
+		{"实质公开率", "%", percent},
+		{"复议纠错率", "%", percent},
+		{"每百件办结引发复议诉讼", "", round2},
 	}
+	t2Codes := query.RankCodes[len(cols):]
 	for _, c := range t2Codes {
-		cols = append(cols, col{"表二：" + report.Label(c), "", func(st agencyStats, t string) *float64 { return st.t2[t][c] }, same})
+		cols = append(cols, col{"表二：" + report.Label(c), "", same})
 	}
+	value := func(st agencyStats, i int, t string) *float64 { return query.RankValue(query.RankCodes[i], st.rank(t)) }
 	// The rates are what the ranking is read for; the four 表二 counts,
 	// which would push the table past a 1400 px screen, are one click away.
 	tv := tableView{Corner: "机关", Sortable: true, ExtraFrom: len(cols) - len(t2Codes),
@@ -566,35 +546,34 @@ func (h *handler) rankingTable(ctx context.Context, s scope, tf query.Filter, to
 	sort.SliceStable(ordered, func(i, j int) bool { return valueOr(st.newApps(ordered[i])) > valueOr(st.newApps(ordered[j])) })
 	for _, t := range ordered {
 		row := tableRow{Label: t, Link: townURL(t, s.County)}
-		for _, c := range cols {
-			row.Cells = append(row.Cells, sortCell(c.show(c.value(st, t)), c.unit))
+		for i, c := range cols {
+			row.Cells = append(row.Cells, sortCell(c.show(value(st, i, t)), c.unit))
 		}
 		tv.Rows = append(tv.Rows, row)
 	}
 	med := tableRow{Label: "全县中位数", Sum: true}
-	for _, c := range cols {
+	for i, c := range cols {
 		var vals []*float64
 		for _, t := range towns {
-			vals = append(vals, c.value(st, t))
+			vals = append(vals, value(st, i, t))
 		}
 		med.Cells = append(med.Cells, numCell(c.show(medianOf(vals)), c.unit))
 	}
 	tv.Rows = append(tv.Rows, med)
 	// Each kind of body is compared with its own kind too: the median of
 	// every body of the same registry level (镇, 乡, 街道 …) in the province.
+	provinceMedians := h.q.ProvinceMedians
+	if h.medians != nil {
+		provinceMedians = h.medians
+	}
 	for _, lm := range levels {
-		ls, err := loadStats(ctx, h.q, query.Filter{Province: lm.province, Year: s.Year, Level: lm.level})
+		meds, err := provinceMedians(ctx, lm.province, s.Year, lm.level)
 		if err != nil {
 			return chartView{}, err
 		}
-		names := ls.names()
 		row := tableRow{Label: "全省" + lm.level + "中位数", Sum: true}
-		for _, c := range cols {
-			var vals []*float64
-			for _, t := range names {
-				vals = append(vals, c.value(ls, t))
-			}
-			row.Cells = append(row.Cells, numCell(c.show(medianOf(vals)), c.unit))
+		for i, c := range cols {
+			row.Cells = append(row.Cells, numCell(c.show(meds[query.RankCodes[i]]), c.unit))
 		}
 		tv.Rows = append(tv.Rows, row)
 	}

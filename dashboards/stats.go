@@ -25,29 +25,9 @@ type agencyStats struct {
 	t2  map[string]map[string]*float64 // table 2 (2021 edition) by agency
 }
 
-// names lists the agencies with any statistic.
-func (s agencyStats) names() []string {
-	seen := map[string]bool{}
-	var out []string
-	add := func(n string) {
-		if !seen[n] {
-			seen[n] = true
-			out = append(out, n)
-		}
-	}
-	for n := range s.app {
-		add(n)
-	}
-	for n := range s.out {
-		add(n)
-	}
-	for n := range s.rev {
-		add(n)
-	}
-	for n := range s.t2 {
-		add(n)
-	}
-	return out
+// rank is one agency's statistics as query ranks them.
+func (s agencyStats) rank(agency string) query.RankStats {
+	return query.RankStats{App: s.app[agency], Out: s.out[agency], Rev: s.rev[agency], Met: s.met[agency], T2: s.t2[agency]}
 }
 
 func loadStats(ctx context.Context, q *query.Service, f query.Filter) (agencyStats, error) {

@@ -63,15 +63,20 @@ func (s *Service) preparedFor(ctx context.Context) (*prepared, error) {
 	return v.(*prepared), nil
 }
 
-// Prepared waits until the values of the current data generation are
-// computed and says how long their computation took (analytics bench
+// Prepared waits until the values of the current data generation (the
+// place tree, then the province medians) are computed and says how long
+// their computation took (analytics bench
 // --latency times a cold request only after it, and prints it apart).
 func (s *Service) Prepared(ctx context.Context) (time.Duration, error) {
 	p, err := s.preparedFor(ctx)
 	if err != nil {
 		return 0, err
 	}
-	return p.took, nil
+	m, err := s.mediansFor(ctx, p)
+	if err != nil {
+		return 0, err
+	}
+	return p.took + m.took, nil
 }
 
 // PrepareAfterWrites starts computing a generation's values in the
@@ -110,8 +115,13 @@ func (s *Service) prepareAfterWrites(log *slog.Logger, settle time.Duration) {
 					break wait
 				}
 			}
-			if _, err := s.preparedFor(context.Background()); err != nil {
+			p, err := s.preparedFor(context.Background())
+			if err != nil {
 				log.Warn("query: computing the place tree after a write failed; the next reader computes it", "err", err)
+			} else if s.Generation() == p.gen { // a write since: the next kick computes them
+				if _, err := s.mediansFor(context.Background(), p); err != nil {
+					log.Warn("query: computing the province medians after a write failed; the next county page computes them", "err", err)
+				}
 			}
 			s.runAfterPrepare(log) // answers_after.go
 		}

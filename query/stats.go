@@ -164,45 +164,48 @@ type OutcomesResult struct {
 // total, the disclosure rate and the substantive release rate.
 func (s *Service) Outcomes(ctx context.Context, f Filter, g GroupBy) (OutcomesResult, error) {
 	f.Limit, f.Offset = 0, 0
-	return cached(s, "Outcomes|"+f.key()+"|"+string(g), func() (OutcomesResult, error) {
-		res := OutcomesResult{GroupBy: g, Rows: []OutcomesRow{}}
-		rows, err := s.query(ctx, "Outcomes", f, g, nil)
-		if err != nil {
-			return res, err
+	return cached(s, "Outcomes|"+f.key()+"|"+string(g), func() (OutcomesResult, error) { return s.outcomes(ctx, f, g) })
+}
+
+// outcomes is Outcomes uncached: the province medians (medians.go) read every agency of a year at once, an answer too big for the cache.
+func (s *Service) outcomes(ctx context.Context, f Filter, g GroupBy) (OutcomesResult, error) {
+	res := OutcomesResult{GroupBy: g, Rows: []OutcomesRow{}}
+	rows, err := s.query(ctx, "Outcomes", f, g, nil)
+	if err != nil {
+		return res, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r OutcomesRow
+		c := &r.Counts
+		d := make([]float64, len(DeniedReasons))
+		dest := []any{&r.Group.Group, &r.County, &r.Reports, &r.WithoutTable3, &r.Total, &c.Granted, &c.Partial}
+		for i := range d {
+			dest = append(dest, &d[i])
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var r OutcomesRow
-			c := &r.Counts
-			d := make([]float64, len(DeniedReasons))
-			dest := []any{&r.Group.Group, &r.County, &r.Reports, &r.WithoutTable3, &r.Total, &c.Granted, &c.Partial}
-			for i := range d {
-				dest = append(dest, &d[i])
-			}
-			dest = append(dest, &c.Unavailable, &c.NotProcessed, &c.Other)
-			if err := rows.Scan(dest...); err != nil {
-				return res, fmt.Errorf("outcomes: %w", err)
-			}
-			c.DeniedBy = map[string]float64{}
-			r.Shares.DeniedBy = map[string]*float64{}
-			for i, reason := range DeniedReasons {
-				c.DeniedBy[reason] = d[i]
-				c.Denied += d[i]
-				r.Shares.DeniedBy[reason] = share(d[i], r.Total)
-			}
-			r.Shares.Granted = share(c.Granted, r.Total)
-			r.Shares.Partial = share(c.Partial, r.Total)
-			r.Shares.Denied = share(c.Denied, r.Total)
-			r.Shares.Unavailable = share(c.Unavailable, r.Total)
-			r.Shares.NotProcessed = share(c.NotProcessed, r.Total)
-			r.Shares.Other = share(c.Other, r.Total)
-			released := c.Granted + c.Partial
-			r.DisclosureRate = share(released, r.Total)
-			r.SubstantiveRate = share(released, released+c.Denied)
-			res.Rows = append(res.Rows, r)
+		dest = append(dest, &c.Unavailable, &c.NotProcessed, &c.Other)
+		if err := rows.Scan(dest...); err != nil {
+			return res, fmt.Errorf("outcomes: %w", err)
 		}
-		return res, rows.Err()
-	})
+		c.DeniedBy = map[string]float64{}
+		r.Shares.DeniedBy = map[string]*float64{}
+		for i, reason := range DeniedReasons {
+			c.DeniedBy[reason] = d[i]
+			c.Denied += d[i]
+			r.Shares.DeniedBy[reason] = share(d[i], r.Total)
+		}
+		r.Shares.Granted = share(c.Granted, r.Total)
+		r.Shares.Partial = share(c.Partial, r.Total)
+		r.Shares.Denied = share(c.Denied, r.Total)
+		r.Shares.Unavailable = share(c.Unavailable, r.Total)
+		r.Shares.NotProcessed = share(c.NotProcessed, r.Total)
+		r.Shares.Other = share(c.Other, r.Total)
+		released := c.Granted + c.Partial
+		r.DisclosureRate = share(released, r.Total)
+		r.SubstantiveRate = share(released, released+c.Denied)
+		res.Rows = append(res.Rows, r)
+	}
+	return res, rows.Err()
 }
 
 // ReviewCounts are one group of table 4 with its correction rate.
@@ -241,32 +244,35 @@ type ReviewsResult struct {
 // with correction rates and pending cases.
 func (s *Service) Reviews(ctx context.Context, f Filter, g GroupBy) (ReviewsResult, error) {
 	f.Limit, f.Offset = 0, 0
-	return cached(s, "Reviews|"+f.key()+"|"+string(g), func() (ReviewsResult, error) {
-		res := ReviewsResult{GroupBy: g, Rows: []ReviewsRow{}}
-		rows, err := s.query(ctx, "Reviews", f, g, nil)
-		if err != nil {
-			return res, err
+	return cached(s, "Reviews|"+f.key()+"|"+string(g), func() (ReviewsResult, error) { return s.reviews(ctx, f, g) })
+}
+
+// reviews is Reviews uncached: the province medians (medians.go) read every agency of a year at once, an answer too big for the cache.
+func (s *Service) reviews(ctx context.Context, f Filter, g GroupBy) (ReviewsResult, error) {
+	res := ReviewsResult{GroupBy: g, Rows: []ReviewsRow{}}
+	rows, err := s.query(ctx, "Reviews", f, g, nil)
+	if err != nil {
+		return res, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r ReviewsRow
+		dest := []any{&r.Group.Group, &r.County, &r.Reports, &r.WithoutTable4}
+		for _, c := range []*ReviewCounts{&r.Reconsideration, &r.LitigationDirect, &r.LitigationAfter} {
+			dest = append(dest, &c.Upheld, &c.Corrected, &c.Other, &c.Pending, &c.Total)
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var r ReviewsRow
-			dest := []any{&r.Group.Group, &r.County, &r.Reports, &r.WithoutTable4}
-			for _, c := range []*ReviewCounts{&r.Reconsideration, &r.LitigationDirect, &r.LitigationAfter} {
-				dest = append(dest, &c.Upheld, &c.Corrected, &c.Other, &c.Pending, &c.Total)
-			}
-			if err := rows.Scan(dest...); err != nil {
-				return res, fmt.Errorf("reviews: %w", err)
-			}
-			d, a := r.LitigationDirect, r.LitigationAfter
-			r.Litigation = ReviewCounts{Upheld: d.Upheld + a.Upheld, Corrected: d.Corrected + a.Corrected,
-				Other: d.Other + a.Other, Pending: d.Pending + a.Pending, Total: d.Total + a.Total}
-			for _, c := range []*ReviewCounts{&r.Reconsideration, &r.LitigationDirect, &r.LitigationAfter, &r.Litigation} {
-				c.rate()
-			}
-			res.Rows = append(res.Rows, r)
+		if err := rows.Scan(dest...); err != nil {
+			return res, fmt.Errorf("reviews: %w", err)
 		}
-		return res, rows.Err()
-	})
+		d, a := r.LitigationDirect, r.LitigationAfter
+		r.Litigation = ReviewCounts{Upheld: d.Upheld + a.Upheld, Corrected: d.Corrected + a.Corrected,
+			Other: d.Other + a.Other, Pending: d.Pending + a.Pending, Total: d.Total + a.Total}
+		for _, c := range []*ReviewCounts{&r.Reconsideration, &r.LitigationDirect, &r.LitigationAfter, &r.Litigation} {
+			c.rate()
+		}
+		res.Rows = append(res.Rows, r)
+	}
+	return res, rows.Err()
 }
 
 // ProactiveRow is table 2 of one group and edition. Values holds the sum
@@ -301,43 +307,46 @@ func T2Codes(edition string) []string {
 // 2019 and 2021 tables count different things and are never added up.
 func (s *Service) Proactive(ctx context.Context, f Filter, g GroupBy) (ProactiveResult, error) {
 	f.Limit, f.Offset = 0, 0
-	return cached(s, "Proactive|"+f.key()+"|"+string(g), func() (ProactiveResult, error) {
-		res := ProactiveResult{GroupBy: g, Codes: map[string][]string{}, Labels: map[string]string{}, Rows: []ProactiveRow{}}
-		for _, ed := range []string{report.Edition2019, report.Edition2021} {
-			res.Codes[ed] = T2Codes(ed)
-			for _, c := range res.Codes[ed] {
-				res.Labels[c] = report.Label(c)
-			}
+	return cached(s, "Proactive|"+f.key()+"|"+string(g), func() (ProactiveResult, error) { return s.proactive(ctx, f, g) })
+}
+
+// proactive is Proactive uncached: the province medians (medians.go) read every agency of a year at once, an answer too big for the cache.
+func (s *Service) proactive(ctx context.Context, f Filter, g GroupBy) (ProactiveResult, error) {
+	res := ProactiveResult{GroupBy: g, Codes: map[string][]string{}, Labels: map[string]string{}, Rows: []ProactiveRow{}}
+	for _, ed := range []string{report.Edition2019, report.Edition2021} {
+		res.Codes[ed] = T2Codes(ed)
+		for _, c := range res.Codes[ed] {
+			res.Labels[c] = report.Label(c)
 		}
-		rows, err := s.query(ctx, "Proactive", f, g, nil)
-		if err != nil {
-			return res, err
+	}
+	rows, err := s.query(ctx, "Proactive", f, g, nil)
+	if err != nil {
+		return res, err
+	}
+	defer rows.Close()
+	index := map[[3]string]int{}
+	for rows.Next() {
+		var grp, county, edition string
+		var reports int
+		var code *string
+		var total *float64
+		if err := rows.Scan(&grp, &county, &edition, &reports, &code, &total); err != nil {
+			return res, fmt.Errorf("proactive: %w", err)
 		}
-		defer rows.Close()
-		index := map[[3]string]int{}
-		for rows.Next() {
-			var grp, county, edition string
-			var reports int
-			var code *string
-			var total *float64
-			if err := rows.Scan(&grp, &county, &edition, &reports, &code, &total); err != nil {
-				return res, fmt.Errorf("proactive: %w", err)
+		k := [3]string{grp, county, edition}
+		i, ok := index[k]
+		if !ok {
+			row := ProactiveRow{Group: Group{Group: grp, County: county, Reports: reports}, Edition: edition, Values: map[string]*float64{}}
+			for _, c := range T2Codes(edition) {
+				row.Values[c] = nil
 			}
-			k := [3]string{grp, county, edition}
-			i, ok := index[k]
-			if !ok {
-				row := ProactiveRow{Group: Group{Group: grp, County: county, Reports: reports}, Edition: edition, Values: map[string]*float64{}}
-				for _, c := range T2Codes(edition) {
-					row.Values[c] = nil
-				}
-				res.Rows = append(res.Rows, row)
-				i = len(res.Rows) - 1
-				index[k] = i
-			}
-			if code != nil && total != nil {
-				res.Rows[i].Values[*code] = total
-			}
+			res.Rows = append(res.Rows, row)
+			i = len(res.Rows) - 1
+			index[k] = i
 		}
-		return res, rows.Err()
-	})
+		if code != nil && total != nil {
+			res.Rows[i].Values[*code] = total
+		}
+	}
+	return res, rows.Err()
 }

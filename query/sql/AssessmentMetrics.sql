@@ -7,17 +7,17 @@
 -- with_table3 and with_table4 are the reports Outcomes and Reviews
 -- count: a group without any has no row there, and so no rate. Figures:
 -- report_figures (migration 040). The findings are read for the selected
--- reports only (broken): a NOT EXISTS per report read the findings
--- relation whole.
+-- reports only (broken, findings_sel): a NOT EXISTS per report read the
+-- findings relation whole, and the view findings_reviewed joins every
+-- finding to every report.
 WITH sel AS (
-    SELECT r.id, /*group*/ AS grp, /*group_county*/ AS grp_county
+    SELECT r.id, r.agency, r.county, r.year, /*group*/ AS grp, /*group_county*/ AS grp_county
     FROM reports r
     WHERE /*filter*/
 ), broken AS (
     SELECT DISTINCT x.report_id
-    FROM /*findings*/ x
-    WHERE x.report_id IN (SELECT id FROM sel)
-      AND x.rule IN ('rule1_balance', 'rule2_results', 'rule3_applicants', 'rule4_review')
+    FROM /*findings_sel*/ x
+    WHERE x.rule IN ('rule1_balance', 'rule2_results', 'rule3_applicants', 'rule4_review')
 )
 SELECT r.grp, r.grp_county,
        count(*) AS reports,

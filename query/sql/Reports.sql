@@ -1,7 +1,7 @@
 -- One line per report with its finding counts and its agency in the
 -- registry (id, division code, level), newest year first. The findings
--- are counted for the selected reports only (counted): joined to every
--- report first, the findings relation was read whole for one county's list.
+-- are counted for the selected reports only (counted, findings_sel): the
+-- view findings_reviewed joins every finding to every report first.
 WITH sel AS (
     SELECT r.* FROM reports r WHERE /*filter*/
 ), counted AS (
@@ -9,8 +9,7 @@ WITH sel AS (
            count(f.rule) FILTER (WHERE f.severity = 'error')   AS errors,
            count(f.rule) FILTER (WHERE f.severity = 'warning') AS warnings,
            count(f.rule) FILTER (WHERE f.severity = 'info')    AS infos
-    FROM /*findings*/ f
-    WHERE f.report_id IN (SELECT id FROM sel)
+    FROM /*findings_sel*/ f
     GROUP BY f.report_id
 )
 SELECT r.id, r.agency, r.county, r.year, r.edition, r.format, r.source_file,

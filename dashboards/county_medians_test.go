@@ -1,0 +1,126 @@
+package dashboards
+
+import (
+	"context"
+	"reflect"
+	"sort"
+	"testing"
+
+	"nianbao/generate"
+	"nianbao/ingest"
+	"nianbao/query"
+	"nianbao/query/querytest"
+	"nianbao/registry"
+	"nianbao/store"
+)
+
+// TestCountyPageAsTheStatements renders the data of the county page twice
+// for counties of the sample corpus and of 300 generated national reports,
+// towns and departments, every year: once with the province medians query
+// computes per data generation, once with the five statistics filtered to
+// each province and level (the page's former statements), each on its own
+// query.Service. Every figure of the page must be the same; the review
+// totals are held to Reviews of the page's filter.
+func TestCountyPageAsTheStatements(t *testing.T) {
+	ctx := context.Background()
+	st, _ := querytest.Seed(t)
+	if _, err := ingest.IngestPaths(ctx, st, []string{"../data/sample"}, ingest.Meta{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	reg, err := registry.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var items []store.BatchItem
+	err = generate.National(generate.NationalPlaces(reg, 1), generate.NationalOptions{Seed: 5, Limit: 300}, func(d generate.NationalDoc) error {
+		items = append(items, store.BatchItem{Report: d.Report})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := st.SaveBatch(ctx, items); err != nil {
+		t.Fatal(err)
+	}
+	qa, qb := query.New(st), query.New(st)
+	pre := &handler{q: qa, log: testLogger(t)}
+	ref := &handler{q: qb, log: testLogger(t), medians: qb.ProvinceMediansByStatements}
+
+	// The counties with the most bodies of a registry level, and the
+	// sample's: a page of each year of each.
+	list, err := listReports(ctx, qa, query.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type key struct {
+		county string
+		year   int
+	}
+	bodies := map[key]int{}
+	for _, r := range list {
+		if r.Level != "" {
+			bodies[key{r.County, r.Year}]++
+		}
+	}
+	keys := make([]key, 0, len(bodies))
+	for k := range bodies {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		if bodies[a] != bodies[b] {
+			return bodies[a] > bodies[b]
+		}
+		return a.county < b.county || a.county == b.county && a.year < b.year
+	})
+	var scopes []scope
+	for _, k := range keys[:min(12, len(keys))] {
+		scopes = append(scopes, scope{County: k.county, Year: k.year}, scope{County: k.county, Year: k.year, Departments: true})
+	}
+	provinceRows, reviewRows := 0, 0
+	for _, s := range scopes {
+		got, _, err := pre.countyData(ctx, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _, err := ref.countyData(ctx, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s %d (departments %v): the page with the precomputed medians differs from the statements':\n got %+v\nwant %+v",
+				s.County, s.Year, s.Departments, got.Sections[0], want.Sections[0])
+		}
+		// The towns' review totals are the year's row of the trend's
+		// statistic: the same as Reviews of the page's filter, ungrouped.
+		rev, err := qb.Reviews(ctx, query.Filter{County: s.County, Year: s.Year, Level: s.level()}, query.GroupNone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var revRow *query.ReviewsRow
+		if len(rev.Rows) > 0 {
+			revRow = &rev.Rows[0]
+			reviewRows++
+		}
+		wantReview := reviewChart("review", "", "", revRow).Table
+		for _, sec := range got.Sections {
+			for _, ch := range sec.Charts {
+				if ch.ID == "review" && !reflect.DeepEqual(ch.Table, wantReview) {
+					t.Errorf("%s %d (departments %v): review totals %+v, want %+v", s.County, s.Year, s.Departments, ch.Table, wantReview)
+				}
+			}
+		}
+		for _, row := range want.Sections[0].Charts[0].Table.Rows {
+			if len(row.Label) > len("全省") && row.Label[:len("全省")] == "全省" {
+				provinceRows++
+			}
+		}
+	}
+	if provinceRows < len(scopes)/2 {
+		t.Fatalf("%d province median rows over %d pages: too few compared", provinceRows, len(scopes))
+	}
+	if reviewRows == 0 {
+		t.Fatal("no page with table 4 read: the review totals were not compared")
+	}
+	t.Logf("%d pages compared, %d province median rows, %d review totals", len(scopes), provinceRows, reviewRows)
+}
