@@ -3,6 +3,8 @@ package query
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"math"
 	"testing"
 	"time"
@@ -212,4 +214,59 @@ func show(p *float64) string {
 		return "nil"
 	}
 	return fmt.Sprint(*p)
+}
+
+// TestProvinceMediansWhilePreparing: where the medians are computed in
+// the background (serve), a county page arriving before they exist gets
+// its own province's statements — the same figures — and does not start
+// or wait for the computation of every province (up to 6 s of CPU at
+// 200 000 reports after each write); once computed, they are read.
+func TestProvinceMediansWhilePreparing(t *testing.T) {
+	ctx := context.Background()
+	q := New(nationalDB(t))
+	// A settle time no test reaches: the background never computes.
+	q.prepareAfterWrites(slog.New(slog.NewTextHandler(io.Discard, nil)), time.Hour)
+	var pick *ReportSummary
+	for _, r := range allReports(t, q) {
+		if r.Level != "" && len(r.DivisionCode) >= 2 {
+			pick = &r
+			break
+		}
+	}
+	if pick == nil {
+		t.Fatal("no report with a level and a division code")
+	}
+	prov := pick.DivisionCode[:2] + "0000"
+	want, err := q.ProvinceMediansByStatements(ctx, prov, pick.Year, pick.Level)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same := func(what string, got map[string]*float64) {
+		t.Helper()
+		if len(got) != len(want) {
+			t.Fatalf("%s: %d medians, want %d", what, len(got), len(want))
+		}
+		for k, w := range want {
+			if !sameFloat(got[k], w) {
+				t.Errorf("%s: %s %s, want %s", what, k, show(got[k]), show(w))
+			}
+		}
+	}
+	got, err := q.ProvinceMedians(ctx, prov, pick.Year, pick.Level)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same("before the background computation", got)
+	if q.readyMedians(q.Generation()) != nil {
+		t.Fatal("a reader computed every province's medians while the background was to")
+	}
+	computed := currentMedians(t, q)
+	got, err = q.ProvinceMedians(ctx, prov, pick.Year, pick.Level)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same("after it", got)
+	if q.readyMedians(q.Generation()) != computed {
+		t.Error("the computed medians are not the ones read")
+	}
 }
