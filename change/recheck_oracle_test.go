@@ -227,6 +227,45 @@ func TestRecheckAfterAChangeEqualsAFullRecheck(t *testing.T) {
 			r.SHA256 += "-2025"
 			upload(r, append(data, " 次年"...))
 		}, nil},
+		{"a batch ingest of new versions", func() {
+			// The county's 2024 reports again through the batch path (one
+			// SaveBatch, then the re-check of the counties it touched):
+			// each with a line added to its last section, 东山镇 with a
+			// figure changed too, so every one is a new version replacing
+			// the stored one, and 东山镇 2025 copies its 2024 text less.
+			dir := filepath.Join(t.TempDir(), "乐至县", "2024")
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			files, err := filepath.Glob(filepath.Join(county, "2024", "*.txt"))
+			if err != nil || len(files) < 2 {
+				t.Fatalf("the county's 2024 reports: %v %v", files, err)
+			}
+			for _, f := range files {
+				data, err := os.ReadFile(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				text := string(data) + "\n（重新发布）\n"
+				if filepath.Base(f) == "东山镇.txt" {
+					const was = "本年新收政府信息公开申请数量\n\n10\n"
+					if !strings.Contains(text, was) {
+						t.Fatalf("%s no longer reads %q", f, was)
+					}
+					text = strings.Replace(text, was, "本年新收政府信息公开申请数量\n\n13\n", 1)
+				}
+				if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), []byte(text), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			sum, err := svc.Ingest(ctx, admin, []string{filepath.Dir(dir)}, ingest.Meta{}, ingest.Options{Force: true}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sum.Replaced != len(files) {
+				t.Fatalf("the batch replaced %d of %d reports: %+v", sum.Replaced, len(files), sum)
+			}
+		}, func() int64 { return idOf("东山镇", 2025) }},
 		{"the copy deleted", func() {
 			if err := svc.Delete(ctx, admin, copyID, "重复上传"); err != nil {
 				t.Fatal(err)

@@ -114,6 +114,11 @@ func (s *Service) closeFixed(ctx context.Context, a Affected) error {
 	if !slices.Contains(versionOps, a.Op) {
 		return nil
 	}
+	if open, err := s.st.AnyOpenRectification(ctx); err != nil {
+		return err
+	} else if !open {
+		return nil
+	}
 	for _, id := range a.Reports {
 		closed, err := s.st.CloseFixed(ctx, id)
 		if err != nil {

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"nianbao/assess"
 	"nianbao/ingest/document"
@@ -647,6 +648,36 @@ type Options struct {
 	// MaxOriginal is the largest original document kept beside its
 	// reports, in bytes (0: DefaultMaxOriginal; negative: none kept).
 	MaxOriginal int64
+	// Stats, when set, is kept up to date while the ingest runs, for a
+	// caller that watches it (analytics ingest --stats).
+	Stats *Stats
+}
+
+// Stats are an ingest's counters while it runs: what the writer has
+// taken, how much is read ahead of it, and how long it has been busy
+// storing, so that a watcher can tell readers waiting on the writer from
+// a writer waiting on the readers, and both from the re-check at the end.
+type Stats struct {
+	// Files is the read results the writer has taken.
+	Files atomic.Int64
+	// Busy is the writer's time in the store (batches and originals), in
+	// nanoseconds.
+	Busy atomic.Int64
+	// After is set once every batch is stored and the steps after the
+	// write (the re-check) have begun.
+	After atomic.Bool
+	queue atomic.Pointer[queue]
+}
+
+// Queued is the estimated bytes of the reports read and not yet stored.
+func (s *Stats) Queued() int64 {
+	q := s.queue.Load()
+	if q == nil {
+		return 0
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.used
 }
 
 // DefaultMaxOriginal is the upload cap (api.DefaultMaxUpload): a file
@@ -686,6 +717,9 @@ func IngestPathsWith(ctx context.Context, st *store.Store, paths []string, meta 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	q := newQueue(QueueBytes)
+	if opt.Stats != nil {
+		opt.Stats.queue.Store(q)
+	}
 	return storeResults(ctx, st, parseStream(ctx, files, meta, queueWindow, q), len(files), opt, progress, q)
 }
 
@@ -724,6 +758,9 @@ func storeResults(ctx context.Context, st *store.Store, results <-chan Result, t
 			spans = append(spans, assess.CountySpan{County: county, From: years[0], To: years[1] + 1})
 		}
 		sort.Slice(spans, func(i, j int) bool { return spans[i].County < spans[j].County })
+		if opt.Stats != nil {
+			opt.Stats.After.Store(true)
+		}
 		if opt.After != nil {
 			opt.After(ctx, stored, spans)
 			return
@@ -784,6 +821,10 @@ func storeResults(ctx context.Context, st *store.Store, results <-chan Result, t
 		if len(batch) == 0 {
 			return nil
 		}
+		if opt.Stats != nil {
+			start := time.Now()
+			defer func() { opt.Stats.Busy.Add(int64(time.Since(start))) }()
+		}
 		defer func() {
 			keepOriginals(ctx, st, originals, maxOrig, &sum)
 			originals = originals[:0]
@@ -835,6 +876,9 @@ func storeResults(ctx context.Context, st *store.Store, results <-chan Result, t
 	// the batch (which is stored whenever it reaches the batch size).
 	take := func(res Result) error {
 		i++
+		if opt.Stats != nil {
+			opt.Stats.Files.Add(1)
+		}
 		if progress != nil {
 			progress(i, total, res.Path)
 		}
@@ -960,12 +1004,15 @@ func keepOriginals(ctx context.Context, st *store.Store, docs []original, limit 
 	var n int
 	var size int64
 	var notKept []string
-	err := st.KeepSources(ctx, func(keep func(name string, data []byte, text string) (string, error)) error {
+	hashes := make([]string, len(docs))
+	for i, d := range docs {
+		hashes[i] = d.r.SHA256
+	}
+	// The batch's documents kept before are asked in one query, not one
+	// each (store.KeepSourcesOf).
+	err := st.KeepSourcesOf(ctx, hashes, func(kept map[string]bool, keep func(name string, data []byte, text string) (string, error)) error {
 		for _, d := range docs {
-			if has, err := st.HasSource(ctx, d.r.SHA256); err != nil || has {
-				if err != nil {
-					return err
-				}
+			if kept[d.r.SHA256] {
 				continue
 			}
 			fi, err := os.Stat(d.path)

@@ -21,7 +21,11 @@ func OpenReadOnly(path string) (*Store, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("open snapshot %s: %w", path, err)
 	}
-	connector, err := duckdb.NewConnector(path+"?access_mode=read_only", nil)
+	source, err := dsn(path, "access_mode=read_only")
+	if err != nil {
+		return nil, fmt.Errorf("open snapshot %s: %w", path, err)
+	}
+	connector, err := duckdb.NewConnector(source, nil)
 	if err != nil {
 		return nil, friendly(path, err)
 	}

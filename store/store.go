@@ -111,7 +111,11 @@ func Open(path string) (*Store, error) {
 // followed by a CHECKPOINT unless creating: a file being created is only
 // named once closed (which checkpoints it), so a kill loses nothing.
 func openMigrated(path string, creating bool) (*Store, error) {
-	connector, err := duckdb.NewConnector(path, nil)
+	source, err := dsn(path)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	connector, err := duckdb.NewConnector(source, nil)
 	if err != nil {
 		return nil, friendly(path, err)
 	}

@@ -27,6 +27,11 @@ func runIngest(args []string, stdout, stderr io.Writer) int {
 	db := fs.String("db", "", "DuckDB file (default $ANALYTICS_DB or "+defaultDB+")")
 	force := fs.Bool("force", false, "make each version current even when it is far smaller than the stored one or conflicts with another file")
 	author := fs.String("author", os.Getenv("USER"), "who ingests, for the audit log (recorded as cli:NAME)")
+	cpuprofile := fs.String("cpuprofile", "", "写入本次导入的 CPU 剖析文件（go tool pprof 读取）")
+	memprofile := fs.String("memprofile", "", "导入结束时写入堆内存剖析文件（go tool pprof 读取）")
+	trace := fs.String("trace", "", "写入本次导入的运行轨迹文件（go tool trace 读取）")
+	memLimit := fs.String("memory-limit", "", "DuckDB 的内存上限（例如 1GB、512MB；默认取环境变量 "+store.MemoryLimitEnv+"，未设时为 "+store.DefaultMemoryLimit+"）")
+	stats := fs.Duration("stats", 0, "每隔这段时间在标准错误输出一行进度：已读文件、排队字节、写入方忙碌比例、CPU 利用率、内存（例如 10s；0 为不输出）")
 	var m metaFlags
 	m.register(fs)
 	paths, err := parseInterleaved(fs, args)
@@ -37,20 +42,36 @@ func runIngest(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
+	if err := store.SetMemoryLimit(*memLimit); err != nil {
+		fmt.Fprintf(stderr, "analytics ingest: %v\n", err)
+		return 2
+	}
 	st, err := store.Open(dbPath(*db))
 	if err != nil {
 		fmt.Fprintf(stderr, "analytics ingest: %s\n", heldAdvice(dbPath(*db), err, "/web/upload", "POST /api/v1/reports（multipart 字段 file）"))
 		return 1
 	}
 	defer st.Close()
+	stopProfiles, err := startProfiles(*cpuprofile, *trace)
+	if err != nil {
+		fmt.Fprintf(stderr, "analytics ingest: %v\n", err)
+		return 1
+	}
+	defer stopProfiles()
 	start := time.Now()
+	opt := ingest.Options{Force: *force}
+	if *stats > 0 {
+		opt.Stats = &ingest.Stats{}
+		stop := watchIngest(stderr, opt.Stats, *stats)
+		defer stop()
+	}
 	who := "cli"
 	if *author != "" {
 		who = "cli:" + *author
 	}
 	// Through package change: the same steps after the write as an upload.
 	svc := change.New(st, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
-	sum, err := svc.Ingest(context.Background(), change.Admin(who), paths, m.meta(), ingest.Options{Force: *force}, progressBar(stderr))
+	sum, err := svc.Ingest(context.Background(), change.Admin(who), paths, m.meta(), opt, progressBar(stderr))
 	if err != nil {
 		if errors.Is(err, store.ErrLocked) {
 			fmt.Fprintf(stderr, "analytics ingest: %s\n", heldAdvice(st.Path(), err, "/web/upload", "POST /api/v1/reports（multipart 字段 file）"))
@@ -58,6 +79,10 @@ func runIngest(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "analytics ingest: %v\n", err)
 		}
 		return 1
+	}
+	stopProfiles()
+	if err := writeHeapProfile(*memprofile); err != nil {
+		fmt.Fprintf(stderr, "analytics ingest: %v\n", err)
 	}
 	slog.New(slog.NewTextHandler(stderr, nil)).Info("ingest done", "db", st.Path(), "files", sum.Read+sum.Failed, "seconds", time.Since(start).Seconds())
 	sum.WriteSummary(stdout)
