@@ -216,7 +216,7 @@ type scanPage struct {
 }
 
 // preparedPage is a page made ready for Tesseract: its image, straightened
-// and with its rules erased, is the PGM file name (not kept in memory: a
+// and with its rules erased, is the BMP file name (not kept in memory: a
 // document's pages are read in one Tesseract run after all are ready).
 type preparedPage struct {
 	n, dpi int
@@ -318,7 +318,7 @@ func ocrPages(ctx context.Context, lim Limits, dir string, pages []scanPage) ([]
 			go func() {
 				defer wg.Done()
 				defer b.Done(pp.n)
-				clean, err := readPGM(pp.name)
+				clean, err := readPage(pp.name)
 				if err != nil {
 					errs[i] = err
 					return
@@ -335,7 +335,7 @@ func ocrPages(ctx context.Context, lim Limits, dir string, pages []scanPage) ([]
 }
 
 // ocrPrepare straightens one page image, finds its ruled tables, erases
-// its rules and writes it as PGM for Tesseract, with the options it is
+// its rules and writes it as BMP for Tesseract, with the options it is
 // to be read with.
 func ocrPrepare(dir string, img image.Image, dpi, page int) (*preparedPage, error) {
 	pp := &preparedPage{n: page, dpi: dpi, fr: frame{w: img.Bounds().Dx(), h: img.Bounds().Dy()}}
@@ -356,25 +356,25 @@ func ocrPrepare(dir string, img image.Image, dpi, page int) (*preparedPage, erro
 		pp.opts = []string{"--dpi", strconv.Itoa(dpi), "-c", "thresholding_method=2"}
 	}
 	clean := ocr.EraseRules(straight, dpi)
-	pp.name = filepath.Join(dir, fmt.Sprintf("clean-%d.pgm", page))
+	pp.name = filepath.Join(dir, fmt.Sprintf("clean-%d.bmp", page))
 	f, err := os.Create(pp.name)
 	if err != nil {
 		return nil, err
 	}
-	if err := ocr.EncodePGM(f, clean); err != nil {
+	if err := ocr.EncodeBMP(f, clean); err != nil {
 		f.Close()
 		return nil, err
 	}
 	return pp, f.Close()
 }
 
-// readPGM reads back a page ocrPrepare wrote.
-func readPGM(name string) (*image.Gray, error) {
+// readPage reads back a page ocrPrepare wrote.
+func readPage(name string) (*image.Gray, error) {
 	data, err := os.ReadFile(name)
 	if err != nil {
 		return nil, err
 	}
-	return ocr.DecodePGM(data)
+	return ocr.DecodeBMP(data)
 }
 
 // ocrErr names the OCR limit a deadline came from.
