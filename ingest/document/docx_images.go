@@ -102,7 +102,7 @@ func (r *docxReader) ocrImages(rc *readCtx, zr *zip.Reader) (*Document, error) {
 		sps = append(sps, scanPage{n: n, dpi: dpi, load: func() (image.Image, error) {
 			img, _, err := image.Decode(bytes.NewReader(data))
 			if err != nil {
-				return nil, nil // passed over, as a picture Go cannot decode
+				return nil, errPassOver // as a picture Go cannot decode the header of
 			}
 			return img, nil
 		}})

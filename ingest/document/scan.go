@@ -208,12 +208,16 @@ func toOriginal(lines []ocr.Line, frames map[int]frame) {
 }
 
 // scanPage is one page image to read by OCR: page n, at dpi, its image
-// given by load when its turn comes (a nil image without an error is a
-// picture to pass over).
+// given by load when its turn comes.
 type scanPage struct {
 	n, dpi int
 	load   func() (image.Image, error)
 }
+
+// errPassOver is a page's load telling that it is no page to read (a
+// picture of a Word file Go cannot decode): it has no lines, the others
+// are read.
+var errPassOver = errors.New("ocr: page passed over")
 
 // preparedPage is a page made ready for Tesseract: its image, straightened
 // and with its rules erased, is the BMP file name (not kept in memory: a
@@ -245,12 +249,15 @@ func ocrPages(ctx context.Context, lim Limits, dir string, pages []scanPage) ([]
 	var ready []*preparedPage
 	at := map[*preparedPage]int{} // index into pages
 	for i, sp := range pages {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err // over ocr_timeout before Tesseract ran
+		}
 		img, err := sp.load()
+		if errors.Is(err, errPassOver) {
+			continue
+		}
 		if err != nil {
 			return nil, nil, err
-		}
-		if img == nil {
-			continue
 		}
 		pp, err := ocrPrepare(dir, img, sp.dpi, sp.n)
 		if err != nil {
