@@ -78,9 +78,8 @@ func (r *docxReader) ocrImages(rc *readCtx, zr *zip.Reader) (*Document, error) {
 	defer os.RemoveAll(dir)
 	ctx, cancel := context.WithTimeout(rc.ctx, rc.lim.OCRTimeout)
 	defer cancel()
-	byLine := map[int][]ocr.Line{}
-	var all []ocr.Line
-	frames := map[int]frame{}
+	var sps []scanPage
+	var at []int // the builder line each page's lines go before
 	for i, pic := range r.pictures(targets) {
 		n := i + 1
 		if int64(n) > rc.lim.OCRPages {
@@ -97,19 +96,26 @@ func (r *docxReader) ocrImages(rc *readCtx, zr *zip.Reader) (*Document, error) {
 		if err := checkPixels(rc.lim, cfg.Width, cfg.Height, fmt.Sprintf("Word 文件中的第 %d 张图片", n)); err != nil {
 			return nil, err
 		}
-		img, _, err := image.Decode(bytes.NewReader(data))
-		if err != nil {
-			continue
-		}
 		// A picture has no resolution of its own that can be trusted: a
 		// table pasted into a page is about 6.5 inches wide.
 		dpi := min(max(cfg.Width*10/65, 72), 600)
-		lines, fr, err := ocrPage(ctx, rc.lim, dir, img, dpi, n)
-		if err != nil {
-			return nil, ocrErr(rc, ctx, err)
-		}
-		frames[n] = fr
-		byLine[pic.line] = append(byLine[pic.line], lines...)
+		sps = append(sps, scanPage{n: n, dpi: dpi, load: func() (image.Image, error) {
+			img, _, err := image.Decode(bytes.NewReader(data))
+			if err != nil {
+				return nil, errPassOver // as a picture Go cannot decode the header of
+			}
+			return img, nil
+		}})
+		at = append(at, pic.line)
+	}
+	pages, frames, err := ocrPages(ctx, rc.lim, dir, sps)
+	if err != nil {
+		return nil, ocrErr(rc, ctx, err)
+	}
+	byLine := map[int][]ocr.Line{}
+	var all []ocr.Line
+	for i, lines := range pages {
+		byLine[at[i]] = append(byLine[at[i]], lines...)
 		all = append(all, lines...)
 	}
 	if len(all) == 0 {

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"nianbao/ingest/ocr"
 )
@@ -88,16 +89,16 @@ func readImage(rc *readCtx, data []byte) (*Document, error) {
 	ctx, cancel := context.WithTimeout(rc.ctx, rc.lim.OCRTimeout)
 	defer cancel()
 	dpi := max(int(float64(cfg.Width)/8.27+0.5), 72)
-	lines, fr, err := ocrPage(ctx, rc.lim, dir, img, dpi, 1)
+	lines, frames, err := ocrPages(ctx, rc.lim, dir, []scanPage{{n: 1, dpi: dpi, load: func() (image.Image, error) { return img, nil }}})
 	if err != nil {
 		return nil, ocrErr(rc, ctx, err)
 	}
-	return ocrDocument(FormatImage, lines, map[int]frame{1: fr}), nil
+	return ocrDocument(FormatImage, lines[0], frames), nil
 }
 
 // readScannedPDF reads a PDF without a text layer: pdftoppm renders at
 // most ocr_pages pages at OCRDPI as PPMs (no compression to pay), and
-// each page is read by ocrPage; the whole under ocr_timeout.
+// the pages are read by ocrPages; the whole under ocr_timeout.
 func readScannedPDF(rc *readCtx, pdf string) (*Document, error) {
 	if !ocr.Available() {
 		return nil, ErrOCRUnavailable
@@ -136,30 +137,36 @@ func readScannedPDF(rc *readCtx, pdf string) (*Document, error) {
 	}
 	// p-1.ppm … p-10.ppm sort as numbers, not as text.
 	slices.SortFunc(pages, func(a, b string) int { return pageOf(a) - pageOf(b) })
+	sps := make([]scanPage, len(pages))
+	for i, p := range pages {
+		sps[i] = scanPage{n: pageOf(p), dpi: OCRDPI, load: func() (image.Image, error) {
+			f, err := os.ReadFile(p)
+			if err != nil {
+				return nil, err
+			}
+			w, h, err := ocr.PGMSize(f)
+			if err != nil {
+				return nil, fmt.Errorf("pdftoppm page %s: %w", filepath.Base(p), err)
+			}
+			if err := checkPixels(rc.lim, w, h, fmt.Sprintf("第 %d 页", pageOf(p))); err != nil {
+				return nil, err
+			}
+			img, err := ocr.DecodePPMRed(f)
+			if err != nil {
+				return nil, fmt.Errorf("pdftoppm page %s: %w", filepath.Base(p), err)
+			}
+			// The rendered page is read once: its file goes now, so the
+			// pages on disk do not outlast their turn.
+			os.Remove(p)
+			return img, nil
+		}}
+	}
+	byPage, frames, err := ocrPages(ctx, rc.lim, dir, sps)
+	if err != nil {
+		return nil, ocrErr(rc, ctx, err)
+	}
 	var lines []ocr.Line
-	frames := map[int]frame{}
-	for _, p := range pages {
-		f, err := os.ReadFile(p)
-		if err != nil {
-			return nil, err
-		}
-		w, h, err := ocr.PGMSize(f)
-		if err != nil {
-			return nil, fmt.Errorf("pdftoppm page %s: %w", filepath.Base(p), err)
-		}
-		n := pageOf(p)
-		if err := checkPixels(rc.lim, w, h, fmt.Sprintf("第 %d 页", n)); err != nil {
-			return nil, err
-		}
-		img, err := ocr.DecodePPMRed(f)
-		if err != nil {
-			return nil, fmt.Errorf("pdftoppm page %s: %w", filepath.Base(p), err)
-		}
-		pl, fr, err := ocrPage(ctx, rc.lim, dir, img, OCRDPI, n)
-		if err != nil {
-			return nil, ocrErr(rc, ctx, err)
-		}
-		frames[n] = fr
+	for _, pl := range byPage {
 		lines = append(lines, pl...)
 	}
 	if len(lines) == 0 {
@@ -200,11 +207,145 @@ func toOriginal(lines []ocr.Line, frames map[int]frame) {
 	}
 }
 
-// ocrPage straightens one page image, erases its ruling lines and reads its words;
-// the page goes to Tesseract as PGM. The words' boxes are on the page
-// as read; the frame maps them back (toOriginal).
-func ocrPage(ctx context.Context, lim Limits, dir string, img image.Image, dpi, page int) ([]ocr.Line, frame, error) {
-	fr := frame{w: img.Bounds().Dx(), h: img.Bounds().Dy()}
+// scanPage is one page image to read by OCR: page n, at dpi, its image
+// given by load when its turn comes.
+type scanPage struct {
+	n, dpi int
+	load   func() (image.Image, error)
+}
+
+// errPassOver is a page's load telling that it is no page to read (a
+// picture of a Word file Go cannot decode): it has no lines, the others
+// are read.
+var errPassOver = errors.New("ocr: page passed over")
+
+// preparedPage is a page made ready for Tesseract: its image, straightened
+// and with its rules erased, is the BMP file name (not kept in memory: a
+// document's pages are read in one Tesseract run after all are ready).
+type preparedPage struct {
+	n, dpi int
+	fr     frame
+	lats   []ocr.Lattice
+	name   string
+	opts   []string
+	words  []ocr.Word
+}
+
+// batchPixels bounds the pixels of the pages whose digits are read
+// together (ReadLattices side by side under one ocr.Batch): each holds
+// its page image in memory meanwhile, about twelve A4 pages at 200 DPI.
+const batchPixels = 48_000_000
+
+// ocrPages reads page images by OCR and returns each page's lines (in
+// the order of pages, nil for a page passed over) and its frame. Each
+// page is straightened, its ruled tables found and its rules erased in
+// turn (ocrPrepare); then all pages are read by one Tesseract run per
+// set of options, and the digits of their ruled tables by one more
+// (ocr.Batch): a run per page loaded the model again for each
+// (docs/benchmarks.md, "Speed, third pass"). The words' boxes are on
+// the pages as read; the frames map them back (toOriginal).
+func ocrPages(ctx context.Context, lim Limits, dir string, pages []scanPage) ([][]ocr.Line, map[int]frame, error) {
+	frames := map[int]frame{}
+	var ready []*preparedPage
+	at := map[*preparedPage]int{} // index into pages
+	for i, sp := range pages {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err // over ocr_timeout before Tesseract ran
+		}
+		img, err := sp.load()
+		if errors.Is(err, errPassOver) {
+			continue
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		pp, err := ocrPrepare(dir, img, sp.dpi, sp.n)
+		if err != nil {
+			return nil, nil, err
+		}
+		frames[sp.n] = pp.fr
+		at[pp] = i
+		ready = append(ready, pp)
+	}
+	cmd := ocrCommander(lim)
+	// One run per set of options (a blurred page is thresholded
+	// otherwise), the pages of each in order.
+	groups := map[string][]*preparedPage{}
+	var keys []string
+	for _, pp := range ready {
+		k := strings.Join(pp.opts, " ")
+		if _, ok := groups[k]; !ok {
+			keys = append(keys, k)
+		}
+		groups[k] = append(groups[k], pp)
+	}
+	for _, k := range keys {
+		g := groups[k]
+		names, ns := make([]string, len(g)), make([]int, len(g))
+		for i, pp := range g {
+			names[i], ns[i] = pp.name, pp.n
+		}
+		words, err := ocr.RecognizePages(ctx, cmd, names, ns, g[0].opts...)
+		if err != nil {
+			return nil, nil, err
+		}
+		for i, pp := range g {
+			pp.words = words[i]
+		}
+	}
+	out := make([][]ocr.Line, len(pages))
+	var tabled []*preparedPage
+	for _, pp := range ready {
+		if len(pp.lats) == 0 {
+			out[at[pp]] = ocr.Layout(pp.words)
+			continue
+		}
+		tabled = append(tabled, pp)
+	}
+	// The pages with ruled tables, a batch at a time, side by side: their
+	// digit montages go to one Tesseract run.
+	for len(tabled) > 0 {
+		n, px := 0, 0
+		for n < len(tabled) && (n == 0 || px+tabled[n].fr.w*tabled[n].fr.h <= batchPixels) {
+			px += tabled[n].fr.w * tabled[n].fr.h
+			n++
+		}
+		batch := tabled[:n]
+		tabled = tabled[n:]
+		ns := make([]int, len(batch))
+		for i, pp := range batch {
+			ns[i] = pp.n
+		}
+		b := ocr.NewBatch(ns)
+		bctx := ocr.WithBatch(ctx, b)
+		errs := make([]error, len(batch))
+		var wg sync.WaitGroup
+		for i, pp := range batch {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer b.Done(pp.n)
+				clean, err := readPage(pp.name)
+				if err != nil {
+					errs[i] = err
+					return
+				}
+				out[at[pp]], errs[i] = ocr.ReadLattices(bctx, cmd, dir, clean, pp.dpi, pp.lats, pp.words, pp.n)
+			}()
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			return nil, nil, err
+		}
+	}
+	return out, frames, nil
+}
+
+// ocrPrepare straightens one page image, finds its ruled tables, erases
+// its rules and writes it as BMP for Tesseract, with the options it is
+// to be read with.
+func ocrPrepare(dir string, img image.Image, dpi, page int) (*preparedPage, error) {
+	pp := &preparedPage{n: page, dpi: dpi, fr: frame{w: img.Bounds().Dx(), h: img.Bounds().Dy()}}
 	// A red seal as paper, then even light, then straight: a crooked
 	// rule is not erased, a crooked row not read as one line.
 	straight, angle := ocr.Deskew(ocr.Flatten(ocr.GrayDropRed(img)))
@@ -212,38 +353,35 @@ func ocrPage(ctx context.Context, lim Limits, dir string, img image.Image, dpi, 
 	// page levelled by its rules where Deskew left them crooked. Both
 	// turn about the page's centre on the same canvas, so the angles add.
 	straight, level := ocr.Straighten(straight, dpi)
-	fr.angle = angle + level
-	lats := ocr.FindLattices(straight, dpi)
-	clean := ocr.EraseRules(straight, dpi)
-	name := filepath.Join(dir, fmt.Sprintf("clean-%d.pgm", page))
-	f, err := os.Create(name)
-	if err != nil {
-		return nil, fr, err
-	}
-	if err := ocr.EncodePGM(f, clean); err != nil {
-		f.Close()
-		return nil, fr, err
-	}
-	if err := f.Close(); err != nil {
-		return nil, fr, err
-	}
+	pp.fr.angle = angle + level
+	pp.lats = ocr.FindLattices(straight, dpi)
 	// An out-of-focus page is thresholded by Sauvola's local rule, over a
 	// window Tesseract sizes by the page's resolution (so it is told it):
 	// Otsu's one threshold for the page loses a blurred digit's strokes
 	// (docs/benchmarks.md, "Degradations and speed").
-	var opts []string
 	if ocr.Blurry(straight) {
-		opts = []string{"--dpi", strconv.Itoa(dpi), "-c", "thresholding_method=2"}
+		pp.opts = []string{"--dpi", strconv.Itoa(dpi), "-c", "thresholding_method=2"}
 	}
-	words, err := ocr.Recognize(ctx, ocrCommander(lim), name, page, opts...)
+	clean := ocr.EraseRules(straight, dpi)
+	pp.name = filepath.Join(dir, fmt.Sprintf("clean-%d.bmp", page))
+	f, err := os.Create(pp.name)
 	if err != nil {
-		return nil, fr, err
+		return nil, err
 	}
-	if len(lats) > 0 {
-		lines, err := ocr.ReadLattices(ctx, ocrCommander(lim), dir, clean, dpi, lats, words, page)
-		return lines, fr, err
+	if err := ocr.EncodeBMP(f, clean); err != nil {
+		f.Close()
+		return nil, err
 	}
-	return ocr.Layout(words), fr, nil
+	return pp, f.Close()
+}
+
+// readPage reads back a page ocrPrepare wrote.
+func readPage(name string) (*image.Gray, error) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	return ocr.DecodeBMP(data)
 }
 
 // ocrErr names the OCR limit a deadline came from.

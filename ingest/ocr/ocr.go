@@ -16,7 +16,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 )
@@ -80,14 +82,51 @@ func Recognize(ctx context.Context, cmd Commander, image string, page int, optio
 	return tesseract(ctx, cmd, "tesseract", image, page, append([]string{"-l", "chi_sim", "--psm", PSM}, options...)...)
 }
 
+// RecognizePages is Recognize for several page images with one Tesseract
+// run: each run loads its models again (0.1 s of CPU for chi_sim, a
+// tenth of a page's reading), so a document's pages are read in one
+// (docs/benchmarks.md, "Speed, third pass"). words[i] are the words of
+// images[i], numbered pages[i]; a page is read exactly as on its own.
+func RecognizePages(ctx context.Context, cmd Commander, images []string, pages []int, options ...string) ([][]Word, error) {
+	return tesseractPages(ctx, cmd, "tesseract", images, pages, append([]string{"-l", "chi_sim", "--psm", PSM}, options...)...)
+}
+
 // tesseract runs Tesseract on image with args and reads its TSV; what
-// names the run in an error. Every run of the package goes through here.
+// names the run in an error. Every run of the package goes through here
+// (or tesseractPages); under a Batch (WithBatch) the run is made with
+// those of the batch's other pages.
 func tesseract(ctx context.Context, cmd Commander, what, image string, page int, args ...string) ([]Word, error) {
+	if b, ok := ctx.Value(batchKey{}).(*Batch); ok {
+		if words, ok, err := b.ask(ctx, cmd, what, image, page, args); ok {
+			return words, err
+		}
+	}
+	out, err := tesseractPages(ctx, cmd, what, []string{image}, []int{page}, args...)
+	if err != nil {
+		return nil, err
+	}
+	return out[0], nil
+}
+
+// tesseractPages runs Tesseract once on the images with args and reads
+// its TSV, the words of images[i] numbered pages[i]. Several images go as
+// a list file, which Tesseract reads one page after another.
+func tesseractPages(ctx context.Context, cmd Commander, what string, images []string, pages []int, args ...string) ([][]Word, error) {
 	bin, err := exec.LookPath("tesseract")
 	if err != nil {
 		return nil, ErrNoTesseract
 	}
-	c := cmd(ctx, bin, append(append([]string{image, "-"}, args...), "tsv")...)
+	input := images[0]
+	if len(images) > 1 {
+		// Tesseract takes a file it cannot read as an image for a list
+		// of images, one a line.
+		input = strings.TrimSuffix(images[0], filepath.Ext(images[0])) + "-list.txt"
+		if err := os.WriteFile(input, []byte(strings.Join(images, "\n")+"\n"), 0o600); err != nil {
+			return nil, err
+		}
+		defer os.Remove(input)
+	}
+	c := cmd(ctx, bin, append(append([]string{input, "-"}, args...), "tsv")...)
 	// Tesseract threads its recognisers; one thread per page keeps a
 	// server's cores for its other requests and the result deterministic.
 	c.Env = append(c.Environ(), "OMP_THREAD_LIMIT=1")
@@ -99,13 +138,24 @@ func tesseract(ctx context.Context, cmd Commander, what, image string, page int,
 		}
 		return nil, fmt.Errorf("%s: %v: %s", what, err, strings.TrimSpace(stderr.String()))
 	}
-	return ParseTSV(&stdout, page)
+	return parseTSV(&stdout, pages)
 }
 
 // ParseTSV reads Tesseract's TSV output: the words (level 5) with their
 // boxes and confidences. Words of blank text are dropped.
 func ParseTSV(r *bytes.Buffer, page int) ([]Word, error) {
-	var words []Word
+	out, err := parseTSV(r, []int{page})
+	if err != nil {
+		return nil, err
+	}
+	return out[0], nil
+}
+
+// parseTSV reads the TSV of a run over len(pages) images: Tesseract
+// numbers them 1, 2 … in its page_num column; their words are numbered
+// pages[i] here.
+func parseTSV(r *bytes.Buffer, pages []int) ([][]Word, error) {
+	out := make([][]Word, len(pages))
 	pw, ph := 0, 0
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
@@ -132,23 +182,27 @@ func ParseTSV(r *bytes.Buffer, page int) ([]Word, error) {
 		if text == "" {
 			continue
 		}
-		var n [9]int
+		var n [10]int
 		for i := 1; i <= 9; i++ {
 			v, err := strconv.Atoi(f[i])
 			if err != nil {
 				return nil, fmt.Errorf("tesseract TSV: field %d %q: %w", i+1, f[i], err)
 			}
-			n[i-1] = v
+			n[i] = v
+		}
+		if n[1] < 1 || n[1] > len(pages) {
+			return nil, fmt.Errorf("tesseract TSV: page %d of %d", n[1], len(pages))
 		}
 		conf, err := strconv.ParseFloat(f[10], 64)
 		if err != nil {
 			return nil, fmt.Errorf("tesseract TSV: confidence %q: %w", f[10], err)
 		}
-		words = append(words, Word{
-			Page: page, Left: n[5], Top: n[6], Width: n[7], Height: n[8],
+		k := n[1] - 1
+		out[k] = append(out[k], Word{
+			Page: pages[k], Left: n[6], Top: n[7], Width: n[8], Height: n[9],
 			Conf: conf, Text: text, PageWidth: pw, PageHeight: ph,
-			line: n[1]<<20 | n[2]<<10 | n[3],
+			line: n[2]<<20 | n[3]<<10 | n[4],
 		})
 	}
-	return words, sc.Err()
+	return out, sc.Err()
 }
