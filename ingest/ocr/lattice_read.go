@@ -129,6 +129,15 @@ func ReadLattices(ctx context.Context, cmd Commander, dir string, clean *image.G
 		col := [2]int{cells[k].lat, c.Col}
 		return digitN[col] > 0 && digitN[col] >= labelN[col]
 	}
+	// noise: a cell neither number nor label whose words were read from
+	// no dark ink (a grey seal's strokes, lighter than print, which
+	// Tesseract's own threshold still saw): no print, so no word of the
+	// table's lines.
+	noise := func(k int) bool {
+		cw := cells[k]
+		return !isNumber(k) && len(cw.words) > 0 && !isLabel(cw.words) &&
+			inkBox(clean, lats[cw.lat].Cells[cw.cell].Box.Inset(inset), dpi).Empty()
+	}
 	hasNumber := map[[2]int]bool{} // lattice, row: a number was read in the row
 	for k, cw := range cells {
 		if isNumber(k) && read[k].missing == "" {
@@ -160,6 +169,9 @@ func ReadLattices(ctx context.Context, cmd Commander, dir string, clean *image.G
 				w.line = id
 				out = append(out, w)
 			}
+			continue
+		}
+		if noise(k) {
 			continue
 		}
 		if c.RowSpan == 1 && hasNumber[row] {
@@ -259,11 +271,13 @@ func ReadLattices(ctx context.Context, cmd Commander, dir string, clean *image.G
 	// Nor may a row's numbers have words beside them that are neither
 	// number nor label (a seal's ink read as a digit in a cell the rules
 	// left no number column): the line would hold one number too many.
+	// A noise cell is left out of the line, not a reason to leave the
+	// lattice.
 	for k, cw := range cells {
 		c := lats[cw.lat].Cells[cw.cell]
 		row := [2]int{cw.lat, c.Row}
-		if f, ok := first[row]; ok && c.RowSpan == 1 && c.Col > f && !isNumber(k) && !isLabel(cw.words) && len(cw.words) > 0 {
-			slog.Debug("ocr: lattice cell neither number nor label, page read by word boxes", "page", page, "row", c.Row, "col", c.Col)
+		if f, ok := first[row]; ok && c.RowSpan == 1 && c.Col > f && !isNumber(k) && !isLabel(cw.words) && len(cw.words) > 0 && !noise(k) {
+			slog.Debug("ocr: lattice cell neither number nor label, page read by word boxes", "page", page, "row", c.Row, "col", c.Col, "span", [2]int{c.RowSpan, c.ColSpan}, "words", joinWords(cw.words).Text)
 			return Layout(words), nil
 		}
 	}
