@@ -82,6 +82,24 @@ func ReadLattices(ctx context.Context, cmd Commander, dir string, clean *image.G
 	if err != nil {
 		return nil, err
 	}
+	// A cell whose digit reading the page's reading contradicts is read a
+	// third time, its crop thresholded on its own (Otsu): a blurred or
+	// JPEG page's faint 0 that chi_sim read "oo" or "，" is settled by
+	// two readings of three (numberWord).
+	again := make([]image.Rectangle, len(crops))
+	var disputes int
+	for i, k := range cropOf {
+		if o, _ := pageReading(cells[k].words, crops[i]); o != "" && !sameReading(o, wordsText(digits[i])) && len(digits[i]) > 0 {
+			again[i] = crops[i]
+			disputes++
+		}
+	}
+	third := make([][]Word, len(crops))
+	if disputes > 0 {
+		if third, err = ReadDigits(ctx, cmd, dir, Binarize(clean, again), again, page); err != nil {
+			return nil, err
+		}
+	}
 	read := map[int]Word{} // cell index → the number word
 	// A grid column is of numbers where no fewer of its cells read as
 	// digits than as labels (table 4: one row of numbers under one row of
@@ -96,7 +114,7 @@ func ReadLattices(ctx context.Context, cmd Commander, dir string, clean *image.G
 	for i, k := range cropOf {
 		cw := cells[k]
 		c := lats[cw.lat].Cells[cw.cell]
-		w, ok := numberWord(clean, crops[i], digits[i], cw.words, page)
+		w, ok := numberWord(clean, crops[i], digits[i], third[i], cw.words, page)
 		if !ok {
 			w = Word{
 				Page: page, Left: c.Box.Min.X + inset, Top: c.Box.Min.Y + inset,
@@ -382,51 +400,134 @@ func inkBox(g *image.Gray, r image.Rectangle, dpi int) image.Rectangle {
 // its digit confusions fixed) is a second opinion: the same number keeps
 // the better confidence, a different one (or none) leaves the digits
 // under Threshold — a rule must confirm them — and where the digit
-// reading found nothing the cell is unread (ok false).
-func numberWord(g *image.Gray, box image.Rectangle, d []Word, page []Word, n int) (Word, bool) {
+// reading found nothing the cell is unread (ok false). Where the two
+// differ, the crop's third reading (third, thresholded on its own)
+// agreeing with the digits settles it to an unsure reading: under
+// CheckThreshold, so one sum must check it or it is flagged.
+func numberWord(g *image.Gray, box image.Rectangle, d, third []Word, page []Word, n int) (Word, bool) {
 	if box.Empty() || len(d) == 0 {
 		return Word{}, false
 	}
-	var sb strings.Builder
 	conf := 100.0
 	for _, w := range d {
-		sb.WriteString(w.Text)
 		conf = min(conf, w.Conf)
 	}
 	w := Word{
 		Page: n, Left: box.Min.X, Top: box.Min.Y, Width: box.Dx(), Height: box.Dy(),
-		PageWidth: g.Rect.Dx(), PageHeight: g.Rect.Dy(), Conf: conf, Text: sb.String(),
+		PageWidth: g.Rect.Dx(), PageHeight: g.Rect.Dy(), Conf: conf, Text: wordsText(d),
 	}
-	var other strings.Builder
-	otherConf := 100.0
-	slices.SortFunc(page, func(a, b Word) int { return a.Left - b.Left })
-	for _, p := range page {
-		if p.Width > 2*box.Dx() {
-			// A word boxed across its neighbours (a run of zeros): its
-			// text is not this cell's.
-			continue
-		}
-		other.WriteString(fixDigits(&p))
-		otherConf = min(otherConf, p.Conf)
-	}
-	switch o := other.String(); {
+	o, otherConf := pageReading(page, box)
+	switch {
 	case o == w.Text:
 		w.Conf = max(w.Conf, otherConf)
-	case strings.Trim(o, "0") == "" && strings.Trim(w.Text, "0") == "" && o != "":
+	case sameReading(o, w.Text):
 		// "00" for a zero: the same reading.
 	case o == "":
 		// The page's reading missed the cell, or boxed it with its
 		// neighbours (a run of zeros as one word): no second opinion, so
 		// a cell no rule checks is for a person to check.
 		w.Conf = min(w.Conf, CheckThreshold-1)
+	case len(third) > 0 && wordsText(third) == w.Text:
+		w.Fixed = "整页识别为“" + o + "”，单格两次识别为“" + w.Text + "”"
+		for _, t := range third {
+			w.Conf = min(w.Conf, t.Conf)
+		}
+		w.Conf = min(w.Conf, CheckThreshold-1)
 	default:
 		w.Conf = min(w.Conf, Threshold-1)
-		w.disputed = o != ""
-		if o != "" {
-			w.Fixed = "整页识别为“" + o + "”，单格识别为“" + w.Text + "”"
-		}
+		w.disputed = true
+		w.Fixed = "整页识别为“" + o + "”，单格识别为“" + w.Text + "”"
 	}
 	return w, true
+}
+
+// wordsText is the words' texts run together.
+func wordsText(ws []Word) string {
+	var sb strings.Builder
+	for _, w := range ws {
+		sb.WriteString(w.Text)
+	}
+	return sb.String()
+}
+
+// sameReading tells two readings of a cell alike: equal, or both zeros
+// ("00" for a zero).
+func sameReading(a, b string) bool {
+	return a == b || a != "" && b != "" && strings.Trim(a, "0") == "" && strings.Trim(b, "0") == ""
+}
+
+// pageReading is the page's own reading of a number cell (its words,
+// left to right, their digit confusions fixed) and its least confidence;
+// a word boxed across its neighbours (a run of zeros) is not the cell's.
+func pageReading(page []Word, box image.Rectangle) (string, float64) {
+	var other strings.Builder
+	conf := 100.0
+	page = slices.Clone(page)
+	slices.SortFunc(page, func(a, b Word) int { return a.Left - b.Left })
+	for _, p := range page {
+		if p.Width > 2*box.Dx() {
+			continue
+		}
+		other.WriteString(fixDigits(&p))
+		conf = min(conf, p.Conf)
+	}
+	return other.String(), conf
+}
+
+// Binarize is a copy of g with each box thresholded on its own (Otsu's
+// threshold of the box's pixels): ink black, paper white, whatever the
+// blur, the JPEG's ringing or the light did to that cell's grey.
+func Binarize(g *image.Gray, boxes []image.Rectangle) *image.Gray {
+	out := Gray(g)
+	for _, b := range boxes {
+		b = b.Intersect(out.Rect)
+		if b.Empty() {
+			continue
+		}
+		var hist [256]int
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			for _, v := range out.Pix[y*out.Stride+b.Min.X : y*out.Stride+b.Max.X] {
+				hist[v]++
+			}
+		}
+		t := otsu(hist)
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			row := out.Pix[y*out.Stride+b.Min.X : y*out.Stride+b.Max.X]
+			for x, v := range row {
+				if v <= t {
+					row[x] = 0
+				} else {
+					row[x] = 0xff
+				}
+			}
+		}
+	}
+	return out
+}
+
+// otsu is the grey level that best splits a histogram in two (the
+// largest between-class variance): pixels at or under it are ink.
+func otsu(hist [256]int) uint8 {
+	total, sum := 0, 0.0
+	for v, n := range hist {
+		total += n
+		sum += float64(v * n)
+	}
+	best, bestVar := uint8(0), -1.0
+	w0, sum0 := 0, 0.0
+	for t := 0; t < 255; t++ {
+		w0 += hist[t]
+		sum0 += float64(t * hist[t])
+		w1 := total - w0
+		if w0 == 0 || w1 == 0 {
+			continue
+		}
+		m0, m1 := sum0/float64(w0), (sum-sum0)/float64(w1)
+		if v := float64(w0) * float64(w1) * (m0 - m1) * (m0 - m1); v > bestVar {
+			best, bestVar = uint8(t), v
+		}
+	}
+	return best
 }
 
 // ReadDigits reads the digits in each box of img (an empty box reads
