@@ -212,9 +212,30 @@ func ReadLattices(ctx context.Context, cmd Commander, dir string, clean *image.G
 	}
 	// A row label read past recognition (or not at all) right under a
 	// row the template knows is the template's next row, where the two
-	// agree (templateNext).
+	// agree (templateNext); rows still unknown between two known rows are
+	// the template's rows between them, where the template has exactly as
+	// many there (templateBetween): the rules fix the rows, the template
+	// their order, whatever the OCR made of the label ("和" for
+	// 5.要求行政机关确认或重新出具已获取信息 on a blurred page).
+	setLabel := func(li, r int, lab rowLabel, wording string) {
+		if lab.idx < 0 {
+			b := lab.cell.Box.Inset(inset)
+			out = append(out, Word{
+				Page: page, Left: b.Min.X, Top: b.Min.Y, Width: b.Dx(), Height: b.Dy(),
+				PageWidth: clean.Rect.Dx(), PageHeight: clean.Rect.Dy(),
+				line: -(1 + li<<20 + r<<10),
+			})
+			lab.idx = len(out) - 1
+			labels[[2]int{li, r}] = lab
+		}
+		out[lab.idx].Fixed = out[lab.idx].Text
+		out[lab.idx].Text = wording
+	}
 	for li, l := range lats {
 		prev := ""
+		// known[r]: the template row that row r is ("" unknown); read[r]:
+		// its label read as that row (not inferred).
+		known, direct := map[int]string{}, map[int]bool{}
 		for r := 0; r+1 < len(l.Ys); r++ {
 			lab, ok := labels[[2]int{li, r}]
 			if !ok {
@@ -227,6 +248,7 @@ func ReadLattices(ctx context.Context, cmd Commander, dir string, clean *image.G
 			}
 			if item := templateItem(text); item != "" {
 				prev = item
+				known[r], direct[r] = item, true
 				if utf8.RuneCountInString(itemCore(item)) >= minLabel && normLabel(text) != normLabel(item) && !strings.HasPrefix(normLabel(text), normLabel(item)) {
 					// "上本机关不掌握相关政府信息": the wording with a
 					// number misread before it is the template's row.
@@ -240,17 +262,28 @@ func ReadLattices(ctx context.Context, cmd Commander, dir string, clean *image.G
 			if next == "" {
 				continue
 			}
-			if lab.idx < 0 {
-				b := lab.cell.Box.Inset(inset)
-				out = append(out, Word{
-					Page: page, Left: b.Min.X, Top: b.Min.Y, Width: b.Dx(), Height: b.Dy(),
-					PageWidth: clean.Rect.Dx(), PageHeight: clean.Rect.Dy(),
-					line: -(1 + li<<20 + r<<10),
-				})
-				lab.idx = len(out) - 1
+			known[r] = next
+			setLabel(li, r, lab, next)
+		}
+		for r := 1; r+1 < len(l.Ys); r++ {
+			if _, ok := labels[[2]int{li, r}]; !ok || known[r] != "" || known[r-1] == "" {
+				continue
 			}
-			out[lab.idx].Fixed = out[lab.idx].Text
-			out[lab.idx].Text = next
+			end := r // the first row after the unknown ones
+			for end+1 < len(l.Ys) && known[end] == "" {
+				if _, ok := labels[[2]int{li, end}]; !ok {
+					break
+				}
+				end++
+			}
+			if !direct[end] {
+				continue
+			}
+			between := templateBetween(known[r-1], known[end], end-r)
+			for i, wording := range between {
+				known[r+i] = wording
+				setLabel(li, r+i, labels[[2]int{li, r + i}], wording)
+			}
 		}
 	}
 	// The rules give the columns only where all of them were found: a

@@ -1,6 +1,7 @@
 package ocr
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -113,4 +114,29 @@ func templateNext(prev, label string) string {
 // leadingNumber is the digits a label starts with.
 func leadingNumber(s string) string {
 	return s[:len(s)-len(strings.TrimLeft(s, "0123456789"))]
+}
+
+// templateBetween is the k row wordings the templates print between rows
+// a and b, where every edition that prints both prints exactly k rows
+// between them, and the same ones; nil otherwise.
+func templateBetween(a, b string, k int) []string {
+	var out []string
+	for _, seq := range t3Sequences {
+		i := slices.Index(seq, a)
+		if i < 0 {
+			continue
+		}
+		j := slices.Index(seq[i+1:], b)
+		if j < 0 {
+			continue
+		}
+		if j != k || out != nil && !slices.Equal(out, seq[i+1:i+1+j]) {
+			return nil
+		}
+		out = seq[i+1 : i+1+j]
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return slices.Clone(out)
 }
