@@ -156,11 +156,26 @@ func ReadLattices(ctx context.Context, cmd Commander, dir string, clean *image.G
 		return !isNumber(k) && len(cw.words) > 0 && !isLabel(cw.words) &&
 			inkBox(clean, lats[cw.lat].Cells[cw.cell].Box.Inset(inset), dpi).Empty()
 	}
-	hasNumber := map[[2]int]bool{} // lattice, row: a number was read in the row
+	// hasNumber: lattice, row — a row of numbers: a number was read in it,
+	// and no fewer than the labels that start in it or the cells of it
+	// where none was. A heading row of 表四 (结果维持 …) that the page's
+	// reading lost on a turned page, three of its heads read as digits and
+	// seven as nothing, is no row of numbers: counted as one, its three
+	// "numbers" against 表四's fifteen sent the page, 表三 with it, to the
+	// word boxes.
+	numbersIn, othersIn := map[[2]int]int{}, map[[2]int]int{}
 	for k, cw := range cells {
-		if isNumber(k) && read[k].missing == "" {
-			hasNumber[[2]int{cw.lat, lats[cw.lat].Cells[cw.cell].Row}] = true
+		row := [2]int{cw.lat, lats[cw.lat].Cells[cw.cell].Row}
+		switch w, ok := read[k]; {
+		case isNumber(k) && w.missing == "":
+			numbersIn[row]++
+		case isLabel(cw.words) || ok && w.missing != "":
+			othersIn[row]++
 		}
+	}
+	hasNumber := map[[2]int]bool{}
+	for row, n := range numbersIn {
+		hasNumber[row] = n >= othersIn[row]
 	}
 	out := slices.Clone(outside)
 	numbering := map[[2]int][2]int{} // lattice, column → the last row numbered and its number
@@ -341,7 +356,7 @@ func ReadLattices(ctx context.Context, cmd Commander, dir string, clean *image.G
 		hc, headed := headCol[row[0]]
 		t3Row := templateItem(text) != ""
 		if t3Row && (n != 7 || headed && first[row] != hc) || t4[row[0]] && n != 15 {
-			slog.Debug("ocr: lattice columns do not fit the table, page read by word boxes", "page", page, "row", row[1], "numbers", n)
+			slog.Debug("ocr: lattice columns do not fit the table, page read by word boxes", "page", page, "lattice", row[0], "row", row[1], "numbers", n, "label", text)
 			return Layout(words), nil
 		}
 	}
@@ -751,3 +766,4 @@ func sample(img *image.Gray, b image.Rectangle, fx, fy float64) uint8 {
 	v := (at(x0, y0)*(1-ax)+at(x0+1, y0)*ax)*(1-ay) + (at(x0, y0+1)*(1-ax)+at(x0+1, y0+1)*ax)*ay
 	return uint8(v + 0.5)
 }
+
