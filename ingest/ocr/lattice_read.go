@@ -766,4 +766,3 @@ func sample(img *image.Gray, b image.Rectangle, fx, fy float64) uint8 {
 	v := (at(x0, y0)*(1-ax)+at(x0+1, y0)*ax)*(1-ay) + (at(x0, y0+1)*(1-ax)+at(x0+1, y0+1)*ax)*ay
 	return uint8(v + 0.5)
 }
-
