@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"maps"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -91,8 +92,9 @@ var minExact150 = map[string]int{
 var updateDegraded = flag.Bool("update-degraded", false, "rewrite ingest/ocr/testdata/degraded_p3.golden: the text layer's value of each cell the sealed page read")
 
 // TestOCRDegradedGolden reads page 3 of 洪泽区 2024 (table 2's end and
-// table 3 through 本机关不掌握) scanned at 150 DPI with one fault, uploaded
-// as a picture: turned 1°, and under a faint grey seal. The golden files
+// table 3 through 本机关不掌握) scanned at 150 DPI with one fault, as a
+// one-page image-only PDF (rendered at 200 DPI, as ocrbench's scans are):
+// turned 1°, and under a faint grey seal. The golden files
 // list the cells the page prints with the text layer's values
 // (MANIFEST.md's figures): every one must be read, with that value —
 // exact, or flagged where no sum can check it (the page alone has half
@@ -117,11 +119,7 @@ func TestOCRDegradedGolden(t *testing.T) {
 		{"turned", "degraded_p3.golden", 3, func(g *image.Gray) image.Image { return ocr.Rotate(g, 1) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var buf bytes.Buffer
-			if err := png.Encode(&buf, tc.spoil(pages[tc.page-1])); err != nil {
-				t.Fatal(err)
-			}
-			got := parseFile(t, fmt.Sprintf("page%d-%s.png", tc.page, tc.name), buf.Bytes())
+			got := parseFile(t, fmt.Sprintf("page%d-%s.pdf", tc.page, tc.name), onePagePDF(t, tc.spoil(pages[tc.page-1]), 150))
 			golden := filepath.Join("ocr", "testdata", tc.golden)
 			if *updateDegraded && tc.name == "seal" {
 				var sb strings.Builder
@@ -179,4 +177,27 @@ func readGolden(t *testing.T, path string) *report.Report {
 		t.Fatalf("%s lists no cell", path)
 	}
 	return r
+}
+
+// onePagePDF wraps a page image into an image-only PDF at dpi (img2pdf,
+// as degrade.Scan does).
+func onePagePDF(t *testing.T, page image.Image, dpi int) []byte {
+	t.Helper()
+	dir := t.TempDir()
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, page); err != nil {
+		t.Fatal(err)
+	}
+	in, out := filepath.Join(dir, "page.png"), filepath.Join(dir, "page.pdf")
+	if err := os.WriteFile(in, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := exec.Command("img2pdf", in, "--imgsize", fmt.Sprintf("%ddpix%ddpi", dpi, dpi), "-o", out).CombinedOutput(); err != nil {
+		t.Fatalf("img2pdf: %v %s", err, b)
+	}
+	pdf, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pdf
 }

@@ -117,8 +117,12 @@ func leadingNumber(s string) string {
 }
 
 // templateBetween is the k row wordings the templates print between rows
-// a and b, where every edition that prints both prints exactly k rows
-// between them, and the same ones; nil otherwise.
+// a and b: those of the editions that print exactly k rows between them,
+// where there is one and they agree; nil otherwise. The lattice's row
+// count picks the edition: 洪泽区 2024 prints 2019's （六）其他处理 and
+// （七）总计 rows under 2021's wordings, its labels unread on a turned page
+// — three rows from 4.无正当理由大量反复申请 to 四、结转下年度继续办理, as 2019
+// has them, where 2021 has five.
 func templateBetween(a, b string, k int) []string {
 	var out []string
 	for _, seq := range t3Sequences {
@@ -127,10 +131,10 @@ func templateBetween(a, b string, k int) []string {
 			continue
 		}
 		j := slices.Index(seq[i+1:], b)
-		if j < 0 {
+		if j != k {
 			continue
 		}
-		if j != k || out != nil && !slices.Equal(out, seq[i+1:i+1+j]) {
+		if out != nil && !slices.Equal(out, seq[i+1:i+1+j]) {
 			return nil
 		}
 		out = seq[i+1 : i+1+j]
