@@ -384,12 +384,15 @@ func cellAt(lats []Lattice, w Word) (lat, cell int, ok bool) {
 }
 
 // isLabel tells a cell whose words hold two Chinese characters or more
-// (〇 excepted, a zero): one may be a digit misread (1 as 工).
+// (〇 excepted, a zero): one may be a digit misread (1 as 工). 一 is
+// excepted too: it is what Tesseract makes of a level stroke — a grey
+// seal's star across a cell of 0 read "一一" sent 表三's page to the word
+// boxes — and no row label is made of it alone.
 func isLabel(ws []Word) bool {
 	n := 0
 	for _, w := range ws {
 		for _, r := range w.Text {
-			if unicode.Is(unicode.Han, r) && r != '〇' {
+			if unicode.Is(unicode.Han, r) && r != '〇' && r != '一' {
 				n++
 			}
 		}
