@@ -71,20 +71,23 @@ func TestOCRDegraded(t *testing.T) {
 // (docs/benchmarks.md, "Degradations and speed"); only the rotated
 // 洪泽区 2024 runs without NIANBAO_OCR_BENCH. The red seal of 洪泽区 2024
 // read 143 before the red channel dropped it, the blurred one 140 before
-// Sauvola's threshold: their floors fail without those steps.
+// Sauvola's threshold: their floors fail without those steps. The third
+// pass (docs/benchmarks.md, "Degradations, third pass") raised the turned
+// 洪泽区 2024 (166 → 179), both sealed reports (151 → 176, 154 → 184) and
+// the blurred 洪泽区 2023 (157 → 164).
 var minExact150 = map[string]int{
 	"hzq2023_working.pdf 无":      140,
 	"hzq2023_working.pdf 旋转1°":   131,
-	"hzq2023_working.pdf 模糊":     135,
+	"hzq2023_working.pdf 模糊":     158,
 	"hzq2023_working.pdf JPEG压缩": 138,
-	"hzq2023_working.pdf 淡印章":    144,
+	"hzq2023_working.pdf 淡印章":    170,
 	"hzq2023_working.pdf 红印章":    135,
 	"hzq2023_working.pdf 光照不均":   119,
 	"hzq2024_working.pdf 无":      150,
-	"hzq2024_working.pdf 旋转1°":   140,
+	"hzq2024_working.pdf 旋转1°":   174,
 	"hzq2024_working.pdf 模糊":     153,
 	"hzq2024_working.pdf JPEG压缩": 129,
-	"hzq2024_working.pdf 淡印章":    148,
+	"hzq2024_working.pdf 淡印章":    178,
 	"hzq2024_working.pdf 红印章":    156,
 	"hzq2024_working.pdf 光照不均":   129,
 }
