@@ -177,6 +177,34 @@ func ReadLattices(ctx context.Context, cmd Commander, dir string, clean *image.G
 	for row, n := range numbersIn {
 		hasNumber[row] = n >= othersIn[row]
 	}
+	// A cell of a number column that the page read as words, in a row of
+	// numbers, is a number misread (a JPEG-noisy 0 read "和宙"): its crop
+	// is read for digits too, and the two readings disagreeing leave it
+	// disputed (numberWord), kept only where its row and column sums
+	// check it. Taken for a label, it left its row six numbers and sent
+	// 表三's page to the word boxes.
+	var late []int
+	var lateCrops []image.Rectangle
+	for k, cw := range cells {
+		c := lats[cw.lat].Cells[cw.cell]
+		col := [2]int{cw.lat, c.Col}
+		if _, ok := read[k]; ok || c.RowSpan != 1 || c.ColSpan != 1 || !hasNumber[[2]int{cw.lat, c.Row}] || digitN[col] == 0 || digitN[col] < labelN[col] {
+			continue
+		}
+		late = append(late, k)
+		lateCrops = append(lateCrops, inkBox(clean, c.Box.Inset(inset), dpi))
+	}
+	if len(late) > 0 {
+		ds, err := ReadDigits(ctx, cmd, dir, clean, lateCrops, page)
+		if err != nil {
+			return nil, err
+		}
+		for i, k := range late {
+			if w, ok := numberWord(clean, lateCrops[i], ds[i], nil, cells[k].words, page); ok {
+				read[k] = w
+			}
+		}
+	}
 	out := slices.Clone(outside)
 	numbering := map[[2]int][2]int{} // lattice, column → the last row numbered and its number
 	// rowLabel is a table row's own label: the rightmost cell of the
