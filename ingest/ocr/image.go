@@ -123,50 +123,82 @@ const maxSkew = 3.0
 // enough on one pixel row for EraseRules to see it, and a table's row
 // drifts across Tesseract's lines. The skew is the angle at which the
 // page's ink, projected along it, piles into the fewest rows (rules and
-// baselines line up), tried every 0.1° within ±maxSkew on every other
-// pixel. It returns the page (a grey copy) and the angle turned, in
-// degrees; under 0.15° the page is only copied, since turning it would
-// blur the glyphs for nothing.
+// baselines line up): tried every coarseSkew degrees within ±maxSkew,
+// then every fineSkew degrees around the best. It returns the page (a
+// grey copy) and the angle turned, in degrees; under minSkew the page is
+// only copied, since turning it would blur the glyphs for nothing.
+//
+// Every pixel row is projected (every other column): the first version
+// took every other row too, so at 0° all the ink fell into even bins and
+// scored twice what any turn could — a page turned 1° read 0° on most
+// pages of the degraded corpus (docs/benchmarks.md, "Degradations, third
+// pass").
 func Deskew(img image.Image) (*image.Gray, float64) {
 	g := Gray(img)
-	b := g.Rect
-	w, h := b.Dx(), b.Dy()
-	type pt struct{ x, y int }
-	var ink []pt
-	for y := 0; y < h; y += 2 {
-		for x := 0; x < w; x += 2 {
-			if g.Pix[y*g.Stride+x] < dark {
-				ink = append(ink, pt{x, y})
-			}
-		}
-	}
-	if len(ink) == 0 {
-		return g, 0
-	}
-	best, bestScore := 0.0, -1.0
-	bins := make([]int, h+2*w)
-	for step := -int(maxSkew * 10); step <= int(maxSkew*10); step++ {
-		a := float64(step) / 10
-		t := math.Tan(a * math.Pi / 180)
-		clear(bins)
-		for _, p := range ink {
-			i := p.y - int(math.Round(float64(p.x)*t)) + w
-			if i >= 0 && i < len(bins) {
-				bins[i]++
-			}
-		}
-		score := 0.0
-		for _, n := range bins {
-			score += float64(n) * float64(n)
-		}
-		if score > bestScore {
-			best, bestScore = a, score
-		}
-	}
-	if math.Abs(best) < 0.15 {
+	best := skewAngle(g)
+	if math.Abs(best) < minSkew {
 		return g, 0
 	}
 	return Rotate(g, best), best
+}
+
+// The angles Deskew tries: a coarse pass, then a fine one about the best
+// coarse angle. minSkew is the least angle worth turning a page for.
+const (
+	coarseSkew = 0.1
+	fineSkew   = 0.02
+	minSkew    = 0.15
+)
+
+// skewAngle is the angle, in degrees, that Deskew turns g by.
+func skewAngle(g *image.Gray) float64 {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	// xs[y]: the ink columns of pixel row y (every other column).
+	xs := make([][]int32, h)
+	n := 0
+	for y := 0; y < h; y++ {
+		row := g.Pix[y*g.Stride : y*g.Stride+w]
+		for x := 0; x < w; x += 2 {
+			if row[x] < dark {
+				xs[y] = append(xs[y], int32(x))
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	bins := make([]int, h+2*w)
+	score := func(a float64) float64 {
+		t := math.Tan(a * math.Pi / 180)
+		clear(bins)
+		for y, row := range xs {
+			for _, x := range row {
+				if i := y - int(math.Round(float64(x)*t)) + w; i >= 0 && i < len(bins) {
+					bins[i]++
+				}
+			}
+		}
+		s := 0.0
+		for _, k := range bins {
+			s += float64(k) * float64(k)
+		}
+		return s
+	}
+	search := func(lo, hi, step float64) float64 {
+		best, bestScore := 0.0, -1.0
+		steps := int(math.Round((hi - lo) / step))
+		for i := 0; i <= steps; i++ {
+			a := lo + float64(i)*step
+			// Ties go to the angle nearer level: a blank band scores alike.
+			if s := score(a); s > bestScore || s == bestScore && math.Abs(a) < math.Abs(best) {
+				best, bestScore = a, s
+			}
+		}
+		return best
+	}
+	coarse := search(-maxSkew, maxSkew, coarseSkew)
+	return math.Round(search(coarse-coarseSkew, coarse+coarseSkew, fineSkew)/fineSkew) * fineSkew
 }
 
 // Rotate turns a grey page by deg degrees about its centre (bilinear,

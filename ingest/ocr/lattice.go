@@ -43,6 +43,11 @@ type rule struct {
 	// loAt and hiAt are the first pixel rows (columns) the rule's ends
 	// were met on: a rule not quite level drifts from one to the other.
 	loAt, hiAt int
+	// core is how dark the rule is: along it, the darkest of its runs'
+	// ink at each point, and of those the lightest but a quarter — a
+	// rule is dark all along, a grey seal's stroke only where it
+	// crosses print (darkRules).
+	core int
 }
 
 // latticeInk is the grey level under which a pixel may be a rule's: a
@@ -62,8 +67,7 @@ const latticeInk = lineInk
 func FindLattices(g *image.Gray, dpi int) []Lattice {
 	minRun := max(dpi*3/10, 15)
 	gap := lineGap
-	hs := findRules(g, minRun, gap, true)
-	vs := findRules(g, minRun, gap, false)
+	hs, vs := darkRules(findRules(g, minRun, gap, true), findRules(g, minRun, gap, false))
 	if len(hs) < 2 || len(vs) < 2 {
 		return nil
 	}
@@ -188,13 +192,15 @@ func findRules(g *image.Gray, minRun, gap int, horizontal bool) []rule {
 	// Join runs into rules: a run continues a rule that ended on one of
 	// the two previous pixel rows and overlaps it.
 	var rules []rule
-	open := []int{} // indexes into rules still being extended
+	of := make([]int, len(runs)) // the rule each run joined
+	open := []int{}              // indexes into rules still being extended
 	lastPos := map[int]int{}
-	for _, r := range runs {
+	for ri, r := range runs {
 		joined := false
 		for _, k := range open {
 			q := &rules[k]
 			if r.pos-lastPos[k] <= 2 && r.lo <= q.hi+gap && r.hi >= q.lo-gap {
+				of[ri] = k
 				// pos is the running mean of the rows the rule spans.
 				q.pos += r.pos
 				q.n++
@@ -210,6 +216,7 @@ func findRules(g *image.Gray, minRun, gap int, horizontal bool) []rule {
 			}
 		}
 		if !joined {
+			of[ri] = len(rules)
 			rules = append(rules, rule{pos: r.pos, lo: r.lo, hi: r.hi, n: 1, loAt: r.pos, hiAt: r.pos})
 			lastPos[len(rules)-1] = r.pos
 			open = append(open, len(rules)-1)
@@ -218,6 +225,37 @@ func findRules(g *image.Gray, minRun, gap int, horizontal bool) []rule {
 	}
 	for i := range rules {
 		rules[i].pos /= rules[i].n
+	}
+	// The core of each rule, from its own runs' pixels only (not the
+	// text beside it).
+	darkest := make([][]uint8, len(rules))
+	for i, r := range rules {
+		darkest[i] = make([]uint8, r.hi-r.lo+1)
+		for j := range darkest[i] {
+			darkest[i][j] = 0xff
+		}
+	}
+	pix := func(a, c int) uint8 {
+		if horizontal {
+			return g.Pix[c*g.Stride+a]
+		}
+		return g.Pix[a*g.Stride+c]
+	}
+	for ri, r := range runs {
+		k := of[ri]
+		for a := r.lo; a <= r.hi; a++ {
+			d := &darkest[k][a-rules[k].lo]
+			*d = min(*d, pix(a, r.pos))
+		}
+	}
+	for i := range rules {
+		// The points of a broken line's gaps are no part of its ink.
+		d := slices.DeleteFunc(darkest[i], func(v uint8) bool { return v >= latticeInk })
+		slices.Sort(d)
+		rules[i].core = latticeInk
+		if len(d) > 0 {
+			rules[i].core = int(d[len(d)*3/4])
+		}
 	}
 	return rules
 }
@@ -402,3 +440,31 @@ func (s sets) find(i int) int {
 }
 
 func (s sets) union(a, b int) { s[s.find(a)] = s.find(b) }
+
+// lightRule is how much lighter than the page's typical rule (the
+// median core) a line may be and still be a rule.
+const lightRule = 80
+
+// darkRules keeps the rules of a page printed like the others: a table's
+// rules are drawn with one pen, while a seal scanned in grey (淡印章: its
+// ring and star multiplied in at 185 over paper) draws long light strokes
+// that FindLattices took for rules — the ring's sides split 表三's columns
+// and its top a row, so a cell of the seal's ink beside the numbers sent
+// the whole page to the word boxes. A rule lighter than print (dark) and
+// much lighter than the page's median rule is dropped. On a blurred page
+// every rule is light (cores 141–195 on the generated reports, their
+// median 141), so it is the difference that counts, not the grey alone;
+// a thin rule of a clean page is 128–141, the seal 185.
+func darkRules(hs, vs []rule) ([]rule, []rule) {
+	var cores []int
+	for _, r := range append(slices.Clone(hs), vs...) {
+		cores = append(cores, r.core)
+	}
+	if len(cores) == 0 {
+		return hs, vs
+	}
+	sort.Ints(cores)
+	limit := max(cores[len(cores)/2]+lightRule, dark)
+	light := func(r rule) bool { return r.core > limit }
+	return slices.DeleteFunc(hs, light), slices.DeleteFunc(vs, light)
+}

@@ -82,6 +82,24 @@ func ReadLattices(ctx context.Context, cmd Commander, dir string, clean *image.G
 	if err != nil {
 		return nil, err
 	}
+	// A cell whose digit reading the page's reading contradicts is read a
+	// third time, its crop thresholded on its own (Otsu): a blurred or
+	// JPEG page's faint 0 that chi_sim read "oo" or "，" is settled by
+	// two readings of three (numberWord).
+	again := make([]image.Rectangle, len(crops))
+	var disputes int
+	for i, k := range cropOf {
+		if o, _ := pageReading(cells[k].words, crops[i]); o != "" && !sameReading(o, wordsText(digits[i])) && len(digits[i]) > 0 {
+			again[i] = crops[i]
+			disputes++
+		}
+	}
+	third := make([][]Word, len(crops))
+	if disputes > 0 {
+		if third, err = ReadDigits(ctx, cmd, dir, Binarize(clean, again), again, page); err != nil {
+			return nil, err
+		}
+	}
 	read := map[int]Word{} // cell index → the number word
 	// A grid column is of numbers where no fewer of its cells read as
 	// digits than as labels (table 4: one row of numbers under one row of
@@ -96,7 +114,7 @@ func ReadLattices(ctx context.Context, cmd Commander, dir string, clean *image.G
 	for i, k := range cropOf {
 		cw := cells[k]
 		c := lats[cw.lat].Cells[cw.cell]
-		w, ok := numberWord(clean, crops[i], digits[i], cw.words, page)
+		w, ok := numberWord(clean, crops[i], digits[i], third[i], cw.words, page)
 		if !ok {
 			w = Word{
 				Page: page, Left: c.Box.Min.X + inset, Top: c.Box.Min.Y + inset,
@@ -129,10 +147,62 @@ func ReadLattices(ctx context.Context, cmd Commander, dir string, clean *image.G
 		col := [2]int{cells[k].lat, c.Col}
 		return digitN[col] > 0 && digitN[col] >= labelN[col]
 	}
-	hasNumber := map[[2]int]bool{} // lattice, row: a number was read in the row
+	// noise: a cell neither number nor label whose words were read from
+	// no dark ink (a grey seal's strokes, lighter than print, which
+	// Tesseract's own threshold still saw): no print, so no word of the
+	// table's lines.
+	noise := func(k int) bool {
+		cw := cells[k]
+		return !isNumber(k) && len(cw.words) > 0 && !isLabel(cw.words) &&
+			inkBox(clean, lats[cw.lat].Cells[cw.cell].Box.Inset(inset), dpi).Empty()
+	}
+	// hasNumber: lattice, row — a row of numbers: a number was read in it,
+	// and no fewer than the labels that start in it or the cells of it
+	// where none was. A heading row of 表四 (结果维持 …) that the page's
+	// reading lost on a turned page, three of its heads read as digits and
+	// seven as nothing, is no row of numbers: counted as one, its three
+	// "numbers" against 表四's fifteen sent the page, 表三 with it, to the
+	// word boxes.
+	numbersIn, othersIn := map[[2]int]int{}, map[[2]int]int{}
 	for k, cw := range cells {
-		if isNumber(k) && read[k].missing == "" {
-			hasNumber[[2]int{cw.lat, lats[cw.lat].Cells[cw.cell].Row}] = true
+		row := [2]int{cw.lat, lats[cw.lat].Cells[cw.cell].Row}
+		switch w, ok := read[k]; {
+		case isNumber(k) && w.missing == "":
+			numbersIn[row]++
+		case isLabel(cw.words) || ok && w.missing != "":
+			othersIn[row]++
+		}
+	}
+	hasNumber := map[[2]int]bool{}
+	for row, n := range numbersIn {
+		hasNumber[row] = n >= othersIn[row]
+	}
+	// A cell of a number column that the page read as words, in a row of
+	// numbers, is a number misread (a JPEG-noisy 0 read "和宙"): its crop
+	// is read for digits too, and the two readings disagreeing leave it
+	// disputed (numberWord), kept only where its row and column sums
+	// check it. Taken for a label, it left its row six numbers and sent
+	// 表三's page to the word boxes.
+	var late []int
+	var lateCrops []image.Rectangle
+	for k, cw := range cells {
+		c := lats[cw.lat].Cells[cw.cell]
+		col := [2]int{cw.lat, c.Col}
+		if _, ok := read[k]; ok || c.RowSpan != 1 || c.ColSpan != 1 || !hasNumber[[2]int{cw.lat, c.Row}] || digitN[col] == 0 || digitN[col] < labelN[col] {
+			continue
+		}
+		late = append(late, k)
+		lateCrops = append(lateCrops, inkBox(clean, c.Box.Inset(inset), dpi))
+	}
+	if len(late) > 0 {
+		ds, err := ReadDigits(ctx, cmd, dir, clean, lateCrops, page)
+		if err != nil {
+			return nil, err
+		}
+		for i, k := range late {
+			if w, ok := numberWord(clean, lateCrops[i], ds[i], nil, cells[k].words, page); ok {
+				read[k] = w
+			}
 		}
 	}
 	out := slices.Clone(outside)
@@ -162,6 +232,9 @@ func ReadLattices(ctx context.Context, cmd Commander, dir string, clean *image.G
 			}
 			continue
 		}
+		if noise(k) {
+			continue
+		}
 		if c.RowSpan == 1 && hasNumber[row] {
 			if l, ok := labels[row]; !ok || l.cell.Col < c.Col {
 				labels[row] = rowLabel{cell: c, idx: -1}
@@ -182,9 +255,30 @@ func ReadLattices(ctx context.Context, cmd Commander, dir string, clean *image.G
 	}
 	// A row label read past recognition (or not at all) right under a
 	// row the template knows is the template's next row, where the two
-	// agree (templateNext).
+	// agree (templateNext); rows still unknown between two known rows are
+	// the template's rows between them, where the template has exactly as
+	// many there (templateBetween): the rules fix the rows, the template
+	// their order, whatever the OCR made of the label ("和" for
+	// 5.要求行政机关确认或重新出具已获取信息 on a blurred page).
+	setLabel := func(li, r int, lab rowLabel, wording string) {
+		if lab.idx < 0 {
+			b := lab.cell.Box.Inset(inset)
+			out = append(out, Word{
+				Page: page, Left: b.Min.X, Top: b.Min.Y, Width: b.Dx(), Height: b.Dy(),
+				PageWidth: clean.Rect.Dx(), PageHeight: clean.Rect.Dy(),
+				line: -(1 + li<<20 + r<<10),
+			})
+			lab.idx = len(out) - 1
+			labels[[2]int{li, r}] = lab
+		}
+		out[lab.idx].Fixed = out[lab.idx].Text
+		out[lab.idx].Text = wording
+	}
 	for li, l := range lats {
 		prev := ""
+		// known[r]: the template row that row r is ("" unknown); read[r]:
+		// its label read as that row (not inferred).
+		known, direct := map[int]string{}, map[int]bool{}
 		for r := 0; r+1 < len(l.Ys); r++ {
 			lab, ok := labels[[2]int{li, r}]
 			if !ok {
@@ -197,6 +291,7 @@ func ReadLattices(ctx context.Context, cmd Commander, dir string, clean *image.G
 			}
 			if item := templateItem(text); item != "" {
 				prev = item
+				known[r], direct[r] = item, true
 				if utf8.RuneCountInString(itemCore(item)) >= minLabel && normLabel(text) != normLabel(item) && !strings.HasPrefix(normLabel(text), normLabel(item)) {
 					// "上本机关不掌握相关政府信息": the wording with a
 					// number misread before it is the template's row.
@@ -210,17 +305,28 @@ func ReadLattices(ctx context.Context, cmd Commander, dir string, clean *image.G
 			if next == "" {
 				continue
 			}
-			if lab.idx < 0 {
-				b := lab.cell.Box.Inset(inset)
-				out = append(out, Word{
-					Page: page, Left: b.Min.X, Top: b.Min.Y, Width: b.Dx(), Height: b.Dy(),
-					PageWidth: clean.Rect.Dx(), PageHeight: clean.Rect.Dy(),
-					line: -(1 + li<<20 + r<<10),
-				})
-				lab.idx = len(out) - 1
+			known[r] = next
+			setLabel(li, r, lab, next)
+		}
+		for r := 1; r+1 < len(l.Ys); r++ {
+			if _, ok := labels[[2]int{li, r}]; !ok || known[r] != "" || known[r-1] == "" {
+				continue
 			}
-			out[lab.idx].Fixed = out[lab.idx].Text
-			out[lab.idx].Text = next
+			end := r // the first row after the unknown ones
+			for end+1 < len(l.Ys) && known[end] == "" {
+				if _, ok := labels[[2]int{li, end}]; !ok {
+					break
+				}
+				end++
+			}
+			if !direct[end] {
+				continue
+			}
+			between := templateBetween(known[r-1], known[end], end-r)
+			for i, wording := range between {
+				known[r+i] = wording
+				setLabel(li, r+i, labels[[2]int{li, r + i}], wording)
+			}
 		}
 	}
 	// The rules give the columns only where all of them were found: a
@@ -259,11 +365,13 @@ func ReadLattices(ctx context.Context, cmd Commander, dir string, clean *image.G
 	// Nor may a row's numbers have words beside them that are neither
 	// number nor label (a seal's ink read as a digit in a cell the rules
 	// left no number column): the line would hold one number too many.
+	// A noise cell is left out of the line, not a reason to leave the
+	// lattice.
 	for k, cw := range cells {
 		c := lats[cw.lat].Cells[cw.cell]
 		row := [2]int{cw.lat, c.Row}
-		if f, ok := first[row]; ok && c.RowSpan == 1 && c.Col > f && !isNumber(k) && !isLabel(cw.words) && len(cw.words) > 0 {
-			slog.Debug("ocr: lattice cell neither number nor label, page read by word boxes", "page", page, "row", c.Row, "col", c.Col)
+		if f, ok := first[row]; ok && c.RowSpan == 1 && c.Col > f && !isNumber(k) && !isLabel(cw.words) && len(cw.words) > 0 && !noise(k) {
+			slog.Debug("ocr: lattice cell neither number nor label, page read by word boxes", "page", page, "row", c.Row, "col", c.Col, "span", [2]int{c.RowSpan, c.ColSpan}, "words", joinWords(cw.words).Text)
 			return Layout(words), nil
 		}
 	}
@@ -276,7 +384,7 @@ func ReadLattices(ctx context.Context, cmd Commander, dir string, clean *image.G
 		hc, headed := headCol[row[0]]
 		t3Row := templateItem(text) != ""
 		if t3Row && (n != 7 || headed && first[row] != hc) || t4[row[0]] && n != 15 {
-			slog.Debug("ocr: lattice columns do not fit the table, page read by word boxes", "page", page, "row", row[1], "numbers", n)
+			slog.Debug("ocr: lattice columns do not fit the table, page read by word boxes", "page", page, "lattice", row[0], "row", row[1], "numbers", n, "label", text)
 			return Layout(words), nil
 		}
 	}
@@ -304,12 +412,15 @@ func cellAt(lats []Lattice, w Word) (lat, cell int, ok bool) {
 }
 
 // isLabel tells a cell whose words hold two Chinese characters or more
-// (〇 excepted, a zero): one may be a digit misread (1 as 工).
+// (〇 excepted, a zero): one may be a digit misread (1 as 工). 一 is
+// excepted too: it is what Tesseract makes of a level stroke — a grey
+// seal's star across a cell of 0 read "一一" sent 表三's page to the word
+// boxes — and no row label is made of it alone.
 func isLabel(ws []Word) bool {
 	n := 0
 	for _, w := range ws {
 		for _, r := range w.Text {
-			if unicode.Is(unicode.Han, r) && r != '〇' {
+			if unicode.Is(unicode.Han, r) && r != '〇' && r != '一' {
 				n++
 			}
 		}
@@ -368,51 +479,134 @@ func inkBox(g *image.Gray, r image.Rectangle, dpi int) image.Rectangle {
 // its digit confusions fixed) is a second opinion: the same number keeps
 // the better confidence, a different one (or none) leaves the digits
 // under Threshold — a rule must confirm them — and where the digit
-// reading found nothing the cell is unread (ok false).
-func numberWord(g *image.Gray, box image.Rectangle, d []Word, page []Word, n int) (Word, bool) {
+// reading found nothing the cell is unread (ok false). Where the two
+// differ, the crop's third reading (third, thresholded on its own)
+// agreeing with the digits settles it to an unsure reading: under
+// CheckThreshold, so one sum must check it or it is flagged.
+func numberWord(g *image.Gray, box image.Rectangle, d, third []Word, page []Word, n int) (Word, bool) {
 	if box.Empty() || len(d) == 0 {
 		return Word{}, false
 	}
-	var sb strings.Builder
 	conf := 100.0
 	for _, w := range d {
-		sb.WriteString(w.Text)
 		conf = min(conf, w.Conf)
 	}
 	w := Word{
 		Page: n, Left: box.Min.X, Top: box.Min.Y, Width: box.Dx(), Height: box.Dy(),
-		PageWidth: g.Rect.Dx(), PageHeight: g.Rect.Dy(), Conf: conf, Text: sb.String(),
+		PageWidth: g.Rect.Dx(), PageHeight: g.Rect.Dy(), Conf: conf, Text: wordsText(d),
 	}
-	var other strings.Builder
-	otherConf := 100.0
-	slices.SortFunc(page, func(a, b Word) int { return a.Left - b.Left })
-	for _, p := range page {
-		if p.Width > 2*box.Dx() {
-			// A word boxed across its neighbours (a run of zeros): its
-			// text is not this cell's.
-			continue
-		}
-		other.WriteString(fixDigits(&p))
-		otherConf = min(otherConf, p.Conf)
-	}
-	switch o := other.String(); {
+	o, otherConf := pageReading(page, box)
+	switch {
 	case o == w.Text:
 		w.Conf = max(w.Conf, otherConf)
-	case strings.Trim(o, "0") == "" && strings.Trim(w.Text, "0") == "" && o != "":
+	case sameReading(o, w.Text):
 		// "00" for a zero: the same reading.
 	case o == "":
 		// The page's reading missed the cell, or boxed it with its
 		// neighbours (a run of zeros as one word): no second opinion, so
 		// a cell no rule checks is for a person to check.
 		w.Conf = min(w.Conf, CheckThreshold-1)
+	case len(third) > 0 && wordsText(third) == w.Text:
+		w.Fixed = "整页识别为“" + o + "”，单格两次识别为“" + w.Text + "”"
+		for _, t := range third {
+			w.Conf = min(w.Conf, t.Conf)
+		}
+		w.Conf = min(w.Conf, CheckThreshold-1)
 	default:
 		w.Conf = min(w.Conf, Threshold-1)
-		w.disputed = o != ""
-		if o != "" {
-			w.Fixed = "整页识别为“" + o + "”，单格识别为“" + w.Text + "”"
-		}
+		w.disputed = true
+		w.Fixed = "整页识别为“" + o + "”，单格识别为“" + w.Text + "”"
 	}
 	return w, true
+}
+
+// wordsText is the words' texts run together.
+func wordsText(ws []Word) string {
+	var sb strings.Builder
+	for _, w := range ws {
+		sb.WriteString(w.Text)
+	}
+	return sb.String()
+}
+
+// sameReading tells two readings of a cell alike: equal, or both zeros
+// ("00" for a zero).
+func sameReading(a, b string) bool {
+	return a == b || a != "" && b != "" && strings.Trim(a, "0") == "" && strings.Trim(b, "0") == ""
+}
+
+// pageReading is the page's own reading of a number cell (its words,
+// left to right, their digit confusions fixed) and its least confidence;
+// a word boxed across its neighbours (a run of zeros) is not the cell's.
+func pageReading(page []Word, box image.Rectangle) (string, float64) {
+	var other strings.Builder
+	conf := 100.0
+	page = slices.Clone(page)
+	slices.SortFunc(page, func(a, b Word) int { return a.Left - b.Left })
+	for _, p := range page {
+		if p.Width > 2*box.Dx() {
+			continue
+		}
+		other.WriteString(fixDigits(&p))
+		conf = min(conf, p.Conf)
+	}
+	return other.String(), conf
+}
+
+// Binarize is a copy of g with each box thresholded on its own (Otsu's
+// threshold of the box's pixels): ink black, paper white, whatever the
+// blur, the JPEG's ringing or the light did to that cell's grey.
+func Binarize(g *image.Gray, boxes []image.Rectangle) *image.Gray {
+	out := Gray(g)
+	for _, b := range boxes {
+		b = b.Intersect(out.Rect)
+		if b.Empty() {
+			continue
+		}
+		var hist [256]int
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			for _, v := range out.Pix[y*out.Stride+b.Min.X : y*out.Stride+b.Max.X] {
+				hist[v]++
+			}
+		}
+		t := otsu(hist)
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			row := out.Pix[y*out.Stride+b.Min.X : y*out.Stride+b.Max.X]
+			for x, v := range row {
+				if v <= t {
+					row[x] = 0
+				} else {
+					row[x] = 0xff
+				}
+			}
+		}
+	}
+	return out
+}
+
+// otsu is the grey level that best splits a histogram in two (the
+// largest between-class variance): pixels at or under it are ink.
+func otsu(hist [256]int) uint8 {
+	total, sum := 0, 0.0
+	for v, n := range hist {
+		total += n
+		sum += float64(v * n)
+	}
+	best, bestVar := uint8(0), -1.0
+	w0, sum0 := 0, 0.0
+	for t := 0; t < 255; t++ {
+		w0 += hist[t]
+		sum0 += float64(t * hist[t])
+		w1 := total - w0
+		if w0 == 0 || w1 == 0 {
+			continue
+		}
+		m0, m1 := sum0/float64(w0), (sum-sum0)/float64(w1)
+		if v := float64(w0) * float64(w1) * (m0 - m1) * (m0 - m1); v > bestVar {
+			best, bestVar = uint8(t), v
+		}
+	}
+	return best
 }
 
 // ReadDigits reads the digits in each box of img (an empty box reads

@@ -1,6 +1,7 @@
 package ocr
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -113,4 +114,33 @@ func templateNext(prev, label string) string {
 // leadingNumber is the digits a label starts with.
 func leadingNumber(s string) string {
 	return s[:len(s)-len(strings.TrimLeft(s, "0123456789"))]
+}
+
+// templateBetween is the k row wordings the templates print between rows
+// a and b: those of the editions that print exactly k rows between them,
+// where there is one and they agree; nil otherwise. The lattice's row
+// count picks the edition: 洪泽区 2024 prints 2019's （六）其他处理 and
+// （七）总计 rows under 2021's wordings, its labels unread on a turned page
+// — three rows from 4.无正当理由大量反复申请 to 四、结转下年度继续办理, as 2019
+// has them, where 2021 has five.
+func templateBetween(a, b string, k int) []string {
+	var out []string
+	for _, seq := range t3Sequences {
+		i := slices.Index(seq, a)
+		if i < 0 {
+			continue
+		}
+		j := slices.Index(seq[i+1:], b)
+		if j != k {
+			continue
+		}
+		if out != nil && !slices.Equal(out, seq[i+1:i+1+j]) {
+			return nil
+		}
+		out = seq[i+1 : i+1+j]
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return slices.Clone(out)
 }

@@ -7,8 +7,10 @@ import (
 	"image"
 	"image/jpeg"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -230,4 +232,67 @@ func blur3(g *image.Gray) *image.Gray {
 		}
 	}
 	return out
+}
+
+// TestFindLatticesSeal stamps a faint seal over the head of table 3 (a
+// ring and a bar multiplied in at grey 185, as a red seal scanned in grey
+// is): the lattice is the clean one, cell for cell. Before darkRules the
+// ring's sides and top were taken for rules, split 表三's columns, and
+// the page went to the word boxes.
+func TestFindLatticesSeal(t *testing.T) {
+	clean := latticeImage(t, "lattice_t3.png")
+	want := formatCells(FindLattices(clean, 200)[0])
+	sealed := Gray(clean)
+	w, h := sealed.Rect.Dx(), sealed.Rect.Dy()
+	cx, cy, r, thick := 0.6*float64(w), 0.55*float64(h), 0.2*float64(h)+80, 11.0
+	stamp := func(x, y int) {
+		if x >= 0 && y >= 0 && x < w && y < h {
+			i := y*sealed.Stride + x
+			sealed.Pix[i] = uint8(int(sealed.Pix[i]) * 185 / 255)
+		}
+	}
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			if d := math.Hypot(float64(x)-cx, float64(y)-cy); math.Abs(d-r) <= thick/2 {
+				stamp(x, y)
+			}
+		}
+	}
+	for x := int(cx - r/2); x < int(cx+r/2); x++ { // the star's level stroke
+		for y := int(cy - thick/2); y <= int(cy+thick/2); y++ {
+			stamp(x, y)
+		}
+	}
+	ls := FindLattices(sealed, 200)
+	if len(ls) != 1 {
+		t.Fatalf("%d lattices, want 1", len(ls))
+	}
+	if got := formatCells(ls[0]); got != want {
+		t.Errorf("sealed: %d×%d grid, cells\n%s\nwant the clean ones\n%s", len(ls[0].Xs)-1, len(ls[0].Ys)-1, got, want)
+	}
+}
+
+// TestTemplateBetween names rows between two known ones only where an
+// edition has exactly that many rows there.
+func TestTemplateBetween(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		k    int
+		want []string
+	}{
+		// 2019 only prints （六）其他处理 as a row: one row between.
+		{"4.无正当理由大量反复申请", "（六）其他处理", 1, []string{"5.要求行政机关确认或重新出具已获取信息"}},
+		{"4.无正当理由大量反复申请", "（六）其他处理", 2, nil},
+		{"1.属于国家秘密", "4.保护第三方合法权益", 2, []string{"2.其他法律行政法规禁止公开", "3.危及“三安全一稳定”"}},
+		{"1.属于国家秘密", "4.保护第三方合法权益", 1, nil},
+		// 2019 has three rows there, 2021 five: the count picks 2019.
+		{"4.无正当理由大量反复申请", "四、结转下年度继续办理", 3, []string{"5.要求行政机关确认或重新出具已获取信息", "（六）其他处理", "（七）总计"}},
+		{"4.无正当理由大量反复申请", "四、结转下年度继续办理", 4, nil},
+		{"", "4.保护第三方合法权益", 1, nil},
+	} {
+		got := templateBetween(tc.a, tc.b, tc.k)
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("templateBetween(%q, %q, %d) = %q, want %q", tc.a, tc.b, tc.k, got, tc.want)
+		}
+	}
 }
