@@ -196,6 +196,36 @@ func TestMark(t *testing.T) {
 	}
 }
 
+// TestMarkBlankWithoutWord: a cell of 表二 the parser counted 0 for a
+// gap where no word was read (its note: a blank column) is flagged — on a
+// scan the gap may be a digit Tesseract did not see (a JPEG-blurred 2 of
+// 行政处罚 read as nothing was kept as 0, silently wrong) — while its row's
+// read cells are not.
+func TestMarkBlankWithoutWord(t *testing.T) {
+	r := report.New("scan.pdf")
+	r.Set("t2.penalty.previous", 17, report.Source{Line: 1, Raw: "17"})
+	r.Set("t2.penalty.change", 2, report.Source{Line: 1, Raw: "2"})
+	r.Set("t2.penalty.decisions", 0, report.Source{Line: 1, Note: "PDF文本中该列空白，按各列位置推断，按0计"})
+	words := [][]Placed{{
+		{Word: Word{Page: 1, Left: 10, Top: 20, Width: 60, Height: 25, Conf: 95, Text: "行政处罚"}},
+		{Word: Word{Page: 1, Left: 300, Top: 20, Width: 30, Height: 25, Conf: 96, Text: "17"}},
+		{Word: Word{Page: 1, Left: 600, Top: 20, Width: 20, Height: 25, Conf: 97, Text: "2"}},
+	}}
+	Mark(r, words)
+	named := map[string]string{}
+	for _, f := range r.Findings {
+		for _, c := range f.Cells {
+			named[c] = f.Rule
+		}
+	}
+	if named["t2.penalty.decisions"] != RuleUncertain {
+		t.Errorf("the blank read as 0 without a word is not flagged: %+v", r.Findings)
+	}
+	if named["t2.penalty.previous"] != "" || named["t2.penalty.change"] != "" {
+		t.Errorf("cells read from words were flagged: %v", named)
+	}
+}
+
 func TestPGMRoundTrip(t *testing.T) {
 	g := image.NewGray(image.Rect(0, 0, 3, 2))
 	copy(g.Pix, []byte{0, 50, 100, 150, 200, 255})
