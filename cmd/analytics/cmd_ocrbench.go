@@ -131,7 +131,7 @@ func writeOCRBench(w io.Writer, results []degrade.Result) {
 	row := func(d string, dpi int, doc string, s degrade.Score, pages int, secs float64) []string {
 		return []string{d, strconv.Itoa(dpi), doc, strconv.Itoa(s.Cells()),
 			fmt.Sprintf("%d (%.1f%%)", s.Exact, 100*float64(s.Exact)/float64(max(s.Cells(), 1))),
-			strconv.Itoa(s.Flagged), strconv.Itoa(s.Unread), strconv.Itoa(s.Wrong),
+			fmt.Sprintf("%d (%d 对)", s.Flagged, s.FlaggedRight), strconv.Itoa(s.Unread), strconv.Itoa(s.Wrong),
 			fmt.Sprintf("%.2f", float64(pages)/max(secs, 1e-9))}
 	}
 	for i := 0; i < len(results); {
@@ -149,5 +149,5 @@ func writeOCRBench(w io.Writer, results []degrade.Result) {
 		i = j
 	}
 	writeColumns(w, rows)
-	fmt.Fprintln(w, "\n正确：读出且与原文相同、无提示；有提示：有发现指出（对或错）；未读出：缺失并有提示；静默错误：读错而无提示（应为 0）。页/秒：读取（渲染到解析）所用的墙钟时间。")
+	fmt.Fprintln(w, "\n正确：读出且与原文相同、无提示；有提示：有发现指出（对或错，括号内为数字与原文相同的个数）；未读出：缺失并有提示；静默错误：读错而无提示（应为 0）。页/秒：读取（渲染到解析）所用的墙钟时间。")
 }

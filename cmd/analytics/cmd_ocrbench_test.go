@@ -77,7 +77,8 @@ func TestOCRBenchTable(t *testing.T) {
 			total = l
 		}
 	}
-	if f := strings.Fields(total); len(f) < 10 || f[3] != "20" || f[4] != "17" || f[9] != "1.00" {
+	// 有提示 prints "1 (0 对)": three fields.
+	if f := strings.Fields(total); len(f) < 12 || f[3] != "20" || f[4] != "17" || f[6] != "1" || f[7] != "(0" || f[11] != "1.00" {
 		t.Errorf("total of 150 DPI: %q, want 20 cells, 17 exact, 1.00 pages/s", total)
 	}
 }

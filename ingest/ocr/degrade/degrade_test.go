@@ -23,17 +23,18 @@ func TestCompare(t *testing.T) {
 	}
 	got.Findings = []report.Finding{
 		{Severity: report.SeverityWarning, Cells: []string{"b"}},
+		{Severity: report.SeverityWarning, Cells: []string{"a"}}, // right, flagged
 		{Severity: report.SeverityInfo, Cells: []string{"c", "d"}},
 	}
 	s := Compare(truth, got)
-	want := Score{Exact: 2, Flagged: 1, Unread: 1, Wrong: 2}
-	if s.Exact != want.Exact || s.Flagged != want.Flagged || s.Unread != want.Unread || s.Wrong != want.Wrong || s.Cells() != 6 {
+	want := Score{Exact: 1, Flagged: 2, FlaggedRight: 1, Unread: 1, Wrong: 2}
+	if s.Exact != want.Exact || s.Flagged != want.Flagged || s.FlaggedRight != want.FlaggedRight || s.Unread != want.Unread || s.Wrong != want.Wrong || s.Cells() != 6 {
 		t.Errorf("got %v, want %+v", s, want)
 	}
 	if len(s.WrongCells) != 2 || !strings.HasPrefix(s.WrongCells[0], "d=7") || !strings.HasPrefix(s.WrongCells[1], "x=1") {
 		t.Errorf("wrong cells %v", s.WrongCells)
 	}
-	if sum := s.Add(s); sum.Exact != 4 || len(sum.WrongCells) != 4 || len(s.WrongCells) != 2 {
+	if sum := s.Add(s); sum.Exact != 2 || sum.FlaggedRight != 2 || len(sum.WrongCells) != 4 || len(s.WrongCells) != 2 {
 		t.Errorf("Add: %v (and %v)", sum, s)
 	}
 }

@@ -13,6 +13,10 @@ type Score struct {
 	Exact int `json:"exact"`
 	// Flagged: read, and a finding (not an info) names it, right or wrong.
 	Flagged int `json:"flagged"`
+	// FlaggedRight: of the flagged, those read equal to the truth (a
+	// print that breaks a rule itself has its right cells flagged, as
+	// its text layer's reading has).
+	FlaggedRight int `json:"flagged_right"`
 	// Unread: absent (the reader gave a finding for it).
 	Unread int `json:"unread"`
 	// Wrong: read, different, no finding names it — silently wrong; a
@@ -26,7 +30,7 @@ func (s Score) Cells() int { return s.Exact + s.Flagged + s.Unread + s.Wrong }
 
 // Add sums two scores.
 func (s Score) Add(o Score) Score {
-	return Score{s.Exact + o.Exact, s.Flagged + o.Flagged, s.Unread + o.Unread, s.Wrong + o.Wrong, append(append([]string(nil), s.WrongCells...), o.WrongCells...)}
+	return Score{s.Exact + o.Exact, s.Flagged + o.Flagged, s.FlaggedRight + o.FlaggedRight, s.Unread + o.Unread, s.Wrong + o.Wrong, append(append([]string(nil), s.WrongCells...), o.WrongCells...)}
 }
 
 func (s Score) String() string {
@@ -58,6 +62,9 @@ func Compare(truth, got *report.Report) Score {
 			s.Unread++
 		case flagged[c]:
 			s.Flagged++
+			if v == truth.Cells[c] {
+				s.FlaggedRight++
+			}
 		case v == truth.Cells[c]:
 			s.Exact++
 		default:
