@@ -270,17 +270,7 @@ func ocrPages(ctx context.Context, lim Limits, dir string, pages []scanPage) ([]
 	cmd := ocrCommander(lim)
 	// One run per set of options (a blurred page is thresholded
 	// otherwise), the pages of each in order.
-	groups := map[string][]*preparedPage{}
-	var keys []string
-	for _, pp := range ready {
-		k := strings.Join(pp.opts, " ")
-		if _, ok := groups[k]; !ok {
-			keys = append(keys, k)
-		}
-		groups[k] = append(groups[k], pp)
-	}
-	for _, k := range keys {
-		g := groups[k]
+	for _, g := range ocr.ByOptions(ready, func(pp *preparedPage) []string { return pp.opts }) {
 		names, ns := make([]string, len(g)), make([]int, len(g))
 		for i, pp := range g {
 			names[i], ns[i] = pp.name, pp.n

@@ -93,17 +93,7 @@ func (b *Batch) ready() []*batchRun {
 // flush makes one Tesseract run of the runs with the same options, in the
 // order they asked, and hands each its words.
 func flush(runs []*batchRun) {
-	groups := map[string][]*batchRun{}
-	var keys []string
-	for _, r := range runs {
-		k := strings.Join(r.args, "\x00")
-		if _, ok := groups[k]; !ok {
-			keys = append(keys, k)
-		}
-		groups[k] = append(groups[k], r)
-	}
-	for _, k := range keys {
-		g := groups[k]
+	for _, g := range ByOptions(runs, func(r *batchRun) []string { return r.args }) {
 		images := make([]string, len(g))
 		pages := make([]int, len(g))
 		for i, r := range g {
@@ -118,4 +108,23 @@ func flush(runs []*batchRun) {
 			close(r.done)
 		}
 	}
+}
+
+// ByOptions splits items into groups of equal Tesseract options, the
+// groups in the order their first item came and each group's items in
+// their order: one Tesseract run a group.
+func ByOptions[T any](items []T, options func(T) []string) [][]T {
+	index := map[string]int{}
+	var out [][]T
+	for _, it := range items {
+		k := strings.Join(options(it), "\x00")
+		i, ok := index[k]
+		if !ok {
+			i = len(out)
+			index[k] = i
+			out = append(out, nil)
+		}
+		out[i] = append(out[i], it)
+	}
+	return out
 }
