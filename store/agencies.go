@@ -317,49 +317,41 @@ func (s *Store) insertAgency(ctx context.Context, q queryer, p registry.Place, r
 // ImportUnits adds (or updates) a county's departments and units with
 // their aliases, in one transaction, audited.
 func (s *Store) ImportUnits(ctx context.Context, file string, units []registry.Unit, author string) (int, error) {
-	s.write.Lock()
-	defer s.write.Unlock()
-	if err := s.ensureRegistry(ctx); err != nil {
-		return 0, err
-	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	err := s.writeTx(ctx, newRegistry, s.ensureRegistry, func(tx *sql.Tx) error {
+		now := time.Now().UTC()
+		for _, u := range units {
+			p := u.Place
+			var n int
+			var err error
+			if err := tx.QueryRowContext(ctx, sqlAgencyExists, p.ID).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				_, err = tx.ExecContext(ctx, sqlUpdateAgency, nullStr(p.Code), p.Name, p.Short, string(p.Level), p.CountyCode, p.County, p.CityCode, p.City, p.ProvinceCode, p.Province, p.Source, true, p.ID)
+			} else {
+				err = s.insertAgency(ctx, tx, p, true, "")
+			}
+			if err != nil {
+				return fmt.Errorf("%s: %w", p.Name, err)
+			}
+			for _, a := range u.Aliases {
+				if _, err := tx.ExecContext(ctx, sqlInsertAlias, a.ID, a.Name, nullStr(a.EffectiveOn), a.Note); err != nil {
+					return fmt.Errorf("%s 别名 %s: %w", p.Name, a.Name, err)
+				}
+			}
+		}
+		county := ""
+		if len(units) > 0 {
+			county = units[0].Place.County
+		}
+		if _, err := tx.ExecContext(ctx, sqlInsertAudit, now, author, "registry-import", "", county, 0, file, "", fmt.Sprintf("%d", len(units)), ""); err != nil {
+			return err
+		}
+		return nil
+	})
 	if err != nil {
 		return 0, err
 	}
-	defer tx.Rollback()
-	now := time.Now().UTC()
-	for _, u := range units {
-		p := u.Place
-		var n int
-		if err := tx.QueryRowContext(ctx, sqlAgencyExists, p.ID).Scan(&n); err != nil {
-			return 0, err
-		}
-		if n > 0 {
-			_, err = tx.ExecContext(ctx, sqlUpdateAgency, nullStr(p.Code), p.Name, p.Short, string(p.Level), p.CountyCode, p.County, p.CityCode, p.City, p.ProvinceCode, p.Province, p.Source, true, p.ID)
-		} else {
-			err = s.insertAgency(ctx, tx, p, true, "")
-		}
-		if err != nil {
-			return 0, fmt.Errorf("%s: %w", p.Name, err)
-		}
-		for _, a := range u.Aliases {
-			if _, err := tx.ExecContext(ctx, sqlInsertAlias, a.ID, a.Name, nullStr(a.EffectiveOn), a.Note); err != nil {
-				return 0, fmt.Errorf("%s 别名 %s: %w", p.Name, a.Name, err)
-			}
-		}
-	}
-	county := ""
-	if len(units) > 0 {
-		county = units[0].Place.County
-	}
-	if _, err := tx.ExecContext(ctx, sqlInsertAudit, now, author, "registry-import", "", county, 0, file, "", fmt.Sprintf("%d", len(units)), ""); err != nil {
-		return 0, err
-	}
-	if err := tx.Commit(); err != nil {
-		return 0, err
-	}
-	s.forgetRegistry()
-	s.changed()
 	return len(units), nil
 }
 

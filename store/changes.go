@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 )
 
 // What package change needs of the store beyond the writes themselves:
@@ -15,17 +16,9 @@ func (s *Store) RefreshFigures(ctx context.Context, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	s.write.Lock()
-	defer s.write.Unlock()
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := refreshFigures(ctx, tx, ids); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return s.writeTx(ctx, quietly, nil, func(tx *sql.Tx) error {
+		return refreshFigures(ctx, tx, ids)
+	})
 }
 
 // Changed runs the functions registered with OnChange (the caches of

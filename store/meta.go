@@ -50,74 +50,62 @@ func (s *Store) UpdateMeta(ctx context.Context, id int64, ch MetaChange, author,
 	if strings.TrimSpace(reason) == "" {
 		return ErrNoReason
 	}
-	s.write.Lock()
-	defer s.write.Unlock()
-	if err := s.ensureRegistry(ctx); err != nil {
-		return err
-	}
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	var agency, county, agencyID string
-	var year int
-	var synthetic bool
-	if err := tx.QueryRowContext(ctx, sqlMetaOf, id).Scan(&agency, &county, &year, &agencyID, &synthetic); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("report %d: %w", id, ErrNotFound)
-		}
-		return err
-	}
-	na, nc, ny := agency, county, year
-	if ch.Agency != nil {
-		na = strings.TrimSpace(*ch.Agency)
-	}
-	if ch.County != nil {
-		nc = strings.TrimSpace(*ch.County)
-	}
-	if ch.Year != nil {
-		ny = *ch.Year
-	}
-	if na == "" || ny < 1990 || ny > 2100 {
-		return fmt.Errorf("机关不能为空，年度应在 1990–2100：%w", ErrBadPlace)
-	}
-	ag, err := s.resolveAgency(ctx, tx, na, nc, "", synthetic)
-	if err != nil {
-		return err
-	}
-	if ag.county != "" {
-		nc = ag.county
-	}
-	var other int64
-	switch err := tx.QueryRowContext(ctx, sqlOtherReport, ag.id, ny, id).Scan(&other); {
-	case err == nil:
-		return fmt.Errorf("报告 %d 已是 %s %d 年的报告，请先比较两份再删除一份：%w", other, na, ny, ErrConflict)
-	case !errors.Is(err, sql.ErrNoRows):
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, sqlSetMeta, na, nc, ny, ag.id, id); err != nil {
-		return err
-	}
-	for _, q := range []string{sqlMoveCorr, sqlMoveReviews} {
-		if _, err := tx.ExecContext(ctx, q, na, nc, ny, agency, county, year); err != nil {
+	return s.writeTx(ctx, tellReaders, s.ensureRegistry, func(tx *sql.Tx) error {
+		var agency, county, agencyID string
+		var year int
+		var synthetic bool
+		if err := tx.QueryRowContext(ctx, sqlMetaOf, id).Scan(&agency, &county, &year, &agencyID, &synthetic); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("report %d: %w", id, ErrNotFound)
+			}
 			return err
 		}
-	}
-	// A finding sent back follows its report (整改跟踪 lists by county).
-	if _, err := tx.ExecContext(ctx, sqlMoveRects, na, nc, ny, ag.id, id); err != nil {
-		return err
-	}
-	now := time.Now().UTC()
-	if _, err := tx.ExecContext(ctx, sqlInsertAudit, now, author, "meta", na, nc, ny, fmt.Sprintf("report %d", id),
-		fmt.Sprintf("%s / %s / %d (%s)", agency, orNone(county), year, agencyID), fmt.Sprintf("%s / %s / %d (%s)", na, orNone(nc), ny, ag.id), reason); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return err
-	}
-	s.changed()
-	return nil
+		na, nc, ny := agency, county, year
+		if ch.Agency != nil {
+			na = strings.TrimSpace(*ch.Agency)
+		}
+		if ch.County != nil {
+			nc = strings.TrimSpace(*ch.County)
+		}
+		if ch.Year != nil {
+			ny = *ch.Year
+		}
+		if na == "" || ny < 1990 || ny > 2100 {
+			return fmt.Errorf("机关不能为空，年度应在 1990–2100：%w", ErrBadPlace)
+		}
+		ag, err := s.resolveAgency(ctx, tx, na, nc, "", synthetic)
+		if err != nil {
+			return err
+		}
+		if ag.county != "" {
+			nc = ag.county
+		}
+		var other int64
+		switch err := tx.QueryRowContext(ctx, sqlOtherReport, ag.id, ny, id).Scan(&other); {
+		case err == nil:
+			return fmt.Errorf("报告 %d 已是 %s %d 年的报告，请先比较两份再删除一份：%w", other, na, ny, ErrConflict)
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, sqlSetMeta, na, nc, ny, ag.id, id); err != nil {
+			return err
+		}
+		for _, q := range []string{sqlMoveCorr, sqlMoveReviews} {
+			if _, err := tx.ExecContext(ctx, q, na, nc, ny, agency, county, year); err != nil {
+				return err
+			}
+		}
+		// A finding sent back follows its report (整改跟踪 lists by county).
+		if _, err := tx.ExecContext(ctx, sqlMoveRects, na, nc, ny, ag.id, id); err != nil {
+			return err
+		}
+		now := time.Now().UTC()
+		if _, err := tx.ExecContext(ctx, sqlInsertAudit, now, author, "meta", na, nc, ny, fmt.Sprintf("report %d", id),
+			fmt.Sprintf("%s / %s / %d (%s)", agency, orNone(county), year, agencyID), fmt.Sprintf("%s / %s / %d (%s)", na, orNone(nc), ny, ag.id), reason); err != nil {
+			return err
+		}
+		return nil
+	})
 }
 
 func orNone(s string) string {
@@ -146,55 +134,45 @@ func (s *Store) MergeAgencies(ctx context.Context, from, into, author, reason st
 	if err != nil {
 		return err
 	}
-	s.write.Lock()
-	defer s.write.Unlock()
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	years := map[int]int64{}
-	var id int64
-	var y int
-	if err := eachRow(ctx, tx, sqlReportsOf, []any{&id, &y}, func() error {
-		years[y] = id
-		return nil
-	}, into); err != nil {
-		return err
-	}
-	var clash []string
-	if err := eachRow(ctx, tx, sqlReportsOf, []any{&id, &y}, func() error {
-		if other, ok := years[y]; ok {
-			clash = append(clash, fmt.Sprintf("%d 年（报告 %d 与 %d）", y, id, other))
-		}
-		return nil
-	}, from); err != nil {
-		return err
-	}
-	if len(clash) > 0 {
-		return fmt.Errorf("两个单位都有 %s 的报告，请先处理其中一份：%w", strings.Join(clash, "、"), ErrConflict)
-	}
-	for _, q := range []string{sqlMoveReports, sqlMoveAliases, sqlMoveMarks} {
-		if _, err := tx.ExecContext(ctx, q, into, from); err != nil {
+	return s.writeTx(ctx, newRegistry, nil, func(tx *sql.Tx) error {
+		years := map[int]int64{}
+		var id int64
+		var y int
+		if err := eachRow(ctx, tx, sqlReportsOf, []any{&id, &y}, func() error {
+			years[y] = id
+			return nil
+		}, into); err != nil {
 			return err
 		}
-	}
-	if _, err := tx.ExecContext(ctx, sqlInsertAlias, into, a.Name, nil, "合并自 "+from); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, sqlMergeInto, into, from); err != nil {
-		return err
-	}
-	now := time.Now().UTC()
-	if _, err := tx.ExecContext(ctx, sqlInsertAudit, now, author, "merge", b.Name, b.County, 0, into, from+" "+a.Name, into+" "+b.Name, reason); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return err
-	}
-	s.forgetRegistry()
-	s.changed()
-	return nil
+		var clash []string
+		if err := eachRow(ctx, tx, sqlReportsOf, []any{&id, &y}, func() error {
+			if other, ok := years[y]; ok {
+				clash = append(clash, fmt.Sprintf("%d 年（报告 %d 与 %d）", y, id, other))
+			}
+			return nil
+		}, from); err != nil {
+			return err
+		}
+		if len(clash) > 0 {
+			return fmt.Errorf("两个单位都有 %s 的报告，请先处理其中一份：%w", strings.Join(clash, "、"), ErrConflict)
+		}
+		for _, q := range []string{sqlMoveReports, sqlMoveAliases, sqlMoveMarks} {
+			if _, err := tx.ExecContext(ctx, q, into, from); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, sqlInsertAlias, into, a.Name, nil, "合并自 "+from); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, sqlMergeInto, into, from); err != nil {
+			return err
+		}
+		now := time.Now().UTC()
+		if _, err := tx.ExecContext(ctx, sqlInsertAudit, now, author, "merge", b.Name, b.County, 0, into, from+" "+a.Name, into+" "+b.Name, reason); err != nil {
+			return err
+		}
+		return nil
+	})
 }
 
 // followMerge returns the agency an id was merged into (itself if none).

@@ -65,21 +65,17 @@ func scanPerson(row interface{ Scan(...any) error }) (Person, error) {
 // AddPerson stores a person with the sha256 of their token, audited as
 // "person-add".
 func (s *Store) AddPerson(ctx context.Context, p Person, tokenSHA, author string) (Person, error) {
-	s.write.Lock()
-	defer s.write.Unlock()
 	p.CreatedBy, p.CreatedAt = author, time.Now().UTC()
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return p, err
-	}
-	defer tx.Rollback()
-	if err := tx.QueryRowContext(ctx, sqlInsertPerson, p.Name, p.Role, p.Scope, tokenSHA, author, p.CreatedAt).Scan(&p.ID); err != nil {
-		return p, err
-	}
-	if _, err := tx.ExecContext(ctx, sqlInsertAudit, p.CreatedAt, author, "person-add", "", p.Scope, 0, p.Name, "", p.Role, ""); err != nil {
-		return p, err
-	}
-	return p, tx.Commit()
+	err := s.writeTx(ctx, quietly, nil, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, sqlInsertPerson, p.Name, p.Role, p.Scope, tokenSHA, author, p.CreatedAt).Scan(&p.ID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, sqlInsertAudit, p.CreatedAt, author, "person-add", "", p.Scope, 0, p.Name, "", p.Role, ""); err != nil {
+			return err
+		}
+		return nil
+	})
+	return p, err
 }
 
 // People lists everyone, the revoked last.
@@ -129,29 +125,24 @@ func (s *Store) UnusedFirstAdmin(ctx context.Context, author string) (int64, err
 // personChange is the one transaction of every change to a person: the
 // statement, then its audit row ("person-role", "person-revoke" …).
 func (s *Store) personChange(ctx context.Context, id int64, author, action, oldValue, newValue string, query string, args ...any) error {
-	s.write.Lock()
-	defer s.write.Unlock()
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	p, err := scanPerson(tx.QueryRowContext(ctx, sqlPersonByID, id))
-	if err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, query, args...); err != nil {
-		return err
-	}
-	if action == "person-revoke" {
-		if _, err := tx.ExecContext(ctx, sqlEndSessionsOf, id); err != nil {
+	return s.writeTx(ctx, quietly, nil, func(tx *sql.Tx) error {
+		p, err := scanPerson(tx.QueryRowContext(ctx, sqlPersonByID, id))
+		if err != nil {
 			return err
 		}
-	}
-	if _, err := tx.ExecContext(ctx, sqlInsertAudit, time.Now().UTC(), author, action, "", p.Scope, 0, p.Name, oldValue, newValue, ""); err != nil {
-		return err
-	}
-	return tx.Commit()
+		if _, err := tx.ExecContext(ctx, query, args...); err != nil {
+			return err
+		}
+		if action == "person-revoke" {
+			if _, err := tx.ExecContext(ctx, sqlEndSessionsOf, id); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, sqlInsertAudit, time.Now().UTC(), author, action, "", p.Scope, 0, p.Name, oldValue, newValue, ""); err != nil {
+			return err
+		}
+		return nil
+	})
 }
 
 // SetPerson changes a person's role and scope, audited as "person-role".
@@ -173,20 +164,20 @@ func (s *Store) SetPersonToken(ctx context.Context, id int64, tokenSHA, author s
 
 // AddSignInLink stores a one-time link (its hash) for a person.
 func (s *Store) AddSignInLink(ctx context.Context, linkSHA string, personID int64, author string, expires time.Time) error {
-	s.write.Lock()
-	defer s.write.Unlock()
-	_, err := s.db.ExecContext(ctx, sqlInsertLink, linkSHA, personID, author, expires.UTC())
-	return err
+	return s.writeTx(ctx, quietly, nil, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, sqlInsertLink, linkSHA, personID, author, expires.UTC())
+		return err
+	})
 }
 
 // UseSignInLink marks a link used and returns its person; ErrNotFound
 // when the link is unknown, used or expired.
 func (s *Store) UseSignInLink(ctx context.Context, linkSHA string) (int64, error) {
-	s.write.Lock()
-	defer s.write.Unlock()
 	now := time.Now().UTC()
 	var id int64
-	err := s.db.QueryRowContext(ctx, sqlUseLink, now, linkSHA, now).Scan(&id)
+	err := s.writeTx(ctx, quietly, nil, func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, sqlUseLink, now, linkSHA, now).Scan(&id)
+	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, fmt.Errorf("sign-in link: %w", ErrNotFound)
 	}
@@ -196,17 +187,17 @@ func (s *Store) UseSignInLink(ctx context.Context, linkSHA string) (int64, error
 // SaveWebSession stores a session under the hash of its id, dropping the
 // sessions expired by now while here.
 func (s *Store) SaveWebSession(ctx context.Context, idSHA string, ws WebSession, now time.Time) error {
-	s.write.Lock()
-	defer s.write.Unlock()
-	if _, err := s.db.ExecContext(ctx, sqlPurgeSessions, now.UTC()); err != nil {
-		return err
-	}
 	var person any
 	if ws.PersonID != 0 {
 		person = ws.PersonID
 	}
-	_, err := s.db.ExecContext(ctx, sqlInsertSession, idSHA, ws.CSRF, person, ws.TokenSHA, ws.Expires.UTC())
-	return err
+	return s.writeTx(ctx, quietly, nil, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, sqlPurgeSessions, now.UTC()); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, sqlInsertSession, idSHA, ws.CSRF, person, ws.TokenSHA, ws.Expires.UTC())
+		return err
+	})
 }
 
 // WebSessionByID reads a session that has not expired by now; ErrNotFound
@@ -222,8 +213,8 @@ func (s *Store) WebSessionByID(ctx context.Context, idSHA string, now time.Time)
 
 // EndWebSession removes a session (sign-out).
 func (s *Store) EndWebSession(ctx context.Context, idSHA string) error {
-	s.write.Lock()
-	defer s.write.Unlock()
-	_, err := s.db.ExecContext(ctx, sqlEndSession, idSHA)
-	return err
+	return s.writeTx(ctx, quietly, nil, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, sqlEndSession, idSHA)
+		return err
+	})
 }

@@ -78,32 +78,24 @@ func SheetSHA(body []byte) string {
 // SaveSheet stores (or replaces) a named sheet, audited as "sheet" with
 // the old and new sha. The caller has checked the text.
 func (s *Store) SaveSheet(ctx context.Context, name string, body []byte, author string) (NamedSheet, error) {
-	s.write.Lock()
-	defer s.write.Unlock()
 	ns := NamedSheet{Name: name, Body: string(body), SHA: SheetSHA(body), CreatedBy: author, CreatedAt: time.Now().UTC()}
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return ns, err
-	}
-	defer tx.Rollback()
-	old, err := scanSheet(tx.QueryRowContext(ctx, sqlSheetByName, name))
-	if err != nil && !errors.Is(err, ErrNotFound) {
-		return ns, err
-	}
-	if _, err := tx.ExecContext(ctx, sqlDeleteSheet, name); err != nil {
-		return ns, err
-	}
-	if _, err := tx.ExecContext(ctx, sqlInsertSheet, ns.Name, ns.Body, ns.SHA, ns.CreatedBy, ns.CreatedAt); err != nil {
-		return ns, fmt.Errorf("保存评分表 %s: %w", name, err)
-	}
-	if _, err := tx.ExecContext(ctx, sqlInsertAudit, ns.CreatedAt, author, "sheet", "", "", 0, name, old.SHA, ns.SHA, ""); err != nil {
-		return ns, err
-	}
-	if err := tx.Commit(); err != nil {
-		return ns, err
-	}
-	s.changed()
-	return ns, nil
+	err := s.writeTx(ctx, tellReaders, nil, func(tx *sql.Tx) error {
+		old, err := scanSheet(tx.QueryRowContext(ctx, sqlSheetByName, name))
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, sqlDeleteSheet, name); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, sqlInsertSheet, ns.Name, ns.Body, ns.SHA, ns.CreatedBy, ns.CreatedAt); err != nil {
+			return fmt.Errorf("保存评分表 %s: %w", name, err)
+		}
+		if _, err := tx.ExecContext(ctx, sqlInsertAudit, ns.CreatedAt, author, "sheet", "", "", 0, name, old.SHA, ns.SHA, ""); err != nil {
+			return err
+		}
+		return nil
+	})
+	return ns, err
 }
 
 // Sheet reads a stored sheet with its text; ErrNotFound when there is none.

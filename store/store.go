@@ -314,12 +314,45 @@ func (s *Store) migrate(ctx context.Context) error {
 // and without telling the readers: nothing was written.
 var errUnchanged = errors.New("nothing to write")
 
+// afterWrite is what a committed write does beyond its transaction: the
+// one place that decides whom a write tells, so no write forgets the
+// readers' caches and none empties them for a change they do not hold.
+type afterWrite int
+
+const (
+	// tellReaders: stored reports or what is computed from them changed;
+	// the caches of answers (OnChange) are emptied.
+	tellReaders afterWrite = iota
+	// newRegistry: agencies or their aliases changed; the registry is
+	// built again on its next use, then the readers are told. In this
+	// order: a reader rebuilding it between would keep the old one.
+	newRegistry
+	// quietly: nothing a cached answer holds changed (people, sessions,
+	// sign-in links), or the caller tells the readers after its other
+	// steps (RefreshFigures is one step of change's after-a-write).
+	quietly
+)
+
 // inWrite runs fn in one transaction under the write lock, commits when fn
-// returns nil and then tells the readers (changed). fn returning
-// errUnchanged rolls back quietly and inWrite returns nil.
+// returns nil and then tells the readers. fn returning errUnchanged rolls
+// back quietly and inWrite returns nil.
 func (s *Store) inWrite(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return s.writeTx(ctx, tellReaders, nil, fn)
+}
+
+// writeTx is every write's transaction: the write lock, before (if not
+// nil) under the lock but outside the transaction, fn in one transaction,
+// the commit, then what follows by then. before is for a write that needs
+// its own committed first (ensureRegistry): a transaction begun earlier
+// would not see it.
+func (s *Store) writeTx(ctx context.Context, then afterWrite, before func(context.Context) error, fn func(tx *sql.Tx) error) error {
 	s.write.Lock()
 	defer s.write.Unlock()
+	if before != nil {
+		if err := before(ctx); err != nil {
+			return err
+		}
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -334,6 +367,12 @@ func (s *Store) inWrite(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return err
 	}
-	s.changed()
+	switch then {
+	case newRegistry:
+		s.forgetRegistry()
+		s.changed()
+	case tellReaders:
+		s.changed()
+	}
 	return nil
 }

@@ -116,67 +116,59 @@ func (s *Store) Correct(ctx context.Context, id int64, code string, value float6
 	if c.Reason == "" {
 		return c, ErrNoReason
 	}
-	s.write.Lock()
-	defer s.write.Unlock()
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return c, err
-	}
-	defer tx.Rollback()
-	who, err := s.identity(ctx, tx, id)
-	if err != nil {
-		return c, err
-	}
-	var current *float64
-	var cur float64
-	switch err := tx.QueryRowContext(ctx, sqlCellValue, id, code).Scan(&cur); {
-	case err == nil:
-		current = &cur
-	case !errors.Is(err, sql.ErrNoRows):
-		return c, err
-	}
-	// The parsed value is the one under any earlier correction.
-	c.ParsedValue = current
-	var earlier sql.NullFloat64
-	switch err := tx.QueryRowContext(ctx, sqlActiveCorrection, who.agency, who.county, who.year, code).Scan(&earlier); {
-	case err == nil:
-		c.ParsedValue = nil
-		if earlier.Valid {
-			c.ParsedValue = &earlier.Float64
+	err := s.writeTx(ctx, tellReaders, nil, func(tx *sql.Tx) error {
+		who, err := s.identity(ctx, tx, id)
+		if err != nil {
+			return err
 		}
-	case !errors.Is(err, sql.ErrNoRows):
-		return c, err
-	}
-	if _, err := tx.ExecContext(ctx, sqlSupersede, who.agency, who.county, who.year, code); err != nil {
-		return c, err
-	}
-	if _, err := tx.ExecContext(ctx, sqlInsertCorrection, who.agency, who.county, who.year, code, value, c.ParsedValue, c.Reason, author, c.CreatedAt); err != nil {
-		return c, err
-	}
-	// The version's parsed cells must outlive the change (inplace.go).
-	if err := keepCurrentVersion(ctx, tx, id); err != nil {
-		return c, err
-	}
-	if _, err := tx.ExecContext(ctx, sqlDeleteCell, id, code); err != nil {
-		return c, err
-	}
-	if _, err := tx.ExecContext(ctx, sqlInsertCell, id, code, value); err != nil {
-		return c, err
-	}
-	if err := recheck(ctx, tx, id, who.edition); err != nil {
-		return c, err
-	}
-	if _, err := tx.ExecContext(ctx, sqlInsertAudit, c.CreatedAt, author, "correct", who.agency, who.county, who.year, code, fmtValue(current), fmtValue(&value), c.Reason); err != nil {
-		return c, err
-	}
-	if err := refreshFigures(ctx, tx, []int64{id}); err != nil {
-		return c, err
-	}
-	if err := tx.Commit(); err != nil {
-		return c, err
-	}
-	s.changed()
-	return c, nil
+		var current *float64
+		var cur float64
+		switch err := tx.QueryRowContext(ctx, sqlCellValue, id, code).Scan(&cur); {
+		case err == nil:
+			current = &cur
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		// The parsed value is the one under any earlier correction.
+		c.ParsedValue = current
+		var earlier sql.NullFloat64
+		switch err := tx.QueryRowContext(ctx, sqlActiveCorrection, who.agency, who.county, who.year, code).Scan(&earlier); {
+		case err == nil:
+			c.ParsedValue = nil
+			if earlier.Valid {
+				c.ParsedValue = &earlier.Float64
+			}
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, sqlSupersede, who.agency, who.county, who.year, code); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, sqlInsertCorrection, who.agency, who.county, who.year, code, value, c.ParsedValue, c.Reason, author, c.CreatedAt); err != nil {
+			return err
+		}
+		// The version's parsed cells must outlive the change (inplace.go).
+		if err := keepCurrentVersion(ctx, tx, id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, sqlDeleteCell, id, code); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, sqlInsertCell, id, code, value); err != nil {
+			return err
+		}
+		if err := recheck(ctx, tx, id, who.edition); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, sqlInsertAudit, c.CreatedAt, author, "correct", who.agency, who.county, who.year, code, fmtValue(current), fmtValue(&value), c.Reason); err != nil {
+			return err
+		}
+		if err := refreshFigures(ctx, tx, []int64{id}); err != nil {
+			return err
+		}
+		return nil
+	})
+	return c, err
 }
 
 // recheck computes rules 1–4 again from a report's stored cells.

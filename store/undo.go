@@ -22,58 +22,50 @@ func (s *Store) UndoCorrection(ctx context.Context, id int64, code, reason, auth
 	if reason == "" {
 		return c, ErrNoReason
 	}
-	s.write.Lock()
-	defer s.write.Unlock()
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return c, err
-	}
-	defer tx.Rollback()
-	who, err := s.identity(ctx, tx, id)
-	if err != nil {
-		return c, err
-	}
-	var parsed sql.NullFloat64
-	err = tx.QueryRowContext(ctx, sqlActiveCorrection, who.agency, who.county, who.year, code).Scan(&parsed)
-	if errors.Is(err, sql.ErrNoRows) {
-		return c, fmt.Errorf("report %d cell %s: %w", id, code, ErrNoCorrection)
-	}
-	if err != nil {
-		return c, err
-	}
-	var corrected float64
-	if err := tx.QueryRowContext(ctx, sqlCellValue, id, code).Scan(&corrected); err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return c, err
-	}
-	c.ParsedValue = nullable(parsed)
-	if _, err := tx.ExecContext(ctx, sqlSupersede, who.agency, who.county, who.year, code); err != nil {
-		return c, err
-	}
-	// The version's parsed cells must outlive the change (inplace.go).
-	if err := keepCurrentVersion(ctx, tx, id); err != nil {
-		return c, err
-	}
-	if _, err := tx.ExecContext(ctx, sqlDeleteCell, id, code); err != nil {
-		return c, err
-	}
-	if parsed.Valid {
-		c.Value = parsed.Float64
-		if _, err := tx.ExecContext(ctx, sqlInsertCell, id, code, parsed.Float64); err != nil {
-			return c, err
+	err := s.writeTx(ctx, tellReaders, nil, func(tx *sql.Tx) error {
+		who, err := s.identity(ctx, tx, id)
+		if err != nil {
+			return err
 		}
-	}
-	if err := recheck(ctx, tx, id, who.edition); err != nil {
-		return c, err
-	}
-	if _, err := tx.ExecContext(ctx, sqlInsertAudit, c.CreatedAt, author, "undo", who.agency, who.county, who.year, code, fmtValue(&corrected), fmtValue(c.ParsedValue), reason); err != nil {
-		return c, err
-	}
-	if err := refreshFigures(ctx, tx, []int64{id}); err != nil {
-		return c, err
-	}
-	if err := tx.Commit(); err != nil {
-		return c, err
-	}
-	s.changed()
-	return c, nil
+		var parsed sql.NullFloat64
+		err = tx.QueryRowContext(ctx, sqlActiveCorrection, who.agency, who.county, who.year, code).Scan(&parsed)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("report %d cell %s: %w", id, code, ErrNoCorrection)
+		}
+		if err != nil {
+			return err
+		}
+		var corrected float64
+		if err := tx.QueryRowContext(ctx, sqlCellValue, id, code).Scan(&corrected); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		c.ParsedValue = nullable(parsed)
+		if _, err := tx.ExecContext(ctx, sqlSupersede, who.agency, who.county, who.year, code); err != nil {
+			return err
+		}
+		// The version's parsed cells must outlive the change (inplace.go).
+		if err := keepCurrentVersion(ctx, tx, id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, sqlDeleteCell, id, code); err != nil {
+			return err
+		}
+		if parsed.Valid {
+			c.Value = parsed.Float64
+			if _, err := tx.ExecContext(ctx, sqlInsertCell, id, code, parsed.Float64); err != nil {
+				return err
+			}
+		}
+		if err := recheck(ctx, tx, id, who.edition); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, sqlInsertAudit, c.CreatedAt, author, "undo", who.agency, who.county, who.year, code, fmtValue(&corrected), fmtValue(c.ParsedValue), reason); err != nil {
+			return err
+		}
+		if err := refreshFigures(ctx, tx, []int64{id}); err != nil {
+			return err
+		}
+		return nil
+	})
+	return c, err
 }
