@@ -255,7 +255,9 @@ func (s *Store) replaceStored(ctx context.Context, w *writer, b *batchState, ite
 		return err
 	}
 	for key, x := range b.prior {
-		if x.cur.id == 0 {
+		// A report from before versions gets its version 0 first
+		// (snapshotLegacy): saveIn does all of it.
+		if x.cur.id == 0 || x.cur.version == 0 {
 			delete(b.prior, key)
 		}
 	}
@@ -286,7 +288,7 @@ func (s *Store) replaceStored(ctx context.Context, w *writer, b *batchState, ite
 			continue
 		}
 		it := items[first[key]]
-		if x.cur.version == 0 || (x.cur.hash == it.Report.SHA256 && !it.Opt.Force && it.Opt.Hold == "") {
+		if x.cur.hash == it.Report.SHA256 && !it.Opt.Force && it.Opt.Hold == "" {
 			continue
 		}
 		if holdFor(x.cur, it.Report, it.Opt) != "" {
