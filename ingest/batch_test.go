@@ -65,15 +65,18 @@ func dump(t *testing.T, st *store.Store) map[string][]string {
 	return out
 }
 
-// versionCorpus writes three rounds of the same agencies and years: the
+// versionCorpus writes four rounds of the same agencies and years: the
 // first corpus, the same documents republished (every report replaced),
-// and a round that repeats some files unchanged, cuts some short (held:
-// far smaller) and names one agency and year twice (a batch conflict).
+// a round that repeats some files unchanged, cuts some short (held:
+// far smaller) and names one agency and year twice (a batch conflict),
+// and a round ingested with --force that names some agencies and years
+// twice with two new documents (the same report replaced twice in one
+// batch).
 func versionCorpus(t *testing.T) []string {
 	t.Helper()
 	base := t.TempDir()
 	opts := generate.Options{Counties: generate.CountyNames[:2], Towns: []int{5}, FirstYear: 2022, LastYear: 2024}
-	one, two, three := filepath.Join(base, "one"), filepath.Join(base, "two"), filepath.Join(base, "three")
+	one, two, three, four := filepath.Join(base, "one"), filepath.Join(base, "two"), filepath.Join(base, "three"), filepath.Join(base, forcedRound)
 	opts.Seed = 1
 	truth, err := generate.WriteCorpus(one, opts, generate.Layouts())
 	if err != nil {
@@ -92,6 +95,20 @@ func versionCorpus(t *testing.T) []string {
 		}
 		if err := os.WriteFile(p, data, 0o644); err != nil {
 			t.Fatal(err)
+		}
+		if i%3 == 0 {
+			// Round four: two new documents of this report, one after the
+			// other in the batch's order.
+			p := filepath.Join(four, filepath.FromSlash(e.File))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, append(slices.Clone(data), "\n（第四轮。）\n"...), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(strings.TrimSuffix(p, ".txt")+"（再版）.txt", append(slices.Clone(data), "\n（第四轮再版。）\n"...), 0o644); err != nil {
+				t.Fatal(err)
+			}
 		}
 		dst := filepath.Join(three, filepath.FromSlash(e.File))
 		switch i % 5 {
@@ -116,8 +133,11 @@ func versionCorpus(t *testing.T) []string {
 			t.Fatal(err)
 		}
 	}
-	return []string{one, two, three}
+	return []string{one, two, three, four}
 }
+
+// forcedRound is the round of versionCorpus ingested with Force.
+const forcedRound = "four"
 
 // TestBatchedIngestMatchesOneByOne ingests the same rounds of files one
 // report per transaction and in batches (of 7, so batches end mid-county
@@ -141,7 +161,7 @@ func TestBatchedIngestMatchesOneByOne(t *testing.T) {
 		for _, dir := range rounds {
 			// An author, as analytics ingest always gives: every stored
 			// version is audited.
-			sum, err := ingest.IngestPathsWith(ctx, st, []string{dir}, ingest.Meta{}, ingest.Options{BatchSize: size, Author: "cli:test"}, nil)
+			sum, err := ingest.IngestPathsWith(ctx, st, []string{dir}, ingest.Meta{}, ingest.Options{BatchSize: size, Author: "cli:test", Force: filepath.Base(dir) == forcedRound}, nil)
 			if err != nil {
 				t.Fatalf("batch %d, %s: %v", size, dir, err)
 			}
@@ -151,6 +171,16 @@ func TestBatchedIngestMatchesOneByOne(t *testing.T) {
 			total.Held = append(total.Held, sum.Held...)
 			total.Conflicts = append(total.Conflicts, sum.Conflicts...)
 			total.Failed += sum.Failed
+		}
+		// The forced round replaced reports twice: the second document
+		// current, the first the version before it, not held.
+		var twice int
+		if err := st.DB().QueryRow(`SELECT count(*) FROM reports r JOIN report_versions v ON v.report_id = r.id AND v.version = r.current_version - 1
+WHERE r.source_file LIKE '%（再版）%' AND v.held IS NULL AND v.source_file = replace(r.source_file, '（再版）', '')`).Scan(&twice); err != nil {
+			t.Fatal(err)
+		}
+		if twice == 0 {
+			t.Errorf("batch %d: no report replaced twice by the forced round", size)
 		}
 		var kept, whole int
 		if err := st.DB().QueryRow(`SELECT count(*), count(*) FILTER (WHERE sha256(bytes) = sha256) FROM source_documents`).Scan(&kept, &whole); err != nil {

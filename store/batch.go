@@ -237,6 +237,10 @@ type batchState struct {
 	// narratives are the identities whose text this batch appended;
 	// stored those whose text was stored before the batch.
 	narratives, stored map[string]bool
+	// prior are the reports stored before the batch under its keys, read
+	// at once before any row was appended, for each key's first document;
+	// moved ones were replaced up front (replaceStored, inplace.go).
+	prior map[string]*prior
 }
 
 const (
@@ -500,6 +504,9 @@ func (s *Store) saveBatch(ctx context.Context, items []BatchItem, res []SaveResu
 		return -1, err
 	}
 	now := time.Now().UTC()
+	if err = s.replaceStored(ctx, w, b, items, now); err != nil {
+		return -1, err
+	}
 	for i, it := range items {
 		if err = ctx.Err(); err != nil {
 			return -1, err

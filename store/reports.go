@@ -204,7 +204,13 @@ func (s *Store) saveIn(ctx context.Context, conn *writer, r *report.Report, opt 
 	}
 	var cur current
 	found := true
-	if b != nil && !b.existing[key] && !b.keys[key] {
+	var pre *prior // the batch read the stored report up front
+	if b != nil && !b.keys[key] {
+		pre = b.prior[key]
+	}
+	if pre != nil {
+		cur = pre.cur
+	} else if b != nil && !b.existing[key] && !b.keys[key] {
 		// The batch's one lookup found no report of this agency and year.
 		found = false
 	} else {
@@ -289,18 +295,20 @@ func (s *Store) saveIn(ctx context.Context, conn *writer, r *report.Report, opt 
 				return res, err
 			}
 		}
-		if err = conn.QueryRowContext(ctx, sqlMaxVersion, cur.id).Scan(&res.Version); err != nil {
+		if pre != nil {
+			res.Version = pre.last
+		} else if err = conn.QueryRowContext(ctx, sqlMaxVersion, cur.id).Scan(&res.Version); err != nil {
 			return res, err
 		}
 		res.Version++
-		res.Held = opt.Hold
-		if res.Held == "" {
-			res.Held = HoldReason(cur.cells, cur.t3, cur.t4, r)
-		}
-		if opt.Force {
-			res.Held = ""
-		}
+		res.Held = holdFor(cur, r, opt)
 		res.Current = res.Held == ""
+	}
+	moved := pre != nil && pre.moved
+	if moved && (!res.Current || res.Version != pre.version) {
+		// replaceStored decided otherwise: a fault of this code, not of the
+		// document; the batch is stored again one report at a time.
+		return res, fmt.Errorf("批量替换与逐份保存的判断不一致（报告 %d 版本 %d）", res.ID, res.Version)
 	}
 	if err = storeVersion(ctx, conn, res.ID, res.Version, r, kind, format, published, author, res.Held, !res.Current, now); err != nil {
 		return res, err
@@ -314,11 +322,15 @@ func (s *Store) saveIn(ctx context.Context, conn *writer, r *report.Report, opt 
 	}
 	if found {
 		res.Replaced = true
+	}
+	if found && !moved {
 		if _, err = conn.ExecContext(ctx, sqlKeepHistory, r.Agency, r.County, r.Year, cur.id, cur.file, cur.hash, cur.ingested, now); err != nil {
 			return res, err
 		}
 	}
-	if res.Orphaned, res.Corrected, err = s.makeCurrent(ctx, conn, res.ID, res.Version, r, kind, format, published, found, true, now); err != nil {
+	// A report replaceStored superseded has no current rows left and its
+	// reports row is updated: its new rows are appended as a new report's.
+	if res.Orphaned, res.Corrected, err = s.makeCurrent(ctx, conn, res.ID, res.Version, r, kind, format, published, found && !moved, true, now); err != nil {
 		return res, err
 	}
 	if author != "" {
