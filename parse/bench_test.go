@@ -2,6 +2,7 @@ package parse
 
 import (
 	"os"
+	"runtime"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"nianbao/generate"
 	"nianbao/internal/corpus"
 	"nianbao/registry"
+	"nianbao/report"
 )
 
 // BenchmarkParse measures text parsing throughput over the 50 excerpts
@@ -88,4 +90,42 @@ func BenchmarkParseNational(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "reports/s")
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N), "µs/report")
+}
+
+// TestCellsPerReportFitsOneTable holds cellsPerReport to its reason: the
+// maps a parse makes with it are half the size they are one cell larger
+// (Go's map doubles its table past 7/8 of 256 slots), and a national
+// report's cells fit in it. It fails if the runtime's maps change so that
+// the hint no longer saves anything, or if the reports grow past it.
+func TestCellsPerReportFitsOneTable(t *testing.T) {
+	var keep []map[string]report.Source
+	size := func(hint int) uint64 {
+		var m0, m1 runtime.MemStats
+		runtime.ReadMemStats(&m0)
+		for range 10 {
+			keep = append(keep, make(map[string]report.Source, hint))
+		}
+		runtime.ReadMemStats(&m1)
+		return (m1.TotalAlloc - m0.TotalAlloc) / 10
+	}
+	at, past := size(cellsPerReport), size(cellsPerReport+1)
+	runtime.KeepAlive(keep)
+	if at*10 > past*6 {
+		t.Errorf("a map of %d sources takes %d bytes, of %d %d: the hint saves nothing", cellsPerReport, at, cellsPerReport+1, past)
+	}
+	docs, err := nationalTexts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	most := 0
+	for _, d := range docs[:min(len(docs), 100)] {
+		r, err := Text(d.Path, string(d.Data), Meta{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		most = max(most, len(r.Cells))
+	}
+	if most == 0 || most > cellsPerReport {
+		t.Errorf("national reports hold up to %d cells, cellsPerReport is %d", most, cellsPerReport)
+	}
 }

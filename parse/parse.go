@@ -91,9 +91,12 @@ func Text(name, content string, meta Meta) (*report.Report, error) {
 	return r, nil
 }
 
-// cellsPerReport is about the number of cells of a 2021 report with its
-// derived cells (tables 2–4 print about 220).
-const cellsPerReport = 256
+// cellsPerReport is room for the cells of a 2021 report with its derived
+// cells (207 in the national generator's reports; 198 of a 2019 one). It
+// is the largest hint that keeps Go's map in one table of 256 slots: a
+// hint of 225 or more doubles it (the two maps of a report were 70 KB, a
+// quarter of a parse's allocation; a report with more cells grows them).
+const cellsPerReport = 224
 
 type parser struct {
 	t    *text
