@@ -2,8 +2,8 @@ package parse
 
 import (
 	"os"
-	"runtime"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"testing"
 
