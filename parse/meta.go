@@ -647,7 +647,8 @@ func (p *parser) readNarrative() {
 	// Join the lines of the narrative: PDF text breaks sentences anywhere.
 	var b strings.Builder
 	b.Grow(end)
-	idx := make([]int32, 0, end)
+	idx := grown(p.t.offsets, end)
+	defer func() { p.t.offsets = idx[:0] }()
 	for i := 0; i < end; i++ {
 		c := s[i]
 		if c == '\n' || c == ' ' || c == '\f' || c == '\t' {

@@ -125,9 +125,9 @@ type parser struct {
 	places  Places // the registry names are checked against, if any
 	// neighbours are the agency's reports of adjacent years (Meta).
 	neighbours []Neighbour
-	tr         *Trace       // how the report is read, when asked
-	pad        map[int]bool // padding(), by line start
-	padLine    span         // the line padding() last looked at, and its answer
+	tr         *Trace // how the report is read, when asked
+	pad        []int8 // padding(), by line of the folded text: 0 not looked at, 1 no, 2 yes
+	padLine    span   // the line padding() last looked at, and its answer
 	padLast    bool
 	// subtotals holds the 小计 column of an 8-column table 3, by row.
 	subtotals map[string]subtotal

@@ -67,9 +67,21 @@ func (sq *squeezed) indexFirsts(tmpl []rowDef) {
 }
 
 func squeeze(s string, base int) squeezed {
+	return squeezeInto(nil, s, base)
+}
+
+// squeeze is squeeze with the positions in the text's reused array: the
+// squeezed text must not be used after the next call.
+func (t *text) squeeze(s string, base int) squeezed {
+	sq := squeezeInto(t.offsets, s, base)
+	t.offsets = sq.pos
+	return sq
+}
+
+func squeezeInto(pos []int32, s string, base int) squeezed {
 	var b strings.Builder
 	b.Grow(len(s))
-	pos := make([]int32, 0, len(s))
+	pos = grown(pos, len(s))
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
 		case ' ', '\t', '\n', '\f', '\r':
