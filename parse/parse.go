@@ -113,6 +113,7 @@ type parser struct {
 	// valueCols caches, per grid table, the grid column of each of its
 	// number cells (valueIndex scores both readings of every row by them).
 	valueCols map[int][]int
+	indexes   map[valueIndexKey]map[int]int // valueIndex, kept
 	// deferGlued and pending keep table 3's glued rows with several
 	// readings until the whole table is read.
 	deferGlued bool

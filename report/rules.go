@@ -152,18 +152,30 @@ type equation struct {
 // the figures are the same to the last bit whichever way they are read);
 // ok is false when a cell is missing.
 func (eq *equation) sides(r *Report) (left, right float64, ok bool) {
-	for _, c := range eq.cells {
-		if _, has := r.Cells[c]; !has {
+	// One lookup a cell: a parse checks every equation of every report.
+	if eq.rule == RuleBalance {
+		var v [4]float64
+		for i, c := range eq.cells {
+			x, has := r.Cells[c]
+			if !has {
+				return 0, 0, false
+			}
+			v[i] = x
+		}
+		return v[0] + v[1], v[2] + v[3], true
+	}
+	for i, c := range eq.cells {
+		x, has := r.Cells[c]
+		if !has {
 			return 0, 0, false
 		}
+		if i < eq.leftN {
+			left += x
+		} else {
+			right = x
+		}
 	}
-	if eq.rule == RuleBalance {
-		return r.Cells[eq.cells[0]] + r.Cells[eq.cells[1]], r.Cells[eq.cells[2]] + r.Cells[eq.cells[3]], true
-	}
-	for _, c := range eq.cells[:eq.leftN] {
-		left += r.Cells[c]
-	}
-	return left, r.Cells[eq.cells[eq.leftN]], true
+	return left, right, true
 }
 
 // message is the finding's sentence when the sides differ.
