@@ -5,7 +5,9 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"nianbao/generate"
 	"nianbao/internal/corpus"
@@ -65,8 +67,9 @@ var nationalTexts = sync.OnceValues(func() ([]generate.NationalDoc, error) {
 // BenchmarkParseNational parses generated national text reports, one
 // report per iteration (cycling over about 600 of them), with the meta a
 // manifest gives, as ingest does: -benchtime 5000x parses 5 000 reports.
-// It prints reports/s and µs/report; CPU per report is best read with
-// GOMAXPROCS=1 /usr/bin/time -f %U on the test binary (docs/benchmarks.md).
+// It prints reports/s and µs/report (wall clock), and cpu-µs/report: the
+// process's CPU time over the loop, the garbage collector's included (the
+// steadier figure on a shared machine).
 func BenchmarkParseNational(b *testing.B) {
 	docs, err := nationalTexts()
 	if err != nil {
@@ -82,6 +85,7 @@ func BenchmarkParseNational(b *testing.B) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := cpuTime(b)
 	for i := 0; i < b.N; i++ {
 		d := docs[i%len(docs)]
 		if _, err := Text(d.Path, texts[i%len(docs)], Meta{Agency: d.Report.Agency, County: d.Report.County, Year: d.Report.Year, Places: reg}); err != nil {
@@ -90,6 +94,16 @@ func BenchmarkParseNational(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "reports/s")
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N), "µs/report")
+	b.ReportMetric(float64((cpuTime(b)-cpu).Microseconds())/float64(b.N), "cpu-µs/report")
+}
+
+// cpuTime is the CPU time this process has used.
+func cpuTime(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // TestCellsPerReportFitsOneTable holds cellsPerReport to its reason: the
