@@ -139,10 +139,9 @@ func detectLayout(s string) layout {
 		return layoutPipes
 	}
 	// Count gaps between non-blank lines.
-	lines := strings.Split(s, "\n")
 	gaps, wide, run := 0, 0, 0
 	seen := false
-	for _, l := range lines {
+	for l := range strings.SplitSeq(s, "\n") {
 		if strings.TrimSpace(l) == "" {
 			run++
 			continue
@@ -160,17 +159,17 @@ func detectLayout(s string) layout {
 	}
 	// A cell a line: the lines that hold numbers hold one each.
 	numLines, single := 0, 0
-	for _, l := range lines {
-		f := strings.Fields(l)
-		hasNum := false
-		for _, x := range f {
+	for l := range strings.SplitSeq(s, "\n") {
+		fields, hasNum := 0, false
+		for x := range strings.FieldsSeq(l) {
+			fields++
 			if k, _, _ := classify(x); k == kindValue {
 				hasNum = true
 			}
 		}
 		if hasNum {
 			numLines++
-			if len(f) == 1 {
+			if fields == 1 {
 				single++
 			}
 		}
@@ -188,7 +187,7 @@ func (p *parser) cells(lay layout, a, b int, labelEnd int) []cell {
 	// Room for a row's region as generated reports have it: seven or eight
 	// cells, often up to eleven with the words after them (counted over
 	// 300 national reports: 95 % of regions hold at most twelve).
-	out := make([]cell, 0, 12)
+	out := p.t.newCells(12)
 	add := func(ca, cb int, allowMulti bool) {
 		seg := s[ca:cb]
 		trim := strings.TrimSpace(seg)
@@ -358,7 +357,7 @@ func (p *parser) markdown() bool {
 		return *p.md
 	}
 	rows, closed := 0, 0
-	for _, l := range strings.Split(p.t.norm, "\n") {
+	for l := range strings.SplitSeq(p.t.norm, "\n") {
 		l = strings.TrimSpace(l)
 		if strings.Count(l, "|") < 3 || strings.Trim(l, "| ") == "" {
 			continue
@@ -375,7 +374,7 @@ func (p *parser) markdown() bool {
 
 // firstLine is the first non-blank line of s.
 func firstLine(s string) string {
-	for _, l := range strings.Split(s, "\n") {
+	for l := range strings.SplitSeq(s, "\n") {
 		if strings.TrimSpace(l) != "" {
 			return l
 		}
@@ -398,22 +397,26 @@ func (p *parser) padding(i int) bool {
 		return p.padLast // the bars of one line are asked in a row
 	}
 	s := p.t.norm
-	a := p.t.lineStart(i)
+	n := p.t.lineIndex(i)
+	a := p.t.normLines[n]
 	b := strings.IndexByte(s[i:], '\n')
 	if b < 0 {
 		b = len(s)
 	} else {
 		b += i
 	}
-	v, ok := p.pad[a]
-	if !ok {
-		line := strings.TrimSpace(s[a:b])
-		if p.pad == nil {
-			p.pad = map[int]bool{}
-		}
-		v = len(line) >= 4 && strings.Trim(line, "| ") == ""
-		p.pad[a] = v // one look per line, not per bar
+	if p.pad == nil {
+		p.pad = make([]int8, len(p.t.normLines))
 	}
+	if p.pad[n] == 0 {
+		// One look per line, not per bar.
+		line := strings.TrimSpace(s[a:b])
+		p.pad[n] = 1
+		if len(line) >= 4 && strings.Trim(line, "| ") == "" {
+			p.pad[n] = 2
+		}
+	}
+	v := p.pad[n] == 2
 	p.padLine, p.padLast = span{a, b}, v
 	return v
 }

@@ -77,8 +77,10 @@ func (p *parser) placeByGrid(vals []cell, rowCols []string, labelEnd int) (place
 	}
 	g := p.grid[line-1]
 	w := p.gridWidth(g.Table)
-	index := p.valueIndex(g.Table, rowCols, w)
-	if width < 7 {
+	var index map[int]int
+	if width >= 7 {
+		index = p.valueIndex(g.Table, rowCols, w)
+	} else {
 		// Table 2: its small tables differ in width (三列、一列、两列), so
 		// a row's numbers are the cells right after its label's cell.
 		li := p.cellIndex(max(labelEnd-1, 0))
@@ -145,7 +147,37 @@ func (p *parser) placeByGrid(vals []cell, rowCols []string, labelEnd int) (place
 // numbers fall in a value column wins — a header cell spanning too far
 // and rows whose trailing empty cells were dropped each mislead one of
 // them.
+//
+// The answer is the same for every row of a table read with the same
+// columns, so it is kept (the callers only read it): scoring both
+// readings over the table's number cells for each row was a tenth of
+// reading a grid report.
 func (p *parser) valueIndex(table int, rowCols []string, w int) map[int]int {
+	key := valueIndexKey{table: table, w: w, n: len(rowCols)}
+	if len(rowCols) > 0 {
+		// The columns are a template's or the table's order, never
+		// changed once made; the key holds them, so their address is not
+		// reused while the parse lasts.
+		key.cols = &rowCols[0]
+	}
+	if index, ok := p.indexes[key]; ok {
+		return index
+	}
+	index := p.valueIndexOf(table, rowCols, w)
+	if p.indexes == nil {
+		p.indexes = map[valueIndexKey]map[int]int{}
+	}
+	p.indexes[key] = index
+	return index
+}
+
+// valueIndexKey names a table read with some columns (valueIndex).
+type valueIndexKey struct {
+	table, w, n int
+	cols        *string
+}
+
+func (p *parser) valueIndexOf(table int, rowCols []string, w int) map[int]int {
 	width := len(rowCols)
 	last := map[int]int{}
 	for k := range width {

@@ -23,7 +23,7 @@ type label struct {
 // whose labels are all distinct) each row's first label is taken instead.
 func findLabels(t *text, sp span, tmpl []rowDef, anyOrder bool) []label {
 	var cands []label
-	sq := squeeze(t.norm[sp.a:sp.b], sp.a)
+	sq := t.squeeze(t.norm[sp.a:sp.b], sp.a)
 	sq.indexFirsts(tmpl)
 	for i, row := range tmpl {
 		for _, m := range row.key.findIn(sq, t.norm[sp.a:sp.b], sp.a) {

@@ -120,7 +120,10 @@ func TestFoldBeyondASCII(t *testing.T) {
 func TestStartReAgrees(t *testing.T) {
 	res := map[string]*startRe{"headT2": headT2, "headT3": headT3, "headT4": headT4, "headT5": headT5, "t2Start": t2Start,
 		"t2FirstRow": t2FirstRow, "t4Start": t4Start, "edition2019Words": edition2019Words, "edition2021Words": edition2021Words,
-		"appsStated": appsStated}
+		"appsStated": appsStated, "appsNone": appsNone}
+	for i, f := range statedFigures {
+		res[fmt.Sprintf("statedFigures[%d]", i)] = f.re
+	}
 	files, _ := filepath.Glob(filepath.Join("testdata", "*.txt"))
 	var texts []string
 	for _, f := range files {
@@ -132,7 +135,11 @@ func TestStartReAgrees(t *testing.T) {
 	}
 	words := []string{"行政", "复议", "行政复议", "、", " ", "\n", "行政诉讼", "情况", "政府信息公开", "主动公开", "政府信息", "的", "提起",
 		"收到和处理", "申请", "存在的主要问题", "及改进情况", "其他需要报告的事项", "第二十条", "信息内容", "规", "章", "本年", "新制作", "增", "/", "本年制发",
-		"收到", "受理", "接到", "新收", "共", "合计", "12", "件", "3"}
+		"收到", "受理", "接到", "新收", "共", "合计", "12", "件", "3",
+		// the stated figures' words (narrative_figures.go)
+		"办结", "答复", "办理完毕", "结转", "至", "下", "一", "年度", "继续办理", "予以公开", "同意公开", "部分公开", "案件", "起",
+		"未", "没有", "无", "发生", "有", "涉及", "和", "及", "行政许可", "行政处罚", "行政强制", "处理", "决定", "制发", "印发", "出台",
+		"规范性文件", "未收到", "接收"}
 	rng := rand.New(rand.NewPCG(5, 6))
 	var b strings.Builder
 	for range 3000 {

@@ -630,7 +630,7 @@ var compactHead = strings.NewReplacer("\n", "", " ", "", "\f", "")
 var (
 	// 全年共收到政府信息公开申请16件; 受理政府信息公开申请 17 件
 	appsStated = mustStartRe(`(?:收到|受理|接收|新收|接到)[\p{Han}]{0,12}?申请(?:共|合计)?([0-9]+)件`)
-	appsNone   = regexp.MustCompile(`未(?:收到|受理|接到|接收)[\p{Han}]{0,10}?申请`)
+	appsNone   = mustStartRe(`未(?:收到|受理|接到|接收)[\p{Han}]{0,10}?申请`)
 )
 
 // readNarrative collects numbers the prose states that the tables should
@@ -647,7 +647,8 @@ func (p *parser) readNarrative() {
 	// Join the lines of the narrative: PDF text breaks sentences anywhere.
 	var b strings.Builder
 	b.Grow(end)
-	idx := make([]int32, 0, end)
+	idx := grown(p.t.offsets, end)
+	defer func() { p.t.offsets = idx[:0] }()
 	for i := 0; i < end; i++ {
 		c := s[i]
 		if c == '\n' || c == ' ' || c == '\f' || c == '\t' {

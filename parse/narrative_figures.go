@@ -1,7 +1,6 @@
 package parse
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -13,7 +12,7 @@ import (
 // figure must equal (rule 6). Every match counts, not only the first:
 // a report may state 办结 twice and get one of them wrong.
 type statedFigure struct {
-	re    *regexp.Regexp
+	re    *startRe
 	cells []string
 	// zero: the pattern states "none" (未发生行政复议); the figure is 0.
 	zero bool
@@ -23,18 +22,18 @@ type statedFigure struct {
 // information or kinds of matter (公开行政处罚信息125条, 行政许可事项12项),
 // not the cells.
 var statedFigures = []statedFigure{
-	{re: regexp.MustCompile(`(?:办结|答复|办理完毕)[\p{Han}]{0,6}?(?:共|合计)?([0-9]+)件`), cells: []string{"t3.total.total"}},
-	{re: regexp.MustCompile(`结转(?:至)?下一?年度?(?:继续办理)?(?:共)?([0-9]+)件`), cells: []string{"t3.carry_forward.total"}},
-	{re: regexp.MustCompile(`(?:予以公开|同意公开)(?:共)?([0-9]+)件`), cells: []string{"t3.granted.total"}},
-	{re: regexp.MustCompile(`部分公开(?:共)?([0-9]+)件`), cells: []string{"t3.partial.total"}},
-	{re: regexp.MustCompile(`行政复议(?:案件|申请)?(?:共|合计)?([0-9]+)[件起]`), cells: []string{"t4.reconsideration.total"}},
-	{re: regexp.MustCompile(`行政诉讼(?:案件)?(?:共|合计)?([0-9]+)[件起]`), cells: []string{"t4.litigation_direct.total+t4.litigation_after.total"}},
-	{re: regexp.MustCompile(`(?:未|没有|无)(?:发生|收到|出现|涉及|产生|有)[\p{Han}]{0,16}?行政复议`), cells: []string{"t4.reconsideration.total"}, zero: true},
-	{re: regexp.MustCompile(`(?:未|没有|无)(?:发生|收到|出现|涉及|产生|有)[\p{Han}]{0,16}?行政(?:复议[、和及与或])?(?:行政)?诉讼`), cells: []string{"t4.litigation_direct.total+t4.litigation_after.total"}, zero: true},
-	{re: regexp.MustCompile(`(?:制发|制定|印发|出台)[\p{Han}]{0,6}?规范性文件(?:共)?([0-9]+)件`), cells: []string{"t2.normative_docs.issued", "t2.normative_docs.made"}},
-	{re: regexp.MustCompile(`行政许可(?:处理)?(?:决定)?(?:共|合计)?([0-9]+)件`), cells: []string{"t2.licensing.decisions"}},
-	{re: regexp.MustCompile(`行政处罚(?:处理)?(?:决定)?(?:共|合计)?([0-9]+)件`), cells: []string{"t2.penalty.decisions"}},
-	{re: regexp.MustCompile(`行政强制(?:处理)?(?:决定)?(?:共|合计)?([0-9]+)件`), cells: []string{"t2.enforcement.decisions"}},
+	{re: mustStartRe(`(?:办结|答复|办理完毕)[\p{Han}]{0,6}?(?:共|合计)?([0-9]+)件`), cells: []string{"t3.total.total"}},
+	{re: mustStartRe(`结转(?:至)?下一?年度?(?:继续办理)?(?:共)?([0-9]+)件`), cells: []string{"t3.carry_forward.total"}},
+	{re: mustStartRe(`(?:予以公开|同意公开)(?:共)?([0-9]+)件`), cells: []string{"t3.granted.total"}},
+	{re: mustStartRe(`部分公开(?:共)?([0-9]+)件`), cells: []string{"t3.partial.total"}},
+	{re: mustStartRe(`行政复议(?:案件|申请)?(?:共|合计)?([0-9]+)[件起]`), cells: []string{"t4.reconsideration.total"}},
+	{re: mustStartRe(`行政诉讼(?:案件)?(?:共|合计)?([0-9]+)[件起]`), cells: []string{"t4.litigation_direct.total+t4.litigation_after.total"}},
+	{re: mustStartRe(`(?:未|没有|无)(?:发生|收到|出现|涉及|产生|有)[\p{Han}]{0,16}?行政复议`), cells: []string{"t4.reconsideration.total"}, zero: true},
+	{re: mustStartRe(`(?:未|没有|无)(?:发生|收到|出现|涉及|产生|有)[\p{Han}]{0,16}?行政(?:复议[、和及与或])?(?:行政)?诉讼`), cells: []string{"t4.litigation_direct.total+t4.litigation_after.total"}, zero: true},
+	{re: mustStartRe(`(?:制发|制定|印发|出台)[\p{Han}]{0,6}?规范性文件(?:共)?([0-9]+)件`), cells: []string{"t2.normative_docs.issued", "t2.normative_docs.made"}},
+	{re: mustStartRe(`行政许可(?:处理)?(?:决定)?(?:共|合计)?([0-9]+)件`), cells: []string{"t2.licensing.decisions"}},
+	{re: mustStartRe(`行政处罚(?:处理)?(?:决定)?(?:共|合计)?([0-9]+)件`), cells: []string{"t2.penalty.decisions"}},
+	{re: mustStartRe(`行政强制(?:处理)?(?:决定)?(?:共|合计)?([0-9]+)件`), cells: []string{"t2.enforcement.decisions"}},
 }
 
 // readStatedFigures appends every figure of statedFigures the joined

@@ -91,9 +91,12 @@ func Text(name, content string, meta Meta) (*report.Report, error) {
 	return r, nil
 }
 
-// cellsPerReport is about the number of cells of a 2021 report with its
-// derived cells (tables 2–4 print about 220).
-const cellsPerReport = 256
+// cellsPerReport is room for the cells of a 2021 report with its derived
+// cells (207 in the national generator's reports; 198 of a 2019 one). It
+// is the largest hint that keeps Go's map in one table of 256 slots: a
+// hint of 225 or more doubles it (the two maps of a report were 70 KB, a
+// quarter of a parse's allocation; a report with more cells grows them).
+const cellsPerReport = 224
 
 type parser struct {
 	t    *text
@@ -110,6 +113,7 @@ type parser struct {
 	// valueCols caches, per grid table, the grid column of each of its
 	// number cells (valueIndex scores both readings of every row by them).
 	valueCols map[int][]int
+	indexes   map[valueIndexKey]map[int]int // valueIndex, kept
 	// deferGlued and pending keep table 3's glued rows with several
 	// readings until the whole table is read.
 	deferGlued bool
@@ -122,9 +126,9 @@ type parser struct {
 	places  Places // the registry names are checked against, if any
 	// neighbours are the agency's reports of adjacent years (Meta).
 	neighbours []Neighbour
-	tr         *Trace       // how the report is read, when asked
-	pad        map[int]bool // padding(), by line start
-	padLine    span         // the line padding() last looked at, and its answer
+	tr         *Trace // how the report is read, when asked
+	pad        []int8 // padding(), by line of the folded text: 0 not looked at, 1 no, 2 yes
+	padLine    span   // the line padding() last looked at, and its answer
 	padLast    bool
 	// subtotals holds the 小计 column of an 8-column table 3, by row.
 	subtotals map[string]subtotal

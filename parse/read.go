@@ -655,7 +655,7 @@ func (p *parser) lineText(off int) string {
 // hasText tells whether a bar-separated line holds a cell that is neither
 // a number nor a way of writing zero (a header, a label).
 func hasText(line string) bool {
-	for _, seg := range strings.Split(line, "|") {
+	for seg := range strings.SplitSeq(line, "|") {
 		if k, _, _ := classify(seg); k == kindText {
 			return true
 		}

@@ -3,6 +3,7 @@ package parse
 import (
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 
 	"nianbao/report"
@@ -102,6 +103,21 @@ var (
 
 // t2Template builds table 2's template for an edition.
 func t2Template(edition string) []rowDef {
+	if _, known := report.T2Rows[edition]; !known {
+		return makeT2Template(edition)
+	}
+	if t, ok := t2Templates.Load(edition); ok {
+		return t.([]rowDef)
+	}
+	t, _ := t2Templates.LoadOrStore(edition, makeT2Template(edition))
+	return t.([]rowDef)
+}
+
+// t2Templates keeps table 2's template of each edition: the same for
+// every report, and read only.
+var t2Templates sync.Map
+
+func makeT2Template(edition string) []rowDef {
 	var rows []rowDef
 	for _, r := range report.T2Rows[edition] {
 		rows = append(rows, rowDef{code: r.Code, key: t2Keys[r.Code], cols: r.Columns})

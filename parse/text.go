@@ -29,15 +29,24 @@ type text struct {
 	dropped int // running heads dropped
 	// buf is the folded text's bytes before they became norm.
 	buf []byte
+	// cells is the arena the rows' cells are cut from (newCells), and
+	// offsets the map back to the text of a stretch with its white space
+	// taken out (a table's, by squeeze; the narrative's, by
+	// readNarrative), used by one of them at a time: both reused from one
+	// parse to the next.
+	cells   []cell
+	offsets []int32
 }
 
 // textScratch are a text's arrays as big as the text (four bytes per byte
 // of it for back and for bars), reused from one parse to the next: they
 // were a fifth of what a report's parse allocated.
 type textScratch struct {
-	buf  []byte
-	back []int32
-	bars []int32
+	buf     []byte
+	back    []int32
+	bars    []int32
+	cells   []cell
+	offsets []int32
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(textScratch) }}
@@ -50,12 +59,34 @@ const maxPooled = 1 << 20
 // not be used after it. Parse.Text releases its text when it returns: what
 // it hands out (the report) holds no slice of them.
 func (t *text) release() {
-	s := &textScratch{buf: t.buf[:0], back: t.back[:0], bars: t.bars[:0]}
-	t.buf, t.back, t.bars = nil, nil, nil
-	if cap(s.buf) > maxPooled || cap(s.back) > maxPooled || cap(s.bars) > maxPooled {
+	// The cells hold strings of this text: cleared, so the pool does not
+	// keep the text alive.
+	clear(t.cells[:cap(t.cells)])
+	s := &textScratch{buf: t.buf[:0], back: t.back[:0], bars: t.bars[:0], cells: t.cells[:0], offsets: t.offsets[:0]}
+	t.buf, t.back, t.bars, t.cells, t.offsets = nil, nil, nil, nil, nil
+	if cap(s.buf) > maxPooled || cap(s.back) > maxPooled || cap(s.bars) > maxPooled || cap(s.cells) > maxPooledCells || cap(s.offsets) > maxPooled {
 		return
 	}
 	scratchPool.Put(s)
+}
+
+// maxPooledCells bounds the cell arena kept for reuse (a national report
+// takes about 450 cells of it).
+const maxPooledCells = 4096
+
+// newCells is an empty slice with room for n cells, cut from the text's
+// arena: a row's cells were a fifth of a parse's allocation. The slice is
+// the caller's alone (appending past n allocates, as with make); it lives
+// as long as the parse, so nothing handed out of Text may hold it.
+func (t *text) newCells(n int) []cell {
+	if cap(t.cells)-len(t.cells) < n {
+		// A fresh block; the slices cut from the old one keep it alive
+		// as long as they are used.
+		t.cells = make([]cell, 0, max(512, n, 2*cap(t.cells)))
+	}
+	i := len(t.cells)
+	t.cells = t.cells[:i+n]
+	return t.cells[i : i : i+n]
 }
 
 func prepare(raw string) *text {
@@ -63,6 +94,7 @@ func prepare(raw string) *text {
 	raw = strings.ReplaceAll(raw, "\r", "\n")
 	t := &text{raw: raw}
 	s := scratchPool.Get().(*textScratch)
+	t.cells, t.offsets = s.cells, s.offsets
 	// The folded text is built in a byte slice that the blanking below
 	// edits in place: one copy of the text fewer than a Builder.
 	buf := grown(s.buf, len(raw))
@@ -173,8 +205,12 @@ func prepare(raw string) *text {
 // logarithmic time, so a page saved as one line is not read in quadratic
 // time.
 func (t *text) lineStart(off int) int {
-	i := sort.Search(len(t.normLines), func(i int) bool { return t.normLines[i] > off })
-	return t.normLines[i-1]
+	return t.normLines[t.lineIndex(off)]
+}
+
+// lineIndex is the index in normLines of the line holding off.
+func (t *text) lineIndex(off int) int {
+	return sort.Search(len(t.normLines), func(i int) bool { return t.normLines[i] > off }) - 1
 }
 
 func (t *text) barsBefore(off int) int {

@@ -30,9 +30,10 @@ type squeezed struct {
 	s   string
 	pos []int32
 	// at, when set (indexFirsts), lists where each first character of the
-	// template's words stands in s: each word is then tried where its
-	// first character stands instead of by a scan of the whole table.
-	at     map[rune][]int32
+	// template's words stands in s (at[k] for firsts[k]): each word is
+	// then tried where its first character stands instead of by a scan of
+	// the whole table.
+	at     [][]int32
 	firsts []rune // the characters at lists (nil: no index)
 }
 
@@ -41,7 +42,11 @@ type squeezed struct {
 // over the table instead of one search of the table per word.
 func (sq *squeezed) indexFirsts(tmpl []rowDef) {
 	var firsts []rune
-	var low [256]bool // a first character's low byte: most runes stop here
+	// slot[b]: k+1 when firsts[k] is the one first character whose low
+	// byte is b, -1 when several share it, 0 when none: most runes of a
+	// table stop at it, and the others need no search of firsts (a search
+	// and a map append for each was a tenth of a parse).
+	var slot [256]int16
 	for _, row := range tmpl {
 		if row.key == nil || row.key.re != nil {
 			continue
@@ -53,23 +58,50 @@ func (sq *squeezed) indexFirsts(tmpl []rowDef) {
 			}
 			if !slices.Contains(firsts, r) {
 				firsts = append(firsts, r)
-				low[r&255] = true
+				if slot[r&255] == 0 {
+					slot[r&255] = int16(len(firsts))
+				} else {
+					slot[r&255] = -1
+				}
 			}
 		}
 	}
-	at := map[rune][]int32{}
+	at := make([][]int32, len(firsts))
 	for i, r := range sq.s {
-		if low[r&255] && slices.Contains(firsts, r) {
-			at[r] = append(at[r], int32(i))
+		k := int(slot[r&255])
+		switch {
+		case k == 0:
+			continue
+		case k > 0 && firsts[k-1] == r:
+			k--
+		case k > 0:
+			continue
+		default:
+			if k = slices.Index(firsts, r); k < 0 {
+				continue
+			}
 		}
+		at[k] = append(at[k], int32(i))
 	}
 	sq.at, sq.firsts = at, firsts
 }
 
 func squeeze(s string, base int) squeezed {
+	return squeezeInto(nil, s, base)
+}
+
+// squeeze is squeeze with the positions in the text's reused array: the
+// squeezed text must not be used after the next call.
+func (t *text) squeeze(s string, base int) squeezed {
+	sq := squeezeInto(t.offsets, s, base)
+	t.offsets = sq.pos
+	return sq
+}
+
+func squeezeInto(pos []int32, s string, base int) squeezed {
 	var b strings.Builder
 	b.Grow(len(s))
-	pos := make([]int32, 0, len(s))
+	pos = grown(pos, len(s))
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
 		case ' ', '\t', '\n', '\f', '\r':
@@ -95,11 +127,12 @@ func (w *words) findIn(sq squeezed, s string, base int) [][2]int {
 	type hit struct{ a, b, alt int }
 	var hits []hit
 	for k, alt := range w.alts {
-		if first, _ := utf8.DecodeRuneInString(alt); slices.Contains(sq.firsts, first) {
+		first, _ := utf8.DecodeRuneInString(alt)
+		if k := slices.Index(sq.firsts, first); k >= 0 {
 			// Every occurrence, left to right and not overlapping, as the
 			// search below finds them.
 			from := 0
-			for _, i := range sq.at[first] {
+			for _, i := range sq.at[k] {
 				if int(i) >= from && strings.HasPrefix(sq.s[i:], alt) {
 					hits = append(hits, hit{int(i), int(i) + len(alt), k})
 					from = int(i) + len(alt)

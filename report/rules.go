@@ -3,7 +3,9 @@ package report
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
+	"sync"
 )
 
 // Rule identifiers used in findings.
@@ -83,11 +85,14 @@ func Check(r *Report) {
 var IdentityRules = []string{RuleBalance, RuleResults, RuleApplicants, RuleReview}
 
 // CheckIdentities applies rules 1–4: a finding for each identity of
-// Identities that does not hold.
+// Identities that does not hold. It evaluates the same equations as
+// Identities but writes the sentence only of those that fail: a parse
+// checks every report, and most identities hold.
 func CheckIdentities(r *Report) {
-	for _, id := range Identities(r) {
-		if !id.Holds() {
-			r.AddFinding(id.Rule, SeverityError, id.Message, id.Cells...)
+	for _, eq := range equationsOf(r) {
+		left, right, ok := eq.sides(r)
+		if ok && !near(left, right) {
+			r.AddFinding(eq.rule, SeverityError, eq.message(r, left, right), slices.Clone(eq.cells)...)
 		}
 	}
 }
@@ -119,77 +124,143 @@ func (id Identity) Difference() float64 { return id.Left - id.Right }
 // is checked only where every cell it needs is present.
 func Identities(r *Report) []Identity {
 	var out []Identity
-	val := func(code string) (float64, bool) { v, ok := r.Cells[code]; return v, ok }
-	all := func(codes []string) (float64, bool) {
-		s := 0.0
-		for _, c := range codes {
-			v, ok := val(c)
-			if !ok {
-				return 0, false
-			}
-			s += v
+	for _, eq := range equationsOf(r) {
+		left, right, ok := eq.sides(r)
+		if !ok {
+			continue
 		}
-		return s, true
+		out = append(out, Identity{Rule: eq.rule, Formula: eq.formula, Left: left, Right: right,
+			Cells: slices.Clone(eq.cells), LeftN: eq.leftN, Message: eq.message(r, left, right)})
 	}
-	resultRows := T3ResultRows(r.Edition)
-	if r.Edition == Edition2021 && !r.Has("t3.other.overdue_correction.total") && r.Has("t3.other.total") {
+	return out
+}
+
+// equation is one identity of rules 1–4 before a report's cells are put
+// in it: which cells make each side, and its words. The equations depend
+// only on the edition, so they are made once (equationSets) rather than
+// their codes and formulas built again for every report parsed.
+type equation struct {
+	rule    string
+	formula string
+	cells   []string // left side first, then the right
+	leftN   int
+	label   string // the column, row or group named in the message
+	total   string // the cell the message places in the source (rules 2–4)
+}
+
+// sides computes both sides, summed in the order the cells are listed (so
+// the figures are the same to the last bit whichever way they are read);
+// ok is false when a cell is missing.
+func (eq *equation) sides(r *Report) (left, right float64, ok bool) {
+	// One lookup a cell: a parse checks every equation of every report.
+	if eq.rule == RuleBalance {
+		var v [4]float64
+		for i, c := range eq.cells {
+			x, has := r.Cells[c]
+			if !has {
+				return 0, 0, false
+			}
+			v[i] = x
+		}
+		return v[0] + v[1], v[2] + v[3], true
+	}
+	for i, c := range eq.cells {
+		x, has := r.Cells[c]
+		if !has {
+			return 0, 0, false
+		}
+		if i < eq.leftN {
+			left += x
+		} else {
+			right = x
+		}
+	}
+	return left, right, true
+}
+
+// message is the finding's sentence when the sides differ.
+func (eq *equation) message(r *Report, left, right float64) string {
+	switch eq.rule {
+	case RuleBalance:
+		c := eq.cells
+		return fmt.Sprintf("表三%s列：新收%s%s＋上年结转%s＝%s，但总计%s%s＋结转下年%s＝%s",
+			eq.label, fmtNum(r.Cells[c[0]]), r.place(c[0]), fmtNum(r.Cells[c[1]]), fmtNum(left),
+			fmtNum(r.Cells[c[2]]), r.place(c[2]), fmtNum(r.Cells[c[3]]), fmtNum(right))
+	case RuleResults:
+		return fmt.Sprintf("表三%s列：办理结果各项之和为%s，但（七）总计为%s%s", eq.label, fmtNum(left), fmtNum(right), r.place(eq.total))
+	case RuleApplicants:
+		return fmt.Sprintf("表三“%s”行：各类申请人之和为%s，但总计列为%s%s", eq.label, fmtNum(left), fmtNum(right), r.place(eq.total))
+	default:
+		return fmt.Sprintf("表四%s：维持＋纠正＋其他＋尚未审结＝%s，但总计为%s%s", eq.label, fmtNum(left), fmtNum(right), r.place(eq.total))
+	}
+}
+
+// equationsOf are the equations for a report's edition, in the order
+// Identities lists them.
+func equationsOf(r *Report) []equation {
+	results2021 := r.Edition == Edition2021
+	if results2021 && !r.Has("t3.other.overdue_correction.total") && r.Has("t3.other.total") {
 		// A 2021 report printed with the single 2019 row.
-		resultRows = T3ResultRows(Edition2019)
+		results2021 = false
+	}
+	return equationSets()[b2i(results2021)][b2i(r.Edition == Edition2021)]
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// equationSets holds the equations by [table 3's result rows are the
+// 2021 ones][the report is of the 2021 edition].
+var equationSets = sync.OnceValue(func() (sets [2][2][]equation) {
+	for res := range 2 {
+		for ed := range 2 {
+			sets[res][ed] = makeEquations(res == 1, ed == 1)
+		}
+	}
+	return sets
+})
+
+func makeEquations(results2021, edition2021 bool) []equation {
+	var out []equation
+	resultRows := T3ResultRows(Edition2019)
+	if results2021 {
+		resultRows = T3ResultRows(Edition2021)
 	}
 	for _, col := range T3Columns {
-		codes := []string{"t3.new." + col, "t3.carried_over." + col, "t3.total." + col, "t3.carry_forward." + col}
-		if _, ok := all(codes); ok {
-			in := r.Cells[codes[0]] + r.Cells[codes[1]]
-			outSum := r.Cells[codes[2]] + r.Cells[codes[3]]
-			out = append(out, Identity{Rule: RuleBalance, Formula: fmt.Sprintf("表三%s列：新收＋上年结转＝办理总计＋结转下年", T3ColumnLabels[col]),
-				Left: in, Right: outSum, Cells: codes, LeftN: 2,
-				Message: fmt.Sprintf("表三%s列：新收%s%s＋上年结转%s＝%s，但总计%s%s＋结转下年%s＝%s",
-					T3ColumnLabels[col], fmtNum(r.Cells[codes[0]]), r.place(codes[0]), fmtNum(r.Cells[codes[1]]), fmtNum(in),
-					fmtNum(r.Cells[codes[2]]), r.place(codes[2]), fmtNum(r.Cells[codes[3]]), fmtNum(outSum))})
-		}
+		label := T3ColumnLabels[col]
+		out = append(out, equation{rule: RuleBalance, formula: fmt.Sprintf("表三%s列：新收＋上年结转＝办理总计＋结转下年", label),
+			cells: []string{"t3.new." + col, "t3.carried_over." + col, "t3.total." + col, "t3.carry_forward." + col}, leftN: 2, label: label})
 		var parts []string
 		for _, row := range resultRows {
 			parts = append(parts, "t3."+row+"."+col)
 		}
-		if sum, ok := all(parts); ok {
-			if tot, ok := val("t3.total." + col); ok {
-				out = append(out, Identity{Rule: RuleResults, Formula: fmt.Sprintf("表三%s列：办理结果各项之和＝（七）总计", T3ColumnLabels[col]),
-					Left: sum, Right: tot, Cells: append(parts, "t3.total."+col), LeftN: len(parts),
-					Message: fmt.Sprintf("表三%s列：办理结果各项之和为%s，但（七）总计为%s%s",
-						T3ColumnLabels[col], fmtNum(sum), fmtNum(tot), r.place("t3.total."+col))})
-			}
-		}
+		out = append(out, equation{rule: RuleResults, formula: fmt.Sprintf("表三%s列：办理结果各项之和＝（七）总计", label),
+			cells: append(parts, "t3.total."+col), leftN: len(parts), label: label, total: "t3.total." + col})
 	}
 	for _, row := range T3Rows {
-		if row.Code == "other" && r.Edition == Edition2021 {
+		if row.Code == "other" && edition2021 {
 			continue // derived; its sub-rows are checked
 		}
 		var parts []string
 		for _, col := range T3Columns[:6] {
 			parts = append(parts, "t3."+row.Code+"."+col)
 		}
-		sum, ok := all(parts)
-		tot, tok := val("t3." + row.Code + ".total")
-		if ok && tok {
-			out = append(out, Identity{Rule: RuleApplicants, Formula: fmt.Sprintf("表三“%s”行：各类申请人之和＝总计列", rowLabel(row.Code)),
-				Left: sum, Right: tot, Cells: append(parts, "t3."+row.Code+".total"), LeftN: len(parts),
-				Message: fmt.Sprintf("表三“%s”行：各类申请人之和为%s，但总计列为%s%s",
-					rowLabel(row.Code), fmtNum(sum), fmtNum(tot), r.place("t3."+row.Code+".total"))})
-		}
+		label := rowLabel(row.Code)
+		out = append(out, equation{rule: RuleApplicants, formula: fmt.Sprintf("表三“%s”行：各类申请人之和＝总计列", label),
+			cells: append(parts, "t3."+row.Code+".total"), leftN: len(parts), label: label, total: "t3." + row.Code + ".total"})
 	}
 	for _, g := range T4Groups {
 		var parts []string
 		for _, o := range T4Outcomes[:4] {
 			parts = append(parts, "t4."+g+"."+o)
 		}
-		sum, ok := all(parts)
-		tot, tok := val("t4." + g + ".total")
-		if ok && tok {
-			out = append(out, Identity{Rule: RuleReview, Formula: fmt.Sprintf("表四%s：维持＋纠正＋其他＋尚未审结＝总计", t4GroupLabels[g]),
-				Left: sum, Right: tot, Cells: append(parts, "t4."+g+".total"), LeftN: len(parts),
-				Message: fmt.Sprintf("表四%s：维持＋纠正＋其他＋尚未审结＝%s，但总计为%s%s",
-					t4GroupLabels[g], fmtNum(sum), fmtNum(tot), r.place("t4."+g+".total"))})
-		}
+		label := t4GroupLabels[g]
+		out = append(out, equation{rule: RuleReview, formula: fmt.Sprintf("表四%s：维持＋纠正＋其他＋尚未审结＝总计", label),
+			cells: append(parts, "t4."+g+".total"), leftN: len(parts), label: label, total: "t4." + g + ".total"})
 	}
 	return out
 }

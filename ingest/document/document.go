@@ -275,11 +275,23 @@ func (b *builder) add(line string, o Origin) {
 	b.origins = append(b.origins, o)
 }
 
+// text is the lines, each ended by a line break, written once (a join
+// and then the last break copied the whole text twice).
 func (b *builder) text() string {
 	if len(b.lines) == 0 {
 		return ""
 	}
-	return strings.Join(b.lines, "\n") + "\n"
+	n := len(b.lines)
+	for _, l := range b.lines {
+		n += len(l)
+	}
+	var sb strings.Builder
+	sb.Grow(n)
+	for _, l := range b.lines {
+		sb.WriteString(l)
+		sb.WriteByte('\n')
+	}
+	return sb.String()
 }
 
 // gridCell is a cell placed on the expanded grid of a table.
@@ -291,20 +303,30 @@ type gridCell struct {
 // addGrid renders placed cells one grid row per line: the cells starting in
 // a row, in column order, each followed by " |". Rows without a starting
 // cell give no line.
+//
+// The cells are ordered in place, by row and then by column, stable (as
+// grouping them by row in their order and then sorting each row by column
+// was, without a map and a slice per row); the caller does not use them
+// after.
 func (b *builder) addGrid(cells []gridCell, table, page int) {
-	byRow := map[int][]gridCell{}
-	maxRow := 0
-	for _, c := range cells {
-		byRow[c.Row] = append(byRow[c.Row], c)
-		maxRow = max(maxRow, c.Row)
-	}
-	for r := 1; r <= maxRow; r++ {
-		row := byRow[r]
-		if len(row) == 0 {
-			continue
+	slices.SortStableFunc(cells, func(a, b gridCell) int {
+		if a.Row != b.Row {
+			return a.Row - b.Row
 		}
-		sortCells(row)
-		var sb strings.Builder
+		return a.Col - b.Col
+	})
+	var sb strings.Builder
+	for len(cells) > 0 {
+		n := 1
+		for n < len(cells) && cells[n].Row == cells[0].Row {
+			n++
+		}
+		row, r := cells[:n], cells[0].Row
+		cells = cells[n:]
+		if r < 1 {
+			continue // no line: rows are counted from 1
+		}
+		sb.Reset()
 		cols := make([]int, 0, len(row))
 		for i, c := range row {
 			if i > 0 {
@@ -321,12 +343,6 @@ func (b *builder) addGrid(cells []gridCell, table, page int) {
 		}
 		b.add(sb.String(), Origin{Page: page, Table: table, Row: r, Cols: cols})
 	}
-}
-
-// sortCells orders a row's cells by column (an insertion sort here was
-// quadratic in a row of 50,000 cells).
-func sortCells(row []gridCell) {
-	slices.SortStableFunc(row, func(a, b gridCell) int { return a.Col - b.Col })
 }
 
 // placer expands rowspans and colspans into grid positions, the way a

@@ -97,15 +97,29 @@ var xmlKept = map[string]bool{
 
 // nodeSlab hands out tree nodes a chunk at a time: a Word body has tens of
 // thousands of elements, and one allocation each was a third of reading it.
-type nodeSlab struct{ free []xnode }
+type nodeSlab struct {
+	chunk []xnode
+	next  int // chunk[next] is the next node handed out
+}
 
 func (s *nodeSlab) get() *xnode {
-	if len(s.free) == 0 {
-		s.free = make([]xnode, 256)
+	if s.next == len(s.chunk) {
+		s.chunk, s.next = make([]xnode, 256), 0
 	}
-	n := &s.free[0]
-	s.free = s.free[1:]
-	return n
+	s.next++
+	return &s.chunk[s.next-1]
+}
+
+// put takes back n if it is the node get gave last, cleared: a leaf the
+// tree drops as it closes is always that node (anything opened after it
+// was its child, and was dropped, and taken back, before it). Most of a
+// Word body's elements are such leaves, so their nodes were most of the
+// slab's memory.
+func (s *nodeSlab) put(n *xnode) {
+	if s.next > 0 && &s.chunk[s.next-1] == n {
+		*n = xnode{}
+		s.next--
+	}
 }
 
 func (n *xnode) child(name string) *xnode {
@@ -159,6 +173,7 @@ func parseXML(r io.Reader, lim Limits) (*xnode, error) {
 				if len(n.children) == 0 && !xmlKept[n.name] {
 					// A leaf no reader looks at: it is the last child.
 					parent.children = parent.children[:len(parent.children)-1]
+					slab.put(n)
 				}
 			}
 		case xml.CharData:

@@ -8,6 +8,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // sharedStringsPart is where excelize reads the shared strings from,
@@ -112,6 +113,16 @@ func sharedStringLengths(f *zip.File, lim Limits) ([]int64, error) {
 	}
 }
 
+var partBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// putPartBuffer hands a part's buffer back unless it grew past what a
+// report's sheet needs, so one huge workbook does not stay in the pool.
+func putPartBuffer(b *bytes.Buffer) {
+	if b.Cap() <= 4<<20 {
+		partBuffers.Put(b)
+	}
+}
+
 // sumCellText adds to *total the text of the cells (<c>) of one part:
 // the shared string a t="s" cell names, the inline string of an
 // inlineStr cell, the value of any other.
@@ -122,12 +133,19 @@ func sumCellText(f *zip.File, sst []int64, total *int64, lim Limits, scan *xlsxS
 	}
 	// Held whole, as excelize holds it (checkZipSizes bounds it): a part
 	// with no sheetData (styles, theme, workbook) has no cells, and
-	// skipping it unparsed halves the cost of this check.
-	part, err := io.ReadAll(rd)
+	// skipping it unparsed halves the cost of this check. The bytes go in
+	// a pooled buffer: nothing read from the part keeps a slice of them
+	// (the decoder copies what it gives), and every part of every
+	// workbook was allocated anew.
+	buf := partBuffers.Get().(*bytes.Buffer)
+	defer putPartBuffer(buf)
+	buf.Reset()
+	_, err = buf.ReadFrom(rd)
 	rd.Close()
 	if err != nil {
 		return fmt.Errorf("%s: %w (%w)", f.Name, err, ErrCorruptZip)
 	}
+	part := buf.Bytes()
 	if !bytes.Contains(part, []byte("sheetData")) {
 		return nil
 	}
