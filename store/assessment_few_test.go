@@ -47,11 +47,11 @@ func TestCountiesDocsFewEqualsTheJoins(t *testing.T) {
 		{{County: "乐至县", From: 2022, To: 2023}, {County: "安岳县", From: 2021, To: 2021}},
 		{{County: "无此县", From: 2021, To: 2023}},
 	} {
-		few, err := s.countiesDocs(ctx, spans, true)
+		few, err := countiesDocs(ctx, s.db, spans, true, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		joined, err := s.countiesDocs(ctx, spans, false)
+		joined, err := countiesDocs(ctx, s.db, spans, false, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -59,7 +59,7 @@ func TestCountiesDocsFewEqualsTheJoins(t *testing.T) {
 			t.Errorf("%v: county by county and by the joins differ:\n%+v\n%+v", spans, few, joined)
 		}
 	}
-	docs, _ := s.countiesDocs(ctx, []CountySpan{{County: "乐至县", From: 2021, To: 2023}}, true)
+	docs, _ := countiesDocs(ctx, s.db, []CountySpan{{County: "乐至县", From: 2021, To: 2023}}, true, nil)
 	var ids []int64
 	for _, d := range docs["乐至县"] {
 		ids = append(ids, d.ID)
