@@ -74,7 +74,7 @@ type Affected struct {
 	// Rechecked: the write's transaction re-checked Spans already
 	// (Steps.RecheckIn); after re-checks only what Settle writes.
 	Rechecked bool
-	Detail  string              // a few words for the log
+	Detail    string // a few words for the log
 }
 
 // New returns the service changing st; log nil means slog.Default().
