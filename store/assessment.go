@@ -203,8 +203,12 @@ JOIN s ON n.county = s.county AND n.year BETWEEN s.y0 AND s.y1 ORDER BY n.county
 // each row group's min/max, where the spans' table joined is a scan of the
 // whole table (and of the whole of agencies, the build side of the join).
 const (
-	sqlSpanReports = `SELECT r.id, r.agency, r.county, r.year, r.edition, coalesce(strftime(r.published_on, '%Y-%m-%d'), ''), coalesce(a.level, ''), r.synthetic
-FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id WHERE r.county = ? AND r.year BETWEEN ? AND ? ORDER BY r.year, r.agency, r.id`
+	// The agency's id in the place of its level, read after by sqlLevelsOf:
+	// joined to agencies here, the whole of agencies (60 000 rows at
+	// national size) was the join's build side, 3 of the statement's 4 ms.
+	sqlSpanReports = `SELECT id, agency, county, year, edition, coalesce(strftime(published_on, '%Y-%m-%d'), ''), coalesce(agency_id, ''), synthetic
+FROM reports WHERE county = ? AND year BETWEEN ? AND ? ORDER BY year, agency, id`
+	sqlLevelsOf = `SELECT id, coalesce(level, '') FROM agencies WHERE id IN (SELECT unnest(?::VARCHAR[]))`
 	sqlSpanNarrative = `SELECT n.agency, n.county, n.year, n.section, n.body FROM narratives n WHERE n.county = ? AND n.year BETWEEN ? AND ? ORDER BY n.agency, n.year, n.position`
 	sqlRangeCells    = `SELECT report_id, code, value FROM cells WHERE report_id BETWEEN ? AND ?`
 	sqlRangeRaw      = `SELECT report_id, code, coalesce(raw, '') FROM cell_sources WHERE report_id BETWEEN ? AND ? AND NOT regexp_matches(coalesce(raw, ''), '[0-9０-９]')`
@@ -322,6 +326,9 @@ func countiesDocs(ctx context.Context, q queryer, spans []CountySpan, few bool, 
 			return nil, fmt.Errorf("county %s: %w", sp.County, err)
 		}
 	}
+	if err := levelsOf(ctx, q, byID); err != nil {
+		return nil, err
+	}
 	unread := make([]int64, 0, len(byID))
 	for id, d := range byID {
 		if k := known[id]; k != nil {
@@ -348,6 +355,32 @@ func countiesDocs(ctx context.Context, q queryer, spans []CountySpan, few bool, 
 		}
 	}
 	return out, nil
+}
+
+// levelsOf replaces the agency id each document holds in Level
+// (sqlSpanReports) with the agency's level, "" for none, as the join of
+// the bulk read gives it.
+func levelsOf(ctx context.Context, q queryer, docs map[int64]*AssessDoc) error {
+	var ids []string
+	for _, d := range docs {
+		if d.Level != "" && !slices.Contains(ids, d.Level) {
+			ids = append(ids, d.Level)
+		}
+	}
+	levels := map[string]string{}
+	if len(ids) > 0 {
+		var id, level string
+		if err := eachRow(ctx, q, sqlLevelsOf, []any{&id, &level}, func() error {
+			levels[id] = level
+			return nil
+		}, ids); err != nil {
+			return fmt.Errorf("agency levels: %w", err)
+		}
+	}
+	for _, d := range docs {
+		d.Level = levels[d.Level]
+	}
+	return nil
 }
 
 // Copy is a copying (雷同) finding's evidence.

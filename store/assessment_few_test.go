@@ -67,4 +67,11 @@ func TestCountiesDocsFewEqualsTheJoins(t *testing.T) {
 	if len(ids) != 9 || len(idRanges(ids)) < 2 || docs["乐至县"][1].Sections == nil || docs["乐至县"][0].Raw["t3.new.natural"] != "—" {
 		t.Errorf("乐至县: %d reports in %d id ranges, want 9 in 3 with their texts and blanks: %+v", len(ids), len(idRanges(ids)), docs["乐至县"])
 	}
+	// The levels come from agencies by a second statement (levelsOf): a
+	// town's, the same as the join gives.
+	for _, d := range docs["乐至县"] {
+		if d.Level != "镇" {
+			t.Errorf("%s %d: level %q, want 镇", d.Agency, d.Year, d.Level)
+		}
+	}
 }
