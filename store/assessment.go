@@ -208,7 +208,7 @@ const (
 	// national size) was the join's build side, 3 of the statement's 4 ms.
 	sqlSpanReports = `SELECT id, agency, county, year, edition, coalesce(strftime(published_on, '%Y-%m-%d'), ''), coalesce(agency_id, ''), synthetic
 FROM reports WHERE county = ? AND year BETWEEN ? AND ? ORDER BY year, agency, id`
-	sqlLevelsOf = `SELECT id, coalesce(level, '') FROM agencies WHERE id IN (SELECT unnest(?::VARCHAR[]))`
+	sqlLevelsOf      = `SELECT id, coalesce(level, '') FROM agencies WHERE id IN (SELECT unnest(?::VARCHAR[]))`
 	sqlSpanNarrative = `SELECT n.agency, n.county, n.year, n.section, n.body FROM narratives n WHERE n.county = ? AND n.year BETWEEN ? AND ? ORDER BY n.agency, n.year, n.position`
 	sqlRangeCells    = `SELECT report_id, code, value FROM cells WHERE report_id BETWEEN ? AND ?`
 	sqlRangeRaw      = `SELECT report_id, code, coalesce(raw, '') FROM cell_sources WHERE report_id BETWEEN ? AND ? AND NOT regexp_matches(coalesce(raw, ''), '[0-9０-９]')`
