@@ -170,7 +170,7 @@ func (s *Store) save(ctx context.Context, r *report.Report, opt SaveOptions) (re
 		return res, err
 	}
 	defer conn.Close()
-	restore, err := oneThread(ctx, conn)
+	restore, err := s.oneThread(ctx)
 	if err != nil {
 		return res, err
 	}
@@ -210,27 +210,30 @@ const (
 	sqlOneThread = `SET GLOBAL threads = 1`
 )
 
-// oneThread runs DuckDB on one thread until restore is called. A save's
-// statements each touch a few row groups, and DuckDB's workers woken for
-// each, then waiting for more, cost more than they did: on 2 cores an
-// upload into 200 000 reports took 62 ms of CPU with two threads and 47–50
-// with one, 11 ms less wall time at the median (docs/benchmarks.md, "third
+// oneThread runs DuckDB on one thread until restore is called, around a
+// save. Its statements each touch a few row groups, and DuckDB's workers
+// woken for each, then waiting for more, cost more than they did: on 2
+// cores an upload into 200 000 reports took 63 ms of CPU with two threads
+// and 53 with one, and 16 ms less wall time at the median (the steps
+// after the save on one thread too: no more; docs/benchmarks.md, "third
 // pass"). threads is DuckDB's one setting for the whole database: reads
 // that run meanwhile run on one thread too, for the save's few tens of ms.
-func oneThread(ctx context.Context, conn *sql.Conn) (restore func(), err error) {
+// Saves hold the write lock, so one reads the setting another has
+// lowered only if that one failed to restore it (logged).
+func (s *Store) oneThread(ctx context.Context) (restore func(), err error) {
 	var n int
-	if err := conn.QueryRowContext(ctx, sqlThreads).Scan(&n); err != nil {
+	if err := s.db.QueryRowContext(ctx, sqlThreads).Scan(&n); err != nil {
 		return nil, err
 	}
 	if n <= 1 {
 		return func() {}, nil
 	}
-	if _, err := conn.ExecContext(ctx, sqlOneThread); err != nil {
+	if _, err := s.db.ExecContext(ctx, sqlOneThread); err != nil {
 		return nil, err
 	}
 	return func() {
 		// n is the setting read above, an integer: nothing from outside.
-		if _, err := conn.ExecContext(context.Background(), "SET GLOBAL threads = "+strconv.Itoa(n)); err != nil {
+		if _, err := s.db.ExecContext(context.Background(), "SET GLOBAL threads = "+strconv.Itoa(n)); err != nil {
 			slog.Error("DuckDB threads not restored after a save", "threads", n, "err", err)
 		}
 	}, nil
