@@ -81,6 +81,9 @@ func TestUploadCostAtScale(t *testing.T) {
 		if _, err := variants[v].svc.Upload(ctx, admin, change.Upload{File: u.name, Data: u.data, Reports: u.rs}); err != nil {
 			t.Fatalf("%s: %v", u.name, err)
 		}
+		if fi, err := os.Stat(path + ".wal"); err == nil && i%20 == 19 {
+			t.Logf("after %d uploads: write-ahead log %d KB", i+1, fi.Size()>>10)
+		}
 		if i < len(variants) {
 			continue // the first of each: a cold database
 		}

@@ -5,9 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"log/slog"
 	"maps"
-	"strconv"
 	"strings"
 	"time"
 
@@ -203,40 +201,6 @@ func (s *Store) save(ctx context.Context, r *report.Report, opt SaveOptions) (re
 	}
 	_, err = conn.ExecContext(ctx, "COMMIT")
 	return res, err
-}
-
-const (
-	sqlThreads   = `SELECT current_setting('threads')`
-	sqlOneThread = `SET GLOBAL threads = 1`
-)
-
-// oneThread runs DuckDB on one thread until restore is called, around a
-// save. Its statements each touch a few row groups, and DuckDB's workers
-// woken for each, then waiting for more, cost more than they did: on 2
-// cores an upload into 200 000 reports took 63 ms of CPU with two threads
-// and 53 with one, and 16 ms less wall time at the median (the steps
-// after the save on one thread too: no more; docs/benchmarks.md, "third
-// pass"). threads is DuckDB's one setting for the whole database: reads
-// that run meanwhile run on one thread too, for the save's few tens of ms.
-// Saves hold the write lock, so one reads the setting another has
-// lowered only if that one failed to restore it (logged).
-func (s *Store) oneThread(ctx context.Context) (restore func(), err error) {
-	var n int
-	if err := s.db.QueryRowContext(ctx, sqlThreads).Scan(&n); err != nil {
-		return nil, err
-	}
-	if n <= 1 {
-		return func() {}, nil
-	}
-	if _, err := s.db.ExecContext(ctx, sqlOneThread); err != nil {
-		return nil, err
-	}
-	return func() {
-		// n is the setting read above, an integer: nothing from outside.
-		if _, err := s.db.ExecContext(context.Background(), "SET GLOBAL threads = "+strconv.Itoa(n)); err != nil {
-			slog.Error("DuckDB threads not restored after a save", "threads", n, "err", err)
-		}
-	}, nil
 }
 
 // saveIn stores r inside the transaction open on w. b, in a batch, says
