@@ -14,6 +14,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 
 	"nianbao/registry"
@@ -143,6 +144,34 @@ func RecheckChanged(ctx context.Context, st *store.Store, spans []CountySpan, wr
 	})
 }
 
+// RecheckIn is RecheckChanged inside the transaction of the report an
+// upload is saving (store.SaveOptions.Recheck): the same checks of the
+// same spans, leaving the same rows, read and written in the report's
+// transaction — the report's cells from memory, one commit for both.
+// written are the reports the transaction wrote. It reports false, having
+// written nothing, when a county's sheet or checks fail: the caller then
+// re-checks after the commit (RecheckChanged), which reports the failure
+// as any re-check does, so a check never keeps an upload from being
+// stored. A failed read or write is returned: it has spoiled the
+// transaction.
+func RecheckIn(ctx context.Context, st *store.Store, tx *store.AssessTx, spans []CountySpan, written []int64) (bool, error) {
+	if len(spans) == 0 {
+		return true, tx.UpdateAssessment(ctx, OwnRules, nil, written)
+	}
+	byCounty, err := tx.CountiesDocs(ctx, readSpans(spans))
+	if err != nil {
+		return false, fmt.Errorf("评估检查 %d 个县（区）: %w", len(spans), err)
+	}
+	results, errs := checkRound(ctx, st, spans, byCounty, nil)
+	if len(errs) > 0 {
+		return false, nil
+	}
+	if err := tx.UpdateAssessment(ctx, OwnRules, results, written); err != nil {
+		return false, fmt.Errorf("评估检查 %d 个县（区）: %w", len(spans), err)
+	}
+	return true, nil
+}
+
 // recheckCounties reads and checks the spans' counties a round at a time
 // and hands each round's results to write.
 func recheckCounties(ctx context.Context, st *store.Store, spans []CountySpan, sheet *Sheet, write func(map[int64]store.AssessResult) error) error {
@@ -151,43 +180,57 @@ func recheckCounties(ctx context.Context, st *store.Store, spans []CountySpan, s
 		n := min(len(spans), recheckChunk)
 		round := spans[:n]
 		spans = spans[n:]
-		read := make([]store.CountySpan, len(round))
-		for i, c := range round {
-			// The year before too: rule 5 and copying look back one year.
-			read[i] = store.CountySpan{County: c.County, From: c.From - 1, To: c.To}
-		}
-		byCounty, err := st.CountiesDocs(ctx, read)
+		byCounty, err := st.CountiesDocs(ctx, readSpans(round))
 		if err != nil {
 			return fmt.Errorf("评估检查 %d 个县（区）: %w", len(round), err)
 		}
-		results := map[int64]store.AssessResult{}
-		for _, c := range round {
-			stored := byCounty[c.County]
-			docs := make([]*Doc, len(stored))
-			for i, s := range stored {
-				docs[i] = fromStore(s)
-			}
-			sh := sheet
-			if sh == nil {
-				if sh, err = SheetFor(ctx, st, c.County); err != nil {
-					errs = append(errs, fmt.Errorf("评估检查 %s: %w", c.County, err))
-					continue
-				}
-			}
-			res, err := Check(docs, c.From, c.To, sh)
-			if err != nil {
-				errs = append(errs, fmt.Errorf("评估检查 %s: %w", c.County, err))
-				continue
-			}
-			for id, r := range res {
-				results[id] = r
-			}
-		}
+		results, failed := checkRound(ctx, st, round, byCounty, sheet)
+		errs = append(errs, failed...)
 		if err := write(results); err != nil {
 			return fmt.Errorf("评估检查 %d 个县（区）: %w", len(round), err)
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// readSpans are the years of the spans' reports the checks read: the year
+// before too, as rule 5 and copying look back one year.
+func readSpans(spans []CountySpan) []store.CountySpan {
+	read := make([]store.CountySpan, len(spans))
+	for i, c := range spans {
+		read[i] = store.CountySpan{County: c.County, From: c.From - 1, To: c.To}
+	}
+	return read
+}
+
+// checkRound checks each span's county on its documents with sheet (nil:
+// the county's own); a county whose sheet or checks fail is left out of
+// the results and named in the errors.
+func checkRound(ctx context.Context, st *store.Store, round []CountySpan, byCounty map[string][]*store.AssessDoc, sheet *Sheet) (map[int64]store.AssessResult, []error) {
+	var errs []error
+	results := map[int64]store.AssessResult{}
+	for _, c := range round {
+		stored := byCounty[c.County]
+		docs := make([]*Doc, len(stored))
+		for i, s := range stored {
+			docs[i] = fromStore(s)
+		}
+		sh := sheet
+		if sh == nil {
+			var err error
+			if sh, err = SheetFor(ctx, st, c.County); err != nil {
+				errs = append(errs, fmt.Errorf("评估检查 %s: %w", c.County, err))
+				continue
+			}
+		}
+		res, err := Check(docs, c.From, c.To, sh)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("评估检查 %s: %w", c.County, err))
+			continue
+		}
+		maps.Copy(results, res)
+	}
+	return results, errs
 }
 
 func fromStore(s *store.AssessDoc) *Doc {

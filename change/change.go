@@ -40,6 +40,11 @@ type Steps struct {
 	// the counties and years a write touched; reports are the ones it
 	// wrote (a deleted one among them loses its checks' evidence).
 	Recheck func(ctx context.Context, spans []assess.CountySpan, reports []int64) error
+	// RecheckIn is Recheck inside the write's own transaction (an
+	// upload's: its report and the findings it changes commit once); it
+	// tells whether it re-checked. Where it did not, Recheck runs after
+	// the commit.
+	RecheckIn func(ctx context.Context, tx *store.AssessTx, spans []assess.CountySpan, reports []int64) (bool, error)
 	// Figures makes report_figures match the current cells of reports.
 	Figures func(ctx context.Context, ids []int64) error
 	// Invalidate drops the answers cached from the stored reports.
@@ -66,7 +71,10 @@ type Affected struct {
 	Actor   string              // who
 	Reports []int64             // reports whose stored rows changed
 	Spans   []assess.CountySpan // counties and years whose cross-report checks may change
-	Detail  string              // a few words for the log
+	// Rechecked: the write's transaction re-checked Spans already
+	// (Steps.RecheckIn); after re-checks only what Settle writes.
+	Rechecked bool
+	Detail    string // a few words for the log
 }
 
 // New returns the service changing st; log nil means slog.Default().
@@ -78,6 +86,9 @@ func New(st *store.Store, log *slog.Logger) *Service {
 	s.steps = Steps{
 		Recheck: func(ctx context.Context, spans []assess.CountySpan, reports []int64) error {
 			return RecheckChanged(ctx, st, spans, reports)
+		},
+		RecheckIn: func(ctx context.Context, tx *store.AssessTx, spans []assess.CountySpan, reports []int64) (bool, error) {
+			return assess.RecheckIn(ctx, st, tx, spans, reports)
 		},
 		Figures:    st.RefreshFigures,
 		Invalidate: st.Changed,
@@ -96,6 +107,9 @@ func (s *Service) WithSteps(steps Steps) *Service {
 	cp := *s
 	if steps.Recheck != nil {
 		cp.steps.Recheck = steps.Recheck
+	}
+	if steps.RecheckIn != nil {
+		cp.steps.RecheckIn = steps.RecheckIn
 	}
 	if steps.Figures != nil {
 		cp.steps.Figures = steps.Figures
@@ -160,8 +174,12 @@ func (s *Service) after(ctx context.Context, a Affected) {
 		spans = mergeSpans(append(slices.Clone(a.Spans), settled.Spans...))
 		reports = append(slices.Clone(a.Reports), settled.Reports...)
 	}
-	if err := s.steps.Recheck(ctx, spans, reports); err != nil {
-		s.log.Error("assessment checks after a change", "op", a.Op, "counties", len(spans), "err", err)
+	// A write whose transaction re-checked its spans needs it again only
+	// for what Settle wrote since.
+	if !a.Rechecked || len(settled.Reports) > 0 {
+		if err := s.steps.Recheck(ctx, spans, reports); err != nil {
+			s.log.Error("assessment checks after a change", "op", a.Op, "counties", len(spans), "err", err)
+		}
 	}
 	figures := reports
 	if a.Op == "upload" || a.Op == "ingest" {

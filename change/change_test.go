@@ -84,6 +84,10 @@ func (r *recorder) service(st *store.Store) *change.Service {
 			r.rechecks = append(r.rechecks, spans)
 			return change.RecheckChanged(ctx, st, spans, reports)
 		},
+		RecheckIn: func(ctx context.Context, tx *store.AssessTx, spans []assess.CountySpan, reports []int64) (bool, error) {
+			r.rechecks = append(r.rechecks, spans)
+			return assess.RecheckIn(ctx, st, tx, spans, reports)
+		},
 		Figures: func(ctx context.Context, ids []int64) error {
 			r.figures = append(r.figures, ids)
 			return st.RefreshFigures(ctx, ids)

@@ -145,7 +145,13 @@ func TestRecheckAfterAChangeEqualsAFullRecheck(t *testing.T) {
 	if _, err := ingest.IngestPaths(ctx, st, []string{county}, ingest.Meta{}, nil); err != nil {
 		t.Fatal(err)
 	}
-	svc := change.New(st, nil)
+	// The re-check after the commit: an upload re-checks in its own
+	// transaction (assess.RecheckIn), so it must not run for one.
+	afterCommit := 0
+	svc := change.New(st, nil).WithSteps(change.Steps{Recheck: func(ctx context.Context, spans []assess.CountySpan, reports []int64) error {
+		afterCommit++
+		return change.RecheckChanged(ctx, st, spans, reports)
+	}})
 	admin := change.Admin("管理员")
 	read := func(path string) (*report.Report, []byte) {
 		t.Helper()
@@ -161,9 +167,13 @@ func TestRecheckAfterAChangeEqualsAFullRecheck(t *testing.T) {
 	}
 	upload := func(r *report.Report, data []byte) int64 {
 		t.Helper()
+		n := afterCommit
 		out, err := svc.Upload(ctx, admin, change.Upload{File: r.File, Data: data, Reports: []*report.Report{r}})
 		if err != nil {
 			t.Fatal(err)
+		}
+		if afterCommit != n {
+			t.Errorf("%s: re-checked after the commit, not in the report's transaction", r.File)
 		}
 		return out[0].ID
 	}
@@ -221,6 +231,23 @@ func TestRecheckAfterAChangeEqualsAFullRecheck(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, nil},
+		{"a new version over the correction", func() {
+			// 石佛镇 again with another figure changed: the correction is
+			// laid over the new version's cells, which the re-check in the
+			// upload's transaction takes from memory.
+			r, data := read(filepath.Join(county, "2023", "石佛镇.txt"))
+			r.Cells["t3.new.total"] += 5
+			r.SHA256 += "-v2"
+			upload(r, append(data, " 再版"...))
+		}, nil},
+		{"a report of the year before", func() {
+			// 新建镇's 2022 report, its 2023 one stored: the same text
+			// (2023 copies the year before) and figures for rule 5.
+			r, data := read(filepath.Join(sample, "安岳县", "2023", "乾龙镇.txt"))
+			r.Agency, r.County, r.Year = "新建镇", "乐至县", 2022
+			r.SHA256 += "-2022"
+			upload(r, append(data, " 上年"...))
+		}, func() int64 { return idOf("新建镇", 2023) }},
 		{"a report of the next year", func() {
 			r, data := read(filepath.Join(county, "2024", "东山镇.txt"))
 			r.Year = 2025

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -12,6 +13,8 @@ import (
 	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
+
+	"nianbao/report"
 )
 
 // The re-check after one change (UpdateAssessment) reads what the checks
@@ -185,6 +188,13 @@ func storedAssessments(ctx context.Context, q queryer, rules []string, ids []int
 func (s *Store) UpdateAssessment(ctx context.Context, rules []string, results map[int64]AssessResult, written []int64) error {
 	s.write.Lock()
 	defer s.write.Unlock()
+	return updateAssessment(ctx, s.db, s.inTransaction, rules, results, written)
+}
+
+// updateAssessment is UpdateAssessment reading through q and writing in
+// the transaction inTx opens (its own, or a save's: AssessTx).
+func updateAssessment(ctx context.Context, q queryer, inTx func(context.Context, func(*sql.Conn, *writer) error) error,
+	rules []string, results map[int64]AssessResult, written []int64) error {
 	ids := make([]int64, 0, len(results))
 	for id := range results {
 		ids = append(ids, id)
@@ -195,7 +205,7 @@ func (s *Store) UpdateAssessment(ctx context.Context, rules []string, results ma
 		present := map[int64]bool{}
 		var id int64
 		for _, r := range rangesOf(written) {
-			if err := eachRow(ctx, s.db, sqlPresentReports, []any{&id}, func() error {
+			if err := eachRow(ctx, q, sqlPresentReports, []any{&id}, func() error {
 				present[id] = true
 				return nil
 			}, r[0], r[1]); err != nil {
@@ -216,7 +226,7 @@ func (s *Store) UpdateAssessment(ctx context.Context, rules []string, results ma
 	stored := map[int64]*storedAssessment{}
 	if len(ids)+len(gone) > 0 {
 		var err error
-		if stored, err = storedAssessments(ctx, s.db, rules, append(slices.Clone(ids), gone...)); err != nil {
+		if stored, err = storedAssessments(ctx, q, rules, append(slices.Clone(ids), gone...)); err != nil {
 			return err
 		}
 	}
@@ -255,7 +265,7 @@ func (s *Store) UpdateAssessment(ctx context.Context, rules []string, results ma
 	if len(changed)+len(timely)+len(copies)+len(coverage) == 0 {
 		return nil
 	}
-	return s.inTransaction(ctx, func(conn *sql.Conn, w *writer) error {
+	return inTx(ctx, func(conn *sql.Conn, w *writer) error {
 		for _, del := range []struct {
 			q   string
 			ids []int64
@@ -277,4 +287,69 @@ func (s *Store) UpdateAssessment(ctx context.Context, rules []string, results ma
 		}
 		return nil
 	})
+}
+
+// AssessTx is the transaction of a report being saved, as the re-check of
+// its county reads and writes it (SaveOptions.Recheck): the reads see the
+// report's rows, the writes commit with them.
+type AssessTx struct {
+	w *writer
+	// ID, County and Year are the saved report's, as stored (a report
+	// found keeps its names; a new one takes the registry's county).
+	ID     int64
+	County string
+	Year   int
+	// known is the saved report as CountiesDocs reads it, from memory;
+	// empty when the version was held (the current rows are the old ones).
+	known map[int64]*AssessDoc
+}
+
+func (s *Store) assessTx(_ context.Context, w *writer, res SaveResult) *AssessTx {
+	tx := &AssessTx{w: w, ID: res.ID}
+	if res.saved != nil {
+		tx.County, tx.Year = res.saved.county, res.saved.year
+		if res.saved.doc != nil {
+			tx.known = map[int64]*AssessDoc{res.ID: res.saved.doc}
+		}
+	}
+	return tx
+}
+
+// CountiesDocs is Store.CountiesDocs inside the transaction, the saved
+// report's cells taken from memory.
+func (tx *AssessTx) CountiesDocs(ctx context.Context, spans []CountySpan) (map[string][]*AssessDoc, error) {
+	if err := tx.w.flush(); err != nil {
+		return nil, err
+	}
+	few := len(spans) <= maxIDRanges
+	return countiesDocs(ctx, tx.w, spans, few, tx.known)
+}
+
+// UpdateAssessment is Store.UpdateAssessment inside the transaction: no
+// commit of its own.
+func (tx *AssessTx) UpdateAssessment(ctx context.Context, rules []string, results map[int64]AssessResult, written []int64) error {
+	if err := tx.w.flush(); err != nil {
+		return err
+	}
+	return updateAssessment(ctx, tx.w, func(_ context.Context, write func(*sql.Conn, *writer) error) error {
+		return write(tx.w.conn, tx.w)
+	}, rules, results, written)
+}
+
+// assessDocOf is a report's cells and printed texts as CountiesDocs reads
+// them back once stored: every cell of codes, and the printed text of
+// each cell with a source whose text has no digit (sqlRangeRaw).
+func assessDocOf(id int64, r *report.Report, codes []string) *AssessDoc {
+	d := &AssessDoc{ID: id, Cells: maps.Clone(r.Cells), Raw: map[string]string{}}
+	for _, code := range codes {
+		if src, ok := r.Sources[code]; ok && !hasDigit(src.Raw) {
+			d.Raw[code] = src.Raw
+		}
+	}
+	return d
+}
+
+// hasDigit is sqlRangeRaw's regexp_matches(raw, '[0-9０-９]').
+func hasDigit(s string) bool {
+	return strings.ContainsFunc(s, func(c rune) bool { return c >= '0' && c <= '9' || c >= '０' && c <= '９' })
 }

@@ -47,11 +47,11 @@ func TestCountiesDocsFewEqualsTheJoins(t *testing.T) {
 		{{County: "乐至县", From: 2022, To: 2023}, {County: "安岳县", From: 2021, To: 2021}},
 		{{County: "无此县", From: 2021, To: 2023}},
 	} {
-		few, err := s.countiesDocs(ctx, spans, true)
+		few, err := countiesDocs(ctx, s.db, spans, true, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		joined, err := s.countiesDocs(ctx, spans, false)
+		joined, err := countiesDocs(ctx, s.db, spans, false, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -59,12 +59,19 @@ func TestCountiesDocsFewEqualsTheJoins(t *testing.T) {
 			t.Errorf("%v: county by county and by the joins differ:\n%+v\n%+v", spans, few, joined)
 		}
 	}
-	docs, _ := s.countiesDocs(ctx, []CountySpan{{County: "乐至县", From: 2021, To: 2023}}, true)
+	docs, _ := countiesDocs(ctx, s.db, []CountySpan{{County: "乐至县", From: 2021, To: 2023}}, true, nil)
 	var ids []int64
 	for _, d := range docs["乐至县"] {
 		ids = append(ids, d.ID)
 	}
 	if len(ids) != 9 || len(idRanges(ids)) < 2 || docs["乐至县"][1].Sections == nil || docs["乐至县"][0].Raw["t3.new.natural"] != "—" {
 		t.Errorf("乐至县: %d reports in %d id ranges, want 9 in 3 with their texts and blanks: %+v", len(ids), len(idRanges(ids)), docs["乐至县"])
+	}
+	// The levels come from agencies by a second statement (levelsOf): a
+	// town's, the same as the join gives.
+	for _, d := range docs["乐至县"] {
+		if d.Level != "镇" {
+			t.Errorf("%s %d: level %q, want 镇", d.Agency, d.Year, d.Level)
+		}
 	}
 }

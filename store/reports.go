@@ -62,6 +62,19 @@ type SaveResult struct {
 	// the document now reads differently there.
 	Corrected int
 	Orphaned  []string
+	// saved is the report's current rows as the assessment reads them,
+	// from memory (SaveOptions.Recheck); nil when the version is held or
+	// nothing was stored.
+	saved *savedReport
+}
+
+// savedReport is what a save wrote of a report that became current, for
+// the re-check in its transaction: its stored identity, and its cells
+// and printed texts as CountiesDocs would read them back.
+type savedReport struct {
+	county string
+	year   int
+	doc    *AssessDoc // ID, Cells and Raw only
 }
 
 // SaveOptions say how to store a report.
@@ -76,6 +89,11 @@ type SaveOptions struct {
 	// With are writes that join the report's transaction (SaveWith only;
 	// see Step), run after the report's rows in the order given.
 	With []Step
+	// Recheck, when set, runs last in the report's transaction, after
+	// With: the re-check of the report's county (package assess), so an
+	// upload commits its report and the findings it changes once. It is
+	// not called for a document already stored unchanged.
+	Recheck func(ctx context.Context, tx *AssessTx) error
 }
 
 // Save stores a report in one transaction as a new version of its agency
@@ -150,6 +168,11 @@ func (s *Store) save(ctx context.Context, r *report.Report, opt SaveOptions) (re
 		return res, err
 	}
 	defer conn.Close()
+	restore, err := s.oneThread(ctx)
+	if err != nil {
+		return res, err
+	}
+	defer restore()
 	if _, err = conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
 		return res, err
 	}
@@ -165,6 +188,11 @@ func (s *Store) save(ctx context.Context, r *report.Report, opt SaveOptions) (re
 	}
 	for _, step := range opt.With {
 		if err = step(ctx, w); err != nil {
+			return res, err
+		}
+	}
+	if opt.Recheck != nil && !res.Unchanged {
+		if err = opt.Recheck(ctx, s.assessTx(ctx, w, res)); err != nil {
 			return res, err
 		}
 	}
@@ -313,6 +341,11 @@ func (s *Store) saveIn(ctx context.Context, conn *writer, r *report.Report, opt 
 	if err = storeVersion(ctx, conn, res.ID, res.Version, r, kind, format, published, author, res.Held, !res.Current, now); err != nil {
 		return res, err
 	}
+	if b == nil {
+		// The stored identity: a found report keeps its names, a new one
+		// takes the registry's county.
+		res.saved = &savedReport{county: r.County, year: r.Year}
+	}
 	if !res.Current {
 		if err = conn.audit(ctx, auditRow{now, auditAuthor(author), "hold", r.Agency, r.County, r.Year,
 			fmt.Sprintf("report %d v%d", res.ID, res.Version), cur.hash, r.SHA256, res.Held}); err != nil {
@@ -332,6 +365,10 @@ func (s *Store) saveIn(ctx context.Context, conn *writer, r *report.Report, opt 
 	// reports row is updated: its new rows are appended as a new report's.
 	if res.Orphaned, res.Corrected, err = s.makeCurrent(ctx, conn, res.ID, res.Version, r, kind, format, published, found && !moved, true, now); err != nil {
 		return res, err
+	}
+	if b == nil {
+		// r now holds the current cells, the corrections laid over.
+		res.saved.doc = assessDocOf(res.ID, r, conn.codesFor(r))
 	}
 	if author != "" {
 		old := ""

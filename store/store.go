@@ -68,6 +68,8 @@ type Store struct {
 	// serverSheet is the score sheet the process was started with
 	// (sheets.go).
 	serverSheet atomic.Pointer[ServerSheet]
+	// threads: DuckDB on one thread around saves (threads.go).
+	threads threadState
 }
 
 // Open opens (creating if needed) the database at path and applies any
@@ -246,6 +248,7 @@ func (s *Store) Close() error {
 	s.write.Lock()
 	s.endBulk(context.Background())
 	s.write.Unlock()
+	s.endOneThread()
 	return s.db.Close()
 }
 
