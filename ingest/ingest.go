@@ -344,6 +344,29 @@ type Result struct {
 	Err          error
 	// cost is what the result counts for in the ingest's queue (resultCost).
 	cost int64
+	// ready[i] is what the writer needs of Reports[i] made ahead by the
+	// reader that read it (prepare); nil when the result did not come
+	// through parseStream (StoreResults), and the writer makes it then.
+	ready []ready
+}
+
+// ready is the part of storing a report that depends on the report alone:
+// its text sections (assess.SplitSections) and its cell codes in the
+// catalogue's order (report.Codes, a sort of every code). Made by the
+// reader goroutines, so the one writer, the pipeline's bound, only
+// appends: they were 0.09 ms of its ~0.6 ms a report
+// (docs/benchmarks.md, "Ingest writer and memory, third pass").
+type ready struct {
+	narrative []store.NarrativeSection
+	codes     []string
+}
+
+// prepare makes res.ready in the reader's goroutine.
+func prepare(res *Result) {
+	res.ready = make([]ready, len(res.Reports))
+	for i, r := range res.Reports {
+		res.ready[i] = ready{narrative: narrative(r), codes: r.Codes()}
+	}
 }
 
 // ParseAll reads files on all cores, applying a folder's manifest.csv where
@@ -388,6 +411,7 @@ func parseStream(ctx context.Context, paths []string, meta Meta, window int, q *
 		go func() {
 			for j := range jobs {
 				res := parse(j.path)
+				prepare(&res)
 				if q != nil {
 					res.cost = resultCost(res)
 					q.add(res.cost)
@@ -651,6 +675,9 @@ type Options struct {
 	// Stats, when set, is kept up to date while the ingest runs, for a
 	// caller that watches it (analytics ingest --stats).
 	Stats *Stats
+	// QueueBytes bounds the reports read ahead of the writer (0:
+	// QueueBytes).
+	QueueBytes int64
 }
 
 // Stats are an ingest's counters while it runs: what the writer has
@@ -663,6 +690,10 @@ type Stats struct {
 	// Busy is the writer's time in the store (batches and originals), in
 	// nanoseconds.
 	Busy atomic.Int64
+	// Batches is the transactions of reports the writer has committed
+	// (or tried): with Files, the batch's mean size, for each batch costs
+	// its lookups and a commit whatever its size.
+	Batches atomic.Int64
 	// After is set once every batch is stored and the steps after the
 	// write (the re-check) have begun.
 	After atomic.Bool
@@ -716,7 +747,11 @@ func IngestPathsWith(ctx context.Context, st *store.Store, paths []string, meta 
 	// Cancelled on return so the parsing goroutines stop.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	q := newQueue(QueueBytes)
+	limit := opt.QueueBytes
+	if limit <= 0 {
+		limit = QueueBytes
+	}
+	q := newQueue(limit)
 	if opt.Stats != nil {
 		opt.Stats.queue.Store(q)
 	}
@@ -823,10 +858,23 @@ func storeResults(ctx context.Context, st *store.Store, results <-chan Result, t
 		}
 		if opt.Stats != nil {
 			start := time.Now()
+			opt.Stats.Batches.Add(1)
 			defer func() { opt.Stats.Busy.Add(int64(time.Since(start))) }()
 		}
+		var ahead <-chan map[string]fetched
+		if maxOrig > 0 && size > 1 {
+			paths := make([]string, len(batch))
+			for i, q := range batch {
+				paths[i] = q.path
+			}
+			ahead = fetchOriginals(paths, maxOrig)
+		}
 		defer func() {
-			keepOriginals(ctx, st, originals, maxOrig, &sum)
+			var got map[string]fetched
+			if ahead != nil {
+				got = <-ahead
+			}
+			keepOriginals(ctx, st, originals, maxOrig, &sum, got)
 			originals = originals[:0]
 		}()
 		if size == 1 {
@@ -932,7 +980,13 @@ func storeResults(ctx context.Context, st *store.Store, results <-chan Result, t
 				unreg[id] = true
 				sum.Unregistered = append(sum.Unregistered, fmt.Sprintf("%s（%s，县：%s）", r.Agency, id, orDash(r.County)))
 			}
-			batch = append(batch, queued{path: res.Path, item: store.BatchItem{Report: r, Opt: so, Narrative: narrative(r), KeepText: true}, cost: cost})
+			item := store.BatchItem{Report: r, Opt: so, KeepText: true}
+			if j < len(res.ready) {
+				item.Narrative, item.Codes = res.ready[j].narrative, res.ready[j].codes
+			} else {
+				item.Narrative = narrative(r)
+			}
+			batch = append(batch, queued{path: res.Path, item: item, cost: cost})
 			cost = 0 // released with the batch
 			if len(batch) >= size {
 				if err := flush(); err != nil {
@@ -997,7 +1051,7 @@ type original struct {
 // 1 024 documents in memory. One changed on disk since it was read is not
 // kept under the old hash. A failure costs the originals, not the
 // reports, which are stored already.
-func keepOriginals(ctx context.Context, st *store.Store, docs []original, limit int64, sum *Summary) {
+func keepOriginals(ctx context.Context, st *store.Store, docs []original, limit int64, sum *Summary, got map[string]fetched) {
 	if len(docs) == 0 {
 		return
 	}
@@ -1015,19 +1069,17 @@ func keepOriginals(ctx context.Context, st *store.Store, docs []original, limit 
 			if kept[d.r.SHA256] {
 				continue
 			}
-			fi, err := os.Stat(d.path)
-			if err == nil && fi.Size() > limit {
+			f, ok := got[d.path]
+			if !ok {
+				f = fetchOriginal(d.path, limit)
+			}
+			if f.over {
 				notKept = append(notKept, fmt.Sprintf("%s: 原件超过 %d MB，未保存（报告已入库，但不能打开原文）", d.path, limit>>20))
 				continue
 			}
-			var data []byte
-			if err == nil {
-				data, err = os.ReadFile(d.path)
-			}
-			if err == nil {
-				if s := sha256.Sum256(data); hex.EncodeToString(s[:]) != d.r.SHA256 {
-					err = errors.New("读取后文件已改变")
-				}
+			data, err := f.data, f.err
+			if err == nil && f.sha256 != d.r.SHA256 {
+				err = errors.New("读取后文件已改变")
 			}
 			if err != nil {
 				notKept = append(notKept, fmt.Sprintf("%s: 原件未能保存（%v）", d.path, err))
@@ -1049,6 +1101,68 @@ func keepOriginals(ctx context.Context, st *store.Store, docs []original, limit 
 	sum.Originals += n
 	sum.OriginalBytes += size
 	sum.NotKept = append(sum.NotKept, notKept...)
+}
+
+// fetched is an original document read again for keeping, with its
+// sha256 (over: larger than the cap, not read).
+type fetched struct {
+	data   []byte
+	sha256 string
+	over   bool
+	err    error
+}
+
+// fetchOriginal reads one original document for keepOriginals.
+func fetchOriginal(path string, limit int64) fetched {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fetched{err: err}
+	}
+	if fi.Size() > limit {
+		return fetched{over: true}
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fetched{err: err}
+	}
+	sum := sha256.Sum256(data)
+	return fetched{data: data, sha256: hex.EncodeToString(sum[:])}
+}
+
+// Reading ahead holds a batch's documents in memory until they are kept:
+// at most aheadBytes of them, each at most aheadFile (national reports
+// are ~15 KB); the others are read by keepOriginals itself.
+const (
+	aheadFile  = 1 << 20
+	aheadBytes = 32 << 20
+)
+
+// fetchOriginals reads a batch's documents and hashes them in a goroutine
+// of its own while the writer stores the batch: read again by the writer
+// they were ~0.03 ms of its time a report (docs/benchmarks.md, "Ingest
+// writer and memory, third pass"). What keepOriginals keeps is the same:
+// a document changed on disk since it was read is refused by its hash
+// either way.
+func fetchOriginals(paths []string, limit int64) <-chan map[string]fetched {
+	out := make(chan map[string]fetched, 1)
+	go func() {
+		got := make(map[string]fetched, len(paths))
+		var total int64
+		for _, p := range paths {
+			if _, ok := got[p]; ok {
+				continue
+			}
+			fi, err := os.Stat(p)
+			if err != nil || fi.Size() > min(limit, aheadFile) || total+fi.Size() > aheadBytes {
+				continue // keepOriginals reads it, and says why it cannot
+			}
+			f := fetchOriginal(p, limit)
+			total += int64(len(f.data))
+			got[p] = f
+		}
+		out <- got
+	}()
+	return out
 }
 
 // narrative is the text sections the assessment keeps (assess.KeepText).

@@ -43,13 +43,22 @@ type writer struct {
 	// computed once for its version rows and its current rows.
 	codesOf *report.Report
 	codes   []string
+	// given are the codes of the batch item being stored, sorted ahead
+	// by its reader (BatchItem.Codes), or nil.
+	given []string
 }
 
 // codesFor is r.Codes(), kept while r gains no cell (laying corrections
 // over r may add one; none is ever removed).
 func (w *writer) codesFor(r *report.Report) []string {
 	if w.codesOf != r || len(w.codes) != len(r.Cells) {
-		w.codesOf, w.codes = r, r.Codes()
+		// The item's codes sorted ahead are r's as long as r has as many
+		// cells: saveIn works on a copy, and corrections only add cells.
+		if len(w.given) == len(r.Cells) {
+			w.codesOf, w.codes = r, w.given
+		} else {
+			w.codesOf, w.codes = r, r.Codes()
+		}
 	}
 	return w.codes
 }
@@ -407,6 +416,10 @@ type BatchItem struct {
 	Opt       SaveOptions
 	Narrative []NarrativeSection
 	KeepText  bool
+	// Codes, when set, is Report.Codes() made ahead by the caller (the
+	// ingest's readers), so the batch's one writer need not sort them;
+	// nil: the batch sorts them itself.
+	Codes []string
 }
 
 // SaveBatch stores many whole reports in one transaction, each exactly as
@@ -504,7 +517,10 @@ func (s *Store) saveBatch(ctx context.Context, items []BatchItem, res []SaveResu
 		if err = ctx.Err(); err != nil {
 			return -1, err
 		}
-		if res[i], err = s.saveIn(ctx, w, it.Report, it.Opt, now, b); err != nil {
+		w.given = it.Codes
+		res[i], err = s.saveIn(ctx, w, it.Report, it.Opt, now, b)
+		w.given = nil
+		if err != nil {
 			return i, fmt.Errorf("store %s: %w", it.Report.File, err)
 		}
 		if it.KeepText && res[i].Current && !res[i].Unchanged {

@@ -32,6 +32,7 @@ func runIngest(args []string, stdout, stderr io.Writer) int {
 	trace := fs.String("trace", "", "写入本次导入的运行轨迹文件（go tool trace 读取）")
 	memLimit := fs.String("memory-limit", "", "DuckDB 的内存上限（例如 1GB、512MB；默认取环境变量 "+store.MemoryLimitEnv+"，未设时为 "+store.DefaultMemoryLimit+"）")
 	stats := fs.Duration("stats", 0, "每隔这段时间在标准错误输出一行进度：已读文件、排队字节、写入方忙碌比例、CPU 利用率、内存（例如 10s；0 为不输出）")
+	queueMB := fs.Int64("queue-mb", 0, "读取领先写入方的报告最多占用的内存（MB，估算；0 为默认值）")
 	var m metaFlags
 	m.register(fs)
 	paths, err := parseInterleaved(fs, args)
@@ -59,7 +60,7 @@ func runIngest(args []string, stdout, stderr io.Writer) int {
 	}
 	defer stopProfiles()
 	start := time.Now()
-	opt := ingest.Options{Force: *force}
+	opt := ingest.Options{Force: *force, QueueBytes: *queueMB << 20}
 	if *stats > 0 {
 		opt.Stats = &ingest.Stats{}
 		stop := watchIngest(stderr, opt.Stats, *stats)
@@ -84,7 +85,11 @@ func runIngest(args []string, stdout, stderr io.Writer) int {
 	if err := writeHeapProfile(*memprofile); err != nil {
 		fmt.Fprintf(stderr, "analytics ingest: %v\n", err)
 	}
-	slog.New(slog.NewTextHandler(stderr, nil)).Info("ingest done", "db", st.Path(), "files", sum.Read+sum.Failed, "seconds", time.Since(start).Seconds())
+	done := []any{"db", st.Path(), "files", sum.Read + sum.Failed, "seconds", time.Since(start).Seconds()}
+	if opt.Stats != nil {
+		done = append(done, "batches", opt.Stats.Batches.Load())
+	}
+	slog.New(slog.NewTextHandler(stderr, nil)).Info("ingest done", done...)
 	sum.WriteSummary(stdout)
 	if sum.Failed > 0 {
 		return 1
