@@ -246,10 +246,21 @@ type batchState struct {
 	// narratives are the identities whose text this batch appended;
 	// stored those whose text was stored before the batch.
 	narratives, stored map[string]bool
+	// ids[i] is the agency id the registry gives item i (identify), before
+	// any merge is followed.
+	ids []string
 }
 
 const (
-	sqlBatchKeys = `SELECT agency_id FROM reports WHERE year = ? AND agency_id IS NOT NULL`
+	// sqlBatchKeys: which of the batch's agencies (of one year) have a
+	// report of that year. The whole year's agencies were read into a map
+	// for every batch before: 40 000 rows a year at national size, more
+	// than the batch's own work once the database is large.
+	sqlBatchKeys = `SELECT agency_id FROM reports WHERE year = ? AND agency_id IN (SELECT unnest(?::VARCHAR[]))`
+	// sqlBatchYearKeys is every agency of a year, for a batch where an
+	// agency was merged into another (its reports are under the other's
+	// id, which the batch does not know up front).
+	sqlBatchYearKeys = `SELECT agency_id FROM reports WHERE year = ? AND agency_id IS NOT NULL`
 	// Only the batch's own agencies: the whole year's was every body of
 	// the country once a database held a national corpus (40 000 rows a
 	// year, several years a batch), 5 % of an ingest's CPU at 200 000.
@@ -263,43 +274,49 @@ const (
 	sqlBatchCorrections = `SELECT count(*) FROM corrections WHERE NOT superseded`
 )
 
-func loadBatchState(ctx context.Context, w *writer, items []BatchItem) (*batchState, error) {
+func (s *Store) loadBatchState(ctx context.Context, w *writer, items []BatchItem) (*batchState, error) {
 	b := &batchState{existing: map[string]bool{}, keys: map[string]bool{}, narratives: map[string]bool{}, stored: map[string]bool{}}
-	years := map[int]bool{}
-	agencies := map[int][]string{} // of each year, for sqlBatchTexts
-	for _, it := range items {
-		years[it.Report.Year] = true
-		agencies[it.Report.Year] = append(agencies[it.Report.Year], it.Report.Agency)
-	}
-	for y := range years {
-		rows, err := w.QueryContext(ctx, sqlBatchKeys, y)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			b.existing[fmt.Sprintf("%s|%d", id, y)] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-	}
-	for y := range years {
-		if err := scanStrings(ctx, w, sqlBatchTexts, func(v []string) { b.stored[fmt.Sprintf("%s|%s|%d", v[0], v[1], y)] = true }, y, agencies[y]); err != nil {
-			return nil, err
-		}
-	}
 	w.agencies, w.merged = map[string]bool{}, map[string]bool{}
 	if err := scanStrings(ctx, w, sqlBatchUnreg, func(v []string) { w.agencies[v[0]] = true }); err != nil {
 		return nil, err
 	}
 	if err := scanStrings(ctx, w, sqlBatchMerged, func(v []string) { w.merged[v[0]] = true }); err != nil {
 		return nil, err
+	}
+	// Each item's agency as the registry places it, once for the batch
+	// (drawIDs takes them too); a merged one sends its year to the whole
+	// year's query.
+	b.ids = make([]string, len(items))
+	names := map[int][]string{} // of each year, for sqlBatchTexts
+	ids := map[int][]string{}   // of each year, for sqlBatchKeys
+	whole := map[int]bool{}
+	for i, it := range items {
+		r := it.Report
+		p, _, _, err := s.identify(ctx, r.Agency, r.County, it.Opt.DivisionCode, r.Synthetic)
+		if err != nil {
+			return nil, err
+		}
+		b.ids[i] = p.ID
+		names[r.Year] = append(names[r.Year], r.Agency)
+		ids[r.Year] = append(ids[r.Year], p.ID)
+		whole[r.Year] = whole[r.Year] || w.merged[p.ID]
+	}
+	for y, agencies := range ids {
+		add := func(v []string) { b.existing[fmt.Sprintf("%s|%d", v[0], y)] = true }
+		var err error
+		if whole[y] {
+			err = scanStrings(ctx, w, sqlBatchYearKeys, add, y)
+		} else {
+			err = scanStrings(ctx, w, sqlBatchKeys, add, y, agencies)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	for y, agencies := range names {
+		if err := scanStrings(ctx, w, sqlBatchTexts, func(v []string) { b.stored[fmt.Sprintf("%s|%s|%d", v[0], v[1], y)] = true }, y, agencies); err != nil {
+			return nil, err
+		}
 	}
 	var n int
 	if err := w.QueryRowContext(ctx, sqlBatchLegacy).Scan(&n); err != nil {
@@ -332,16 +349,12 @@ func (s *Store) drawIDs(ctx context.Context, w *writer, b *batchState, items []B
 	}
 	seen := map[string]bool{}
 	n := 0
-	for _, it := range items {
-		r := it.Report
-		p, _, _, err := s.identify(ctx, r.Agency, r.County, it.Opt.DivisionCode, r.Synthetic)
-		if err != nil {
-			return err
-		}
-		if w.merged[p.ID] {
+	for i, it := range items {
+		id := b.ids[i] // identify's, as loadBatchState found it
+		if w.merged[id] {
 			return nil
 		}
-		key := fmt.Sprintf("%s|%d", p.ID, r.Year)
+		key := fmt.Sprintf("%s|%d", id, it.Report.Year)
 		if !b.existing[key] && !seen[key] {
 			n++
 		}
@@ -505,7 +518,7 @@ func (s *Store) saveBatch(ctx context.Context, items []BatchItem, res []SaveResu
 			conn.ExecContext(context.Background(), "ROLLBACK")
 		}
 	}()
-	b, err := loadBatchState(ctx, w, items)
+	b, err := s.loadBatchState(ctx, w, items)
 	if err != nil {
 		return -1, err
 	}
