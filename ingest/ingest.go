@@ -775,7 +775,14 @@ func storeResults(ctx context.Context, st *store.Store, results <-chan Result, t
 	if size <= 0 {
 		size = DefaultBatchSize
 	}
-	claimed := map[string]string{} // agency id|year → file that claimed it
+	// agency id and year → the file that claimed it. The key holds the
+	// registry's id string, not a new one: one entry per report of the
+	// run (200 000 at national size) is all this map costs.
+	type claim struct {
+		id   string
+		year int
+	}
+	claimed := map[claim]string{}
 	unreg := map[string]bool{}
 	// The assessment's cross-report checks run once per county at the end,
 	// over the years stored, rather than once per report.
@@ -785,8 +792,13 @@ func storeResults(ctx context.Context, st *store.Store, results <-chan Result, t
 	if maxOrig == 0 {
 		maxOrig = DefaultMaxOriginal
 	}
-	kept := map[string]bool{} // documents of this run already looked at
-	var originals []original  // of the batch being stored
+	// kept: the documents of the batch being stored already looked at; one
+	// kept by an earlier batch is found by the store (KeepSourcesOf asks
+	// the database), so no map of the whole run's documents is held.
+	// refused: the run's documents that could not be kept (too large,
+	// unreadable), so each is named once.
+	kept, refused := map[string]bool{}, map[string]bool{}
+	var originals []original // of the batch being stored
 	defer func() {
 		spans := make([]assess.CountySpan, 0, len(touched))
 		for county, years := range touched {
@@ -813,7 +825,7 @@ func storeResults(ctx context.Context, st *store.Store, results <-chan Result, t
 	// done counts what the store did with one report.
 	done := func(q queued, saved store.SaveResult) {
 		r := q.item.Report
-		if maxOrig > 0 && r.SHA256 != "" && !kept[r.SHA256] {
+		if maxOrig > 0 && r.SHA256 != "" && !kept[r.SHA256] && !refused[r.SHA256] {
 			// Every report stored (or unchanged: one ingested before
 			// originals were kept gains its source now) has its document,
 			// kept at the end of its batch (keepOriginals).
@@ -874,8 +886,9 @@ func storeResults(ctx context.Context, st *store.Store, results <-chan Result, t
 			if ahead != nil {
 				got = <-ahead
 			}
-			keepOriginals(ctx, st, originals, maxOrig, &sum, got)
+			keepOriginals(ctx, st, originals, maxOrig, &sum, got, refused)
 			originals = originals[:0]
+			clear(kept)
 		}()
 		if size == 1 {
 			// One report per transaction: the path uploads take.
@@ -968,7 +981,7 @@ func storeResults(ctx context.Context, st *store.Store, results <-chan Result, t
 			if err != nil {
 				return err
 			}
-			key := fmt.Sprintf("%s|%d", id, r.Year)
+			key := claim{id, r.Year}
 			if first, ok := claimed[key]; ok {
 				msg := fmt.Sprintf("%s 与 %s 都是 %s %d 年的报告", res.Path, first, r.Agency, r.Year)
 				sum.Conflicts = append(sum.Conflicts, msg)
@@ -1051,7 +1064,7 @@ type original struct {
 // 1 024 documents in memory. One changed on disk since it was read is not
 // kept under the old hash. A failure costs the originals, not the
 // reports, which are stored already.
-func keepOriginals(ctx context.Context, st *store.Store, docs []original, limit int64, sum *Summary, got map[string]fetched) {
+func keepOriginals(ctx context.Context, st *store.Store, docs []original, limit int64, sum *Summary, got map[string]fetched, refused map[string]bool) {
 	if len(docs) == 0 {
 		return
 	}
@@ -1074,6 +1087,7 @@ func keepOriginals(ctx context.Context, st *store.Store, docs []original, limit 
 				f = fetchOriginal(d.path, limit)
 			}
 			if f.over {
+				refused[d.r.SHA256] = true
 				notKept = append(notKept, fmt.Sprintf("%s: 原件超过 %d MB，未保存（报告已入库，但不能打开原文）", d.path, limit>>20))
 				continue
 			}
@@ -1082,6 +1096,7 @@ func keepOriginals(ctx context.Context, st *store.Store, docs []original, limit 
 				err = errors.New("读取后文件已改变")
 			}
 			if err != nil {
+				refused[d.r.SHA256] = true
 				notKept = append(notKept, fmt.Sprintf("%s: 原件未能保存（%v）", d.path, err))
 				continue
 			}
