@@ -530,10 +530,13 @@ func resultCost(res Result) int64 {
 }
 
 // QueueBytes bounds the reports read ahead of an ingest's writer (see
-// queue), the batch being stored included. Room for two batches: about
-// 75 KB per national report by resultCost, so 192 MB holds some 2 600,
-// and the readers go on reading a whole batch while one is stored.
-const QueueBytes = 192 << 20
+// queue), the batch being stored included: about 75 KB per national
+// report by resultCost, so 64 MB holds some 870, most of a batch. The
+// writer is the pipeline's bound, so more read ahead only lets the
+// readers finish early: at 192 MB the Go heap was twice as large for the
+// same CPU per report (docs/benchmarks.md, "Ingest writer and memory,
+// third pass").
+const QueueBytes = 64 << 20
 
 // queueWindow is how many read results may wait ready for the writer, the
 // count bound beside QueueBytes.

@@ -31,7 +31,7 @@ func runIngest(args []string, stdout, stderr io.Writer) int {
 	cpuprofile := fs.String("cpuprofile", "", "写入本次导入的 CPU 剖析文件（go tool pprof 读取）")
 	memprofile := fs.String("memprofile", "", "导入结束时写入堆内存剖析文件（go tool pprof 读取）")
 	trace := fs.String("trace", "", "写入本次导入的运行轨迹文件（go tool trace 读取）")
-	memLimit := fs.String("memory-limit", "", "DuckDB 的内存上限（例如 1GB、512MB；默认取环境变量 "+store.MemoryLimitEnv+"，未设时为 "+store.DefaultMemoryLimit+"）")
+	memLimit := fs.String("memory-limit", "", "DuckDB 的内存上限（例如 1GB、512MB；默认取环境变量 "+store.MemoryLimitEnv+"，未设时为 "+store.IngestMemoryLimit+"）")
 	stats := fs.Duration("stats", 0, "每隔这段时间在标准错误输出一行进度：已读文件、排队字节、写入方忙碌比例、CPU 利用率、内存（例如 10s；0 为不输出）")
 	queueMB := fs.Int64("queue-mb", 0, "读取领先写入方的报告最多占用的内存（MB，估算；0 为默认值）")
 	var m metaFlags
@@ -47,6 +47,10 @@ func runIngest(args []string, stdout, stderr io.Writer) int {
 	if err := store.SetMemoryLimit(*memLimit); err != nil {
 		fmt.Fprintf(stderr, "analytics ingest: %v\n", err)
 		return 2
+	}
+	if !store.MemoryLimitSet() {
+		store.SetMemoryLimit(store.IngestMemoryLimit) // a constant of the right form
+		defer store.SetMemoryLimit("")
 	}
 	defer collectForIngest()()
 	st, err := store.Open(dbPath(*db))
