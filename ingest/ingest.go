@@ -498,6 +498,17 @@ func (q *queue) add(n int64) {
 	q.mu.Unlock()
 }
 
+// full says the queue is at its bound (nil: a queue that is not bounded
+// here, StoreResults', counts as full, so nothing waits on it).
+func (q *queue) full() bool {
+	if q == nil {
+		return true
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.used >= q.limit
+}
+
 func (q *queue) release(n int64) {
 	if q == nil || n == 0 {
 		return
@@ -537,6 +548,14 @@ func resultCost(res Result) int64 {
 // same CPU per report (docs/benchmarks.md, "Ingest writer and memory,
 // third pass").
 const QueueBytes = 64 << 20
+
+// fillBatch is the fewest reports a batch waits for (fillWait at most,
+// looking at the queue every fillPoll) while the queue has room.
+const (
+	fillBatch = DefaultBatchSize / 2
+	fillWait  = time.Second
+	fillPoll  = 10 * time.Millisecond
+)
 
 // queueWindow is how many read results may wait ready for the writer, the
 // count bound beside QueueBytes.
@@ -1014,8 +1033,10 @@ func storeResults(ctx context.Context, st *store.Store, results <-chan Result, t
 	}
 	// The writer never makes the readers wait for a full batch: it waits
 	// for one result, takes whatever else is queued behind it (up to the
-	// batch size) and stores that as one batch, while the readers go on
-	// filling the queue.
+	// batch size, at least fillBatch while the queue has room) and stores
+	// that as one batch, while the readers go on filling the queue.
+	poll := time.NewTicker(fillPoll)
+	defer poll.Stop()
 	for res := range results {
 		if err := ctx.Err(); err != nil {
 			return sum, err
@@ -1023,8 +1044,30 @@ func storeResults(ctx context.Context, st *store.Store, results <-chan Result, t
 		if err := take(res); err != nil {
 			return sum, err
 		}
+		// A batch under fillBatch reports waits for more, up to fillWait,
+		// unless the queue is at its bound (then nothing more is read
+		// until this batch is stored): each batch costs its lookups and a
+		// commit whatever its size, and a writer taking only what was
+		// queued made batches of ~350 national reports, 57 for 20 000
+		// files against 41 (docs/benchmarks.md, "Ingest writer and
+		// memory, third pass").
+		fill := time.Now().Add(fillWait)
 	more:
 		for len(batch) > 0 && len(batch) < size {
+			if len(batch) >= min(size, fillBatch) || held.full() || time.Now().After(fill) {
+				select {
+				case res, ok := <-results:
+					if !ok {
+						break more
+					}
+					if err := take(res); err != nil {
+						return sum, err
+					}
+				default:
+					break more
+				}
+				continue
+			}
 			select {
 			case res, ok := <-results:
 				if !ok {
@@ -1033,7 +1076,9 @@ func storeResults(ctx context.Context, st *store.Store, results <-chan Result, t
 				if err := take(res); err != nil {
 					return sum, err
 				}
-			default:
+			case <-poll.C:
+				// the queue's bound and the time looked at again
+			case <-ctx.Done():
 				break more
 			}
 		}
