@@ -346,7 +346,8 @@ type Result struct {
 	cost int64
 	// ready[i] is what the writer needs of Reports[i] made ahead by the
 	// reader that read it (prepare); nil when the result did not come
-	// through parseStream (StoreResults), and the writer makes it then.
+	// through an ingest's stream (ParseAll, StoreResults), and the writer
+	// makes it then.
 	ready []ready
 }
 
@@ -411,8 +412,9 @@ func parseStream(ctx context.Context, paths []string, meta Meta, window int, q *
 		go func() {
 			for j := range jobs {
 				res := parse(j.path)
-				prepare(&res)
 				if q != nil {
+					// An ingest's stream: the writer's share made here.
+					prepare(&res)
 					res.cost = resultCost(res)
 					q.add(res.cost)
 				}
@@ -541,12 +543,12 @@ func resultCost(res Result) int64 {
 }
 
 // QueueBytes bounds the reports read ahead of an ingest's writer (see
-// queue), the batch being stored included: about 75 KB per national
-// report by resultCost, so 64 MB holds some 870, most of a batch. The
-// writer is the pipeline's bound, so more read ahead only lets the
-// readers finish early: at 192 MB the Go heap was twice as large for the
-// same CPU per report (docs/benchmarks.md, "Ingest writer and memory,
-// third pass").
+// queue), the batch being stored included: about 75 KB per report of
+// the 20 000 national mix by resultCost, so 64 MB holds some 870 of
+// those (batches of ~500), but only ~300 of the 200 000 run's. At 192 MB
+// the Go heap was twice as large for the same CPU per report at 20 000;
+// at 200 000 the smaller batches cost their lookups and commits
+// (docs/benchmarks.md, "Ingest writer and memory, third pass").
 const QueueBytes = 64 << 20
 
 // fillBatch is the fewest reports a batch waits for (fillWait at most,
