@@ -344,6 +344,30 @@ type Result struct {
 	Err          error
 	// cost is what the result counts for in the ingest's queue (resultCost).
 	cost int64
+	// ready[i] is what the writer needs of Reports[i] made ahead by the
+	// reader that read it (prepare); nil when the result did not come
+	// through an ingest's stream (ParseAll, StoreResults), and the writer
+	// makes it then.
+	ready []ready
+}
+
+// ready is the part of storing a report that depends on the report alone:
+// its text sections (assess.SplitSections) and its cell codes in the
+// catalogue's order (report.Codes, a sort of every code). Made by the
+// reader goroutines, so the one writer, the pipeline's bound, only
+// appends: they were 0.09 ms of its ~0.6 ms a report
+// (docs/benchmarks.md, "Ingest writer and memory, third pass").
+type ready struct {
+	narrative []store.NarrativeSection
+	codes     []string
+}
+
+// prepare makes res.ready in the reader's goroutine.
+func prepare(res *Result) {
+	res.ready = make([]ready, len(res.Reports))
+	for i, r := range res.Reports {
+		res.ready[i] = ready{narrative: narrative(r), codes: r.Codes()}
+	}
 }
 
 // ParseAll reads files on all cores, applying a folder's manifest.csv where
@@ -389,6 +413,8 @@ func parseStream(ctx context.Context, paths []string, meta Meta, window int, q *
 			for j := range jobs {
 				res := parse(j.path)
 				if q != nil {
+					// An ingest's stream: the writer's share made here.
+					prepare(&res)
 					res.cost = resultCost(res)
 					q.add(res.cost)
 				}
@@ -474,6 +500,17 @@ func (q *queue) add(n int64) {
 	q.mu.Unlock()
 }
 
+// full says the queue is at its bound (nil: a queue that is not bounded
+// here, StoreResults', counts as full, so nothing waits on it).
+func (q *queue) full() bool {
+	if q == nil {
+		return true
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.used >= q.limit
+}
+
 func (q *queue) release(n int64) {
 	if q == nil || n == 0 {
 		return
@@ -506,10 +543,21 @@ func resultCost(res Result) int64 {
 }
 
 // QueueBytes bounds the reports read ahead of an ingest's writer (see
-// queue), the batch being stored included. Room for two batches: about
-// 75 KB per national report by resultCost, so 192 MB holds some 2 600,
-// and the readers go on reading a whole batch while one is stored.
-const QueueBytes = 192 << 20
+// queue), the batch being stored included: about 75 KB per report of
+// the 20 000 national mix by resultCost, so 64 MB holds some 870 of
+// those (batches of ~500), but only ~300 of the 200 000 run's. At 192 MB
+// the Go heap was twice as large for the same CPU per report at 20 000;
+// at 200 000 the smaller batches cost their lookups and commits
+// (docs/benchmarks.md, "Ingest writer and memory, third pass").
+const QueueBytes = 64 << 20
+
+// fillBatch is the fewest reports a batch waits for (fillWait at most,
+// looking at the queue every fillPoll) while the queue has room.
+const (
+	fillBatch = DefaultBatchSize / 2
+	fillWait  = time.Second
+	fillPoll  = 10 * time.Millisecond
+)
 
 // queueWindow is how many read results may wait ready for the writer, the
 // count bound beside QueueBytes.
@@ -651,6 +699,9 @@ type Options struct {
 	// Stats, when set, is kept up to date while the ingest runs, for a
 	// caller that watches it (analytics ingest --stats).
 	Stats *Stats
+	// QueueBytes bounds the reports read ahead of the writer (0:
+	// QueueBytes).
+	QueueBytes int64
 }
 
 // Stats are an ingest's counters while it runs: what the writer has
@@ -663,6 +714,10 @@ type Stats struct {
 	// Busy is the writer's time in the store (batches and originals), in
 	// nanoseconds.
 	Busy atomic.Int64
+	// Batches is the transactions of reports the writer has committed
+	// (or tried): with Files, the batch's mean size, for each batch costs
+	// its lookups and a commit whatever its size.
+	Batches atomic.Int64
 	// After is set once every batch is stored and the steps after the
 	// write (the re-check) have begun.
 	After atomic.Bool
@@ -716,7 +771,11 @@ func IngestPathsWith(ctx context.Context, st *store.Store, paths []string, meta 
 	// Cancelled on return so the parsing goroutines stop.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	q := newQueue(QueueBytes)
+	limit := opt.QueueBytes
+	if limit <= 0 {
+		limit = QueueBytes
+	}
+	q := newQueue(limit)
 	if opt.Stats != nil {
 		opt.Stats.queue.Store(q)
 	}
@@ -740,7 +799,14 @@ func storeResults(ctx context.Context, st *store.Store, results <-chan Result, t
 	if size <= 0 {
 		size = DefaultBatchSize
 	}
-	claimed := map[string]string{} // agency id|year → file that claimed it
+	// agency id and year → the file that claimed it. The key holds the
+	// registry's id string, not a new one: one entry per report of the
+	// run (200 000 at national size) is all this map costs.
+	type claim struct {
+		id   string
+		year int
+	}
+	claimed := map[claim]string{}
 	unreg := map[string]bool{}
 	// The assessment's cross-report checks run once per county at the end,
 	// over the years stored, rather than once per report.
@@ -750,8 +816,13 @@ func storeResults(ctx context.Context, st *store.Store, results <-chan Result, t
 	if maxOrig == 0 {
 		maxOrig = DefaultMaxOriginal
 	}
-	kept := map[string]bool{} // documents of this run already looked at
-	var originals []original  // of the batch being stored
+	// kept: the documents of the batch being stored already looked at; one
+	// kept by an earlier batch is found by the store (KeepSourcesOf asks
+	// the database), so no map of the whole run's documents is held.
+	// refused: the run's documents that could not be kept (too large,
+	// unreadable), so each is named once.
+	kept, refused := map[string]bool{}, map[string]bool{}
+	var originals []original // of the batch being stored
 	defer func() {
 		spans := make([]assess.CountySpan, 0, len(touched))
 		for county, years := range touched {
@@ -778,7 +849,7 @@ func storeResults(ctx context.Context, st *store.Store, results <-chan Result, t
 	// done counts what the store did with one report.
 	done := func(q queued, saved store.SaveResult) {
 		r := q.item.Report
-		if maxOrig > 0 && r.SHA256 != "" && !kept[r.SHA256] {
+		if maxOrig > 0 && r.SHA256 != "" && !kept[r.SHA256] && !refused[r.SHA256] {
 			// Every report stored (or unchanged: one ingested before
 			// originals were kept gains its source now) has its document,
 			// kept at the end of its batch (keepOriginals).
@@ -823,11 +894,25 @@ func storeResults(ctx context.Context, st *store.Store, results <-chan Result, t
 		}
 		if opt.Stats != nil {
 			start := time.Now()
+			opt.Stats.Batches.Add(1)
 			defer func() { opt.Stats.Busy.Add(int64(time.Since(start))) }()
 		}
+		var ahead <-chan map[string]fetched
+		if maxOrig > 0 && size > 1 {
+			paths := make([]string, len(batch))
+			for i, q := range batch {
+				paths[i] = q.path
+			}
+			ahead = fetchOriginals(paths, maxOrig)
+		}
 		defer func() {
-			keepOriginals(ctx, st, originals, maxOrig, &sum)
+			var got map[string]fetched
+			if ahead != nil {
+				got = <-ahead
+			}
+			keepOriginals(ctx, st, originals, maxOrig, &sum, got, refused)
 			originals = originals[:0]
+			clear(kept)
 		}()
 		if size == 1 {
 			// One report per transaction: the path uploads take.
@@ -920,7 +1005,7 @@ func storeResults(ctx context.Context, st *store.Store, results <-chan Result, t
 			if err != nil {
 				return err
 			}
-			key := fmt.Sprintf("%s|%d", id, r.Year)
+			key := claim{id, r.Year}
 			if first, ok := claimed[key]; ok {
 				msg := fmt.Sprintf("%s 与 %s 都是 %s %d 年的报告", res.Path, first, r.Agency, r.Year)
 				sum.Conflicts = append(sum.Conflicts, msg)
@@ -932,7 +1017,13 @@ func storeResults(ctx context.Context, st *store.Store, results <-chan Result, t
 				unreg[id] = true
 				sum.Unregistered = append(sum.Unregistered, fmt.Sprintf("%s（%s，县：%s）", r.Agency, id, orDash(r.County)))
 			}
-			batch = append(batch, queued{path: res.Path, item: store.BatchItem{Report: r, Opt: so, Narrative: narrative(r), KeepText: true}, cost: cost})
+			item := store.BatchItem{Report: r, Opt: so, KeepText: true}
+			if j < len(res.ready) {
+				item.Narrative, item.Codes = res.ready[j].narrative, res.ready[j].codes
+			} else {
+				item.Narrative = narrative(r)
+			}
+			batch = append(batch, queued{path: res.Path, item: item, cost: cost})
 			cost = 0 // released with the batch
 			if len(batch) >= size {
 				if err := flush(); err != nil {
@@ -944,8 +1035,10 @@ func storeResults(ctx context.Context, st *store.Store, results <-chan Result, t
 	}
 	// The writer never makes the readers wait for a full batch: it waits
 	// for one result, takes whatever else is queued behind it (up to the
-	// batch size) and stores that as one batch, while the readers go on
-	// filling the queue.
+	// batch size, at least fillBatch while the queue has room) and stores
+	// that as one batch, while the readers go on filling the queue.
+	poll := time.NewTicker(fillPoll)
+	defer poll.Stop()
 	for res := range results {
 		if err := ctx.Err(); err != nil {
 			return sum, err
@@ -953,8 +1046,30 @@ func storeResults(ctx context.Context, st *store.Store, results <-chan Result, t
 		if err := take(res); err != nil {
 			return sum, err
 		}
+		// A batch under fillBatch reports waits for more, up to fillWait,
+		// unless the queue is at its bound (then nothing more is read
+		// until this batch is stored): each batch costs its lookups and a
+		// commit whatever its size, and a writer taking only what was
+		// queued made batches of ~350 national reports, 57 for 20 000
+		// files against 41 (docs/benchmarks.md, "Ingest writer and
+		// memory, third pass").
+		fill := time.Now().Add(fillWait)
 	more:
 		for len(batch) > 0 && len(batch) < size {
+			if len(batch) >= min(size, fillBatch) || held.full() || time.Now().After(fill) {
+				select {
+				case res, ok := <-results:
+					if !ok {
+						break more
+					}
+					if err := take(res); err != nil {
+						return sum, err
+					}
+				default:
+					break more
+				}
+				continue
+			}
 			select {
 			case res, ok := <-results:
 				if !ok {
@@ -963,7 +1078,9 @@ func storeResults(ctx context.Context, st *store.Store, results <-chan Result, t
 				if err := take(res); err != nil {
 					return sum, err
 				}
-			default:
+			case <-poll.C:
+				// the queue's bound and the time looked at again
+			case <-ctx.Done():
 				break more
 			}
 		}
@@ -997,7 +1114,7 @@ type original struct {
 // 1 024 documents in memory. One changed on disk since it was read is not
 // kept under the old hash. A failure costs the originals, not the
 // reports, which are stored already.
-func keepOriginals(ctx context.Context, st *store.Store, docs []original, limit int64, sum *Summary) {
+func keepOriginals(ctx context.Context, st *store.Store, docs []original, limit int64, sum *Summary, got map[string]fetched, refused map[string]bool) {
 	if len(docs) == 0 {
 		return
 	}
@@ -1015,21 +1132,21 @@ func keepOriginals(ctx context.Context, st *store.Store, docs []original, limit 
 			if kept[d.r.SHA256] {
 				continue
 			}
-			fi, err := os.Stat(d.path)
-			if err == nil && fi.Size() > limit {
+			f, ok := got[d.path]
+			if !ok {
+				f = fetchOriginal(d.path, limit)
+			}
+			if f.over {
+				refused[d.r.SHA256] = true
 				notKept = append(notKept, fmt.Sprintf("%s: 原件超过 %d MB，未保存（报告已入库，但不能打开原文）", d.path, limit>>20))
 				continue
 			}
-			var data []byte
-			if err == nil {
-				data, err = os.ReadFile(d.path)
-			}
-			if err == nil {
-				if s := sha256.Sum256(data); hex.EncodeToString(s[:]) != d.r.SHA256 {
-					err = errors.New("读取后文件已改变")
-				}
+			data, err := f.data, f.err
+			if err == nil && f.sha256 != d.r.SHA256 {
+				err = errors.New("读取后文件已改变")
 			}
 			if err != nil {
+				refused[d.r.SHA256] = true
 				notKept = append(notKept, fmt.Sprintf("%s: 原件未能保存（%v）", d.path, err))
 				continue
 			}
@@ -1049,6 +1166,68 @@ func keepOriginals(ctx context.Context, st *store.Store, docs []original, limit 
 	sum.Originals += n
 	sum.OriginalBytes += size
 	sum.NotKept = append(sum.NotKept, notKept...)
+}
+
+// fetched is an original document read again for keeping, with its
+// sha256 (over: larger than the cap, not read).
+type fetched struct {
+	data   []byte
+	sha256 string
+	over   bool
+	err    error
+}
+
+// fetchOriginal reads one original document for keepOriginals.
+func fetchOriginal(path string, limit int64) fetched {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fetched{err: err}
+	}
+	if fi.Size() > limit {
+		return fetched{over: true}
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fetched{err: err}
+	}
+	sum := sha256.Sum256(data)
+	return fetched{data: data, sha256: hex.EncodeToString(sum[:])}
+}
+
+// Reading ahead holds a batch's documents in memory until they are kept:
+// at most aheadBytes of them, each at most aheadFile (national reports
+// are ~15 KB); the others are read by keepOriginals itself.
+const (
+	aheadFile  = 1 << 20
+	aheadBytes = 32 << 20
+)
+
+// fetchOriginals reads a batch's documents and hashes them in a goroutine
+// of its own while the writer stores the batch: read again by the writer
+// they were ~0.03 ms of its time a report (docs/benchmarks.md, "Ingest
+// writer and memory, third pass"). What keepOriginals keeps is the same:
+// a document changed on disk since it was read is refused by its hash
+// either way.
+func fetchOriginals(paths []string, limit int64) <-chan map[string]fetched {
+	out := make(chan map[string]fetched, 1)
+	go func() {
+		got := make(map[string]fetched, len(paths))
+		var total int64
+		for _, p := range paths {
+			if _, ok := got[p]; ok {
+				continue
+			}
+			fi, err := os.Stat(p)
+			if err != nil || fi.Size() > min(limit, aheadFile) || total+fi.Size() > aheadBytes {
+				continue // keepOriginals reads it, and says why it cannot
+			}
+			f := fetchOriginal(p, limit)
+			total += int64(len(f.data))
+			got[p] = f
+		}
+		out <- got
+	}()
+	return out
 }
 
 // narrative is the text sections the assessment keeps (assess.KeepText).

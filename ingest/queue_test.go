@@ -113,3 +113,62 @@ func TestIngestReleasesItsQueue(t *testing.T) {
 		t.Errorf("%d bytes left in the queue after the ingest", q.used)
 	}
 }
+
+// TestBatchFills: a writer finding fewer than a batch queued waits for
+// more while the queue has room (a batch costs its lookups and a commit
+// whatever its size), and does not wait when the queue is at its bound
+// (nothing more is read until it stores). Results arrive one at a time
+// here, as from slow readers.
+func TestBatchFills(t *testing.T) {
+	files := nationalFiles(t, 24)
+	read := ParseAll(files, Meta{})
+	for _, c := range []struct {
+		name string
+		full bool
+		want int64 // batches
+	}{
+		{"room: batches of 16", false, 2},
+		{"at the bound: each result stored as it comes", true, 24},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			st, err := store.Open("")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			q := newQueue(1 << 30)
+			if c.full {
+				q.add(1 << 30)
+			}
+			stats := &Stats{}
+			results := make(chan Result)
+			go func() {
+				defer close(results)
+				for i, res := range read {
+					results <- res
+					if !c.full {
+						time.Sleep(2 * time.Millisecond)
+						continue
+					}
+					for stats.Batches.Load() < int64(i+1) { // the writer stored it
+						time.Sleep(time.Millisecond)
+					}
+				}
+			}()
+			start := time.Now()
+			sum, err := storeResults(context.Background(), st, results, len(read), Options{BatchSize: 16, MaxOriginal: -1, Stats: stats}, nil, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sum.Stored != len(read) {
+				t.Fatalf("stored %d of %d: %v", sum.Stored, len(read), sum.Failures)
+			}
+			if got := stats.Batches.Load(); got != c.want {
+				t.Errorf("%d batches, want %d", got, c.want)
+			}
+			if c.full && time.Since(start) > time.Duration(len(read))*fillWait/2 {
+				t.Errorf("took %v: the writer waited for more though the queue was at its bound", time.Since(start))
+			}
+		})
+	}
+}

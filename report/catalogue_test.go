@@ -85,6 +85,24 @@ func TestReportCodes(t *testing.T) {
 	}
 }
 
+// Every catalogue code and a few unknown ones: Codes gives the catalogue's
+// own order (Cells), then the unknown ones by name.
+func TestReportCodesWholeCatalogue(t *testing.T) {
+	r := New("x.txt")
+	var want []string
+	for _, d := range Cells() {
+		r.Cells[d.Code] = 1
+		want = append(want, d.Code)
+	}
+	for _, c := range []string{"zz.c", "a.unknown", "t3.nope"} {
+		r.Cells[c] = 1
+	}
+	want = append(want, "a.unknown", "t3.nope", "zz.c")
+	if got := r.Codes(); !slices.Equal(got, want) {
+		t.Errorf("Codes() = %v\nwant %v", got, want)
+	}
+}
+
 func TestHasErrorsAndRuleByCode(t *testing.T) {
 	r := New("x.txt")
 	r.AddFinding(RuleNarrative, SeverityWarning, "w")

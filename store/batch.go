@@ -43,13 +43,22 @@ type writer struct {
 	// computed once for its version rows and its current rows.
 	codesOf *report.Report
 	codes   []string
+	// given are the codes of the batch item being stored, sorted ahead
+	// by its reader (BatchItem.Codes), or nil.
+	given []string
 }
 
 // codesFor is r.Codes(), kept while r gains no cell (laying corrections
 // over r may add one; none is ever removed).
 func (w *writer) codesFor(r *report.Report) []string {
 	if w.codesOf != r || len(w.codes) != len(r.Cells) {
-		w.codesOf, w.codes = r, r.Codes()
+		// The item's codes sorted ahead are r's as long as r has as many
+		// cells: saveIn works on a copy, and corrections only add cells.
+		if len(w.given) == len(r.Cells) {
+			w.codesOf, w.codes = r, w.given
+		} else {
+			w.codesOf, w.codes = r, r.Codes()
+		}
 	}
 	return w.codes
 }
@@ -241,14 +250,30 @@ type batchState struct {
 	// at once before any row was appended, for each key's first document;
 	// moved ones were replaced up front (replaceStored, inplace.go).
 	prior map[string]*prior
+	// ids[i] is the agency id the registry gives item i (identify), before
+	// any merge is followed.
+	ids []string
 }
 
 const (
-	sqlBatchKeys = `SELECT agency_id FROM reports WHERE year = ? AND agency_id IS NOT NULL`
-	// Only the batch's own agencies: the whole year's was every body of
-	// the country once a database held a national corpus (40 000 rows a
-	// year, several years a batch), 5 % of an ingest's CPU at 200 000.
-	sqlBatchTexts   = `SELECT DISTINCT agency, county FROM narratives WHERE year = ? AND agency IN (SELECT unnest(?::VARCHAR[]))`
+	// sqlBatchKeys: which of the batch's agencies (of one year) have a
+	// report of that year. The whole year's agencies were read into a map
+	// for every batch before: 40 000 rows a year at national size, more
+	// than the batch's own work once the database is large.
+	sqlBatchKeys = `SELECT agency_id FROM reports WHERE year = ? AND agency_id IN (SELECT unnest(?::VARCHAR[]))`
+	// sqlBatchYearKeys is every agency of a year, for a batch where an
+	// agency was merged into another (its reports are under the other's
+	// id, which the batch does not know up front).
+	sqlBatchYearKeys = `SELECT agency_id FROM reports WHERE year = ? AND agency_id IS NOT NULL`
+	// Only the batch's own agencies and counties: the whole year's was
+	// every body of the country once a database held a national corpus
+	// (40 000 rows a year, several years a batch); by the batch's agency
+	// names alone, the batch's lookups were still 9 % of an ingest's CPU
+	// at 200 000 (a name such as 城关镇人民政府 is a body in hundreds of
+	// counties, each of its rows read back into a map).
+	sqlBatchTexts = `SELECT DISTINCT n.agency, n.county FROM narratives n
+JOIN (SELECT unnest(?::VARCHAR[]) AS agency, unnest(?::VARCHAR[]) AS county) k ON k.agency = n.agency AND k.county = n.county
+WHERE n.year = ?`
 	sqlBatchUnreg   = `SELECT id FROM agencies WHERE source <> 'gbt2260'`
 	sqlBatchMerged  = `SELECT id FROM agencies WHERE merged_into IS NOT NULL`
 	sqlBatchLegacy  = `SELECT count(*) FROM reports WHERE agency_id IS NULL`
@@ -258,43 +283,50 @@ const (
 	sqlBatchCorrections = `SELECT count(*) FROM corrections WHERE NOT superseded`
 )
 
-func loadBatchState(ctx context.Context, w *writer, items []BatchItem) (*batchState, error) {
+func (s *Store) loadBatchState(ctx context.Context, w *writer, items []BatchItem) (*batchState, error) {
 	b := &batchState{existing: map[string]bool{}, keys: map[string]bool{}, narratives: map[string]bool{}, stored: map[string]bool{}}
-	years := map[int]bool{}
-	agencies := map[int][]string{} // of each year, for sqlBatchTexts
-	for _, it := range items {
-		years[it.Report.Year] = true
-		agencies[it.Report.Year] = append(agencies[it.Report.Year], it.Report.Agency)
-	}
-	for y := range years {
-		rows, err := w.QueryContext(ctx, sqlBatchKeys, y)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			b.existing[fmt.Sprintf("%s|%d", id, y)] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-	}
-	for y := range years {
-		if err := scanStrings(ctx, w, sqlBatchTexts, func(v []string) { b.stored[fmt.Sprintf("%s|%s|%d", v[0], v[1], y)] = true }, y, agencies[y]); err != nil {
-			return nil, err
-		}
-	}
 	w.agencies, w.merged = map[string]bool{}, map[string]bool{}
 	if err := scanStrings(ctx, w, sqlBatchUnreg, func(v []string) { w.agencies[v[0]] = true }); err != nil {
 		return nil, err
 	}
 	if err := scanStrings(ctx, w, sqlBatchMerged, func(v []string) { w.merged[v[0]] = true }); err != nil {
 		return nil, err
+	}
+	// Each item's agency as the registry places it, once for the batch
+	// (drawIDs takes them too); a merged one sends its year to the whole
+	// year's query.
+	b.ids = make([]string, len(items))
+	names := map[int][2][]string{} // agencies and counties of each year, for sqlBatchTexts
+	ids := map[int][]string{}      // of each year, for sqlBatchKeys
+	whole := map[int]bool{}
+	for i, it := range items {
+		r := it.Report
+		p, _, _, err := s.identify(ctx, r.Agency, r.County, it.Opt.DivisionCode, r.Synthetic)
+		if err != nil {
+			return nil, err
+		}
+		b.ids[i] = p.ID
+		nc := names[r.Year]
+		names[r.Year] = [2][]string{append(nc[0], r.Agency), append(nc[1], r.County)}
+		ids[r.Year] = append(ids[r.Year], p.ID)
+		whole[r.Year] = whole[r.Year] || w.merged[p.ID]
+	}
+	for y, agencies := range ids {
+		add := func(v []string) { b.existing[fmt.Sprintf("%s|%d", v[0], y)] = true }
+		var err error
+		if whole[y] {
+			err = scanStrings(ctx, w, sqlBatchYearKeys, add, y)
+		} else {
+			err = scanStrings(ctx, w, sqlBatchKeys, add, y, agencies)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	for y, nc := range names {
+		if err := scanStrings(ctx, w, sqlBatchTexts, func(v []string) { b.stored[fmt.Sprintf("%s|%s|%d", v[0], v[1], y)] = true }, nc[0], nc[1], y); err != nil {
+			return nil, err
+		}
 	}
 	var n int
 	if err := w.QueryRowContext(ctx, sqlBatchLegacy).Scan(&n); err != nil {
@@ -327,16 +359,12 @@ func (s *Store) drawIDs(ctx context.Context, w *writer, b *batchState, items []B
 	}
 	seen := map[string]bool{}
 	n := 0
-	for _, it := range items {
-		r := it.Report
-		p, _, _, err := s.identify(ctx, r.Agency, r.County, it.Opt.DivisionCode, r.Synthetic)
-		if err != nil {
-			return err
-		}
-		if w.merged[p.ID] {
+	for i, it := range items {
+		id := b.ids[i] // identify's, as loadBatchState found it
+		if w.merged[id] {
 			return nil
 		}
-		key := fmt.Sprintf("%s|%d", p.ID, r.Year)
+		key := fmt.Sprintf("%s|%d", id, it.Report.Year)
 		if !b.existing[key] && !seen[key] {
 			n++
 		}
@@ -411,6 +439,10 @@ type BatchItem struct {
 	Opt       SaveOptions
 	Narrative []NarrativeSection
 	KeepText  bool
+	// Codes, when set, is Report.Codes() made ahead by the caller (the
+	// ingest's readers), so the batch's one writer need not sort them;
+	// nil: the batch sorts them itself.
+	Codes []string
 }
 
 // SaveBatch stores many whole reports in one transaction, each exactly as
@@ -496,7 +528,7 @@ func (s *Store) saveBatch(ctx context.Context, items []BatchItem, res []SaveResu
 			conn.ExecContext(context.Background(), "ROLLBACK")
 		}
 	}()
-	b, err := loadBatchState(ctx, w, items)
+	b, err := s.loadBatchState(ctx, w, items)
 	if err != nil {
 		return -1, err
 	}
@@ -511,7 +543,10 @@ func (s *Store) saveBatch(ctx context.Context, items []BatchItem, res []SaveResu
 		if err = ctx.Err(); err != nil {
 			return -1, err
 		}
-		if res[i], err = s.saveIn(ctx, w, it.Report, it.Opt, now, b); err != nil {
+		w.given = it.Codes
+		res[i], err = s.saveIn(ctx, w, it.Report, it.Opt, now, b)
+		w.given = nil
+		if err != nil {
 			return i, fmt.Errorf("store %s: %w", it.Report.File, err)
 		}
 		if it.KeepText && res[i].Current && !res[i].Unchanged {

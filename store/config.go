@@ -24,6 +24,23 @@ const MemoryLimitEnv = "ANALYTICS_MEMORY_LIMIT"
 // database rather than fail.
 const DefaultMemoryLimit = "1GB"
 
+// IngestMemoryLimit is DuckDB's memory_limit for analytics ingest when
+// neither its --memory-limit nor MemoryLimitEnv sets one. A bulk load
+// reads little back (its batch's keys, its agencies' texts), so DuckDB's
+// cache of blocks does not speed it: at 200 000 reports with 1 GB DuckDB
+// held 1.2–1.4 GB, the largest part of an ingest's memory
+// (docs/benchmarks.md, "Ingest writer and memory, third pass").
+const IngestMemoryLimit = "512MB"
+
+// MemoryLimitSet says whether this process was told a memory_limit (by
+// SetMemoryLimit or MemoryLimitEnv), so a command may choose its own
+// default otherwise.
+func MemoryLimitSet() bool {
+	memoryLimit.Lock()
+	defer memoryLimit.Unlock()
+	return memoryLimit.set != "" || strings.TrimSpace(os.Getenv(MemoryLimitEnv)) != ""
+}
+
 // memoryLimitForm is what DuckDB's memory_limit accepts that we pass on: a
 // number and a unit.
 var memoryLimitForm = regexp.MustCompile(`^(?i)[0-9]+(\.[0-9]+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$`)

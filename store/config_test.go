@@ -97,3 +97,29 @@ func TestMemoryLimitApplied(t *testing.T) {
 		})
 	}
 }
+
+// TestMemoryLimitSet: a command may choose its own default (analytics
+// ingest: IngestMemoryLimit) only when neither the environment nor
+// SetMemoryLimit gave one.
+func TestMemoryLimitSet(t *testing.T) {
+	for _, c := range []struct {
+		name, env, set string
+		want           bool
+	}{
+		{name: "nothing", want: false},
+		{name: "blank environment", env: "  ", want: false},
+		{name: "environment", env: "512MB", want: true},
+		{name: "flag", set: "2GB", want: true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Setenv(MemoryLimitEnv, c.env)
+			if err := SetMemoryLimit(c.set); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { SetMemoryLimit("") })
+			if got := MemoryLimitSet(); got != c.want {
+				t.Errorf("MemoryLimitSet() = %v, want %v", got, c.want)
+			}
+		})
+	}
+}

@@ -232,7 +232,7 @@ func movedUpFront(t *testing.T, s *Store, items []BatchItem) []string {
 	defer conn.ExecContext(ctx, "ROLLBACK")
 	w := newWriter(conn, true)
 	defer w.close()
-	b, err := loadBatchState(ctx, w, items)
+	b, err := s.loadBatchState(ctx, w, items)
 	if err != nil {
 		t.Fatal(err)
 	}
