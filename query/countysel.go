@@ -88,13 +88,16 @@ func (ix *countyIndex) selectionOf(f Filter) *selection {
 // current generation, nil where the filter's SQL conditions answer (no
 // county, the index off or not yet computed in the background).
 func (s *Service) countySelection(ctx context.Context, f Filter) (*selection, error) {
-	if f.County == "" || s.noCountyIndex {
+	if f.County == "" {
 		return nil, nil
 	}
 	s.mu.Lock()
 	ix, gen := s.cix, s.gen
-	bg := s.kick != nil
+	bg, off := s.kick != nil, s.noCountyIndex
 	s.mu.Unlock()
+	if off {
+		return nil, nil
+	}
 	if ix == nil || ix.gen != gen {
 		if bg {
 			return nil, nil // PrepareAfterWrites computes it; the SQL answers meanwhile
@@ -172,4 +175,13 @@ func (s *Service) readCountyIndex(ctx context.Context) (*countyIndex, error) {
 		return nil, fmt.Errorf("query CountyIndex: %w", err)
 	}
 	return ix, nil
+}
+
+// CountyFiltersInSQL turns the county index off: every county filter is
+// then its SQL condition, as before the index. It is the reference the
+// tests hold the index to (dashboards.TestCountyPageAsTheStatements).
+func (s *Service) CountyFiltersInSQL() {
+	s.mu.Lock()
+	s.noCountyIndex = true
+	s.mu.Unlock()
 }

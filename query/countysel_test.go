@@ -77,7 +77,7 @@ func countyAnswers(t *testing.T, q *Service, f Filter) map[string]string {
 func TestCountySelectionAsTheFilter(t *testing.T) {
 	st := nationalDB(t)
 	q, ref := New(st), New(st)
-	ref.noCountyIndex = true
+	ref.CountyFiltersInSQL()
 	var byIndex, bySQL int
 	stop := q.Record(func(s Statement) {
 		if strings.Contains(s.Text, "r.id IN (SELECT unnest(") {
