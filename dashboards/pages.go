@@ -382,6 +382,12 @@ func (h *handler) countyData(ctx context.Context, s scope) (countyView, bool, er
 		trend, err = loadTrend(gctx, h.q, trendFilter)
 		return err
 	})
+	// The filing list reads the store (the registry's towns and their
+	// reports of the year): beside the statistics, not after them.
+	g.Go(func() error {
+		v.Filing = h.filingData(gctx, s.County, s.Year)
+		return nil
+	})
 	if err := g.Wait(); err != nil {
 		return v, false, err
 	}
@@ -500,7 +506,6 @@ func (h *handler) countyData(ctx context.Context, s scope) (countyView, bool, er
 		{Heading: "历年趋势", Note: "全县" + s.who() + "报告数字之和；各年报告份数不同时请留意。", Charts: []chartView{trendChart}},
 		{Heading: "报告质量", Charts: []chartView{findings}},
 	}
-	v.Filing = h.filingData(ctx, s.County, s.Year)
 	return v, synthetic, nil
 }
 
