@@ -19,8 +19,9 @@ import (
 // towns and departments, every year: once with the province medians query
 // computes per data generation, once with the five statistics filtered to
 // each province and level (the page's former statements), each on its own
-// query.Service. Every figure of the page must be the same; the review
-// totals are held to Reviews of the page's filter.
+// query.Service, the reference with every county filter in SQL rather
+// than the county index. Every figure of the page must be the same; the
+// review totals are held to Reviews of the page's filter.
 func TestCountyPageAsTheStatements(t *testing.T) {
 	ctx := context.Background()
 	st, _ := querytest.Seed(t)
@@ -43,6 +44,7 @@ func TestCountyPageAsTheStatements(t *testing.T) {
 		t.Fatal(err)
 	}
 	qa, qb := query.New(st), query.New(st)
+	qb.CountyFiltersInSQL() // the statements as they were: county and level in SQL
 	pre := &handler{q: qa, log: testLogger(t)}
 	ref := &handler{q: qb, log: testLogger(t), medians: qb.ProvinceMediansByStatements}
 

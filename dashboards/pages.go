@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"golang.org/x/sync/errgroup"
 
 	"nianbao/query"
 	"nianbao/report"
@@ -356,11 +357,38 @@ func (h *handler) countyData(ctx context.Context, s scope) (countyView, bool, er
 	// The town charts leave out the county government and its departments
 	// (issue 10: they were charted as 乡镇); the page says how many.
 	tf := query.Filter{County: s.County, Year: s.Year, Level: s.level()}
-	// The county's list over every year is read once and split here: the
-	// year links need it anyway, and a statement per year and level cost
-	// a cold page four more.
-	all, err := listReports(ctx, h.q, query.Filter{County: s.County})
-	if err != nil {
+	trendFilter := query.Filter{County: s.County, Level: s.level()}
+	// The page's statements do not depend on one another: they run at
+	// once (two cores: a cold page's wall time nearly halves; each is a
+	// few ms of DuckDB's fixed cost per statement, docs/benchmarks.md
+	// "third pass"). The county's list over every year is read once and
+	// split here: the year links need it anyway, and a statement per year
+	// and level cost a cold page four more.
+	var (
+		all   []query.ReportSummary
+		st    agencyStats
+		trend trendStats
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) {
+		all, err = listReports(gctx, h.q, query.Filter{County: s.County})
+		return err
+	})
+	g.Go(func() (err error) {
+		st, err = loadStats(gctx, h.q, tf)
+		return err
+	})
+	g.Go(func() (err error) {
+		trend, err = loadTrend(gctx, h.q, trendFilter)
+		return err
+	})
+	// The filing list reads the store (the registry's towns and their
+	// reports of the year): beside the statistics, not after them.
+	g.Go(func() error {
+		v.Filing = h.filingData(gctx, s.County, s.Year)
+		return nil
+	})
+	if err := g.Wait(); err != nil {
 		return v, false, err
 	}
 	var every, reports []query.ReportSummary
@@ -377,10 +405,6 @@ func (h *handler) countyData(ctx context.Context, s scope) (countyView, bool, er
 	v.Kind = s.who()
 	v.LevelLinks = []yearLink{{Label: "乡镇（街道）", URL: countyURL(s.County, s.Year), Current: !s.Departments},
 		{Label: "县级部门", URL: countyURL(s.County, s.Year) + "&level=departments", Current: s.Departments}}
-	st, err := loadStats(ctx, h.q, tf)
-	if err != nil {
-		return v, false, err
-	}
 	synthetic := false
 	years := map[int]bool{}
 	for _, r := range all {
@@ -445,15 +469,10 @@ func (h *handler) countyData(ctx context.Context, s scope) (countyView, bool, er
 
 	// Review and litigation outcomes, the towns' totals: the year's row of
 	// the trend's statistic (the same reports summed, one statement fewer).
-	trendFilter := query.Filter{County: s.County, Level: s.level()}
-	rev, err := h.q.Reviews(ctx, trendFilter, query.GroupYear)
-	if err != nil {
-		return v, false, err
-	}
 	var revRow *query.ReviewsRow
-	for i := range rev.Rows {
-		if rev.Rows[i].Group.Group == strconv.Itoa(s.Year) {
-			revRow = &rev.Rows[i]
+	for i := range trend.rev.Rows {
+		if trend.rev.Rows[i].Group.Group == strconv.Itoa(s.Year) {
+			revRow = &trend.rev.Rows[i]
 		}
 	}
 	review := reviewChart("review", "行政复议和行政诉讼结果（"+s.who()+"合计）", prefix+"复议诉讼", revRow)
@@ -465,10 +484,7 @@ func (h *handler) countyData(ctx context.Context, s scope) (countyView, bool, er
 	}
 
 	// Trend over the years.
-	yearLabels, trendSeries, err := h.trend(ctx, trendFilter)
-	if err != nil {
-		return v, false, err
-	}
+	yearLabels, trendSeries := trend.series()
 	trendChart := chartSpec{id: "trend", title: s.County + s.who() + "历年合计", saveName: s.County + "历年合计", categories: yearLabels, series: trendSeries, kind: "line", yName: "件"}.build()
 	trendChart.Table = seriesTable("年度", yearLabels, trendSeries, "", nil)
 	trendChart.Downloads = downloads("applications", trendFilter, "group_by", "year")
@@ -490,7 +506,6 @@ func (h *handler) countyData(ctx context.Context, s scope) (countyView, bool, er
 		{Heading: "历年趋势", Note: "全县" + s.who() + "报告数字之和；各年报告份数不同时请留意。", Charts: []chartView{trendChart}},
 		{Heading: "报告质量", Charts: []chartView{findings}},
 	}
-	v.Filing = h.filingData(ctx, s.County, s.Year)
 	return v, synthetic, nil
 }
 
@@ -623,20 +638,36 @@ func sortCell(p *float64, unit string) cellView {
 	return c
 }
 
-// trend sums the key figures per year from query's statistics.
-func (h *handler) trend(ctx context.Context, fl query.Filter) ([]string, []series, error) {
-	app, err := h.q.Applications(ctx, fl, query.GroupYear)
-	if err != nil {
-		return nil, nil, err
-	}
-	out, err := h.q.Outcomes(ctx, fl, query.GroupYear)
-	if err != nil {
-		return nil, nil, err
-	}
-	rev, err := h.q.Reviews(ctx, fl, query.GroupYear)
-	if err != nil {
-		return nil, nil, err
-	}
+// trendStats are query's statistics of a filter per year: the trend,
+// and the year's review totals.
+type trendStats struct {
+	app query.ApplicationsResult
+	out query.OutcomesResult
+	rev query.ReviewsResult
+}
+
+// loadTrend reads the three statistics at once.
+func loadTrend(ctx context.Context, q *query.Service, fl query.Filter) (trendStats, error) {
+	var t trendStats
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) {
+		t.app, err = q.Applications(gctx, fl, query.GroupYear)
+		return err
+	})
+	g.Go(func() (err error) {
+		t.out, err = q.Outcomes(gctx, fl, query.GroupYear)
+		return err
+	})
+	g.Go(func() (err error) {
+		t.rev, err = q.Reviews(gctx, fl, query.GroupYear)
+		return err
+	})
+	return t, g.Wait()
+}
+
+// series sums the key figures per year from query's statistics.
+func (t trendStats) series() ([]string, []series) {
+	app, out, rev := t.app, t.out, t.rev
 	set := map[string]bool{}
 	apps := map[string]*query.ApplicationsRow{}
 	for i := range app.Rows {
@@ -676,7 +707,7 @@ func (h *handler) trend(ctx context.Context, fl query.Filter) ([]string, []serie
 			ss[j].Values = append(ss[j].Values, p)
 		}
 	}
-	return labels, ss, nil
+	return labels, ss
 }
 
 // reviewChart draws table 4 of one statistics row (query.Reviews): a bar

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 
+	"golang.org/x/sync/errgroup"
+
 	"nianbao/internal/stats"
 	"nianbao/report"
 )
@@ -159,34 +161,36 @@ func (s *Service) CompareIn(ctx context.Context, in Filter, metric string) (Comp
 		res := CompareResult{County: county, Year: year, Level: f.Level, Rows: []CompareRow{}}
 		all := f
 		all.Limit = MaxLimit
-		list, err := s.Reports(ctx, all)
-		if err != nil {
+		// The list and the statistics do not depend on one another: they
+		// run at once (each mostly DuckDB's fixed cost of a statement,
+		// which two cores overlap).
+		var (
+			list  ReportList
+			cells CellsResult
+			app   ApplicationsResult
+			out   OutcomesResult
+			rev   ReviewsResult
+		)
+		g, gctx := errgroup.WithContext(ctx)
+		g.Go(func() (err error) { list, err = s.Reports(gctx, all); return err })
+		if isCell {
+			g.Go(func() (err error) { cells, err = s.Cells(gctx, []string{metric}, f, GroupAgency); return err })
+		} else {
+			g.Go(func() (err error) { app, err = s.Applications(gctx, f, GroupAgency); return err })
+			g.Go(func() (err error) { out, err = s.Outcomes(gctx, f, GroupAgency); return err })
+			g.Go(func() (err error) { rev, err = s.Reviews(gctx, f, GroupAgency); return err })
+		}
+		if err := g.Wait(); err != nil {
 			return res, err
 		}
 		values := map[string]*float64{}
 		if isCell {
 			res.Metric = Metric{Name: metric, Label: report.Label(metric)}
-			cells, err := s.Cells(ctx, []string{metric}, f, GroupAgency)
-			if err != nil {
-				return res, err
-			}
 			for _, r := range cells.Rows {
 				values[r.Group.Group] = r.Values[metric]
 			}
 		} else {
 			res.Metric = def.Metric
-			app, err := s.Applications(ctx, f, GroupAgency)
-			if err != nil {
-				return res, err
-			}
-			out, err := s.Outcomes(ctx, f, GroupAgency)
-			if err != nil {
-				return res, err
-			}
-			rev, err := s.Reviews(ctx, f, GroupAgency)
-			if err != nil {
-				return res, err
-			}
 			towns := map[string]*townStats{}
 			town := func(name string) *townStats {
 				if towns[name] == nil {

@@ -567,7 +567,7 @@ func writeLatencyMarkdown(w io.Writer, cfg latencyConfig, f latencyFacts, result
 		prep = append(prep, r.prepare...)
 	}
 	if len(prep) > 0 {
-		fmt.Fprintf(w, "Computed once per data generation (query/prepared.go: the place tree), in the background right after each write, before the cold requests above: p50 %s ms, p99 %s ms over %d generations.\n\n",
+		fmt.Fprintf(w, "Computed once per data generation (query.Service.Prepared: the county index, the place tree, the province medians), in the background right after each write, before the cold requests above: p50 %s ms, p99 %s ms over %d generations.\n\n",
 			fmtMS(percentile(prep, 0.5)), fmtMS(percentile(prep, 0.99)), len(prep))
 	}
 	fmt.Fprintln(w, "CPU time of the process (user + system, all threads) per cold request, ms: less stretched by a loaded machine than the wall times above.")

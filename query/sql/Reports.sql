@@ -20,6 +20,9 @@ SELECT r.id, r.agency, r.county, r.year, r.edition, r.format, r.source_file,
        coalesce(a.code, '') AS division_code, coalesce(a.level, '') AS level
 FROM sel r
 LEFT JOIN counted c ON c.report_id = r.id
-LEFT JOIN agencies a ON a.id = r.agency_id -- agencies.id is the key: one row at most
+-- agencies.id is the key: one row at most. Only the selected reports'
+-- agencies are read: joined whole, DuckDB hashed all 60 000 of them for a
+-- county's 80 reports (a third of the statement).
+LEFT JOIN (SELECT id, code, level FROM agencies WHERE id IN (SELECT agency_id FROM sel)) a ON a.id = r.agency_id
 ORDER BY r.year DESC, r.county, r.agency, r.id
 /*limit*/
