@@ -3,6 +3,7 @@ package api
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -68,10 +69,7 @@ func (h *handler) keepAnswer(c *gin.Context, contentType string, body []byte) bo
 	}
 	if v, ok := c.Get(ctxWholeKey); ok {
 		p := v.(wholePending)
-		e := h.answers.NewEntry(p.key, p.gen, contentType, body)
-		h.whole.put(p, e)
-		c.Set(ctxWholeAnswer, e)
-		e.Serve(c.Writer, c.Request)
+		h.keepWhole(c, p, h.answers.NewEntry(p.key, p.gen, contentType, body))
 		return true
 	}
 	v, ok := c.Get(ctxAnswerKey)
@@ -80,6 +78,37 @@ func (h *handler) keepAnswer(c *gin.Context, contentType string, body []byte) bo
 	}
 	h.answers.Keep(c.Writer, c.Request, v.(respcache.Pending), contentType, body)
 	return true
+}
+
+// answerWhole answers v, the result of a whole-country form a request
+// computes, encoded row by row into its entry (wholejson.go) rather than
+// marshalled whole first; false when the request is not one or v has no
+// such encoder.
+func (h *handler) answerWhole(c *gin.Context, v any) bool {
+	x, ok := c.Get(ctxWholeKey)
+	if !ok || c.Writer.Header().Get("Content-Disposition") != "" {
+		return false
+	}
+	p := x.(wholePending)
+	b := h.answers.NewBuilder(p.key, p.gen, jsonType)
+	done, err := writeWholeJSON(b, v)
+	if !done {
+		return false
+	}
+	e := b.Entry()
+	if err != nil {
+		h.error(c, fmt.Errorf("encode answer: %w", err))
+		return true
+	}
+	h.keepWhole(c, p, e)
+	return true
+}
+
+// keepWhole keeps e, the answer of a whole-country form, and serves it.
+func (h *handler) keepWhole(c *gin.Context, p wholePending, e *respcache.Entry) {
+	h.whole.put(p, e)
+	c.Set(ctxWholeAnswer, e)
+	e.Serve(c.Writer, c.Request)
 }
 
 // Whole-country answers (issue 25, item 5): the unfiltered forms of the
