@@ -140,6 +140,11 @@ func (b *Builder) feed() {
 func (b *Builder) Entry() *Entry {
 	e := b.e
 	e.body = b.body
+	if cap(b.body) > len(b.body)+len(b.body)/4 {
+		// Appending left up to as much again unused: the entry is kept
+		// for a generation and counted by its length (Size).
+		e.body = bytes.Clone(b.body)
+	}
 	if b.work == nil {
 		if len(b.body) < gzipMin {
 			b.sum.Write(b.body)
