@@ -3,6 +3,7 @@ package api
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -68,10 +69,7 @@ func (h *handler) keepAnswer(c *gin.Context, contentType string, body []byte) bo
 	}
 	if v, ok := c.Get(ctxWholeKey); ok {
 		p := v.(wholePending)
-		e := h.answers.NewEntry(p.key, p.gen, contentType, body)
-		h.whole.put(p, e)
-		c.Set(ctxWholeAnswer, e)
-		e.Serve(c.Writer, c.Request)
+		h.keepWhole(c, p, h.answers.NewEntry(p.key, p.gen, contentType, body))
 		return true
 	}
 	v, ok := c.Get(ctxAnswerKey)
@@ -82,25 +80,57 @@ func (h *handler) keepAnswer(c *gin.Context, contentType string, body []byte) bo
 	return true
 }
 
+// answerWhole answers v, the result of a whole-country form a request
+// computes, encoded row by row into its entry (wholejson.go) rather than
+// marshalled whole first; false when the request is not one or v has no
+// such encoder.
+func (h *handler) answerWhole(c *gin.Context, v any) bool {
+	x, ok := c.Get(ctxWholeKey)
+	if !ok || c.Writer.Header().Get("Content-Disposition") != "" {
+		return false
+	}
+	p := x.(wholePending)
+	b := h.answers.NewBuilder(p.key, p.gen, jsonType)
+	done, err := writeWholeJSON(b, v)
+	if !done {
+		return false
+	}
+	e := b.Entry()
+	if err != nil {
+		h.error(c, fmt.Errorf("encode answer: %w", err))
+		return true
+	}
+	h.keepWhole(c, p, e)
+	return true
+}
+
+// keepWhole keeps e, the answer of a whole-country form, and serves it.
+func (h *handler) keepWhole(c *gin.Context, p wholePending, e *respcache.Entry) {
+	h.whole.put(p, e, c.Request.Context().Value(backgroundKey{}) == nil)
+	c.Set(ctxWholeAnswer, e)
+	e.Serve(c.Writer, c.Request)
+}
+
 // Whole-country answers (issue 25, item 5): the unfiltered forms of the
 // statistics and cell sums, such as the outcomes of every county (2.6 MB
-// of JSON at 200 000 reports, 3.8× its raw query when built at the
-// request: the query, then JSON encoding and gzip as long again), are
-// encoded once per data generation and served as bytes with an ETag.
-// They are computed in the background once writes pause (the query
-// layer's AfterPrepare, after the place tree), or by the first reader,
-// concurrent readers sharing the one computation. They are kept apart
-// from the LRU of answers: the many answers of filtered requests must not
-// evict them, and they must not fill it.
+// of JSON at 200 000 reports), are encoded once per data generation and
+// served as bytes with an ETag. The first reader of a generation
+// computes one, encoded row by row (wholejson.go) with gzip beside it,
+// concurrent readers sharing the one computation; the background work
+// after a write (the query layer's AfterPrepare, once writes pause)
+// computes again only the forms readers asked for in the generation
+// before: a form nobody reads costs a server taking uploads nothing, one
+// read every generation is ready before its reader comes. They are kept
+// apart from the LRU of answers: the many answers of filtered requests
+// must not evict them, and they must not fill it.
 //
 // Only these forms are kept, so anonymous readers cannot make the server
 // keep unbounded variants: the routes below with no parameter but
 // group_by (and codes for the cells), at most wholeEntries answers and
 // wholeBytes bytes a generation. The cell codes are the readers' choice:
 // past the bounds, the least recently used answer that is not one of
-// wholeDefaults goes. A new generation recomputes the defaults and the
-// forms held in the last one. No time to live: these sums depend on the
-// data only, not on today's date.
+// wholeDefaults goes. No time to live: these sums depend on the data
+// only, not on today's date.
 const (
 	wholeEntries = 8
 	wholeBytes   = 128 << 20
@@ -116,8 +146,8 @@ var wholeRoutes = map[string][]string{
 	"/api/v1/stats/proactive":    {"group_by"},
 }
 
-// wholeDefaults are computed for every generation, asked for or not: the
-// national dashboards' tables of every county.
+// wholeDefaults, the national dashboards' tables of every county, are
+// never evicted by the forms readers choose.
 var wholeDefaults = []string{
 	"/api/v1/stats/applications?group_by=county",
 	"/api/v1/stats/outcomes?group_by=county",
@@ -155,14 +185,19 @@ type wholeAnswers struct {
 	gen     uint64
 	entries map[string]*wholeEntry
 	bytes   int64
-	last    []string // the forms held in the previous generation
+	last    []string // the forms readers asked for in the previous generation
 	tick    uint64
 }
 
 type wholeEntry struct {
 	e    *respcache.Entry
 	used uint64
+	read bool // a reader asked for it (not only the background work)
 }
+
+// backgroundKey marks the requests of the background work in their
+// context: what they compute is not a form readers asked for.
+type backgroundKey struct{}
 
 // wholePending is the form and generation a request computes.
 type wholePending struct {
@@ -176,21 +211,25 @@ func newWholeAnswers(handler http.Handler, q *query.Service, log *slog.Logger) *
 	return w
 }
 
-// advance moves to generation gen (w.mu held): the forms held are
-// remembered for the background computation, their bytes dropped.
+// advance moves to generation gen (w.mu held): the forms readers asked
+// for are remembered for the background computation, the bytes dropped.
 func (w *wholeAnswers) advance(gen uint64) {
 	if gen <= w.gen {
 		return
 	}
 	w.last = w.last[:0]
-	for k := range w.entries {
-		w.last = append(w.last, k)
+	for k, x := range w.entries {
+		if x.read {
+			w.last = append(w.last, k)
+		}
 	}
 	slices.SortFunc(w.last, func(a, b string) int { return cmp.Compare(w.entries[b].used, w.entries[a].used) })
 	w.gen, w.entries, w.bytes = gen, map[string]*wholeEntry{}, 0
 }
 
-func (w *wholeAnswers) get(key string, gen uint64) *respcache.Entry {
+// get is the answer of key in generation gen, nil when there is none;
+// read: a reader asks (not the background work).
+func (w *wholeAnswers) get(key string, gen uint64, read bool) *respcache.Entry {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.advance(gen)
@@ -200,12 +239,14 @@ func (w *wholeAnswers) get(key string, gen uint64) *respcache.Entry {
 	}
 	w.tick++
 	x.used = w.tick
+	x.read = x.read || read
 	return x.e
 }
 
 // put keeps e unless the data changed while it was built; past the
-// bounds the least recently used form that is not a default goes.
-func (w *wholeAnswers) put(p wholePending, e *respcache.Entry) {
+// bounds the least recently used form that is not a default goes. read:
+// a reader's request built it.
+func (w *wholeAnswers) put(p wholePending, e *respcache.Entry, read bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.advance(p.gen)
@@ -216,7 +257,7 @@ func (w *wholeAnswers) put(p wholePending, e *respcache.Entry) {
 		w.bytes -= old.e.Size()
 	}
 	w.tick++
-	w.entries[p.key] = &wholeEntry{e: e, used: w.tick}
+	w.entries[p.key] = &wholeEntry{e: e, used: w.tick, read: read}
 	w.bytes += e.Size()
 	for len(w.entries) > wholeEntries || w.bytes > wholeBytes {
 		victim := ""
@@ -239,7 +280,8 @@ func (w *wholeAnswers) put(p wholePending, e *respcache.Entry) {
 // serve answers c from the generation's answer of key, computing it (or
 // waiting for the computation under way) when there is none.
 func (w *wholeAnswers) serve(c *gin.Context, gen uint64, key string) {
-	if e := w.get(key, gen); e != nil {
+	read := c.Request.Context().Value(backgroundKey{}) == nil
+	if e := w.get(key, gen, read); e != nil {
 		e.Serve(c.Writer, c.Request)
 		c.Abort()
 		return
@@ -256,6 +298,7 @@ func (w *wholeAnswers) serve(c *gin.Context, gen uint64, key string) {
 		return // c.Next answered
 	}
 	if e, _ := v.(*respcache.Entry); e != nil {
+		w.get(key, gen, read) // a reader sharing the computation asked for it
 		e.Serve(c.Writer, c.Request)
 		c.Abort()
 	}
@@ -263,15 +306,16 @@ func (w *wholeAnswers) serve(c *gin.Context, gen uint64, key string) {
 	// went away): this request runs its own.
 }
 
-// toPrepare are the forms to compute for generation gen: the defaults,
-// then those held in the last generation, not yet computed.
+// toPrepare are the forms to compute for generation gen: those readers
+// asked for in the last generation, the most recently asked first, not
+// yet computed.
 func (w *wholeAnswers) toPrepare(gen uint64) []string {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.advance(gen)
 	var out []string
-	for _, k := range append(slices.Clone(wholeDefaults), w.last...) {
-		if _, done := w.entries[k]; !done && !slices.Contains(out, k) && len(out) < wholeEntries {
+	for _, k := range w.last {
+		if _, done := w.entries[k]; !done && len(out) < wholeEntries {
 			out = append(out, k)
 		}
 	}
@@ -285,7 +329,7 @@ func (w *wholeAnswers) prepare(ctx context.Context, gen uint64) {
 		if ctx.Err() != nil {
 			return
 		}
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, key, nil)
+		req, err := http.NewRequestWithContext(context.WithValue(ctx, backgroundKey{}, true), http.MethodGet, key, nil)
 		if err != nil {
 			w.log.Warn("api: whole-country answer", "form", key, "err", err)
 			continue

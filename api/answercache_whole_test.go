@@ -89,12 +89,19 @@ func plain(t *testing.T, w *httptest.ResponseRecorder) string {
 	return string(b)
 }
 
-// TestWholeCountryAnswers: the whole-country forms computed per
-// generation are served without a statement, gzipped or not, with an
-// ETag and 304, the same bytes as a fresh answer; a write changes the
-// next answer; every other request is left to the LRU of answers.
+// TestWholeCountryAnswers: the whole-country forms read in a generation
+// are computed by the next one's work and served without a statement,
+// gzipped or not, with an ETag and 304, the same bytes as a fresh
+// answer; a write changes the next answer; every other request is left
+// to the LRU of answers.
 func TestWholeCountryAnswers(t *testing.T) {
 	s, save := newWholeServer(t)
+	for _, path := range wholeDefaults {
+		if w := s.get(path); w.Code != 200 {
+			t.Fatalf("%s: %d", path, w.Code)
+		}
+	}
+	s.q.Invalidate()
 	if _, err := s.q.Prepared(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -107,9 +114,9 @@ func TestWholeCountryAnswers(t *testing.T) {
 	}
 	computed := s.statements()
 	if computed["Outcomes"] != 1 || computed["Applications"] != 1 || computed["Reviews"] != 1 {
-		t.Fatalf("the generation's work ran %v, want each default once", computed)
+		t.Fatalf("the generation's work ran %v, want each form read before once", computed)
 	}
-	t.Logf("the defaults computed in %v", took)
+	t.Logf("the forms read before computed in %v", took)
 
 	for _, path := range wholeDefaults {
 		t.Run(path, func(t *testing.T) {
@@ -197,8 +204,10 @@ func TestWholeCountryShared(t *testing.T) {
 // generation recomputes no more than wholeEntries.
 func TestWholeCountryBounded(t *testing.T) {
 	s, save := newWholeServer(t)
-	if _, err := s.q.PrepareAnswers(context.Background()); err != nil {
-		t.Fatal(err)
+	for _, path := range wholeDefaults {
+		if w := s.get(path); w.Code != 200 {
+			t.Fatalf("%s: %d", path, w.Code)
+		}
 	}
 	codes := []string{"t3.new.total", "t3.new.natural", "t3.new.commercial", "t3.granted.total", "t3.partial.total", "t3.carried_over.total"}
 	asked := 0
@@ -227,5 +236,47 @@ func TestWholeCountryBounded(t *testing.T) {
 	save("新设镇", "新设县")
 	if next := w.toPrepare(s.q.Generation()); len(next) != wholeEntries {
 		t.Errorf("the next generation computes %d forms, want %d", len(next), wholeEntries)
+	}
+}
+
+// TestWholeCountryOnlyRead: the work of a generation computes only the
+// forms readers asked for in the one before — none on a fresh server, a
+// form read once only in the generation after that read, not one the
+// work itself computed and nobody read — and a reader after a write gets
+// the new answer, never the old one.
+func TestWholeCountryOnlyRead(t *testing.T) {
+	s, save := newWholeServer(t)
+	ctx := context.Background()
+	work := func() map[string]int {
+		t.Helper()
+		if _, err := s.q.Prepared(ctx); err != nil {
+			t.Fatal(err)
+		}
+		s.statements()
+		if _, err := s.q.PrepareAnswers(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return s.statements()
+	}
+	if ran := work(); len(ran) != 0 {
+		t.Errorf("a fresh server's work ran %v, want nothing (nobody read a form)", ran)
+	}
+	const path = "/api/v1/stats/outcomes?group_by=county"
+	first := s.get(path)
+	save("新设镇", "新设县")
+	if ran := work(); len(ran) != 1 || ran["Outcomes"] != 1 {
+		t.Errorf("after a form was read, the next generation's work ran %v, want Outcomes once", ran)
+	}
+	// Nobody reads it in this generation: the next one's work skips it.
+	s.q.Invalidate()
+	if ran := work(); len(ran) != 0 {
+		t.Errorf("a form computed by the work and not read was computed again: %v", ran)
+	}
+	// Read again: it is computed anew, with the county saved in between.
+	again := s.get(path)
+	if again.Code != 200 || again.Header().Get("ETag") == first.Header().Get("ETag") || !strings.Contains(again.Body.String(), "新设县") ||
+		strings.Contains(first.Body.String(), "新设县") {
+		t.Errorf("the answer after a write: %d, ETag %q (was %q), new county in it: %v", again.Code, again.Header().Get("ETag"), first.Header().Get("ETag"),
+			strings.Contains(again.Body.String(), "新设县"))
 	}
 }

@@ -61,13 +61,18 @@ func (h *handler) error(c *gin.Context, err error) {
 // answer writes v as JSON, with an ETag (304 when If-None-Match has it)
 // and gzip when the client takes it.
 func (h *handler) answer(c *gin.Context, v any) {
+	if h.answerWhole(c, v) {
+		return
+	}
 	body, err := json.Marshal(v)
 	if err != nil {
 		h.error(c, fmt.Errorf("encode answer: %w", err))
 		return
 	}
-	h.write(c, "application/json; charset=utf-8", body)
+	h.write(c, jsonType, body)
 }
+
+const jsonType = "application/json; charset=utf-8"
 
 // fileTypes are the content types of the files the API hands out, by
 // extension.

@@ -9,9 +9,9 @@ import (
 
 // Besides the values a generation computes for the query layer (the
 // place tree, prepared.go), others may have work of their own to do once
-// per generation: the API encodes its whole-country answers (the outcomes
-// of every county: 2.6 MB of JSON at 200 000 reports, 3.8× the raw query
-// when encoded at the request). They register it here; it runs in the
+// per generation: the API encodes again the whole-country answers readers
+// asked for in the generation before (the outcomes of every county: 2.6
+// MB of JSON at 200 000 reports). They register it here; it runs in the
 // background after the generation's own values, once writes pause
 // (PrepareAfterWrites), and analytics bench --latency runs it at will to
 // time it.

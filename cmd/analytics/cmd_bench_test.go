@@ -112,7 +112,7 @@ func TestBenchLatencyTinyN(t *testing.T) {
 		whole++
 		found := false
 		for _, cells := range rows {
-			found = found || (len(cells) == 7 && cells[0] == rt.name && cells[1] == "2" && cells[2] != "—")
+			found = found || (len(cells) == 8 && cells[0] == rt.name && cells[1] == "2" && cells[2] != "—")
 		}
 		if !found {
 			t.Errorf("no row after the generation's work for %s:\n%s", rt.name, md)

@@ -1,7 +1,10 @@
 package respcache
 
 import (
+	"bytes"
+	"compress/gzip"
 	"fmt"
+	"io"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -71,5 +74,41 @@ func TestHeaders(t *testing.T) {
 	e.Serve(w, httptest.NewRequest("HEAD", "/k", nil))
 	if w.Code != 200 || w.Body.Len() != 0 || w.Header().Get("Content-Length") != "7" {
 		t.Errorf("HEAD: %d, %d bytes, length %q", w.Code, w.Body.Len(), w.Header().Get("Content-Length"))
+	}
+}
+
+// TestBuilder: an answer written in pieces, small or over many chunks
+// handed to the gzip goroutine, is the entry made of it whole: the same
+// ETag, its gzip decoding to the body, none below gzipMin.
+func TestBuilder(t *testing.T) {
+	c := New(4, 1<<30, time.Minute)
+	for _, size := range []int{0, 10, gzipMin - 1, gzipMin, builderChunk - 1, builderChunk + 1, 5*builderChunk + 17} {
+		body := make([]byte, size)
+		for i := range body {
+			body[i] = "{\"乐至县\":[1,2,3]}"[i%21]
+		}
+		b := c.NewBuilder("k", 1, "application/json")
+		for rest := body; len(rest) > 0; {
+			n := min(len(rest), 1+len(rest)%7919)
+			b.Write(rest[:n])
+			rest = rest[n:]
+		}
+		got, whole := b.Entry(), c.NewEntry("k", 1, "application/json", body)
+		if got.etag != whole.etag || !bytes.Equal(got.body, body) {
+			t.Errorf("%d bytes: ETag %s, want %s; body equal %v", size, got.etag, whole.etag, bytes.Equal(got.body, body))
+		}
+		if (got.gzipped != nil) != (size >= gzipMin) {
+			t.Errorf("%d bytes: gzipped %v", size, got.gzipped != nil)
+			continue
+		}
+		if got.gzipped != nil {
+			zr, err := gzip.NewReader(bytes.NewReader(got.gzipped))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if plain, err := io.ReadAll(zr); err != nil || !bytes.Equal(plain, body) {
+				t.Errorf("%d bytes: the gzip decodes to %d bytes (%v)", size, len(plain), err)
+			}
+		}
 	}
 }
