@@ -57,7 +57,11 @@ func TestQueueBoundsReadersAhead(t *testing.T) {
 			// A writer slower than the readers, so that without the
 			// bound they would run far ahead.
 			time.Sleep(5 * time.Millisecond)
-			if held = append(held, res); len(held) == 3 {
+			// Like the writer, it stores what it holds once the queue is
+			// at its bound: waiting for a third result then would wait
+			// for readers the bound stops (a deadlock whenever a reader
+			// adds its result before the next file is dispatched).
+			if held = append(held, res); len(held) == 3 || q.full() {
 				for _, h := range held {
 					q.release(h.cost)
 				}
