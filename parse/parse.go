@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strings"
 
 	"nianbao/report"
@@ -86,9 +87,38 @@ func Text(name, content string, meta Meta) (*report.Report, error) {
 	}
 	p.zeroSteps()
 	p.readNarrative()
+	p.dropInexact()
 	report.Derive(r)
 	report.Check(r)
 	return r, nil
+}
+
+// inexact is where a figure stops being a report's: no count or amount of
+// the form reaches it, and past it a float64 no longer holds every digit
+// (a run of 25 nines would be stored as 1e25, a silently different
+// number).
+const inexact = 1e15
+
+// dropInexact unreads every cell whose figure is too long to be held
+// exactly, with a finding naming them: read, it would be a number the
+// text does not print.
+func (p *parser) dropInexact() {
+	var codes []string
+	for code, v := range p.r.Cells {
+		if math.Abs(v) >= inexact {
+			codes = append(codes, code)
+		}
+	}
+	if len(codes) == 0 {
+		return
+	}
+	slices.Sort(codes)
+	for _, c := range codes {
+		delete(p.r.Cells, c)
+		delete(p.r.Sources, c)
+	}
+	p.r.AddFinding(report.RuleMissing, report.SeverityWarning,
+		fmt.Sprintf("%d个单元格的数字超过15位，无法精确读取，未读取", len(codes)), codes...)
 }
 
 // cellsPerReport is room for the cells of a 2021 report with its derived
