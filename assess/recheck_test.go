@@ -2,7 +2,6 @@ package assess_test
 
 import (
 	"context"
-	"fmt"
 	"maps"
 	"slices"
 	"testing"
@@ -10,6 +9,7 @@ import (
 	"nianbao/assess"
 	"nianbao/generate"
 	"nianbao/ingest"
+	"nianbao/internal/dbrows"
 	"nianbao/report"
 	"nianbao/store"
 )
@@ -188,24 +188,7 @@ func TestRecheckCountiesMatchesOneByOne(t *testing.T) {
 			"copies":     `SELECT report_id, rule, other_report_id, share, passages FROM assess_copies`,
 			"coverage":   `SELECT report_id, code, aggregate, units_sum, units FROM assess_coverage`,
 		} {
-			rows, err := st.DB().Query(q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			cols, _ := rows.Columns()
-			for rows.Next() {
-				vals := make([]any, len(cols))
-				ptrs := make([]any, len(cols))
-				for i := range vals {
-					ptrs[i] = &vals[i]
-				}
-				if err := rows.Scan(ptrs...); err != nil {
-					t.Fatal(err)
-				}
-				out[table] = append(out[table], fmt.Sprint(vals...))
-			}
-			rows.Close()
-			slices.Sort(out[table])
+			out[table] = dbrows.Sorted(t, st.DB(), q)
 		}
 		return out
 	}

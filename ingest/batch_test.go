@@ -14,6 +14,7 @@ import (
 	"nianbao/generate"
 	"nianbao/ingest"
 	"nianbao/internal/corpus"
+	"nianbao/internal/dbrows"
 	"nianbao/store"
 )
 
@@ -43,24 +44,7 @@ func dump(t *testing.T, st *store.Store) map[string][]string {
 	t.Helper()
 	out := map[string][]string{}
 	for table, q := range dumpQueries {
-		rows, err := st.DB().Query(q)
-		if err != nil {
-			t.Fatalf("%s: %v", table, err)
-		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			out[table] = append(out[table], fmt.Sprint(vals...))
-		}
-		rows.Close()
-		slices.Sort(out[table])
+		out[table] = dbrows.Sorted(t, st.DB(), q)
 	}
 	return out
 }

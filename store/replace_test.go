@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"nianbao/internal/dbrows"
 	"nianbao/report"
 )
 
@@ -33,24 +34,7 @@ func dumpSaved(t *testing.T, s *Store) map[string][]string {
 	t.Helper()
 	out := map[string][]string{}
 	for _, q := range replaceDump {
-		rows, err := s.DB().Query(q)
-		if err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			out[q] = append(out[q], fmt.Sprint(vals...))
-		}
-		rows.Close()
-		slices.Sort(out[q])
+		out[q] = dbrows.Sorted(t, s.DB(), q)
 	}
 	return out
 }
