@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"nianbao/registry"
+	"nianbao/report"
 )
 
 // What follows a write is decided in one place (writeTx): every write
@@ -97,6 +98,34 @@ func TestWhatFollowsEachWrite(t *testing.T) {
 		{"EndWebSession", func() error { return s.EndWebSession(ctx, "sess-1") }, 0, false, false},
 		{"RevokePerson", func() error { return s.RevokePerson(ctx, person.ID, "王审核") }, 0, false, false},
 		{"RefreshFigures", func() error { return s.RefreshFigures(ctx, []int64{id}) }, 0, false, false},
+		{"Save (a second version)", func() error {
+			_, err := s.Save(ctx, full("乐至县科委", "乐至县", year, 2, "k3"))
+			return err
+		}, 1, false, false},
+		{"Restore", func() error { return s.Restore(ctx, id, 1, "王审核", "第二版填错") }, 1, false, false},
+		{"Restore, no such report", func() error { return s.Restore(ctx, id+1000, 1, "王审核", "") }, 0, true, false},
+		{"ReplaceAssessment", func() error {
+			return s.ReplaceAssessment(ctx, []string{"copying"}, map[int64]AssessResult{id: {Findings: []report.Finding{{Rule: "copying", Severity: "warning", Message: "与上年雷同"}}}})
+		}, 1, false, false},
+		{"UpdateAssessment, as stored", func() error {
+			return s.UpdateAssessment(ctx, []string{"copying"}, map[int64]AssessResult{id: {Findings: []report.Finding{{Rule: "copying", Severity: "warning", Message: "与上年雷同"}}}}, nil)
+		}, 0, false, false},
+		{"UpdateAssessment, changed", func() error {
+			return s.UpdateAssessment(ctx, []string{"copying"}, map[int64]AssessResult{id: {}}, nil)
+		}, 1, false, false},
+		{"SaveNarrative", func() error {
+			return s.SaveNarrative(ctx, "乐至县科委", "乐至县", year, []NarrativeSection{{Number: 1, Body: "总体情况"}})
+		}, 0, false, false},
+		{"KeepSource", func() error {
+			_, err := s.KeepSource(ctx, "科委.pdf", []byte("%PDF-1.4 k"), "page 1")
+			return err
+		}, 0, false, false},
+		{"KeepSources", func() error {
+			return s.KeepSources(ctx, func(keep func(name string, data []byte, text string) (string, error)) error {
+				_, err := keep("科委2.pdf", []byte("%PDF-1.4 k2"), "page 1")
+				return err
+			})
+		}, 0, false, false},
 		{"ImportUnits", func() error {
 			_, err := s.ImportUnits(ctx, "lezhi-units.csv", units, "cli:test")
 			return err
@@ -107,6 +136,8 @@ func TestWhatFollowsEachWrite(t *testing.T) {
 		{"MergeAgencies, into itself", func() error {
 			return s.MergeAgencies(ctx, y.AgencyID, y.AgencyID, "王审核", "同一单位")
 		}, 0, true, false},
+		{"Delete", func() error { return s.DeleteAs(ctx, y.ID, "王审核") }, 1, false, false},
+		{"Delete, no such report", func() error { return s.DeleteAs(ctx, y.ID, "王审核") }, 0, true, false},
 	}
 	for _, st := range steps {
 		before := told

@@ -58,17 +58,13 @@ func (s *Store) SaveNarrative(ctx context.Context, agency, county string, year i
 	return s.saveNarrative(ctx, agency, county, year, sections)
 }
 
-// saveNarrative is SaveNarrative under the write lock already held.
+// saveNarrative is SaveNarrative under the write lock already held. It
+// tells nobody: no cached answer reads the text, and the re-check that
+// reads it next (assess) tells the readers when it writes.
 func (s *Store) saveNarrative(ctx context.Context, agency, county string, year int, sections []NarrativeSection) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := writeNarrative(ctx, tx, agency, county, year, sections); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return s.txThen(ctx, quietly, func(tx *sql.Tx) error {
+		return writeNarrative(ctx, tx, agency, county, year, sections)
+	})
 }
 
 // writeNarrative replaces the sections inside the transaction open on tx.
@@ -427,9 +423,7 @@ func (s *Store) ReplaceAssessment(ctx context.Context, rules []string, results m
 	if len(results) == 0 {
 		return nil
 	}
-	s.write.Lock()
-	defer s.write.Unlock()
-	return s.inTransaction(ctx, func(conn *sql.Conn, w *writer) error {
+	return s.writeAppend(ctx, tellReaders, false, func(conn *sql.Conn, w *writer) error {
 		ids := make([]int64, 0, len(results))
 		for id := range results {
 			ids = append(ids, id)
@@ -464,36 +458,11 @@ func (s *Store) ReplaceAssessment(ctx context.Context, rules []string, results m
 	})
 }
 
-// inTransaction runs write in one transaction on a connection of its own
-// with an Appender writer, and commits (the assessment's writes; the
-// caller holds the write lock). An error of write rolls all back.
-func (s *Store) inTransaction(ctx context.Context, write func(conn *sql.Conn, w *writer) error) (err error) {
-	conn, err := s.db.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	if _, err = conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
-		return err
-	}
-	w := newWriter(conn, false)
-	defer func() {
-		if err != nil {
-			w.close()
-			conn.ExecContext(context.Background(), "ROLLBACK")
-		}
-	}()
-	if err = write(conn, w); err != nil {
-		return err
-	}
-	if err = w.close(); err != nil {
-		return err
-	}
-	if _, err = conn.ExecContext(ctx, "COMMIT"); err != nil {
-		return err
-	}
-	s.changed()
-	return nil
+// inTransaction is appendThen telling the readers, with the write lock
+// already held: the transaction UpdateAssessment hands to updateAssessment
+// (a save hands it its own, AssessTx).
+func (s *Store) inTransaction(ctx context.Context, write func(conn *sql.Conn, w *writer) error) error {
+	return s.appendThen(ctx, tellReaders, false, write)
 }
 
 // appendAssessment appends one report's results: its findings numbered

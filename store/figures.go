@@ -340,30 +340,18 @@ func refreshFigures(ctx context.Context, c querier, ids []int64) error {
 // When every report has its row it finds none and writes nothing. The rows
 // go through the Appender: a whole database may be missing.
 func (s *Store) fillFigures(ctx context.Context) error {
-	conn, err := s.db.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	missing, err := int64s(ctx, conn, sqlMissing)
+	missing, err := int64s(ctx, s.db, sqlMissing)
 	if err != nil || len(missing) == 0 {
 		return err
 	}
-	if _, err = conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
-		return err
-	}
-	w := newWriter(conn, false)
-	err = figuresOfStored(ctx, w, missing, func(row []driver.Value) error { return w.appendRow("report_figures", row...) })
-	if err == nil {
-		err = w.close()
-	}
+	// At open, before any reader: nobody to tell.
+	err = s.appendTx(ctx, false, func(_ *sql.Conn, w *writer) error {
+		return figuresOfStored(ctx, w, missing, func(row []driver.Value) error { return w.appendRow("report_figures", row...) })
+	})
 	if err != nil {
-		w.close()
-		conn.ExecContext(context.Background(), "ROLLBACK")
 		return fmt.Errorf("report figures: %w", err)
 	}
-	_, err = conn.ExecContext(ctx, "COMMIT")
-	return err
+	return nil
 }
 
 func int64s(ctx context.Context, q querier, query string) ([]int64, error) {

@@ -123,7 +123,7 @@ func (s *Store) SaveWith(ctx context.Context, r *report.Report, opt SaveOptions)
 		return res, fmt.Errorf("store %s: %w", r.File, err)
 	}
 	if !res.Unchanged {
-		s.changed()
+		s.after(tellReaders)
 	}
 	return res, nil
 }
@@ -163,43 +163,28 @@ type current struct {
 }
 
 func (s *Store) save(ctx context.Context, r *report.Report, opt SaveOptions) (res SaveResult, err error) {
-	conn, err := s.db.Conn(ctx)
-	if err != nil {
-		return res, err
-	}
-	defer conn.Close()
 	restore, err := s.oneThread(ctx)
 	if err != nil {
 		return res, err
 	}
 	defer restore()
-	if _, err = conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
-		return res, err
-	}
-	w := newWriter(conn, false)
-	defer func() {
-		if err != nil {
-			w.close()
-			conn.ExecContext(context.Background(), "ROLLBACK")
+	err = s.appendTx(ctx, false, func(_ *sql.Conn, w *writer) error {
+		var err error
+		if res, err = s.saveIn(ctx, w, r, opt, time.Now().UTC(), nil); err != nil {
+			return err
 		}
-	}()
-	if res, err = s.saveIn(ctx, w, r, opt, time.Now().UTC(), nil); err != nil {
-		return res, err
-	}
-	for _, step := range opt.With {
-		if err = step(ctx, w); err != nil {
-			return res, err
+		for _, step := range opt.With {
+			if err = step(ctx, w); err != nil {
+				return err
+			}
 		}
-	}
-	if opt.Recheck != nil && !res.Unchanged {
-		if err = opt.Recheck(ctx, s.assessTx(ctx, w, res)); err != nil {
-			return res, err
+		if opt.Recheck != nil && !res.Unchanged {
+			if err = opt.Recheck(ctx, s.assessTx(ctx, w, res)); err != nil {
+				return err
+			}
 		}
-	}
-	if err = w.close(); err != nil {
-		return res, err
-	}
-	_, err = conn.ExecContext(ctx, "COMMIT")
+		return nil
+	})
 	return res, err
 }
 
@@ -588,46 +573,29 @@ func (s *Store) DeleteAs(ctx context.Context, id int64, author string) error {
 // DeleteWithReason removes a report's current rows, recording who and why.
 // Its versions stay in report_versions: a deletion loses no document.
 func (s *Store) DeleteWithReason(ctx context.Context, id int64, author, reason string) error {
-	s.write.Lock()
-	defer s.write.Unlock()
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM reports WHERE id = ?`, id).Scan(&n); err != nil {
-		tx.Rollback()
-		return err
-	}
-	if n == 0 {
-		tx.Rollback()
-		return fmt.Errorf("report %d: %w", id, ErrNotFound)
-	}
-	who, err := s.identity(ctx, tx, id)
-	if err != nil {
-		tx.Rollback()
-		return err
-	}
-	if err := deleteReport(ctx, tx, id); err != nil {
-		tx.Rollback()
-		return fmt.Errorf("delete report %d: %w", id, err)
-	}
-	if author == "" {
-		author = "cli"
-	}
-	if _, err := tx.ExecContext(ctx, sqlInsertAudit, time.Now().UTC(), author, "delete", who.agency, who.county, who.year, fmt.Sprintf("report %d", id), "", "", reason); err != nil {
-		tx.Rollback()
-		return err
-	}
-	if err := refreshFigures(ctx, tx, []int64{id}); err != nil {
-		tx.Rollback()
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return err
-	}
-	s.changed()
-	return nil
+	return s.writeTx(ctx, tellReaders, nil, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM reports WHERE id = ?`, id).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return fmt.Errorf("report %d: %w", id, ErrNotFound)
+		}
+		who, err := s.identity(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := deleteReport(ctx, tx, id); err != nil {
+			return fmt.Errorf("delete report %d: %w", id, err)
+		}
+		if author == "" {
+			author = "cli"
+		}
+		if _, err := tx.ExecContext(ctx, sqlInsertAudit, time.Now().UTC(), author, "delete", who.agency, who.county, who.year, fmt.Sprintf("report %d", id), "", "", reason); err != nil {
+			return err
+		}
+		return refreshFigures(ctx, tx, []int64{id})
+	})
 }
 
 // HistoryEntry is a replaced version of a report.

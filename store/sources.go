@@ -33,9 +33,13 @@ type SourceDocument struct {
 func (s *Store) KeepSource(ctx context.Context, name string, data []byte, text string) (string, error) {
 	sum := sha256.Sum256(data)
 	hash := hex.EncodeToString(sum[:])
-	s.write.Lock()
-	defer s.write.Unlock()
-	if _, err := s.db.ExecContext(ctx, sqlKeepSource, hash, filepath.Base(name), data, text, time.Now().UTC()); err != nil {
+	// Quietly: a kept document changes no answer until a report that
+	// names it is saved, and that save tells the readers.
+	err := s.writeTx(ctx, quietly, nil, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, sqlKeepSource, hash, filepath.Base(name), data, text, time.Now().UTC())
+		return err
+	})
+	if err != nil {
 		return "", fmt.Errorf("keep source %s: %w", filepath.Base(name), err)
 	}
 	return hash, nil
@@ -63,29 +67,19 @@ func (s *Store) KeepSources(ctx context.Context, each func(keep func(name string
 // reports the two lookups a document (the caller's and keep's) were a
 // tenth of a second ingest's CPU (docs/benchmarks.md, "Ingest at
 // national size").
-func (s *Store) KeepSourcesOf(ctx context.Context, hashes []string, each func(kept map[string]bool, keep func(name string, data []byte, text string) (string, error)) error) (err error) {
-	s.write.Lock()
-	defer s.write.Unlock()
-	conn, err := s.db.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	if _, err = conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
-		return err
-	}
-	w := newWriter(conn, true)
-	defer func() {
-		if err != nil {
-			w.close()
-			conn.ExecContext(context.Background(), "ROLLBACK")
-		}
-	}()
+func (s *Store) KeepSourcesOf(ctx context.Context, hashes []string, each func(kept map[string]bool, keep func(name string, data []byte, text string) (string, error)) error) error {
+	return s.writeAppend(ctx, quietly, true, func(_ *sql.Conn, w *writer) error {
+		return keepSources(ctx, w, hashes, each)
+	})
+}
+
+// keepSources is KeepSourcesOf's work inside its transaction.
+func keepSources(ctx context.Context, w *writer, hashes []string, each func(kept map[string]bool, keep func(name string, data []byte, text string) (string, error)) error) error {
 	kept := make(map[string]bool, len(hashes))
 	asked := make(map[string]bool, len(hashes))
 	if len(hashes) > 0 {
 		var h string
-		if err = eachRow(ctx, w, sqlKeptAmong, []any{&h}, func() error {
+		if err := eachRow(ctx, w, sqlKeptAmong, []any{&h}, func() error {
 			kept[h] = true
 			return nil
 		}, hashes); err != nil {
@@ -118,14 +112,7 @@ func (s *Store) KeepSourcesOf(ctx context.Context, hashes []string, each func(ke
 		}
 		return hash, nil
 	}
-	if err = each(kept, keep); err != nil {
-		return err
-	}
-	if err = w.close(); err != nil {
-		return err
-	}
-	_, err = conn.ExecContext(ctx, "COMMIT")
-	return err
+	return each(kept, keep)
 }
 
 // Source reads a kept document; ErrNotFound when none has that hash.

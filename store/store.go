@@ -356,6 +356,12 @@ func (s *Store) writeTx(ctx context.Context, then afterWrite, before func(contex
 			return err
 		}
 	}
+	return s.txThen(ctx, then, fn)
+}
+
+// txThen is writeTx's transaction and what follows it, with the write lock
+// already held (a write that is one step of a larger one: a batch's).
+func (s *Store) txThen(ctx context.Context, then afterWrite, fn func(tx *sql.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -370,6 +376,13 @@ func (s *Store) writeTx(ctx context.Context, then afterWrite, before func(contex
 	if err := tx.Commit(); err != nil {
 		return err
 	}
+	s.after(then)
+	return nil
+}
+
+// after does what follows a committed write, by then: every write ends
+// here, whichever way it opened its transaction.
+func (s *Store) after(then afterWrite) {
 	switch then {
 	case newRegistry:
 		s.forgetRegistry()
@@ -377,5 +390,58 @@ func (s *Store) writeTx(ctx context.Context, then afterWrite, before func(contex
 	case tellReaders:
 		s.changed()
 	}
+}
+
+// writeAppend is writeTx for a write whose rows go through DuckDB's
+// Appender: the write lock, appendTx, then what follows by then.
+func (s *Store) writeAppend(ctx context.Context, then afterWrite, repeats bool, fn func(conn *sql.Conn, w *writer) error) error {
+	s.write.Lock()
+	defer s.write.Unlock()
+	return s.appendThen(ctx, then, repeats, fn)
+}
+
+// appendThen is writeAppend with the write lock already held.
+func (s *Store) appendThen(ctx context.Context, then afterWrite, repeats bool, fn func(conn *sql.Conn, w *writer) error) error {
+	if err := s.appendTx(ctx, repeats, fn); err != nil {
+		if errors.Is(err, errUnchanged) {
+			return nil
+		}
+		return err
+	}
+	s.after(then)
 	return nil
+}
+
+// appendTx is the one transaction of a write that appends: a connection
+// of its own (an Appender belongs to one), BEGIN, fn with a writer on it,
+// the writer closed (its rows reach the tables before the commit: an
+// Appender's error shows only then), COMMIT. Any error rolls the whole
+// back. It neither locks nor tells: its callers do (writeAppend), or
+// their caller does (SaveWith, SaveBatch). repeats keeps the writer's
+// statements prepared for the transaction (a write that runs the same
+// ones for many documents or reports).
+func (s *Store) appendTx(ctx context.Context, repeats bool, fn func(conn *sql.Conn, w *writer) error) (err error) {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err = conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		return err
+	}
+	w := newWriter(conn, repeats)
+	defer func() {
+		if err != nil {
+			w.close()
+			conn.ExecContext(context.Background(), "ROLLBACK")
+		}
+	}()
+	if err = fn(conn, w); err != nil {
+		return err
+	}
+	if err = w.close(); err != nil {
+		return err
+	}
+	_, err = conn.ExecContext(ctx, "COMMIT")
+	return err
 }

@@ -236,60 +236,42 @@ func (s *Store) Restore(ctx context.Context, id int64, version int, author, reas
 // RestoreWith is Restore telling which corrections the restored version
 // takes off (named in the audit row too).
 func (s *Store) RestoreWith(ctx context.Context, id int64, version int, author, reason string) (res RestoreResult, err error) {
-	s.write.Lock()
-	defer s.write.Unlock()
-	conn, err := s.db.Conn(ctx)
-	if err != nil {
-		return res, err
-	}
-	defer conn.Close()
-	if _, err = conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
-		return res, err
-	}
-	defer func() {
+	err = s.writeAppend(ctx, tellReaders, false, func(conn *sql.Conn, w *writer) error {
+		var agency, county string
+		var year, cur int
+		if err := conn.QueryRowContext(ctx, sqlReportYear, id).Scan(&agency, &county, &year, &cur); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				err = fmt.Errorf("report %d: %w", id, ErrNotFound)
+			}
+			return err
+		}
+		r, kind, err := loadVersion(ctx, conn, id, version)
 		if err != nil {
-			conn.ExecContext(context.Background(), "ROLLBACK")
+			return err
 		}
-	}()
-	var agency, county string
-	var year, cur int
-	if err = conn.QueryRowContext(ctx, sqlReportYear, id).Scan(&agency, &county, &year, &cur); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			err = fmt.Errorf("report %d: %w", id, ErrNotFound)
+		r.Agency, r.County, r.Year = agency, county, year
+		var published any
+		if r.PublishedOn != "" {
+			published = r.PublishedOn
 		}
-		return res, err
-	}
-	r, kind, err := loadVersion(ctx, conn, id, version)
-	if err != nil {
-		return res, err
-	}
-	r.Agency, r.County, r.Year = agency, county, year
-	var published any
-	if r.PublishedOn != "" {
-		published = r.PublishedOn
-	}
-	now := time.Now().UTC()
-	w := newWriter(conn, false)
-	if res.Dropped, res.Corrected, err = s.makeCurrent(ctx, w, id, version, r, kind, r.Format, published, true, false, now); err != nil {
-		w.close()
-		return res, err
-	}
-	comment := reason
-	if len(res.Dropped) > 0 {
-		comment += "；恢复的版本与这些单元格的更正不符，更正待复核（未删除）：" + strings.Join(res.Dropped, "、")
-	}
-	if err = w.close(); err != nil {
-		return res, err
-	}
-	if _, err = conn.ExecContext(ctx, sqlInsertAudit, now, author, "restore", agency, county, year,
-		fmt.Sprintf("report %d", id), fmt.Sprintf("v%d", cur), fmt.Sprintf("v%d", version), comment); err != nil {
-		return res, err
-	}
-	if _, err = conn.ExecContext(ctx, "COMMIT"); err != nil {
-		return res, err
-	}
-	s.changed()
-	return res, nil
+		now := time.Now().UTC()
+		if res.Dropped, res.Corrected, err = s.makeCurrent(ctx, w, id, version, r, kind, r.Format, published, true, false, now); err != nil {
+			return err
+		}
+		comment := reason
+		if len(res.Dropped) > 0 {
+			comment += "；恢复的版本与这些单元格的更正不符，更正待复核（未删除）：" + strings.Join(res.Dropped, "、")
+		}
+		// The audit row is written after the writer's appends reach the
+		// tables, as before: w.flush makes them visible first.
+		if err := w.flush(); err != nil {
+			return err
+		}
+		_, err = conn.ExecContext(ctx, sqlInsertAudit, now, author, "restore", agency, county, year,
+			fmt.Sprintf("report %d", id), fmt.Sprintf("v%d", cur), fmt.Sprintf("v%d", version), comment)
+		return err
+	})
+	return res, err
 }
 
 // Diff compares two versions of a report cell by cell: the cells whose
