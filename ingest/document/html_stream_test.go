@@ -1,0 +1,118 @@
+package document_test
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"nianbao/generate"
+	"nianbao/ingest/document"
+	"nianbao/registry"
+)
+
+// TestStreamMatchesTree holds the stream reader to html.Parse's tree: on
+// every page the tests have, where the stream reads a page its document
+// (text, origins, date) or error is the tree's, byte for byte. It also
+// counts the pages the stream takes, per source.
+func TestStreamMatchesTree(t *testing.T) {
+	sources := map[string][][]byte{}
+	names := map[string][]string{}
+	add := func(source, name string, data []byte) {
+		sources[source] = append(sources[source], data)
+		names[source] = append(names[source], name)
+	}
+	corpus := "../../../shared/corpus"
+	if _, err := os.Stat(corpus); err != nil {
+		t.Logf("no shared corpus at %s: its pages are not compared", corpus)
+	}
+	_ = filepath.WalkDir(corpus, func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.Contains(strings.ToLower(filepath.Ext(path)), "htm") {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			add("shared corpus", path, data)
+		}
+		return nil
+	})
+	for _, pattern := range []string{"testdata/*.htm*", "../testdata/*.htm*", "testdata/html/*.htm*"} {
+		files, _ := filepath.Glob(pattern)
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			add(filepath.Dir(f), f, data)
+		}
+	}
+	for _, f := range fuzzInputs(t, "testdata/fuzz/FuzzReadHTML") {
+		add("fuzz seeds", f.name, f.data)
+	}
+	limit := 20000
+	if testing.Short() {
+		limit = 2000
+	}
+	reg, err := registry.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = generate.National(generate.NationalPlaces(reg, 7), generate.NationalOptions{Seed: 7, Limit: limit}, func(d generate.NationalDoc) error {
+		if d.Format == "html" {
+			add("national seed 7", d.Path, d.Data)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(sources["national seed 7"]); n < 400 {
+		t.Fatalf("only %d national pages", n)
+	}
+	for source, pages := range sources {
+		streamed := 0
+		for i, data := range pages {
+			ok, err := document.StreamAgrees(data, document.BuiltinLimits())
+			if err != nil {
+				t.Errorf("%s: %v", names[source][i], err)
+			}
+			if ok {
+				streamed++
+			}
+		}
+		t.Logf("%s: the stream read %d of %d pages", source, streamed, len(pages))
+	}
+}
+
+type fuzzInput struct {
+	name string
+	data []byte
+}
+
+// fuzzInputs reads the []byte inputs of a fuzz target's corpus directory
+// ("go test fuzz v1" files).
+func fuzzInputs(t *testing.T, dir string) []fuzzInput {
+	files, _ := filepath.Glob(filepath.Join(dir, "*"))
+	var out []fuzzInput
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.SplitN(string(b), "\n", 2)
+		if len(lines) < 2 || !strings.HasPrefix(lines[0], "go test fuzz v1") {
+			continue
+		}
+		s := strings.TrimSpace(lines[1])
+		if !strings.HasPrefix(s, "[]byte(") || !strings.HasSuffix(s, ")") {
+			continue
+		}
+		v, err := strconv.Unquote(s[len("[]byte(") : len(s)-1])
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		out = append(out, fuzzInput{f, []byte(v)})
+	}
+	return out
+}

@@ -1,0 +1,175 @@
+package document
+
+import (
+	"fmt"
+	"strings"
+
+	a "golang.org/x/net/html/atom"
+)
+
+// streamWalker reads a page's log as htmlReader reads its tree: flow,
+// children, table and nodeText below are htmlReader's, over records.
+type streamWalker struct {
+	htmlReader
+	log  *hlog
+	rows []int32
+}
+
+// end is the index past an element's content; -1 is the document.
+func (w *streamWalker) end(i int32) int32 {
+	if i < 0 {
+		return int32(len(w.log.recs))
+	}
+	return w.log.recs[i].next
+}
+
+// skipped: an element whose content is never read (dropped, hidden, or in
+// the head).
+func skipped(r *hrec) bool {
+	return r.flags&(recHidden|recInHead) != 0 || htmlDropped[r.atom]
+}
+
+func (w *streamWalker) flow(i int32) {
+	if w.err != nil {
+		return
+	}
+	r := &w.log.recs[i]
+	if r.flags&recText != 0 {
+		if !w.addText(int(r.hi - r.lo)) {
+			return
+		}
+		w.para.Write(w.log.buf[r.lo:r.hi])
+		return
+	}
+	if skipped(r) {
+		return
+	}
+	if r.atom == a.Table {
+		w.flush()
+		if r.flags&recTables != 0 {
+			// A layout table: its cells hold prose and the real tables.
+			w.children(i, true)
+		} else {
+			w.table(i)
+		}
+		w.flush()
+		return
+	}
+	block := htmlBlock[r.atom]
+	if block {
+		w.flush()
+	}
+	w.children(i, block)
+	if block {
+		w.flush()
+	}
+}
+
+func (w *streamWalker) children(i int32, block bool) {
+	recs := w.log.recs
+	for c, end := i+1, w.end(i); c < end; c = recs[c].next {
+		w.flow(c)
+		if block && recs[c].flags&recText == 0 && (recs[c].atom == a.Td || recs[c].atom == a.Th) {
+			w.flush()
+		}
+	}
+}
+
+// table renders a table that holds no other table as grid rows.
+func (w *streamWalker) table(t int32) {
+	recs := w.log.recs
+	w.rows = w.rows[:0]
+	var walk func(int32)
+	walk = func(n int32) {
+		for c := n + 1; c < recs[n].next; c = recs[c].next {
+			r := &recs[c]
+			if r.flags&recText != 0 || skipped(r) {
+				continue
+			}
+			switch r.atom {
+			case a.Tr:
+				w.rows = append(w.rows, c)
+			case a.Caption:
+				if t := w.nodeText(c); w.addText(len(t)) {
+					w.para.WriteString(t)
+				}
+				w.flush()
+			default:
+				walk(c)
+			}
+		}
+	}
+	walk(t)
+	if w.err != nil {
+		return
+	}
+	var (
+		cells []gridCell
+		p     placer
+	)
+	rows := w.rows
+	maxWidth := max(int(w.lim.GridCells/int64(max(len(rows), 1))), 1)
+	span := int(w.lim.Span)
+	for i, tr := range rows {
+		for c := tr + 1; c < recs[tr].next; c = recs[c].next {
+			r := &recs[c]
+			if r.flags&recText != 0 || (r.atom != a.Td && r.atom != a.Th) || r.flags&recHidden != 0 {
+				continue
+			}
+			col := p.place(i+1, min(int(r.lo), span), min(int(r.hi), len(rows)-i))
+			if p.width() > maxWidth {
+				w.err = over(w.lim, "grid_cells", fmt.Sprintf("第 %d 个表格", w.tables+1))
+				return
+			}
+			text := w.nodeText(c)
+			if !w.addText(len(text)) {
+				return
+			}
+			cells = append(cells, gridCell{Row: i + 1, Col: col, Text: text})
+		}
+	}
+	if len(cells) == 0 {
+		return
+	}
+	w.tables++
+	w.b.addGrid(cells, w.tables, 0)
+}
+
+// nodeText is the visible text of an element, whitespace collapsed.
+func (w *streamWalker) nodeText(n int32) string {
+	recs := w.log.recs
+	var sb strings.Builder
+	var walk func(int32)
+	walk = func(n int32) {
+		for c := n + 1; c < recs[n].next; c = recs[c].next {
+			r := &recs[c]
+			if r.flags&recText != 0 {
+				sb.Write(w.log.buf[r.lo:r.hi])
+				continue
+			}
+			if skipped(r) {
+				continue
+			}
+			block := htmlBlock[r.atom]
+			if block {
+				sb.WriteByte(' ')
+			}
+			walk(c)
+			if block {
+				sb.WriteByte(' ')
+			}
+		}
+	}
+	walk(n)
+	return joinText(sb.String())
+}
+
+// title is the text of the page's first title.
+func (w *streamWalker) title() string {
+	for i, r := range w.log.recs {
+		if r.atom == a.Title && r.flags&recText == 0 {
+			return w.nodeText(int32(i))
+		}
+	}
+	return ""
+}
