@@ -153,7 +153,17 @@ type streamParser struct {
 	// foster: the token is parsed by "in body" for "in table", where
 	// Parse inserts at the current node only if it is not a table part.
 	foster bool
+	quirks quirks
 }
+
+// quirks is the page's quirks mode where the stream knows it.
+type quirks uint8
+
+const (
+	quirksUnknown quirks = iota // a doctype Parse reads in a way not copied here
+	quirksOff
+	quirksOn
+)
 
 // streamPool keeps parsers (their stacks and logs) between pages.
 var streamPool = sync.Pool{New: func() any { return new(streamParser) }}
@@ -164,7 +174,7 @@ func (p *streamParser) parse(text string) bool {
 	p.z = html.NewTokenizer(&p.rd)
 	p.im, p.original = imInitial, imInitial
 	p.oe, p.afe = p.oe[:0], p.afe[:0]
-	p.head, p.form, p.bail = false, -1, false
+	p.head, p.form, p.bail, p.quirks = false, -1, false, quirksUnknown
 	p.log.reset()
 	for {
 		tt := p.z.Next()
@@ -609,11 +619,16 @@ func (p *streamParser) initialIM() bool {
 	case html.CommentToken:
 		return true
 	case html.DoctypeToken:
-		// Quirks mode changes only whether a table closes a p, and a
-		// table in a p bails either way.
+		// Quirks mode changes only whether a table closes a p: known
+		// here for <!DOCTYPE html> (no quirks), and for no doctype at all.
+		p.quirks = quirksUnknown
+		if string(p.tok.data) == "html" {
+			p.quirks = quirksOff
+		}
 		p.im = imBeforeHTML
 		return true
 	}
+	p.quirks = quirksOn
 	p.im = imBeforeHTML
 	return false
 }
@@ -911,10 +926,15 @@ func (p *streamParser) inBodyStart() bool {
 		p.addElement()
 		p.afe = append(p.afe, -1)
 	case a.Table:
-		if p.elementInScope(buttonScope, a.P) {
-			// A table in a p: closed before it, or (in quirks mode) not.
-			p.bail = true
-			return true
+		// A table in a p closes it, except in quirks mode.
+		switch p.quirks {
+		case quirksOff:
+			p.popUntil(buttonScope, a.P)
+		case quirksUnknown:
+			if p.elementInScope(buttonScope, a.P) {
+				p.bail = true
+				return true
+			}
 		}
 		p.addElement()
 		p.im = imInTable

@@ -116,3 +116,30 @@ func fuzzInputs(t *testing.T, dir string) []fuzzInput {
 	}
 	return out
 }
+
+// TestStreamBails: each hand-made page of testdata/html holds one thing
+// the stream does not copy of the tree builder (bail_*.html: the stream
+// must give the page to the tree) or messy markup it copies (stream_*:
+// the stream must read it). TestStreamMatchesTree compares them all.
+func TestStreamBails(t *testing.T) {
+	files, err := filepath.Glob("testdata/html/*.html")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no pages in testdata/html: %v", err)
+	}
+	for _, f := range files {
+		name := filepath.Base(f)
+		t.Run(name, func(t *testing.T) {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			streamed, err := document.StreamAgrees(data, document.BuiltinLimits())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := strings.HasPrefix(name, "stream_"); streamed != want {
+				t.Errorf("streamed %v, want %v", streamed, want)
+			}
+		})
+	}
+}
