@@ -1,6 +1,7 @@
 package document_test
 
 import (
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -142,4 +143,49 @@ func TestStreamBails(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestStreamMatchesTreeOnTagSoup compares the stream with the tree on
+// pages of random tags drawn from what report pages hold (tables and their
+// parts, formatting, blocks, lists, forms, raw text, hidden cells, spans)
+// in any order, closed or not: the tree builder's corners that real pages
+// reach one at a time. A fixed seed, so a failure repeats.
+func TestStreamMatchesTreeOnTagSoup(t *testing.T) {
+	pieces := []string{
+		"<table>", "</table>", "<tr>", "</tr>", "<td>", "</td>", "<th colspan=2>", "</th>", "<td rowspan=2>",
+		"<tbody>", "</tbody>", "<thead>", "</thead>", "<tfoot>", "<caption>", "</caption>", "<colgroup>", "<col>",
+		"</colgroup>", "<p>", "</p>", "<div>", "</div>", "<span>", "</span>", "<b>", "</b>", "<i>", "</i>",
+		"<font color=red>", "</font>", "<a href=x>", "</a>", "<br>", "</br>", "<hr>", "<ul>", "<li>", "</ul>",
+		"<dl>", "<dt>", "<dd>", "</dl>", "<h1>", "</h1>", "<h2>", "</h2>", "<pre>\n", "</pre>", "<form>", "</form>",
+		"<input type=hidden>", "<input>", "<select>", "<option>", "</select>", "<button>", "</button>",
+		"<script>var a='<td>';</script>", "<style>p{}</style>", "<title>题</title>", "<meta name=pubdate content=2023-05-06>",
+		"<textarea>\n文</textarea>", "<!-- c -->", "<td hidden>", "<tr style='display:none'>", "<p hidden>",
+		"<o:p>", "</o:p>", "<marquee>", "</marquee>", "<nobr>", "</body>", "</html>", "<body>", "<head>", "</head>",
+		"<center>", "</center>", "<strong>", "</strong>", "<img src=a>", "<iframe>x</iframe>", "<noscript>n</noscript>",
+		"<ruby>", "<rt>", "</ruby>", "<object>", "</object>",
+		"本年新收", "3", " ", "\n", "　", "&nbsp;", "发布日期：2024-01-02", "a|b", "申请", "\t",
+	}
+	heads := []string{"", "<!DOCTYPE html>", "<!DOCTYPE html PUBLIC \"-//W3C//DTD HTML 4.01 Transitional//EN\">", "<html><head>", "<html><body>"}
+	rng := rand.New(rand.NewPCG(25, 4))
+	n := 30000
+	if testing.Short() {
+		n = 3000
+	}
+	streamed := 0
+	var sb strings.Builder
+	for i := range n {
+		sb.Reset()
+		sb.WriteString(heads[rng.IntN(len(heads))])
+		for range 5 + rng.IntN(60) {
+			sb.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		ok, err := document.StreamAgrees([]byte(sb.String()), document.BuiltinLimits())
+		if err != nil {
+			t.Fatalf("page %d %q: %v", i, sb.String(), err)
+		}
+		if ok {
+			streamed++
+		}
+	}
+	t.Logf("the stream read %d of %d pages of tag soup", streamed, n)
 }
