@@ -154,6 +154,7 @@ type streamParser struct {
 	// Parse inserts at the current node only if it is not a table part.
 	foster bool
 	quirks quirks
+	name   []byte // the current tag's name
 }
 
 // quirks is the page's quirks mode where the stream knows it.
@@ -207,19 +208,21 @@ func (p *streamParser) load(tt html.TokenType) {
 		if tt == html.SelfClosingTagToken {
 			t.typ = html.StartTagToken
 		}
-		name, more := p.z.TagName()
+		name := p.tagName(tt)
 		t.atom = a.Lookup(name)
 		if t.atom == 0 {
 			t.name = string(name)
 		}
-		t.hasAttr = more
 		if tt == html.EndTagToken {
 			return
 		}
 		var mt metaTag
-		for more {
+		for more := true; more; {
 			var key, val []byte
-			key, val, more = p.z.TagAttr()
+			if key, val, more = p.z.TagAttr(); key == nil {
+				break // no attributes
+			}
+			t.hasAttr = true
 			switch string(key) {
 			case "style":
 				t.hidden = t.hidden || hiddenStyle.Match(val)
@@ -240,6 +243,37 @@ func (p *streamParser) load(tt html.TokenType) {
 			p.log.metas = append(p.log.metas, mt)
 		}
 	}
+}
+
+// tagName is the lower-cased name of the current tag, as TagName gives it
+// but read from the token's raw bytes into a buffer of the parser's:
+// TagName copies the name for each tag (it replaces NUL bytes, which a
+// page read here has none of). The name runs from after "<" or "</" to
+// the first space, "/" or ">" (the tokenizer's readTagName).
+func (p *streamParser) tagName(tt html.TokenType) []byte {
+	raw := p.z.Raw()
+	from := 1
+	if tt == html.EndTagToken {
+		from = 2
+	}
+	end := from
+	for end < len(raw) {
+		switch raw[end] {
+		case ' ', '\n', '\r', '\t', '\f', '/', '>':
+		default:
+			end++
+			continue
+		}
+		break
+	}
+	p.name = p.name[:0]
+	for _, c := range raw[from:end] {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		p.name = append(p.name, c)
+	}
+	return p.name
 }
 
 // parseCurrent runs the token through the modes until one consumes it

@@ -1,0 +1,57 @@
+package document
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+)
+
+// TestTagNameAsTokenizer: the stream's tag names, read from the raw
+// bytes, are the tokenizer's TagName for every tag of the test pages and
+// of odd spellings.
+func TestTagNameAsTokenizer(t *testing.T) {
+	pages := []string{
+		"<DIV\tclass=x>a</DIV >b<br/><o:p></o:p><a\fhref=1>c</A\n><td\n>d</td\r><x-y/>" +
+			"<iMg src=a/><TABLE border=1><Tr><tD colspan=2>e</tD></tR></TaBlE><p/><SCRIPT>x<y</SCRIPT>" +
+			"</ p><?php x ?><!x><h1 >f</h1\t><custom:Tag a='1'>g</Custom:tag>",
+	}
+	files, _ := filepath.Glob("testdata/html/*.html")
+	more, _ := filepath.Glob("testdata/*.html")
+	for _, f := range append(files, more...) {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages = append(pages, string(b))
+	}
+	tags := 0
+	for _, page := range pages {
+		raw := html.NewTokenizer(strings.NewReader(page))
+		ref := html.NewTokenizer(strings.NewReader(page))
+		p := &streamParser{z: raw}
+		for {
+			tt := raw.Next()
+			if ref.Next() != tt {
+				t.Fatal("the two tokenizers disagree")
+			}
+			if tt == html.ErrorToken {
+				break
+			}
+			if tt != html.StartTagToken && tt != html.EndTagToken && tt != html.SelfClosingTagToken {
+				continue
+			}
+			tags++
+			want, _ := ref.TagName()
+			if got := p.tagName(tt); !bytes.Equal(got, want) {
+				t.Errorf("tag %q: name %q, TagName %q", raw.Raw(), got, want)
+			}
+		}
+	}
+	if tags < 100 {
+		t.Fatalf("only %d tags", tags)
+	}
+}
