@@ -55,3 +55,25 @@ func TestTagNameAsTokenizer(t *testing.T) {
 		t.Fatalf("only %d tags", tags)
 	}
 }
+
+// TestJoinBytesAsJoinText: the shortcut gives joinText's string.
+func TestJoinBytesAsJoinText(t *testing.T) {
+	for _, s := range []string{
+		"", " ", "  3  ", "3", " 本年 新收 ", "\u3000申请\u3000", "a\u00a0b", " \u200b1\u200b ", "a\tb", "行政\n许可",
+		"\xff", " \xe4\xb8 ", "x\u2003", "\u2003x", "1 |", "｜", " \u00a0\u00a0 ", "发布日期：2024-01-02 ",
+	} {
+		if got, want := joinBytes([]byte(s)), joinText(s); got != want {
+			t.Errorf("joinBytes(%q) = %q, joinText %q", s, got, want)
+		}
+	}
+}
+
+func FuzzJoinBytes(f *testing.F) {
+	f.Add("  3  ")
+	f.Add(" 本年 新收 ")
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := joinBytes([]byte(s)), joinText(s); got != want {
+			t.Fatalf("joinBytes(%q) = %q, joinText %q", s, got, want)
+		}
+	})
+}

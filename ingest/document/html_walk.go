@@ -2,7 +2,7 @@ package document
 
 import (
 	"fmt"
-	"strings"
+	"unicode/utf8"
 
 	a "golang.org/x/net/html/atom"
 )
@@ -13,6 +13,7 @@ type streamWalker struct {
 	htmlReader
 	log  *hlog
 	rows []int32
+	text []byte // a cell's text before joinText
 }
 
 // end is the index past an element's content; -1 is the document.
@@ -137,31 +138,62 @@ func (w *streamWalker) table(t int32) {
 
 // nodeText is the visible text of an element, whitespace collapsed.
 func (w *streamWalker) nodeText(n int32) string {
+	w.text = w.appendText(w.text[:0], n)
+	return joinBytes(w.text)
+}
+
+// appendText appends the text of an element's content, a space before
+// and after each block.
+func (w *streamWalker) appendText(b []byte, n int32) []byte {
 	recs := w.log.recs
-	var sb strings.Builder
-	var walk func(int32)
-	walk = func(n int32) {
-		for c := n + 1; c < recs[n].next; c = recs[c].next {
-			r := &recs[c]
-			if r.flags&recText != 0 {
-				sb.Write(w.log.buf[r.lo:r.hi])
-				continue
-			}
-			if skipped(r) {
-				continue
-			}
-			block := htmlBlock[r.atom]
-			if block {
-				sb.WriteByte(' ')
-			}
-			walk(c)
-			if block {
-				sb.WriteByte(' ')
-			}
+	for c := n + 1; c < recs[n].next; c = recs[c].next {
+		r := &recs[c]
+		if r.flags&recText != 0 {
+			b = append(b, w.log.buf[r.lo:r.hi]...)
+			continue
+		}
+		if skipped(r) {
+			continue
+		}
+		block := htmlBlock[r.atom]
+		if block {
+			b = append(b, ' ')
+		}
+		b = w.appendText(b, c)
+		if block {
+			b = append(b, ' ')
 		}
 	}
-	walk(n)
-	return joinText(sb.String())
+	return b
+}
+
+// joinBytes is joinText(string(b)) without its copies where that is the
+// text itself trimmed: b holds no space inside and is valid UTF-8 (a
+// table cell's "  3  ", most cells of a report).
+func joinBytes(b []byte) string {
+	lo, hi := 0, len(b)
+	for lo < hi {
+		r, n := utf8.DecodeRune(b[lo:])
+		if !isSpace(r) {
+			break
+		}
+		lo += n
+	}
+	for hi > lo {
+		r, n := utf8.DecodeLastRune(b[lo:hi])
+		if !isSpace(r) {
+			break
+		}
+		hi -= n
+	}
+	for i := lo; i < hi; {
+		r, n := utf8.DecodeRune(b[i:hi])
+		if isSpace(r) || (r == utf8.RuneError && n == 1) {
+			return joinText(string(b))
+		}
+		i += n
+	}
+	return string(b[lo:hi])
 }
 
 // title is the text of the page's first title.
