@@ -14,6 +14,16 @@ type streamWalker struct {
 	log  *hlog
 	rows []int32
 	text []byte // a cell's text before joinText
+	// para is the paragraph being read (htmlReader's, kept in a buffer
+	// that lasts the page).
+	para []byte
+}
+
+func (w *streamWalker) flush() {
+	if p := joinBytes(w.para); p != "" {
+		w.b.add(p, Origin{})
+	}
+	w.para = w.para[:0]
 }
 
 // end is the index past an element's content; -1 is the document.
@@ -39,7 +49,7 @@ func (w *streamWalker) flow(i int32) {
 		if !w.addText(int(r.hi - r.lo)) {
 			return
 		}
-		w.para.Write(w.log.buf[r.lo:r.hi])
+		w.para = append(w.para, w.log.buf[r.lo:r.hi]...)
 		return
 	}
 	if skipped(r) {
@@ -92,7 +102,7 @@ func (w *streamWalker) table(t int32) {
 				w.rows = append(w.rows, c)
 			case a.Caption:
 				if t := w.nodeText(c); w.addText(len(t)) {
-					w.para.WriteString(t)
+					w.para = append(w.para, t...)
 				}
 				w.flush()
 			default:
