@@ -69,6 +69,8 @@ const (
 	recHidden       // a hidden attribute or a style that hides it
 	recInHead       // inserted into the head after </head>: never shown
 	recTables       // a table that holds a table
+	recDropped      // htmlDropped: content never shown
+	recBlock        // htmlBlock: ends a paragraph
 )
 
 // hlog is a page as the stream writes it.
@@ -495,6 +497,12 @@ func (p *streamParser) addElement() {
 	}
 	t := &p.tok
 	r := hrec{atom: t.atom}
+	if htmlDropped[t.atom] {
+		r.flags |= recDropped
+	}
+	if htmlBlock[t.atom] {
+		r.flags |= recBlock
+	}
 	if t.hidden {
 		r.flags |= recHidden
 	}

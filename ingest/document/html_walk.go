@@ -37,7 +37,7 @@ func (w *streamWalker) end(i int32) int32 {
 // skipped: an element whose content is never read (dropped, hidden, or in
 // the head).
 func skipped(r *hrec) bool {
-	return r.flags&(recHidden|recInHead) != 0 || htmlDropped[r.atom]
+	return r.flags&(recHidden|recInHead|recDropped) != 0
 }
 
 func (w *streamWalker) flow(i int32) {
@@ -66,7 +66,7 @@ func (w *streamWalker) flow(i int32) {
 		w.flush()
 		return
 	}
-	block := htmlBlock[r.atom]
+	block := r.flags&recBlock != 0
 	if block {
 		w.flush()
 	}
@@ -165,7 +165,7 @@ func (w *streamWalker) appendText(b []byte, n int32) []byte {
 		if skipped(r) {
 			continue
 		}
-		block := htmlBlock[r.atom]
+		block := r.flags&recBlock != 0
 		if block {
 			b = append(b, ' ')
 		}
