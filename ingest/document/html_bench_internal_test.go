@@ -20,15 +20,20 @@ import (
 // 2000`, as BenchmarkRead), each printing CPU ms per page:
 //
 //   - decode: Decode of the file's bytes (GBK for half the pages);
+//
 //   - tokenize: html.Tokenizer over the decoded text, every token (the
 //     floor of any reader);
+//
 //   - parse: html.Parse's tree alone;
+//
 //   - tree: readHTMLTree (the tree and the walk over it);
+//
 //   - pass: the stream's pass alone (tokens through the builder's copy
 //     into the log);
+//
 //   - stream: readHTMLStream (the pass and the walk over the log).
 //
-//	go test ./ingest/document -run '^$' -bench HTMLStages -benchtime 5x
+//     go test ./ingest/document -run '^$' -bench HTMLStages -benchtime 5x
 func BenchmarkHTMLStages(b *testing.B) {
 	files, texts := htmlSample(b)
 	rc := &readCtx{ctx: context.Background(), lim: BuiltinLimits()}
@@ -74,7 +79,7 @@ func BenchmarkHTMLStages(b *testing.B) {
 				}
 			}
 			n := float64(b.N * len(texts))
-			b.ReportMetric(float64((cpuNow(b) - cpu).Microseconds())/1000/n, "cpu-ms/page")
+			b.ReportMetric(float64((cpuNow(b)-cpu).Microseconds())/1000/n, "cpu-ms/page")
 			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/n, "ms/page")
 			b.ReportMetric(0, "ns/op")
 		})

@@ -65,12 +65,12 @@ type hrec struct {
 }
 
 const (
-	recText   uint8 = 1 << iota
-	recHidden       // a hidden attribute or a style that hides it
-	recInHead       // inserted into the head after </head>: never shown
-	recTables       // a table that holds a table
-	recDropped      // htmlDropped: content never shown
-	recBlock        // htmlBlock: ends a paragraph
+	recText    uint8 = 1 << iota
+	recHidden        // a hidden attribute or a style that hides it
+	recInHead        // inserted into the head after </head>: never shown
+	recTables        // a table that holds a table
+	recDropped       // htmlDropped: content never shown
+	recBlock         // htmlBlock: ends a paragraph
 )
 
 // hlog is a page as the stream writes it.
@@ -157,6 +157,8 @@ type streamParser struct {
 	foster bool
 	quirks quirks
 	name   []byte // the current tag's name
+	// doctype is the raw doctype token, for doctypeQuirks.
+	doctype []byte
 }
 
 // quirks is the page's quirks mode where the stream knows it.
@@ -205,6 +207,10 @@ func (p *streamParser) load(tt html.TokenType) {
 	*t = htoken{typ: tt}
 	switch tt {
 	case html.TextToken, html.CommentToken, html.DoctypeToken:
+		if tt == html.DoctypeToken {
+			// Before Text, which unescapes the token in place.
+			p.doctype = append(p.doctype[:0], p.z.Raw()...)
+		}
 		t.data = p.z.Text()
 	case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
 		if tt == html.SelfClosingTagToken {
@@ -662,7 +668,8 @@ func (p *streamParser) initialIM() bool {
 		return true
 	case html.DoctypeToken:
 		// Quirks mode changes only whether a table closes a p: known
-		// here for <!DOCTYPE html> (no quirks), and for no doctype at all.
+		// here for <!DOCTYPE html> (no quirks) and for no doctype at all
+		// (quirks), asked of Parse for another doctype where it matters.
 		p.quirks = quirksUnknown
 		if string(p.tok.data) == "html" {
 			p.quirks = quirksOff
@@ -974,8 +981,11 @@ func (p *streamParser) inBodyStart() bool {
 			p.popUntil(buttonScope, a.P)
 		case quirksUnknown:
 			if p.elementInScope(buttonScope, a.P) {
-				p.bail = true
-				return true
+				if p.quirks = quirksOff; doctypeQuirks(p.doctype) {
+					p.quirks = quirksOn
+				} else {
+					p.popUntil(buttonScope, a.P)
+				}
 			}
 		}
 		p.addElement()
@@ -1496,6 +1506,21 @@ func (p *streamParser) afterAfterBodyIM() bool {
 	}
 	p.im = imInBody
 	return false
+}
+
+// doctypeQuirks says whether Parse reads a page with this doctype token in
+// quirks mode: whether the table of "<p><table>" after it lands in the p.
+// (Parse's doctype rules — public and system identifiers, some fifty
+// quirky prefixes — are not copied: Parse is asked, once a page, on a few
+// bytes.)
+func doctypeQuirks(doctype []byte) bool {
+	root, err := html.Parse(strings.NewReader(string(doctype) + "<p><table>"))
+	if err != nil {
+		return false
+	}
+	var tables []*html.Node
+	findAll(root, a.Table, &tables)
+	return len(tables) == 1 && tables[0].Parent.DataAtom == a.P
 }
 
 // special is html's isSpecialElement for HTML elements.

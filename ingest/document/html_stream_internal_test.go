@@ -77,3 +77,23 @@ func FuzzJoinBytes(f *testing.F) {
 		}
 	})
 }
+
+// TestDoctypeQuirks: the doctypes of report pages, read as Parse reads
+// them.
+func TestDoctypeQuirks(t *testing.T) {
+	for _, c := range []struct {
+		doctype string
+		quirks  bool
+	}{
+		{"<!DOCTYPE html>", false},
+		{"<!doctype HTML>", true}, // Parse compares the name case-sensitively
+		{`<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">`, false},
+		{`<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN">`, true},
+		{`<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN" "http://www.w3.org/TR/html4/loose.dtd">`, true},
+		{`<!DOCTYPE html PUBLIC "-//W3C//DTD HTML 4.0 Transitional//EN">`, true},
+	} {
+		if got := doctypeQuirks([]byte(c.doctype)); got != c.quirks {
+			t.Errorf("%s: quirks %v, want %v", c.doctype, got, c.quirks)
+		}
+	}
+}

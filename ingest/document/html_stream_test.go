@@ -1,9 +1,11 @@
 package document_test
 
 import (
+	"maps"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -28,6 +30,7 @@ func TestStreamMatchesTree(t *testing.T) {
 	if _, err := os.Stat(corpus); err != nil {
 		t.Logf("no shared corpus at %s: its pages are not compared", corpus)
 	}
+	sources["shared corpus"] = nil // counted even where it holds no page
 	_ = filepath.WalkDir(corpus, func(path string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && strings.Contains(strings.ToLower(filepath.Ext(path)), "htm") {
 			data, err := os.ReadFile(path)
@@ -38,6 +41,22 @@ func TestStreamMatchesTree(t *testing.T) {
 		}
 		return nil
 	})
+	// HTML_PAGES=DIR adds every page under DIR (a generated corpus, a
+	// crawl of real pages) to the comparison.
+	if dir := os.Getenv("HTML_PAGES"); dir != "" {
+		if err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && strings.Contains(strings.ToLower(filepath.Ext(path)), "htm") {
+				data, err := os.ReadFile(path)
+				if err != nil {
+					return err
+				}
+				add(dir, path, data)
+			}
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, pattern := range []string{"testdata/*.htm*", "../testdata/*.htm*", "testdata/html/*.htm*"} {
 		files, _ := filepath.Glob(pattern)
 		for _, f := range files {
@@ -71,7 +90,8 @@ func TestStreamMatchesTree(t *testing.T) {
 	if n := len(sources["national seed 7"]); n < 400 {
 		t.Fatalf("only %d national pages", n)
 	}
-	for source, pages := range sources {
+	for _, source := range slices.Sorted(maps.Keys(sources)) {
+		pages := sources[source]
 		streamed := 0
 		for i, data := range pages {
 			ok, err := document.StreamAgrees(data, document.BuiltinLimits())
