@@ -31,12 +31,22 @@ import (
 //   - pass: the stream's pass alone (tokens through the builder's copy
 //     into the log);
 //
-//   - stream: readHTMLStream (the pass and the walk over the log).
+//   - stream: readHTMLStream (the pass and the walk over the log);
+//   - late-bail: readHTML over the pages with an <svg> before </body>,
+//     which the stream gives to the tree at the end: the most a page
+//     the stream cannot read costs.
 //
 //     go test ./ingest/document -run '^$' -bench HTMLStages -benchtime 5x
 func BenchmarkHTMLStages(b *testing.B) {
 	files, texts := htmlSample(b)
 	rc := &readCtx{ctx: context.Background(), lim: BuiltinLimits()}
+	late := make([]string, len(texts))
+	for i, t := range texts {
+		late[i] = strings.Replace(t, "</body>", "<svg></svg></body>", 1)
+		if _, _, ok := readHTMLStream(rc, late[i]); ok {
+			b.Fatalf("page %d with an svg streamed", i)
+		}
+	}
 	stages := []struct {
 		name string
 		run  func(i int) error
@@ -67,6 +77,7 @@ func BenchmarkHTMLStages(b *testing.B) {
 			}
 			return nil
 		}},
+		{"late-bail", func(i int) error { _, err := readHTML(rc, late[i]); return err }},
 	}
 	for _, s := range stages {
 		b.Run(s.name, func(b *testing.B) {
