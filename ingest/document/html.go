@@ -210,37 +210,58 @@ func (r *htmlReader) table(t *html.Node) {
 	if r.err != nil {
 		return
 	}
-	var (
-		cells []gridCell
-		p     placer
-	)
-	// The grid may hold at most GridCells cells: the width any row reaches
-	// times the number of rows. A rowspan reaches no further than the last
-	// row and a colspan no further than Span, as browsers clamp them.
-	maxWidth := max(int(r.lim.GridCells/int64(max(len(rows), 1))), 1)
-	span := int(r.lim.Span)
+	g := r.grid(len(rows))
 	for i, tr := range rows {
 		for c := tr.FirstChild; c != nil; c = c.NextSibling {
 			if c.Type != html.ElementNode || (c.DataAtom != atom.Td && c.DataAtom != atom.Th) || hidden(c) {
 				continue
 			}
-			col := p.place(i+1, min(spanAttr(c, "colspan"), span), min(spanAttr(c, "rowspan"), len(rows)-i))
-			if p.width() > maxWidth {
-				r.err = over(r.lim, "grid_cells", fmt.Sprintf("第 %d 个表格", r.tables+1))
+			if !r.cell(&g, i, spanAttr(c, "colspan"), spanAttr(c, "rowspan"), func() string { return nodeText(c) }) {
 				return
 			}
-			text := nodeText(c)
-			if !r.addText(len(text)) {
-				return
-			}
-			cells = append(cells, gridCell{Row: i + 1, Col: col, Text: text})
 		}
 	}
-	if len(cells) == 0 {
+	r.addTable(&g)
+}
+
+// htmlGrid is a table's cells placed on its grid.
+type htmlGrid struct {
+	cells    []gridCell
+	p        placer
+	rows     int
+	maxWidth int
+}
+
+// grid starts the grid of a table of so many rows. It may hold at most
+// GridCells cells: the width any row reaches times the number of rows.
+func (r *htmlReader) grid(rows int) htmlGrid {
+	return htmlGrid{rows: rows, maxWidth: max(int(r.lim.GridCells/int64(max(rows, 1))), 1)}
+}
+
+// cell places the next cell of row i (counted from 0) and reads its text;
+// false once the page is over a limit. A rowspan reaches no further than
+// the last row and a colspan no further than Span, as browsers clamp them.
+func (r *htmlReader) cell(g *htmlGrid, i, colspan, rowspan int, text func() string) bool {
+	col := g.p.place(i+1, min(colspan, int(r.lim.Span)), min(rowspan, g.rows-i))
+	if g.p.width() > g.maxWidth {
+		r.err = over(r.lim, "grid_cells", fmt.Sprintf("第 %d 个表格", r.tables+1))
+		return false
+	}
+	t := text()
+	if !r.addText(len(t)) {
+		return false
+	}
+	g.cells = append(g.cells, gridCell{Row: i + 1, Col: col, Text: t})
+	return true
+}
+
+// addTable writes the table's grid, if it has a cell.
+func (r *htmlReader) addTable(g *htmlGrid) {
+	if len(g.cells) == 0 {
 		return
 	}
 	r.tables++
-	r.b.addGrid(cells, r.tables, 0)
+	r.b.addGrid(g.cells, r.tables, 0)
 }
 
 func spanAttr(n *html.Node, key string) int {

@@ -32,6 +32,7 @@ import (
 //     into the log);
 //
 //   - stream: readHTMLStream (the pass and the walk over the log);
+//
 //   - late-bail: readHTML over the pages with an <svg> before </body>,
 //     which the stream gives to the tree at the end: the most a page
 //     the stream cannot read costs.

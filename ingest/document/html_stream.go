@@ -654,6 +654,18 @@ const whitespace = " \t\r\n\f"
 
 func trimLeftSpace(b []byte) []byte { return bytes.TrimLeft(b, whitespace) }
 
+// leadingSpace inserts the whitespace a text token starts with at the
+// current node and leaves the rest as the token; true where that was all.
+func (p *streamParser) leadingSpace() bool {
+	s := trimLeftSpace(p.tok.data)
+	if len(s) == len(p.tok.data) {
+		return false
+	}
+	p.addText(p.tok.data[:len(p.tok.data)-len(s)])
+	p.tok.data = s
+	return len(s) == 0
+}
+
 // The insertion modes, each as Parse's function of the same name; "bail"
 // marks what Parse does there that the copy does not.
 
@@ -750,13 +762,8 @@ func (p *streamParser) beforeHeadIM() bool {
 func (p *streamParser) inHeadIM() bool {
 	switch p.tok.typ {
 	case html.TextToken:
-		s := trimLeftSpace(p.tok.data)
-		if len(s) < len(p.tok.data) {
-			p.addText(p.tok.data[:len(p.tok.data)-len(s)])
-			if len(s) == 0 {
-				return true
-			}
-			p.tok.data = s
+		if p.leadingSpace() {
+			return true
 		}
 	case html.StartTagToken:
 		switch p.tok.atom {
@@ -802,13 +809,8 @@ func (p *streamParser) inHeadIM() bool {
 func (p *streamParser) afterHeadIM() bool {
 	switch p.tok.typ {
 	case html.TextToken:
-		s := trimLeftSpace(p.tok.data)
-		if len(s) < len(p.tok.data) {
-			p.addText(p.tok.data[:len(p.tok.data)-len(s)])
-			if len(s) == 0 {
-				return true
-			}
-			p.tok.data = s
+		if p.leadingSpace() {
+			return true
 		}
 	case html.StartTagToken:
 		switch p.tok.atom {
@@ -1291,13 +1293,8 @@ func (p *streamParser) inCaptionIM() bool {
 func (p *streamParser) inColumnGroupIM() bool {
 	switch p.tok.typ {
 	case html.TextToken:
-		s := trimLeftSpace(p.tok.data)
-		if len(s) < len(p.tok.data) {
-			p.addText(p.tok.data[:len(p.tok.data)-len(s)])
-			if len(s) == 0 {
-				return true
-			}
-			p.tok.data = s
+		if p.leadingSpace() {
+			return true
 		}
 	case html.CommentToken:
 		p.addComment()

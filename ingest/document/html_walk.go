@@ -1,7 +1,6 @@
 package document
 
 import (
-	"fmt"
 	"unicode/utf8"
 
 	a "golang.org/x/net/html/atom"
@@ -114,36 +113,20 @@ func (w *streamWalker) table(t int32) {
 	if w.err != nil {
 		return
 	}
-	var (
-		cells []gridCell
-		p     placer
-	)
 	rows := w.rows
-	maxWidth := max(int(w.lim.GridCells/int64(max(len(rows), 1))), 1)
-	span := int(w.lim.Span)
+	g := w.grid(len(rows))
 	for i, tr := range rows {
 		for c := tr + 1; c < recs[tr].next; c = recs[c].next {
 			r := &recs[c]
 			if r.flags&recText != 0 || (r.atom != a.Td && r.atom != a.Th) || r.flags&recHidden != 0 {
 				continue
 			}
-			col := p.place(i+1, min(int(r.lo), span), min(int(r.hi), len(rows)-i))
-			if p.width() > maxWidth {
-				w.err = over(w.lim, "grid_cells", fmt.Sprintf("第 %d 个表格", w.tables+1))
+			if !w.cell(&g, i, int(r.lo), int(r.hi), func() string { return w.nodeText(c) }) {
 				return
 			}
-			text := w.nodeText(c)
-			if !w.addText(len(text)) {
-				return
-			}
-			cells = append(cells, gridCell{Row: i + 1, Col: col, Text: text})
 		}
 	}
-	if len(cells) == 0 {
-		return
-	}
-	w.tables++
-	w.b.addGrid(cells, w.tables, 0)
+	w.addTable(&g)
 }
 
 // nodeText is the visible text of an element, whitespace collapsed.
