@@ -120,6 +120,8 @@ type hopen struct {
 	atom a.Atom
 	name string // the tag name of an element without an atom: Parse compares custom tags by name
 	rec  int32  // its record; -1 for the head put back on the stack in "after head"
+	// foreign: an SVG or MathML element (Parse's Namespace != "").
+	foreign bool
 	// child: something was inserted into it (Parse's FirstChild != nil).
 	child bool
 }
@@ -133,6 +135,8 @@ type htoken struct {
 	data    []byte // a text's
 	hasAttr bool
 	hidden  bool
+	// selfClosing: <x/> (Parse acknowledges it in foreign content only).
+	selfClosing bool
 	col     int32 // td, th: colspan and rowspan
 	row     int32
 	// typeHidden: an input of type hidden.
@@ -182,6 +186,9 @@ func (p *streamParser) parse(text string) bool {
 	p.head, p.form, p.bail, p.quirks = false, -1, false, quirksUnknown
 	p.log.reset()
 	for {
+		// CDATA sections are allowed only in foreign content.
+		top := p.top()
+		p.z.AllowCDATA(top != nil && top.foreign)
 		tt := p.z.Next()
 		p.load(tt)
 		if tt == html.ErrorToken && p.z.Err() != io.EOF {
@@ -215,6 +222,7 @@ func (p *streamParser) load(tt html.TokenType) {
 	case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
 		if tt == html.SelfClosingTagToken {
 			t.typ = html.StartTagToken
+			t.selfClosing = true
 		}
 		name := p.tagName(tt)
 		t.atom = a.Lookup(name)
@@ -292,6 +300,9 @@ func (p *streamParser) parseCurrent() {
 }
 
 func (p *streamParser) step() bool {
+	if t := p.top(); t != nil && t.foreign && p.tok.typ != html.ErrorToken {
+		return p.foreignContent()
+	}
 	switch p.im {
 	case imInitial:
 		return p.initialIM()
@@ -1050,7 +1061,10 @@ func (p *streamParser) inBodyStart() bool {
 		p.addElement()
 	case a.Caption, a.Col, a.Colgroup, a.Frame, a.Head, a.Tbody, a.Td, a.Tfoot, a.Th, a.Thead, a.Tr:
 		// Ignored.
-	case a.Frameset, a.Plaintext, a.Image, a.Math, a.Svg:
+	case a.Math, a.Svg:
+		p.reconstruct()
+		p.addForeign()
+	case a.Frameset, a.Plaintext, a.Image:
 		p.bail = true
 	default:
 		p.reconstruct()
@@ -1503,6 +1517,56 @@ func (p *streamParser) afterAfterBodyIM() bool {
 	}
 	p.im = imInBody
 	return false
+}
+
+// addForeign inserts an SVG or MathML element; <x/> closes it at once.
+func (p *streamParser) addForeign() {
+	if p.addElement(); p.bail {
+		return
+	}
+	p.top().foreign = true
+	if p.tok.selfClosing {
+		p.pop()
+	}
+}
+
+// foreignContent is Parse's parseForeignContent (section 13.2.6.5) for
+// SVG and MathML that hold only their own elements: an HTML tag that
+// breaks out of them, an integration point (where HTML rules come back:
+// svg desc, foreignObject and title, MathML's mi, mo, mn, ms, mtext and
+// annotation-xml), or an end tag that is not the current element's
+// bails. Inside them a style or script is not raw text.
+func (p *streamParser) foreignContent() bool {
+	switch p.tok.typ {
+	case html.TextToken:
+		p.addText(p.tok.data)
+	case html.CommentToken:
+		p.addComment()
+	case html.StartTagToken:
+		name := p.tok.name
+		if p.tok.atom != 0 {
+			name = p.tok.atom.String()
+		}
+		switch name {
+		case "b", "big", "blockquote", "body", "br", "center", "code", "dd", "div", "dl", "dt", "em", "embed",
+			"h1", "h2", "h3", "h4", "h5", "h6", "head", "hr", "i", "img", "li", "listing", "menu", "meta", "nobr",
+			"ol", "p", "pre", "ruby", "s", "small", "span", "strong", "strike", "sub", "sup", "table", "tt", "u",
+			"ul", "var", "font",
+			"desc", "foreignobject", "title", "mi", "mo", "mn", "ms", "mtext", "annotation-xml":
+			p.bail = true
+			return true
+		}
+		p.addForeign()
+		p.z.NextIsNotRawText()
+	case html.EndTagToken:
+		t := p.top()
+		if t.atom != p.tok.atom || t.name != p.tok.name {
+			p.bail = true
+			return true
+		}
+		p.pop()
+	}
+	return true
 }
 
 // doctypeQuirks says whether Parse reads a page with this doctype token in

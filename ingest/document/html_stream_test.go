@@ -183,6 +183,8 @@ func TestStreamMatchesTreeOnTagSoup(t *testing.T) {
 		"<o:p>", "</o:p>", "<marquee>", "</marquee>", "<nobr>", "</body>", "</html>", "<body>", "<head>", "</head>",
 		"<center>", "</center>", "<strong>", "</strong>", "<img src=a>", "<iframe>x</iframe>", "<noscript>n</noscript>",
 		"<ruby>", "<rt>", "</ruby>", "<object>", "</object>",
+		"<svg>", "</svg>", "<svg/>", "<path d=1/>", "<g>", "</g>", "<math>", "</math>", "<mi>", "<![CDATA[c]]>",
+		"<style>", "</style>", "<foreignObject>",
 		"本年新收", "3", " ", "\n", "　", "&nbsp;", "发布日期：2024-01-02", "a|b", "申请", "\t",
 	}
 	heads := []string{"", "<!DOCTYPE html>", "<!DOCTYPE html PUBLIC \"-//W3C//DTD HTML 4.01 Transitional//EN\">", "<html><head>", "<html><body>"}
