@@ -137,8 +137,8 @@ type htoken struct {
 	hidden  bool
 	// selfClosing: <x/> (Parse acknowledges it in foreign content only).
 	selfClosing bool
-	col     int32 // td, th: colspan and rowspan
-	row     int32
+	col         int32 // td, th: colspan and rowspan
+	row         int32
 	// typeHidden: an input of type hidden.
 	typeHidden bool
 }
