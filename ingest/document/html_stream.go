@@ -581,12 +581,28 @@ func (p *streamParser) afeRemove(rec int32) {
 	}
 }
 
-// reconstruct would reopen formatting elements closed by another element
-// (<p><b>x</p>y reopens b for y): not copied.
+// reconstruct reopens the formatting elements that another element
+// closed (<p><b>x</p>y reopens b for y): a copy of each, from the first
+// no longer open, at the current node (Parse's
+// reconstructActiveFormattingElements).
 func (p *streamParser) reconstruct() {
-	if n := len(p.afe); n > 0 && p.afe[n-1] >= 0 && !p.inStack(p.afe[n-1]) {
-		p.bail = true
+	n := len(p.afe)
+	if n == 0 || p.afe[n-1] < 0 || p.inStack(p.afe[n-1]) {
+		return
 	}
+	i := n - 1
+	for i >= 0 && p.afe[i] >= 0 && !p.inStack(p.afe[i]) {
+		i--
+	}
+	real := p.tok
+	for i++; i < n && !p.bail; i++ {
+		orig := p.log.recs[p.afe[i]]
+		p.tok = htoken{typ: html.StartTagToken, atom: orig.atom, hidden: orig.flags&recHidden != 0}
+		if p.addElement(); !p.bail {
+			p.afe[i] = p.top().rec
+		}
+	}
+	p.tok = real
 }
 
 func (p *streamParser) addFormattingElement() {

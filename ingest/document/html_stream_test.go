@@ -180,7 +180,7 @@ func TestStreamMatchesTreeOnTagSoup(t *testing.T) {
 		"<input type=hidden>", "<input>", "<select>", "<option>", "</select>", "<button>", "</button>",
 		"<script>var a='<td>';</script>", "<style>p{}</style>", "<title>题</title>", "<meta name=pubdate content=2023-05-06>",
 		"<textarea>\n文</textarea>", "<!-- c -->", "<td hidden>", "<tr style='display:none'>", "<p hidden>",
-		"<o:p>", "</o:p>", "<marquee>", "</marquee>", "<nobr>", "</body>", "</html>", "<body>", "<head>", "</head>",
+		"<o:p>", "</o:p>", "<b hidden>", "<font style='display:none'>", "<marquee>", "</marquee>", "<nobr>", "</body>", "</html>", "<body>", "<head>", "</head>",
 		"<center>", "</center>", "<strong>", "</strong>", "<img src=a>", "<iframe>x</iframe>", "<noscript>n</noscript>",
 		"<ruby>", "<rt>", "</ruby>", "<object>", "</object>",
 		"<svg>", "</svg>", "<svg/>", "<path d=1/>", "<g>", "</g>", "<math>", "</math>", "<mi>", "<![CDATA[c]]>",
