@@ -33,7 +33,7 @@ import (
 //
 //   - stream: readHTMLStream (the pass and the walk over the log);
 //
-//   - late-bail: readHTML over the pages with an <svg> before </body>,
+//   - late-bail: readHTML over the pages with a <template> before </body>,
 //     which the stream gives to the tree at the end: the most a page
 //     the stream cannot read costs.
 //
@@ -43,9 +43,9 @@ func BenchmarkHTMLStages(b *testing.B) {
 	rc := &readCtx{ctx: context.Background(), lim: BuiltinLimits()}
 	late := make([]string, len(texts))
 	for i, t := range texts {
-		late[i] = strings.Replace(t, "</body>", "<svg></svg></body>", 1)
+		late[i] = strings.Replace(t, "</body>", "<template></template></body>", 1)
 		if _, _, ok := readHTMLStream(rc, late[i]); ok {
-			b.Fatalf("page %d with an svg streamed", i)
+			b.Fatalf("page %d with a template streamed", i)
 		}
 	}
 	stages := []struct {
