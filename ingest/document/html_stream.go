@@ -3,6 +3,7 @@ package document
 import (
 	"bytes"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 
@@ -163,6 +164,7 @@ type streamParser struct {
 	name   []byte // the current tag's name
 	// doctype is the raw doctype token, for doctypeQuirks.
 	doctype []byte
+	fosters int // texts fostered so far
 }
 
 // quirks is the page's quirks mode where the stream knows it.
@@ -183,7 +185,7 @@ func (p *streamParser) parse(text string) bool {
 	p.z = html.NewTokenizer(&p.rd)
 	p.im, p.original = imInitial, imInitial
 	p.oe, p.afe = p.oe[:0], p.afe[:0]
-	p.head, p.form, p.bail, p.quirks = false, -1, false, quirksUnknown
+	p.head, p.form, p.bail, p.quirks, p.fosters = false, -1, false, quirksUnknown, 0
 	p.log.reset()
 	for {
 		// CDATA sections are allowed only in foreign content.
@@ -484,10 +486,18 @@ func (p *streamParser) fostered() bool {
 	return p.bail
 }
 
-// addText inserts text at the current node.
+// addText inserts text at the current node, or before the table where
+// Parse foster-parents it.
 func (p *streamParser) addText(text []byte) {
-	if len(text) == 0 || p.fostered() {
+	if len(text) == 0 || p.bail {
 		return
+	}
+	if p.foster {
+		switch p.topAtom() {
+		case a.Table, a.Tbody, a.Tfoot, a.Thead, a.Tr:
+			p.fosterText(text)
+			return
+		}
 	}
 	if t := p.top(); t != nil {
 		t.child = true
@@ -496,6 +506,51 @@ func (p *streamParser) addText(text []byte) {
 	n := int32(len(l.recs))
 	l.recs = append(l.recs, hrec{flags: recText, next: n + 1, lo: int32(len(l.buf)), hi: int32(len(l.buf) + len(text))})
 	l.buf = append(l.buf, text...)
+}
+
+// maxFosters bounds the texts fostered in a page: each moves the records
+// of its table up by one.
+const maxFosters = 256
+
+// fosterText puts text that stands in a table outside its cells before
+// the table, where Parse puts it (section 13.2.6.1; next to a text
+// already there, which reads the same): a record inserted before the
+// table's, those after it moved up by one.
+func (p *streamParser) fosterText(text []byte) {
+	at := int32(-1)
+	for i := len(p.oe) - 1; i >= 0; i-- {
+		if p.oe[i].atom == a.Table {
+			at = p.oe[i].rec
+			break
+		}
+	}
+	if p.fosters++; at < 0 || p.fosters > maxFosters {
+		p.bail = true
+		return
+	}
+	l := &p.log
+	for i := at; i < int32(len(l.recs)); i++ {
+		// A closed element's or a text's end moves with it; an open
+		// element's is not set yet.
+		if r := &l.recs[i]; r.next > 0 {
+			r.next++
+		}
+	}
+	l.recs = slices.Insert(l.recs, int(at), hrec{flags: recText, next: at + 1, lo: int32(len(l.buf)), hi: int32(len(l.buf) + len(text))})
+	l.buf = append(l.buf, text...)
+	for i := range p.oe {
+		if p.oe[i].rec >= at {
+			p.oe[i].rec++
+		}
+	}
+	for i, r := range p.afe {
+		if r >= at {
+			p.afe[i]++
+		}
+	}
+	if p.form >= at {
+		p.form++
+	}
 }
 
 // addComment inserts a comment at the current node: no record, but the
