@@ -168,8 +168,9 @@ func TestStreamBails(t *testing.T) {
 // TestStreamMatchesTreeOnTagSoup compares the stream with the tree on
 // pages of random tags drawn from what report pages hold (tables and their
 // parts, formatting, blocks, lists, forms, raw text, hidden cells, spans)
-// in any order, closed or not: the tree builder's corners that real pages
-// reach one at a time. A fixed seed, so a failure repeats.
+// in any order, closed or not, and on tables dense in stray text: the
+// tree builder's corners that real pages reach one at a time. Fixed
+// seeds, so a failure repeats.
 func TestStreamMatchesTreeOnTagSoup(t *testing.T) {
 	pieces := []string{
 		"<table>", "</table>", "<tr>", "</tr>", "<td>", "</td>", "<th colspan=2>", "</th>", "<td rowspan=2>",
@@ -187,8 +188,21 @@ func TestStreamMatchesTreeOnTagSoup(t *testing.T) {
 		"<style>", "</style>", "<foreignObject>",
 		"本年新收", "3", " ", "\n", "　", "&nbsp;", "发布日期：2024-01-02", "a|b", "申请", "\t",
 	}
+	// Tables dense in stray text and misplaced tags: foster parenting.
+	tables := []string{
+		"<table>", "</table>", "<tr>", "</tr>", "<td>", "</td>", "<th>", "<tbody>", "</tbody>", "<caption>",
+		"</caption>", "x", " ", "&nbsp;", "散字", "<p>", "</p>", "<div>", "</div>", "<b>", "</b>", "<!--c-->",
+		"<script>1</script>", "<form>", "</form>", "<input type=hidden>", "<colgroup>", "<col>", "<pre>", "</pre>",
+		"\n", "<td hidden>", "<tr hidden>", "<table hidden>",
+	}
+	soupAgrees(t, "tag soup", pieces, 5, 60, rand.New(rand.NewPCG(25, 4)))
+	soupAgrees(t, "tables with stray text", tables, 3, 40, rand.New(rand.NewPCG(3, 4)))
+}
+
+// soupAgrees compares the stream with the tree on pages of from to
+// from+spread random pieces after a random head.
+func soupAgrees(t *testing.T, name string, pieces []string, from, spread int, rng *rand.Rand) {
 	heads := []string{"", "<!DOCTYPE html>", "<!DOCTYPE html PUBLIC \"-//W3C//DTD HTML 4.01 Transitional//EN\">", "<html><head>", "<html><body>"}
-	rng := rand.New(rand.NewPCG(25, 4))
 	n := 30000
 	if testing.Short() {
 		n = 3000
@@ -198,16 +212,16 @@ func TestStreamMatchesTreeOnTagSoup(t *testing.T) {
 	for i := range n {
 		sb.Reset()
 		sb.WriteString(heads[rng.IntN(len(heads))])
-		for range 5 + rng.IntN(60) {
+		for range from + rng.IntN(spread) {
 			sb.WriteString(pieces[rng.IntN(len(pieces))])
 		}
 		ok, err := document.StreamAgrees([]byte(sb.String()), document.BuiltinLimits())
 		if err != nil {
-			t.Fatalf("page %d %q: %v", i, sb.String(), err)
+			t.Fatalf("%s, page %d %q: %v", name, i, sb.String(), err)
 		}
 		if ok {
 			streamed++
 		}
 	}
-	t.Logf("the stream read %d of %d pages of tag soup", streamed, n)
+	t.Logf("the stream read %d of %d pages of %s", streamed, n, name)
 }
