@@ -12,22 +12,23 @@ import (
 )
 
 // readHTMLStream reads a page in one pass over html.Tokenizer's tokens,
-// without html.Parse's node tree (74 % of reading a page with it): the
+// without html.Parse's node tree (75 % of reading a page with it): the
 // tokens go through a copy of the parts of html.Parse's tree builder that
-// well-formed pages use, which writes the page as a flat list of records
-// (an element with the index past its content, a text with its bytes),
-// and the list is read the way readHTMLTree reads the tree.
+// report pages use, which writes the page as a flat list of records (an
+// element with the index past its content, a text with its bytes), and
+// the list is read the way readHTMLTree reads the tree.
 //
 // The copy follows golang.org/x/net/html's parse.go (v0.62.0) function by
-// function, and only where the tree builder puts every node at the current
-// node. Where a page needs anything else — foster parenting, formatting
-// elements reopened or moved (the adoption agency), a table in a p, a
-// nested table outside a cell, templates, SVG or MathML, framesets,
-// attributes merged into html or body, NUL bytes — the pass stops and ok is
-// false: the caller reads the page with readHTMLTree. A page read here
-// gives the same text, origins and errors as readHTMLTree; the tests hold
-// it to that on every page they have (TestStreamMatchesTree,
-// FuzzReadHTML).
+// function, where the tree builder puts a node at the current node (and a
+// text out of place in a table before the table). Where a page needs
+// anything else — an element foster-parented out of a table (a nested
+// table outside a cell among them), the adoption agency moving nodes, an
+// a in an a, templates, framesets, HTML inside SVG or MathML, attributes
+// merged into html or body, NUL bytes — the pass stops and ok is false:
+// the caller reads the page with readHTMLTree. A page read here gives the
+// same text, origins and errors as readHTMLTree; the tests hold it to that
+// on every page they have (TestStreamMatchesTree, TestStreamBails, the tag
+// soup, FuzzReadHTML).
 func readHTMLStream(rc *readCtx, text string) (doc *Document, err error, ok bool) {
 	if strings.IndexByte(text, 0) >= 0 {
 		// Parse drops a NUL in text, keeps it as U+FFFD in attributes and
