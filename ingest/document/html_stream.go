@@ -475,16 +475,17 @@ func (p *streamParser) generateImpliedEndTags(except a.Atom) {
 
 // Inserting.
 
-// fostered says whether Parse would insert a node elsewhere than at the
-// current node (foster parenting, section 13.2.6.1): the stream bails.
-func (p *streamParser) fostered() bool {
+// fosterParented says whether Parse inserts the next node before the
+// table rather than at the current node (foster parenting, section
+// 13.2.6.1).
+func (p *streamParser) fosterParented() bool {
 	if p.foster {
 		switch p.topAtom() {
 		case a.Table, a.Tbody, a.Tfoot, a.Thead, a.Tr:
-			p.bail = true
+			return true
 		}
 	}
-	return p.bail
+	return false
 }
 
 // addText inserts text at the current node, or before the table where
@@ -493,12 +494,9 @@ func (p *streamParser) addText(text []byte) {
 	if len(text) == 0 || p.bail {
 		return
 	}
-	if p.foster {
-		switch p.topAtom() {
-		case a.Table, a.Tbody, a.Tfoot, a.Thead, a.Tr:
-			p.fosterText(text)
-			return
-		}
+	if p.fosterParented() {
+		p.fosterText(text)
+		return
 	}
 	if t := p.top(); t != nil {
 		t.child = true
@@ -565,7 +563,12 @@ func (p *streamParser) addComment() {
 // addElement inserts the current start tag's element at the current node
 // and pushes it.
 func (p *streamParser) addElement() {
-	if p.fostered() {
+	if p.fosterParented() {
+		// An element before the table stays open there while the table
+		// goes on: not copied.
+		p.bail = true
+	}
+	if p.bail {
 		return
 	}
 	t := &p.tok
