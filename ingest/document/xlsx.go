@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/xuri/excelize/v2"
 
@@ -17,7 +18,18 @@ import (
 // readXLSX reads a workbook. A sheet with a summary header row (agency,
 // year and cell-code columns) gives one report per row; otherwise every
 // sheet is rendered as a grid laid out like the official tables.
+//
+// The fast reader (xlsxfast.go) reads the workbook if it can give exactly
+// what excelize gives; otherwise excelize reads it.
 func readXLSX(rc *readCtx, data []byte, scan *xlsxScan) (*Document, error) {
+	defer scan.release()
+	material := partBuffers.Get().(*bytes.Buffer)
+	defer putPartBuffer(material)
+	material.Reset()
+	doc, err := readXLSXFast(rc, scan, material)
+	if !errors.Is(err, errSlow) {
+		return doc, err
+	}
 	// Every part is inflated in memory (the XML limit equals the total):
 	// a part over excelize's XML limit would otherwise go to a temporary
 	// file, which a killed parse leaves behind. checkZipSizes has already
@@ -30,20 +42,80 @@ func readXLSX(rc *readCtx, data []byte, scan *xlsxScan) (*Document, error) {
 		return nil, fmt.Errorf("excelize: %w (%w)", err, ErrCorruptZip)
 	}
 	defer f.Close()
-	type sheetRows struct {
-		name string
-		rows [][]string
-	}
 	var sheets []sheetRows
-	var reports []*report.Report
+	rowsRead := true
 	for _, name := range f.GetSheetList() {
 		rows, err := sheetRowsOf(rc, f, name)
 		if err != nil {
 			return nil, err
 		}
 		sheets = append(sheets, sheetRows{name, rows})
-		if hdr, at, ok := findSummaryHeader(rows); ok {
-			reports = append(reports, summaryReports(name, rows, hdr, at)...)
+		rowsRead = rowsRead && len(rows) > 0
+	}
+	if rowsRead && scan != nil {
+		learnBook(scan, material.Bytes(), f)
+	}
+	return xlsxDocument(rc.lim, sheets, scan, func(name string) ([]excelize.MergeCell, error) {
+		return f.GetMergeCells(name, true)
+	})
+}
+
+// readXLSXFast is the fast reader: errSlow where it declines. material is
+// filled with bookMaterial when the workbook is unlike any known, for
+// readXLSX to learn it once excelize has read it.
+func readXLSXFast(rc *readCtx, scan *xlsxScan, material *bytes.Buffer) (*Document, error) {
+	if scan == nil || scan.zr == nil || rc.lim.ZipTotalBytes <= 0 {
+		return nil, errSlow
+	}
+	if err := bookMaterial(scan, material); err != nil {
+		material.Reset()
+		return nil, err
+	}
+	known := knownBook(material.Bytes())
+	if known == nil {
+		return nil, errSlow
+	}
+	material.Reset()
+	sst, err := fastSST(scan.part(sharedStringsPart))
+	if err != nil {
+		return nil, err
+	}
+	sheets := make([]sheetRows, 0, len(known))
+	for _, s := range known {
+		part := scan.part(s.path)
+		if part == nil {
+			return nil, errSlow
+		}
+		rows, err := fastRowsOf(rc, s.name, part, sst)
+		if err != nil {
+			return nil, err
+		}
+		sheets = append(sheets, sheetRows{s.name, rows})
+	}
+	doc, err := xlsxDocument(rc.lim, sheets, scan, nil)
+	if err == nil {
+		fastReads.Add(1)
+	}
+	return doc, err
+}
+
+// fastReads counts the workbooks the fast reader has read (for tests).
+var fastReads atomic.Int64
+
+type sheetRows struct {
+	name string
+	rows [][]string
+}
+
+// xlsxDocument makes the document of a workbook's sheets: the reports of
+// its summary sheets if it has any, else every sheet as grids. merges
+// gives a sheet's merged cells where the text check's pass does not
+// (scannedMerges); nil, and the fast reader declines.
+func xlsxDocument(lim Limits, sheets []sheetRows, scan *xlsxScan, merges func(name string) ([]excelize.MergeCell, error)) (*Document, error) {
+	var reports []*report.Report
+	for _, s := range sheets {
+		if hdr, at, ok := findSummaryHeader(s.rows); ok {
+			reports = append(reports, summaryReports(s.name, s.rows, hdr, at)...)
 		}
 	}
 	if len(reports) > 0 {
@@ -52,14 +124,17 @@ func readXLSX(rc *readCtx, data []byte, scan *xlsxScan) (*Document, error) {
 	var b builder
 	table := 0
 	for _, s := range sheets {
-		merges, ok := scannedMerges(scan, len(sheets))
+		ms, ok := scannedMerges(scan, len(sheets))
 		if !ok {
+			if merges == nil {
+				return nil, errSlow
+			}
 			var err error
-			if merges, err = f.GetMergeCells(s.name, true); err != nil {
+			if ms, err = merges(s.name); err != nil {
 				return nil, fmt.Errorf("sheet %s merges: %w", s.name, err)
 			}
 		}
-		blocks, err := sheetGrid(s.rows, merges, rc.lim)
+		blocks, err := sheetGrid(s.rows, ms, lim)
 		if err != nil {
 			var le *LimitError
 			if errors.As(err, &le) {

@@ -26,49 +26,110 @@ const sharedStringsPart = "xl/sharedStrings.xml"
 //
 // The same pass keeps what it meets of the merged cells (xlsxScan), so
 // that a workbook of one sheet is not read a second time for them.
+//
+// The parts it inflates are kept in the scan for the fast reader
+// (xlsxfast.go), which reads them instead of excelize; readXLSX hands
+// them back to the pool (xlsxScan.release).
 func checkCellText(rc *readCtx, zr *zip.Reader) (*xlsxScan, error) {
+	scan := &xlsxScan{zr: zr, parts: make(map[string]*bytes.Buffer, len(zr.File))}
 	var sst []int64
 	for _, f := range zr.File {
 		if f.Name == sharedStringsPart {
 			var err error
-			if sst, err = sharedStringLengths(f, rc.lim); err != nil {
+			if sst, err = sharedStringLengths(f, rc.lim, scan); err != nil {
+				scan.release()
 				return nil, err
 			}
 		}
 	}
 	var total int64
-	scan := &xlsxScan{}
 	for _, f := range zr.File {
 		if f.Name == sharedStringsPart || !strings.HasSuffix(strings.ToLower(f.Name), ".xml") {
 			continue
 		}
 		if err := rc.ctx.Err(); err != nil {
+			scan.release()
 			return nil, err
 		}
 		if err := sumCellText(f, sst, &total, rc.lim, scan); err != nil {
+			scan.release()
 			return nil, err
 		}
 	}
 	return scan, nil
 }
 
-// xlsxScan is what checkCellText saw of the parts holding cells.
+// xlsxScan is what checkCellText saw of the parts holding cells, and the
+// parts it inflated.
 type xlsxScan struct {
 	sheets   int      // parts holding sheetData
 	merges   []string // the ref of each worksheet/mergeCells/mergeCell of the last such part, in order
 	complete bool     // that part was read to its end as XML
+
+	zr    *zip.Reader
+	parts map[string]*bytes.Buffer // member name → its inflated bytes (pooled)
+	dup   bool                     // a member name given twice (excelize keeps the last; the fast reader declines)
+}
+
+// keep records a member's inflated bytes.
+func (s *xlsxScan) keep(name string, b *bytes.Buffer) {
+	if old, ok := s.parts[name]; ok {
+		s.dup = true
+		putPartBuffer(old)
+	}
+	s.parts[name] = b
+}
+
+// part is a member's bytes as inflated, or nil if it was not.
+func (s *xlsxScan) part(name string) []byte {
+	if b, ok := s.parts[name]; ok {
+		if b.Len() == 0 {
+			return []byte{} // present, empty
+		}
+		return b.Bytes()
+	}
+	return nil
+}
+
+// release hands the parts' buffers back to the pool; nothing read from
+// them may be used after (strings read from them are copies).
+func (s *xlsxScan) release() {
+	if s == nil {
+		return
+	}
+	for name, b := range s.parts {
+		putPartBuffer(b)
+		delete(s.parts, name)
+	}
+}
+
+// inflate reads a member whole into a pooled buffer.
+func inflate(f *zip.File) (*bytes.Buffer, error) {
+	rd, err := f.Open()
+	if err != nil {
+		return nil, err
+	}
+	buf := partBuffers.Get().(*bytes.Buffer)
+	buf.Reset()
+	_, err = buf.ReadFrom(rd)
+	rd.Close()
+	if err != nil {
+		putPartBuffer(buf)
+		return nil, err
+	}
+	return buf, nil
 }
 
 // sharedStringLengths returns the length in bytes of each shared string
 // (<si>): its <t> text, runs included, phonetic runs (<rPh>) not, as
 // excelize joins them. A string over TextBytes is refused at once.
-func sharedStringLengths(f *zip.File, lim Limits) ([]int64, error) {
-	rd, err := f.Open()
+func sharedStringLengths(f *zip.File, lim Limits, scan *xlsxScan) ([]int64, error) {
+	buf, err := inflate(f)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w (%w)", f.Name, err, ErrCorruptZip)
 	}
-	defer rd.Close()
-	dec := xml.NewDecoder(rd)
+	scan.keep(f.Name, buf)
+	dec := xml.NewDecoder(bytes.NewReader(buf.Bytes()))
 	var (
 		lens       []int64
 		inT, inRPh bool
@@ -127,24 +188,17 @@ func putPartBuffer(b *bytes.Buffer) {
 // the shared string a t="s" cell names, the inline string of an
 // inlineStr cell, the value of any other.
 func sumCellText(f *zip.File, sst []int64, total *int64, lim Limits, scan *xlsxScan) error {
-	rd, err := f.Open()
-	if err != nil {
-		return fmt.Errorf("%s: %w (%w)", f.Name, err, ErrCorruptZip)
-	}
 	// Held whole, as excelize holds it (checkZipSizes bounds it): a part
 	// with no sheetData (styles, theme, workbook) has no cells, and
 	// skipping it unparsed halves the cost of this check. The bytes go in
-	// a pooled buffer: nothing read from the part keeps a slice of them
-	// (the decoder copies what it gives), and every part of every
-	// workbook was allocated anew.
-	buf := partBuffers.Get().(*bytes.Buffer)
-	defer putPartBuffer(buf)
-	buf.Reset()
-	_, err = buf.ReadFrom(rd)
-	rd.Close()
+	// a pooled buffer, kept in the scan for the fast reader: nothing read
+	// from the part keeps a slice of them (the decoder copies what it
+	// gives), and every part of every workbook was allocated anew.
+	buf, err := inflate(f)
 	if err != nil {
 		return fmt.Errorf("%s: %w (%w)", f.Name, err, ErrCorruptZip)
 	}
+	scan.keep(f.Name, buf)
 	part := buf.Bytes()
 	if !bytes.Contains(part, []byte("sheetData")) {
 		return nil

@@ -1,0 +1,241 @@
+package document
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"nianbao/generate"
+	"nianbao/registry"
+)
+
+// The fast reader against excelize (the oracle), on every workbook at
+// hand: the rows of each sheet byte for byte where the fast reader reads
+// it, and the whole document read the first time (a workbook unlike any
+// known: excelize) and the second (known: the fast reader) the same.
+
+// sameBothWays reads a workbook both ways; it reports whether the fast
+// reader read the document (its rows may be read fast and the document
+// not: a grid of two sheets needs excelize's merged cells).
+func sameBothWays(t *testing.T, name string, data []byte) bool {
+	t.Helper()
+	fastRows, diff := XLSXBothWays(data, BuiltinLimits())
+	if diff != "" {
+		t.Errorf("%s: fast reader and excelize differ: %s", name, diff)
+	}
+	ForgetBooks()
+	first, err1 := ReadContext(context.Background(), name, data, BuiltinLimits())
+	before := fastReads.Load()
+	second, err2 := ReadContext(context.Background(), name, data, BuiltinLimits())
+	readFast := fastReads.Load() > before
+	if fmt.Sprint(err1) != fmt.Sprint(err2) || !reflect.DeepEqual(first, second) {
+		t.Errorf("%s: read by excelize %v (%v), then by the fast reader %v (%v)", name, docText(first), err1, docText(second), err2)
+	}
+	if readFast && !fastRows {
+		t.Errorf("%s: document read fast, but its rows not", name)
+	}
+	return readFast
+}
+
+func docText(d *Document) string {
+	if d == nil {
+		return "<nil>"
+	}
+	return fmt.Sprintf("%q, %d reports", d.Text, len(d.Reports))
+}
+
+// TestFastXLSXOnFiles: the fixtures, the fuzz seeds, the real corpus.
+func TestFastXLSXOnFiles(t *testing.T) {
+	var files []string
+	for _, root := range []string{"testdata", filepath.Join("..", "..", "..", "shared", "corpus")} {
+		filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && (strings.EqualFold(filepath.Ext(p), ".xlsx") || strings.Contains(p, "FuzzReadXLSX")) {
+				files = append(files, p)
+			}
+			return nil
+		})
+	}
+	if _, err := os.Stat(filepath.Join("..", "..", "..", "shared", "corpus")); err != nil {
+		t.Log("../shared/corpus absent: only the fixtures are compared")
+	}
+	fast := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sameBothWays(t, f, data) {
+			fast++
+		}
+	}
+	t.Logf("%d of %d workbooks read fast", fast, len(files))
+	if fast == 0 {
+		t.Error("no fixture read by the fast reader")
+	}
+}
+
+// TestFastXLSXOnNational: the workbooks of `analytics generate --national
+// --seed 7`, at least 2 000 of them; every one must be read fast.
+func TestFastXLSXOnNational(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates 32 000 reports")
+	}
+	reg, err := registry.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var books [][]byte
+	err = generate.National(generate.NationalPlaces(reg, 1), generate.NationalOptions{Seed: 7, Limit: 32000}, func(d generate.NationalDoc) error {
+		if d.Format == "xlsx" {
+			books = append(books, d.Data)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(books) < 2000 {
+		t.Fatalf("%d workbooks generated, want at least 2 000", len(books))
+	}
+	fast := 0
+	for i, data := range books {
+		if sameBothWays(t, fmt.Sprintf("national %d.xlsx", i), data) {
+			fast++
+		}
+	}
+	t.Logf("%d of %d national workbooks read fast", fast, len(books))
+	if fast != len(books) {
+		t.Errorf("%d of %d national workbooks left to excelize", len(books)-fast, len(books))
+	}
+}
+
+// TestFastXLSXDeclines: a workbook of each thing the fast reader does not
+// reproduce is left to excelize (and reads as excelize reads it); the
+// things it does reproduce are read fast, the same.
+func TestFastXLSXDeclines(t *testing.T) {
+	cases := []struct {
+		name string
+		fast bool
+		make func(f *excelize.File) error
+		edit func(part, xml string) string // applied to each member's text
+	}{
+		{name: "plain", fast: true},
+		{name: "numbers, entities, line breaks, gaps", fast: true, make: func(f *excelize.File) error {
+			f.SetCellValue("Sheet1", "C9", 12.5)
+			f.SetCellValue("Sheet1", "E9", "a&b<c>\"d\"")
+			return f.SetCellValue("Sheet1", "B12", "两行\r\n文字")
+		}},
+		{name: "character references", fast: true, edit: replaceIn("xl/sharedStrings.xml", "<t>标题</t>", "<t>&#26631;&#x9898;&amp;</t>")},
+		{name: "cells out of order", fast: true, edit: replaceIn("xl/worksheets/sheet1.xml", `<c r="A2" t="s"><v>1</v></c><c r="B2" t="s"><v>2</v></c>`, `<c r="B2" t="s"><v>2</v></c><c r="A2" t="s"><v>1</v></c>`)},
+		{name: "cells without r", fast: true, edit: replaceIn("xl/worksheets/sheet1.xml", `<c r="B2" t="s">`, `<c t="s">`)},
+		{name: "shared index out of range", fast: true, edit: replaceIn("xl/worksheets/sheet1.xml", `<c r="B2" t="s"><v>2</v>`, `<c r="B2" t="s"><v>999</v>`)},
+		{name: "two sheets, summary", fast: true, make: func(f *excelize.File) error {
+			f.NewSheet("汇总")
+			codes, _ := SummaryCodes("2021")
+			f.SetSheetRow("汇总", "A1", &[]any{"机关", "年度", codes[0]})
+			return f.SetSheetRow("汇总", "A2", &[]any{"劳动镇人民政府", 2023, 7})
+		}},
+		{name: "two sheets, grids (merges from excelize)", make: func(f *excelize.File) error {
+			f.NewSheet("表二")
+			return f.SetCellValue("表二", "A1", "x")
+		}},
+		{name: "formula", make: func(f *excelize.File) error { return f.SetCellFormula("Sheet1", "D4", "B2+C3") }},
+		{name: "empty formula", edit: replaceIn("xl/worksheets/sheet1.xml", `<c r="B2" t="s"><v>2</v></c>`, `<c r="B2"><f>1+1</f></c>`)},
+		{name: "boolean", make: func(f *excelize.File) error { return f.SetCellValue("Sheet1", "D4", true) }},
+		{name: "inline string", edit: replaceIn("xl/worksheets/sheet1.xml", `<c r="B2" t="s"><v>2</v></c>`, `<c r="B2" t="inlineStr"><is><t>内联</t></is></c>`)},
+		{name: "rich text", make: func(f *excelize.File) error {
+			return f.SetCellRichText("Sheet1", "D4", []excelize.RichTextRun{{Text: "粗"}, {Text: "体", Font: &excelize.Font{Bold: true}}})
+		}},
+		{name: "_x escape", make: func(f *excelize.File) error { return f.SetCellValue("Sheet1", "D4", "a_x0041_b") }},
+		{name: "row without r", edit: replaceIn("xl/worksheets/sheet1.xml", `<row r="2">`, `<row>`)},
+		{name: "rows out of order", edit: replaceIn("xl/worksheets/sheet1.xml", `<row r="2">`, `<row r="9">`)},
+		{name: "comment", edit: replaceIn("xl/worksheets/sheet1.xml", `<sheetData>`, `<sheetData><!-- x -->`)},
+		{name: "strict namespace", edit: func(part, s string) string {
+			return strings.ReplaceAll(s, "http://schemas.openxmlformats.org/spreadsheetml/2006/main", "http://purl.oclc.org/ooxml/spreadsheetml/main")
+		}},
+		// Raw values: a number format changes nothing.
+		{name: "date", fast: true, make: func(f *excelize.File) error {
+			style, _ := f.NewStyle(&excelize.Style{NumFmt: 14})
+			f.SetCellValue("Sheet1", "D4", 45000)
+			return f.SetCellStyle("Sheet1", "D4", "D4", style)
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			data := handWorkbook(t, c.make, c.edit)
+			if got := sameBothWays(t, c.name+".xlsx", data); got != c.fast {
+				t.Errorf("read fast: %v, want %v", got, c.fast)
+			}
+		})
+	}
+}
+
+func replaceIn(member, old, new string) func(part, xml string) string {
+	return func(part, s string) string {
+		if part != member {
+			return s
+		}
+		if !strings.Contains(s, old) {
+			panic(fmt.Sprintf("%s holds no %q: %s", member, old, s))
+		}
+		return strings.Replace(s, old, new, 1)
+	}
+}
+
+// handWorkbook writes a workbook of a title, a small table and a merged
+// range with excelize, changed by make, then each member by edit.
+func handWorkbook(t *testing.T, make func(*excelize.File) error, edit func(part, xml string) string) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	f.SetCellValue("Sheet1", "A1", "标题")
+	f.SetSheetRow("Sheet1", "A2", &[]any{"收到申请", "本年新收政府信息公开申请数量", "自然人"})
+	f.SetSheetRow("Sheet1", "A3", &[]any{"本年新收政府信息公开申请数量", 3, 4})
+	f.MergeCell("Sheet1", "A5", "C5")
+	f.SetCellValue("Sheet1", "A5", "合并")
+	if make != nil {
+		if err := make(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if edit == nil {
+		return buf.Bytes()
+	}
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, m := range zr.File {
+		rc, err := m.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var part bytes.Buffer
+		part.ReadFrom(rc)
+		rc.Close()
+		w, err := zw.Create(m.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(edit(m.Name, part.String())))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
