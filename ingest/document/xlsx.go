@@ -76,9 +76,12 @@ func readXLSXFast(rc *readCtx, scan *xlsxScan, material *bytes.Buffer) (*Documen
 		return nil, errSlow
 	}
 	material.Reset()
-	sst, err := fastSST(scan.part(sharedStringsPart))
-	if err != nil {
-		return nil, err
+	sst := scan.sst
+	if !scan.sstRead {
+		// No shared strings, or strings fastSST declined.
+		if scan.part(sharedStringsPart) != nil {
+			return nil, errSlow
+		}
 	}
 	sheets := make([]sheetRows, 0, len(known))
 	for _, s := range known {

@@ -27,6 +27,9 @@ func XLSXBothWays(data []byte, lim Limits) (fast bool, diff string) {
 		return false, ""
 	}
 	defer scan.release()
+	if d := checksAgree(scan, lim); d != "" {
+		return true, d
+	}
 	fastSheets, fastErr := fastSheetsOf(rc, scan)
 	if errors.Is(fastErr, errSlow) {
 		return false, ""
@@ -103,4 +106,43 @@ func ForgetBooks() {
 	defer books.mu.Unlock()
 	books.entries = map[uint64][]*bookEntry{}
 	books.n = 0
+}
+
+// checksAgree compares the text check's two ways on every part: the
+// shared strings' lengths, and each part's cell text, merged cells and
+// completeness, where the strict scanner reads them.
+func checksAgree(scan *xlsxScan, lim Limits) string {
+	var sst []int64
+	if part := scan.part(sharedStringsPart); part != nil {
+		slow, slowErr := sharedStringLengthsXML(sharedStringsPart, part, lim)
+		if strs, err := fastSST(part); err == nil {
+			fast := make([]int64, len(strs))
+			for i, s := range strs {
+				fast[i] = int64(len(s))
+			}
+			if slowErr != nil || !reflect.DeepEqual(fast, slow) {
+				return fmt.Sprintf("shared string lengths: fast %v, encoding/xml %v (%v)", fast, slow, slowErr)
+			}
+		}
+		sst = slow
+	}
+	for name, b := range scan.parts {
+		part := b.Bytes()
+		if !bytes.Contains(part, []byte("sheetData")) {
+			continue
+		}
+		var fastTotal, slowTotal int64
+		fastScan, slowScan := &xlsxScan{}, &xlsxScan{}
+		ok, fastErr := sumCellTextFast(part, sst, &fastTotal, lim, fastScan)
+		if !ok {
+			continue
+		}
+		slowErr := sumCellTextXML(part, sst, &slowTotal, lim, slowScan)
+		if fmt.Sprint(fastErr) != fmt.Sprint(slowErr) || (fastErr == nil && (fastTotal != slowTotal ||
+			!reflect.DeepEqual(fastScan.merges, slowScan.merges) || fastScan.complete != slowScan.complete)) {
+			return fmt.Sprintf("%s: cell text fast %d %q %v (%v), encoding/xml %d %q %v (%v)", name,
+				fastTotal, fastScan.merges, fastScan.complete, fastErr, slowTotal, slowScan.merges, slowScan.complete, slowErr)
+		}
+	}
+	return ""
 }

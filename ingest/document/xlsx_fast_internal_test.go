@@ -193,7 +193,7 @@ func replaceIn(member, old, new string) func(part, xml string) string {
 
 // handWorkbook writes a workbook of a title, a small table and a merged
 // range with excelize, changed by make, then each member by edit.
-func handWorkbook(t *testing.T, make func(*excelize.File) error, edit func(part, xml string) string) []byte {
+func handWorkbook(t testing.TB, make func(*excelize.File) error, edit func(part, xml string) string) []byte {
 	t.Helper()
 	f := excelize.NewFile()
 	defer f.Close()
@@ -238,4 +238,73 @@ func handWorkbook(t *testing.T, make func(*excelize.File) error, edit func(part,
 		t.Fatal(err)
 	}
 	return out.Bytes()
+}
+
+// FuzzXLSXParts fuzzes the sheet XML and the shared strings of a
+// workbook (a fuzzer mutating the zip itself rarely gets past its
+// checksums): the fast reader and excelize must agree wherever the fast
+// reader reads it, and so must the text check's two ways.
+func FuzzXLSXParts(f *testing.F) {
+	base := handWorkbook(f, nil, nil)
+	sheet, sst := member(f, base, "xl/worksheets/sheet1.xml"), member(f, base, sharedStringsPart)
+	f.Add(sheet, sst)
+	f.Add(strings.Replace(sheet, `<row r="2">`, `<row r="2" spans="1:3"><c r="Z2"><v> 7 </v></c>`, 1), sst)
+	f.Add(strings.Replace(sheet, `<v>1</v>`, `<v>&#49;</v>`, 1), strings.Replace(sst, "<t>", `<t xml:space="preserve">&amp; `, 1))
+	f.Add(strings.Replace(sheet, `<c r="A1" t="s">`, `<c t="str">`, 1), sst)
+	f.Add(sheet, strings.Replace(sst, "</sst>", "<si><r><t>a</t></r></si></sst>", 1))
+	zr, err := zip.NewReader(bytes.NewReader(base), int64(len(base)))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, sheetXML, sstXML string) {
+		// The base workbook's members, the two fuzzed (stored, not
+		// deflated: the fuzzer spends its time in the readers).
+		var out bytes.Buffer
+		zw := zip.NewWriter(&out)
+		for _, m := range zr.File {
+			w, err := zw.CreateHeader(&zip.FileHeader{Name: m.Name, Method: zip.Store})
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch m.Name {
+			case "xl/worksheets/sheet1.xml":
+				w.Write([]byte(sheetXML))
+			case sharedStringsPart:
+				w.Write([]byte(sstXML))
+			default:
+				w.Write([]byte(member(t, base, m.Name)))
+			}
+		}
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		data := out.Bytes()
+		lim := BuiltinLimits()
+		lim.SheetRows, lim.GridCells = 2_000, 20_000
+		if _, diff := XLSXBothWays(data, lim); diff != "" {
+			t.Fatal(diff)
+		}
+	})
+}
+
+func member(t testing.TB, data []byte, name string) string {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range zr.File {
+		if m.Name == name {
+			rc, err := m.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var b bytes.Buffer
+			b.ReadFrom(rc)
+			rc.Close()
+			return b.String()
+		}
+	}
+	t.Fatalf("no member %s", name)
+	return ""
 }

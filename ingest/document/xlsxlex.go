@@ -42,10 +42,11 @@ type xlex struct {
 type xattr struct{ name, raw []byte }
 
 // newXLex checks the whole part once for what encoding/xml refuses
-// anywhere (invalid UTF-8, control characters, U+FFFE/U+FFFF) and skips
-// the XML declaration.
+// anywhere (invalid UTF-8, control characters, U+FFFE/U+FFFF, "]]>"
+// outside CDATA) and skips the XML declaration.
 func newXLex(b []byte) (*xlex, error) {
-	if !utf8.Valid(b) || bytes.Contains(b, []byte("\xef\xbf\xbe")) || bytes.Contains(b, []byte("\xef\xbf\xbf")) {
+	if !utf8.Valid(b) || bytes.Contains(b, []byte("\xef\xbf\xbe")) || bytes.Contains(b, []byte("\xef\xbf\xbf")) ||
+		bytes.Contains(b, []byte("]]>")) { // an error in text, where CDATA is not read either
 		return nil, errSlow
 	}
 	for _, c := range b {
@@ -196,6 +197,11 @@ func (lx *xlex) next() (xtok, error) {
 		}
 		lx.attrs = append(lx.attrs, xattr{an, v})
 		lx.i += j + 1
+		// White space before the next attribute (declined without: not
+		// every XML reader takes it so).
+		if lx.i < len(b) && !isXMLSpace(b[lx.i]) && b[lx.i] != '>' && b[lx.i] != '/' {
+			return 0, errSlow
+		}
 	}
 }
 

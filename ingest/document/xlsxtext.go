@@ -69,6 +69,9 @@ type xlsxScan struct {
 	zr    *zip.Reader
 	parts map[string]*bytes.Buffer // member name → its inflated bytes (pooled)
 	dup   bool                     // a member name given twice (excelize keeps the last; the fast reader declines)
+
+	sst     []string // the shared strings as excelize gives them, if fastSST read them
+	sstRead bool
 }
 
 // keep records a member's inflated bytes.
@@ -123,13 +126,33 @@ func inflate(f *zip.File) (*bytes.Buffer, error) {
 // sharedStringLengths returns the length in bytes of each shared string
 // (<si>): its <t> text, runs included, phonetic runs (<rPh>) not, as
 // excelize joins them. A string over TextBytes is refused at once.
+//
+// The strings themselves are read by the fast reader's fastSST where it
+// can (kept in the scan for it, their lengths those counted here);
+// encoding/xml counts them where it declines.
 func sharedStringLengths(f *zip.File, lim Limits, scan *xlsxScan) ([]int64, error) {
 	buf, err := inflate(f)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w (%w)", f.Name, err, ErrCorruptZip)
 	}
 	scan.keep(f.Name, buf)
-	dec := xml.NewDecoder(bytes.NewReader(buf.Bytes()))
+	if strs, err := fastSST(buf.Bytes()); err == nil {
+		lens := make([]int64, len(strs))
+		for i, s := range strs {
+			if lens[i] = int64(len(s)); lens[i] > lim.TextBytes {
+				return nil, over(lim, "text_bytes", "Excel 共享字符串")
+			}
+		}
+		scan.sst, scan.sstRead = strs, true
+		return lens, nil
+	}
+	return sharedStringLengthsXML(f.Name, buf.Bytes(), lim)
+}
+
+// sharedStringLengthsXML counts the shared strings' lengths with
+// encoding/xml's tokens.
+func sharedStringLengthsXML(name string, part []byte, lim Limits) ([]int64, error) {
+	dec := xml.NewDecoder(bytes.NewReader(part))
 	var (
 		lens       []int64
 		inT, inRPh bool
@@ -142,7 +165,7 @@ func sharedStringLengths(f *zip.File, lim Limits, scan *xlsxScan) ([]int64, erro
 			return lens, nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w (%w)", f.Name, err, ErrCorruptZip)
+			return nil, fmt.Errorf("%s: %w (%w)", name, err, ErrCorruptZip)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
@@ -204,15 +227,98 @@ func sumCellText(f *zip.File, sst []int64, total *int64, lim Limits, scan *xlsxS
 		return nil
 	}
 	scan.sheets++
+	// The strict scanner first (a fifth of encoding/xml's time); where it
+	// declines, the part is summed again from the start by encoding/xml.
+	before := *total
+	if ok, err := sumCellTextFast(part, sst, total, lim, scan); ok || err != nil {
+		return err
+	}
+	*total = before
+	return sumCellTextXML(part, sst, total, lim, scan)
+}
+
+// cellSum is the state of summing one part's cell text, fed the part's
+// tokens by encoding/xml (sumCellTextXML) or the strict scanner
+// (sumCellTextFast), which give the same tokens where the scanner reads.
+type cellSum struct {
+	sst                        []int64
+	total                      *int64
+	scan                       *xlsxScan
+	inC, inV, inIS, inT, inRPh bool
+	shared                     bool
+	index                      []byte
+	depth                      int
+	parent                     string // local name of the element at depth 2
+}
+
+func newCellSum(sst []int64, total *int64, scan *xlsxScan) *cellSum {
 	scan.merges, scan.complete = scan.merges[:0], false
+	return &cellSum{sst: sst, total: total, scan: scan}
+}
+
+// start is a start tag of that local name; shared tells whether an
+// attribute of local name t is "s" (asked of a c only), ref the last
+// attribute of local name ref ("" if none; asked of a mergeCell only).
+func (s *cellSum) start(local string, shared func() bool, ref func() string) {
+	if s.depth++; s.depth == 2 {
+		s.parent = local
+	}
+	if s.depth == 3 && s.parent == "mergeCells" && local == "mergeCell" {
+		// As excelize unmarshals it: the last ref attribute wins, none is
+		// an empty ref.
+		s.scan.merges = append(s.scan.merges, ref())
+	}
+	switch local {
+	case "c":
+		s.inC, s.shared = true, shared()
+	case "v":
+		s.inV, s.index = s.inC, s.index[:0]
+	case "is":
+		s.inIS = s.inC
+	case "t":
+		s.inT = s.inIS
+	case "rPh":
+		s.inRPh = true
+	}
+}
+
+func (s *cellSum) end(local string) {
+	s.depth--
+	switch local {
+	case "c":
+		s.inC, s.inIS = false, false
+	case "v":
+		if s.inV && s.shared {
+			if i, err := strconv.Atoi(strings.TrimSpace(string(s.index))); err == nil && i >= 0 && i < len(s.sst) {
+				*s.total += s.sst[i]
+			}
+		}
+		s.inV = false
+	case "t":
+		s.inT = false
+	case "rPh":
+		s.inRPh = false
+	}
+}
+
+// wantsText tells whether character data now counts.
+func (s *cellSum) wantsText() bool { return s.inV || s.inT && !s.inRPh }
+
+func (s *cellSum) text(t []byte) {
+	switch {
+	case s.inV && s.shared:
+		if len(s.index) < 32 {
+			s.index = append(s.index, t[:min(len(t), 32)]...)
+		}
+	case s.inV, s.inT && !s.inRPh:
+		*s.total += int64(len(t))
+	}
+}
+
+// sumCellTextXML sums a part's cell text with encoding/xml's tokens.
+func sumCellTextXML(part []byte, sst []int64, total *int64, lim Limits, scan *xlsxScan) error {
 	dec := xml.NewDecoder(bytes.NewReader(part))
-	var (
-		inC, inV, inIS, inT, inRPh bool
-		shared                     bool
-		index                      []byte
-		depth                      int
-		parent                     string // local name of the element at depth 2
-	)
+	s := newCellSum(sst, total, scan)
 	for {
 		tok, err := dec.RawToken()
 		if err == io.EOF {
@@ -225,66 +331,91 @@ func sumCellText(f *zip.File, sst []int64, total *int64, lim Limits, scan *xlsxS
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			if depth++; depth == 2 {
-				parent = t.Name.Local
-			}
-			if depth == 3 && parent == "mergeCells" && t.Name.Local == "mergeCell" {
-				// As excelize unmarshals it: the last ref attribute wins,
-				// none is an empty ref.
+			s.start(t.Name.Local, func() bool {
+				for _, a := range t.Attr {
+					if a.Name.Local == "t" && a.Value == "s" {
+						return true
+					}
+				}
+				return false
+			}, func() string {
 				ref := ""
 				for _, a := range t.Attr {
 					if a.Name.Local == "ref" {
 						ref = a.Value
 					}
 				}
-				scan.merges = append(scan.merges, ref)
-			}
-			switch t.Name.Local {
-			case "c":
-				inC, shared = true, false
-				for _, a := range t.Attr {
-					if a.Name.Local == "t" && a.Value == "s" {
-						shared = true
-					}
-				}
-			case "v":
-				inV, index = inC, index[:0]
-			case "is":
-				inIS = inC
-			case "t":
-				inT = inIS
-			case "rPh":
-				inRPh = true
-			}
+				return ref
+			})
 		case xml.EndElement:
-			depth--
-			switch t.Name.Local {
-			case "c":
-				inC, inIS = false, false
-			case "v":
-				if inV && shared {
-					if i, err := strconv.Atoi(strings.TrimSpace(string(index))); err == nil && i >= 0 && i < len(sst) {
-						*total += sst[i]
-					}
-				}
-				inV = false
-			case "t":
-				inT = false
-			case "rPh":
-				inRPh = false
-			}
+			s.end(t.Name.Local)
 		case xml.CharData:
-			switch {
-			case inV && shared:
-				if len(index) < 32 {
-					index = append(index, t[:min(len(t), 32)]...)
-				}
-			case inV, inT && !inRPh:
-				*total += int64(len(t))
-			}
+			s.text(t)
 		}
 		if *total > lim.TextBytes {
 			return over(lim, "text_bytes", "Excel 单元格")
 		}
 	}
+}
+
+// sumCellTextFast sums a part's cell text with the strict scanner's
+// tokens; ok is false where the scanner declines the part (its sum and
+// merges are then to be redone by sumCellTextXML).
+func sumCellTextFast(part []byte, sst []int64, total *int64, lim Limits, scan *xlsxScan) (ok bool, err error) {
+	lx, err := newXLex(part)
+	if err != nil {
+		return false, nil
+	}
+	s := newCellSum(sst, total, scan)
+	var dec []byte
+	for {
+		tok, err := lx.next()
+		if err != nil {
+			return false, nil
+		}
+		switch tok {
+		case xEOF:
+			scan.complete = true
+			return true, nil
+		case xStart:
+			if lx.checkAttrs() != nil {
+				return false, nil
+			}
+			s.start(string(localName(lx.name)), func() bool {
+				for _, a := range lx.attrs {
+					if string(localName(a.name)) == "t" && attrValue(a.raw) == "s" {
+						return true
+					}
+				}
+				return false
+			}, func() string {
+				ref := ""
+				for _, a := range lx.attrs {
+					if string(localName(a.name)) == "ref" {
+						ref = attrValue(a.raw)
+					}
+				}
+				return ref
+			})
+		case xEnd:
+			s.end(string(localName(lx.name)))
+		case xText:
+			if !s.wantsText() && bytes.IndexByte(lx.text, '&') < 0 {
+				continue
+			}
+			if dec, err = xmlUnescape(lx.text, dec[:0]); err != nil {
+				return false, nil
+			}
+			s.text(dec)
+		}
+		if *total > lim.TextBytes {
+			return true, over(lim, "text_bytes", "Excel 单元格")
+		}
+	}
+}
+
+// attrValue is an attribute value the scanner has checked decodes.
+func attrValue(raw []byte) string {
+	v, _ := xmlString(raw)
+	return v
 }
