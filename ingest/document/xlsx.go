@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -310,22 +311,33 @@ func sheetGrid(rows [][]string, merges []excelize.MergeCell, lim Limits) ([][]gr
 		}
 		mergeEnd[r1] = max(mergeEnd[r1], c2)
 	}
+	// Each cell's text joined once, each row's last column holding text
+	// found once (they were asked for again for every row of a block).
+	joined := make([][]string, len(rows))
+	lasts := make([]int, len(rows))
+	for i, row := range rows {
+		j := make([]string, len(row))
+		for c, v := range row {
+			if strings.IndexFunc(v, isSpace) >= 0 || !utf8.ValidString(v) {
+				v = joinText(v) // (valid and without white space, it is v itself)
+			}
+			if j[c] = v; v != "" {
+				lasts[i] = c + 1
+			}
+		}
+		joined[i] = j
+	}
 	value := func(r, c int) string {
 		if r <= len(rows) && c <= len(rows[r-1]) {
-			return joinText(rows[r-1][c-1])
+			return joined[r-1][c-1]
 		}
 		return ""
 	}
 	lastValue := func(r int) int {
-		last := 0
 		if r <= len(rows) {
-			for c := range rows[r-1] {
-				if value(r, c+1) != "" {
-					last = c + 1
-				}
-			}
+			return lasts[r-1]
 		}
-		return last
+		return 0
 	}
 	var blocks [][]gridCell
 	maxRow := len(rows)
