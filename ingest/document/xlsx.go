@@ -65,7 +65,7 @@ func readXLSX(rc *readCtx, data []byte, scan *xlsxScan) (*Document, error) {
 // filled with bookMaterial when the workbook is unlike any known, for
 // readXLSX to learn it once excelize has read it.
 func readXLSXFast(rc *readCtx, scan *xlsxScan, material *bytes.Buffer) (*Document, error) {
-	if scan == nil || scan.zr == nil || rc.lim.ZipTotalBytes <= 0 {
+	if scan == nil || scan.zr == nil || rc.lim.ZipTotalBytes <= 0 || fastOff.Load() {
 		return nil, errSlow
 	}
 	if err := bookMaterial(scan, material); err != nil {
@@ -103,8 +103,13 @@ func readXLSXFast(rc *readCtx, scan *xlsxScan, material *bytes.Buffer) (*Documen
 	return doc, err
 }
 
-// fastReads counts the workbooks the fast reader has read (for tests).
-var fastReads atomic.Int64
+var (
+	// fastReads counts the workbooks the fast reader has read (for tests).
+	fastReads atomic.Int64
+	// fastOff turns the fast reader off (for benchmarks: excelize's reading
+	// beside it in one process).
+	fastOff atomic.Bool
+)
 
 type sheetRows struct {
 	name string

@@ -146,3 +146,24 @@ func checksAgree(scan *xlsxScan, lim Limits) string {
 	}
 	return ""
 }
+
+// SetFastXLSX turns the fast reader on or off.
+func SetFastXLSX(on bool) { fastOff.Store(!on) }
+
+// ScanXML runs the fast reader's scanner over an XML part, every token
+// (the scanner alone, for BenchmarkXLSX); false where it declines.
+func ScanXML(part []byte) bool {
+	lx, err := newXLex(part)
+	if err != nil {
+		return false
+	}
+	for {
+		tok, err := lx.next()
+		if err != nil {
+			return false
+		}
+		if tok == xEOF {
+			return true
+		}
+	}
+}
