@@ -308,3 +308,16 @@ func member(t testing.TB, data []byte, name string) string {
 	t.Fatalf("no member %s", name)
 	return ""
 }
+
+// TestRefColumn: the usual references read here, the others asked of
+// excelize, always as excelize reads them.
+func TestRefColumn(t *testing.T) {
+	for _, ref := range []string{"A1", "Z9", "AA10", "XFD1048576", "XFE1", "A1048577", "A0", "A01", "a1", "$A$1", "A", "1",
+		"AAAA1", "A12345678", "A1B2", "", "B-1", "ZZZ1", "A 1"} {
+		want, _, err := excelize.CellNameToCoordinates(ref)
+		got, ok := refColumn([]byte(ref))
+		if ok != (err == nil) || ok && got != want {
+			t.Errorf("%q: column %d (%v), excelize %d (%v)", ref, got, ok, want, err)
+		}
+	}
+}

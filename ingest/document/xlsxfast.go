@@ -267,8 +267,8 @@ func fastRow(lx *xlex, sst []string, vbuf *[]byte) ([]string, error) {
 			if bytes.IndexByte(ref, '&') >= 0 {
 				return nil, errSlow
 			}
-			c, _, err := excelize.CellNameToCoordinates(string(ref))
-			if err != nil {
+			c, ok := refColumn(ref)
+			if !ok {
 				return nil, errSlow
 			}
 			col = c
@@ -489,4 +489,35 @@ func fastSI(lx *xlex) (string, error) {
 		}
 		val = string(raw)
 	}
+}
+
+// refColumn is the column of a cell reference as excelize's
+// CellNameToCoordinates reads it; false where excelize refuses it. The
+// usual form (A1, XFD1048576) is read here; any other is asked of
+// excelize (it was a tenth of the fast reader's time).
+func refColumn(ref []byte) (int, bool) {
+	letters := 0
+	for letters < len(ref) && ref[letters] >= 'A' && ref[letters] <= 'Z' {
+		letters++
+	}
+	digits := len(ref) - letters
+	if letters >= 1 && letters <= 3 && digits >= 1 && digits <= 7 {
+		col, row := 0, 0
+		for _, c := range ref[:letters] {
+			col = col*26 + int(c-'A'+1)
+		}
+		plain := true
+		for _, c := range ref[letters:] {
+			if c < '0' || c > '9' {
+				plain = false
+				break
+			}
+			row = row*10 + int(c-'0')
+		}
+		if plain && row >= 1 && row <= excelize.TotalRows && col <= excelize.MaxColumns {
+			return col, true
+		}
+	}
+	col, _, err := excelize.CellNameToCoordinates(string(ref))
+	return col, err == nil
 }
