@@ -280,13 +280,18 @@ func allEmpty(row []string) bool {
 // cells read.
 func sheetGrid(rows [][]string, merges []excelize.MergeCell, lim Limits) ([][]gridCell, error) {
 	var area int64 // cells covered by merges, overlapping ones counted again
-	covered := map[[2]int]bool{}
-	inMerge := map[int]bool{} // rows touched by a merged range
-	mergeEnd := map[int]int{} // top row of a merge -> its last column
 	usedCols := 0
 	for _, row := range rows {
 		usedCols = max(usedCols, len(row))
 	}
+	// Merged ranges are clamped to the used range, so rows and columns
+	// index slices (they were maps: a fifth of laying out a workbook).
+	var covered cellSet
+	if len(merges) > 0 {
+		covered = newCellSet(len(rows), usedCols)
+	}
+	inMerge := make([]bool, len(rows)+1) // rows touched by a merged range
+	mergeEnd := make([]int, len(rows)+1) // top row of a merge -> its last column
 	for _, m := range merges {
 		c1, r1, err1 := excelize.CellNameToCoordinates(m.GetStartAxis())
 		c2, r2, err2 := excelize.CellNameToCoordinates(m.GetEndAxis())
@@ -310,7 +315,7 @@ func sheetGrid(rows [][]string, merges []excelize.MergeCell, lim Limits) ([][]gr
 			inMerge[r] = true
 			for c := c1; c <= c2; c++ {
 				if r != r1 || c != c1 {
-					covered[[2]int{r, c}] = true
+					covered.add(r, c)
 				}
 			}
 		}
@@ -345,10 +350,8 @@ func sheetGrid(rows [][]string, merges []excelize.MergeCell, lim Limits) ([][]gr
 		return 0
 	}
 	var blocks [][]gridCell
+	var row []gridCell // one row's cells, copied into its block
 	maxRow := len(rows)
-	for r := range inMerge {
-		maxRow = max(maxRow, r)
-	}
 	for r := 1; r <= maxRow; {
 		if lastValue(r) == 0 && !inMerge[r] {
 			r++
@@ -361,10 +364,10 @@ func sheetGrid(rows [][]string, merges []excelize.MergeCell, lim Limits) ([][]gr
 		}
 		var block []gridCell
 		for i := r; i < end; i++ {
-			var row []gridCell
+			row = row[:0]
 			empty := true
 			for c := 1; c <= width; c++ {
-				if covered[[2]int{i, c}] {
+				if covered.has(i, c) {
 					continue
 				}
 				v := value(i, c)
@@ -381,6 +384,37 @@ func sheetGrid(rows [][]string, merges []excelize.MergeCell, lim Limits) ([][]gr
 		r = end
 	}
 	return blocks, nil
+}
+
+// cellSet is a set of cells (row, column from 1) of a sheet's used
+// range: a bitmap where the range is small, a map where it is not (a
+// sheet of two thousand rows reaching column XFD).
+type cellSet struct {
+	cols   int
+	dense  []bool
+	sparse map[[2]int]bool
+}
+
+func newCellSet(rows, cols int) cellSet {
+	if int64(rows)*int64(cols) <= 1<<16 {
+		return cellSet{cols: cols, dense: make([]bool, rows*cols)}
+	}
+	return cellSet{sparse: map[[2]int]bool{}}
+}
+
+func (s *cellSet) add(r, c int) {
+	if s.dense != nil {
+		s.dense[(r-1)*s.cols+c-1] = true
+	} else {
+		s.sparse[[2]int{r, c}] = true
+	}
+}
+
+func (s *cellSet) has(r, c int) bool {
+	if s.dense != nil {
+		return c <= s.cols && s.dense[(r-1)*s.cols+c-1]
+	}
+	return s.sparse[[2]int{r, c}]
 }
 
 // Summary workbook columns other than cell codes.
