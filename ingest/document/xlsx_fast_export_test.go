@@ -105,7 +105,7 @@ func ForgetBooks() {
 	books.mu.Lock()
 	defer books.mu.Unlock()
 	books.entries = map[uint64][]*bookEntry{}
-	books.n = 0
+	books.bytes = 0
 }
 
 // checksAgree compares the text check's two ways on every part: the

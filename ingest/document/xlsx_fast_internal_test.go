@@ -321,3 +321,52 @@ func TestRefColumn(t *testing.T) {
 		}
 	}
 }
+
+// TestFastXLSXKnownMembersOnly: a workbook is read fast only once one of
+// the same members (all but its sheets, shared strings and document
+// properties) has been read whole by excelize; another title, other
+// numbers, other document properties keep it known; one byte more in its
+// styles or one more member makes it unknown until excelize has read it.
+func TestFastXLSXKnownMembersOnly(t *testing.T) {
+	base := handWorkbook(t, nil, nil)
+	cases := []struct {
+		name  string
+		data  []byte
+		known bool
+	}{
+		{"other title and numbers", handWorkbook(t, func(f *excelize.File) error {
+			f.SetCellValue("Sheet1", "A1", "另一个标题")
+			return f.SetCellValue("Sheet1", "B3", 99)
+		}, nil), true},
+		{"other document properties", handWorkbook(t, func(f *excelize.File) error {
+			return f.SetDocProps(&excelize.DocProperties{Title: "年报", Creator: "乐至县"})
+		}, nil), true},
+		{"styles changed", handWorkbook(t, nil, replaceIn("xl/styles.xml", "</styleSheet>", " </styleSheet>")), false},
+		{"a member more", handWorkbook(t, func(f *excelize.File) error {
+			_, err := f.NewSheet("Sheet2")
+			return err
+		}, nil), false},
+	}
+	for _, c := range cases {
+		ForgetBooks()
+		if _, err := Read("base.xlsx", base); err != nil {
+			t.Fatal(err)
+		}
+		before := fastReads.Load()
+		first, err := Read(c.name+".xlsx", c.data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if known := fastReads.Load() > before; known != c.known {
+			t.Errorf("%s: read fast %v, want %v", c.name, known, c.known)
+		}
+		if !c.known {
+			// Read whole by excelize, it is known now (if the fast reader
+			// can read it at all), and reads the same.
+			second, err := Read(c.name+".xlsx", c.data)
+			if err != nil || !reflect.DeepEqual(first, second) {
+				t.Errorf("%s: read again %v (%v), first %v", c.name, docText(second), err, docText(first))
+			}
+		}
+	}
+}

@@ -40,14 +40,16 @@ var books struct {
 	mu      sync.Mutex
 	seed    maphash.Seed
 	entries map[uint64][]*bookEntry
-	n       int
+	bytes   int // material held
 }
 
-// Bounds of what the known workbooks hold: the members compared are a few
-// tens of KB for a report's workbook.
+// Bounds of what the known workbooks hold: the members compared are 20 to
+// 40 KB for a report's workbook, so some hundreds of kinds fit; once full,
+// a new kind is read by excelize (no eviction: a stream of distinct
+// uploads must not push out the template every county uses).
 const (
-	maxBooks        = 256
-	maxBookMaterial = 1 << 20
+	maxBookMaterial = 256 << 10
+	maxBooksBytes   = 16 << 20
 )
 
 func init() {
@@ -136,7 +138,7 @@ func learnBook(scan *xlsxScan, material []byte, f *excelize.File) {
 	h := maphash.Bytes(books.seed, material)
 	books.mu.Lock()
 	defer books.mu.Unlock()
-	if books.n >= maxBooks {
+	if books.bytes+len(material) > maxBooksBytes {
 		return
 	}
 	for _, e := range books.entries[h] {
@@ -145,7 +147,7 @@ func learnBook(scan *xlsxScan, material []byte, f *excelize.File) {
 		}
 	}
 	books.entries[h] = append(books.entries[h], &bookEntry{material: bytes.Clone(material), sheets: sheets})
-	books.n++
+	books.bytes += len(material)
 }
 
 // The parts of the workbook's structure as excelize unmarshals them, only
