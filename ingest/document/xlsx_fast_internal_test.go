@@ -214,12 +214,19 @@ func handWorkbook(t testing.TB, make func(*excelize.File) error, edit func(part,
 	if edit == nil {
 		return buf.Bytes()
 	}
-	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	return rewriteZip(t, buf.Bytes(), edit)
+}
+
+type zipPart struct{ name, text string }
+
+// zipMembers is a package's members, inflated, in order.
+func zipMembers(t testing.TB, data []byte) []zipPart {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out bytes.Buffer
-	zw := zip.NewWriter(&out)
+	var out []zipPart
 	for _, m := range zr.File {
 		rc, err := m.Open()
 		if err != nil {
@@ -228,11 +235,23 @@ func handWorkbook(t testing.TB, make func(*excelize.File) error, edit func(part,
 		var part bytes.Buffer
 		part.ReadFrom(rc)
 		rc.Close()
-		w, err := zw.Create(m.Name)
+		out = append(out, zipPart{m.Name, part.String()})
+	}
+	return out
+}
+
+// rewriteZip writes a package again, each member's text passed through
+// edit.
+func rewriteZip(t testing.TB, data []byte, edit func(name, text string) string) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, m := range zipMembers(t, data) {
+		w, err := zw.Create(m.name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		w.Write([]byte(edit(m.Name, part.String())))
+		w.Write([]byte(edit(m.name, m.text)))
 	}
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)
@@ -252,27 +271,24 @@ func FuzzXLSXParts(f *testing.F) {
 	f.Add(strings.Replace(sheet, `<v>1</v>`, `<v>&#49;</v>`, 1), strings.Replace(sst, "<t>", `<t xml:space="preserve">&amp; `, 1))
 	f.Add(strings.Replace(sheet, `<c r="A1" t="s">`, `<c t="str">`, 1), sst)
 	f.Add(sheet, strings.Replace(sst, "</sst>", "<si><r><t>a</t></r></si></sst>", 1))
-	zr, err := zip.NewReader(bytes.NewReader(base), int64(len(base)))
-	if err != nil {
-		f.Fatal(err)
-	}
+	members := zipMembers(f, base)
 	f.Fuzz(func(t *testing.T, sheetXML, sstXML string) {
 		// The base workbook's members, the two fuzzed (stored, not
 		// deflated: the fuzzer spends its time in the readers).
 		var out bytes.Buffer
 		zw := zip.NewWriter(&out)
-		for _, m := range zr.File {
-			w, err := zw.CreateHeader(&zip.FileHeader{Name: m.Name, Method: zip.Store})
+		for _, m := range members {
+			w, err := zw.CreateHeader(&zip.FileHeader{Name: m.name, Method: zip.Store})
 			if err != nil {
 				t.Fatal(err)
 			}
-			switch m.Name {
+			switch m.name {
 			case "xl/worksheets/sheet1.xml":
 				w.Write([]byte(sheetXML))
 			case sharedStringsPart:
 				w.Write([]byte(sstXML))
 			default:
-				w.Write([]byte(member(t, base, m.Name)))
+				w.Write([]byte(m.text))
 			}
 		}
 		if err := zw.Close(); err != nil {
@@ -289,20 +305,9 @@ func FuzzXLSXParts(f *testing.F) {
 
 func member(t testing.TB, data []byte, name string) string {
 	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range zr.File {
-		if m.Name == name {
-			rc, err := m.Open()
-			if err != nil {
-				t.Fatal(err)
-			}
-			var b bytes.Buffer
-			b.ReadFrom(rc)
-			rc.Close()
-			return b.String()
+	for _, m := range zipMembers(t, data) {
+		if m.name == name {
+			return m.text
 		}
 	}
 	t.Fatalf("no member %s", name)

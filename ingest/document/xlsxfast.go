@@ -149,23 +149,12 @@ func fastSheetData(rc *readCtx, name string, lx *xlex, sst []string) ([][]string
 	}
 	var vbuf []byte
 	for {
-		tok, err := lx.next()
+		done, err := lx.child("sheetData")
 		if err != nil {
 			return nil, err
 		}
-		switch tok {
-		case xText:
-			if !onlySpace(lx.text) {
-				return nil, errSlow
-			}
-			continue
-		case xEnd:
-			if string(lx.name) != "sheetData" {
-				return nil, errSlow
-			}
+		if done {
 			return rows, nil
-		case xEOF:
-			return nil, errSlow
 		}
 		if string(lx.name) != "row" {
 			return nil, errSlow
@@ -220,23 +209,12 @@ func fastRow(lx *xlex, sst []string, vbuf *[]byte) ([]string, error) {
 	}
 	col := 0
 	for {
-		tok, err := lx.next()
+		done, err := lx.child("row")
 		if err != nil {
 			return nil, err
 		}
-		switch tok {
-		case xText:
-			if !onlySpace(lx.text) {
-				return nil, errSlow
-			}
-			continue
-		case xEnd:
-			if string(lx.name) != "row" {
-				return nil, errSlow
-			}
+		if done {
 			return row, nil
-		case xEOF:
-			return nil, errSlow
 		}
 		if string(lx.name) != "c" {
 			return nil, errSlow
@@ -303,23 +281,12 @@ func fastCellValue(lx *xlex, vbuf *[]byte) (string, error) {
 	}
 	val, seen := "", false
 	for {
-		tok, err := lx.next()
+		done, err := lx.child("c")
 		if err != nil {
 			return "", err
 		}
-		switch tok {
-		case xText:
-			if !onlySpace(lx.text) {
-				return "", errSlow
-			}
-			continue
-		case xEnd:
-			if string(lx.name) != "c" {
-				return "", errSlow
-			}
+		if done {
 			return val, nil
-		case xEOF:
-			return "", errSlow
 		}
 		if string(lx.name) != "v" || seen || len(lx.attrs) > 0 {
 			return "", errSlow
@@ -329,22 +296,8 @@ func fastCellValue(lx *xlex, vbuf *[]byte) (string, error) {
 			lx.pendEnd = false
 			continue
 		}
-		*vbuf = (*vbuf)[:0]
-		for {
-			tok, err := lx.next()
-			if err != nil {
-				return "", err
-			}
-			if tok == xText {
-				if *vbuf, err = xmlUnescape(lx.text, *vbuf); err != nil {
-					return "", err
-				}
-				continue
-			}
-			if tok != xEnd || string(lx.name) != "v" {
-				return "", errSlow
-			}
-			break
+		if *vbuf, err = lx.textOf("v", (*vbuf)[:0]); err != nil {
+			return "", err
 		}
 		val = string(*vbuf)
 	}
@@ -386,17 +339,14 @@ func fastSST(part []byte) ([]string, error) {
 	}
 	var out []string
 	for {
-		tok, err := lx.nextElement()
+		done, err := lx.child("sst")
 		if err != nil {
 			return nil, err
 		}
-		if tok == xEnd {
-			if string(lx.name) != "sst" {
-				return nil, errSlow
-			}
+		if done {
 			break
 		}
-		if tok != xStart || string(lx.name) != "si" || len(lx.attrs) > 0 {
+		if string(lx.name) != "si" || len(lx.attrs) > 0 {
 			return nil, errSlow
 		}
 		s, err := fastSI(lx)
@@ -433,6 +383,45 @@ func (lx *xlex) nextElement() (xtok, error) {
 	}
 }
 
+// child reads on inside the element parent: the next start tag (done
+// false, the tag in lx), or parent's end tag (done true). White space
+// between is skipped; text, another end tag or the end of the part is
+// declined.
+func (lx *xlex) child(parent string) (done bool, err error) {
+	tok, err := lx.nextElement()
+	switch {
+	case err != nil:
+		return false, err
+	case tok == xStart:
+		return false, nil
+	case tok == xEnd && string(lx.name) == parent:
+		return true, nil
+	}
+	return false, errSlow
+}
+
+// textOf reads the character data of a leaf element after its start tag
+// up to its end tag, decoded and appended to dst; a child element is
+// declined.
+func (lx *xlex) textOf(name string, dst []byte) ([]byte, error) {
+	for {
+		tok, err := lx.next()
+		if err != nil {
+			return nil, err
+		}
+		if tok == xText {
+			if dst, err = xmlUnescape(lx.text, dst); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if tok != xEnd || string(lx.name) != name {
+			return nil, errSlow
+		}
+		return dst, nil
+	}
+}
+
 // fastSI reads one <si> after its start tag.
 func fastSI(lx *xlex) (string, error) {
 	if lx.selfClose {
@@ -441,20 +430,17 @@ func fastSI(lx *xlex) (string, error) {
 	}
 	val, seen := "", false
 	for {
-		tok, err := lx.nextElement()
+		done, err := lx.child("si")
 		if err != nil {
 			return "", err
 		}
-		if tok == xEnd {
-			if string(lx.name) != "si" {
-				return "", errSlow
-			}
+		if done {
 			if strings.Contains(val, "_x") {
 				return "", errSlow
 			}
 			return val, nil
 		}
-		if tok != xStart || string(lx.name) != "t" || seen {
+		if string(lx.name) != "t" || seen {
 			return "", errSlow
 		}
 		seen = true
@@ -470,22 +456,9 @@ func fastSI(lx *xlex) (string, error) {
 			lx.pendEnd = false
 			continue
 		}
-		var raw []byte
-		for {
-			tok, err := lx.next()
-			if err != nil {
-				return "", err
-			}
-			if tok == xText {
-				if raw, err = xmlUnescape(lx.text, raw); err != nil {
-					return "", err
-				}
-				continue
-			}
-			if tok != xEnd || string(lx.name) != "t" {
-				return "", errSlow
-			}
-			break
+		raw, err := lx.textOf("t", nil)
+		if err != nil {
+			return "", err
 		}
 		val = string(raw)
 	}
