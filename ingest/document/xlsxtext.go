@@ -257,20 +257,20 @@ func newCellSum(sst []int64, total *int64, scan *xlsxScan) *cellSum {
 }
 
 // start is a start tag of that local name; shared tells whether an
-// attribute of local name t is "s" (asked of a c only), ref the last
-// attribute of local name ref ("" if none; asked of a mergeCell only).
-func (s *cellSum) start(local string, shared func() bool, ref func() string) {
+// attribute of local name t is "s" (read for a c only), ref the last
+// attribute of local name ref ("" if none; read for a mergeCell only).
+func (s *cellSum) start(local string, shared bool, ref string) {
 	if s.depth++; s.depth == 2 {
 		s.parent = local
 	}
 	if s.depth == 3 && s.parent == "mergeCells" && local == "mergeCell" {
 		// As excelize unmarshals it: the last ref attribute wins, none is
 		// an empty ref.
-		s.scan.merges = append(s.scan.merges, ref())
+		s.scan.merges = append(s.scan.merges, ref)
 	}
 	switch local {
 	case "c":
-		s.inC, s.shared = true, shared()
+		s.inC, s.shared = true, shared
 	case "v":
 		s.inV, s.index = s.inC, s.index[:0]
 	case "is":
@@ -331,22 +331,14 @@ func sumCellTextXML(part []byte, sst []int64, total *int64, lim Limits, scan *xl
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			s.start(t.Name.Local, func() bool {
-				for _, a := range t.Attr {
-					if a.Name.Local == "t" && a.Value == "s" {
-						return true
-					}
+			shared, ref := false, ""
+			for _, a := range t.Attr {
+				shared = shared || a.Name.Local == "t" && a.Value == "s"
+				if a.Name.Local == "ref" {
+					ref = a.Value
 				}
-				return false
-			}, func() string {
-				ref := ""
-				for _, a := range t.Attr {
-					if a.Name.Local == "ref" {
-						ref = a.Value
-					}
-				}
-				return ref
-			})
+			}
+			s.start(t.Name.Local, shared, ref)
 		case xml.EndElement:
 			s.end(t.Name.Local)
 		case xml.CharData:
@@ -381,24 +373,23 @@ func sumCellTextFast(part []byte, sst []int64, total *int64, lim Limits, scan *x
 			if lx.checkAttrs() != nil {
 				return false, nil
 			}
-			s.start(string(localName(lx.name)), func() bool {
+			local := cellSumName(localName(lx.name))
+			shared, ref := false, ""
+			switch local {
+			case "c":
 				for _, a := range lx.attrs {
-					if string(localName(a.name)) == "t" && attrValue(a.raw) == "s" {
-						return true
-					}
+					shared = shared || string(localName(a.name)) == "t" && attrValue(a.raw) == "s"
 				}
-				return false
-			}, func() string {
-				ref := ""
+			case "mergeCell":
 				for _, a := range lx.attrs {
 					if string(localName(a.name)) == "ref" {
 						ref = attrValue(a.raw)
 					}
 				}
-				return ref
-			})
+			}
+			s.start(local, shared, ref)
 		case xEnd:
-			s.end(string(localName(lx.name)))
+			s.end(cellSumName(localName(lx.name)))
 		case xText:
 			if !s.wantsText() && bytes.IndexByte(lx.text, '&') < 0 {
 				continue
@@ -412,6 +403,29 @@ func sumCellTextFast(part []byte, sst []int64, total *int64, lim Limits, scan *x
 			return true, over(lim, "text_bytes", "Excel 单元格")
 		}
 	}
+}
+
+// cellSumName is a local name as cellSum tells names apart: its own
+// names, any other as "" (a string of every name was most of the
+// scanner's allocation).
+func cellSumName(local []byte) string {
+	switch string(local) {
+	case "c":
+		return "c"
+	case "v":
+		return "v"
+	case "is":
+		return "is"
+	case "t":
+		return "t"
+	case "rPh":
+		return "rPh"
+	case "mergeCells":
+		return "mergeCells"
+	case "mergeCell":
+		return "mergeCell"
+	}
+	return ""
 }
 
 // attrValue is an attribute value the scanner has checked decodes.
