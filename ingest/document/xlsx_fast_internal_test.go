@@ -375,3 +375,26 @@ func TestFastXLSXKnownMembersOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestXMLDeclOK: a declaration is accepted only where encoding/xml reads
+// it as version 1.0 (or none) in UTF-8 (or none).
+func TestXMLDeclOK(t *testing.T) {
+	for _, c := range []struct {
+		decl string
+		ok   bool
+	}{
+		{` version="1.0" encoding="UTF-8" standalone="yes"`, true},
+		{` version='1.0'`, true},
+		{` version="1.0" encoding="utf-8"`, true},
+		{` version="1.1"`, false},
+		{` version="1.0" encoding="GB2312"`, false},
+		{` version="1.0" encoding ="utf-8" encoding="gbk"`, false},
+		{` version="1.0" encoding = "gbk"`, false},
+		{`-stylesheet href="a"`, false},
+		{``, false},
+	} {
+		if got := xmlDeclOK([]byte(c.decl)); got != c.ok {
+			t.Errorf("<?xml%s?>: accepted %v, want %v", c.decl, got, c.ok)
+		}
+	}
+}

@@ -65,42 +65,59 @@ func newXLex(b []byte) (*xlex, error) {
 	return lx, nil
 }
 
-// xmlDeclOK: version 1.0, no encoding or UTF-8 (any other is decoded by
-// excelize's charset reader, which this scanner does not do).
+// xmlDeclOK: the declaration as encoding/xml reads it (its procInst,
+// reproduced below) names version 1.0 or none, and UTF-8 or no encoding
+// (any other is decoded by excelize's charset reader, which this scanner
+// does not do). A declaration encoding/xml would read otherwise than this
+// is declined: both look for the same first name=" or name='.
 func xmlDeclOK(d []byte) bool {
 	s := string(d)
 	if len(s) == 0 || !isXMLSpace(s[0]) {
 		return false
 	}
-	v, ok := declAttr(s, "version")
-	if !ok || v != "1.0" {
+	if v := procInst("version", s); v != "" && v != "1.0" {
 		return false
 	}
-	if e, ok := declAttr(s, "encoding"); ok && !strings.EqualFold(e, "utf-8") {
+	if e := procInst("encoding", s); e != "" && !strings.EqualFold(e, "utf-8") {
 		return false
+	}
+	// Declined where the two could differ: a name given twice, or with
+	// space around "=" (encoding/xml would not see it).
+	for _, name := range []string{"version", "encoding"} {
+		if strings.Count(s, name) > 1 || strings.Contains(s, name) && !strings.Contains(s, name+"=") {
+			return false
+		}
 	}
 	return true
 }
 
-// declAttr finds name="v" or name='v' in a declaration.
-func declAttr(s, name string) (string, bool) {
-	i := strings.Index(s, name)
-	if i < 0 {
-		return "", false
+// procInst is encoding/xml's reading of a parameter of a processing
+// instruction: the value after the first name= followed by a quote.
+func procInst(param, s string) string {
+	param = param + "="
+	lenp := len(param)
+	i := 0
+	var sep byte
+	for i < len(s) {
+		sub := s[i:]
+		k := strings.Index(sub, param)
+		if k < 0 || lenp+k >= len(sub) {
+			return ""
+		}
+		i += lenp + k + 1
+		if c := sub[lenp+k]; c == '\'' || c == '"' {
+			sep = c
+			break
+		}
 	}
-	s = strings.TrimLeft(s[i+len(name):], " \t\r\n")
-	if !strings.HasPrefix(s, "=") {
-		return "", false
+	if sep == 0 {
+		return ""
 	}
-	s = strings.TrimLeft(s[1:], " \t\r\n")
-	if len(s) == 0 || (s[0] != '"' && s[0] != '\'') {
-		return "", false
-	}
-	j := strings.IndexByte(s[1:], s[0])
+	j := strings.IndexByte(s[i:], sep)
 	if j < 0 {
-		return "", false
+		return ""
 	}
-	return s[1 : 1+j], true
+	return s[i : i+j]
 }
 
 func isXMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
