@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"hash/crc32"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -271,6 +272,11 @@ func FuzzXLSXParts(f *testing.F) {
 	f.Add(strings.Replace(sheet, `<v>1</v>`, `<v>&#49;</v>`, 1), strings.Replace(sst, "<t>", `<t xml:space="preserve">&amp; `, 1))
 	f.Add(strings.Replace(sheet, `<c r="A1" t="s">`, `<c t="str">`, 1), sst)
 	f.Add(sheet, strings.Replace(sst, "</sst>", "<si><r><t>a</t></r></si></sst>", 1))
+	f.Add(strings.Replace(sheet, `<c r="A1" t="s"><v>0</v></c>`, `<c r="A1"><f>1+1</f><v></v></c><c r="B1" t="inlineStr"><is><t>x</t></is></c>`, 1), sst)
+	f.Add(strings.Replace(sheet, `<sheetData>`, `<sheetData><!-- c --><![CDATA[x]]>`, 1), sst)
+	f.Add(strings.Replace(sheet, `encoding="UTF-8"`, `encoding="GBK"`, 1), sst)
+	f.Add(strings.Replace(sheet, `<row r="3">`, `<row r="3"><c r="A3" t="b"><v>1</v></c><c r="B3" t="e"><v>#N/A</v></c>`, 1), sst)
+	f.Add(strings.Replace(sheet, `</worksheet>`, `<extLst><row r="99"/></extLst></worksheet>`, 1), sst)
 	members := zipMembers(f, base)
 	f.Fuzz(func(t *testing.T, sheetXML, sstXML string) {
 		// The base workbook's members, the two fuzzed (stored, not
@@ -395,6 +401,60 @@ func TestXMLDeclOK(t *testing.T) {
 	} {
 		if got := xmlDeclOK([]byte(c.decl)); got != c.ok {
 			t.Errorf("<?xml%s?>: accepted %v, want %v", c.decl, got, c.ok)
+		}
+	}
+}
+
+// TestFastXLSXUnreadableMember: a member whose bytes do not count (a
+// thumbnail among the document properties) is still read, as excelize
+// reads every member: one excelize cannot open (an unknown compression
+// method) gets excelize's error, one failing its checksum (which
+// excelize ignores) excelize's document — not the fast reader's.
+func TestFastXLSXUnreadableMember(t *testing.T) {
+	thumb := []byte("not really a picture")
+	withThumb := func(method uint16, crc uint32) []byte {
+		var out bytes.Buffer
+		zw := zip.NewWriter(&out)
+		for _, m := range zipMembers(t, handWorkbook(t, nil, nil)) {
+			w, err := zw.Create(m.name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.Write([]byte(m.text))
+		}
+		w, err := zw.CreateRaw(&zip.FileHeader{Name: "docProps/thumbnail.jpeg", Method: method,
+			CRC32: crc, CompressedSize64: uint64(len(thumb)), UncompressedSize64: uint64(len(thumb))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(thumb)
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return out.Bytes()
+	}
+	good := withThumb(zip.Store, crc32.ChecksumIEEE(thumb))
+	for _, c := range []struct {
+		name string
+		data []byte
+	}{
+		{"unknown method", withThumb(99, crc32.ChecksumIEEE(thumb))},
+		{"bad checksum", withThumb(zip.Store, 12345)},
+	} {
+		fastOff.Store(true)
+		want, wantErr := Read(c.name+".xlsx", c.data)
+		fastOff.Store(false)
+		ForgetBooks()
+		if _, err := Read("good.xlsx", good); err != nil {
+			t.Fatal(err)
+		}
+		before := fastReads.Load()
+		got, err := Read(c.name+".xlsx", c.data)
+		if fastReads.Load() != before {
+			t.Errorf("%s: read fast", c.name)
+		}
+		if fmt.Sprint(err) != fmt.Sprint(wantErr) || !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: %v (%v), excelize %v (%v)", c.name, docText(got), err, docText(want), wantErr)
 		}
 	}
 }

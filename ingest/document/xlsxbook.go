@@ -73,17 +73,20 @@ func bookMaterial(scan *xlsxScan, dst *bytes.Buffer) error {
 		}
 		dst.WriteString(name)
 		dst.WriteByte(0)
-		if strings.HasPrefix(name, "xl/worksheets/") || name == sharedStringsPart || strings.HasPrefix(name, "docProps/") {
-			continue
-		}
 		part := scan.part(name)
 		if part == nil {
+			// Read even where its bytes do not count (a thumbnail, a
+			// sheet's relationships): excelize fails on a member it
+			// cannot read.
 			buf, err := inflate(f)
 			if err != nil {
 				return errSlow
 			}
 			scan.keep(name, buf)
 			part = buf.Bytes()
+		}
+		if strings.HasPrefix(name, "xl/worksheets/") || name == sharedStringsPart || strings.HasPrefix(name, "docProps/") {
+			continue
 		}
 		var n [8]byte
 		for i, l := 0, len(part); i < 8; i, l = i+1, l>>8 {
