@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -120,7 +121,7 @@ func checksAgree(scan *xlsxScan, lim Limits) string {
 			for i, s := range strs {
 				fast[i] = int64(len(s))
 			}
-			if slowErr != nil || !reflect.DeepEqual(fast, slow) {
+			if slowErr != nil || !slices.Equal(fast, slow) {
 				return fmt.Sprintf("shared string lengths: fast %v, encoding/xml %v (%v)", fast, slow, slowErr)
 			}
 		}
