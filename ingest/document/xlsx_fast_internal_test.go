@@ -458,3 +458,46 @@ func TestFastXLSXUnreadableMember(t *testing.T) {
 		}
 	}
 }
+
+// TestFastXLSXConcurrent: readers in parallel (as ingest runs them)
+// learning and reading the same kinds of workbook give what one reader
+// gives (run with -race).
+func TestFastXLSXConcurrent(t *testing.T) {
+	var books [][]byte
+	for i := range 8 {
+		books = append(books, handWorkbook(t, func(f *excelize.File) error {
+			return f.SetCellValue("Sheet1", "B9", i)
+		}, nil))
+	}
+	want := make([]*Document, len(books))
+	for i, b := range books {
+		d, err := Read("b.xlsx", b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = d
+	}
+	ForgetBooks()
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			for round := range 20 {
+				i := round % len(books)
+				d, err := Read("b.xlsx", books[i])
+				if err == nil && !reflect.DeepEqual(d, want[i]) {
+					err = fmt.Errorf("workbook %d read as %s, want %s", i, docText(d), docText(want[i]))
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
