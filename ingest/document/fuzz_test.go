@@ -116,9 +116,17 @@ func FuzzReadDOCX(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzRead(t, "fuzz.docx", data) })
 }
 
+// FuzzReadXLSX also reads each input both ways, the fast reader and
+// excelize, which must agree wherever the fast reader reads it
+// (FuzzXLSXParts fuzzes the XML inside a workbook).
 func FuzzReadXLSX(f *testing.F) {
 	seedFiles(f, "testdata/*.xlsx")
-	f.Fuzz(func(t *testing.T, data []byte) { fuzzRead(t, "fuzz.xlsx", data) })
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzRead(t, "fuzz.xlsx", data)
+		if _, diff := document.XLSXBothWays(data, fuzzLimits()); diff != "" {
+			t.Fatal(diff)
+		}
+	})
 }
 
 func FuzzDecode(f *testing.F) {

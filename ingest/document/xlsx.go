@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -17,7 +19,18 @@ import (
 // readXLSX reads a workbook. A sheet with a summary header row (agency,
 // year and cell-code columns) gives one report per row; otherwise every
 // sheet is rendered as a grid laid out like the official tables.
+//
+// The fast reader (xlsxfast.go) reads the workbook if it can give exactly
+// what excelize gives; otherwise excelize reads it.
 func readXLSX(rc *readCtx, data []byte, scan *xlsxScan) (*Document, error) {
+	defer scan.release()
+	material := partBuffers.Get().(*bytes.Buffer)
+	defer putPartBuffer(material)
+	material.Reset()
+	doc, err := readXLSXFast(rc, scan, material)
+	if !errors.Is(err, errSlow) {
+		return doc, err
+	}
 	// Every part is inflated in memory (the XML limit equals the total):
 	// a part over excelize's XML limit would otherwise go to a temporary
 	// file, which a killed parse leaves behind. checkZipSizes has already
@@ -30,20 +43,88 @@ func readXLSX(rc *readCtx, data []byte, scan *xlsxScan) (*Document, error) {
 		return nil, fmt.Errorf("excelize: %w (%w)", err, ErrCorruptZip)
 	}
 	defer f.Close()
-	type sheetRows struct {
-		name string
-		rows [][]string
-	}
 	var sheets []sheetRows
-	var reports []*report.Report
+	rowsRead := true
 	for _, name := range f.GetSheetList() {
 		rows, err := sheetRowsOf(rc, f, name)
 		if err != nil {
 			return nil, err
 		}
 		sheets = append(sheets, sheetRows{name, rows})
-		if hdr, at, ok := findSummaryHeader(rows); ok {
-			reports = append(reports, summaryReports(name, rows, hdr, at)...)
+		rowsRead = rowsRead && len(rows) > 0
+	}
+	if rowsRead && scan != nil {
+		learnBook(scan, material.Bytes(), f)
+	}
+	return xlsxDocument(rc.lim, sheets, scan, func(name string) ([]excelize.MergeCell, error) {
+		return f.GetMergeCells(name, true)
+	})
+}
+
+// readXLSXFast is the fast reader: errSlow where it declines. material is
+// filled with bookMaterial when the workbook is unlike any known, for
+// readXLSX to learn it once excelize has read it.
+func readXLSXFast(rc *readCtx, scan *xlsxScan, material *bytes.Buffer) (*Document, error) {
+	if scan == nil || scan.zr == nil || rc.lim.ZipTotalBytes <= 0 || fastOff.Load() {
+		return nil, errSlow
+	}
+	if err := bookMaterial(scan, material); err != nil {
+		material.Reset()
+		return nil, err
+	}
+	known := knownBook(material.Bytes())
+	if known == nil {
+		return nil, errSlow
+	}
+	material.Reset()
+	sst := scan.sst
+	if !scan.sstRead {
+		// No shared strings, or strings fastSST declined.
+		if scan.part(sharedStringsPart) != nil {
+			return nil, errSlow
+		}
+	}
+	sheets := make([]sheetRows, 0, len(known))
+	for _, s := range known {
+		part := scan.part(s.path)
+		if part == nil {
+			return nil, errSlow
+		}
+		rows, err := fastRowsOf(rc, s.name, part, sst)
+		if err != nil {
+			return nil, err
+		}
+		sheets = append(sheets, sheetRows{s.name, rows})
+	}
+	doc, err := xlsxDocument(rc.lim, sheets, scan, nil)
+	if err == nil {
+		fastReads.Add(1)
+	}
+	return doc, err
+}
+
+var (
+	// fastReads counts the workbooks the fast reader has read (for tests).
+	fastReads atomic.Int64
+	// fastOff turns the fast reader off (for benchmarks: excelize's reading
+	// beside it in one process).
+	fastOff atomic.Bool
+)
+
+type sheetRows struct {
+	name string
+	rows [][]string
+}
+
+// xlsxDocument makes the document of a workbook's sheets: the reports of
+// its summary sheets if it has any, else every sheet as grids. merges
+// gives a sheet's merged cells where the text check's pass does not
+// (scannedMerges); nil, and the fast reader declines.
+func xlsxDocument(lim Limits, sheets []sheetRows, scan *xlsxScan, merges func(name string) ([]excelize.MergeCell, error)) (*Document, error) {
+	var reports []*report.Report
+	for _, s := range sheets {
+		if hdr, at, ok := findSummaryHeader(s.rows); ok {
+			reports = append(reports, summaryReports(s.name, s.rows, hdr, at)...)
 		}
 	}
 	if len(reports) > 0 {
@@ -52,14 +133,17 @@ func readXLSX(rc *readCtx, data []byte, scan *xlsxScan) (*Document, error) {
 	var b builder
 	table := 0
 	for _, s := range sheets {
-		merges, ok := scannedMerges(scan, len(sheets))
+		ms, ok := scannedMerges(scan, len(sheets))
 		if !ok {
+			if merges == nil {
+				return nil, errSlow
+			}
 			var err error
-			if merges, err = f.GetMergeCells(s.name, true); err != nil {
+			if ms, err = merges(s.name); err != nil {
 				return nil, fmt.Errorf("sheet %s merges: %w", s.name, err)
 			}
 		}
-		blocks, err := sheetGrid(s.rows, merges, rc.lim)
+		blocks, err := sheetGrid(s.rows, ms, lim)
 		if err != nil {
 			var le *LimitError
 			if errors.As(err, &le) {
@@ -196,13 +280,18 @@ func allEmpty(row []string) bool {
 // cells read.
 func sheetGrid(rows [][]string, merges []excelize.MergeCell, lim Limits) ([][]gridCell, error) {
 	var area int64 // cells covered by merges, overlapping ones counted again
-	covered := map[[2]int]bool{}
-	inMerge := map[int]bool{} // rows touched by a merged range
-	mergeEnd := map[int]int{} // top row of a merge -> its last column
 	usedCols := 0
 	for _, row := range rows {
 		usedCols = max(usedCols, len(row))
 	}
+	// Merged ranges are clamped to the used range, so rows and columns
+	// index slices (they were maps: a fifth of laying out a workbook).
+	var covered cellSet
+	if len(merges) > 0 {
+		covered = newCellSet(len(rows), usedCols)
+	}
+	inMerge := make([]bool, len(rows)+1) // rows touched by a merged range
+	mergeEnd := make([]int, len(rows)+1) // top row of a merge -> its last column
 	for _, m := range merges {
 		c1, r1, err1 := excelize.CellNameToCoordinates(m.GetStartAxis())
 		c2, r2, err2 := excelize.CellNameToCoordinates(m.GetEndAxis())
@@ -226,34 +315,43 @@ func sheetGrid(rows [][]string, merges []excelize.MergeCell, lim Limits) ([][]gr
 			inMerge[r] = true
 			for c := c1; c <= c2; c++ {
 				if r != r1 || c != c1 {
-					covered[[2]int{r, c}] = true
+					covered.add(r, c)
 				}
 			}
 		}
 		mergeEnd[r1] = max(mergeEnd[r1], c2)
 	}
+	// Each cell's text joined once, each row's last column holding text
+	// found once (they were asked for again for every row of a block).
+	joined := make([][]string, len(rows))
+	lasts := make([]int, len(rows))
+	for i, row := range rows {
+		j := make([]string, len(row))
+		for c, v := range row {
+			if strings.IndexFunc(v, isSpace) >= 0 || !utf8.ValidString(v) {
+				v = joinText(v) // (valid and without white space, it is v itself)
+			}
+			if j[c] = v; v != "" {
+				lasts[i] = c + 1
+			}
+		}
+		joined[i] = j
+	}
 	value := func(r, c int) string {
 		if r <= len(rows) && c <= len(rows[r-1]) {
-			return joinText(rows[r-1][c-1])
+			return joined[r-1][c-1]
 		}
 		return ""
 	}
 	lastValue := func(r int) int {
-		last := 0
 		if r <= len(rows) {
-			for c := range rows[r-1] {
-				if value(r, c+1) != "" {
-					last = c + 1
-				}
-			}
+			return lasts[r-1]
 		}
-		return last
+		return 0
 	}
 	var blocks [][]gridCell
+	var row []gridCell // one row's cells, copied into its block
 	maxRow := len(rows)
-	for r := range inMerge {
-		maxRow = max(maxRow, r)
-	}
 	for r := 1; r <= maxRow; {
 		if lastValue(r) == 0 && !inMerge[r] {
 			r++
@@ -266,10 +364,10 @@ func sheetGrid(rows [][]string, merges []excelize.MergeCell, lim Limits) ([][]gr
 		}
 		var block []gridCell
 		for i := r; i < end; i++ {
-			var row []gridCell
+			row = row[:0]
 			empty := true
 			for c := 1; c <= width; c++ {
-				if covered[[2]int{i, c}] {
+				if covered.has(i, c) {
 					continue
 				}
 				v := value(i, c)
@@ -286,6 +384,37 @@ func sheetGrid(rows [][]string, merges []excelize.MergeCell, lim Limits) ([][]gr
 		r = end
 	}
 	return blocks, nil
+}
+
+// cellSet is a set of cells (row, column from 1) of a sheet's used
+// range: a bitmap where the range is small, a map where it is not (a
+// sheet of two thousand rows reaching column XFD).
+type cellSet struct {
+	cols   int
+	dense  []bool
+	sparse map[[2]int]bool
+}
+
+func newCellSet(rows, cols int) cellSet {
+	if int64(rows)*int64(cols) <= 1<<16 {
+		return cellSet{cols: cols, dense: make([]bool, rows*cols)}
+	}
+	return cellSet{sparse: map[[2]int]bool{}}
+}
+
+func (s *cellSet) add(r, c int) {
+	if s.dense != nil {
+		s.dense[(r-1)*s.cols+c-1] = true
+	} else {
+		s.sparse[[2]int{r, c}] = true
+	}
+}
+
+func (s *cellSet) has(r, c int) bool {
+	if s.dense != nil {
+		return c <= s.cols && s.dense[(r-1)*s.cols+c-1]
+	}
+	return s.sparse[[2]int{r, c}]
 }
 
 // Summary workbook columns other than cell codes.

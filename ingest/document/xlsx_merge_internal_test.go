@@ -89,22 +89,8 @@ func workbook(t *testing.T, refs []string, second bool) []byte {
 	if _, err := f.WriteTo(&buf); err != nil {
 		t.Fatal(err)
 	}
-	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	zw := zip.NewWriter(&out)
-	for _, m := range zr.File {
-		rc, err := m.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var part bytes.Buffer
-		part.ReadFrom(rc)
-		rc.Close()
-		b := part.String()
-		if m.Name == "xl/worksheets/sheet1.xml" {
+	return rewriteZip(t, buf.Bytes(), func(name, b string) string {
+		if name == "xl/worksheets/sheet1.xml" {
 			var mc strings.Builder
 			mc.WriteString(`<mergeCells count="` + string(rune('0'+len(refs))) + `">`)
 			for _, r := range refs {
@@ -113,14 +99,6 @@ func workbook(t *testing.T, refs []string, second bool) []byte {
 			mc.WriteString(`</mergeCells>`)
 			b = strings.Replace(b, "</sheetData>", "</sheetData>"+mc.String(), 1)
 		}
-		w, err := zw.Create(m.Name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write([]byte(b))
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return out.Bytes()
+		return b
+	})
 }
