@@ -233,6 +233,20 @@ func parsePages(s stepLog) (pagesFigures, bool) {
 	return p, true
 }
 
+// routeFailure is why --latency could not measure a route, from the
+// table's note "² Not measured: ROUTE (k cold requests done): WHY; …".
+func routeFailure(s stepLog, route string) string {
+	for _, l := range s.lines {
+		if note, ok := strings.CutPrefix(l, "² Not measured: "); ok {
+			if _, after, ok := strings.Cut(note, route+" ("); ok {
+				why, _, _ := strings.Cut(after, "; ")
+				return route + " (" + strings.TrimSuffix(why, ".")
+			}
+		}
+	}
+	return route + " failed (see its log)"
+}
+
 func hasCol(h map[string]int, c string) bool { _, ok := h[c]; return ok }
 
 // cell is one figure of the table and whether it meets its target.
@@ -355,7 +369,7 @@ func buildRows(dir, build string) []summaryRow {
 		case !ok:
 			add(target, unmeasured("route “"+sp.route+"” not in the bench --latency tables"))
 		case r.failed:
-			add(target, unmeasured("the route failed in bench --latency (see its log)"))
+			add(target, unmeasured("bench --latency: "+routeFailure(pages, sp.route)))
 		case sp.whole && !r.hasRaw:
 			add(target, unmeasured("no raw SQL recorded for the route"))
 		case sp.whole:
