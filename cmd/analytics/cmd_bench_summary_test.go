@@ -59,6 +59,7 @@ func TestBenchSummaryVerdicts(t *testing.T) {
 		{"two-builds", "after", "upload p50", "是", "29.6 ms"},
 		{"two-builds", "after", "county page p99", "否", "p99 107 ms"},
 		{"two-builds", "after", "outcomes of every county", "否", "3.4×"},
+		{"two-builds", "after", "assessment p99", "是", "CPU p50 "},
 		{"two-builds", "before", "load average (1 min) before → after: COPY floor", "—", "—"},
 		{"two-builds", "after", "load average (1 min) before → after: COPY floor", "—", "7.92 → 7.93"},
 		{"national-failures", "after", "ingest, national mix: CPU per report", "未测", "TestFloorOfDatabase failed"},
@@ -142,9 +143,9 @@ func TestBenchSummaryReadsLatencyMarkdown(t *testing.T) {
 			if !got.failed {
 				t.Errorf("%s: its failure not read: %+v", sp.route, got)
 			}
-		case got.failed || got.n != 2 || got.coldP50 != base+5 || got.coldP99 != base+5 || got.rawP50 != base/2:
+		case got.failed || got.n != 2 || got.coldP50 != base+5 || got.coldP99 != base+5 || got.rawP50 != base/2 || !got.hasCPU || got.cpuP50 != 1:
 			// With two requests the p50 is the slower (percentile).
-			t.Errorf("%s: read %+v, want n 2, cold %v, raw %v", sp.route, got, base+5, base/2)
+			t.Errorf("%s: read %+v, want n 2, cold %v, raw %v, CPU 1", sp.route, got, base+5, base/2)
 		case sp.whole && (!got.hasWork || got.work != base/10):
 			t.Errorf("%s: after the work read %+v, want %v", sp.route, got, base/10)
 		}
