@@ -3,11 +3,13 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // analytics bench --summarise DIR reads the step logs scripts/bench-scale.sh
@@ -422,13 +424,7 @@ func buildRows(dir, build string) []summaryRow {
 
 // fmtFig writes a time in ms as the --latency tables do.
 func fmtFig(v float64) string {
-	switch {
-	case v < 10:
-		return strconv.FormatFloat(v, 'f', 2, 64)
-	case v < 100:
-		return strconv.FormatFloat(v, 'f', 1, 64)
-	}
-	return thousands(int(v + 0.5))
+	return fmtMS(time.Duration(math.Round(v * float64(time.Millisecond))))
 }
 
 func fmtWall(s float64) string {
