@@ -69,7 +69,9 @@ builds=(after)
 [ -z "${BEFORE:-}" ] || builds=(before after)
 binary() { if [ "$1" = before ]; then echo "$BEFORE"; else echo "$bin"; fi; }
 
-echo "## bench-scale: SIZE=$size UPLOADS=$uploads N=$n BUDGET=$budget on $(hostname), $(nproc) cores, $(date -u '+%Y-%m-%d %H:%M UTC'), binary ${ANALYTICS:-of commit $(git rev-parse --short HEAD)}${BEFORE:+, before: $BEFORE}"
+scope="SIZE=$size"
+[ -z "${DB:-}" ] || scope="DB=$DB"
+echo "## bench-scale: $scope UPLOADS=$uploads N=$n BUDGET=$budget on $(hostname), $(nproc) cores, $(date -u '+%Y-%m-%d %H:%M UTC'), binary ${ANALYTICS:-of commit $(git rev-parse --short HEAD)}${BEFORE:+, before: $BEFORE}"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # step NAME BUILD COMMAND…: runs the command with its output on the
