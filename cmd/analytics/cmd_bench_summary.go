@@ -68,10 +68,9 @@ var summaryPages = []struct {
 
 // stepLog is one step's log as the script left it.
 type stepLog struct {
-	lines                  []string
-	loadBefore, loadAfter  string // the 1-minute load average around the step
-	unmeasured             string // why the step measured nothing ("" if it did)
-	present, unmeasuredSet bool
+	lines                 []string
+	loadBefore, loadAfter string // the 1-minute load average around the step
+	unmeasured            string // why the step measured nothing ("" if it did)
 }
 
 func readStep(dir, step, build string) stepLog {
@@ -83,7 +82,7 @@ func readStep(dir, step, build string) stepLog {
 	if err != nil {
 		return stepLog{unmeasured: "no log " + name}
 	}
-	s := stepLog{present: true}
+	var s stepLog
 	for _, l := range strings.Split(string(b), "\n") {
 		l = strings.TrimRight(l, "\r")
 		s.lines = append(s.lines, l)
@@ -92,8 +91,8 @@ func readStep(dir, step, build string) stepLog {
 			s.loadBefore = firstField(strings.TrimPrefix(l, "load average before: "))
 		case strings.HasPrefix(l, "load average after: "):
 			s.loadAfter = firstField(strings.TrimPrefix(l, "load average after: "))
-		case strings.HasPrefix(l, summaryUnmeasured+": ") && !s.unmeasuredSet:
-			s.unmeasured, s.unmeasuredSet = strings.TrimPrefix(l, summaryUnmeasured+": "), true
+		case strings.HasPrefix(l, summaryUnmeasured+": ") && s.unmeasured == "":
+			s.unmeasured = strings.TrimPrefix(l, summaryUnmeasured+": ")
 		}
 	}
 	return s

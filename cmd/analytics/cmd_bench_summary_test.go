@@ -129,7 +129,7 @@ func TestBenchSummaryReadsLatencyMarkdown(t *testing.T) {
 	}
 	var buf bytes.Buffer
 	writeLatencyMarkdown(&buf, latencyConfig{}, latencyFacts{db: "x.duckdb", reports: 212_345, county: "青阳县", year: 2024, hwmKB: 700 * 1024}, results, nil, nil)
-	p, ok := parsePages(stepLog{lines: strings.Split(buf.String(), "\n"), present: true})
+	p, ok := parsePages(stepLog{lines: strings.Split(buf.String(), "\n")})
 	if !ok || p.reports != 212_345 || !p.hasPeak || p.peakMB != 700 {
 		t.Fatalf("header or peak RSS not read: %+v (ok %v)\n%s", p, ok, buf.String())
 	}
