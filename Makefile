@@ -32,10 +32,14 @@ test: setup
 bench:
 	go test -run '^$$' -bench . -benchtime 3x ./...
 
-# Issue 25: a national corpus of SIZE reports built and ingested, CPU per
-# report beside DuckDB's COPY of the same cells, upload p50/p99 into it and
-# the load average (scripts/bench-scale.sh). Not part of make test: minutes
-# at the default, about an hour at SIZE=200000.
+# Issue 25: every target in one run (scripts/bench-scale.sh): a national
+# corpus of SIZE reports ingested (CPU per report beside DuckDB's COPY of
+# the same cells), its text files alone, the pages cold and the
+# whole-country answers beside raw SQL, uploads, serve RSS, the load
+# average around each step; one table at the end. BEFORE=BIN adds a
+# before column; DB=FILE measures pages and uploads on a copy of FILE.
+# Not part of make test: minutes at the default, an hour or more at
+# SIZE=200000.
 SIZE ?= 5000
 .PHONY: bench-scale
 bench-scale:

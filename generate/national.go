@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -64,7 +65,17 @@ type NationalOptions struct {
 	// Limit stops after this many reports (0: every place, every year);
 	// places are taken spread over the whole country, not the first ones.
 	Limit int
+	// Formats, when set, keeps only documents of these formats (txt, html,
+	// docx, xlsx): the others are still drawn and counted against Limit
+	// but neither rendered nor emitted, so a text-only corpus is exactly
+	// the text files of the mixed corpus of the same seed and limit (the
+	// text ingest of scripts/bench-scale.sh beside the mixed one).
+	Formats []string
 }
+
+// NationalFormats are the formats of the national corpus, in the order
+// of their share.
+var NationalFormats = []string{"txt", "html", "docx", "xlsx"}
 
 // NationalDoc is one generated file of the national corpus.
 type NationalDoc struct {
@@ -155,6 +166,12 @@ func National(places []NationalPlace, opts NationalOptions, emit func(NationalDo
 			d := NationalDoc{Report: r, Format: nationalFormat(rng), CountyCode: p.CountyCode}
 			d.Path = fmt.Sprintf("%s/%s_%s/%d/%s.%s", p.Province, p.CountyCode, p.County, y, name, d.Format)
 			r.File = d.Path
+			if len(opts.Formats) > 0 && !slices.Contains(opts.Formats, d.Format) {
+				// Rendering draws nothing from rng: skipping it leaves
+				// every later document as it would be.
+				n++
+				continue
+			}
 			var err error
 			switch d.Format {
 			case "txt":

@@ -1,6 +1,7 @@
 package generate_test
 
 import (
+	"slices"
 	"testing"
 
 	"nianbao/generate"
@@ -86,6 +87,48 @@ func TestNationalDeterministic(t *testing.T) {
 	for i := range a {
 		if a[i] != b[i] {
 			t.Fatalf("document %d differs between two runs of one seed", i)
+		}
+	}
+}
+
+// TestNationalFormatsKeepTheSameFiles: a corpus of some formats only
+// (NationalOptions.Formats, generate --national --formats) holds exactly
+// the documents of those formats of the whole corpus of that seed and
+// limit, byte for byte, so bench-scale's text ingest reads the text files
+// of its mixed corpus.
+func TestNationalFormatsKeepTheSameFiles(t *testing.T) {
+	reg, err := registry.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	places := generate.NationalPlaces(reg, 3)
+	for _, formats := range [][]string{{"txt"}, {"html", "xlsx"}} {
+		collect := func(opts generate.NationalOptions) map[string]string {
+			out := map[string]string{}
+			err := generate.National(places, opts, func(d generate.NationalDoc) error {
+				if len(opts.Formats) == 0 && !slices.Contains(formats, d.Format) {
+					return nil
+				}
+				out[d.Path] = string(d.Data)
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return out
+		}
+		whole := collect(generate.NationalOptions{Seed: 3, Limit: 120})
+		only := collect(generate.NationalOptions{Seed: 3, Limit: 120, Formats: formats})
+		if len(whole) == 0 || len(whole) >= 120 {
+			t.Fatalf("%v: %d documents of those formats in 120: want some, not all", formats, len(whole))
+		}
+		if len(only) != len(whole) {
+			t.Errorf("%v: %d documents, want the %d of the whole corpus", formats, len(only), len(whole))
+		}
+		for path, data := range whole {
+			if only[path] != data {
+				t.Errorf("%v: %s differs from (or is missing beside) the whole corpus's", formats, path)
+			}
 		}
 	}
 }

@@ -23,7 +23,7 @@ func init() {
 const maxBenchDuration = 30 * time.Second
 
 func runBench(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("bench", "bench --url http://127.0.0.1:PORT/PATH [--url …] [--duration 10s] [--concurrency 8]\n       analytics bench --latency --db FILE [--n 30] [--budget 20s] [--load 5s] [--timeout 1m] [--concurrency 8] [--county C] [--year Y] [--only NAME] [--cpuprofile FILE]", stderr)
+	fs := newFlagSet("bench", "bench --url http://127.0.0.1:PORT/PATH [--url …] [--duration 10s] [--concurrency 8]\n       analytics bench --latency --db FILE [--n 30] [--budget 20s] [--load 5s] [--timeout 1m] [--concurrency 8] [--county C] [--year Y] [--only NAME] [--cpuprofile FILE]\n       analytics bench --summarise DIR", stderr)
 	var urls multiFlag
 	fs.Var(&urls, "url", "a loopback URL to request (repeat for several; each gets the whole duration)")
 	duration := fs.Duration("duration", 10*time.Second, "how long to load each URL (at most 30s)")
@@ -37,6 +37,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	year := fs.Int("year", 0, "with --latency: the year of the routes (default: the one with most reports)")
 	timeout := fs.Duration("timeout", time.Minute, "with --latency: the longest one request may take; a route over it is reported as failed")
 	cpuprofile := fs.String("cpuprofile", "", "with --latency: write a CPU profile of the cold, raw and warm requests (not the load) to this file")
+	summarise := fs.String("summarise", "", "read the step logs scripts/bench-scale.sh wrote into this directory and print issue 25's targets as one Markdown table (cmd_bench_summary.go)")
 	var only multiFlag
 	fs.Var(&only, "only", "with --latency: measure only the routes whose name contains this (repeat for several)")
 	if err := fs.Parse(args); err != nil {
@@ -44,6 +45,13 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 			return 0
 		}
 		return 2
+	}
+	if *summarise != "" {
+		if err := writeSummary(stdout, *summarise); err != nil {
+			fmt.Fprintf(stderr, "analytics bench: %v\n", err)
+			return 1
+		}
+		return 0
 	}
 	if *latency {
 		if *db == "" || len(urls) > 0 || *n < 1 || *budget <= 0 || *load <= 0 || *timeout <= 0 || *conc < 1 || *conc > 256 {

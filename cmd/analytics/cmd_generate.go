@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -27,6 +28,7 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 	layouts := fs.String("layouts", "all", "text layouts to rotate, comma-separated, or all: "+layoutNames())
 	national := fs.Bool("national", false, "every town of the registry and 6–14 departments per county, 2020–2024 unless --years, as text, HTML, Word and Excel (示例数据); no truth.json, a manifest.csv per folder")
 	limit := fs.Int("limit", 0, "with --national: at most this many reports, spread over the country (0: all)")
+	formats := fs.String("formats", "", "with --national: write only these formats, comma-separated ("+strings.Join(generate.NationalFormats, ",")+"): the files of that format the whole corpus of this seed and --limit holds")
 	places := fs.String("places", "", "real counties of one city, CITY:COUNTY,COUNTY (资阳市:乐至县,雁江区): every town of the registry there instead of made-up counties (--counties, --towns unused)")
 	missing := fs.Int("missing-every", 0, "about one town in N publishes nothing and one in N misses its last year (0: none)")
 	departments := fs.Int("departments", 0, "with --places: this many departments (公安局, 自然资源局, …; at most 14) of the first county too")
@@ -37,7 +39,7 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if *national {
-		return runGenerateNational(fs, *seed, *out, *years, *limit, stdout, stderr)
+		return runGenerateNational(fs, *seed, *out, *years, *limit, *formats, stdout, stderr)
 	}
 	opts, lays, err := generateOptions(*seed, *counties, *towns, *years, *layouts)
 	if err == nil && *out == "" {
@@ -131,12 +133,22 @@ func generateOptions(seed uint64, counties int, towns, years, layouts string) (g
 }
 
 // runGenerateNational writes the national corpus (generate --national).
-func runGenerateNational(fs *flag.FlagSet, seed uint64, out, years string, limit int, stdout, stderr io.Writer) int {
+func runGenerateNational(fs *flag.FlagSet, seed uint64, out, years string, limit int, formats string, stdout, stderr io.Writer) int {
 	if out == "" {
 		fmt.Fprintln(stderr, "analytics generate: --out is required")
 		return 2
 	}
 	opts := generate.NationalOptions{Seed: seed, Limit: limit}
+	if formats != "" {
+		for _, f := range strings.Split(formats, ",") {
+			f = strings.TrimSpace(f)
+			if !slices.Contains(generate.NationalFormats, f) {
+				fmt.Fprintf(stderr, "analytics generate: --formats %q: 不认识的格式“%s”，可选 %s\n", formats, f, strings.Join(generate.NationalFormats, ","))
+				return 2
+			}
+			opts.Formats = append(opts.Formats, f)
+		}
+	}
 	explicit := false
 	fs.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "years" })
 	if explicit {
