@@ -18,8 +18,10 @@ import (
 // stays in DuckDB's memory as uncompressed rows until the checkpoint
 // (duckdb_memory()'s in_memory_table, up to 322 MB during an ingest of
 // 20 000 national reports), and under the ingest's memory_limit of
-// 256 MB it spilled to a temporary file. At 64 MB it stays near 140 MB
-// (docs/benchmarks.md, "Ingest writer, fourth pass").
+// 256 MB it spilled to a temporary file, and adding to a database of
+// 200 000 ran out of memory at COMMIT. At 64 MB it stays under ~140 MB;
+// the price is more checkpoints: into 200 000 reports ≈ 0.4 ms more
+// COMMIT a report (docs/benchmarks.md, "Ingest writer, fourth pass").
 // So a large batch raises the threshold until the load ends: the next
 // single write (an upload: SaveWith) or Close, which restore it and
 // checkpoint once. The log stays bounded (DuckDB still checkpoints past
