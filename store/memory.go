@@ -19,7 +19,7 @@ WHERE memory_usage_bytes > 0 OR temporary_storage_bytes > 0 ORDER BY memory_usag
 // buffer manager is not in it).
 func (s *Store) DuckDBMemory(ctx context.Context) (used, spilled int64, top string, err error) {
 	var parts []string
-	err = eachRowStrings(ctx, s, func(tag string, mem, tmp int64) {
+	err = scanDuckDBMemory(ctx, s, func(tag string, mem, tmp int64) {
 		used += mem
 		spilled += tmp
 		if len(parts) < 3 {
@@ -29,7 +29,7 @@ func (s *Store) DuckDBMemory(ctx context.Context) (used, spilled int64, top stri
 	return used, spilled, strings.Join(parts, "、"), err
 }
 
-func eachRowStrings(ctx context.Context, s *Store, f func(tag string, mem, tmp int64)) error {
+func scanDuckDBMemory(ctx context.Context, s *Store, f func(tag string, mem, tmp int64)) error {
 	rows, err := s.db.QueryContext(ctx, sqlDuckDBMemory)
 	if err != nil {
 		return err
