@@ -19,9 +19,18 @@ import (
 // report (user+sys of the process: DuckDB's threads included):
 //
 //   - appendrow: the Appender, one AppendRow per row (what the store does);
+//
 //   - csv-copy: the rows written to two CSV files in Go, loaded by
 //     INSERT … SELECT FROM read_csv in the same transaction;
+//
 //   - unnest: one INSERT per report binding each column as a list.
+//
+//   - tableudf: the rows kept as Go columns and handed to DuckDB a chunk
+//     at a time through a table function (RegisterTableUDF), one
+//     INSERT … SELECT per table (columns_bench_test.go).
+//
+// with-commit-ms/report adds COMMIT and the final CHECKPOINT, where the
+// rows are written (to the log, then to the file).
 //
 // duckdb-go v2.10506 has no public way to append a whole DataChunk through
 // an Appender (AppendRow fills its chunk; the connection handle the C
@@ -29,7 +38,13 @@ import (
 // duckdb_arrow build tag and apache/arrow-go: neither is measured.
 // docs/benchmarks.md "Each value written once" has the figures.
 func BenchmarkAppendCells(b *testing.B) {
-	const n = 1024
+	// NIANBAO_BENCH_BATCH sets the reports of the batch: DuckDB writes a
+	// transaction's rows to the database file as it goes (not to its log)
+	// once a table gets a whole row group, 122 880 rows, ~650 reports.
+	n := 1024
+	if v, err := strconv.Atoi(os.Getenv("NIANBAO_BENCH_BATCH")); err == nil && v > 0 {
+		n = v
+	}
 	batch := make([]*report.Report, n)
 	for i := range batch {
 		batch[i] = versioned(float64(i%50), "h", "说明")
@@ -41,6 +56,7 @@ func BenchmarkAppendCells(b *testing.B) {
 		{"appendrow", appendRowWay},
 		{"csv-copy", csvWay},
 		{"unnest", unnestWay},
+		{"tableudf", tableUDFWay},
 	} {
 		b.Run(way.name, func(b *testing.B) {
 			ctx := context.Background()
@@ -50,7 +66,7 @@ func BenchmarkAppendCells(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer s.Close()
-			var cpu time.Duration
+			var cpu, commit time.Duration
 			reports := 0
 			for b.Loop() {
 				conn, err := s.db.Conn(ctx)
@@ -67,13 +83,23 @@ func BenchmarkAppendCells(b *testing.B) {
 					b.Fatal(err)
 				}
 				cpu += cpuTime() - before
+				before = cpuTime()
 				if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
 					b.Fatal(err)
 				}
+				commit += cpuTime() - before
 				conn.Close()
 				reports += n
 			}
+			// The rows written are paid for again at the checkpoint (in the
+			// log until then): CPU per report with COMMIT and CHECKPOINT too.
+			before := cpuTime()
+			if err := s.checkpoint(ctx); err != nil {
+				b.Fatal(err)
+			}
+			commit += cpuTime() - before
 			b.ReportMetric(float64(cpu.Microseconds())/1000/float64(reports), "cpu-ms/report")
+			b.ReportMetric(float64((cpu+commit).Microseconds())/1000/float64(reports), "with-commit-ms/report")
 		})
 	}
 }
@@ -170,6 +196,31 @@ func unnestWay(b *testing.B, w *writer, _ string, batch []*report.Report) {
 			b.Fatal(err)
 		}
 		if _, err := w.ExecContext(ctx, benchSourcesUnnest, int64(i+1), codes, line, page, tbl, row, col, raw, note); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// tableUDFWay hands the batch's columns to DuckDB through a chunked table
+// function (duckdb-go's RegisterTableUDF): one INSERT … SELECT per table.
+func tableUDFWay(b *testing.B, w *writer, _ string, batch []*report.Report) {
+	ctx := context.Background()
+	var cells, sources rowColumns
+	for i, r := range batch {
+		id := int64(i + 1)
+		for _, code := range w.codesFor(r) {
+			cells.add(id, code, r.Cells[code])
+		}
+		for _, code := range w.codesFor(r) {
+			s := r.Sources[code]
+			sources.add(id, code, int32(s.Line), int32(s.Page), int32(s.Table), int32(s.Row), int32(s.Col), s.Raw, s.Note)
+		}
+	}
+	for _, t := range []struct {
+		table string
+		rows  *rowColumns
+	}{{"cells", &cells}, {"cell_sources", &sources}} {
+		if err := w.insertColumns(ctx, t.table, t.rows); err != nil {
 			b.Fatal(err)
 		}
 	}

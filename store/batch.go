@@ -462,6 +462,17 @@ func (s *Store) SaveBatch(ctx context.Context, items []BatchItem) (res []SaveRes
 		return nil, nil, err
 	}
 	s.beginBulk(ctx, len(items))
+	// DuckDB on one thread for the batch, as for a save (threads.go): a
+	// batch is hundreds of small statements, appends and one COMMIT, and
+	// its second thread woken for each cost more than it did, while the
+	// readers want the other core. Text reports: 1.15–1.24 ms of CPU a
+	// report against 1.29–1.31 with two threads (docs/benchmarks.md,
+	// "Ingest writer, fourth pass").
+	restore, err := s.oneThread(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer restore()
 	res, errs = make([]SaveResult, len(items)), make([]error, len(items))
 	failed, err := s.saveBatch(ctx, items, res)
 	if err == nil {

@@ -14,16 +14,24 @@ import (
 // 141.6 MB and 263 MB were written, against 103.3 MB and 208 MB when the
 // log may grow to 256 MB (no better at 4 GB; docs/benchmarks.md, "Each
 // value written once").
+// Not to 256 MB any more: what is committed and not yet checkpointed
+// stays in DuckDB's memory as uncompressed rows until the checkpoint
+// (duckdb_memory()'s in_memory_table, up to 322 MB during an ingest of
+// 20 000 national reports), and under the ingest's memory_limit of
+// 256 MB it spilled to a temporary file, and adding to a database of
+// 200 000 ran out of memory at COMMIT. At 64 MB it stays under ~140 MB;
+// the price is more checkpoints: into 200 000 reports ≈ 0.4 ms more
+// COMMIT a report (docs/benchmarks.md, "Ingest writer, fourth pass").
 // So a large batch raises the threshold until the load ends: the next
 // single write (an upload: SaveWith) or Close, which restore it and
 // checkpoint once. The log stays bounded (DuckDB still checkpoints past
-// 256 MB, at a commit, never inside a batch), and a kill loses nothing
+// 64 MB, at a commit, never inside a batch), and a kill loses nothing
 // committed: the log is replayed at the next open.
 const (
 	// bulkReports is the smallest batch taken for a bulk load.
 	bulkReports = 64
 	// DuckDB's own SET: a constant, no input.
-	sqlHoldCheckpoints    = `SET GLOBAL checkpoint_threshold = '256MB'`
+	sqlHoldCheckpoints    = `SET GLOBAL checkpoint_threshold = '64MB'`
 	sqlRestoreCheckpoints = `RESET GLOBAL checkpoint_threshold`
 )
 

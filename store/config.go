@@ -29,8 +29,11 @@ const DefaultMemoryLimit = "1GB"
 // reads little back (its batch's keys, its agencies' texts), so DuckDB's
 // cache of blocks does not speed it: at 200 000 reports with 1 GB DuckDB
 // held 1.2–1.4 GB, the largest part of an ingest's memory
-// (docs/benchmarks.md, "Ingest writer and memory, third pass").
-const IngestMemoryLimit = "512MB"
+// (docs/benchmarks.md, "Ingest writer and memory, third pass"). At 512 MB
+// an ingest of 200 000 still peaked at 1.41 GB resident; with 256 MB and
+// the bulk load checkpointing every 64 MB of log (bulk.go) nothing
+// spilled at 20 000 ("Ingest writer, fourth pass").
+const IngestMemoryLimit = "256MB"
 
 // MemoryLimitSet says whether this process was told a memory_limit (by
 // SetMemoryLimit or MemoryLimitEnv), so a command may choose its own

@@ -69,7 +69,7 @@ func runIngest(args []string, stdout, stderr io.Writer) int {
 	opt := ingest.Options{Force: *force, QueueBytes: *queueMB << 20}
 	if *stats > 0 {
 		opt.Stats = &ingest.Stats{}
-		stop := watchIngest(stderr, opt.Stats, *stats)
+		stop := watchIngest(stderr, opt.Stats, *stats, func() string { return duckDBMemory(st) })
 		defer stop()
 	}
 	who := "cli"
@@ -170,4 +170,22 @@ func newBar(w io.Writer) ingest.Progress {
 		bar.Describe(filepath.Base(path))
 		_ = bar.Set(done) // a write error on a terminal is not the ingest's failure
 	}
+}
+
+// duckDBMemory is the --stats line's part for DuckDB: what its buffer
+// manager holds against its memory_limit and the largest parts, so a
+// process's resident memory can be told apart (Go's, DuckDB's accounted,
+// the rest: DuckDB's allocations outside its buffer manager, the C heap).
+func duckDBMemory(st *store.Store) string {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	used, spilled, top, err := st.DuckDBMemory(ctx)
+	if err != nil {
+		return fmt.Sprintf(" DuckDB 内存未读出（%v）", err)
+	}
+	s := fmt.Sprintf(" DuckDB %d MB（%s）", used>>20, top)
+	if spilled > 0 {
+		s += fmt.Sprintf(" 临时文件 %d MB", spilled>>20)
+	}
+	return s
 }

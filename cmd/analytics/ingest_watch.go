@@ -69,7 +69,7 @@ func writeHeapProfile(path string) error {
 // writer busy near 100 % with a full queue means the readers wait on it;
 // CPU well under the cores with neither says the process waits on
 // something else (the disk, a lock). The function returned stops it.
-func watchIngest(w io.Writer, st *ingest.Stats, every time.Duration) func() {
+func watchIngest(w io.Writer, st *ingest.Stats, every time.Duration, duck func() string) func() {
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -92,10 +92,10 @@ func watchIngest(w io.Writer, st *ingest.Stats, every time.Duration) func() {
 				if st.After.Load() {
 					phase = "复核"
 				}
-				fmt.Fprintf(w, "导入进度 %6.0fs %s 文件 %d 排队 %d MB 写入方忙 %3.0f%% CPU %3.0f%% 等CPU %3.0f%% 堆 %d MB（Go 共占 %d MB）常驻 %d MB\n",
+				fmt.Fprintf(w, "导入进度 %6.0fs %s 文件 %d 排队 %d MB 写入方忙 %3.0f%% CPU %3.0f%% 等CPU %3.0f%% 堆 %d MB（Go 共占 %d MB）常驻 %d MB%s\n",
 					now.Sub(start).Seconds(), phase, st.Files.Load(), st.Queued()>>20,
 					100*float64(busy-lastBusy)/float64(span), 100*float64(cpu-lastCPU)/float64(span), 100*float64(wait-lastWait)/float64(span),
-					ms.HeapAlloc>>20, (ms.Sys-ms.HeapReleased)>>20, residentBytes()>>20)
+					ms.HeapAlloc>>20, (ms.Sys-ms.HeapReleased)>>20, residentBytes()>>20, duck())
 				last, lastCPU, lastBusy, lastWait = now, cpu, busy, wait
 			}
 		}
