@@ -476,7 +476,7 @@ func (s *Store) SaveBatch(ctx context.Context, items []BatchItem) (res []SaveRes
 	res, errs = make([]SaveResult, len(items)), make([]error, len(items))
 	failed, err := s.saveBatch(ctx, items, res)
 	if err == nil {
-		s.changed()
+		s.after(tellReaders)
 		s.firstLoadDone(ctx, before)
 		return res, errs, nil
 	}
@@ -487,7 +487,7 @@ func (s *Store) SaveBatch(ctx context.Context, items []BatchItem) (res []SaveRes
 	for i, it := range items {
 		res[i], errs[i] = s.saveOne(ctx, it)
 	}
-	s.changed()
+	s.after(tellReaders)
 	s.firstLoadDone(ctx, before)
 	return res, errs, nil
 }
@@ -524,21 +524,21 @@ func (s *Store) saveOne(ctx context.Context, it BatchItem) (SaveResult, error) {
 // saveBatch runs the batch's one transaction. failed is the index of the
 // report that failed, or -1 when the batch itself could not run.
 func (s *Store) saveBatch(ctx context.Context, items []BatchItem, res []SaveResult) (failed int, err error) {
-	conn, err := s.db.Conn(ctx)
-	if err != nil {
-		return -1, err
+	failed = -1
+	err = s.appendTx(ctx, true, func(_ *sql.Conn, w *writer) error {
+		var err error
+		failed, err = s.saveBatchIn(ctx, w, items, res)
+		return err
+	})
+	if err == nil {
+		failed = -1
 	}
-	defer conn.Close()
-	if _, err = conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
-		return -1, err
-	}
-	w := newWriter(conn, true)
-	defer func() {
-		if err != nil {
-			w.close()
-			conn.ExecContext(context.Background(), "ROLLBACK")
-		}
-	}()
+	return failed, err
+}
+
+// saveBatchIn is saveBatch's work inside its transaction: failed is the
+// index of the report that failed, or -1.
+func (s *Store) saveBatchIn(ctx context.Context, w *writer, items []BatchItem, res []SaveResult) (failed int, err error) {
 	b, err := s.loadBatchState(ctx, w, items)
 	if err != nil {
 		return -1, err
@@ -590,12 +590,6 @@ func (s *Store) saveBatch(ctx context.Context, items []BatchItem, res []SaveResu
 		// Every drawn id is used by a new report; one left over would leave
 		// a gap that storing one by one does not.
 		return -1, fmt.Errorf("batch: %d report ids drawn but not used", len(w.ids))
-	}
-	if err = w.close(); err != nil {
-		return -1, err
-	}
-	if _, err = conn.ExecContext(ctx, "COMMIT"); err != nil {
-		return -1, err
 	}
 	return -1, nil
 }
