@@ -55,6 +55,9 @@ type Service struct {
 	// noCountyIndex keeps every county filter in SQL (tests: the
 	// reference the county index is held to).
 	noCountyIndex bool
+	// figuresApart reads CountyFigures by the separate statements (tests:
+	// the reference of the one statement).
+	figuresApart bool
 }
 
 // New returns a Service reading st. Its cache is dropped whenever st commits
@@ -498,7 +501,10 @@ func buildTextSel(pl *placement, sel *selection, name, body string, f Filter, g 
 	}
 	marks["limit"] = fragment{"LIMIT ? OFFSET ?", []any{limit, max(f.Offset, 0)}}
 
-	text := body
+	text, err := includeSections(name, body)
+	if err != nil {
+		return stmt{}, err
+	}
 	var out strings.Builder
 	var args []any
 	for {
@@ -523,6 +529,49 @@ func buildTextSel(pl *placement, sel *selection, name, body string, f Filter, g 
 		text = text[i+j+2:]
 	}
 	return stmt{out.String(), args}, nil
+}
+
+// includeSections replaces each marker NAME.SECTION of body (such as
+// Applications.sums in slashes and stars) by the part of sql/NAME.sql
+// between its markers SECTION and "end SECTION": a statement that folds
+// several statistics into one (CountyFigures.sql) reads their sums where
+// they are defined, never a copy. The parts are replaced before the other
+// markers, so those within them are filled in the order of the text, as
+// everywhere.
+func includeSections(name, body string) (string, error) {
+	var out strings.Builder
+	text := body
+	for {
+		i := strings.Index(text, "/*")
+		if i < 0 {
+			out.WriteString(text)
+			return out.String(), nil
+		}
+		j := strings.Index(text[i:], "*/")
+		if j < 0 {
+			return "", fmt.Errorf("query %s: unclosed comment", name)
+		}
+		mark := text[i+2 : i+j]
+		from, section, ok := strings.Cut(mark, ".")
+		if !ok || from == "" || section == "" || strings.ContainsAny(mark, " \n") {
+			out.WriteString(text[:i+j+2])
+			text = text[i+j+2:]
+			continue
+		}
+		src, err := sqlFiles.ReadFile("sql/" + from + ".sql")
+		if err != nil {
+			return "", fmt.Errorf("query %s: the part %s: %w", name, mark, err)
+		}
+		start, end := "/*"+section+"*/", "/*end "+section+"*/"
+		a := strings.Index(string(src), start)
+		b := strings.Index(string(src), end)
+		if a < 0 || b < a {
+			return "", fmt.Errorf("query %s: %s.sql has no part %s", name, from, section)
+		}
+		out.WriteString(text[:i])
+		out.Write(src[a+len(start) : b])
+		text = text[i+j+2:]
+	}
 }
 
 // query runs a statement built by build.

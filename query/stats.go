@@ -56,16 +56,7 @@ func (s *Service) Applications(ctx context.Context, f Filter, g GroupBy) (Applic
 		}
 		switch {
 		case g == GroupYear:
-			byYear := map[string]float64{}
-			for _, r := range rows {
-				byYear[r.Group.Group] = r.New
-			}
-			for i := range rows {
-				y, _ := strconv.Atoi(rows[i].Group.Group)
-				if prev, ok := byYear[strconv.Itoa(y-1)]; ok {
-					rows[i].setPrevious(prev)
-				}
-			}
+			withPreviousYears(rows)
 		case f.Year != 0:
 			pf := f
 			pf.Year = f.Year - 1
@@ -73,15 +64,7 @@ func (s *Service) Applications(ctx context.Context, f Filter, g GroupBy) (Applic
 			if err != nil {
 				return res, err
 			}
-			byGroup := map[[2]string]float64{}
-			for _, r := range prev {
-				byGroup[[2]string{r.Group.Group, r.County}] = r.New
-			}
-			for i := range rows {
-				if p, ok := byGroup[[2]string{rows[i].Group.Group, rows[i].County}]; ok {
-					rows[i].setPrevious(p)
-				}
-			}
+			withPrevious(rows, prev)
 		}
 		res.Rows = rows
 		return res, nil
@@ -103,15 +86,58 @@ func (s *Service) applications(ctx context.Context, f Filter, g GroupBy) ([]Appl
 	out := []ApplicationsRow{}
 	for rows.Next() {
 		var r ApplicationsRow
-		a := &r.ByApplicant
-		if err := rows.Scan(&r.Group.Group, &r.County, &r.Reports, &r.WithoutTable3, &r.New, &r.CarriedOver, &r.CarryForward,
-			&a.Natural, &a.Commercial, &a.Research, &a.Social, &a.Legal, &a.OtherOrg); err != nil {
+		if err := rows.Scan(append([]any{&r.Group.Group, &r.County}, r.sums()...)...); err != nil {
 			return nil, fmt.Errorf("applications: %w", err)
 		}
-		r.Received = r.New + r.CarriedOver
-		out = append(out, r)
+		if r.finish() {
+			out = append(out, r)
+		}
 	}
 	return out, rows.Err()
+}
+
+// sums are the destinations of the columns of Applications.sql's sums, in
+// order (CountyFigures.sql reads them too).
+func (r *ApplicationsRow) sums() []any {
+	a := &r.ByApplicant
+	return []any{&r.Reports, &r.WithoutTable3, &r.New, &r.CarriedOver, &r.CarryForward,
+		&a.Natural, &a.Commercial, &a.Research, &a.Social, &a.Legal, &a.OtherOrg}
+}
+
+// finish completes a row scanned by sums; false for a group whose table 3
+// was read in no report: it has no row, rather than a row of zeros.
+func (r *ApplicationsRow) finish() bool {
+	r.Received = r.New + r.CarriedOver
+	return r.Reports > 0
+}
+
+// withPrevious sets each row's change on prev, the same groups one year
+// earlier (a filter with a year).
+func withPrevious(rows, prev []ApplicationsRow) {
+	byGroup := map[[2]string]float64{}
+	for _, r := range prev {
+		byGroup[[2]string{r.Group.Group, r.County}] = r.New
+	}
+	for i := range rows {
+		if p, ok := byGroup[[2]string{rows[i].Group.Group, rows[i].County}]; ok {
+			rows[i].setPrevious(p)
+		}
+	}
+}
+
+// withPreviousYears sets each row's change on the row of the year before
+// (rows grouped by year).
+func withPreviousYears(rows []ApplicationsRow) {
+	byYear := map[string]float64{}
+	for _, r := range rows {
+		byYear[r.Group.Group] = r.New
+	}
+	for i := range rows {
+		y, _ := strconv.Atoi(rows[i].Group.Group)
+		if prev, ok := byYear[strconv.Itoa(y-1)]; ok {
+			rows[i].setPrevious(prev)
+		}
+	}
 }
 
 // DeniedReasons are the eight grounds of （三）不予公开, in printed order.
@@ -177,36 +203,55 @@ func (s *Service) outcomes(ctx context.Context, f Filter, g GroupBy) (OutcomesRe
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var r OutcomesRow
-		c := &r.Counts
-		d := make([]float64, len(DeniedReasons))
-		dest := []any{&r.Group.Group, &r.County, &r.Reports, &r.WithoutTable3, &r.Total, &c.Granted, &c.Partial}
-		for i := range d {
-			dest = append(dest, &d[i])
-		}
-		dest = append(dest, &c.Unavailable, &c.NotProcessed, &c.Other)
-		if err := rows.Scan(dest...); err != nil {
+		var x outcomesScan
+		if err := rows.Scan(append([]any{&x.r.Group.Group, &x.r.County}, x.sums()...)...); err != nil {
 			return res, fmt.Errorf("outcomes: %w", err)
 		}
-		c.DeniedBy = map[string]float64{}
-		r.Shares.DeniedBy = map[string]*float64{}
-		for i, reason := range DeniedReasons {
-			c.DeniedBy[reason] = d[i]
-			c.Denied += d[i]
-			r.Shares.DeniedBy[reason] = share(d[i], r.Total)
+		if x.finish() {
+			res.Rows = append(res.Rows, x.r)
 		}
-		r.Shares.Granted = share(c.Granted, r.Total)
-		r.Shares.Partial = share(c.Partial, r.Total)
-		r.Shares.Denied = share(c.Denied, r.Total)
-		r.Shares.Unavailable = share(c.Unavailable, r.Total)
-		r.Shares.NotProcessed = share(c.NotProcessed, r.Total)
-		r.Shares.Other = share(c.Other, r.Total)
-		released := c.Granted + c.Partial
-		r.DisclosureRate = share(released, r.Total)
-		r.SubstantiveRate = share(released, released+c.Denied)
-		res.Rows = append(res.Rows, r)
 	}
 	return res, rows.Err()
+}
+
+// outcomesScan is one row of Outcomes.sql's sums as scanned.
+type outcomesScan struct {
+	r OutcomesRow
+	d [8]float64 // by DeniedReasons
+}
+
+// sums are the destinations of the columns of Outcomes.sql's sums, in
+// order (CountyFigures.sql reads them too).
+func (x *outcomesScan) sums() []any {
+	r, c := &x.r, &x.r.Counts
+	dest := []any{&r.Reports, &r.WithoutTable3, &r.Total, &c.Granted, &c.Partial}
+	for i := range DeniedReasons {
+		dest = append(dest, &x.d[i])
+	}
+	return append(dest, &c.Unavailable, &c.NotProcessed, &c.Other)
+}
+
+// finish makes the row's shares and rates of what sums scanned; false for
+// a group whose table 3 was read in no report (no row).
+func (x *outcomesScan) finish() bool {
+	r, c, d := &x.r, &x.r.Counts, x.d
+	c.DeniedBy = map[string]float64{}
+	r.Shares.DeniedBy = map[string]*float64{}
+	for i, reason := range DeniedReasons {
+		c.DeniedBy[reason] = d[i]
+		c.Denied += d[i]
+		r.Shares.DeniedBy[reason] = share(d[i], r.Total)
+	}
+	r.Shares.Granted = share(c.Granted, r.Total)
+	r.Shares.Partial = share(c.Partial, r.Total)
+	r.Shares.Denied = share(c.Denied, r.Total)
+	r.Shares.Unavailable = share(c.Unavailable, r.Total)
+	r.Shares.NotProcessed = share(c.NotProcessed, r.Total)
+	r.Shares.Other = share(c.Other, r.Total)
+	released := c.Granted + c.Partial
+	r.DisclosureRate = share(released, r.Total)
+	r.SubstantiveRate = share(released, released+c.Denied)
+	return r.Reports > 0
 }
 
 // ReviewCounts are one group of table 4 with its correction rate.
@@ -258,22 +303,36 @@ func (s *Service) reviews(ctx context.Context, f Filter, g GroupBy) (ReviewsResu
 	defer rows.Close()
 	for rows.Next() {
 		var r ReviewsRow
-		dest := []any{&r.Group.Group, &r.County, &r.Reports, &r.WithoutTable4}
-		for _, c := range []*ReviewCounts{&r.Reconsideration, &r.LitigationDirect, &r.LitigationAfter} {
-			dest = append(dest, &c.Upheld, &c.Corrected, &c.Other, &c.Pending, &c.Total)
-		}
-		if err := rows.Scan(dest...); err != nil {
+		if err := rows.Scan(append([]any{&r.Group.Group, &r.County}, r.sums()...)...); err != nil {
 			return res, fmt.Errorf("reviews: %w", err)
 		}
-		d, a := r.LitigationDirect, r.LitigationAfter
-		r.Litigation = ReviewCounts{Upheld: d.Upheld + a.Upheld, Corrected: d.Corrected + a.Corrected,
-			Other: d.Other + a.Other, Pending: d.Pending + a.Pending, Total: d.Total + a.Total}
-		for _, c := range []*ReviewCounts{&r.Reconsideration, &r.LitigationDirect, &r.LitigationAfter, &r.Litigation} {
-			c.rate()
+		if r.finish() {
+			res.Rows = append(res.Rows, r)
 		}
-		res.Rows = append(res.Rows, r)
 	}
 	return res, rows.Err()
+}
+
+// sums are the destinations of the columns of Reviews.sql's sums, in
+// order (CountyFigures.sql reads them too).
+func (r *ReviewsRow) sums() []any {
+	dest := []any{&r.Reports, &r.WithoutTable4}
+	for _, c := range []*ReviewCounts{&r.Reconsideration, &r.LitigationDirect, &r.LitigationAfter} {
+		dest = append(dest, &c.Upheld, &c.Corrected, &c.Other, &c.Pending, &c.Total)
+	}
+	return dest
+}
+
+// finish adds up litigation and the rates of what sums scanned; false for
+// a group whose table 4 was read in no report (no row).
+func (r *ReviewsRow) finish() bool {
+	d, a := r.LitigationDirect, r.LitigationAfter
+	r.Litigation = ReviewCounts{Upheld: d.Upheld + a.Upheld, Corrected: d.Corrected + a.Corrected,
+		Other: d.Other + a.Other, Pending: d.Pending + a.Pending, Total: d.Total + a.Total}
+	for _, c := range []*ReviewCounts{&r.Reconsideration, &r.LitigationDirect, &r.LitigationAfter, &r.Litigation} {
+		c.rate()
+	}
+	return r.Reports > 0
 }
 
 // ProactiveRow is table 2 of one group and edition. Values holds the sum

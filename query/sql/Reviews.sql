@@ -1,8 +1,11 @@
 -- Table 4 per group: the fifteen cells summed. A report with no table-4
 -- cell (the table was not read) is left out of reports and counted in
--- without_table4; a group made only of such reports has no row. Figures:
+-- without_table4; a group made only of such reports has no row (the Go
+-- drops it: its reports are 0; the sums markers: CountyFigures.sql reads
+-- the same sums). Figures:
 -- report_figures (migration 040).
 SELECT /*group*/ AS grp, /*group_county*/ AS grp_county,
+/*sums*/
        count(*) FILTER (WHERE f.has_t4) AS reports,
        count(*) FILTER (WHERE NOT f.has_t4) AS without_table4,
        coalesce(sum(f.t4_reconsideration_upheld), 0),
@@ -20,9 +23,9 @@ SELECT /*group*/ AS grp, /*group_county*/ AS grp_county,
        coalesce(sum(f.t4_litigation_after_other), 0),
        coalesce(sum(f.t4_litigation_after_pending), 0),
        coalesce(sum(f.t4_litigation_after_total), 0)
+/*end sums*/
 FROM reports r
 JOIN report_figures f ON f.report_id = r.id
 WHERE /*filter*/
 GROUP BY grp, grp_county
-HAVING count(*) FILTER (WHERE f.has_t4) > 0
 ORDER BY grp_county, grp
