@@ -55,24 +55,26 @@ func loadStats(ctx context.Context, q *query.Service, f query.Filter) (agencySta
 }
 
 // loadCountyStats reads the county page's statistics of f (a county, a
-// year, a level) and the trend of f's every year: four of the statistics
-// of both come from one statement (query.CountyFigures), Proactive beside
-// it. Each statement of a county cost DuckDB's fixed 3–6 ms at 200 000
-// reports, eight of them most of a cold page (docs/benchmarks.md, "fourth
-// pass").
+// year, a level) and the trend of f's every year: applications, outcomes
+// and reviews of both from one statement (query.CountyFigures), the
+// assessment metrics and Proactive beside it. Each statement of a county
+// cost DuckDB's fixed 2–6 ms at 200 000 reports, seven of them for those
+// three statistics (docs/benchmarks.md, "fourth pass").
 func loadCountyStats(ctx context.Context, q *query.Service, f query.Filter) (agencyStats, trendStats, error) {
 	var (
 		cf  query.CountyFigures
+		met []query.AssessmentMetric
 		pro query.ProactiveResult
 	)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) { cf, err = q.CountyFigures(gctx, f); return err })
+	g.Go(func() (err error) { met, err = q.AssessmentMetrics(gctx, f, query.GroupAgency); return err })
 	g.Go(func() (err error) { pro, err = q.Proactive(gctx, f, query.GroupAgency); return err })
 	if err := g.Wait(); err != nil {
 		return agencyStats{}, trendStats{}, err
 	}
 	trend := trendStats{app: cf.ApplicationsByYear, out: cf.OutcomesByYear, rev: cf.ReviewsByYear}
-	return statsOf(f, cf.Applications, cf.Outcomes, cf.Reviews, cf.Metrics, pro), trend, nil
+	return statsOf(f, cf.Applications, cf.Outcomes, cf.Reviews, met, pro), trend, nil
 }
 
 // statsOf lays out the statistics of f by agency.

@@ -94,59 +94,43 @@ func (s *Service) assessmentMetrics(ctx context.Context, f Filter, g GroupBy) ([
 	out := []AssessmentMetric{}
 	var sums []metricSums
 	for rows.Next() {
-		var x metricScan
-		if err := rows.Scan(append([]any{&x.m.Group, &x.m.County}, x.sums()...)...); err != nil {
+		var m AssessmentMetric
+		var x metricSums
+		var withT3, withT4 int
+		var granted, partial float64
+		d := make([]float64, len(DeniedReasons))
+		var r ReviewCounts
+		dest := []any{&m.Group, &m.County, &x.reports, &x.closed, &x.procedural, &x.backlog, &x.disputes, &x.corrects, &x.ok, &withT3, &granted, &partial}
+		for i := range d {
+			dest = append(dest, &d[i])
+		}
+		dest = append(dest, &withT4, &r.Upheld, &r.Corrected, &r.Other)
+		if err := rows.Scan(dest...); err != nil {
 			return nil, nil, fmt.Errorf("query AssessmentMetrics: %w", err)
 		}
-		x.finish()
-		out = append(out, x.m)
-		sums = append(sums, x.x)
+		x.metric(&m)
+		// The two rates as Outcomes and Reviews compute them (same
+		// additions in the same order), for the groups they have a row
+		// for.
+		if withT3 > 0 {
+			for _, v := range d {
+				x.denied += v
+			}
+			x.released = granted + partial
+			m.SubstantiveDisclosure = share(x.released, x.released+x.denied)
+		}
+		if withT4 > 0 {
+			r.rate()
+			m.ReconsiderationCorrected = r.CorrectionRate
+			x.upheld, x.corrected, x.other = r.Upheld, r.Corrected, r.Other
+		}
+		out = append(out, m)
+		sums = append(sums, x)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, nil, fmt.Errorf("query AssessmentMetrics: %w", err)
 	}
 	return out, sums, nil
-}
-
-// metricScan is one row of AssessmentMetrics.sql's sums as scanned.
-type metricScan struct {
-	m                AssessmentMetric
-	x                metricSums
-	withT3, withT4   int
-	granted, partial float64
-	d                [8]float64 // by DeniedReasons
-	r                ReviewCounts
-}
-
-// sums are the destinations of the columns of AssessmentMetrics.sql's
-// sums, in order (CountyFigures.sql reads them too).
-func (s *metricScan) sums() []any {
-	x := &s.x
-	dest := []any{&x.reports, &x.closed, &x.procedural, &x.backlog, &x.disputes, &x.corrects, &x.ok, &s.withT3, &s.granted, &s.partial}
-	for i := range DeniedReasons {
-		dest = append(dest, &s.d[i])
-	}
-	return append(dest, &s.withT4, &s.r.Upheld, &s.r.Corrected, &s.r.Other)
-}
-
-// finish makes the metrics of what sums scanned.
-func (s *metricScan) finish() {
-	x, m := &s.x, &s.m
-	x.metric(m)
-	// The two rates as Outcomes and Reviews compute them (same additions
-	// in the same order), for the groups they have a row for.
-	if s.withT3 > 0 {
-		for _, v := range s.d {
-			x.denied += v
-		}
-		x.released = s.granted + s.partial
-		m.SubstantiveDisclosure = share(x.released, x.released+x.denied)
-	}
-	if s.withT4 > 0 {
-		s.r.rate()
-		m.ReconsiderationCorrected = s.r.CorrectionRate
-		x.upheld, x.corrected, x.other = s.r.Upheld, s.r.Corrected, s.r.Other
-	}
 }
 
 func per100(num, den float64) *float64 {

@@ -6,21 +6,22 @@ import (
 	"strconv"
 )
 
-// CountyFigures are the statistics the county page reads of one filter
+// CountyFigures are three statistics the county page reads of one filter
 // (a county, a year, a level): each is what the Service's method of the
 // same name returns for that filter by agency, or for the filter without
 // its year by year (the trend). They come from one statement,
-// sql/CountyFigures.sql, instead of eight: each statement of a county
-// costs DuckDB's fixed 3–6 ms at 200 000 reports however few rows it
+// sql/CountyFigures.sql, instead of seven: each statement of a county
+// costs DuckDB's fixed 2–6 ms at 200 000 reports however few rows it
 // reads, and those were most of a cold county page (docs/benchmarks.md,
 // "fourth pass"). The sums are the statistics' own SQL and the rows
 // their own Go (sums, finish); TestCountyFiguresAsTheStatements holds
-// every figure to the separate statements.
+// every figure to the separate statements. AssessmentMetrics, with its
+// join on findings, stays apart: folded in, that join over every year
+// cost more than its own statement (same pass).
 type CountyFigures struct {
 	Applications ApplicationsResult // by agency, the filter's year, with the change on the year before
 	Outcomes     OutcomesResult     // by agency
 	Reviews      ReviewsResult      // by agency
-	Metrics      []AssessmentMetric // AssessmentMetrics by agency
 	// By year, every year of the filter (its year left out).
 	ApplicationsByYear ApplicationsResult
 	OutcomesByYear     OutcomesResult
@@ -54,7 +55,6 @@ func (s *Service) countyFigures(ctx context.Context, f Filter) (CountyFigures, e
 		Applications: ApplicationsResult{GroupBy: GroupAgency, Rows: []ApplicationsRow{}},
 		Outcomes:     OutcomesResult{GroupBy: GroupAgency, Rows: []OutcomesRow{}},
 		Reviews:      ReviewsResult{GroupBy: GroupAgency, Rows: []ReviewsRow{}},
-		Metrics:      []AssessmentMetric{},
 
 		ApplicationsByYear: ApplicationsResult{GroupBy: GroupYear, Rows: []ApplicationsRow{}},
 		OutcomesByYear:     OutcomesResult{GroupBy: GroupYear, Rows: []OutcomesRow{}},
@@ -74,12 +74,10 @@ func (s *Service) countyFigures(ctx context.Context, f Filter) (CountyFigures, e
 			app       ApplicationsRow
 			out       outcomesScan
 			rev       ReviewsRow
-			met       metricScan
 		)
 		dest := append([]any{&byYear, &year, &grp, &cnty}, app.sums()...)
 		dest = append(dest, out.sums()...)
 		dest = append(dest, rev.sums()...)
-		dest = append(dest, met.sums()...)
 		if err := rows.Scan(dest...); err != nil {
 			return res, fmt.Errorf("query CountyFigures: %w", err)
 		}
@@ -91,9 +89,7 @@ func (s *Service) countyFigures(ctx context.Context, f Filter) (CountyFigures, e
 		app.Group.Group, app.County = grp, cnty
 		out.r.Group.Group, out.r.County = grp, cnty
 		rev.Group.Group, rev.County = grp, cnty
-		met.m.Group, met.m.County = grp, cnty
 		keepApp, keepOut, keepRev := app.finish(), out.finish(), rev.finish()
-		met.finish()
 		switch {
 		case byYear:
 			if keepApp {
@@ -115,7 +111,6 @@ func (s *Service) countyFigures(ctx context.Context, f Filter) (CountyFigures, e
 			if keepRev {
 				res.Reviews.Rows = append(res.Reviews.Rows, rev)
 			}
-			res.Metrics = append(res.Metrics, met.m)
 		case year == f.Year-1 && keepApp:
 			previous = append(previous, app)
 		}
@@ -140,9 +135,6 @@ func (s *Service) countyFiguresApart(ctx context.Context, f Filter) (res CountyF
 		return res, err
 	}
 	if res.Reviews, err = s.Reviews(ctx, f, GroupAgency); err != nil {
-		return res, err
-	}
-	if res.Metrics, err = s.AssessmentMetrics(ctx, f, GroupAgency); err != nil {
 		return res, err
 	}
 	if res.ApplicationsByYear, err = s.Applications(ctx, all, GroupYear); err != nil {

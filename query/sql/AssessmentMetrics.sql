@@ -15,14 +15,11 @@ WITH sel AS (
     FROM reports r
     WHERE /*filter*/
 ), broken AS (
-/*broken*/
     SELECT DISTINCT x.report_id
     FROM /*findings_sel*/ x
     WHERE x.rule IN ('rule1_balance', 'rule2_results', 'rule3_applicants', 'rule4_review')
-/*end broken*/
 )
 SELECT r.grp, r.grp_county,
-/*sums*/
        count(*) AS reports,
        coalesce(sum(f.t3_total_total), 0) AS closed,
        -- 其他处理: the 2019 row, or in 2021 its sub-rows when the row
@@ -48,7 +45,6 @@ SELECT r.grp, r.grp_county,
        coalesce(sum(f.t4_reconsideration_upheld), 0),
        coalesce(sum(f.t4_reconsideration_corrected), 0),
        coalesce(sum(f.t4_reconsideration_other), 0)
-/*end sums*/
 FROM sel r
 JOIN report_figures f ON f.report_id = r.id
 LEFT JOIN broken b ON b.report_id = r.id
