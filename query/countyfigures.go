@@ -35,7 +35,7 @@ func (s *Service) CountyFigures(ctx context.Context, f Filter) (CountyFigures, e
 		return CountyFigures{}, fmt.Errorf("query CountyFigures: the filter names no year")
 	}
 	f.Limit, f.Offset = 0, 0
-	return cached(s, "CountyFigures|"+f.key(), func() (CountyFigures, error) {
+	return cached(ctx, s, "CountyFigures|"+f.key(), func() (CountyFigures, error) {
 		s.mu.Lock()
 		apart := s.figuresApart
 		s.mu.Unlock()

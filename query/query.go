@@ -108,7 +108,10 @@ func (s *Service) Ping(ctx context.Context) error {
 // otherwise run the same scan of every cell eight times over, each with
 // its own DuckDB working memory (about 250 MB for a statistic over every
 // year at 200 000 reports).
-func cached[T any](s *Service, key string, compute func() (T, error)) (T, error) {
+//
+// A reader whose ctx is marked by Unkept shares the computation but does
+// not keep its result.
+func cached[T any](ctx context.Context, s *Service, key string, compute func() (T, error)) (T, error) {
 	s.mu.Lock()
 	if v, ok := s.cache.get(key); ok {
 		s.mu.Unlock()
@@ -116,9 +119,10 @@ func cached[T any](s *Service, key string, compute func() (T, error)) (T, error)
 	}
 	gen := s.gen
 	s.mu.Unlock()
+	keep := ctx.Value(unkeptKey{}) == nil
 	res, err, _ := s.flight.Do(strconv.FormatUint(gen, 10)+"|"+key, func() (any, error) {
 		v, err := compute()
-		if err != nil {
+		if err != nil || !keep {
 			return v, err
 		}
 		size := sizeOf(key, v) // outside the lock: it encodes v
@@ -140,6 +144,15 @@ func cached[T any](s *Service, key string, compute func() (T, error)) (T, error)
 	}
 	return res.(T), nil
 }
+
+type unkeptKey struct{}
+
+// Unkept marks the reads of ctx as ones whose answers are kept elsewhere:
+// the API keeps a whole-country answer as its encoded bytes for the
+// generation (api/answercache.go), so keeping the result too (the cells
+// of every agency: tens of MB of maps) would hold it twice, and evict the
+// small answers the cache is for (docs/benchmarks.md, "serve memory").
+func Unkept(ctx context.Context) context.Context { return context.WithValue(ctx, unkeptKey{}, true) }
 
 // Filter selects reports. Zero fields select everything.
 type Filter struct {

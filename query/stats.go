@@ -48,7 +48,7 @@ type ApplicationsResult struct {
 // applications by applicant type and the change on the previous year.
 func (s *Service) Applications(ctx context.Context, f Filter, g GroupBy) (ApplicationsResult, error) {
 	f.Limit, f.Offset = 0, 0
-	return cached(s, "Applications|"+f.key()+"|"+string(g), func() (ApplicationsResult, error) {
+	return cached(ctx, s, "Applications|"+f.key()+"|"+string(g), func() (ApplicationsResult, error) {
 		res := ApplicationsResult{GroupBy: g}
 		rows, err := s.applications(ctx, f, g)
 		if err != nil {
@@ -191,7 +191,7 @@ type OutcomesResult struct {
 // total, the disclosure rate and the substantive release rate.
 func (s *Service) Outcomes(ctx context.Context, f Filter, g GroupBy) (OutcomesResult, error) {
 	f.Limit, f.Offset = 0, 0
-	return cached(s, "Outcomes|"+f.key()+"|"+string(g), func() (OutcomesResult, error) { return s.outcomes(ctx, f, g) })
+	return cached(ctx, s, "Outcomes|"+f.key()+"|"+string(g), func() (OutcomesResult, error) { return s.outcomes(ctx, f, g) })
 }
 
 // outcomes is Outcomes uncached: the province medians (medians.go) read every agency of a year at once, an answer too big for the cache.
@@ -290,7 +290,7 @@ type ReviewsResult struct {
 // with correction rates and pending cases.
 func (s *Service) Reviews(ctx context.Context, f Filter, g GroupBy) (ReviewsResult, error) {
 	f.Limit, f.Offset = 0, 0
-	return cached(s, "Reviews|"+f.key()+"|"+string(g), func() (ReviewsResult, error) { return s.reviews(ctx, f, g) })
+	return cached(ctx, s, "Reviews|"+f.key()+"|"+string(g), func() (ReviewsResult, error) { return s.reviews(ctx, f, g) })
 }
 
 // reviews is Reviews uncached: the province medians (medians.go) read every agency of a year at once, an answer too big for the cache.
@@ -367,7 +367,7 @@ func T2Codes(edition string) []string {
 // 2019 and 2021 tables count different things and are never added up.
 func (s *Service) Proactive(ctx context.Context, f Filter, g GroupBy) (ProactiveResult, error) {
 	f.Limit, f.Offset = 0, 0
-	return cached(s, "Proactive|"+f.key()+"|"+string(g), func() (ProactiveResult, error) { return s.proactive(ctx, f, g) })
+	return cached(ctx, s, "Proactive|"+f.key()+"|"+string(g), func() (ProactiveResult, error) { return s.proactive(ctx, f, g) })
 }
 
 // proactive is Proactive uncached: the province medians (medians.go) read every agency of a year at once, an answer too big for the cache.
