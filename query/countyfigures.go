@@ -90,27 +90,23 @@ func (s *Service) countyFigures(ctx context.Context, f Filter) (CountyFigures, e
 		out.r.Group.Group, out.r.County = grp, cnty
 		rev.Group.Group, rev.County = grp, cnty
 		keepApp, keepOut, keepRev := app.finish(), out.finish(), rev.finish()
+		// Each statistic has a row where its own statement has one.
+		add := func(a *ApplicationsResult, o *OutcomesResult, r *ReviewsResult) {
+			if keepApp {
+				a.Rows = append(a.Rows, app)
+			}
+			if keepOut {
+				o.Rows = append(o.Rows, out.r)
+			}
+			if keepRev {
+				r.Rows = append(r.Rows, rev)
+			}
+		}
 		switch {
 		case byYear:
-			if keepApp {
-				res.ApplicationsByYear.Rows = append(res.ApplicationsByYear.Rows, app)
-			}
-			if keepOut {
-				res.OutcomesByYear.Rows = append(res.OutcomesByYear.Rows, out.r)
-			}
-			if keepRev {
-				res.ReviewsByYear.Rows = append(res.ReviewsByYear.Rows, rev)
-			}
+			add(&res.ApplicationsByYear, &res.OutcomesByYear, &res.ReviewsByYear)
 		case year == f.Year:
-			if keepApp {
-				res.Applications.Rows = append(res.Applications.Rows, app)
-			}
-			if keepOut {
-				res.Outcomes.Rows = append(res.Outcomes.Rows, out.r)
-			}
-			if keepRev {
-				res.Reviews.Rows = append(res.Reviews.Rows, rev)
-			}
+			add(&res.Applications, &res.Outcomes, &res.Reviews)
 		case year == f.Year-1 && keepApp:
 			previous = append(previous, app)
 		}

@@ -130,12 +130,7 @@ func TestCountyFiguresAfterAWrite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := *querytest.Reports()[0]
-	r.Agency, r.County, r.Year, r.SHA256 = "新设镇", "乐至县", 2022, "after-a-write"
-	r.Cells = map[string]float64{"t3.new.total": 7, "t3.new.natural": 7}
-	if _, err := st.Save(ctx, &r); err != nil {
-		t.Fatal(err)
-	}
+	saveNewTown(t, st)
 	after, err := q.CountyFigures(ctx, f)
 	if err != nil {
 		t.Fatal(err)
