@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 	"testing"
 
 	"nianbao/query/querytest"
@@ -141,5 +142,37 @@ func TestCountyFiguresAfterAWrite(t *testing.T) {
 	y := fmt.Sprint(f.Year)
 	if b, a := newOf(before.ApplicationsByYear.Rows, y), newOf(after.ApplicationsByYear.Rows, y); a != b+7 {
 		t.Fatalf("new applications of %s %s: %v before, %v after a write of 7", f.County, y, b, a)
+	}
+}
+
+// TestIncludeSections: a part marker is replaced by that part of the
+// named file, other comments stay, and a part that is not there is an
+// error naming it.
+func TestIncludeSections(t *testing.T) {
+	body, err := sqlFiles.ReadFile("sql/Reviews.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := string(body)
+	part := b[strings.Index(b, "/*sums*/")+len("/*sums*/") : strings.Index(b, "/*end sums*/")]
+	for _, c := range []struct{ in, want, err string }{
+		{"SELECT /*Reviews.sums*/ FROM x", "SELECT " + part + " FROM x", ""},
+		{"SELECT 1 /*t3.new.total*/ /*filter*/ /*end sums*/", "SELECT 1 /*t3.new.total*/ /*filter*/ /*end sums*/", ""},
+		{"SELECT /*Reviews.nothing*/", "", "Reviews.sql has no part nothing"},
+		{"SELECT /*Nowhere.sums*/", "", "Nowhere.sums"},
+	} {
+		got, err := includeSections("T", c.in)
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("%q: error %v, want one naming %q", c.in, err, c.err)
+			}
+			continue
+		}
+		if err != nil || got != c.want {
+			t.Errorf("%q: %q, %v; want %q", c.in, got, err, c.want)
+		}
+	}
+	if !strings.Contains(part, "t4_litigation_after_total") {
+		t.Fatalf("the sums of Reviews.sql: %q", part)
 	}
 }

@@ -566,7 +566,7 @@ func includeSections(name, body string) (string, error) {
 		}
 		mark := text[i+2 : i+j]
 		from, section, ok := strings.Cut(mark, ".")
-		if !ok || from == "" || section == "" || strings.ContainsAny(mark, " \n") {
+		if !ok || !isPartName(from, 'A', 'Z') || !isPartName(section, 'a', 'z') {
 			out.WriteString(text[:i+j+2])
 			text = text[i+j+2:]
 			continue
@@ -585,6 +585,21 @@ func includeSections(name, body string) (string, error) {
 		out.Write(src[a+len(start) : b])
 		text = text[i+j+2:]
 	}
+}
+
+// isPartName tells a file name (Applications) or a section name (sums)
+// of a part marker: letters only, the first between first and last; any
+// other comment, such as a code t3.new.total, is an ordinary one.
+func isPartName(s string, first, last byte) bool {
+	if s == "" || s[0] < first || s[0] > last {
+		return false
+	}
+	for _, r := range s {
+		if (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') {
+			return false
+		}
+	}
+	return true
 }
 
 // query runs a statement built by build.
