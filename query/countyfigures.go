@@ -74,10 +74,13 @@ func (s *Service) countyFigures(ctx context.Context, f Filter) (CountyFigures, e
 			app       ApplicationsRow
 			out       outcomesScan
 			rev       ReviewsRow
+			// Where each statistic's own statement has a row (its HAVING).
+			keepApp, keepOut, keepRev bool
 		)
 		dest := append([]any{&byYear, &year, &grp, &cnty}, app.sums()...)
 		dest = append(dest, out.sums()...)
 		dest = append(dest, rev.sums()...)
+		dest = append(dest, &keepApp, &keepOut, &keepRev)
 		if err := rows.Scan(dest...); err != nil {
 			return res, fmt.Errorf("query CountyFigures: %w", err)
 		}
@@ -89,8 +92,9 @@ func (s *Service) countyFigures(ctx context.Context, f Filter) (CountyFigures, e
 		app.Group.Group, app.County = grp, cnty
 		out.r.Group.Group, out.r.County = grp, cnty
 		rev.Group.Group, rev.County = grp, cnty
-		keepApp, keepOut, keepRev := app.finish(), out.finish(), rev.finish()
-		// Each statistic has a row where its own statement has one.
+		app.finish()
+		out.finish()
+		rev.finish()
 		add := func(a *ApplicationsResult, o *OutcomesResult, r *ReviewsResult) {
 			if keepApp {
 				a.Rows = append(a.Rows, app)

@@ -89,9 +89,8 @@ func (s *Service) applications(ctx context.Context, f Filter, g GroupBy) ([]Appl
 		if err := rows.Scan(append([]any{&r.Group.Group, &r.County}, r.sums()...)...); err != nil {
 			return nil, fmt.Errorf("applications: %w", err)
 		}
-		if r.finish() {
-			out = append(out, r)
-		}
+		r.finish()
+		out = append(out, r)
 	}
 	return out, rows.Err()
 }
@@ -104,12 +103,8 @@ func (r *ApplicationsRow) sums() []any {
 		&a.Natural, &a.Commercial, &a.Research, &a.Social, &a.Legal, &a.OtherOrg}
 }
 
-// finish completes a row scanned by sums; false for a group whose table 3
-// was read in no report: it has no row, rather than a row of zeros.
-func (r *ApplicationsRow) finish() bool {
-	r.Received = r.New + r.CarriedOver
-	return r.Reports > 0
-}
+// finish completes a row scanned by sums.
+func (r *ApplicationsRow) finish() { r.Received = r.New + r.CarriedOver }
 
 // withPrevious sets each row's change on prev, the same groups one year
 // earlier (a filter with a year).
@@ -207,9 +202,8 @@ func (s *Service) outcomes(ctx context.Context, f Filter, g GroupBy) (OutcomesRe
 		if err := rows.Scan(append([]any{&x.r.Group.Group, &x.r.County}, x.sums()...)...); err != nil {
 			return res, fmt.Errorf("outcomes: %w", err)
 		}
-		if x.finish() {
-			res.Rows = append(res.Rows, x.r)
-		}
+		x.finish()
+		res.Rows = append(res.Rows, x.r)
 	}
 	return res, rows.Err()
 }
@@ -231,9 +225,8 @@ func (x *outcomesScan) sums() []any {
 	return append(dest, &c.Unavailable, &c.NotProcessed, &c.Other)
 }
 
-// finish makes the row's shares and rates of what sums scanned; false for
-// a group whose table 3 was read in no report (no row).
-func (x *outcomesScan) finish() bool {
+// finish makes the row's shares and rates of what sums scanned.
+func (x *outcomesScan) finish() {
 	r, c, d := &x.r, &x.r.Counts, x.d
 	c.DeniedBy = map[string]float64{}
 	r.Shares.DeniedBy = map[string]*float64{}
@@ -251,7 +244,6 @@ func (x *outcomesScan) finish() bool {
 	released := c.Granted + c.Partial
 	r.DisclosureRate = share(released, r.Total)
 	r.SubstantiveRate = share(released, released+c.Denied)
-	return r.Reports > 0
 }
 
 // ReviewCounts are one group of table 4 with its correction rate.
@@ -306,9 +298,8 @@ func (s *Service) reviews(ctx context.Context, f Filter, g GroupBy) (ReviewsResu
 		if err := rows.Scan(append([]any{&r.Group.Group, &r.County}, r.sums()...)...); err != nil {
 			return res, fmt.Errorf("reviews: %w", err)
 		}
-		if r.finish() {
-			res.Rows = append(res.Rows, r)
-		}
+		r.finish()
+		res.Rows = append(res.Rows, r)
 	}
 	return res, rows.Err()
 }
@@ -323,16 +314,14 @@ func (r *ReviewsRow) sums() []any {
 	return dest
 }
 
-// finish adds up litigation and the rates of what sums scanned; false for
-// a group whose table 4 was read in no report (no row).
-func (r *ReviewsRow) finish() bool {
+// finish adds up litigation and the rates of what sums scanned.
+func (r *ReviewsRow) finish() {
 	d, a := r.LitigationDirect, r.LitigationAfter
 	r.Litigation = ReviewCounts{Upheld: d.Upheld + a.Upheld, Corrected: d.Corrected + a.Corrected,
 		Other: d.Other + a.Other, Pending: d.Pending + a.Pending, Total: d.Total + a.Total}
 	for _, c := range []*ReviewCounts{&r.Reconsideration, &r.LitigationDirect, &r.LitigationAfter, &r.Litigation} {
 		c.rate()
 	}
-	return r.Reports > 0
 }
 
 // ProactiveRow is table 2 of one group and edition. Values holds the sum

@@ -2,10 +2,10 @@
 -- applicant type, and what was carried forward. A report with no table-3
 -- cell (the table was not read) has not reported these figures: it is not
 -- counted in reports but in without_table3, and a group made only of such
--- reports has no row, rather than a row of zeros (the Go drops it: its
--- reports are 0; so the county page's one statement, CountyFigures.sql,
--- reads the same sums, the part between the sums markers). The figures are the
+-- reports has no row, rather than a row of zeros. The figures are the
 -- report's current cells, kept per report in report_figures (migration 040).
+-- The sums and the condition of HAVING are marked as parts (sums, kept):
+-- the county page's one statement, CountyFigures.sql, reads them from here.
 SELECT /*group*/ AS grp, /*group_county*/ AS grp_county,
 /*sums*/
        count(*) FILTER (WHERE f.has_t3) AS reports,
@@ -24,4 +24,5 @@ FROM reports r
 JOIN report_figures f ON f.report_id = r.id
 WHERE /*filter*/
 GROUP BY grp, grp_county
+HAVING /*kept*/count(*) FILTER (WHERE f.has_t3) > 0/*end kept*/
 ORDER BY grp_county, grp

@@ -8,11 +8,15 @@
 -- statement's (countyfigures.go). The filter selects every year: a body's
 -- row of each year (the page's year, and the year before for the change),
 -- and each year's row of all the bodies (the trend). grouping(r.agency)
--- tells the two apart.
+-- tells the two apart. Each statistic's condition of HAVING (its part
+-- kept) is a column here: a group has that statistic's row where it holds.
 SELECT grouping(r.agency) AS by_year, r.year, coalesce(r.agency, '') AS grp, coalesce(r.county, '') AS grp_county,
 /*Applications.sums*/,
 /*Outcomes.sums*/,
-/*Reviews.sums*/
+/*Reviews.sums*/,
+       /*Applications.kept*/ AS applications_kept,
+       /*Outcomes.kept*/ AS outcomes_kept,
+       /*Reviews.kept*/ AS reviews_kept
 FROM reports r
 JOIN report_figures f ON f.report_id = r.id
 WHERE /*filter*/

@@ -3,8 +3,9 @@
 -- t3.other.total counts the sum of its sub-rows (t3_other_total holds
 -- that choice per report). A report with no table-3 cell (the table was
 -- not read) is not counted in reports but in without_table3; a group made
--- only of such reports has no row (the Go drops it: its reports are 0; the
--- sums markers: CountyFigures.sql reads the same sums). Figures: report_figures (migration 040).
+-- only of such reports has no row. Figures: report_figures (migration 040).
+-- The sums and the condition of HAVING are marked as parts (sums, kept):
+-- the county page's one statement, CountyFigures.sql, reads them from here.
 SELECT /*group*/ AS grp, /*group_county*/ AS grp_county,
 /*sums*/
        count(*) FILTER (WHERE f.has_t3) AS reports,
@@ -26,4 +27,5 @@ FROM reports r
 JOIN report_figures f ON f.report_id = r.id
 WHERE /*filter*/
 GROUP BY grp, grp_county
+HAVING /*kept*/count(*) FILTER (WHERE f.has_t3) > 0/*end kept*/
 ORDER BY grp_county, grp

@@ -1,9 +1,9 @@
 -- Table 4 per group: the fifteen cells summed. A report with no table-4
 -- cell (the table was not read) is left out of reports and counted in
--- without_table4; a group made only of such reports has no row (the Go
--- drops it: its reports are 0; the sums markers: CountyFigures.sql reads
--- the same sums). Figures:
+-- without_table4; a group made only of such reports has no row. Figures:
 -- report_figures (migration 040).
+-- The sums and the condition of HAVING are marked as parts (sums, kept):
+-- the county page's one statement, CountyFigures.sql, reads them from here.
 SELECT /*group*/ AS grp, /*group_county*/ AS grp_county,
 /*sums*/
        count(*) FILTER (WHERE f.has_t4) AS reports,
@@ -28,4 +28,5 @@ FROM reports r
 JOIN report_figures f ON f.report_id = r.id
 WHERE /*filter*/
 GROUP BY grp, grp_county
+HAVING /*kept*/count(*) FILTER (WHERE f.has_t4) > 0/*end kept*/
 ORDER BY grp_county, grp
