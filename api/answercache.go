@@ -181,6 +181,10 @@ type wholeAnswers struct {
 	log     *slog.Logger
 	flight  singleflight.Group
 
+	// The bounds, wholeEntries and wholeBytes (tests set smaller ones).
+	maxEntries int
+	maxBytes   int64
+
 	mu      sync.Mutex
 	gen     uint64
 	entries map[string]*wholeEntry
@@ -206,7 +210,7 @@ type wholePending struct {
 }
 
 func newWholeAnswers(handler http.Handler, q *query.Service, log *slog.Logger) *wholeAnswers {
-	w := &wholeAnswers{handler: handler, log: log, entries: map[string]*wholeEntry{}}
+	w := &wholeAnswers{handler: handler, log: log, entries: map[string]*wholeEntry{}, maxEntries: wholeEntries, maxBytes: wholeBytes}
 	q.AfterPrepare(func(ctx context.Context) error { w.prepare(ctx, q.Generation()); return nil })
 	return w
 }
@@ -259,7 +263,7 @@ func (w *wholeAnswers) put(p wholePending, e *respcache.Entry, read bool) {
 	w.tick++
 	w.entries[p.key] = &wholeEntry{e: e, used: w.tick, read: read}
 	w.bytes += e.Size()
-	for len(w.entries) > wholeEntries || w.bytes > wholeBytes {
+	for len(w.entries) > w.maxEntries || w.bytes > w.maxBytes {
 		victim := ""
 		for k, x := range w.entries {
 			if !slices.Contains(wholeDefaults, k) && (victim == "" || x.used < w.entries[victim].used) {
@@ -290,6 +294,10 @@ func (w *wholeAnswers) serve(c *gin.Context, gen uint64, key string) {
 	v, _, _ := w.flight.Do(key+"|"+strconv.FormatUint(gen, 10), func() (any, error) {
 		led = true
 		c.Set(ctxWholeKey, wholePending{key: key, gen: gen})
+		// The answer is kept here as bytes: the query layer's result of
+		// it (the cells of every agency, tens of MB of maps) is not kept
+		// too.
+		c.Request = c.Request.WithContext(query.Unkept(c.Request.Context()))
 		c.Next()
 		e, _ := c.Get(ctxWholeAnswer)
 		return e, nil
@@ -315,7 +323,7 @@ func (w *wholeAnswers) toPrepare(gen uint64) []string {
 	w.advance(gen)
 	var out []string
 	for _, k := range w.last {
-		if _, done := w.entries[k]; !done && len(out) < wholeEntries {
+		if _, done := w.entries[k]; !done && len(out) < w.maxEntries {
 			out = append(out, k)
 		}
 	}

@@ -280,3 +280,116 @@ func TestWholeCountryOnlyRead(t *testing.T) {
 			strings.Contains(again.Body.String(), "新设县"))
 	}
 }
+
+// TestWholeCountryByteBound: past the byte bound the least recently read
+// form goes, a form read again stays, the defaults are never evicted, and
+// the bytes held never pass the bound and are those of the entries kept.
+func TestWholeCountryByteBound(t *testing.T) {
+	s, _ := newWholeServer(t)
+	w := s.api.whole
+	for _, path := range wholeDefaults {
+		if r := s.get(path); r.Code != 200 {
+			t.Fatalf("%s: %d", path, r.Code)
+		}
+	}
+	form := func(code string) string { return "/api/v1/cells?codes=" + code + "&group_by=county" }
+	held := func() (int64, map[string]bool) {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		var sum int64
+		kept := map[string]bool{}
+		for k, x := range w.entries {
+			sum += x.e.Size()
+			kept[k] = true
+		}
+		if sum != w.bytes {
+			t.Fatalf("%d bytes counted, the entries hold %d", w.bytes, sum)
+		}
+		return sum, kept
+	}
+	defaults, _ := held()
+	codes := []string{"t3.new.total", "t3.new.natural", "t3.granted.total", "t3.partial.total", "t3.carried_over.total"}
+	var largest, smallest int64
+	for i, c := range codes { // the sizes of the forms, one at a time
+		if r := s.get(form(c)); r.Code != 200 {
+			t.Fatalf("%s: %d %s", c, r.Code, r.Body)
+		}
+		n, _ := held()
+		size := n - defaults
+		if i == 0 || size > largest {
+			largest = size
+		}
+		if i == 0 || size < smallest {
+			smallest = size
+		}
+		w.mu.Lock()
+		w.bytes -= w.entries[form(c)].e.Size()
+		delete(w.entries, form(c))
+		w.mu.Unlock()
+	}
+	// Room for two of the forms beside the defaults, never three.
+	w.maxBytes = defaults + 2*largest + smallest/2
+	if 3*smallest <= 2*largest+smallest/2 {
+		t.Fatalf("forms of %d to %d bytes: too unequal for the test", smallest, largest)
+	}
+	read := func(c string) map[string]bool {
+		t.Helper()
+		if r := s.get(form(c)); r.Code != 200 {
+			t.Fatalf("%s: %d", c, r.Code)
+		}
+		n, kept := held()
+		if n > w.maxBytes {
+			t.Fatalf("after %s: %d bytes held, the bound is %d", c, n, w.maxBytes)
+		}
+		for _, d := range wholeDefaults {
+			if !kept[d] {
+				t.Fatalf("after %s: the default %s evicted", c, d)
+			}
+		}
+		if !kept[form(c)] {
+			t.Fatalf("after %s: the form just read is not kept", c)
+		}
+		return kept
+	}
+	read(codes[0])
+	read(codes[1])
+	read(codes[0]) // read again: now the more recent of the two
+	kept := read(codes[2])
+	if !kept[form(codes[0])] || kept[form(codes[1])] {
+		t.Errorf("past the bound: %v kept; want %s (read again) kept and %s (least recently read) gone", kept, codes[0], codes[1])
+	}
+	for _, c := range codes[3:] {
+		read(c)
+	}
+	t.Logf("defaults %d bytes, forms %d–%d bytes, bound %d", defaults, smallest, largest, w.maxBytes)
+}
+
+// TestWholeCountryNotKeptTwice: a whole-country answer is kept as its
+// bytes only, not also as the query layer's result: a reader the bytes
+// cannot serve (with a token) runs the statement again, while an ordinary
+// filtered answer's result stays in the query cache.
+func TestWholeCountryNotKeptTwice(t *testing.T) {
+	s, _ := newWholeServer(t)
+	const whole = "/api/v1/stats/outcomes?group_by=county"
+	if r := s.get(whole); r.Code != 200 {
+		t.Fatalf("%s: %d", whole, r.Code)
+	}
+	if ran := s.statements(); ran["Outcomes"] != 1 {
+		t.Fatalf("the whole-country form ran %v, want Outcomes once", ran)
+	}
+	if r := s.get(whole, "Authorization", "Bearer "+wholeToken); r.Code != 200 {
+		t.Fatalf("%s with a token: %d", whole, r.Code)
+	}
+	if ran := s.statements(); ran["Outcomes"] != 1 {
+		t.Errorf("with a token, after the whole-country form: ran %v, want Outcomes again (its result not kept twice)", ran)
+	}
+	const filtered = "/api/v1/stats/outcomes?county=%E4%B9%90%E8%87%B3%E5%8E%BF&group_by=agency"
+	for i, want := range []int{1, 0} {
+		if r := s.get(filtered, "Authorization", "Bearer "+wholeToken); r.Code != 200 {
+			t.Fatalf("%s: %d", filtered, r.Code)
+		}
+		if ran := s.statements(); ran["Outcomes"] != want {
+			t.Errorf("filtered request %d ran %v, want Outcomes %d times", i+1, ran, want)
+		}
+	}
+}

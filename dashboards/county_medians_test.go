@@ -2,8 +2,10 @@ package dashboards
 
 import (
 	"context"
+	"net/http"
 	"reflect"
 	"sort"
+	"strings"
 	"testing"
 
 	"nianbao/generate"
@@ -20,7 +22,8 @@ import (
 // computes per data generation, once with the five statistics filtered to
 // each province and level (the page's former statements), each on its own
 // query.Service, the reference with every county filter in SQL rather
-// than the county index. Every figure of the page must be the same; the
+// than the county index and each statistic by its own statement rather
+// than the one of query.CountyFigures. Every figure of the page must be the same; the
 // review totals are held to Reviews of the page's filter.
 func TestCountyPageAsTheStatements(t *testing.T) {
 	ctx := context.Background()
@@ -45,6 +48,7 @@ func TestCountyPageAsTheStatements(t *testing.T) {
 	}
 	qa, qb := query.New(st), query.New(st)
 	qb.CountyFiltersInSQL() // the statements as they were: county and level in SQL
+	qb.FiguresApart()       // and each statistic its own statement, not query.CountyFigures
 	pre := &handler{q: qa, log: testLogger(t)}
 	ref := &handler{q: qb, log: testLogger(t), medians: qb.ProvinceMediansByStatements}
 
@@ -125,4 +129,26 @@ func TestCountyPageAsTheStatements(t *testing.T) {
 		t.Fatal("no page with table 4 read: the review totals were not compared")
 	}
 	t.Logf("%d pages compared, %d province median rows, %d review totals", len(scopes), provinceRows, reviewRows)
+}
+
+// TestCountyPageAfterAWrite: the county page after a write shows the new
+// report's figures (its body in the ranking, the year's total in the
+// trend), never the generation before's.
+func TestCountyPageAfterAWrite(t *testing.T) {
+	e, st := fixtureStore(t)
+	const path = "/dashboards/county?county=%E4%B9%90%E8%87%B3%E5%8E%BF&year=2022"
+	code, before, _ := get(t, e, path)
+	if code != http.StatusOK || strings.Contains(before, "新设镇") || strings.Contains(before, "4321") {
+		t.Fatalf("before the write: %d, the new body or figure already there", code)
+	}
+	r := *querytest.Reports()[0]
+	r.Agency, r.County, r.Year, r.SHA256 = "新设镇", "乐至县", 2022, "after-a-write"
+	r.Cells = map[string]float64{"t3.new.total": 4321, "t3.new.natural": 4321}
+	if _, err := st.Save(context.Background(), &r); err != nil {
+		t.Fatal(err)
+	}
+	code, after, _ := get(t, e, path)
+	if code != http.StatusOK || !strings.Contains(after, "新设镇") || !strings.Contains(after, "4321") {
+		t.Fatalf("after the write: %d, the new body %v, its figure %v", code, strings.Contains(after, "新设镇"), strings.Contains(after, "4321"))
+	}
 }

@@ -375,11 +375,7 @@ func (h *handler) countyData(ctx context.Context, s scope) (countyView, bool, er
 		return err
 	})
 	g.Go(func() (err error) {
-		st, err = loadStats(gctx, h.q, tf)
-		return err
-	})
-	g.Go(func() (err error) {
-		trend, err = loadTrend(gctx, h.q, trendFilter)
+		st, trend, err = loadCountyStats(gctx, h.q, tf)
 		return err
 	})
 	// The filing list reads the store (the registry's towns and their
@@ -644,25 +640,6 @@ type trendStats struct {
 	app query.ApplicationsResult
 	out query.OutcomesResult
 	rev query.ReviewsResult
-}
-
-// loadTrend reads the three statistics at once.
-func loadTrend(ctx context.Context, q *query.Service, fl query.Filter) (trendStats, error) {
-	var t trendStats
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() (err error) {
-		t.app, err = q.Applications(gctx, fl, query.GroupYear)
-		return err
-	})
-	g.Go(func() (err error) {
-		t.out, err = q.Outcomes(gctx, fl, query.GroupYear)
-		return err
-	})
-	g.Go(func() (err error) {
-		t.rev, err = q.Reviews(gctx, fl, query.GroupYear)
-		return err
-	})
-	return t, g.Wait()
 }
 
 // series sums the key figures per year from query's statistics.

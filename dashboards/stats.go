@@ -35,8 +35,6 @@ func (s agencyStats) rank(agency string) query.RankStats {
 // depend on one another, and each is mostly DuckDB's fixed cost of a
 // statement (a few ms at 200 000 reports), which two cores overlap.
 func loadStats(ctx context.Context, q *query.Service, f query.Filter) (agencyStats, error) {
-	s := agencyStats{app: map[string]*query.ApplicationsRow{}, out: map[string]*query.OutcomesRow{},
-		rev: map[string]*query.ReviewsRow{}, met: map[string]*query.AssessmentMetric{}, t2: map[string]map[string]*float64{}}
 	var (
 		app query.ApplicationsResult
 		out query.OutcomesResult
@@ -51,8 +49,38 @@ func loadStats(ctx context.Context, q *query.Service, f query.Filter) (agencySta
 	g.Go(func() (err error) { met, err = q.AssessmentMetrics(gctx, f, query.GroupAgency); return err })
 	g.Go(func() (err error) { pro, err = q.Proactive(gctx, f, query.GroupAgency); return err })
 	if err := g.Wait(); err != nil {
-		return s, err
+		return agencyStats{}, err
 	}
+	return statsOf(f, app, out, rev, met, pro), nil
+}
+
+// loadCountyStats reads the county page's statistics of f (a county, a
+// year, a level) and the trend of f's every year: applications, outcomes
+// and reviews of both from one statement (query.CountyFigures), the
+// assessment metrics and Proactive beside it. Each statement of a county
+// cost DuckDB's fixed 2–6 ms at 200 000 reports, seven of them for those
+// three statistics (docs/benchmarks.md, "fourth pass").
+func loadCountyStats(ctx context.Context, q *query.Service, f query.Filter) (agencyStats, trendStats, error) {
+	var (
+		cf  query.CountyFigures
+		met []query.AssessmentMetric
+		pro query.ProactiveResult
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) { cf, err = q.CountyFigures(gctx, f); return err })
+	g.Go(func() (err error) { met, err = q.AssessmentMetrics(gctx, f, query.GroupAgency); return err })
+	g.Go(func() (err error) { pro, err = q.Proactive(gctx, f, query.GroupAgency); return err })
+	if err := g.Wait(); err != nil {
+		return agencyStats{}, trendStats{}, err
+	}
+	trend := trendStats{app: cf.ApplicationsByYear, out: cf.OutcomesByYear, rev: cf.ReviewsByYear}
+	return statsOf(f, cf.Applications, cf.Outcomes, cf.Reviews, met, pro), trend, nil
+}
+
+// statsOf lays out the statistics of f by agency.
+func statsOf(f query.Filter, app query.ApplicationsResult, out query.OutcomesResult, rev query.ReviewsResult, met []query.AssessmentMetric, pro query.ProactiveResult) agencyStats {
+	s := agencyStats{app: map[string]*query.ApplicationsRow{}, out: map[string]*query.OutcomesRow{},
+		rev: map[string]*query.ReviewsRow{}, met: map[string]*query.AssessmentMetric{}, t2: map[string]map[string]*float64{}}
 	// Within a county an agency is its name; across counties two towns
 	// share a name (城关镇), so the county comes with it.
 	key := func(g query.Group) string {
@@ -78,7 +106,7 @@ func loadStats(ctx context.Context, q *query.Service, f query.Filter) (agencySta
 			s.t2[key(r.Group)] = r.Values
 		}
 	}
-	return s, nil
+	return s
 }
 
 // mixCategories are the six outcomes of table 3 as the pages draw them.

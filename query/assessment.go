@@ -39,7 +39,7 @@ type AssessmentMetric struct {
 // to the two statistics).
 func (s *Service) AssessmentMetrics(ctx context.Context, f Filter, g GroupBy) ([]AssessmentMetric, error) {
 	f.Limit, f.Offset = 0, 0
-	return cached(s, "AssessmentMetrics|"+f.key()+"|"+string(g), func() ([]AssessmentMetric, error) {
+	return cached(ctx, s, "AssessmentMetrics|"+f.key()+"|"+string(g), func() ([]AssessmentMetric, error) {
 		out, _, err := s.assessmentMetrics(ctx, f, g)
 		return out, err
 	})

@@ -21,7 +21,7 @@ type CountyMetrics struct {
 // computed before.
 func (s *Service) CountyAssessmentMetrics(ctx context.Context, f Filter) (CountyMetrics, error) {
 	f.Limit, f.Offset = 0, 0
-	return cached(s, "CountyAssessmentMetrics|"+f.key(), func() (CountyMetrics, error) {
+	return cached(ctx, s, "CountyAssessmentMetrics|"+f.key(), func() (CountyMetrics, error) {
 		per, sums, err := s.assessmentMetrics(ctx, f, GroupAgency)
 		if err != nil || len(per) == 0 {
 			// No report with figures: GroupNone has no row either.

@@ -137,7 +137,7 @@ func (s *Service) Cells(ctx context.Context, codes []string, f Filter, g GroupBy
 	}
 	f.Limit, f.Offset = 0, 0
 	key := fmt.Sprintf("Cells|%s|%s|%s", strings.Join(expanded, ","), f.key(), g)
-	return cached(s, key, func() (CellsResult, error) {
+	return cached(ctx, s, key, func() (CellsResult, error) {
 		res := CellsResult{GroupBy: g, Codes: expanded, Labels: map[string]string{}, Rows: []CellsRow{}}
 		for _, c := range expanded {
 			res.Labels[c] = report.Label(c)

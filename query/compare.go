@@ -157,7 +157,7 @@ func (s *Service) CompareIn(ctx context.Context, in Filter, metric string) (Comp
 			Valid:   valid}
 	}
 	f := Filter{County: county, Year: year, Level: in.Level}
-	return cached(s, "Compare|"+f.key()+"|"+metric, func() (CompareResult, error) {
+	return cached(ctx, s, "Compare|"+f.key()+"|"+metric, func() (CompareResult, error) {
 		res := CompareResult{County: county, Year: year, Level: f.Level, Rows: []CompareRow{}}
 		all := f
 		all.Limit = MaxLimit

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"nianbao/query/querytest"
+	"nianbao/store"
 )
 
 // countyAnswers are every answer a county-scoped reader asks of one
@@ -184,12 +185,7 @@ func TestCountyIndexAfterAWrite(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r := *querytest.Reports()[0]
-			r.Agency, r.County, r.Year, r.SHA256 = "新设镇", "乐至县", 2022, "after-a-write"
-			r.Cells = map[string]float64{"t3.new.total": 7, "t3.new.natural": 7}
-			if _, err := st.Save(ctx, &r); err != nil {
-				t.Fatal(err)
-			}
+			saveNewTown(t, st)
 			after, err := q.Applications(ctx, f, GroupNone)
 			if err != nil {
 				t.Fatal(err)
@@ -205,5 +201,17 @@ func TestCountyIndexAfterAWrite(t *testing.T) {
 				t.Fatalf("reports of %s %d: %d before, %d after a write of one", f.County, f.Year, list.Total, list2.Total)
 			}
 		})
+	}
+}
+
+// saveNewTown saves a report of 新设镇, 乐至县 2022, with 7 new
+// applications: a write after a reader's first answers.
+func saveNewTown(t *testing.T, st *store.Store) {
+	t.Helper()
+	r := *querytest.Reports()[0]
+	r.Agency, r.County, r.Year, r.SHA256 = "新设镇", "乐至县", 2022, "after-a-write"
+	r.Cells = map[string]float64{"t3.new.total": 7, "t3.new.natural": 7}
+	if _, err := st.Save(context.Background(), &r); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -40,7 +40,7 @@ func (s *Service) Findings(ctx context.Context, f Filter, g GroupBy) (FindingsSu
 	if g == GroupNone {
 		g = GroupAgency
 	}
-	return cached(s, "Findings|"+f.key()+"|"+string(g), func() (FindingsSummary, error) {
+	return cached(ctx, s, "Findings|"+f.key()+"|"+string(g), func() (FindingsSummary, error) {
 		res := FindingsSummary{GroupBy: g, ByRule: []RuleCount{}, ByGroup: []GroupFindings{}}
 		rows, err := s.query(ctx, "FindingsByRule", f, g, nil)
 		if err != nil {

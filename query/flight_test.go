@@ -1,6 +1,7 @@
 package query
 
 import (
+	"context"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -24,7 +25,7 @@ func TestConcurrentMissesComputeOnce(t *testing.T) {
 	got := make([]int, 8)
 	for i := range got {
 		wg.Go(func() {
-			v, err := cached(s, "k", compute)
+			v, err := cached(context.Background(), s, "k", compute)
 			if err != nil {
 				t.Error(err)
 			}
@@ -47,7 +48,26 @@ func TestConcurrentMissesComputeOnce(t *testing.T) {
 	s.Invalidate()
 	release = make(chan struct{})
 	close(release)
-	if _, err := cached(s, "k", compute); err != nil || runs.Load() != 2 {
+	if _, err := cached(context.Background(), s, "k", compute); err != nil || runs.Load() != 2 {
 		t.Errorf("after Invalidate: runs %d, err %v", runs.Load(), err)
+	}
+}
+
+// TestUnkeptNotKept: a reader marked Unkept gets the value but leaves
+// nothing in the cache; an ordinary reader's value is kept.
+func TestUnkeptNotKept(t *testing.T) {
+	s := New(querytest.Open(t))
+	runs := 0
+	compute := func() (int, error) { runs++; return 7, nil }
+	ctx := context.Background()
+	for i := range 2 {
+		if v, err := cached(Unkept(ctx), s, "k", compute); err != nil || v != 7 || runs != i+1 {
+			t.Fatalf("unkept read %d: %d, %v, computed %d times", i, v, err, runs)
+		}
+	}
+	for range 2 {
+		if v, err := cached(ctx, s, "k", compute); err != nil || v != 7 || runs != 3 {
+			t.Fatalf("kept reads: %d, %v, computed %d times, want 3", v, err, runs)
+		}
 	}
 }

@@ -164,7 +164,7 @@ func (s *Service) Places(ctx context.Context, pq PlaceQuery) (PlacesResult, erro
 
 // placeAgencies searches agency names (PlaceAgencies.sql).
 func (s *Service) placeAgencies(ctx context.Context, q string, limit int) ([]Place, error) {
-	return cached(s, fmt.Sprintf("PlaceAgencies|%q|%d", q, limit), func() ([]Place, error) {
+	return cached(ctx, s, fmt.Sprintf("PlaceAgencies|%q|%d", q, limit), func() ([]Place, error) {
 		st, err := build("PlaceAgencies", Filter{}, GroupNone, nil)
 		if err != nil {
 			return nil, err

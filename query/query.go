@@ -55,6 +55,9 @@ type Service struct {
 	// noCountyIndex keeps every county filter in SQL (tests: the
 	// reference the county index is held to).
 	noCountyIndex bool
+	// figuresApart reads CountyFigures by the separate statements (tests:
+	// the reference of the one statement).
+	figuresApart bool
 }
 
 // New returns a Service reading st. Its cache is dropped whenever st commits
@@ -105,7 +108,10 @@ func (s *Service) Ping(ctx context.Context) error {
 // otherwise run the same scan of every cell eight times over, each with
 // its own DuckDB working memory (about 250 MB for a statistic over every
 // year at 200 000 reports).
-func cached[T any](s *Service, key string, compute func() (T, error)) (T, error) {
+//
+// A reader whose ctx is marked by Unkept shares the computation but does
+// not keep its result.
+func cached[T any](ctx context.Context, s *Service, key string, compute func() (T, error)) (T, error) {
 	s.mu.Lock()
 	if v, ok := s.cache.get(key); ok {
 		s.mu.Unlock()
@@ -113,9 +119,10 @@ func cached[T any](s *Service, key string, compute func() (T, error)) (T, error)
 	}
 	gen := s.gen
 	s.mu.Unlock()
+	keep := ctx.Value(unkeptKey{}) == nil
 	res, err, _ := s.flight.Do(strconv.FormatUint(gen, 10)+"|"+key, func() (any, error) {
 		v, err := compute()
-		if err != nil {
+		if err != nil || !keep {
 			return v, err
 		}
 		size := sizeOf(key, v) // outside the lock: it encodes v
@@ -137,6 +144,15 @@ func cached[T any](s *Service, key string, compute func() (T, error)) (T, error)
 	}
 	return res.(T), nil
 }
+
+type unkeptKey struct{}
+
+// Unkept marks the reads of ctx as ones whose answers are kept elsewhere:
+// the API keeps a whole-country answer as its encoded bytes for the
+// generation (api/answercache.go), so keeping the result too (the cells
+// of every agency: tens of MB of maps) would hold it twice, and evict the
+// small answers the cache is for (docs/benchmarks.md, "serve memory").
+func Unkept(ctx context.Context) context.Context { return context.WithValue(ctx, unkeptKey{}, true) }
 
 // Filter selects reports. Zero fields select everything.
 type Filter struct {
@@ -498,7 +514,10 @@ func buildTextSel(pl *placement, sel *selection, name, body string, f Filter, g 
 	}
 	marks["limit"] = fragment{"LIMIT ? OFFSET ?", []any{limit, max(f.Offset, 0)}}
 
-	text := body
+	text, err := includeSections(name, body)
+	if err != nil {
+		return stmt{}, err
+	}
 	var out strings.Builder
 	var args []any
 	for {
@@ -523,6 +542,64 @@ func buildTextSel(pl *placement, sel *selection, name, body string, f Filter, g 
 		text = text[i+j+2:]
 	}
 	return stmt{out.String(), args}, nil
+}
+
+// includeSections replaces each marker NAME.SECTION of body (such as
+// Applications.sums in slashes and stars) by the part of sql/NAME.sql
+// between its markers SECTION and "end SECTION": a statement that folds
+// several statistics into one (CountyFigures.sql) reads their sums where
+// they are defined, never a copy. The parts are replaced before the other
+// markers, so those within them are filled in the order of the text, as
+// everywhere.
+func includeSections(name, body string) (string, error) {
+	var out strings.Builder
+	text := body
+	for {
+		i := strings.Index(text, "/*")
+		if i < 0 {
+			out.WriteString(text)
+			return out.String(), nil
+		}
+		j := strings.Index(text[i:], "*/")
+		if j < 0 {
+			return "", fmt.Errorf("query %s: unclosed comment", name)
+		}
+		mark := text[i+2 : i+j]
+		from, section, ok := strings.Cut(mark, ".")
+		if !ok || !isPartName(from, 'A', 'Z') || !isPartName(section, 'a', 'z') {
+			out.WriteString(text[:i+j+2])
+			text = text[i+j+2:]
+			continue
+		}
+		src, err := sqlFiles.ReadFile("sql/" + from + ".sql")
+		if err != nil {
+			return "", fmt.Errorf("query %s: the part %s: %w", name, mark, err)
+		}
+		start, end := "/*"+section+"*/", "/*end "+section+"*/"
+		a := strings.Index(string(src), start)
+		b := strings.Index(string(src), end)
+		if a < 0 || b < a {
+			return "", fmt.Errorf("query %s: %s.sql has no part %s", name, from, section)
+		}
+		out.WriteString(text[:i])
+		out.Write(src[a+len(start) : b])
+		text = text[i+j+2:]
+	}
+}
+
+// isPartName tells a file name (Applications) or a section name (sums)
+// of a part marker: letters only, the first between first and last; any
+// other comment, such as a code t3.new.total, is an ordinary one.
+func isPartName(s string, first, last byte) bool {
+	if s == "" || s[0] < first || s[0] > last {
+		return false
+	}
+	for _, r := range s {
+		if (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') {
+			return false
+		}
+	}
+	return true
 }
 
 // query runs a statement built by build.

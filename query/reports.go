@@ -52,7 +52,7 @@ func (s *Service) Reports(ctx context.Context, f Filter) (ReportList, error) {
 		f.Limit = MaxLimit
 	}
 	f.Offset = max(f.Offset, 0)
-	return cached(s, "Reports|"+f.key(), func() (ReportList, error) {
+	return cached(ctx, s, "Reports|"+f.key(), func() (ReportList, error) {
 		out := ReportList{Limit: f.Limit, Offset: f.Offset, Reports: []ReportSummary{}}
 		if err := s.listReports(ctx, f, &out); err != nil {
 			return out, err
@@ -119,7 +119,7 @@ type ReportDetail struct {
 // Report reads one report. It returns an error wrapping ErrNotFound when
 // no report has that id.
 func (s *Service) Report(ctx context.Context, id int64, opts ReportOptions) (*ReportDetail, error) {
-	return cached(s, fmt.Sprintf("Report|%d|%v|%v", id, opts.Labels, opts.Sources), func() (*ReportDetail, error) {
+	return cached(ctx, s, fmt.Sprintf("Report|%d|%v|%v", id, opts.Labels, opts.Sources), func() (*ReportDetail, error) {
 		full, err := s.st.Get(ctx, id)
 		if err != nil {
 			return nil, err

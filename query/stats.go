@@ -48,7 +48,7 @@ type ApplicationsResult struct {
 // applications by applicant type and the change on the previous year.
 func (s *Service) Applications(ctx context.Context, f Filter, g GroupBy) (ApplicationsResult, error) {
 	f.Limit, f.Offset = 0, 0
-	return cached(s, "Applications|"+f.key()+"|"+string(g), func() (ApplicationsResult, error) {
+	return cached(ctx, s, "Applications|"+f.key()+"|"+string(g), func() (ApplicationsResult, error) {
 		res := ApplicationsResult{GroupBy: g}
 		rows, err := s.applications(ctx, f, g)
 		if err != nil {
@@ -56,16 +56,7 @@ func (s *Service) Applications(ctx context.Context, f Filter, g GroupBy) (Applic
 		}
 		switch {
 		case g == GroupYear:
-			byYear := map[string]float64{}
-			for _, r := range rows {
-				byYear[r.Group.Group] = r.New
-			}
-			for i := range rows {
-				y, _ := strconv.Atoi(rows[i].Group.Group)
-				if prev, ok := byYear[strconv.Itoa(y-1)]; ok {
-					rows[i].setPrevious(prev)
-				}
-			}
+			withPreviousYears(rows)
 		case f.Year != 0:
 			pf := f
 			pf.Year = f.Year - 1
@@ -73,15 +64,7 @@ func (s *Service) Applications(ctx context.Context, f Filter, g GroupBy) (Applic
 			if err != nil {
 				return res, err
 			}
-			byGroup := map[[2]string]float64{}
-			for _, r := range prev {
-				byGroup[[2]string{r.Group.Group, r.County}] = r.New
-			}
-			for i := range rows {
-				if p, ok := byGroup[[2]string{rows[i].Group.Group, rows[i].County}]; ok {
-					rows[i].setPrevious(p)
-				}
-			}
+			withPrevious(rows, prev)
 		}
 		res.Rows = rows
 		return res, nil
@@ -103,15 +86,53 @@ func (s *Service) applications(ctx context.Context, f Filter, g GroupBy) ([]Appl
 	out := []ApplicationsRow{}
 	for rows.Next() {
 		var r ApplicationsRow
-		a := &r.ByApplicant
-		if err := rows.Scan(&r.Group.Group, &r.County, &r.Reports, &r.WithoutTable3, &r.New, &r.CarriedOver, &r.CarryForward,
-			&a.Natural, &a.Commercial, &a.Research, &a.Social, &a.Legal, &a.OtherOrg); err != nil {
+		if err := rows.Scan(append([]any{&r.Group.Group, &r.County}, r.sums()...)...); err != nil {
 			return nil, fmt.Errorf("applications: %w", err)
 		}
-		r.Received = r.New + r.CarriedOver
+		r.finish()
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// sums are the destinations of the columns of Applications.sql's sums, in
+// order (CountyFigures.sql reads them too).
+func (r *ApplicationsRow) sums() []any {
+	a := &r.ByApplicant
+	return []any{&r.Reports, &r.WithoutTable3, &r.New, &r.CarriedOver, &r.CarryForward,
+		&a.Natural, &a.Commercial, &a.Research, &a.Social, &a.Legal, &a.OtherOrg}
+}
+
+// finish completes a row scanned by sums.
+func (r *ApplicationsRow) finish() { r.Received = r.New + r.CarriedOver }
+
+// withPrevious sets each row's change on prev, the same groups one year
+// earlier (a filter with a year).
+func withPrevious(rows, prev []ApplicationsRow) {
+	byGroup := map[[2]string]float64{}
+	for _, r := range prev {
+		byGroup[[2]string{r.Group.Group, r.County}] = r.New
+	}
+	for i := range rows {
+		if p, ok := byGroup[[2]string{rows[i].Group.Group, rows[i].County}]; ok {
+			rows[i].setPrevious(p)
+		}
+	}
+}
+
+// withPreviousYears sets each row's change on the row of the year before
+// (rows grouped by year).
+func withPreviousYears(rows []ApplicationsRow) {
+	byYear := map[string]float64{}
+	for _, r := range rows {
+		byYear[r.Group.Group] = r.New
+	}
+	for i := range rows {
+		y, _ := strconv.Atoi(rows[i].Group.Group)
+		if prev, ok := byYear[strconv.Itoa(y-1)]; ok {
+			rows[i].setPrevious(prev)
+		}
+	}
 }
 
 // DeniedReasons are the eight grounds of （三）不予公开, in printed order.
@@ -165,7 +186,7 @@ type OutcomesResult struct {
 // total, the disclosure rate and the substantive release rate.
 func (s *Service) Outcomes(ctx context.Context, f Filter, g GroupBy) (OutcomesResult, error) {
 	f.Limit, f.Offset = 0, 0
-	return cached(s, "Outcomes|"+f.key()+"|"+string(g), func() (OutcomesResult, error) { return s.outcomes(ctx, f, g) })
+	return cached(ctx, s, "Outcomes|"+f.key()+"|"+string(g), func() (OutcomesResult, error) { return s.outcomes(ctx, f, g) })
 }
 
 // outcomes is Outcomes uncached: the province medians (medians.go) read every agency of a year at once, an answer too big for the cache.
@@ -177,36 +198,52 @@ func (s *Service) outcomes(ctx context.Context, f Filter, g GroupBy) (OutcomesRe
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var r OutcomesRow
-		c := &r.Counts
-		d := make([]float64, len(DeniedReasons))
-		dest := []any{&r.Group.Group, &r.County, &r.Reports, &r.WithoutTable3, &r.Total, &c.Granted, &c.Partial}
-		for i := range d {
-			dest = append(dest, &d[i])
-		}
-		dest = append(dest, &c.Unavailable, &c.NotProcessed, &c.Other)
-		if err := rows.Scan(dest...); err != nil {
+		var x outcomesScan
+		if err := rows.Scan(append([]any{&x.r.Group.Group, &x.r.County}, x.sums()...)...); err != nil {
 			return res, fmt.Errorf("outcomes: %w", err)
 		}
-		c.DeniedBy = map[string]float64{}
-		r.Shares.DeniedBy = map[string]*float64{}
-		for i, reason := range DeniedReasons {
-			c.DeniedBy[reason] = d[i]
-			c.Denied += d[i]
-			r.Shares.DeniedBy[reason] = share(d[i], r.Total)
-		}
-		r.Shares.Granted = share(c.Granted, r.Total)
-		r.Shares.Partial = share(c.Partial, r.Total)
-		r.Shares.Denied = share(c.Denied, r.Total)
-		r.Shares.Unavailable = share(c.Unavailable, r.Total)
-		r.Shares.NotProcessed = share(c.NotProcessed, r.Total)
-		r.Shares.Other = share(c.Other, r.Total)
-		released := c.Granted + c.Partial
-		r.DisclosureRate = share(released, r.Total)
-		r.SubstantiveRate = share(released, released+c.Denied)
-		res.Rows = append(res.Rows, r)
+		x.finish()
+		res.Rows = append(res.Rows, x.r)
 	}
 	return res, rows.Err()
+}
+
+// outcomesScan is one row of Outcomes.sql's sums as scanned.
+type outcomesScan struct {
+	r OutcomesRow
+	d [8]float64 // by DeniedReasons
+}
+
+// sums are the destinations of the columns of Outcomes.sql's sums, in
+// order (CountyFigures.sql reads them too).
+func (x *outcomesScan) sums() []any {
+	r, c := &x.r, &x.r.Counts
+	dest := []any{&r.Reports, &r.WithoutTable3, &r.Total, &c.Granted, &c.Partial}
+	for i := range DeniedReasons {
+		dest = append(dest, &x.d[i])
+	}
+	return append(dest, &c.Unavailable, &c.NotProcessed, &c.Other)
+}
+
+// finish makes the row's shares and rates of what sums scanned.
+func (x *outcomesScan) finish() {
+	r, c, d := &x.r, &x.r.Counts, x.d
+	c.DeniedBy = map[string]float64{}
+	r.Shares.DeniedBy = map[string]*float64{}
+	for i, reason := range DeniedReasons {
+		c.DeniedBy[reason] = d[i]
+		c.Denied += d[i]
+		r.Shares.DeniedBy[reason] = share(d[i], r.Total)
+	}
+	r.Shares.Granted = share(c.Granted, r.Total)
+	r.Shares.Partial = share(c.Partial, r.Total)
+	r.Shares.Denied = share(c.Denied, r.Total)
+	r.Shares.Unavailable = share(c.Unavailable, r.Total)
+	r.Shares.NotProcessed = share(c.NotProcessed, r.Total)
+	r.Shares.Other = share(c.Other, r.Total)
+	released := c.Granted + c.Partial
+	r.DisclosureRate = share(released, r.Total)
+	r.SubstantiveRate = share(released, released+c.Denied)
 }
 
 // ReviewCounts are one group of table 4 with its correction rate.
@@ -245,7 +282,7 @@ type ReviewsResult struct {
 // with correction rates and pending cases.
 func (s *Service) Reviews(ctx context.Context, f Filter, g GroupBy) (ReviewsResult, error) {
 	f.Limit, f.Offset = 0, 0
-	return cached(s, "Reviews|"+f.key()+"|"+string(g), func() (ReviewsResult, error) { return s.reviews(ctx, f, g) })
+	return cached(ctx, s, "Reviews|"+f.key()+"|"+string(g), func() (ReviewsResult, error) { return s.reviews(ctx, f, g) })
 }
 
 // reviews is Reviews uncached: the province medians (medians.go) read every agency of a year at once, an answer too big for the cache.
@@ -258,22 +295,33 @@ func (s *Service) reviews(ctx context.Context, f Filter, g GroupBy) (ReviewsResu
 	defer rows.Close()
 	for rows.Next() {
 		var r ReviewsRow
-		dest := []any{&r.Group.Group, &r.County, &r.Reports, &r.WithoutTable4}
-		for _, c := range []*ReviewCounts{&r.Reconsideration, &r.LitigationDirect, &r.LitigationAfter} {
-			dest = append(dest, &c.Upheld, &c.Corrected, &c.Other, &c.Pending, &c.Total)
-		}
-		if err := rows.Scan(dest...); err != nil {
+		if err := rows.Scan(append([]any{&r.Group.Group, &r.County}, r.sums()...)...); err != nil {
 			return res, fmt.Errorf("reviews: %w", err)
 		}
-		d, a := r.LitigationDirect, r.LitigationAfter
-		r.Litigation = ReviewCounts{Upheld: d.Upheld + a.Upheld, Corrected: d.Corrected + a.Corrected,
-			Other: d.Other + a.Other, Pending: d.Pending + a.Pending, Total: d.Total + a.Total}
-		for _, c := range []*ReviewCounts{&r.Reconsideration, &r.LitigationDirect, &r.LitigationAfter, &r.Litigation} {
-			c.rate()
-		}
+		r.finish()
 		res.Rows = append(res.Rows, r)
 	}
 	return res, rows.Err()
+}
+
+// sums are the destinations of the columns of Reviews.sql's sums, in
+// order (CountyFigures.sql reads them too).
+func (r *ReviewsRow) sums() []any {
+	dest := []any{&r.Reports, &r.WithoutTable4}
+	for _, c := range []*ReviewCounts{&r.Reconsideration, &r.LitigationDirect, &r.LitigationAfter} {
+		dest = append(dest, &c.Upheld, &c.Corrected, &c.Other, &c.Pending, &c.Total)
+	}
+	return dest
+}
+
+// finish adds up litigation and the rates of what sums scanned.
+func (r *ReviewsRow) finish() {
+	d, a := r.LitigationDirect, r.LitigationAfter
+	r.Litigation = ReviewCounts{Upheld: d.Upheld + a.Upheld, Corrected: d.Corrected + a.Corrected,
+		Other: d.Other + a.Other, Pending: d.Pending + a.Pending, Total: d.Total + a.Total}
+	for _, c := range []*ReviewCounts{&r.Reconsideration, &r.LitigationDirect, &r.LitigationAfter, &r.Litigation} {
+		c.rate()
+	}
 }
 
 // ProactiveRow is table 2 of one group and edition. Values holds the sum
@@ -308,7 +356,7 @@ func T2Codes(edition string) []string {
 // 2019 and 2021 tables count different things and are never added up.
 func (s *Service) Proactive(ctx context.Context, f Filter, g GroupBy) (ProactiveResult, error) {
 	f.Limit, f.Offset = 0, 0
-	return cached(s, "Proactive|"+f.key()+"|"+string(g), func() (ProactiveResult, error) { return s.proactive(ctx, f, g) })
+	return cached(ctx, s, "Proactive|"+f.key()+"|"+string(g), func() (ProactiveResult, error) { return s.proactive(ctx, f, g) })
 }
 
 // proactive is Proactive uncached: the province medians (medians.go) read every agency of a year at once, an answer too big for the cache.

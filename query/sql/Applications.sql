@@ -4,7 +4,10 @@
 -- counted in reports but in without_table3, and a group made only of such
 -- reports has no row, rather than a row of zeros. The figures are the
 -- report's current cells, kept per report in report_figures (migration 040).
+-- The sums and the condition of HAVING are marked as parts (sums, kept):
+-- the county page's one statement, CountyFigures.sql, reads them from here.
 SELECT /*group*/ AS grp, /*group_county*/ AS grp_county,
+/*sums*/
        count(*) FILTER (WHERE f.has_t3) AS reports,
        count(*) FILTER (WHERE NOT f.has_t3) AS without_table3,
        coalesce(sum(f.t3_new_total), 0)           AS new_total,
@@ -16,9 +19,10 @@ SELECT /*group*/ AS grp, /*group_county*/ AS grp_county,
        coalesce(sum(f.t3_new_social), 0)     AS social,
        coalesce(sum(f.t3_new_legal), 0)      AS legal,
        coalesce(sum(f.t3_new_other_org), 0)  AS other_org
+/*end sums*/
 FROM reports r
 JOIN report_figures f ON f.report_id = r.id
 WHERE /*filter*/
 GROUP BY grp, grp_county
-HAVING count(*) FILTER (WHERE f.has_t3) > 0
+HAVING /*kept*/count(*) FILTER (WHERE f.has_t3) > 0/*end kept*/
 ORDER BY grp_county, grp

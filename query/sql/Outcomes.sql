@@ -4,7 +4,10 @@
 -- that choice per report). A report with no table-3 cell (the table was
 -- not read) is not counted in reports but in without_table3; a group made
 -- only of such reports has no row. Figures: report_figures (migration 040).
+-- The sums and the condition of HAVING are marked as parts (sums, kept):
+-- the county page's one statement, CountyFigures.sql, reads them from here.
 SELECT /*group*/ AS grp, /*group_county*/ AS grp_county,
+/*sums*/
        count(*) FILTER (WHERE f.has_t3) AS reports,
        count(*) FILTER (WHERE NOT f.has_t3) AS without_table3,
        coalesce(sum(f.t3_total_total), 0), coalesce(sum(f.t3_granted_total), 0), coalesce(sum(f.t3_partial_total), 0),
@@ -19,9 +22,10 @@ SELECT /*group*/ AS grp, /*group_county*/ AS grp_county,
        coalesce(sum(f.t3_unavailable_sum), 0),
        coalesce(sum(f.t3_not_processed_sum), 0),
        coalesce(sum(f.t3_other_total), 0)
+/*end sums*/
 FROM reports r
 JOIN report_figures f ON f.report_id = r.id
 WHERE /*filter*/
 GROUP BY grp, grp_county
-HAVING count(*) FILTER (WHERE f.has_t3) > 0
+HAVING /*kept*/count(*) FILTER (WHERE f.has_t3) > 0/*end kept*/
 ORDER BY grp_county, grp

@@ -2,7 +2,10 @@
 -- cell (the table was not read) is left out of reports and counted in
 -- without_table4; a group made only of such reports has no row. Figures:
 -- report_figures (migration 040).
+-- The sums and the condition of HAVING are marked as parts (sums, kept):
+-- the county page's one statement, CountyFigures.sql, reads them from here.
 SELECT /*group*/ AS grp, /*group_county*/ AS grp_county,
+/*sums*/
        count(*) FILTER (WHERE f.has_t4) AS reports,
        count(*) FILTER (WHERE NOT f.has_t4) AS without_table4,
        coalesce(sum(f.t4_reconsideration_upheld), 0),
@@ -20,9 +23,10 @@ SELECT /*group*/ AS grp, /*group_county*/ AS grp_county,
        coalesce(sum(f.t4_litigation_after_other), 0),
        coalesce(sum(f.t4_litigation_after_pending), 0),
        coalesce(sum(f.t4_litigation_after_total), 0)
+/*end sums*/
 FROM reports r
 JOIN report_figures f ON f.report_id = r.id
 WHERE /*filter*/
 GROUP BY grp, grp_county
-HAVING count(*) FILTER (WHERE f.has_t4) > 0
+HAVING /*kept*/count(*) FILTER (WHERE f.has_t4) > 0/*end kept*/
 ORDER BY grp_county, grp
