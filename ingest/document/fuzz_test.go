@@ -97,18 +97,10 @@ func FuzzReadText(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzRead(t, "fuzz.txt", data) })
 }
 
-// FuzzReadHTML also holds the stream reader to html.Parse's tree on every
-// input (document.StreamAgrees): the same text, origins, date and error
-// wherever the stream reads the page.
 func FuzzReadHTML(f *testing.F) {
-	seedFiles(f, "testdata/*.html", "testdata/html/*.html")
+	seedFiles(f, "testdata/*.html")
 	f.Add([]byte(`<table><tr><td colspan="3" rowspan="2">a</td><td>1</td></tr><tr><td>2</td></tr></table>`))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		fuzzRead(t, "fuzz.html", data)
-		if _, err := document.StreamAgrees(data, fuzzLimits()); err != nil {
-			t.Fatal(err)
-		}
-	})
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzRead(t, "fuzz.html", data) })
 }
 
 func FuzzReadDOCX(f *testing.F) {

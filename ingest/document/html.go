@@ -56,19 +56,7 @@ func (r *htmlReader) addText(n int) bool {
 	return r.err == nil
 }
 
-// readHTML reads a page in one pass over its tokens where it can
-// (readHTMLStream), and through html.Parse's tree where the page needs
-// what only the tree builder does (readHTMLTree): the same text either way.
 func readHTML(rc *readCtx, text string) (*Document, error) {
-	if doc, err, ok := readHTMLStream(rc, text); ok {
-		return doc, err
-	}
-	return readHTMLTree(rc, text)
-}
-
-// readHTMLTree reads a page through html.Parse's tree: any page, and the
-// oracle of readHTMLStream.
-func readHTMLTree(rc *readCtx, text string) (*Document, error) {
 	root, err := html.Parse(strings.NewReader(text))
 	if err != nil {
 		return nil, fmt.Errorf("html.Parse: %w", err)
@@ -82,25 +70,18 @@ func readHTMLTree(rc *readCtx, text string) (*Document, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
-	return r.document(func() string { return htmlTitle(root) }, func() string { return metaPublished(root) }), nil
-}
-
-// document is the page read: its lines, the publication date the text
-// states or else the one its meta tags give, and the title in front where
-// the body lacks it.
-func (r *htmlReader) document(title, metaDate func() string) *Document {
 	doc := &Document{Format: FormatHTML, Text: r.b.text(), Origins: r.b.origins}
 	doc.PublishedOn = FindPublishedOn(doc.Text)
 	if doc.PublishedOn == "" {
-		doc.PublishedOn = metaDate()
+		doc.PublishedOn = metaPublished(root)
 	}
-	if title := title(); title != "" && !strings.Contains(doc.Text, title) {
+	if title := htmlTitle(root); title != "" && !strings.Contains(doc.Text, title) {
 		// A saved page whose body lacks the title: keep it as the first line,
 		// since it usually names the agency and the year.
 		doc.Text = title + "\n" + doc.Text
 		doc.Origins = append([]Origin{{}}, doc.Origins...)
 	}
-	return doc
+	return doc, nil
 }
 
 func (r *htmlReader) flush() {
@@ -210,77 +191,50 @@ func (r *htmlReader) table(t *html.Node) {
 	if r.err != nil {
 		return
 	}
-	g := r.grid(len(rows))
+	var (
+		cells []gridCell
+		p     placer
+	)
+	// The grid may hold at most GridCells cells: the width any row reaches
+	// times the number of rows. A rowspan reaches no further than the last
+	// row and a colspan no further than Span, as browsers clamp them.
+	maxWidth := max(int(r.lim.GridCells/int64(max(len(rows), 1))), 1)
+	span := int(r.lim.Span)
 	for i, tr := range rows {
 		for c := tr.FirstChild; c != nil; c = c.NextSibling {
 			if c.Type != html.ElementNode || (c.DataAtom != atom.Td && c.DataAtom != atom.Th) || hidden(c) {
 				continue
 			}
-			if !r.cell(&g, i, spanAttr(c, "colspan"), spanAttr(c, "rowspan"), func() string { return nodeText(c) }) {
+			col := p.place(i+1, min(spanAttr(c, "colspan"), span), min(spanAttr(c, "rowspan"), len(rows)-i))
+			if p.width() > maxWidth {
+				r.err = over(r.lim, "grid_cells", fmt.Sprintf("第 %d 个表格", r.tables+1))
 				return
 			}
+			text := nodeText(c)
+			if !r.addText(len(text)) {
+				return
+			}
+			cells = append(cells, gridCell{Row: i + 1, Col: col, Text: text})
 		}
 	}
-	r.addTable(&g)
-}
-
-// htmlGrid is a table's cells placed on its grid.
-type htmlGrid struct {
-	cells    []gridCell
-	p        placer
-	rows     int
-	maxWidth int
-}
-
-// grid starts the grid of a table of so many rows. It may hold at most
-// GridCells cells: the width any row reaches times the number of rows.
-func (r *htmlReader) grid(rows int) htmlGrid {
-	return htmlGrid{rows: rows, maxWidth: max(int(r.lim.GridCells/int64(max(rows, 1))), 1)}
-}
-
-// cell places the next cell of row i (counted from 0) and reads its text;
-// false once the page is over a limit. A rowspan reaches no further than
-// the last row and a colspan no further than Span, as browsers clamp them.
-func (r *htmlReader) cell(g *htmlGrid, i, colspan, rowspan int, text func() string) bool {
-	col := g.p.place(i+1, min(colspan, int(r.lim.Span)), min(rowspan, g.rows-i))
-	if g.p.width() > g.maxWidth {
-		r.err = over(r.lim, "grid_cells", fmt.Sprintf("第 %d 个表格", r.tables+1))
-		return false
-	}
-	t := text()
-	if !r.addText(len(t)) {
-		return false
-	}
-	g.cells = append(g.cells, gridCell{Row: i + 1, Col: col, Text: t})
-	return true
-}
-
-// addTable writes the table's grid, if it has a cell.
-func (r *htmlReader) addTable(g *htmlGrid) {
-	if len(g.cells) == 0 {
+	if len(cells) == 0 {
 		return
 	}
 	r.tables++
-	r.b.addGrid(g.cells, r.tables, 0)
+	r.b.addGrid(cells, r.tables, 0)
 }
 
 func spanAttr(n *html.Node, key string) int {
 	for _, a := range n.Attr {
 		if strings.EqualFold(a.Key, key) {
-			return spanValue(a.Val)
+			v, err := strconv.Atoi(strings.TrimSpace(a.Val))
+			if err != nil || v < 1 {
+				return 1
+			}
+			return v
 		}
 	}
 	return 1
-}
-
-// spanValue reads a colspan or rowspan: 1 where it is not a number of at
-// least 1.
-func spanValue(val string) int {
-	v, err := strconv.Atoi(strings.TrimSpace(val))
-	if err != nil || v < 1 {
-		return 1
-	}
-	return v
 }
 
 // nodeText is the visible text of a node, whitespace collapsed.
@@ -334,35 +288,21 @@ func metaPublished(root *html.Node) string {
 	var metas []*html.Node
 	findAll(root, atom.Meta, &metas)
 	for _, m := range metas {
-		var mt metaTag
+		var name, content string
 		for _, a := range m.Attr {
-			mt.attr(a.Key, a.Val)
+			switch strings.ToLower(a.Key) {
+			case "name", "property", "itemprop":
+				name = strings.ToLower(a.Val)
+			case "content":
+				content = a.Val
+			}
 		}
-		if d := mt.published(); d != "" {
-			return d
+		switch name {
+		case "pubdate", "publishdate", "firstpublishedtime", "articlepublishdate", "article:published_time", "datepublished":
+			if d := report.FindDate(content); d != "" {
+				return d
+			}
 		}
-	}
-	return ""
-}
-
-// metaTag is what a meta tag says of the publication date.
-type metaTag struct{ name, content string }
-
-// attr reads one attribute of the tag (the last name and content win).
-func (m *metaTag) attr(key, val string) {
-	switch strings.ToLower(key) {
-	case "name", "property", "itemprop":
-		m.name = strings.ToLower(val)
-	case "content":
-		m.content = val
-	}
-}
-
-// published is the date of a tag that names the publication date, or "".
-func (m metaTag) published() string {
-	switch m.name {
-	case "pubdate", "publishdate", "firstpublishedtime", "articlepublishdate", "article:published_time", "datepublished":
-		return report.FindDate(m.content)
 	}
 	return ""
 }
