@@ -4,9 +4,12 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"encoding/xml"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -498,6 +501,41 @@ func TestFastXLSXConcurrent(t *testing.T) {
 	for range 4 {
 		if err := <-errs; err != nil {
 			t.Error(err)
+		}
+	}
+}
+
+// TestDeclValueAsEncodingXML: declValue reads a declaration's encoding
+// as encoding/xml does — the label its decoder hands to CharsetReader —
+// on declarations put together at random from pieces that make the two
+// readings differ if either is read another way (a name without "=", a
+// value without its quote, names given twice, the other quote).
+func TestDeclValueAsEncodingXML(t *testing.T) {
+	pieces := []string{` version="1.0"`, ` encoding="gbk"`, ` encoding='big5'`, ` encoding=gbk`, ` encoding ="x"`,
+		` encoding="`, ` encoding=`, ` standalone="yes"`, ` encoding="a'b"`, ` encoding='c"d'`, ` xencoding="e"`, `"`, `'`}
+	rng := rand.New(rand.NewPCG(7, 25))
+	for n := 0; n < 20000; n++ {
+		decl := ""
+		for k := rng.IntN(5); k >= 0; k-- {
+			decl += pieces[rng.IntN(len(pieces))]
+		}
+		asked := ""
+		d := xml.NewDecoder(strings.NewReader("<?xml" + decl + "?><a/>"))
+		d.CharsetReader = func(label string, r io.Reader) (io.Reader, error) {
+			asked = label
+			return r, nil
+		}
+		for {
+			if _, err := d.Token(); err != nil {
+				break
+			}
+		}
+		want := declValue("encoding", decl)
+		if strings.EqualFold(want, "utf-8") {
+			want = ""
+		}
+		if asked != want {
+			t.Fatalf("<?xml%s?>: encoding/xml asked for %q, declValue read %q", decl, asked, want)
 		}
 	}
 }

@@ -65,9 +65,8 @@ func newXLex(b []byte) (*xlex, error) {
 	return lx, nil
 }
 
-// xmlDeclOK: the declaration as encoding/xml reads it (its procInst,
-// reproduced below) names version 1.0 or none, and UTF-8 or no encoding
-// (any other is decoded by excelize's charset reader, which this scanner
+// xmlDeclOK: the declaration as encoding/xml reads it (declValue) names
+// version 1.0 or none, and UTF-8 or no encoding (any other is decoded by excelize's charset reader, which this scanner
 // does not do). A declaration encoding/xml would read otherwise than this
 // is declined: both look for the same first name=" or name='.
 func xmlDeclOK(d []byte) bool {
@@ -75,10 +74,10 @@ func xmlDeclOK(d []byte) bool {
 	if len(s) == 0 || !isXMLSpace(s[0]) {
 		return false
 	}
-	if v := procInst("version", s); v != "" && v != "1.0" {
+	if v := declValue("version", s); v != "" && v != "1.0" {
 		return false
 	}
-	if e := procInst("encoding", s); e != "" && !strings.EqualFold(e, "utf-8") {
+	if e := declValue("encoding", s); e != "" && !strings.EqualFold(e, "utf-8") {
 		return false
 	}
 	// Declined where the two could differ: a name given twice, or with
@@ -91,33 +90,29 @@ func xmlDeclOK(d []byte) bool {
 	return true
 }
 
-// procInst is encoding/xml's reading of a parameter of a processing
-// instruction: the value after the first name= followed by a quote.
-func procInst(param, s string) string {
-	param = param + "="
-	lenp := len(param)
-	i := 0
-	var sep byte
-	for i < len(s) {
-		sub := s[i:]
-		k := strings.Index(sub, param)
-		if k < 0 || lenp+k >= len(sub) {
+// declValue is the value a declaration gives name, read as encoding/xml
+// reads it: after the first "name=" that a quote follows (an occurrence
+// followed by anything else is passed over with that character), up to
+// the next such quote; "" when there is none.
+func declValue(name, decl string) string {
+	key := name + "="
+	rest := decl
+	for {
+		at := strings.Index(rest, key)
+		if at < 0 || at+len(key) >= len(rest) {
 			return ""
 		}
-		i += lenp + k + 1
-		if c := sub[lenp+k]; c == '\'' || c == '"' {
-			sep = c
-			break
+		quote := rest[at+len(key)]
+		rest = rest[at+len(key)+1:]
+		if quote != '"' && quote != '\'' {
+			continue
 		}
+		end := strings.IndexByte(rest, quote)
+		if end < 0 {
+			return ""
+		}
+		return rest[:end]
 	}
-	if sep == 0 {
-		return ""
-	}
-	j := strings.IndexByte(s[i:], sep)
-	if j < 0 {
-		return ""
-	}
-	return s[i : i+j]
 }
 
 func isXMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
