@@ -304,12 +304,19 @@ func CollectFiles(paths []string) ([]string, error) {
 			out = append(out, p)
 			continue
 		}
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+		// WalkDir does not follow the link it is given (a folder linked
+		// into place was read as one file: "is a directory"); with a
+		// separator after it, the folder behind the link is walked.
+		root := p
+		if li, err := os.Lstat(p); err == nil && li.Mode()&fs.ModeSymlink != 0 {
+			root = p + string(os.PathSeparator)
+		}
+		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
 			}
 			name := d.Name()
-			if strings.HasPrefix(name, ".") && path != p {
+			if strings.HasPrefix(name, ".") && path != root {
 				if d.IsDir() {
 					return filepath.SkipDir
 				}
