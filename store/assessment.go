@@ -53,16 +53,9 @@ type NarrativeSection struct {
 // SaveNarrative replaces the text sections kept for a report's identity.
 // No sections (a report that came without text) removes what was kept.
 func (s *Store) SaveNarrative(ctx context.Context, agency, county string, year int, sections []NarrativeSection) error {
-	s.write.Lock()
-	defer s.write.Unlock()
-	return s.saveNarrative(ctx, agency, county, year, sections)
-}
-
-// saveNarrative is SaveNarrative under the write lock already held. It
-// tells nobody: no cached answer reads the text, and the re-check that
-// reads it next (assess) tells the readers when it writes.
-func (s *Store) saveNarrative(ctx context.Context, agency, county string, year int, sections []NarrativeSection) error {
-	return s.txThen(ctx, quietly, func(tx *sql.Tx) error {
+	// Quietly: no cached answer reads the text, and the re-check that
+	// reads it next (assess) tells the readers when it writes.
+	return s.writeTx(ctx, quietly, nil, func(tx *sql.Tx) error {
 		return writeNarrative(ctx, tx, agency, county, year, sections)
 	})
 }

@@ -507,16 +507,14 @@ func (s *Store) firstLoadDone(ctx context.Context, before int) {
 	}
 }
 
-// saveOne is SaveWith's work for a batch item, with its narrative.
+// saveOne is SaveWith's work for a batch item, its text sections in the
+// same transaction.
 func (s *Store) saveOne(ctx context.Context, it BatchItem) (SaveResult, error) {
-	res, err := s.save(ctx, it.Report, it.Opt)
+	opt := it.Opt
+	opt.keepText, opt.text = it.KeepText, it.Narrative
+	res, err := s.save(ctx, it.Report, opt)
 	if err != nil {
 		return res, fmt.Errorf("store %s: %w", it.Report.File, err)
-	}
-	if it.KeepText && res.Current && !res.Unchanged {
-		if err := s.saveNarrative(ctx, it.Report.Agency, it.Report.County, it.Report.Year, it.Narrative); err != nil {
-			return res, fmt.Errorf("store %s: %w", it.Report.File, err)
-		}
 	}
 	return res, nil
 }

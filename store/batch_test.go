@@ -79,3 +79,55 @@ func TestSaveBatchSameReportTwice(t *testing.T) {
 		t.Errorf("stored rows differ:\none by one %v\nbatched    %v", a, b)
 	}
 }
+
+// TestSaveOneKeepsTextWithTheReport: a batch's report stored on its own
+// (after another report of its batch failed) keeps its text sections in
+// its own transaction: stored with it when it becomes current, left as
+// they were when the same document comes again unchanged, and neither
+// stored when its transaction fails.
+func TestSaveOneKeepsTextWithTheReport(t *testing.T) {
+	ctx := context.Background()
+	s := openMem(t)
+	texts := func(agency string) []string {
+		rows, err := s.DB().Query(`SELECT body FROM narratives WHERE agency = ? ORDER BY position`, agency)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var b string
+			if err := rows.Scan(&b); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, b)
+		}
+		return out
+	}
+	secs := []NarrativeSection{{Number: 1, Body: "总体情况"}, {Number: 2, Body: "主动公开"}}
+	if _, err := s.saveOne(ctx, BatchItem{Report: sample("青石镇", 3), KeepText: true, Narrative: secs}); err != nil {
+		t.Fatal(err)
+	}
+	if got := texts("青石镇"); !slices.Equal(got, []string{"总体情况", "主动公开"}) {
+		t.Fatalf("text kept %q", got)
+	}
+	res, err := s.saveOne(ctx, BatchItem{Report: sample("青石镇", 3), KeepText: true, Narrative: secs[:1]})
+	if err != nil || !res.Unchanged {
+		t.Fatalf("the same document again: %+v, %v", res, err)
+	}
+	if got := texts("青石镇"); len(got) != 2 {
+		t.Errorf("an unchanged document replaced the text: %q", got)
+	}
+	failing := func(context.Context, *writer) error { return fmt.Errorf("步骤失败") }
+	bad := sample("白沙镇", 7)
+	if _, err := s.saveOne(ctx, BatchItem{Report: bad, KeepText: true, Narrative: secs, Opt: SaveOptions{With: []Step{failing}}}); err == nil {
+		t.Fatal("a failing step did not fail the save")
+	}
+	var n int
+	if err := s.DB().QueryRow(`SELECT count(*) FROM reports WHERE agency = '白沙镇'`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if got := texts("白沙镇"); n != 0 || len(got) != 0 {
+		t.Errorf("a failed save left %d reports and text %q", n, got)
+	}
+}

@@ -94,6 +94,13 @@ type SaveOptions struct {
 	// upload commits its report and the findings it changes once. It is
 	// not called for a document already stored unchanged.
 	Recheck func(ctx context.Context, tx *AssessTx) error
+	// keepText (a batch's report stored on its own, saveOne): text, the
+	// report's text sections, replaces what is kept for its identity in
+	// the report's own transaction when the version becomes current and
+	// changed — as the batch does — so no crash leaves one without the
+	// other.
+	keepText bool
+	text     []NarrativeSection
 }
 
 // Save stores a report in one transaction as a new version of its agency
@@ -175,6 +182,11 @@ func (s *Store) save(ctx context.Context, r *report.Report, opt SaveOptions) (re
 		}
 		for _, step := range opt.With {
 			if err = step(ctx, w); err != nil {
+				return err
+			}
+		}
+		if opt.keepText && res.Current && !res.Unchanged {
+			if err = NarrativeStep(r.Agency, r.County, r.Year, opt.text)(ctx, w); err != nil {
 				return err
 			}
 		}

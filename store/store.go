@@ -356,12 +356,6 @@ func (s *Store) writeTx(ctx context.Context, then afterWrite, before func(contex
 			return err
 		}
 	}
-	return s.txThen(ctx, then, fn)
-}
-
-// txThen is writeTx's transaction and what follows it, with the write lock
-// already held (a write that is one step of a larger one: a batch's).
-func (s *Store) txThen(ctx context.Context, then afterWrite, fn func(tx *sql.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
