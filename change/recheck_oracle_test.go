@@ -11,6 +11,7 @@ import (
 	"nianbao/assess"
 	"nianbao/change"
 	"nianbao/ingest"
+	"nianbao/internal/dbrows"
 	"nianbao/report"
 	"nianbao/store"
 )
@@ -38,38 +39,10 @@ func figuresState(t *testing.T, st *store.Store) []string {
 	return lines(t, st, `SELECT * FROM report_figures ORDER BY report_id`)
 }
 
-// lines are the rows of a query, each as its values joined by tabs.
+// lines are the rows of a query (dbrows.Sorted).
 func lines(t *testing.T, st *store.Store, q string) []string {
 	t.Helper()
-	rows, err := st.DB().Query(q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for rows.Next() {
-		v := make([]any, len(cols))
-		p := make([]any, len(cols))
-		for i := range v {
-			p[i] = &v[i]
-		}
-		if err := rows.Scan(p...); err != nil {
-			t.Fatal(err)
-		}
-		parts := make([]string, len(v))
-		for i, x := range v {
-			parts[i] = fmt.Sprint(x)
-		}
-		out = append(out, strings.Join(parts, "\t"))
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return dbrows.Sorted(t, st.DB(), q)
 }
 
 // fullRecheck re-checks every county and year of the database from

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"nianbao/internal/dbrows"
 )
 
 // comparedTables are the tables a restored backup must hold row for row.
@@ -20,33 +22,6 @@ var schemaViews = []string{
 	"(SELECT view_name, sql FROM duckdb_views() WHERE NOT internal)",
 	"(SELECT sequence_name FROM duckdb_sequences())",
 	"(SELECT table_name, constraint_type, constraint_text FROM duckdb_constraints())",
-}
-
-// dumpRows is every row of table, each printed, in a stable order.
-func dumpRows(t *testing.T, s *Store, table string) []string {
-	t.Helper()
-	rows, err := s.DB().Query("SELECT * FROM " + table + " ORDER BY ALL")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	cols, _ := rows.Columns()
-	var out []string
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, fmt.Sprint(vals...))
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
 
 // seedHistory stores reports with two versions, a correction and their
@@ -106,7 +81,8 @@ func TestBackupRestoreSameRows(t *testing.T) {
 	// The schema came back whole too: tables with their constraints and
 	// defaults, the view, the sequences.
 	for _, table := range append(comparedTables, schemaViews...) {
-		a, b := dumpRows(t, src, table), dumpRows(t, dst, table)
+		q := "SELECT * FROM " + table
+		a, b := dbrows.Sorted(t, src.DB(), q), dbrows.Sorted(t, dst.DB(), q)
 		if !slices.Equal(a, b) {
 			t.Errorf("%s: %d rows in the source, %d restored, or rows differ", table, len(a), len(b))
 		}

@@ -6,11 +6,13 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 )
 
-// Sorted runs q on db and returns each row as the fmt.Sprint of its
-// columns, sorted, so two databases holding the same rows in another
+// Sorted runs q on db and returns each row as its columns printed and
+// joined by tabs (fmt.Sprint of them all would run two text columns
+// together), sorted, so two databases holding the same rows in another
 // order give the same lines. Any error fails the test.
 func Sorted(t testing.TB, db *sql.DB, q string) []string {
 	t.Helper()
@@ -33,7 +35,11 @@ func Sorted(t testing.TB, db *sql.DB, q string) []string {
 		if err := rows.Scan(ptrs...); err != nil {
 			t.Fatal(err)
 		}
-		out = append(out, fmt.Sprint(vals...))
+		parts := make([]string, len(vals))
+		for i, v := range vals {
+			parts[i] = fmt.Sprint(v)
+		}
+		out = append(out, strings.Join(parts, "\t"))
 	}
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
