@@ -3,6 +3,7 @@ package assess
 import (
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -51,25 +52,51 @@ func sectionOf(words string) int {
 func SplitSections(text string) []Section {
 	var out []Section
 	cur := Section{Number: 0}
-	var body strings.Builder
-	flush := func() {
-		cur.Body = strings.TrimSpace(body.String())
+	// A section's body is the text between two headings, cut from text
+	// rather than copied line by line: the lines of a body are contiguous
+	// (and a body was those lines, each ended by a line break, trimmed).
+	from := 0
+	flush := func(end int) {
+		cur.Body = strings.TrimSpace(text[from:end])
 		out = append(out, cur)
-		body.Reset()
 	}
-	for _, line := range strings.Split(text, "\n") {
-		t := strings.TrimSpace(strings.Trim(line, "#*| \t\r"))
-		if n := headingNumber(t); n > 0 {
-			flush()
-			cur = Section{Number: n}
-			continue
+	for a := 0; a <= len(text); {
+		b := strings.IndexByte(text[a:], '\n')
+		next := a + b + 1
+		if b < 0 {
+			b, next = len(text)-a, len(text)+1
 		}
-		body.WriteString(line)
-		body.WriteByte('\n')
+		line := text[a : a+b]
+		if mayBeHeading(line) {
+			t := strings.TrimSpace(strings.Trim(line, headingTrim))
+			if n := headingNumber(t); n > 0 {
+				flush(a)
+				cur = Section{Number: n}
+				from = min(next, len(text))
+			}
+		}
+		a = next
 	}
-	flush()
+	flush(len(text))
 	return out
 }
+
+// mayBeHeading tells whether a line can hold a heading: after the marks
+// and blanks SplitSections trims, a heading opens with 第 or a numeral
+// 一–七 (headingRe), so its first other character must be one of them.
+// Most lines of a report are passed without the trimming and the
+// expression.
+func mayBeHeading(line string) bool {
+	i := strings.IndexFunc(line, func(r rune) bool { return !unicode.IsSpace(r) && !strings.ContainsRune(headingTrim, r) })
+	if i < 0 {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(line[i:])
+	return strings.ContainsRune("第一二三四五六七", r)
+}
+
+// headingTrim are the marks trimmed around a heading's line.
+const headingTrim = "#*| \t\r"
 
 func headingNumber(line string) int {
 	if line == "" || utf8.RuneCountInString(line) > 40 {

@@ -357,9 +357,20 @@ func (p *parser) markdown() bool {
 		return *p.md
 	}
 	rows, closed := 0, 0
-	for l := range strings.SplitSeq(p.t.norm, "\n") {
-		l = strings.TrimSpace(l)
-		if strings.Count(l, "|") < 3 || strings.Trim(l, "| ") == "" {
+	t := p.t
+	for k, a := range t.normLines {
+		b := len(t.norm)
+		if k+1 < len(t.normLines) {
+			b = t.normLines[k+1] - 1 // the line break is not the line's
+		}
+		// The bars of a line are counted already (t.bars): a line with
+		// fewer than three, nearly every line of the narrative, is
+		// passed without being trimmed or scanned again.
+		if t.bars[b]-t.bars[a] < 3 {
+			continue
+		}
+		l := strings.TrimSpace(t.norm[a:b])
+		if strings.Trim(l, "| ") == "" {
 			continue
 		}
 		rows++

@@ -115,7 +115,12 @@ func (p *parser) readMeta() {
 			r.Year, _ = strconv.Atoi(m[1])
 		}
 	}
-	compact := compactHead.Replace(head)
+	// The head without its breaks and spaces is read below only for an
+	// agency or a county the title did not give.
+	compact := ""
+	if r.Agency == "" || r.County == "" {
+		compact = compactHead.Replace(head)
+	}
 	if r.Agency == "" {
 		// The page's own byline: 发布机构：… / 信息来源：….
 		if hasAny(compact, "发布机构", "发文机关", "发布单位", "来源", "编制单位") {

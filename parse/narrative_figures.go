@@ -40,8 +40,10 @@ var statedFigures = []statedFigure{
 // narrative states; line maps a byte of joined to its source line.
 func readStatedFigures(joined string, line func(int) int) []report.NarrativeFigure {
 	var out []report.NarrativeFigure
+	// Asked once, not once per figure: the narrative may be long.
+	counts := strings.Contains(joined, "件")
 	for _, f := range statedFigures {
-		if !strings.Contains(joined, "件") && !f.zero {
+		if !counts && !f.zero {
 			continue
 		}
 		for _, m := range f.re.FindAllStringSubmatchIndex(joined, -1) {

@@ -105,15 +105,9 @@ func prepare(raw string) *text {
 		t.tabbed = true
 	}
 	lineTabs := false // the current line holds a tab (a spreadsheet row)
-	for i, r := range raw {
-		// Every folded character is beyond ASCII, and few of a report's
-		// characters are folded: a bit set answers for most of them
-		// before the map is asked.
-		if r >= utf8.RuneSelf && (r >= 1<<16 || foldSet[r>>6]&(1<<(r&63)) != 0) {
-			if f, ok := fold[r]; ok {
-				r = f
-			}
-		}
+	back := t.back
+	for i := 0; i < len(raw); {
+		c := raw[i]
 		if t.tabbed && (i == 0 || raw[i-1] == '\n') {
 			end := strings.IndexByte(raw[i:], '\n')
 			if end < 0 {
@@ -121,30 +115,59 @@ func prepare(raw string) *text {
 			}
 			lineTabs = strings.Contains(raw[i:i+end], "\t")
 		}
-		if r == '\n' && lineTabs {
-			// A spreadsheet row's last cell ends at the line's end: close
-			// it with a bar as the bar layouts close every cell, so an
-			// empty last cell is kept (规章\t\t\t is four cells).
-			buf = append(buf, '|')
-			t.back = append(t.back, int32(i))
+		if c < utf8.RuneSelf {
+			// ASCII, most of a report's bytes but its Chinese: nothing
+			// folds, a byte is its own character.
+			if c == '\n' && lineTabs {
+				// A spreadsheet row's last cell ends at the line's end:
+				// close it with a bar as the bar layouts close every
+				// cell, so an empty last cell is kept (规章\t\t\t is
+				// four cells).
+				buf = append(buf, '|')
+				back = append(back, int32(i))
+			}
+			if c == '\t' {
+				c = byte(tab)
+			}
+			buf = append(buf, c)
+			back = append(back, int32(i))
+			i++
+			continue
 		}
-		if r == '\t' {
-			r = tab
+		r, size := utf8.DecodeRuneInString(raw[i:])
+		// Every folded character is beyond ASCII (and none folds to a
+		// tab or a line break), and few of a report's characters are
+		// folded: a bit set answers for most of them before the map is
+		// asked.
+		folded := false
+		if r >= 1<<16 || foldSet[r>>6]&(1<<(r&63)) != 0 {
+			if f, ok := fold[r]; ok {
+				r, folded = f, true
+			}
 		}
-		if r == '\ufffd' {
-			r = ' '
+		switch {
+		case r == '\ufffd':
+			// A character that could not be read (or a byte that is no
+			// UTF-8: DecodeRune gives it as U+FFFD, one byte long).
+			buf = append(buf, ' ')
+		case folded:
+			buf = utf8.AppendRune(buf, r)
+		default:
+			// Not folded: its bytes as they are (what encoding the
+			// decoded rune again gives).
+			buf = append(buf, raw[i:i+size]...)
 		}
-		n := len(buf)
-		buf = utf8.AppendRune(buf, r)
-		for j := n; j < len(buf); j++ {
-			t.back = append(t.back, int32(i))
+		for len(back) < len(buf) {
+			back = append(back, int32(i))
 		}
+		i += size
 	}
+	t.back = back
 	t.back = append(t.back, int32(len(raw)))
 	norm := buf
 	// Blank pinyin notes (數(shù)) and page numbers of PDF text in place, so
 	// offsets keep pointing at the same bytes.
-	if bytes.IndexByte(norm, '(') >= 0 {
+	if mayHoldPinyin(norm) {
 		for _, m := range pinyinNote.FindAllIndex(norm, -1) {
 			for i := m[0]; i < m[1]; i++ {
 				norm[i] = ' '
@@ -272,6 +295,24 @@ func dropRunningHeads(norm []byte, back []int32) ([]byte, []int32) {
 	out = append(out, norm[prev:]...)
 	outBack = append(outBack, back[prev:]...)
 	return out, outBack
+}
+
+// mayHoldPinyin tells whether norm holds a "(" followed by a letter of
+// pinyinNote's class (a-z, or the first byte of an accented vowel): every
+// match starts so. Most reports print "(" only before digits or Chinese
+// (（一）, 第二十条(一)): the expression then never runs.
+func mayHoldPinyin(norm []byte) bool {
+	for i := bytes.IndexByte(norm, '('); i >= 0 && i+1 < len(norm); {
+		if c := norm[i+1]; ('a' <= c && c <= 'z') || c == 0xC3 || c == 0xC4 || c == 0xC5 || c == 0xC7 {
+			return true
+		}
+		j := bytes.IndexByte(norm[i+1:], '(')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return false
 }
 
 // tabbed tells whether tables were pasted tab-separated (from a

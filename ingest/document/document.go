@@ -227,7 +227,13 @@ func readTextual(rc *readCtx, data []byte, ext string) (*Document, error) {
 }
 
 func looksLikeHTML(text string) bool {
-	head := strings.ToLower(strings.TrimSpace(text[:min(len(text), 2048)]))
+	head := strings.TrimSpace(text[:min(len(text), 2048)])
+	if !strings.HasPrefix(head, "<") {
+		// Every test below needs a "<" first: a text report is told
+		// without lowering 2 KB of Chinese (a copy, rune by rune).
+		return false
+	}
+	head = strings.ToLower(head)
 	return strings.HasPrefix(head, "<!doctype html") || strings.HasPrefix(head, "<html") ||
 		(strings.HasPrefix(head, "<") && (strings.Contains(head, "<body") || strings.Contains(head, "<table") || strings.Contains(head, "<head")))
 }
