@@ -47,8 +47,11 @@ var (
 )
 
 // readMeta infers agency, county and year from the title and the opening
-// narrative.
-func (p *parser) readMeta() {
+// narrative. given is what the caller knows: an agency and a county both
+// given replace whatever the text says (applyMeta), and the registry is
+// then not asked about the text's (Text), so they are not looked for
+// past the title.
+func (p *parser) readMeta(given Meta) {
 	s := p.t.norm
 	head := s
 	if len(head) > 6000 {
@@ -57,14 +60,16 @@ func (p *parser) readMeta() {
 	if mayHoldHanYear(head) {
 		head = hanYear.ReplaceAllStringFunc(head, hanYearDigits)
 	}
-	lines := strings.Split(head, "\n")
+	// Only the first 41 lines are read (the title's and the three above
+	// it): the rest of the head stays one string.
+	lines := strings.SplitN(head, "\n", titleLines+1)
 	r := p.r
 	if strings.Contains(p.t.raw, report.SyntheticMarker) || (synthetic.MatchString(head) && strings.Contains(head, "Nianbao")) {
 		r.Synthetic = true
 	}
 	// The title: the first line naming 信息公开 with a year.
 	for i, l := range lines {
-		if i > 40 {
+		if i >= titleLines {
 			break
 		}
 		if !strings.Contains(l, "信息公开") {
@@ -115,6 +120,9 @@ func (p *parser) readMeta() {
 			r.Year, _ = strconv.Atoi(m[1])
 		}
 	}
+	if given.Agency != "" && given.County != "" {
+		return
+	}
 	// The head without its breaks and spaces is read below only for an
 	// agency or a county the title did not give.
 	compact := ""
@@ -143,7 +151,7 @@ func (p *parser) readMeta() {
 		// A title line with no year: the agency on a line of its own above
 		// it (盐边县新九镇人民政府 / 关于2021年度政府信息公开工作的年度报告).
 		for i, l := range lines {
-			if i > 40 {
+			if i >= titleLines {
 				break
 			}
 			if org := cleanOrg(strings.TrimSpace(l)); org != "" && len([]rune(org)) <= 24 {
@@ -207,6 +215,9 @@ func (p *parser) readMeta() {
 		}
 	}
 }
+
+// titleLines are the lines of a report's head a title is looked for in.
+const titleLines = 41
 
 var (
 	// 发布机构：乐至县劳动镇人民政府; 信息来源：…; 来源：…

@@ -72,7 +72,7 @@ func Text(name, content string, meta Meta) (*report.Report, error) {
 	if t.dropped > 0 {
 		p.step(0, "running-heads", fmt.Sprintf("去掉%d行页眉", t.dropped))
 	}
-	p.readMeta()
+	p.readMeta(meta)
 	if meta.Agency == "" {
 		p.checkAgency()
 	}

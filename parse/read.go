@@ -99,7 +99,9 @@ func (p *parser) readRows(table int, sp span, tmpl []rowDef) bool {
 		p.deferGlued, p.pending = true, nil
 		defer func() { p.deferGlued = false }()
 	}
-	var rows, groups []rowCells
+	// A row for each label at most: made once, not grown.
+	rows := make([]rowCells, 0, len(labels))
+	var groups []rowCells
 	anyValue := false
 	for i, l := range labels {
 		def := tmpl[l.row]
