@@ -87,6 +87,17 @@ func SplitSections(text string) []Section {
 // Most lines of a report are passed without the trimming and the
 // expression.
 func mayBeHeading(line string) bool {
+	if line == "" {
+		return false
+	}
+	// Most lines open with their first character: told at once.
+	if c := line[0]; c < utf8.RuneSelf {
+		if !strings.ContainsRune(headingTrim, rune(c)) && !unicode.IsSpace(rune(c)) {
+			return false
+		}
+	} else if r, _ := utf8.DecodeRuneInString(line); !unicode.IsSpace(r) {
+		return strings.ContainsRune("第一二三四五六七", r)
+	}
 	i := strings.IndexFunc(line, func(r rune) bool { return !unicode.IsSpace(r) && !strings.ContainsRune(headingTrim, r) })
 	if i < 0 {
 		return false
