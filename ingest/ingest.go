@@ -385,10 +385,12 @@ type ready struct {
 // packed is an original document made ready for keeping by its reader:
 // its bytes and the report's text in one zstd frame (store.PackSource),
 // or over its cap and not kept. Packing in the readers rather than in the
-// writer's keepOriginals (which read each file again and hashed it)
-// leaves the writer only the append; a batch holds the frames, ≈ 5 KB a
-// national report, instead of nothing (docs/benchmarks.md, "Originals
-// compressed, fifth pass").
+// writer's keepOriginals (which read each file again, hashed it and kept
+// the batch's documents in a transaction of their own) leaves the writer
+// only the append, in the batch's transaction (store.BatchItem.Original),
+// so a kill never leaves a stored report without its original. A batch
+// holds the frames, ≈ 5 KB a national report, instead of nothing
+// (docs/benchmarks.md, "Originals compressed, fifth pass").
 type packed struct {
 	src  store.PackedSource
 	over bool
@@ -909,7 +911,13 @@ func storeResults(ctx context.Context, st *store.Store, results <-chan Result, t
 	// done counts what the store did with one report.
 	done := func(q queued, saved store.SaveResult) {
 		r := q.item.Report
-		if maxOrig > 0 && r.SHA256 != "" && !kept[r.SHA256] && !refused[r.SHA256] {
+		if o := q.item.Original; o != nil {
+			// Kept in the batch's own transaction.
+			if saved.OriginalKept {
+				sum.Originals++
+				sum.OriginalBytes += o.Packed.Size
+			}
+		} else if maxOrig > 0 && r.SHA256 != "" && !kept[r.SHA256] && !refused[r.SHA256] {
 			// Every report stored (or unchanged: one ingested before
 			// originals were kept gains its source now) has its document,
 			// kept at the end of its batch (keepOriginals).
@@ -1088,6 +1096,10 @@ func storeResults(ctx context.Context, st *store.Store, results <-chan Result, t
 			} else {
 				item.Narrative = narrative(r)
 			}
+			if orig != nil && !orig.over && size > 1 && r.SHA256 != "" {
+				// Packed by the reader: kept with the report, in its batch.
+				item.Original = &store.Original{SHA256: r.SHA256, Name: res.Path, Packed: orig.src}
+			}
 			batch = append(batch, queued{path: res.Path, item: item, cost: cost, orig: orig})
 			cost = 0 // released with the batch
 			if len(batch) >= size {
@@ -1172,15 +1184,16 @@ type original struct {
 	orig *packed // packed by its reader; nil: read again here
 }
 
-// keepOriginals stores the documents of a batch's reports under their
-// sha256, in one transaction, as an upload keeps its own; one kept before
-// is not stored again (a re-ingest stores nothing new), one over limit is
-// named in the summary. An ingest's readers packed each document as they
-// read it (prepare): the writer only appends the frames. A document that
-// came without (StoreResults) is read again here, or by fetchOriginals
-// beside the batch, and one changed on disk since it was read is not kept
-// under the old hash. A failure costs the originals, not the reports,
-// which are stored already.
+// keepOriginals stores the documents of a batch's reports that were not
+// kept with the batch itself (store.BatchItem.Original: a reader packed
+// them) under their sha256, in one transaction after it, as an upload
+// keeps its own: those stored one report per transaction (BatchSize 1),
+// those read without packing (StoreResults), those over the limit (named
+// in the summary). One kept before is not stored again (a re-ingest stores
+// nothing new). A document not packed is read again here, or by
+// fetchOriginals beside the batch, and one changed on disk since it was
+// read is not kept under the old hash. A failure costs the originals, not
+// the reports, which are stored already.
 func keepOriginals(ctx context.Context, st *store.Store, docs []original, limit int64, sum *Summary, got map[string]fetched, refused map[string]bool) {
 	if len(docs) == 0 {
 		return

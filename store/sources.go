@@ -155,44 +155,117 @@ func (s *Store) KeepSourcesOf(ctx context.Context, hashes []string, each func(ke
 
 // keepSources is KeepSourcesOf's work inside its transaction.
 func keepSources(ctx context.Context, w *writer, hashes []string, each func(kept map[string]bool, keep func(hash, name string, p PackedSource) error) error) error {
-	kept := make(map[string]bool, len(hashes))
-	asked := make(map[string]bool, len(hashes))
+	k, err := newSourceKeeper(ctx, w, hashes)
+	if err != nil {
+		return err
+	}
+	return each(k.before, func(hash, name string, p PackedSource) error {
+		_, err := k.keep(hash, name, p)
+		return err
+	})
+}
+
+// Original is a document to keep with a report read from it
+// (BatchItem.Original): the report's sha256, the file's name and the
+// document packed by whoever read it (PackSource).
+type Original struct {
+	SHA256 string
+	Name   string
+	Packed PackedSource
+}
+
+// keepOriginals keeps a batch's originals in its transaction, each
+// document once; res[i].OriginalKept says which were new.
+func keepOriginals(ctx context.Context, w *writer, items []BatchItem, res []SaveResult) error {
+	var hashes []string
+	for _, it := range items {
+		if it.Original != nil {
+			hashes = append(hashes, it.Original.SHA256)
+		}
+	}
+	if len(hashes) == 0 {
+		return nil
+	}
+	k, err := newSourceKeeper(ctx, w, hashes)
+	if err != nil {
+		return err
+	}
+	for i, it := range items {
+		if o := it.Original; o != nil {
+			if res[i].OriginalKept, err = k.keep(o.SHA256, o.Name, o.Packed); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// keepOriginalStep keeps one original in a report's own transaction (a
+// batch's report stored on its own, saveOne); *kept says whether it was new.
+func keepOriginalStep(o *Original, kept *bool) Step {
+	return func(ctx context.Context, w *writer) error {
+		k, err := newSourceKeeper(ctx, w, []string{o.SHA256})
+		if err != nil {
+			return err
+		}
+		*kept, err = k.keep(o.SHA256, o.Name, o.Packed)
+		return err
+	}
+}
+
+// sourceKeeper appends documents to source_documents inside a write's
+// transaction, skipping those kept before or earlier in it: the Appender
+// has no ON CONFLICT.
+type sourceKeeper struct {
+	ctx    context.Context
+	w      *writer
+	before map[string]bool // kept before, of the hashes asked at once
+	asked  map[string]bool
+	seen   map[string]bool // appended in this transaction
+	now    time.Time
+}
+
+// newSourceKeeper asks which of hashes are kept already, in one query.
+func newSourceKeeper(ctx context.Context, w *writer, hashes []string) (*sourceKeeper, error) {
+	k := &sourceKeeper{ctx: ctx, w: w, before: make(map[string]bool, len(hashes)), asked: make(map[string]bool, len(hashes)),
+		seen: map[string]bool{}, now: time.Now().UTC()}
 	if len(hashes) > 0 {
 		var h string
 		if err := eachRow(ctx, w, sqlKeptAmong, []any{&h}, func() error {
-			kept[h] = true
+			k.before[h] = true
 			return nil
 		}, hashes); err != nil {
-			return fmt.Errorf("keep sources: %w", err)
+			return nil, fmt.Errorf("keep sources: %w", err)
 		}
 		for _, h := range hashes {
-			asked[h] = true
+			k.asked[h] = true
 		}
 	}
-	now := time.Now().UTC()
-	seen := map[string]bool{}
-	keep := func(hash, name string, p PackedSource) error {
-		if seen[hash] || kept[hash] {
-			return nil
-		}
-		seen[hash] = true
-		if !asked[hash] {
-			var n int
-			if err := w.QueryRowContext(ctx, sqlHasSource, hash).Scan(&n); err != nil {
-				return fmt.Errorf("keep source %s: %w", filepath.Base(name), err)
-			}
-			if n > 0 {
-				return nil
-			}
-		}
-		// The table's columns in order: sha256, name, bytes, text,
-		// stored_at, codec.
-		if err := w.appendRow("source_documents", hash, filepath.Base(name), p.Frame, "", now, codecZstd); err != nil {
-			return fmt.Errorf("keep source %s: %w", filepath.Base(name), err)
-		}
-		return nil
+	return k, nil
+}
+
+// keep appends one packed document unless it is kept already; kept tells
+// whether it was appended. A hash not asked at the start is looked up.
+func (k *sourceKeeper) keep(hash, name string, p PackedSource) (kept bool, err error) {
+	if k.seen[hash] || k.before[hash] {
+		return false, nil
 	}
-	return each(kept, keep)
+	k.seen[hash] = true
+	if !k.asked[hash] {
+		var n int
+		if err := k.w.QueryRowContext(k.ctx, sqlHasSource, hash).Scan(&n); err != nil {
+			return false, fmt.Errorf("keep source %s: %w", filepath.Base(name), err)
+		}
+		if n > 0 {
+			return false, nil
+		}
+	}
+	// The table's columns in order: sha256, name, bytes, text, stored_at,
+	// codec.
+	if err := k.w.appendRow("source_documents", hash, filepath.Base(name), p.Frame, "", k.now, codecZstd); err != nil {
+		return false, fmt.Errorf("keep source %s: %w", filepath.Base(name), err)
+	}
+	return true, nil
 }
 
 // Source reads a kept document; ErrNotFound when none has that hash.
