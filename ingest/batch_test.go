@@ -242,7 +242,11 @@ func TestKillDuringBatchedIngestLeavesWholeReports(t *testing.T) {
 		}
 		// Small batches so several commit before the kill.
 		_, err = ingest.IngestPathsWith(context.Background(), st, []string{os.Getenv("NIANBAO_KILL_CHILD")}, ingest.Meta{}, ingest.Options{BatchSize: 16}, func(done, total int, path string) {
-			if done == 40 {
+			// Past half of the 540 files: batches have committed, and
+			// the kill lands in the middle of the ingest (a fixed wait after
+			// the first files outlasted the whole ingest once originals were
+			// packed by the readers).
+			if done == 300 {
 				fmt.Println("ready")
 			}
 		})
@@ -280,8 +284,8 @@ func TestKillDuringBatchedIngestLeavesWholeReports(t *testing.T) {
 		cmd.Wait()
 		t.Fatalf("child did not start ingesting: %q", buf[:n])
 	}
-	// Let some batches commit, then kill it without warning.
-	time.Sleep(1500 * time.Millisecond)
+	// Kill it without warning, at once or a little later.
+	time.Sleep(time.Duration(time.Now().UnixNano()%100) * time.Millisecond)
 	if err := cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
