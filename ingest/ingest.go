@@ -277,18 +277,25 @@ func ParseFile(path string, meta Meta) ([]*report.Report, error) {
 
 // ReadFile reads and classifies a file from disk.
 func ReadFile(path string, meta Meta) ([]Parsed, error) {
+	read, _, err := readFile(path, meta)
+	return read, err
+}
+
+// readFile is ReadFile giving back the file's bytes too (an ingest's
+// reader packs them for keeping, prepare).
+func readFile(path string, meta Meta) ([]Parsed, []byte, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	read, err := ReadBytes(filepath.Base(path), data, meta)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	for _, p := range read {
 		p.Report.File = path
 	}
-	return read, nil
+	return read, data, nil
 }
 
 // CollectFiles expands folders recursively into the report files they hold,
@@ -351,6 +358,9 @@ type Result struct {
 	Err          error
 	// cost is what the result counts for in the ingest's queue (resultCost).
 	cost int64
+	// data is the file's bytes from the read until prepare packs them
+	// (or drops them): never held beyond the reader's goroutine.
+	data []byte
 	// ready[i] is what the writer needs of Reports[i] made ahead by the
 	// reader that read it (prepare); nil when the result did not come
 	// through an ingest's stream (ParseAll, StoreResults), and the writer
@@ -367,13 +377,43 @@ type Result struct {
 type ready struct {
 	narrative []store.NarrativeSection
 	codes     []string
+	// orig is the report's original packed for keepOriginals (nil when
+	// originals are not kept).
+	orig *packed
 }
 
-// prepare makes res.ready in the reader's goroutine.
-func prepare(res *Result) {
+// packed is an original document made ready for keeping by its reader:
+// its bytes and the report's text in one zstd frame (store.PackSource),
+// or over its cap and not kept. Packing in the readers rather than in the
+// writer's keepOriginals (which read each file again, hashed it and kept
+// the batch's documents in a transaction of their own) leaves the writer
+// only the append, in the batch's transaction (store.BatchItem.Original),
+// so a kill never leaves a stored report without its original. A batch
+// holds the frames, ≈ 5 KB a national report, instead of nothing
+// (docs/benchmarks.md, "Originals compressed, fifth pass").
+type packed struct {
+	src  store.PackedSource
+	over bool
+}
+
+// prepare makes res.ready in the reader's goroutine, packing the file's
+// bytes with each report's text when keep (the cap) is positive.
+func prepare(res *Result, keep int64) {
+	data := res.data
+	res.data = nil
 	res.ready = make([]ready, len(res.Reports))
 	for i, r := range res.Reports {
 		res.ready[i] = ready{narrative: narrative(r), codes: r.Codes()}
+		switch {
+		case keep <= 0:
+		case int64(len(data)) > keep:
+			res.ready[i].orig = &packed{over: true}
+		case i > 0 && r.Text == res.Reports[i-1].Text:
+			// A workbook's reports of one text: one frame.
+			res.ready[i].orig = res.ready[i-1].orig
+		default:
+			res.ready[i].orig = &packed{src: store.PackSource(data, r.Text)}
+		}
 	}
 }
 
@@ -393,7 +433,7 @@ func ParseAll(paths []string, meta Meta) []Result {
 // files there are. The channel closes after the last file, or soon after
 // ctx ends.
 func ParseStream(ctx context.Context, paths []string, meta Meta, window int) <-chan Result {
-	return parseStream(ctx, paths, meta, window, nil)
+	return parseStream(ctx, paths, meta, window, nil, 0)
 }
 
 // parseStream is ParseStream, bounded in bytes when q is set: a file is
@@ -402,8 +442,9 @@ func ParseStream(ctx context.Context, paths []string, meta Meta, window int) <-c
 // bound, and up to window results wait ready in the channel, so the
 // writer can take whatever is queued at once. Only the dispatch waits on
 // the bound, never a worker or the hand-over, so the results ahead of the
-// writer always arrive: the bound cannot deadlock the stream.
-func parseStream(ctx context.Context, paths []string, meta Meta, window int, q *queue) <-chan Result {
+// writer always arrive: the bound cannot deadlock the stream. With q set,
+// each document up to keep bytes is packed for keeping (prepare).
+func parseStream(ctx context.Context, paths []string, meta Meta, window int, q *queue, keep int64) <-chan Result {
 	workers := runtime.GOMAXPROCS(0)
 	if window <= 0 {
 		window = 64 * workers
@@ -421,10 +462,11 @@ func parseStream(ctx context.Context, paths []string, meta Meta, window int, q *
 				res := parse(j.path)
 				if q != nil {
 					// An ingest's stream: the writer's share made here.
-					prepare(&res)
+					prepare(&res, keep)
 					res.cost = resultCost(res)
 					q.add(res.cost)
 				}
+				res.data = nil
 				j.out <- res
 			}
 		}()
@@ -546,6 +588,11 @@ func resultCost(res Result) int64 {
 		}
 		n += int64(len(r.Narrative)) * 160
 	}
+	for i, rd := range res.ready {
+		if rd.orig != nil && (i == 0 || rd.orig != res.ready[i-1].orig) {
+			n += int64(cap(rd.orig.src.Frame))
+		}
+	}
 	return n
 }
 
@@ -615,11 +662,12 @@ func parseOne(path string, m Meta) (res Result) {
 		res.Kinds, res.Skipped = []Kind{k}, why
 		return res
 	}
-	read, err := ReadFile(path, m)
+	read, data, err := readFile(path, m)
 	if err != nil {
 		res.Err = err
 		return res
 	}
+	res.data = data
 	for _, p := range read {
 		res.Reports = append(res.Reports, p.Report)
 		res.Kinds = append(res.Kinds, p.Kind)
@@ -742,6 +790,15 @@ func (s *Stats) Queued() int64 {
 	return q.used
 }
 
+// maxOriginal is the cap on the originals kept opt asks for (negative:
+// none kept).
+func maxOriginal(opt Options) int64 {
+	if opt.MaxOriginal == 0 {
+		return DefaultMaxOriginal
+	}
+	return opt.MaxOriginal
+}
+
 // DefaultMaxOriginal is the upload cap (api.DefaultMaxUpload): a file
 // the server would accept as an upload is kept when ingested too, so a
 // bulk-loaded report opens at its cited line like an uploaded one.
@@ -786,7 +843,7 @@ func IngestPathsWith(ctx context.Context, st *store.Store, paths []string, meta 
 	if opt.Stats != nil {
 		opt.Stats.queue.Store(q)
 	}
-	return storeResults(ctx, st, parseStream(ctx, files, meta, queueWindow, q), len(files), opt, progress, q)
+	return storeResults(ctx, st, parseStream(ctx, files, meta, queueWindow, q, maxOriginal(opt)), len(files), opt, progress, q)
 }
 
 // StoreResults stores files already read (in the order they come) the way
@@ -819,10 +876,7 @@ func storeResults(ctx context.Context, st *store.Store, results <-chan Result, t
 	// over the years stored, rather than once per report.
 	touched := map[string][2]int{}
 	var stored []int64 // the reports whose current rows this ingest wrote
-	maxOrig := opt.MaxOriginal
-	if maxOrig == 0 {
-		maxOrig = DefaultMaxOriginal
-	}
+	maxOrig := maxOriginal(opt)
 	// kept: the documents of the batch being stored already looked at; one
 	// kept by an earlier batch is found by the store (KeepSourcesOf asks
 	// the database), so no map of the whole run's documents is held.
@@ -850,18 +904,25 @@ func storeResults(ctx context.Context, st *store.Store, results <-chan Result, t
 	type queued struct {
 		path string
 		item store.BatchItem
-		cost int64 // the result's queue cost, on its first report
+		cost int64   // the result's queue cost, on its first report
+		orig *packed // made by the reader (nil: read again at keeping)
 	}
 	var batch []queued
 	// done counts what the store did with one report.
 	done := func(q queued, saved store.SaveResult) {
 		r := q.item.Report
-		if maxOrig > 0 && r.SHA256 != "" && !kept[r.SHA256] && !refused[r.SHA256] {
+		if o := q.item.Original; o != nil {
+			// Kept in the batch's own transaction.
+			if saved.OriginalKept {
+				sum.Originals++
+				sum.OriginalBytes += o.Packed.Size
+			}
+		} else if maxOrig > 0 && r.SHA256 != "" && !kept[r.SHA256] && !refused[r.SHA256] {
 			// Every report stored (or unchanged: one ingested before
 			// originals were kept gains its source now) has its document,
 			// kept at the end of its batch (keepOriginals).
 			kept[r.SHA256] = true
-			originals = append(originals, original{path: q.path, r: r})
+			originals = append(originals, original{path: q.path, r: r, orig: q.orig})
 		}
 		switch {
 		case saved.Unchanged:
@@ -906,11 +967,15 @@ func storeResults(ctx context.Context, st *store.Store, results <-chan Result, t
 		}
 		var ahead <-chan map[string]fetched
 		if maxOrig > 0 && size > 1 {
-			paths := make([]string, len(batch))
-			for i, q := range batch {
-				paths[i] = q.path
+			var paths []string // the documents no reader packed
+			for _, q := range batch {
+				if q.orig == nil {
+					paths = append(paths, q.path)
+				}
 			}
-			ahead = fetchOriginals(paths, maxOrig)
+			if len(paths) > 0 {
+				ahead = fetchOriginals(paths, maxOrig)
+			}
 		}
 		defer func() {
 			var got map[string]fetched
@@ -1025,12 +1090,17 @@ func storeResults(ctx context.Context, st *store.Store, results <-chan Result, t
 				sum.Unregistered = append(sum.Unregistered, fmt.Sprintf("%s（%s，县：%s）", r.Agency, id, orDash(r.County)))
 			}
 			item := store.BatchItem{Report: r, Opt: so, KeepText: true}
+			var orig *packed
 			if j < len(res.ready) {
-				item.Narrative, item.Codes = res.ready[j].narrative, res.ready[j].codes
+				item.Narrative, item.Codes, orig = res.ready[j].narrative, res.ready[j].codes, res.ready[j].orig
 			} else {
 				item.Narrative = narrative(r)
 			}
-			batch = append(batch, queued{path: res.Path, item: item, cost: cost})
+			if orig != nil && !orig.over && size > 1 && r.SHA256 != "" {
+				// Packed by the reader: kept with the report, in its batch.
+				item.Original = &store.Original{SHA256: r.SHA256, Name: res.Path, Packed: orig.src}
+			}
+			batch = append(batch, queued{path: res.Path, item: item, cost: cost, orig: orig})
 			cost = 0 // released with the batch
 			if len(batch) >= size {
 				if err := flush(); err != nil {
@@ -1111,16 +1181,19 @@ func storeResults(ctx context.Context, st *store.Store, results <-chan Result, t
 type original struct {
 	path string
 	r    *report.Report
+	orig *packed // packed by its reader; nil: read again here
 }
 
-// keepOriginals stores the documents of a batch's reports under their
-// sha256, in one transaction, as an upload keeps its own; one kept before
-// is not stored again (a re-ingest stores nothing new), one over limit is
-// named in the summary. Each file is read again here, one at a time,
-// rather than held from the parse: a batch of 1 024 reports does not keep
-// 1 024 documents in memory. One changed on disk since it was read is not
-// kept under the old hash. A failure costs the originals, not the
-// reports, which are stored already.
+// keepOriginals stores the documents of a batch's reports that were not
+// kept with the batch itself (store.BatchItem.Original: a reader packed
+// them) under their sha256, in one transaction after it, as an upload
+// keeps its own: those stored one report per transaction (BatchSize 1),
+// those read without packing (StoreResults), those over the limit (named
+// in the summary). One kept before is not stored again (a re-ingest stores
+// nothing new). A document not packed is read again here, or by
+// fetchOriginals beside the batch, and one changed on disk since it was
+// read is not kept under the old hash. A failure costs the originals, not
+// the reports, which are stored already.
 func keepOriginals(ctx context.Context, st *store.Store, docs []original, limit int64, sum *Summary, got map[string]fetched, refused map[string]bool) {
 	if len(docs) == 0 {
 		return
@@ -1134,34 +1207,41 @@ func keepOriginals(ctx context.Context, st *store.Store, docs []original, limit 
 	}
 	// The batch's documents kept before are asked in one query, not one
 	// each (store.KeepSourcesOf).
-	err := st.KeepSourcesOf(ctx, hashes, func(kept map[string]bool, keep func(name string, data []byte, text string) (string, error)) error {
+	err := st.KeepSourcesOf(ctx, hashes, func(kept map[string]bool, keep func(hash, name string, p store.PackedSource) error) error {
 		for _, d := range docs {
 			if kept[d.r.SHA256] {
 				continue
 			}
-			f, ok := got[d.path]
-			if !ok {
-				f = fetchOriginal(d.path, limit)
+			p := d.orig
+			if p == nil {
+				f, ok := got[d.path]
+				if !ok {
+					f = fetchOriginal(d.path, limit)
+				}
+				err := f.err
+				if err == nil && !f.over && f.sha256 != d.r.SHA256 {
+					err = errors.New("读取后文件已改变")
+				}
+				if err != nil {
+					refused[d.r.SHA256] = true
+					notKept = append(notKept, fmt.Sprintf("%s: 原件未能保存（%v）", d.path, err))
+					continue
+				}
+				p = &packed{over: f.over}
+				if !f.over {
+					p.src = store.PackSource(f.data, d.r.Text)
+				}
 			}
-			if f.over {
+			if p.over {
 				refused[d.r.SHA256] = true
 				notKept = append(notKept, fmt.Sprintf("%s: 原件超过 %d MB，未保存（报告已入库，但不能打开原文）", d.path, limit>>20))
 				continue
 			}
-			data, err := f.data, f.err
-			if err == nil && f.sha256 != d.r.SHA256 {
-				err = errors.New("读取后文件已改变")
-			}
-			if err != nil {
-				refused[d.r.SHA256] = true
-				notKept = append(notKept, fmt.Sprintf("%s: 原件未能保存（%v）", d.path, err))
-				continue
-			}
-			if _, err := keep(d.path, data, d.r.Text); err != nil {
+			if err := keep(d.r.SHA256, d.path, p.src); err != nil {
 				return err
 			}
 			n++
-			size += int64(len(data))
+			size += p.src.Size
 		}
 		return nil
 	})

@@ -49,7 +49,7 @@ func TestQueueBoundsReadersAhead(t *testing.T) {
 		q := newQueue(limit)
 		var got []string
 		var held []Result
-		for res := range parseStream(context.Background(), files, Meta{}, 4096, q) {
+		for res := range parseStream(context.Background(), files, Meta{}, 4096, q, 0) {
 			if res.cost != costs[res.Path] {
 				t.Errorf("%s: cost %d in the queue, %d read alone", res.Path, res.cost, costs[res.Path])
 			}
@@ -106,7 +106,7 @@ func TestIngestReleasesItsQueue(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	q := newQueue(200 << 10)
-	sum, err := storeResults(ctx, st, parseStream(ctx, files, Meta{}, 4096, q), len(files), Options{BatchSize: 8, MaxOriginal: -1}, nil, q)
+	sum, err := storeResults(ctx, st, parseStream(ctx, files, Meta{}, 4096, q, 0), len(files), Options{BatchSize: 8, MaxOriginal: -1}, nil, q)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -443,6 +443,10 @@ type BatchItem struct {
 	// ingest's readers), so the batch's one writer need not sort them;
 	// nil: the batch sorts them itself.
 	Codes []string
+	// Original, when set, is the document the report was read from, kept
+	// in the batch's transaction (one not kept before), so a crash never
+	// leaves a stored report without its original.
+	Original *Original
 }
 
 // SaveBatch stores many whole reports in one transaction, each exactly as
@@ -512,10 +516,15 @@ func (s *Store) firstLoadDone(ctx context.Context, before int) {
 func (s *Store) saveOne(ctx context.Context, it BatchItem) (SaveResult, error) {
 	opt := it.Opt
 	opt.keepText, opt.text = it.KeepText, it.Narrative
+	var kept bool
+	if it.Original != nil {
+		opt.With = append(slices.Clip(opt.With), keepOriginalStep(it.Original, &kept))
+	}
 	res, err := s.save(ctx, it.Report, opt)
 	if err != nil {
 		return res, fmt.Errorf("store %s: %w", it.Report.File, err)
 	}
+	res.OriginalKept = kept
 	return res, nil
 }
 
@@ -580,6 +589,9 @@ func (s *Store) saveBatchIn(ctx context.Context, w *writer, items []BatchItem, r
 				}
 			}
 		}
+	}
+	if err = keepOriginals(ctx, w, items, res); err != nil {
+		return -1, err
 	}
 	if err = w.flushAudits(ctx); err != nil {
 		return -1, err

@@ -131,6 +131,13 @@ FROM %[1]s t, range(1, %[4]d) AS g(k) WHERE t.%[2]s IN (1, 3)`, table, idCol, m1
 // after at (at < 0: lets it finish), returning how long it ran.
 func runMigrateChild(t *testing.T, template, db, what string, at time.Duration) time.Duration {
 	t.Helper()
+	return runOpenChild(t, "TestKillDuringMigration110LeavesWholeVersions", "NIANBAO_M110_CHILD", template, db, what, at)
+}
+
+// runOpenChild is runMigrateChild for the kill test named test, whose
+// child is migrateChild when env names its database.
+func runOpenChild(t *testing.T, test, env, template, db, what string, at time.Duration) time.Duration {
+	t.Helper()
 	if what == "measure" {
 		db = filepath.Join(db, "measure.duckdb")
 		defer os.Remove(db)
@@ -139,8 +146,8 @@ func runMigrateChild(t *testing.T, template, db, what string, at time.Duration) 
 	if err := copyFile(template, db); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(os.Args[0], "-test.run", "^TestKillDuringMigration110LeavesWholeVersions$")
-	cmd.Env = append(os.Environ(), "NIANBAO_M110_CHILD="+db)
+	cmd := exec.Command(os.Args[0], "-test.run", "^"+test+"$")
+	cmd.Env = append(os.Environ(), env+"="+db)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

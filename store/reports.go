@@ -62,6 +62,8 @@ type SaveResult struct {
 	// the document now reads differently there.
 	Corrected int
 	Orphaned  []string
+	// OriginalKept: BatchItem.Original was stored (false: kept before).
+	OriginalKept bool
 	// saved is the report's current rows as the assessment reads them,
 	// from memory (SaveOptions.Recheck); nil when the version is held or
 	// nothing was stored.

@@ -22,7 +22,7 @@ func KeepSourceStep(name string, data []byte, text string) Step {
 	return func(ctx context.Context, tx *writer) error {
 		sum := sha256.Sum256(data)
 		hash := hex.EncodeToString(sum[:])
-		if _, err := tx.ExecContext(ctx, sqlKeepSource, hash, filepath.Base(name), data, text, time.Now().UTC()); err != nil {
+		if _, err := tx.ExecContext(ctx, sqlKeepSource, hash, filepath.Base(name), PackSource(data, text).Frame, time.Now().UTC()); err != nil {
 			return fmt.Errorf("keep source %s: %w", filepath.Base(name), err)
 		}
 		return nil

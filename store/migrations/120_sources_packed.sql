@@ -1,0 +1,11 @@
+-- Originals kept compressed (issue 25 items 2, 4; store/sources.go). At
+-- 200 000 national reports source_documents held 1 444 MB of bytes and
+-- 999 MB of text, and every checkpoint of a bulk load read back and
+-- compressed again the table's partial last row group (hundreds of MB), a
+-- cost growing with the database. From now on a document is kept as one
+-- zstd frame (codec 'zstd': bytes holds the frame of the bytes' length,
+-- the bytes and the text; text is ''). The rows kept before stay as they
+-- are, read as before (codec NULL: bytes and text plain): nothing is
+-- rewritten here, so opening a large database costs no more than adding
+-- the column.
+ALTER TABLE source_documents ADD COLUMN codec VARCHAR;
