@@ -18,7 +18,8 @@ import (
 //
 //   - reader: what a parse goroutine of an ingest does with one file —
 //     the manifest's meta, the file read, decoded, parsed, classified,
-//     hashed, and the writer's share made (prepare, resultCost);
+//     hashed, and the writer's share made — the original packed too, as an
+//     ingest keeping originals does (prepare, resultCost);
 //   - parse: parse.Text alone over the same texts with the same meta,
 //     the floor the reader is held to.
 //
@@ -69,7 +70,7 @@ func BenchmarkReadText(b *testing.B) {
 			if res.Err != nil || len(res.Reports) != 1 {
 				b.Fatalf("%s: %v, %d reports", res.Path, res.Err, len(res.Reports))
 			}
-			prepare(&res)
+			prepare(&res, DefaultMaxOriginal)
 			res.cost = resultCost(res)
 		}
 		reportCPU(b, cpu)
