@@ -66,15 +66,15 @@ type htmlOpen struct {
 // Records of a table being read, until it ends and is known to be a grid
 // or a layout table.
 const (
-	recText     = iota // a, b: offset and length of the text in lines.arena
-	recBreak           // a block element opens or closes
-	recTable           // a: index of its recTableEnd; b: 1 if it holds a table
-	recTableEnd        //
-	recRow             // a row starts (it ends with a recBreak)
-	recCell            // a: colspan, b: rowspan (as spanAttr reads them)
-	recCellEnd         //
-	recCaption         //
-	recCaptionEnd      //
+	recText       = iota // a, b: offset and length of the text in lines.arena
+	recBreak             // a block element opens or closes
+	recTable             // a: index of its recTableEnd; b: 1 if it holds a table
+	recTableEnd          //
+	recRow               // a row starts (it ends with a recBreak)
+	recCell              // a: colspan, b: rowspan (as spanAttr reads them)
+	recCellEnd           //
+	recCaption           //
+	recCaptionEnd        //
 )
 
 type htmlRec struct {

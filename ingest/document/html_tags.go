@@ -10,19 +10,19 @@ import "golang.org/x/net/html/atom"
 type htmlTag uint32
 
 const (
-	tagVoid     htmlTag = 1 << iota // never has content (<br>, <meta>)
-	tagBlock                        // starts and ends a paragraph: htmlBlock
-	tagDrop                         // its content is never shown: htmlDropped
-	tagRaw                          // the tokenizer reads its content as text up to its end tag
-	tagClosesP                      // its start tag ends an open <p> first
-	tagFormat                       // a formatting element html.Parse reopens when it is closed by another tag
-	tagSpecial                      // an end tag of an inline element cannot close past it
-	tagBoundary                     // an end tag cannot close past it (a cell, a table, an object)
-	tagHeadish                      // before <body>, it goes into <head>
-	tagGiveUp                       // the line reader leaves the page to html.Parse
-	tagScoped                       // its end tag closes the nearest one open, and what is inside it
-	tagHeading                      // h1–h6
-	tagTablePart                    // caption, col, colgroup, tbody, td, tfoot, th, thead, tr
+	tagVoid      htmlTag = 1 << iota // never has content (<br>, <meta>)
+	tagBlock                         // starts and ends a paragraph: htmlBlock
+	tagDrop                          // its content is never shown: htmlDropped
+	tagRaw                           // the tokenizer reads its content as text up to its end tag
+	tagClosesP                       // its start tag ends an open <p> first
+	tagFormat                        // a formatting element html.Parse reopens when it is closed by another tag
+	tagSpecial                       // an end tag of an inline element cannot close past it
+	tagBoundary                      // an end tag cannot close past it (a cell, a table, an object)
+	tagHeadish                       // before <body>, it goes into <head>
+	tagGiveUp                        // the line reader leaves the page to html.Parse
+	tagScoped                        // its end tag closes the nearest one open, and what is inside it
+	tagHeading                       // h1–h6
+	tagTablePart                     // caption, col, colgroup, tbody, td, tfoot, th, thead, tr
 )
 
 var htmlTags = func() map[atom.Atom]htmlTag {
