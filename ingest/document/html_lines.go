@@ -82,6 +82,12 @@ type htmlRec struct {
 	a, b int32
 }
 
+const (
+	quirksUnknown = iota // no doctype (yet): a page without one is read in quirks mode
+	quirksNone           // <!DOCTYPE html>
+	quirksOther          // any other doctype: the tree decides
+)
+
 // maxOpen is the deepest page the reader follows: deeper ones are rare
 // enough to leave to the tree.
 const maxOpen = 512
@@ -92,6 +98,7 @@ type htmlLines struct {
 	stack []htmlOpen
 
 	giveUp  bool
+	quirks  uint8 // the doctype, read before anything else: quirksUnknown (none yet), quirksNone, quirksOther
 	started bool // a token other than a comment, a doctype or white space was read
 	body    bool // <body> is open, given or implied
 	form    bool // a <form> was opened and not ended by </form>
@@ -149,6 +156,13 @@ func readHTMLLines(rc *readCtx, text string) (doc *Document, ok bool, err error)
 			r.start(true)
 		case html.EndTagToken:
 			r.end()
+		case html.DoctypeToken:
+			if !r.started && r.quirks == quirksUnknown {
+				r.quirks = quirksOther
+				if strings.EqualFold(strings.TrimSpace(string(r.z.Text())), "html") {
+					r.quirks = quirksNone
+				}
+			}
 		}
 		if len(r.stack) > maxOpen {
 			r.giveUp = true
@@ -519,8 +533,17 @@ func (r *htmlLines) startIn(a atom.Atom, name string, tag htmlTag) bool {
 		return false
 	case a == atom.Table:
 		if r.find(atom.P, "", tagBoundary, atom.Button) >= 0 {
-			r.giveUp = true // in a p or beside it, by the document's mode
-			return false
+			// A table in an open p is put in it on a page without a
+			// doctype (the quirks mode), after it on <!DOCTYPE html>;
+			// other doctypes are left to the tree.
+			switch r.quirks {
+			case quirksUnknown:
+				r.push(a, name, tag, r.attrs.hidden)
+				return false
+			case quirksOther:
+				r.giveUp = true
+				return false
+			}
 		}
 	case a == atom.A:
 		if r.isOpen(atom.A, "") {
