@@ -99,9 +99,9 @@ type htmlLines struct {
 
 	giveUp  bool
 	quirks  uint8 // the doctype, read before anything else: quirksUnknown (none yet), quirksNone, quirksOther
-	started bool // a token other than a comment, a doctype or white space was read
-	body    bool // <body> is open, given or implied
-	form    bool // a <form> was opened and not ended by </form>
+	started bool  // a token other than a comment, a doctype or white space was read
+	body    bool  // <body> is open, given or implied
+	form    bool  // a <form> was opened and not ended by </form>
 
 	para    []byte // the paragraph being read outside tables
 	b       builder
