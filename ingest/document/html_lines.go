@@ -1,9 +1,11 @@
 package document
 
 import (
+	"bytes"
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
@@ -121,7 +123,8 @@ type htmlLines struct {
 	metaDate   string
 	hiddenHTML bool
 
-	attrs htmlAttrs
+	attrs     htmlAttrs
+	name, low []byte // the tag's name, its bytes lower-cased
 }
 
 // htmlAttrs is what the reader needs of a start tag's attributes.
@@ -130,7 +133,6 @@ type htmlAttrs struct {
 	colspan, rowspan int
 	metaName         string
 	metaContent      []byte
-	hiddenType       bool // <input type=hidden>
 }
 
 // readHTMLLines reads a page by the line reader; ok is false where it
@@ -139,8 +141,12 @@ func readHTMLLines(rc *readCtx, text string) (doc *Document, ok bool, err error)
 	if strings.IndexByte(text, 0) >= 0 {
 		return nil, false, nil // the tokenizer and html.Parse treat NUL bytes apart
 	}
-	r := &htmlLines{lim: rc.lim, z: html.NewTokenizer(strings.NewReader(text)), titleAt: -1}
-	r.stack = append(make([]htmlOpen, 0, 32), htmlOpen{a: atom.Html, tag: htmlTags[atom.Html], ctx: ctxHead, shown: true, cell: -1, table: -1})
+	r := htmlLinesPool.Get().(*htmlLines)
+	defer r.release()
+	*r = htmlLines{lim: rc.lim, z: html.NewTokenizer(strings.NewReader(text)), titleAt: -1,
+		stack: r.stack[:0], para: r.para[:0], recs: r.recs[:0], arena: r.arena[:0], open: r.open[:0],
+		joined: r.joined[:0], cells: r.cells[:0], spans: r.spans[:0], title: r.title[:0], name: r.name[:0], low: r.low[:0]}
+	r.stack = append(r.stack, htmlOpen{a: atom.Html, tag: htmlTags[atom.Html], ctx: ctxHead, shown: true, cell: -1, table: -1})
 	for !r.giveUp {
 		switch r.z.Next() {
 		case html.ErrorToken:
@@ -171,6 +177,20 @@ func readHTMLLines(rc *readCtx, text string) (doc *Document, ok bool, err error)
 	return nil, false, nil
 }
 
+// htmlLinesPool keeps the line reader's buffers from page to page.
+var htmlLinesPool = sync.Pool{New: func() any { return new(htmlLines) }}
+
+// release gives the reader back to the pool, unless a big page grew its
+// buffers (they would stay allocated for pages a hundredth their size).
+func (r *htmlLines) release() {
+	r.z, r.b = nil, builder{}
+	if cap(r.arena) > 1<<20 || cap(r.recs) > 1<<16 || cap(r.para) > 1<<20 || cap(r.cells) > 1<<14 {
+		return
+	}
+	clear(r.cells[:cap(r.cells)]) // the cells' strings are the document's
+	htmlLinesPool.Put(r)
+}
+
 func (r *htmlLines) finish(rc *readCtx) (*Document, bool, error) {
 	if err := rc.ctx.Err(); err != nil {
 		return nil, true, err
@@ -196,13 +216,55 @@ func (r *htmlLines) finish(rc *readCtx) (*Document, bool, error) {
 
 func (r *htmlLines) top() *htmlOpen { return &r.stack[len(r.stack)-1] }
 
+// tagName is the name of the tag just read, lower-cased, as
+// Tokenizer.TagName gives it, read from the token's bytes (TagName copies
+// it; TestTagNameAsTokenizer holds the two together). It is valid until
+// the next call.
+func (r *htmlLines) tagName() []byte {
+	raw := r.z.Raw()
+	i := 1
+	if len(raw) > 1 && raw[1] == '/' {
+		i = 2
+	}
+	j := i
+	for j < len(raw) {
+		if c := raw[j]; c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '/' || c == '>' {
+			break
+		}
+		j++
+	}
+	r.name = append(r.name[:0], raw[i:j]...)
+	for k, c := range r.name {
+		if 'A' <= c && c <= 'Z' {
+			r.name[k] = c + 'a' - 'A'
+		}
+	}
+	return r.name
+}
+
+// mayMatter reports whether the start tag just read may have an
+// attribute the reader uses (hidden, style, colspan, rowspan): most tags
+// have none, and their attributes are not read (TagAttr copies each).
+func (r *htmlLines) mayMatter() bool {
+	raw := r.z.Raw()
+	r.low = append(r.low[:0], raw[min(len(r.name)+1, len(raw)):]...)
+	for k, c := range r.low {
+		if 'A' <= c && c <= 'Z' {
+			r.low[k] = c + 'a' - 'A'
+		}
+	}
+	return bytes.Contains(r.low, []byte("hidden")) || bytes.Contains(r.low, []byte("style")) || bytes.Contains(r.low, []byte("span"))
+}
+
 // readAttrs reads the attributes of the start tag just read.
-func (r *htmlLines) readAttrs(a atom.Atom, more bool) {
-	r.attrs = htmlAttrs{colspan: 1, rowspan: 1}
+func (r *htmlLines) readAttrs(a atom.Atom) {
 	seen := 0
-	for more {
+	for more := true; more; {
 		var k, v []byte
 		k, v, more = r.z.TagAttr()
+		if k == nil && !more {
+			break // no attribute
+		}
 		switch string(k) {
 		case "hidden":
 			r.attrs.hidden = true
@@ -231,8 +293,6 @@ func (r *htmlLines) readAttrs(a atom.Atom, more bool) {
 			if a == atom.Meta {
 				r.attrs.metaContent = append(r.attrs.metaContent[:0], v...)
 			}
-		case "type":
-			r.attrs.hiddenType = strings.EqualFold(string(v), "hidden")
 		}
 	}
 }
@@ -461,14 +521,17 @@ func (r *htmlLines) closeP() {
 }
 
 func (r *htmlLines) start(selfClosing bool) {
-	nameB, more := r.z.TagName()
+	nameB := r.tagName()
 	a := atom.Lookup(nameB)
 	name := ""
 	if a == 0 {
 		name = string(nameB)
 	}
 	tag := htmlTags[a]
-	r.readAttrs(a, more)
+	r.attrs = htmlAttrs{colspan: 1, rowspan: 1}
+	if a == atom.Meta || r.mayMatter() {
+		r.readAttrs(a)
+	}
 	if tag&tagGiveUp != 0 || (selfClosing && tag&tagRaw != 0) {
 		r.giveUp = true
 		return
@@ -694,7 +757,7 @@ func (r *htmlLines) startInTable(a atom.Atom, name string, tag htmlTag) bool {
 }
 
 func (r *htmlLines) end() {
-	nameB, _ := r.z.TagName()
+	nameB := r.tagName()
 	a := atom.Lookup(nameB)
 	name := ""
 	if a == 0 {

@@ -469,3 +469,39 @@ func TestHTMLLinesNested(t *testing.T) {
 		t.Errorf("the line reader read only %d of %d nested pages", fast, n)
 	}
 }
+
+// TestTagNameAsTokenizer: the line reader's tag names are the
+// tokenizer's, on the pages of the tests and on names written oddly.
+func TestTagNameAsTokenizer(t *testing.T) {
+	pages := []string{"<DIV Class=x>a</Div ><br/><Br\n><o:p></o:p><TD\tcolspan=2><ß-x></ß-x><a/b><x\fy>",
+		"<custom-EL data-x='>'><table\r\n><tr/>"}
+	files, _ := filepath.Glob("testdata/html/*.html")
+	for _, f := range files {
+		data, _ := os.ReadFile(f)
+		pages = append(pages, string(data))
+	}
+	g := &nestedPage{rng: rand.New(rand.NewPCG(25, 5))}
+	for range 200 {
+		pages = append(pages, g.page())
+	}
+	n := 0
+	for _, page := range pages {
+		r := &htmlLines{z: html.NewTokenizer(strings.NewReader(page))}
+		for {
+			tt := r.z.Next()
+			if tt == html.ErrorToken {
+				break
+			}
+			if tt != html.StartTagToken && tt != html.EndTagToken && tt != html.SelfClosingTagToken {
+				continue
+			}
+			got := string(r.tagName())
+			want, _ := r.z.TagName()
+			if got != string(want) {
+				t.Fatalf("%q: tag name %q, the tokenizer's %q", r.z.Raw(), got, want)
+			}
+			n++
+		}
+	}
+	t.Logf("%d tags", n)
+}
