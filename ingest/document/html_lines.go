@@ -214,6 +214,12 @@ func (r *htmlLines) finish(rc *readCtx) (*Document, bool, error) {
 	return doc, true, nil
 }
 
+// quit gives the page up to the tree.
+func (r *htmlLines) quit() bool {
+	r.giveUp = true
+	return false
+}
+
 func (r *htmlLines) top() *htmlOpen { return &r.stack[len(r.stack)-1] }
 
 // tagName is the name of the tag just read, lower-cased, as
@@ -520,13 +526,18 @@ func (r *htmlLines) closeP() {
 	}
 }
 
-func (r *htmlLines) start(selfClosing bool) {
-	nameB := r.tagName()
-	a := atom.Lookup(nameB)
-	name := ""
-	if a == 0 {
-		name = string(nameB)
+// tagAtom is the tag just read: its atom, and its name when html/atom
+// does not know it.
+func (r *htmlLines) tagAtom() (atom.Atom, string) {
+	b := r.tagName()
+	if a := atom.Lookup(b); a != 0 {
+		return a, ""
 	}
+	return 0, string(b)
+}
+
+func (r *htmlLines) start(selfClosing bool) {
+	a, name := r.tagAtom()
 	tag := htmlTags[a]
 	r.attrs = htmlAttrs{colspan: 1, rowspan: 1}
 	if a == atom.Meta || r.mayMatter() {
@@ -556,12 +567,10 @@ func (r *htmlLines) startIn(a atom.Atom, name string, tag htmlTag) bool {
 	t := r.top()
 	switch t.ctx {
 	case ctxRaw, ctxHead:
-		r.giveUp = true // the tokenizer does not give tags here
-		return false
+		return r.quit() // the tokenizer does not give tags here
 	case ctxSelect:
 		if a != atom.Option {
-			r.giveUp = true
-			return false
+			return r.quit()
 		}
 		if t.a == atom.Option {
 			r.pop()
@@ -584,14 +593,12 @@ func (r *htmlLines) startIn(a atom.Atom, name string, tag htmlTag) bool {
 			// Outside a table the parser ignores it; in a caption it
 			// does not end the caption for every part (<th>): rare
 			// enough to leave to it.
-			r.giveUp = true
-			return false
+			return r.quit()
 		}
 		r.popTo(t.cell, true) // the cell or caption ends
 		return true
 	case a == atom.Html || a == atom.Body:
-		r.giveUp = true // their attributes join the open element's
-		return false
+		return r.quit() // their attributes join the open element's
 	case a == atom.Head:
 		return false
 	case a == atom.Table:
@@ -604,24 +611,20 @@ func (r *htmlLines) startIn(a atom.Atom, name string, tag htmlTag) bool {
 				r.push(a, name, tag, r.attrs.hidden)
 				return false
 			case quirksOther:
-				r.giveUp = true
-				return false
+				return r.quit()
 			}
 		}
 	case a == atom.A:
 		if r.isOpen(atom.A, "") {
-			r.giveUp = true
-			return false
+			return r.quit()
 		}
 	case a == atom.Button:
 		if r.isOpen(atom.Button, "") {
-			r.giveUp = true
-			return false
+			return r.quit()
 		}
 	case a == atom.Form:
 		if r.form {
-			r.giveUp = true
-			return false
+			return r.quit()
 		}
 		r.form = true
 	case a == atom.Option:
@@ -637,8 +640,7 @@ func (r *htmlLines) startIn(a atom.Atom, name string, tag htmlTag) bool {
 	if tag&tagClosesP != 0 {
 		r.closeP()
 		if tag&tagHeading != 0 && r.top().tag&tagHeading != 0 {
-			r.giveUp = true
-			return false
+			return r.quit()
 		}
 	}
 	r.place(a, name, tag)
@@ -680,14 +682,12 @@ func (r *htmlLines) closeItem(a atom.Atom) {
 func (r *htmlLines) startHead(a atom.Atom, name string, tag htmlTag) bool {
 	t := r.top()
 	if t.ctx == ctxRaw {
-		r.giveUp = true
-		return false
+		return r.quit()
 	}
 	switch {
 	case a == atom.Html:
 		if r.started {
-			r.giveUp = true
-			return false
+			return r.quit()
 		}
 		r.started = true
 		r.stack[0].shown = !r.attrs.hidden
@@ -749,20 +749,14 @@ func (r *htmlLines) startInTable(a atom.Atom, name string, tag htmlTag) bool {
 		}
 	case atom.Script, atom.Style:
 	default:
-		r.giveUp = true // the parser moves it before the table
-		return false
+		return r.quit() // the parser moves it before the table
 	}
 	r.push(a, name, tag, r.attrs.hidden)
 	return false
 }
 
 func (r *htmlLines) end() {
-	nameB := r.tagName()
-	a := atom.Lookup(nameB)
-	name := ""
-	if a == 0 {
-		name = string(nameB)
-	}
+	a, name := r.tagAtom()
 	for again := true; again && !r.giveUp; {
 		again = r.endIn(a, name)
 	}
@@ -776,8 +770,7 @@ func (r *htmlLines) endIn(a atom.Atom, name string) bool {
 	}
 	tag := htmlTags[a]
 	if tag&tagGiveUp != 0 || a == atom.Br && !r.body {
-		r.giveUp = true
-		return false
+		return r.quit()
 	}
 	if !r.body {
 		if a == atom.Body || a == atom.Html {
@@ -821,8 +814,7 @@ func (r *htmlLines) endIn(a atom.Atom, name string) bool {
 		return false
 	case a == atom.Td || a == atom.Th || a == atom.Caption:
 		if t.cell < 0 {
-			r.giveUp = true
-			return false
+			return r.quit()
 		}
 		if r.stack[t.cell].a == a {
 			r.popTo(t.cell, true)
@@ -830,12 +822,10 @@ func (r *htmlLines) endIn(a atom.Atom, name string) bool {
 		return false
 	case tag&tagTablePart != 0 || a == atom.Table:
 		if t.cell < 0 {
-			r.giveUp = true
-			return false
+			return r.quit()
 		}
 		if r.stack[t.cell].a == atom.Caption {
-			r.giveUp = true // a caption is read only up to its own end tag
-			return false
+			return r.quit() // a caption is read only up to its own end tag
 		}
 		for i := t.cell - 1; i >= t.table; i-- {
 			if r.stack[i].a == a {
@@ -873,8 +863,7 @@ func (r *htmlLines) endIn(a atom.Atom, name string) bool {
 		}
 		for i := len(r.stack) - 1; i >= 0 && r.stack[i].tag&tagBoundary == 0; i-- {
 			if r.stack[i].tag&tagHeading != 0 {
-				r.giveUp = true
-				return false
+				return r.quit()
 			}
 		}
 		return false

@@ -166,26 +166,37 @@ func soupPage(rng *rand.Rand, tables bool) string {
 	return sb.String()
 }
 
+// bothWaysPage compares the readers on a page: 1 if the line reader read it.
+func bothWaysPage(t *testing.T, page string, lim Limits) int {
+	t.Helper()
+	ok, diff := htmlBothWays(page, lim)
+	if diff != "" {
+		t.Fatalf("page %q: %s", page, diff)
+	}
+	if ok {
+		return 1
+	}
+	return 0
+}
+
+// soupPages is HTML_SOUP, or 20 000.
+func soupPages() int {
+	if n, err := strconv.Atoi(os.Getenv("HTML_SOUP")); err == nil {
+		return n
+	}
+	return 20000
+}
+
 // TestHTMLLinesTagSoup compares the readers on random pages (HTML_SOUP=N
 // for more than 20 000 of each kind).
 func TestHTMLLinesTagSoup(t *testing.T) {
-	n := 20000
-	if s := os.Getenv("HTML_SOUP"); s != "" {
-		n, _ = strconv.Atoi(s)
-	}
+	n := soupPages()
 	for _, tables := range []bool{false, true} {
 		rng := rand.New(rand.NewPCG(25, map[bool]uint64{false: 1, true: 2}[tables]))
 		lim := BuiltinLimits()
 		fast := 0
 		for range n {
-			page := soupPage(rng, tables)
-			ok, diff := htmlBothWays(page, lim)
-			if diff != "" {
-				t.Fatalf("page %q: %s", page, diff)
-			}
-			if ok {
-				fast++
-			}
+			fast += bothWaysPage(t, soupPage(rng, tables), lim)
 		}
 		t.Logf("tables %v: the line reader read %d of %d random pages", tables, fast, n)
 	}
@@ -447,22 +458,12 @@ func (g *nestedPage) page() string {
 // TestHTMLLinesNested compares the readers on random pages nested as
 // written (HTML_SOUP=N for more than 20 000).
 func TestHTMLLinesNested(t *testing.T) {
-	n := 20000
-	if s := os.Getenv("HTML_SOUP"); s != "" {
-		n, _ = strconv.Atoi(s)
-	}
+	n := soupPages()
 	g := &nestedPage{rng: rand.New(rand.NewPCG(25, 4))}
 	lim := BuiltinLimits()
 	fast := 0
 	for range n {
-		page := g.page()
-		ok, diff := htmlBothWays(page, lim)
-		if diff != "" {
-			t.Fatalf("page %q: %s", page, diff)
-		}
-		if ok {
-			fast++
-		}
+		fast += bothWaysPage(t, g.page(), lim)
 	}
 	t.Logf("the line reader read %d of %d nested pages", fast, n)
 	if fast < n/2 {
