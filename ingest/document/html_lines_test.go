@@ -7,7 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"unicode/utf8"
 
@@ -149,12 +151,28 @@ var soupParts = []string{
 // soupRare are pieces the line reader always leaves to the tree.
 var soupRare = []string{"<svg><title>t</title><p>x</svg>", "<template>t</template>", "<nobr>", "<image>", "<math>", "<frameset>"}
 
+// soupTags are the start and end tags of every element html_tags.go
+// classes, and tags written oddly.
+var soupTags = sync.OnceValue(func() []string {
+	parts := []string{"<body hidden>", `<html style="display:none">`, "<p/>", "<br/>", "<title/>", "<div/>",
+		"<TD>", "</TR>", "<o:p>", "</o:p>", "<!DOCTYPE html PUBLIC \"-//W3C//DTD HTML 4.01//EN\">"}
+	for a := range htmlTags {
+		parts = append(parts, "<"+a.String()+">", "</"+a.String()+">")
+	}
+	slices.Sort(parts)
+	return parts
+})
+
 func soupPage(rng *rand.Rand, tables bool) string {
 	var sb strings.Builder
 	n := 1 + rng.IntN(40)
 	for range n {
 		if rng.IntN(400) == 0 {
 			sb.WriteString(soupRare[rng.IntN(len(soupRare))])
+			continue
+		}
+		if rng.IntN(10) == 0 {
+			sb.WriteString(soupTags()[rng.IntN(len(soupTags()))])
 			continue
 		}
 		if tables && rng.IntN(3) == 0 {
@@ -344,9 +362,11 @@ func (g *nestedPage) flow(depth int) {
 			g.inline(depth + 1)
 			fmt.Fprintf(&g.sb, "</%s>", el)
 		case 6, 7:
-			el := []string{"p", "div", "h2", "section", "center", "pre", "blockquote", "nav", "form", "button", "object"}[g.rng.IntN(11)]
+			blocks := []string{"p", "div", "h2", "section", "center", "pre", "blockquote", "nav", "form", "button", "object",
+				"dialog", "search", "details", "fieldset", "address", "figure", "marquee", "applet", "menu", "main", "footer", "h4"}
+			el := blocks[g.rng.IntN(len(blocks))]
 			fmt.Fprintf(&g.sb, "<%s%s>", el, g.attrs())
-			if el == "p" || el == "h2" || el == "pre" {
+			if el == "p" || el == "h2" || el == "h4" || el == "pre" {
 				g.inline(depth + 1)
 			} else {
 				g.flow(depth + 1)
