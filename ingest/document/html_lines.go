@@ -117,11 +117,10 @@ type htmlLines struct {
 	cells  []gridCell
 	spans  [][2]int // colspan and rowspan of cells
 
-	title      []byte
-	titleAt    int // stack index of the first <title> while it is open, else -1
-	titleSeen  bool
-	metaDate   string
-	hiddenHTML bool
+	title     []byte
+	titleAt   int // stack index of the first <title> while it is open, else -1
+	titleSeen bool
+	metaDate  string
 
 	attrs     htmlAttrs
 	name, low []byte // the tag's name, its bytes lower-cased
