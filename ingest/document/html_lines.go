@@ -2,6 +2,7 @@ package document
 
 import (
 	"bytes"
+	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -149,8 +150,8 @@ func readHTMLLines(rc *readCtx, text string) (doc *Document, ok bool, err error)
 	for !r.giveUp {
 		switch r.z.Next() {
 		case html.ErrorToken:
-			if r.z.Err() == nil {
-				return nil, false, nil
+			if r.z.Err() != io.EOF {
+				return nil, false, nil // the tree reports it
 			}
 			return r.finish(rc)
 		case html.TextToken:
@@ -302,8 +303,8 @@ func (r *htmlLines) readAttrs(a atom.Atom) {
 	}
 }
 
-// isSpace reports the characters html.Parse counts as white space
-// between table parts.
+// allHTMLSpace reports whether b is only the characters html.Parse
+// counts as white space between table parts.
 func allHTMLSpace(b []byte) bool {
 	for _, c := range b {
 		switch c {
@@ -358,6 +359,10 @@ func (r *htmlLines) addText(b []byte) {
 	r.counted += int64(len(b))
 	if len(r.open) == 0 {
 		r.para = append(r.para, b...)
+		return
+	}
+	if len(r.arena)+len(b) > math.MaxInt32 {
+		r.giveUp = true // beyond a record's offsets: left to the tree
 		return
 	}
 	r.recs = append(r.recs, htmlRec{kind: recText, a: int32(len(r.arena)), b: int32(len(b))})
