@@ -87,9 +87,67 @@ type htmlRec struct {
 
 const (
 	quirksUnknown = iota // no doctype (yet): a page without one is read in quirks mode
-	quirksNone           // <!DOCTYPE html>
+	quirksNone           // a doctype after which a table ends an open p
 	quirksOther          // any other doctype: the tree decides
+	quirksFull           // a doctype after which a table goes into an open p
 )
+
+// htmlDoctypes are the doctypes the line reader knows, written as
+// doctypeKey gives them: whether a <table> ends an open <p> after them
+// (quirksNone) or goes into it (quirksFull), as html.Parse decides it by
+// their name and identifiers (TestDoctypeQuirks). Chinese government
+// sites use the XHTML 1.0 and HTML 4.01 ones much.
+var htmlDoctypes = map[string]uint8{
+	`html`:                              quirksNone,
+	`html SYSTEM "about:legacy-compat"`: quirksNone,
+	`html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd"`: quirksNone,
+	`html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd"`:             quirksNone,
+	`html PUBLIC "-//W3C//DTD XHTML 1.1//EN" "http://www.w3.org/TR/xhtml11/DTD/xhtml11.dtd"`:                         quirksNone,
+	// html.Parse reads a doctype named "HTML" in quirks mode, whatever follows.
+	`HTML`: quirksFull,
+	`HTML PUBLIC "-//W3C//DTD HTML 4.01//EN" "http://www.w3.org/TR/html4/strict.dtd"`:             quirksFull,
+	`HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN" "http://www.w3.org/TR/html4/loose.dtd"`: quirksFull,
+	`HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN"`:                                        quirksFull,
+	`HTML PUBLIC "-//W3C//DTD HTML 4.0 Transitional//EN"`:                                         quirksFull,
+	`HTML PUBLIC "-//W3C//DTD HTML 3.2 Final//EN"`:                                                quirksFull,
+}
+
+// doctypeKey is a doctype's text (the tokenizer's, after "<!DOCTYPE")
+// with the white space between its words and quoted identifiers made one
+// space; all else is kept as written (a case may change what the parser
+// makes of it).
+func doctypeKey(text string) string {
+	var sb strings.Builder
+	for rest := strings.TrimSpace(text); rest != ""; rest = strings.TrimLeft(rest, " \t\n\f\r") {
+		if sb.Len() > 0 {
+			sb.WriteByte(' ')
+		}
+		if q := rest[0]; q == '"' || q == '\'' {
+			end := strings.IndexByte(rest[1:], q)
+			if end < 0 {
+				return "" // unterminated: not listed
+			}
+			sb.WriteString(`"` + rest[1:end+1] + `"`)
+			rest = rest[end+2:]
+			continue
+		}
+		end := strings.IndexAny(rest, " \t\n\f\r\"'")
+		if end < 0 {
+			end = len(rest)
+		}
+		sb.WriteString(rest[:end])
+		rest = rest[end:]
+	}
+	return sb.String()
+}
+
+// doctypeQuirks is what a doctype means for a table in an open p.
+func doctypeQuirks(text string) uint8 {
+	if q, ok := htmlDoctypes[doctypeKey(text)]; ok {
+		return q
+	}
+	return quirksOther
+}
 
 // maxOpen is the deepest page the reader follows: deeper ones are rare
 // enough to leave to the tree.
@@ -164,10 +222,7 @@ func readHTMLLines(rc *readCtx, text string) (doc *Document, ok bool, err error)
 			r.end()
 		case html.DoctypeToken:
 			if !r.started && r.quirks == quirksUnknown {
-				r.quirks = quirksOther
-				if strings.EqualFold(strings.TrimSpace(string(r.z.Text())), "html") {
-					r.quirks = quirksNone
-				}
+				r.quirks = doctypeQuirks(string(r.z.Text()))
 			}
 		}
 		if len(r.stack) > maxOpen {
@@ -608,10 +663,11 @@ func (r *htmlLines) startIn(a atom.Atom, name string, tag htmlTag) bool {
 	case a == atom.Table:
 		if r.find(atom.P, "", tagBoundary, atom.Button) >= 0 {
 			// A table in an open p is put in it on a page without a
-			// doctype (the quirks mode), after it on <!DOCTYPE html>;
-			// other doctypes are left to the tree.
+			// doctype or with an old one (the quirks mode), after it on
+			// <!DOCTYPE html> and the others of htmlDoctypes; doctypes
+			// not listed there are left to the tree.
 			switch r.quirks {
-			case quirksUnknown:
+			case quirksUnknown, quirksFull:
 				r.push(a, name, tag, r.attrs.hidden)
 				return false
 			case quirksOther:

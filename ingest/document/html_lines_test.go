@@ -3,6 +3,7 @@ package document
 import (
 	"fmt"
 	"io/fs"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -155,7 +156,8 @@ var soupRare = []string{"<svg><title>t</title><p>x</svg>", "<template>t</templat
 // classes, and tags written oddly.
 var soupTags = sync.OnceValue(func() []string {
 	parts := []string{"<body hidden>", `<html style="display:none">`, "<p/>", "<br/>", "<title/>", "<div/>",
-		"<TD>", "</TR>", "<o:p>", "</o:p>", "<!DOCTYPE html PUBLIC \"-//W3C//DTD HTML 4.01//EN\">"}
+		"<TD>", "</TR>", "<o:p>", "</o:p>", "<!DOCTYPE html PUBLIC \"-//W3C//DTD HTML 4.01//EN\">", "<!DOCTYPE HTML>",
+		`<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">`}
 	for a := range htmlTags {
 		parts = append(parts, "<"+a.String()+">", "</"+a.String()+">")
 	}
@@ -165,6 +167,11 @@ var soupTags = sync.OnceValue(func() []string {
 
 func soupPage(rng *rand.Rand, tables bool) string {
 	var sb strings.Builder
+	if rng.IntN(4) == 0 {
+		// A doctype first: whether a table ends an open p.
+		keys := slices.Sorted(maps.Keys(htmlDoctypes))
+		sb.WriteString("<!DOCTYPE " + keys[rng.IntN(len(keys))] + ">")
+	}
 	n := 1 + rng.IntN(40)
 	for range n {
 		if rng.IntN(400) == 0 {
@@ -525,4 +532,69 @@ func TestTagNameAsTokenizer(t *testing.T) {
 		}
 	}
 	t.Logf("%d tags", n)
+}
+
+// TestDoctypeQuirks holds htmlDoctypes to html.Parse: after each doctype,
+// written as sites write it and in other cases and spacing, a table in
+// an open p goes into it or after it as listed.
+func TestDoctypeQuirks(t *testing.T) {
+	written := []string{
+		`<!DOCTYPE html>`, `<!doctype HTML>`, `<!DOCTYPE html SYSTEM "about:legacy-compat">`,
+		`<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">`,
+		`<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">`,
+		`<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN"
+    "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">`,
+		`<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">`,
+		`<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.1//EN" "http://www.w3.org/TR/xhtml11/DTD/xhtml11.dtd">`,
+		`<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01//EN" "http://www.w3.org/TR/html4/strict.dtd">`,
+		`<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN" "http://www.w3.org/TR/html4/loose.dtd">`,
+		`<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN">`,
+		`<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.0 Transitional//EN">`,
+		`<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 3.2 Final//EN">`,
+	}
+	var pages []string
+	for _, d := range written {
+		pages = append(pages, d, strings.ToUpper(d), strings.ToLower(d), strings.ReplaceAll(d, " ", "  "))
+	}
+	listed := 0
+	for _, d := range pages {
+		z := html.NewTokenizer(strings.NewReader(d))
+		if z.Next() != html.DoctypeToken {
+			t.Fatalf("%s: not a doctype", d)
+		}
+		text := string(z.Text())
+		key := doctypeKey(text)
+		q, ok := htmlDoctypes[key]
+		if !ok {
+			if slices.Contains(written, d) {
+				t.Errorf("%s: %q not listed", d, key)
+			}
+			continue // another case or spacing inside the identifiers: left to the tree
+		}
+		listed++
+		root, err := html.Parse(strings.NewReader(d + "<p>a<table><tr><td>x</table>"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var inP bool
+		var walk func(n *html.Node)
+		walk = func(n *html.Node) {
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				if c.Type == html.ElementNode && c.Data == "table" {
+					inP = n.Data == "p"
+				}
+				walk(c)
+			}
+		}
+		walk(root)
+		if inP != (q == quirksFull) {
+			t.Errorf("%s: the table goes into the p: %v, listed %v", d, inP, q == quirksFull)
+		}
+		if doctypeQuirks(text) != q {
+			t.Errorf("%s: doctypeQuirks disagrees with the list", d)
+		}
+	}
+	if listed < len(written)+4 {
+		t.Fatalf("%d of %d doctypes listed", listed, len(pages))
+	}
 }
