@@ -162,7 +162,9 @@ type htmlLines struct {
 	quirks  uint8 // the doctype, read before anything else: quirksUnknown (none yet), quirksNone, quirksOther
 	started bool  // a token other than a comment, a doctype or white space was read
 	body    bool  // <body> is open, given or implied
-	form    bool  // a <form> was opened and not ended by </form>
+	// afterHead: </head> was read before <body>.
+	afterHead bool
+	form      bool // a <form> was opened and not ended by </form>
 
 	para    []byte // the paragraph being read outside tables
 	b       builder
@@ -760,7 +762,9 @@ func (r *htmlLines) startHead(a atom.Atom, name string, tag htmlTag) bool {
 	case a == atom.Body:
 		r.openBody(true)
 		return false
-	case tag&tagHeadish != 0:
+	case tag&tagHeadish != 0 && !(a == atom.Noscript && r.afterHead):
+		// After </head> a <noscript> opens the body; the others still
+		// go into the head.
 		r.started = true
 		if tag&tagVoid == 0 {
 			r.push(a, name, tag, true) // in <head>: not shown
@@ -833,8 +837,11 @@ func (r *htmlLines) endIn(a atom.Atom, name string) bool {
 		return r.quit()
 	}
 	if !r.body {
-		if a == atom.Body || a == atom.Html {
+		switch a {
+		case atom.Body, atom.Html:
 			r.openBody(false)
+		case atom.Head:
+			r.afterHead = true
 		}
 		r.started = true
 		return false
