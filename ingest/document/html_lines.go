@@ -34,7 +34,8 @@ import (
 // Where a page is not written that way — text or tags standing in a
 // table outside its cells (which a browser moves before the table), a
 // formatting element closed from under another or spanning blocks (which
-// it reopens), a <table> in an open <p>, a second <body> or <html>,
+// it reopens), a <table> in an open <p> under a doctype not in
+// htmlDoctypes, a second <body> or <html>,
 // forms closed out of order, framesets, templates, SVG, MathML, NUL bytes
 // — the reader gives up and the page goes to html.Parse (readHTMLTree):
 // the reader never makes a text of its own, only the tree's text sooner.
