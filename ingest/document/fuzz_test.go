@@ -97,10 +97,17 @@ func FuzzReadText(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzRead(t, "fuzz.txt", data) })
 }
 
+// FuzzReadHTML also reads each input both ways, the line reader and the
+// tree (html.Parse), which must agree wherever the line reader reads it.
 func FuzzReadHTML(f *testing.F) {
-	seedFiles(f, "testdata/*.html")
+	seedFiles(f, "testdata/*.html", "testdata/html/*.html")
 	f.Add([]byte(`<table><tr><td colspan="3" rowspan="2">a</td><td>1</td></tr><tr><td>2</td></tr></table>`))
-	f.Fuzz(func(t *testing.T, data []byte) { fuzzRead(t, "fuzz.html", data) })
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzRead(t, "fuzz.html", data)
+		if _, diff := document.HTMLBothWays(data, fuzzLimits()); diff != "" {
+			t.Fatal(diff)
+		}
+	})
 }
 
 func FuzzReadDOCX(f *testing.F) {

@@ -56,7 +56,17 @@ func (r *htmlReader) addText(n int) bool {
 	return r.err == nil
 }
 
+// readHTML reads a page by the line reader (html_lines.go), or by its
+// tree where the line reader gives it up.
 func readHTML(rc *readCtx, text string) (*Document, error) {
+	if doc, ok, err := readHTMLLines(rc, text); ok {
+		return doc, err
+	}
+	return readHTMLTree(rc, text)
+}
+
+// readHTMLTree reads a page from the tree html.Parse makes of it.
+func readHTMLTree(rc *readCtx, text string) (*Document, error) {
 	root, err := html.Parse(strings.NewReader(text))
 	if err != nil {
 		return nil, fmt.Errorf("html.Parse: %w", err)
