@@ -33,7 +33,7 @@ var dumpQueries = map[string]string{
 	"version_sources":  `SELECT report_id, version, code, line, page, tbl, grid_row, grid_col, raw, note FROM version_sources`,
 	"version_findings": `SELECT report_id, version, seq, rule, severity, cells::VARCHAR, message FROM version_findings`,
 	"report_history":   `SELECT agency, county, year, report_id, source_file, sha256 FROM report_history`,
-	"narratives":       `SELECT agency, county, year, position, section, body FROM narratives`,
+	"narratives":       `SELECT agency, county, year, position, section, body, packed FROM narratives`,
 	// The rank keeps the log's order in the comparison (seq itself may skip).
 	"audit_log": `SELECT rank() OVER (ORDER BY seq), author, action, agency, county, year, target, coalesce(old_value, ''), coalesce(new_value, ''), coalesce(comment, '') FROM audit_log`,
 	"agencies":  `SELECT id, name, county, registered FROM agencies WHERE NOT registered`,

@@ -403,7 +403,12 @@ func prepare(res *Result, keep int64) {
 	res.data = nil
 	res.ready = make([]ready, len(res.Reports))
 	for i, r := range res.Reports {
-		res.ready[i] = ready{narrative: narrative(r), codes: r.Codes()}
+		secs := narrative(r)
+		for j := range secs {
+			// Packed here, on the readers' cores, not by the one writer.
+			secs[j].Packed = store.PackNarrative(secs[j].Body)
+		}
+		res.ready[i] = ready{narrative: secs, codes: r.Codes()}
 		switch {
 		case keep <= 0:
 		case int64(len(data)) > keep:
@@ -571,9 +576,10 @@ func (q *queue) release(n int64) {
 }
 
 // resultCost estimates the memory a read result holds: its reports' text
-// (held in Text, again in the narrative sections the writer splits off,
-// and in the lines of the figures), their cells and sources, findings and
-// narrative figures. The figures are fitted to the heap 800 national
+// (held in Text, in the lines of the figures, and packed in the narrative
+// sections: their bodies share Text's memory since the fifth pass, their
+// frames are about half of it, so 3× still covers it), their cells and
+// sources, findings and narrative figures. The figures are fitted to the heap 800 national
 // reports held once read (77 KB each, the estimate 74 KB).
 func resultCost(res Result) int64 {
 	n := int64(1 << 10)

@@ -21,11 +21,11 @@ import (
 
 const (
 	sqlDeleteNarrative      = `DELETE FROM narratives WHERE agency = ? AND county = ? AND year = ?`
-	sqlInsertNarrative      = `INSERT INTO narratives (agency, county, year, position, section, body) VALUES (?, ?, ?, ?, ?, ?)`
+	sqlInsertNarrative      = `INSERT INTO narratives (agency, county, year, position, section, body, packed) VALUES (?, ?, ?, ?, ?, '', ?)`
 	sqlCountyReports        = `SELECT r.id, r.agency, r.county, r.year, r.edition, coalesce(strftime(r.published_on, '%Y-%m-%d'), ''), coalesce(a.level, ''), r.synthetic FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id WHERE r.county = ? AND r.year BETWEEN ? AND ? ORDER BY r.year, r.agency`
 	sqlCountyCells          = `SELECT c.report_id, c.code, c.value FROM cells c JOIN reports r ON r.id = c.report_id WHERE r.county = ? AND r.year BETWEEN ? AND ?`
 	sqlCountyRaw            = `SELECT s.report_id, s.code, coalesce(s.raw, '') FROM cell_sources s JOIN reports r ON r.id = s.report_id WHERE r.county = ? AND r.year BETWEEN ? AND ?`
-	sqlCountyNarrative      = `SELECT n.agency, n.year, n.section, n.body FROM narratives n WHERE n.county = ? AND n.year BETWEEN ? AND ? ORDER BY n.agency, n.year, n.position`
+	sqlCountyNarrative      = `SELECT n.agency, n.year, n.section, n.body, n.packed FROM narratives n WHERE n.county = ? AND n.year BETWEEN ? AND ? ORDER BY n.agency, n.year, n.position`
 	sqlDeleteAssessFindings = `DELETE FROM findings WHERE report_id IN (SELECT unnest(?::BIGINT[])) AND rule IN (SELECT unnest(?::VARCHAR[]))`
 	sqlMaxSeqOf             = `SELECT report_id, max(seq) FROM findings WHERE report_id IN (SELECT unnest(?::BIGINT[])) GROUP BY report_id`
 	// The evidence of the reports re-checked goes, and with it that of
@@ -48,6 +48,9 @@ const (
 type NarrativeSection struct {
 	Number int
 	Body   string
+	// Packed is Body as PackNarrative packs it, when its reader packed it
+	// already; nil: packed when written. Never set on sections read back.
+	Packed []byte
 }
 
 // SaveNarrative replaces the text sections kept for a report's identity.
@@ -66,7 +69,7 @@ func writeNarrative(ctx context.Context, tx execer, agency, county string, year 
 		return fmt.Errorf("narrative %s %d: %w", agency, year, err)
 	}
 	for i, sec := range sections {
-		if _, err := tx.ExecContext(ctx, sqlInsertNarrative, agency, county, year, i, sec.Number, sec.Body); err != nil {
+		if _, err := tx.ExecContext(ctx, sqlInsertNarrative, agency, county, year, i, sec.Number, packedBody(sec)); err != nil {
 			return fmt.Errorf("narrative %s %d: %w", agency, year, err)
 		}
 	}
@@ -153,10 +156,14 @@ func (s *Store) CountyDocs(ctx context.Context, county string, from, to int) ([]
 	for rows.Next() {
 		var k key
 		var sec NarrativeSection
-		if err := rows.Scan(&k.agency, &k.year, &sec.Number, &sec.Body); err != nil {
+		var packed []byte
+		if err := rows.Scan(&k.agency, &k.year, &sec.Number, &sec.Body, &packed); err != nil {
 			return nil, err
 		}
 		if d := byKey[k]; d != nil {
+			if sec.Body, err = sectionBody(sec.Body, packed); err != nil {
+				return nil, fmt.Errorf("%s %d: %w", k.agency, k.year, err)
+			}
 			d.Sections = append(d.Sections, sec)
 		}
 	}
@@ -183,7 +190,7 @@ JOIN s ON r.county = s.county AND r.year BETWEEN s.y0 AND s.y1`
 	// cells print a number, so most rows stay in the database.
 	sqlSpansRaw = spansCTE + `SELECT c.report_id, c.code, coalesce(c.raw, '') FROM cell_sources c JOIN reports r ON r.id = c.report_id
 JOIN s ON r.county = s.county AND r.year BETWEEN s.y0 AND s.y1 WHERE NOT regexp_matches(coalesce(c.raw, ''), '[0-9０-９]')`
-	sqlSpansNarrative = spansCTE + `SELECT n.agency, n.county, n.year, n.section, n.body FROM narratives n
+	sqlSpansNarrative = spansCTE + `SELECT n.agency, n.county, n.year, n.section, n.body, n.packed FROM narratives n
 JOIN s ON n.county = s.county AND n.year BETWEEN s.y0 AND s.y1 ORDER BY n.county, n.agency, n.year, n.position`
 )
 
@@ -198,7 +205,7 @@ const (
 	sqlSpanReports = `SELECT id, agency, county, year, edition, coalesce(strftime(published_on, '%Y-%m-%d'), ''), coalesce(agency_id, ''), synthetic
 FROM reports WHERE county = ? AND year BETWEEN ? AND ? ORDER BY year, agency, id`
 	sqlLevelsOf      = `SELECT id, coalesce(level, '') FROM agencies WHERE id IN (SELECT unnest(?::VARCHAR[]))`
-	sqlSpanNarrative = `SELECT n.agency, n.county, n.year, n.section, n.body FROM narratives n WHERE n.county = ? AND n.year BETWEEN ? AND ? ORDER BY n.agency, n.year, n.position`
+	sqlSpanNarrative = `SELECT n.agency, n.county, n.year, n.section, n.body, n.packed FROM narratives n WHERE n.county = ? AND n.year BETWEEN ? AND ? ORDER BY n.agency, n.year, n.position`
 	sqlRangeCells    = `SELECT report_id, code, value FROM cells WHERE report_id BETWEEN ? AND ?`
 	sqlRangeRaw      = `SELECT report_id, code, coalesce(raw, '') FROM cell_sources WHERE report_id BETWEEN ? AND ? AND NOT regexp_matches(coalesce(raw, ''), '[0-9０-９]')`
 )
@@ -288,13 +295,19 @@ func countiesDocs(ctx context.Context, q queryer, spans []CountySpan, few bool, 
 	}
 	var k key
 	var sec NarrativeSection
+	var packed []byte
 	narrative := func() error {
 		if d := byKey[k]; d != nil {
+			body, err := sectionBody(sec.Body, packed)
+			if err != nil {
+				return fmt.Errorf("%s %d: %w", k.agency, k.year, err)
+			}
+			sec.Body = body
 			d.Sections = append(d.Sections, sec)
 		}
 		return nil
 	}
-	narrDest := []any{&k.agency, &k.county, &k.year, &sec.Number, &sec.Body}
+	narrDest := []any{&k.agency, &k.county, &k.year, &sec.Number, &sec.Body, &packed}
 	if !few {
 		if err := eachRow(ctx, q, sqlSpansReports, docDest, doc, args...); err != nil {
 			return nil, fmt.Errorf("counties: %w", err)

@@ -584,7 +584,7 @@ func (s *Store) saveBatchIn(ctx context.Context, w *writer, items []BatchItem, r
 			}
 			b.narratives[nk] = true
 			for j, sec := range it.Narrative {
-				if err = w.appendRow("narratives", r.Agency, r.County, int32(r.Year), int32(j), int32(sec.Number), sec.Body); err != nil {
+				if err = w.appendRow("narratives", narrativeRow(r.Agency, r.County, r.Year, j, sec)...); err != nil {
 					return i, err
 				}
 			}

@@ -89,7 +89,7 @@ func TestSaveOneKeepsTextWithTheReport(t *testing.T) {
 	ctx := context.Background()
 	s := openMem(t)
 	texts := func(agency string) []string {
-		rows, err := s.DB().Query(`SELECT body FROM narratives WHERE agency = ? ORDER BY position`, agency)
+		rows, err := s.DB().Query(`SELECT body, packed FROM narratives WHERE agency = ? ORDER BY position`, agency)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -97,7 +97,11 @@ func TestSaveOneKeepsTextWithTheReport(t *testing.T) {
 		var out []string
 		for rows.Next() {
 			var b string
-			if err := rows.Scan(&b); err != nil {
+			var packed []byte
+			if err := rows.Scan(&b, &packed); err != nil {
+				t.Fatal(err)
+			}
+			if b, err = sectionBody(b, packed); err != nil {
 				t.Fatal(err)
 			}
 			out = append(out, b)

@@ -39,7 +39,7 @@ func NarrativeStep(agency, county string, year int, sections []NarrativeSection)
 		// Appended, not inserted one statement each: the rows are flushed
 		// with the report's before the commit.
 		for i, sec := range sections {
-			if err := w.appendRow("narratives", agency, county, int32(year), int32(i), int32(sec.Number), sec.Body); err != nil {
+			if err := w.appendRow("narratives", narrativeRow(agency, county, year, i, sec)...); err != nil {
 				return fmt.Errorf("narrative %s %d: %w", agency, year, err)
 			}
 		}
