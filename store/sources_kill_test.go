@@ -1,13 +1,11 @@
 package store
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -143,25 +141,8 @@ func TestKillDuringBulkLoadKeepsEveryOriginal(t *testing.T) {
 	rng := rand.New(rand.NewPCG(seed, 25))
 	t.Logf("seed %d", seed)
 	for kill := 0; kill < 5; kill++ {
-		cmd := exec.Command(os.Args[0], "-test.run", "^TestKillDuringBulkLoadKeepsEveryOriginal$")
-		cmd.Env = append(os.Environ(), env+"="+db)
-		out, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		cmd.Stderr = os.Stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		line, err := bufio.NewReader(out).ReadString('\n')
-		if err != nil {
-			cmd.Process.Kill()
-			cmd.Wait()
-			t.Fatalf("child ended before its first round: %v", err)
-		}
-		time.Sleep(time.Duration(rng.Int64N(int64(1500 * time.Millisecond))))
-		cmd.Process.Kill()
-		cmd.Wait()
+		// Killed while it works on later rounds than its first.
+		line := killChild(t, "TestKillDuringBulkLoadKeepsEveryOriginal", env, db, rng)
 		s, err := Open(db)
 		if err != nil {
 			t.Fatalf("kill %d (after %q): the database does not open: %v", kill, line, err)
