@@ -9,11 +9,12 @@ import (
 	"time"
 )
 
-// killChild runs this test binary's test named test as a child with
-// env=db, waits until it has committed its first round (its first line on
-// stdout), lets it work on for a random moment under 1.5 s and kills it.
-// It returns that first line, for the kill tests' messages.
-func killChild(t *testing.T, test, env, db string, rng *rand.Rand) string {
+// startChild runs this test binary's test named test as a child with
+// env=db and waits for its first line on stdout (the child says it has
+// begun: opening, or a first round committed); a child that ends before
+// fails the test with ended and the error. It returns the child, the rest
+// of its stdout and that line.
+func startChild(t *testing.T, test, env, db, ended string) (*exec.Cmd, *bufio.Reader, string) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run", "^"+test+"$")
 	cmd.Env = append(os.Environ(), env+"="+db)
@@ -25,12 +26,22 @@ func killChild(t *testing.T, test, env, db string, rng *rand.Rand) string {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	line, err := bufio.NewReader(out).ReadString('\n')
+	r := bufio.NewReader(out)
+	line, err := r.ReadString('\n')
 	if err != nil {
 		cmd.Process.Kill()
 		cmd.Wait()
-		t.Fatalf("child ended before its first round: %v", err)
+		t.Fatalf("%s: %v", ended, err)
 	}
+	return cmd, r, line
+}
+
+// killChild starts the child (startChild), waits until it has committed
+// its first round, lets it work on for a random moment under 1.5 s and
+// kills it. It returns that first line, for the kill tests' messages.
+func killChild(t *testing.T, test, env, db string, rng *rand.Rand) string {
+	t.Helper()
+	cmd, _, line := startChild(t, test, env, db, "child ended before its first round")
 	time.Sleep(time.Duration(rng.Int64N(int64(1500 * time.Millisecond))))
 	cmd.Process.Kill()
 	cmd.Wait()

@@ -1,14 +1,12 @@
 package store
 
 import (
-	"bufio"
 	"context"
 	"database/sql"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -146,24 +144,9 @@ func runOpenChild(t *testing.T, test, env, template, db, what string, at time.Du
 	if err := copyFile(template, db); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(os.Args[0], "-test.run", "^"+test+"$")
-	cmd.Env = append(os.Environ(), env+"="+db)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
 	// The clock starts once the child is about to open, so the test
 	// binary's own start does not use up the range.
-	r := bufio.NewReader(out)
-	if _, err := r.ReadString('\n'); err != nil {
-		cmd.Process.Kill()
-		cmd.Wait()
-		t.Fatalf("%s: the child ended before opening: %v", what, err)
-	}
+	cmd, r, _ := startChild(t, test, env, db, what+": the child ended before opening")
 	start := time.Now()
 	if at < 0 {
 		line, err := r.ReadString('\n')
